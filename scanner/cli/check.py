@@ -1,0 +1,11 @@
+"""`scanner check` — NOT IMPLEMENTED YET (placeholder so the CLI loads)."""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="(not implemented yet)")
+    p.set_defaults(func=_run)
+
+
+def _run(args) -> int:
+    raise SystemExit("scanner check: not implemented yet")

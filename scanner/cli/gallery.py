@@ -1,0 +1,11 @@
+"""`scanner gallery` — NOT IMPLEMENTED YET (placeholder so the CLI loads)."""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("gallery", help="(not implemented yet)")
+    p.set_defaults(func=_run)
+
+
+def _run(args) -> int:
+    raise SystemExit("scanner gallery: not implemented yet")

@@ -1,0 +1,65 @@
+"""One settings object for every command: library, CLI, HTTP service, batch, Spark.
+
+Values come from (highest first) explicit arguments/flags, environment variables
+(`SCANNER_*`, e.g. SCANNER_GALLERY, SCANNER_WORDLISTS, SCANNER_CONFIG), an
+optional TOML/JSON settings file named by SCANNER_CONFIG, then these defaults.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_WORDLISTS = PROJECT_ROOT / "wordlists"
+BUNDLED_FIXTURES = PROJECT_ROOT / "fixtures"
+
+
+def default_data_dir() -> Path:
+    """Where a default gallery database lives when SCANNER_GALLERY is not set."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "listing-scanner"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SCANNER_", extra="ignore")
+
+    # --- data -----------------------------------------------------------------
+    wordlists: Path = Field(default=BUNDLED_WORDLISTS, description="directory of word lists")
+    gallery: Path | None = Field(
+        default=None,
+        description="SQLite gallery database; default: a database in the user data dir seeded from fixtures/gallery",
+    )
+    config: Path | None = Field(default=None, description="optional TOML or JSON settings file")
+
+    # --- images (shared by library, CLI, batch, service) ------------------------
+    max_image_pixels: int = Field(default=40_000_000, description="decoded pixel cap per image")
+    max_image_bytes: int = Field(default=10 * 1024 * 1024, description="encoded bytes cap per image")
+    allow_local_image_paths: bool = Field(
+        default=False, description="accept {'path': ...} images (CLI and batch turn this on; the service never)"
+    )
+    image_url_hosts: list[str] = Field(default_factory=list, description="hosts image URLs may be fetched from")
+    image_url_allow_private: bool = Field(default=False, description="allow URL images on loopback/private addresses")
+    image_url_timeout_s: float = 5.0
+
+    # --- text -----------------------------------------------------------------
+    max_field_chars: int = Field(default=100_000, description="longest text field scanned")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings, layering the SCANNER_CONFIG file (if any) under env vars and overrides."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    config_path = overrides.get("config") or os.environ.get("SCANNER_CONFIG")
+    file_values: dict[str, Any] = {}
+    if config_path:
+        path = Path(config_path)
+        raw = path.read_bytes()
+        file_values = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
+        file_values = file_values.get("scanner", file_values)
+    env_values = Settings().model_dump(exclude_unset=True)
+    return Settings(**{**file_values, **env_values, **overrides})

@@ -1,0 +1,137 @@
+"""Value types shared by every stage and every interface (see CONTRACT.md).
+
+Results are plain frozen dataclasses: cheap to build, hashable, and turned into
+contract JSON in one place (`to_dict`) so the library, HTTP API, CLI, batch
+files and Spark job cannot drift apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Decision = Literal["pass", "review", "block"]
+Severity = Literal["low", "medium", "high"]
+# What a finding did to the listing's decision. "none" marks a finding that context
+# made harmless (authorized brand, compatibility mention): still shown, never counted.
+Effect = Literal["block", "review", "none"]
+
+CATEGORIES = (
+    "absolute_term",
+    "false_claim",
+    "medical_claim",
+    "counterfeit",
+    "brand",
+    "diversion",
+    "incentivized_review",
+    "prohibited_goods",
+    "counterfeit_image",
+)
+SEVERITIES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: Literal["text", "image"]
+    category: str
+    field: str
+    severity: Severity
+    score: float
+    explanation: str
+    effect: Effect = "review"
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    term: str | None = None
+    brand: str | None = None
+    suggestion: str | None = None
+    # image findings only
+    gallery_id: str | None = None
+    distance: dict[str, int] | None = None
+    gallery_label: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "kind": self.kind,
+            "category": self.category,
+            "field": self.field,
+        }
+        if self.kind == "text":
+            d.update(start=self.start, end=self.end, text=self.text, term=self.term)
+        d.update(
+            severity=self.severity,
+            score=round(self.score, 4),
+            effect=self.effect,
+            brand=self.brand,
+            suggestion=self.suggestion,
+            explanation=self.explanation,
+        )
+        if self.kind == "image":
+            d.update(gallery_id=self.gallery_id, distance=self.distance, label=self.gallery_label)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    code: str
+    message: str
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            d = {"field": self.field, **d}
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    id: Any
+    decision: Decision
+    score: int
+    findings: tuple[Finding, ...]
+    versions: dict[str, str]
+    took_ms: float
+    image_errors: tuple[ScanError, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "decision": self.decision,
+            "score": self.score,
+            "findings": [f.to_dict() for f in self.findings],
+            "versions": dict(self.versions),
+            "took_ms": round(self.took_ms, 3),
+        }
+        if self.image_errors:
+            d["image_errors"] = [e.to_dict() for e in self.image_errors]
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class FailedScan:
+    """A listing that could not be scanned at all: the contract's error row."""
+
+    id: Any
+    error: ScanError
+    versions: dict[str, str] = field(default_factory=dict)
+
+    decision = None  # lets callers test `result.decision` on either type
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "error": self.error.to_dict()}
+        if self.versions:
+            d["versions"] = dict(self.versions)
+        return d
+
+
+class ImageInputError(Exception):
+    """One image could not be loaded or decoded; becomes an `image_errors` entry.
+
+    `code` is a stable machine-readable reason (e.g. "image_too_large",
+    "image_corrupt", "image_unsupported_format", "url_host_not_allowed").
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
