@@ -1,0 +1,156 @@
+"""The Scanner: one listing in, one contract result out.
+
+The whole pipeline is `Scanner.scan`: parse → normalise each field → match
+dictionaries and detectors → verify each candidate in context → match images →
+score → decide. Each stage lives in its own module; this file only wires them.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from scanner import __version__
+from scanner.config import Settings, load_settings
+from scanner.context import verify
+from scanner.listing import InvalidListing, Listing, parse_listing
+from scanner.matcher import Candidate, TextMatcher
+from scanner.normalize import normalise
+from scanner.policy import Policy, decide, score_findings
+from scanner.types import FailedScan, Finding, ImageInputError, ScanError, ScanResult
+from scanner.wordlists import Wordlists, load_wordlists
+
+
+@dataclass(frozen=True)
+class TextEngine:
+    """Everything built from one version of the word lists; immutable once built."""
+
+    wordlists: Wordlists
+    matcher: TextMatcher
+    policy: Policy
+
+    @classmethod
+    def load(cls, directory) -> "TextEngine":
+        wordlists = load_wordlists(directory)
+        return cls(wordlists, TextMatcher(wordlists), Policy.from_wordlists(wordlists))
+
+    @property
+    def version(self) -> str:
+        return self.wordlists.version
+
+
+class Scanner:
+    """Thread-safe. `reload_wordlists()` swaps the text engine atomically: a scan in
+    flight keeps the engine (and gallery snapshot) it started with."""
+
+    def __init__(self, text_engine: TextEngine, images=None, settings: Settings | None = None) -> None:
+        self._text = text_engine
+        self._images = images
+        self.settings = settings or Settings()
+        self._reload_lock = threading.Lock()
+
+    # -- construction ---------------------------------------------------------------
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, with_images: bool = True) -> "Scanner":
+        settings = settings or load_settings()
+        images = None
+        if with_images:
+            from scanner.images import ImageScanner
+
+            images = ImageScanner.from_settings(settings)
+        return cls(TextEngine.load(settings.wordlists), images, settings)
+
+    @classmethod
+    def from_defaults(cls, *, with_images: bool = True) -> "Scanner":
+        """Bundled word lists and the default gallery, ignoring the environment."""
+        return cls.from_settings(Settings(), with_images=with_images)
+
+    def reload_wordlists(self) -> tuple[str, str]:
+        """Rebuild from disk, then swap; returns (version before, version after)."""
+        with self._reload_lock:
+            before = self._text.version
+            self._text = TextEngine.load(self.settings.wordlists)
+            return before, self._text.version
+
+    # -- introspection --------------------------------------------------------------
+    @property
+    def text_engine(self) -> TextEngine:
+        return self._text
+
+    @property
+    def images(self):
+        """The ImageScanner (gallery management), or None for a text-only scanner."""
+        return self._images
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return self._versions(self._text, self._images.snapshot() if self._images else None)
+
+    @staticmethod
+    def _versions(text: TextEngine, gallery) -> dict[str, str]:
+        return {
+            "wordlists": text.version,
+            "gallery": gallery.version if gallery is not None else "none",
+            "scanner": __version__,
+        }
+
+    # -- scanning -------------------------------------------------------------------
+    def scan(self, raw: Any, *, image_loader=None) -> ScanResult | FailedScan:
+        """Scan one listing (contract dict). Never raises for bad input: a listing that
+        cannot be scanned at all comes back as a FailedScan carrying the error."""
+        started = time.perf_counter()
+        text, gallery = self._text, (self._images.snapshot() if self._images else None)
+        versions = self._versions(text, gallery)
+        try:
+            listing = parse_listing(raw, max_field_chars=self.settings.max_field_chars)
+        except InvalidListing as exc:
+            listing_id = raw.get("id") if isinstance(raw, dict) else None
+            return FailedScan(listing_id, ScanError(exc.code, exc.message), versions)
+
+        candidates: list[Candidate] = []
+        for field, original in listing.fields:
+            candidates.extend(text.matcher.find(normalise(original), field))
+        findings = verify(candidates, listing, text.wordlists, text.policy)
+        image_findings, image_errors = self._scan_images(listing, gallery, image_loader)
+        findings = score_findings(findings + image_findings, text.policy)
+        decision, listing_score = decide(findings, text.policy)
+
+        return ScanResult(
+            id=listing.id,
+            decision=decision,
+            score=listing_score,
+            findings=tuple(findings),
+            versions=versions,
+            took_ms=(time.perf_counter() - started) * 1000,
+            image_errors=tuple(image_errors),
+        )
+
+    def scan_many(self, listings: Iterable[Any], **kwargs) -> Iterator[ScanResult | FailedScan]:
+        for raw in listings:
+            yield self.scan(raw, **kwargs)
+
+    def scan_text(self, text: str, field: str = "text") -> ScanResult | FailedScan:
+        """Convenience for one piece of copy: scanned as the listing's description."""
+        result = self.scan({"description": text})
+        return result
+
+    def _scan_images(self, listing: Listing, gallery, image_loader) -> tuple[list[Finding], list[ScanError]]:
+        if not listing.images:
+            return [], []
+        from scanner.image_sources import load_image_bytes
+
+        loader = image_loader or (lambda ref: load_image_bytes(ref, self.settings))
+        findings: list[Finding] = []
+        errors: list[ScanError] = []
+        for i, ref in enumerate(listing.images):
+            field = f"images[{i}]"
+            try:
+                if gallery is None:
+                    raise ImageInputError("images_disabled", "this scanner was built without an image gallery")
+                findings.extend(gallery.match(loader(ref), field))
+            except ImageInputError as exc:
+                errors.append(ScanError(exc.code, exc.message, field=field))
+            except Exception as exc:  # one bad image must never sink the listing
+                errors.append(ScanError("image_error", f"could not process image: {type(exc).__name__}", field=field))
+        return findings, errors
