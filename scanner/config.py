@@ -50,6 +50,28 @@ class Settings(BaseSettings):
     # --- text -----------------------------------------------------------------
     max_field_chars: int = Field(default=100_000, description="longest text field scanned")
 
+    # --- HTTP service (api/, `scanner serve`) -----------------------------------------
+    host: str = Field(default="127.0.0.1", description="bind address of `scanner serve`")
+    port: int = Field(default=8000, description="port of `scanner serve`")
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes (each builds its own Scanner)")
+    api_keys: list[dict[str, str]] = Field(
+        default_factory=list,
+        description='API keys as hashes: [{"name": "shop-a", "role": "scan"|"admin", "hash": "sha256:<hex>"}]; '
+        "make a hash with `scanner keys hash`",
+    )
+    audit_log: Path | None = Field(default=None, description="JSON-lines audit log of admin actions; default: data dir")
+    max_body_bytes: int = Field(default=20_000_000, description="request body cap, checked while streaming")
+    max_batch_listings: int = Field(default=100, description="listings per POST /v1/scan/batch")
+    max_images_per_listing: int = Field(default=10, description="images in one listing or one upload")
+    max_images_per_request: int = Field(default=100, description="images in one request (batch total)")
+    image_errors: str = Field(
+        default="reject",
+        description="service only: 'reject' answers 4xx for a listing with a bad image; 'report' scans the rest "
+        "and lists image_errors (the library behaviour)",
+    )
+    threadpool_size: int = Field(default=16, ge=1, description="threads per worker for scans and gallery edits")
+    log_requests: bool = Field(default=True, description="one JSON line per request on stderr")
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings, layering the SCANNER_CONFIG file (if any) under env vars and overrides."""
