@@ -13,11 +13,12 @@ from typing import Any, Iterable, Iterator
 
 from scanner import __version__
 from scanner.config import Settings, load_settings
-from scanner.context import verify
+from scanner.context import ContextIndex, verify
 from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.matcher import Candidate, TextMatcher
 from scanner.normalize import normalise
 from scanner.policy import Policy, decide, score_findings
+from scanner.segment import Segmenter
 from scanner.types import FailedScan, Finding, ImageInputError, ScanError, ScanResult
 from scanner.wordlists import Wordlists, load_wordlists
 
@@ -28,12 +29,22 @@ class TextEngine:
 
     wordlists: Wordlists
     matcher: TextMatcher
+    segmenter: Segmenter
+    context: ContextIndex
     policy: Policy
 
     @classmethod
     def load(cls, directory) -> "TextEngine":
         wordlists = load_wordlists(directory)
-        return cls(wordlists, TextMatcher(wordlists), Policy.from_wordlists(wordlists))
+        terms = [t.term for t in wordlists.terms] + [v for t in wordlists.terms for v in t.variants]
+        terms += [a for b in wordlists.brands for a in b.aliases]
+        return cls(
+            wordlists=wordlists,
+            matcher=TextMatcher(wordlists),
+            segmenter=Segmenter(terms, [a.phrase for a in wordlists.allow]),
+            context=ContextIndex.build(wordlists),
+            policy=Policy.from_wordlists(wordlists),
+        )
 
     @property
     def version(self) -> str:
@@ -108,10 +119,11 @@ class Scanner:
             listing_id = raw.get("id") if isinstance(raw, dict) else None
             return FailedScan(listing_id, ScanError(exc.code, exc.message), versions)
 
+        norms = [(field, normalise(original)) for field, original in listing.fields]
         candidates: list[Candidate] = []
-        for field, original in listing.fields:
-            candidates.extend(text.matcher.find(normalise(original), field))
-        findings = verify(candidates, listing, text.wordlists, text.policy)
+        for field, norm in norms:
+            candidates.extend(text.matcher.find(norm, field))
+        findings = verify(candidates, listing, norms, text)
         image_findings, image_errors = self._scan_images(listing, gallery, image_loader)
         findings = score_findings(findings + image_findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
@@ -130,10 +142,9 @@ class Scanner:
         for raw in listings:
             yield self.scan(raw, **kwargs)
 
-    def scan_text(self, text: str, field: str = "text") -> ScanResult | FailedScan:
+    def scan_text(self, text: str) -> ScanResult | FailedScan:
         """Convenience for one piece of copy: scanned as the listing's description."""
-        result = self.scan({"description": text})
-        return result
+        return self.scan({"description": text})
 
     def _scan_images(self, listing: Listing, gallery, image_loader) -> tuple[list[Finding], list[ScanError]]:
         if not listing.images:

@@ -1,0 +1,349 @@
+"""Verify candidates in context and turn the survivors into findings.
+
+A candidate becomes a finding only where a reader would agree, in this order:
+1. word boundaries: Latin matches may not continue a word (class ≠ ass); CJK
+   matches must start and end on jieba token boundaries (高仿真多肉 ≠ 高仿);
+2. allow-list phrases suppress the denied terms inside them (象牙白, QQ糖, 最佳赏味期);
+3. overlaps within one category keep the longest match;
+4. category rules: absolute-term exemptions of the 2023 SAMR guideline (spec
+   parameters, time order, self comparison); ambiguous brand names need
+   confirming context (苹果 + 手机); compatibility mentions (适用于 iPhone) and
+   brands the seller is authorized for are kept but made harmless;
+5. a brand named together with counterfeit wording anywhere in the listing blocks.
+Every rule that fired is written into the finding's explanation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from scanner.listing import Listing
+from scanner.matcher import Candidate
+from scanner.normalize import Normalised, is_cjk, normalise, normalise_term
+from scanner.types import Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scanner.engine import TextEngine
+
+CATEGORY_LABELS = {
+    "absolute_term": "absolute claim (Advertising Law art. 9(3))",
+    "false_claim": "unverifiable or exaggerated claim",
+    "medical_claim": "medical claim for goods that are not medicines",
+    "counterfeit": "counterfeit wording",
+    "brand": "brand name",
+    "diversion": "off-platform contact",
+    "incentivized_review": "reward for reviews",
+    "prohibited_goods": "prohibited goods",
+}
+# Sectors where "compatible with X" is an honest description of a part or accessory.
+COMPAT_SECTORS = {"electronics", "auto", "appliances", "other"}
+COMPAT_GAP_BEFORE = 6
+COMPAT_GAP_AFTER = 8
+DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6}
+_MEASURED_VALUE = re.compile(
+    r"^ ?(?:的)? ?(?:为|是|:|：|达|可达)? ?\d+(?:\.\d+)? ?"
+    r"(?:kg|g|w|kw|v|a|mah|mm|cm|m|km|℃|°c|°|度|米|厘米|毫米|公斤|千克|克|瓦|伏|安|小时|h|min|分钟|秒|%|ml|l|升|毫升|斤|人|层|档|倍|转|rpm|hz|db|寸|英寸|inch|gb|tb|mb)(?![a-z])"
+)
+
+
+@dataclass(frozen=True)
+class ContextIndex:
+    """Context cues normalised once per word-list version."""
+
+    brand_context: tuple[tuple[str, ...], ...]  # per brand index
+    brand_by_key: dict[str, int]  # any alias's matching key -> brand index
+    compat_before: tuple[str, ...]
+    compat_after: tuple[str, ...]
+    spec_nouns: tuple[str, ...]
+    self_comparison: tuple[str, ...]
+    time_order: tuple[str, ...]
+
+    @classmethod
+    def build(cls, wordlists) -> "ContextIndex":
+        def texts(values) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(t for t in (normalise(v).text.strip() for v in values) if t))
+
+        brand_by_key: dict[str, int] = {}
+        for i, b in enumerate(wordlists.brands):
+            for alias in b.aliases:
+                brand_by_key.setdefault(normalise_term(alias), i)
+        ex = wordlists.exemptions
+        return cls(
+            brand_context=tuple(texts(b.context) for b in wordlists.brands),
+            brand_by_key=brand_by_key,
+            compat_before=texts(wordlists.compat_before),
+            compat_after=texts(wordlists.compat_after),
+            spec_nouns=texts(ex.get("spec_noun", ())),
+            self_comparison=texts(ex.get("self_comparison", ())),
+            time_order=texts(ex.get("time_order", ())),
+        )
+
+
+def verify(
+    candidates: list[Candidate], listing: Listing, norms: list[tuple[str, Normalised]], engine: "TextEngine"
+) -> list[Finding]:
+    allows = [c for c in candidates if c.pattern.kind == "allow" and _on_boundaries(c, engine)]
+    kept = [
+        c
+        for c in candidates
+        if c.pattern.kind != "allow"
+        and (c.pattern.kind == "detector" or _on_boundaries(c, engine))
+        and not _inside_allow(c, allows)
+    ]
+    kept = _longest_per_category(kept)
+
+    ix: ContextIndex = engine.context
+    listing_text = "\n".join(n.text for _, n in norms)
+    authorized = {ix.brand_by_key[k] for k in (normalise_term(b) for b in listing.authorized_brands) if k in ix.brand_by_key}
+    confirmed_brands = {c.pattern.index for c in kept if c.pattern.kind == "brand" and not c.pattern.ambiguous}
+
+    findings: list[Finding] = []
+    for c in kept:
+        if c.pattern.kind == "detector":
+            findings.append(_detector_finding(c, engine))
+        elif c.pattern.kind == "term":
+            finding = _term_finding(c, engine, ix)
+            if finding is not None:
+                findings.append(finding)
+        elif c.pattern.kind == "brand":
+            finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands)
+            if finding is not None:
+                findings.append(finding)
+    return _brand_with_counterfeit(findings, engine)
+
+
+# -- stage 1-3: boundaries, allow-list, overlaps --------------------------------------------
+
+
+def _continues(left: str, right: str) -> bool:
+    """Would a reader see left+right as one Latin word or one number?"""
+    if left.isascii() and right.isascii():
+        return (left.isalpha() and right.isalpha()) or (left.isdigit() and right.isdigit())
+    return False
+
+
+def _on_boundaries(c: Candidate, engine: "TextEngine") -> bool:
+    text, a, b = c.norm.text, c.norm_start, c.norm_end
+    if a > 0 and _continues(text[a - 1], text[a]):
+        return False
+    if b < len(text) and _continues(text[b - 1], text[b]):
+        return False
+    return engine.segmenter.on_boundaries(text, a, b)
+
+
+def _inside_allow(c: Candidate, allows: list[Candidate]) -> bool:
+    return any(
+        a.field == c.field
+        and a.start <= c.start
+        and c.end <= a.end
+        and (a.pattern.category == "*" or a.pattern.category == c.pattern.category)
+        for a in allows
+    )
+
+
+def _longest_per_category(candidates: list[Candidate]) -> list[Candidate]:
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), c.start, c.pattern.form != "canonical"))
+    kept: list[Candidate] = []
+    for c in ordered:
+        if any(
+            k.field == c.field and k.pattern.category == c.pattern.category and k.start < c.end and c.start < k.end
+            for k in kept
+        ):
+            continue
+        kept.append(c)
+    return sorted(kept, key=lambda c: (c.field, c.start))
+
+
+# -- stage 4: per-category rules ------------------------------------------------------------
+
+
+def _disguises(c: Candidate) -> list[str]:
+    """How the original differs from the plain spelling: for explanations and scoring."""
+    original = c.norm.original[c.start : c.end]
+    text = c.norm.text[c.norm_start : c.norm_end]
+    notes = []
+    if len(original) > len(text):
+        notes.append("separators or invisible characters removed")
+    if any("\uff01" <= ch <= "\uff5e" for ch in original):
+        notes.append("full-width letters")
+    if [ch for ch in original if is_cjk(ch)] != [ch for ch in text if is_cjk(ch)]:
+        notes.append("traditional or variant characters")
+    if any(ch in "013457@$!|" for ch in text) and c.norm.key[c.norm_start : c.norm_end] != text.replace("l", "i"):
+        notes.append("leetspeak")
+    if c.pattern.form == "variant":
+        notes.append(f"look-alike spelling {c.pattern.alias!r}")
+    elif c.pattern.form == "pinyin":
+        notes.append(f"pinyin {c.pattern.alias!r}")
+    elif c.pattern.form == "slang":
+        notes.append(f"seller slang {c.pattern.alias!r}")
+    return notes
+
+
+def _base_score(severity: str, engine: "TextEngine", disguised: list[str], form: str) -> float:
+    score = engine.policy.severity_scores.get(severity, 0.75)
+    if form == "pinyin":
+        score -= 0.1  # romanised words collide with ordinary ones more often
+    if any(n for n in disguised if not n.startswith(("pinyin", "seller slang"))):
+        score += 0.03  # a disguise is evidence of intent
+    return max(0.0, min(0.99, score))
+
+
+def _explain(what: str, source: str, note: str, disguised: list[str], extra: list[str] = ()) -> str:
+    parts = [what + f" [{source}]"]
+    if note:
+        parts.append(note)
+    if disguised:
+        parts.append("normalised: " + ", ".join(disguised))
+    parts.extend(extra)
+    return "; ".join(parts)
+
+
+def _term_finding(c: Candidate, engine: "TextEngine", ix: ContextIndex) -> Finding | None:
+    term = engine.wordlists.terms[c.pattern.index]
+    if term.category == "absolute_term" and _absolute_exemption(c, ix):
+        return None
+    disguised = _disguises(c)
+    return Finding(
+        kind="text",
+        category=term.category,
+        field=c.field,
+        start=c.start,
+        end=c.end,
+        text=c.norm.original[c.start : c.end],
+        term=term.term,
+        severity=term.severity,
+        score=_base_score(term.severity, engine, disguised, c.pattern.form),
+        effect=engine.policy.action(term.category),
+        suggestion=term.suggestion,
+        explanation=_explain(f"{CATEGORY_LABELS[term.category]} {term.term!r}", term.source, term.note, disguised),
+    )
+
+
+def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
+    """The 2023 SAMR guideline's exemptions that can be read off the words around a term."""
+    text, a, b = c.norm.text, c.norm_start, c.norm_end
+    after = text[b : b + 16].lstrip(" ")
+    after_de = after[1:] if after.startswith("的") else after
+    if any(after_de.startswith(noun) for noun in ix.spec_nouns):
+        return "specification parameter"
+    if _MEASURED_VALUE.match(text[b : b + 24]):
+        return "followed by a measured value"
+    if any(after.startswith(cue) for cue in ix.time_order):
+        return "time order"
+    before = text[max(0, a - 8) : a]
+    if any(cue in before for cue in ix.self_comparison):
+        return "comparison within the seller's own range"
+    return None
+
+
+def _compat_cue(c: Candidate, ix: ContextIndex) -> str | None:
+    text, a, b = c.norm.text, c.norm_start, c.norm_end
+    before = text[max(0, a - COMPAT_GAP_BEFORE - 16) : a]
+    for cue in ix.compat_before:
+        at = before.rfind(cue)
+        if at >= 0 and len(before) - (at + len(cue)) <= COMPAT_GAP_BEFORE:
+            return cue
+    after = text[b : b + COMPAT_GAP_AFTER + 16]
+    for cue in ix.compat_after:
+        at = after.find(cue)
+        if 0 <= at <= COMPAT_GAP_AFTER:
+            return cue
+    return None
+
+
+def _brand_finding(
+    c: Candidate,
+    engine: "TextEngine",
+    ix: ContextIndex,
+    listing_text: str,
+    authorized: set[int],
+    confirmed: set[int],
+) -> Finding | None:
+    brand = engine.wordlists.brands[c.pattern.index]
+    extra: list[str] = []
+    form = c.pattern.form
+    score_penalty = 0.0
+    if c.pattern.ambiguous:
+        cue = next((w for w in ix.brand_context[c.pattern.index] if w in listing_text), None)
+        if cue is None and c.pattern.index not in confirmed:
+            return None  # 苹果 the fruit, Puma the animal: not a brand mention
+        extra.append(f"ambiguous name confirmed by {cue!r}" if cue else "ambiguous name confirmed by another of the brand's names")
+        score_penalty = 0.1
+    disguised = _disguises(c)
+    effect = engine.policy.action("brand")
+    severity = "medium"
+    suggestion = None
+    if c.pattern.index in authorized:
+        effect, severity = "none", "low"
+        extra.append("seller is authorized for this brand")
+    else:
+        cue = _compat_cue(c, ix)
+        if cue is not None and brand.sector in COMPAT_SECTORS:
+            effect, severity = "none", "low"
+            extra.append(f"compatibility mention ({cue!r}), not a claim to be the brand")
+        elif cue is not None:
+            extra.append(f"compatibility wording {cue!r} does not exempt {brand.sector} brands")
+    score = _base_score(severity, engine, disguised, form) - score_penalty
+    return Finding(
+        kind="text",
+        category="brand",
+        field=c.field,
+        start=c.start,
+        end=c.end,
+        text=c.norm.original[c.start : c.end],
+        term=c.pattern.alias,
+        brand=brand.brand,
+        severity=severity,
+        score=max(0.0, score),
+        effect=effect,
+        suggestion=suggestion,
+        explanation=_explain(
+            f"brand {brand.brand!r} ({brand.owner or 'owner unknown'})", brand.source, "", disguised, extra
+        ),
+    )
+
+
+def _detector_finding(c: Candidate, engine: "TextEngine") -> Finding:
+    name = c.pattern.alias
+    return Finding(
+        kind="text",
+        category="diversion",
+        field=c.field,
+        start=c.start,
+        end=c.end,
+        text=c.norm.original[c.start : c.end],
+        term=name,
+        severity="medium",
+        score=DETECTOR_SCORES.get(name, 0.7),
+        effect=engine.policy.action("diversion"),
+        suggestion="",
+        explanation=f"{CATEGORY_LABELS['diversion']}: {c.detail} [detector {name}]; use the platform's messaging instead",
+    )
+
+
+# -- stage 5: listing-level rule ------------------------------------------------------------
+
+
+def _brand_with_counterfeit(findings: list[Finding], engine: "TextEngine") -> list[Finding]:
+    counterfeit = [f for f in findings if f.category == "counterfeit" and f.effect != "none"]
+    brands = [f for f in findings if f.category == "brand"]
+    if not counterfeit or not brands:
+        return findings
+    first = counterfeit[0]
+    brand_name = brands[0].brand
+    action = engine.policy.brand_with_counterfeit
+    out = []
+    for f in findings:
+        if f.category == "brand":
+            f = replace(
+                f,
+                effect=action,
+                severity="high",
+                score=max(f.score, engine.policy.severity_scores.get("high", 0.95)),
+                explanation=f.explanation + f"; named together with counterfeit wording {first.text!r} ({first.field})",
+            )
+        elif f.category == "counterfeit" and f.brand is None:
+            f = replace(f, brand=brand_name, explanation=f.explanation + f"; listing names brand {brand_name!r}")
+        out.append(f)
+    return out

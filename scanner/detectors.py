@@ -1,0 +1,57 @@
+"""Pattern detectors for off-platform contact: phone numbers, QQ/WeChat ids, URLs, e-mail.
+
+They run on the caller's original text (so offsets need no mapping) with
+patterns that tolerate the disguises sellers use in numbers: full-width digits
+(`\\d` is Unicode-aware), and spaces, dashes, dots or zero-width characters
+between digits.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_GAP = r"[\s\-.*·_\u200b-\u200d\u2060\ufeff]?"
+_DIGIT_RUN = re.compile(r"(?<!\d)(?:[+＋]?(?:86|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)")
+_INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?\d(?:[\s\-]?\d){6,12}(?!\d)")
+_QQ = re.compile(r"(?i)(?<![a-z])(?:qq|扣扣|企鹅)(?:号码|号)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+_WECHAT_ID = re.compile(
+    r"(?i)(?:微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat)(?:号|id)?\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+)
+_URL = re.compile(
+    r"(?i)(?:https?://|www\.)[^\s<>\"'，。、；）)\]]+"
+    r"|(?<![@\w.])(?:[a-z0-9][a-z0-9-]{0,62}\.)+(?:com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site)"
+    r"(?:/[^\s<>\"'，。、；）)\]]*)?(?![\w.])"
+)
+_EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+
+# (start, end, detector name, category, detail)
+Hit = tuple[int, int, str, str, str]
+
+
+def _digits(s: str) -> str:
+    return "".join(str(unicodedata.digit(c)) for c in s if c.isdigit())
+
+
+def detect(text: str) -> list[Hit]:
+    if not text:
+        return []
+    hits: list[Hit] = []
+    for m in _DIGIT_RUN.finditer(text):
+        digits = _digits(m.group())
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
+    for m in _INTERNATIONAL.finditer(text):
+        if not any(h[0] <= m.start() < h[1] for h in hits):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
+    for m in _QQ.finditer(text):
+        hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
+    for m in _WECHAT_ID.finditer(text):
+        hits.append((m.start(), m.end(), "wechat_id", "diversion", "a WeChat id"))
+    for m in _EMAIL.finditer(text):
+        hits.append((m.start(), m.end(), "email", "diversion", "an e-mail address"))
+    for m in _URL.finditer(text):
+        if not any(h[0] <= m.start() < h[1] for h in hits if h[2] == "email"):
+            hits.append((m.start(), m.end(), "url", "diversion", "a link to another site"))
+    return hits

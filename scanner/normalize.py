@@ -1,0 +1,246 @@
+"""Normalisation against evasion, keeping an exact map back to the original text.
+
+Three stages, each cheap on ordinary copy:
+
+1. per character (a cached `str.translate` table): NFKC (full-width → half-width,
+   compatibility forms), case folding, diacritics stripped, traditional →
+   simplified (OpenCC, character level so offsets stay exact), zero-width /
+   format / control characters and lone surrogates removed, every separator or
+   decorative symbol (spaces, * - _ . · emoji, ideographic space…) turned into
+   one space;
+2. separator runs: dropped next to a CJK character (Chinese has no spaces, so
+   `高 * 仿` and `耐 克` read as 高仿 and 耐克) and inside chains of single
+   letters or digits (`N-I-K-E`, `1 3 8 …`); elsewhere kept as one space so
+   English words keep their boundaries;
+3. the matching key: single leetspeak characters between Latin letters are
+   read as letters (`N1ke`, `Ch@nel`, `L0UIS`), and l/i are folded together
+   (`App1e`). Length-preserving, so `text` and `key` share indices.
+
+Dictionary entries go through the very same function, so whatever a seller's
+disguise reduces to, the term reduces to as well.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+# Variant characters OpenCC's t2s leaves alone but sellers use as look-alikes.
+_VARIANT_CHARS = str.maketrans("倣髙僞爲衞綫啓", "仿高伪为卫线启")
+
+# Characters sellers put between the characters of a word. Sentence punctuation
+# (，。！？：；) is deliberately absent: a clause break is a real boundary.
+_SEPARATOR_CHARS = set(" \t\n\r\v\f*-_.·•‧∙・~`^+=/\\、'\"#¨¯‐‑‒–—―‖′″˙˚")
+_SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp", "So", "Sk", "Sm", "Pd", "Pc"}
+_REMOVED_CATEGORIES = {"Cf", "Cs", "Mn", "Me", "Co", "Cn"}
+# Symbols that carry meaning in terms (1:1, 100%, A&F, leetspeak) are never separators.
+_KEPT_SYMBOLS = set(":%&@$!|?,;()[]{}<>")
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x2FA1F
+        or 0xF900 <= o <= 0xFAFF
+        or 0x3040 <= o <= 0x30FF
+    )
+
+
+def _map_char(ch: str) -> str:
+    """What one original character contributes to the normalised text (0..n chars)."""
+    category = unicodedata.category(ch)
+    if category in _REMOVED_CATEGORIES:
+        return ""
+    if category == "Cc":
+        return " " if ch in "\t\n\r\v\f\x1c\x1d\x1e\x1f\x85" else ""
+    if ch in "™℠®©":  # NFKC would turn ™ into "tm" and glue it to the brand before it
+        return " "
+    out = unicodedata.normalize("NFKC", ch).casefold()
+    if not out.isascii():
+        out = "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))
+        out = unicodedata.normalize("NFKC", out)
+        if any(is_cjk(c) for c in out):
+            converted = _T2S.convert(out).translate(_VARIANT_CHARS)
+            if len(converted) == len(out):
+                out = converted
+    pieces = []
+    for c in out:
+        if c in _KEPT_SYMBOLS:
+            pieces.append(c)
+        elif c in _SEPARATOR_CHARS or unicodedata.category(c) in _SEPARATOR_CATEGORIES:
+            if not pieces or pieces[-1] != " ":
+                pieces.append(" ")
+        elif unicodedata.category(c) in _REMOVED_CATEGORIES or unicodedata.category(c) == "Cc":
+            continue
+        else:
+            pieces.append(c)
+    return "".join(pieces)
+
+
+class _CharTable(dict):
+    """str.translate table filled on first sight of each character."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set()  # characters that do not map to exactly one character
+
+    def __missing__(self, codepoint: int) -> str:
+        ch = chr(codepoint)
+        mapped = _map_char(ch)
+        if len(mapped) != 1:
+            self.irregular.add(ch)
+        self[codepoint] = mapped
+        return mapped
+
+
+_TABLE = _CharTable()
+
+# Stage 3: leetspeak between Latin letters, and l/i folding, for the matching key.
+_LEET_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[013457@$!|](?=[a-z])")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"})
+_FOLD = str.maketrans({"l": "i"})
+_SPACE_RUN = re.compile(r" +")
+
+
+def _is_ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+class _Segments:
+    """Piecewise map from positions in a derived string to spans of its source.
+
+    Segment k starts at derived index starts[k]; it is either an identity run
+    (derived index i ↦ source [src[k] + i - starts[k], +1)) or, when ends[k] is
+    not None, a block whose every character maps to source [src[k], ends[k]).
+    """
+
+    __slots__ = ("starts", "src", "ends")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.src: list[int] = []
+        self.ends: list[int | None] = []
+
+    def add(self, derived_start: int, source_start: int, source_end: int | None = None) -> None:
+        self.starts.append(derived_start)
+        self.src.append(source_start)
+        self.ends.append(source_end)
+
+    def span(self, i: int) -> tuple[int, int]:
+        k = bisect_right(self.starts, i) - 1
+        if self.ends[k] is not None:
+            return self.src[k], self.ends[k]  # type: ignore[return-value]
+        s = self.src[k] + i - self.starts[k]
+        return s, s + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    original: str
+    text: str  # stage 2: what jieba and context rules read
+    key: str  # stage 3: what the automaton matches (same length as text)
+    _stage1: _Segments | None  # None = identity
+    _stage2: _Segments | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) covering normalised text[start:end] (end > start)."""
+        a, b = start, end - 1
+        if self._stage2 is not None:
+            a = self._stage2.span(a)[0]
+            b = self._stage2.span(b)[1] - 1
+        if self._stage1 is not None:
+            return self._stage1.span(a)[0], self._stage1.span(b)[1]
+        return a, b + 1
+
+    def original_slice(self, start: int, end: int) -> str:
+        s, e = self.span(start, end)
+        return self.original[s:e]
+
+
+def _stage1(original: str) -> tuple[str, _Segments | None]:
+    mapped = original.translate(_TABLE)
+    if len(mapped) == len(original) and _TABLE.irregular.isdisjoint(original):
+        return mapped, None
+    segments = _Segments()
+    pieces: list[str] = []
+    pos = 0
+    open_identity = False
+    for i, ch in enumerate(original):
+        out = _TABLE[ord(ch)]
+        if len(out) == 1:
+            if not open_identity:
+                segments.add(pos, i)
+                open_identity = True
+        else:
+            open_identity = False
+            if out:
+                segments.add(pos, i, i + 1)
+        pieces.append(out)
+        pos += len(out)
+    if not segments.starts:
+        segments.add(0, 0, 0)
+    return "".join(pieces), segments
+
+
+def _drop_run(s: str, start: int, end: int) -> bool:
+    """Should the space run s[start:end] vanish (True) or stay as one space?"""
+    if start == 0 or end == len(s):
+        return True
+    before, after = s[start - 1], s[end]
+    if is_cjk(before) or is_cjk(after):
+        return True
+    if _is_ascii_alnum(before) and _is_ascii_alnum(after):
+        single_before = start < 2 or not _is_ascii_alnum(s[start - 2])
+        single_after = end + 1 >= len(s) or not _is_ascii_alnum(s[end + 1])
+        return single_before and single_after
+    return False
+
+
+def _stage2(s: str) -> tuple[str, _Segments | None]:
+    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(s)]
+    changes = [(a, b, _drop_run(s, a, b)) for a, b in runs]
+    changes = [(a, b, drop) for a, b, drop in changes if drop or b - a > 1]
+    if not changes:
+        return s, None
+    segments = _Segments()
+    pieces: list[str] = []
+    pos = 0  # derived position
+    prev = 0  # source position of the next kept character
+    for a, b, drop in changes:
+        keep_to = a if drop else a + 1
+        if keep_to > prev:
+            segments.add(pos, prev)
+            pieces.append(s[prev:keep_to])
+            pos += keep_to - prev
+        prev = b
+    if prev < len(s):
+        segments.add(pos, prev)
+        pieces.append(s[prev:])
+    if not segments.starts:
+        segments.add(0, 0, 0)
+    return "".join(pieces), segments
+
+
+def matching_key(text: str) -> str:
+    """Stage 3 on an already normalised text (length-preserving)."""
+    text = _LEET_BETWEEN_LETTERS.sub(lambda m: m.group().translate(_LEET), text)
+    return text.translate(_FOLD)
+
+
+def normalise(original: str) -> Normalised:
+    stage1, map1 = _stage1(original)
+    text, map2 = _stage2(stage1)
+    return Normalised(original, text, matching_key(text), map1, map2)
+
+
+@lru_cache(maxsize=65536)
+def normalise_term(term: str) -> str:
+    """The matching key of a dictionary entry (same pipeline as listing text)."""
+    return normalise(term).key

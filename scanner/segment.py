@@ -1,0 +1,80 @@
+"""Word-boundary checks for Chinese matches, with jieba, only where a match needs it.
+
+jieba's precise mode runs at ~0.3 M chars/s, far slower than the automaton, so
+we never segment whole listings: only a small window around each CJK candidate.
+A candidate counts only if both its ends fall on jieba token boundaries, which
+is what keeps 高仿 out of 高仿真多肉 and 第一 out of 第一次.
+
+The base dictionary is loaded once per process and copied into each Segmenter
+(one per word-list version), which then learns the dictionary's own terms.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Iterable
+
+import jieba
+
+from scanner.normalize import is_cjk
+
+jieba.setLogLevel(logging.WARNING)
+WINDOW = 8  # characters of context either side of a candidate
+_base: jieba.Tokenizer | None = None
+_base_lock = threading.Lock()
+
+
+def _base_tokenizer() -> jieba.Tokenizer:
+    global _base
+    with _base_lock:
+        if _base is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            _base = tokenizer
+        return _base
+
+
+class Segmenter:
+    def __init__(self, terms: Iterable[str], phrases: Iterable[str]) -> None:
+        """`terms` (denied words) are added so they can stand as words of their own;
+        `phrases` (allow-list) are added more strongly so they win over the terms inside them."""
+        base = _base_tokenizer()
+        tk = jieba.Tokenizer()
+        tk.FREQ = dict(base.FREQ)
+        tk.total = base.total
+        tk.initialized = True
+        for word in terms:
+            if _has_cjk(word) and len(word) > 1:
+                tk.add_word(word)
+        for phrase in phrases:
+            if _has_cjk(phrase) and len(phrase) > 1:
+                tk.add_word(phrase, freq=max(tk.suggest_freq(phrase, False), 1) * 20)
+        self._tk = tk
+
+    def on_boundaries(self, text: str, start: int, end: int) -> bool:
+        """Do text[start:end]'s ends both fall between jieba tokens?"""
+        needs_start = start > 0 and _joins(text[start - 1], text[start])
+        needs_end = end < len(text) and _joins(text[end - 1], text[end])
+        if not needs_start and not needs_end:
+            return True
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        cuts = {lo}
+        pos = lo
+        for token in self._tk.cut(text[lo:hi], HMM=False):
+            pos += len(token)
+            cuts.add(pos)
+        return (not needs_start or start in cuts) and (not needs_end or end in cuts)
+
+
+def _has_cjk(word: str) -> bool:
+    return any(is_cjk(c) for c in word)
+
+
+def _joins(left: str, right: str) -> bool:
+    """Could a word run across this pair of characters? Only if one is CJK and the
+    other is CJK or alphanumeric (jieba keeps 'A货' or '3D打印' together)."""
+    if is_cjk(left):
+        return is_cjk(right) or right.isalnum()
+    if is_cjk(right):
+        return left.isalnum()
+    return False

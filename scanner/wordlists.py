@@ -1,0 +1,258 @@
+"""Load the word lists in `wordlists/` (reviewable TSV + TOML) into value types.
+
+The directory's content hash is the `versions.wordlists` of every result, so a
+rescan can always say which lists produced it. Any malformed row fails the whole
+load with file:line, so a bad edit can never be half-applied by a reload.
+See wordlists/README.md for the formats.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+
+from scanner.normalize import is_cjk
+from scanner.types import CATEGORIES, SEVERITIES
+
+TERM_COLUMNS = ["term", "category", "severity", "suggestion", "variants", "pinyin", "note"]
+BRAND_COLUMNS = ["brand", "owner", "sector", "zh", "en", "slang", "pinyin", "ambiguous", "context", "note"]
+ALLOW_COLUMNS = ["phrase", "category", "note"]
+COMPAT_COLUMNS = ["cue", "position", "note"]
+EXEMPTION_COLUMNS = ["cue", "rule", "note"]
+EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
+TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image"))
+MIN_PINYIN_LETTERS = 5  # shorter pinyin (diao, lv) collides with ordinary words
+
+
+class WordlistError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    category: str
+    severity: str
+    suggestion: str | None  # "" = delete the words; None = no suggestion
+    variants: tuple[str, ...]
+    pinyin: tuple[str, ...]
+    note: str
+    source: str  # file:line, for explanations
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    brand: str
+    owner: str
+    sector: str
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    slang: tuple[str, ...]
+    pinyin: tuple[str, ...]
+    ambiguous: frozenset[str]
+    context: tuple[str, ...]
+    note: str
+    source: str
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return (self.brand, *self.zh, *self.en, *self.slang)
+
+
+@dataclass(frozen=True, slots=True)
+class AllowPhrase:
+    phrase: str
+    category: str  # category it suppresses, or "*"
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Wordlists:
+    directory: Path
+    version: str
+    terms: tuple[Term, ...]
+    brands: tuple[Brand, ...]
+    allow: tuple[AllowPhrase, ...]
+    compat_before: tuple[str, ...]
+    compat_after: tuple[str, ...]
+    exemptions: dict[str, tuple[str, ...]]
+    policy: dict = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counts = {c: 0 for c in TEXT_CATEGORIES}
+        for t in self.terms:
+            counts[t.category] += 1
+        counts["brand"] = len(self.brands)
+        counts["allowlist"] = len(self.allow)
+        return counts
+
+
+def split_list(cell: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (cell or "").split("|") if v.strip())
+
+
+def derive_pinyin(chinese: str) -> str | None:
+    """Toneless pinyin of an all-Chinese term (耐克 → naike), if long enough to be safe."""
+    if not chinese or not all(is_cjk(c) for c in chinese):
+        return None
+    joined = "".join(lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore"))
+    return joined if len(joined) >= MIN_PINYIN_LETTERS and joined.isascii() else None
+
+
+def _pinyin_cell(cell: str, chinese: tuple[str, ...]) -> tuple[str, ...]:
+    values = split_list(cell)
+    out: list[str] = []
+    for v in values:
+        if v.lower() == "auto":
+            out.extend(p for p in (derive_pinyin(c) for c in chinese) if p)
+        else:
+            out.append(v)
+    return tuple(dict.fromkeys(out))
+
+
+def _rows(path: Path, columns: list[str]):
+    """Yield (line number, row dict) from a TSV with a header; `#` lines are comments."""
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        return
+    header = lines[0][1].split("\t")
+    if [h.strip() for h in header] != columns:
+        raise WordlistError(f"{path}:{lines[0][0]}: header must be {' / '.join(columns)}, got {' / '.join(header)}")
+    for n, line in lines[1:]:
+        cells = next(csv.reader(io.StringIO(line), delimiter="\t", quoting=csv.QUOTE_NONE))
+        if len(cells) > len(columns):
+            raise WordlistError(f"{path}:{n}: {len(cells)} cells, expected at most {len(columns)}")
+        cells += [""] * (len(columns) - len(cells))
+        yield n, dict(zip(columns, (c.strip() for c in cells)))
+
+
+def _load_terms(path: Path, rel: str) -> list[Term]:
+    terms = []
+    for n, row in _rows(path, TERM_COLUMNS):
+        where = f"{rel}:{n}"
+        if not row["term"]:
+            raise WordlistError(f"{where}: empty term")
+        if row["category"] not in TEXT_CATEGORIES:
+            raise WordlistError(f"{where}: unknown category {row['category']!r} (one of {', '.join(TEXT_CATEGORIES)})")
+        if row["severity"] not in SEVERITIES:
+            raise WordlistError(f"{where}: severity must be low/medium/high, got {row['severity']!r}")
+        suggestion = row["suggestion"]
+        suggestion = "" if suggestion == "-" else (suggestion or None)
+        terms.append(
+            Term(
+                term=row["term"],
+                category=row["category"],
+                severity=row["severity"],
+                suggestion=suggestion,
+                variants=split_list(row["variants"]),
+                pinyin=_pinyin_cell(row["pinyin"], (row["term"],)),
+                note=row["note"],
+                source=where,
+            )
+        )
+    return terms
+
+
+def _load_brands(path: Path, rel: str) -> list[Brand]:
+    brands = []
+    for n, row in _rows(path, BRAND_COLUMNS):
+        where = f"{rel}:{n}"
+        if not row["brand"]:
+            raise WordlistError(f"{where}: empty brand")
+        zh, en, slang = split_list(row["zh"]), split_list(row["en"]), split_list(row["slang"])
+        ambiguous = frozenset(split_list(row["ambiguous"]))
+        known = {row["brand"], *zh, *en, *slang}
+        unknown = ambiguous - known
+        if unknown:
+            raise WordlistError(f"{where}: ambiguous aliases {sorted(unknown)} are not among the brand's names")
+        brands.append(
+            Brand(
+                brand=row["brand"],
+                owner=row["owner"],
+                sector=row["sector"],
+                zh=zh,
+                en=en,
+                slang=slang,
+                pinyin=_pinyin_cell(row["pinyin"], zh),
+                ambiguous=ambiguous,
+                context=split_list(row["context"]),
+                note=row["note"],
+                source=where,
+            )
+        )
+    return brands
+
+
+def content_version(directory: Path) -> str:
+    """sha256 over every data file's relative path and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".tsv", ".toml")):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def load_wordlists(directory: str | Path) -> Wordlists:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise WordlistError(f"word-list directory {directory} does not exist")
+    version = content_version(directory)
+
+    terms: list[Term] = []
+    for path in sorted((directory / "terms").glob("*.tsv")):
+        terms.extend(_load_terms(path, path.relative_to(directory).as_posix()))
+
+    brands: list[Brand] = []
+    if (directory / "brands.tsv").exists():
+        brands = _load_brands(directory / "brands.tsv", "brands.tsv")
+
+    allow: list[AllowPhrase] = []
+    if (directory / "allowlist.tsv").exists():
+        for n, row in _rows(directory / "allowlist.tsv", ALLOW_COLUMNS):
+            category = row["category"] or "*"
+            if category != "*" and category not in CATEGORIES:
+                raise WordlistError(f"allowlist.tsv:{n}: unknown category {category!r}")
+            allow.append(AllowPhrase(row["phrase"], category, row["note"], f"allowlist.tsv:{n}"))
+
+    before: list[str] = []
+    after: list[str] = []
+    if (directory / "compatibility.tsv").exists():
+        for n, row in _rows(directory / "compatibility.tsv", COMPAT_COLUMNS):
+            if row["position"] not in ("before", "after"):
+                raise WordlistError(f"compatibility.tsv:{n}: position must be before/after")
+            (before if row["position"] == "before" else after).append(row["cue"])
+
+    exemptions: dict[str, list[str]] = {r: [] for r in EXEMPTION_RULES}
+    if (directory / "exemptions.tsv").exists():
+        for n, row in _rows(directory / "exemptions.tsv", EXEMPTION_COLUMNS):
+            if row["rule"] not in EXEMPTION_RULES:
+                raise WordlistError(f"exemptions.tsv:{n}: rule must be one of {', '.join(EXEMPTION_RULES)}")
+            exemptions[row["rule"]].append(row["cue"])
+
+    policy: dict = {}
+    if (directory / "policy.toml").exists():
+        try:
+            policy = tomllib.loads((directory / "policy.toml").read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise WordlistError(f"policy.toml: {exc}") from exc
+
+    return Wordlists(
+        directory=directory,
+        version=version,
+        terms=tuple(terms),
+        brands=tuple(brands),
+        allow=tuple(allow),
+        compat_before=tuple(before),
+        compat_after=tuple(after),
+        exemptions={k: tuple(v) for k, v in exemptions.items()},
+        policy=policy,
+    )
