@@ -1,11 +1,131 @@
-"""`scanner batch` — NOT IMPLEMENTED YET (placeholder so the CLI loads)."""
+"""`scanner batch INPUT --out OUTPUT` and `scanner diff OLD NEW`."""
 from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+EPILOG_BATCH = """\
+Every input row gives exactly one output row, in input order; rows that cannot be read
+or scanned become {"id":…, "line":N, "error":{"code","message"}} rows. After a crash or
+kill, run the same command with --resume to continue where it stopped.
+"""
 
 
 def register(sub) -> None:
-    p = sub.add_parser("batch", help="(not implemented yet)")
-    p.set_defaults(func=_run)
+    p = sub.add_parser("batch", help="scan a catalogue file (JSONL or CSV) into a JSONL of results",
+                       description="Scan a catalogue file (JSONL or CSV) into a JSONL of results, in input order.",
+                       epilog=EPILOG_BATCH, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", help="listings: .jsonl (optionally .gz) or .csv/.tsv with title/description/image columns")
+    p.add_argument("--out", "-o", required=True, help="results JSONL (one row per input row)")
+    p.add_argument("--format", choices=("auto", "jsonl", "csv"), default="auto", help="input format (default: by extension)")
+    p.add_argument("--workers", "-j", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--chunk-size", type=int, default=500, help="rows per work unit (default 500)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same input")
+    p.add_argument("--overwrite", action="store_true", help="start over even if OUTPUT holds an unfinished run")
+    p.add_argument("--allow-version-change", action="store_true",
+                   help="with --resume: continue although word lists/gallery changed since the run started")
+    p.add_argument("--no-images", action="store_true", help="text only: do not load the gallery or images")
+    p.add_argument("--image-url-host", action="append", default=None, metavar="HOST",
+                   help="allow image URLs from HOST (repeatable; default: settings image_url_hosts)")
+    p.add_argument("--summary", metavar="FILE", help="write the run summary as JSON")
+    p.add_argument("--report", metavar="FILE.html", help="write an HTML report with charts")
+    p.add_argument("--compare-to", metavar="OLD_RESULTS", help="after the run, diff against an earlier result file")
+    p.add_argument("--diff-out", metavar="FILE", help="with --compare-to: write the diff as JSON")
+    p.add_argument("--progress", choices=("auto", "bar", "log", "none"), default="auto",
+                   help="progress bar on a terminal, periodic log lines otherwise (default auto)")
+    p.add_argument("--log-interval", type=float, default=10.0, help="seconds between progress log lines")
+    p.add_argument("--max-line-bytes", type=int, default=16 << 20, help="longer input lines become error rows")
+    p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)  # tests/benchmarks: module:callable
+    p.add_argument("--start-method", choices=("fork", "spawn", "forkserver"), default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=_run_batch)
+
+    d = sub.add_parser("diff", help="listings whose decision changed between two result files, and why",
+                       description="Compare two batch result files (e.g. before and after a word-list change).")
+    d.add_argument("old", help="earlier results JSONL")
+    d.add_argument("new", help="later results JSONL")
+    d.add_argument("--json", action="store_true", help="machine-readable output")
+    d.add_argument("--all", action="store_true", help="also list listings whose findings changed but not the decision")
+    d.add_argument("--limit", type=int, default=50, help="listings shown in text output (default 50)")
+    d.add_argument("--exit-code", action="store_true", help="exit 1 if any decision changed (like git diff)")
+    d.set_defaults(func=_run_diff)
 
 
-def _run(args) -> int:
-    raise SystemExit("scanner batch: not implemented yet")
+def _engine_spec(args):
+    from scanner.batch import EngineSpec
+
+    settings = {"allow_local_image_paths": True}
+    for name in ("wordlists", "gallery", "config"):
+        if getattr(args, name, None):
+            settings[name] = str(Path(getattr(args, name)).resolve())
+    if args.image_url_host:
+        settings["image_url_hosts"] = args.image_url_host
+    kwargs = {"settings": settings, "with_images": not args.no_images}
+    if args.engine_factory:
+        kwargs["factory"] = args.engine_factory
+    return EngineSpec(**kwargs)
+
+
+def _run_batch(args) -> int:
+    from scanner.batch import BatchError, BatchOptions, format_summary, run_batch
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    opts = BatchOptions(
+        workers=args.workers, chunk_size=args.chunk_size, resume=args.resume, overwrite=args.overwrite,
+        allow_version_change=args.allow_version_change, fmt=args.format, max_line_bytes=args.max_line_bytes,
+        progress=args.progress, log_interval=args.log_interval, start_method=args.start_method,
+    )
+    try:
+        summary = run_batch(args.input, args.out, _engine_spec(args), opts)
+    except BatchError as exc:
+        print(f"scanner batch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("scanner batch: interrupted; rerun the same command with --resume to continue", file=sys.stderr)
+        return 130
+    print(format_summary(summary), file=sys.stderr)
+
+    diff = None
+    if args.compare_to:
+        from scanner.diff import diff_files, format_diff
+
+        diff = diff_files(args.compare_to, args.out, max_listed=10_000)
+        print("\n" + format_diff(diff, limit=20), file=sys.stderr)
+        if args.diff_out:
+            _write(args.diff_out, json.dumps(diff, ensure_ascii=False, indent=2))
+    if args.summary:
+        _write(args.summary, json.dumps(summary, ensure_ascii=False, indent=2))
+    if args.report:
+        from scanner.report import render_html
+
+        _write(args.report, render_html(summary, diff))
+    return 0
+
+
+def _run_diff(args) -> int:
+    from scanner.diff import diff_files, format_diff
+
+    for path in (args.old, args.new):
+        if not os.path.isfile(path):
+            print(f"scanner diff: file not found: {path}", file=sys.stderr)
+            return 2
+    try:
+        diff = diff_files(args.old, args.new, include_unchanged_decisions=args.all,
+                          max_listed=None if args.json else max(args.limit, 0) * 20 + 1000)
+    except ValueError as exc:
+        print(f"scanner diff: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(diff, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_diff(diff, limit=args.limit))
+    return 1 if args.exit_code and diff["totals"]["decision_changed"] else 0
+
+
+def _write(path: str, text: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")

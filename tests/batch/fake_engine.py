@@ -1,0 +1,90 @@
+"""A tiny deterministic stand-in for the Scanner, for testing the batch plumbing.
+
+It speaks the engine interface the runner relies on (`scan(listing)` returning an
+object with `to_dict()`, never raising on bad input, and `versions`) and produces
+contract-shaped rows, so the runner, resume, diff and Spark tests do not depend on
+the state of the real word lists. Behaviour is controlled through EngineSpec.settings:
+
+* ``terms``: {term: [category, effect]} overrides the default dictionary;
+* ``fake_version``: the "wordlists" version string;
+* ``crash_on``: a substring; a listing whose title contains it kills the worker process;
+* ``delay_s``: sleep per row (to make a run slow enough to kill).
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+DEFAULT_TERMS = {
+    "高仿": ("counterfeit", "block"), "复刻": ("counterfeit", "block"), "replica": ("counterfeit", "block"),
+    "最佳": ("absolute_term", "review"), "全网第一": ("absolute_term", "review"),
+    "耐克": ("brand", "review"), "Nike": ("brand", "review"), "加微信": ("diversion", "review"),
+}
+
+
+class _Result:
+    def __init__(self, d: dict[str, Any]) -> None:
+        self._d = d
+        self.decision = d.get("decision")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._d)
+
+
+class FakeScanner:
+    def __init__(self, settings: dict[str, Any]) -> None:
+        terms = settings.get("terms") or DEFAULT_TERMS
+        self.terms = {t: tuple(v) for t, v in terms.items()}
+        self.versions = {"wordlists": settings.get("fake_version", "fake:1"), "gallery": "none", "scanner": "test"}
+        self.crash_on = settings.get("crash_on")
+        self.delay_s = float(settings.get("delay_s", 0))
+
+    def scan(self, raw: Any) -> _Result:
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        if not isinstance(raw, dict):
+            return _Result({"id": None, "error": {"code": "invalid_listing",
+                                                  "message": f"a listing must be a JSON object, got {type(raw).__name__}"},
+                            "versions": self.versions})
+        for name in ("title", "description"):
+            if raw.get(name) is not None and not isinstance(raw.get(name), str):
+                return _Result({"id": raw.get("id"), "error": {"code": "invalid_listing",
+                                                               "message": f"field {name!r} must be a string"},
+                                "versions": self.versions})
+        if self.crash_on and self.crash_on in (raw.get("title") or ""):
+            os._exit(3)
+        findings = []
+        for name in ("title", "description"):
+            text = raw.get(name) or ""
+            for term, (category, effect) in self.terms.items():
+                start = text.find(term)
+                if start >= 0:
+                    findings.append({"kind": "text", "category": category, "field": name, "start": start,
+                                     "end": start + len(term), "text": term, "term": term, "severity": "high",
+                                     "score": 0.9, "effect": effect,
+                                     "brand": "Nike" if category == "brand" else None,
+                                     "suggestion": None, "explanation": "fake engine"})
+        effects = {f["effect"] for f in findings}
+        decision = "block" if "block" in effects else "review" if "review" in effects else "pass"
+        score = {"block": 95, "review": 60, "pass": 0}[decision]
+        return _Result({"id": raw.get("id"), "decision": decision, "score": score, "findings": findings,
+                        "versions": self.versions, "took_ms": 0.01})
+
+
+def build(spec) -> FakeScanner:
+    return FakeScanner(dict(spec.settings))
+
+
+class NullScanner:
+    """Does nothing: measures the batch plumbing alone."""
+
+    versions = {"wordlists": "null", "gallery": "none", "scanner": "null"}
+
+    def scan(self, raw: Any) -> _Result:
+        return _Result({"id": raw.get("id") if isinstance(raw, dict) else None, "decision": "pass", "score": 0,
+                        "findings": [], "versions": self.versions, "took_ms": 0.0})
+
+
+def build_null(spec) -> NullScanner:
+    return NullScanner()
