@@ -1,0 +1,201 @@
+"""Stage 4: the persistent counterfeit gallery (SQLite, WAL, one transaction per edit).
+
+Schema (hashes are stored as big-endian BLOBs -- 8 bytes for phash64, 32 for the
+256-bit hashes -- never as hex strings):
+
+    meta(key PRIMARY KEY, value)                    schema, algorithm, version
+    entries(id PRIMARY KEY, brand, label, source, note, added_at, sha256, width, height, digest)
+    hashes(entry_id, view, phash64, phash, dhash, PRIMARY KEY(entry_id, view))
+
+`version` = "sha256:" + sha256 over the entries' digests in id order; every edit
+recomputes it inside the same transaction, so a `kill -9` leaves either the old content
+and old version or the new content and new version. Another process' commits are
+noticed through `PRAGMA data_version`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from scanner.images.hashing import ALGORITHM_VERSION, ALL_HASHES, HASH_BITS
+
+SCHEMA_VERSION = "1"
+EMPTY_VERSION = "sha256:" + hashlib.sha256(b"").hexdigest()
+
+
+class GalleryError(RuntimeError):
+    """The gallery database cannot be used (corrupt, not SQLite, wrong schema or algorithm)."""
+
+
+def _blob(value: int, bits: int) -> bytes:
+    return value.to_bytes(bits // 8, "big")
+
+
+def entry_digest(entry: dict[str, Any]) -> str:
+    """Content hash of one entry: metadata + hashes (not the added time)."""
+    doc = {
+        "id": entry["id"], "brand": entry["brand"], "label": entry.get("label"),
+        "source": entry.get("source"), "note": entry.get("note"),
+        "hashes": {v: {h: format(hs[h], "x") for h in ALL_HASHES} for v, hs in sorted(entry["hashes"].items())},
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class GalleryStore:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise GalleryError(f"gallery database {self.path} does not exist")
+        if self.path.exists() and self.path.is_dir():
+            raise GalleryError(f"gallery path {self.path} is a directory, not a database file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None,
+                                       timeout=30.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._init_schema()
+        except sqlite3.DatabaseError as e:
+            raise GalleryError(
+                f"gallery database {self.path} is not a usable SQLite database ({e}); "
+                "restore it from an export (`scanner gallery import`) or point SCANNER_GALLERY elsewhere"
+            ) from e
+
+    # --- schema -------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, brand TEXT NOT NULL, label TEXT,"
+                    " source TEXT, note TEXT, added_at REAL NOT NULL, sha256 TEXT, width INTEGER, height INTEGER,"
+                    " digest TEXT NOT NULL)"
+                )
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS hashes(entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,"
+                    " view TEXT NOT NULL, phash64 BLOB NOT NULL, phash BLOB NOT NULL, dhash BLOB NOT NULL,"
+                    " PRIMARY KEY(entry_id, view))"
+                )
+                meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+                if not meta:
+                    self._db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                        ("schema", SCHEMA_VERSION), ("algorithm", ALGORITHM_VERSION), ("version", EMPTY_VERSION)])
+                else:
+                    if meta.get("schema") != SCHEMA_VERSION:
+                        raise GalleryError(f"gallery {self.path} has schema {meta.get('schema')!r}; "
+                                           f"this scanner reads schema {SCHEMA_VERSION!r}")
+                    if meta.get("algorithm") != ALGORITHM_VERSION:
+                        raise GalleryError(
+                            f"gallery {self.path} was hashed with algorithm {meta.get('algorithm')!r}, this scanner "
+                            f"uses {ALGORITHM_VERSION!r}: re-add the images (hashes are not comparable)")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    # --- reading ------------------------------------------------------------------
+    def data_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def version(self) -> str:
+        with self._lock:
+            return self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
+
+    def is_empty(self) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+
+    def load(self) -> tuple[str, list[dict[str, Any]]]:
+        """(version, entries with hashes) read in one transaction: a consistent view."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                version = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
+                entries = self._entries()
+                for e in entries:
+                    e["hashes"] = {}
+                by_id = {e["id"]: e for e in entries}
+                for eid, view, *blobs in self._db.execute(
+                        "SELECT entry_id, view, phash64, phash, dhash FROM hashes ORDER BY entry_id, view"):
+                    by_id[eid]["hashes"][view] = {h: int.from_bytes(b, "big") for h, b in zip(ALL_HASHES, blobs)}
+            finally:
+                self._db.execute("COMMIT")
+        return version, entries
+
+    def _entries(self, where: str = "", args: tuple = ()) -> list[dict[str, Any]]:
+        cur = self._db.execute(
+            "SELECT id, brand, label, source, note, added_at, sha256, width, height FROM entries"
+            f" {where} ORDER BY added_at, id", args)
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._entries()
+
+    def get(self, entry_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            rows = self._entries("WHERE id = ?", (entry_id,))
+            if not rows:
+                return None
+            e = rows[0]
+            e["hashes"] = {
+                view: {h: format(int.from_bytes(b, "big"), f"0{HASH_BITS[h] // 4}x") for h, b in zip(ALL_HASHES, blobs)}
+                for view, *blobs in self._db.execute(
+                    "SELECT view, phash64, phash, dhash FROM hashes WHERE entry_id = ? ORDER BY view", (entry_id,))
+            }
+            return e
+
+    # --- writing (each call = one transaction) ---------------------------------------
+    def _write(self, fn) -> Any:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn()
+                digests = self._db.execute("SELECT digest FROM entries ORDER BY id").fetchall()
+                h = hashlib.sha256()
+                for (d,) in digests:
+                    h.update(d.encode())
+                    h.update(b"\n")
+                self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", ("sha256:" + h.hexdigest(),))
+                self._db.execute("COMMIT")
+                return result
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def upsert(self, entries: Iterable[dict[str, Any]]) -> int:
+        entries = list(entries)
+
+        def fn() -> int:
+            for e in entries:
+                self._db.execute("DELETE FROM entries WHERE id = ?", (e["id"],))
+                self._db.execute(
+                    "INSERT INTO entries(id, brand, label, source, note, added_at, sha256, width, height, digest)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (e["id"], e["brand"], e.get("label"), e.get("source"), e.get("note"),
+                     e.get("added_at") or time.time(), e.get("sha256"), e.get("width"), e.get("height"),
+                     entry_digest(e)))
+                self._db.executemany(
+                    "INSERT INTO hashes(entry_id, view, phash64, phash, dhash) VALUES (?,?,?,?,?)",
+                    [(e["id"], view, *(_blob(hs[h], HASH_BITS[h]) for h in ALL_HASHES))
+                     for view, hs in e["hashes"].items()])
+            return len(entries)
+
+        return self._write(fn)
+
+    def remove(self, entry_id: str) -> bool:
+        return self._write(lambda: self._db.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount > 0)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

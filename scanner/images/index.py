@@ -1,0 +1,143 @@
+"""Stage 3: search. Given the hashes of a query's views, which gallery entries match?
+
+The match rule (one place, shared by the index and the oracle):
+
+    an entry matches when, for SOME (query view, gallery view) pair in hashing.COMPARE,
+    every hash type h has distance(h) <= thresholds[h].
+
+`brute_force()` is the oracle: plain Python ints and `int.bit_count`, obviously right.
+`HashIndex` is the fast path: per gallery view, one contiguous uint64 column for the
+64-bit prefilter hash and (n, 4) uint64 blocks for the 256-bit hashes. A search XORs the
+prefilter column with each query view (numpy `bitwise_count`), keeps the few rows within
+the prefilter threshold and verifies only those on the 256-bit hashes. Tests check that
+both return exactly the same (entry, distances) results on random data.
+
+Memory: 8 bytes (phash64) + 32 (phash) + 32 (dhash) per view, 8 views per entry
+= 576 bytes per entry, plus the id list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scanner.images.hashing import COMPARE, GALLERY_VARIANTS, HASH_BITS
+
+# Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
+# the smallest thresholds on the best zero-false-match plateau.
+DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 12, "phash": 35, "dhash": 72}
+PREFILTER = "phash64"
+VERIFY = ("phash", "dhash")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: int  # position in the index (the gallery maps it to an id)
+    distance: dict[str, int]  # per hash type, for the best pair
+    query_view: str
+    gallery_view: str
+
+    def key(self) -> tuple:
+        return (self.entry, tuple(sorted(self.distance.items())), self.query_view, self.gallery_view)
+
+
+def _norm(distance: dict[str, int], thresholds: dict[str, int]) -> float:
+    return sum(distance[h] / HASH_BITS[h] for h in thresholds)
+
+
+def _better(a: Hit | None, b: Hit, thresholds: dict[str, int]) -> bool:
+    """Deterministic choice of the best pair for one entry: smallest normalised distance, then
+    the order of COMPARE (so 'orig' beats 'mirror' on ties)."""
+    if a is None:
+        return True
+    return _norm(b.distance, thresholds) < _norm(a.distance, thresholds)
+
+
+def brute_force(
+    query: dict[str, dict[str, int]],
+    entries: list[dict[str, dict[str, int]]],
+    thresholds: dict[str, int] = DEFAULT_THRESHOLDS,
+) -> list[Hit]:
+    """The oracle: every entry, every compared pair, every hash, in plain Python."""
+    out = []
+    for i, views in enumerate(entries):
+        best: Hit | None = None
+        for qv, gv in COMPARE:
+            if qv not in query or gv not in views:
+                continue
+            d = {h: (query[qv][h] ^ views[gv][h]).bit_count() for h in thresholds}
+            if all(d[h] <= t for h, t in thresholds.items()):
+                hit = Hit(i, d, qv, gv)
+                if _better(best, hit, thresholds):
+                    best = hit
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def _words(value: int, bits: int) -> np.ndarray:
+    return np.frombuffer(value.to_bytes(bits // 8, "big"), dtype=">u8").astype(np.uint64)
+
+
+class HashIndex:
+    """Immutable columnar index over gallery entries (build once, share between threads)."""
+
+    def __init__(self, entries: list[dict[str, dict[str, int]]],
+                 thresholds: dict[str, int] = DEFAULT_THRESHOLDS) -> None:
+        self.thresholds = dict(thresholds)
+        self.n = len(entries)
+        self._cols: dict[str, dict[str, np.ndarray]] = {}
+        for gv in GALLERY_VARIANTS:
+            cols: dict[str, np.ndarray] = {}
+            for h in self.thresholds:
+                words = HASH_BITS[h] // 64
+                a = np.zeros((self.n, words), dtype=np.uint64)
+                for i, views in enumerate(entries):
+                    if gv in views:
+                        a[i] = _words(views[gv][h], HASH_BITS[h])
+                cols[h] = a[:, 0].copy() if words == 1 else a
+            cols["present"] = np.array([gv in v for v in entries], dtype=bool)
+            self._cols[gv] = cols
+
+    @classmethod
+    def from_arrays(cls, cols: dict[str, dict[str, np.ndarray]], n: int,
+                    thresholds: dict[str, int] = DEFAULT_THRESHOLDS) -> "HashIndex":
+        """Build directly from columns (used by the benchmark for 1 M synthetic entries)."""
+        self = cls.__new__(cls)
+        self.thresholds = dict(thresholds)
+        self.n = n
+        self._cols = cols
+        return self
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for c in self._cols.values() for a in c.values())
+
+    def search(self, query: dict[str, dict[str, int]]) -> list[Hit]:
+        if self.n == 0:
+            return []
+        th = self.thresholds
+        best: dict[int, Hit] = {}
+        qwords = {qv: {h: _words(hs[h], HASH_BITS[h]) for h in th} for qv, hs in query.items()}
+        for qv, gv in COMPARE:  # the order of COMPARE breaks ties, as in brute_force
+            if qv not in qwords:
+                continue
+            cols = self._cols[gv]
+            q = qwords[qv]
+            pre = np.bitwise_count(cols[PREFILTER] ^ q[PREFILTER][0])
+            cand = np.nonzero((pre <= th[PREFILTER]) & cols["present"])[0]
+            if cand.size == 0:
+                continue
+            dist = {PREFILTER: pre[cand].astype(np.int64)}
+            keep = np.ones(cand.size, dtype=bool)
+            for h in th:
+                if h == PREFILTER:
+                    continue
+                d = np.bitwise_count(cols[h][cand] ^ q[h]).sum(axis=1, dtype=np.int64)
+                dist[h] = d
+                keep &= d <= th[h]
+            for k in np.nonzero(keep)[0]:
+                i = int(cand[k])
+                hit = Hit(i, {h: int(dist[h][k]) for h in th}, qv, gv)
+                if _better(best.get(i), hit, th):
+                    best[i] = hit
+        return [best[i] for i in sorted(best)]
