@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     image_url_hosts: list[str] = Field(default_factory=list, description="hosts image URLs may be fetched from")
     image_url_allow_private: bool = Field(default=False, description="allow URL images on loopback/private addresses")
     image_url_timeout_s: float = 5.0
+    gallery_reload_interval_s: float = Field(
+        default=0.5, description="how often a process checks whether another process edited the gallery"
+    )
+    image_match_thresholds: dict[str, int] | None = Field(
+        default=None, description="override per-hash match thresholds (bits); default: calibrated values"
+    )
 
     # --- text -----------------------------------------------------------------
     max_field_chars: int = Field(default=100_000, description="longest text field scanned")
