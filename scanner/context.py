@@ -127,9 +127,14 @@ def _on_boundaries(c: Candidate, engine: "TextEngine") -> bool:
     text, a, b = c.norm.text, c.norm_start, c.norm_end
     if a > 0 and _continues(text[a - 1], text[a]):
         return False
-    if b < len(text) and _continues(text[b - 1], text[b]):
+    if b < len(text) and _continues(text[b - 1], text[b]) and not _plural_s(text, b):
         return False
     return engine.segmenter.on_boundaries(text, a, b)
+
+
+def _plural_s(text: str, b: int) -> bool:
+    """An English term followed by a plural s (replicas, fakes, dupes) still counts."""
+    return text[b] == "s" and (b + 1 == len(text) or not (text[b + 1].isascii() and text[b + 1].isalpha()))
 
 
 def _inside_allow(c: Candidate, allows: list[Candidate]) -> bool:

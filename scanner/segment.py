@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from typing import Iterable
 
 import jieba
@@ -50,6 +51,16 @@ class Segmenter:
             if _has_cjk(phrase) and len(phrase) > 1:
                 tk.add_word(phrase, freq=max(tk.suggest_freq(phrase, False), 1) * 20)
         self._tk = tk
+        # Catalogues repeat phrases (templates, brand lines): cache cuts per window.
+        self._cuts = lru_cache(maxsize=32768)(self._cut_window)
+
+    def _cut_window(self, window: str) -> frozenset[int]:
+        cuts = {0}
+        pos = 0
+        for token in self._tk.cut(window, HMM=False):
+            pos += len(token)
+            cuts.add(pos)
+        return frozenset(cuts)
 
     def on_boundaries(self, text: str, start: int, end: int) -> bool:
         """Do text[start:end]'s ends both fall between jieba tokens?"""
@@ -58,12 +69,8 @@ class Segmenter:
         if not needs_start and not needs_end:
             return True
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
-        cuts = {lo}
-        pos = lo
-        for token in self._tk.cut(text[lo:hi], HMM=False):
-            pos += len(token)
-            cuts.add(pos)
-        return (not needs_start or start in cuts) and (not needs_end or end in cuts)
+        cuts = self._cuts(text[lo:hi])
+        return (not needs_start or start - lo in cuts) and (not needs_end or end - lo in cuts)
 
 
 def _has_cjk(word: str) -> bool:

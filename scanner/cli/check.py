@@ -1,11 +1,130 @@
-"""`scanner check` — NOT IMPLEMENTED YET (placeholder so the CLI loads)."""
+"""`scanner check` — one listing for an editor at the terminal.
+
+    scanner check "高仿耐克 运动鞋" --description "全网最低价，加微信 abc123"
+    scanner check --file listing.json --json
+"""
 from __future__ import annotations
+
+import json
+import os
+import sys
+
+from scanner.cli.common import settings_from_args
+
+COLOURS = {  # ANSI colours per category, used only on a terminal
+    "counterfeit": "41;97",
+    "prohibited_goods": "41;97",
+    "brand": "45;97",
+    "absolute_term": "43;30",
+    "false_claim": "43;30",
+    "medical_claim": "43;30",
+    "diversion": "44;97",
+    "incentivized_review": "46;30",
+}
+DECISION_COLOURS = {"pass": "1;32", "review": "1;33", "block": "1;31"}
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="(not implemented yet)")
-    p.set_defaults(func=_run)
+    p = sub.add_parser("check", help="scan one listing and show every finding where it stands")
+    p.add_argument("title", nargs="?", default=None, help="listing title")
+    p.add_argument("--description", "-d", default=None)
+    p.add_argument("--bullet", "-b", action="append", default=None, help="a bullet point (repeatable)")
+    p.add_argument("--image", "-i", action="append", default=None, help="a local image file (repeatable)")
+    p.add_argument("--authorized-brand", action="append", default=None, help="a brand the seller may name")
+    p.add_argument("--file", "-f", help="a listing as contract JSON ('-' for standard input)")
+    p.add_argument("--json", action="store_true", help="print the contract JSON result")
+    p.add_argument("--no-images", action="store_true", help="skip loading the image gallery")
+    p.set_defaults(func=run)
 
 
-def _run(args) -> int:
-    raise SystemExit("scanner check: not implemented yet")
+def _listing_from_args(args) -> dict:
+    if args.file:
+        raw = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+        listing = json.loads(raw)
+    else:
+        listing = {"title": args.title, "description": args.description}
+        if args.bullet:
+            listing["bullets"] = args.bullet
+        if args.image:
+            listing["images"] = [{"path": p} for p in args.image]
+    if args.authorized_brand:
+        listing.setdefault("seller", {})["authorized_brands"] = args.authorized_brand
+    return listing
+
+
+def _paint(code: str, text: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def render(result: dict, listing: dict, colour: bool) -> str:
+    """Human-readable report: each field with findings marked in place, then the details."""
+    if "error" in result:
+        return f"error {result['error']['code']}: {result['error']['message']}"
+    lines = []
+    decision = result["decision"]
+    lines.append(_paint(DECISION_COLOURS[decision], f"{decision.upper()}  (risk {result['score']}/100)", colour))
+    by_field: dict[str, list[dict]] = {}
+    for f in result["findings"]:
+        by_field.setdefault(f["field"], []).append(f)
+    texts = {"title": listing.get("title"), "description": listing.get("description")}
+    for i, b in enumerate(listing.get("bullets") or []):
+        texts[f"bullets[{i}]"] = b
+    for k, v in (listing.get("attributes") or {}).items():
+        texts[f"attributes.{k}"] = v
+    n = 0
+    for field, text in texts.items():
+        if not text:
+            continue
+        marked, pos = [], 0
+        for f in sorted((f for f in by_field.get(field, []) if f["kind"] == "text"), key=lambda f: f["start"]):
+            if f["start"] < pos:
+                continue  # overlapping findings of different categories: mark the first
+            n += 1
+            marked.append(text[pos : f["start"]])
+            label = f"{text[f['start']:f['end']]}"
+            code = COLOURS.get(f["category"], "7") if f["effect"] != "none" else "2"
+            marked.append(_paint(code, label, colour) + f"[{n}]")
+            pos = f["end"]
+        marked.append(text[pos:])
+        lines.append(f"\n{field}: " + "".join(marked))
+    n = 0
+    lines.append("")
+    for field in texts:
+        for f in sorted((f for f in by_field.get(field, []) if f["kind"] == "text"), key=lambda f: f["start"]):
+            n += 1
+            effect = "harmless" if f["effect"] == "none" else f["effect"]
+            line = f"[{n}] {f['category']} {f['text']!r} → {f['term']!r} ({f['severity']}, {effect})"
+            if f.get("suggestion") is not None:
+                line += "  suggestion: " + (repr(f["suggestion"]) if f["suggestion"] else "delete")
+            lines.append(line)
+            lines.append(f"    why: {f['explanation']}")
+    for f in result["findings"]:
+        if f["kind"] == "image":
+            lines.append(f"{f['field']}: matches gallery {f['gallery_id']} ({f['brand']}) distance {f['distance']}")
+    for e in result.get("image_errors", []):
+        lines.append(f"{e['field']}: {e['code']}: {e['message']}")
+    if not result["findings"]:
+        lines.append("no findings")
+    lines.append(f"\nversions: {result['versions']}")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    from scanner.engine import Scanner
+
+    try:
+        listing = _listing_from_args(args)
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"scanner check: cannot read listing: {exc}", file=sys.stderr)
+        return 2
+    settings = settings_from_args(args, allow_local_image_paths=True)
+    scanner = Scanner.from_settings(settings, with_images=not args.no_images)
+    result = scanner.scan(listing).to_dict()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        print(render(result, listing if isinstance(listing, dict) else {}, colour))
+    if "error" in result:
+        return 2
+    return 0

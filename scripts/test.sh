@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh machine, then run all of it.
+# Used by README (the test command) and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+. .venv/bin/activate
+python -m pip install --quiet --upgrade pip
+python -m pip install --quiet -e ".[test,spark,e2e,bench]"
+
+# The browser test drives Debian's Chromium (Playwright's own browser download is not
+# available here); install it when we can, otherwise that test is skipped with a reason.
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+            || echo "warning: could not install chromium; the browser test will be skipped" >&2
+    else
+        echo "note: chromium not installed and not root; the browser test will be skipped" >&2
+    fi
+fi
+
+# Spark's Python workers must run this virtual environment's interpreter.
+export PYSPARK_PYTHON="$PWD/.venv/bin/python"
+export PYSPARK_DRIVER_PYTHON="$PWD/.venv/bin/python"
+
+exec python -m pytest "$@"

@@ -1,0 +1,76 @@
+"""Golden behaviour of the normaliser: what each evasion reduces to, and where it came from."""
+import pytest
+
+from scanner.normalize import normalise, normalise_term
+
+# (original, expected normalised text, expected matching key)
+GOLDEN = [
+    ("高*仿耐 克", "高仿耐克", "高仿耐克"),
+    ("N-I-K-E shoes", "nike shoes", "nike shoes"),
+    ("ＮＩＫＥ　运动鞋", "nike运动鞋", "nike运动鞋"),
+    ("高\u200b仿", "高仿", "高仿"),
+    ("高\u200d\ufeff仿", "高仿", "高仿"),
+    ("L0UIS Vuitton", "l0uis vuitton", "iouis vuitton"),
+    ("Ch@nel", "ch@nel", "chanei"),
+    ("N1ke", "n1ke", "nike"),
+    ("好 评 返 现", "好评返现", "好评返现"),
+    ("好·评·返·现", "好评返现", "好评返现"),
+    ("這是高倣包", "这是高仿包", "这是高仿包"),
+    ("Nike™ Air", "nike air", "nike air"),
+    ("1 3 8 1 2 3 4 5 6 7 8", "13812345678", "13812345678"),
+    ("iphone5s 手机壳", "iphone5s手机壳", "iphoness手机壳"),
+    ("ﬁne", "fine", "fine"),
+    ("高🔥仿", "高仿", "高仿"),
+    ("Nïke", "nike", "nike"),
+    ("1:1 复刻", "1:1复刻", "1:1复刻"),
+    ("100%有效", "100%有效", "100%有效"),
+    ("mirror  copy", "mirror copy", "mirror copy"),
+    ("", "", ""),
+]
+
+
+@pytest.mark.parametrize("original,text,key", GOLDEN)
+def test_golden(original, text, key):
+    n = normalise(original)
+    assert n.text == text
+    assert n.key == key
+    assert len(n.text) == len(n.key)
+
+
+@pytest.mark.parametrize("original,text,key", GOLDEN)
+def test_every_normalised_char_maps_into_the_original(original, text, key):
+    n = normalise(original)
+    for i in range(len(n.text)):
+        s, e = n.span(i, i + 1)
+        assert 0 <= s < e <= len(original)
+
+
+# (original, normalised substring, expected original slice covering it)
+SPANS = [
+    ("买高*仿耐克", "高仿", "高*仿"),
+    ("我们 N-I-K-E 鞋", "nike", "N-I-K-E"),
+    ("高\u200b仿", "高仿", "高\u200b仿"),
+    ("ﬁne wine", "fine", "ﬁne"),
+    ("加 薇 信 看", "加薇信", "加 薇 信"),
+    ("ＮＩＫＥ", "nike", "ＮＩＫＥ"),
+    ("Straße Nike", "nike", "Nike"),
+]
+
+
+@pytest.mark.parametrize("original,needle,expected", SPANS)
+def test_span_covers_the_disguised_original(original, needle, expected):
+    n = normalise(original)
+    i = n.text.index(needle)
+    s, e = n.span(i, i + len(needle))
+    assert original[s:e] == expected
+
+
+def test_terms_and_text_reduce_alike():
+    assert normalise_term("Louis Vuitton") == normalise("L0UIS  VUITTON").key
+    assert normalise_term("加微信") == normalise("加 微 信").key
+    assert normalise_term("Chanel") == normalise("CH@NEL").key
+
+
+def test_english_words_keep_their_boundaries():
+    assert normalise("buy a nike now").text == "buy a nike now"
+    assert normalise("N I K E shoes").text == "nike shoes"
