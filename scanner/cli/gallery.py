@@ -1,11 +1,95 @@
-"""`scanner gallery` — NOT IMPLEMENTED YET (placeholder so the CLI loads)."""
+"""`scanner gallery` — manage the known-counterfeit image gallery.
+
+    scanner gallery add PATH... --brand B [--label L] [--source S]
+    scanner gallery list [--json]
+    scanner gallery show ID
+    scanner gallery remove ID
+    scanner gallery export FILE        (JSONL with hashes: moves a gallery without the images)
+    scanner gallery import FILE
+
+The database is Settings.gallery (--gallery / SCANNER_GALLERY); without one, a database
+in the user data directory seeded from fixtures/gallery/.
+"""
 from __future__ import annotations
+
+import json
+import sys
+
+from scanner.cli.common import settings_from_args
 
 
 def register(sub) -> None:
-    p = sub.add_parser("gallery", help="(not implemented yet)")
+    p = sub.add_parser("gallery", help="manage the counterfeit image gallery")
+    gs = p.add_subparsers(dest="gallery_command", metavar="ACTION")
+    gs.required = True
+    a = gs.add_parser("add", help="hash images (files or directories) into the gallery")
+    a.add_argument("paths", nargs="+", metavar="PATH")
+    a.add_argument("--brand", required=True)
+    a.add_argument("--label")
+    a.add_argument("--source", help="where the images came from (takedown ticket, URL, note)")
+    ls = gs.add_parser("list", help="list entries")
+    ls.add_argument("--json", action="store_true", help="one JSON document instead of a table")
+    s = gs.add_parser("show", help="one entry with its hashes (JSON)")
+    s.add_argument("id")
+    r = gs.add_parser("remove", help="remove one entry")
+    r.add_argument("id")
+    e = gs.add_parser("export", help="write all entries with hashes as JSONL")
+    e.add_argument("file")
+    i = gs.add_parser("import", help="add/replace entries from an export (JSONL or JSON)")
+    i.add_argument("file")
     p.set_defaults(func=_run)
 
 
 def _run(args) -> int:
-    raise SystemExit("scanner gallery: not implemented yet")
+    from scanner.images import GalleryError, ImageScanner
+    from scanner.types import ImageInputError
+
+    settings = settings_from_args(args)
+    try:
+        scanner = ImageScanner.from_settings(settings)
+    except GalleryError as e:
+        print(f"scanner gallery: {e}", file=sys.stderr)
+        return 2
+    try:
+        cmd = args.gallery_command
+        if cmd == "add":
+            try:
+                added = scanner.add(args.paths, brand=args.brand, label=args.label, source=args.source)
+            except (ImageInputError, FileNotFoundError, IsADirectoryError, PermissionError) as e:
+                print(f"scanner gallery add: {getattr(e, 'code', type(e).__name__)}: {e}", file=sys.stderr)
+                return 1
+            for e in added:
+                print(f"added {e['id']}  {e['brand']}  {e.get('label') or ''}  {e.get('source') or ''}".rstrip())
+            print(f"{len(added)} added; gallery version {scanner.version}")
+        elif cmd == "list":
+            entries = scanner.list()
+            if args.json:
+                print(json.dumps({"version": scanner.version, "entries": entries}, ensure_ascii=False, indent=2))
+            else:
+                for e in entries:
+                    print(f"{e['id']}\t{e['brand']}\t{e.get('label') or ''}\t{e.get('source') or ''}")
+                print(f"{len(entries)} entries; gallery version {scanner.version}")
+        elif cmd == "show":
+            e = scanner.get(args.id)
+            if e is None:
+                print(f"scanner gallery show: no entry {args.id}", file=sys.stderr)
+                return 1
+            print(json.dumps(e, ensure_ascii=False, indent=2))
+        elif cmd == "remove":
+            if not scanner.remove(args.id):
+                print(f"scanner gallery remove: no entry {args.id}", file=sys.stderr)
+                return 1
+            print(f"removed {args.id}; gallery version {scanner.version}")
+        elif cmd == "export":
+            n = scanner.export(args.file)
+            print(f"exported {n} entries to {args.file}")
+        elif cmd == "import":
+            try:
+                n = scanner.import_(args.file)
+            except (GalleryError, OSError, ValueError) as e:
+                print(f"scanner gallery import: {e}", file=sys.stderr)
+                return 1
+            print(f"imported {n} entries; gallery version {scanner.version}")
+        return 0
+    finally:
+        scanner.close()

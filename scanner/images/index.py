@@ -25,7 +25,7 @@ from scanner.images.hashing import COMPARE, GALLERY_VARIANTS, HASH_BITS
 
 # Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
 # the smallest thresholds on the best zero-false-match plateau.
-DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 12, "phash": 35, "dhash": 72}
+DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 12, "phash": 34, "dhash": 128}
 PREFILTER = "phash64"
 VERIFY = ("phash", "dhash")
 
