@@ -1,0 +1,75 @@
+"""API keys: stored as hashes, each with a name (for logs) and a role.
+
+Configuration (Settings.api_keys, env SCANNER_API_KEYS as JSON):
+
+    [{"name": "shop-frontend", "role": "scan",  "hash": "sha256:9f86d0…"},
+     {"name": "ops-alice",     "role": "admin", "hash": "sha256:2c26b4…"}]
+
+Make a key and its hash with `scanner keys hash --generate`, or hash an existing key:
+`printf %s "$KEY" | python -c "import hashlib,sys; print('sha256:'+hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"`.
+
+Rules: with no keys configured, scanning and reading are open (the default bind is
+127.0.0.1); admin routes (gallery edits, reload) are refused unless at least one admin
+key exists. With any key configured, every /v1 route needs a valid key; admin routes
+need role "admin". An admin key may also scan.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+ROLES = ("scan", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    name: str
+    role: str  # "scan" | "admin" | "anonymous"
+
+
+ANONYMOUS = Principal("anonymous", "anonymous")
+
+
+def hash_key(key: str) -> str:
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def generate_key() -> str:
+    return "sk_" + secrets.token_urlsafe(32)
+
+
+class KeyRing:
+    def __init__(self, entries: Iterable[Mapping[str, str]] = ()) -> None:
+        self._by_digest: dict[str, Principal] = {}
+        for i, entry in enumerate(entries):
+            name = str(entry.get("name") or "").strip()
+            role = str(entry.get("role") or "").strip()
+            digest = str(entry.get("hash") or "").strip().lower()
+            if not name:
+                raise ValueError(f"SCANNER_API_KEYS[{i}]: missing \"name\"")
+            if role not in ROLES:
+                raise ValueError(f"SCANNER_API_KEYS[{i}] ({name}): role must be one of {ROLES}, got {role!r}")
+            if digest.startswith("sha256:"):
+                digest = digest[7:]
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                raise ValueError(
+                    f"SCANNER_API_KEYS[{i}] ({name}): \"hash\" must be sha256:<64 hex digits> "
+                    "(see `scanner keys hash`); plain keys are never accepted in configuration"
+                )
+            self._by_digest[digest] = Principal(name, role)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._by_digest)
+
+    @property
+    def has_admin(self) -> bool:
+        return any(p.role == "admin" for p in self._by_digest.values())
+
+    def lookup(self, key: str) -> Principal | None:
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+        # The lookup is on a SHA-256 of the presented key: timing can at most reveal bits of
+        # a digest, never of a stored key, so a plain dict lookup is safe.
+        return self._by_digest.get(digest)

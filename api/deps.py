@@ -1,0 +1,109 @@
+"""Typed dependencies (Annotated[..., Depends()]) shared by the routes.
+
+All of them are `async def` on purpose: they do no blocking work, and FastAPI would run a
+plain `def` dependency in the thread pool (one extra thread hop per dependency per request).
+"""
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from api.audit import AuditLog
+from api.auth import ANONYMOUS, KeyRing, Principal
+from api.errors import ApiError
+from scanner.config import Settings
+
+API_KEY_HEADER = "X-API-Key"
+api_key_header = APIKeyHeader(
+    name=API_KEY_HEADER, auto_error=False, scheme_name="ApiKey",
+    description="API key; its hash must be configured in SCANNER_API_KEYS (role scan or admin)",
+)
+
+
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def get_scanner(request: Request) -> Any:
+    scanner = getattr(request.app.state, "scanner", None)
+    if scanner is None:
+        raise ApiError(503, "not_ready", "the scanner is still loading; retry shortly (see /readyz)",
+                       headers={"Retry-After": "1"})
+    return scanner
+
+
+async def get_audit(request: Request) -> AuditLog:
+    return request.app.state.audit
+
+
+async def scan_principal(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
+    """Any valid key (scan or admin); open only when no keys are configured at all."""
+    ring: KeyRing = request.app.state.keys
+    if not ring.enabled:
+        request.state.key_name = ANONYMOUS.name
+        return ANONYMOUS
+    if not key:
+        raise ApiError(401, "missing_api_key", f"this service needs an API key in the {API_KEY_HEADER} header",
+                       headers={"WWW-Authenticate": "ApiKey"})
+    principal = ring.lookup(key)
+    if principal is None:
+        request.state.key_name = "invalid"
+        raise ApiError(401, "invalid_api_key", f"the key in {API_KEY_HEADER} is not a configured API key",
+                       headers={"WWW-Authenticate": "ApiKey"})
+    request.state.key_name = principal.name
+    return principal
+
+
+async def admin_principal(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
+    """An admin key. With no admin key configured, admin routes are closed, never open."""
+    ring: KeyRing = request.app.state.keys
+    if not ring.has_admin:
+        raise ApiError(
+            403, "admin_disabled",
+            'admin routes are disabled because no admin key is configured: add a key with role "admin" '
+            "to SCANNER_API_KEYS (make one with `scanner keys hash --generate`)",
+        )
+    principal = await scan_principal(request, key)
+    if principal.role != "admin":
+        request.app.state.audit.write(
+            principal.name, f"{request.method} {request.url.path}", outcome="denied",
+            request_id=request.state.request_id if hasattr(request.state, "request_id") else None,
+        )
+        raise ApiError(403, "forbidden", f"key {principal.name!r} has role {principal.role!r}; this route needs an admin key")
+    return principal
+
+
+async def raw_json_body(request: Request) -> bytes:
+    """The body bytes (size-limited while streaming by BodyLimitMiddleware); parse with parse_json."""
+    ctype = request.headers.get("content-type")
+    if ctype:
+        media = ctype.split(";", 1)[0].strip().lower()
+        if media != "application/json" and not media.endswith("+json"):
+            raise ApiError(415, "unsupported_media_type",
+                           f"send JSON with Content-Type: application/json (got {media!r})")
+    return await request.body()
+
+
+def parse_json(body: bytes) -> Any:
+    if not body:
+        raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        raise ApiError(400, "malformed_json", "the request body is not UTF-8 encoded JSON") from None
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "malformed_json",
+                       f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "the request body is nested too deeply") from None
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ScannerDep = Annotated[Any, Depends(get_scanner)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
+ScanKey = Annotated[Principal, Depends(scan_principal)]
+AdminKey = Annotated[Principal, Depends(admin_principal)]
+JsonBytes = Annotated[bytes, Depends(raw_json_body)]

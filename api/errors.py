@@ -1,0 +1,105 @@
+"""Every error the service returns has one shape: {"error": {"code": "...", "message": "..."}}.
+
+`ApiError` is what routes and dependencies raise. It subclasses Starlette's HTTPException
+so FastAPI re-raises it untouched even from inside its own body parsing (the streaming
+body limit fires there). The handlers below also rewrite FastAPI's default 422
+validation shape and Starlette's 404/405 into the same envelope.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("scanner.api")
+
+# Stable codes for the statuses Starlette raises on its own.
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    503: "not_ready",
+}
+
+
+class ApiError(StarletteHTTPException):
+    def __init__(self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(status_code=status_code, detail=message, headers=headers)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}, **extra}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
+                   **extra: Any) -> JSONResponse:
+    return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
+
+
+def status_for_code(code: str) -> int:
+    """HTTP status for a scan/image error code (see CONTRACT.md error rows)."""
+    if code.endswith(("_too_large", "_too_long")) or code.startswith("too_many"):
+        return 413
+    if code == "image_unsupported_format":
+        return 415
+    if code == "images_disabled":
+        return 503
+    return 422
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")] or [str(p) for p in loc]
+    return ".".join(parts)
+
+
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers, **exc.extra)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = _STATUS_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no route {request.method} {request.url.path}; see /docs"
+    elif exc.status_code == 405:
+        message = f"method {request.method} is not allowed on {request.url.path}; see /docs"
+    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    parts = []
+    for err in errors[:5]:
+        where = _loc(tuple(err.get("loc", ())))
+        msg = err.get("msg", "invalid")
+        parts.append(f"{where}: {msg}" if where else msg)
+    message = "; ".join(parts) or "invalid request"
+    if len(errors) > 5:
+        message += f" (and {len(errors) - 5} more)"
+    return error_response(422, "invalid_request", message)
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "internal error; the request id is in the X-Request-ID header")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,117 @@
+"""Input limits. Every refusal names the setting that controls it.
+
+* `BodyLimitMiddleware` (pure ASGI) refuses a body larger than SCANNER_MAX_BODY_BYTES:
+  at once from Content-Length, and while streaming for chunked bodies, so a 1 GB body
+  is never read into memory.
+* The check_* helpers validate a parsed request before any scanning starts.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import ApiError, error_body
+from scanner.config import Settings
+
+
+def body_too_large(limit: int) -> ApiError:
+    return ApiError(413, "body_too_large", f"request body exceeds {limit} bytes (SCANNER_MAX_BODY_BYTES)")
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.limit = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared > limit:
+                    await _send_json(send, 413, error_body("body_too_large", body_too_large(limit).message))
+                    return
+                break
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise body_too_large(limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    import json
+
+    payload = json.dumps(body).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                    (b"connection", b"close")],
+    })
+    await send({"type": "http.response.body", "body": payload})
+
+
+def check_listing(listing: Any, settings: Settings) -> int:
+    """Per-listing limits the engine does not know about; returns the listing's image count."""
+    if not isinstance(listing, dict):
+        return 0  # the engine answers invalid_listing with a precise message
+    images = listing.get("images")
+    n = len(images) if isinstance(images, list) else 0
+    if n > settings.max_images_per_listing:
+        raise ApiError(
+            413, "too_many_images",
+            f"listing has {n} images; the limit is {settings.max_images_per_listing} (SCANNER_MAX_IMAGES_PER_LISTING)",
+        )
+    return n
+
+
+def check_batch(body: Any, settings: Settings) -> list[Any]:
+    if not isinstance(body, dict) or "listings" not in body:
+        raise ApiError(422, "invalid_request", 'the body must be an object like {"listings": [{...}, ...]}')
+    listings = body["listings"]
+    if not isinstance(listings, list):
+        raise ApiError(422, "invalid_request", f'"listings" must be a list, got {type(listings).__name__}')
+    if len(listings) > settings.max_batch_listings:
+        raise ApiError(
+            413, "too_many_listings",
+            f"batch has {len(listings)} listings; the limit is {settings.max_batch_listings} (SCANNER_MAX_BATCH_LISTINGS)",
+        )
+    total = sum(len(x["images"]) for x in listings if isinstance(x, dict) and isinstance(x.get("images"), list))
+    if total > settings.max_images_per_request:
+        raise ApiError(
+            413, "too_many_images",
+            f"batch has {total} images; the limit is {settings.max_images_per_request} (SCANNER_MAX_IMAGES_PER_REQUEST)",
+        )
+    return listings
+
+
+def check_upload_count(n: int, settings: Settings) -> None:
+    if n == 0:
+        raise ApiError(422, "invalid_request", 'send at least one file in the multipart field "images"')
+    if n > settings.max_images_per_listing:
+        raise ApiError(
+            413, "too_many_images",
+            f"{n} images uploaded; the limit is {settings.max_images_per_listing} (SCANNER_MAX_IMAGES_PER_LISTING)",
+        )
+
+
+def image_too_large(size: int, settings: Settings) -> ApiError:
+    return ApiError(
+        413, "image_too_large",
+        f"image is {size} bytes or more; the limit is {settings.max_image_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)",
+    )

@@ -1,0 +1,1 @@
+"""Route modules: scan, gallery, wordlists, admin, health. Each exposes `router`."""

@@ -1,0 +1,49 @@
+"""/healthz (process alive), /readyz (dictionaries and gallery loaded), /metrics, and / (editor page)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from api import metrics
+from api.errors import ApiError
+from api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+@router.get("/healthz", summary="Liveness: the process answers", response_model=Health,
+            response_model_exclude_none=True)
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Readiness: word lists built and gallery loaded", response_model=Health,
+            responses={503: {"description": "still loading"}})
+async def readyz(request: Request) -> Response:
+    scanner = getattr(request.app.state, "scanner", None)
+    if scanner is None:
+        return JSONResponse({"error": {"code": "not_ready", "message": "the scanner is still loading"}},
+                            status_code=503)
+    if scanner.images is None and request.app.state.expect_images:
+        return JSONResponse({"error": {"code": "not_ready", "message": "the image gallery is not loaded"}},
+                            status_code=503)
+    return JSONResponse({"status": "ready", "versions": scanner.versions})
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}})
+async def prometheus() -> Response:
+    body, content_type = metrics.render()
+    return Response(content=body, media_type=content_type)
+
+
+@router.get("/", include_in_schema=False)
+async def index() -> Response:
+    page = STATIC_DIR / "index.html"
+    if not page.is_file():
+        raise ApiError(404, "not_found", "no editor page installed (api/static/index.html); the API is at /docs")
+    return FileResponse(page, media_type="text/html")

@@ -1,0 +1,202 @@
+"""POST /v1/scan, /v1/scan/batch, /v1/scan/image.
+
+Each handler reads the body on the event loop (size-limited while streaming), then does
+parse → limit checks → scan → serialise in ONE thread-pool call, so the CPU-bound part
+never blocks the loop and costs a single thread hop.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api import metrics
+from api.deps import JsonBytes, ScanKey, ScannerDep, SettingsDep, parse_json
+from api.errors import ApiError, status_for_code
+from api.limits import check_batch, check_listing, check_upload_count, image_too_large
+from api.schemas import (
+    EXAMPLE_LISTING, EXAMPLE_RESULT, BatchIn, BatchOut, ErrorRow, ListingIn, ScanResultOut, error_responses,
+)
+from scanner.config import Settings
+
+router = APIRouter(prefix="/v1/scan", tags=["scan"])
+
+_LIMIT_SETTING = {"field_too_long": "SCANNER_MAX_FIELD_CHARS"}
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json_response(status: int, body: bytes) -> Response:
+    return Response(content=body, status_code=status, media_type="application/json")
+
+
+def _body_doc(model, example: dict) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}, "example": example}}}}
+
+
+def pinned(scanner: Any) -> Any:
+    """A scanner bound to the current word-list engine and gallery snapshot, so a whole
+    batch is scanned by one version even if a reload or gallery edit lands meanwhile."""
+    if hasattr(scanner, "pinned"):
+        return scanner.pinned()
+    images = scanner.images
+    snapshot = images.snapshot() if images is not None and hasattr(images, "snapshot") else None
+
+    class _PinnedGallery:
+        def snapshot(self):
+            return snapshot
+
+    return type(scanner)(scanner.text_engine, _PinnedGallery() if snapshot is not None else images, scanner.settings)
+
+
+def result_row(result: Any, settings: Settings) -> tuple[int, dict[str, Any]]:
+    """(HTTP status if this were the only listing, contract row)."""
+    row = result.to_dict()
+    error = row.get("error")
+    if error is not None:
+        setting = _LIMIT_SETTING.get(error.get("code"))
+        if setting and setting not in error.get("message", ""):
+            error["message"] = f"{error['message']} ({setting})"
+        return status_for_code(error.get("code", "")), row
+    image_errors = row.get("image_errors")
+    if image_errors and settings.image_errors == "reject":
+        first = image_errors[0]
+        refused = {
+            "id": row.get("id"),
+            "error": {"code": first["code"], "message": f"{first.get('field', 'image')}: {first['message']}"},
+            "image_errors": image_errors,
+            "versions": row.get("versions"),
+        }
+        return status_for_code(first["code"]), refused
+    return 200, row
+
+
+def _scan_listing(scanner: Any, settings: Settings, listing: Any, **kwargs) -> tuple[int, dict[str, Any]]:
+    status, row = result_row(scanner.scan(listing, **kwargs), settings)
+    metrics.record_result(row)
+    return status, row
+
+
+def _scan_one(scanner: Any, settings: Settings, body: bytes) -> tuple[int, bytes, dict[str, Any]]:
+    listing = parse_json(body)
+    check_listing(listing, settings)
+    status, row = _scan_listing(scanner, settings, listing)
+    return status, _dumps(row), row
+
+
+def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, Counter, dict[str, str]]:
+    import time
+
+    started = time.perf_counter()
+    listings = check_batch(parse_json(body), settings)
+    scanner = pinned(scanner)
+    rows: list[dict[str, Any]] = []
+    decisions: Counter = Counter()
+    for raw in listings:
+        try:
+            check_listing(raw, settings)
+        except ApiError as exc:
+            row = {"id": raw.get("id") if isinstance(raw, dict) else None,
+                   "error": {"code": exc.code, "message": exc.message}}
+            metrics.record_result(row)
+        else:
+            _, row = _scan_listing(scanner, settings, raw)
+        decisions[row.get("decision") or "error"] += 1
+        rows.append(row)
+    versions = scanner.versions
+    payload = {"results": rows, "versions": versions, "took_ms": round((time.perf_counter() - started) * 1000, 3)}
+    return _dumps(payload), decisions, versions
+
+
+def _note(request: Request, row: dict[str, Any]) -> None:
+    state = request.state
+    if row.get("decision"):
+        state.decision = row["decision"]
+    elif row.get("error"):
+        state.error_code = row["error"].get("code")
+    if row.get("versions"):
+        state.versions = row["versions"]
+
+
+@router.post(
+    "",
+    summary="Scan one listing",
+    description="Text fields and images (base64 `data`, or `url` on an allow-listed host) of one listing → "
+    "decision, score and findings. A listing that cannot be scanned gets a 4xx whose body is the contract's "
+    "error row `{id, error: {code, message}}`.",
+    response_model=None,
+    responses={200: {"model": ScanResultOut, "content": {"application/json": {"example": EXAMPLE_RESULT}}},
+               **error_responses(400, 401, 413, 415, 422)},
+    openapi_extra=_body_doc(ListingIn, EXAMPLE_LISTING),
+)
+async def scan(request: Request, _key: ScanKey, scanner: ScannerDep, settings: SettingsDep, body: JsonBytes) -> Response:
+    status, payload, row = await run_in_threadpool(_scan_one, scanner, settings, body)
+    _note(request, row)
+    return _json_response(status, payload)
+
+
+@router.post(
+    "/batch",
+    summary="Scan up to SCANNER_MAX_BATCH_LISTINGS listings",
+    description='`{"listings": [...]}` → `{"results": [...]}` in the same order, one row per listing. A listing '
+    "that cannot be scanned yields an error row; the request still succeeds. The whole batch is scanned by one "
+    "word-list/gallery version (`versions`).",
+    response_model=None,
+    responses={200: {"model": BatchOut}, **error_responses(400, 401, 413, 415, 422)},
+    openapi_extra=_body_doc(BatchIn, {"listings": [EXAMPLE_LISTING, {"id": 2, "title": "纯棉T恤"}]}),
+)
+async def scan_batch(request: Request, _key: ScanKey, scanner: ScannerDep, settings: SettingsDep,
+                     body: JsonBytes) -> Response:
+    payload, decisions, versions = await run_in_threadpool(_scan_batch, scanner, settings, body)
+    request.state.decisions = dict(decisions)
+    request.state.versions = versions
+    return _json_response(200, payload)
+
+
+@router.post(
+    "/image",
+    summary="Scan uploaded images (multipart)",
+    description="For clients that do not base64: one or more files in the multipart field `images`, optionally a "
+    "`listing` field holding the rest of the listing as JSON (title, description, …) and an `id`.",
+    response_model=None,
+    responses={200: {"model": ScanResultOut}, **error_responses(400, 401, 413, 415, 422)},
+)
+async def scan_image(
+    request: Request,
+    _key: ScanKey,
+    scanner: ScannerDep,
+    settings: SettingsDep,
+    images: Annotated[list[UploadFile], File(description="image files (JPEG, PNG, GIF, WebP, BMP, TIFF)")],
+    id: Annotated[str | None, Form(description="listing id, echoed back")] = None,
+    listing: Annotated[str | None, Form(description='optional JSON object with the text fields, e.g. {"title": "…"}')] = None,
+) -> Response:
+    check_upload_count(len(images), settings)
+    blobs: list[bytes] = []
+    for upload in images:
+        data = await upload.read(settings.max_image_bytes + 1)
+        if len(data) > settings.max_image_bytes:
+            raise image_too_large(len(data), settings)
+        blobs.append(data)
+    base: dict[str, Any] = {}
+    if listing:
+        base = parse_json(listing.encode("utf-8"))
+        if not isinstance(base, dict):
+            raise ApiError(422, "invalid_listing", 'form field "listing" must be a JSON object')
+    base.pop("images", None)
+    if id is not None:
+        base["id"] = id
+    base["images"] = [{"upload": i} for i in range(len(blobs))]
+
+    def load(ref: Any) -> bytes:
+        return blobs[ref["upload"]]
+
+    status, row = await run_in_threadpool(_scan_listing, scanner, settings, base, image_loader=load)
+    _note(request, row)
+    return _json_response(status, _dumps(row))

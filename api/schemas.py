@@ -1,0 +1,188 @@
+"""Pydantic models that DOCUMENT the API (OpenAPI at /docs).
+
+Scan bodies are not parsed through these models: the engine validates listings itself
+(with messages naming the field) and the hot path avoids a second validation. The
+models are attached to routes via `openapi_extra` / `responses` so /docs shows the exact
+contract shapes with examples.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXAMPLE_LISTING = {
+    "id": "sku-123",
+    "title": "高仿耐克 运动鞋 男款",
+    "description": "原单品质，加微信 abc123 下单",
+    "bullets": ["透气网布", "全网最低价"],
+    "attributes": {"材质": "网布"},
+    "images": [{"data": "/9j/4AAQSkZJRgABAQ…"}],
+    "seller": {"authorized_brands": []},
+    "locale": "zh-CN",
+}
+EXAMPLE_FINDING = {
+    "kind": "text", "category": "counterfeit", "field": "title", "start": 0, "end": 2, "text": "高仿",
+    "term": "高仿", "severity": "high", "score": 0.95, "effect": "block", "brand": None, "suggestion": None,
+    "explanation": "counterfeit wording",
+}
+EXAMPLE_VERSIONS = {"wordlists": "sha256:3f1c…", "gallery": "sha256:9a0b…", "scanner": "0.1.0"}
+EXAMPLE_RESULT = {
+    "id": "sku-123", "decision": "block", "score": 97, "findings": [EXAMPLE_FINDING],
+    "versions": EXAMPLE_VERSIONS, "took_ms": 0.8,
+}
+
+
+class ImageRef(BaseModel):
+    """Exactly one of `data` (standard base64, or a data: URL) or `url` (allow-listed hosts only)."""
+
+    data: str | None = Field(None, description="base64 image bytes (JPEG, PNG, GIF, WebP, BMP, TIFF)")
+    url: str | None = Field(None, description="http(s) URL on a host in SCANNER_IMAGE_URL_HOSTS")
+
+
+class Seller(BaseModel):
+    authorized_brands: list[str] = Field(default_factory=list, description="brands this seller may name")
+
+
+class ListingIn(BaseModel):
+    """One listing. Every field is optional; unknown fields are ignored."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_LISTING]})
+    id: str | int | None = Field(None, description="caller's id, echoed back")
+    title: str | None = None
+    description: str | None = None
+    bullets: list[str] | None = None
+    attributes: dict[str, str] | None = None
+    images: list[ImageRef] | None = None
+    seller: Seller | None = None
+    locale: str | None = None
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"listings": [EXAMPLE_LISTING, {"id": 2, "title": "纯棉T恤"}]}]})
+    listings: list[ListingIn] = Field(description="at most SCANNER_MAX_BATCH_LISTINGS (default 100)")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable machine-readable reason, e.g. body_too_large, invalid_api_key")
+    message: str = Field(description="what is wrong and which setting/limit applies")
+
+
+class ErrorOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"error": {
+        "code": "body_too_large", "message": "request body exceeds 20000000 bytes (SCANNER_MAX_BODY_BYTES)"}}]})
+    error: ErrorDetail
+
+
+class ImageErrorOut(BaseModel):
+    field: str = Field(description='"images[i]"')
+    code: str
+    message: str
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_FINDING]})
+    kind: Literal["text", "image"]
+    category: str
+    field: str
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    term: str | None = None
+    severity: Literal["low", "medium", "high"]
+    score: float
+    effect: Literal["block", "review", "none"] | None = None
+    brand: str | None = None
+    suggestion: str | None = None
+    explanation: str | None = None
+    gallery_id: str | None = None
+    distance: dict[str, int] | None = None
+    label: str | None = None
+
+
+class Versions(BaseModel):
+    wordlists: str
+    gallery: str
+    scanner: str
+
+
+class ScanResultOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_RESULT]})
+    id: Any = None
+    decision: Literal["pass", "review", "block"]
+    score: int
+    findings: list[FindingOut]
+    versions: Versions
+    took_ms: float
+    image_errors: list[ImageErrorOut] | None = Field(None, description="only with SCANNER_IMAGE_ERRORS=report")
+
+
+class ErrorRow(BaseModel):
+    """A listing that could not be scanned (batch row, or the body of a 4xx for one listing)."""
+
+    id: Any = None
+    error: ErrorDetail
+    image_errors: list[ImageErrorOut] | None = None
+    versions: Versions | None = None
+
+
+class BatchOut(BaseModel):
+    results: list[ScanResultOut | ErrorRow] = Field(description="one row per input listing, same order")
+    took_ms: float
+
+
+class GalleryEntry(BaseModel):
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"id": "g_3b1f…", "brand": "Nike", "label": "air-max-box", "source": "api:ops-alice"}]})
+    id: str
+    brand: str | None = None
+    label: str | None = None
+
+
+class GalleryList(BaseModel):
+    version: str
+    count: int
+    items: list[GalleryEntry]
+
+
+class GalleryAdded(BaseModel):
+    added: list[GalleryEntry]
+    version: str
+
+
+class WordlistsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "versions": EXAMPLE_VERSIONS, "wordlists": {"version": "sha256:3f1c…", "counts": {"counterfeit": 120, "brand": 800}}}]})
+    versions: Versions
+    wordlists: dict[str, Any]
+
+
+class ReloadOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "before": "sha256:3f1c…", "after": "sha256:77ad…", "changed": True, "versions": EXAMPLE_VERSIONS}]})
+    before: str
+    after: str
+    changed: bool
+    versions: Versions
+
+
+class Health(BaseModel):
+    status: str
+    versions: Versions | None = None
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "malformed JSON or an unusable body",
+        401: "missing or unknown API key (X-API-Key)",
+        403: "the key's role may not do this, or no admin key is configured",
+        404: "not found",
+        413: "a size/count limit was exceeded; the message names the setting",
+        415: "unsupported media type or image format",
+        422: "well-formed but invalid input; the message names the field",
+        503: "not ready yet",
+    }
+    return {s: {"model": ErrorOut, "description": descriptions.get(s, "error")} for s in statuses}
+
+
+DOC_MODELS = (ListingIn, BatchIn)

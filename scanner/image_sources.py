@@ -1,0 +1,284 @@
+"""Turn a listing's image reference into bytes, safely.
+
+    load_image_bytes({"data": "<base64>"}, settings)   # inline bytes (HTTP/JSON)
+    load_image_bytes({"path": "a.jpg"}, settings)      # only if settings.allow_local_image_paths
+    load_image_bytes({"url": "https://…"}, settings)   # only allow-listed hosts, public addresses
+
+Every refusal is `scanner.types.ImageInputError(code, message)`; messages name the
+setting that controls the limit so an operator or developer knows what to change.
+
+URL fetching is the dangerous one (server-side request forgery). The rules:
+* http/https only, no user-info, host must be in `settings.image_url_hosts`
+  (exact name, or ``*.example.com`` / ``.example.com`` for sub-domains);
+* the host is resolved once, *every* resolved address is checked, and the request
+  connects to a checked address (the URL is rewritten to the IP; Host header and TLS
+  SNI/certificate check still use the name), so DNS rebinding cannot swap it;
+* loopback, private, link-local, CGNAT, multicast and reserved addresses are refused
+  unless `settings.image_url_allow_private`;
+* redirects are followed (at most 3) only to the same host, re-checked each hop;
+* the body is streamed with a byte cap (`max_image_bytes`) and an overall deadline
+  (`image_url_timeout_s`); environment proxies are ignored.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import os
+import socket
+import threading
+import time
+from typing import Any, Mapping
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from scanner.types import ImageInputError
+
+MAX_REDIRECTS = 3
+_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def load_image_bytes(ref: Mapping[str, Any], settings) -> bytes:
+    """Bytes of one image reference; raises ImageInputError with a stable code."""
+    if not isinstance(ref, Mapping):
+        raise ImageInputError("image_invalid", 'an image must be an object like {"data": "<base64>"}')
+    kinds = [k for k in ("data", "path", "url") if k in ref]
+    if len(kinds) != 1:
+        raise ImageInputError(
+            "image_invalid", 'an image must have exactly one of "data" (base64), "path" or "url"'
+        )
+    kind = kinds[0]
+    value = ref[kind]
+    if not isinstance(value, str) or not value:
+        raise ImageInputError("image_invalid", f'image "{kind}" must be a non-empty string')
+    max_bytes = int(settings.max_image_bytes)
+    if kind == "data":
+        return decode_base64(value, max_bytes)
+    if kind == "path":
+        return _read_path(value, settings, max_bytes)
+    return fetch_url(value, settings)
+
+
+# -- inline base64 ---------------------------------------------------------------------
+def decode_base64(value: str, max_bytes: int) -> bytes:
+    """Strict standard base64 (a `data:` URL prefix is accepted); size checked before decoding."""
+    if value.startswith("data:"):
+        head, sep, value = value.partition(",")
+        if not sep or not head.endswith(";base64"):
+            raise ImageInputError("image_bad_base64", 'a data: URL image must look like "data:image/jpeg;base64,<…>"')
+    # Estimated decoded size first: a 1 GB string is refused without allocating the bytes.
+    if (len(value) // 4) * 3 > max_bytes + 2:
+        raise ImageInputError(
+            "image_too_large",
+            f"image is about {(len(value) // 4) * 3} bytes; the limit is {max_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)",
+        )
+    try:
+        raw = value.encode("ascii")
+    except UnicodeEncodeError:
+        raise ImageInputError("image_bad_base64", "image data is not base64 (non-ASCII characters)") from None
+    if len(raw) % 4:
+        raise ImageInputError(
+            "image_bad_base64", f"image data is not valid base64: length {len(raw)} is not a multiple of 4"
+        )
+    try:
+        data = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        bad = next((i for i, c in enumerate(raw) if c not in _B64_ALPHABET), None)
+        where = f" (unexpected character at offset {bad})" if bad is not None else ""
+        raise ImageInputError("image_bad_base64", f"image data is not valid standard base64{where}") from None
+    if not data:
+        raise ImageInputError("image_empty", "image is empty (0 bytes)")
+    if len(data) > max_bytes:
+        raise ImageInputError(
+            "image_too_large", f"image is {len(data)} bytes; the limit is {max_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)"
+        )
+    return data
+
+
+# -- local files (CLI / batch only) -----------------------------------------------------
+def _read_path(path: str, settings, max_bytes: int) -> bytes:
+    if not getattr(settings, "allow_local_image_paths", False):
+        raise ImageInputError(
+            "image_path_not_allowed",
+            'local image paths are not accepted here; send {"data": "<base64>"} '
+            "(SCANNER_ALLOW_LOCAL_IMAGE_PATHS enables them for CLI and batch)",
+        )
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise ImageInputError(
+                    "image_too_large", f"image is {size} bytes; the limit is {max_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)"
+                )
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ImageInputError("image_not_found", f"image file not found: {path}") from None
+    except IsADirectoryError:
+        raise ImageInputError("image_not_found", f"image path is a directory: {path}") from None
+    except PermissionError:
+        raise ImageInputError("image_not_found", f"image file is not readable: {path}") from None
+    if len(data) > max_bytes:  # grew while we read it
+        raise ImageInputError("image_too_large", f"image exceeds {max_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)")
+    if not data:
+        raise ImageInputError("image_empty", f"image file is empty: {path}")
+    return data
+
+
+# -- URLs ------------------------------------------------------------------------------
+def host_allowed(host: str, allowed: list[str]) -> bool:
+    host = host.lower().rstrip(".")
+    for entry in allowed:
+        entry = entry.strip().lower().rstrip(".")
+        if not entry:
+            continue
+        if entry.startswith("*.") or entry.startswith("."):
+            suffix = entry.lstrip("*")
+            if host.endswith(suffix) and len(host) > len(suffix):
+                return True
+        elif host == entry:
+            return True
+    return False
+
+
+def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_private: bool) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_unspecified or ip.is_multicast:
+        return False
+    if allow_private:
+        return True
+    return ip.is_global and not (ip.is_loopback or ip.is_link_local or ip.is_private or ip.is_reserved)
+
+
+def resolve_checked(host: str, port: int, allow_private: bool) -> list[str]:
+    """Every address `host` resolves to, or ImageInputError if any of them is not allowed."""
+    try:
+        literal = ipaddress.ip_address(host)
+        addresses = [str(literal)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise ImageInputError("image_fetch_failed", f"cannot resolve image host {host!r}: {exc}") from None
+        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise ImageInputError("image_fetch_failed", f"image host {host!r} has no addresses")
+    for addr in addresses:
+        ip = ipaddress.ip_address(addr.split("%", 1)[0])
+        if not address_allowed(ip, allow_private):
+            raise ImageInputError(
+                "url_address_not_allowed",
+                f"image host {host!r} resolves to {addr}, a loopback/private/link-local or reserved address "
+                "(SCANNER_IMAGE_URL_ALLOW_PRIVATE)",
+            )
+    return addresses
+
+
+_client_lock = threading.Lock()
+_client = None
+
+
+def _http_client():
+    global _client
+    with _client_lock:
+        if _client is None:
+            import httpx
+
+            _client = httpx.Client(follow_redirects=False, trust_env=False, http2=False)
+        return _client
+
+
+def fetch_url(url: str, settings) -> bytes:
+    allowed = list(getattr(settings, "image_url_hosts", []) or [])
+    allow_private = bool(getattr(settings, "image_url_allow_private", False))
+    timeout = float(getattr(settings, "image_url_timeout_s", 5.0))
+    max_bytes = int(settings.max_image_bytes)
+    deadline = time.monotonic() + timeout
+    first_host = None
+    for _hop in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise ImageInputError("url_scheme_not_allowed", f"image URLs must be http or https, not {parts.scheme!r}")
+        if parts.username is not None or parts.password is not None:
+            raise ImageInputError("url_invalid", "image URLs must not contain user:password@")
+        host = (parts.hostname or "").lower()
+        if not host:
+            raise ImageInputError("url_invalid", f"image URL has no host: {url!r}")
+        if first_host is None:
+            first_host = host
+            if not host_allowed(host, allowed):
+                raise ImageInputError(
+                    "url_host_not_allowed",
+                    f"image host {host!r} is not allow-listed (SCANNER_IMAGE_URL_HOSTS)",
+                )
+        elif host != first_host:
+            raise ImageInputError(
+                "url_redirect_not_allowed", f"image URL redirects from {first_host!r} to another host {host!r}"
+            )
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise ImageInputError("url_invalid", f"image URL has an invalid port: {url!r}") from None
+        address = resolve_checked(host, port, allow_private)[0]
+        status, location, body = _get_pinned(parts, host, port, address, deadline, max_bytes)
+        if status in (301, 302, 303, 307, 308):
+            if not location:
+                raise ImageInputError("image_fetch_failed", f"image URL answered {status} without a Location")
+            url = urljoin(url, location)
+            continue
+        if status != 200:
+            raise ImageInputError("image_fetch_failed", f"image URL answered HTTP {status}")
+        if not body:
+            raise ImageInputError("image_empty", "image URL returned an empty body")
+        return body
+    raise ImageInputError("url_redirect_not_allowed", f"image URL redirects more than {MAX_REDIRECTS} times")
+
+
+def _get_pinned(parts, host: str, port: int, address: str, deadline: float, max_bytes: int):
+    """GET the URL on the already-checked `address`, keeping Host and TLS name = `host`."""
+    import httpx
+
+    netloc_ip = f"[{address}]" if ":" in address else address
+    pinned = urlunsplit((parts.scheme, f"{netloc_ip}:{port}", parts.path or "/", parts.query, ""))
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise ImageInputError("image_fetch_timeout", "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S")
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    try:
+        with _http_client().stream(
+            "GET",
+            pinned,
+            # identity: raw bytes are capped as they arrive (no gzip bomb behind the cap)
+            headers={"Host": host_header, "Accept": "image/*", "Accept-Encoding": "identity",
+                     "User-Agent": "listing-scanner"},
+            timeout=httpx.Timeout(remaining),
+            extensions=extensions,
+        ) as resp:
+            if resp.status_code != 200:
+                return resp.status_code, resp.headers.get("location"), b""
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise ImageInputError(
+                    "image_too_large",
+                    f"image URL declares {declared} bytes; the limit is {max_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)",
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_raw():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ImageInputError(
+                        "image_too_large", f"image URL body exceeds {max_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)"
+                    )
+                if time.monotonic() > deadline:
+                    raise ImageInputError(
+                        "image_fetch_timeout", "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S"
+                    )
+                chunks.append(chunk)
+            return 200, None, b"".join(chunks)
+    except ImageInputError:
+        raise
+    except httpx.TimeoutException:
+        raise ImageInputError("image_fetch_timeout", "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S") from None
+    except httpx.HTTPError as exc:
+        raise ImageInputError("image_fetch_failed", f"image URL fetch failed: {type(exc).__name__}: {exc}") from None
