@@ -1,0 +1,159 @@
+"""Decoding: every mode, and hostile inputs -> ImageInputError with a stable code."""
+import io
+import struct
+import time
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from scanner.images.decode import decode
+from scanner.types import ImageInputError
+
+from .conftest import encode
+
+
+def _base(mode_size=(120, 90)):
+    a = np.zeros((mode_size[1], mode_size[0], 3), np.uint8)
+    a[..., 0] = np.linspace(0, 255, mode_size[0])[None, :]
+    a[..., 1] = np.linspace(255, 0, mode_size[1])[:, None]
+    a[20:60, 30:80, 2] = 200
+    return Image.fromarray(a, "RGB")
+
+
+def _mode(mode):
+    im = _base()
+    if mode == "P+tRNS":
+        p = im.convert("P")
+        p.info["transparency"] = 0
+        return p
+    if mode == "I;16":
+        return Image.fromarray((np.asarray(im.convert("L")).astype("<u2") * 257))
+    return im.convert(mode)
+
+
+MODES = [("P", "PNG"), ("P+tRNS", "PNG"), ("P+tRNS", "GIF"), ("LA", "PNG"), ("RGBA", "PNG"), ("CMYK", "JPEG"), ("CMYK", "TIFF"),
+         ("I;16", "PNG"), ("L", "JPEG"), ("1", "PNG"), ("RGB", "WEBP"), ("RGB", "BMP"), ("RGB", "GIF")]
+
+
+@pytest.mark.parametrize("mode,fmt", MODES)
+def test_every_mode_decodes_to_grey(mode, fmt):
+    im = decode(encode(_mode(mode), fmt))
+    assert im.mode == "L" and im.size == (120, 90)
+    assert np.asarray(im).std() > 5
+
+
+def test_pa_mode_in_memory():
+    from scanner.images.decode import _to_grey
+
+    p = _base().convert("P")
+    p.putalpha(0)
+    assert p.mode == "PA"
+    assert np.asarray(_to_grey(p)).min() == 255
+
+
+def test_alpha_is_composited_on_white():
+    im = Image.new("RGBA", (50, 50), (0, 0, 0, 0))
+    out = decode(encode(im))
+    assert np.asarray(out).min() == 255
+
+
+def test_16bit_is_scaled_not_clipped():
+    a = np.full((20, 20), 32768, "<u2")
+    a[5:10] = 60000
+    out = np.asarray(decode(encode(Image.fromarray(a))))
+    assert 125 <= out[0, 0] <= 130 and out[6, 0] > 225
+
+
+def test_exif_orientation_applied():
+    im = _base((200, 100))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 CW to display
+    data = encode(im.rotate(90, expand=True), "JPEG", exif=exif)
+    out = decode(data)
+    assert out.size == (200, 100)
+    ref = np.asarray(decode(encode(im, "JPEG")), float)
+    assert np.abs(np.asarray(out, float) - ref).mean() < 8
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP"])
+def test_animated_uses_first_frame(fmt):
+    frames = [Image.new("RGB", (64, 64), c) for c in ((255, 255, 255), (0, 0, 0))]
+    frames[0].paste((0, 0, 0), (16, 16, 48, 48))
+    buf = io.BytesIO()
+    frames[0].save(buf, fmt, save_all=True, append_images=frames[1:], duration=50, loop=0)
+    out = np.asarray(decode(buf.getvalue()))
+    assert out[0, 0] > 200 and out[32, 32] < 60
+
+
+def test_large_jpeg_is_drafted_down():
+    out = decode(encode(_base((2400, 1600)), "JPEG"))
+    assert max(out.size) <= 256
+
+
+def _png_claiming(w, h):
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 1000)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def _truncated_jpeg():
+    data = encode(_base((400, 300)), "JPEG", quality=90)
+    return data[: len(data) // 2]
+
+
+def _many_frame_gif():
+    frames = [Image.new("P", (2, 2), i % 256) for i in range(3000)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=10)
+    return buf.getvalue()
+
+
+HOSTILE = [
+    ("zero_bytes", b"", "image_empty"),
+    ("html_as_jpg", b"<!doctype html><html><body>not an image</body></html>", "image_unsupported_format"),
+    ("truncated_jpeg", _truncated_jpeg(), "image_truncated"),
+    ("png_100000x100000", _png_claiming(100_000, 100_000), "image_too_large"),
+    ("bomb_png_above_pillow_limit", _png_claiming(50_000, 50_000), "image_too_large"),
+    ("corrupt_png_header", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image_corrupt"),
+    ("flat_white", encode(Image.new("RGB", (300, 300), "white")), "image_low_information"),
+    ("tiny", encode(_base((4, 4))), "image_too_small"),
+]
+
+
+@pytest.mark.parametrize("name,data,code", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_inputs_raise_clear_codes(name, data, code):
+    from scanner.images import image_hashes
+
+    t = time.perf_counter()
+    with pytest.raises(ImageInputError) as e:
+        image_hashes(data)
+    assert e.value.code == code, e.value.message
+    assert e.value.message
+    assert time.perf_counter() - t < 30  # sanity only: no decoding of gigapixels
+
+
+def test_thousands_of_gif_frames_read_only_the_first():
+    out = decode(_many_frame_gif())
+    assert out.size == (2, 2)
+
+
+def test_byte_cap():
+    with pytest.raises(ImageInputError) as e:
+        decode(b"\xff\xd8\xff" + b"0" * 2000, max_bytes=1000)
+    assert e.value.code == "image_too_large"
+
+
+def test_pixel_cap_is_configurable():
+    with pytest.raises(ImageInputError) as e:
+        decode(encode(_base((200, 200))), max_pixels=10_000)
+    assert e.value.code == "image_too_large"
+
+
+def test_no_bomb_warning_escapes(recwarn):
+    with pytest.raises(ImageInputError):
+        decode(_png_claiming(10_000, 10_000), max_pixels=10**12)
+    assert not [w for w in recwarn if issubclass(w.category, Image.DecompressionBombWarning)]

@@ -1,0 +1,149 @@
+"""Gallery: add/list/show/remove/export/import, versions, snapshots, matching, failures."""
+import sqlite3
+import threading
+
+import pytest
+
+from scanner.images import GalleryError, ImageScanner, evalset
+from scanner.images.gallery import EMPTY_VERSION, GalleryStore
+from scanner.types import ImageInputError
+
+from .conftest import FIXTURES, encode
+
+IMG = [encode(evalset.product_image(s)) for s in (11, 12, 13)]
+
+
+def test_round_trip_and_version_changes_on_every_edit(scanner, tmp_path):
+    versions = [scanner.version]
+    assert versions[0] == EMPTY_VERSION
+    a = scanner.add([IMG[0]], brand="Nova", label="one", source="ticket-1")
+    versions.append(scanner.version)
+    b = scanner.add([IMG[1], IMG[2]], brand="Aero")
+    versions.append(scanner.version)
+    assert [e["id"] for e in scanner.list()] == [a[0]["id"]] + [e["id"] for e in b]
+    shown = scanner.get(a[0]["id"])
+    assert shown["brand"] == "Nova" and shown["label"] == "one" and set(shown["hashes"]) >= {"orig", "top"}
+    out = tmp_path / "g.jsonl"
+    assert scanner.export(out) == 3
+    assert scanner.remove(b[0]["id"]) is True
+    versions.append(scanner.version)
+    assert scanner.remove("nope") is False
+    assert len(set(versions)) == len(versions)
+    assert all(v.startswith("sha256:") and len(v) == 71 for v in versions)
+
+    other = ImageScanner(GalleryStore(tmp_path / "other.sqlite3"))
+    assert other.import_(out) == 3
+    assert other.version == versions[2]  # same content, same version, no images needed
+    assert {e["id"] for e in other.list()} == {e["id"] for e in scanner.list()} | {b[0]["id"]}
+    other.close()
+
+
+def test_add_directory_and_bad_file_rolls_back(scanner, tmp_path):
+    d = tmp_path / "imgs"
+    d.mkdir()
+    (d / "a.png").write_bytes(IMG[0])
+    (d / "b.png").write_bytes(IMG[1])
+    assert len(scanner.add([d], brand="X")) == 2
+    (d / "c.jpg").write_bytes(b"<html>")
+    v = scanner.version
+    with pytest.raises(ImageInputError) as e:
+        scanner.add([d], brand="X")
+    assert "c.jpg" in e.value.message and e.value.code == "image_unsupported_format"
+    assert scanner.version == v and len(scanner.list()) == 2
+
+
+def test_transformed_copy_matches_unrelated_does_not(seeded):
+    snap = seeded.snapshot()
+    for f in sorted((FIXTURES / "images").glob("match_*")):
+        found = snap.match(f.read_bytes(), "images[0]")
+        assert found, f.name
+        top = found[0]
+        assert (top.kind, top.category, top.severity, top.effect) == ("image", "counterfeit_image", "high", "block")
+        assert top.field == "images[0]" and top.brand and top.gallery_id and 0.5 <= top.score <= 1
+        assert set(top.distance) == {"phash64", "phash", "dhash"} and "view" in top.explanation
+    for f in sorted((FIXTURES / "images").glob("clean_*")):
+        assert snap.match(f.read_bytes(), "images[1]") == [], f.name
+
+
+def test_match_raises_for_bad_input(seeded):
+    with pytest.raises(ImageInputError):
+        seeded.snapshot().match(b"", "images[0]")
+
+
+def test_snapshot_isolation(scanner):
+    scanner.add([IMG[0]], brand="Nova")
+    before = scanner.snapshot()
+    v = before.version
+    scanner.add([IMG[1]], brand="Aero")
+    assert before.version == v and len(before) == 1
+    assert before.match(IMG[1], "images[0]") == []
+    assert scanner.snapshot().match(IMG[1], "images[0]")[0].brand == "Aero"
+
+
+def test_other_process_edits_are_noticed(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    a = ImageScanner(GalleryStore(path), reload_interval_s=0)
+    b = ImageScanner(GalleryStore(path), reload_interval_s=0)
+    b.add([IMG[0]], brand="Nova")
+    assert a.version == b.version and len(a.snapshot()) == 1
+    a.close(), b.close()
+
+
+def test_threads_share_one_scanner(scanner):
+    scanner.add([IMG[0]], brand="Nova")
+    snap = scanner.snapshot()
+    errors = []
+
+    def work():
+        try:
+            for _ in range(5):
+                assert snap.match(IMG[0], "images[0]")
+                scanner.snapshot()
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    assert not errors
+
+
+@pytest.mark.parametrize("content", [b"this is not sqlite at all" * 100, b"SQLite format 3\x00" + b"\xff" * 200])
+def test_corrupt_gallery_file_raises_clearly(tmp_path, content):
+    p = tmp_path / "bad.sqlite3"
+    p.write_bytes(content)
+    with pytest.raises(GalleryError) as e:
+        GalleryStore(p)
+    assert str(p) in str(e.value)
+
+
+def test_import_rejects_garbage(scanner, tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"id": "a", "brand": "b"}\n')
+    with pytest.raises(GalleryError):
+        scanner.import_(p)
+
+
+def test_default_gallery_is_seeded(tmp_path, monkeypatch):
+    from scanner.config import Settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    sc = ImageScanner.from_settings(Settings(gallery=None))
+    assert len(sc.list()) == 4 and (tmp_path / "listing-scanner" / "gallery.sqlite3").exists()
+    sc.close()
+
+
+def test_killed_writer_leaves_old_or_new(tmp_path):
+    """A transaction that never commits (the process dies) leaves the old content."""
+    path = tmp_path / "g.sqlite3"
+    sc = ImageScanner(GalleryStore(path))
+    sc.add([IMG[0]], brand="Nova")
+    v = sc.version
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("BEGIN IMMEDIATE")
+    raw.execute("DELETE FROM hashes")
+    raw.close()  # no COMMIT: like kill -9 mid-edit
+    sc.close()
+    again = ImageScanner(GalleryStore(path))
+    assert again.version == v and len(again.snapshot()) == 1
+    again.close()
