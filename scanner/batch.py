@@ -470,7 +470,7 @@ class Progress:
         rate = (self.done - self.initial) / elapsed
         parts = [f"batch: {self.done:,} rows"]
         if self.total:
-            parts[0] += f"/{self.total:,} ({100 * self.done / self.total:.1f}%)"
+            parts[0] = f"batch: {self.done:,}/{self.total:,} rows ({100 * self.done / self.total:.1f}%)"
             if rate > 0:
                 parts.append(f"ETA {_duration(max(self.total - self.done, 0) / rate)}")
         parts.insert(1, f"{rate:,.0f} rows/s")

@@ -8,10 +8,12 @@ the state of the real word lists. Behaviour is controlled through EngineSpec.set
 * ``terms``: {term: [category, effect]} overrides the default dictionary;
 * ``fake_version``: the "wordlists" version string;
 * ``crash_on``: a substring; a listing whose title contains it kills the worker process;
-* ``delay_s``: sleep per row (to make a run slow enough to kill).
+* ``delay_s``: sleep per row (to make a run slow enough to kill);
+* ``config``: a JSON file whose keys are merged into the above (the CLI's --config).
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 from typing import Any
@@ -73,7 +75,11 @@ class FakeScanner:
 
 
 def build(spec) -> FakeScanner:
-    return FakeScanner(dict(spec.settings))
+    settings = dict(spec.settings)
+    if settings.get("config"):  # the CLI's --config file carries the knobs in subprocess tests
+        with open(settings["config"], encoding="utf-8") as fh:
+            settings.update(json.load(fh))
+    return FakeScanner(settings)
 
 
 class NullScanner:
