@@ -1,0 +1,97 @@
+"""Error envelope for 404/405/422, health and readiness, metrics, OpenAPI, the editor page."""
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.routes import health
+from tests.api.conftest import assert_error
+
+
+def test_unknown_route_404_shape(client):
+    assert "/nope" in assert_error(client.get("/nope"), 404, "not_found")["error"]["message"]
+
+
+def test_wrong_method_405_shape(client):
+    assert_error(client.get("/v1/scan"), 405, "method_not_allowed")
+    assert_error(client.put("/healthz"), 405, "method_not_allowed")
+
+
+def test_validation_error_shape_is_ours(keyed):
+    from tests.api.conftest import ADMIN_KEY
+
+    resp = keyed.post("/v1/gallery", data={"label": "x"}, headers={"X-API-Key": ADMIN_KEY})
+    body = assert_error(resp, 422, "invalid_request")
+    assert "detail" not in body
+    assert "images" in body["error"]["message"] and "brand" in body["error"]["message"]
+
+
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+    assert set(ready.json()["versions"]) == {"wordlists", "gallery", "scanner"}
+
+
+def test_not_ready_until_scanner_is_built(make_settings):
+    app = create_app(make_settings(), scanner=None)
+    client = TestClient(app)  # lifespan not run: no scanner yet
+    assert client.get("/healthz").status_code == 200
+    assert_error(client.get("/readyz"), 503, "not_ready")
+    resp = client.post("/v1/scan", json={"title": "x"})
+    assert_error(resp, 503, "not_ready")
+    assert resp.headers.get("retry-after") == "1"
+
+
+def test_lifespan_builds_the_scanner(make_settings):
+    with TestClient(create_app(make_settings())) as client:
+        assert client.get("/readyz").status_code == 200
+        assert client.post("/v1/scan", json={"title": "高仿耐克"}).json()["decision"] == "block"
+
+
+def test_request_id_header(client):
+    resp = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert resp.headers["x-request-id"] == "abc-123"
+    generated = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces\x01"}).headers["x-request-id"]
+    assert generated != "bad id with spaces\x01" and len(generated) == 16
+
+
+def test_metrics(client):
+    client.post("/v1/scan", json={"title": "高仿耐克 运动鞋"})
+    client.post("/v1/scan", json={"title": 1})
+    text = client.get("/metrics").text
+    assert 'scanner_http_requests_total{method="POST",route="/v1/scan",status="200"}' in text
+    assert 'scanner_http_requests_total{method="POST",route="/v1/scan",status="422"}' in text
+    assert 'scanner_http_request_duration_seconds_bucket{le="0.005",method="POST",route="/v1/scan",status="200"}' in text
+    assert 'scanner_decisions_total{decision="block"}' in text
+    assert 'scanner_findings_total{category="counterfeit"}' in text
+    assert 'scanner_scan_errors_total{code="invalid_listing"}' in text
+    version = client.get("/readyz").json()["versions"]["wordlists"]
+    assert f'scanner_versions_loaded{{component="wordlists",version="{version}"}} 1.0' in text
+
+
+def test_openapi_documents_every_route_with_examples(client):
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path, method in [("/v1/scan", "post"), ("/v1/scan/batch", "post"), ("/v1/scan/image", "post"),
+                         ("/v1/gallery", "get"), ("/v1/gallery", "post"), ("/v1/gallery/{gallery_id}", "get"),
+                         ("/v1/gallery/{gallery_id}", "delete"), ("/v1/wordlists", "get"),
+                         ("/v1/admin/reload", "post"), ("/healthz", "get"), ("/readyz", "get"), ("/metrics", "get")]:
+        assert method in paths[path], (path, method)
+    body = paths["/v1/scan"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["example"]["title"]
+    ref = body["schema"]["$ref"].rsplit("/", 1)[1]
+    assert ref in spec["components"]["schemas"]
+    assert "ImageRef" in spec["components"]["schemas"]
+    assert "ApiKey" in spec["components"]["securitySchemes"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_index_page_served_when_present(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(health, "STATIC_DIR", tmp_path)
+    assert_error(client.get("/"), 404, "not_found")
+    (tmp_path / "index.html").write_text("<html>editor</html>")
+    resp = client.get("/")
+    assert resp.status_code == 200 and "editor" in resp.text
+    assert resp.headers["content-type"].startswith("text/html")
