@@ -1,0 +1,101 @@
+"""Spark job: scan a catalogue and write results to Parquet.
+
+    spark-submit scanner/spark_job.py --input listings.jsonl --output results.parquet
+    python -m scanner.spark_job --master 'local[*]' --input listings/ --format parquet --output results/
+
+Every Python worker builds its own engine from the configuration given here
+(--wordlists/--gallery/--config, or SCANNER_* environment variables on the
+executors); nothing heavy is broadcast. On a cluster the executors need the package
+(`pip install .[spark]` in their image, or --py-files) and the word lists at a path
+they can read (shared storage, or --files plus --wordlists).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scanner.batch import EngineSpec  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--input", required=True, help="JSONL file/dir (read as text) or Parquet/ORC listings")
+    p.add_argument("--output", required=True, help="results directory (Parquet)")
+    p.add_argument("--format", choices=("auto", "jsonl", "parquet", "orc"), default="auto")
+    p.add_argument("--master", default=None, help="Spark master when run with python (spark-submit sets it)")
+    p.add_argument("--partitions", type=int, default=None, help="repartition the listings (default: ≥ cores)")
+    p.add_argument("--mode", choices=("overwrite", "errorifexists"), default="errorifexists")
+    p.add_argument("--wordlists")
+    p.add_argument("--gallery")
+    p.add_argument("--config")
+    p.add_argument("--no-images", action="store_true")
+    p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--summary", help="write counts by decision and the run time as JSON")
+    return p.parse_args(argv)
+
+
+def spec_from_args(args) -> EngineSpec:
+    settings = {"allow_local_image_paths": True}
+    for name in ("wordlists", "gallery", "config"):
+        if getattr(args, name):
+            settings[name] = str(Path(getattr(args, name)).resolve())
+    kwargs = {"settings": settings, "with_images": not args.no_images}
+    if args.engine_factory:
+        kwargs["factory"] = args.engine_factory
+    return EngineSpec(**kwargs)
+
+
+def ensure_local_worker_path() -> None:
+    """In local mode the Python workers inherit this environment: let them import the
+    package from this source tree, and use this interpreter (not the system one)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+
+
+def run(spark, args) -> dict:
+    from scanner.spark import read_listings, scan_dataframe
+
+    started = time.monotonic()
+    df, mode = read_listings(spark, args.input, args.format)
+    results = scan_dataframe(df, spec_from_args(args), mode=mode, partitions=args.partitions)
+    results.write.mode(args.mode).parquet(args.output)
+    written = spark.read.parquet(args.output)
+    counts = {r["decision"] or "error": r["count"] for r in written.groupBy("decision").count().collect()}
+    summary = {"input": args.input, "output": args.output, "rows": sum(counts.values()),
+               "decisions": {k: counts.get(k, 0) for k in ("block", "review", "pass", "error")},
+               "seconds": round(time.monotonic() - started, 2)}
+    return summary
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    ensure_local_worker_path()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("listing-scanner-batch")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    try:
+        summary = run(spark, args)
+    finally:
+        spark.stop()
+    print(json.dumps(summary, ensure_ascii=False))
+    if args.summary:
+        Path(args.summary).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
