@@ -1,0 +1,119 @@
+"""Image benchmarks (never asserted in tests).
+
+    python bench/bench_images.py [--sizes 10000,100000,1000000] [--queries 20]
+
+1. Hashing ms/image on JPEGs of 600-4000 px: our pipeline (decode with draft + all query
+   views) vs plain `imagehash.phash(Image.open(...))`, same process, same files.
+2. Query ms at 10k/100k/1M entries: HashIndex vs brute force in Python (the oracle, timed
+   on a subset and scaled) ; memory per entry.
+Prints a markdown table; writes bench/results/images.json.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import time
+from pathlib import Path
+
+import imagehash
+import numpy as np
+from PIL import Image
+
+from scanner.images import evalset, hashing, image_hashes
+from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex, brute_force
+
+OUT = Path(__file__).resolve().parent / "results" / "images.json"
+
+
+def _jpegs() -> list[bytes]:
+    photos = [im for _, im in evalset.skimage_photos()[:4]] + [evalset.product_image(7)]
+    out = []
+    for side in (600, 1600, 4000):
+        for im in photos:
+            b = io.BytesIO()
+            im.resize((side, side * im.height // im.width), Image.Resampling.BILINEAR).save(b, "JPEG", quality=88)
+            out.append(b.getvalue())
+    return out
+
+
+def bench_hashing() -> dict:
+    files = _jpegs()
+    for d in files[:2]:  # warm up
+        image_hashes(d, variants=hashing.QUERY_VARIANTS)
+        imagehash.phash(Image.open(io.BytesIO(d)))
+    t = time.perf_counter()
+    for _ in range(3):
+        for d in files:
+            image_hashes(d, variants=hashing.QUERY_VARIANTS)
+    ours = (time.perf_counter() - t) / (3 * len(files)) * 1000
+    t = time.perf_counter()
+    for _ in range(3):
+        for d in files:
+            imagehash.phash(Image.open(io.BytesIO(d)))
+    plain = (time.perf_counter() - t) / (3 * len(files)) * 1000
+    return {"images": len(files), "ours_ms": ours, "plain_phash_ms": plain, "ratio": plain / ours}
+
+
+def _synthetic(n: int, rng: np.random.Generator) -> dict:
+    cols = {}
+    for gv in hashing.GALLERY_VARIANTS:
+        cols[gv] = {
+            "phash64": rng.integers(0, 2**63, n, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, n, dtype=np.uint64),
+            "phash": rng.integers(0, 2**63, (n, 4), dtype=np.uint64),
+            "dhash": rng.integers(0, 2**63, (n, 4), dtype=np.uint64),
+            "present": np.ones(n, bool),
+        }
+    return cols
+
+
+def _query(rng: random.Random) -> dict:
+    return {qv: {h: rng.getrandbits(hashing.HASH_BITS[h]) for h in hashing.ALL_HASHES} for qv in hashing.QUERY_VARIANTS}
+
+
+def bench_search(sizes: list[int], queries: int) -> list[dict]:
+    rows = []
+    nprng = np.random.default_rng(0)
+    rng = random.Random(0)
+    # python brute force: time per entry on a subset, then scale
+    sub = [{gv: {h: rng.getrandbits(hashing.HASH_BITS[h]) for h in hashing.ALL_HASHES} for gv in hashing.GALLERY_VARIANTS}
+           for _ in range(2000)]
+    q = _query(rng)
+    t = time.perf_counter()
+    brute_force(q, sub)
+    brute_per_entry_ms = (time.perf_counter() - t) * 1000 / len(sub)
+    for n in sizes:
+        idx = HashIndex.from_arrays(_synthetic(n, nprng), n, DEFAULT_THRESHOLDS)
+        qs = [_query(rng) for _ in range(queries)]
+        idx.search(qs[0])
+        t = time.perf_counter()
+        for qq in qs:
+            idx.search(qq)
+        ms = (time.perf_counter() - t) * 1000 / len(qs)
+        rows.append({"entries": n, "index_ms": ms, "python_brute_force_ms": brute_per_entry_ms * n,
+                     "bytes_per_entry": idx.nbytes() / n})
+        del idx
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--queries", type=int, default=20)
+    args = ap.parse_args()
+    h = bench_hashing()
+    s = bench_search([int(x) for x in args.sizes.split(",")], args.queries)
+    print("| hashing | ms/image |\n|---|---|")
+    print(f"| ours (draft decode + {len(hashing.QUERY_VARIANTS)} views x 3 hashes) | {h['ours_ms']:.1f} |")
+    print(f"| plain imagehash.phash(Image.open) | {h['plain_phash_ms']:.1f} |")
+    print(f"| ratio | {h['ratio']:.1f}x |\n")
+    print("| entries | index ms/query | Python brute force ms/query (scaled) | bytes/entry |\n|---|---|---|---|")
+    for r in s:
+        print(f"| {r['entries']:,} | {r['index_ms']:.1f} | {r['python_brute_force_ms']:.0f} | {r['bytes_per_entry']:.0f} |")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"hashing": h, "search": s}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
