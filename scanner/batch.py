@@ -612,6 +612,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
     pool = _Pool(spec, workers, opts.start_method)
     restarts = 0
     interrupted = False
+    finished = False
     window: deque[list] = deque()
     chunk_iter = _chunks(rows, chunk_size)
     max_inflight = max(2, workers * 4)
@@ -657,11 +658,12 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
                 if progress:
                     progress.update(len(items), stats["decisions"])
                 fill()
+        finished = True
     except KeyboardInterrupt:
         interrupted = True
         raise
     finally:
-        pool.close(cancel=True)
+        pool.close(cancel=not finished)  # a clean finish joins the workers
         if progress:
             progress.close()
         if interrupted:
