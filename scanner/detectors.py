@@ -19,9 +19,12 @@ _WECHAT_ID = re.compile(
 )
 _URL = re.compile(
     r"(?i)(?:https?://|www\.)[^\s<>\"'，。、；）)\]]+"
-    r"|(?<![@\w.])(?:[a-z0-9][a-z0-9-]{0,62}\.)+(?:com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site)"
+    r"|(?<![@\w.-])(?:[a-z0-9-]++\.)++(?:com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site)"
     r"(?:/[^\s<>\"'，。、；）)\]]*)?(?![\w.])"
 )
+_QQ_HINT = re.compile(r"(?i)qq|扣扣|企鹅")
+_WECHAT_HINT = re.compile(r"(?i)微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat")
+_SEVEN_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
 # (start, end, detector name, category, detail)
@@ -36,22 +39,24 @@ def detect(text: str) -> list[Hit]:
     if not text:
         return []
     hits: list[Hit] = []
-    for m in _DIGIT_RUN.finditer(text):
+    # Each pattern runs only when a cheap test says it could match: most copy has none.
+    has_digits = _SEVEN_DIGITS.search(text) is not None
+    for m in (_DIGIT_RUN.finditer(text) if has_digits else ()):
         digits = _digits(m.group())
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
         if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
-    for m in _INTERNATIONAL.finditer(text):
+    for m in (_INTERNATIONAL.finditer(text) if has_digits and ("+" in text or "＋" in text) else ()):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
-    for m in _QQ.finditer(text):
+    for m in (_QQ.finditer(text) if _QQ_HINT.search(text) else ()):
         hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
-    for m in _WECHAT_ID.finditer(text):
+    for m in (_WECHAT_ID.finditer(text) if _WECHAT_HINT.search(text) else ()):
         hits.append((m.start(), m.end(), "wechat_id", "diversion", "a WeChat id"))
-    for m in _EMAIL.finditer(text):
+    for m in (_EMAIL.finditer(text) if "@" in text or "＠" in text else ()):
         hits.append((m.start(), m.end(), "email", "diversion", "an e-mail address"))
-    for m in _URL.finditer(text):
+    for m in (_URL.finditer(text) if "." in text or "．" in text else ()):
         if not any(h[0] <= m.start() < h[1] for h in hits if h[2] == "email"):
             hits.append((m.start(), m.end(), "url", "diversion", "a link to another site"))
     return hits

@@ -41,7 +41,7 @@ def _text(value: Any, name: str, max_chars: int) -> str:
 def parse_listing(raw: Any, *, max_field_chars: int = 100_000) -> Listing:
     if isinstance(raw, Listing):
         return raw
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, (dict, Mapping)):
         raise InvalidListing(f"a listing must be a JSON object, got {type(raw).__name__}")
     listing_id = raw.get("id")
     if listing_id is not None and not isinstance(listing_id, (str, int)):

@@ -75,28 +75,47 @@ class TextMatcher:
         self.automaton = ahocorasick.Automaton()
         for key, ids in keys.items():
             latin = key.encode("utf-8").decode("latin-1")
-            self.automaton.add_word(latin, (len(latin), tuple(ids)))
+            # Whether each end of the key is an ASCII letter or digit: such ends must not
+            # continue a word in the text (checked on bytes before any object is built).
+            edges = (_edge_class(key[0]), _edge_class(key[-1]))
+            self.automaton.add_word(latin, (len(latin), tuple(ids), edges))
         if len(self.automaton):
             self.automaton.make_automaton()
 
     def find(self, norm: Normalised, field: str) -> list[Candidate]:
-        """Every dictionary hit (overlapping, unverified) and every detector hit in one field."""
+        """Every dictionary hit (overlapping, unverified except for Latin word boundaries)
+        and every detector hit in one field."""
         out: list[Candidate] = []
-        key = norm.key
-        if key and self.automaton.kind == ahocorasick.AHOCORASICK:
-            encoded = key.encode("utf-8")
-            hits = list(self.automaton.iter(encoded.decode("latin-1")))
-            if hits:
-                to_char = _byte_to_char(encoded, len(key), len(hits))
-                for end_byte, (length, ids) in hits:
-                    start = to_char(end_byte + 1 - length)
-                    end = to_char(end_byte + 1)
-                    o_start, o_end = norm.span(start, end)
-                    for pid in ids:
-                        out.append(Candidate(field, o_start, o_end, self.patterns[pid], norm, start, end))
+        if norm.key and self.automaton.kind == ahocorasick.AHOCORASICK:
+            encoded = norm.key.encode("utf-8")
+            # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
+            text_bytes = norm.text.encode("utf-8")
+            n = len(text_bytes)
+            to_char = None
+            for end_byte, (length, ids, (first, last)) in self.automaton.iter(encoded.decode("latin-1")):
+                start_byte, stop = end_byte + 1 - length, end_byte + 1
+                if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
+                    continue
+                if last and stop < n and _CLASS[text_bytes[stop]] == last:
+                    if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
+                        continue  # ...unless it is a plural s: replicas, dupes
+                if to_char is None:
+                    to_char = _byte_to_char(encoded, len(norm.key), 8)
+                start, end = to_char(start_byte), to_char(stop)
+                o_start, o_end = norm.span(start, end)
+                for pid in ids:
+                    out.append(Candidate(field, o_start, o_end, self.patterns[pid], norm, start, end))
         for start, end, name, category, detail in detect(norm.original):
             out.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
         return out
+
+
+# Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.
+_CLASS = bytes(1 if chr(b).isalpha() and b < 128 else 2 if chr(b).isdigit() and b < 128 else 0 for b in range(256))
+
+
+def _edge_class(ch: str) -> int:
+    return _CLASS[ord(ch)] if ord(ch) < 128 else 0
 
 
 def _byte_to_char(encoded: bytes, n_chars: int, n_hits: int):

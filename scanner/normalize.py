@@ -90,12 +90,14 @@ class _CharTable(dict):
     def __init__(self) -> None:
         super().__init__()
         self.irregular: set[str] = set()  # characters that do not map to exactly one character
+        self.irregular_re = re.compile("(?!)")  # matches any irregular character; rebuilt as the set grows
 
     def __missing__(self, codepoint: int) -> str:
         ch = chr(codepoint)
         mapped = _map_char(ch)
         if len(mapped) != 1:
             self.irregular.add(ch)
+            self.irregular_re = re.compile("[" + "".join(re.escape(c) for c in sorted(self.irregular)) + "]")
         self[codepoint] = mapped
         return mapped
 
@@ -166,7 +168,7 @@ class Normalised:
 
 def _stage1(original: str) -> tuple[str, _Segments | None]:
     mapped = original.translate(_TABLE)
-    if len(mapped) == len(original) and _TABLE.irregular.isdisjoint(original):
+    if len(mapped) == len(original) and not _TABLE.irregular_re.search(original):
         return mapped, None
     segments = _Segments()
     pieces: list[str] = []
@@ -189,6 +191,17 @@ def _stage1(original: str) -> tuple[str, _Segments | None]:
     return "".join(pieces), segments
 
 
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# Only space runs that may change: long runs, runs at either end, runs touching CJK,
+# and runs between two single letters/digits (N I K E). Single spaces between
+# ordinary English words, the bulk of all runs, never reach Python code.
+_CHANGING_RUN = re.compile(
+    r"^ +| +$| {2,}"
+    rf"|(?<=[{_CJK_CLASS}]) +| +(?=[{_CJK_CLASS}])"
+    r"|(?<=[a-z0-9])(?<![a-z0-9][a-z0-9]) (?=[a-z0-9](?![a-z0-9]))"
+)
+
+
 def _drop_run(s: str, start: int, end: int) -> bool:
     """Should the space run s[start:end] vanish (True) or stay as one space?"""
     if start == 0 or end == len(s):
@@ -204,9 +217,14 @@ def _drop_run(s: str, start: int, end: int) -> bool:
 
 
 def _stage2(s: str) -> tuple[str, _Segments | None]:
-    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(s)]
-    changes = [(a, b, _drop_run(s, a, b)) for a, b in runs]
-    changes = [(a, b, drop) for a, b, drop in changes if drop or b - a > 1]
+    if " " not in s:
+        return s, None
+    changes = []
+    for m in _CHANGING_RUN.finditer(s):
+        a, b = m.start(), m.end()
+        drop = _drop_run(s, a, b)
+        if drop or b - a > 1:
+            changes.append((a, b, drop))
     if not changes:
         return s, None
     segments = _Segments()
