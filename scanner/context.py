@@ -36,8 +36,10 @@ CATEGORY_LABELS = {
     "incentivized_review": "reward for reviews",
     "prohibited_goods": "prohibited goods",
 }
-# Sectors where "compatible with X" is an honest description of a part or accessory.
-COMPAT_SECTORS = {"electronics", "auto", "appliances", "other"}
+# Sectors where "compatible with X" is not accepted as an honest description: for these
+# goods the phrase is a known way to name a brand without permission.
+NO_COMPAT_SECTORS = {"luxury", "sportswear", "apparel", "cosmetics", "jewelry", "watches"}
+_MODEL_TOKENS = re.compile(r"[ a-z0-9+\-/.]{0,24}")  # "iphone 15 pro max", "galaxy s23"
 COMPAT_GAP_BEFORE = 6
 COMPAT_GAP_AFTER = 8
 DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6}
@@ -83,7 +85,9 @@ class ContextIndex:
 def verify(
     candidates: list[Candidate], listing: Listing, norms: list[tuple[str, Normalised]], engine: "TextEngine"
 ) -> list[Finding]:
-    allows = [c for c in candidates if c.pattern.kind == "allow" and _on_boundaries(c, engine)]
+    # Allow-list phrases are literal exemptions: they are not segmented, since jieba
+    # often joins their last character with the next word (QQ糖|水果 → 糖水).
+    allows = [c for c in candidates if c.pattern.kind == "allow"]
     kept = [
         c
         for c in candidates
@@ -110,7 +114,7 @@ def verify(
             finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands)
             if finding is not None:
                 findings.append(finding)
-    return _brand_with_counterfeit(findings, engine)
+    return _brand_with_counterfeit(_compatibility_per_field(findings), engine)
 
 
 # -- stage 1-3: boundaries, allow-list, overlaps --------------------------------------------
@@ -249,10 +253,11 @@ def _compat_cue(c: Candidate, ix: ContextIndex) -> str | None:
         at = before.rfind(cue)
         if at >= 0 and len(before) - (at + len(cue)) <= COMPAT_GAP_BEFORE:
             return cue
-    after = text[b : b + COMPAT_GAP_AFTER + 16]
+    after = text[b : b + COMPAT_GAP_AFTER + 40]
+    skip = _MODEL_TOKENS.match(after).end()  # model names between brand and cue
     for cue in ix.compat_after:
         at = after.find(cue)
-        if 0 <= at <= COMPAT_GAP_AFTER:
+        if 0 <= at <= max(COMPAT_GAP_AFTER, skip + 2):
             return cue
     return None
 
@@ -284,7 +289,7 @@ def _brand_finding(
         extra.append("seller is authorized for this brand")
     else:
         cue = _compat_cue(c, ix)
-        if cue is not None and brand.sector in COMPAT_SECTORS:
+        if cue is not None and brand.sector not in NO_COMPAT_SECTORS:
             effect, severity = "none", "low"
             extra.append(f"compatibility mention ({cue!r}), not a claim to be the brand")
         elif cue is not None:
@@ -325,6 +330,20 @@ def _detector_finding(c: Candidate, engine: "TextEngine") -> Finding:
         suggestion="",
         explanation=f"{CATEGORY_LABELS['diversion']}: {c.detail} [detector {name}]; use the platform's messaging instead",
     )
+
+
+def _compatibility_per_field(findings: list[Finding]) -> list[Finding]:
+    """Once a field describes a part or accessory for brand X (苹果手机壳 …), its other
+    mentions of X (… iPhone15) are part of the same description."""
+    compat = {(f.field, f.brand) for f in findings if f.category == "brand" and "compatibility mention" in f.explanation}
+    if not compat:
+        return findings
+    return [
+        replace(f, effect="none", severity="low", explanation=f.explanation + "; same field describes a compatible accessory")
+        if f.category == "brand" and f.effect != "none" and (f.field, f.brand) in compat
+        else f
+        for f in findings
+    ]
 
 
 # -- stage 5: listing-level rule ------------------------------------------------------------

@@ -35,11 +35,11 @@ _VARIANT_CHARS = str.maketrans("倣髙僞爲衞綫啓", "仿高伪为卫线启")
 
 # Characters sellers put between the characters of a word. Sentence punctuation
 # (，。！？：；) is deliberately absent: a clause break is a real boundary.
-_SEPARATOR_CHARS = set(" \t\n\r\v\f*-_.·•‧∙・~`^+=/\\、'\"#¨¯‐‑‒–—―‖′″˙˚")
+_SEPARATOR_CHARS = set(" \t\n\r\v\f*-_.·•‧∙・~`^+=/\\、'\"¨¯‐‑‒–—―‖′″˙˚")
 _SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp", "So", "Sk", "Sm", "Pd", "Pc"}
 _REMOVED_CATEGORIES = {"Cf", "Cs", "Mn", "Me", "Co", "Cn"}
 # Symbols that carry meaning in terms (1:1, 100%, A&F, leetspeak) are never separators.
-_KEPT_SYMBOLS = set(":%&@$!|?,;()[]{}<>")
+_KEPT_SYMBOLS = set(":%&@$!|?,;()[]{}<>#")
 
 
 def is_cjk(ch: str) -> bool:
