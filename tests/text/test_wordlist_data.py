@@ -255,6 +255,15 @@ def test_header_and_cell_counts(path, header):
     assert problems == []
 
 
+@pytest.mark.parametrize("path", sorted(p.relative_to(WORDLISTS).as_posix() for p in WORDLISTS.rglob("*.tsv")))
+def test_comment_lines_are_unmistakable(path):
+    # the loader treats any line starting with '#' as a comment: a data row such as '#1 best seller\t…'
+    # would silently vanish, so comments must be '#' alone or '# …'
+    bad = [ln for ln in (WORDLISTS / path).read_text(encoding="utf-8").splitlines()
+           if ln.lstrip().startswith("#") and ln.strip() != "#" and not ln.lstrip().startswith("# ")]
+    assert bad == []
+
+
 @pytest.mark.parametrize("category", TERM_CATEGORIES)
 def test_term_file_is_valid(category):
     header, rows, _ = read_tsv(TERMS_DIR / f"{category}.tsv")
@@ -332,9 +341,12 @@ def test_allowlist_rows(allow):
     assert all(r["category"] in ALL_CATEGORIES | {"*"} for r in allow)
 
 
-def test_allowlist_never_equals_a_term(terms, allow):
-    listed = {norm(w) for rows in terms.values() for r in rows for w in [r["term"], *split(r["variants"])]}
-    assert [r["phrase"] for r in allow if norm(r["phrase"]) in listed] == []
+def test_allowlist_never_equals_a_term_it_suppresses(terms, allow):
+    # an allow phrase equal to a term of the category it suppresses would switch that term off entirely
+    listed = {(cat, norm(w)) for cat, rows in terms.items() for r in rows for w in [r["term"], *split(r["variants"])]}
+    dead = [r["phrase"] for r in allow for cat in (TERM_CATEGORIES if r["category"] == "*" else [r["category"]])
+            if (cat, norm(r["phrase"])) in listed]
+    assert dead == []
 
 
 # (allow-list phrase, the listed term it protects, that term's category)
