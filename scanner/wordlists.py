@@ -110,7 +110,11 @@ def _pinyin_cell(cell: str, chinese: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     for v in values:
         if v.lower() == "auto":
-            out.extend(p for p in (derive_pinyin(c) for c in chinese) if p)
+            for c in chinese:
+                joined = derive_pinyin(c)
+                if joined:
+                    # sellers write it run together (gaofang) or by syllable (gao fang)
+                    out += [joined, " ".join(lazy_pinyin(c, style=Style.NORMAL, errors="ignore"))]
         else:
             out.append(v)
     return tuple(dict.fromkeys(out))

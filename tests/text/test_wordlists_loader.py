@@ -35,11 +35,11 @@ def test_loads_terms_brands_and_derives_pinyin(minimal):
     by_term = {t.term: t for t in wl.terms}
     assert by_term["高仿"].suggestion == ""  # "-" means delete
     assert by_term["高仿"].variants == ("搞仿", "高纺")
-    assert by_term["高仿"].pinyin == ("gaofang",)
+    assert by_term["高仿"].pinyin == ("gaofang", "gao fang")
     assert by_term["最好"].suggestion == "优质"
     assert by_term["最好"].source == "terms/absolute_term.tsv:2"
     nike, apple = wl.brands
-    assert nike.pinyin == ("naike",)
+    assert nike.pinyin == ("naike", "nai ke")
     assert apple.ambiguous == frozenset({"苹果", "Apple"})
     assert wl.counts()["brand"] == 2 and wl.counts()["counterfeit"] == 1
 
