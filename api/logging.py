@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import metrics
 
 REQUEST_LOG = logging.getLogger("scanner.request")
+_PID = os.getpid()  # workers import this module after the fork/spawn
 
 
 class JsonFormatter(logging.Formatter):
@@ -101,6 +102,7 @@ class ObserveMiddleware:
                     "status": status,
                     "ms": round(seconds * 1000, 3),
                     "key": state.get("key_name", "-"),
+                    "pid": _PID,
                 }
                 for extra in ("decision", "decisions", "versions", "error_code", "action"):
                     if extra in state:
