@@ -1,0 +1,149 @@
+"""End-to-end fixtures: a real `scanner serve` on a free loopback port and a real headless Chromium.
+
+Chromium is Debian's package (/usr/bin/chromium, or $SCANNER_E2E_CHROMIUM) driven through Playwright's
+Python API; Playwright's own browser download is never used. Either missing → the tests skip with the reason.
+Screenshots go to test-artifacts/ (git-ignored).
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, GALLERY, MAX_IMAGE_BYTES, ROOT, SCAN_KEY
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(tmp: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SCANNER_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update({"SCANNER_GALLERY": str(tmp / "gallery.sqlite3"), "SCANNER_AUDIT_LOG": str(tmp / "audit.jsonl"),
+                "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
+    env.update(extra)
+    return env
+
+
+def _seed_gallery(tmp: Path) -> None:
+    for name, brand, label in GALLERY:
+        subprocess.run([sys.executable, "-m", "scanner", "gallery", "add", str(ROOT / "fixtures" / "gallery" / name),
+                        "--brand", brand, "--label", label],
+                       cwd=ROOT, env=_env(tmp), check=True, capture_output=True, timeout=60)
+
+
+class Server:
+    def __init__(self, tmp: Path, **env: str) -> None:
+        import httpx
+
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp / f"serve-{self.port}.log"
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "scanner", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=_env(tmp, **env), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        with httpx.Client(trust_env=False, timeout=1) as http:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise AssertionError("scanner serve exited:\n" + self.log_path.read_text())
+                try:
+                    if http.get(self.base + "/readyz").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError("scanner serve did not become ready:\n" + self.log_path.read_text())
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium through Playwright, or a skip that says what is missing."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"e2e: no Chromium at {CHROMIUM} (apt-get install chromium, or set SCANNER_E2E_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("e2e: the playwright Python package is not installed (pip install -e '.[e2e]'; "
+                    "no `playwright install` needed, the system Chromium is used)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def gallery_dir(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    _seed_gallery(tmp)
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def server(gallery_dir):
+    """`scanner serve` without API keys, on the temporary gallery, with a small image limit."""
+    srv = Server(gallery_dir, SCANNER_MAX_IMAGE_BYTES=str(MAX_IMAGE_BYTES))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def keyed_server(gallery_dir):
+    """`scanner serve` with one scan key configured (stored hashed, as operators do)."""
+    from api.auth import hash_key
+
+    keys = [{"name": "editor-e2e", "role": "scan", "hash": hash_key(SCAN_KEY)}]
+    srv = Server(gallery_dir, SCANNER_API_KEYS=json.dumps(keys))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def page(chromium, request):
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    # "Failed to load resource" is Chromium noting an expected 4xx (e.g. 404 thumbnail_unavailable, 401).
+    pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+          if msg.type == "error" and "Failed to load resource" not in msg.text else None)
+    pg.on("request", lambda req: problems.append(f"non-loopback request: {req.url}")
+          if not req.url.startswith(("http://127.0.0.1:", "blob:", "data:")) else None)
+    pg.problems = problems
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def shot():
+    """shot(page, name): a full-page screenshot into test-artifacts/editor-<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(pg, name: str) -> Path:
+        path = ARTIFACTS / f"editor-{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
