@@ -48,7 +48,7 @@
       authorizedNow: "Marked as authorized: {b}. Checking again…",
       imgScanning: "checking image…", imgNoMatch: "No match in the counterfeit gallery.",
       imgMatch: "Matches gallery entry", brand: "Brand", label: "Label", distance: "Distance (bits)",
-      noThumb: "no thumbnail", imgError: "Image not checked",
+      noThumb: "no thumbnail", imgError: "Image not checked", yourImage: "your image", galleryCaption: "gallery",
       err_network: "Cannot reach the scanner service ({m}).",
       err_missing_api_key: "This service needs an API key — enter it above.",
       err_invalid_api_key: "The API key was not accepted — check it and enter it again.",
@@ -89,7 +89,7 @@
       authorizedNow: "已标记为授权品牌：{b}，正在重新检查…",
       imgScanning: "正在检查图片…", imgNoMatch: "未匹配到假冒图库。",
       imgMatch: "匹配图库条目", brand: "品牌", label: "标签", distance: "距离（位）",
-      noThumb: "无缩略图", imgError: "图片未能检查",
+      noThumb: "无缩略图", imgError: "图片未能检查", yourImage: "你的图片", galleryCaption: "图库",
       err_network: "无法连接检查服务（{m}）。",
       err_missing_api_key: "此服务需要 API 密钥，请在上方输入。",
       err_invalid_api_key: "API 密钥无效，请检查后重新输入。",
@@ -470,8 +470,8 @@
       }
       var head = el("div", { class: "f-head", tabindex: "0", "data-role": "head",
         "aria-label": t("cat_" + f.category) + ": " + f.text + ". " + t("eff_" + effect) + ". " + sugText(f),
-        onfocus: function () { setActive(key, head); }, onblur: function () { setActive(null); },
-        onmouseenter: function () { setActive(key, head); }, onmouseleave: function () { setActive(null); } }, [
+        onfocus: function () { setActive(key, null, false); }, onblur: function () { setActive(null); },
+        onmouseenter: function () { setActive(key, null, false); }, onmouseleave: function () { setActive(null); } }, [
         el("span", { class: "chip cat-" + f.category, text: t("cat_" + f.category) }),
         el("q", { class: "f-text", text: f.text }),
         el("span", { class: "f-sug", text: sugText(f) }),
@@ -536,7 +536,10 @@
       }
       var d = im.result && im.result.decision;
       res.appendChild(el("li", { class: "image-result", "data-status": im.status, "data-decision": d || "" }, [
-        el("img", { class: "listing-img", src: im.url, alt: name }),
+        el("figure", { class: "thumb-fig" }, [
+          el("img", { class: "listing-img", src: im.url, alt: name }),
+          el("figcaption", { class: "muted small", text: t("yourImage") }),
+        ]),
         el("div", { class: "img-body" }, [
           el("div", { class: "img-title" }, [
             el("strong", { text: name }), " ",
@@ -549,18 +552,19 @@
 
   function matchNode(f) {
     var frame = el("div", { class: "gallery-thumb" }, [el("span", { class: "muted small", text: "…" })]);
+    var figure = el("figure", { class: "thumb-fig" }, [frame, el("figcaption", { class: "muted small", text: t("galleryCaption") })]);
     loadThumb(f.gallery_id, frame, f.brand);
     var dist = f.distance || {};
     var distText = Object.keys(dist).map(function (k) { return k + " " + dist[k]; }).join(", ");
     return el("div", { class: "match" }, [
-      frame,
+      figure,
       el("dl", { class: "match-meta" }, [
         el("dt", { text: t("imgMatch") }), el("dd", {}, [el("code", { text: f.gallery_id || "" })]),
         el("dt", { text: t("brand") }), el("dd", { class: "match-brand", text: f.brand || "" }),
         f.label ? el("dt", { text: t("label") }) : null, f.label ? el("dd", { text: f.label }) : null,
         el("dt", { text: t("distance") }), el("dd", { text: distText }),
-        el("dt", { text: t("why") }), el("dd", { class: "small", text: f.explanation || "" }),
       ]),
+      el("details", { class: "match-why small" }, [el("summary", { text: t("why") }), el("p", { text: f.explanation || "" })]),
     ]);
   }
 
@@ -631,7 +635,8 @@
   }
 
   // ---------------------------------------------------------------- tooltip
-  function setActive(key, anchor) {
+  /** Outline the finding's words in the editor; with withTip !== false also show the floating explanation. */
+  function setActive(key, anchor, withTip) {
     state.activeKey = key;
     document.querySelectorAll("mark.hl.active").forEach(function (m) { m.classList.remove("active"); });
     var tip = $("tip");
@@ -642,6 +647,7 @@
       return JSON.parse(m.getAttribute("data-keys")).indexOf(key) >= 0;
     });
     marks.forEach(function (m) { m.classList.add("active"); });
+    if (withTip === false) { tip.hidden = true; return; }
     tip.innerHTML = "";
     tip.appendChild(el("div", { class: "tip-head" }, [
       el("span", { class: "chip cat-" + f.category, text: t("cat_" + f.category) }),
@@ -657,19 +663,12 @@
     var ref = (marks[0] || anchor);
     if (!ref) return;
     var r = ref.getBoundingClientRect();
-    if (anchor && anchor.classList && anchor.classList.contains("f-head") && !isVisible(marks[0])) r = anchor.getBoundingClientRect();
     var tw = tip.offsetWidth, th = tip.offsetHeight;
     var x = Math.min(Math.max(8, r.left), window.innerWidth - tw - 8);
     var y = r.bottom + 6;
     if (y + th > window.innerHeight - 8) y = Math.max(8, r.top - th - 6);
     tip.style.left = x + window.scrollX + "px";
     tip.style.top = y + window.scrollY + "px";
-  }
-
-  function isVisible(node) {
-    if (!node) return false;
-    var r = node.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight;
   }
 
   function hoverTextarea(ev) {

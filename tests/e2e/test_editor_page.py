@@ -57,11 +57,17 @@ def test_editor_block_to_pass(server, page, shot):
     shot(page, "1-block")
     page.mouse.move(5, 5)
     expect(tip).to_be_hidden()
+    # keyboard: moving the caret onto a finding explains it too
+    page.locator("#f-title").press("End")
+    expect(tip).to_be_visible(timeout=WAIT)
+    expect(tip).to_contain_text("优质")
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
 
     # keyboard: focus the absolute-term finding, Tab to its "Apply suggestion" button, press Enter
     head = finding(page, "absolute_term").locator(".f-head")
-    head.focus()
-    expect(tip).to_be_visible()  # focus shows the same explanation as hover
+    head.focus()  # the item itself says it all; its words are outlined in the editor
+    expect(page.locator('.hl-wrap[data-field="title"] mark.hl.active')).to_have_text("最好")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.role") == "apply"
     page.keyboard.press("Enter")
