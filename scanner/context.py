@@ -208,9 +208,15 @@ def _explain(what: str, source: str, note: str, disguised: list[str], extra: lis
     return "; ".join(parts)
 
 
+_SHORT_LATIN = re.compile(r"[a-z]{1,3}")
+_THEN_DIGIT = re.compile(r" ?[-–]? ?\d")
+
+
 def _term_finding(c: Candidate, engine: "TextEngine", ix: ContextIndex) -> Finding | None:
     term = engine.wordlists.terms[c.pattern.index]
     if term.category == "absolute_term" and _absolute_exemption(c, ix):
+        return None
+    if term.category == "diversion" and _looks_like_model_number(c):
         return None
     disguised = _disguises(c)
     return Finding(
@@ -227,6 +233,13 @@ def _term_finding(c: Candidate, engine: "TextEngine", ix: ContextIndex) -> Findi
         suggestion=term.suggestion,
         explanation=_explain(f"{CATEGORY_LABELS[term.category]} {term.term!r}", term.source, term.note, disguised),
     )
+
+
+def _looks_like_model_number(c: Candidate) -> bool:
+    """WX-200, VX 3000: short Latin contact words followed by digits are model names
+    (a phone number after them is caught by the phone detector on its own)."""
+    text, a, b = c.norm.text, c.norm_start, c.norm_end
+    return _SHORT_LATIN.fullmatch(text[a:b]) is not None and _THEN_DIGIT.match(text, b) is not None
 
 
 def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
