@@ -110,8 +110,10 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
             from scanner.engine import Scanner
 
             app.state.scanner = Scanner.from_settings(settings, with_images=with_images)
+            launched = os.environ.get("SCANNER_SERVE_STARTED_AT")
             log.info("startup", extra={"fields": {
                 "event": "startup", "ms": round((time.perf_counter() - started) * 1000, 1),
+                "since_launch_ms": round((time.time() - float(launched)) * 1000, 1) if launched else None,
                 "versions": app.state.scanner.versions, "keys": "configured" if keys.enabled else "none (open)",
                 "admin": keys.has_admin, "pid": os.getpid()}})
         metrics.set_versions(app.state.scanner.versions)

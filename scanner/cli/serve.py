@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from scanner.cli.common import settings_from_args
@@ -49,6 +50,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def _run(args) -> int:
+    os.environ["SCANNER_SERVE_STARTED_AT"] = repr(time.time())  # startup log reports launch -> ready
     import uvicorn
 
     from api.auth import KeyRing
