@@ -839,7 +839,12 @@
   // ---------------------------------------------------------------- wiring
   Object.keys(fields).forEach(function (name) {
     var input = fields[name];
-    input.addEventListener("input", function () { setActive(null); renderBackdrops(); schedule(); });
+    input.addEventListener("input", function (ev) {
+      setActive(null);
+      renderBackdrops();
+      if (!ev.isComposing) schedule();  // IME (pinyin) composition: check once the characters are chosen
+    });
+    input.addEventListener("compositionend", schedule);
     input.addEventListener("scroll", function () { input.parentNode.querySelector(".hl-backdrop").scrollTop = input.scrollTop; });
     input.addEventListener("mousemove", hoverTextarea);
     input.addEventListener("mouseleave", function () { setActive(null); });
