@@ -242,7 +242,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int, workdir: Path, log_requests: bool) -> tuple[subprocess.Popen, int, float, Path]:
+def start_server(workers: int, workdir: Path, log_requests: bool,
+                 extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int, float, Path]:
     from api.auth import hash_key
     from scanner.config import BUNDLED_FIXTURES, Settings
     from scanner.images import ImageScanner
@@ -253,7 +254,7 @@ def start_server(workers: int, workdir: Path, log_requests: bool) -> tuple[subpr
     env = {**os.environ,
            "SCANNER_API_KEYS": json.dumps([{"name": "bench", "role": "scan", "hash": hash_key(BENCH_KEY)}]),
            "SCANNER_GALLERY": str(gallery), "SCANNER_AUDIT_LOG": str(workdir / "audit.jsonl"),
-           "SCANNER_LOG_REQUESTS": "true" if log_requests else "false"}
+           "SCANNER_LOG_REQUESTS": "true" if log_requests else "false", **(extra_env or {})}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log_path = workdir / "serve.log"
     log = open(log_path, "wb")
@@ -299,6 +300,9 @@ def main() -> int:
     ap.add_argument("--text-rates", default="250,500,750,1000,1500")
     ap.add_argument("--image-rates", default="25,50,100")
     ap.add_argument("--no-request-log", action="store_true", help="start the server with SCANNER_LOG_REQUESTS=false")
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra environment for the server, e.g. SCANNER_THREADPOOL_SIZE=4")
+    ap.add_argument("--only", choices=["text", "one_image"], help="run one scenario")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "service.json"))
     args = ap.parse_args()
     try:
@@ -323,10 +327,11 @@ def main() -> int:
             server_pid = None
         else:
             host, key = "127.0.0.1", BENCH_KEY
-            proc, port, startup, log_path = start_server(args.workers, workdir, not args.no_request_log)
+            extra_env = dict(kv.split("=", 1) for kv in args.env)
+            proc, port, startup, log_path = start_server(args.workers, workdir, not args.no_request_log, extra_env)
             server_pid = proc.pid
             starts = [json.loads(x)["ms"] for x in log_path.read_text().splitlines() if '"event": "startup"' in x]
-            report["server"] = {"workers": args.workers, "request_log": not args.no_request_log,
+            report["server"] = {"workers": args.workers, "request_log": not args.no_request_log, "env": extra_env,
                                 "spawn_to_ready_s": round(startup, 3), "scanner_build_ms_per_worker": starts}
 
         texts = text_listings()
@@ -337,6 +342,8 @@ def main() -> int:
         }
         report["runs"] = {}
         for name, (requests, rates) in scenarios.items():
+            if args.only and name != args.only:
+                continue
             # warm-up (jieba caches, connection setup, thread pools)
             asyncio.run(closed_loop(host, port, requests, 8, 1.0))
             runs = []
