@@ -630,6 +630,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
                 items, future = window[0]
                 try:
                     data, chunk_stats, versions = future.result()
+                except EngineBuildError as exc:
+                    raise BatchError(str(exc)) from None
                 except BrokenProcessPool:
                     restarts += 1
                     if restarts > opts.max_restarts:

@@ -165,7 +165,7 @@ def test_a_row_that_kills_its_worker_becomes_an_error_row(tmp_path):
 
 def test_engine_that_cannot_be_built_fails_the_run_clearly(make_catalogue, tmp_path):
     cat = make_catalogue(20)
-    with pytest.raises(Exception, match="could not build the scan engine|No module named"):
+    with pytest.raises(BatchError, match="could not build the scan engine.*No module named 'no_such_module'"):
         run_batch(cat, tmp_path / "o.jsonl", EngineSpec(factory="no_such_module:build"), opts())
 
 
