@@ -16,7 +16,7 @@ python -m pip install --quiet -e ".[test,spark,e2e,bench]"
 # available here); install it when we can, otherwise that test is skipped with a reason.
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
             || echo "warning: could not install chromium; the browser test will be skipped" >&2
     else
         echo "note: chromium not installed and not root; the browser test will be skipped" >&2
