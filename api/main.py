@@ -22,6 +22,7 @@ from api.auth import KeyRing
 from api.limits import BodyLimitMiddleware
 from api.logging import ObserveMiddleware, configure_logging
 from api.routes import admin, gallery, health, scan, wordlists
+from api.runtime import settle_heap
 from api.schemas import DOC_MODELS
 from scanner import __version__
 from scanner.config import Settings, load_settings
@@ -91,6 +92,7 @@ class WorkerSync:
     @staticmethod
     def _apply(scanner: Any, what: str) -> None:
         before, after = scanner.reload_wordlists()
+        settle_heap()
         log.info("reload", extra={"fields": {"event": "reload", "source": "peer", "what": what,
                                              "before": before, "after": after, "pid": os.getpid()}})
         metrics.set_versions(scanner.versions)
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
                 "versions": app.state.scanner.versions, "keys": "configured" if keys.enabled else "none (open)",
                 "admin": keys.has_admin, "pid": os.getpid()}})
         metrics.set_versions(app.state.scanner.versions)
+        settle_heap()
         watcher = asyncio.create_task(app.state.sync.watch(app))
         try:
             yield

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api import metrics
 from api.deps import AdminKey, AuditDep, ScannerDep
 from api.errors import ApiError
+from api.runtime import settle_heap
 from api.schemas import ReloadOut, error_responses
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -33,6 +34,7 @@ async def reload(request: Request, admin: AdminKey, scanner: ScannerDep, audit: 
         raise ApiError(422, "reload_failed",
                        f"word lists on disk could not be loaded; still serving {before_versions['wordlists']}: "
                        f"{type(exc).__name__}: {exc}") from None
+    await run_in_threadpool(settle_heap)  # let the old engine go, freeze the new one
     versions = scanner.versions
     metrics.set_versions(versions)
     audit.write(admin.name, "wordlists.reload", before=before, after=after, changed=before != after,

@@ -22,7 +22,7 @@ from api.deps import ScanCallDep, ScanKey, ScannerDep, SettingsDep, parse_json
 from api.errors import ApiError, status_for_code
 from api.limits import check_batch, check_listing, check_upload_count, image_too_large
 from api.schemas import (
-    EXAMPLE_LISTING, EXAMPLE_RESULT, BatchIn, BatchOut, ErrorRow, ListingIn, ScanResultOut, error_responses,
+    EXAMPLE_LISTING, EXAMPLE_RESULT, BatchIn, BatchOut, ListingIn, ScanResultOut, error_responses,
 )
 from scanner.config import Settings
 

@@ -9,7 +9,6 @@ import base64
 import io
 import json
 import logging
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient

@@ -99,3 +99,23 @@ def test_reload_during_concurrent_scans(make_client, tmp_path):
     audit = client.app.state.audit.read()
     assert [(e["before"], e["after"]) for e in audit if e["action"] == "wordlists.reload"] == [
         (version_without, version_with), (version_with, version_without)] * 3
+
+
+def test_failed_reload_keeps_serving_the_old_version(make_client, tmp_path):
+    from scanner.config import BUNDLED_WORDLISTS
+    from scanner.engine import Scanner, TextEngine
+
+    wl = tmp_path / "wordlists"
+    shutil.copytree(BUNDLED_WORDLISTS, wl)
+    client = make_client(keys=True, wordlists=wl, scanner=None)
+    client.app.state.scanner = Scanner(TextEngine.load(wl), None, client.app.state.settings)
+    version = client.get("/v1/wordlists", headers={"X-API-Key": SCAN_KEY}).json()["versions"]["wordlists"]
+    (wl / "policy.toml").write_text("this is = = not toml [", "utf-8")
+    resp = client.post("/v1/admin/reload", headers={"X-API-Key": ADMIN_KEY})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["error"]["code"] == "reload_failed"
+    assert version in resp.json()["error"]["message"]
+    after = client.post("/v1/scan", json=LISTING, headers={"X-API-Key": SCAN_KEY}).json()
+    assert after["versions"]["wordlists"] == version
+    entry = client.app.state.audit.read()[-1]
+    assert entry["action"] == "wordlists.reload" and entry["outcome"] == "error" and entry["after"] == version
