@@ -74,8 +74,8 @@ class Scanner:
 
     @classmethod
     def from_defaults(cls, *, with_images: bool = True) -> "Scanner":
-        """Bundled word lists and the default gallery, ignoring the environment."""
-        return cls.from_settings(Settings(), with_images=with_images)
+        """Bundled word lists and the default gallery, ignoring SCANNER_* variables."""
+        return cls.from_settings(Settings.model_construct(), with_images=with_images)
 
     def reload_wordlists(self) -> tuple[str, str]:
         """Rebuild from disk, then swap; returns (version before, version after)."""

@@ -202,7 +202,7 @@ def content_version(directory: Path) -> str:
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
-    return "sha256:" + digest.hexdigest()[:16]
+    return "sha256:" + digest.hexdigest()
 
 
 def load_wordlists(directory: str | Path) -> Wordlists:
