@@ -1,41 +1,15 @@
-"""Fixtures for the batch tests: a fake engine importable by worker processes, generated catalogues."""
+"""Fixtures for the batch tests: generated catalogues, whether the real engine builds."""
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-for p in (str(HERE), str(ROOT / "bench"), str(ROOT)):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from batch_helpers import real_engine_available  # noqa: E402  (also puts bench/ on sys.path)
 from catalogue import CatalogueGenerator  # noqa: E402  (bench/catalogue.py)
-
-FIXTURE_CATALOGUE = ROOT / "fixtures" / "listings" / "catalogue.jsonl"
-
-
-def subprocess_env() -> dict[str, str]:
-    """Environment for CLI subprocesses: the package and the fake engine importable."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env.pop("SCANNER_CONFIG", None)
-    return env
-
-
-def real_engine_available() -> str | None:
-    """None if the real Scanner can be built text-only, else the reason it cannot."""
-    try:
-        from scanner.batch import EngineSpec, build_engine
-
-        build_engine(EngineSpec(with_images=False))
-        return None
-    except Exception as exc:  # noqa: BLE001
-        return f"{type(exc).__name__}: {exc}"
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +27,3 @@ def make_catalogue(tmp_path):
                 fh.write(line + "\n")
         return path
     return make
-
-
-def read_rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-
-def comparable(row: dict) -> dict:
-    """A result row without the fields that legitimately differ between runs."""
-    return {k: v for k, v in row.items() if k not in ("took_ms",)}

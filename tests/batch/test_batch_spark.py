@@ -8,7 +8,7 @@ import time
 from argparse import Namespace
 
 import pytest
-from conftest import FIXTURE_CATALOGUE, HERE, ROOT, read_rows
+from batch_helpers import FIXTURE_CATALOGUE, HERE, ROOT, read_rows
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install .[spark])")
 pytestmark = pytest.mark.spark

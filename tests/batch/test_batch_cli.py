@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, comparable, read_rows, subprocess_env
+from batch_helpers import ROOT, comparable, read_rows, subprocess_env
 
 
 def scanner_cmd(*args: str) -> list[str]:

@@ -7,7 +7,9 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import comparable, read_rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from batch_helpers import comparable, read_rows
 
 from scanner.batch import (BatchError, BatchOptions, EngineSpec, Progress, complete_lines_and_truncate,
                            run_batch, state_path_for)
@@ -192,3 +194,44 @@ def test_progress_log_lines_when_not_a_terminal():
     p.close()
     text = stream.getvalue()
     assert "40/100 rows (40.0%)" in text and "block=1" in text and "pass=36" in text and "error=1" in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=30), st.booleans())
+def test_reader_yields_exactly_one_item_per_physical_line(lines, trailing_newline):
+    from scanner.batch import iter_jsonl
+
+    data = b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    items = list(iter_jsonl(io.BytesIO(data), max_line_bytes=16))
+    expected = len(lines) if data else 0
+    if lines and not trailing_newline and lines[-1] == b"" and len(lines) >= 1:
+        expected = len(lines) - 1  # "a\n" + "" : the empty tail after the last newline is not a line
+    assert [i[0] for i in items] == list(range(1, expected + 1))
+    for (line_no, kind, payload), original in zip(items, lines):
+        if len(original) > 16:
+            assert payload[0] == "line_too_long"
+        else:
+            assert payload == original.removesuffix(b"\r")
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(st.text(max_size=20).map(lambda t: t.replace("\n", " ")), max_size=20),
+       torn=st.binary(max_size=15))
+def test_torn_output_is_cut_back_to_whole_rows(rows, torn, tmp_path_factory):
+    path = tmp_path_factory.mktemp("torn") / "o.jsonl"
+    whole = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    path.write_bytes(whole + torn.replace(b"\n", b""))
+    assert complete_lines_and_truncate(path) == len(rows)
+    assert path.read_bytes() == whole
+
+
+def test_gzip_input(make_catalogue, tmp_path):
+    import gzip
+
+    cat = make_catalogue(300, bad_rate=0.05)
+    gz = tmp_path / "catalogue.jsonl.gz"
+    gz.write_bytes(gzip.compress(cat.read_bytes()))
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    run_batch(cat, a, FAKE, opts())
+    run_batch(gz, b, FAKE, opts())
+    assert [comparable(r) for r in read_rows(a)] == [comparable(r) for r in read_rows(b)]
