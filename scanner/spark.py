@@ -20,8 +20,8 @@ Design (learned from Presidio issue #1406, engines that cannot be broadcast):
 
 Inputs: JSONL read as text (one listing per line, malformed lines become error rows)
 or Parquet/ORC with listing columns (id, title, description, bullets, attributes,
-images, seller, locale). `line` is null in Spark output (input lines are not numbered
-in a distributed read).
+images, seller, locale). `line` is the input line number for a single JSONL file
+(as in the local batch) and null otherwise.
 """
 from __future__ import annotations
 
@@ -136,25 +136,41 @@ def scan_batches(batches: Iterator, spec_json: str, mode: str = "text") -> Itera
     engine = get_engine(spec_json)
     for pdf in batches:
         if mode == "text":
-            rows = [process_item(engine, None, RAW, v if isinstance(v, str) else "") for v in pdf["value"]]
+            lines = pdf["line"].tolist() if "line" in pdf.columns else [None] * len(pdf)
+            rows = [process_item(engine, None if line is None else int(line), RAW, v if isinstance(v, str) else "")
+                    for v, line in zip(pdf["value"], lines)]
         else:
             rows = [process_item(engine, None, LISTING, row_to_listing(r)) for r in pdf.to_dict("records")]
         yield pd.DataFrame([_to_record(r) for r in rows], columns=list(RESULT_COLUMNS))
 
 
 # -- DataFrame level -------------------------------------------------------------------
-def read_listings(spark, path: str, fmt: str = "auto"):
+def read_listings(spark, path: str, fmt: str = "auto", number_lines: bool = True):
     """(DataFrame, mode). JSONL/JSON is read as text so that malformed lines become
-    error rows exactly as in the local batch; Parquet/ORC are read as columns."""
+    error rows exactly as in the local batch; Parquet/ORC are read as columns.
+    A single JSONL file gets a `line` column (1-based, as in the local batch) at the
+    cost of one extra pass to count rows per partition."""
     if fmt == "auto":
         lower = path.lower().rstrip("/")
         fmt = "parquet" if lower.endswith(".parquet") or lower.endswith("parquet") else \
             "orc" if lower.endswith(".orc") else "jsonl"
     if fmt in ("jsonl", "json", "text"):
-        return spark.read.text(path), "text"
+        df = spark.read.text(path)
+        if number_lines and len(df.inputFiles()) == 1:
+            df = _with_line_numbers(df)
+        return df, "text"
     if fmt in ("parquet", "orc"):
         return getattr(spark.read, fmt)(path), "columns"
     raise ValueError(f"unknown input format {fmt!r} (jsonl, parquet or orc)")
+
+
+def _with_line_numbers(df):
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    schema = StructType([StructField("value", StringType()), StructField("line", LongType())])
+    # text partitions follow the file's byte order, so the index is the line number - 1
+    numbered = df.rdd.zipWithIndex().map(lambda pair: (pair[0][0], pair[1] + 1))
+    return df.sparkSession.createDataFrame(numbered, schema)
 
 
 def scan_dataframe(df, spec: EngineSpec | None = None, mode: str = "text", partitions: int | None = None):
@@ -179,7 +195,7 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         d = r.asDict(recursive=True)
-        row: dict[str, Any] = {"id": d["id"]}
+        row: dict[str, Any] = {"id": d["id"], "line": d.get("line")}
         if d.get("error"):
             row["error"] = d["error"]
         else:

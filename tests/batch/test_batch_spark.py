@@ -77,6 +77,11 @@ def test_spark_job_agrees_with_local_batch(spark, tmp_path, factory, real_engine
     remote_ids = sorted(str(r["id"]) for r in remote if r["id"] is not None)
     assert remote_ids == sorted(k for k in local if not k.startswith("line"))
     assert sum(r["id"] is None for r in remote) == sum(k.startswith("line") for k in local)
+    # a single JSONL file keeps its line numbers, so rows without an id pair up too
+    assert sorted(r["line"] for r in remote) == list(range(1, 301))
+    for r in remote:
+        if r["id"] is None:
+            assert _normalise(r) == _normalise(local[f"line{r['line']}"])
     for r in remote:
         if r["id"] is not None:
             assert _normalise(r) == _normalise(local[str(r["id"])]), r["id"]
