@@ -55,7 +55,7 @@ def _stacked(decisions: dict[str, int], width: int = 1000) -> str:
             parts.append(f'<rect x="{x:.2f}" width="{w:.2f}" height="26" fill="{DECISION_COLOURS[key]}">'
                          f"<title>{key}: {decisions.get(key, 0):,}</title></rect>")
         x += w
-    return f'<svg viewBox="0 0 {width} 26" width="100%" height="26" role="img" aria-label="decisions">{"".join(parts)}</svg>'
+    return f'<svg viewBox="0 0 {width} 26" preserveAspectRatio="none" width="100%" height="26" role="img" aria-label="decisions">{"".join(parts)}</svg>'
 
 
 def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, title: str = "Batch scan report") -> str:
