@@ -85,9 +85,11 @@ def child(config: str, catalogue: str, workers: int, sample: int) -> dict:
                     break
     elapsed = time.perf_counter() - started
     parent_mb, workers_mb = _rss_mb()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     out.unlink(missing_ok=True)
     return {"config": config, "rows": rows, "seconds": round(elapsed, 3), "rows_per_s": round(rows / elapsed, 1),
-            "peak_rss_parent_mb": parent_mb, "peak_rss_worker_mb": workers_mb}
+            "peak_rss_parent_mb": parent_mb, "peak_rss_worker_mb": workers_mb,
+            "cpu_parent_s": round(me.ru_utime + me.ru_stime, 2), "cpu_workers_s": round(kids.ru_utime + kids.ru_stime, 2)}
 
 
 def run_child(config: str, catalogue: Path, workers: int, sample: int = 20) -> dict:
@@ -133,13 +135,16 @@ def main(argv=None) -> int:
     }
     for name, r in results.items():
         print(f"  {name:<10} {r['rows']:>9,} rows {r['seconds']:>8.1f}s {r['rows_per_s']:>10,.0f} rows/s   "
-              f"peak RSS parent {r['peak_rss_parent_mb']:>6.0f} MB, worker {r['peak_rss_worker_mb']:>6.0f} MB")
+              f"peak RSS parent {r['peak_rss_parent_mb']:>6.0f} MB, worker {r['peak_rss_worker_mb']:>6.0f} MB; "
+              f"CPU parent {r['cpu_parent_s']:.1f}s, workers {r['cpu_workers_s']:.1f}s")
     b, n, pl = results["batch"], results["naive"], results["plumbing"]
     ratio = b["rows_per_s"] / n["rows_per_s"]
     overhead_us = 1e6 / pl["rows_per_s"] * args.workers
     print(f"batch / naive one-process: {ratio:.2f}x; batch / per-row engine: "
           f"{b['rows_per_s'] / results['per-row']['rows_per_s']:,.0f}x")
-    print(f"plumbing alone: {pl['rows_per_s']:,.0f} rows/s (~{overhead_us:.0f} µs of CPU per row across workers)")
+    print(f"plumbing alone: {pl['rows_per_s']:,.0f} rows/s (~{overhead_us:.0f} µs of wall per row per worker); "
+          f"parent CPU in the real run: {1e6 * b['cpu_parent_s'] / b['rows']:.1f} µs/row, "
+          f"workers {1e6 * b['cpu_workers_s'] / b['rows']:.0f} µs/row vs naive {1e6 * n['cpu_parent_s'] / n['rows']:.0f} µs/row")
     print(f"1,000,000 listings at the batch rate: {1e6 / b['rows_per_s'] / 60:.1f} min (target ≤ 5 min, ≥ 3,300 rows/s)")
     q = results["batch@1/4"]
     print(f"memory vs input size: parent {q['peak_rss_parent_mb']:.0f} -> {b['peak_rss_parent_mb']:.0f} MB, "
