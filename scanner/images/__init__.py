@@ -43,6 +43,10 @@ _VIEW_WORDS = {
     "center": "centre crop", "tl": "top-left crop", "tr": "top-right crop", "bl": "bottom-left crop",
     "br": "bottom-right crop",
 }
+_ANCHOR_WORDS = {"tl": "top-left", "tr": "top-right", "bl": "bottom-left", "br": "bottom-right", "c": "centre",
+                 "t": "top", "b": "bottom", "l": "left", "r": "right"}
+for _v in hashing.CROP_VIEWS:
+    _VIEW_WORDS[_v] = f"{_ANCHOR_WORDS[_v.rstrip('0123456789')]} {_v[len(_v.rstrip('0123456789')):]}% crop"
 
 
 def image_hashes(data: bytes, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
@@ -277,7 +281,9 @@ class ImageScanner:
                 continue
             try:
                 hashes = {v: {h: int(hs[h], 16) for h in hashing.ALL_HASHES} for v, hs in doc["hashes"].items()}
-                missing = set(hashing.GALLERY_VARIANTS) - set(hashes)
+                # entries exported before the crop views existed carry only the v1 views: they
+                # still load (and match through those views); re-adding the image adds the rest
+                missing = set(hashing.BASE_GALLERY_VARIANTS) - set(hashes)
                 if missing or not doc.get("id") or not doc.get("brand"):
                     raise ValueError(f"missing {sorted(missing) or 'id/brand'}")
             except (KeyError, TypeError, ValueError) as e:

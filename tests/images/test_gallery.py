@@ -147,3 +147,36 @@ def test_killed_writer_leaves_old_or_new(tmp_path):
     again = ImageScanner(GalleryStore(path))
     assert again.version == v and len(again.snapshot()) == 1
     again.close()
+
+
+def test_entries_with_only_v1_views_still_load_and_match(scanner, tmp_path):
+    """Galleries hashed before the 95 % crop views existed keep loading and matching."""
+    import json
+
+    from scanner.images import hashing
+
+    scanner.add([IMG[0]], brand="Nova")
+    out = tmp_path / "g.jsonl"
+    scanner.export(out)
+    lines = out.read_text("utf-8").splitlines()
+    doc = json.loads(lines[1])
+    doc["hashes"] = {v: h for v, h in doc["hashes"].items() if v in hashing.BASE_GALLERY_VARIANTS}
+    out.write_text(lines[0] + "\n" + json.dumps(doc) + "\n", "utf-8")
+    other = ImageScanner(GalleryStore(tmp_path / "old.sqlite3"))
+    assert other.import_(out) == 1
+    assert set(other.get(doc["id"])["hashes"]) == set(hashing.BASE_GALLERY_VARIANTS)
+    found = other.snapshot().match(IMG[0], "images[0]")
+    assert found and found[0].gallery_id == doc["id"]
+    other.close()
+
+
+def test_cropped_photo_matches_through_a_crop_view(seeded):
+    from PIL import Image
+
+    im = Image.open(FIXTURES / "gallery" / "astronaut_poster.jpg").convert("RGB")
+    w, h = im.size
+    # 5 % off the left, 2.5 % off top and bottom: lines up with the gallery's "r95" view
+    cropped = im.crop((round(w * 0.05), round(h * 0.025), w, round(h * 0.975)))
+    found = seeded.snapshot().match(encode(cropped, "JPEG", quality=70), "images[0]")
+    assert found and found[0].brand == "OrbitWear"
+    assert "right 95% crop" in found[0].explanation
