@@ -12,8 +12,8 @@ prefilter column with each query view (numpy `bitwise_count`), keeps the few row
 the prefilter threshold and verifies only those on the 256-bit hashes. Tests check that
 both return exactly the same (entry, distances) results on random data.
 
-Memory: 8 bytes (phash64) + 32 (phash) + 32 (dhash) per view, 8 views per entry
-= 576 bytes per entry, plus the id list.
+Memory: 8 bytes (phash64) + 32 (phash) + 32 (dhash) + 1 presence byte per view, 17 views per entry
+= 1,241 bytes per entry, plus the id list.
 """
 from __future__ import annotations
 
