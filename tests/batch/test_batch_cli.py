@@ -59,7 +59,7 @@ def test_kill_dash_nine_then_resume_gives_exactly_one_row_per_input(engine, make
                                                                      real_engine_reason):
     if engine == "real" and real_engine_reason:
         pytest.skip(f"real engine not buildable yet: {real_engine_reason}")
-    rows = 4000 if engine == "fake" else 30000
+    rows = 4000 if engine == "fake" else 8000
     cat = make_catalogue(rows, bad_rate=0.01, seed=5)
     out = tmp_path / "results.jsonl"
     args = [str(cat), "--out", str(out), "--workers", "2", "--chunk-size", "25", "--no-images", "--progress", "log"]
