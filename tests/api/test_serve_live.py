@@ -55,8 +55,9 @@ def stop(proc):
         proc.kill()
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("serve")
     proc, base, port = start(tmp_path, SCANNER_MAX_BODY_BYTES="100000")
     yield base, port, tmp_path
     stop(proc)
