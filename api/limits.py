@@ -16,7 +16,9 @@ from scanner.config import Settings
 
 
 def body_too_large(limit: int) -> ApiError:
-    return ApiError(413, "body_too_large", f"request body exceeds {limit} bytes (SCANNER_MAX_BODY_BYTES)")
+    # Connection: close — the rest of the body is never read, so the connection cannot be reused.
+    return ApiError(413, "body_too_large", f"request body exceeds {limit} bytes (SCANNER_MAX_BODY_BYTES)",
+                    headers={"Connection": "close"})
 
 
 class BodyLimitMiddleware:
