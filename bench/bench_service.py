@@ -348,13 +348,18 @@ def main() -> int:
             runs = []
             with CpuMeter(server_pid) as cpu:
                 r = asyncio.run(closed_loop(host, port, requests, args.connections, args.duration))
-            r.update(mode="max", loadavg_1m=round(os.getloadavg()[0], 2), server_cpu_s=round(cpu.server_cpu, 2), client_cpu_s=round(cpu.client_cpu, 2),
+            r.update(mode="max", loadavg_1m=round(os.getloadavg()[0], 2), server_cpu_s=round(cpu.server_cpu, 2),
+                     client_cpu_s=round(cpu.client_cpu, 2),
+                     server_cpu_ms_per_request=round(cpu.server_cpu * 1000 / max(1, r["requests"]), 3),
+                     client_cpu_ms_per_request=round(cpu.client_cpu * 1000 / max(1, r["requests"]), 3),
                      server_cores=round(cpu.server_cpu / cpu.wall, 2), client_cores=round(cpu.client_cpu / cpu.wall, 2))
             runs.append(r)
             for rate in rates:
                 with CpuMeter(server_pid) as cpu:
                     r = asyncio.run(open_loop(host, port, requests, rate, args.duration, args.connections))
-                r.update(mode="fixed", loadavg_1m=round(os.getloadavg()[0], 2), server_cores=round(cpu.server_cpu / cpu.wall, 2),
+                r.update(mode="fixed", loadavg_1m=round(os.getloadavg()[0], 2),
+                         server_cpu_ms_per_request=round(cpu.server_cpu * 1000 / max(1, r["requests"]), 3),
+                         server_cores=round(cpu.server_cpu / cpu.wall, 2),
                          client_cores=round(cpu.client_cpu / cpu.wall, 2))
                 runs.append(r)
             report["runs"][name] = runs
@@ -394,8 +399,8 @@ def markdown(report: dict) -> str:
     lines.append(f"machine: {report['machine']['cpus']} CPUs; client in a separate process "
                  f"({report['client']['loop']}, {report['client']['connections']} keep-alive connections)\n")
     lines.append("| listings | mode | target req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | non-200 "
-                 "| server cores | client cores | load 1m |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+                 "| server cores | client cores | server CPU ms/req | load 1m |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, runs in report["runs"].items():
         for r in runs:
             non200 = sum(v for k, v in r["statuses"].items() if int(k) != 200)
@@ -403,7 +408,7 @@ def markdown(report: dict) -> str:
             achieved = r.get("rps") or r.get("achieved_rps")
             lines.append(f"| {name} | {r['mode']} | {target} | {achieved:.0f} | {r['p50_ms']} | {r['p90_ms']} | "
                          f"{r['p99_ms']} | {r['max_ms']} | {non200} | {r.get('server_cores')} | "
-                         f"{r.get('client_cores')} | {r.get('loadavg_1m')} |")
+                         f"{r.get('client_cores')} | {r.get('server_cpu_ms_per_request')} | {r.get('loadavg_1m')} |")
     return "\n".join(lines)
 
 
