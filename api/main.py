@@ -101,6 +101,8 @@ class WorkerSync:
 def create_app(settings: Settings | None = None, scanner: Any = None, *, with_images: bool = True) -> FastAPI:
     settings = settings or load_settings()
     keys = KeyRing(settings.api_keys)  # a malformed key entry stops startup with a clear message
+    if settings.image_errors not in ("reject", "report"):
+        raise ValueError(f"SCANNER_IMAGE_ERRORS must be 'reject' or 'report', got {settings.image_errors!r}")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -133,6 +133,11 @@ def test_bad_key_configuration_fails_at_startup(make_settings):
             create_app(make_settings(api_keys=bad), scanner=object())
 
 
+def test_bad_image_errors_mode_fails_at_startup(make_settings):
+    with pytest.raises(ValueError, match="SCANNER_IMAGE_ERRORS"):
+        create_app(make_settings(image_errors="rejct"), scanner=object())
+
+
 def test_keyring_accepts_only_the_hashed_key():
     ring = KeyRing(KEYS)
     assert ring.lookup(SCAN_KEY).name == "shop-frontend"
