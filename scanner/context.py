@@ -40,6 +40,7 @@ CATEGORY_LABELS = {
 # goods the phrase is a known way to name a brand without permission.
 NO_COMPAT_SECTORS = {"luxury", "sportswear", "apparel", "cosmetics", "jewelry", "watches"}
 _MODEL_TOKENS = re.compile(r"[ a-z0-9+\-/.]{0,24}")  # "iphone 15 pro max", "galaxy s23"
+_LIST_GAP = re.compile(r"[a-z0-9 +\-/.、,，&]+|和|及|与|或|\bor\b|\band\b")
 COMPAT_GAP_BEFORE = 6
 COMPAT_GAP_AFTER = 8
 DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6}
@@ -92,10 +93,11 @@ def verify(
         c
         for c in candidates
         if c.pattern.kind != "allow"
-        and (c.pattern.kind == "detector" or _on_boundaries(c, engine))
+        and (c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, engine))
         and not _inside_allow(c, allows)
     ]
-    kept = _longest_per_category(kept)
+    cues = [c for c in kept if c.pattern.kind == "cue"]
+    kept = _longest_per_category([c for c in kept if c.pattern.kind != "cue"])
 
     ix: ContextIndex = engine.context
     listing_text = "\n".join(n.text for _, n in norms)
@@ -103,6 +105,7 @@ def verify(
     confirmed_brands = {c.pattern.index for c in kept if c.pattern.kind == "brand" and not c.pattern.ambiguous}
 
     findings: list[Finding] = []
+    needs_brand: set[int] = set()  # ids of findings from terms that count only beside a brand
     for c in kept:
         if c.pattern.kind == "detector":
             findings.append(_detector_finding(c, engine))
@@ -110,11 +113,16 @@ def verify(
             finding = _term_finding(c, engine, ix)
             if finding is not None:
                 findings.append(finding)
+                if engine.wordlists.terms[c.pattern.index].requires_brand:
+                    needs_brand.add(id(finding))
         elif c.pattern.kind == "brand":
             finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands)
             if finding is not None:
                 findings.append(finding)
-    return _brand_with_counterfeit(_compatibility_per_field(findings), engine)
+    findings += _proximity_findings(cues, findings, engine)
+    findings = _compatibility_per_listing(findings)
+    findings = _brand_dependent(findings, needs_brand)
+    return _brand_with_counterfeit(findings, engine)
 
 
 # -- stage 1-3: boundaries, allow-list, overlaps --------------------------------------------
@@ -127,13 +135,33 @@ def _continues(left: str, right: str) -> bool:
     return False
 
 
+SEGMENT_FREE_LENGTH = 4  # CJK terms this long are specific enough without jieba's opinion
+
+
 def _on_boundaries(c: Candidate, engine: "TextEngine") -> bool:
     text, a, b = c.norm.text, c.norm_start, c.norm_end
     if a > 0 and _continues(text[a - 1], text[a]):
         return False
     if b < len(text) and _continues(text[b - 1], text[b]) and not _plural_s(text, b):
         return False
-    return engine.segmenter.on_boundaries(text, a, b)
+    if b - a >= SEGMENT_FREE_LENGTH:
+        return True
+    # A space or punctuation the seller typed next to the match is a boundary jieba
+    # cannot see (spaces between Chinese characters are dropped before segmenting).
+    original = c.norm.original
+    start_ok = c.start > 0 and _is_break(original[c.start - 1])
+    end_ok = c.end < len(original) and _is_break(original[c.end])
+    return engine.segmenter.on_boundaries(text, a, b, start_ok, end_ok)
+
+
+def _is_word_cue(c: Candidate) -> bool:
+    """Proximity cues of two or more characters stand on their own even inside a compound
+    (伪造证件, 专治咳嗽 are single jieba words); one-character cues (返, 领) must be words."""
+    return c.pattern.kind == "cue" and c.norm_end - c.norm_start >= 2
+
+
+def _is_break(ch: str) -> bool:
+    return ch.isspace() or (not ch.isalnum() and not is_cjk(ch))
 
 
 def _plural_s(text: str, b: int) -> bool:
@@ -247,9 +275,11 @@ def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
     text, a, b = c.norm.text, c.norm_start, c.norm_end
     after = text[b : b + 16].lstrip(" ")
     after_de = after[1:] if after.startswith("的") else after
-    if any(after_de.startswith(noun) for noun in ix.spec_nouns):
+    # Only a bare 最X reads as a parameter name (最大承重, 最高 80℃); 史上最强吸力 is a claim.
+    bare_superlative = b - a == 2 and text[a] == "最"
+    if bare_superlative and any(after_de.startswith(noun) for noun in ix.spec_nouns):
         return "specification parameter"
-    if _MEASURED_VALUE.match(text[b : b + 24]):
+    if bare_superlative and _MEASURED_VALUE.match(text[b : b + 24]):
         return "followed by a measured value"
     if any(after.startswith(cue) for cue in ix.time_order):
         return "time order"
@@ -259,12 +289,34 @@ def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
     return None
 
 
+def _mentions(text: str, word: str) -> bool:
+    """Is `word` in `text` as a word? Latin words need boundaries ("car" is not in "scarf")."""
+    at = text.find(word)
+    if at < 0 or not word.isascii():
+        return at >= 0
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        end = at + len(word)
+        if text.startswith("s", end):  # sneaker -> sneakers
+            end += 1
+        after = text[end] if end < len(text) else " "
+        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalpha()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def _compat_cue(c: Candidate, ix: ContextIndex) -> str | None:
     text, a, b = c.norm.text, c.norm_start, c.norm_end
-    before = text[max(0, a - COMPAT_GAP_BEFORE - 16) : a]
+    before = text[max(0, a - COMPAT_GAP_BEFORE - 40) : a]
     for cue in ix.compat_before:
         at = before.rfind(cue)
-        if at >= 0 and len(before) - (at + len(cue)) <= COMPAT_GAP_BEFORE:
+        if at < 0:
+            continue
+        gap = before[at + len(cue) :]
+        # "适用于 MacBook、联想等": other names and model words may stand between
+        gap_core = _LIST_GAP.sub("", gap)
+        if len(gap) <= COMPAT_GAP_BEFORE or len(gap_core) <= COMPAT_GAP_BEFORE:
             return cue
     after = text[b : b + COMPAT_GAP_AFTER + 40]
     skip = _MODEL_TOKENS.match(after).end()  # model names between brand and cue
@@ -288,7 +340,7 @@ def _brand_finding(
     form = c.pattern.form
     score_penalty = 0.0
     if c.pattern.ambiguous:
-        cue = next((w for w in ix.brand_context[c.pattern.index] if w in listing_text), None)
+        cue = next((w for w in ix.brand_context[c.pattern.index] if _mentions(listing_text, w)), None)
         if cue is None and c.pattern.index not in confirmed:
             return None  # 苹果 the fruit, Puma the animal: not a brand mention
         extra.append(f"ambiguous name confirmed by {cue!r}" if cue else "ambiguous name confirmed by another of the brand's names")
@@ -345,16 +397,111 @@ def _detector_finding(c: Candidate, engine: "TextEngine") -> Finding:
     )
 
 
-def _compatibility_per_field(findings: list[Finding]) -> list[Finding]:
-    """Once a field describes a part or accessory for brand X (苹果手机壳 …), its other
-    mentions of X (… iPhone15) are part of the same description."""
-    compat = {(f.field, f.brand) for f in findings if f.category == "brand" and "compatibility mention" in f.explanation}
+# A sentence break between two cues: sentence punctuation, or a '.' ending a sentence (not 2.5, t.me).
+# Commas do not break: 五星好评，联系客服返2元 is one offer.
+_CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?![\d\w])")
+
+
+def _proximity_findings(cues: list[Candidate], findings: list[Finding], engine: "TextEngine") -> list[Finding]:
+    """Pair each rule's first and second cues that stand in one clause within its window;
+    overlapping pairs merge into one finding (Free gift for a 5-star review)."""
+    if not cues:
+        return []
+    rules = engine.wordlists.proximity
+    by_rule: dict[tuple[int, str], list[Candidate]] = {}
+    for c in cues:
+        by_rule.setdefault((c.pattern.index, c.field), []).append(c)
+    out: list[Finding] = []
+    for (index, field), group in by_rule.items():
+        rule = rules[index]
+        firsts = [c for c in group if c.pattern.form == "first"]
+        seconds = [c for c in group if c.pattern.form == "second"]
+        spans: list[list] = []  # [start, end, first cue, second cue]
+        for f in firsts:
+            s = _nearest_pair(f, seconds, rule)
+            if s is not None:
+                spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
+        for s in seconds:  # and from the other side, so every cue in a phrase is covered
+            f = _nearest_pair(s, firsts, rule, anchor_is_first=False)
+            if f is not None:
+                spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
+        spans.sort(key=lambda x: x[0])
+        merged: list[list] = []
+        for span in spans:
+            if merged and span[0] < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], span[1])
+            else:
+                merged.append(span)
+        for start, end, f, s in merged:
+            if any(x.field == field and x.category == rule.category and x.start < end and start < x.end for x in findings):
+                continue  # a dictionary term already says it
+            score = engine.policy.severity_scores.get(rule.severity, 0.75) - 0.05  # two words: a little less certain
+            out.append(
+                Finding(
+                    kind="text",
+                    category=rule.category,
+                    field=field,
+                    start=start,
+                    end=end,
+                    text=f.norm.original[start:end],
+                    term=rule.rule,
+                    severity=rule.severity,
+                    score=score,
+                    effect=engine.policy.action(rule.category),
+                    suggestion=rule.suggestion,
+                    explanation=_explain(
+                        f"{CATEGORY_LABELS[rule.category]}: {f.pattern.alias!r} with {s.pattern.alias!r} in one clause",
+                        rule.source, rule.note, [],
+                    ),
+                )
+            )
+    return out
+
+
+def _nearest_pair(f: Candidate, seconds: list[Candidate], rule, anchor_is_first: bool = True) -> Candidate | None:
+    """The closest cue of the other kind to `f` that the rule accepts with it."""
+    best = None
+    for s in seconds:
+        if s.start < f.end and f.start < s.end:
+            continue  # overlapping cues are one word, not two
+        after = s.start >= f.end
+        if rule.ordered and after != anchor_is_first:
+            continue
+        gap = s.norm_start - f.norm_end if after else f.norm_start - s.norm_end
+        if gap > rule.window:
+            continue
+        lo, hi = (f.end, s.start) if after else (s.end, f.start)
+        if _CLAUSE_BREAK.search(f.norm.original, lo, hi):
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, s)
+    return None if best is None else best[1]
+
+
+def _compatibility_per_listing(findings: list[Finding]) -> list[Finding]:
+    """Once a listing describes a part or accessory for brand X (苹果手机壳 …), its other
+    mentions of X (… iPhone15, 根据丰田原车数据) are part of the same description."""
+    compat = {f.brand for f in findings if f.category == "brand" and "compatibility mention" in f.explanation}
     if not compat:
         return findings
     return [
-        replace(f, effect="none", severity="low", explanation=f.explanation + "; same field describes a compatible accessory")
-        if f.category == "brand" and f.effect != "none" and (f.field, f.brand) in compat
+        replace(f, effect="none", severity="low", explanation=f.explanation + "; the listing describes a compatible accessory for this brand")
+        if f.category == "brand" and f.effect != "none" and f.brand in compat
         else f
+        for f in findings
+    ]
+
+
+def _brand_dependent(findings: list[Finding], needs_brand: set[int]) -> list[Finding]:
+    """Weak words (1:1, copy, reps) say "counterfeit" only when the listing names a
+    brand that context did not make harmless: 1:1 mixing ratio, copy paper are fine."""
+    if not needs_brand:
+        return findings
+    has_brand = any(f.category == "brand" and f.effect != "none" for f in findings)
+    if not has_brand:
+        return [f for f in findings if id(f) not in needs_brand]
+    return [
+        replace(f, explanation=f.explanation + "; counts because the listing names a brand") if id(f) in needs_brand else f
         for f in findings
     ]
 

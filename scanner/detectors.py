@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_GAP = r"[\s\-.*·_\u200b-\u200d\u2060\ufeff]?"
-_DIGIT_RUN = re.compile(r"(?<!\d)(?:[+＋]?(?:86|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)")
+_GAP = r"[\s\-.*·_\u200b-\u200d\u2060\ufeff]{0,3}"
+# Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
+_CN_DIGITS = str.maketrans("零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺", "001234567891234567892361")
+_DIGIT_RUN = re.compile(r"(?<!\d)(?:(?:[+＋]|plus\s?)?(?:8" + _GAP + r"6|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)", re.I)
+_LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?!\d)")
 _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?\d(?:[\s\-]?\d){6,12}(?!\d)")
 _QQ = re.compile(r"(?i)(?<![a-z])(?:qq|扣扣|企鹅)(?:号码|号)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
 _WECHAT_ID = re.compile(
-    r"(?i)(?:微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat)(?:号|id)?\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+    r"(?i)(?:微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
 )
 _URL = re.compile(
     r"(?i)(?:https?://|www\.)[^\s<>\"'，。、；）)\]]+"
@@ -23,7 +26,7 @@ _URL = re.compile(
     r"(?:/[^\s<>\"'，。、；）)\]]*)?(?![\w.])"
 )
 _QQ_HINT = re.compile(r"(?i)qq|扣扣|企鹅")
-_WECHAT_HINT = re.compile(r"(?i)微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat")
+_WECHAT_HINT = re.compile(r"(?i)微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|v\s*[:：]")
 _SEVEN_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
@@ -40,8 +43,9 @@ def detect(text: str) -> list[Hit]:
         return []
     hits: list[Hit] = []
     # Each pattern runs only when a cheap test says it could match: most copy has none.
-    has_digits = _SEVEN_DIGITS.search(text) is not None
-    for m in (_DIGIT_RUN.finditer(text) if has_digits else ()):
+    digits_text = text.translate(_CN_DIGITS)  # same length, so offsets carry over
+    has_digits = _SEVEN_DIGITS.search(digits_text) is not None
+    for m in (_DIGIT_RUN.finditer(digits_text) if has_digits else ()):
         digits = _digits(m.group())
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
@@ -50,6 +54,9 @@ def detect(text: str) -> list[Hit]:
     for m in (_INTERNATIONAL.finditer(text) if has_digits and ("+" in text or "＋" in text) else ()):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
+    for m in (_LANDLINE.finditer(text) if has_digits else ()):
+        if not any(h[0] <= m.start() < h[1] for h in hits):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a landline number"))
     for m in (_QQ.finditer(text) if _QQ_HINT.search(text) else ()):
         hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
     for m in (_WECHAT_ID.finditer(text) if _WECHAT_HINT.search(text) else ()):

@@ -17,7 +17,7 @@ import ahocorasick
 import numpy as np
 
 from scanner.detectors import detect
-from scanner.normalize import Normalised, normalise_term
+from scanner.normalize import Normalised, is_cjk, normalise_term
 from scanner.wordlists import Wordlists
 
 MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
@@ -25,10 +25,10 @@ MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    kind: str  # "term" | "brand" | "allow" | "detector"
-    index: int  # into wordlists.terms / .brands / .allow (-1 for detectors)
+    kind: str  # "term" | "brand" | "allow" | "cue" | "detector"
+    index: int  # into wordlists.terms / .brands / .allow / .proximity (-1 for detectors)
     alias: str  # the spelling as listed (or the detector's name)
-    form: str  # canonical | variant | pinyin | zh | en | slang | allow | detector
+    form: str  # canonical | variant | pinyin | zh | en | slang | allow | first | second | detector
     category: str
     ambiguous: bool = False
 
@@ -52,10 +52,15 @@ class TextMatcher:
 
         def add(alias: str, pattern: Pattern) -> None:
             key = normalise_term(alias).strip()
-            if len(key) < MIN_KEY_CHARS:
+            # One Latin letter or digit fires everywhere; one listed Chinese character (弩, 返)
+            # is kept, and must then stand as a word of its own (jieba) to count.
+            if len(key) < MIN_KEY_CHARS and not (key and is_cjk(key)):
                 return
             self.patterns.append(pattern)
             keys.setdefault(key, []).append(len(self.patterns) - 1)
+            if " " in key and key.replace(" ", "").isascii() and len(key) >= 6:
+                # B-E-S-T E-V-E-R collapses to "bestever": spelled-out words lose their gaps
+                keys.setdefault(key.replace(" ", ""), []).append(len(self.patterns) - 1)
 
         for i, t in enumerate(wordlists.terms):
             add(t.term, Pattern("term", i, t.term, "canonical", t.category))
@@ -70,6 +75,11 @@ class TextMatcher:
                 add(alias, Pattern("brand", i, alias, form, "brand", ambiguous=alias in b.ambiguous))
         for i, a in enumerate(wordlists.allow):
             add(a.phrase, Pattern("allow", i, a.phrase, "allow", a.category))
+        for i, r in enumerate(wordlists.proximity):
+            for cue in r.first:
+                add(cue, Pattern("cue", i, cue, "first", r.category))
+            for cue in r.second:
+                add(cue, Pattern("cue", i, cue, "second", r.category))
 
         self.keys = keys
         self.automaton = ahocorasick.Automaton()

@@ -62,6 +62,8 @@ def _map_char(ch: str) -> str:
         return " " if ch in "\t\n\r\v\f\x1c\x1d\x1e\x1f\x85" else ""
     if ch in "™℠®©":  # NFKC would turn ™ into "tm" and glue it to the brand before it
         return " "
+    if ch == "¢":  # Guc¢i: a look-alike letter, not a price
+        return "c"
     out = unicodedata.normalize("NFKC", ch).casefold()
     if not out.isascii():
         out = "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))

@@ -62,10 +62,11 @@ class Segmenter:
             cuts.add(pos)
         return frozenset(cuts)
 
-    def on_boundaries(self, text: str, start: int, end: int) -> bool:
-        """Do text[start:end]'s ends both fall between jieba tokens?"""
-        needs_start = start > 0 and _joins(text[start - 1], text[start])
-        needs_end = end < len(text) and _joins(text[end - 1], text[end])
+    def on_boundaries(self, text: str, start: int, end: int, start_ok: bool = False, end_ok: bool = False) -> bool:
+        """Do text[start:end]'s ends both fall between jieba tokens? `start_ok`/`end_ok`
+        say the caller already knows an end is a boundary (e.g. the seller put a space there)."""
+        needs_start = not start_ok and start > 0 and _joins(text[start - 1], text[start])
+        needs_end = not end_ok and end < len(text) and _joins(text[end - 1], text[end])
         if not needs_start and not needs_end:
             return True
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)

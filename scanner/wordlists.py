@@ -25,6 +25,7 @@ ALLOW_COLUMNS = ["phrase", "category", "note"]
 COMPAT_COLUMNS = ["cue", "position", "note"]
 EXEMPTION_COLUMNS = ["cue", "rule", "note"]
 EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
+PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image"))
 MIN_PINYIN_LETTERS = 5  # shorter pinyin (diao, lv) collides with ordinary words
 
@@ -43,6 +44,7 @@ class Term:
     pinyin: tuple[str, ...]
     note: str
     source: str  # file:line, for explanations
+    requires_brand: bool = False  # counts only when the listing names a brand (1:1, copy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,23 @@ class AllowPhrase:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class ProximityRule:
+    """A violation said in more than one word: a `first` cue and a `second` cue in the
+    same clause, at most `window` characters apart (好评 … 返3元, treats … diabetes)."""
+
+    rule: str
+    category: str
+    severity: str
+    suggestion: str | None
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    window: int
+    ordered: bool  # True: first must come before second
+    note: str
+    source: str
+
+
 @dataclass(frozen=True)
 class Wordlists:
     directory: Path
@@ -83,6 +102,7 @@ class Wordlists:
     compat_after: tuple[str, ...]
     exemptions: dict[str, tuple[str, ...]]
     policy: dict = field(default_factory=dict)
+    proximity: tuple[ProximityRule, ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in TEXT_CATEGORIES}
@@ -90,6 +110,7 @@ class Wordlists:
             counts[t.category] += 1
         counts["brand"] = len(self.brands)
         counts["allowlist"] = len(self.allow)
+        counts["proximity_rules"] = len(self.proximity)
         return counts
 
 
@@ -137,7 +158,7 @@ def _rows(path: Path, columns: list[str]):
         yield n, dict(zip(columns, (c.strip() for c in cells)))
 
 
-def _load_terms(path: Path, rel: str) -> list[Term]:
+def _load_terms(path: Path, rel: str, requires_brand: bool = False) -> list[Term]:
     terms = []
     for n, row in _rows(path, TERM_COLUMNS):
         where = f"{rel}:{n}"
@@ -159,6 +180,7 @@ def _load_terms(path: Path, rel: str) -> list[Term]:
                 pinyin=_pinyin_cell(row["pinyin"], (row["term"],)),
                 note=row["note"],
                 source=where,
+                requires_brand=requires_brand,
             )
         )
     return terms
@@ -214,6 +236,9 @@ def load_wordlists(directory: str | Path) -> Wordlists:
     terms: list[Term] = []
     for path in sorted((directory / "terms").glob("*.tsv")):
         terms.extend(_load_terms(path, path.relative_to(directory).as_posix()))
+    # Same format; these terms count only in a listing that names a brand.
+    for path in sorted((directory / "with_brand").glob("*.tsv")):
+        terms.extend(_load_terms(path, path.relative_to(directory).as_posix(), requires_brand=True))
 
     brands: list[Brand] = []
     if (directory / "brands.tsv").exists():
@@ -242,6 +267,27 @@ def load_wordlists(directory: str | Path) -> Wordlists:
                 raise WordlistError(f"exemptions.tsv:{n}: rule must be one of {', '.join(EXEMPTION_RULES)}")
             exemptions[row["rule"]].append(row["cue"])
 
+    proximity: list[ProximityRule] = []
+    if (directory / "proximity.tsv").exists():
+        for n, row in _rows(directory / "proximity.tsv", PROXIMITY_COLUMNS):
+            where = f"proximity.tsv:{n}"
+            if row["category"] not in TEXT_CATEGORIES:
+                raise WordlistError(f"{where}: unknown category {row['category']!r}")
+            if row["severity"] not in SEVERITIES:
+                raise WordlistError(f"{where}: severity must be low/medium/high")
+            if row["order"] not in ("any", "first_then_second"):
+                raise WordlistError(f"{where}: order must be any or first_then_second")
+            if not row["window"].isdigit():
+                raise WordlistError(f"{where}: window must be a number of characters")
+            first, second = split_list(row["first"]), split_list(row["second"])
+            if not first or not second:
+                raise WordlistError(f"{where}: both cue lists need at least one cue")
+            suggestion = "" if row["suggestion"] == "-" else (row["suggestion"] or None)
+            proximity.append(
+                ProximityRule(row["rule"], row["category"], row["severity"], suggestion, first, second,
+                              int(row["window"]), row["order"] == "first_then_second", row["note"], where)
+            )
+
     policy: dict = {}
     if (directory / "policy.toml").exists():
         try:
@@ -259,4 +305,5 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         compat_after=tuple(after),
         exemptions={k: tuple(v) for k, v in exemptions.items()},
         policy=policy,
+        proximity=tuple(proximity),
     )

@@ -112,15 +112,41 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
     if im.format in ("JPEG", "MPO"):
         # DCT-domain downscale (1/2, 1/4, 1/8) to at least 2*work_size, straight to luma when
         # the file is YCbCr/greyscale. CMYK keeps its mode (draft cannot convert it).
-        im.draft("L" if im.mode in ("RGB", "L") else im.mode, (2 * work_size, 2 * work_size))
+        # A colour JPEG is decoded as YCbCr (no colour conversion): its Y plane is bit-for-bit
+        # the 'L' decode, and Cb/Cr feed the colour signature.
+        mode = {"RGB": "YCbCr", "L": "L"}.get(im.mode, im.mode)
+        im.draft(mode, (2 * work_size, 2 * work_size))
     im.load()
-    im = _to_grey(im)
+    if im.mode == "YCbCr":
+        col: Image.Image | None = im
+        im = im.getchannel(0)
+    else:
+        col = _to_ycbcr(im)
+        im = _to_grey(im)
     if orientation and orientation != 1:
         im = _apply_orientation(im, orientation)
+        col = _apply_orientation(col, orientation) if col is not None else None
     if max(im.size) > work_size:
         im.thumbnail((work_size, work_size), Image.Resampling.BOX, reducing_gap=None)
+        if col is not None:
+            col = col.resize(im.size, Image.Resampling.BOX)
     im.info["original_size"] = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+    if col is not None:
+        # (h, w, 2) int16: Cb-128, Cr-128 at the size of the grey image (colour signature input)
+        im.info["chroma"] = np.asarray(col, dtype=np.int16)[:, :, 1:] - 128
     return im
+
+
+def _to_ycbcr(im: Image.Image) -> Image.Image | None:
+    """Colour modes -> 'YCbCr' (alpha onto white) for the chroma planes; None for grey-only modes."""
+    mode = im.mode
+    if mode in ("L", "1", "I;16", "I;16B", "I;16L", "I;16N", "I", "F", "LA", "La"):
+        return None
+    if mode in ("P", "PA", "RGBA", "RGBa") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB").convert("YCbCr")
+    return im.convert("RGB").convert("YCbCr")
 
 
 def _exif_orientation(im: Image.Image) -> int:

@@ -5,7 +5,9 @@ Schema (hashes are stored as big-endian BLOBs -- 8 bytes for phash64, 32 for the
 
     meta(key PRIMARY KEY, value)                    schema, algorithm, version
     entries(id PRIMARY KEY, brand, label, source, note, added_at, sha256, width, height, digest)
-    hashes(entry_id, view, phash64, phash, dhash, PRIMARY KEY(entry_id, view))
+    hashes(entry_id, view, phash64, phash, dhash, colour, PRIMARY KEY(entry_id, view))
+
+(`colour` is the 32-byte colour signature of the view, algorithm v2 / schema 2.)
 
 `version` = "sha256:" + sha256 over the entries' digests in id order; every edit
 recomputes it inside the same transaction, so a `kill -9` leaves either the old content
@@ -24,12 +26,19 @@ from typing import Any, Iterable
 
 from scanner.images.hashing import ALGORITHM_VERSION, ALL_HASHES, HASH_BITS
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: hashes.colour column (algorithm v2)
 EMPTY_VERSION = "sha256:" + hashlib.sha256(b"").hexdigest()
 
 
 class GalleryError(RuntimeError):
     """The gallery database cannot be used (corrupt, not SQLite, wrong schema or algorithm)."""
+
+
+class GalleryAlgorithmError(GalleryError):
+    """The gallery was written by another hash algorithm version: its hashes are not comparable."""
+
+
+_COLS = ", ".join(ALL_HASHES)
 
 
 def _blob(value: int, bits: int) -> bytes:
@@ -81,7 +90,7 @@ class GalleryStore:
                 )
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS hashes(entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,"
-                    " view TEXT NOT NULL, phash64 BLOB NOT NULL, phash BLOB NOT NULL, dhash BLOB NOT NULL,"
+                    " view TEXT NOT NULL, " + ", ".join(f"{h} BLOB NOT NULL" for h in ALL_HASHES) + ","
                     " PRIMARY KEY(entry_id, view))"
                 )
                 meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -89,13 +98,15 @@ class GalleryStore:
                     self._db.executemany("INSERT INTO meta VALUES (?, ?)", [
                         ("schema", SCHEMA_VERSION), ("algorithm", ALGORITHM_VERSION), ("version", EMPTY_VERSION)])
                 else:
+                    # algorithm first: an older algorithm also means an older schema, and
+                    # "re-add the images" is the useful message
+                    if meta.get("algorithm") != ALGORITHM_VERSION:
+                        raise GalleryAlgorithmError(
+                            f"gallery {self.path} was hashed with algorithm {meta.get('algorithm')!r}, this scanner "
+                            f"uses {ALGORITHM_VERSION!r}: re-add the images (hashes are not comparable)")
                     if meta.get("schema") != SCHEMA_VERSION:
                         raise GalleryError(f"gallery {self.path} has schema {meta.get('schema')!r}; "
                                            f"this scanner reads schema {SCHEMA_VERSION!r}")
-                    if meta.get("algorithm") != ALGORITHM_VERSION:
-                        raise GalleryError(
-                            f"gallery {self.path} was hashed with algorithm {meta.get('algorithm')!r}, this scanner "
-                            f"uses {ALGORITHM_VERSION!r}: re-add the images (hashes are not comparable)")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -125,7 +136,7 @@ class GalleryStore:
                     e["hashes"] = {}
                 by_id = {e["id"]: e for e in entries}
                 for eid, view, *blobs in self._db.execute(
-                        "SELECT entry_id, view, phash64, phash, dhash FROM hashes ORDER BY entry_id, view"):
+                        f"SELECT entry_id, view, {_COLS} FROM hashes ORDER BY entry_id, view"):
                     by_id[eid]["hashes"][view] = {h: int.from_bytes(b, "big") for h, b in zip(ALL_HASHES, blobs)}
             finally:
                 self._db.execute("COMMIT")
@@ -151,7 +162,7 @@ class GalleryStore:
             e["hashes"] = {
                 view: {h: format(int.from_bytes(b, "big"), f"0{HASH_BITS[h] // 4}x") for h, b in zip(ALL_HASHES, blobs)}
                 for view, *blobs in self._db.execute(
-                    "SELECT view, phash64, phash, dhash FROM hashes WHERE entry_id = ? ORDER BY view", (entry_id,))
+                    f"SELECT view, {_COLS} FROM hashes WHERE entry_id = ? ORDER BY view", (entry_id,))
             }
             return e
 
@@ -186,7 +197,7 @@ class GalleryStore:
                      e.get("added_at") or time.time(), e.get("sha256"), e.get("width"), e.get("height"),
                      entry_digest(e)))
                 self._db.executemany(
-                    "INSERT INTO hashes(entry_id, view, phash64, phash, dhash) VALUES (?,?,?,?,?)",
+                    f"INSERT INTO hashes(entry_id, view, {_COLS}) VALUES (?,?{',?' * len(ALL_HASHES)})",
                     [(e["id"], view, *(_blob(hs[h], HASH_BITS[h]) for h in ALL_HASHES))
                      for view, hs in e["hashes"].items()])
             return len(entries)

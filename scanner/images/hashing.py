@@ -33,9 +33,11 @@ from PIL import Image
 from scanner.types import ImageInputError
 
 HASH_TYPES = ("phash", "dhash")  # the hashes a match must agree on (in this order)
-HASH_BITS = {"phash": 256, "dhash": 256, "phash64": 64}
-ALL_HASHES = ("phash64", "phash", "dhash")  # what is stored per view
-ALGORITHM_VERSION = "v1"  # bump when any hash bit could change: stored galleries must be re-hashed
+HASH_BITS = {"phash": 256, "dhash": 256, "phash64": 64, "colour": 256}  # colour: 32 signed bytes, not a hash
+ALL_HASHES = ("phash64", "phash", "dhash", "colour")  # what is stored per view
+# bump when any stored bit could change: stored galleries must be re-hashed.
+# v2: per-view colour signature added (the three hashes are bit-identical to v1).
+ALGORITHM_VERSION = "v2"
 
 _N = 64  # working resolution of the DCT
 
@@ -195,13 +197,65 @@ def _rotate(a: np.ndarray, deg: float) -> np.ndarray:
 
 def view(raw: np.ndarray, name: str) -> np.ndarray:
     """One named view of the untrimmed float array, trimmed."""
+    return view_with_chroma(raw, None, name)[0]
+
+
+def _untrimmed(a: np.ndarray, name: str, fill: float | None = None) -> np.ndarray:
     if name == "orig":
-        return trim(raw)
+        return a
     if name == "mirror":
-        return trim(raw[:, ::-1])
+        return a[:, ::-1]
     if name in ROTATIONS:
-        return trim(_rotate(raw, ROTATIONS[name]))
-    return trim(_sub(raw, SUBVIEWS[name]))
+        if fill is None:
+            return _rotate(a, ROTATIONS[name])
+        im = Image.fromarray(a.astype(np.float32), "F")
+        return np.asarray(im.rotate(ROTATIONS[name], resample=Image.Resampling.BILINEAR, expand=False,
+                                    fillcolor=fill), dtype=np.float32)
+    return _sub(a, SUBVIEWS[name])
+
+
+def view_with_chroma(raw: np.ndarray, chroma: np.ndarray | None,
+                     name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """One named view of the grey array and (if given) of the (h, w, 2) chroma planes, both
+    cut to the box that `trim` finds on the grey view."""
+    g = _untrimmed(raw, name)
+    r0, r1, c0, c1 = trim_box(g)
+    if chroma is None:
+        return g[r0:r1, c0:c1], None
+    planes = [_untrimmed(chroma[:, :, k].astype(np.float32), name, fill=0.0) for k in range(2)]
+    return g[r0:r1, c0:c1], np.stack([p[r0:r1, c0:c1] for p in planes], axis=2)
+
+
+# --- colour signature ------------------------------------------------------------------
+# Per view, a COLOUR_GRID x COLOUR_GRID grid of cell chromaticities: mean Cb and Cr (minus
+# 128) divided by the cell's mean luma, so scaling the brightness (which scales Y, Cb-128 and
+# Cr-128 alike) leaves it unchanged, stored as signed bytes. Grey images have all zeros.
+COLOUR_GRID = 4
+COLOUR_SCALE = 64.0  # chromaticity 1.0 -> 64
+COLOUR_MIN_LUMA = 32.0  # dark cells: the ratio is unstable, so the luma divisor is at least this
+
+
+def colour_signature(grey: np.ndarray, chroma: np.ndarray | None) -> int:
+    """(trimmed grey view, its chroma) -> 2*GRID*GRID signed bytes packed as an int (big-endian)."""
+    n = COLOUR_GRID
+    h, w = grey.shape
+    rows = np.linspace(0, h, n + 1).round().astype(int)
+    cols = np.linspace(0, w, n + 1).round().astype(int)
+    out = np.zeros((n, n, 2), dtype=np.int8)
+    if chroma is not None:
+        for i in range(n):
+            for j in range(n):
+                cell = (slice(rows[i], max(rows[i + 1], rows[i] + 1)), slice(cols[j], max(cols[j + 1], cols[j] + 1)))
+                y = max(float(grey[cell].mean()), COLOUR_MIN_LUMA)
+                c = chroma[cell].reshape(-1, 2).mean(axis=0)
+                out[i, j] = np.clip(np.round(c / y * COLOUR_SCALE), -127, 127).astype(np.int8)
+    return int.from_bytes(out.tobytes(), "big")
+
+
+def colour_cells(sig: int) -> np.ndarray:
+    """A packed signature -> (GRID*GRID, 2) int64 cells."""
+    b = sig.to_bytes(2 * COLOUR_GRID * COLOUR_GRID, "big")
+    return np.frombuffer(b, dtype=np.int8).astype(np.int64).reshape(-1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,4 +272,11 @@ def compute(im: Image.Image, variants: tuple[str, ...] = GALLERY_VARIANTS) -> Im
     """Check information content, then hash the requested views of `im`."""
     raw = np.asarray(im, dtype=np.float32)
     canonical(im)  # raises image_too_small / image_low_information
-    return ImageHashes({name: hashes_of(np.ascontiguousarray(view(raw, name))) for name in variants})
+    chroma = im.info.get("chroma")
+    out = {}
+    for name in variants:
+        g, c = view_with_chroma(raw, chroma, name)
+        hs = hashes_of(np.ascontiguousarray(g))
+        hs["colour"] = colour_signature(g, c)
+        out[name] = hs
+    return ImageHashes(out)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scanner.images.hashing import COMPARE, GALLERY_VARIANTS, HASH_BITS
+from scanner.images.hashing import COLOUR_GRID, COMPARE, GALLERY_VARIANTS, HASH_BITS, colour_cells
 
 # Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
 # the smallest thresholds on the best zero-false-match plateau.
@@ -41,8 +41,31 @@ class Hit:
         return (self.entry, tuple(sorted(self.distance.items())), self.query_view, self.gallery_view)
 
 
+# Colour check (second stage, only on hash candidates): the per-cell chroma distance
+# |dCb| + |dCr| of the two views' colour grids, summed over the COLOUR_KEEP closest cells (the
+# worst cells -- a banner, a sticker, a crop edge -- are ignored). Integer arithmetic, so the
+# index and the oracle agree exactly.
+COLOUR_KEEP = 12
+COLOUR_MAX = COLOUR_KEEP * 2 * 254  # largest possible colour distance (for normalising)
+_CELLS = COLOUR_GRID * COLOUR_GRID
+
+
+def colour_distance(a: int, b: int) -> int:
+    d = sorted(int(x) for x in np.abs(colour_cells(a) - colour_cells(b)).sum(axis=1))
+    return sum(d[:COLOUR_KEEP])
+
+
+def distance(h: str, a: int, b: int) -> int:
+    """Distance of two values of hash type h: Hamming for the hashes, colour_distance for colour."""
+    return colour_distance(a, b) if h == "colour" else (a ^ b).bit_count()
+
+
+def _scale(h: str) -> int:
+    return COLOUR_MAX if h == "colour" else HASH_BITS[h]
+
+
 def _norm(distance: dict[str, int], thresholds: dict[str, int]) -> float:
-    return sum(distance[h] / HASH_BITS[h] for h in thresholds)
+    return sum(distance[h] / _scale(h) for h in thresholds)
 
 
 def _better(a: Hit | None, b: Hit, thresholds: dict[str, int]) -> bool:
@@ -65,7 +88,7 @@ def brute_force(
         for qv, gv in COMPARE:
             if qv not in query or gv not in views:
                 continue
-            d = {h: (query[qv][h] ^ views[gv][h]).bit_count() for h in thresholds}
+            d = {h: distance(h, query[qv][h], views[gv][h]) for h in thresholds}
             if all(d[h] <= t for h, t in thresholds.items()):
                 hit = Hit(i, d, qv, gv)
                 if _better(best, hit, thresholds):
@@ -90,6 +113,13 @@ class HashIndex:
         for gv in GALLERY_VARIANTS:
             cols: dict[str, np.ndarray] = {}
             for h in self.thresholds:
+                if h == "colour":
+                    c = np.zeros((self.n, _CELLS, 2), dtype=np.int8)
+                    for i, views in enumerate(entries):
+                        if gv in views:
+                            c[i] = colour_cells(views[gv][h])
+                    cols[h] = c
+                    continue
                 words = HASH_BITS[h] // 64
                 a = np.zeros((self.n, words), dtype=np.uint64)
                 for i, views in enumerate(entries):
@@ -117,7 +147,8 @@ class HashIndex:
             return []
         th = self.thresholds
         best: dict[int, Hit] = {}
-        qwords = {qv: {h: _words(hs[h], HASH_BITS[h]) for h in th} for qv, hs in query.items()}
+        qwords = {qv: {h: colour_cells(hs[h]).astype(np.int16) if h == "colour" else _words(hs[h], HASH_BITS[h])
+                       for h in th} for qv, hs in query.items()}
         for qv, gv in COMPARE:  # the order of COMPARE breaks ties, as in brute_force
             if qv not in qwords:
                 continue
@@ -132,7 +163,11 @@ class HashIndex:
             for h in th:
                 if h == PREFILTER:
                     continue
-                d = np.bitwise_count(cols[h][cand] ^ q[h]).sum(axis=1, dtype=np.int64)
+                if h == "colour":
+                    per_cell = np.abs(cols[h][cand].astype(np.int16) - q[h]).sum(axis=2, dtype=np.int64)
+                    d = np.sort(per_cell, axis=1)[:, :COLOUR_KEEP].sum(axis=1)
+                else:
+                    d = np.bitwise_count(cols[h][cand] ^ q[h]).sum(axis=1, dtype=np.int64)
                 dist[h] = d
                 keep &= d <= th[h]
             for k in np.nonzero(keep)[0]:

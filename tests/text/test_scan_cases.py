@@ -44,6 +44,33 @@ CATEGORIES = [
     ({"title": "LV 老花 手提包", "description": "原单品质 专柜同款"}, "block", [("brand", "LV"), ("counterfeit", "原单")]),
 ]
 
+# --- said in two words, weak words beside a brand, numbers in disguise ------------------------
+PHRASINGS = [
+    ({"title": "五星好评后私信客服返3元"}, "review", [("incentivized_review", "五星好评后私信客服返")]),
+    ({"title": "Leave a 5-star review and get a full refund"}, "review", [("incentivized_review", "5-star review and get a full refund")]),
+    ({"title": "Free gift for a 5-star review"}, "review", [("incentivized_review", "Free gift for a 5-star review")]),
+    ({"title": "Herbal tea treats diabetes naturally"}, "review", [("medical_claim", "treats diabetes")]),
+    ({"title": "祖传秘方 专治咳嗽"}, "review", [("medical_claim", "专治咳嗽")]),
+    ({"title": "羊毛衫 永不起球"}, "review", [("false_claim", "永不起球")]),
+    ({"title": "伪造证件 加急"}, "block", [("prohibited_goods", "伪造证件")]),
+    ({"title": "户外狩猎弩 套装"}, "block", [("prohibited_goods", "弩")]),
+    ({"title": "Rolex 1:1 Submariner"}, "block", [("counterfeit", "1:1"), ("brand", "Rolex")]),
+    ({"title": "Rolex Submariner 1:1 copy"}, "block", [("counterfeit", "1:1 copy"), ("brand", "Rolex")]),
+    ({"title": "Guc¢i belt for men"}, "review", [("brand", "Guc¢i")]),
+    ({"title": "B-E-S-T E-V-E-R earbuds"}, "review", [("absolute_term", "B-E-S-T E-V-E-R")]),
+    ({"title": "耳机", "description": "电话 壹叁捌 零零壹贰 叁肆伍陆"}, "review", [("diversion", "壹叁捌 零零壹贰 叁肆伍陆")]),
+    ({"title": "耳机", "description": "门店电话 0595-2388 6721"}, "review", [("diversion", "0595-2388 6721")]),
+    ({"title": "耳机", "description": "V：shop_wendy"}, "review", [("diversion", "V：shop_wendy")]),
+]
+PHRASING_NEGATIVES = [
+    {"title": "AB胶 环氧树脂 配比 1:1 固化后透明"},  # 1:1 without a brand is a ratio
+    {"title": "UV resin curing lamp, cures gel polish in 60 seconds"},  # cures without a disease
+    {"title": "Jaguar print silk scarf"},  # "car" is not in "scarf"
+    {"title": "好评如潮。买一送一"},  # praise and a promotion in two sentences
+    {"title": "V领口 针织衫 好评如潮"},  # 领 inside 领口 is a collar
+    {"title": "汽车脚垫 适用于 丰田 凯美瑞", "description": "根据丰田凯美瑞原车数据开版"},
+]
+
 # --- hard negatives from the issue: a reader would not flag these -----------------------
 HARD_NEGATIVES = [
     {"title": "高仿真多肉植物 盆栽摆件 办公室"},
@@ -77,7 +104,7 @@ def _counting(result):
     return {(f.category, f.text) for f in result.findings if f.effect != "none"}
 
 
-@pytest.mark.parametrize("listing,decision,expected", EVASIONS + CATEGORIES)
+@pytest.mark.parametrize("listing,decision,expected", EVASIONS + CATEGORIES + PHRASINGS)
 def test_flags_what_a_reviewer_would(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     found = _counting(result)
@@ -89,7 +116,7 @@ def test_flags_what_a_reviewer_would(text_scanner, listing, decision, expected):
         assert f.explanation
 
 
-@pytest.mark.parametrize("listing", HARD_NEGATIVES)
+@pytest.mark.parametrize("listing", HARD_NEGATIVES + PHRASING_NEGATIVES)
 def test_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.explanation) for f in result.findings]
@@ -97,8 +124,9 @@ def test_hard_negatives_pass(text_scanner, listing):
 
 def test_authorized_brand_is_listed_but_harmless(text_scanner):
     result = text_scanner.scan({"title": "Nike Air Zoom", "seller": {"authorized_brands": ["耐克"]}})
-    (brand,) = [f for f in result.findings if f.category == "brand"]
-    assert brand.effect == "none" and "authorized" in brand.explanation
+    brands = [f for f in result.findings if f.category == "brand"]
+    assert brands and all(f.effect == "none" and "authorized" in f.explanation for f in brands)
+    assert result.decision == "pass"
 
 
 def test_brand_and_counterfeit_in_different_fields_block(text_scanner):
@@ -155,3 +183,19 @@ def test_labelled_set_meets_the_targets(text_scanner):
     report = evaluate(rows, results)
     assert report.recall >= 0.97, report.misses
     assert report.clean_pass_rate >= 0.95, report.misses
+
+
+def test_independent_holdout_set_does_not_regress(text_scanner):
+    """fixtures/listings/holdout.jsonl was written without seeing the word lists or the engine.
+    First measured at 82.4% recall / 93.8% clean-pass; engine rules and list gaps it exposed were
+    then fixed, so it is no longer unseen. It guards against regressions."""
+    import json
+
+    from scanner.config import BUNDLED_FIXTURES
+    from scanner.evaluation import evaluate
+
+    rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
+    report = evaluate(rows, results)
+    assert report.recall >= 0.95, report.misses
+    assert report.clean_pass_rate >= 0.97, report.misses
