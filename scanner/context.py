@@ -89,6 +89,7 @@ def verify(
     # Allow-list phrases are literal exemptions: they are not segmented, since jieba
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
     allows = [c for c in candidates if c.pattern.kind == "allow"]
+    candidates = _cues_with_partners(candidates)
     kept = [
         c
         for c in candidates
@@ -152,6 +153,18 @@ def _on_boundaries(c: Candidate, engine: "TextEngine") -> bool:
     start_ok = c.start > 0 and _is_break(original[c.start - 1])
     end_ok = c.end < len(original) and _is_break(original[c.end])
     return engine.segmenter.on_boundaries(text, a, b, start_ok, end_ok)
+
+
+def _cues_with_partners(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop proximity cues whose rule has no cue of the other kind in the same field, before
+    any segmentation: common one-character cues (做, 减, 领) would otherwise cost a jieba call each."""
+    forms: dict[tuple[int, str], set[str]] = {}
+    for c in candidates:
+        if c.pattern.kind == "cue":
+            forms.setdefault((c.pattern.index, c.field), set()).add(c.pattern.form)
+    if not forms:
+        return candidates
+    return [c for c in candidates if c.pattern.kind != "cue" or len(forms[(c.pattern.index, c.field)]) == 2]
 
 
 def _is_word_cue(c: Candidate) -> bool:
