@@ -35,9 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scanner.images import hashing  # noqa: E402
+from scanner.images import index as _index  # noqa: E402
 from scanner.images.index import DEFAULT_THRESHOLDS, PREFILTER, HashIndex, Hit, _better, brute_force  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "bktree.json"
+# The match rule's per-hash distance (Hamming for hashes; the index may add non-Hamming signatures).
+distance = getattr(_index, "distance", lambda h, a, b: (a ^ b).bit_count())
 
 
 class BKTree:
@@ -93,8 +96,17 @@ def synthetic(n: int, seed: int = 0) -> list[dict[str, dict[str, int]]]:
 
 
 def synthetic_columns(n: int, seed: int = 0) -> tuple[dict, list[int]]:
-    """The same kind of data as numpy columns for HashIndex at 1M (and the 'orig' phash64 as ints)."""
+    """The same kind of data as numpy columns for HashIndex at 1M (and the 'orig' phash64 as ints).
+    Uses bench_images' generator when present, so both benchmarks time the same columns."""
     rng = np.random.default_rng(seed)
+    try:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from bench_images import _synthetic
+
+        cols = _synthetic(n, rng)
+        return cols, [int(x) for x in cols["orig"]["phash64"]]
+    except ImportError:
+        pass
     cols = {}
     for gv in hashing.GALLERY_VARIANTS:
         cols[gv] = {
@@ -113,10 +125,10 @@ def random_query(rng: random.Random) -> dict[str, dict[str, int]]:
 def planted_query(entry: dict[str, dict[str, int]], rng: random.Random) -> dict[str, dict[str, int]]:
     """A query whose 'orig' view is the entry's 'orig' with a few bits flipped (a near-duplicate)."""
     q = random_query(rng)
-    flips = {"phash64": 4, "phash": 12, "dhash": 30}
+    flips = {"phash64": 4, "phash": 12, "dhash": 30}  # other signatures (if any) are kept identical
     near = {}
     for h, value in entry["orig"].items():
-        for b in rng.sample(range(hashing.HASH_BITS[h]), flips[h]):
+        for b in rng.sample(range(hashing.HASH_BITS[h]), flips.get(h, 0)):
             value ^= 1 << b
         near[h] = value
     q["orig"] = near
@@ -150,7 +162,7 @@ class BKGallery:
                 ok = True
                 for h in th:
                     if h != PREFILTER:
-                        d[h] = (q[h] ^ g[h]).bit_count()
+                        d[h] = distance(h, q[h], g[h])
                         ok = ok and d[h] <= th[h]
                 if ok:
                     hit = Hit(i, {h: d[h] for h in th}, qv, gv)

@@ -70,7 +70,7 @@ def synthetic_gallery(path: Path, entries: int, seed: int = 0, chunk: int = 20_0
     import numpy as np
 
     from scanner.images.gallery import GalleryStore
-    from scanner.images.hashing import GALLERY_VARIANTS
+    from scanner.images.hashing import ALL_HASHES, GALLERY_VARIANTS, HASH_BITS
 
     GalleryStore(path).close()  # schema + meta exactly as the service expects
     rng = np.random.default_rng(seed)
@@ -80,7 +80,9 @@ def synthetic_gallery(path: Path, entries: int, seed: int = 0, chunk: int = 20_0
     db.execute("BEGIN")
     version = hashlib.sha256()
     digests = []
-    per_view = 8 + 32 + 32
+    sizes = [HASH_BITS[h] // 8 for h in ALL_HASHES]  # one BLOB column per stored hash, in schema order
+    per_view = sum(sizes)
+    hash_sql = f"INSERT INTO hashes(entry_id, view, {', '.join(ALL_HASHES)}) VALUES (?,?{',?' * len(ALL_HASHES)})"
     now = time.time()
     for base in range(0, entries, chunk):
         n = min(chunk, entries - base)
@@ -95,9 +97,14 @@ def synthetic_gallery(path: Path, entries: int, seed: int = 0, chunk: int = 20_0
             off = k * len(GALLERY_VARIANTS) * per_view
             for v, view in enumerate(GALLERY_VARIANTS):
                 o = off + v * per_view
-                hrows.append((eid, view, blob[o:o + 8], blob[o + 8:o + 40], blob[o + 40:o + 72]))
-        db.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-        db.executemany("INSERT INTO hashes VALUES (?,?,?,?,?)", hrows)
+                cells = []
+                for size in sizes:
+                    cells.append(blob[o:o + size])
+                    o += size
+                hrows.append((eid, view, *cells))
+        db.executemany("INSERT INTO entries(id, brand, label, source, note, added_at, sha256, width, height, digest)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany(hash_sql, hrows)
     for d in sorted(zip((f"g_{i:016x}" for i in range(entries)), digests)):
         version.update(d[1].encode())
         version.update(b"\n")
