@@ -26,7 +26,7 @@ from typing import Any
 
 from scanner.images import decode as _decode
 from scanner.images import hashing
-from scanner.images.gallery import EMPTY_VERSION, GalleryError, GalleryStore
+from scanner.images.gallery import EMPTY_VERSION, GalleryAlgorithmError, GalleryError, GalleryStore
 from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex, Hit
 from scanner.types import Finding, ImageInputError
 
@@ -91,12 +91,13 @@ class GallerySnapshot:
         th = self._thresholds
         closeness = max(hit.distance[h] / max(1, th[h]) for h in th)  # 0 = identical, 1 = at threshold
         score = round(1.0 - 0.5 * closeness, 4)
-        parts = ", ".join(f"{h} {hit.distance[h]}/{hashing.HASH_BITS[h]} bits (limit {th[h]})" for h in th)
+        parts = ", ".join(f"colour {hit.distance[h]} (limit {th[h]})" if h == "colour" else
+                          f"{h} {hit.distance[h]}/{hashing.HASH_BITS[h]} bits (limit {th[h]})" for h in th)
         qv = _VIEW_WORDS.get(hit.query_view, hit.query_view)
         gv = _VIEW_WORDS.get(hit.gallery_view, hit.gallery_view)
         label = f" '{meta['label']}'" if meta.get("label") else ""
         explanation = (
-            f"matches counterfeit gallery image {meta['id']}{label} ({meta['brand']}): all hashes agree "
+            f"matches counterfeit gallery image {meta['id']}{label} ({meta['brand']}): all hashes and the colour agree "
             f"({parts}); listing image view: {qv}; gallery view: {gv}"
         )
         return Finding(
@@ -132,7 +133,22 @@ class ImageScanner:
         seed = path is None
         if seed:
             path = default_data_dir() / DEFAULT_GALLERY_NAME
-        store = GalleryStore(Path(path))
+        try:
+            store = GalleryStore(Path(path))
+        except GalleryAlgorithmError:
+            if not seed:
+                raise  # a user's gallery: refused with the "re-add the images" message
+            # The default gallery is seeded from the bundled fixtures, which can simply be
+            # hashed again: keep the old file aside (it may hold user additions) and re-seed.
+            old = Path(path)
+            aside = old.with_name(f"{old.name}.old-{int(time.time())}")
+            for suffix in ("", "-wal", "-shm"):
+                src = old.with_name(old.name + suffix)
+                if src.exists():
+                    os.replace(src, aside.with_name(aside.name + suffix))
+            log.warning("default gallery %s was hashed by an older algorithm; moved to %s and re-seeded "
+                        "(re-add any images you had added)", old, aside)
+            store = GalleryStore(old)
         kw = dict(
             max_pixels=settings.max_image_pixels, max_bytes=settings.max_image_bytes,
             reload_interval_s=getattr(settings, "gallery_reload_interval_s", 0.5),

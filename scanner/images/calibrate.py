@@ -5,9 +5,11 @@
 1. Calibration set A: half of the scikit-image photographs + synthetic product shots
    (seeds 1000...) form a gallery; the other half are non-matching images. Every image is
    put through the seller transforms of `evalset.transforms()`.
-2. For every threshold pair (phash64, phash) the largest dHash threshold that still gives
-   ZERO false matches on set A is found; the best true-match rate wins, ties go to the
-   smallest thresholds (the most conservative point of the plateau).
+2. For every colour limit (steps of 10) and threshold pair (phash64, phash) the largest dHash
+   threshold that still gives ZERO false matches on set A is found; the best true-match rate
+   wins. The colour limit is the middle of the range of limits that reach that best rate
+   (a margin on both sides: tighter loses true copies, looser lets look-alikes through);
+   for it, ties go to the smallest hash thresholds (the most conservative point).
 3. Held-out set B (the other half of the photos as gallery, products from seeds 5000...)
    is scored with those thresholds, beside plain 64-bit `imagehash.phash` at threshold 10
    measured in the same run on the same files.
@@ -29,10 +31,11 @@ import numpy as np
 from PIL import Image
 
 from scanner.images import evalset, hashing, image_hashes
-from scanner.images.index import DEFAULT_THRESHOLDS
+from scanner.images.index import COLOUR_KEEP, DEFAULT_THRESHOLDS
 from scanner.types import ImageInputError
 
-KEYS = ("phash64", "phash", "dhash")
+KEYS = ("phash64", "phash", "dhash", "colour")
+COLOUR_LIMITS = range(0, 170, 10)
 BEGIN, END = "<!-- CALIBRATION:BEGIN -->", "<!-- CALIBRATION:END -->"
 
 
@@ -74,41 +77,69 @@ def build(split: int, product_seed: int, n_products: int):
 
 
 def _points(q, g) -> np.ndarray:
-    return np.array([[(q[qv][k] ^ g[gv][k]).bit_count() for k in KEYS]
-                     for qv, gv in hashing.COMPARE if qv in q and gv in g], dtype=np.int64)
+    """(compared view pairs, 4): phash64, phash, dhash distances and the colour distance
+    (index.colour_distance, vectorised over the pairs)."""
+    pairs = [(qv, gv) for qv, gv in hashing.COMPARE if qv in q and gv in g]
+    out = np.array([[(q[qv][k] ^ g[gv][k]).bit_count() for k in KEYS[:3]] + [0] for qv, gv in pairs],
+                   dtype=np.int64)
+    a = np.stack([hashing.colour_cells(q[qv]["colour"]) for qv, _ in pairs])
+    b = np.stack([hashing.colour_cells(g[gv]["colour"]) for _, gv in pairs])
+    out[:, 3] = np.sort(np.abs(a - b).sum(axis=2), axis=1)[:, :COLOUR_KEEP].sum(axis=1)
+    return out
+
+
+def _ok(p: np.ndarray, th: dict[str, int]) -> np.ndarray:
+    return (p[..., 0] <= th["phash64"]) & (p[..., 1] <= th["phash"]) & (p[..., 2] <= th["dhash"]) \
+        & (p[..., 3] <= th["colour"])
 
 
 def distances(gallery, pos, neg):
-    P = np.stack([_points(q, gallery[gi][1]) if q else np.full((len(hashing.COMPARE), 3), 999)
+    P = np.stack([_points(q, gallery[gi][1]) if q else np.full((len(hashing.COMPARE), 4), 999)
                   for gi, _, q, _ in pos])
     N = np.concatenate([_points(q, g[1]) for _, _, q, _ in neg if q for g in gallery if g[1]])
     return P, N
 
 
-def choose(P: np.ndarray, N: np.ndarray):
-    """Best zero-false-match thresholds; also returns the curve (best rate per phash64 limit)."""
+def _choose_at(P: np.ndarray, N: np.ndarray, limit: int):
+    """Best zero-false-match hash thresholds at one colour limit: (tp, thresholds, curve)."""
+    R = N[(N[:, 3] <= limit) & (N[:, 0] <= 24) & (N[:, 1] <= 96)]
+    # M[a, b] = smallest dhash distance of a non-matching pair with phash64 <= a and phash <= b
+    M = np.full((25, 97), 129, dtype=np.int64)
+    np.minimum.at(M, (R[:, 0], R[:, 1]), R[:, 2])
+    M = np.minimum.accumulate(np.minimum.accumulate(M, axis=0), axis=1)
+    col = P[:, :, 3] <= limit
     best = None
     curve = {}
     for a in range(0, 25):
+        pa = col & (P[:, :, 0] <= a)
         for b in range(0, 97):
-            m = (N[:, 0] <= a) & (N[:, 1] <= b)
-            c = int(N[m, 2].min()) - 1 if m.any() else 128
-            c = min(c, 128)
+            c = min(int(M[a, b]) - 1, 128)
             if c < 0:
                 continue
-            tp = int(((P[:, :, 0] <= a) & (P[:, :, 1] <= b) & (P[:, :, 2] <= c)).any(1).sum())
+            tp = int((pa & (P[:, :, 1] <= b) & (P[:, :, 2] <= c)).any(1).sum())
             key = (-tp, a / 64 + b / 256 + c / 256)
             if best is None or key < best[0]:
-                best = (key, {"phash64": a, "phash": b, "dhash": c})
+                best = (key, {"phash64": a, "phash": b, "dhash": c, "colour": limit})
             if tp > curve.get(a, (-1,))[0]:
                 curve[a] = (tp, b, c)
-    return best[1], curve
+    return -best[0][0], best[1], curve
+
+
+def choose(P: np.ndarray, N: np.ndarray):
+    """Best zero-false-match thresholds; also returns the curve (best rate per phash64 limit)
+    at the chosen colour limit, and the true-match count per colour limit."""
+    runs = {L: _choose_at(P, N, L) for L in COLOUR_LIMITS}
+    top = max(r[0] for r in runs.values())
+    plateau = [L for L, r in runs.items() if r[0] == top]
+    limit = plateau[len(plateau) // 2]
+    _, th, curve = runs[limit]
+    return th, curve, {L: r[0] for L, r in runs.items()}
 
 
 def evaluate(gallery, pos, neg, th: dict[str, int]):
     P, N = distances(gallery, pos, neg)
-    ok = ((P[:, :, 0] <= th["phash64"]) & (P[:, :, 1] <= th["phash"]) & (P[:, :, 2] <= th["dhash"])).any(1)
-    fp = int(((N[:, 0] <= th["phash64"]) & (N[:, 1] <= th["phash"]) & (N[:, 2] <= th["dhash"])).sum())
+    ok = _ok(P, th).any(1)
+    fp = int(_ok(N, th).sum())
     ours = collections.defaultdict(list)
     base = collections.defaultdict(list)
     for (gi, tn, _, plain), hit in zip(pos, ok):
@@ -121,7 +152,7 @@ def evaluate(gallery, pos, neg, th: dict[str, int]):
             continue
         for g in gallery:
             p = _points(q, g[1])
-            if ((p[:, 0] <= th["phash64"]) & (p[:, 1] <= th["phash"]) & (p[:, 2] <= th["dhash"])).any():
+            if _ok(p, th).any():
                 fp_pairs += 1
     base_fp = sum(1 for _, _, _, plain in neg for g in gallery if plain - g[2] <= 10)
     n_pairs = len(neg) * len(gallery)
@@ -131,7 +162,8 @@ def evaluate(gallery, pos, neg, th: dict[str, int]):
 def table(ours, base, fp, base_fp, n_pairs, th, refused, n_gal, n_negq) -> str:
     lines = [
         f"Thresholds (chosen on set A, zero false matches): phash64 <= {th['phash64']}, "
-        f"phash <= {th['phash']}, dhash <= {th['dhash']} bits.",
+        f"phash <= {th['phash']}, dhash <= {th['dhash']} bits; colour distance <= {th['colour']} "
+        f"(sum of the {COLOUR_KEEP} closest of 16 grid cells).",
         "",
         f"Held-out set B: {n_gal} gallery images, {n_negq} non-matching queries "
         f"(unrelated images and their transforms), {n_pairs} non-matching (query, gallery) pairs.",
@@ -163,9 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     ga, pa, na, _ = build(0, 1000, args.products)
     P, N = distances(ga, pa, na)
-    th, curve = choose(P, N)
+    th, curve, by_colour = choose(P, N)
     print(f"set A: {len(ga)} gallery, {len(pa)} positive, {len(na)} negative queries", file=sys.stderr)
-    curve_md = ["", "Curve on set A (best true-match rate at zero false matches, per phash64 limit):", "",
+    colour_md = ["", "Colour limit on set A (best true-match rate at zero false matches; the middle of "
+                 "the best plateau is used):", "", "| colour <= | " + " | ".join(str(L) for L in by_colour) + " |",
+                 "|---|" + "---|" * len(by_colour),
+                 "| true matches | " + " | ".join(f"{tp / len(pa):.1%}" for tp in by_colour.values()) + " |"]
+    curve_md = colour_md + ["", f"Curve on set A at colour <= {th['colour']} (best true-match rate at zero false matches, per phash64 limit):", "",
                 "| phash64 <= | phash <= | dhash <= | true matches |", "|---|---|---|---|"]
     for a, (tp, b, c) in sorted(curve.items()):
         if a % 2 == 0:

@@ -114,8 +114,17 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
         # the file is YCbCr/greyscale. CMYK keeps its mode (draft cannot convert it).
         # A colour JPEG is decoded as YCbCr (no colour conversion): its Y plane is bit-for-bit
         # the 'L' decode, and Cb/Cr feed the colour signature.
-        mode = {"RGB": "YCbCr", "L": "L"}.get(im.mode, im.mode)
+        # (An RGB-coded JPEG -- Adobe transform 0 -- cannot be decoded to YCbCr by libjpeg: it
+        # takes the 'L' decode, as before, and its colour comes from a second, full decode.)
+        rgb_coded = im.info.get("adobe_transform") == 0
+        mode = {"RGB": "L" if rgb_coded else "YCbCr", "L": "L"}.get(im.mode, im.mode)
         im.draft(mode, (2 * work_size, 2 * work_size))
+        if rgb_coded and im.mode == "L":
+            im.load()
+            full = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+            full.load()
+            col = full.convert("YCbCr").resize(im.size, Image.Resampling.BOX)
+            return _finish(im, col, orientation, work_size, w, h)
     im.load()
     if im.mode == "YCbCr":
         col: Image.Image | None = im
@@ -123,6 +132,12 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
     else:
         col = _to_ycbcr(im)
         im = _to_grey(im)
+    return _finish(im, col, orientation, work_size, w, h)
+
+
+def _finish(im: Image.Image, col: Image.Image | None, orientation: int, work_size: int,
+            w: int, h: int) -> Image.Image:
+    """Orientation and downscale of the grey image and its YCbCr companion (same geometry)."""
     if orientation and orientation != 1:
         im = _apply_orientation(im, orientation)
         col = _apply_orientation(col, orientation) if col is not None else None

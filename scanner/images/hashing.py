@@ -183,7 +183,7 @@ COMPARE = (
 
 
 def _sub(a: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
-    h, w = a.shape
+    h, w = a.shape[:2]
     t, b, l, r = box
     return a[round(h * t): round(h * b), round(w * l): round(w * r)]
 
@@ -222,8 +222,10 @@ def view_with_chroma(raw: np.ndarray, chroma: np.ndarray | None,
     r0, r1, c0, c1 = trim_box(g)
     if chroma is None:
         return g[r0:r1, c0:c1], None
-    planes = [_untrimmed(chroma[:, :, k].astype(np.float32), name, fill=0.0) for k in range(2)]
-    return g[r0:r1, c0:c1], np.stack([p[r0:r1, c0:c1] for p in planes], axis=2)
+    if name in ROTATIONS:
+        planes = [_untrimmed(np.ascontiguousarray(chroma[:, :, k]), name, fill=0.0) for k in range(2)]
+        return g[r0:r1, c0:c1], np.stack([p[r0:r1, c0:c1] for p in planes], axis=2)
+    return g[r0:r1, c0:c1], _untrimmed(chroma, name)[r0:r1, c0:c1]
 
 
 # --- colour signature ------------------------------------------------------------------
@@ -235,20 +237,24 @@ COLOUR_SCALE = 64.0  # chromaticity 1.0 -> 64
 COLOUR_MIN_LUMA = 32.0  # dark cells: the ratio is unstable, so the luma divisor is at least this
 
 
+def _cell_means(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Means of a (h, w[, k]) array over the grid cells (float64 sums; cells are non-empty)."""
+    s = np.add.reduceat(np.add.reduceat(a.astype(np.float64), rows[:-1], axis=0), cols[:-1], axis=1)
+    n = np.outer(np.diff(rows), np.diff(cols)).astype(np.float64)
+    return s / (n if a.ndim == 2 else n[:, :, None])
+
+
 def colour_signature(grey: np.ndarray, chroma: np.ndarray | None) -> int:
-    """(trimmed grey view, its chroma) -> 2*GRID*GRID signed bytes packed as an int (big-endian)."""
+    """(trimmed grey view, its (h, w, 2) chroma) -> 2*GRID*GRID signed bytes packed as an int (big-endian)."""
     n = COLOUR_GRID
     h, w = grey.shape
-    rows = np.linspace(0, h, n + 1).round().astype(int)
-    cols = np.linspace(0, w, n + 1).round().astype(int)
-    out = np.zeros((n, n, 2), dtype=np.int8)
-    if chroma is not None:
-        for i in range(n):
-            for j in range(n):
-                cell = (slice(rows[i], max(rows[i + 1], rows[i] + 1)), slice(cols[j], max(cols[j + 1], cols[j] + 1)))
-                y = max(float(grey[cell].mean()), COLOUR_MIN_LUMA)
-                c = chroma[cell].reshape(-1, 2).mean(axis=0)
-                out[i, j] = np.clip(np.round(c / y * COLOUR_SCALE), -127, 127).astype(np.int8)
+    if chroma is None or h < n or w < n:
+        return 0
+    rows = np.linspace(0, h, n + 1).round().astype(np.intp)
+    cols = np.linspace(0, w, n + 1).round().astype(np.intp)
+    y = np.maximum(_cell_means(grey, rows, cols), COLOUR_MIN_LUMA)
+    c = _cell_means(chroma, rows, cols)
+    out = np.clip(np.round(c / y[:, :, None] * COLOUR_SCALE), -127, 127).astype(np.int8)
     return int.from_bytes(out.tobytes(), "big")
 
 
@@ -273,6 +279,8 @@ def compute(im: Image.Image, variants: tuple[str, ...] = GALLERY_VARIANTS) -> Im
     raw = np.asarray(im, dtype=np.float32)
     canonical(im)  # raises image_too_small / image_low_information
     chroma = im.info.get("chroma")
+    if chroma is not None:
+        chroma = chroma.astype(np.float32)
     out = {}
     for name in variants:
         g, c = view_with_chroma(raw, chroma, name)

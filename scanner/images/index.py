@@ -25,9 +25,9 @@ from scanner.images.hashing import COLOUR_GRID, COMPARE, GALLERY_VARIANTS, HASH_
 
 # Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
 # the smallest thresholds on the best zero-false-match plateau.
-DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 12, "phash": 34, "dhash": 128}
+DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 14, "phash": 56, "dhash": 128, "colour": 60}
 PREFILTER = "phash64"
-VERIFY = ("phash", "dhash")
+VERIFY = ("phash", "dhash", "colour")
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,3 +157,29 @@ def test_no_bomb_warning_escapes(recwarn):
     with pytest.raises(ImageInputError):
         decode(_png_claiming(10_000, 10_000), max_pixels=10**12)
     assert not [w for w in recwarn if issubclass(w.category, Image.DecompressionBombWarning)]
+
+
+def test_colour_jpeg_keeps_chroma_and_grey_is_the_luma_decode():
+    """Colour JPEGs are decoded as YCbCr: the grey image is the Y plane, chroma is kept;
+    an RGB-coded JPEG (Adobe transform 0, which libjpeg cannot decode to YCbCr) works too."""
+    import io as _io
+
+    import numpy as _np
+    from PIL import Image as _Image
+
+    from scanner.images import evalset
+    from scanner.images.decode import decode
+
+    src = evalset.product_image(3)
+    for kw in ({}, {"keep_rgb": True}):
+        buf = _io.BytesIO()
+        src.save(buf, "JPEG", quality=90, **kw)
+        im = decode(buf.getvalue())
+        assert im.mode == "L" and im.info["chroma"].shape == (im.height, im.width, 2)
+        assert _np.abs(im.info["chroma"]).max() > 20  # the product is coloured
+        if not kw:
+            ref = _Image.open(_io.BytesIO(buf.getvalue()))
+            ref.draft("L", (512, 512))
+            ref = ref.convert("L")
+            ref.thumbnail((256, 256), _Image.Resampling.BOX, reducing_gap=None)
+            assert _np.array_equal(_np.asarray(im), _np.asarray(ref))

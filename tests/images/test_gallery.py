@@ -60,7 +60,7 @@ def test_transformed_copy_matches_unrelated_does_not(seeded):
         top = found[0]
         assert (top.kind, top.category, top.severity, top.effect) == ("image", "counterfeit_image", "high", "block")
         assert top.field == "images[0]" and top.brand and top.gallery_id and 0.5 <= top.score <= 1
-        assert set(top.distance) == {"phash64", "phash", "dhash"} and "view" in top.explanation
+        assert set(top.distance) == {"phash64", "phash", "dhash", "colour"} and "view" in top.explanation
     for f in sorted((FIXTURES / "images").glob("clean_*")):
         assert snap.match(f.read_bytes(), "images[1]") == [], f.name
 
@@ -131,6 +131,42 @@ def test_default_gallery_is_seeded(tmp_path, monkeypatch):
     sc = ImageScanner.from_settings(Settings(gallery=None))
     assert len(sc.list()) == 4 and (tmp_path / "listing-scanner" / "gallery.sqlite3").exists()
     sc.close()
+
+
+def _as_old_algorithm(path):
+    import sqlite3
+
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE meta SET value = 'v1' WHERE key = 'algorithm'")
+    raw.close()
+
+
+def test_gallery_of_an_older_algorithm_is_refused_clearly(tmp_path):
+    from scanner.images.gallery import GalleryAlgorithmError
+
+    path = tmp_path / "g.sqlite3"
+    GalleryStore(path).close()
+    _as_old_algorithm(path)
+    with pytest.raises(GalleryAlgorithmError) as e:
+        GalleryStore(path)
+    assert "re-add the images" in str(e.value) and "'v1'" in str(e.value)
+
+
+def test_default_gallery_of_an_older_algorithm_is_moved_aside_and_reseeded(tmp_path, monkeypatch):
+    from scanner.config import Settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    sc = ImageScanner.from_settings(Settings(gallery=None))
+    sc.close()
+    path = tmp_path / "listing-scanner" / "gallery.sqlite3"
+    _as_old_algorithm(path)
+    sc = ImageScanner.from_settings(Settings(gallery=None))
+    assert len(sc.list()) == 4 and sc.snapshot().match((FIXTURES / "gallery" / "nova_sneaker.jpg").read_bytes(), "f")
+    assert list((tmp_path / "listing-scanner").glob("gallery.sqlite3.old-*"))
+    sc.close()
+    with pytest.raises(GalleryError):  # an explicitly configured gallery is never moved
+        _as_old_algorithm(path)
+        ImageScanner.from_settings(Settings(gallery=str(path)))
 
 
 def test_killed_writer_leaves_old_or_new(tmp_path):

@@ -10,16 +10,20 @@ from .conftest import FIXTURES, encode
 
 # If these change, every stored gallery silently stops matching: bump
 # hashing.ALGORITHM_VERSION and re-hash instead of editing the numbers.
+# Algorithm v2 added "colour" (the per-view colour signature) deliberately; the three hashes
+# are bit-identical to v1.
 GOLDEN = {
     "nova_sneaker.jpg": {
         "phash": 0xADBCE924F0E96186A596638732DB638E621A975F175DE238E32C9679036D6231,
         "dhash": 0x17007180C084C09000100011801185850185801180100010001000144210420,
         "phash64": 0xADE9F061A5633263,
+        "colour": 0x1FE02FE020001FB08FA0EFA0EFB0DFC11FB0FFA0EFB0CFE05FE07FE06FE05,
     },
     "astronaut_poster.jpg": {
         "phash": 0xC25692764C9F550F3228BD90DFB9C09BCC15B60A7B25B5E29CF34A51B50A67AC,
         "dhash": 0xF9F6D2D6F656F47674F666D220D4A1E6E366E0E049480D14990ECB25E92D6D0D,
         "phash64": 0xC2924C5532BDDFC8,
+        "colour": 0x102FA05FD03FD03FB0DFC05FF02FF01F21AF417F513FE02EE21F616FA0AFF02,
     },
 }
 
@@ -77,3 +81,43 @@ def test_unrelated_products_are_far_apart():
     a = image_hashes(encode(evalset.product_image(1)))["orig"]
     b = image_hashes(encode(evalset.product_image(2)))["orig"]
     assert _d(a["phash"], b["phash"], "phash") > 40
+
+
+def _recoloured_product(seed, body):
+    """The same generated product with only the main body colour changed (a look-alike)."""
+    import random
+
+    real = random.Random
+    class Fixed(real):
+        calls = 0
+
+        def randint(self, a, b):  # the first three colour draws are the body colour
+            v = real.randint(self, a, b)
+            if (a, b) == (10, 235) and Fixed.calls < 3:
+                v = body[Fixed.calls]
+                Fixed.calls += 1
+            return v
+    evalset.random.Random = Fixed
+    try:
+        return evalset.product_image(seed)
+    finally:
+        evalset.random.Random = real
+
+
+def test_colour_check_separates_look_alikes_and_keeps_true_copies():
+    from scanner.images.index import DEFAULT_THRESHOLDS, colour_distance
+
+    limit = DEFAULT_THRESHOLDS["colour"]
+    red, blue = _recoloured_product(1003, (200, 40, 40)), _recoloured_product(1003, (40, 60, 200))
+    g = image_hashes(encode(red), variants=("orig",))["orig"]
+    other = image_hashes(encode(blue), variants=("orig",))["orig"]
+    assert colour_distance(g["colour"], other["colour"]) > limit
+    for fn in (lambda im: evalset.brightness(im, 1.3), lambda im: evalset.brightness(im, 0.7),
+               lambda im: evalset.jpeg(im, 10)):
+        q = image_hashes(encode(fn(red), "JPEG", quality=90), variants=("orig",))["orig"]
+        assert colour_distance(g["colour"], q["colour"]) <= limit // 2
+
+
+def test_grey_images_have_a_zero_colour_signature():
+    im = evalset.skimage_photos()[1][1].convert("L")  # camera
+    assert image_hashes(encode(im))["orig"]["colour"] == 0

@@ -33,6 +33,9 @@ def _random_entries(rng, n, base=None, noise=(0, 40)):
     {"phash64": 4, "phash": 10, "dhash": 20},
     {"phash64": 20, "phash": 60, "dhash": 60},
     {"phash64": 0, "phash": 0, "dhash": 0},
+    {"phash64": 12, "phash": 34, "dhash": 128, "colour": 60},
+    {"phash64": 14, "phash": 56, "dhash": 128, "colour": 600},
+    {"phash64": 20, "phash": 60, "dhash": 60, "colour": 2000},
 ])
 def test_index_equals_brute_force(seed, thresholds):
     rng = random.Random(seed)
@@ -55,6 +58,8 @@ def test_index_equals_brute_force_hypothesis(seed, t64, t256):
     entries = _random_entries(rng, 40, base, noise=(0, 20))
     query = {qv: dict(base) for qv in hashing.QUERY_VARIANTS}
     th = {"phash64": t64, "phash": t256, "dhash": t256}
+    if seed % 2:
+        th["colour"] = seed % 3000
     assert [h.key() for h in HashIndex(entries, th).search(query)] == \
            [h.key() for h in brute_force(query, entries, th)]
 
