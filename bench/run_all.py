@@ -168,7 +168,7 @@ def images_section(d: dict | None, bk: dict | None) -> list[str]:
                        r["python_brute_force_ms"] / r["index_ms"]))
         b = bk_rows.get(n)
         if b:
-            note = " (1 tree built, queried 16×)" if b["emulated"] else ""
+            note = f" (1 tree built, queried {bk.get('pairs_per_query', 16)}×)" if b["emulated"] else ""
             out.append(row(f"search ms/query, {n:,} entries: vs BK-tree over phash64{note}",
                            f"{b['index_ms']:.2f} ms", f"{b['bktree_ms']:,.1f} ms", b["ratio_vs_bktree"]))
     for n, b in bk_rows.items():
@@ -292,6 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     statuses = [run_one(n, args.quick, args.timeout) for n in names]
     info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    previous = RESULTS / "run_all.json"
+    if args.only and previous.exists():  # keep the other benchmarks' last results in the document
+        try:
+            before = json.loads(previous.read_text())
+        except ValueError:
+            before = {}
+        rerun = {s["bench"] for s in statuses}
+        kept = [dict(s, rerun_at=None) for s in before.get("runs", []) if s["bench"] not in rerun]
+        if kept:
+            info["date"] += f" ({', '.join(sorted(rerun))}); other benchmarks {before['machine']['date']}"
+            statuses = sorted(kept + statuses, key=lambda s: list(BENCHES).index(s["bench"]))
     (RESULTS / "run_all.json").write_text(json.dumps({"machine": info, "quick": args.quick, "runs": statuses}, indent=2))
     write_doc(Path(args.doc), info, statuses, args.quick)
     print(f"written: {args.doc}")

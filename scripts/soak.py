@@ -1,0 +1,396 @@
+"""Soak test: `scanner serve` under sustained load on loopback while word lists are reloaded and gallery
+entries added, checking every answer against the versions that existed.
+
+    python scripts/soak.py                      # 10 minutes, 2 workers, 6 client threads
+    python scripts/soak.py --seconds 60 --out /tmp/soak.json
+
+What it does
+* copies wordlists/ to a temp directory and seeds a temp gallery from fixtures/gallery, starts
+  `python -m scanner serve --workers N` with a scan key and an admin key;
+* client threads send, back to back: single text scans (80 %), scans with one inline image (10 %) and
+  batches of 10 listings (10 %). Every listing carries a probe word `zqxsoak<k>` for a random k and, for
+  image scans, a probe image that is or will be in the gallery;
+* every --reload-every seconds: append the probe word k to terms/zz_soak.tsv and POST /v1/admin/reload;
+  every --gallery-every seconds: POST /v1/gallery with probe image k (admin key);
+* every --sample-every seconds: RSS of the server processes (parent + workers).
+
+Checks (reported; exit status 1 if any fails)
+* failures: any non-200 answer or transport error on a scan — must be 0;
+* mixed versions: every result's versions.wordlists / versions.gallery must be a version some reload or
+  gallery edit produced (or the start-up one), and a batch must carry one version for all its rows;
+  text findings must match that version: the probe word k is found iff it was in that word-list version;
+  image findings likewise: probe image k matches iff it was in that gallery version — must be 0;
+* RSS over time: start (after warm-up), end, max, and the growth per worker.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCAN_KEY = "sk_soak_scan_" + "s" * 24
+ADMIN_KEY = "sk_soak_admin_" + "a" * 24
+TITLES = ["纯棉T恤 男款 夏季", "蓝牙耳机 降噪 长续航", "高仿耐克 运动鞋", "保温杯 316不锈钢 全网最低价",
+          "双肩包 大容量 加微信优惠", "Wireless earbuds, great bass", "replica watch, AAA quality"]
+
+
+def probe_word(k: int) -> str:
+    letters = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        letters = chr(ord("a") + r) + letters
+    return "zqxsoak" + letters
+
+
+def probe_image(k: int) -> bytes:
+    """A distinct, structured JPEG per k (random blocks: probe images do not match one another)."""
+    from PIL import Image, ImageDraw
+
+    rnd = random.Random(1000 + k)
+    im = Image.new("RGB", (320, 240), tuple(rnd.randrange(256) for _ in range(3)))
+    d = ImageDraw.Draw(im)
+    for _ in range(14):
+        x, y = rnd.randrange(300), rnd.randrange(220)
+        d.rectangle((x, y, x + rnd.randrange(20, 160), y + rnd.randrange(20, 120)),
+                    fill=tuple(rnd.randrange(256) for _ in range(3)))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_rss(pid: int) -> dict[str, float]:
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        procs = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return {}
+    out = {}
+    for p in procs:
+        try:
+            out[str(p.pid)] = round(p.memory_info().rss / 2**20, 1)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+class Soak:
+    def __init__(self, args):
+        self.args = args
+        self.tmp = Path(tempfile.mkdtemp(prefix="soak-"))
+        self.wordlists = self.tmp / "wordlists"
+        shutil.copytree(ROOT / "wordlists", self.wordlists)
+        (self.wordlists / "terms" / "zz_soak.tsv").write_text(
+            "term\tcategory\tseverity\tsuggestion\tvariants\tpinyin\tnote\n", encoding="utf-8")
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        # version -> how many probe words / images it contains (they are added in order 0, 1, 2, ...)
+        self.wl_versions: dict[str, int] = {}
+        self.gallery_versions: dict[str, set[str]] = {}
+        self.image_ids: dict[int, str] = {}   # probe image k -> gallery id (known once added)
+        self.words_added = 0
+        self.images_added = 0
+        self.results: list[tuple] = []        # (kind, versions, probes, findings) checked at the end
+        self.failures: Counter = Counter()
+        self.failure_samples: list[str] = []
+        self.requests = Counter()
+        self.admin = Counter()
+        self.rss: list[dict] = []
+        self.images = [probe_image(k) for k in range(args.max_images)]
+        self.images_b64 = [base64.b64encode(b).decode() for b in self.images]
+
+    # -- server ------------------------------------------------------------------------------
+    def start(self):
+        from api.auth import hash_key
+        from scanner.config import BUNDLED_FIXTURES, Settings
+        from scanner.images import ImageScanner
+
+        gallery = self.tmp / "gallery.sqlite3"
+        s = ImageScanner.from_settings(Settings(gallery=gallery))
+        s.seed_from(BUNDLED_FIXTURES / "gallery")
+        s.close()
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SCANNER_")}
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        env.update(SCANNER_WORDLISTS=str(self.wordlists), SCANNER_GALLERY=str(gallery),
+                   SCANNER_AUDIT_LOG=str(self.tmp / "audit.jsonl"), SCANNER_LOG_REQUESTS="false",
+                   SCANNER_API_KEYS=json.dumps([{"name": "soak", "role": "scan", "hash": hash_key(SCAN_KEY)},
+                                                {"name": "soak-admin", "role": "admin", "hash": hash_key(ADMIN_KEY)}]))
+        self.log_path = self.tmp / "serve.log"
+        self.proc = subprocess.Popen([sys.executable, "-m", "scanner", "serve", "--port", str(self.port),
+                                      "--workers", str(self.args.workers), "--log-level", "warning"],
+                                     cwd=ROOT, env=env, stdout=open(self.log_path, "wb"), stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        import httpx
+
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit("server exited:\n" + self.log_path.read_text()[-3000:])
+            try:
+                r = httpx.get(self.base + "/readyz", timeout=2)
+                if r.status_code == 200:
+                    v = r.json()["versions"]
+                    self.wl_versions[v["wordlists"]] = 0
+                    self.gallery_versions[v["gallery"]] = set()
+                    time.sleep(2)  # let every worker finish its start-up
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("server not ready after 180 s")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def shutdown(self):
+        if getattr(self, "proc", None) is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- load --------------------------------------------------------------------------------
+    def fail(self, what: str, detail: str):
+        with self.lock:
+            self.failures[what] += 1
+            if len(self.failure_samples) < 20:
+                self.failure_samples.append(f"{what}: {detail[:300]}")
+
+    def listing(self, rnd: random.Random, with_image: bool) -> tuple[dict, dict]:
+        with self.lock:
+            words, images = self.words_added, self.images_added
+        k = rnd.randrange(words + 3)  # sometimes a word that is not (yet) in any version
+        probes = {"word": k}
+        listing = {"id": rnd.randrange(10**9), "title": f"{rnd.choice(TITLES)} {probe_word(k)} 款",
+                   "description": rnd.choice(TITLES)}
+        if with_image:
+            j = rnd.randrange(min(images + 2, self.args.max_images))
+            probes["image"] = j
+            listing["images"] = [{"data": self.images_b64[j]}]
+        return listing, probes
+
+    def client(self, n: int):
+        import httpx
+
+        rnd = random.Random(n)
+        with httpx.Client(base_url=self.base, headers={"X-API-Key": SCAN_KEY}, timeout=60) as c:
+            while not self.stop.is_set():
+                roll = rnd.random()
+                try:
+                    if roll < 0.8 or roll >= 0.9:
+                        kind = "text" if roll < 0.8 else "image"
+                        listing, probes = self.listing(rnd, kind == "image")
+                        r = c.post("/v1/scan", json=listing)
+                        self.requests[kind] += 1
+                        if r.status_code != 200:
+                            self.fail(f"{kind} status {r.status_code}", r.text)
+                            continue
+                        body = r.json()
+                        with self.lock:
+                            self.results.append((kind, body["versions"], probes, body["findings"]))
+                    else:
+                        pairs = [self.listing(rnd, False) for _ in range(10)]
+                        r = c.post("/v1/scan/batch", json={"listings": [p[0] for p in pairs]})
+                        self.requests["batch"] += 1
+                        if r.status_code != 200:
+                            self.fail(f"batch status {r.status_code}", r.text)
+                            continue
+                        body = r.json()
+                        rows = body["results"]
+                        if len({json.dumps(row["versions"], sort_keys=True) for row in rows}
+                               | {json.dumps(body["versions"], sort_keys=True)}) != 1:
+                            self.fail("mixed versions inside one batch", json.dumps(body["versions"]))
+                        with self.lock:
+                            for (_, probes), row in zip(pairs, rows):
+                                self.results.append(("batch", row["versions"], probes, row["findings"]))
+                except httpx.HTTPError as exc:
+                    self.fail("transport", f"{type(exc).__name__}: {exc}")
+
+    def admin_loop(self):
+        import httpx
+
+        next_reload = time.monotonic() + self.args.reload_every
+        next_gallery = time.monotonic() + self.args.gallery_every
+        with httpx.Client(base_url=self.base, headers={"X-API-Key": ADMIN_KEY}, timeout=120) as c:
+            while not self.stop.is_set():
+                now = time.monotonic()
+                try:
+                    if now >= next_reload:
+                        next_reload = now + self.args.reload_every
+                        k = self.words_added
+                        with open(self.wordlists / "terms" / "zz_soak.tsv", "a", encoding="utf-8") as fh:
+                            fh.write(f"{probe_word(k)}\tprohibited_goods\thigh\t\t\t\tsoak probe {k}\n")
+                        r = c.post("/v1/admin/reload")
+                        self.admin["reload"] += 1
+                        if r.status_code != 200:
+                            self.fail(f"reload status {r.status_code}", r.text)
+                            continue
+                        with self.lock:
+                            self.wl_versions[r.json()["after"]] = k + 1
+                            self.words_added = k + 1
+                    if now >= next_gallery and self.images_added < self.args.max_images:
+                        next_gallery = now + self.args.gallery_every
+                        k = self.images_added
+                        r = c.post("/v1/gallery", data={"brand": "SoakBrand", "label": f"probe {k}"},
+                                   files={"images": (f"p{k}.jpg", self.images[k], "image/jpeg")})
+                        self.admin["gallery_add"] += 1
+                        if r.status_code not in (200, 201):
+                            self.fail(f"gallery add status {r.status_code}", r.text)
+                            continue
+                        body = r.json()
+                        with self.lock:
+                            self.image_ids[k] = body["added"][0]["id"]
+                            prev = max(self.gallery_versions.values(), key=len)
+                            self.gallery_versions[body["version"]] = prev | {body["added"][0]["id"]}
+                            self.images_added = k + 1
+                except httpx.HTTPError as exc:
+                    self.fail("admin transport", f"{type(exc).__name__}: {exc}")
+                time.sleep(0.2)
+
+    def sampler(self):
+        started = time.monotonic()
+        while not self.stop.is_set():
+            self.rss.append({"t": round(time.monotonic() - started, 1), "rss_mb": server_rss(self.proc.pid),
+                             "requests": sum(self.requests.values())})
+            self.stop.wait(self.args.sample_every)
+
+    # -- checks ------------------------------------------------------------------------------
+    def check(self) -> Counter:
+        mixed = Counter()
+        samples = []
+        self.positives = Counter()  # the checks are not vacuous: how often a probe was expected and found
+        for kind, versions, probes, findings in self.results:
+            wl, gal = versions["wordlists"], versions["gallery"]
+            if wl not in self.wl_versions:
+                mixed["unknown wordlists version"] += 1
+                continue
+            if gal not in self.gallery_versions:
+                mixed["unknown gallery version"] += 1
+                continue
+            word = probe_word(probes["word"])
+            has_word = any(f.get("kind") == "text" and f.get("term") == word for f in findings)
+            self.positives["probe word found"] += has_word
+            if has_word != (probes["word"] < self.wl_versions[wl]):
+                mixed["probe word vs word-list version"] += 1
+                if len(samples) < 10:
+                    samples.append(f"{word} found={has_word} in version with {self.wl_versions[wl]} words")
+            if "image" in probes:
+                gid = self.image_ids.get(probes["image"])
+                matched = any(f.get("kind") == "image" and f.get("gallery_id") == gid for f in findings) if gid else False
+                expected = gid is not None and gid in self.gallery_versions[gal]
+                self.positives["probe image matched"] += matched
+                if matched != expected:
+                    mixed["probe image vs gallery version"] += 1
+                    if len(samples) < 10:
+                        samples.append(f"image {probes['image']} matched={matched} expected={expected}")
+        self.mixed_samples = samples
+        return mixed
+
+    def run(self) -> dict:
+        self.start()
+        threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(self.args.clients)]
+        threads += [threading.Thread(target=self.admin_loop, daemon=True),
+                    threading.Thread(target=self.sampler, daemon=True)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        try:
+            while time.monotonic() - started < self.args.seconds:
+                time.sleep(1)
+                if self.proc.poll() is not None:
+                    self.fail("server exited", self.log_path.read_text()[-1000:])
+                    break
+        finally:
+            self.stop.set()
+            for t in threads:
+                t.join(timeout=90)
+        elapsed = time.monotonic() - started
+        mixed = self.check()
+        warm = [s for s in self.rss if s["t"] >= min(30, self.args.seconds / 4)] or self.rss
+        total = lambda s: round(sum(s["rss_mb"].values()), 1)  # noqa: E731
+        first, last = warm[0], warm[-1]
+        report = {
+            "seconds": round(elapsed, 1), "workers": self.args.workers, "clients": self.args.clients,
+            "requests": dict(self.requests), "requests_total": sum(self.requests.values()),
+            "listings_checked": len(self.results), "rps": round(sum(self.requests.values()) / elapsed, 1),
+            "admin": dict(self.admin), "wordlist_versions": len(self.wl_versions),
+            "gallery_versions": len(self.gallery_versions),
+            "failures": sum(self.failures.values()), "failure_kinds": dict(self.failures),
+            "failure_samples": self.failure_samples,
+            "mixed_versions": sum(mixed.values()), "mixed_kinds": dict(mixed), "mixed_samples": self.mixed_samples,
+            "probe_positives": dict(self.positives),
+            "rss_start_mb": {"t": first["t"], "total": total(first), "by_pid": first["rss_mb"]},
+            "rss_end_mb": {"t": last["t"], "total": total(last), "by_pid": last["rss_mb"]},
+            "rss_max_total_mb": max(total(s) for s in warm),
+            "rss_samples": [{"t": s["t"], "total": total(s), "requests": s["requests"]} for s in self.rss],
+        }
+        report["ok"] = report["failures"] == 0 and report["mixed_versions"] == 0
+        return report
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=600)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--clients", type=int, default=6)
+    ap.add_argument("--reload-every", type=float, default=5.0)
+    ap.add_argument("--gallery-every", type=float, default=7.0)
+    ap.add_argument("--sample-every", type=float, default=10.0)
+    ap.add_argument("--max-images", type=int, default=200, help="probe images available to add")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "soak.json"))
+    args = ap.parse_args(argv)
+    soak = Soak(args)
+    try:
+        report = soak.run()
+    finally:
+        soak.shutdown()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"{report['seconds']} s, {args.workers} workers, {args.clients} client threads: "
+          f"{report['requests_total']:,} requests ({report['requests']}), {report['listings_checked']:,} results "
+          f"checked, {report['rps']} req/s")
+    print(f"admin: {report['admin']}; {report['wordlist_versions']} word-list versions, "
+          f"{report['gallery_versions']} gallery versions")
+    print(f"failures: {report['failures']} {report['failure_kinds'] or ''}")
+    print(f"mixed versions: {report['mixed_versions']} {report['mixed_kinds'] or ''} "
+          f"(positives checked: {report['probe_positives']})")
+    for s in report["failure_samples"][:5] + report["mixed_samples"][:5]:
+        print("  ", s)
+    print(f"RSS total: {report['rss_start_mb']['total']} MB at {report['rss_start_mb']['t']} s -> "
+          f"{report['rss_end_mb']['total']} MB at {report['rss_end_mb']['t']} s (max {report['rss_max_total_mb']} MB); "
+          f"by pid {report['rss_start_mb']['by_pid']} -> {report['rss_end_mb']['by_pid']}")
+    print(f"written: {out}")
+    return 0 if report["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
