@@ -183,7 +183,10 @@ def _http_client():
         if _client is None:
             import httpx
 
-            _client = httpx.Client(follow_redirects=False, trust_env=False, http2=False)
+            # No keep-alive: every fetch opens its own connection, so the deadline watchdog in
+            # _get_pinned always has the socket to cut (and a hostile host keeps nothing pooled).
+            _client = httpx.Client(follow_redirects=False, trust_env=False, http2=False,
+                                   limits=httpx.Limits(max_keepalive_connections=0))
         return _client
 
 
@@ -243,7 +246,32 @@ def _get_pinned(parts, host: str, port: int, address: str, deadline: float, max_
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise ImageInputError("image_fetch_timeout", "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S")
-    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    # httpx's timeout is per socket operation: a server trickling header lines just under it could
+    # hold the fetch (and a scan thread) for minutes. A watchdog shuts the socket at the deadline.
+    watch: dict[str, Any] = {"expired": False}
+
+    def trace(event: str, info: dict) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                watch.setdefault("sock", sock)
+
+    def expire() -> None:
+        watch["expired"] = True
+        sock = watch.get("sock")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    watchdog = threading.Timer(remaining, expire)
+    watchdog.daemon = True
+    extensions: dict[str, Any] = {"trace": trace}
+    if parts.scheme == "https":
+        extensions["sni_hostname"] = host
+    watchdog.start()
     try:
         with _http_client().stream(
             "GET",
@@ -280,5 +308,10 @@ def _get_pinned(parts, host: str, port: int, address: str, deadline: float, max_
         raise
     except httpx.TimeoutException:
         raise ImageInputError("image_fetch_timeout", "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S") from None
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, OSError) as exc:
+        if watch["expired"] or time.monotonic() >= deadline:
+            raise ImageInputError("image_fetch_timeout",
+                                  "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S") from None
         raise ImageInputError("image_fetch_failed", f"image URL fetch failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        watchdog.cancel()

@@ -89,6 +89,10 @@ async def add_gallery(
     label: Annotated[str | None, Form(max_length=200, description="free-text label, e.g. a product")] = None,
 ) -> dict[str, Any]:
     gallery = _gallery(scanner)
+    brand = brand.strip()
+    if not brand:
+        raise ApiError(422, "invalid_request", "brand: must not be blank")
+    label = label.strip() or None if label is not None else None
     check_upload_count(len(images), settings)
     blobs = []
     for upload in images:
@@ -105,6 +109,8 @@ async def add_gallery(
         audit.write(admin.name, "gallery.add", outcome="refused", brand=brand, label=label, error=exc.code,
                     request_id=getattr(request.state, "request_id", None))
         raise ApiError(status_for_code(exc.code), exc.code, exc.message) from None
+    except ValueError as exc:  # the gallery's own argument checks
+        raise ApiError(422, "invalid_request", str(exc)) from None
     added = [_plain(e) for e in added]
     after = gallery.version
     audit.write(admin.name, "gallery.add", before=before, after=after, brand=brand, label=label,

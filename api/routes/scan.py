@@ -32,7 +32,12 @@ _LIMIT_SETTING = {"field_too_long": "SCANNER_MAX_FIELD_CHARS"}
 
 
 def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate the caller sent (JSON allows "\udfff") and we echo back cannot be UTF-8;
+        # \u escapes round-trip the caller's string exactly.
+        return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _json_response(status: int, body: bytes) -> Response:

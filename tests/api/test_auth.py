@@ -166,3 +166,10 @@ def test_request_log_has_key_name_and_decision_but_no_text_or_key(keyed, request
     assert "高仿" not in text and "独家秘方" not in text
     assert SCAN_KEY not in text and "sk_wrong_secret" not in text
     assert any(x.get("status") == 401 for x in request_log)
+
+
+@pytest.mark.parametrize("brand", [" ", "\t", "\r\n"])
+def test_blank_brand_is_refused(keyed, gallery_image, brand):
+    resp = keyed.post("/v1/gallery", files={"images": ("n.jpg", gallery_image, "image/jpeg")},
+                      data={"brand": brand}, headers=ADMIN)
+    assert_error(resp, 422, "invalid_request")

@@ -95,6 +95,19 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        if self.path == "/trickle":  # header lines just faster than any per-read timeout
+            import time
+
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for i in range(40):
+                    self.wfile.write(f"X-Pad-{i}: x\r\n".encode())
+                    self.wfile.flush()
+                    time.sleep(0.15)
+                self.wfile.write(f"Content-Length: {len(IMG)}\r\n\r\n".encode() + IMG)
+            except OSError:
+                pass
+            return
         status, headers, body = self.routes.get(self.path, (404, {}, b""))
         self.send_response(status)
         for k, v in headers.items():
@@ -166,6 +179,12 @@ def test_size_caps_on_fetch(server):
     base, _ = server
     assert code_of({"url": f"{base}/big.png"}, local(max_image_bytes=1000)) == "image_too_large"
     assert code_of({"url": f"{base}/big-chunked.png"}, local(max_image_bytes=1000)) == "image_too_large"
+
+
+def test_trickled_headers_hit_the_overall_deadline(server):
+    base, _ = server
+    s = Settings(image_url_hosts=["127.0.0.1"], image_url_allow_private=True, image_url_timeout_s=1.0)
+    assert code_of({"url": f"{base}/trickle"}, s) == "image_fetch_timeout"
 
 
 def test_fetch_errors(server):

@@ -268,3 +268,13 @@ def test_multipart_listing_field_must_be_object(client):
     resp = client.post("/v1/scan/image", files={"images": ("a.png", png_bytes(), "image/png")},
                        data={"listing": "[1, 2]"})
     assert_error(resp, 422, "invalid_listing")
+
+
+def test_lone_surrogates_round_trip_instead_of_500(client):
+    body = '{"id": "\\udfff", "title": "\\ud800 高仿", "attributes": {"\\udc00": "x"}}'
+    resp = client.post("/v1/scan", content=body.encode(), headers={"content-type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["id"] == "\udfff"
+    batch = client.post("/v1/scan/batch", content=('{"listings": [%s, {"id": "ok"}]}' % body).encode(),
+                        headers={"content-type": "application/json"})
+    assert batch.status_code == 200 and [r["id"] for r in batch.json()["results"]] == ["\udfff", "ok"]
