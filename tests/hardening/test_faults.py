@@ -84,7 +84,7 @@ def test_corrupt_gallery_stops_serve_with_an_error(tmp_path):
     assert str(gallery) in log and "not a usable SQLite database" in log
 
 
-WORKERS_EXIT_0 = (
+WORKERS_EXIT_0 = (  # found by this suite, fixed in d6ca5cd (supervisor stops non-zero); regression description
     "`scanner serve --workers N` (N > 1) on an unusable gallery: every worker fails its start-up, uvicorn's "
     "supervisor logs 'Child process failed to start, stopping the parent process' and `scanner serve` exits "
     "with status 0, so process managers and scripts see a clean stop. Fix: scanner/cli/serve.py should open "
@@ -94,7 +94,6 @@ WORKERS_EXIT_0 = (
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=WORKERS_EXIT_0)
 def test_corrupt_gallery_stops_multiworker_serve_with_an_error(tmp_path):
     gallery = corrupt(tmp_path / "gallery.sqlite3")
     code, ready, log, _ = serve_until_exit(tmp_path, gallery, workers=2)
