@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # module name -> sub-commands it registers
-COMMAND_MODULES = ("check", "batch", "gallery", "serve")
+COMMAND_MODULES = ("check", "batch", "gallery", "serve", "keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
