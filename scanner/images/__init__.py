@@ -7,6 +7,9 @@ The whole pipeline for one image, stage by stage (one module each):
     index.HashIndex.search()    -> gallery hits             (prefilter + verify; == brute_force)
     GallerySnapshot.match()     -> scanner.types.Finding    (this module)
 
+Gallery entries also keep a small JPEG thumbnail (`make_thumbnail`, from the same decoded
+image the hashes come from) for the editor page: `ImageScanner.thumbnail(id)`.
+
 `ImageScanner` owns the SQLite gallery (gallery.GalleryStore). Every edit builds a new
 immutable `GallerySnapshot` (index + entry metadata + version) and swaps it in, so a scan
 that took a snapshot finishes on that version. Edits made by another process are noticed
@@ -14,6 +17,8 @@ via `PRAGMA data_version`, checked at most every `Settings.gallery_reload_interv
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import json
@@ -24,18 +29,25 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from PIL import Image
+
 from scanner.images import decode as _decode
 from scanner.images import hashing
 from scanner.images.gallery import EMPTY_VERSION, GalleryAlgorithmError, GalleryError, GalleryStore
 from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex, Hit
 from scanner.types import Finding, ImageInputError
 
-__all__ = ["ImageScanner", "GallerySnapshot", "GalleryError", "image_hashes"]
+__all__ = ["ImageScanner", "GallerySnapshot", "GalleryError", "image_hashes", "make_thumbnail"]
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 DEFAULT_GALLERY_NAME = "gallery.sqlite3"
+
+THUMBNAIL_SIZE = 160        # longest side, px
+THUMBNAIL_QUALITY = 80      # JPEG quality
+MAX_THUMBNAIL_BYTES = 64 * 1024  # an imported thumbnail above this is refused (ours are a few KB)
 
 _VIEW_WORDS = {
     "orig": "original", "mirror": "mirrored", "rot+3": "rotated -3° back", "rot-3": "rotated +3° back",
@@ -54,6 +66,42 @@ def image_hashes(data: bytes, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
                  variants: tuple[str, ...] = hashing.GALLERY_VARIANTS) -> hashing.ImageHashes:
     """bytes -> hashes of the requested views (same pipeline for gallery images and queries)."""
     return hashing.compute(_decode.decode(data, max_pixels=max_pixels, max_bytes=max_bytes), variants)
+
+
+def make_thumbnail(im: Image.Image, size: int = THUMBNAIL_SIZE, quality: int = THUMBNAIL_QUALITY) -> bytes:
+    """A small JPEG of a `decode.decode()` result: its grey plane + the chroma it carries.
+
+    Built from the already safely decoded (capped, oriented, <= WORK_SIZE) image, so no
+    second decode of untrusted bytes; colour when the decoder kept chroma, grey otherwise.
+    """
+    chroma = im.info.get("chroma")
+    grey = im if im.mode == "L" else im.convert("L")
+    if chroma is not None and chroma.shape[:2] == (grey.height, grey.width):
+        cb, cr = (Image.fromarray(np.clip(chroma[:, :, i] + 128, 0, 255).astype(np.uint8), "L") for i in (0, 1))
+        out = Image.merge("YCbCr", (grey, cb, cr)).convert("RGB")
+    else:
+        out = grey.copy()
+    out.thumbnail((size, size), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    out.save(buf, "JPEG", quality=quality, optimize=True)
+    return buf.getvalue()
+
+
+def _thumbnail_from_export(value: Any) -> bytes:
+    """base64 text from an export -> checked image bytes (JPEG/PNG, small, decodable)."""
+    if not isinstance(value, str):
+        raise ValueError("thumbnail is not base64 text")
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("thumbnail is not valid base64") from None
+    if len(data) > MAX_THUMBNAIL_BYTES or not data.startswith((b"\xff\xd8\xff", b"\x89PNG")):
+        raise ValueError(f"thumbnail is not a JPEG/PNG of at most {MAX_THUMBNAIL_BYTES} bytes")
+    try:
+        _decode.decode(data, max_pixels=4 * THUMBNAIL_SIZE * THUMBNAIL_SIZE, max_bytes=MAX_THUMBNAIL_BYTES)
+    except ImageInputError as e:
+        raise ValueError(f"thumbnail: {e.message}") from None
+    return data
 
 
 class GallerySnapshot:
@@ -201,13 +249,14 @@ class ImageScanner:
         else:
             data, origin = Path(src).read_bytes(), source or str(src)
         im = _decode.decode(data, max_pixels=self._max_pixels, max_bytes=self._max_bytes)
+        thumb = make_thumbnail(im)
         hs = hashing.compute(im, hashing.GALLERY_VARIANTS)
         sha = hashlib.sha256(data).hexdigest()
         width, height = im.info.get("original_size", im.size)
         return {
             "id": "g_" + sha[:16], "brand": brand, "label": label, "source": origin, "note": None,
             "added_at": time.time(), "sha256": sha, "width": width, "height": height,
-            "hashes": hs.variants,
+            "hashes": hs.variants, "thumbnail": thumb,
         }
 
     @staticmethod
@@ -252,6 +301,11 @@ class ImageScanner:
     def get(self, entry_id: str) -> dict | None:
         return self._store.get(entry_id)
 
+    def thumbnail(self, entry_id: str) -> bytes | None:
+        """The entry's thumbnail (JPEG bytes; an imported one may be PNG), or None for an unknown
+        id or an entry stored without one (added before schema 3)."""
+        return self._store.thumbnail(entry_id)
+
     def remove(self, entry_id: str) -> bool:
         removed = self._store.remove(entry_id)
         if removed:
@@ -260,7 +314,8 @@ class ImageScanner:
         return removed
 
     def export(self, path) -> int:
-        """Write every entry with its hashes as JSONL (hashes as hex: portable without images)."""
+        """Write every entry with its hashes as JSONL (hashes as hex: portable without images;
+        the thumbnail, when the entry has one, as base64 under "thumbnail")."""
         version, entries = self._store.load()
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
@@ -272,6 +327,9 @@ class ImageScanner:
                                              "width", "height")}
                 doc["hashes"] = {v: {h: format(hs[h], f"0{hashing.HASH_BITS[h] // 4}x") for h in hashing.ALL_HASHES}
                                  for v, hs in e["hashes"].items()}
+                thumb = self._store.thumbnail(e["id"])
+                if thumb:
+                    doc["thumbnail"] = base64.b64encode(thumb).decode("ascii")
                 f.write(json.dumps(doc, ensure_ascii=False) + "\n")
         os.replace(tmp, path)
         return len(entries)
@@ -302,9 +360,11 @@ class ImageScanner:
                 missing = set(hashing.BASE_GALLERY_VARIANTS) - set(hashes)
                 if missing or not doc.get("id") or not doc.get("brand"):
                     raise ValueError(f"missing {sorted(missing) or 'id/brand'}")
+                # optional: exports written before thumbnails existed have none
+                thumb = _thumbnail_from_export(doc["thumbnail"]) if doc.get("thumbnail") else None
             except (KeyError, TypeError, ValueError) as e:
                 raise GalleryError(f"{path}: record {n} is not a gallery entry ({e})") from None
-            entries.append({**doc, "hashes": hashes})
+            entries.append({**doc, "hashes": hashes, "thumbnail": thumb})
         if entries:
             self._store.upsert(entries)
             with self._lock:

@@ -6,8 +6,15 @@ Schema (hashes are stored as big-endian BLOBs -- 8 bytes for phash64, 32 for the
     meta(key PRIMARY KEY, value)                    schema, algorithm, version
     entries(id PRIMARY KEY, brand, label, source, note, added_at, sha256, width, height, digest)
     hashes(entry_id, view, phash64, phash, dhash, colour, PRIMARY KEY(entry_id, view))
+    thumbnails(entry_id PRIMARY KEY, data)          small JPEG of the entry's image (schema 3)
 
 (`colour` is the 32-byte colour signature of the view, algorithm v2 / schema 2.)
+
+Schema history: 2 -> 3 adds the `thumbnails` table (a separate table, so `load()` and the
+snapshot never read the image bytes). A schema-2 database is migrated in place when it is
+opened -- table created, `meta.schema` set to 3, in the same IMMEDIATE transaction; old
+entries simply have no thumbnail. Thumbnails are not part of `entry_digest`/`version`:
+they are derived from the image, and JPEG bytes depend on the encoder build.
 
 `version` = "sha256:" + sha256 over the entries' digests in id order; every edit
 recomputes it inside the same transaction, so a `kill -9` leaves either the old content
@@ -26,7 +33,9 @@ from typing import Any, Iterable
 
 from scanner.images.hashing import ALGORITHM_VERSION, ALL_HASHES, HASH_BITS
 
-SCHEMA_VERSION = "2"  # 2: hashes.colour column (algorithm v2)
+SCHEMA_VERSION = "3"  # 2: hashes.colour column (algorithm v2); 3: thumbnails table
+# older schemas this code upgrades in place (same algorithm: nothing to re-hash)
+_MIGRATIONS = {"2": "3"}
 EMPTY_VERSION = "sha256:" + hashlib.sha256(b"").hexdigest()
 
 
@@ -93,6 +102,7 @@ class GalleryStore:
                     " view TEXT NOT NULL, " + ", ".join(f"{h} BLOB NOT NULL" for h in ALL_HASHES) + ","
                     " PRIMARY KEY(entry_id, view))"
                 )
+                self._create_thumbnails()
                 meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
                 if not meta:
                     self._db.executemany("INSERT INTO meta VALUES (?, ?)", [
@@ -104,13 +114,30 @@ class GalleryStore:
                         raise GalleryAlgorithmError(
                             f"gallery {self.path} was hashed with algorithm {meta.get('algorithm')!r}, this scanner "
                             f"uses {ALGORITHM_VERSION!r}: re-add the images (hashes are not comparable)")
-                    if meta.get("schema") != SCHEMA_VERSION:
+                    schema = meta.get("schema")
+                    while schema in _MIGRATIONS:  # upgrade step by step, same transaction
+                        schema = self._migrate(schema)
+                    if schema != SCHEMA_VERSION:
                         raise GalleryError(f"gallery {self.path} has schema {meta.get('schema')!r}; "
                                            f"this scanner reads schema {SCHEMA_VERSION!r}")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def _create_thumbnails(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS thumbnails(entry_id TEXT PRIMARY KEY REFERENCES entries(id)"
+            " ON DELETE CASCADE, data BLOB NOT NULL)"
+        )
+
+    def _migrate(self, schema: str) -> str:
+        """One schema step, inside _init_schema's transaction (a failure rolls it all back)."""
+        target = _MIGRATIONS[schema]
+        if (schema, target) == ("2", "3"):
+            self._create_thumbnails()  # idempotent; existing entries keep no thumbnail (NULL)
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (target,))
+        return target
 
     # --- reading ------------------------------------------------------------------
     def data_version(self) -> int:
@@ -166,6 +193,11 @@ class GalleryStore:
             }
             return e
 
+    def thumbnail(self, entry_id: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM thumbnails WHERE entry_id = ?", (entry_id,)).fetchone()
+        return bytes(row[0]) if row and row[0] else None
+
     # --- writing (each call = one transaction) ---------------------------------------
     def _write(self, fn) -> Any:
         with self._lock:
@@ -189,6 +221,13 @@ class GalleryStore:
 
         def fn() -> int:
             for e in entries:
+                thumb = e.get("thumbnail")
+                if not thumb:
+                    # re-adding/importing the same image without a thumbnail keeps the stored one
+                    row = self._db.execute(
+                        "SELECT t.data FROM thumbnails t JOIN entries e ON e.id = t.entry_id"
+                        " WHERE e.id = ? AND e.sha256 IS ?", (e["id"], e.get("sha256"))).fetchone()
+                    thumb = row[0] if row and e.get("sha256") else None
                 self._db.execute("DELETE FROM entries WHERE id = ?", (e["id"],))
                 self._db.execute(
                     "INSERT INTO entries(id, brand, label, source, note, added_at, sha256, width, height, digest)"
@@ -200,6 +239,8 @@ class GalleryStore:
                     f"INSERT INTO hashes(entry_id, view, {_COLS}) VALUES (?,?{',?' * len(ALL_HASHES)})",
                     [(e["id"], view, *(_blob(hs[h], HASH_BITS[h]) for h in ALL_HASHES))
                      for view, hs in e["hashes"].items()])
+                if thumb:  # the DELETE above cascaded to the old row
+                    self._db.execute("INSERT INTO thumbnails(entry_id, data) VALUES (?, ?)", (e["id"], bytes(thumb)))
             return len(entries)
 
         return self._write(fn)
