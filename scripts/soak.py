@@ -50,13 +50,19 @@ TITLES = ["纯棉T恤 男款 夏季", "蓝牙耳机 降噪 长续航", "高仿�
           "双肩包 大容量 加微信优惠", "Wireless earbuds, great bass", "replica watch, AAA quality"]
 
 
+# Letters the normaliser never folds into another letter (it maps look-alikes such as l -> i and leet
+# digits): probe words must stay distinct dictionary keys, or "zqxsoakl" would be found as "zqxsoaki".
+PROBE_LETTERS = "cdfhjkmnpqrwxy"
+
+
 def probe_word(k: int) -> str:
     letters = ""
     k += 1
+    n = len(PROBE_LETTERS)
     while k:
-        k, r = divmod(k - 1, 26)
-        letters = chr(ord("a") + r) + letters
-    return "zqxsoak" + letters
+        k, r = divmod(k - 1, n)
+        letters = PROBE_LETTERS[r] + letters
+    return "zqxprobe" + letters
 
 
 def probe_image(k: int) -> bytes:
