@@ -234,6 +234,11 @@ def _longest_per_category(candidates: list[Candidate]) -> list[Candidate]:
 # -- stage 4: per-category rules ------------------------------------------------------------
 
 
+def _finding_at(c: Candidate, **fields) -> Finding:
+    """A text finding covering candidate `c` in the caller's original field text."""
+    return Finding(kind="text", field=c.field, start=c.start, end=c.end, text=c.norm.original[c.start : c.end], **fields)
+
+
 def _disguises(c: Candidate) -> list[str]:
     """How the original differs from the plain spelling: for explanations and scoring."""
     original = c.norm.original[c.start : c.end]
@@ -286,13 +291,9 @@ def _term_finding(c: Candidate, engine: "TextEngine", ix: ContextIndex) -> Findi
     if term.category == "diversion" and _looks_like_model_number(c):
         return None
     disguised = _disguises(c)
-    return Finding(
-        kind="text",
+    return _finding_at(
+        c,
         category=term.category,
-        field=c.field,
-        start=c.start,
-        end=c.end,
-        text=c.norm.original[c.start : c.end],
         term=term.term,
         severity=term.severity,
         score=_base_score(term.severity, engine, disguised, c.pattern.form),
@@ -399,13 +400,9 @@ def _brand_finding(
         elif cue is not None:
             extra.append(f"compatibility wording {cue!r} does not exempt {brand.sector} brands")
     score = _base_score(severity, engine, disguised, form) - score_penalty
-    return Finding(
-        kind="text",
+    return _finding_at(
+        c,
         category="brand",
-        field=c.field,
-        start=c.start,
-        end=c.end,
-        text=c.norm.original[c.start : c.end],
         term=c.pattern.alias,
         brand=brand.brand,
         severity=severity,
@@ -420,13 +417,9 @@ def _brand_finding(
 
 def _detector_finding(c: Candidate, engine: "TextEngine") -> Finding:
     name = c.pattern.alias
-    return Finding(
-        kind="text",
+    return _finding_at(
+        c,
         category="diversion",
-        field=c.field,
-        start=c.start,
-        end=c.end,
-        text=c.norm.original[c.start : c.end],
         term=name,
         severity="medium",
         score=DETECTOR_SCORES.get(name, 0.7),
