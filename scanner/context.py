@@ -91,13 +91,17 @@ def verify(
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
     allows = _AllowIndex([c for c in candidates if c.pattern.kind == "allow"])
     candidates = _cues_with_partners(candidates)
-    kept = [
-        c
-        for c in candidates
-        if c.pattern.kind != "allow"
-        and (c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, engine))
-        and not allows.covers(c)
-    ]
+    kept, joined_only = [], set()
+    for c in candidates:
+        if c.pattern.kind == "allow" or allows.covers(c):
+            continue
+        if c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, engine):
+            kept.append(c)
+        elif c.pattern.kind == "cue":
+            # 治 inside 治咳嗽 is no jieba word, but written right against its partner
+            # cue it is the phrase itself: keep it for adjacent pairs only.
+            kept.append(c)
+            joined_only.add(id(c))
     cues = [c for c in kept if c.pattern.kind == "cue"]
     kept = _longest_per_category([c for c in kept if c.pattern.kind != "cue"])
 
@@ -121,7 +125,7 @@ def verify(
             finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands)
             if finding is not None:
                 findings.append(finding)
-    findings += _proximity_findings(cues, findings, engine)
+    findings += _proximity_findings(cues, findings, engine, joined_only)
     findings = _compatibility_per_listing(findings)
     findings = _brand_dependent(findings, needs_brand)
     return _brand_with_counterfeit(findings, engine)
@@ -434,7 +438,9 @@ def _detector_finding(c: Candidate, engine: "TextEngine") -> Finding:
 _CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?![\d\w])")
 
 
-def _proximity_findings(cues: list[Candidate], findings: list[Finding], engine: "TextEngine") -> list[Finding]:
+def _proximity_findings(
+    cues: list[Candidate], findings: list[Finding], engine: "TextEngine", joined_only: set[int]
+) -> list[Finding]:
     """Pair each rule's first and second cues that stand in one clause within its window;
     overlapping pairs merge into one finding (Free gift for a 5-star review)."""
     if not cues:
@@ -458,11 +464,11 @@ def _proximity_findings(cues: list[Candidate], findings: list[Finding], engine: 
         first_at = [c.norm_start for c in firsts]
         second_at = [c.norm_start for c in seconds]
         for f in firsts:
-            s = _nearest_pair(f, seconds, second_at, rule)
+            s = _nearest_pair(f, seconds, second_at, rule, joined_only=joined_only)
             if s is not None:
                 spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
         for s in seconds:  # and from the other side, so every cue in a phrase is covered
-            f = _nearest_pair(s, firsts, first_at, rule, anchor_is_first=False)
+            f = _nearest_pair(s, firsts, first_at, rule, anchor_is_first=False, joined_only=joined_only)
             if f is not None:
                 spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
         spans.sort(key=lambda x: x[0])
@@ -501,7 +507,8 @@ def _proximity_findings(cues: list[Candidate], findings: list[Finding], engine: 
 
 
 def _nearest_pair(
-    f: Candidate, others: list[Candidate], positions: list[int], rule, anchor_is_first: bool = True
+    f: Candidate, others: list[Candidate], positions: list[int], rule, anchor_is_first: bool = True,
+    joined_only: set[int] = frozenset(),
 ) -> Candidate | None:
     """The closest cue of the other kind to `f` that the rule accepts with it. `others` is
     sorted by position (`positions`); only those near the window are looked at."""
@@ -515,7 +522,7 @@ def _nearest_pair(
         if rule.ordered and after != anchor_is_first:
             continue
         gap = s.norm_start - f.norm_end if after else f.norm_start - s.norm_end
-        if gap > rule.window:
+        if gap > rule.window or (gap > 0 and (id(f) in joined_only or id(s) in joined_only)):
             continue
         lo, hi = (f.end, s.start) if after else (s.end, f.start)
         if _CLAUSE_BREAK.search(f.norm.original, lo, hi):
