@@ -30,6 +30,10 @@ _WECHAT_HINT = re.compile(r"(?i)微信|威信|薇信|徽信|v信|vx|wx|weixin|we
 _SEVEN_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
+# Links written with spaces around their dots and slashes: t . me / shop, www . x . com
+_SPACED_LINK_HINT = re.compile(r"\S\s+[./]\s*\S|\S[./]\s+\S")
+_LINK_PUNCT = "./:@"
+
 # (start, end, detector name, category, detail)
 Hit = tuple[int, int, str, str, str]
 
@@ -66,4 +70,28 @@ def detect(text: str) -> list[Hit]:
     for m in (_URL.finditer(text) if "." in text or "．" in text else ()):
         if not any(h[0] <= m.start() < h[1] for h in hits if h[2] == "email"):
             hits.append((m.start(), m.end(), "url", "diversion", "a link to another site"))
+    if _SPACED_LINK_HINT.search(text):
+        squeezed, where = _squeeze_link_spaces(text)
+        for m in _URL.finditer(squeezed):
+            start, end = where[m.start()], where[m.end() - 1] + 1
+            if not any(h[0] < end and start < h[1] for h in hits):
+                hits.append((start, end, "url", "diversion", "a link written with spaces"))
     return hits
+
+
+def _squeeze_link_spaces(text: str) -> tuple[str, list[int]]:
+    """Drop whitespace next to . / : @ and map each kept character to its original index."""
+    keep: list[str] = []
+    where: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            before = keep[-1] if keep else ""
+            if before in _LINK_PUNCT or (j < n and text[j] in _LINK_PUNCT):
+                continue
+        keep.append(ch)
+        where.append(i)
+    return "".join(keep), where
