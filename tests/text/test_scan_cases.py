@@ -61,11 +61,14 @@ PHRASINGS = [
     ({"title": "耳机", "description": "电话 壹叁捌 零零壹贰 叁肆伍陆"}, "review", [("diversion", "壹叁捌 零零壹贰 叁肆伍陆")]),
     ({"title": "耳机", "description": "门店电话 0595-2388 6721"}, "review", [("diversion", "0595-2388 6721")]),
     ({"title": "耳机", "description": "V：shop_wendy"}, "review", [("diversion", "V：shop_wendy")]),
+    ({"title": "Patches", "description": "join t . me / patchfactory now"}, "review", [("diversion", "t . me / patchfactory")]),
+    ({"title": "Patches", "description": "ask on tele gram"}, "review", [("diversion", "tele gram")]),
 ]
 PHRASING_NEGATIVES = [
     {"title": "AB胶 环氧树脂 配比 1:1 固化后透明"},  # 1:1 without a brand is a ratio
     {"title": "UV resin curing lamp, cures gel polish in 60 seconds"},  # cures without a disease
     {"title": "Jaguar print silk scarf"},  # "car" is not in "scarf"
+    {"title": "Size M / L. Length 5 . 5 cm"},  # spaced slashes and dots that are not links
     {"title": "好评如潮。买一送一"},  # praise and a promotion in two sentences
     {"title": "V领口 针织衫 好评如潮"},  # 领 inside 领口 is a collar
     {"title": "汽车脚垫 适用于 丰田 凯美瑞", "description": "根据丰田凯美瑞原车数据开版"},
