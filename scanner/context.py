@@ -276,8 +276,9 @@ def _base_score(severity: str, engine: "TextEngine", disguised: list[str], form:
 
 def _explain(what: str, source: str, note: str, disguised: list[str], extra: list[str] = ()) -> str:
     parts = [what + f" [{source}]"]
-    if note:
-        parts.append(note)
+    basis = note.split(";")[0].strip()  # a note's first clause is its source or legal basis;
+    if basis:  # the rest is for the people curating the list
+        parts.append(basis)
     if disguised:
         parts.append("normalised: " + ", ".join(disguised))
     parts.extend(extra)
