@@ -35,13 +35,6 @@ def register(sub) -> None:
     p.add_argument("--log-level", default=os.environ.get("SCANNER_LOG_LEVEL", "info"),
                    choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=_run)
-    # `scanner keys` lives in scanner/cli/keys.py; register it here until the dispatcher lists it.
-    from scanner.cli import COMMAND_MODULES
-
-    if "keys" not in COMMAND_MODULES:
-        from scanner.cli import keys
-
-        keys.register(sub)
 
 
 def _is_loopback(host: str) -> bool:
