@@ -104,17 +104,67 @@ def _thumbnail_from_export(value: Any) -> bytes:
     return data
 
 
+class _Meta:
+    """Entry metadata (id, brand, label, source) per index position, compact: all ids in one
+    string + offsets, brand/label/source as small-int codes into tables of distinct values
+    (a million entries cost ~30 MB instead of a dict each). `meta[i]` -> dict."""
+
+    _FIELDS = ("brand", "label", "source")
+
+    def __init__(self, rows: list[tuple[str, str, str | None, str | None]]) -> None:
+        self._ids = "".join(r[0] for r in rows)
+        self._ends = np.cumsum(np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows)))
+        self._tables: list[list] = []
+        self._codes: list[np.ndarray] = []
+        for k in range(1, 4):
+            table: dict = {}
+            codes = np.fromiter((table.setdefault(r[k], len(table)) for r in rows), dtype=np.int64, count=len(rows))
+            self._tables.append(list(table))
+            self._codes.append(codes.astype(np.min_scalar_type(max(len(table) - 1, 0))))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        start = int(self._ends[i - 1]) if i else 0
+        out: dict[str, Any] = {"id": self._ids[start:int(self._ends[i])]}
+        for name, table, codes in zip(self._FIELDS, self._tables, self._codes):
+            out[name] = table[int(codes[i])]
+        return out
+
+
 class GallerySnapshot:
     """An immutable view of one gallery version; `match` is thread-safe."""
 
     def __init__(self, version: str, entries: list[dict[str, Any]], thresholds: dict[str, int],
-                 max_pixels: int, max_bytes: int) -> None:
+                 max_pixels: int, max_bytes: int, *, _index: HashIndex | None = None,
+                 _meta: _Meta | None = None) -> None:
         self.version = version
-        self._meta = [{k: e.get(k) for k in ("id", "brand", "label", "source")} for e in entries]
-        self._index = HashIndex([e["hashes"] for e in entries], thresholds)
+        if _index is None:  # from GalleryStore.load() entries (small galleries, tests)
+            _meta = _Meta([(e["id"], e["brand"], e.get("label"), e.get("source")) for e in entries])
+            _index = HashIndex([e["hashes"] for e in entries], thresholds)
+        self._meta = _meta
+        self._index = _index
         self._thresholds = dict(thresholds)
         self._max_pixels = max_pixels
         self._max_bytes = max_bytes
+
+    @classmethod
+    def from_store(cls, store: GalleryStore, thresholds: dict[str, int], max_pixels: int,
+                   max_bytes: int) -> "GallerySnapshot":
+        """Bulk load: the index columns are filled straight from the SQLite BLOBs in chunks
+        (GalleryStore.load_packed -> HashIndex.builder), one consistent read transaction,
+        no Python object per entry view or hash. Same index as building from `load()`."""
+        builder: list = []
+
+        def on_chunk(pos: np.ndarray, records: bytes) -> None:
+            builder[0].add(pos, records)
+
+        def on_meta(n: int) -> None:
+            builder.append(HashIndex.builder(n, thresholds))
+
+        version, rows = store.load_packed(hashing.GALLERY_VARIANTS, on_chunk, on_meta=on_meta)
+        return cls(version, [], thresholds, max_pixels, max_bytes, _index=builder[0].build(), _meta=_Meta(rows))
 
     def __len__(self) -> int:
         return len(self._meta)
@@ -223,8 +273,7 @@ class ImageScanner:
     # --- snapshots -----------------------------------------------------------------
     def _reload(self) -> None:
         dv = self._store.data_version()
-        version, entries = self._store.load()
-        self._snap = GallerySnapshot(version, entries, self._thresholds, self._max_pixels, self._max_bytes)
+        self._snap = GallerySnapshot.from_store(self._store, self._thresholds, self._max_pixels, self._max_bytes)
         self._data_version = dv
         self._checked_at = time.monotonic()
 

@@ -28,8 +28,11 @@ import json
 import sqlite3
 import threading
 import time
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
+
+import numpy as np
 
 from scanner.images.hashing import ALGORITHM_VERSION, ALL_HASHES, HASH_BITS
 
@@ -48,6 +51,7 @@ class GalleryAlgorithmError(GalleryError):
 
 
 _COLS = ", ".join(ALL_HASHES)
+RECORD_SIZE = sum(HASH_BITS[h] // 8 for h in ALL_HASHES)  # one view's BLOBs, concatenated (load_packed)
 
 
 def _blob(value: int, bits: int) -> bytes:
@@ -168,6 +172,59 @@ class GalleryStore:
             finally:
                 self._db.execute("COMMIT")
         return version, entries
+
+    def load_packed(self, views: tuple[str, ...], on_chunk: Callable[[np.ndarray, bytes], None], *,
+                    on_meta: Callable[[int], None] = lambda n: None,
+                    chunk: int = 10_000) -> tuple[str, list[tuple[str, str, str | None, str | None]]]:
+        """Bulk read for the search index, in one transaction (the same consistent view as `load`).
+
+        Returns (version, [(id, brand, label, source)] in `load()`'s entry order); `on_meta(number
+        of entries)` is called first. The hashes are streamed to `on_chunk(pos, records)` with no
+        Python object per view or hash: `records` = packed views, each 1 byte (index into
+        `views`; other views are skipped) + the `ALL_HASHES` BLOBs as stored (RECORD_SIZE
+        bytes); `pos` (int64) = each record's entry position in the returned list (-1: an
+        orphan row). SQLite concatenates one entry's views into one row (group_concat), so
+        Python sees one row per entry, not one per view.
+        """
+        case = " ".join(f"WHEN ? THEN x'{i:02x}'" for i in range(len(views)))
+        marks = ",".join("?" * len(views))
+        rec = f"CASE view {case} END || " + " || ".join(ALL_HASHES)
+        size = 1 + RECORD_SIZE
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                version = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
+                meta = self._db.execute(
+                    "SELECT id, brand, label, source FROM entries ORDER BY added_at, id").fetchall()
+                on_meta(len(meta))
+                pos_of = {row[0]: i for i, row in enumerate(meta)}
+                if self._db.execute("PRAGMA encoding").fetchone()[0] == "UTF-8":
+                    # BLOB || BLOB and group_concat go through TEXT: byte-exact only in UTF-8
+                    cur = self._db.execute(f"SELECT entry_id, CAST(group_concat({rec}, '') AS BLOB) FROM hashes"
+                                           f" WHERE view IN ({marks}) GROUP BY entry_id", (*views, *views))
+                    rows_of = iter(lambda: cur.fetchmany(chunk), [])
+                else:
+                    rows_of = self._packed_rows(views, chunk)
+                for rows in rows_of:
+                    eids, blobs = zip(*rows)
+                    counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
+                    if (counts % size).any():
+                        raise GalleryError(f"gallery {self.path}: a hash BLOB has the wrong length "
+                                           f"(expected {RECORD_SIZE} bytes per view)")
+                    pos = np.fromiter(map(pos_of.get, eids, repeat(-1)), dtype=np.int64, count=len(eids))
+                    on_chunk(np.repeat(pos, counts // size), b"".join(blobs))
+                    del rows, eids, blobs
+            finally:
+                self._db.execute("COMMIT")
+        return version, meta
+
+    def _packed_rows(self, views: tuple[str, ...], chunk: int) -> Iterable[list[tuple[str, bytes]]]:
+        """load_packed's rows for a non-UTF-8 database: one row per view, packed in Python."""
+        code = {v: bytes([i]) for i, v in enumerate(views)}
+        cur = self._db.execute(f"SELECT entry_id, view, {_COLS} FROM hashes WHERE view IN"
+                               f" ({','.join('?' * len(views))})", views)
+        while rows := cur.fetchmany(chunk):
+            yield [(eid, code[view] + b"".join(blobs)) for eid, view, *blobs in rows]
 
     def _entries(self, where: str = "", args: tuple = ()) -> list[dict[str, Any]]:
         cur = self._db.execute(

@@ -12,8 +12,9 @@ prefilter column with each query view (numpy `bitwise_count`), keeps the few row
 the prefilter threshold and verifies only those on the 256-bit hashes. Tests check that
 both return exactly the same (entry, distances) results on random data.
 
-Memory: 8 bytes (phash64) + 32 (phash) + 32 (dhash) + 1 presence byte per view, 17 views per entry
-= 1,241 bytes per entry, plus the id list.
+Memory: 8 bytes (phash64) + 32 (phash) + 32 (dhash) + 32 (colour) + 1 presence byte per view,
+17 views per entry = 1,785 bytes per entry, plus the compact metadata (GallerySnapshot).
+`IndexBuilder` fills the same columns straight from the stored BLOBs (no object per hash).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scanner.images.hashing import COLOUR_GRID, COMPARE, GALLERY_VARIANTS, HASH_BITS, colour_cells
+from scanner.images.hashing import ALL_HASHES, COLOUR_GRID, COMPARE, GALLERY_VARIANTS, HASH_BITS, colour_cells
 
 # Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
 # the smallest thresholds on the best zero-false-match plateau.
@@ -139,6 +140,12 @@ class HashIndex:
         self._cols = cols
         return self
 
+    @classmethod
+    def builder(cls, n: int, thresholds: dict[str, int] = DEFAULT_THRESHOLDS) -> "IndexBuilder":
+        """Bulk construction from packed hash records (GalleryStore.load_packed): no Python
+        object per entry or hash; the result is identical to HashIndex(entries)."""
+        return IndexBuilder(n, thresholds)
+
     def nbytes(self) -> int:
         return sum(a.nbytes for c in self._cols.values() for a in c.values())
 
@@ -176,3 +183,51 @@ class HashIndex:
                 if _better(best.get(i), hit, th):
                     best[i] = hit
         return [best[i] for i in sorted(best)]
+
+
+# One stored view as GalleryStore.load_packed packs it: the view (index into GALLERY_VARIANTS),
+# then the ALL_HASHES BLOBs in order: big-endian words for the hashes, 16 (Cb, Cr) signed-byte
+# cells for colour (= colour_cells).
+RECORD_DTYPE = np.dtype([("view", np.uint8)] + [
+    (h, np.int8, (_CELLS, 2)) if h == "colour" else (h, ">u8", (HASH_BITS[h] // 64,)) for h in ALL_HASHES])
+
+
+class IndexBuilder:
+    """Fills HashIndex columns from chunks of packed records; `build()` returns the index.
+
+    One (views, n, ...) array per hash type, each gallery view's column a contiguous slice of
+    it -- the same dtypes, shapes and values as HashIndex.__init__ builds (zeros and
+    present=False where an entry lacks a view)."""
+
+    def __init__(self, n: int, thresholds: dict[str, int] = DEFAULT_THRESHOLDS) -> None:
+        self.n = n
+        self.thresholds = dict(thresholds)
+        v = len(GALLERY_VARIANTS)
+        self._arrays: dict[str, np.ndarray] = {}
+        for h in self.thresholds:
+            if h == "colour":
+                self._arrays[h] = np.zeros((v, n, _CELLS, 2), dtype=np.int8)
+            else:
+                words = HASH_BITS[h] // 64
+                self._arrays[h] = np.zeros((v, n) if words == 1 else (v, n, words), dtype=np.uint64)
+        self._present = np.zeros((v, n), dtype=bool)
+
+    def add(self, pos: np.ndarray, records: bytes) -> None:
+        """pos: each record's entry position (records with pos < 0 are skipped); records:
+        len(pos) packed RECORD_DTYPE rows."""
+        rec = np.frombuffer(records, dtype=RECORD_DTYPE)
+        if len(rec) != len(pos):
+            raise ValueError(f"{len(rec)} records for {len(pos)} positions")
+        keep = (pos >= 0) & (rec["view"] < len(GALLERY_VARIANTS))
+        if not keep.all():
+            pos, rec = pos[keep], rec[keep]
+        view = rec["view"]
+        for h, a in self._arrays.items():
+            col = rec[h]
+            a[view, pos] = col if h == "colour" else (col[:, 0] if a.ndim == 2 else col).astype(np.uint64)
+        self._present[view, pos] = True
+
+    def build(self) -> HashIndex:
+        cols = {gv: {**{h: a[i] for h, a in self._arrays.items()}, "present": self._present[i]}
+                for i, gv in enumerate(GALLERY_VARIANTS)}
+        return HashIndex.from_arrays(cols, self.n, self.thresholds)
