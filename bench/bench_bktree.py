@@ -96,25 +96,12 @@ def synthetic(n: int, seed: int = 0) -> list[dict[str, dict[str, int]]]:
 
 
 def synthetic_columns(n: int, seed: int = 0) -> tuple[dict, list[int]]:
-    """The same kind of data as numpy columns for HashIndex at 1M (and the 'orig' phash64 as ints).
-    Uses bench_images' generator when present, so both benchmarks time the same columns."""
-    rng = np.random.default_rng(seed)
-    try:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from bench_images import _synthetic
+    """The same kind of data as numpy columns for HashIndex at 1M (and the 'orig' phash64 as ints),
+    from bench_images' generator, so both benchmarks time the same columns."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_images import _synthetic
 
-        cols = _synthetic(n, rng)
-        return cols, [int(x) for x in cols["orig"]["phash64"]]
-    except ImportError:
-        pass
-    cols = {}
-    for gv in hashing.GALLERY_VARIANTS:
-        cols[gv] = {
-            "phash64": rng.integers(0, 2**63, n, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, n, dtype=np.uint64),
-            "phash": rng.integers(0, 2**63, (n, 4), dtype=np.uint64),
-            "dhash": rng.integers(0, 2**63, (n, 4), dtype=np.uint64),
-            "present": np.ones(n, bool),
-        }
+    cols = _synthetic(n, np.random.default_rng(seed))
     return cols, [int(x) for x in cols["orig"]["phash64"]]
 
 
