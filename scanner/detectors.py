@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 
 _GAP = r"[\s\-.*·_\u200b-\u200d\u2060\ufeff]{0,3}"
 # Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
@@ -20,19 +21,29 @@ _QQ = re.compile(r"(?i)(?<![a-z])(?:qq|扣扣|企鹅)(?:号码|号)?\s*[:：]?\s
 _WECHAT_ID = re.compile(
     r"(?i)(?:微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
 )
+_TLDS = "com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site"
 _URL = re.compile(
     r"(?i)(?:https?://|www\.)[^\s<>\"'，。、；）)\]]+"
-    r"|(?<![@\w.-])(?:[a-z0-9-]++\.)++(?:com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site)"
+    r"|(?<![@\w.-])(?:[a-z0-9-]++\.)++(?:" + _TLDS + r")"
     r"(?:/[^\s<>\"'，。、；）)\]]*)?(?![\w.])"
 )
-_QQ_HINT = re.compile(r"(?i)qq|扣扣|企鹅")
-_WECHAT_HINT = re.compile(r"(?i)微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|v\s*[:：]")
-_SEVEN_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
+# Cheap necessary conditions, tested on the lower-cased text before each pattern runs:
+# most copy has no contact details, and these are substring tests or short scans.
+# Each must hold wherever its pattern can match (tests check the hinted detector
+# against running every pattern unconditionally).
+_QQ_WORDS = ("qq", "扣扣", "企鹅")
+_WECHAT_WORDS = ("微信", "威信", "薇信", "徽信", "v信", "vx", "wx", "weixin", "wechat")
+_V_COLON = re.compile(r"v\s*[:：]")
+_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
+# 7 digits (Chinese numerals count) each followed by at most 3 other characters.
+_SEVEN_DIGITS = re.compile(r"(?:[\d" + _CN_NUMERALS + r"]\D{0,3}){7}")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
-# Links written with spaces around their dots and slashes: t . me / shop, www . x . com
-_SPACED_LINK_HINT = re.compile(r"\S\s+[./]\s*\S|\S[./]\s+\S")
-_LINK_PUNCT = "./:@"
+# A link needs a scheme, www. or a dot before a top-level domain -- possibly with spaces
+# around the dot or slashes when the seller spaced it out (t . me / shop).
+_LINK_HINT = re.compile(r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/")
+# Whitespace next to . / : @ -- dropped to read a spaced-out link.
+_LINK_SPACES = re.compile(r"(?<=[./:@])\s+|\s+(?=[./:@])")
 
 # (start, end, detector name, category, detail)
 Hit = tuple[int, int, str, str, str]
@@ -42,56 +53,80 @@ def _digits(s: str) -> str:
     return "".join(str(unicodedata.digit(c)) for c in s if c.isdigit())
 
 
+# The only non-ASCII characters that `(?i)` matches to an ASCII letter but str.lower()
+# does not turn into it (İ lowers to two characters).
+_ODD_CASE = {0x130: "i", 0x131: "i", 0x17F: "s"}
+
+
+def _lower(text: str) -> str:
+    if not text.isascii() and ("İ" in text or "ı" in text or "ſ" in text):
+        text = text.translate(_ODD_CASE)
+    return text.lower()
+
+
 def detect(text: str) -> list[Hit]:
     if not text:
         return []
     hits: list[Hit] = []
-    # Each pattern runs only when a cheap test says it could match: most copy has none.
+    low = _lower(text)
+    if _SEVEN_DIGITS.search(text):
+        _phones(text, hits)
+    if any(w in low for w in _QQ_WORDS):
+        for m in _QQ.finditer(text):
+            hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
+    if any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low):
+        for m in _WECHAT_ID.finditer(text):
+            hits.append((m.start(), m.end(), "wechat_id", "diversion", "a WeChat id"))
+    if "@" in text or "＠" in text:
+        for m in _EMAIL.finditer(text):
+            hits.append((m.start(), m.end(), "email", "diversion", "an e-mail address"))
+    if _LINK_HINT.search(low):
+        _links(text, hits)
+    return hits
+
+
+def _phones(text: str, hits: list[Hit]) -> None:
     digits_text = text.translate(_CN_DIGITS)  # same length, so offsets carry over
-    has_digits = _SEVEN_DIGITS.search(digits_text) is not None
-    for m in (_DIGIT_RUN.finditer(digits_text) if has_digits else ()):
+    for m in _DIGIT_RUN.finditer(digits_text):
         digits = _digits(m.group())
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
         if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
-    for m in (_INTERNATIONAL.finditer(text) if has_digits and ("+" in text or "＋" in text) else ()):
-        if not any(h[0] <= m.start() < h[1] for h in hits):
-            hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
-    for m in (_LANDLINE.finditer(text) if has_digits else ()):
+    if "+" in text or "＋" in text:
+        for m in _INTERNATIONAL.finditer(text):
+            if not any(h[0] <= m.start() < h[1] for h in hits):
+                hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
+    for m in _LANDLINE.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a landline number"))
-    for m in (_QQ.finditer(text) if _QQ_HINT.search(text) else ()):
-        hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
-    for m in (_WECHAT_ID.finditer(text) if _WECHAT_HINT.search(text) else ()):
-        hits.append((m.start(), m.end(), "wechat_id", "diversion", "a WeChat id"))
-    for m in (_EMAIL.finditer(text) if "@" in text or "＠" in text else ()):
-        hits.append((m.start(), m.end(), "email", "diversion", "an e-mail address"))
-    for m in (_URL.finditer(text) if "." in text or "．" in text else ()):
-        if not any(h[0] <= m.start() < h[1] for h in hits if h[2] == "email"):
+
+
+def _links(text: str, hits: list[Hit]) -> None:
+    emails = [h for h in hits if h[2] == "email"]
+    for m in _URL.finditer(text):
+        if not any(h[0] <= m.start() < h[1] for h in emails):
             hits.append((m.start(), m.end(), "url", "diversion", "a link to another site"))
-    if _SPACED_LINK_HINT.search(text):
-        squeezed, where = _squeeze_link_spaces(text)
-        for m in _URL.finditer(squeezed):
-            start, end = where[m.start()], where[m.end() - 1] + 1
-            if not any(h[0] < end and start < h[1] for h in hits):
-                hits.append((start, end, "url", "diversion", "a link written with spaces"))
-    return hits
+    # Links written with spaces around their dots and slashes: t . me / shop, www . x . com
+    gaps = [m.span() for m in _LINK_SPACES.finditer(text)]
+    if not gaps:
+        return
+    squeezed = _LINK_SPACES.sub("", text)
+    found = [m.span() for m in _URL.finditer(squeezed)]
+    if not found:
+        return
+    # squeezed index k -> original index: k plus the widths of the gaps removed before it
+    kept_starts, shifts, removed = [], [], 0
+    for a, b in gaps:
+        kept_starts.append(a - removed)
+        removed += b - a
+        shifts.append(removed)
 
+    def original(k: int) -> int:
+        i = bisect_right(kept_starts, k)
+        return k + (shifts[i - 1] if i else 0)
 
-def _squeeze_link_spaces(text: str) -> tuple[str, list[int]]:
-    """Drop whitespace next to . / : @ and map each kept character to its original index."""
-    keep: list[str] = []
-    where: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            before = keep[-1] if keep else ""
-            if before in _LINK_PUNCT or (j < n and text[j] in _LINK_PUNCT):
-                continue
-        keep.append(ch)
-        where.append(i)
-    return "".join(keep), where
+    for a, b in found:
+        start, end = original(a), original(b - 1) + 1
+        if not any(h[0] < end and start < h[1] for h in hits):
+            hits.append((start, end, "url", "diversion", "a link written with spaces"))

@@ -109,7 +109,6 @@ _TABLE = _CharTable()
 # Stage 3: leetspeak between Latin letters, and l/i folding, for the matching key.
 _LEET_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[013457@$!|](?=[a-z])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"})
-_FOLD = str.maketrans({"l": "i"})
 _SPACE_RUN = re.compile(r" +")
 
 
@@ -251,7 +250,7 @@ def _stage2(s: str) -> tuple[str, _Segments | None]:
 def matching_key(text: str) -> str:
     """Stage 3 on an already normalised text (length-preserving)."""
     text = _LEET_BETWEEN_LETTERS.sub(lambda m: m.group().translate(_LEET), text)
-    return text.translate(_FOLD)
+    return text.replace("l", "i")  # l/i fold; replace is far cheaper than translate
 
 
 def normalise(original: str) -> Normalised:
