@@ -31,7 +31,6 @@ _URL = re.compile(
 # most copy has no contact details, and these are substring tests or short scans.
 # Each must hold wherever its pattern can match (tests check the hinted detector
 # against running every pattern unconditionally).
-_QQ_WORDS = ("qq", "扣扣", "企鹅")
 _WECHAT_WORDS = ("微信", "威信", "薇信", "徽信", "v信", "vx", "wx", "weixin", "wechat")
 _V_COLON = re.compile(r"v\s*[:：]")
 _CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
@@ -64,6 +63,18 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
+def could_detect(text: str) -> bool:
+    """False only if no detector can match anywhere in text: every hint `detect` uses, at once."""
+    low = _lower(text)
+    return bool(
+        _SEVEN_DIGITS.search(text)
+        or "qq" in low or "扣扣" in low or "企鹅" in low
+        or "@" in text or "＠" in text
+        or any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low)
+        or _LINK_HINT.search(low)
+    )
+
+
 def detect(text: str) -> list[Hit]:
     if not text:
         return []
@@ -71,7 +82,7 @@ def detect(text: str) -> list[Hit]:
     low = _lower(text)
     if _SEVEN_DIGITS.search(text):
         _phones(text, hits)
-    if any(w in low for w in _QQ_WORDS):
+    if "qq" in low or "扣扣" in low or "企鹅" in low:
         for m in _QQ.finditer(text):
             hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
     if any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low):

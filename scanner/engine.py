@@ -15,7 +15,7 @@ from scanner import __version__
 from scanner.config import Settings, load_settings
 from scanner.context import ContextIndex, verify
 from scanner.listing import InvalidListing, Listing, parse_listing
-from scanner.matcher import Candidate, TextMatcher
+from scanner.matcher import TextMatcher
 from scanner.normalize import normalise
 from scanner.policy import Policy, decide, score_findings
 from scanner.segment import Segmenter
@@ -120,10 +120,8 @@ class Scanner:
             return FailedScan(listing_id, ScanError(exc.code, exc.message), versions)
 
         norms = [(field, normalise(original)) for field, original in listing.fields]
-        candidates: list[Candidate] = []
-        for field, norm in norms:
-            candidates.extend(text.matcher.find(norm, field))
-        findings = verify(candidates, listing, norms, text)
+        candidates = text.matcher.find_all(norms)
+        findings = verify(candidates, listing, norms, text) if candidates else []
         image_findings, image_errors = self._scan_images(listing, gallery, image_loader)
         findings = score_findings(findings + image_findings, text.policy)
         decision, listing_score = decide(findings, text.policy)

@@ -11,12 +11,13 @@ We use `Automaton.iter` (all overlapping hits) and resolve overlaps ourselves:
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import ahocorasick
 import numpy as np
 
-from scanner.detectors import detect
+from scanner.detectors import could_detect, detect
 from scanner.normalize import Normalised, is_cjk, normalise_term
 from scanner.wordlists import Wordlists
 
@@ -93,15 +94,30 @@ class TextMatcher:
             self.automaton.make_automaton()
 
     def find(self, norm: Normalised, field: str) -> list[Candidate]:
+        """Every dictionary hit and detector hit in one field (see `find_all`)."""
+        return self.find_all([(field, norm)])
+
+    def find_all(self, norms: list[tuple[str, Normalised]]) -> list[Candidate]:
         """Every dictionary hit (overlapping, unverified except for Latin word boundaries)
-        and every detector hit in one field."""
+        and every detector hit in a listing's fields.
+
+        The fields' keys are joined with NUL -- which normalisation removes from text and
+        no key contains, so no hit can span two fields -- and the automaton runs once per
+        listing: its fixed cost per call was a large share of scanning short fields."""
         out: list[Candidate] = []
-        if norm.key and self.automaton.kind == ahocorasick.AHOCORASICK:
-            encoded = norm.key.encode("utf-8")
+        everything = norms
+        norms = [(field, norm) for field, norm in norms if norm.key]
+        if norms and self.automaton.kind == ahocorasick.AHOCORASICK:
+            keys = [norm.key.encode("utf-8") for _, norm in norms]
+            encoded = b"\0".join(keys)
             # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
-            text_bytes = norm.text.encode("utf-8")
+            text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in norms)
             n = len(text_bytes)
-            to_char = None
+            field_starts, at = [], 0  # byte offset where each field's key starts
+            for key in keys:
+                field_starts.append(at)
+                at += len(key) + 1
+            to_char: dict[int, object] = {}
             for end_byte, (length, ids, (first, last)) in self.automaton.iter(encoded.decode("latin-1")):
                 start_byte, stop = end_byte + 1 - length, end_byte + 1
                 if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
@@ -109,14 +125,21 @@ class TextMatcher:
                 if last and stop < n and _CLASS[text_bytes[stop]] == last:
                     if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
                         continue  # ...unless it is a plural s: replicas, dupes
-                if to_char is None:
-                    to_char = _byte_to_char(encoded, len(norm.key), 8)
-                start, end = to_char(start_byte), to_char(stop)
+                k = bisect_right(field_starts, start_byte) - 1
+                field, norm = norms[k]
+                base = field_starts[k]
+                mapper = to_char.get(k)
+                if mapper is None:
+                    mapper = to_char[k] = _byte_to_char(keys[k], len(norm.key), 8)
+                start, end = mapper(start_byte - base), mapper(stop - base)
                 o_start, o_end = norm.span(start, end)
                 for pid in ids:
                     out.append(Candidate(field, o_start, o_end, self.patterns[pid], norm, start, end))
-        for start, end, name, category, detail in detect(norm.original):
-            out.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
+        # One look at the whole listing usually shows that no detector can match.
+        if could_detect("\n".join(norm.original for _, norm in everything)):
+            for field, norm in everything:
+                for start, end, name, category, detail in detect(norm.original):
+                    out.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
         return out
 
 

@@ -1,4 +1,5 @@
 """Golden behaviour of the normaliser: what each evasion reduces to, and where it came from."""
+import re
 import pytest
 
 from scanner.normalize import normalise, normalise_term
@@ -74,3 +75,34 @@ def test_terms_and_text_reduce_alike():
 def test_english_words_keep_their_boundaries():
     assert normalise("buy a nike now").text == "buy a nike now"
     assert normalise("N I K E shoes").text == "nike shoes"
+
+
+# -- the space-run prefilter against looking at every run ----------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from scanner import normalize as _n  # noqa: E402
+
+
+def _changes_from_every_run(s):
+    out = []
+    for m in re.finditer(" +", s):
+        drop = _n._drop_run(s, m.start(), m.end())
+        if drop or m.end() - m.start() > 1:
+            out.append((m.start(), m.end(), drop))
+    return out
+
+
+def _changes_from_prefilter(s):
+    out = []
+    for m in _n._CHANGING_RUN.finditer(s):
+        drop = _n._drop_run(s, m.start(), m.end())
+        if drop or m.end() - m.start() > 1:
+            out.append((m.start(), m.end(), drop))
+    return out
+
+
+@given(st.lists(st.sampled_from([" ", "  ", "a", "b", "ab", "1", "9", "高", "仿", "-", "é", "%", "ア"]), max_size=30).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_the_changing_run_regex_finds_every_run_that_changes(s):
+    assert _changes_from_prefilter(s) == _changes_from_every_run(s)
