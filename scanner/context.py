@@ -254,8 +254,9 @@ def _disguises(c: Candidate) -> list[str]:
         notes.append("full-width letters")
     if [ch for ch in original if is_cjk(ch)] != [ch for ch in text if is_cjk(ch)]:
         notes.append("traditional or variant characters")
-    if any(ch in "013457@$!|" for ch in text) and c.norm.key[c.norm_start : c.norm_end] != text.replace("l", "i"):
-        notes.append("leetspeak")
+    key = c.norm.key[c.norm_start : c.norm_end]
+    if any(ch in "013457@$!|" for ch in text) and (key != text.replace("l", "i") or key[:1] != normalise_term(c.pattern.alias)[:1]):
+        notes.append("leetspeak")  # read as letters by the normaliser, or a leet first letter (4didas)
     if c.pattern.form == "variant":
         notes.append(f"look-alike spelling {c.pattern.alias!r}")
     elif c.pattern.form == "pinyin":

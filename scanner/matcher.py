@@ -22,6 +22,8 @@ from scanner.normalize import Normalised, is_cjk, normalise_term
 from scanner.wordlists import Wordlists
 
 MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
+# Digits sellers put for a word's first letter (l is already folded into i).
+_LEET_INITIAL = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,11 @@ class TextMatcher:
                 return
             self.patterns.append(pattern)
             keys.setdefault(key, []).append(len(self.patterns) - 1)
+            if pattern.kind in ("term", "brand") and key[:1] in _LEET_INITIAL and len(key) >= 4 and key.isascii() and key[1].isalpha():
+                # 4didas, 1phone: leetspeak as the first letter. The text side cannot read a
+                # digit at a word's start as a letter (3pcs, 5star, 1adidas would change), so
+                # the dictionary carries that spelling instead.
+                keys.setdefault(_LEET_INITIAL[key[0]] + key[1:], []).append(len(self.patterns) - 1)
             if " " in key and key.replace(" ", "").isascii() and len(key) >= 6:
                 # B-E-S-T E-V-E-R collapses to "bestever": spelled-out words lose their gaps
                 keys.setdefault(key.replace(" ", ""), []).append(len(self.patterns) - 1)

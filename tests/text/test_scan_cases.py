@@ -17,6 +17,9 @@ EVASIONS = [
     ({"title": "N1ke running shoes for men"}, "review", [("brand", "N1ke")]),
     ({"title": "Ch@nel classic flap bag"}, "review", [("brand", "Ch@nel")]),
     ({"title": "L0UIS VUITTON Neverfull tote"}, "review", [("brand", "L0UIS VUITTON")]),
+    ({"title": "4didas 三叶草 运动裤"}, "review", [("brand", "4didas")]),
+    ({"title": "1ouis Vuitton 老花 钱包"}, "review", [("brand", "1ouis Vuitton")]),
+    ({"title": "5upreme box logo hoodie"}, "review", [("brand", "5upreme")]),
     ({"title": "這款高倣包包 質量好"}, "block", [("counterfeit", "高倣")]),
     ({"title": "款式多 加薇信 看实拍"}, "review", [("diversion", "加薇信")]),
     ({"title": "更多款式 加威信 咨询"}, "review", [("diversion", "加威信")]),
@@ -76,6 +79,7 @@ PHRASING_NEGATIVES = [
 
 # --- hard negatives from the issue: a reader would not flag these -----------------------
 HARD_NEGATIVES = [
+    {"title": "3pcs 收纳盒 5star酒店同款 4ever love 项链 7days 退换"},  # digits at a word's start stay digits
     {"title": "高仿真多肉植物 盆栽摆件 办公室"},
     {"title": "象牙白 纯棉衬衫 女 长袖"},
     {"title": "QQ糖 水果味 儿童零食 500g"},
