@@ -2,11 +2,15 @@
 
 * `BodyLimitMiddleware` (pure ASGI) refuses a body larger than SCANNER_MAX_BODY_BYTES:
   at once from Content-Length, and while streaming for chunked bodies, so a 1 GB body
-  is never read into memory.
+  is never read into memory. It also bounds the time the body may take
+  (SCANNER_REQUEST_BODY_TIMEOUT_S, counted from the end of the headers): a client that
+  trickles its body, or stops half way, gets 408 `body_timeout` and the connection is
+  closed, instead of holding it (and the request) open for ever.
 * The check_* helpers validate a parsed request before any scanning starts.
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,10 +25,18 @@ def body_too_large(limit: int) -> ApiError:
                     headers={"Connection": "close"})
 
 
+def body_timeout(seconds: float) -> ApiError:
+    # Connection: close -- the rest of the body is never read.
+    return ApiError(408, "body_timeout",
+                    f"the request body did not arrive within {seconds:g} s (SCANNER_REQUEST_BODY_TIMEOUT_S)",
+                    headers={"Connection": "close"})
+
+
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout_s: float | None = None) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,17 +54,48 @@ class BodyLimitMiddleware:
                     return
                 break
         received = 0
+        timeout = self.body_timeout_s
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout if timeout else None
+        body_done = False
+        started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if deadline is None or body_done:
+                # After the last body chunk, receive() only waits for a disconnect: never time that out.
+                message = await receive()
+            else:
+                try:
+                    # asyncio.timeout (not wait_for): no extra task per receive on the hot path
+                    async with asyncio.timeout_at(deadline):
+                        message = await receive()
+                except TimeoutError:
+                    raise body_timeout(timeout) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise body_too_large(limit)
+                if not message.get("more_body", False):
+                    body_done = True
+            else:  # http.disconnect
+                body_done = True
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except ApiError as exc:
+            # Normally the app's exception handlers answer; this is the fallback for a body read
+            # outside them (e.g. a middleware). Nothing to do if the answer has already started.
+            if started or exc.code not in ("body_timeout", "body_too_large"):
+                raise
+            await _send_json(send, exc.status_code, error_body(exc.code, exc.message))
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

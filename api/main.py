@@ -154,7 +154,8 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
         app.mount("/static", StaticFiles(directory=static), name="static")
 
     # Added last = outermost: ObserveMiddleware sees every request, including body-limit refusals.
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       body_timeout_s=settings.request_body_timeout_s)
     app.add_middleware(ObserveMiddleware, log_requests=settings.log_requests)
 
     def openapi() -> dict[str, Any]:

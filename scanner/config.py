@@ -67,6 +67,25 @@ class Settings(BaseSettings):
     )
     audit_log: Path | None = Field(default=None, description="JSON-lines audit log of admin actions; default: data dir")
     max_body_bytes: int = Field(default=20_000_000, description="request body cap, checked while streaming")
+    request_body_timeout_s: float = Field(
+        default=15.0, gt=0,
+        description="a request's whole body must arrive within this many seconds of its headers (else 408)",
+    )
+    request_header_timeout_s: float = Field(
+        default=10.0, gt=0,
+        description="a request's headers must arrive within this many seconds of its first byte (else 408, closed)",
+    )
+    max_header_bytes: int = Field(default=32_768, ge=1024, description="request line + headers cap (else 431)")
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0, description="idle keep-alive connections are closed after this")
+    max_connections: int = Field(
+        default=1000, ge=1,
+        description="open connections per worker; more are answered 503 and closed at once",
+    )
+    metrics_auth: str = Field(
+        default="open",
+        description="GET /metrics: 'open' (anyone who can reach the port) or 'key' (any key of SCANNER_API_KEYS, "
+        "as X-API-Key or Authorization: Bearer)",
+    )
     max_batch_listings: int = Field(default=100, description="listings per POST /v1/scan/batch")
     max_images_per_listing: int = Field(default=10, description="images in one listing or one upload")
     max_images_per_request: int = Field(default=100, description="images in one request (batch total)")

@@ -64,8 +64,14 @@ def _run(args) -> int:
     if not keys.enabled and not _is_loopback(settings.host):
         log.warning("no API keys configured and binding %s: anyone who can reach this port can scan "
                     "(admin routes stay closed); set SCANNER_API_KEYS", settings.host)
+    from api.server import configure, uvicorn_options
+
+    configure(settings)  # header deadline/size and connection cap of this process's connections
+    # Bounded connections: header deadline and size, connection cap (api/server.py), keep-alive
+    # timeout; the body's size and time are bounded in the app (api/limits.py).
     common = dict(host=settings.host, port=settings.port, log_config=None, access_log=False,
-                  server_header=False, log_level=args.log_level, timeout_graceful_shutdown=10)
+                  server_header=False, log_level=args.log_level, timeout_graceful_shutdown=10,
+                  **uvicorn_options(settings))
 
     if settings.workers == 1:
         from api.main import create_app

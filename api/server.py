@@ -1,0 +1,142 @@
+"""Connection-level bounds that uvicorn does not have, for `scanner serve`.
+
+uvicorn (0.54, httptools parser) times out only *idle* keep-alive connections; it has no
+bound on how long a request's headers may take, nor on their size (h11's 16 KiB limit
+does not apply to httptools), nor on the number of open connections short of the file
+descriptor limit. A client that opens connections and sends a header line now and then
+would hold them for ever. `BoundedHttpToolsProtocol` adds, per connection:
+
+* a header deadline (SCANNER_REQUEST_HEADER_TIMEOUT_S): from the first byte of a request
+  to the end of its headers; on expiry 408 `header_timeout`, connection closed;
+* a header size cap (SCANNER_MAX_HEADER_BYTES, request line + headers): 431
+  `headers_too_large`, connection closed;
+* a connection cap (SCANNER_MAX_CONNECTIONS per worker): a connection over it is answered
+  503 `too_many_connections` and closed before anything is read.
+
+The body is bounded in the app (`api.limits.BodyLimitMiddleware`: size and time). Answers
+written here use the service's error envelope. The limits are read once per process from
+the settings (`configure()` in `scanner serve`; workers started by uvicorn read the same
+SCANNER_* environment as the app they serve).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from scanner.config import Settings, load_settings
+
+_LIMITS: tuple[float, int, int] | None = None  # header timeout s, max header bytes, max connections
+
+
+def configure(settings: Settings) -> None:
+    global _LIMITS
+    _LIMITS = (settings.request_header_timeout_s, settings.max_header_bytes, settings.max_connections)
+
+
+def _limits() -> tuple[float, int, int]:
+    if _LIMITS is None:
+        configure(load_settings())
+    return _LIMITS  # type: ignore[return-value]
+
+
+def error_bytes(status: int, code: str, message: str) -> bytes:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    return b"".join([STATUS_LINE[status], b"content-type: application/json\r\n",
+                     b"content-length: ", str(len(body)).encode(), b"\r\n", b"connection: close\r\n\r\n", body])
+
+
+class _HeadersTooLarge(Exception):
+    pass
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout_s, self.max_header_bytes, self.max_connections = _limits()
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._header_bytes = 0
+        self._headers_overflow = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.max_connections:
+            self._refuse(503, "too_many_connections",
+                         f"the server has {self.max_connections} open connections (SCANNER_MAX_CONNECTIONS); retry shortly")
+            return
+        self._arm_header_timer()  # a connection that never sends a byte is bounded too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+    # -- parser callbacks ---------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._header_bytes = 0
+        self._arm_header_timer()
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._disarm_header_timer()
+        super().on_headers_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        # The parser reports an exception raised in a callback as a parse error; say what it was.
+        if self._headers_overflow:
+            self._refuse(431, "headers_too_large",
+                         f"the request line and headers exceed {self.max_header_bytes} bytes (SCANNER_MAX_HEADER_BYTES)")
+            return
+        super().send_400_response(msg)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _count(self, n: int) -> None:
+        self._header_bytes += n
+        if self._header_bytes > self.max_header_bytes:
+            self._headers_overflow = True
+            raise _HeadersTooLarge()
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None and self.header_timeout_s:
+            self._header_timer = self.loop.call_later(self.header_timeout_s, self._header_timeout)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _header_timeout(self) -> None:
+        self._header_timer = None
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # a request is being answered; its body is the app's to bound
+        if self.cycle is not None and self.timeout_keep_alive_task is not None:
+            return  # idle keep-alive connection: uvicorn's keep-alive timeout closes it
+        self._refuse(408, "header_timeout",
+                     f"the request headers did not arrive within {self.header_timeout_s:g} s "
+                     "(SCANNER_REQUEST_HEADER_TIMEOUT_S)")
+
+    def _refuse(self, status: int, code: str, message: str) -> None:
+        self._disarm_header_timer()
+        if not self.transport.is_closing():
+            self.transport.write(error_bytes(status, code, message))
+            self.transport.close()
+
+
+def uvicorn_options(settings: Settings) -> dict:
+    """What `scanner serve` passes to uvicorn besides host/port/logging."""
+    return dict(
+        http="api.server:BoundedHttpToolsProtocol",
+        timeout_keep_alive=max(1, round(settings.keep_alive_timeout_s)),
+        # uvicorn's own cap answers a plain-text 503 after reading the headers; ours (above) answers
+        # in the error envelope before reading anything. Keep uvicorn's as a backstop on tasks.
+        limit_concurrency=settings.max_connections + settings.threadpool_size + 16,
+        h11_max_incomplete_event_size=settings.max_header_bytes,  # only if uvicorn is ever run with http="h11"
+    )
