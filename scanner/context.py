@@ -248,12 +248,13 @@ def _disguises(c: Candidate) -> list[str]:
     original = c.norm.original[c.start : c.end]
     text = c.norm.text[c.norm_start : c.norm_end]
     notes = []
-    if len(original) > len(text):
-        notes.append("separators or invisible characters removed")
-    if any("\uff01" <= ch <= "\uff5e" for ch in original):
-        notes.append("full-width letters")
-    if [ch for ch in original if is_cjk(ch)] != [ch for ch in text if is_cjk(ch)]:
-        notes.append("traditional or variant characters")
+    if original != text:  # most hits are written plainly: nothing to look for
+        if len(original) > len(text):
+            notes.append("separators or invisible characters removed")
+        if any("\uff01" <= ch <= "\uff5e" for ch in original):
+            notes.append("full-width letters")
+        if [ch for ch in original if is_cjk(ch)] != [ch for ch in text if is_cjk(ch)]:
+            notes.append("traditional or variant characters")
     key = c.norm.key[c.norm_start : c.norm_end]
     if any(ch in "013457@$!|" for ch in text) and (key != text.replace("l", "i") or key[:1] != normalise_term(c.pattern.alias)[:1]):
         notes.append("leetspeak")  # read as letters by the normaliser, or a leet first letter (4didas)
