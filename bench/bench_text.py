@@ -33,6 +33,8 @@ from catalogue import CatalogueGenerator  # noqa: E402
 
 from scanner.config import BUNDLED_WORDLISTS  # noqa: E402
 from scanner.engine import Scanner, TextEngine  # noqa: E402
+from scanner.context import verify  # noqa: E402
+from scanner.listing import parse_listing  # noqa: E402
 from scanner.normalize import normalise  # noqa: E402
 
 COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
@@ -99,10 +101,19 @@ def bench_matchers(engine: TextEngine, texts: list[str], label: str) -> dict:
     }
 
 
-def bench_scans(scanner: Scanner, listings: list[dict]) -> dict:
-    fields = [[v for k, v in l.items() if k in ("title", "description") and isinstance(v, str)] for l in listings]
+def _texts(listing: dict) -> list[str]:
+    return [v for k, v in listing.items() if k in ("title", "description") and isinstance(v, str)]
+
+
+def bench_scans(scanner: Scanner, listings: list[dict], warmup: list[dict]) -> dict:
+    """Steady state: both pipelines first see `warmup` (other listings from the same
+    generator), so one-off costs -- jieba's dictionary, our per-character table and
+    segmentation cache filling -- are not charged to the timed listings."""
+    fields = [_texts(l) for l in listings]
     chars = sum(len(t) for fs in fields for t in fs)
 
+    for listing in warmup:
+        scanner.scan(listing)
     start = time.perf_counter()
     for listing in listings:
         scanner.scan(listing)
@@ -115,6 +126,10 @@ def bench_scans(scanner: Scanner, listings: list[dict]) -> dict:
         naive_auto.add_word(term, term)
     naive_auto.make_automaton()
     jieba.initialize()
+    for listing in warmup:
+        for text in _texts(listing):
+            jieba.lcut(text)
+            list(naive_auto.iter(text.lower()))
 
     start = time.perf_counter()
     for fs in fields:
@@ -125,6 +140,7 @@ def bench_scans(scanner: Scanner, listings: list[dict]) -> dict:
     t_naive = time.perf_counter() - start
     return {
         "listings": len(listings),
+        "warmup_listings": len(warmup),
         "chars": chars,
         "ours_listings_per_s": len(listings) / t_ours,
         "ours_chars_per_s": chars / t_ours,
@@ -132,6 +148,42 @@ def bench_scans(scanner: Scanner, listings: list[dict]) -> dict:
         "naive_chars_per_s": chars / t_naive,
         "ratio_vs_naive": t_naive / t_ours,
     }
+
+
+def bench_stages(scanner: Scanner, listings: list[dict]) -> dict:
+    """Where a scan's time goes, µs per listing, for listings that pass clean and for
+    flagged ones: to show which stage stands between us and the target."""
+    engine = scanner.text_engine
+    flagged = {i for i, listing in enumerate(listings) if scanner.scan(listing).findings}
+    groups = {
+        "clean": [l for i, l in enumerate(listings) if i not in flagged],
+        "flagged": [l for i, l in enumerate(listings) if i in flagged],
+    }
+    out: dict = {"flagged_share": len(flagged) / max(1, len(listings))}
+    for name, group in groups.items():
+        if not group:
+            continue
+        parsed = [parse_listing(l) for l in group]
+        norms = [[(f, normalise(t)) for f, t in p.fields] for p in parsed]
+        found = [engine.matcher.find_all(n) for n in norms]
+
+        def best(fn) -> float:  # best of 3: the machine is shared
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - start)
+            return min(times) * 1e6 / len(group)
+
+        out[name] = {
+            "listings": len(group),
+            "parse_us": best(lambda: [parse_listing(l) for l in group]),
+            "normalise_us": best(lambda: [[(f, normalise(t)) for f, t in p.fields] for p in parsed]),
+            "match_us": best(lambda: [engine.matcher.find_all(n) for n in norms]),
+            "verify_us": best(lambda: [verify(c, p, n, engine) if c else [] for c, p, n in zip(found, parsed, norms)]),
+            "whole_scan_us": best(lambda: [scanner.scan(l) for l in group]),
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     generator = CatalogueGenerator(seed=11)
     listings = [generator.listing(i) for i in range(args.listings)]
+    warmup = [generator.listing(i) for i in range(args.listings, args.listings + 2000)]
     texts = [v for l in listings for k, v in l.items() if k in ("title", "description") and isinstance(v, str)]
 
     started = time.perf_counter()
@@ -153,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     load_extra = time.perf_counter() - started
 
     matchers = [bench_matchers(bundled, texts, "bundled"), bench_matchers(extra, texts, f"bundled + {args.extra_terms} terms")]
-    scans = bench_scans(Scanner(bundled), listings)
+    scans = bench_scans(Scanner(bundled), listings, warmup)
+    stages = bench_stages(Scanner(bundled), listings[:5000])
     results = {
+        "stages": stages,
         "engine_load_s": {"bundled": load_bundled, "with_extra_terms": load_extra},
         "matching": matchers,
         "scans": scans,
@@ -177,6 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| ours | {s['ours_listings_per_s']:.0f} | {s['ours_chars_per_s']/1e6:.2f} |")
     print(f"| naive (jieba.lcut + str automaton) | {s['naive_listings_per_s']:.0f} | {s['naive_chars_per_s']/1e6:.2f} |")
     print(f"| ratio | {s['ratio_vs_naive']:.1f}× | |")
+    print(f"\nwhere the time goes (µs per listing, best of 3; {stages['flagged_share']:.0%} of listings flagged):")
+    print("| listings | parse | normalise | match + detectors | verify | whole scan |\n|---|---|---|---|---|---|")
+    for name in ("clean", "flagged"):
+        if name in stages:
+            t = stages[name]
+            print(f"| {name} ({t['listings']}) | {t['parse_us']:.1f} | {t['normalise_us']:.1f} | {t['match_us']:.1f} "
+                  f"| {t['verify_us']:.1f} | {t['whole_scan_us']:.1f} |")
     return 0
 
 
