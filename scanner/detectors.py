@@ -63,16 +63,22 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
+def _qq(text: str, hits: list[Hit]) -> None:
+    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in _QQ.finditer(text)]
+
+
+def _wechat(text: str, hits: list[Hit]) -> None:
+    hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in _WECHAT_ID.finditer(text)]
+
+
+def _emails(text: str, hits: list[Hit]) -> None:
+    hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in _EMAIL.finditer(text)]
+
+
 def could_detect(text: str) -> bool:
-    """False only if no detector can match anywhere in text: every hint `detect` uses, at once."""
+    """False only if no detector can match anywhere in `text`."""
     low = _lower(text)
-    return bool(
-        _SEVEN_DIGITS.search(text)
-        or "qq" in low or "扣扣" in low or "企鹅" in low
-        or "@" in text or "＠" in text
-        or any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low)
-        or _LINK_HINT.search(low)
-    )
+    return any(hint(text, low) for hint, _ in _DETECTORS)
 
 
 def detect(text: str) -> list[Hit]:
@@ -80,19 +86,9 @@ def detect(text: str) -> list[Hit]:
         return []
     hits: list[Hit] = []
     low = _lower(text)
-    if _SEVEN_DIGITS.search(text):
-        _phones(text, hits)
-    if "qq" in low or "扣扣" in low or "企鹅" in low:
-        for m in _QQ.finditer(text):
-            hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number"))
-    if any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low):
-        for m in _WECHAT_ID.finditer(text):
-            hits.append((m.start(), m.end(), "wechat_id", "diversion", "a WeChat id"))
-    if "@" in text or "＠" in text:
-        for m in _EMAIL.finditer(text):
-            hits.append((m.start(), m.end(), "email", "diversion", "an e-mail address"))
-    if _LINK_HINT.search(low):
-        _links(text, hits)
+    for hint, run in _DETECTORS:
+        if hint(text, low):
+            run(text, hits)
     return hits
 
 
@@ -141,3 +137,14 @@ def _links(text: str, hits: list[Hit]) -> None:
         start, end = original(a), original(b - 1) + 1
         if not any(h[0] < end and start < h[1] for h in hits):
             hits.append((start, end, "url", "diversion", "a link written with spaces"))
+
+
+# (hint, detector) in the order hits are reported. A hint reads the text and its
+# lower-cased form and must be true wherever its detector can match.
+_DETECTORS = (
+    (lambda text, low: _SEVEN_DIGITS.search(text), _phones),
+    (lambda text, low: "qq" in low or "扣扣" in low or "企鹅" in low, _qq),
+    (lambda text, low: any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low), _wechat),
+    (lambda text, low: "@" in text or "＠" in text, _emails),
+    (lambda text, low: _LINK_HINT.search(low), _links),
+)
