@@ -10,6 +10,7 @@ import os
 import sys
 
 from scanner.cli.common import settings_from_args
+from scanner.rewrite import rewrite_listing
 
 COLOURS = {  # ANSI colours per category, used only on a terminal
     "counterfeit": "41;97",
@@ -98,6 +99,15 @@ def render(result: dict, listing: dict, colour: bool) -> str:
                 line += "  suggestion: " + (repr(f["suggestion"]) if f["suggestion"] else "delete")
             lines.append(line)
             lines.append(f"    why: {f['explanation']}")
+    rewrites = rewrite_listing(listing, result["findings"])
+    if any(r.applied for r in rewrites.values()):
+        lines.append("\nsuggested copy (every suggestion applied):")
+        for field in texts:
+            if field in rewrites and rewrites[field].applied:
+                lines.append(f"{field}: {rewrites[field].text}")
+        manual = sum(r.manual for r in rewrites.values())
+        if manual:
+            lines.append(f"{manual} finding(s) have no automatic rewrite and need a manual edit")
     for f in result["findings"]:
         if f["kind"] == "image":
             lines.append(f"{f['field']}: matches gallery {f['gallery_id']} ({f['brand']}) distance {f['distance']}")
