@@ -27,20 +27,22 @@ _URL = re.compile(
     r"|(?<![@\w.-])(?:[a-z0-9-]++\.)++(?:" + _TLDS + r")"
     r"(?:/[^\s<>\"'，。、；）)\]]*)?(?![\w.])"
 )
-# Cheap necessary conditions, tested on the lower-cased text before each pattern runs:
-# most copy has no contact details, and these are substring tests or short scans.
-# Each must hold wherever its pattern can match (tests check the hinted detector
-# against running every pattern unconditionally).
-_WECHAT_WORDS = ("微信", "威信", "薇信", "徽信", "v信", "vx", "wx", "weixin", "wechat")
-_V_COLON = re.compile(r"v\s*[:：]")
-_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
-# 7 digits (Chinese numerals count) each followed by at most 3 other characters.
-_SEVEN_DIGITS = re.compile(r"(?:[\d" + _CN_NUMERALS + r"]\D{0,3}){7}")
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
+# Cheap necessary conditions: most copy has no contact details, so each detector runs
+# only if its hint matches. A hint must match wherever its detector can (tests run every
+# pattern unconditionally as the oracle). Word hints read the lower-cased text.
+_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
+_ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
+# 7 digits (Chinese numerals count), at most 3 other characters between each two.
+_PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:\D{0,3}" + _ANY_DIGIT + "){6}")
+_QQ_HINT = r"qq|扣扣|企鹅"
+_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|v\s*[:：]"
+_EMAIL_HINT = r"@|＠"
 # A link needs a scheme, www. or a dot before a top-level domain -- possibly with spaces
 # around the dot or slashes when the seller spaced it out (t . me / shop).
-_LINK_HINT = re.compile(r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/")
+_LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
+_ANY_WORD_HINT = re.compile("|".join((_QQ_HINT, _WECHAT_HINT, _EMAIL_HINT, _LINK_HINT)))
 # Whitespace next to . / : @ -- dropped to read a spaced-out link.
 _LINK_SPACES = re.compile(r"(?<=[./:@])\s+|\s+(?=[./:@])")
 
@@ -76,18 +78,19 @@ def _emails(text: str, hits: list[Hit]) -> None:
 
 
 def could_detect(text: str) -> bool:
-    """False only if no detector can match anywhere in `text`."""
-    low = _lower(text)
-    return any(hint(text, low) for hint, _ in _DETECTORS)
+    """False only if no detector can match anywhere in `text`: all hints in one scan."""
+    return bool(_PHONE_HINT.search(text) or _ANY_WORD_HINT.search(_lower(text)))
 
 
 def detect(text: str) -> list[Hit]:
     if not text:
         return []
     hits: list[Hit] = []
+    if _PHONE_HINT.search(text):
+        _phones(text, hits)
     low = _lower(text)
     for hint, run in _DETECTORS:
-        if hint(text, low):
+        if hint.search(low):
             run(text, hits)
     return hits
 
@@ -139,12 +142,10 @@ def _links(text: str, hits: list[Hit]) -> None:
             hits.append((start, end, "url", "diversion", "a link written with spaces"))
 
 
-# (hint, detector) in the order hits are reported. A hint reads the text and its
-# lower-cased form and must be true wherever its detector can match.
+# (hint on the lower-cased text, detector) in the order hits are reported after phones.
 _DETECTORS = (
-    (lambda text, low: _SEVEN_DIGITS.search(text), _phones),
-    (lambda text, low: "qq" in low or "扣扣" in low or "企鹅" in low, _qq),
-    (lambda text, low: any(w in low for w in _WECHAT_WORDS) or _V_COLON.search(low), _wechat),
-    (lambda text, low: "@" in text or "＠" in text, _emails),
-    (lambda text, low: _LINK_HINT.search(low), _links),
+    (re.compile(_QQ_HINT), _qq),
+    (re.compile(_WECHAT_HINT), _wechat),
+    (re.compile(_EMAIL_HINT), _emails),
+    (re.compile(_LINK_HINT), _links),
 )

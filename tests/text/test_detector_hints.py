@@ -122,3 +122,20 @@ PIECES = st.sampled_from(
 @settings(max_examples=600, deadline=None)
 def test_hinted_detectors_equal_the_oracle_on_generated_text(text):
     assert sorted(d.detect(text)) == sorted(detect_without_hints(text))
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_could_detect_holds_wherever_a_detector_matches(text):
+    if detect_without_hints(text):
+        assert d.could_detect(text)
+
+
+def test_could_detect_is_false_for_plain_copy():
+    assert not d.could_detect("采用优质材料，做工精细。Made from durable materials. Colours may vary.")
+
+
+@given(st.lists(PIECES, max_size=40).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_could_detect_holds_on_generated_text(text):
+    if detect_without_hints(text):
+        assert d.could_detect(text)
