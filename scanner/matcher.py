@@ -100,10 +100,6 @@ class TextMatcher:
         if len(self.automaton):
             self.automaton.make_automaton()
 
-    def find(self, norm: Normalised, field: str) -> list[Candidate]:
-        """Every dictionary hit and detector hit in one field (see `find_all`)."""
-        return self.find_all([(field, norm)])
-
     def find_all(self, norms: list[tuple[str, Normalised]]) -> list[Candidate]:
         """Every dictionary hit (overlapping, unverified except for Latin word boundaries)
         and every detector hit in a listing's fields.
