@@ -69,15 +69,17 @@ def image_hashes(data: bytes, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
 
 
 def make_thumbnail(im: Image.Image, size: int = THUMBNAIL_SIZE, quality: int = THUMBNAIL_QUALITY) -> bytes:
-    """A small JPEG of a `decode.decode()` result: its grey plane + the chroma it carries.
+    """A small JPEG of a `decode.decode()` result: its grey plane + the colour it carries.
 
     Built from the already safely decoded (capped, oriented, <= WORK_SIZE) image, so no
-    second decode of untrusted bytes; colour when the decoder kept chroma, grey otherwise.
+    second decode of untrusted bytes; colour when the decoder kept its small YCbCr image
+    (Cb/Cr upsampled from decode.COLOUR_SIZE px: about what JPEG's own 4:2:0 chroma keeps at
+    this size), grey otherwise.
     """
-    chroma = im.info.get("chroma")
+    colour = im.info.get("colour")
     grey = im if im.mode == "L" else im.convert("L")
-    if chroma is not None and chroma.shape[:2] == (grey.height, grey.width):
-        cb, cr = (Image.fromarray(np.clip(chroma[:, :, i] + 128, 0, 255).astype(np.uint8), "L") for i in (0, 1))
+    if colour is not None:
+        _, cb, cr = colour.resize(grey.size, Image.Resampling.BILINEAR).split()
         out = Image.merge("YCbCr", (grey, cb, cr)).convert("RGB")
     else:
         out = grey.copy()

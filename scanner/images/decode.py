@@ -35,6 +35,9 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
 # Longest side of the image handed to the hashing stage. The hashes work on 64x64 and
 # the border trimmer on this; more pixels only cost time.
 WORK_SIZE = 256
+# Longest side of the small YCbCr image kept for the colour signature (a 4x4 grid of means:
+# a few pixels per cell are plenty) in `im.info["colour"]`.
+COLOUR_SIZE = 64
 
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -123,32 +126,37 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
             im.load()
             full = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             full.load()
-            col = full.convert("YCbCr").resize(im.size, Image.Resampling.BOX)
-            return _finish(im, col, orientation, work_size, w, h)
+            return _finish(im, full.convert("YCbCr"), orientation, work_size, w, h)
     im.load()
     if im.mode == "YCbCr":
-        col: Image.Image | None = im
-        im = im.getchannel(0)
-    else:
-        col = _to_ycbcr(im)
-        im = _to_grey(im)
-    return _finish(im, col, orientation, work_size, w, h)
+        return _finish(im.getchannel(0), im, orientation, work_size, w, h, y_is_grey=True)
+    return _finish(_to_grey(im), _to_ycbcr(im), orientation, work_size, w, h)
 
 
 def _finish(im: Image.Image, col: Image.Image | None, orientation: int, work_size: int,
-            w: int, h: int) -> Image.Image:
-    """Orientation and downscale of the grey image and its YCbCr companion (same geometry)."""
+            w: int, h: int, *, y_is_grey: bool = False) -> Image.Image:
+    """Orientation and downscale of the grey image and its YCbCr companion (same geometry).
+
+    `y_is_grey`: `col` is the JPEG's own YCbCr decode and `im` its Y plane. It is then
+    downscaled once, all three planes together, and the grey image is its Y plane (bit-for-bit
+    the separate 'L' downscale: Pillow resamples every band with the same coefficients).
+    The colour image kept in `im.info["colour"]` is small (longest side COLOUR_SIZE), reduced
+    from the already downscaled image where there is one.
+    """
     if orientation and orientation != 1:
         im = _apply_orientation(im, orientation)
         col = _apply_orientation(col, orientation) if col is not None else None
     if max(im.size) > work_size:
-        im.thumbnail((work_size, work_size), Image.Resampling.BOX, reducing_gap=None)
-        if col is not None:
-            col = col.resize(im.size, Image.Resampling.BOX)
+        if y_is_grey and col is not None:
+            col.thumbnail((work_size, work_size), Image.Resampling.BOX, reducing_gap=None)
+            im = col.getchannel(0)
+        else:
+            im.thumbnail((work_size, work_size), Image.Resampling.BOX, reducing_gap=None)
     im.info["original_size"] = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
     if col is not None:
-        # (h, w, 2) int16: Cb-128, Cr-128 at the size of the grey image (colour signature input)
-        im.info["chroma"] = np.asarray(col, dtype=np.int16)[:, :, 1:] - 128
+        s = min(1.0, COLOUR_SIZE / max(im.size))
+        size = (max(1, round(im.width * s)), max(1, round(im.height * s)))
+        im.info["colour"] = col if col.size == size else col.resize(size, Image.Resampling.BOX)
     return im
 
 

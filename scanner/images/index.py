@@ -26,7 +26,7 @@ from scanner.images.hashing import ALL_HASHES, COLOUR_GRID, COMPARE, GALLERY_VAR
 
 # Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
 # the smallest thresholds on the best zero-false-match plateau.
-DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 14, "phash": 56, "dhash": 128, "colour": 60}
+DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 14, "phash": 56, "dhash": 128, "colour": 70}
 PREFILTER = "phash64"
 VERIFY = ("phash", "dhash", "colour")
 

@@ -159,8 +159,10 @@ def test_no_bomb_warning_escapes(recwarn):
     assert not [w for w in recwarn if issubclass(w.category, Image.DecompressionBombWarning)]
 
 
-def test_colour_jpeg_keeps_chroma_and_grey_is_the_luma_decode():
-    """Colour JPEGs are decoded as YCbCr: the grey image is the Y plane, chroma is kept;
+def test_colour_jpeg_keeps_a_small_colour_image_and_grey_is_the_luma_decode():
+    """Colour JPEGs are decoded as YCbCr: the grey image is the Y plane (bit-for-bit the
+    separate 'L' draft decode + BOX downscale, also when all three planes are downscaled
+    together), and a small YCbCr image of the same geometry is kept for the colour signature;
     an RGB-coded JPEG (Adobe transform 0, which libjpeg cannot decode to YCbCr) works too."""
     import io as _io
 
@@ -168,18 +170,21 @@ def test_colour_jpeg_keeps_chroma_and_grey_is_the_luma_decode():
     from PIL import Image as _Image
 
     from scanner.images import evalset
-    from scanner.images.decode import decode
+    from scanner.images.decode import COLOUR_SIZE, decode
 
-    src = evalset.product_image(3)
-    for kw in ({}, {"keep_rgb": True}):
-        buf = _io.BytesIO()
-        src.save(buf, "JPEG", quality=90, **kw)
-        im = decode(buf.getvalue())
-        assert im.mode == "L" and im.info["chroma"].shape == (im.height, im.width, 2)
-        assert _np.abs(im.info["chroma"]).max() > 20  # the product is coloured
-        if not kw:
-            ref = _Image.open(_io.BytesIO(buf.getvalue()))
-            ref.draft("L", (512, 512))
-            ref = ref.convert("L")
-            ref.thumbnail((256, 256), _Image.Resampling.BOX, reducing_gap=None)
-            assert _np.array_equal(_np.asarray(im), _np.asarray(ref))
+    for size in ((640, 640), (1500, 900)):  # 1500 px: draft to 750, then downscaled to 256
+        src = evalset.product_image(3).resize(size)
+        for kw in ({}, {"keep_rgb": True}):
+            buf = _io.BytesIO()
+            src.save(buf, "JPEG", quality=90, **kw)
+            im = decode(buf.getvalue())
+            col = im.info["colour"]
+            assert im.mode == "L" and col.mode == "YCbCr" and max(col.size) == COLOUR_SIZE
+            assert abs(col.width / col.height - im.width / im.height) < 0.05
+            assert _np.abs(_np.asarray(col, dtype=_np.int16)[:, :, 1:] - 128).max() > 20  # coloured
+            if not kw:
+                ref = _Image.open(_io.BytesIO(buf.getvalue()))
+                ref.draft("L", (512, 512))
+                ref = ref.convert("L")
+                ref.thumbnail((256, 256), _Image.Resampling.BOX, reducing_gap=None)
+                assert _np.array_equal(_np.asarray(im), _np.asarray(ref))

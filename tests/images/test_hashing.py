@@ -11,19 +11,20 @@ from .conftest import FIXTURES, encode
 # If these change, every stored gallery silently stops matching: bump
 # hashing.ALGORITHM_VERSION and re-hash instead of editing the numbers.
 # Algorithm v2 added "colour" (the per-view colour signature) deliberately; the three hashes
-# are bit-identical to v1.
+# are bit-identical to v1. Algorithm v3 changed only "colour" (small colour image, grid on the
+# view's content box); the three hashes are bit-identical to v2.
 GOLDEN = {
     "nova_sneaker.jpg": {
         "phash": 0xADBCE924F0E96186A596638732DB638E621A975F175DE238E32C9679036D6231,
         "dhash": 0x17007180C084C09000100011801185850185801180100010001000144210420,
         "phash64": 0xADE9F061A5633263,
-        "colour": 0x1FE02FE020001FB08FA0EFA0EFB0DFC11FB0FFA0EFB0CFE05FE07FE06FE05,
+        "colour": 0x1FE02FE020001FB08FA0EFA0EFB0CFC12FB0FFA0EFC0CFE05FE07FE06FE05,
     },
     "astronaut_poster.jpg": {
         "phash": 0xC25692764C9F550F3228BD90DFB9C09BCC15B60A7B25B5E29CF34A51B50A67AC,
         "dhash": 0xF9F6D2D6F656F47674F666D220D4A1E6E366E0E049480D14990ECB25E92D6D0D,
         "phash64": 0xC2924C5532BDDFC8,
-        "colour": 0x102FA05FD03FD03FB0DFC05FF02FF01F21AF417F513FE02EE21F616FA0AFF02,
+        "colour": 0x202FB05FD03FD03FC0DFC06FF02FF01F21AF417F513FF02EE21F616FA0AFF02,
     },
 }
 
@@ -121,3 +122,21 @@ def test_colour_check_separates_look_alikes_and_keeps_true_copies():
 def test_grey_images_have_a_zero_colour_signature():
     im = evalset.skimage_photos()[1][1].convert("L")  # camera
     assert image_hashes(encode(im))["orig"]["colour"] == 0
+
+
+def test_colour_grid_lies_on_the_product_in_sub_views():
+    """A sub-view that cuts through the product (the "top" 80 % of this shoe: the cut edge is
+    the shoe, so the grey trim keeps all the white around it) must still compare the product's
+    colour. Algorithm v2 laid the grid over that whole view: the product filled a few cells,
+    the 4 cells the distance ignores were exactly those, and a pink and a magenta copy were
+    16 apart in "top" (limit 60) -- how held-out set B's two false matches got through."""
+    from scanner.images.index import DEFAULT_THRESHOLDS, colour_distance
+
+    limit = DEFAULT_THRESHOLDS["colour"]
+    pink, magenta = _recoloured_product(1003, (200, 110, 170)), _recoloured_product(1003, (165, 45, 150))
+    a, b = image_hashes(encode(pink)), image_hashes(encode(magenta))
+    for v in hashing.GALLERY_VARIANTS:
+        assert colour_distance(a[v]["colour"], b[v]["colour"]) > limit, v
+    copy = image_hashes(encode(evalset.jpeg(pink, 25), "JPEG", quality=90), variants=("top", "orig"))
+    for v in ("top", "orig"):
+        assert colour_distance(a[v]["colour"], copy[v]["colour"]) <= limit // 2, v

@@ -53,7 +53,7 @@ def test_add_stores_a_small_jpeg(scanner):
     assert im.format == "JPEG" and max(im.size) <= THUMBNAIL_SIZE
     assert im.size == (160, 80)  # aspect ratio kept
     assert len(thumb) < 16 * 1024
-    # colour survives (the decoder's chroma planes feed the thumbnail)
+    # colour survives (the decoder's small YCbCr image colours the thumbnail)
     r, g, b = im.convert("RGB").getpixel((140, 40))
     assert b > r + 100 and abs(g - 120) < 20
 
