@@ -58,6 +58,19 @@ async def scan_principal(request: Request, key: Annotated[str | None, Security(a
     return principal
 
 
+async def metrics_principal(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
+    """GET /metrics: open unless SCANNER_METRICS_AUTH=key; then any configured key (scan or admin),
+    in X-API-Key or as `Authorization: Bearer <key>` (what Prometheus' scrape config sends)."""
+    if request.app.state.settings.metrics_auth != "key":
+        request.state.key_name = ANONYMOUS.name
+        return ANONYMOUS
+    if not key:
+        scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            key = token.strip()
+    return await scan_principal(request, key)
+
+
 async def admin_principal(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
     """An admin key. With no admin key configured, admin routes are closed, never open."""
     ring: KeyRing = request.app.state.keys
@@ -125,5 +138,6 @@ ScannerDep = Annotated[Any, Depends(get_scanner)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
 ScanKey = Annotated[Principal, Depends(scan_principal)]
 AdminKey = Annotated[Principal, Depends(admin_principal)]
+MetricsKey = Annotated[Principal, Depends(metrics_principal)]
 JsonBytes = Annotated[bytes, Depends(raw_json_body)]
 ScanCallDep = Annotated[ScanCall, Depends(scan_call)]

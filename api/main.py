@@ -101,6 +101,11 @@ class WorkerSync:
 def create_app(settings: Settings | None = None, scanner: Any = None, *, with_images: bool = True) -> FastAPI:
     settings = settings or load_settings()
     keys = KeyRing(settings.api_keys)  # a malformed key entry stops startup with a clear message
+    if settings.metrics_auth not in ("open", "key"):
+        raise ValueError(f"SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")
+    if settings.metrics_auth == "key" and not keys.enabled:
+        raise ValueError("SCANNER_METRICS_AUTH=key needs at least one key in SCANNER_API_KEYS "
+                         "(make one with `scanner keys hash --generate`)")
     if settings.image_errors not in ("reject", "report"):
         raise ValueError(f"SCANNER_IMAGE_ERRORS must be 'reject' or 'report', got {settings.image_errors!r}")
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api import metrics
+from api.deps import MetricsKey
 from api.errors import ApiError
 from api.schemas import Health
 
@@ -35,8 +36,10 @@ async def readyz(request: Request) -> Response:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}}})
-async def prometheus() -> Response:
+            description="Open by default; with SCANNER_METRICS_AUTH=key it needs a configured API key "
+                        "(X-API-Key, or Authorization: Bearer <key>).",
+            responses={200: {"content": {"text/plain": {}}}, 401: {"description": "missing or invalid key"}})
+async def prometheus(principal: MetricsKey) -> Response:
     body, content_type = metrics.render()
     return Response(content=body, media_type=content_type)
 

@@ -58,12 +58,19 @@ def _run(args) -> int:
         keys = KeyRing(settings.api_keys)
     except ValueError as exc:
         raise SystemExit(f"scanner serve: {exc}") from None
+    if settings.metrics_auth not in ("open", "key"):
+        raise SystemExit(f"scanner serve: SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")
+    if settings.metrics_auth == "key" and not keys.enabled:
+        raise SystemExit("scanner serve: SCANNER_METRICS_AUTH=key needs at least one key in SCANNER_API_KEYS")
     level = args.log_level.upper()
     configure_logging(level)
     log = logging.getLogger("scanner.serve")
     if not keys.enabled and not _is_loopback(settings.host):
         log.warning("no API keys configured and binding %s: anyone who can reach this port can scan "
                     "(admin routes stay closed); set SCANNER_API_KEYS", settings.host)
+    if settings.metrics_auth == "open" and not _is_loopback(settings.host):
+        log.warning("/metrics is open to anyone who can reach %s; set SCANNER_METRICS_AUTH=key to require an "
+                    "API key (Prometheus: authorization/bearer token), or firewall it", settings.host)
     from api.server import configure, uvicorn_options
 
     configure(settings)  # header deadline/size and connection cap of this process's connections

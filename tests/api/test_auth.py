@@ -173,3 +173,43 @@ def test_blank_brand_is_refused(keyed, gallery_image, brand):
     resp = keyed.post("/v1/gallery", files={"images": ("n.jpg", gallery_image, "image/jpeg")},
                       data={"brand": brand}, headers=ADMIN)
     assert_error(resp, 422, "invalid_request")
+
+
+# -- /metrics -------------------------------------------------------------------------------
+def test_metrics_are_open_by_default_even_with_keys(keyed):
+    resp = keyed.get("/metrics")
+    assert resp.status_code == 200 and "scanner_http_requests_total" in resp.text
+
+
+def test_metrics_need_a_key_when_metrics_auth_is_key(make_client, request_log):
+    client = make_client(keys=True, metrics_auth="key")
+    assert_error(client.get("/metrics"), 401, "missing_api_key")
+    assert_error(client.get("/metrics", headers={"X-API-Key": "wrong"}), 401, "invalid_api_key")
+    assert_error(client.get("/metrics", headers={"Authorization": "Bearer wrong"}), 401, "invalid_api_key")
+    assert_error(client.get("/metrics", headers={"Authorization": f"Basic {SCAN_KEY}"}), 401, "missing_api_key")
+    for headers in (SCAN, ADMIN, {"Authorization": f"Bearer {SCAN_KEY}"}, {"Authorization": f"bearer {ADMIN_KEY}"}):
+        resp = client.get("/metrics", headers=headers)
+        assert resp.status_code == 200 and "scanner_http_requests_total" in resp.text, headers
+    # probes stay open
+    assert client.get("/healthz").status_code == 200 and client.get("/readyz").status_code == 200
+    lines = [x for x in request_log if x.get("route") == "/metrics"]
+    assert {x["key"] for x in lines} >= {"shop-frontend", "ops-alice", "invalid"}
+    logged = json.dumps(request_log)
+    assert SCAN_KEY not in logged and ADMIN_KEY not in logged and "Bearer" not in logged
+
+
+def test_metrics_auth_key_without_keys_refuses_to_start(make_settings):
+    with pytest.raises(ValueError, match="SCANNER_METRICS_AUTH=key needs at least one key"):
+        create_app(make_settings(metrics_auth="key"))
+    with pytest.raises(ValueError, match="SCANNER_METRICS_AUTH"):
+        create_app(make_settings(metrics_auth="maybe", api_keys=KEYS))
+
+
+def test_serve_refuses_metrics_auth_key_without_keys(tmp_path):
+    import os
+
+    env = {**os.environ, "SCANNER_METRICS_AUTH": "key", "SCANNER_GALLERY": str(tmp_path / "g.sqlite3")}
+    env.pop("SCANNER_API_KEYS", None)
+    proc = subprocess.run([sys.executable, "-m", "scanner", "serve", "--port", "1"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "SCANNER_METRICS_AUTH=key" in proc.stderr

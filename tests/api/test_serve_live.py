@@ -118,6 +118,23 @@ def test_live_huge_chunked_body_is_refused_while_streaming(server):
     assert sent < 50 * 1024 * 1024
 
 
+def test_live_metrics_behind_a_key(tmp_path):
+    """SCANNER_METRICS_AUTH=key on a real server: a scraper's bearer token works, nothing else does,
+    and the key never reaches the log."""
+    proc, base, port = start(tmp_path, SCANNER_METRICS_AUTH="key")
+    try:
+        assert httpx.get(base + "/metrics", timeout=10).status_code == 401
+        assert httpx.get(base + "/metrics", headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 401
+        resp = httpx.get(base + "/metrics", headers={"Authorization": f"Bearer {SCAN_KEY}"}, timeout=10)
+        assert resp.status_code == 200 and "scanner_http_requests_total" in resp.text
+        assert httpx.get(base + "/readyz", timeout=10).status_code == 200
+    finally:
+        stop(proc)
+    log = (tmp_path / f"serve-{port}.log").read_text()
+    assert SCAN_KEY not in log and ADMIN_KEY not in log
+    assert '"route": "/metrics"' in log and '"key": "shop-frontend"' in log
+
+
 def test_live_two_workers_share_reload_and_metrics(tmp_path):
     from scanner.config import BUNDLED_WORDLISTS
 
