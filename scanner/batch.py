@@ -169,8 +169,8 @@ def process_item(engine, line: int | None, kind: int, payload: Any) -> dict[str,
     """One work item -> one output row (a contract dict with the input `line`).
     Never raises: whatever goes wrong becomes an error row for this row only."""
     if kind == ERROR:
-        code, message = payload
-        return error_row(line, code, message)
+        code, message, *rest = payload
+        return error_row(line, code, message, rest[0] if rest else None)
     if kind == RAW:
         try:
             text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else payload
@@ -204,6 +204,34 @@ def process_item(engine, line: int | None, kind: int, payload: Any) -> dict[str,
 _ENGINE = None
 _ENGINE_ERROR: str | None = None
 _VERSIONS: dict[str, str] | None = None
+_ROW_TIMEOUT: float = 0.0       # seconds per row; 0 = no limit
+_IN_ROW = False                 # the SIGALRM handler raises only while a row is being scanned
+_SLOT = None                    # this worker's [pid, line, started] in the parent's watch table
+
+
+class _RowTimeout(BaseException):
+    """Raised in a worker when a row overruns --row-timeout. A BaseException, so that an
+    `except Exception` inside the engine cannot swallow it."""
+
+
+def _on_alarm(signum, frame) -> None:
+    if _IN_ROW:
+        raise _RowTimeout()
+
+
+def timeout_row(line: int | None, kind: int, payload: Any, seconds: float) -> dict[str, Any]:
+    """The error row for a row that took longer than the per-row limit (its id if we can read it)."""
+    listing_id = None
+    try:
+        raw = json.loads(payload) if kind == RAW else payload
+        listing_id = raw.get("id") if isinstance(raw, dict) else None
+    except Exception:  # noqa: BLE001 - best effort: the id is a courtesy
+        pass
+    if not isinstance(listing_id, (str, int)) or isinstance(listing_id, bool):
+        listing_id = None
+    return error_row(line, "scan_timeout",
+                     f"line {line}: scanning took longer than {seconds:g} s (--row-timeout); the row was skipped",
+                     listing_id)
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -215,10 +243,21 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(0.5)
 
 
-def _init_worker(spec_json: str, parent_pid: int) -> None:
-    global _ENGINE, _ENGINE_ERROR, _VERSIONS
+def _init_worker(spec_json: str, parent_pid: int, row_timeout: float = 0.0, watch=None) -> None:
+    global _ENGINE, _ENGINE_ERROR, _VERSIONS, _ROW_TIMEOUT, _SLOT
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    _ROW_TIMEOUT = row_timeout
+    if row_timeout:
+        signal.signal(signal.SIGALRM, _on_alarm)
+    if watch is not None:
+        table, counter = watch
+        with counter.get_lock():
+            slot = counter.value
+            counter.value += 1
+        if 3 * slot < len(table):  # (a pool never has more processes than slots; be safe anyway)
+            _SLOT = (table, 3 * slot)
+            table[3 * slot] = os.getpid()
     try:
         _ENGINE = build_engine(EngineSpec.from_json(spec_json))
         _VERSIONS = dict(getattr(_ENGINE, "versions", {}) or {})
@@ -232,11 +271,37 @@ def _scan_chunk(items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Cou
     stats = new_stats()
     lines = []
     for line, kind, payload in items:
-        row = process_item(_ENGINE, line, kind, payload)
+        row = _process_with_timeout(line, kind, payload) if _ROW_TIMEOUT else process_item(_ENGINE, line, kind, payload)
         accumulate(stats, row)
         lines.append(_dumps(row))
     lines.append("")
     return "\n".join(lines).encode("utf-8"), stats, _VERSIONS or {}
+
+
+def _process_with_timeout(line: int, kind: int, payload: Any) -> dict[str, Any]:
+    """process_item under the per-row limit. First line of defence: SIGALRM interrupts a row
+    stuck in Python code and the worker goes on with a warm engine. A row stuck where signals
+    are not seen (C code holding the GIL, signals blocked) is the parent's to catch: it watches
+    this worker's slot and kills the process (see _Pool.check_hung)."""
+    global _IN_ROW
+    table, base = _SLOT if _SLOT is not None else (None, 0)
+    if table is not None:
+        table[base + 2] = 0.0
+        table[base + 1] = line
+        table[base + 2] = time.monotonic()
+    try:
+        _IN_ROW = True
+        signal.setitimer(signal.ITIMER_REAL, _ROW_TIMEOUT)
+        row = process_item(_ENGINE, line, kind, payload)
+        _IN_ROW = False
+    except _RowTimeout:
+        row = timeout_row(line, kind, payload, _ROW_TIMEOUT)
+    finally:
+        _IN_ROW = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if table is not None:
+            table[base + 2] = 0.0
+    return row
 
 
 # ---------------------------------------------------------------------------------
@@ -509,29 +574,84 @@ class BatchOptions:
     log_interval: float = 10.0
     max_restarts: int = 20
     start_method: str | None = None       # multiprocessing start method; default: the platform's
+    row_timeout: float = 30.0             # seconds per row, then a scan_timeout error row; 0 = no limit
+
+
+def hard_row_timeout(row_timeout: float) -> float:
+    """When the parent kills a worker whose row ignored the in-worker alarm."""
+    return row_timeout + max(1.0, row_timeout / 2)
 
 
 class _Pool:
-    def __init__(self, spec: EngineSpec, workers: int, start_method: str | None) -> None:
+    def __init__(self, spec: EngineSpec, workers: int, start_method: str | None, row_timeout: float = 0.0) -> None:
         import multiprocessing as mp
 
         self.spec_json, self.workers = spec.to_json(), workers
-        self.ctx = mp.get_context(start_method) if start_method else None
+        self.ctx = mp.get_context(start_method) if start_method else mp.get_context()
+        self.row_timeout = row_timeout
+        self.timed_out: dict[int, float] = {}  # line -> limit, rows whose worker the parent had to kill
+        self.killed = False                    # the last broken pool was our doing (a hung row), not a crash
         self.executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
+        watch = None
+        if self.row_timeout:
+            # one [pid, line, started] slot per worker process, written by the worker around each row
+            self.table = self.ctx.RawArray("d", 3 * self.workers)
+            self.counter = self.ctx.Value("i", 0)
+            watch = (self.table, self.counter)
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
-                                   initargs=(self.spec_json, os.getpid()))
+                                   initargs=(self.spec_json, os.getpid(), self.row_timeout, watch))
 
     def submit(self, items):
+        if self.timed_out:  # a row that hung a worker is not scanned again (it would hang again)
+            items = [(line, ERROR, ("scan_timeout", _hung_message(line, self.timed_out[line])))
+                     if line in self.timed_out else (line, kind, payload) for line, kind, payload in items]
         return self.executor.submit(_scan_chunk, items)
+
+    def result(self, future):
+        """future.result(), watching for rows that overrun the hard limit meanwhile."""
+        if not self.row_timeout:
+            return future.result()
+        while True:
+            try:
+                return future.result(timeout=0.25)
+            except TimeoutError:
+                self.check_hung()
+
+    def check_hung(self) -> None:
+        hard = hard_row_timeout(self.row_timeout)
+        now = time.monotonic()
+        table = self.table
+        for base in range(0, len(table), 3):
+            started = table[base + 2]
+            if not started or now - started <= hard:
+                continue
+            pid, line = int(table[base]), int(table[base + 1])
+            if table[base + 2] != started or not pid:
+                continue  # the worker moved on while we looked
+            log.warning("line %d has been scanning for %.0f s (limit %g s, --row-timeout); killing its worker",
+                        line, now - started, self.row_timeout)
+            self.timed_out[line] = self.row_timeout
+            self.killed = True
+            table[base + 2] = 0.0
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.killed = False
         self.executor = self._new()
 
     def close(self, cancel: bool = False) -> None:
         self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _hung_message(line: int, seconds: float) -> str:
+    return (f"line {line}: scanning took longer than {seconds:g} s (--row-timeout) and did not stop; "
+            "its worker was killed and the row skipped")
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
@@ -609,7 +729,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
         raise BatchError(f"cannot resume: {out} has {done} rows but the input only {skipped}")
 
     started = time.monotonic()
-    pool = _Pool(spec, workers, opts.start_method)
+    pool = _Pool(spec, workers, opts.start_method, opts.row_timeout)
     restarts = 0
     interrupted = False
     finished = False
@@ -629,10 +749,17 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
             while window:
                 items, future = window[0]
                 try:
-                    data, chunk_stats, versions = future.result()
+                    data, chunk_stats, versions = pool.result(future)
                 except EngineBuildError as exc:
                     raise BatchError(str(exc)) from None
                 except BrokenProcessPool:
+                    if pool.killed:
+                        # We killed a worker stuck on a row past the hard limit: every chunk in flight is
+                        # lost; send them again, the stuck row now as a scan_timeout error row.
+                        pool.restart()
+                        for entry in window:
+                            entry[1] = pool.submit(entry[0])
+                        continue
                     restarts += 1
                     if restarts > opts.max_restarts:
                         raise BatchError(f"worker processes died {restarts} times; giving up "
@@ -684,8 +811,16 @@ def _isolate(pool: _Pool, items: list, restarts: int, max_restarts: int):
     parts, stats, versions = [], new_stats(), {}
     for item in items:
         try:
-            data, row_stats, versions = pool.submit([item]).result()
+            data, row_stats, versions = pool.result(pool.submit([item]))
         except BrokenProcessPool:
+            if pool.killed:  # this row hung past the hard limit
+                pool.restart()
+                row = error_row(item[0], "scan_timeout", _hung_message(item[0], pool.row_timeout))
+                row_stats = new_stats()
+                accumulate(row_stats, row)
+                parts.append((_dumps(row) + "\n").encode("utf-8"))
+                merge_stats(stats, row_stats)
+                continue
             restarts += 1
             if restarts > max_restarts:
                 raise BatchError("worker processes keep dying; giving up (rerun with --resume)")

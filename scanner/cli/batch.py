@@ -39,6 +39,9 @@ def register(sub) -> None:
                    help="progress bar on a terminal, periodic log lines otherwise (default auto)")
     p.add_argument("--log-interval", type=float, default=10.0, help="seconds between progress log lines")
     p.add_argument("--max-line-bytes", type=int, default=16 << 20, help="longer input lines become error rows")
+    p.add_argument("--row-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="a row that takes longer becomes a scan_timeout error row and the run goes on "
+                   "(default 30; 0 = no limit)")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)  # tests/benchmarks: module:callable
     p.add_argument("--start-method", choices=("fork", "spawn", "forkserver"), default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=_run_batch)
@@ -77,6 +80,7 @@ def _run_batch(args) -> int:
         workers=args.workers, chunk_size=args.chunk_size, resume=args.resume, overwrite=args.overwrite,
         allow_version_change=args.allow_version_change, fmt=args.format, max_line_bytes=args.max_line_bytes,
         progress=args.progress, log_interval=args.log_interval, start_method=args.start_method,
+        row_timeout=max(0.0, args.row_timeout),
     )
     try:
         summary = run_batch(args.input, args.out, _engine_spec(args), opts)

@@ -9,12 +9,17 @@ the state of the real word lists. Behaviour is controlled through EngineSpec.set
 * ``fake_version``: the "wordlists" version string;
 * ``crash_on``: a substring; a listing whose title contains it kills the worker process;
 * ``delay_s``: sleep per row (to make a run slow enough to kill);
+* ``hang_on``: a substring; a listing whose title contains it never finishes (a Python-level loop,
+  which the worker's alarm can interrupt);
+* ``hard_hang_on``: the same, but with SIGALRM ignored, like a hang inside C code: only killing
+  the worker ends it;
 * ``config``: a JSON file whose keys are merged into the above (the CLI's --config).
 """
 from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from typing import Any
 
@@ -41,6 +46,8 @@ class FakeScanner:
         self.versions = {"wordlists": settings.get("fake_version", "fake:1"), "gallery": "none", "scanner": "test"}
         self.crash_on = settings.get("crash_on")
         self.delay_s = float(settings.get("delay_s", 0))
+        self.hang_on = settings.get("hang_on")
+        self.hard_hang_on = settings.get("hard_hang_on")
 
     def scan(self, raw: Any) -> _Result:
         if self.delay_s:
@@ -56,6 +63,16 @@ class FakeScanner:
                                 "versions": self.versions})
         if self.crash_on and self.crash_on in (raw.get("title") or ""):
             os._exit(3)
+        if self.hang_on and self.hang_on in (raw.get("title") or ""):
+            while True:
+                try:
+                    time.sleep(0.05)
+                except Exception:  # an engine that swallows errors must still be stoppable
+                    pass
+        if self.hard_hang_on and self.hard_hang_on in (raw.get("title") or ""):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)  # the alarm is never seen, as inside C code
+            while True:
+                time.sleep(0.05)
         findings = []
         for name in ("title", "description"):
             text = raw.get(name) or ""

@@ -199,3 +199,22 @@ def test_batch_compare_to_and_report(tmp_path):
     assert json.loads(diff_out.read_text())["transitions"] == {"pass -> block": 1}
     html = report.read_text(encoding="utf-8")
     assert "<svg" in html and "Changes since" in html and "复刻" in html and "<script" not in html
+
+
+def test_batch_row_timeout_flag(tmp_path):
+    cat = tmp_path / "c.jsonl"
+    cat.write_text('{"id": "a", "title": "复刻 包"}\n{"id": "b", "title": "HANG"}\n{"id": "c", "title": "mug"}\n',
+                   encoding="utf-8")
+    config = tmp_path / "fake.json"
+    config.write_text(json.dumps({"hang_on": "HANG"}), encoding="utf-8")
+    out, summary = tmp_path / "out.jsonl", tmp_path / "s.json"
+    proc = subprocess.run(scanner_cmd("--config", str(config), "batch", str(cat), "--out", str(out),
+                                      "--engine-factory", "fake_engine:build", "--no-images", "--workers", "1",
+                                      "--row-timeout", "0.5", "--summary", str(summary), "--progress", "none"),
+                          cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    rows = read_rows(out)
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert rows[1]["error"]["code"] == "scan_timeout" and rows[1]["id"] == "b"
+    assert rows[0]["decision"] == "block" and rows[2]["decision"] == "pass"
+    assert json.loads(summary.read_text())["errors"] == {"scan_timeout": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from collections import Counter
 
 import pytest
@@ -163,6 +164,68 @@ def test_a_row_that_kills_its_worker_becomes_an_error_row(tmp_path):
     assert result[17]["error"]["code"] == "worker_crashed" and result[17]["line"] == 18
     assert all("error" not in r for i, r in enumerate(result) if i != 17)
     assert summary["worker_restarts"] >= 1
+
+
+def _hang_catalogue(tmp_path, n: int, hang: dict[int, str]):
+    cat = tmp_path / "c.jsonl"
+    rows = [{"id": f"r{i}", "title": hang.get(i, f"mug {i} 高仿" if i % 3 == 0 else f"mug {i}")} for i in range(n)]
+    cat.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return cat
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_row_that_hangs_becomes_a_scan_timeout_row_and_the_batch_goes_on(tmp_path, workers):
+    """Python-level hang: the worker's alarm interrupts it; the worker (and its engine) lives on."""
+    cat = _hang_catalogue(tmp_path, 30, {4: "HANG one", 21: "HANG two"})
+    out, ref = tmp_path / "out.jsonl", tmp_path / "ref.jsonl"
+    spec = EngineSpec(factory="fake_engine:build", settings={"hang_on": "HANG"}, with_images=False)
+    started = time.monotonic()
+    summary = run_batch(cat, out, spec, opts(workers=workers, chunk_size=4, row_timeout=0.5))
+    seconds = time.monotonic() - started
+    result = read_rows(out)
+    assert [r["line"] for r in result] == list(range(1, 31))  # every row accounted for, in order
+    for i in (4, 21):
+        assert result[i]["error"]["code"] == "scan_timeout" and result[i]["id"] == f"r{i}", result[i]
+        assert "--row-timeout" in result[i]["error"]["message"]
+    run_batch(_hang_catalogue(tmp_path / "..", 30, {}), ref, FAKE, opts())  # same rows without the hangs
+    expected = read_rows(ref)
+    assert [comparable(r) for i, r in enumerate(result) if i not in (4, 21)] == \
+        [comparable(r) for i, r in enumerate(expected) if i not in (4, 21)]
+    assert summary["errors"] == {"scan_timeout": 2} and summary["worker_restarts"] == 0
+    assert seconds < 30, seconds  # not a hang (two 0.5 s limits + start-up)
+
+
+def test_a_row_that_ignores_the_alarm_gets_its_worker_killed(tmp_path):
+    """A hang the alarm cannot interrupt (like C code): the parent kills the worker past the hard
+    limit; the row becomes scan_timeout, the other rows of every chunk in flight are rescanned."""
+    cat = _hang_catalogue(tmp_path, 40, {9: "STUCK"})
+    out = tmp_path / "out.jsonl"
+    spec = EngineSpec(factory="fake_engine:build", settings={"hard_hang_on": "STUCK"}, with_images=False)
+    started = time.monotonic()
+    summary = run_batch(cat, out, spec, opts(workers=2, chunk_size=4, row_timeout=0.5))
+    seconds = time.monotonic() - started
+    result = read_rows(out)
+    assert [r["line"] for r in result] == list(range(1, 41))
+    assert result[9]["error"]["code"] == "scan_timeout" and "killed" in result[9]["error"]["message"]
+    assert all("error" not in r for i, r in enumerate(result) if i != 9)
+    assert summary["errors"] == {"scan_timeout": 1}
+    assert summary["worker_restarts"] == 0  # a kill for a hung row is not a crash: it does not use up --max-restarts
+    assert seconds < 60, seconds
+
+
+def test_row_timeout_then_resume_gives_the_same_file(tmp_path):
+    cat = _hang_catalogue(tmp_path, 30, {3: "HANG", 25: "HANG"})
+    spec = EngineSpec(factory="fake_engine:build", settings={"hang_on": "HANG"}, with_images=False)
+    full, partial = tmp_path / "full.jsonl", tmp_path / "partial.jsonl"
+    run_batch(cat, full, spec, opts(chunk_size=4, row_timeout=0.3))
+    run_batch(cat, partial, spec, opts(chunk_size=4, row_timeout=0.3))
+    data = partial.read_bytes()
+    partial.write_bytes(data[: data.index(b"\n", len(data) // 2) + 10])  # killed mid-write, after row 3's timeout
+    state = json.loads(state_path_for(partial).read_text())
+    state_path_for(partial).write_text(json.dumps({**state, "complete": False}))
+    summary = run_batch(cat, partial, spec, opts(chunk_size=4, row_timeout=0.3, resume=True))
+    assert [comparable(r) for r in read_rows(partial)] == [comparable(r) for r in read_rows(full)]
+    assert summary["errors"] == {"scan_timeout": 2} and summary["rows"] == 30
 
 
 def test_engine_that_cannot_be_built_fails_the_run_clearly(make_catalogue, tmp_path):
