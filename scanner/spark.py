@@ -20,8 +20,10 @@ Design (learned from Presidio issue #1406, engines that cannot be broadcast):
 
 Inputs: JSONL read as text (one listing per line, malformed lines become error rows)
 or Parquet/ORC with listing columns (id, title, description, bullets, attributes,
-images, seller, locale). `line` is the input line number for a single JSONL file
-(as in the local batch) and null otherwise.
+images, seller, locale). Every result row says where it came from: `source` is the input
+file (the URI Spark read it from) and, for JSONL, `line` is the line number within that
+file (1-based, as in the local batch), also when the input is a directory or glob of many
+files split across many partitions. For Parquet/ORC `line` is null.
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ from typing import Any, Iterator
 
 from scanner.batch import LISTING, RAW, EngineSpec, build_engine, process_item
 
-RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms")
+RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
+                  "source")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label")
 
@@ -64,6 +67,7 @@ def result_schema():
         StructField("findings", ArrayType(finding)), StructField("image_errors", ArrayType(image_error)),
         StructField("error", StructType([StructField("code", s), StructField("message", s)])),
         StructField("versions", MapType(s, s)), StructField("took_ms", DoubleType()),
+        StructField("source", s),  # last, so positional readers of the older schema are unaffected
     ])
 
 
@@ -118,6 +122,7 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         "error": {"code": error.get("code"), "message": error.get("message")} if error else None,
         "versions": {str(k): str(v) for k, v in (row.get("versions") or {}).items()} or None,
         "took_ms": row.get("took_ms"),
+        "source": row.get("source"),
     }
 
 
@@ -135,42 +140,95 @@ def scan_batches(batches: Iterator, spec_json: str, mode: str = "text") -> Itera
 
     engine = get_engine(spec_json)
     for pdf in batches:
+        sources = pdf.pop("source").tolist() if "source" in pdf.columns else [None] * len(pdf)
         if mode == "text":
             lines = pdf["line"].tolist() if "line" in pdf.columns else [None] * len(pdf)
-            rows = [process_item(engine, None if line is None else int(line), RAW, v if isinstance(v, str) else "")
+            rows = [process_item(engine, _int_or_none(line), RAW, v if isinstance(v, str) else "")
                     for v, line in zip(pdf["value"], lines)]
         else:
             rows = [process_item(engine, None, LISTING, row_to_listing(r)) for r in pdf.to_dict("records")]
+        for row, source in zip(rows, sources):
+            row["source"] = source if isinstance(source, str) else None
         yield pd.DataFrame([_to_record(r) for r in rows], columns=list(RESULT_COLUMNS))
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return int(value)
 
 
 # -- DataFrame level -------------------------------------------------------------------
 def read_listings(spark, path: str, fmt: str = "auto", number_lines: bool = True):
     """(DataFrame, mode). JSONL/JSON is read as text so that malformed lines become
     error rows exactly as in the local batch; Parquet/ORC are read as columns.
-    A single JSONL file gets a `line` column (1-based, as in the local batch) at the
-    cost of one extra pass to count rows per partition."""
+    Every row carries `source` (its input file). JSONL rows also get `line`, the line
+    number within that file (1-based, as in the local batch), at the cost of one extra
+    pass that counts the rows of each file split; `number_lines=False` skips it."""
+    from pyspark.sql import functions as F
+
     if fmt == "auto":
         lower = path.lower().rstrip("/")
         fmt = "parquet" if lower.endswith(".parquet") or lower.endswith("parquet") else \
             "orc" if lower.endswith(".orc") else "jsonl"
     if fmt in ("jsonl", "json", "text"):
         df = spark.read.text(path)
-        if number_lines and len(df.inputFiles()) == 1:
-            df = _with_line_numbers(df)
-        return df, "text"
+        if number_lines:
+            return _with_line_numbers(df), "text"
+        return df.select("value", F.col("_metadata.file_path").alias("source")), "text"
     if fmt in ("parquet", "orc"):
-        return getattr(spark.read, fmt)(path), "columns"
+        df = getattr(spark.read, fmt)(path)
+        return df.withColumn("source", F.col("_metadata.file_path")), "columns"
     raise ValueError(f"unknown input format {fmt!r} (jsonl, parquet or orc)")
 
 
 def _with_line_numbers(df):
+    """value, source (file), line (1-based within that file) for a text DataFrame of any number of files.
+
+    Spark splits large files into blocks and packs blocks of several files into one partition,
+    ordered by size, not by file position, so a running index over partitions (zipWithIndex) is
+    right for one small file only. Within a block the rows are in file order, and the blocks of a
+    file, ordered by their start offset, cover it in order. So: one pass counts the rows of each
+    (file, block start); a line is the rows of the file's earlier blocks + the row's index in its block.
+    """
+    from pyspark.sql import functions as F
     from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-    schema = StructType([StructField("value", StringType()), StructField("line", LongType())])
-    # text partitions follow the file's byte order, so the index is the line number - 1
-    numbered = df.rdd.zipWithIndex().map(lambda pair: (pair[0][0], pair[1] + 1))
-    return df.sparkSession.createDataFrame(numbered, schema)
+    base = df.select("value", F.col("_metadata.file_path").alias("source"),
+                     F.col("_metadata.file_block_start").alias("block")).rdd  # one RDD: both passes see the same splits
+
+    def count(rows):
+        counts: dict = {}
+        for _, source, block in rows:
+            counts[(source, block)] = counts.get((source, block), 0) + 1
+        yield from counts.items()
+
+    per_block: dict = {}
+    for key, n in base.mapPartitions(count).collect():
+        per_block[key] = per_block.get(key, 0) + n
+    offsets, running = {}, {}
+    for source, block in sorted(per_block):
+        offsets[(source, block)] = running.get(source, 0)
+        running[source] = running.get(source, 0) + per_block[(source, block)]
+
+    def number(rows):
+        seen: dict = {}
+        for value, source, block in rows:
+            key = (source, block)
+            index = seen.get(key, 0)
+            seen[key] = index + 1
+            yield value, source, offsets[key] + index + 1
+
+    schema = StructType([StructField("value", StringType()), StructField("source", StringType()),
+                         StructField("line", LongType())])
+    return df.sparkSession.createDataFrame(base.mapPartitions(number), schema)
 
 
 def scan_dataframe(df, spec: EngineSpec | None = None, mode: str = "text", partitions: int | None = None):
@@ -195,7 +253,7 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         d = r.asDict(recursive=True)
-        row: dict[str, Any] = {"id": d["id"], "line": d.get("line")}
+        row: dict[str, Any] = {"id": d["id"], "line": d.get("line"), "source": d.get("source")}
         if d.get("error"):
             row["error"] = d["error"]
         else:
