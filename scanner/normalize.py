@@ -107,7 +107,8 @@ class _CharTable(dict):
 _TABLE = _CharTable()
 
 # Stage 3: leetspeak between Latin letters, and l/i folding, for the matching key.
-_LEET_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[013457@$!|](?=[a-z])")
+# The character class comes first so the regex engine jumps between candidate characters.
+_LEET_BETWEEN_LETTERS = re.compile(r"[013457@$!|](?<=[a-z].)(?=[a-z])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"})
 _SPACE_RUN = re.compile(r" +")
 

@@ -106,3 +106,13 @@ def _changes_from_prefilter(s):
 @settings(max_examples=1000, deadline=None)
 def test_the_changing_run_regex_finds_every_run_that_changes(s):
     assert _changes_from_prefilter(s) == _changes_from_every_run(s)
+
+
+def _leet_positions_by_hand(s):
+    return [i for i in range(1, len(s) - 1) if s[i] in "013457@$!|" and "a" <= s[i - 1] <= "z" and "a" <= s[i + 1] <= "z"]
+
+
+@given(st.lists(st.sampled_from(["a", "z", "k", "1", "0", "@", "$", "!", "|", "9", " ", "高", "N"]), max_size=30).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_leet_regex_finds_exactly_the_characters_between_two_letters(s):
+    assert [m.start() for m in _n._LEET_BETWEEN_LETTERS.finditer(s)] == _leet_positions_by_hand(s)
