@@ -108,13 +108,12 @@ class TextMatcher:
         no key contains, so no hit can span two fields -- and the automaton runs once per
         listing: its fixed cost per call was a large share of scanning short fields."""
         out: list[Candidate] = []
-        everything = norms
-        norms = [(field, norm) for field, norm in norms if norm.key]
-        if norms and self.automaton.kind == ahocorasick.AHOCORASICK:
-            keys = [norm.key.encode("utf-8") for _, norm in norms]
+        keyed = [(field, norm) for field, norm in norms if norm.key]
+        if keyed and self.automaton.kind == ahocorasick.AHOCORASICK:
+            keys = [norm.key.encode("utf-8") for _, norm in keyed]
             encoded = b"\0".join(keys)
             # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
-            text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in norms)
+            text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in keyed)
             n = len(text_bytes)
             field_starts, at = [], 0  # byte offset where each field's key starts
             for key in keys:
@@ -129,7 +128,7 @@ class TextMatcher:
                     if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
                         continue  # ...unless it is a plural s: replicas, dupes
                 k = bisect_right(field_starts, start_byte) - 1
-                field, norm = norms[k]
+                field, norm = keyed[k]
                 base = field_starts[k]
                 mapper = to_char.get(k)
                 if mapper is None:
@@ -139,8 +138,8 @@ class TextMatcher:
                 for pid in ids:
                     out.append(Candidate(field, o_start, o_end, self.patterns[pid], norm, start, end))
         # One look at the whole listing usually shows that no detector can match.
-        if could_detect("\n".join(norm.original for _, norm in everything)):
-            for field, norm in everything:
+        if could_detect("\n".join(norm.original for _, norm in norms)):
+            for field, norm in norms:
                 for start, end, name, category, detail in detect(norm.original):
                     out.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
         return out
