@@ -16,10 +16,15 @@ _GAP = r"[\s\-.*·_\u200b-\u200d\u2060\ufeff]{0,3}"
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺", "001234567891234567892361")
 _DIGIT_RUN = re.compile(r"(?<!\d)(?:(?:[+＋]|plus\s?)?(?:8" + _GAP + r"6|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)", re.I)
 _LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?!\d)")
-_INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?\d(?:[\s\-]?\d){6,12}(?!\d)")
+# +44 20 7946 0958, +1 (415) 555-0198: an area code may stand in brackets
+_INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)[\s\-]?)?\d(?:[\s\-]?\d){6,12}(?!\d)")
 _QQ = re.compile(r"(?i)(?<![a-z])(?:qq|扣扣|企鹅)(?:号码|号)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+_WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
+# 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
+# Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
 _WECHAT_ID = re.compile(
-    r"(?i)(?:微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+    r"(?i)(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,2}\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+    r"|(?:" + _WECHAT_WORD + r")号?\s+((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
 )
 _TLDS = "com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site"
 _URL = re.compile(
@@ -28,6 +33,9 @@ _URL = re.compile(
     r"(?:/[^\s<>\"'，。、；）)\]]*)?(?![\w.])"
 )
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+# name [at] gmail [dot] com, name(at)qq(dot)com: the spelled-out form sellers use to slip past filters
+_AT, _DOT = r"\s*[\[(（]\s*at\s*[\])）]\s*", r"\s*(?:\.|[\[(（]\s*dot\s*[\])）])\s*"
+_SPELLED_EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+" + _AT + r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*" + _DOT + r"[a-z]{2,}(?![a-z])")
 
 # Cheap necessary conditions: most copy has no contact details, so each detector runs
 # only if its hint matches. A hint must match wherever its detector can (tests run every
@@ -37,8 +45,8 @@ _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # 7 digits (Chinese numerals count), at most 3 other characters between each two.
 _PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:\D{0,3}" + _ANY_DIGIT + "){6}")
 _QQ_HINT = r"qq|扣扣|企鹅"
-_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|v\s*[:：]"
-_EMAIL_HINT = r"@|＠"
+_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]"
+_EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]"
 # A link needs a scheme, www. or a dot before a top-level domain -- possibly with spaces
 # around the dot or slashes when the seller spaced it out (t . me / shop).
 _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
@@ -66,7 +74,8 @@ def _lower(text: str) -> str:
 
 
 def _qq(text: str, hits: list[Hit]) -> None:
-    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in _QQ.finditer(text)]
+    digits_text = text.translate(_CN_DIGITS)  # 扣扣：伍柒叁捌… (same length: offsets carry over)
+    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in _QQ.finditer(digits_text)]
 
 
 def _wechat(text: str, hits: list[Hit]) -> None:
@@ -75,6 +84,8 @@ def _wechat(text: str, hits: list[Hit]) -> None:
 
 def _emails(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in _EMAIL.finditer(text)]
+    hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
+             for m in _SPELLED_EMAIL.finditer(text)]
 
 
 def could_detect(text: str) -> bool:

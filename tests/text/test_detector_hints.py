@@ -47,9 +47,11 @@ def detect_without_hints(text):
     for m in d._LANDLINE.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a landline number"))
-    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in d._QQ.finditer(text)]
+    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in d._QQ.finditer(digits_text)]
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in d._WECHAT_ID.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in d._EMAIL.finditer(text)]
+    hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
+             for m in d._SPELLED_EMAIL.finditer(text)]
     emails = [h for h in hits if h[2] == "email"]
     for m in d._URL.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in emails):
@@ -76,6 +78,14 @@ CASES = [
     "+44 20 7946 0958",
     "座机 010-6552 9988",
     "mail me: sales.team@example.co.uk",
+    "email vintagetoys [at] gmail [dot] com",
+    "写信 shop(at)qq(dot)com",
+    "Call or text +1 (415) 555-0198 for pricing",
+    "详聊扣扣：伍柒叁捌贰玖壹零",
+    "更多款式请➕微：rlx_watch",
+    "更多新款👉V❤：fashion_girl66",
+    "请加微信 cake_lily 确认",
+    "支持微信 支付宝付款 wechat support available",
     "see www.example.com/shop",
     "https://t.me/cheap_shoes",
     "t . me / cheap_shoes",
@@ -114,6 +124,7 @@ def test_hinted_detectors_equal_the_oracle_on_the_fixture_listings():
 
 PIECES = st.sampled_from(
     ["微信", "vx", "V", "wx", "qq", "扣扣", "：", ":", " ", ".", "/", "@", "com", "me", "www", "http", "s", "1", "3",
+     "[at]", "(dot)", "➕微", "❤", "(", ")", "伍", "ab_9",
      "8", "0", "壹", "叁", "捌", "+", "-", "86", "x", "a", "_", "İ", "ſ", "\u200b", "号", "。", "\n", "１", "．"]
 )
 
