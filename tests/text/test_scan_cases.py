@@ -30,6 +30,17 @@ EVASIONS = [
     ({"title": "REPLICA Rolex Submariner watch"}, "block", [("counterfeit", "REPLICA"), ("brand", "Rolex")]),
     ({"title": "联系电话 138-1234-5678 发货快"}, "review", [("diversion", "138-1234-5678")]),
     ({"title": "电话 1 3 8 1 2 3 4 5 6 7 8"}, "review", [("diversion", "1 3 8 1 2 3 4 5 6 7 8")]),
+    # found by the second independent holdout (holdout2.jsonl)
+    ({"description": "For more items email vintagetoys [at] gmail [dot] com"}, "review", [("diversion", "vintagetoys [at] gmail [dot] com")]),
+    ({"description": "Call or text +1 (415) 555-0198 for pricing"}, "review", [("diversion", "+1 (415) 555-0198")]),
+    ({"description": "可定制颜色图案，详聊扣扣：伍柒叁捌贰玖壹零。"}, "review", [("diversion", "扣扣：伍柒叁捌贰玖壹零")]),
+    ({"description": "更多款式请➕微：rlx_watch"}, "review", [("diversion", "➕微：rlx_watch")]),
+    ({"description": "更多新款👉V❤：fashion_girl66"}, "review", [("diversion", "V❤：fashion_girl66")]),
+    ({"description": "蛋糕需提前预订，请加微信 cake_lily 确认款式"}, "review", [("diversion", "微信 cake_lily")]),
+    ({"title": "华强北 AirPods Pro 2代 主动降噪"}, "block", [("counterfeit", "华强北"), ("brand", "AirPods")]),
+    ({"title": "莆田 AJ1 芝加哥 高帮篮球鞋"}, "block", [("counterfeit", "莆田")]),
+    ({"title": "大勾子 运动短袖 速干T恤 男"}, "review", [("brand", "勾子")]),
+    ({"title": "North Face Nuptse Puffer Jacket 700 Fill"}, "review", [("brand", "North Face")]),
 ]
 
 # --- one listing per category ----------------------------------------------------------
@@ -79,6 +90,14 @@ PHRASING_NEGATIVES = [
 
 # --- hard negatives from the issue: a reader would not flag these -----------------------
 HARD_NEGATIVES = [
+    {"title": "付款方式：支持微信 支付宝 银行卡"},  # a payment method, not contact
+    {"title": "天然缅甸翡翠A货手镯 附国检证书"},  # A货 jade is untreated jadeite
+    {"title": "Tennis Coach Training Kit – 12 Agility Cones", "description": "Used by club coaches. Includes a carry bag."},
+    {"title": "Dinosaur Fossil Replica Kit", "description": "Museum-style resin replica of a T-Rex skull."},
+    {"title": "象牙果手串 植物雕刻", "description": "象牙果又称植物象牙，是棕榈科植物的种子。"},
+    {"title": "Python编程 第3版", "description": "第一部分讲解基础知识，第二部分为实战项目。"},
+    {"title": "足金999小金豆 转运珠手链 红绳"},
+    {"title": "Ivory Coast coffee beans"},  # a place name
     {"title": "3pcs 收纳盒 5star酒店同款 4ever love 项链 7days 退换"},  # digits at a word's start stay digits
     {"title": "高仿真多肉植物 盆栽摆件 办公室"},
     {"title": "象牙白 纯棉衬衫 女 长袖"},
@@ -206,3 +225,20 @@ def test_independent_holdout_set_does_not_regress(text_scanner):
     report = evaluate(rows, results)
     assert report.recall >= 0.95, report.misses
     assert report.clean_pass_rate >= 0.97, report.misses
+
+
+def test_second_independent_holdout_set_does_not_regress(text_scanner):
+    """fixtures/listings/holdout2.jsonl (243 listings) was written by someone who saw neither the
+    word lists nor the engine, after the first holdout had been tuned against. First measured at
+    76.2% recall / 91.6% clean-pass / 89.7% decisions; the list gaps and detector misses it exposed
+    were then fixed (92.6% / 97.2% / 97.9%), so it too is no longer unseen."""
+    import json
+
+    from scanner.config import BUNDLED_FIXTURES
+    from scanner.evaluation import evaluate
+
+    rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout2.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
+    report = evaluate(rows, results)
+    assert report.recall >= 0.90, report.misses
+    assert report.clean_pass_rate >= 0.95, report.misses
