@@ -31,7 +31,7 @@ import opencc
 
 _T2S = opencc.OpenCC("t2s")
 # Variant characters OpenCC's t2s leaves alone but sellers use as look-alikes.
-_VARIANT_CHARS = str.maketrans("倣髙僞爲衞綫啓", "仿高伪为卫线启")
+_VARIANT_CHARS = str.maketrans("倣髙僞爲衞綫啓壹", "仿高伪为卫线启一")  # 壹: 第壹 for 第一
 
 # Characters sellers put between the characters of a word. Sentence punctuation
 # (，。！？：；) is deliberately absent: a clause break is a real boundary.

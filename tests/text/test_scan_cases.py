@@ -41,6 +41,7 @@ EVASIONS = [
     ({"title": "莆田 AJ1 芝加哥 高帮篮球鞋"}, "block", [("counterfeit", "莆田")]),
     ({"title": "大勾子 运动短袖 速干T恤 男"}, "review", [("brand", "勾子")]),
     ({"title": "North Face Nuptse Puffer Jacket 700 Fill"}, "review", [("brand", "North Face")]),
+    ({"description": "全國銷量第壹，補血養顏。"}, "review", [("absolute_term", "銷量第壹"), ("medical_claim", "補血")]),
 ]
 
 # --- one listing per category ----------------------------------------------------------
