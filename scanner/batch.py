@@ -247,9 +247,7 @@ def _init_worker(spec_json: str, parent_pid: int, row_timeout: float = 0.0, watc
     global _ENGINE, _ENGINE_ERROR, _VERSIONS, _ROW_TIMEOUT, _SLOT
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-    _ROW_TIMEOUT = row_timeout
-    if row_timeout:
-        signal.signal(signal.SIGALRM, _on_alarm)
+    _ROW_TIMEOUT = row_timeout if row_timeout and install_row_alarm() else 0.0
     if watch is not None:
         table, counter = watch
         with counter.get_lock():
@@ -283,25 +281,41 @@ def _process_with_timeout(line: int, kind: int, payload: Any) -> dict[str, Any]:
     stuck in Python code and the worker goes on with a warm engine. A row stuck where signals
     are not seen (C code holding the GIL, signals blocked) is the parent's to catch: it watches
     this worker's slot and kills the process (see _Pool.check_hung)."""
-    global _IN_ROW
     table, base = _SLOT if _SLOT is not None else (None, 0)
     if table is not None:
         table[base + 2] = 0.0
         table[base + 1] = line
         table[base + 2] = time.monotonic()
     try:
+        return scan_row_with_alarm(_ENGINE, line, kind, payload, _ROW_TIMEOUT)
+    finally:
+        if table is not None:
+            table[base + 2] = 0.0
+
+
+def install_row_alarm() -> bool:
+    """Route SIGALRM to the per-row limit. Signals reach only a process's main thread, so
+    elsewhere this does nothing and returns False (rows then run without a limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGALRM, _on_alarm)
+    return True
+
+
+def scan_row_with_alarm(engine, line: int | None, kind: int, payload: Any, seconds: float) -> dict[str, Any]:
+    """process_item, or a scan_timeout error row if it runs past `seconds` (needs install_row_alarm)."""
+    global _IN_ROW
+    try:
         _IN_ROW = True
-        signal.setitimer(signal.ITIMER_REAL, _ROW_TIMEOUT)
-        row = process_item(_ENGINE, line, kind, payload)
-        _IN_ROW = False
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        row = process_item(engine, line, kind, payload)
+        _IN_ROW = False  # before leaving the try: an alarm from here on is caught below
+        return row
     except _RowTimeout:
-        row = timeout_row(line, kind, payload, _ROW_TIMEOUT)
+        return timeout_row(line, kind, payload, seconds)
     finally:
         _IN_ROW = False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        if table is not None:
-            table[base + 2] = 0.0
-    return row
 
 
 # ---------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ import json
 import math
 from typing import Any, Iterator
 
-from scanner.batch import LISTING, RAW, EngineSpec, build_engine, process_item
+from scanner.batch import (LISTING, RAW, EngineSpec, build_engine, install_row_alarm, process_item,
+                           scan_row_with_alarm)
 
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
                   "source")
@@ -134,19 +135,26 @@ def _finding_value(key: str, value: Any) -> Any:
     return value
 
 
-def scan_batches(batches: Iterator, spec_json: str, mode: str = "text") -> Iterator:
-    """The mapInPandas function: pandas DataFrames of listings in, of results out."""
+def scan_batches(batches: Iterator, spec_json: str, mode: str = "text", row_timeout: float = 0.0) -> Iterator:
+    """The mapInPandas function: pandas DataFrames of listings in, of results out. A row that
+    runs past `row_timeout` seconds becomes a scan_timeout error row, as in the local batch
+    (SIGALRM in the Python worker's main thread; a row stuck in C code is not cut off here)."""
     import pandas as pd
 
     engine = get_engine(spec_json)
+    if row_timeout and install_row_alarm():
+        def scan(line, kind, payload):
+            return scan_row_with_alarm(engine, line, kind, payload, row_timeout)
+    else:
+        def scan(line, kind, payload):
+            return process_item(engine, line, kind, payload)
     for pdf in batches:
         sources = pdf.pop("source").tolist() if "source" in pdf.columns else [None] * len(pdf)
         if mode == "text":
             lines = pdf["line"].tolist() if "line" in pdf.columns else [None] * len(pdf)
-            rows = [process_item(engine, _int_or_none(line), RAW, v if isinstance(v, str) else "")
-                    for v, line in zip(pdf["value"], lines)]
+            rows = [scan(_int_or_none(line), RAW, v if isinstance(v, str) else "") for v, line in zip(pdf["value"], lines)]
         else:
-            rows = [process_item(engine, None, LISTING, row_to_listing(r)) for r in pdf.to_dict("records")]
+            rows = [scan(None, LISTING, row_to_listing(r)) for r in pdf.to_dict("records")]
         for row, source in zip(rows, sources):
             row["source"] = source if isinstance(source, str) else None
         yield pd.DataFrame([_to_record(r) for r in rows], columns=list(RESULT_COLUMNS))
@@ -231,7 +239,8 @@ def _with_line_numbers(df):
     return df.sparkSession.createDataFrame(base.mapPartitions(number), schema)
 
 
-def scan_dataframe(df, spec: EngineSpec | None = None, mode: str = "text", partitions: int | None = None):
+def scan_dataframe(df, spec: EngineSpec | None = None, mode: str = "text", partitions: int | None = None,
+                   row_timeout: float = 30.0):
     """Listings DataFrame -> results DataFrame (schema: `result_schema()`)."""
     from functools import partial
 
@@ -244,7 +253,7 @@ def scan_dataframe(df, spec: EngineSpec | None = None, mode: str = "text", parti
             partitions = parallelism
     if partitions:
         df = df.repartition(partitions)
-    fn = partial(scan_batches, spec_json=spec.to_json(), mode=mode)
+    fn = partial(scan_batches, spec_json=spec.to_json(), mode=mode, row_timeout=row_timeout)
     return df.mapInPandas(fn, schema=result_schema())
 
 

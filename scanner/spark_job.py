@@ -38,6 +38,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--no-images", action="store_true")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
+    p.add_argument("--row-timeout", type=float, default=30.0,
+                   help="seconds per listing, then a scan_timeout error row (0 = no limit), as in scanner batch")
     return p.parse_args(argv)
 
 
@@ -68,7 +70,8 @@ def run(spark, args) -> dict:
 
     started = time.monotonic()
     df, mode = read_listings(spark, args.input, args.format)
-    results = scan_dataframe(df, spec_from_args(args), mode=mode, partitions=args.partitions)
+    results = scan_dataframe(df, spec_from_args(args), mode=mode, partitions=args.partitions,
+                             row_timeout=args.row_timeout)
     results.write.mode(args.mode).parquet(args.output)
     written = spark.read.parquet(args.output)
     counts = {r["decision"] or "error": r["count"] for r in written.groupBy("decision").count().collect()}

@@ -53,7 +53,7 @@ def _spark_rows(spark, output) -> list[dict]:
 
 def _job_args(inp, out, fmt, factory=None) -> Namespace:
     return Namespace(input=str(inp), output=str(out), format=fmt, partitions=None, mode="overwrite", wordlists=None,
-                     gallery=None, config=None, no_images=True, engine_factory=factory)
+                     gallery=None, config=None, no_images=True, engine_factory=factory, row_timeout=30.0)
 
 
 ENGINES = [pytest.param("fake_engine:build", id="fake"), pytest.param(None, id="real")]
@@ -190,3 +190,22 @@ def test_parquet_rows_carry_their_source_file(spark, tmp_path):
     rows = scan_dataframe(df, EngineSpec(factory="fake_engine:build", with_images=False), mode=mode).collect()
     assert {r["id"]: r["decision"] for r in rows} == {"p1": "block", "p2": "pass"}
     assert all(r["source"].endswith("/listings.parquet") and r["line"] is None for r in rows)
+
+
+def test_a_row_past_the_time_limit_becomes_a_scan_timeout_row(spark, tmp_path):
+    """As in the local batch: one listing that never finishes must not stall the job."""
+    import json
+    import time
+
+    from scanner.spark import read_listings, scan_dataframe
+
+    inp = tmp_path / "listings.jsonl"
+    rows = [{"id": "a", "title": "mug"}, {"id": "b", "title": "stuck HANG here"}, {"id": "c", "title": "高仿 包"}]
+    inp.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    df, mode = read_listings(spark, str(inp), "jsonl")
+    spec = EngineSpec(factory="fake_engine:build", with_images=False, settings={"hang_on": "HANG"})
+    started = time.monotonic()
+    out = {r["id"]: r for r in scan_dataframe(df, spec, mode=mode, partitions=1, row_timeout=1.0).collect()}
+    assert time.monotonic() - started < 120  # generous: proves it does not hang, not how fast it is
+    assert out["b"]["error"]["code"] == "scan_timeout" and out["b"]["line"] == 2
+    assert out["a"]["decision"] == "pass" and out["c"]["decision"] == "block"
