@@ -99,6 +99,8 @@ HARD_NEGATIVES = [
     {"title": "Python编程 第3版", "description": "第一部分讲解基础知识，第二部分为实战项目。"},
     {"title": "足金999小金豆 转运珠手链 红绳"},
     {"title": "Ivory Coast coffee beans"},  # a place name
+    {"title": "Bamboo Knitting Needles Set, Sizes No.1 to No.10"},  # a numbered range, not a ranking
+    {"title": "钩针 No.1至No.10 全套"},
     {"title": "3pcs 收纳盒 5star酒店同款 4ever love 项链 7days 退换"},  # digits at a word's start stay digits
     {"title": "高仿真多肉植物 盆栽摆件 办公室"},
     {"title": "象牙白 纯棉衬衫 女 长袖"},
