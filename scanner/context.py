@@ -44,7 +44,7 @@ _MODEL_TOKENS = re.compile(r"[ a-z0-9+\-/.]{0,24}")  # "iphone 15 pro max", "gal
 _LIST_GAP = re.compile(r"[a-z0-9 +\-/.、,，&]+|和|及|与|或|\bor\b|\band\b")
 COMPAT_GAP_BEFORE = 6
 COMPAT_GAP_AFTER = 8
-DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6}
+DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6, "social_handle": 0.75}
 _MEASURED_VALUE = re.compile(
     r"^ ?(?:的)? ?(?:为|是|:|：|达|可达)? ?\d+(?:\.\d+)? ?"
     r"(?:kg|g|w|kw|v|a|mah|mm|cm|m|km|℃|°c|°|度|米|厘米|毫米|公斤|千克|克|瓦|伏|安|小时|h|min|分钟|秒|%|ml|l|升|毫升|斤|人|层|档|倍|转|rpm|hz|db|寸|英寸|inch|gb|tb|mb)(?![a-z])"

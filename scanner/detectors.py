@@ -51,6 +51,14 @@ _EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]"
 # around the dot or slashes when the seller spaced it out (t . me / shop).
 _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
 _ANY_WORD_HINT = re.compile("|".join((_QQ_HINT, _WECHAT_HINT, _EMAIL_HINT, _LINK_HINT)))
+# @handles (DM @shop.lab, Telegram @x_99) are contact only where the copy says how to reach them:
+# an @ on its own is also a price (2@$5), a mention or a decoration.
+_HANDLE = re.compile(r"(?i)(?<![\w.@＠])[@＠][a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])")
+_HANDLE_CUE = re.compile(
+    r"(?i)(?<![a-z])(?:dm|pm|message|follow|ig|insta|instagram|telegram|tg|tiktok|whatsapp|snapchat|twitter)(?![a-z])"
+    r"|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
+)
+HANDLE_CUE_WINDOW = 20  # characters before the @ in which a cue must stand
 # Whitespace next to . / : @ -- dropped to read a spaced-out link.
 _LINK_SPACES = re.compile(r"(?<=[./:@])\s+|\s+(?=[./:@])")
 
@@ -80,6 +88,16 @@ def _qq(text: str, hits: list[Hit]) -> None:
 
 def _wechat(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in _WECHAT_ID.finditer(text)]
+
+
+def _handles(text: str, hits: list[Hit]) -> None:
+    emails = [h for h in hits if h[2] == "email"]
+    for m in _HANDLE.finditer(text):
+        # the cue stands just before the handle: "DM @x", "Telegram @x", "关注 @x"
+        if _HANDLE_CUE.search(text, max(0, m.start() - HANDLE_CUE_WINDOW), m.start()) and not any(
+            h[0] <= m.start() < h[1] for h in emails
+        ):
+            hits.append((m.start(), m.end(), "social_handle", "diversion", "a social-media handle to contact off the platform"))
 
 
 def _emails(text: str, hits: list[Hit]) -> None:
@@ -158,5 +176,6 @@ _DETECTORS = (
     (re.compile(_QQ_HINT), _qq),
     (re.compile(_WECHAT_HINT), _wechat),
     (re.compile(_EMAIL_HINT), _emails),
+    (re.compile(r"@|＠"), _handles),
     (re.compile(_LINK_HINT), _links),
 )

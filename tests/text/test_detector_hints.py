@@ -53,6 +53,10 @@ def detect_without_hints(text):
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
              for m in d._SPELLED_EMAIL.finditer(text)]
     emails = [h for h in hits if h[2] == "email"]
+    hits += [(m.start(), m.end(), "social_handle", "diversion", "a social-media handle to contact off the platform")
+             for m in d._HANDLE.finditer(text)
+             if d._HANDLE_CUE.search(text, max(0, m.start() - d.HANDLE_CUE_WINDOW), m.start())
+             and not any(h[0] <= m.start() < h[1] for h in emails)]
     for m in d._URL.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in emails):
             hits.append((m.start(), m.end(), "url", "diversion", "a link to another site"))
@@ -79,6 +83,9 @@ CASES = [
     "座机 010-6552 9988",
     "mail me: sales.team@example.co.uk",
     "email vintagetoys [at] gmail [dot] com",
+    "Cures eczema naturally. DM @glowskin.lab for bundles.",
+    "DM on Telegram @mt_baijiu for case discounts.",
+    "3 for 2@$5, follow the arrows @ the store",
     "写信 shop(at)qq(dot)com",
     "Call or text +1 (415) 555-0198 for pricing",
     "详聊扣扣：伍柒叁捌贰玖壹零",
@@ -108,7 +115,7 @@ def test_hinted_detectors_equal_running_every_pattern(text):
 
 def test_the_table_exercises_every_detector():
     found = {h[2] for text in CASES for h in detect_without_hints(text)}
-    assert found == {"phone_number", "qq_number", "wechat_id", "email", "url"}
+    assert found == {"phone_number", "qq_number", "wechat_id", "email", "url", "social_handle"}
 
 
 def test_hinted_detectors_equal_the_oracle_on_the_fixture_listings():
@@ -124,7 +131,7 @@ def test_hinted_detectors_equal_the_oracle_on_the_fixture_listings():
 
 PIECES = st.sampled_from(
     ["微信", "vx", "V", "wx", "qq", "扣扣", "：", ":", " ", ".", "/", "@", "com", "me", "www", "http", "s", "1", "3",
-     "[at]", "(dot)", "➕微", "❤", "(", ")", "伍", "ab_9",
+     "[at]", "(dot)", "➕微", "❤", "(", ")", "伍", "ab_9", "dm", "关注", "x.y",
      "8", "0", "壹", "叁", "捌", "+", "-", "86", "x", "a", "_", "İ", "ſ", "\u200b", "号", "。", "\n", "１", "．"]
 )
 

@@ -42,6 +42,8 @@ EVASIONS = [
     ({"title": "大勾子 运动短袖 速干T恤 男"}, "review", [("brand", "勾子")]),
     ({"title": "North Face Nuptse Puffer Jacket 700 Fill"}, "review", [("brand", "North Face")]),
     ({"description": "全國銷量第壹，補血養顏。"}, "review", [("absolute_term", "銷量第壹"), ("medical_claim", "補血")]),
+    ({"description": "Calming serum. DM @glowskin.lab for bundles."}, "review", [("diversion", "@glowskin.lab")]),
+    ({"description": "DM on Telegram @mt_baijiu for case discounts."}, "review", [("diversion", "@mt_baijiu")]),
 ]
 
 # --- one listing per category ----------------------------------------------------------
@@ -101,6 +103,7 @@ HARD_NEGATIVES = [
     {"title": "Ivory Coast coffee beans"},  # a place name
     {"title": "Bamboo Knitting Needles Set, Sizes No.1 to No.10"},  # a numbered range, not a ranking
     {"title": "钩针 No.1至No.10 全套"},
+    {"title": "Storage jars, 3 @ $5 each", "description": "Follow the care guide. Sizes S/M/L @home or @work."},  # @ as a price or a word
     {"title": "3pcs 收纳盒 5star酒店同款 4ever love 项链 7days 退换"},  # digits at a word's start stay digits
     {"title": "高仿真多肉植物 盆栽摆件 办公室"},
     {"title": "象牙白 纯棉衬衫 女 长袖"},
@@ -234,7 +237,7 @@ def test_second_independent_holdout_set_does_not_regress(text_scanner):
     """fixtures/listings/holdout2.jsonl (243 listings) was written by someone who saw neither the
     word lists nor the engine, after the first holdout had been tuned against. First measured at
     76.2% recall / 91.6% clean-pass / 89.7% decisions; the list gaps and detector misses it exposed
-    were then fixed (93.0% / 97.2% / 97.9%), so it too is no longer unseen."""
+    were then fixed (93.8% / 97.2% / 97.9%), so it too is no longer unseen."""
     import json
 
     from scanner.config import BUNDLED_FIXTURES
