@@ -78,11 +78,18 @@ def trim_box(a: np.ndarray) -> tuple[int, int, int, int]:
     The border colour is the median of the outermost pixel frame; it is only trimmed when
     that frame is really uniform (most of it within tolerance), so photos are left alone.
     """
+    return _background_box(a, min_frame=0.9, min_side=8)
+
+
+def _background_box(a: np.ndarray, min_frame: float, min_side: int) -> tuple[int, int, int, int]:
+    """The box of rows/columns that differ from the frame's median (the background), when at
+    least `min_frame` of the outermost frame is background and the box is at least
+    `min_side` pixels each way; the whole array otherwise."""
     h, w = a.shape
     whole = (0, h, 0, w)
     frame = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
     bg = float(np.median(frame))
-    if np.mean(np.abs(frame - bg) <= BORDER_TOLERANCE) < 0.9:
+    if np.mean(np.abs(frame - bg) <= BORDER_TOLERANCE) < min_frame:
         return whole
     diff = np.abs(a - bg) > BORDER_TOLERANCE
     # a row/column counts as content when more than 1 % of it differs: JPEG ringing and a
@@ -92,7 +99,7 @@ def trim_box(a: np.ndarray) -> tuple[int, int, int, int]:
     if rows.size == 0 or cols.size == 0:
         return whole
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-    if (r1 - r0) < 8 or (c1 - c0) < 8:
+    if (r1 - r0) < min_side or (c1 - c0) < min_side:
         return whole
     return r0, r1, c0, c1
 
@@ -242,24 +249,9 @@ CONTENT_FRAME = 0.5  # content_box trims when at least this share of the frame i
 
 
 def content_box(y: np.ndarray, min_frame: float = CONTENT_FRAME) -> tuple[int, int, int, int]:
-    """`trim_box` with a lenient frame test: the (r0, r1, c0, c1) box of the rows/columns that
-    differ from the frame's median (the background) when at least `min_frame` of the frame
-    is background; the whole array otherwise (a photo)."""
-    h, w = y.shape
-    whole = (0, h, 0, w)
-    frame = np.concatenate([y[0], y[-1], y[:, 0], y[:, -1]])
-    bg = float(np.median(frame))
-    if np.mean(np.abs(frame - bg) <= BORDER_TOLERANCE) < min_frame:
-        return whole
-    diff = np.abs(y - bg) > BORDER_TOLERANCE
-    rows = np.nonzero(diff.mean(axis=1) > 0.01)[0]
-    cols = np.nonzero(diff.mean(axis=0) > 0.01)[0]
-    if rows.size == 0 or cols.size == 0:
-        return whole
-    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-    if (r1 - r0) < COLOUR_GRID or (c1 - c0) < COLOUR_GRID:
-        return whole
-    return r0, r1, c0, c1
+    """`trim_box` with a lenient frame test: trims when at least `min_frame` of the frame is
+    background; the whole array otherwise (a photo)."""
+    return _background_box(y, min_frame=min_frame, min_side=COLOUR_GRID)
 
 
 def colour_array(colour: Image.Image | None) -> np.ndarray | None:
