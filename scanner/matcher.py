@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
@@ -36,8 +37,10 @@ class Pattern:
     ambiguous: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A hit before verification. A named tuple: a listing makes several, and a frozen
+    dataclass costs four times as much to build."""
+
     field: str
     start: int  # offsets into the caller's original field text
     end: int
@@ -112,36 +115,45 @@ class TextMatcher:
         if keyed and self.automaton.kind == ahocorasick.AHOCORASICK:
             keys = [norm.key.encode("utf-8") for _, norm in keyed]
             encoded = b"\0".join(keys)
-            # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
-            text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in keyed)
-            n = len(text_bytes)
-            field_starts, at = [], 0  # byte offset where each field's key starts
-            for key in keys:
-                field_starts.append(at)
-                at += len(key) + 1
-            to_char: dict[int, object] = {}
-            for end_byte, (length, ids, (first, last)) in self.automaton.iter(encoded.decode("latin-1")):
-                start_byte, stop = end_byte + 1 - length, end_byte + 1
-                if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
-                    continue
-                if last and stop < n and _CLASS[text_bytes[stop]] == last:
-                    if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
-                        continue  # ...unless it is a plural s: replicas, dupes
-                k = bisect_right(field_starts, start_byte) - 1
-                field, norm = keyed[k]
-                base = field_starts[k]
-                mapper = to_char.get(k)
-                if mapper is None:
-                    mapper = to_char[k] = _byte_to_char(keys[k], len(norm.key), 8)
-                start, end = mapper(start_byte - base), mapper(stop - base)
-                o_start, o_end = norm.span(start, end)
-                for pid in ids:
-                    out.append(Candidate(field, o_start, o_end, self.patterns[pid], norm, start, end))
+            hits = list(self.automaton.iter(encoded.decode("latin-1")))
+            if hits:
+                out = self._candidates(hits, keyed, keys)
         # One look at the whole listing usually shows that no detector can match.
         if could_detect("\n".join(norm.original for _, norm in norms)):
             for field, norm in norms:
                 for start, end, name, category, detail in detect(norm.original):
                     out.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
+        return out
+
+    def _candidates(self, hits, keyed, keys) -> list[Candidate]:
+        """Automaton hits -> candidates with original offsets; Latin word ends checked on bytes."""
+        out: list[Candidate] = []
+        # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
+        text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in keyed)
+        n = len(text_bytes)
+        field_starts, at = [], 0  # byte offset where each field's key starts
+        for key in keys:
+            field_starts.append(at)
+            at += len(key) + 1
+        to_char: dict[int, object] = {}
+        patterns = self.patterns
+        for end_byte, (length, ids, (first, last)) in hits:
+            start_byte, stop = end_byte + 1 - length, end_byte + 1
+            if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
+                continue
+            if last and stop < n and _CLASS[text_bytes[stop]] == last:
+                if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
+                    continue  # ...unless it is a plural s: replicas, dupes
+            k = bisect_right(field_starts, start_byte) - 1 if len(keys) > 1 else 0
+            field, norm = keyed[k]
+            base = field_starts[k]
+            mapper = to_char.get(k)
+            if mapper is None:
+                mapper = to_char[k] = _byte_to_char(keys[k], len(norm.key), 8)
+            start, end = mapper(start_byte - base), mapper(stop - base)
+            o_start, o_end = norm.span(start, end)
+            for pid in ids:
+                out.append(Candidate(field, o_start, o_end, patterns[pid], norm, start, end))
         return out
 
 

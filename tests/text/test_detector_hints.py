@@ -1,6 +1,7 @@
 """The detectors skip each pattern unless a cheap hint says it could match. The oracle
 here runs every pattern on every text with no hints at all: the two must agree."""
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -157,3 +158,41 @@ def test_could_detect_is_false_for_plain_copy():
 def test_could_detect_holds_on_generated_text(text):
     if detect_without_hints(text):
         assert d.could_detect(text)
+
+
+# could_detect's hints, written the plain way: one alternation of every word hint, and a
+# phone hint whose gap may hold anything but an ASCII/Unicode digit (with backtracking).
+_PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT)))
+_PLAIN_PHONE_HINT = re.compile(d._ANY_DIGIT + r"(?:\D{0,3}" + d._ANY_DIGIT + "){6}")
+
+
+def could_detect_plainly(text):
+    return bool(_PLAIN_PHONE_HINT.search(text) or _PLAIN_WORD_HINT.search(d._lower(text)))
+
+
+def _fixture_texts():
+    texts = []
+    for path in sorted((ROOT / "fixtures" / "listings").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if not isinstance(row, dict):
+                continue
+            texts += [v for k, v in row.items() if k in ("title", "description") and isinstance(v, str)]
+    return texts
+
+
+def test_could_detect_equals_the_plain_hints_on_fixture_listings_and_cases():
+    texts = _fixture_texts() + CASES
+    assert [d.could_detect(t) for t in texts] == [could_detect_plainly(t) for t in texts]
+
+
+@given(st.lists(PIECES, max_size=40).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_could_detect_equals_the_plain_hints_on_generated_text(text):
+    assert d.could_detect(text) == could_detect_plainly(text)
+
+
+@given(st.text(alphabet=st.sampled_from("1234567890 -一二三壹叁。号abc\n"), max_size=60))
+@settings(max_examples=600, deadline=None)
+def test_possessive_phone_hint_equals_the_backtracking_one(text):
+    assert bool(d._PHONE_HINT.search(text)) == bool(_PLAIN_PHONE_HINT.search(text))
