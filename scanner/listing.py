@@ -6,8 +6,7 @@ caller bugs and get a clear `invalid_listing` error naming the field.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 
 class InvalidListing(ValueError):
@@ -17,8 +16,9 @@ class InvalidListing(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
+    """A parsed listing (a named tuple: built once per scan, so it must be cheap)."""
+
     id: Any
     fields: tuple[tuple[str, str], ...]          # (field name as in findings, original text)
     images: tuple[Mapping[str, Any], ...]
@@ -26,69 +26,76 @@ class Listing:
     locale: str | None
 
 
-def _text(value: Any, name: str, max_chars: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
+def _too_long(name: str, value: str, max_chars: int) -> InvalidListing:
+    return InvalidListing(
+        f"field {name!r} has {len(value)} characters; the limit is {max_chars}", code="field_too_long"
+    )
+
+
+def _add_text(fields: list, name: str, value: Any, max_chars: int) -> None:
+    """Append (name, value) if value is a non-empty string; None and "" are absent."""
+    if type(value) is str:
+        if value:
+            if len(value) > max_chars:
+                raise _too_long(name, value, max_chars)
+            fields.append((name, value))
+    elif value is not None:
+        if isinstance(value, str):  # a str subclass is still text
+            _add_text(fields, name, str(value), max_chars)
+            return
         raise InvalidListing(f"field {name!r} must be a string, got {type(value).__name__}")
-    if len(value) > max_chars:
-        raise InvalidListing(
-            f"field {name!r} has {len(value)} characters; the limit is {max_chars}", code="field_too_long"
-        )
-    return value
 
 
 def parse_listing(raw: Any, *, max_field_chars: int = 100_000) -> Listing:
-    if isinstance(raw, Listing):
-        return raw
-    if not isinstance(raw, (dict, Mapping)):
-        raise InvalidListing(f"a listing must be a JSON object, got {type(raw).__name__}")
-    listing_id = raw.get("id")
+    # Runs once per listing on the hot path: exact type checks first, the Mapping ABC
+    # (a slower isinstance) only for the rare caller who passes another mapping type.
+    if type(raw) is not dict:
+        if isinstance(raw, Listing):
+            return raw
+        if not isinstance(raw, Mapping):
+            raise InvalidListing(f"a listing must be a JSON object, got {type(raw).__name__}")
+    get = raw.get
+    listing_id = get("id")
     if listing_id is not None and not isinstance(listing_id, (str, int)):
         raise InvalidListing("field 'id' must be a string or an integer")
 
     fields: list[tuple[str, str]] = []
-    for name in ("title", "description"):
-        fields.append((name, _text(raw.get(name), name, max_field_chars)))
+    _add_text(fields, "title", get("title"), max_field_chars)
+    _add_text(fields, "description", get("description"), max_field_chars)
 
-    bullets = raw.get("bullets")
+    bullets = get("bullets")
     if bullets is not None:
         if not isinstance(bullets, list):
             raise InvalidListing("field 'bullets' must be a list of strings")
         for i, bullet in enumerate(bullets):
-            fields.append((f"bullets[{i}]", _text(bullet, f"bullets[{i}]", max_field_chars)))
+            _add_text(fields, f"bullets[{i}]", bullet, max_field_chars)
 
-    attributes = raw.get("attributes")
+    attributes = get("attributes")
     if attributes is not None:
         if not isinstance(attributes, Mapping):
             raise InvalidListing("field 'attributes' must be an object of string values")
         for key, value in attributes.items():
-            name = f"attributes.{key}"
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
-            fields.append((name, _text(value, name, max_field_chars)))
+            _add_text(fields, f"attributes.{key}", value, max_field_chars)
 
-    images = raw.get("images")
+    images = get("images")
     if images is None:
-        images = []
-    if not isinstance(images, list) or not all(isinstance(i, Mapping) for i in images):
+        images = ()
+    elif not isinstance(images, list) or not all(isinstance(i, Mapping) for i in images):
         raise InvalidListing("field 'images' must be a list of objects like {\"data\": \"<base64>\"}")
 
-    seller = raw.get("seller") or {}
-    if not isinstance(seller, Mapping):
-        raise InvalidListing("field 'seller' must be an object")
-    brands = seller.get("authorized_brands") or []
-    if not isinstance(brands, list) or not all(isinstance(b, str) for b in brands):
-        raise InvalidListing("field 'seller.authorized_brands' must be a list of strings")
+    seller = get("seller") or None
+    brands = ()
+    if seller is not None:
+        if not isinstance(seller, Mapping):
+            raise InvalidListing("field 'seller' must be an object")
+        brands = seller.get("authorized_brands") or ()
+        if not isinstance(brands, (list, tuple)) or not all(isinstance(b, str) for b in brands):
+            raise InvalidListing("field 'seller.authorized_brands' must be a list of strings")
 
-    locale = raw.get("locale")
+    locale = get("locale")
     if locale is not None and not isinstance(locale, str):
         raise InvalidListing("field 'locale' must be a string")
 
-    return Listing(
-        id=listing_id,
-        fields=tuple(f for f in fields if f[1]),
-        images=tuple(images),
-        authorized_brands=tuple(brands),
-        locale=locale,
-    )
+    return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale)

@@ -54,6 +54,8 @@ class Policy:
 
 def score_findings(findings: list[Finding], policy: Policy) -> list[Finding]:
     """Drop the effect of findings too weak to count, and order findings for reading."""
+    if not findings:
+        return []
     out = []
     for f in findings:
         if f.effect != "none" and f.score < policy.min_finding_score:
@@ -66,6 +68,8 @@ def score_findings(findings: list[Finding], policy: Policy) -> list[Finding]:
 def decide(findings: list[Finding], policy: Policy) -> tuple[str, int]:
     """Listing risk = 1 - prod(1 - finding score) over findings that count; the most
     severe effect decides, and a score at or above block_score also blocks."""
+    if not findings:
+        return ("block" if policy.block_score <= 0 else "pass"), 0
     remaining = 1.0
     effects = set()
     for f in findings:
