@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from scanner.listing import Listing
 from scanner.matcher import Candidate
-from scanner.normalize import Normalised, is_cjk, normalise, normalise_term
+from scanner.normalize import _CJK_CLASS as CJK_CLASS, Normalised, is_cjk, normalise, normalise_term
 from scanner.types import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,6 +91,8 @@ def verify(
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
     allows = _AllowIndex([c for c in candidates if c.pattern.kind == "allow"])
     candidates = _cues_with_partners(candidates)
+    if not candidates:  # typically: only proximity cues, none with a partner (送礼 without 好评)
+        return []
     kept, joined_only = [], set()
     for c in candidates:
         if c.pattern.kind == "allow" or allows.covers(c):
@@ -243,6 +245,10 @@ def _finding_at(c: Candidate, **fields) -> Finding:
     return Finding(kind="text", field=c.field, start=c.start, end=c.end, text=c.norm.original[c.start : c.end], **fields)
 
 
+_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")  # the characters is_cjk accepts
+_LEET_CHAR = re.compile(r"[013457@$!|]")
+
+
 def _disguises(c: Candidate) -> list[str]:
     """How the original differs from the plain spelling: for explanations and scoring."""
     original = c.norm.original[c.start : c.end]
@@ -253,10 +259,10 @@ def _disguises(c: Candidate) -> list[str]:
             notes.append("separators or invisible characters removed")
         if any("\uff01" <= ch <= "\uff5e" for ch in original):
             notes.append("full-width letters")
-        if [ch for ch in original if is_cjk(ch)] != [ch for ch in text if is_cjk(ch)]:
+        if _CJK_CHAR.findall(original) != _CJK_CHAR.findall(text):
             notes.append("traditional or variant characters")
     key = c.norm.key[c.norm_start : c.norm_end]
-    if any(ch in "013457@$!|" for ch in text) and (key != text.replace("l", "i") or key[:1] != normalise_term(c.pattern.alias)[:1]):
+    if _LEET_CHAR.search(text) and (key != text.replace("l", "i") or key[:1] != normalise_term(c.pattern.alias)[:1]):
         notes.append("leetspeak")  # read as letters by the normaliser, or a leet first letter (4didas)
     if c.pattern.form == "variant":
         notes.append(f"look-alike spelling {c.pattern.alias!r}")
@@ -324,11 +330,11 @@ def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
     after_de = after[1:] if after.startswith("的") else after
     # Only a bare 最X reads as a parameter name (最大承重, 最高 80℃); 史上最强吸力 is a claim.
     bare_superlative = b - a == 2 and text[a] == "最"
-    if bare_superlative and any(after_de.startswith(noun) for noun in ix.spec_nouns):
+    if bare_superlative and after_de.startswith(ix.spec_nouns):
         return "specification parameter"
     if bare_superlative and _MEASURED_VALUE.match(text[b : b + 24]):
         return "followed by a measured value"
-    if any(after.startswith(cue) for cue in ix.time_order):
+    if after.startswith(ix.time_order):
         return "time order"
     before = text[max(0, a - 8) : a]
     if any(cue in before for cue in ix.self_comparison):
