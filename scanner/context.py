@@ -223,6 +223,8 @@ def _longest_per_category(candidates: list[Candidate]) -> list[Candidate]:
     """Within one field and category, keep the longest of overlapping matches (earliest and
     canonical first on ties). Kept spans never overlap, so a bisect finds the one neighbour
     that could: O(n log n) even for a field that is nothing but 高仿 33,000 times."""
+    if len(candidates) < 2:
+        return list(candidates)
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), c.start, c.pattern.form != "canonical"))
     kept_spans: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
     kept: list[Candidate] = []
