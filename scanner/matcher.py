@@ -99,7 +99,9 @@ class TextMatcher:
             # Whether each end of the key is an ASCII letter or digit: such ends must not
             # continue a word in the text (checked on bytes before any object is built).
             edges = (_edge_class(key[0]), _edge_class(key[-1]))
-            self.automaton.add_word(latin, (len(latin), tuple(ids), edges))
+            # Proximity cues among the key's patterns: (pattern id, rule, form).
+            cues = tuple((pid, self.patterns[pid].index, self.patterns[pid].form) for pid in ids if self.patterns[pid].kind == "cue")
+            self.automaton.add_word(latin, (len(latin), tuple(ids), edges, cues))
         if len(self.automaton):
             self.automaton.make_automaton()
 
@@ -126,8 +128,10 @@ class TextMatcher:
         return out
 
     def _candidates(self, hits, keyed, keys) -> list[Candidate]:
-        """Automaton hits -> candidates with original offsets; Latin word ends checked on bytes."""
-        out: list[Candidate] = []
+        """Automaton hits -> candidates with original offsets. Latin word ends are checked
+        on bytes, and a proximity cue whose rule has no cue of the other kind in the same
+        field is dropped before any offset is mapped: common one-character cues (做, 送礼,
+        gift) stand in most listings, almost always alone."""
         # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
         text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in keyed)
         n = len(text_bytes)
@@ -135,16 +139,31 @@ class TextMatcher:
         for key in keys:
             field_starts.append(at)
             at += len(key) + 1
-        to_char: dict[int, object] = {}
-        patterns = self.patterns
-        for end_byte, (length, ids, (first, last)) in hits:
+        one_field = len(keys) == 1
+        accepted = []
+        cue_forms: set[tuple[int, int, str]] = set()  # (field, rule, form) of every cue found
+        for end_byte, (length, ids, (first, last), cues) in hits:
             start_byte, stop = end_byte + 1 - length, end_byte + 1
             if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
                 continue
             if last and stop < n and _CLASS[text_bytes[stop]] == last:
                 if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
                     continue  # ...unless it is a plural s: replicas, dupes
-            k = bisect_right(field_starts, start_byte) - 1 if len(keys) > 1 else 0
+            k = 0 if one_field else bisect_right(field_starts, start_byte) - 1
+            accepted.append((start_byte, stop, ids, k, cues))
+            for _, rule, form in cues:
+                cue_forms.add((k, rule, form))
+
+        out: list[Candidate] = []
+        to_char: dict[int, object] = {}
+        patterns = self.patterns
+        for start_byte, stop, ids, k, cues in accepted:
+            if cues:
+                alone = {pid for pid, rule, form in cues if (k, rule, _OTHER_FORM[form]) not in cue_forms}
+                if alone:
+                    ids = [pid for pid in ids if pid not in alone]
+                    if not ids:
+                        continue
             field, norm = keyed[k]
             base = field_starts[k]
             mapper = to_char.get(k)
@@ -155,6 +174,9 @@ class TextMatcher:
             for pid in ids:
                 out.append(Candidate(field, o_start, o_end, patterns[pid], norm, start, end))
         return out
+
+
+_OTHER_FORM = {"first": "second", "second": "first"}
 
 
 # Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.

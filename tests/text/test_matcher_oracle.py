@@ -1,0 +1,96 @@
+"""The automaton against brute force: every key of the matcher looked for with str.find in
+every field's matching key, the Latin word-edge rule applied character by character, and
+proximity cues without a partner in their field dropped. find_all (detectors aside) must
+return exactly these candidates."""
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.listing import parse_listing
+from scanner.normalize import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _edge(ch):
+    return 1 if ch.isascii() and ch.isalpha() else 2 if ch.isascii() and ch.isdigit() else 0
+
+
+def brute_force(matcher, norms):
+    found = []
+    for field, norm in norms:
+        key, text = norm.key, norm.text
+        for term_key, ids in matcher.keys.items():
+            first, last = _edge(term_key[0]), _edge(term_key[-1])
+            at = key.find(term_key)
+            while at >= 0:
+                end = at + len(term_key)
+                ok = not (first and at > 0 and _edge(text[at - 1]) == first)
+                if ok and last and end < len(text) and _edge(text[end]) == last:
+                    plural = last == 1 and text[end] == "s" and (end + 1 == len(text) or _edge(text[end + 1]) != 1)
+                    ok = plural
+                if ok:
+                    s, e = norm.span(at, end)
+                    found += [(field, s, e, pid, at, end) for pid in ids]
+                at = key.find(term_key, at + 1)
+    # a proximity cue counts only with a cue of the other kind in the same field
+    forms = {}
+    for field, s, e, pid, a, b in found:
+        p = matcher.patterns[pid]
+        if p.kind == "cue":
+            forms.setdefault((field, p.index), set()).add(p.form)
+    return sorted(
+        h for h in found
+        if matcher.patterns[h[3]].kind != "cue" or len(forms[(h[0], matcher.patterns[h[3]].index)]) == 2
+    )
+
+
+def automaton(matcher, norms):
+    pid = {id(p): i for i, p in enumerate(matcher.patterns)}
+    return sorted(
+        (c.field, c.start, c.end, pid[id(c.pattern)], c.norm_start, c.norm_end)
+        for c in matcher.find_all(norms) if c.pattern.kind != "detector"
+    )
+
+
+CASES = [
+    [("title", "送礼佳品 五星好评送礼品"), ("description", "做工精细，好评返现")],
+    [("title", "gift box included"), ("description", "Free gift for a 5-star review")],
+    [("title", "好评"), ("description", "送礼")],  # partners in different fields do not pair
+    [("title", "Nike replicas, N1KE dupes, nikes"), ("description", "classic mike")],
+    [("title", "高 仿 耐 克 A货 1:1"), ("description", "ＮＩＫＥ 國家級 最佳")],
+]
+
+
+def test_table_cases_equal_brute_force(text_scanner):
+    matcher = text_scanner.text_engine.matcher
+    for fields in CASES:
+        norms = [(f, normalise(t)) for f, t in fields]
+        assert automaton(matcher, norms) == brute_force(matcher, norms)
+
+
+def test_fixture_listings_equal_brute_force(text_scanner):
+    matcher = text_scanner.text_engine.matcher
+    n = 0
+    for name in ("labelled.jsonl", "holdout3.jsonl"):
+        for line in (ROOT / "fixtures" / "listings" / name).read_text(encoding="utf-8").splitlines():
+            raw = json.loads(line)
+            listing = parse_listing({k: v for k, v in raw.items() if k != "expected"})
+            norms = [(f, normalise(t)) for f, t in listing.fields]
+            assert automaton(matcher, norms) == brute_force(matcher, norms), raw.get("id")
+            n += 1
+    assert n > 300
+
+
+PIECES = st.sampled_from(["送礼", "好评", "返现", "做", "gift", "review", "5-star", "高", "仿", "耐克", "nike", "N1", "ke",
+                          "s", " ", "-", "微信", "1:1", "最", "佳", "\u200b", "。", "，"])
+
+
+@given(st.lists(st.lists(PIECES, max_size=10).map("".join), min_size=1, max_size=3))
+@settings(max_examples=150, deadline=None)
+def test_generated_listings_equal_brute_force(text_scanner, texts):
+    matcher = text_scanner.text_engine.matcher
+    norms = [(f"bullets[{i}]", normalise(t)) for i, t in enumerate(texts)]
+    assert automaton(matcher, norms) == brute_force(matcher, norms)
