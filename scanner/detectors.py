@@ -18,7 +18,9 @@ _DIGIT_RUN = re.compile(r"(?<!\d)(?:(?:[+＋]|plus\s?)?(?:8" + _GAP + r"6|８６
 _LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?!\d)")
 # +44 20 7946 0958, +1 (415) 555-0198: an area code may stand in brackets
 _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)[\s\-]?)?\d(?:[\s\-]?\d){6,12}(?!\d)")
-_QQ = re.compile(r"(?i)(?<![a-z])(?:qq|扣扣|企鹅)(?:号码|号)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+# q q 76554321 (letters spaced like digits) and 🐧：28817735 (the penguin is QQ's mascot) as well as QQ/扣扣/企鹅
+_QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧"
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
@@ -36,6 +38,21 @@ _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z
 # name [at] gmail [dot] com, name(at)qq(dot)com: the spelled-out form sellers use to slip past filters
 _AT, _DOT = r"\s*[\[(（]\s*at\s*[\])）]\s*", r"\s*(?:\.|[\[(（]\s*dot\s*[\])）])\s*"
 _SPELLED_EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+" + _AT + r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*" + _DOT + r"[a-z]{2,}(?![a-z])")
+# name at gmail dot com: no brackets at all. The last dot must be the word "dot" before a known
+# top-level domain ("meet us at noon" has none); the address's own dots may stay dots.
+_WORDED_EMAIL = re.compile(
+    r"(?i)(?<![a-z0-9._%+-])[a-z0-9._%+-]+(?:\s+at\s+|" + _AT + r")[a-z0-9-]+(?:(?:\.|\s+dot\s+)[a-z0-9-]+)*"
+    r"\s+dot\s+(?:" + _TLDS + r")(?![a-z0-9])"
+)
+# Call or text five five five, two one nine, eight eight four zero: seven to fifteen digits
+# written as English words, counted only after a word that says it is a number to call.
+_DIGIT_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_WORD_DIGIT = "(?:" + "|".join(_DIGIT_WORDS) + ")"
+_SPELLED_PHONE = re.compile(r"(?i)(?<![a-z])" + _WORD_DIGIT + r"(?:[\s,.\-]{1,3}" + _WORD_DIGIT + r"){6,14}(?![a-z])")
+_SPELLED_PHONE_CUE = re.compile(
+    r"(?i)(?<![a-z])(?:call|text|txt|phone|tel|mobile|cell|sms|dial|ring|whatsapp|contact|reach|number)(?![a-z])"
+)
+SPELLED_PHONE_CUE_WINDOW = 40  # characters before the number in which the cue must stand
 
 # Cheap necessary conditions: most copy has no contact details, so each detector runs
 # only if its hint matches. A hint must match wherever its detector can (tests run every
@@ -46,9 +63,16 @@ _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # excludes numerals and is possessive (no backtracking); it still matches wherever a gap of
 # any 3 non-digits would, because numerals inside such a gap only shorten the chain's gaps.
 _PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:[^\d" + _CN_NUMERALS + r"]{0,3}+" + _ANY_DIGIT + "){6}")
-_QQ_HINT = r"qq|扣扣|企鹅"
+_QQ_HINT = _QQ_WORD
 _WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]"
-_EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]"
+_EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]|\sdot\s"
+# Two digit words in a row: every spelled-out number has them. It opens with a character
+# class so the regex engine can skip ahead (a leading lookbehind made it three times slower);
+# the class and tails admit a few non-words (tix), which only makes the hint weaker.
+_SPELLED_PHONE_HINT = (
+    "[" + "".join(sorted({w[0] for w in _DIGIT_WORDS})) + "](?<![a-z].)(?:" + "|".join(dict.fromkeys(w[1:] for w in _DIGIT_WORDS)) + ")"
+    r"[\s,.\-]{1,3}" + _WORD_DIGIT
+)
 # A link needs a scheme, www. or a dot before a top-level domain -- possibly with spaces
 # around the dot or slashes when the seller spaced it out (t . me / shop).
 _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
@@ -87,6 +111,12 @@ def _qq(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in _QQ.finditer(digits_text)]
 
 
+def _spelled_phones(text: str, hits: list[Hit]) -> None:
+    for m in _SPELLED_PHONE.finditer(text):
+        if _SPELLED_PHONE_CUE.search(text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start()):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a phone number spelled out in words"))
+
+
 def _wechat(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in _WECHAT_ID.finditer(text)]
 
@@ -105,15 +135,20 @@ def _emails(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in _EMAIL.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
              for m in _SPELLED_EMAIL.finditer(text)]
+    hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with at/dot")
+             for m in _WORDED_EMAIL.finditer(text)]
 
 
 # could_detect: the word hints split into literals (a substring test is a fast search)
 # and the few parts that need a regex, each run alone so it can skip ahead on its first
 # character: one alternation of everything was twice as slow.
-_HINT_LITERALS = ("qq", "扣扣", "企鹅", "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
+_HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
                   "vx", "wx", "weixin", "wechat", "@", "＠")
 _V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")
 _AT_HINT = re.compile(r"[\[(（]\s*at\s*[\])）]")
+_SPACED_QQ_HINT = re.compile(r"q" + _GAP + r"q")
+_DOT_WORD_HINT = re.compile(r"\sdot\s")
+_SPELLED_PHONE_HINT_RE = re.compile(_SPELLED_PHONE_HINT)
 _LINK_HINT_RE = re.compile(_LINK_HINT)
 
 
@@ -124,6 +159,12 @@ def could_detect(text: str) -> bool:
         if literal in low:
             return True
     if ("：" in low or ":" in low) and _V_COLON_HINT.search(low):
+        return True
+    if "q" in low and _SPACED_QQ_HINT.search(low):
+        return True
+    if "dot" in low and _DOT_WORD_HINT.search(low):
+        return True
+    if _SPELLED_PHONE_HINT_RE.search(low):
         return True
     return bool(_AT_HINT.search(low) or _LINK_HINT_RE.search(low) or _PHONE_HINT.search(text))
 
@@ -195,4 +236,5 @@ _DETECTORS = (
     (re.compile(_EMAIL_HINT), _emails),
     (re.compile(r"@|＠"), _handles),
     (re.compile(_LINK_HINT), _links),
+    (_SPELLED_PHONE_HINT_RE, _spelled_phones),
 )

@@ -53,6 +53,8 @@ def detect_without_hints(text):
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in d._EMAIL.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
              for m in d._SPELLED_EMAIL.finditer(text)]
+    hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with at/dot")
+             for m in d._WORDED_EMAIL.finditer(text)]
     emails = [h for h in hits if h[2] == "email"]
     hits += [(m.start(), m.end(), "social_handle", "diversion", "a social-media handle to contact off the platform")
              for m in d._HANDLE.finditer(text)
@@ -66,6 +68,9 @@ def detect_without_hints(text):
         start, end = where[m.start()], where[m.end() - 1] + 1
         if not any(h[0] < end and start < h[1] for h in hits):
             hits.append((start, end, "url", "diversion", "a link written with spaces"))
+    hits += [(m.start(), m.end(), "phone_number", "diversion", "a phone number spelled out in words")
+             for m in d._SPELLED_PHONE.finditer(text)
+             if d._SPELLED_PHONE_CUE.search(text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start())]
     return hits
 
 
@@ -105,6 +110,18 @@ CASES = [
     "weİxin: abcdefg",  # dotted capital I: (?i) reads it as i
     "ſhop at x.ſhop",  # long s: (?i) reads it as s
     "ＷＷＷ．ＥＸＡＭＰＬＥ．ＣＯＭ",
+    # found by the third independent holdout (holdout3.jsonl)
+    "更多资源加我 q q 76554321",
+    "电子版更便宜，🐧：28817735",
+    "Q.Q 123456789 咨询",
+    "Send photos to petart.studio at gmail dot com",
+    "write to shop(at)qq dot com",
+    "polka dot dress, meet us at the shop dot com",  # no address: dot com is not after 'x at y'
+    "Call or text five five five, two one nine, eight eight four zero",
+    "WhatsApp: one three eight oh oh one three eight oh oh oh",
+    "Count with me: one, two, three, four, five, six, seven, eight, nine",  # a counting book: no cue before
+    "One two three, ready to go!",
+    "FAQ 12345, IQ test",
     "",
 ]
 
@@ -133,7 +150,8 @@ def test_hinted_detectors_equal_the_oracle_on_the_fixture_listings():
 PIECES = st.sampled_from(
     ["微信", "vx", "V", "wx", "qq", "扣扣", "：", ":", " ", ".", "/", "@", "com", "me", "www", "http", "s", "1", "3",
      "[at]", "(dot)", "➕微", "❤", "(", ")", "伍", "ab_9", "dm", "关注", "x.y",
-     "8", "0", "壹", "叁", "捌", "+", "-", "86", "x", "a", "_", "İ", "ſ", "\u200b", "号", "。", "\n", "１", "．"]
+     "8", "0", "壹", "叁", "捌", "+", "-", "86", "x", "a", "_", "İ", "ſ", "\u200b", "号", "。", "\n", "１", "．",
+     "q", "🐧", " at ", "dot", "five", "oh", "nine", ", ", "call", "ſix"]
 )
 
 
@@ -162,7 +180,7 @@ def test_could_detect_holds_on_generated_text(text):
 
 # could_detect's hints, written the plain way: one alternation of every word hint, and a
 # phone hint whose gap may hold anything but an ASCII/Unicode digit (with backtracking).
-_PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT)))
+_PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT, d._SPELLED_PHONE_HINT)))
 _PLAIN_PHONE_HINT = re.compile(d._ANY_DIGIT + r"(?:\D{0,3}" + d._ANY_DIGIT + "){6}")
 
 
