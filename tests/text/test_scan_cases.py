@@ -44,6 +44,19 @@ EVASIONS = [
     ({"description": "全國銷量第壹，補血養顏。"}, "review", [("absolute_term", "銷量第壹"), ("medical_claim", "補血")]),
     ({"description": "Calming serum. DM @glowskin.lab for bundles."}, "review", [("diversion", "@glowskin.lab")]),
     ({"description": "DM on Telegram @mt_baijiu for case discounts."}, "review", [("diversion", "@mt_baijiu")]),
+    # found by the third independent holdout (holdout3.jsonl)
+    ({"description": "数字商品，拍下自动发货。更多资源加我 q q 76554321"}, "review", [("diversion", "q q 76554321")]),
+    ({"description": "纸质版九成新，电子版更便宜，🐧：28817735"}, "review", [("diversion", "🐧：28817735")]),
+    ({"description": "Send photos to petart.studio at gmail dot com"}, "review", [("diversion", "petart.studio at gmail dot com")]),
+    ({"description": "Call or text five five five, two one nine, eight eight four zero"}, "review",
+     [("diversion", "five five five, two one nine, eight eight four zero")]),
+    ({"description": "孤品一件。更多款式去闲鱼搜「阿花的衣橱」"}, "review", [("diversion", "闲鱼搜")]),
+    ({"title": "香奶奶 菱格链条包 羊皮 黑金 A货"}, "block", [("brand", "香奶奶"), ("counterfeit", "A货")]),
+    ({"title": "B家 老爹鞋 增高 厚底 复刻"}, "block", [("brand", "B家"), ("counterfeit", "复刻")]),
+    ({"title": "卡Di亚 钉子手镯 钛钢 玫瑰金色"}, "review", [("brand", "卡Di亚")]),
+    ({"title": "L0uis V Monogram Keepall 45"}, "review", [("brand", "L0uis V")]),
+    ({"description": "1OO%有效除螨，一喷即净。"}, "review", [("false_claim", "1OO%有效"), ("false_claim", "一喷即净")]),
+    ({"description": "降血唐、调理三高，饭后一杯。"}, "review", [("medical_claim", "降血唐"), ("medical_claim", "调理三高")]),
 ]
 
 # --- one listing per category ----------------------------------------------------------
@@ -80,6 +93,27 @@ PHRASINGS = [
     ({"title": "耳机", "description": "V：shop_wendy"}, "review", [("diversion", "V：shop_wendy")]),
     ({"title": "Patches", "description": "join t . me / patchfactory now"}, "review", [("diversion", "t . me / patchfactory")]),
     ({"title": "Patches", "description": "ask on tele gram"}, "review", [("diversion", "tele gram")]),
+    # found by the third independent holdout (holdout3.jsonl)
+    ({"description": "Simply the best cordless vacuum on the market for pet hair."}, "review",
+     [("absolute_term", "the best cordless vacuum on the market")]),
+    ({"description": "The #1 kettle in America, boils in 3 minutes."}, "review", [("absolute_term", "#1 kettle in America")]),
+    ({"title": "#1 Best-Selling Memory Foam Mattress Topper"}, "review", [("absolute_term", "#1 Best-Selling")]),
+    ({"title": "圣罗兰小金条口红 21号 跟专柜一模一样"}, "block", [("counterfeit", "专柜一模一样"), ("brand", "圣罗兰")]),
+    ({"title": "ＮＩＫＥ 低帮板鞋", "description": "得物可过，鞋盒配件齐全。"}, "block", [("counterfeit", "得物可过")]),
+    ({"title": "沛纳海 镜面版 夜光 男表 44mm"}, "block", [("counterfeit", "镜面版"), ("brand", "沛纳海")]),
+    ({"title": "R0lex 41mm Automatic Men's Watch – Swiss Clone"}, "block", [("counterfeit", "Swiss Clone"), ("brand", "R0lex")]),
+    ({"description": "治疗痛经，一贴见效。"}, "review", [("false_claim", "一贴见效")]),
+    ({"description": "同类产品中效果第一，100%驱蚊。"}, "review", [("false_claim", "100%驱蚊")]),
+    ({"description": "Never scratches and lasts forever."}, "review", [("false_claim", "Never scratches")]),
+    ({"description": "Heals joint pain in 3 days."}, "review", [("medical_claim", "Heals joint pain")]),
+    ({"description": "暖宫贴，缓解痛经。"}, "review", [("medical_claim", "缓解痛经")]),
+    ({"description": "Leave a 5-star review and email us a screenshot for a full refund!"}, "review",
+     [("incentivized_review", "5-star review and email us a screenshot")]),
+    ({"description": "带图 haoping fanxian 2元"}, "review", [("incentivized_review", "带图 haoping fanxian")]),
+    ({"title": "Oxycodone 30mg – No Prescription Needed"}, "block", [("prohibited_goods", "Oxycodone")]),
+    ({"title": "5.5mm 气枪弹 500粒"}, "block", [("prohibited_goods", "气枪弹")]),
+    ({"title": "Compound Hunting Crossbow 400 FPS with Scope"}, "block", [("prohibited_goods", "Crossbow")]),
+    ({"title": "Novelty ID Card – Scannable, Any State, Hologram"}, "block", [("prohibited_goods", "Novelty ID")]),
 ]
 PHRASING_NEGATIVES = [
     {"title": "AB胶 环氧树脂 配比 1:1 固化后透明"},  # 1:1 without a brand is a ratio
@@ -89,6 +123,16 @@ PHRASING_NEGATIVES = [
     {"title": "好评如潮。买一送一"},  # praise and a promotion in two sentences
     {"title": "V领口 针织衫 好评如潮"},  # 领 inside 领口 is a collar
     {"title": "汽车脚垫 适用于 丰田 凯美瑞", "description": "根据丰田凯美瑞原车数据开版"},
+    # the third holdout's new rules, where they must stay quiet
+    {"title": "不锈钢保温杯 镜面版 500ml"},  # 镜面版 without a brand is a finish (镜面版/磨砂版)
+    {"title": "厨房防油贴纸 一擦即净"},  # easy-clean surfaces are not an efficacy claim
+    {"title": "纯棉浴巾", "description": "100%纯棉 抑菌 除螨 吸水"},  # fibre content, then features
+    {"title": "正品行货", "description": "保证正品，一样的价格更好的服务"},  # 正品 … 一样 apart is a genuine seller
+    {"title": "One of the best espresso machines on the market"},  # hedged, not absolute
+    {"title": "Best Mom in the World T-shirt"},  # novelty slogan
+    {"title": "Counting book", "description": "Count with me: one, two, three, four, five, six, seven, eight, nine"},
+    {"title": "Please send a screenshot of any damage for a quick refund"},  # no review
+    {"title": "奶香瓜子", "description": "很香奶奶都爱吃"},  # 香奶奶 needs Chanel context
 ]
 
 # --- hard negatives from the issue: a reader would not flag these -----------------------
@@ -129,6 +173,15 @@ HARD_NEGATIVES = [
     {"title": "Nike Air Zoom 跑步鞋 正品", "seller": {"authorized_brands": ["Nike"]}},
     {"title": "耐克 运动鞋 专柜正品", "seller": {"authorized_brands": ["nike"]}},
     {"title": "保温杯 316不锈钢 大容量 办公室"},
+    # false positives of the third holdout (holdout3.jsonl)
+    {"title": "微信扫码点餐桌贴 定制亚克力台卡 餐厅奶茶店"},
+    {"title": "2024明前龙井 一级", "description": "冲泡建议：85℃水温，第一泡约30秒即可出汤。"},
+    {"title": "张爱玲《第一炉香》 中短篇小说集", "description": "收录《沉香屑·第一炉香》《倾城之恋》。"},
+    {"title": "家用投影仪", "description": "建议最佳观看距离2-3米，此时投射画面约100英寸。"},
+    {"title": "精酿小麦白啤", "description": "建议最佳饮用温度4-8℃。"},
+    {"title": "World's Best Dad Coffee Mug – 11 oz Ceramic Father's Day Gift"},
+    {"title": "Ivory Lace Wedding Dress", "description": "Scalloped lace overlay, satin lining, back zipper."},
+    {"title": "QQ软糖 水果味 独立小包装 办公室零食 500g"},
 ]
 
 
@@ -248,3 +301,23 @@ def test_second_independent_holdout_set_does_not_regress(text_scanner):
     report = evaluate(rows, results)
     assert report.recall >= 0.90, report.misses
     assert report.clean_pass_rate >= 0.95, report.misses
+
+
+def test_third_independent_holdout_set_does_not_regress(text_scanner):
+    """fixtures/listings/holdout3.jsonl (252 listings) was written by someone who saw neither the
+    word lists nor the engine, after the first two holdouts had been tuned against. First measured at
+    83.2% recall / 92.8% clean-pass / 88.9% decisions; the list gaps, detector misses and false
+    positives it exposed were then fixed (98.4% / 100% / 99.2%), so it too is no longer unseen.
+    Still missed: brands with an emoji inside a Latin name (Lu🍋lemon, O🔥MEGA) and a leet digit at
+    a word's end (Gucc1), which are the normaliser's to read."""
+    import json
+
+    from scanner.config import BUNDLED_FIXTURES
+    from scanner.evaluation import evaluate
+
+    rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout3.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
+    report = evaluate(rows, results)
+    assert report.recall >= 0.96, report.misses
+    assert report.clean_pass_rate >= 0.98, report.misses
+    assert report.decision_agreement >= 0.97, report.misses

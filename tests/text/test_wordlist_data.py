@@ -333,6 +333,11 @@ def test_absolute_terms_mostly_have_a_rewrite(terms):
     ("incentivized_review", "5-star review for a refund"),
     ("prohibited_goods", "仿真枪"), ("prohibited_goods", "象牙"), ("prohibited_goods", "电击器"),
     ("prohibited_goods", "代开发票"), ("prohibited_goods", "冰毒"), ("prohibited_goods", "针孔摄像头"),
+    # gaps the third independent holdout (holdout3.jsonl) exposed
+    ("prohibited_goods", "羟考酮"), ("prohibited_goods", "crossbow"), ("prohibited_goods", "scannable id"),
+    ("counterfeit", "swiss clone"), ("counterfeit", "镜面版"), ("counterfeit", "一模一样"), ("counterfeit", "得物"),
+    ("false_claim", "一贴"), ("false_claim", "1oo%"), ("absolute_term", "on the market"),
+    ("incentivized_review", "haoping"), ("diversion", "闲鱼"),
 ])
 def test_required_terms_present(terms, category, term):
     assert term in {r["term"] for r in terms[category]} | proximity_cues(category)
@@ -385,6 +390,9 @@ PROTECTED = [
     ("number one fan", "number one", "absolute_term"), ("best before", None, "absolute_term"),
     ("first aid", None, "absolute_term"), ("最近", None, "absolute_term"),
     ("小米粥", None, "brand"), ("拉菲草", None, "brand"), ("小香风", None, "brand"),
+    ("QQ软糖", "QQ", "diversion"), ("微信扫码点餐", "微信", "diversion"), ("第一泡", "第一", "absolute_term"),
+    ("第一炉", "第一", "absolute_term"), ("world's best dad", "world's best", "absolute_term"),
+    ("one of the best", None, "absolute_term"), ("lining", None, "brand"),
 ]
 
 
@@ -457,6 +465,8 @@ def test_brand_aliases_do_not_collide_with_terms(terms, brands):
     ("Gucci", "slang", "G家"), ("Chanel", "slang", "小香"), ("Hermès", "zh", "爱马仕"),
     ("Rolex", "zh", "劳力士"), ("Apple", "zh", "苹果"), ("Xiaomi", "zh", "小米"), ("Dyson", "zh", "戴森"),
     ("LEGO", "zh", "乐高"), ("SK-II", "en", "SK-II"), ("Chunghwa", "zh", "中华"), ("Arc'teryx", "zh", "始祖鸟"),
+    ("Chanel", "slang", "香奶奶"), ("Balenciaga", "slang", "B家"), ("Cartier", "slang", "卡迪亚"),
+    ("Louis Vuitton", "en", "Louis V"),
 ])
 def test_required_brand_aliases(brands, brand, field, alias):
     row = {r["brand"]: r for r in brands}[brand]
@@ -468,6 +478,7 @@ def test_required_brand_aliases(brands, brand, field, alias):
     ("Puma", "Puma", "sneaker"), ("Ralph Lauren", "Polo", "Ralph Lauren"), ("Coach", "Coach", "bag"),
     ("Gap", "Gap", "hoodie"), ("Guess", "Guess", "bag"), ("Dove", "Dove", "soap"), ("Jaguar", "Jaguar", "汽车"),
     ("Mango", "Mango", "dress"), ("Yeezy", "椰子", "350"), ("Chunghwa", "中华", "香烟"), ("Samsung", "三星", "手机"),
+    ("Chanel", "香奶奶", "菱格"),  # 很香奶奶都爱吃 is a grandmother
 ])
 def test_ambiguous_brand_aliases_need_context(brands, brand, alias, context_word):
     row = {r["brand"]: r for r in brands}[brand]
