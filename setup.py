@@ -1,0 +1,29 @@
+"""Build hook for the one compiled module; everything else is in pyproject.toml.
+
+scanner/_normalise_c.pyx is the compiled normaliser (scanner/normalize.py uses it when
+importable). The extension is optional: without Cython or without a C compiler the
+package still installs and runs on the pure-Python normaliser.
+"""
+from setuptools import setup
+
+try:
+    from Cython.Build import cythonize
+except ImportError:  # only when build isolation is off and Cython is missing
+    cythonize = None
+
+ext_modules = []
+if cythonize is not None:
+    from setuptools import Extension
+
+    ext_modules = cythonize(
+        [Extension("scanner._normalise_c", ["scanner/_normalise_c.pyx"])],
+        compiler_directives={"language_level": "3"},
+    )
+    for ext in ext_modules:
+        # Optional: a failed compile (no C compiler) only warns. Set after cythonize(),
+        # whose returned Extensions do not carry the flag over (it comes back None).
+        ext.optional = True
+else:
+    print("warning: Cython not available; scanner uses the pure-Python normaliser")
+
+setup(ext_modules=ext_modules)
