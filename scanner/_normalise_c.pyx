@@ -16,6 +16,9 @@ compares the two on every fixture listing and on generated Unicode).
 - Every normalised character comes from exactly one original character, so the
   offset map is one uint32 per character of `text` (`OffsetMap`), or None when
   no character was added or removed.
+
+After editing this file, rebuild it: `pip install -e .` (an editable install keeps the
+built module beside this file, and a stale one keeps running until rebuilt).
 """
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
@@ -234,8 +237,10 @@ cdef inline Py_UCS4 _key_char(const Py_UCS4* text, Py_ssize_t t, Py_ssize_t n) n
     return c
 
 
-def normalise(str original not None):
+def normalise(original):
     """Same result as normalize.normalise_python(original)."""
+    if not isinstance(original, str):  # subclasses are fine (a str-typed argument would refuse them)
+        raise TypeError(f"normalise() needs a str, not {type(original).__name__}")
     if scanner_unicode_ready(original) < 0:
         raise MemoryError()
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(original)
