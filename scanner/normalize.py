@@ -18,14 +18,22 @@ Three stages, each cheap on ordinary copy:
 
 Dictionary entries go through the very same function, so whatever a seller's
 disguise reduces to, the term reduces to as well.
+
+This module is the definition. `normalise` runs the compiled twin in
+scanner/_normalise_c.pyx (the same stages as C loops, still asking `_map_char`
+about each new character) when that extension is built, and the code below
+(`normalise_python`) otherwise, or when SCANNER_PURE_PYTHON=1 is set. `COMPILED`
+says which. tests/text/test_normalize_compiled.py holds the two to identical
+results, so a rule changed here must be changed there too.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 import opencc
 
@@ -144,24 +152,53 @@ class _Segments:
         s = self.src[k] + i - self.starts[k]
         return s, s + 1
 
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not _Segments:
+            return NotImplemented
+        return (self.starts, self.src, self.ends) == (other.starts, other.src, other.ends)
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
+    def __hash__(self) -> int:
+        return hash((tuple(self.starts), tuple(self.src), tuple(self.ends)))
+
+
+class _OffsetMap(Protocol):
+    def span(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+class _StageMaps(NamedTuple):
+    """The Python path's offsets: stage-2 segments map text to the stage-1 string,
+    stage-1 segments map that to the original (None = identity)."""
+
+    stage1: _Segments | None
+    stage2: _Segments | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        a, b = start, end - 1
+        if self.stage2 is not None:
+            a = self.stage2.span(a)[0]
+            b = self.stage2.span(b)[1] - 1
+        if self.stage1 is not None:
+            return self.stage1.span(a)[0], self.stage1.span(b)[1]
+        return a, b + 1
+
+
+class Normalised(NamedTuple):
+    """A normalised field. A named tuple: cheap to build (a listing makes several) and
+    equal by value. `offsets` is internal: None when every character of `text` comes
+    from the character at the same index of `original` (the common case), otherwise a
+    map behind `span` (_StageMaps here, OffsetMap from the compiled path)."""
+
     original: str
     text: str  # stage 2: what jieba and context rules read
     key: str  # stage 3: what the automaton matches (same length as text)
-    _stage1: _Segments | None  # None = identity
-    _stage2: _Segments | None
+    offsets: _OffsetMap | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original [start, end) covering normalised text[start:end] (end > start)."""
-        a, b = start, end - 1
-        if self._stage2 is not None:
-            a = self._stage2.span(a)[0]
-            b = self._stage2.span(b)[1] - 1
-        if self._stage1 is not None:
-            return self._stage1.span(a)[0], self._stage1.span(b)[1]
-        return a, b + 1
+        """Original [start, end) covering normalised text[start:end] (0 <= start < end <= len(text))."""
+        m = self.offsets
+        if m is None:
+            return start, end
+        return m.span(start, end)
 
     def original_slice(self, start: int, end: int) -> str:
         s, e = self.span(start, end)
@@ -257,10 +294,37 @@ def matching_key(text: str) -> str:
     return text.replace("l", "i")  # l/i fold; replace is far cheaper than translate
 
 
-def normalise(original: str) -> Normalised:
+def normalise_python(original: str) -> Normalised:
+    """The reference implementation (and the fallback when the extension is not built)."""
     stage1, map1 = _stage1(original)
     text, map2 = _stage2(stage1)
-    return Normalised(original, text, matching_key(text), map1, map2)
+    offsets = None if map1 is None and map2 is None else _StageMaps(map1, map2)
+    return Normalised(original, text, matching_key(text), offsets)
+
+
+def _load_compiled():
+    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() not in ("", "0"):
+        return None
+    try:
+        from scanner import _normalise_c
+    except ImportError:
+        return None
+    if getattr(_normalise_c, "INTERFACE", None) != 1:  # built from an older .pyx: rebuild with pip install -e .
+        import warnings
+
+        warnings.warn("scanner._normalise_c is out of date; using the pure-Python normaliser", RuntimeWarning, stacklevel=2)
+        return None
+    _normalise_c.configure(_map_char, Normalised, normalise_python, _LEET)
+    return _normalise_c
+
+
+_compiled = _load_compiled()
+COMPILED: bool = _compiled is not None  # normalise runs scanner/_normalise_c.pyx
+
+if _compiled is not None:
+    normalise = _compiled.normalise
+else:
+    normalise = normalise_python
 
 
 @lru_cache(maxsize=65536)
