@@ -159,7 +159,7 @@ cdef inline int32_t _lookup(uint32_t cp) except ERROR:
 
 
 cdef inline bint _is_cjk(Py_UCS4 o) noexcept nogil:
-    # normalize.is_cjk and normalize._CJK_CLASS
+    # normalize.is_cjk and normalize.CJK_CLASS
     return (
         (0x4E00 <= o <= 0x9FFF)
         or (0x3400 <= o <= 0x4DBF)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from scanner.listing import Listing
 from scanner.matcher import Candidate
-from scanner.normalize import _CJK_CLASS as CJK_CLASS, Normalised, is_cjk, normalise, normalise_term
+from scanner.normalize import CJK_CLASS, Normalised, is_cjk, normalise, normalise_term
 from scanner.types import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,9 +90,7 @@ def verify(
     # Allow-list phrases are literal exemptions: they are not segmented, since jieba
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
     allows = _AllowIndex([c for c in candidates if c.pattern.kind == "allow"])
-    candidates = _cues_with_partners(candidates)
-    if not candidates:  # typically: only proximity cues, none with a partner (送礼 without 好评)
-        return []
+    # Proximity cues without a partner in their field were dropped by the matcher (find_all).
     kept, joined_only = [], set()
     for c in candidates:
         if c.pattern.kind == "allow" or allows.covers(c):
@@ -160,18 +158,6 @@ def _on_boundaries(c: Candidate, engine: "TextEngine") -> bool:
     start_ok = c.start > 0 and _is_break(original[c.start - 1])
     end_ok = c.end < len(original) and _is_break(original[c.end])
     return engine.segmenter.on_boundaries(text, a, b, start_ok, end_ok)
-
-
-def _cues_with_partners(candidates: list[Candidate]) -> list[Candidate]:
-    """Drop proximity cues whose rule has no cue of the other kind in the same field, before
-    any segmentation: common one-character cues (做, 减, 领) would otherwise cost a jieba call each."""
-    forms: dict[tuple[int, str], set[str]] = {}
-    for c in candidates:
-        if c.pattern.kind == "cue":
-            forms.setdefault((c.pattern.index, c.field), set()).add(c.pattern.form)
-    if not forms:
-        return candidates
-    return [c for c in candidates if c.pattern.kind != "cue" or len(forms[(c.pattern.index, c.field)]) == 2]
 
 
 def _is_word_cue(c: Candidate) -> bool:

@@ -230,7 +230,7 @@ def _stage1(original: str) -> tuple[str, _Segments | None]:
     return "".join(pieces), segments
 
 
-_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 # Only space runs that may change: long runs, runs at either end, runs touching CJK,
 # and runs between two single letters/digits (N I K E). Single spaces between
 # ordinary English words, the bulk of all runs, never reach Python code. Every
@@ -239,7 +239,7 @@ _CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0
 # alternative at every character.
 _CHANGING_RUN = re.compile(
     r" (?:(?<=^ ) *| *$| +"
-    rf"|(?<=[{_CJK_CLASS}] ) *| *(?=[{_CJK_CLASS}])"
+    rf"|(?<=[{CJK_CLASS}] ) *| *(?=[{CJK_CLASS}])"
     r"|(?<=[a-z0-9] )(?<![a-z0-9][a-z0-9] )(?=[a-z0-9](?![a-z0-9])))"
 )
 
