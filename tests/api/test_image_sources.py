@@ -108,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        # Record before answering: the client may return (and the test read this list)
+        # as soon as the body is written, before this thread runs another line.
+        self.server.seen_hosts.append(self.headers.get("Host"))
         status, headers, body = self.routes.get(self.path, (404, {}, b""))
         self.send_response(status)
         for k, v in headers.items():
@@ -122,7 +125,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         else:
             self.wfile.write(body)
-        self.server.seen_hosts.append(self.headers.get("Host"))
 
 
 @pytest.fixture(scope="module")
