@@ -1,8 +1,9 @@
-"""Build hook for the one compiled module; everything else is in pyproject.toml.
+"""Build hook for the compiled modules; everything else is in pyproject.toml.
 
 scanner/_normalise_c.pyx is the compiled normaliser (scanner/normalize.py uses it when
-importable). The extension is optional: without Cython or without a C compiler the
-package still installs and runs on the pure-Python normaliser.
+importable) and scanner/_hints_c.pyx the compiled detector hints (scanner/detectors.py).
+The extensions are optional: without Cython or without a C compiler the package still
+installs and runs on their pure-Python definitions.
 """
 from setuptools import setup
 
@@ -16,7 +17,10 @@ if cythonize is not None:
     from setuptools import Extension
 
     ext_modules = cythonize(
-        [Extension("scanner._normalise_c", ["scanner/_normalise_c.pyx"])],
+        [
+            Extension("scanner._normalise_c", ["scanner/_normalise_c.pyx"]),
+            Extension("scanner._hints_c", ["scanner/_hints_c.pyx"]),
+        ],
         compiler_directives={"language_level": "3"},
     )
     for ext in ext_modules:
@@ -24,6 +28,6 @@ if cythonize is not None:
         # whose returned Extensions do not carry the flag over (it comes back None).
         ext.optional = True
 else:
-    print("warning: Cython not available; scanner uses the pure-Python normaliser")
+    print("warning: Cython not available; scanner uses the pure-Python normaliser and hints")
 
 setup(ext_modules=ext_modules)

@@ -7,11 +7,14 @@ between digits.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from bisect import bisect_right
 
-_GAP = r"[\s\-.*·_\u200b-\u200d\u2060\ufeff]{0,3}"
+# What may stand between the digits (or the two q's) besides whitespace.
+_GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff"
+_GAP = "[\\s" + re.escape(_GAP_SYMBOLS) + "]{0,3}"
 # Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺", "001234567891234567892361")
 _DIGIT_RUN = re.compile(r"(?<!\d)(?:(?:[+＋]|plus\s?)?(?:8" + _GAP + r"6|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)", re.I)
@@ -152,8 +155,10 @@ _SPELLED_PHONE_HINT_RE = re.compile(_SPELLED_PHONE_HINT)
 _LINK_HINT_RE = re.compile(_LINK_HINT)
 
 
-def could_detect(text: str) -> bool:
-    """False only if no detector can match anywhere in `text` (every hint, cheaply)."""
+def could_detect_python(text: str) -> bool:
+    """False only if no detector can match anywhere in `text` (every hint, cheaply).
+    The definition; `could_detect` is scanner/_hints_c.pyx doing the same in one pass
+    when the extension is built."""
     low = _lower(text)
     for literal in _HINT_LITERALS:
         if literal in low:
@@ -167,6 +172,27 @@ def could_detect(text: str) -> bool:
     if _SPELLED_PHONE_HINT_RE.search(low):
         return True
     return bool(_AT_HINT.search(low) or _LINK_HINT_RE.search(low) or _PHONE_HINT.search(text))
+
+
+def _load_compiled():
+    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() not in ("", "0"):
+        return None
+    try:
+        from scanner import _hints_c
+    except ImportError:
+        return None
+    if getattr(_hints_c, "INTERFACE", None) != 1:  # built from an older .pyx: rebuild with pip install -e .
+        import warnings
+
+        warnings.warn("scanner._hints_c is out of date; using the Python detector hints", RuntimeWarning, stacklevel=2)
+        return None
+    _hints_c.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
+    return _hints_c
+
+
+_compiled = _load_compiled()
+COMPILED: bool = _compiled is not None
+could_detect = _compiled.could_detect if _compiled is not None else could_detect_python
 
 
 def detect(text: str) -> list[Hit]:
