@@ -439,7 +439,9 @@ def _proximity_findings(
     cues: list[Candidate], findings: list[Finding], engine: "TextEngine", joined_only: set[int]
 ) -> list[Finding]:
     """Pair each rule's first and second cues that stand in one clause within its window;
-    overlapping pairs merge into one finding (Free gift for a 5-star review)."""
+    overlapping pairs merge into one finding (Free gift for a 5-star review), and so do
+    overlapping findings of two rules of one category (一吃就瘦10斤: 'works at once' and
+    'weight loss in a set time'), so an editor sees one highlight, not two stacked."""
     if not cues:
         return []
     rules = engine.wordlists.proximity
@@ -452,7 +454,7 @@ def _proximity_findings(
         starts, ends = taken.setdefault((x.field, x.category), ([], []))
         starts.append(x.start)
         ends.append(x.end)
-    out: list[Finding] = []
+    made: list[tuple[Finding, str, int]] = []  # each finding with its field's original text and rule
     for (index, field), group in by_rule.items():
         rule = rules[index]
         firsts = sorted((c for c in group if c.pattern.form == "first"), key=lambda c: c.norm_start)
@@ -481,7 +483,7 @@ def _proximity_findings(
             if i > 0 and max(ends[max(0, i - 4) : i]) > start:
                 continue  # a dictionary term already says it
             score = engine.policy.severity_scores.get(rule.severity, 0.75) - 0.05  # two words: a little less certain
-            out.append(
+            made.append((
                 Finding(
                     kind="text",
                     category=rule.category,
@@ -498,9 +500,47 @@ def _proximity_findings(
                         f"{CATEGORY_LABELS[rule.category]}: {f.pattern.alias!r} with {s.pattern.alias!r} in one clause",
                         rule.source, rule.note, [],
                     ),
-                )
-            )
-    return out
+                ),
+                f.norm.original,
+                index,
+            ))
+    return _merge_overlapping(made)
+
+
+def _merge_overlapping(made: list[tuple[Finding, str, int]]) -> list[Finding]:
+    """Overlapping findings (each with its field's original text and rule index) of one field
+    and category become one: the span covering them all, with the rule, score and explanation
+    of the strongest (highest score; then the widest; then the rule listed first). Order is kept."""
+    if len(made) < 2:
+        return [m[0] for m in made]
+    ordered = sorted(range(len(made)), key=lambda i: (made[i][0].field, made[i][0].category, made[i][0].start))
+    groups: list[list[int]] = []
+    reach = -1
+    for i in ordered:
+        f = made[i][0]
+        head = made[groups[-1][0]][0] if groups else None
+        if head is not None and (head.field, head.category) == (f.field, f.category) and f.start < reach:
+            groups[-1].append(i)
+            reach = max(reach, f.end)
+        else:
+            groups.append([i])
+            reach = f.end
+    merged: dict[int, Finding] = {}
+    for group in groups:
+        if len(group) == 1:
+            merged[group[0]] = made[group[0]][0]
+            continue
+        fs = [made[i][0] for i in group]
+        best, original, _ = min(
+            (made[i] for i in group), key=lambda m: (-m[0].score, -(m[0].end - m[0].start), m[2])
+        )
+        start, end = min(f.start for f in fs), max(f.end for f in fs)
+        others = ", ".join(dict.fromkeys(repr(f.term) for f in fs if f.term != best.term))
+        merged[min(group)] = replace(
+            best, start=start, end=end, text=original[start:end],
+            explanation=best.explanation + (f"; overlapping rule {others} merged into this finding" if others else ""),
+        )
+    return [merged[i] for i in sorted(merged)]
 
 
 def _nearest_pair(

@@ -185,11 +185,30 @@ HARD_NEGATIVES = [
 ]
 
 
+# --- spellings the normaliser and matcher read as categories, not single strings ----------------
+SPELLINGS = [
+    # book-title marks around a name or a term
+    ({"title": "《Gucci》同款 老花托特包"}, "review", [("brand", "Gucci")]),
+    ({"title": "爆款《耐克》同款 运动鞋"}, "review", [("brand", "耐克")]),
+    ({"title": "《最佳》保温杯 316不锈钢"}, "review", [("absolute_term", "最佳")]),
+    ({"description": "全网《销量第一》的扫地机器人"}, "review", [("absolute_term", "销量第一")]),
+]
+SPELLING_NEGATIVES = [
+]
+
+# (listing, category, the one finding's text): two-word rules firing over the same words are one finding
+MERGED_PROXIMITY = [
+    ({"description": "酵素果冻，一吃就瘦10斤。"}, "false_claim", "一吃就瘦10斤"),
+    ({"description": "暖宫贴，百分百一贴见效。"}, "false_claim", "百分百一贴见效"),
+    ({"title": "代餐粉 一粒就瘦5斤 轻松享瘦"}, "false_claim", "一粒就瘦5斤"),
+]
+
+
 def _counting(result):
     return {(f.category, f.text) for f in result.findings if f.effect != "none"}
 
 
-@pytest.mark.parametrize("listing,decision,expected", EVASIONS + CATEGORIES + PHRASINGS)
+@pytest.mark.parametrize("listing,decision,expected", EVASIONS + CATEGORIES + PHRASINGS + SPELLINGS)
 def test_flags_what_a_reviewer_would(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     found = _counting(result)
@@ -201,10 +220,18 @@ def test_flags_what_a_reviewer_would(text_scanner, listing, decision, expected):
         assert f.explanation
 
 
-@pytest.mark.parametrize("listing", HARD_NEGATIVES + PHRASING_NEGATIVES)
+@pytest.mark.parametrize("listing", HARD_NEGATIVES + PHRASING_NEGATIVES + SPELLING_NEGATIVES)
 def test_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.explanation) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing,category,text", MERGED_PROXIMITY)
+def test_overlapping_two_word_findings_are_one(text_scanner, listing, category, text):
+    result = text_scanner.scan(listing)
+    same = [f for f in result.findings if f.category == category]
+    assert [f.text for f in same] == [text], [(f.text, f.term, f.explanation) for f in same]
+    assert same[0].explanation
 
 
 def test_authorized_brand_is_listed_but_harmless(text_scanner):
