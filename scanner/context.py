@@ -250,8 +250,8 @@ def _disguises(c: Candidate) -> list[str]:
         if _CJK_CHAR.findall(original) != _CJK_CHAR.findall(text):
             notes.append("traditional or variant characters")
     key = c.norm.key[c.norm_start : c.norm_end]
-    if _LEET_CHAR.search(text) and (key != text.replace("l", "i") or key[:1] != normalise_term(c.pattern.alias)[:1]):
-        notes.append("leetspeak")  # read as letters by the normaliser, or a leet first letter (4didas)
+    if _LEET_CHAR.search(text) and (key != text.replace("l", "i") or _leet_edge(key, normalise_term(c.pattern.alias))):
+        notes.append("leetspeak")  # read as letters by the normaliser, or a leet first or last letter (4didas, Gucc1)
     if c.pattern.form == "variant":
         notes.append(f"look-alike spelling {c.pattern.alias!r}")
     elif c.pattern.form == "pinyin":
@@ -259,6 +259,12 @@ def _disguises(c: Candidate) -> list[str]:
     elif c.pattern.form == "slang":
         notes.append(f"seller slang {c.pattern.alias!r}")
     return notes
+
+
+def _leet_edge(key: str, alias_key: str) -> bool:
+    """Does a hit differ from its listed spelling in the first or last character (a digit the
+    dictionary carries for that letter)?"""
+    return key[:1] != alias_key[:1] or (key[-1:] != alias_key[-1:] and key[-1:].isdigit())
 
 
 def _base_score(severity: str, engine: "TextEngine", disguised: list[str], form: str) -> float:

@@ -23,7 +23,7 @@ from scanner.normalize import Normalised, is_cjk, normalise_term
 from scanner.wordlists import Wordlists
 
 MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
-# Digits sellers put for a word's first letter (l is already folded into i).
+# Digits sellers put for a word's first or last letter (l is already folded into i).
 _LEET_INITIAL = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 
 
@@ -69,6 +69,10 @@ class TextMatcher:
                 # digit at a word's start as a letter (3pcs, 5star, 1adidas would change), so
                 # the dictionary carries that spelling instead.
                 keys.setdefault(_LEET_INITIAL[key[0]] + key[1:], []).append(len(self.patterns) - 1)
+            if pattern.kind in ("term", "brand") and key[-1:] in _LEET_INITIAL and len(key) >= 4 and key.isascii() and key[-2].isalpha():
+                # Gucc1, Prad4, Chane1: the same for the last letter. The text side cannot read
+                # a digit at a word's end as a letter either (iphone 11, size 4, mp3 would change).
+                keys.setdefault(key[:-1] + _LEET_INITIAL[key[-1]], []).append(len(self.patterns) - 1)
             if " " in key and key.replace(" ", "").isascii() and len(key) >= 6:
                 # B-E-S-T E-V-E-R collapses to "bestever": spelled-out words lose their gaps
                 keys.setdefault(key.replace(" ", ""), []).append(len(self.patterns) - 1)

@@ -187,6 +187,11 @@ HARD_NEGATIVES = [
 
 # --- spellings the normaliser and matcher read as categories, not single strings ----------------
 SPELLINGS = [
+    # a leetspeak digit for a name's last letter
+    ({"title": "Gucc1 Marmont 女士斜挎包"}, "review", [("brand", "Gucc1")]),
+    ({"title": "Prad4 Re-Nylon backpack black"}, "review", [("brand", "Prad4")]),
+    ({"title": "Chane1 No.5 香水 100ml"}, "review", [("brand", "Chane1")]),
+    ({"title": "Rolex Submariner replic4 watch"}, "block", [("counterfeit", "replic4"), ("brand", "Rolex")]),
     # book-title marks around a name or a term
     ({"title": "《Gucci》同款 老花托特包"}, "review", [("brand", "Gucci")]),
     ({"title": "爆款《耐克》同款 运动鞋"}, "review", [("brand", "耐克")]),
@@ -194,6 +199,10 @@ SPELLINGS = [
     ({"description": "全网《销量第一》的扫地机器人"}, "review", [("absolute_term", "销量第一")]),
 ]
 SPELLING_NEGATIVES = [
+    {"title": "Omega-3 fish oil 1000mg softgels"},  # a digit after a word is not a letter
+    {"title": "适用于 iPhone 11 手机壳 防摔 透明"},
+    {"title": "Size 4 running socks, pack of 5"},
+    {"title": "Bamboo Knitting Needles No.4 and No.5"},
 ]
 
 # (listing, category, the one finding's text): two-word rules firing over the same words are one finding
