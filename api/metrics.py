@@ -1,5 +1,6 @@
 """Prometheus metrics: requests and latency by route and status, findings by category,
-decisions, and the data versions each process serves.
+decisions, connections refused before reaching the app, and the data versions each
+process serves.
 
 Several worker processes: `scanner serve --workers N` sets PROMETHEUS_MULTIPROC_DIR to a
 fresh directory before the workers start, so every worker writes its samples there and
@@ -40,6 +41,11 @@ LATENCY = Histogram(
 FINDINGS = Counter("scanner_findings_total", "Findings reported, by category", ["category"])
 DECISIONS = Counter("scanner_decisions_total", "Listings scanned, by decision", ["decision"])
 SCAN_ERRORS = Counter("scanner_scan_errors_total", "Listings or images refused, by error code", ["code"])
+# Refused by the connection layer (api/server.py) before any request reached the app, so
+# they never show in the request counters: slow or oversized headers, too many connections.
+CONNECTIONS_REFUSED = Counter(
+    "scanner_connections_refused_total", "Connections answered and closed before reaching the app, by reason", ["reason"]
+)
 VERSIONS = Gauge(
     "scanner_versions_loaded", "1 for each data version this process currently serves",
     ["component", "version"], multiprocess_mode="liveall",

@@ -13,7 +13,8 @@ would hold them for ever. `BoundedHttpToolsProtocol` adds, per connection:
 * a connection cap (SCANNER_MAX_CONNECTIONS per worker): a connection over it is answered
   503 `too_many_connections` and closed before anything is read.
 
-The body is bounded in the app (`api.limits.BodyLimitMiddleware`: size and time). Answers
+Each refusal is counted in `scanner_connections_refused_total{reason}` (the request
+counters never see these connections). The body is bounded in the app (`api.limits.BodyLimitMiddleware`: size and time). Answers
 written here use the service's error envelope. The limits are read once per process from
 the settings (`configure()` in `scanner serve`; workers started by uvicorn read the same
 SCANNER_* environment as the app they serve).
@@ -25,6 +26,7 @@ import json
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from api import metrics
 from scanner.config import Settings, load_settings
 
 _LIMITS: tuple[float, int, int] | None = None  # header timeout s, max header bytes, max connections
@@ -125,6 +127,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         self._disarm_header_timer()
+        metrics.CONNECTIONS_REFUSED.labels(code).inc()
         if not self.transport.is_closing():
             self.transport.write(error_bytes(status, code, message))
             self.transport.close()
