@@ -103,6 +103,7 @@ class TextMatcher:
             # Whether each end of the key is an ASCII letter or digit: such ends must not
             # continue a word in the text (checked on bytes before any object is built).
             edges = (_edge_class(key[0]), _edge_class(key[-1]))
+            edges = None if edges == (0, 0) else edges  # most CJK keys: no check, no unpacking
             # Proximity cues among the key's patterns: (pattern id, rule, form).
             cues = tuple((pid, self.patterns[pid].index, self.patterns[pid].form) for pid in ids if self.patterns[pid].kind == "cue")
             self.automaton.add_word(latin, (len(latin), tuple(ids), edges, cues))
@@ -136,23 +137,28 @@ class TextMatcher:
         on bytes, and a proximity cue whose rule has no cue of the other kind in the same
         field is dropped before any offset is mapped: common one-character cues (做, 送礼,
         gift) stand in most listings, almost always alone."""
-        # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
-        text_bytes = b"\0".join(norm.text.encode("utf-8") for _, norm in keyed)
-        n = len(text_bytes)
-        field_starts, at = [], 0  # byte offset where each field's key starts
-        for key in keys:
-            field_starts.append(at)
-            at += len(key) + 1
         one_field = len(keys) == 1
+        if not one_field:
+            field_starts, at = [], 0  # byte offset where each field's key starts
+            for key in keys:
+                field_starts.append(at)
+                at += len(key) + 1
+        text_bytes = None  # built only when a hit has a Latin end to check
         accepted = []
         cue_forms: set[tuple[int, int, str]] = set()  # (field, rule, form) of every cue found
-        for end_byte, (length, ids, (first, last), cues) in hits:
+        for end_byte, (length, ids, edges, cues) in hits:
             start_byte, stop = end_byte + 1 - length, end_byte + 1
-            if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
-                continue
-            if last and stop < n and _CLASS[text_bytes[stop]] == last:
-                if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
-                    continue  # ...unless it is a plural s: replicas, dupes
+            if edges is not None:
+                if text_bytes is None:
+                    # text and key differ only by ASCII-for-ASCII swaps, so their bytes line up.
+                    text_bytes = b"\0".join([norm.text.encode("utf-8") for _, norm in keyed])
+                    n = len(text_bytes)
+                first, last = edges
+                if first and start_byte > 0 and _CLASS[text_bytes[start_byte - 1]] == first:
+                    continue
+                if last and stop < n and _CLASS[text_bytes[stop]] == last:
+                    if not (last == 1 and text_bytes[stop] == 0x73 and (stop + 1 == n or _CLASS[text_bytes[stop + 1]] != 1)):
+                        continue  # ...unless it is a plural s: replicas, dupes
             k = 0 if one_field else bisect_right(field_starts, start_byte) - 1
             accepted.append((start_byte, stop, ids, k, cues))
             for _, rule, form in cues:
@@ -169,7 +175,7 @@ class TextMatcher:
                     if not ids:
                         continue
             field, norm = keyed[k]
-            base = field_starts[k]
+            base = 0 if one_field else field_starts[k]
             mapper = to_char.get(k)
             if mapper is None:
                 mapper = to_char[k] = _byte_to_char(keys[k], len(norm.key), 8)
