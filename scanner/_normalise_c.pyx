@@ -11,8 +11,10 @@ compares the two on every fixture listing and on generated Unicode).
   `_multi`), filled by calling `_map_char` on the first sight of a code point.
   Filling is idempotent, so threads racing on a miss store the same value; pages
   are never freed, and a page is installed without running Python code in between.
-- Stages 2 and 3 (separator runs, the leetspeak/l-i key) are re-implemented here,
-  rule for rule, on a buffer of code points; the leetspeak table comes from Python.
+- Stages 2 and 3 (separator runs, the leetspeak/zero/l-i key, symbol gaps) are
+  re-implemented here, rule for rule, on a buffer of code points; the leetspeak table
+  comes from Python. A character for which `normalize._is_symbol` holds is cached as
+  SYMBOL ("one space, and a symbol"), so symbol gaps cost nothing on copy without one.
 - Every normalised character comes from exactly one original character, so the
   offset map is one uint32 per character of `text` (`OffsetMap`), or None when
   no character was added or removed.
@@ -77,32 +79,38 @@ cdef enum:
     EMPTY = -2
     MULTI = -3
     ERROR = -4
+    SYMBOL = -5  # maps to one space and is a symbol (normalize._is_symbol)
     PAGE_SHIFT = 8
     PAGE_SIZE = 256
     N_PAGES = 0x110000 >> 8
     STACK_CAP = 1024
     SPACE = 0x20
+    SYMBOL_GAP = 0x1F  # normalize.SYMBOL_GAP
 
-INTERFACE = 1  # normalize.py checks this; bump when configure() or the result changes shape
+INTERFACE = 2  # normalize.py checks this; bump when configure() or the result changes shape
 
 cdef int32_t* _pages[N_PAGES]  # static storage: all NULL
 cdef dict _multi = {}  # code point (int) -> its mapping of 2+ characters
 cdef object _map_char = None
+cdef object _is_symbol = None
 cdef object _result_type = None
 cdef object _fallback = None
 cdef Py_UCS4 _leet[128]  # ASCII leetspeak character -> letter (0: not leetspeak)
 
 
-def configure(map_char, result_type, fallback, leet):
+def configure(map_char, result_type, fallback, leet, is_symbol):
     """Bind the Python definitions: `map_char(ch) -> str` (stage 1), the result type
     (a NamedTuple of original, text, key, offsets), `fallback(original)` for inputs
-    too long for 32-bit offsets, and the leetspeak table (ord -> str, as str.maketrans
-    builds). A different map_char empties the character cache."""
-    global _map_char, _result_type, _fallback
+    too long for 32-bit offsets, the leetspeak table (ord -> str, as str.maketrans
+    builds) and `is_symbol(ch) -> bool` (a space-mapped character a symbol gap may hold).
+    A different map_char or is_symbol empties the character cache."""
+    global _map_char, _result_type, _fallback, _is_symbol
     cdef Py_ssize_t p, i
     if not scanner_is_plain_tuple_subclass(result_type):
         raise TypeError("result_type must be a tuple subclass without extra fields")
-    if _map_char is not None and map_char is not _map_char:
+    if not callable(is_symbol):
+        raise TypeError("is_symbol must be callable")
+    if _map_char is not None and (map_char is not _map_char or is_symbol is not _is_symbol):
         for p in range(N_PAGES):
             if _pages[p] != NULL:
                 for i in range(PAGE_SIZE):
@@ -114,6 +122,7 @@ def configure(map_char, result_type, fallback, leet):
             raise ValueError("leetspeak table must map ASCII to one ASCII character")
         _leet[k] = ord(v)
     _map_char = map_char
+    _is_symbol = is_symbol
     _result_type = result_type
     _fallback = fallback
 
@@ -139,6 +148,8 @@ cdef int32_t _fill(uint32_t cp) except ERROR:
         raise TypeError(f"map_char returned {type(out).__name__}, not str")
     if PyUnicode_GET_LENGTH(out) == 1:
         v = <int32_t>ord(out)
+        if v == SPACE and _is_symbol(chr(<long>cp)):
+            v = SYMBOL
     elif PyUnicode_GET_LENGTH(out) == 0:
         v = EMPTY
     else:
@@ -181,6 +192,10 @@ cdef inline bint _lower_alnum(Py_UCS4 c) noexcept nogil:
 
 cdef inline bint _lower(Py_UCS4 c) noexcept nogil:
     return 0x61 <= c <= 0x7A
+
+
+cdef inline bint _digit(Py_UCS4 c) noexcept nogil:
+    return 0x30 <= c <= 0x39
 
 
 cdef struct Work:
@@ -228,13 +243,53 @@ cdef str _from_ucs4(const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 maxchar):
 
 
 cdef inline Py_UCS4 _key_char(const Py_UCS4* text, Py_ssize_t t, Py_ssize_t n) noexcept nogil:
-    """Stage 3 at text[t]: leetspeak between two ASCII lowercase letters, then l -> i."""
+    """Stage 3 at text[t] (all but symbol gaps): l -> i; leetspeak between two ASCII
+    lowercase letters; a run of o right after a digit that does not follow a letter, and
+    not followed by a letter, -> zeros (normalize._ZERO_RUN). A SYMBOL_GAP in `text` reads
+    as the space it stands for: neither is a letter or a digit."""
     cdef Py_UCS4 c = text[t]
+    cdef Py_ssize_t s, e
     if c == 0x6C:  # l
         return 0x69  # i
+    if c == 0x6F:  # o
+        s = t
+        while s > 0 and text[s - 1] == 0x6F:
+            s -= 1
+        if s > 0 and _digit(text[s - 1]) and not (s > 1 and _lower(text[s - 2])):
+            e = t + 1
+            while e < n and text[e] == 0x6F:
+                e += 1
+            if e == n or not _lower(text[e]):
+                return 0x30  # 0
+        return c
     if c < 128 and _leet[c] != 0 and 0 < t < n - 1 and _lower(text[t - 1]) and _lower(text[t + 1]):
         return _leet[c]
     return c
+
+
+cdef bint _mark_symbol_gaps(Py_UCS4* chars, const uint32_t* src, Py_ssize_t m, int kind, void* data) except -1:
+    """normalize._symbol_gaps: turn each space between two ASCII lowercase letters whose
+    original in between is only SYMBOL (at least one) and EMPTY characters into SYMBOL_GAP,
+    in place (after `text` was built from `chars`). Returns whether any was marked."""
+    cdef Py_ssize_t t, i
+    cdef int32_t v
+    cdef bint marked = False, symbol, ok
+    for t in range(1, m - 1):
+        if chars[t] != SPACE or not _lower(chars[t - 1]) or not _lower(chars[t + 1]):
+            continue
+        symbol = False
+        ok = True
+        for i in range(src[t - 1] + 1, src[t + 1]):
+            v = _lookup(PyUnicode_READ(kind, data, i))
+            if v == SYMBOL:
+                symbol = True
+            elif v != EMPTY:
+                ok = False
+                break
+        if ok and symbol:
+            chars[t] = SYMBOL_GAP
+            marked = True
+    return marked
 
 
 def normalise(original):
@@ -270,6 +325,8 @@ def normalise(original):
     cdef bint one_to_one = True  # every original character gave exactly one character
     cdef bint unchanged = True  # ...and that character was itself
     cdef bint runs_unchanged = True  # stage 2 removed nothing
+    cdef bint saw_symbol = False  # some character was a SYMBOL (a symbol gap is possible)
+    cdef bint marked = False  # some space became SYMBOL_GAP in the key
     cdef bint drop
     cdef str text, key
     try:
@@ -288,6 +345,14 @@ def normalise(original):
                     unchanged = False
             elif v == EMPTY:
                 one_to_one = False
+            elif v == SYMBOL:
+                if j >= w.cap:
+                    _reserve(&w, j + 1)
+                w.chars[j] = SPACE
+                w.src[j] = <uint32_t>i
+                j += 1
+                unchanged = False
+                saw_symbol = True
             else:
                 one_to_one = False
                 out = _multi[<long>cp]
@@ -361,11 +426,15 @@ def normalise(original):
         else:
             text = _from_ucs4(w.chars, m, maxchar)
         # stage 3: the key differs from the text only in ASCII characters
-        for t in range(m):
-            if _key_char(w.chars, t, m) != w.chars[t]:
-                break
-        else:
-            t = m
+        if saw_symbol:
+            marked = _mark_symbol_gaps(w.chars, w.src, m, kind, data)
+        t = 0
+        if not marked:
+            for t in range(m):
+                if _key_char(w.chars, t, m) != w.chars[t]:
+                    break
+            else:
+                t = m
         if t == m:
             key = text
         else:

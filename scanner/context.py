@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from scanner.listing import Listing
 from scanner.matcher import Candidate
-from scanner.normalize import CJK_CLASS, Normalised, is_cjk, normalise, normalise_term
+from scanner.normalize import CJK_CLASS, SYMBOL_GAP, Normalised, is_cjk, normalise, normalise_term
 from scanner.types import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -250,6 +250,8 @@ def _disguises(c: Candidate) -> list[str]:
         if _CJK_CHAR.findall(original) != _CJK_CHAR.findall(text):
             notes.append("traditional or variant characters")
     key = c.norm.key[c.norm_start : c.norm_end]
+    if SYMBOL_GAP in key:
+        notes.append("emoji or symbol between letters skipped")  # O🔥MEGA, North⭐Face
     if _LEET_CHAR.search(text) and (key != text.replace("l", "i") or _leet_edge(key, normalise_term(c.pattern.alias))):
         notes.append("leetspeak")  # read as letters by the normaliser, or a leet first or last letter (4didas, Gucc1)
     if c.pattern.form == "variant":

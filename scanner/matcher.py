@@ -19,7 +19,7 @@ import ahocorasick
 import numpy as np
 
 from scanner.detectors import could_detect, detect
-from scanner.normalize import Normalised, is_cjk, normalise_term
+from scanner.normalize import SYMBOL_GAP, Normalised, is_cjk, normalise_term
 from scanner.wordlists import Wordlists
 
 MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
@@ -76,6 +76,8 @@ class TextMatcher:
             if " " in key and key.replace(" ", "").isascii() and len(key) >= 6:
                 # B-E-S-T E-V-E-R collapses to "bestever": spelled-out words lose their gaps
                 keys.setdefault(key.replace(" ", ""), []).append(len(self.patterns) - 1)
+            for variant in _symbol_gap_variants(key, inside=pattern.kind in ("term", "brand")):
+                keys.setdefault(variant, []).append(len(self.patterns) - 1)
 
         for i, t in enumerate(wordlists.terms):
             add(t.term, Pattern("term", i, t.term, "canonical", t.category))
@@ -187,6 +189,33 @@ class TextMatcher:
 
 
 _OTHER_FORM = {"first": "second", "second": "first"}
+_GAP_WORD_CHARS = 4  # a symbol gap is read inside words of a key this long (letters, ASCII)
+
+
+def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
+    """The spellings of `key` with a SYMBOL_GAP, which the normaliser writes in a listing's
+    key for emoji or other symbols standing alone between two Latin letters (O🔥MEGA,
+    Nike🔥Air). The text keeps a space there, so two words stay two words (Nike🔥Air still
+    names Nike) and the joined reading is the dictionary's to offer:
+    - between two words of the key, the gap is the space it replaced (North⭐Face, Best🔥Ever),
+      one space at a time and all at once;
+    - with `inside` (terms and brand names, ASCII and at least _GAP_WORD_CHARS letters), one
+      gap inside a word, between any two letters (O🔥MEGA, Bal🔥enciaga, rep💯lica). A gap
+      only arises where a seller glued a symbol between letters, so ordinary copy never
+      reaches these keys: clean text costs nothing."""
+    if not key.isascii():
+        return []
+    out = []
+    spaces = [i for i in range(1, len(key) - 1) if key[i] == " " and key[i - 1].isalpha() and key[i + 1].isalpha()]
+    for i in spaces:
+        out.append(key[:i] + SYMBOL_GAP + key[i + 1 :])
+    if len(spaces) > 1:
+        out.append("".join(SYMBOL_GAP if i in spaces else c for i, c in enumerate(key)))
+    if inside and sum(c.isalpha() for c in key) >= _GAP_WORD_CHARS:
+        for i in range(1, len(key)):
+            if key[i - 1].isalpha() and key[i].isalpha():
+                out.append(key[:i] + SYMBOL_GAP + key[i:])
+    return out
 
 
 # Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.

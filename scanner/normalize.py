@@ -13,8 +13,12 @@ Three stages, each cheap on ordinary copy:
    letters or digits (`N-I-K-E`, `1 3 8 …`); elsewhere kept as one space so
    English words keep their boundaries;
 3. the matching key: single leetspeak characters between Latin letters are
-   read as letters (`N1ke`, `Ch@nel`, `L0UIS`), and l/i are folded together
-   (`App1e`). Length-preserving, so `text` and `key` share indices.
+   read as letters (`N1ke`, `Ch@nel`, `L0UIS`), a run of letter o right after a
+   digit as zeros (`1OO%`, `2OOO元`, `Insta36O`; not `3oz`), and l/i are folded
+   together (`App1e`); a space that stands for nothing but symbols or emoji
+   between two Latin letters (`O🔥MEGA`, `Gu💎cci`) becomes SYMBOL_GAP, which the
+   matcher's dictionary accepts inside a word and, like a space, between words.
+   Length-preserving, so `text` and `key` share indices.
 
 Dictionary entries go through the very same function, so whatever a seller's
 disguise reduces to, the term reduces to as well.
@@ -45,6 +49,12 @@ _VARIANT_CHARS = str.maketrans("倣髙僞爲衞綫啓壹", "仿高伪为卫线�
 # (，。！？：；) is deliberately absent: a clause break is a real boundary.
 _SEPARATOR_CHARS = set(" \t\n\r\v\f*-_.·•‧∙・~`^+=/\\、'\"¨¯‐‑‒–—―‖′″˙˚")
 _SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp", "So", "Sk", "Sm", "Pd", "Pc"}
+# Separators that are symbols (emoji, pictographs, ★ ™ + ~), not spaces or punctuation: a
+# seller puts them inside a word (O🔥MEGA, Gu💎cci), where a space or a dash is a word break.
+_SYMBOL_CATEGORIES = {"So", "Sk", "Sm"}
+# In the key, a space that stands for nothing but such symbols between two Latin letters.
+# \x1f never reaches the text (stage 1 turns it into a space), so no other key has it.
+SYMBOL_GAP = "\x1f"
 _REMOVED_CATEGORIES = {"Cf", "Cs", "Mn", "Me", "Co", "Cn"}
 # Symbols that carry meaning in terms (1:1, 100%, A&F, leetspeak) are never separators.
 _KEPT_SYMBOLS = set(":%&@$!|?,;()[]{}<>#")
@@ -94,6 +104,12 @@ def _map_char(ch: str) -> str:
     return "".join(pieces)
 
 
+def _is_symbol(ch: str) -> bool:
+    """Is `ch` a symbol that stage 1 turns into a space (emoji, ★, ™, +), as opposed to a
+    space, a dash or a dot? Only such characters can be read as nothing inside a word."""
+    return unicodedata.category(ch) in _SYMBOL_CATEGORIES and _map_char(ch) == " "
+
+
 class _CharTable(dict):
     """str.translate table filled on first sight of each character."""
 
@@ -101,6 +117,8 @@ class _CharTable(dict):
         super().__init__()
         self.irregular: set[str] = set()  # characters that do not map to exactly one character
         self.irregular_re = re.compile("(?!)")  # matches any irregular character; rebuilt as the set grows
+        self.symbols: set[str] = set()  # characters for which _is_symbol holds
+        self.symbols_re = re.compile("(?!)")  # matches any of them; rebuilt as the set grows
 
     def __missing__(self, codepoint: int) -> str:
         ch = chr(codepoint)
@@ -108,6 +126,9 @@ class _CharTable(dict):
         if len(mapped) != 1:
             self.irregular.add(ch)
             self.irregular_re = re.compile("[" + "".join(re.escape(c) for c in sorted(self.irregular)) + "]")
+        elif _is_symbol(ch):
+            self.symbols.add(ch)
+            self.symbols_re = re.compile("[" + "".join(re.escape(c) for c in sorted(self.symbols)) + "]")
         self[codepoint] = mapped
         return mapped
 
@@ -118,6 +139,11 @@ _TABLE = _CharTable()
 # The character class comes first so the regex engine jumps between candidate characters.
 _LEET_BETWEEN_LETTERS = re.compile(r"[013457@$!|](?<=[a-z].)(?=[a-z])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"})
+# A run of o right after a digit, not followed by a letter: zeros (1OO%, 5OO元, Insta36O, but 3oz,
+# 2on2 stay). The digit must not follow a letter, where it would be leetspeak itself (b1o is bio).
+_ZERO_RUN = re.compile(r"[0-9]o+(?![a-z])")
+# A space between two Latin letters: where SYMBOL_GAP can stand.
+_LETTER_GAP = re.compile(r" (?<=[a-z] )(?=[a-z])")
 _SPACE_RUN = re.compile(r" +")
 
 
@@ -289,9 +315,32 @@ def _stage2(s: str) -> tuple[str, _Segments | None]:
 
 
 def matching_key(text: str) -> str:
-    """Stage 3 on an already normalised text (length-preserving)."""
-    text = _LEET_BETWEEN_LETTERS.sub(lambda m: m.group().translate(_LEET), text)
-    return text.replace("l", "i")  # l/i fold; replace is far cheaper than translate
+    """Stage 3 on an already normalised text (length-preserving), all but SYMBOL_GAP, which
+    needs the original (`_symbol_gaps`). Every rule reads `text`, not another rule's output."""
+    key = _LEET_BETWEEN_LETTERS.sub(lambda m: m.group().translate(_LEET), text)
+    for m in _ZERO_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        if a == 0 or not ("a" <= text[a - 1] <= "z"):
+            key = key[: a + 1] + "0" * (b - a - 1) + key[b:]
+    return key.replace("l", "i")  # l/i fold; replace is far cheaper than translate
+
+
+def _symbol_gaps(original: str, text: str, offsets: _OffsetMap | None) -> list[int]:
+    """Indices of the spaces in `text` between two Latin letters whose original in between
+    is only symbols (at least one) and removed characters: O🔥MEGA, Gu💎\ufe0fcci, not
+    `O MEGA`, `O-MEGA` or `O 🔥 MEGA`."""
+    gaps = []
+    symbols = _TABLE.symbols
+    for m in _LETTER_GAP.finditer(text):
+        t = m.start()
+        if offsets is None:
+            a, b = t, t + 1
+        else:
+            a, b = offsets.span(t - 1, t)[1], offsets.span(t + 1, t + 2)[0]
+        between = original[a:b]
+        if any(c in symbols for c in between) and all(c in symbols or not _TABLE[ord(c)] for c in between):
+            gaps.append(t)
+    return gaps
 
 
 def normalise_python(original: str) -> Normalised:
@@ -299,7 +348,11 @@ def normalise_python(original: str) -> Normalised:
     stage1, map1 = _stage1(original)
     text, map2 = _stage2(stage1)
     offsets = None if map1 is None and map2 is None else _StageMaps(map1, map2)
-    return Normalised(original, text, matching_key(text), offsets)
+    key = matching_key(text)
+    if _TABLE.symbols_re.search(original):  # _stage1 has looked up every character of original
+        for t in _symbol_gaps(original, text, offsets):
+            key = key[:t] + SYMBOL_GAP + key[t + 1 :]
+    return Normalised(original, text, key, offsets)
 
 
 def _load_compiled():
@@ -309,12 +362,12 @@ def _load_compiled():
         from scanner import _normalise_c
     except ImportError:
         return None
-    if getattr(_normalise_c, "INTERFACE", None) != 1:  # built from an older .pyx: rebuild with pip install -e .
+    if getattr(_normalise_c, "INTERFACE", None) != 2:  # built from an older .pyx: rebuild with pip install -e .
         import warnings
 
         warnings.warn("scanner._normalise_c is out of date; using the pure-Python normaliser", RuntimeWarning, stacklevel=2)
         return None
-    _normalise_c.configure(_map_char, Normalised, normalise_python, _LEET)
+    _normalise_c.configure(_map_char, Normalised, normalise_python, _LEET, _is_symbol)
     return _normalise_c
 
 

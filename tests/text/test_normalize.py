@@ -27,6 +27,22 @@ GOLDEN = [
     ("100%有效", "100%有效", "100%有效"),
     ("mirror  copy", "mirror copy", "mirror copy"),
     ("", "", ""),
+    # a symbol alone between two Latin letters: a space in the text, a SYMBOL_GAP in the key
+    ("O🔥MEGA", "o mega", "o\x1fmega"),
+    ("Gu💎\ufe0fcci", "gu cci", "gu\x1fcci"),
+    ("Nike🔥Air", "nike air", "nike\x1fair"),
+    ("O🔥🔥MEGA", "o mega", "o\x1fmega"),
+    ("O 🔥 MEGA", "o mega", "o mega"),  # the seller's spaces: two words
+    ("O-MEGA", "o mega", "o mega"),  # a dash is a word break, not a decoration
+    ("Omega🔥3", "omega 3", "omega 3"),
+    ("a🔥b", "ab", "ab"),  # single letters: joined in the text already
+    # the letter o for zero after a digit
+    ("1OO%有效", "1oo%有效", "100%有效"),
+    ("2OOO元 5OO元", "2ooo元5oo元", "2000元500元"),
+    ("Insta36O", "insta36o", "insta360"),
+    ("3oz 2on2", "3oz 2on2", "3oz 2on2"),
+    ("b1o", "b1o", "bio"),  # leetspeak, not a number
+    ("Gucc1", "gucc1", "gucc1"),  # a word-final digit stays a digit (the dictionary has gucc1)
 ]
 
 
@@ -116,3 +132,54 @@ def _leet_positions_by_hand(s):
 @settings(max_examples=1000, deadline=None)
 def test_leet_regex_finds_exactly_the_characters_between_two_letters(s):
     assert [m.start() for m in _n._LEET_BETWEEN_LETTERS.finditer(s)] == _leet_positions_by_hand(s)
+
+
+def _zeros_by_hand(s):
+    out = []
+    for i, c in enumerate(s):
+        if c != "o":
+            continue
+        a = b = i
+        while a > 0 and s[a - 1] == "o":
+            a -= 1
+        while b < len(s) and s[b] == "o":
+            b += 1
+        digit_before = a > 0 and s[a - 1].isdigit() and not (a > 1 and "a" <= s[a - 2] <= "z")
+        if digit_before and (b == len(s) or not "a" <= s[b] <= "z"):
+            out.append(i)
+    return out
+
+
+@given(st.lists(st.sampled_from(["o", "oo", "1", "9", "0", "a", "z", "l", "%", " ", "高", "@"]), max_size=30).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_letter_o_reads_as_zero_exactly_after_a_number(s):
+    key = _n.matching_key(s)
+    assert [i for i, (t, k) in enumerate(zip(s, key)) if t == "o" and k == "0"] == _zeros_by_hand(s)
+    assert [i for i, (t, k) in enumerate(zip(s, key)) if t != k and t not in "013457@$!|l"] == _zeros_by_hand(s)
+
+
+# (original, whether the key has a SYMBOL_GAP): only symbols, alone between two letters
+SYMBOL_GAPS = [
+    ("Bal✨enciaga", True),
+    ("Ro⭐\ufe0flex", True),  # a variation selector is removed, not a space
+    ("gu💎\u200d💎cci", True),
+    ("Ni™ke", True),
+    ("Gu+cci", True),
+    ("O·MEGA", False),  # sentence-ish punctuation and separators keep their meaning
+    ("O*MEGA", False),
+    ("O\u3000MEGA", False),
+    ("O🔥 MEGA", False),
+    ("高🔥仿", False),
+    ("x🔥1", False),
+    ("🔥ab", False),
+]
+
+
+@pytest.mark.parametrize("original,gap", SYMBOL_GAPS)
+def test_symbol_gaps(original, gap):
+    from scanner.normalize import SYMBOL_GAP
+
+    n = normalise(original)
+    assert (SYMBOL_GAP in n.key) == gap
+    assert SYMBOL_GAP not in n.text
+    assert n.key.replace(SYMBOL_GAP, " ") == _n.matching_key(n.text)

@@ -29,7 +29,7 @@ except ImportError as exc:  # not built (no compiler, or installed without build
 else:
     _WHY = ""
     # normalize.py configures it on import unless SCANNER_PURE_PYTHON is set; same arguments, so idempotent.
-    _c.configure(n._map_char, n.Normalised, n.normalise_python, n._LEET)
+    _c.configure(n._map_char, n.Normalised, n.normalise_python, n._LEET, n._is_symbol)
 
 needs_compiled = pytest.mark.skipif(_c is None, reason=_WHY)
 
@@ -122,6 +122,14 @@ CASES = [
     ("CJK range boundaries", "a \u4e00 \u9fff \u3400 \u4dbf \uf900 \ufaff \u3041 \u30fe \U00020000 \U0002fa1d x"),
     ("expansion past the stack buffer", "ﷺ" * 70 + " N I K E " + "ﬁ" * 40),
     ("expansion of a heap buffer", "㍿ab " * 1500),
+    ("symbols inside a Latin word", "O🔥MEGA Gu💎cci Bal✨enciaga Ro⭐\ufe0flex Ni™ke Gu+cci"),
+    ("symbols between two words", "Nike🔥Air Rolex⌚watch North⭐Face I❤NY"),
+    ("symbol runs and removed characters in a gap", "O🔥🔥MEGA gu💎\u200d💎cci ab\u200b🔥\u0301cd"),
+    ("symbol gaps that stay spaces", "O 🔥 MEGA O🔥 MEGA O-MEGA O·MEGA a🔥b 1🔥x x🔥1 高🔥x x🔥高"),
+    ("symbol gaps beside expansions", "ﬁ🔥x x🔥ﬁ ㍿🔥ab ab🔥㍿ ß🔥ss"),
+    ("symbol gaps at the edges", "🔥ab cd🔥 a🔥 🔥b"),
+    ("letter o for zero", "1OO%有效 2OOO元 5OO元 Insta36O 1O0% 3oz 2on2 b1o ab1oo a12oo 1o 1oo 1ooa o1o"),
+    ("letter o for zero and leetspeak together", "1o1a n1o o0o 0o 9oo|x 4o@b"),
 ]
 
 
@@ -167,7 +175,8 @@ def test_every_fixture_listing_text():
 PIECES = st.sampled_from(
     [" ", "  ", " " * 7, "\u3000", "\t", "\n", "a", "b", "l", "z", "A", "N", "1", "0", "3", "@", "$", "!", "|",
      "高", "仿", "ア", "𠀀", "-", "*", "·", "™", "\u200b", "\u200d", "\u200e", "\u200f", "\u202e", "\u0301", "\u0316",
-     "\ufe0f", "👍", "🔥", "ﬁ", "ﷺ", "㍿", "ß", "İ", "\ud800", "\udfff", "¢", "ＮＩＫＥ", "倣", "1:1", "%"]
+     "\ufe0f", "👍", "🔥", "ﬁ", "ﷺ", "㍿", "ß", "İ", "\ud800", "\udfff", "¢", "ＮＩＫＥ", "倣", "1:1", "%",
+     "o", "O", "oo", "ab", "⌚", "+", "~", "★", "\x1f"]
 )
 ANY_TEXT = st.one_of(
     st.text(),
@@ -194,10 +203,16 @@ def test_every_code_point_alone_and_between_neighbours():
     for cp in range(0x110000):
         ch = chr(cp)
         mapped = n._map_char(ch)
-        for left, right in (("", ""), ("a", "b"), ("高 ", " x"), ("x ", " 1")):  # contexts that map to themselves
+        symbol = n._is_symbol(ch)
+        # contexts that map to themselves; "ab", "cd" makes a symbol gap of a symbol
+        for left, right in (("", ""), ("a", "b"), ("高 ", " x"), ("x ", " 1"), ("ab", "cd")):
             got = _c.normalise(left + ch + right)
             text, stage2_map = n._stage2(left + mapped + right)
-            assert (got.text, got.key) == (text, n.matching_key(text)), hex(cp)
+            key = n.matching_key(text)
+            if symbol and left == "ab":
+                assert text == "ab cd", hex(cp)
+                key = "ab" + n.SYMBOL_GAP + "cd"
+            assert (got.text, got.key) == (text, key), hex(cp)
             assert (got.offsets is None) == (len(mapped) == 1 and stage2_map is None), hex(cp)
 
 

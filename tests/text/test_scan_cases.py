@@ -187,18 +187,39 @@ HARD_NEGATIVES = [
 
 # --- spellings the normaliser and matcher read as categories, not single strings ----------------
 SPELLINGS = [
+    # an emoji or other symbol inside a Latin name: the joined reading is tried as well
+    ({"title": "O🔥MEGA 海马系列 自动机械男表"}, "review", [("brand", "O🔥MEGA")]),
+    ({"title": "Bal🔥enciaga Triple S 老爹鞋 男女同款"}, "review", [("brand", "Bal🔥enciaga")]),
+    ({"title": "Gu💎cci Marmont 链条单肩包"}, "review", [("brand", "Gu💎cci")]),
+    ({"title": "Pra✨da re-edition nylon shoulder bag"}, "review", [("brand", "Pra✨da")]),
+    ({"title": "Ro⭐️lex Submariner 复刻 机械表"}, "block", [("brand", "Ro⭐️lex"), ("counterfeit", "复刻")]),
+    ({"title": "Rolex Submariner rep💯lica, swiss movement"}, "block", [("counterfeit", "rep💯lica"), ("brand", "Rolex")]),
+    # ...while the symbol still reads as a word break between two words
+    ({"title": "Nike🔥Air Max 90 running shoes"}, "review", [("brand", "Nike")]),
+    ({"title": "Rolex⌚watch box, green leather"}, "review", [("brand", "Rolex")]),
+    ({"title": "North⭐Face puffer jacket 700 fill"}, "review", [("brand", "North⭐Face")]),
+    ({"title": "Best🔥Ever wireless earbuds"}, "review", [("absolute_term", "Best🔥Ever")]),
     # a leetspeak digit for a name's last letter
     ({"title": "Gucc1 Marmont 女士斜挎包"}, "review", [("brand", "Gucc1")]),
     ({"title": "Prad4 Re-Nylon backpack black"}, "review", [("brand", "Prad4")]),
     ({"title": "Chane1 No.5 香水 100ml"}, "review", [("brand", "Chane1")]),
     ({"title": "Rolex Submariner replic4 watch"}, "block", [("counterfeit", "replic4"), ("brand", "Rolex")]),
-    # book-title marks around a name or a term
+    # the letter O for a zero in a number
+    ({"title": "活性炭包 除醛率1OO% 新房必备"}, "review", [("false_claim", "除醛率1OO%")]),
+    ({"title": "Insta36O ONE X2 全景运动相机"}, "review", [("brand", "Insta36O")]),
+    ({"description": "祛痘精华，1O0%有效。"}, "review", [("false_claim", "1O0%有效")]),
+    # book-title marks around a name or a term (these already matched: kept as guards)
     ({"title": "《Gucci》同款 老花托特包"}, "review", [("brand", "Gucci")]),
     ({"title": "爆款《耐克》同款 运动鞋"}, "review", [("brand", "耐克")]),
     ({"title": "《最佳》保温杯 316不锈钢"}, "review", [("absolute_term", "最佳")]),
     ({"description": "全网《销量第一》的扫地机器人"}, "review", [("absolute_term", "销量第一")]),
 ]
 SPELLING_NEGATIVES = [
+    {"title": "Summer☀Sale beach towel, quick dry"},  # a symbol between two ordinary words
+    {"title": "Coffee☕Time ceramic mug 350ml"},
+    {"title": "I❤NY T-shirt, cotton, unisex"},
+    {"title": "3oz paper cups 1OOO pcs"},  # 3oz stays ounces; 1OOO is a count
+    {"title": "GPT-4o 入门教程 电子书 5OO页"},
     {"title": "Omega-3 fish oil 1000mg softgels"},  # a digit after a word is not a letter
     {"title": "适用于 iPhone 11 手机壳 防摔 透明"},
     {"title": "Size 4 running socks, pack of 5"},
@@ -344,8 +365,8 @@ def test_third_independent_holdout_set_does_not_regress(text_scanner):
     word lists nor the engine, after the first two holdouts had been tuned against. First measured at
     83.2% recall / 92.8% clean-pass / 88.9% decisions; the list gaps, detector misses and false
     positives it exposed were then fixed (98.4% / 100% / 99.2%), so it too is no longer unseen.
-    Still missed: brands with an emoji inside a Latin name (Lu🍋lemon, O🔥MEGA) and a leet digit at
-    a word's end (Gucc1), which are the normaliser's to read."""
+    An emoji inside a Latin name (O🔥MEGA) and a leet digit at a word's end (Gucc1) are now read
+    (99.5% / 100% / 99.6%); still missed: an emoji standing for letters (Lu🍋lemon)."""
     import json
 
     from scanner.config import BUNDLED_FIXTURES
