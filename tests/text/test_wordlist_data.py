@@ -336,7 +336,7 @@ def test_absolute_terms_mostly_have_a_rewrite(terms):
     # gaps the third independent holdout (holdout3.jsonl) exposed
     ("prohibited_goods", "羟考酮"), ("prohibited_goods", "crossbow"), ("prohibited_goods", "scannable id"),
     ("counterfeit", "swiss clone"), ("counterfeit", "镜面版"), ("counterfeit", "一模一样"), ("counterfeit", "得物"),
-    ("false_claim", "一贴"), ("false_claim", "1oo%"), ("absolute_term", "on the market"),
+    ("false_claim", "一贴"), ("absolute_term", "on the market"),  # 1OO% is the normaliser's (O after a digit)
     ("incentivized_review", "haoping"), ("diversion", "闲鱼"),
 ])
 def test_required_terms_present(terms, category, term):
