@@ -61,6 +61,8 @@ CASES = [
     [("title", "好评"), ("description", "送礼")],  # partners in different fields do not pair
     [("title", "Nike replicas, N1KE dupes, nikes"), ("description", "classic mike")],
     [("title", "高 仿 耐 克 A货 1:1"), ("description", "ＮＩＫＥ 國家級 最佳")],
+    # symbol gaps inside and between words, leet digits at a word's end, O for zero
+    [("title", "O🔥MEGA Nike🔥Air Gu💎cci North⭐Face Ro⭐lex⌚watch"), ("description", "Gucc1 Prad4 1OO%有效 Insta36O")],
 ]
 
 
