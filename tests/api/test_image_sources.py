@@ -144,6 +144,7 @@ def server():
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{port}", srv
     srv.shutdown()
+    srv.server_close()
 
 
 def local(**kw):
@@ -152,8 +153,9 @@ def local(**kw):
 
 def test_url_fetch_from_allow_listed_host(server):
     base, srv = server
+    srv.seen_hosts.clear()  # the module's server is shared: look at this test's request only
     assert load_image_bytes({"url": f"{base}/ok.png"}, local()) == IMG
-    assert srv.seen_hosts[-1].startswith("127.0.0.1")
+    assert len(srv.seen_hosts) == 1 and srv.seen_hosts[0].startswith("127.0.0.1"), srv.seen_hosts
 
 
 def test_private_address_refused_unless_allowed(server):
