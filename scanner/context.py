@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scanner.listing import Listing
@@ -544,8 +544,8 @@ def _merge_overlapping(made: list[tuple[Finding, str, int]]) -> list[Finding]:
         )
         start, end = min(f.start for f in fs), max(f.end for f in fs)
         others = ", ".join(dict.fromkeys(repr(f.term) for f in fs if f.term != best.term))
-        merged[min(group)] = replace(
-            best, start=start, end=end, text=original[start:end],
+        merged[min(group)] = best._replace(
+            start=start, end=end, text=original[start:end],
             explanation=best.explanation + (f"; overlapping rule {others} merged into this finding" if others else ""),
         )
     return [merged[i] for i in sorted(merged)]
@@ -584,7 +584,7 @@ def _compatibility_per_listing(findings: list[Finding]) -> list[Finding]:
     if not compat:
         return findings
     return [
-        replace(f, effect="none", severity="low", explanation=f.explanation + "; the listing describes a compatible accessory for this brand")
+        f._replace(effect="none", severity="low", explanation=f.explanation + "; the listing describes a compatible accessory for this brand")
         if f.category == "brand" and f.effect != "none" and f.brand in compat
         else f
         for f in findings
@@ -600,7 +600,7 @@ def _brand_dependent(findings: list[Finding], needs_brand: set[int]) -> list[Fin
     if not has_brand:
         return [f for f in findings if id(f) not in needs_brand]
     return [
-        replace(f, explanation=f.explanation + "; counts because the listing names a brand") if id(f) in needs_brand else f
+        f._replace(explanation=f.explanation + "; counts because the listing names a brand") if id(f) in needs_brand else f
         for f in findings
     ]
 
@@ -619,14 +619,13 @@ def _brand_with_counterfeit(findings: list[Finding], engine: "TextEngine") -> li
     out = []
     for f in findings:
         if f.category == "brand":
-            f = replace(
-                f,
+            f = f._replace(
                 effect=action,
                 severity="high",
                 score=max(f.score, engine.policy.severity_scores.get("high", 0.95)),
                 explanation=f.explanation + f"; named together with counterfeit wording {first.text!r} ({first.field})",
             )
         elif f.category == "counterfeit" and f.brand is None:
-            f = replace(f, brand=brand_name, explanation=f.explanation + f"; listing names brand {brand_name!r}")
+            f = f._replace(brand=brand_name, explanation=f.explanation + f"; listing names brand {brand_name!r}")
         out.append(f)
     return out

@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator, Mapping
 
 from scanner import __version__
 from scanner.config import Settings, load_settings
@@ -60,6 +61,7 @@ class Scanner:
         self._images = images
         self.settings = settings or Settings()
         self._reload_lock = threading.Lock()
+        self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -106,13 +108,23 @@ class Scanner:
             "scanner": __version__,
         }
 
+    def _scan_versions(self, text: TextEngine, gallery) -> Mapping[str, str]:
+        """The versions a result carries: one read-only mapping per (word lists, gallery)
+        pair, shared by every result scanned with them instead of a dict per scan."""
+        cached = self._versions_cached  # a tuple, replaced whole: safe to read from any thread
+        if cached is not None and cached[0] is text and cached[1] is gallery:
+            return cached[2]
+        versions = MappingProxyType(self._versions(text, gallery))
+        self._versions_cached = (text, gallery, versions)
+        return versions
+
     # -- scanning -------------------------------------------------------------------
     def scan(self, raw: Any, *, image_loader=None) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error."""
         started = time.perf_counter()
         text, gallery = self._text, (self._images.snapshot() if self._images else None)
-        versions = self._versions(text, gallery)
+        versions = self._scan_versions(text, gallery)
         try:
             listing = parse_listing(raw, max_field_chars=self.settings.max_field_chars)
         except InvalidListing as exc:

@@ -1,7 +1,7 @@
 """Scoring and the pass/review/block decision, driven by wordlists/policy.toml."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from scanner.types import CATEGORIES, Finding
 
@@ -59,7 +59,7 @@ def score_findings(findings: list[Finding], policy: Policy) -> list[Finding]:
     out = []
     for f in findings:
         if f.effect != "none" and f.score < policy.min_finding_score:
-            f = replace(f, effect="none", explanation=f.explanation + f"; confidence {f.score:.2f} below the policy minimum")
+            f = f._replace(effect="none", explanation=f.explanation + f"; confidence {f.score:.2f} below the policy minimum")
         out.append(f)
     out.sort(key=lambda f: (f.kind != "text", f.field, f.start if f.start is not None else 0))
     return out
