@@ -89,11 +89,12 @@ def verify(
 ) -> list[Finding]:
     # Allow-list phrases are literal exemptions: they are not segmented, since jieba
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
-    allows = _AllowIndex([c for c in candidates if c.pattern.kind == "allow"])
+    allowed = [c for c in candidates if c.pattern.kind == "allow"]
+    allows = _AllowIndex(allowed) if allowed else None  # most listings have none
     # Proximity cues without a partner in their field were dropped by the matcher (find_all).
     kept, joined_only = [], set()
     for c in candidates:
-        if c.pattern.kind == "allow" or allows.covers(c):
+        if allows is not None and (c.pattern.kind == "allow" or allows.covers(c)):
             continue
         if c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, engine):
             kept.append(c)
@@ -106,8 +107,10 @@ def verify(
     kept = _longest_per_category([c for c in kept if c.pattern.kind != "cue"])
 
     ix: ContextIndex = engine.context
-    listing_text = "\n".join(n.text for _, n in norms)
-    authorized = {ix.brand_by_key[k] for k in (normalise_term(b) for b in listing.authorized_brands) if k in ix.brand_by_key}
+    listing_text = None  # joined only for an ambiguous brand name, which looks for context
+    authorized = set()
+    if listing.authorized_brands:
+        authorized = {ix.brand_by_key[k] for k in map(normalise_term, listing.authorized_brands) if k in ix.brand_by_key}
     confirmed_brands = {c.pattern.index for c in kept if c.pattern.kind == "brand" and not c.pattern.ambiguous}
 
     findings: list[Finding] = []
@@ -122,6 +125,8 @@ def verify(
                 if engine.wordlists.terms[c.pattern.index].requires_brand:
                     needs_brand.add(id(finding))
         elif c.pattern.kind == "brand":
+            if listing_text is None and c.pattern.ambiguous:
+                listing_text = "\n".join(n.text for _, n in norms)
             finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands)
             if finding is not None:
                 findings.append(finding)
@@ -380,7 +385,7 @@ def _brand_finding(
     c: Candidate,
     engine: "TextEngine",
     ix: ContextIndex,
-    listing_text: str,
+    listing_text: str | None,  # the listing's normalised fields; given when c is ambiguous
     authorized: set[int],
     confirmed: set[int],
 ) -> Finding | None:

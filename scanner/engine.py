@@ -134,8 +134,12 @@ class Scanner:
         norms = [(field, normalise(original)) for field, original in listing.fields]
         candidates = text.matcher.find_all(norms)
         findings = verify(candidates, listing, norms, text) if candidates else []
-        image_findings, image_errors = self._scan_images(listing, gallery, image_loader)
-        findings = score_findings(findings + image_findings, text.policy)
+        if listing.images:
+            image_findings, image_errors = self._scan_images(listing, gallery, image_loader)
+            findings = findings + image_findings
+        else:
+            image_errors = ()
+        findings = score_findings(findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
 
         return ScanResult(
