@@ -14,7 +14,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,14 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.serve_support import free_port, listeners, stop_serve
+
 ROOT = Path(__file__).resolve().parents[2]
-START_GUARD_S = 90.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# The slowest expected exit is the locked gallery: SQLite's 30 s busy timeout plus start-up (3 s idle,
+# several times that on a loaded machine). Reaching the guard means the server neither failed nor stopped.
+START_GUARD_S = 180.0
 
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -56,14 +53,16 @@ def serve_until_exit(tmp_path: Path, gallery: Path, workers: int) -> tuple[int |
     try:
         while proc.poll() is None and time.perf_counter() - started < START_GUARD_S:
             try:
-                ready |= httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5, trust_env=False).status_code == 200:
+                    # Count it only if the answer came from our process: the port was free when picked,
+                    # but another test's or job's server may have taken it since.
+                    ready |= listeners(proc.pid, port)[0] > 0
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            stop_serve(proc, timeout=20)  # SIGTERM first: reuseport workers are in their own process groups
             code = None
         else:
             code = proc.returncode
