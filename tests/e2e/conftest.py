@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, GALLERY, MAX_IMAGE_BYTES, ROOT, SCAN_KEY
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
@@ -42,37 +34,20 @@ def _seed_gallery(tmp: Path) -> None:
 
 
 class Server:
-    def __init__(self, tmp: Path, **env: str) -> None:
-        import httpx
+    """A ready `scanner serve` on a loopback port it verifiably owns (see tests/api/serve_support.py:
+    a port picked free can be taken before the server binds it; the start is retried, and another
+    server answering on the port is not mistaken for ours)."""
 
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp / f"serve-{self.port}.log"
-        log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "scanner", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=_env(tmp, **env), stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        with httpx.Client(trust_env=False, timeout=1) as http:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise AssertionError("scanner serve exited:\n" + self.log_path.read_text())
-                try:
-                    if http.get(self.base + "/readyz").status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError("scanner serve did not become ready:\n" + self.log_path.read_text())
+    def __init__(self, tmp: Path, **env: str) -> None:
+        from tests.api.serve_support import start_serve
+
+        self.proc, self.base, self.port, self.log_path = start_serve(
+            ["--host", "127.0.0.1"], _env(tmp, **env), tmp, cwd=ROOT)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            self.proc.kill()
-            self.proc.wait()
+        from tests.api.serve_support import stop_serve
+
+        stop_serve(self.proc)
 
 
 @pytest.fixture(scope="session")
