@@ -1,7 +1,8 @@
 """Build hook for the compiled modules; everything else is in pyproject.toml.
 
 scanner/_normalise_c.pyx is the compiled normaliser (scanner/normalize.py uses it when
-importable) and scanner/_hints_c.pyx the compiled detector hints (scanner/detectors.py).
+importable), scanner/_hints_c.pyx the compiled detector hints (scanner/detectors.py) and
+scanner/_segment_c.pyx jieba's token boundaries (scanner/segment.py).
 The extensions are optional: without Cython or without a C compiler the package still
 installs and runs on their pure-Python definitions.
 """
@@ -20,6 +21,7 @@ if cythonize is not None:
         [
             Extension("scanner._normalise_c", ["scanner/_normalise_c.pyx"]),
             Extension("scanner._hints_c", ["scanner/_hints_c.pyx"]),
+            Extension("scanner._segment_c", ["scanner/_segment_c.pyx"]),
         ],
         compiler_directives={"language_level": "3"},
     )

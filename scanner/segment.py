@@ -11,6 +11,8 @@ The base dictionary is loaded once per process and copied into each Segmenter
 from __future__ import annotations
 
 import logging
+import math
+import os
 import threading
 from functools import lru_cache
 from typing import Iterable
@@ -20,6 +22,26 @@ import jieba
 from scanner.normalize import is_cjk
 
 jieba.setLogLevel(logging.WARNING)
+
+
+def _load_compiled():
+    """scanner/_segment_c.pyx: jieba's cut positions in C (identical, ~10x faster)."""
+    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() not in ("", "0"):
+        return None
+    try:
+        from scanner import _segment_c
+    except ImportError:
+        return None
+    if getattr(_segment_c, "INTERFACE", None) != 1:  # built from an older .pyx: rebuild with pip install -e .
+        import warnings
+
+        warnings.warn("scanner._segment_c is out of date; using jieba's own cut", RuntimeWarning, stacklevel=2)
+        return None
+    return _segment_c
+
+
+_compiled = _load_compiled()
+COMPILED: bool = _compiled is not None
 WINDOW = 8  # characters of context either side of a candidate
 _base: jieba.Tokenizer | None = None
 _base_lock = threading.Lock()
@@ -51,10 +73,18 @@ class Segmenter:
             if _has_cjk(phrase) and len(phrase) > 1:
                 tk.add_word(phrase, freq=max(tk.suggest_freq(phrase, False), 1) * 20)
         self._tk = tk
+        self._logtotal = math.log(tk.total)  # the dictionary is complete: total no longer changes
         # Catalogues repeat phrases (templates, brand lines): cache cuts per window.
         self._cuts = lru_cache(maxsize=32768)(self._cut_window)
 
     def _cut_window(self, window: str) -> frozenset[int]:
+        """{0} and the end of every jieba token of `window` (precise mode, no HMM)."""
+        if _compiled is not None:
+            return _compiled.cut_positions(window, self._tk.FREQ, self._logtotal)
+        return self._cut_window_jieba(window)
+
+    def _cut_window_jieba(self, window: str) -> frozenset[int]:
+        """The definition: jieba itself (and the fallback without the compiled module)."""
         cuts = {0}
         pos = 0
         for token in self._tk.cut(window, HMM=False):

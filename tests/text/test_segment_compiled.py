@@ -1,0 +1,149 @@
+"""The compiled token boundaries (scanner/_segment_c.pyx) against jieba itself
+(Segmenter._cut_window_jieba, i.e. jieba's cut(text, HMM=False)): the same positions on
+every input, with the scanner's own dictionary (jieba's plus the word lists' terms).
+
+Skipped only when the extension is not built; with CI set, a missing extension fails."""
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner import segment
+from scanner.config import BUNDLED_WORDLISTS
+from scanner.engine import TextEngine
+from scanner.context import verify
+from scanner.listing import parse_listing
+from scanner.normalize import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+
+try:
+    from scanner import _segment_c as _c
+except ImportError as exc:
+    _c = None
+    _WHY = f"scanner._segment_c is not built ({exc})"
+else:
+    _WHY = ""
+
+needs_compiled = pytest.mark.skipif(_c is None, reason=_WHY)
+
+
+def test_the_extension_is_built_in_ci():
+    if not os.environ.get("CI"):
+        pytest.skip("the build is only required where CI is set")
+    assert _c is not None, _WHY + ": CI has a C compiler, so the build is broken"
+    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() in ("", "0"):
+        assert segment.COMPILED
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TextEngine.load(BUNDLED_WORDLISTS)
+
+
+def compiled_cuts(engine, text):
+    seg = engine.segmenter
+    return _c.cut_positions(text, seg._tk.FREQ, seg._logtotal)
+
+
+def jieba_cuts(engine, text):
+    return engine.segmenter._cut_window_jieba(text)
+
+
+def _fixture_texts():
+    texts = []
+    for path in sorted((ROOT / "fixtures" / "listings").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if isinstance(row, dict):
+                texts += [v for k, v in row.items() if k in ("title", "description") and isinstance(v, str)]
+    return texts
+
+
+@needs_compiled
+def test_equal_on_every_window_the_scanner_asks_about(engine):
+    """The windows verify really cuts: around every candidate in every fixture listing."""
+    asked = []
+    real = engine.segmenter._cuts
+
+    def spy(window):
+        asked.append(window)
+        return real(window)
+
+    engine.segmenter._cuts = spy
+    try:
+        for text in _fixture_texts():
+            norms = [("description", normalise(text))]
+            candidates = engine.matcher.find_all(norms)
+            if candidates:
+                verify(candidates, parse_listing({"description": text}), norms, engine)
+    finally:
+        engine.segmenter._cuts = real
+    assert len(asked) > 500
+    assert [w for w in asked if compiled_cuts(engine, w) != jieba_cuts(engine, w)] == []
+
+
+@needs_compiled
+def test_equal_on_whole_fixture_texts_and_random_windows(engine):
+    rnd = random.Random(7)
+    texts = [normalise(t).text for t in _fixture_texts()]
+    windows = list(texts)
+    for text in texts:
+        for _ in range(3):
+            a = rnd.randrange(len(text) + 1)
+            windows.append(text[max(0, a - 8): a + rnd.randint(1, 12)])
+    assert len(windows) > 5000
+    assert [w for w in windows if compiled_cuts(engine, w) != jieba_cuts(engine, w)] == []
+
+
+@needs_compiled
+@pytest.mark.parametrize("text", [
+    "", "a", "高仿", "高仿真多肉植物", "第一次购买", "销量第一", "全网最低价",
+    "iphone15手机壳", "abc def", "A货包包", "3D打印", "1:1复刻", "c++编程", "a.b_c%d-e#f&g",
+    "第一\r\n第二", "\r\r\n\n", "，。！", "纯棉T恤 舒适透气", "一丁\u4e00\u9fd5\u9fd6\u4dff",
+    "😀高仿😀", "ＡＢＣ全角", "加微信abc123", "x" * 300, "高仿" * 200, "第一" * 150 + "abc" * 40,
+])
+def test_equal_on_edge_cases(engine, text):
+    assert compiled_cuts(engine, text) == jieba_cuts(engine, text)
+
+
+ALPHABET = st.sampled_from(
+    list("高仿真第一次最佳好国家级耐克阿迪达斯苹果手机壳加微信返现治疗纯棉的了是在") +
+    list("abcxyzABC0123456789+#&._%- \t\n\r，。！：:") +
+    ["\r\n", "😀", "\u4e00", "\u9fd5", "\u9fd6", "\u3000", "Ａ", "高仿", "第一", "耐克", "iphone", "1:1"]
+)
+
+
+@needs_compiled
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_equal_on_generated_text(engine, text):
+    assert compiled_cuts(engine, text) == jieba_cuts(engine, text)
+
+
+@needs_compiled
+def test_segmenter_uses_it_unless_told_not_to(engine):
+    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() in ("", "0"):
+        assert segment.COMPILED
+    # either way, the answers are jieba's
+    window = "这款高仿真多肉植物"
+    assert engine.segmenter._cut_window(window) == jieba_cuts(engine, window)
+
+
+@needs_compiled
+def test_equal_with_dictionary_words_made_of_every_run_symbol():
+    """Words holding + # & . _ % - only join if those symbols belong to jieba's runs: a
+    dictionary with such words shows it (the bundled one has few)."""
+    seg = segment.Segmenter(["高仿"], [])
+    for word in ("t-shirt", "a.b.c", "x_y", "50%折扣", "c#", "at&t", "c++", "高-仿"):
+        seg._tk.add_word(word)
+    seg._logtotal = __import__("math").log(seg._tk.total)
+    for text in ("买t-shirt送袜子", "a.b.c高仿", "x_y第一", "全场50%折扣", "学c#和c++", "at&t手机", "高-仿鞋",
+                 "t-shirts", "a.b.cd", "50%%", "c++c#at&t"):
+        assert _c.cut_positions(text, seg._tk.FREQ, seg._logtotal) == seg._cut_window_jieba(text), text
