@@ -19,6 +19,9 @@ from scanner.batch import BatchOptions, EngineSpec, run_batch  # noqa: E402
 @pytest.fixture(scope="module")
 def spark():
     # Spark's Python workers must run this interpreter and find the package and the fake engine.
+    # Restored afterwards: later tests (and the subprocesses they start) must not inherit them.
+    names = ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "PYTHONPATH")
+    saved = {name: os.environ.get(name) for name in names}
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")])
@@ -27,8 +30,15 @@ def spark():
     session = (SparkSession.builder.master("local[2]").appName("scanner-batch-test")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                .getOrCreate())
-    yield session
-    session.stop()
+    try:
+        yield session
+    finally:
+        session.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _local(catalogue, tmp_path, spec: EngineSpec) -> dict:
