@@ -73,11 +73,21 @@ class WorkerSync:
         os.replace(tmp, self.dir / f"{what}.token")
         self.seen[what] = token
 
-    async def watch(self, app: FastAPI) -> None:
+    def baseline(self) -> None:
+        """Note the current tokens. Called before this worker loads its word lists: a peer's
+        reload after this point is then seen by `watch` (at worst reloading once more than
+        needed), where noting the tokens after loading could miss one for good."""
         if self.dir is None:
             return
         for what in self.WATCHED:
             self.seen[what] = self._read(what)
+
+    async def watch(self, app: FastAPI) -> None:
+        if self.dir is None:
+            return
+        for what in self.WATCHED:
+            if what not in self.seen:  # baseline() not called: the tokens as they are now
+                self.seen[what] = self._read(what)
         while True:
             await asyncio.sleep(self.interval)
             for what in self.WATCHED:
@@ -114,6 +124,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
+        app.state.sync.baseline()  # before loading: see WorkerSync.baseline
         if app.state.scanner is None:
             started = time.perf_counter()
             from scanner.engine import Scanner
