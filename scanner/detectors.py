@@ -7,10 +7,11 @@ between digits.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from bisect import bisect_right
+
+from scanner._compiled import load as load_compiled
 
 # What may stand between the digits (or the two q's) besides whitespace.
 _GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff"
@@ -175,19 +176,10 @@ def could_detect_python(text: str) -> bool:
 
 
 def _load_compiled():
-    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() not in ("", "0"):
-        return None
-    try:
-        from scanner import _hints_c
-    except ImportError:
-        return None
-    if getattr(_hints_c, "INTERFACE", None) != 1:  # built from an older .pyx: rebuild with pip install -e .
-        import warnings
-
-        warnings.warn("scanner._hints_c is out of date; using the Python detector hints", RuntimeWarning, stacklevel=2)
-        return None
-    _hints_c.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
-    return _hints_c
+    module = load_compiled("_hints_c", 1, "the Python detector hints")
+    if module is not None:
+        module.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
+    return module
 
 
 _compiled = _load_compiled()

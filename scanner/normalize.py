@@ -32,7 +32,6 @@ results, so a rule changed here must be changed there too.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from bisect import bisect_right
@@ -40,6 +39,8 @@ from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 import opencc
+
+from scanner._compiled import load as load_compiled
 
 _T2S = opencc.OpenCC("t2s")
 # Variant characters OpenCC's t2s leaves alone but sellers use as look-alikes.
@@ -356,19 +357,10 @@ def normalise_python(original: str) -> Normalised:
 
 
 def _load_compiled():
-    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() not in ("", "0"):
-        return None
-    try:
-        from scanner import _normalise_c
-    except ImportError:
-        return None
-    if getattr(_normalise_c, "INTERFACE", None) != 2:  # built from an older .pyx: rebuild with pip install -e .
-        import warnings
-
-        warnings.warn("scanner._normalise_c is out of date; using the pure-Python normaliser", RuntimeWarning, stacklevel=2)
-        return None
-    _normalise_c.configure(_map_char, Normalised, normalise_python, _LEET, _is_symbol)
-    return _normalise_c
+    module = load_compiled("_normalise_c", 2, "the pure-Python normaliser")
+    if module is not None:
+        module.configure(_map_char, Normalised, normalise_python, _LEET, _is_symbol)
+    return module
 
 
 _compiled = _load_compiled()
