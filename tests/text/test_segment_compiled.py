@@ -147,3 +147,22 @@ def test_equal_with_dictionary_words_made_of_every_run_symbol():
     for text in ("买t-shirt送袜子", "a.b.c高仿", "x_y第一", "全场50%折扣", "学c#和c++", "at&t手机", "高-仿鞋",
                  "t-shirts", "a.b.cd", "50%%", "c++c#at&t"):
         assert _c.cut_positions(text, seg._tk.FREQ, seg._logtotal) == seg._cut_window_jieba(text), text
+
+
+@needs_compiled
+@pytest.mark.parametrize("word_freq, expected", [(0.10513, {0, 2, 3}), (0.0951, {0, 1, 2, 3})])
+def test_a_character_that_starts_no_word_counts_as_frequency_one(word_freq, expected):
+    """A tiny dictionary (total 10: 甲 = 1, 甲乙 = word_freq; 乙 and 丙 start no word) where
+    甲乙|丙 beats 甲|乙|丙 by log(word_freq) + log(10) - log(1) = +/-0.05: the score of a
+    character that starts no word decides it, so that score is pinned."""
+    import math
+
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = {"甲": 1, "甲乙": word_freq}, 10, True
+    ends = [0]
+    for token in tk.cut("甲乙丙", HMM=False):
+        ends.append(ends[-1] + len(token))
+    assert set(ends) == expected  # the reference agrees with the arithmetic above
+    assert _c.cut_positions("甲乙丙", tk.FREQ, math.log(tk.total)) == expected
