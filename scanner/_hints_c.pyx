@@ -281,7 +281,7 @@ cdef bint _word_hints_at(const uint32_t* t, Py_ssize_t n, Py_ssize_t i):
     return False
 
 
-def could_detect(str text):
+def could_detect(str text not None):
     """False only if no detector of scanner/detectors.py can match anywhere in `text`."""
     cdef Py_ssize_t n, i
     cdef int kind

@@ -108,7 +108,7 @@ cdef int _cut_run(str run, Py_ssize_t offset, dict freq, double logtotal, set ou
     return 0
 
 
-def cut_positions(str text, dict freq, double logtotal):
+def cut_positions(str text not None, dict freq not None, double logtotal):
     """{0} and the end offset of every token of jieba's cut(text, HMM=False), given the
     tokenizer's FREQ dictionary and log(total)."""
     cdef Py_ssize_t n = len(text)

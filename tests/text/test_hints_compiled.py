@@ -128,3 +128,10 @@ def test_configure_refuses_data_the_loops_cannot_hold():
     finally:
         _c.configure(*args)
     assert _c.could_detect("加微信") and not _c.could_detect("纯棉")
+
+
+@needs_compiled
+@pytest.mark.parametrize("bad", [None, b"weixin", 5])
+def test_refuses_what_is_not_text(bad):
+    with pytest.raises(TypeError):  # not a crash reading a None as a string
+        _c.could_detect(bad)

@@ -166,3 +166,10 @@ def test_a_character_that_starts_no_word_counts_as_frequency_one(word_freq, expe
         ends.append(ends[-1] + len(token))
     assert set(ends) == expected  # the reference agrees with the arithmetic above
     assert _c.cut_positions("甲乙丙", tk.FREQ, math.log(tk.total)) == expected
+
+
+@needs_compiled
+@pytest.mark.parametrize("args", [(None, {}, 1.0), (b"abc", {}, 1.0), ("abc", None, 1.0)])
+def test_refuses_what_is_not_text_and_a_dictionary(args):
+    with pytest.raises(TypeError):  # not a crash reading a None as a string or dict
+        _c.cut_positions(*args)
