@@ -324,6 +324,10 @@ def _looks_like_model_number(c: Candidate) -> bool:
     return _SHORT_LATIN.fullmatch(text[a:b]) is not None and _THEN_DIGIT.match(text, b) is not None
 
 
+# Scope words that make an absolute term a market-wide claim even after a self-comparison cue.
+_WIDE_SCOPES = ("全国", "全网", "全球", "全世界", "世界", "全行业", "行业", "业内", "国内", "史上", "全市", "全省")
+
+
 def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
     """The 2023 SAMR guideline's exemptions that can be read off the words around a term."""
     text, a, b = c.norm.text, c.norm_start, c.norm_end
@@ -338,7 +342,8 @@ def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
     if after.startswith(ix.time_order):
         return "time order"
     before = text[max(0, a - 8) : a]
-    if any(cue in before for cue in ix.self_comparison):
+    # 我们家用的是全国顶级的…: a scope word right before the term widens it again
+    if any(cue in before for cue in ix.self_comparison) and not before.endswith(_WIDE_SCOPES):
         return "comparison within the seller's own range"
     return None
 

@@ -23,8 +23,9 @@ _LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?
 # +44 20 7946 0958, +1 (415) 555-0198: an area code may stand in brackets
 _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)[\s\-]?)?\d(?:[\s\-]?\d){6,12}(?!\d)")
 # q q 76554321 (letters spaced like digits) and 🐧：28817735 (the penguin is QQ's mascot) as well as QQ/扣扣/企鹅
-_QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧"
-_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+# 加群/进群/群号 7738 2201 is a QQ group number; the digits may be spaced like a phone number's.
+_QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧|加群|进群|群号"
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*[:：]?\s*[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
@@ -57,6 +58,10 @@ _SPELLED_PHONE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:call|text|txt|phone|tel|mobile|cell|sms|dial|ring|whatsapp|contact|reach|number)(?![a-z])"
 )
 SPELLED_PHONE_CUE_WINDOW = 40  # characters before the number in which the cue must stand
+# North American numbers (917.555.0143, (415) 555-0198) without +1: counted only after the same cue
+# words as spelled-out numbers less "number" and "ring" (part number 800-555-1234 is a part number).
+_NANP_CUE = re.compile(r"(?i)(?<![a-z])(?:call|text|txt|phone|tel|mobile|cell|sms|dial|whatsapp|contact|reach)(?![a-z])")
+_NANP = re.compile(r"(?<![\w.+])\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[.\-\s]\d{4}(?![\w]|\.\d)")
 
 # Cheap necessary conditions: most copy has no contact details, so each detector runs
 # only if its hint matches. A hint must match wherever its detector can (tests run every
@@ -146,7 +151,8 @@ def _emails(text: str, hits: list[Hit]) -> None:
 # could_detect: the word hints split into literals (a substring test is a fast search)
 # and the few parts that need a regex, each run alone so it can skip ahead on its first
 # character: one alternation of everything was twice as slow.
-_HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
+_HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "加群", "进群", "群号",
+                  "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
                   "vx", "wx", "weixin", "wechat", "@", "＠")
 _V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")
 _AT_HINT = re.compile(r"[\[(（]\s*at\s*[\])）]")
@@ -215,6 +221,11 @@ def _phones(text: str, hits: list[Hit]) -> None:
     for m in _LANDLINE.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a landline number"))
+    for m in _NANP.finditer(text):
+        if not any(h[0] < m.end() and m.start() < h[1] for h in hits) and _NANP_CUE.search(
+            text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start()
+        ):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a North American phone number"))
 
 
 def _links(text: str, hits: list[Hit]) -> None:
