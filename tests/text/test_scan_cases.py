@@ -226,6 +226,82 @@ SPELLING_NEGATIVES = [
     {"title": "Bamboo Knitting Needles No.4 and No.5"},
 ]
 
+# --- found by the fourth independent holdout (holdout4.jsonl): each a variant of a missed family ---
+HOLDOUT4_FINDS = [
+    ({"description": "加工定制请私聊，嘉薇：tea_house99"}, "review", [("diversion", "嘉薇")]),
+    ({"description": "二手出，走平台要加钱，加薇芯：phone_ok66"}, "review", [("diversion", "加薇芯")]),
+    ({"description": "For bulk orders call me at 646.555.0172 directly."}, "review", [("diversion", "646.555.0172")]),
+    ({"description": "有问题找我，🐧 3391 2847 66"}, "review", [("diversion", "🐧 3391 2847 66")]),
+    ({"description": "资料持续更新，进群 8812 3390 领取"}, "review", [("diversion", "进群 8812 3390")]),
+    ({"title": "椰子 350 斑马 pk版 男女鞋"}, "block", [("counterfeit", "pk版"), ("brand", "椰子")]),
+    ({"title": "Nike Dunk Low Panda", "description": "God batch, comes with box."}, "block", [("counterfeit", "God batch"), ("brand", "Nike")]),
+    ({"title": "Omega Seamaster 300 Men's Watch", "description": "Looks just like the real thing up close."}, "block",
+     [("counterfeit", "Looks just like the real thing"), ("brand", "Omega")]),
+    ({"title": "Gucci 3A精品 腰带 男"}, "block", [("counterfeit", "3A精品"), ("brand", "Gucci")]),
+    ({"title": "男士机械表", "description": "外观参照经典款，一比一还原，钢带可调节。"}, "block", [("counterfeit", "一比一还原")]),
+    ({"title": "欧米茄 海马 男表", "description": "一比一开模，走时精准。"}, "block", [("counterfeit", "一比一开模"), ("brand", "欧米茄")]),
+    ({"title": "纳豆激酶 胶囊", "description": "中老年人长期吃，疏通血管、预防脑梗。"}, "review",
+     [("medical_claim", "疏通血管"), ("medical_claim", "预防脑梗")]),
+    ({"title": "山楂茶", "description": "降xue压，喝一个月见分晓。"}, "review", [("medical_claim", "降xue压")]),
+    ({"title": "猪蹄汤料包", "description": "月子必备，喝了催奶快。"}, "review", [("medical_claim", "催奶")]),
+    ({"title": "红糖姜茶", "description": "调理月经，经期喝一杯。"}, "review", [("medical_claim", "调理月经")]),
+    ({"title": "Turmeric Capsules", "description": "Fights inflammation and no more medication for your joints."}, "review",
+     [("medical_claim", "Fights inflammation"), ("medical_claim", "no more medication")]),
+    ({"title": "Zinc Lozenges", "description": "Shortens the flu by days."}, "review", [("medical_claim", "Shortens the flu")]),
+    ({"title": "Slimming Tea", "description": "Lose weight while you sleep, without diet or exercise."}, "review",
+     [("false_claim", "Lose weight while you sleep"), ("false_claim", "without diet or exercise")]),
+    ({"title": "Detox Patches", "description": "Draws out toxins while you rest."}, "review", [("false_claim", "Draws out toxins")]),
+    ({"title": "祛痘膏", "description": "7天祛痘不留印。"}, "review", [("false_claim", "7天祛痘")]),
+    ({"title": "宠物药浴", "description": "专治猫癣、皮肤病，一盒见效。"}, "review",
+     [("medical_claim", "专治猫癣、皮肤病"), ("false_claim", "一盒见效")]),
+    ({"title": "Phone Case", "description": "Leave a 5-star review and get a $3 red packet."}, "review",
+     [("incentivized_review", "5-star review and get a $3 red packet")]),
+    ({"title": "收纳盒", "description": "追评带图后截图发给客服，返两元。"}, "review", [("incentivized_review", "追评带图后截图发给客服，返")]),
+    ({"title": "云南 免税香烟 包邮"}, "block", [("prohibited_goods", "免税香烟")]),
+    ({"title": "Vintage Ivory Carving Buddha Statue"}, "block", [("prohibited_goods", "Ivory Carving")]),
+    ({"title": "Portable Cell Phone Jammer 6 Antennas"}, "block", [("prohibited_goods", "Cell Phone Jammer")]),
+    ({"title": "考试隐形耳机 无线 迷你"}, "block", [("prohibited_goods", "考试隐形耳机")]),
+    ({"title": "学历定制 学信网可查询"}, "block", [("prohibited_goods", "学历定制"), ("prohibited_goods", "学信网可查询")]),
+    ({"title": "派对气球 奶油气", "description": "吸了就嗨，批发价。"}, "block", [("prohibited_goods", "吸了就嗨")]),
+    ({"title": "tinghuashui 进口 无味"}, "block", [("prohibited_goods", "tinghuashui")]),
+    ({"title": "Scannable Novelty License", "description": "Bouncer proof, any state."}, "block", [("prohibited_goods", "Bouncer proof")]),
+    ({"title": "Mini Hidden Camera Clock", "description": "Record without them knowing, even in changing rooms."}, "block",
+     [("prohibited_goods", "Record without them knowing")]),
+    ({"title": "合金 格洛克 模型", "description": "可发射钢珠，后坐力强。"}, "block", [("prohibited_goods", "可发射钢珠")]),
+    ({"title": "Louis Vuitton Keepall 55 travel bag", "description": "mirror quality"}, "block",
+     [("brand", "Keepall"), ("counterfeit", "mirror quality")]),
+    ({"title": "迪奥 烈艳蓝金 口红 999"}, "review", [("brand", "烈艳蓝金")]),
+    ({"title": "香奈尔 双C 珍珠项链"}, "review", [("brand", "香奈尔"), ("brand", "双C")]),
+    ({"title": "Jordan 1 Retro High OG", "description": "UA, ships with box"}, "block", [("brand", "Jordan"), ("counterfeit", "UA")]),
+    ({"description": "自家工厂直供，全网顶级面料。"}, "review", [("absolute_term", "顶级")]),
+    ({"description": "Best quality hoodie on the market."}, "review", [("absolute_term", "Best quality hoodie on the market")]),
+]
+# ...and the ordinary copy those families and holdout4's false positives must leave alone
+HOLDOUT4_NEGATIVES = [
+    {"title": "纯棉T恤", "description": "退货请按原单地址寄回，不接受到付。"},
+    {"title": "冰种翡翠A货手镯 天然A货 证书齐全"},
+    {"title": "维生素C片", "description": "本品不可代替药物，孕妇慎用。"},
+    {"title": "Botanical Replica Print, Vintage Fern Illustration, A3"},
+    {"title": "Screwdriver bit set", "description": "Size: PH1 (No.1), 25 mm"},
+    {"title": "不锈钢烟灰缸", "description": "适合香烟雪茄使用，易清洗。"},
+    {"title": "Anker 数据线 3A快充 1米"},  # 3A is amperes
+    {"title": "Artificial Christmas Tree 6ft", "description": "Looks just like the real thing."},  # no brand
+    {"title": "OEM Remote Control", "description": "Looks identical to the original remote."},
+    {"title": "Swim Jammers for Boys, Chlorine Resistant"},
+    {"title": "Faraday Pouch Signal Blocking Bag for Key Fobs"},
+    {"title": "Antique Ivory Lace Trim, 5 yards"},
+    {"title": "儿童水枪 可发射水弹 夏天戏水"},
+    {"title": "激光打印机", "description": "全钢机身，可打印A3。"},
+    {"title": "洗衣液", "description": "好评如潮，下单送运费险。"},
+    {"title": "Desk Lamp", "description": "Best for small spaces in the UK and EU."},
+    {"title": "毕业证书封皮 定制烫金"},
+    {"title": "Replacement Filter", "description": "Part number 800-555-1234, fits model X."},
+    {"title": "婴幼儿奶粉", "description": "以下奶粉适合1岁以上宝宝。"},
+    {"title": "双C口充电器 65W 快充"},
+    {"title": "Cold Pack", "description": "Reusable ice pack, stays cold for hours."},
+]
+
+
 # (listing, category, the one finding's text): two-word rules firing over the same words are one finding
 MERGED_PROXIMITY = [
     ({"description": "酵素果冻，一吃就瘦10斤。"}, "false_claim", "一吃就瘦10斤"),
@@ -238,7 +314,7 @@ def _counting(result):
     return {(f.category, f.text) for f in result.findings if f.effect != "none"}
 
 
-@pytest.mark.parametrize("listing,decision,expected", EVASIONS + CATEGORIES + PHRASINGS + SPELLINGS)
+@pytest.mark.parametrize("listing,decision,expected", EVASIONS + CATEGORIES + PHRASINGS + SPELLINGS + HOLDOUT4_FINDS)
 def test_flags_what_a_reviewer_would(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     found = _counting(result)
@@ -250,7 +326,7 @@ def test_flags_what_a_reviewer_would(text_scanner, listing, decision, expected):
         assert f.explanation
 
 
-@pytest.mark.parametrize("listing", HARD_NEGATIVES + PHRASING_NEGATIVES + SPELLING_NEGATIVES)
+@pytest.mark.parametrize("listing", HARD_NEGATIVES + PHRASING_NEGATIVES + SPELLING_NEGATIVES + HOLDOUT4_NEGATIVES)
 def test_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.explanation) for f in result.findings]
@@ -378,3 +454,26 @@ def test_third_independent_holdout_set_does_not_regress(text_scanner):
     assert report.recall >= 0.96, report.misses
     assert report.clean_pass_rate >= 0.98, report.misses
     assert report.decision_agreement >= 0.97, report.misses
+
+
+def test_fourth_independent_holdout_set_does_not_regress(text_scanner):
+    """fixtures/listings/holdout4.jsonl (200 listings) was written blind (without the word lists,
+    engine, tests or fixtures) after the first three holdouts had been tuned against. First measured
+    at 73.9% recall / 94.4% clean-pass / 88.0% decisions; its misses were then fixed as families of
+    wording (cardiovascular and lactation claims, 微信 homophones with 芯, batch tiers, jammers,
+    exact-copy and effortless-weight-loss wording, QQ group and North American numbers) and its five
+    false positives by allow-list entries (98.1% / 100% / 100%), so it is no longer unseen.
+    Still missed on purpose: "No Prescription Needed" (reading glasses say it too), 100%植物配方
+    (may be true), 味道和No.5 一模一样 (味道和…一模一样 is also home-cooking copy) and "Looks identical
+    to the original" without a brand named (replacement parts say it too)."""
+    import json
+
+    from scanner.config import BUNDLED_FIXTURES
+    from scanner.evaluation import evaluate
+
+    rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout4.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
+    report = evaluate(rows, results)
+    assert report.recall >= 0.96, report.misses
+    assert report.clean_pass_rate >= 0.98, report.misses
+    assert report.decision_agreement >= 0.98, report.misses
