@@ -131,9 +131,11 @@ def text_section(d: dict) -> list[str]:
            "less (no normalisation, no disguises, no context rules, no offsets into the original), so the ratio "
            "is a floor on what the extra work costs us, not a like-for-like race. Both pipelines first scan 2,000 other "
            "listings from the same generator (steady state: jieba's dictionary, our per-character table and "
-           "segmentation cache are filled). The catalogue draws its sentences from small pools, so our "
-           "segmentation cache hits more often than on real copy; the stage table below shows how little of a scan "
-           "segmentation is.", "", HEAD]
+           "segmentation cache are filled). The two then take turns on 5,000-listing slices, so that this "
+           "machine's drift in speed (tens of percent over seconds) hits both: timed one after the other, the "
+           "ratio moved between 7.9x and 10.6x over four runs of the same code; taking turns, the per-slice "
+           "ratios of a run stay within about 1x of each other (shown below the table). The catalogue draws its "
+           "sentences from small pools, so our segmentation cache hits more often than on real copy.", "", HEAD]
     for m in d.get("matching", []):
         label = f"{m['dictionary']} ({m['keys']:,} keys)"
         out.append(row(f"matching, {label}: vs pyahocorasick over `str`",
@@ -150,6 +152,9 @@ def text_section(d: dict) -> list[str]:
         out.append(row("full scans: chars/s per core, end to end", fmt(s["ours_chars_per_s"], 2, " chars/s"),
                        fmt(s["naive_chars_per_s"], 2, " chars/s"), s["ratio_vs_naive"], "≥ 5 M chars/s",
                        s["ours_chars_per_s"] >= 5e6))
+        if "chunk_ratio_median" in s:
+            out += ["", f"The ratio per {s['chunk']:,}-listing turn: min {s['chunk_ratio_min']:.1f}×, median "
+                        f"{s['chunk_ratio_median']:.1f}×, max {s['chunk_ratio_max']:.1f}×."]
     st = d.get("stages")
     if st:
         out += ["", f"Where a scan's time goes (µs per listing on one core, best of 3 over the first 5,000 catalogue "
