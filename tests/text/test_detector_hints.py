@@ -48,6 +48,11 @@ def detect_without_hints(text):
     for m in d._LANDLINE.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a landline number"))
+    for m in d._NANP.finditer(text):
+        if not any(h[0] < m.end() and m.start() < h[1] for h in hits) and d._NANP_CUE.search(
+            text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start()
+        ):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a North American phone number"))
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in d._QQ.finditer(digits_text)]
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in d._WECHAT_ID.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in d._EMAIL.finditer(text)]
@@ -122,6 +127,10 @@ CASES = [
     "Count with me: one, two, three, four, five, six, seven, eight, nine",  # a counting book: no cue before
     "One two three, ready to go!",
     "FAQ 12345, IQ test",
+    "Text me at 917.555.0143 for wholesale pricing",
+    "call (415) 555-0198 after 6pm",
+    "Replacement part number 800-555-1234 fits most models",  # no call/text cue: a part number
+    "加群 7738 2201 领券",
     "",
 ]
 
