@@ -1,6 +1,8 @@
 """scanner._compiled.load: when a compiled twin is used, and when its Python definition runs."""
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 import types
 
@@ -36,3 +38,23 @@ def test_scanner_pure_python_switches_every_twin_off(fake_module, monkeypatch, v
 def test_an_unbuilt_module_means_python(monkeypatch):
     monkeypatch.delenv("SCANNER_PURE_PYTHON", raising=False)
     assert _compiled.load("_never_built_c", 1, "Python") is None
+
+
+@pytest.mark.parametrize("twin, definition, public", [
+    ("_normalise_c", "scanner.normalize", "normalise"),
+    ("_hints_c", "scanner.detectors", "could_detect"),
+    ("_segment_c", "scanner.segment", None),  # used inside Segmenter, not bound to a name
+])
+def test_every_twin_is_built_and_used_in_ci(twin, definition, public):
+    """CI has a C compiler, so a twin missing there is a broken build, not a fallback to hide."""
+    if not os.environ.get("CI"):
+        pytest.skip("the build is only required where CI is set")
+    try:
+        compiled = importlib.import_module(f"scanner.{twin}")
+    except ImportError as exc:
+        pytest.fail(f"scanner.{twin} is not built ({exc}): CI has a C compiler, so the build is broken")
+    if not _compiled.pure_python_forced():
+        module = importlib.import_module(definition)
+        assert module.COMPILED
+        if public is not None:
+            assert getattr(module, public) is getattr(compiled, public)

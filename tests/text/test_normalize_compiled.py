@@ -2,7 +2,7 @@
 (scanner.normalize.normalise_python): the same text, key and offsets on every input.
 
 Skipped only when the extension is not built; with CI set, a missing extension fails
-(test_the_extension_is_built_in_ci), so a silently broken build cannot hide."""
+(tests/text/test_compiled_loading.py), so a silently broken build cannot hide."""
 from __future__ import annotations
 
 import json
@@ -32,14 +32,6 @@ else:
     _c.configure(n._map_char, n.Normalised, n.normalise_python, n._LEET, n._is_symbol)
 
 needs_compiled = pytest.mark.skipif(_c is None, reason=_WHY)
-
-
-def test_the_extension_is_built_in_ci():
-    if not os.environ.get("CI"):
-        pytest.skip("the build is only required where CI is set")
-    assert _c is not None, _WHY + ": CI has a C compiler, so the build is broken"
-    if os.environ.get("SCANNER_PURE_PYTHON", "").strip() in ("", "0"):
-        assert n.COMPILED and n.normalise is _c.normalise
 
 
 def _pairs(length: int, rnd: random.Random) -> list[tuple[int, int]]:
