@@ -161,8 +161,7 @@ class Scanner:
         return self.scan({"description": text})
 
     def _scan_images(self, listing: Listing, gallery, image_loader) -> tuple[list[Finding], list[ScanError]]:
-        if not listing.images:
-            return [], []
+        """Only called for a listing with images (scan checks first)."""
         from scanner.image_sources import load_image_bytes
 
         loader = image_loader or (lambda ref: load_image_bytes(ref, self.settings))
