@@ -145,7 +145,7 @@ class TextMatcher:
             for key in keys:
                 field_starts.append(at)
                 at += len(key) + 1
-        text_bytes = None  # built only when a hit has a Latin end to check
+        text_bytes, n = None, 0  # built only when a hit has a Latin end to check
         accepted = []
         cue_forms: set[tuple[int, int, str]] = set()  # (field, rule, form) of every cue found
         for end_byte, (length, ids, edges, cues) in hits:
