@@ -1,11 +1,20 @@
 """Build hook for the compiled modules; everything else is in pyproject.toml.
 
-scanner/_normalise_c.pyx is the compiled normaliser (scanner/normalize.py uses it when
-importable), scanner/_hints_c.pyx the compiled detector hints (scanner/detectors.py) and
-scanner/_segment_c.pyx jieba's token boundaries (scanner/segment.py).
-The extensions are optional: without Cython or without a C compiler the package still
-installs and runs on their pure-Python definitions.
+Two kinds, all optional (without Cython or a C compiler the package still installs and
+runs as plain Python):
+- three twins, each the C version of a Python definition kept beside it as the oracle:
+  scanner/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py) and _segment_c.pyx
+  (jieba's token boundaries for segment.py);
+- the per-listing glue (matcher, context, engine, listing, policy): Cython compiles those
+  .py files unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
+  Each build records the SHA-256 of the source it compiled in scanner/_compiled_sources.json,
+  and scanner/_compiled.py imports the .py instead of a build made from other source.
 """
+import hashlib
+import json
+import os
+from pathlib import Path
+
 from setuptools import setup
 
 try:
@@ -13,11 +22,20 @@ try:
 except ImportError:  # only when build isolation is off and Cython is missing
     cythonize = None
 
+# Keep in step with scanner/_compiled.py COMPILED_FROM_SOURCE (a test checks).
+COMPILED_FROM_SOURCE = ("matcher", "context", "engine", "listing", "policy")
+SOURCES_MANIFEST = "_compiled_sources.json"
+
 ext_modules = []
+cmdclass = {}
 if cythonize is not None:
     from setuptools import Extension
+    from setuptools.command.build_ext import build_ext
 
-    ext_modules = cythonize(
+    def source_sha256(name: str) -> str:
+        return hashlib.sha256(Path("scanner", f"{name}.py").read_bytes()).hexdigest()
+
+    twins = cythonize(
         [
             Extension("scanner._normalise_c", ["scanner/_normalise_c.pyx"]),
             Extension("scanner._hints_c", ["scanner/_hints_c.pyx"]),
@@ -25,11 +43,67 @@ if cythonize is not None:
         ],
         compiler_directives={"language_level": "3"},
     )
+    glue_hashes = {name: source_sha256(name) for name in COMPILED_FROM_SOURCE}
+    glue = cythonize(
+        [Extension(f"scanner.{name}", [f"scanner/{name}.py"]) for name in COMPILED_FROM_SOURCE],
+        compiler_directives={
+            "language_level": "3",
+            # Annotations stay documentation: `x: float` must not turn an int into a C double.
+            "annotation_typing": False,
+        },
+        # Regenerate the C every build: the recorded hash must be of the source compiled,
+        # and Cython's own check only compares timestamps.
+        force=True,
+    )
+    for ext in glue:
+        ext.source_sha256 = glue_hashes[ext.name.rsplit(".", 1)[1]]
+    ext_modules = twins + glue
     for ext in ext_modules:
         # Optional: a failed compile (no C compiler) only warns. Set after cythonize(),
         # whose returned Extensions do not carry the flag over (it comes back None).
         ext.optional = True
-else:
-    print("warning: Cython not available; scanner uses the pure-Python normaliser and hints")
 
-setup(ext_modules=ext_modules)
+    class build_ext_recording_sources(build_ext):
+        """build_ext that compiles in parallel and, after the build, writes which source
+        each compiled glue module was built from (only modules whose compile succeeded)."""
+
+        def finalize_options(self):
+            super().finalize_options()
+            if self.parallel is None:
+                self.parallel = os.cpu_count() or 1
+
+        def build_extension(self, ext):
+            super().build_extension(ext)  # raises on failure; optional ones are caught above us
+            if getattr(ext, "source_sha256", None):
+                self._built_sources[ext.name.rsplit(".", 1)[1]] = (ext.source_sha256, self.get_ext_fullpath(ext.name))
+
+        def run(self):
+            self._built_sources = {}  # filled by build_extension (threads: one key each)
+            super().run()
+            built = self._built_sources
+            if not built:
+                return
+            directories = {Path(next(iter(built.values()))[1]).parent}
+            if self.inplace or getattr(self, "editable_mode", False):
+                # setuptools builds in build_lib, then copies into the source (--inplace, pip install -e)
+                directories.add(Path(self.get_finalized_command("build_py").get_package_dir("scanner")))
+            for directory in directories:
+                self._record_sources(directory / SOURCES_MANIFEST, built)
+
+        @staticmethod
+        def _record_sources(manifest: Path, built: dict) -> None:
+            recorded = {}
+            if manifest.exists():
+                try:
+                    recorded = json.loads(manifest.read_text())
+                except ValueError:
+                    recorded = {}
+            recorded = {k: v for k, v in recorded.items() if k in COMPILED_FROM_SOURCE}
+            recorded.update({name: sha for name, (sha, _) in built.items()})
+            manifest.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+
+    cmdclass = {"build_ext": build_ext_recording_sources}
+else:
+    print("warning: Cython not available; scanner runs as plain Python")
+
+setup(ext_modules=ext_modules, cmdclass=cmdclass)

@@ -7,7 +7,12 @@
 """
 __version__ = "0.1.0"
 
-__all__ = ["Scanner", "__version__"]
+from scanner import _compiled
+
+# Which per-listing modules run compiled: decided before any of them is imported.
+COMPILED_GLUE: dict[str, str] = _compiled.use_source_where_needed()
+
+__all__ = ["COMPILED_GLUE", "Scanner", "__version__"]
 
 
 def __getattr__(name: str):

@@ -1,15 +1,33 @@
-"""Loading the optional compiled twins (scanner/_*_c.pyx) one way everywhere.
+"""Loading the optional compiled modules one way everywhere.
 
-Each compiled module has a Python definition beside it that stays the reference and the
-fallback. A module is used only if it is built, was built from the current .pyx (its
-INTERFACE matches) and SCANNER_PURE_PYTHON is not set.
+Two kinds:
+- twins (scanner/_*_c.pyx): each has a Python definition beside it that stays the
+  reference and the fallback. A twin is used only if it is built, was built from the
+  current .pyx (its INTERFACE matches) and SCANNER_PURE_PYTHON is not set (`load`);
+- the per-listing glue (COMPILED_FROM_SOURCE): Cython compiles these .py files unchanged
+  (setup.py), so Python finds a built scanner/matcher*.so before matcher.py. The build is
+  used only if it was compiled from the .py now on disk (setup.py records each source's
+  SHA-256) and SCANNER_PURE_PYTHON is not set; otherwise `use_source_where_needed` makes
+  the import read the .py, so an edit to the source never runs as the stale build.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
 import os
+import sys
 import warnings
+from pathlib import Path
 from types import ModuleType
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Keep in step with setup.py (a test checks).
+COMPILED_FROM_SOURCE = ("matcher", "context", "engine", "listing", "policy")
+SOURCES_MANIFEST = "_compiled_sources.json"
 
 
 def pure_python_forced() -> bool:
@@ -29,3 +47,56 @@ def load(name: str, interface: int, fallback: str) -> ModuleType | None:
                       RuntimeWarning, stacklevel=3)
         return None
     return module
+
+
+def _built(name: str, directory: Path) -> bool:
+    return any((directory / f"{name}{suffix}").exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+
+
+def glue_decisions(directory: Path = PACKAGE_DIR) -> dict[str, str]:
+    """For each module in COMPILED_FROM_SOURCE: "compiled", "source" (not built) or
+    "source: <why the build is not used>"."""
+    try:
+        recorded = json.loads((directory / SOURCES_MANIFEST).read_text())
+    except (OSError, ValueError):
+        recorded = {}
+    out = {}
+    for name in COMPILED_FROM_SOURCE:
+        if not _built(name, directory):
+            out[name] = "source"
+        elif pure_python_forced():
+            out[name] = "source: SCANNER_PURE_PYTHON is set"
+        elif recorded.get(name) != hashlib.sha256((directory / f"{name}.py").read_bytes()).hexdigest():
+            out[name] = f"source: scanner/{name}.py changed since it was compiled"
+        else:
+            out[name] = "compiled"
+    return out
+
+
+class _ImportFromSource(importlib.abc.MetaPathFinder):
+    """Finds the listed scanner modules as their .py files, ahead of a built extension."""
+
+    def __init__(self, names: set[str], directory: Path) -> None:
+        self.names = names
+        self.directory = directory
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.rpartition(".")
+        if package != "scanner" or name not in self.names:
+            return None
+        return importlib.util.spec_from_file_location(fullname, self.directory / f"{name}.py")
+
+
+def use_source_where_needed() -> dict[str, str]:
+    """Called by scanner/__init__.py, before any glue module is imported. Returns the decisions."""
+    decisions = glue_decisions()
+    stale = [name for name, why in decisions.items() if "changed since" in why]
+    if stale:
+        warnings.warn(
+            f"compiled scanner modules {', '.join(stale)} were built from other source; importing the .py "
+            "instead (rebuild with `pip install -e .`)", RuntimeWarning, stacklevel=2,
+        )
+    use_source = {name for name, why in decisions.items() if why.startswith("source:")}
+    if use_source and not any(isinstance(f, _ImportFromSource) for f in sys.meta_path):
+        sys.meta_path.insert(0, _ImportFromSource(use_source, PACKAGE_DIR))
+    return decisions
