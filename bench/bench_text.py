@@ -221,7 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     matchers = [bench_matchers(bundled, texts, "bundled"), bench_matchers(extra, texts, f"bundled + {args.extra_terms} terms")]
     scans = bench_scans(Scanner(bundled), listings, warmup)
     stages = bench_stages(Scanner(bundled), listings[:5000])
+    import scanner
+    from scanner import detectors, normalize, segment
+
     results = {
+        "build": {  # which compiled modules this run used (README: "compiled")
+            "twins": {"normalise": normalize.COMPILED, "detector hints": detectors.COMPILED, "segment": segment.COMPILED},
+            "glue": dict(scanner.COMPILED_GLUE),
+        },
         "stages": stages,
         "engine_load_s": {"bundled": load_bundled, "with_extra_terms": load_extra},
         "matching": matchers,

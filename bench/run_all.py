@@ -136,6 +136,13 @@ def text_section(d: dict) -> list[str]:
            "ratio moved between 7.9x and 10.6x over four runs of the same code; taking turns, the per-slice "
            "ratios of a run stay within about 1x of each other (shown below the table). The catalogue draws its "
            "sentences from small pools, so our segmentation cache hits more often than on real copy.", "", HEAD]
+    build = d.get("build")
+    if build:
+        python = [name for name, on in build["twins"].items() if not on]
+        python += [f"{name}.py" for name, how in build["glue"].items() if how != "compiled"]
+        out[-1:-1] = ["Build: " + ("every compiled module in use (the three twins, and the glue compiled from "
+                                   f"{', '.join(n + '.py' for n in build['glue'])})." if not python else
+                                   f"**running as Python: {', '.join(python)}** (not the shipped build)."), ""]
     for m in d.get("matching", []):
         label = f"{m['dictionary']} ({m['keys']:,} keys)"
         out.append(row(f"matching, {label}: vs pyahocorasick over `str`",
