@@ -133,8 +133,9 @@ def text_section(d: dict) -> list[str]:
            "listings from the same generator (steady state: jieba's dictionary, our per-character table and "
            "segmentation cache are filled). The two then take turns on 5,000-listing slices, so that this "
            "machine's drift in speed (tens of percent over seconds) hits both: timed one after the other, the "
-           "ratio moved between 7.9x and 10.6x over four runs of the same code; taking turns, the per-slice "
-           "ratios of a run stay within about 1x of each other (shown below the table). The catalogue draws its "
+           "ratio moved between 7.9x and 10.6x over four runs of the same code. Taking turns, most slices of a "
+           "run agree within about 1x, but a slow spell inside one slice still shows, so the spread per slice "
+           "is given below the table. The catalogue draws its "
            "sentences from small pools, so our segmentation cache hits more often than on real copy.", "", HEAD]
     build = d.get("build")
     if build:
