@@ -60,13 +60,18 @@ def glue_decisions(directory: Path = PACKAGE_DIR) -> dict[str, str]:
         recorded = json.loads((directory / SOURCES_MANIFEST).read_text())
     except (OSError, ValueError):
         recorded = {}
+    if not isinstance(recorded, dict):
+        recorded = {}
     out = {}
     for name in COMPILED_FROM_SOURCE:
+        source = directory / f"{name}.py"
         if not _built(name, directory):
             out[name] = "source"
+        elif not source.exists():
+            out[name] = "compiled"  # an install that ships only the build: there is nothing else to run
         elif pure_python_forced():
             out[name] = "source: SCANNER_PURE_PYTHON is set"
-        elif recorded.get(name) != hashlib.sha256((directory / f"{name}.py").read_bytes()).hexdigest():
+        elif recorded.get(name) != hashlib.sha256(source.read_bytes()).hexdigest():
             out[name] = f"source: scanner/{name}.py changed since it was compiled"
         else:
             out[name] = "compiled"

@@ -104,6 +104,7 @@ def _fake_build(directory: Path, *, built=("matcher",), recorded=None, edited=()
     ("another module edited", dict(recorded=lambda h: h, edited=("context",)), "compiled"),
     ("no record of the build", dict(recorded=None), "source: scanner/matcher.py changed since it was compiled"),
     ("record unreadable", dict(recorded="{not json"), "source: scanner/matcher.py changed since it was compiled"),
+    ("record not an object", dict(recorded="[1, 2]"), "source: scanner/matcher.py changed since it was compiled"),
     ("record lacks the module", dict(recorded=lambda h: {k: v for k, v in h.items() if k != "matcher"}), "source: scanner/matcher.py changed since it was compiled"),
     ("not built at all", dict(built=(), recorded=lambda h: h), "source"),
 ])
@@ -113,6 +114,14 @@ def test_glue_decision_per_module(tmp_path, monkeypatch, case, build, expected):
     decisions = _compiled.glue_decisions(tmp_path)
     assert decisions["matcher"] == expected, case
     assert decisions["policy"] == "source"  # never built in these fakes
+
+
+def test_a_build_shipped_without_its_source_is_used(tmp_path, monkeypatch):
+    _fake_build(tmp_path, recorded=None)
+    (tmp_path / "matcher.py").unlink()
+    for forced in ("", "1"):  # even with SCANNER_PURE_PYTHON: there is no Python to run instead
+        monkeypatch.setenv("SCANNER_PURE_PYTHON", forced)
+        assert _compiled.glue_decisions(tmp_path)["matcher"] == "compiled"
 
 
 def test_scanner_pure_python_sends_a_current_build_to_the_source_too(tmp_path, monkeypatch):
