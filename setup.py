@@ -9,13 +9,29 @@ runs as plain Python):
   .py files unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
   Each build records the SHA-256 of the source it compiled in scanner/_compiled_sources.json,
   and scanner/_compiled.py imports the .py instead of a build made from other source.
+A wheel also carries the top-level word lists and gallery seed in scanner/_bundled/.
 """
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_py import build_py
+
+# Top-level data a wheel must carry for the engine's defaults (scanner/config.py `bundled`):
+# the word lists and the gallery seed. An editable install reads them from the checkout.
+BUNDLED_DATA = ("wordlists", "fixtures/gallery")
+
+
+class build_py_with_bundled_data(build_py):
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return
+        for name in BUNDLED_DATA:
+            shutil.copytree(name, Path(self.build_lib, "scanner", "_bundled", name), dirs_exist_ok=True)
 
 try:
     from Cython.Build import cythonize
@@ -27,7 +43,7 @@ COMPILED_FROM_SOURCE = ("matcher", "context", "engine", "listing", "policy")
 SOURCES_MANIFEST = "_compiled_sources.json"
 
 ext_modules = []
-cmdclass = {}
+cmdclass = {"build_py": build_py_with_bundled_data}
 if cythonize is not None:
     from setuptools import Extension
     from setuptools.command.build_ext import build_ext
@@ -102,7 +118,7 @@ if cythonize is not None:
             recorded.update({name: sha for name, (sha, _) in built.items()})
             manifest.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
 
-    cmdclass = {"build_ext": build_ext_recording_sources}
+    cmdclass["build_ext"] = build_ext_recording_sources
 else:
     print("warning: Cython not available; scanner runs as plain Python")
 

@@ -16,8 +16,19 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_WORDLISTS = PROJECT_ROOT / "wordlists"
-BUNDLED_FIXTURES = PROJECT_ROOT / "fixtures"
+# A wheel (pip install without -e) carries the checkout's top-level data inside the package
+# (setup.py copies it to scanner/_bundled/); a checkout reads it where it stands.
+PACKAGED_DATA = Path(__file__).resolve().parent / "_bundled"
+
+
+def bundled(name: str, packaged: Path = PACKAGED_DATA, checkout: Path = PROJECT_ROOT) -> Path:
+    """The bundled data directory `name` (wordlists, fixtures): the package's copy when the
+    package has one, else the checkout's."""
+    return packaged / name if (packaged / name).is_dir() else checkout / name
+
+
+BUNDLED_WORDLISTS = bundled("wordlists")
+BUNDLED_FIXTURES = bundled("fixtures")
 
 
 def default_data_dir() -> Path:
