@@ -108,12 +108,12 @@ if cythonize is not None:
 
         @staticmethod
         def _record_sources(manifest: Path, built: dict) -> None:
-            recorded = {}
-            if manifest.exists():
-                try:
-                    recorded = json.loads(manifest.read_text())
-                except ValueError:
-                    recorded = {}
+            try:
+                recorded = json.loads(manifest.read_text())
+            except (OSError, ValueError):
+                recorded = {}
+            if not isinstance(recorded, dict):
+                recorded = {}
             recorded = {k: v for k, v in recorded.items() if k in COMPILED_FROM_SOURCE}
             recorded.update({name: sha for name, (sha, _) in built.items()})
             manifest.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
