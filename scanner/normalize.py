@@ -83,6 +83,10 @@ def _map_char(ch: str) -> str:
         return " "
     if ch == "¢":  # Guc¢i: a look-alike letter, not a price
         return "c"
+    if 0x1F150 <= ord(ch) <= 0x1F169 or 0x1F170 <= ord(ch) <= 0x1F189:
+        # 🅽🅸🅺🅴, Pr🅰da: negative circled and squared capitals are letters drawn as emoji, with
+        # no Unicode decomposition (the plain circled and squared ones, Ⓝ and 🄽, have one).
+        return chr(ord("a") + (ord(ch) - 0x1F150) % 0x20)
     out = unicodedata.normalize("NFKC", ch).casefold()
     if not out.isascii():
         out = "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))

@@ -36,6 +36,10 @@ GOLDEN = [
     ("O-MEGA", "o mega", "o mega"),  # a dash is a word break, not a decoration
     ("Omega🔥3", "omega 3", "omega 3"),
     ("a🔥b", "ab", "ab"),  # single letters: joined in the text already
+    # letters drawn as emoji: negative circled and squared capitals (no Unicode decomposition)
+    ("🅽🅸🅺🅴", "nike", "nike"),
+    ("Pr🅰da", "prada", "prada"),
+    ("🅐🅩", "az", "az"),
     # the letter o for zero after a digit
     ("1OO%有效", "1oo%有效", "100%有效"),
     ("2OOO元 5OO元", "2ooo元5oo元", "2000元500元"),

@@ -115,6 +115,7 @@ CASES = [
     ("expansion past the stack buffer", "ﷺ" * 70 + " N I K E " + "ﬁ" * 40),
     ("expansion of a heap buffer", "㍿ab " * 1500),
     ("symbols inside a Latin word", "O🔥MEGA Gu💎cci Bal✨enciaga Ro⭐\ufe0flex Ni™ke Gu+cci"),
+    ("letters drawn as emoji", "🅽🅸🅺🅴 Pr🅰\ufe0fda 🅐🅩🅰🆉 \U0001f14f\U0001f16a\U0001f16f\U0001f18a 🅿️停车"),
     ("symbols between two words", "Nike🔥Air Rolex⌚watch North⭐Face I❤NY"),
     ("symbol runs and removed characters in a gap", "O🔥🔥MEGA gu💎\u200d💎cci ab\u200b🔥\u0301cd"),
     ("symbol gaps that stay spaces", "O 🔥 MEGA O🔥 MEGA O-MEGA O·MEGA a🔥b 1🔥x x🔥1 高🔥x x🔥高"),
