@@ -252,11 +252,16 @@ def _disguises(c: Candidate) -> list[str]:
             notes.append("separators or invisible characters removed")
         if any("\uff01" <= ch <= "\uff5e" for ch in original):
             notes.append("full-width letters")
+        if any("\U0001f150" <= ch <= "\U0001f189" for ch in original):
+            notes.append("letters drawn as emoji")  # 🅽🅸🅺🅴, Pr🅰da
         if _CJK_CHAR.findall(original) != _CJK_CHAR.findall(text):
             notes.append("traditional or variant characters")
     key = c.norm.key[c.norm_start : c.norm_end]
     if SYMBOL_GAP in key:
-        notes.append("emoji or symbol between letters skipped")  # O🔥MEGA, North⭐Face
+        if _alnum_count(key) < _alnum_count(normalise_term(c.pattern.alias)):
+            notes.append("emoji or symbol in place of letters")  # Chan🌸l, Lu🍋lemon
+        else:
+            notes.append("emoji or symbol between letters skipped")  # O🔥MEGA, North⭐Face
     if _LEET_CHAR.search(text) and (key != text.replace("l", "i") or _leet_edge(key, normalise_term(c.pattern.alias))):
         notes.append("leetspeak")  # read as letters by the normaliser, or a leet first or last letter (4didas, Gucc1)
     if c.pattern.form == "variant":
@@ -266,6 +271,10 @@ def _disguises(c: Candidate) -> list[str]:
     elif c.pattern.form == "slang":
         notes.append(f"seller slang {c.pattern.alias!r}")
     return notes
+
+
+def _alnum_count(key: str) -> int:
+    return sum(ch.isalnum() for ch in key)
 
 
 def _leet_edge(key: str, alias_key: str) -> bool:

@@ -190,6 +190,7 @@ class TextMatcher:
 
 _OTHER_FORM = {"first": "second", "second": "first"}
 _GAP_WORD_CHARS = 4  # a symbol gap is read inside words of a key this long (letters, ASCII)
+_GAP_FOR_ONE, _GAP_FOR_TWO = 5, 7  # a gap stands for one (two) letters in keys this long
 
 
 def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
@@ -200,9 +201,10 @@ def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
     - between two words of the key, the gap is the space it replaced (North⭐Face, Best🔥Ever),
       one space at a time and all at once;
     - with `inside` (terms and brand names, ASCII and at least _GAP_WORD_CHARS letters), one
-      gap inside a word, between any two letters (O🔥MEGA, Bal🔥enciaga, rep💯lica). A gap
-      only arises where a seller glued a symbol between letters, so ordinary copy never
-      reaches these keys: clean text costs nothing."""
+      gap inside a word, between any two letters (O🔥MEGA, Bal🔥enciaga, rep💯lica), or in
+      place of one or two of its letters (Chan🌸l, Lu🍋lemon). A gap only arises where a
+      seller glued a symbol between letters, so ordinary copy never reaches these keys:
+      clean text costs nothing."""
     if not key.isascii():
         return []
     out = []
@@ -215,6 +217,17 @@ def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
         for i in range(1, len(key)):
             if key[i - 1].isalpha() and key[i].isalpha():
                 out.append(key[:i] + SYMBOL_GAP + key[i:])
+    if inside:
+        # The gap in place of letters (Chan🌸l, Herm💎s, Lu🍋lemon): one letter in names of at
+        # least _GAP_FOR_ONE letters, two in names of at least _GAP_FOR_TWO; the gap keeps a
+        # letter on each side, so the name's first and last letters always stand.
+        letters = sum(c.isalpha() for c in key)
+        for width, minimum in ((1, _GAP_FOR_ONE), (2, _GAP_FOR_TWO)):
+            if letters < minimum:
+                continue
+            for i in range(1, len(key) - width):
+                if key[i - 1].isalpha() and key[i + width].isalpha() and key[i : i + width].isalpha():
+                    out.append(key[:i] + SYMBOL_GAP + key[i + width :])
     return out
 
 

@@ -63,6 +63,8 @@ CASES = [
     [("title", "高 仿 耐 克 A货 1:1"), ("description", "ＮＩＫＥ 國家級 最佳")],
     # symbol gaps inside and between words, leet digits at a word's end, O for zero
     [("title", "O🔥MEGA Nike🔥Air Gu💎cci North⭐Face Ro⭐lex⌚watch"), ("description", "Gucc1 Prad4 1OO%有效 Insta36O")],
+    # symbol gaps in place of letters, and letters drawn as emoji
+    [("title", "Chan🌸l Herm💎s Lu🍋lemon Sum🌸mer"), ("description", "🅽🅸🅺🅴 Pr🅰da 🅶🆄🅲🅲🅸 🅿️")],
 ]
 
 

@@ -194,6 +194,15 @@ SPELLINGS = [
     ({"title": "Pra✨da re-edition nylon shoulder bag"}, "review", [("brand", "Pra✨da")]),
     ({"title": "Ro⭐️lex Submariner 复刻 机械表"}, "block", [("brand", "Ro⭐️lex"), ("counterfeit", "复刻")]),
     ({"title": "Rolex Submariner rep💯lica, swiss movement"}, "block", [("counterfeit", "rep💯lica"), ("brand", "Rolex")]),
+    # an emoji in place of one or two letters of a name (the first and last letters stand)
+    ({"title": "Chan🌸l No.5 香水 100ml 正品小样"}, "review", [("brand", "Chan🌸l")]),
+    ({"title": "Herm💎s Birkin 30 togo leather"}, "review", [("brand", "Herm💎s")]),
+    ({"title": "Lu🍋lemon Align High-Rise Leggings 25\""}, "review", [("brand", "Lu🍋lemon")]),
+    ({"title": "Balen🔥iaga Triple S rep💯ica"}, "block", [("brand", "Balen🔥iaga"), ("counterfeit", "rep💯ica")]),
+    # letters drawn as emoji (negative circled and squared capitals)
+    ({"title": "🅽🅸🅺🅴 Dunk Low 板鞋 男女同款"}, "review", [("brand", "🅽🅸🅺🅴")]),
+    ({"title": "Pr🅰da Re-Edition 2005 尼龙包"}, "review", [("brand", "Pr🅰da")]),
+    ({"title": "🅶🆄🅲🅲🅸 同款 老花 托特包 1:1"}, "block", [("brand", "🅶🆄🅲🅲🅸"), ("counterfeit", "1:1")]),
     # ...while the symbol still reads as a word break between two words
     ({"title": "Nike🔥Air Max 90 running shoes"}, "review", [("brand", "Nike")]),
     ({"title": "Rolex⌚watch box, green leather"}, "review", [("brand", "Rolex")]),
@@ -224,6 +233,10 @@ SPELLING_NEGATIVES = [
     {"title": "适用于 iPhone 11 手机壳 防摔 透明"},
     {"title": "Size 4 running socks, pack of 5"},
     {"title": "Bamboo Knitting Needles No.4 and No.5"},
+    # an emoji glued inside ordinary words: no brand is one or two letters away
+    {"title": "Sum🌸mer floral dress, Beau🌸tiful print, Hap🎉py birthday"},
+    {"title": "Won🌟erful gift set, Col🌸r options: red, Coo🔥l summer"},
+    {"title": "🅿️ 停车场指示牌 铝板反光"},  # a lone letter drawn as an emoji names nothing
 ]
 
 # --- found by the fourth independent holdout (holdout4.jsonl): each a variant of a missed family ---
