@@ -93,6 +93,9 @@ class ScanResult(NamedTuple):
     versions: Mapping[str, str]  # read-only, shared by the results of one data version
     took_ms: float
     image_errors: tuple[ScanError, ...] = ()
+    # Why the scan is not complete (time budget spent, findings capped, a row that timed out):
+    # an incomplete result is never "pass" (`unfinished` and the engine raise it to review).
+    incomplete: tuple[ScanError, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -105,7 +108,22 @@ class ScanResult(NamedTuple):
         }
         if self.image_errors:
             d["image_errors"] = [e.to_dict() for e in self.image_errors]
+        if self.incomplete:
+            d["incomplete"] = [e.to_dict() for e in self.incomplete]
         return d
+
+
+# The score an unfinished listing gets: the lowest a review can have (see policy.decide).
+UNFINISHED_SCORE = 50
+
+
+def unfinished(listing_id: Any, code: str, message: str, versions: Mapping[str, str], took_ms: float = 0.0,
+               findings: tuple["Finding", ...] = ()) -> ScanResult:
+    """A listing we could not finish scanning (budget spent, row timeout): `review` with the
+    reason in `incomplete`, never `pass` -- a seller who finds a slow input must not get through.
+    Findings already made are kept; if one of them blocks, the caller decides block instead."""
+    return ScanResult(id=listing_id, decision="review", score=UNFINISHED_SCORE, findings=tuple(findings),
+                      versions=versions, took_ms=took_ms, incomplete=(ScanError(code, message),))
 
 
 @dataclass(frozen=True, slots=True)
