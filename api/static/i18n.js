@@ -1,0 +1,108 @@
+/* The page's words in English and Chinese, and t() to look them up in the reader's language.
+ * Category names are not here: they come from categories.js, the page's one list of categories. */
+import { CATEGORIES, CATEGORY_LABELS } from "./categories.js";
+import { state } from "./state.js";
+
+const STRINGS = {
+  en: {
+    title: "Listing compliance editor", skip: "Skip to findings", apiKey: "API key",
+    keyLabel: "This service needs an API key (X-API-Key). It is kept only in this browser tab's session.",
+    keySave: "Use key", keyForget: "Forget key", listing: "Listing", fTitle: "Title", fDescription: "Description",
+    fBullets: "Bullets", fBulletsHint: "(optional, one per line)", images: "Images",
+    dropHint: "Drop images here, or click / press Enter to choose files", authorizedFor: "Authorized brands:",
+    score: "Score", applyAll: "Apply all suggestions", copyClean: "Copy cleaned text", findings: "Findings",
+    noFindings: "No findings — nothing to fix in the text.", imageResults: "Image results", noImages: "No images added.",
+    langOther: "中文", dec_pass: "Pass", dec_review: "Review", dec_block: "Block", dec_idle: "—",
+    scanning: "checking…", textPart: "text", imagesPart: "images",
+    sev_low: "low", sev_medium: "medium", sev_high: "high",
+    eff_block: "blocks", eff_review: "needs review", eff_none: "harmless here",
+    term: "Term", severity: "Severity", why: "Why", suggestion: "Suggested rewrite", field: "Field",
+    sugNone: "no automatic rewrite", sugDelete: "delete these words",
+    apply: "Apply suggestion", authorize: "I am authorized for this brand", show: "Show in text",
+    unauthorize: "Remove authorization for {b}", removeImage: "Remove image {n}",
+    applied: "Applied: {a} → {b}", appliedAll: "Applied {n} suggestion(s).", nothingToApply: "No suggestions to apply.",
+    stale: "The text changed since the last check — checking again, then try once more.",
+    copied: "Copied the cleaned text ({n} rewrite(s)); {m} finding(s) still need a manual edit.",
+    copyFailed: "Could not copy to the clipboard; the cleaned text is selected below.",
+    authorizedNow: "Marked as authorized: {b}. Checking again…",
+    imgScanning: "checking image…", imgNoMatch: "No match in the counterfeit gallery.",
+    imgMatch: "Matches gallery entry", brand: "Brand", label: "Label", distance: "Distance (bits)",
+    noThumb: "no thumbnail", imgError: "Image not checked", yourImage: "your image", galleryCaption: "gallery",
+    err_network: "Cannot reach the scanner service ({m}).",
+    err_missing_api_key: "This service needs an API key — enter it above.",
+    err_invalid_api_key: "The API key was not accepted — check it and enter it again.",
+    err_image_too_large: "image too large: limit {limit}", err_body_too_large: "request too large: limit {limit}",
+    err_image_unsupported_format: "not a supported image format (JPEG, PNG, GIF, WebP, BMP, TIFF)",
+    err_image_corrupt: "the image file is damaged", err_image_truncated: "the image file is incomplete",
+    err_image_empty: "the image file is empty", err_image_too_small: "the image is too small to compare",
+    err_image_low_information: "the image is nearly blank, so it cannot be compared",
+    err_field_too_long: "a text field is too long", err_images_disabled: "this service has no image gallery",
+    err_not_ready: "the service is still starting — try again in a moment",
+    err_too_many_images: "too many images in one request",
+    keyStored: "key set for this tab", keyOpen: "no key needed", gallery: "gallery", wordlists: "word lists",
+    otherField: "(not shown in the editor)",
+  },
+  zh: {
+    title: "商品文案合规检查", skip: "跳到检查结果", apiKey: "API 密钥",
+    keyLabel: "此服务需要 API 密钥（X-API-Key），仅保存在当前浏览器标签页的会话中。",
+    keySave: "使用密钥", keyForget: "清除密钥", listing: "商品文案", fTitle: "标题", fDescription: "描述",
+    fBullets: "卖点", fBulletsHint: "（可选，每行一条）", images: "图片",
+    dropHint: "把图片拖到这里，或点击 / 按回车选择文件", authorizedFor: "已授权品牌：",
+    score: "风险分", applyAll: "全部采用建议", copyClean: "复制修改后的文案", findings: "检查结果",
+    noFindings: "未发现问题。", imageResults: "图片结果", noImages: "尚未添加图片。",
+    langOther: "English", dec_pass: "通过", dec_review: "需复核", dec_block: "拦截", dec_idle: "—",
+    scanning: "检查中…", textPart: "文字", imagesPart: "图片",
+    sev_low: "低", sev_medium: "中", sev_high: "高",
+    eff_block: "导致拦截", eff_review: "需要复核", eff_none: "此处无害",
+    term: "词条", severity: "严重程度", why: "原因", suggestion: "建议改写", field: "字段",
+    sugNone: "无自动改写", sugDelete: "删除这些字",
+    apply: "采用建议", authorize: "我已获得该品牌授权", show: "在文中定位",
+    unauthorize: "取消 {b} 的授权", removeImage: "移除图片 {n}",
+    applied: "已改写：{a} → {b}", appliedAll: "已采用 {n} 条建议。", nothingToApply: "没有可采用的建议。",
+    stale: "文案在上次检查后有改动——正在重新检查，请稍后再试。",
+    copied: "已复制修改后的文案（{n} 处改写）；还有 {m} 处需要手动修改。",
+    copyFailed: "无法写入剪贴板；修改后的文案已在下方选中。",
+    authorizedNow: "已标记为授权品牌：{b}，正在重新检查…",
+    imgScanning: "正在检查图片…", imgNoMatch: "未匹配到假冒图库。",
+    imgMatch: "匹配图库条目", brand: "品牌", label: "标签", distance: "距离（位）",
+    noThumb: "无缩略图", imgError: "图片未能检查", yourImage: "你的图片", galleryCaption: "图库",
+    err_network: "无法连接检查服务（{m}）。",
+    err_missing_api_key: "此服务需要 API 密钥，请在上方输入。",
+    err_invalid_api_key: "API 密钥无效，请检查后重新输入。",
+    err_image_too_large: "图片太大：上限 {limit}", err_body_too_large: "请求太大：上限 {limit}",
+    err_image_unsupported_format: "不支持的图片格式（支持 JPEG、PNG、GIF、WebP、BMP、TIFF）",
+    err_image_corrupt: "图片文件已损坏", err_image_truncated: "图片文件不完整", err_image_empty: "图片文件为空",
+    err_image_too_small: "图片太小，无法比对", err_image_low_information: "图片几乎是空白，无法比对",
+    err_field_too_long: "文字字段太长", err_images_disabled: "此服务未启用图库",
+    err_not_ready: "服务仍在启动，请稍后再试", err_too_many_images: "一次请求中的图片太多",
+    keyStored: "本标签页已设置密钥", keyOpen: "无需密钥", gallery: "图库", wordlists: "词库",
+    otherField: "（不在编辑器中）",
+  },
+};
+
+/** Each language's table with the category names added as cat_<id>, so t("cat_" + id) finds them. */
+const I18N = {};
+Object.keys(STRINGS).forEach((lang) => {
+  const table = Object.assign({}, STRINGS[lang]);
+  CATEGORIES.forEach((c) => { table["cat_" + c] = CATEGORY_LABELS[c][lang]; });
+  I18N[lang] = table;
+});
+
+/** The string for `key` in the current language (English, then the key itself, when missing); {name} filled from vars. */
+export function t(key, vars) {
+  let s = (I18N[state.lang] && I18N[state.lang][key]) || I18N.en[key] || key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] == null ? "" : String(vars[k])));
+  return s;
+}
+
+/** Whether the page has its own wording for `key` (so an error code gets a sentence, not just its code). */
+export function hasString(key) { return Boolean(I18N.en[key]); }
+
+export function categoryLabel(category) { return t("cat_" + category); }
+
+export function formatBytes(n) {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return n / (1024 * 1024) + " MB";
+  if (n >= 1024 * 1024) return (n / (1024 * 1024)).toFixed(1) + " MB";
+  if (n >= 1024) return Math.round(n / 1024) + " KB";
+  return n + " B";
+}

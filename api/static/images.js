@@ -1,0 +1,144 @@
+/* Images: each one is scanned on its own with POST /v1/scan/image, so one bad image never hides the
+ * text result or the others. A match shows the gallery entry's thumbnail beside the seller's image. */
+import { call } from "./api.js";
+import { byId, el } from "./dom.js";
+import { errorNode } from "./errors.js";
+import { formatBytes, t } from "./i18n.js";
+import { state } from "./state.js";
+import { renderVerdict } from "./verdict.js";
+
+let lastUid = 0;
+
+function addFiles(list) {
+  Array.prototype.forEach.call(list || [], (file) => {
+    const item = { uid: ++lastUid, file, url: URL.createObjectURL(file), status: "scanning", result: null, error: null };
+    state.images.push(item);
+    scanImage(item);
+  });
+  renderImages();
+  renderVerdict();
+}
+
+export function scanImage(item) {
+  const form = new FormData();
+  form.append("images", item.file, item.file.name || "image");
+  const listing = {};
+  if (state.authorized.length) listing.seller = { authorized_brands: state.authorized.slice() };
+  form.append("listing", JSON.stringify(listing));
+  item.status = "scanning";
+  return call("/v1/scan/image", { method: "POST", body: form }).then((r) => {
+    if (state.images.indexOf(item) < 0) return;  // removed while it was being checked
+    if (r.ok) {
+      const errs = r.body.image_errors || [];
+      item.result = r.body;
+      item.status = errs.length ? "error" : "done";
+      item.error = errs.length ? errs[0] : null;
+    } else {
+      item.status = "error";
+      item.error = r.error;
+    }
+    renderImages();
+    renderVerdict();
+  });
+}
+
+function removeImage(im) {
+  state.images = state.images.filter((x) => x !== im);
+  URL.revokeObjectURL(im.url);
+  renderImages();
+  renderVerdict();
+  byId("drop").focus();
+}
+
+/** The chips under the drop zone and one result per image in the results column. */
+export function renderImages() {
+  const ul = byId("image-list"), res = byId("image-results");
+  ul.innerHTML = ""; res.innerHTML = "";
+  byId("no-images").hidden = state.images.length > 0;
+  state.images.forEach((im, i) => {
+    const name = im.file.name || "image " + (i + 1);
+    ul.appendChild(el("li", { class: "thumb-chip" }, [
+      el("img", { src: im.url, alt: "" }),
+      el("span", { class: "small", text: name + " · " + formatBytes(im.file.size) }),
+      el("button", { type: "button", class: "ghost icon", "aria-label": t("removeImage", { n: name }), text: "×",
+        onclick: () => { removeImage(im); } }),
+    ]));
+    const body = [];
+    if (im.status === "scanning") {
+      body.push(el("p", { class: "muted", text: t("imgScanning") }));
+    } else if (im.status === "error") {
+      body.push(el("p", { class: "img-error" }, [el("span", { text: t("imgError") + ": " }), errorNode(im.error)]));
+    } else {
+      const matches = (im.result.findings || []).filter((f) => f.kind === "image");
+      if (!matches.length) body.push(el("p", { class: "img-ok", text: t("imgNoMatch") }));
+      matches.forEach((f) => { body.push(matchNode(f)); });
+    }
+    const d = im.result && im.result.decision;
+    res.appendChild(el("li", { class: "image-result", "data-status": im.status, "data-decision": d || "" }, [
+      el("figure", { class: "thumb-fig" }, [
+        el("img", { class: "listing-img", src: im.url, alt: name }),
+        el("figcaption", { class: "muted small", text: t("yourImage") }),
+      ]),
+      el("div", { class: "img-body" }, [
+        el("div", { class: "img-title" }, [
+          el("strong", { text: name }), " ",
+          d ? el("span", { class: "mini-badge badge-" + d, text: t("dec_" + d) }) : null,
+        ]),
+      ].concat(body)),
+    ]));
+  });
+}
+
+function matchNode(f) {
+  const frame = el("div", { class: "gallery-thumb" }, [el("span", { class: "muted small", text: "…" })]);
+  const figure = el("figure", { class: "thumb-fig" }, [frame, el("figcaption", { class: "muted small", text: t("galleryCaption") })]);
+  loadThumb(f.gallery_id, frame, f.brand);
+  const dist = f.distance || {};
+  const distText = Object.keys(dist).map((k) => k + " " + dist[k]).join(", ");
+  return el("div", { class: "match" }, [
+    figure,
+    el("dl", { class: "match-meta" }, [
+      el("dt", { text: t("imgMatch") }), el("dd", {}, [el("code", { text: f.gallery_id || "" })]),
+      el("dt", { text: t("brand") }), el("dd", { class: "match-brand", text: f.brand || "" }),
+      f.label ? el("dt", { text: t("label") }) : null, f.label ? el("dd", { text: f.label }) : null,
+      el("dt", { text: t("distance") }), el("dd", { text: distText }),
+    ]),
+    el("details", { class: "match-why small" }, [el("summary", { text: t("why") }), el("p", { text: f.explanation || "" })]),
+  ]);
+}
+
+/** Fill `frame` with the gallery entry's thumbnail, fetched once per entry however often the page repaints. */
+function loadThumb(id, frame, brand) {
+  if (!id) return;
+  let have = state.thumbs[id];
+  const fill = (url) => {
+    frame.innerHTML = "";
+    if (url) frame.appendChild(el("img", { src: url, alt: (brand || "") + " " + id }));
+    else frame.appendChild(el("span", { class: "muted small", text: t("noThumb") }));
+  };
+  if (have === undefined) {
+    have = state.thumbs[id] = call("/v1/gallery/" + encodeURIComponent(id) + "/thumbnail").then((r) => {
+      const url = r.ok && r.body instanceof Blob ? URL.createObjectURL(r.body) : null;
+      state.thumbs[id] = url;
+      return url;
+    });
+  }
+  if (have && typeof have.then === "function") have.then(fill); else fill(have);
+}
+
+/** The drop zone: drop files on it, or click / Enter / Space to pick them. */
+export function wireImageDrop() {
+  const drop = byId("drop"), input = byId("file-input");
+  drop.addEventListener("click", () => { input.click(); });
+  drop.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); input.click(); }
+  });
+  input.addEventListener("change", () => { addFiles(input.files); input.value = ""; });
+  ["dragenter", "dragover"].forEach((type) => {
+    drop.addEventListener(type, (ev) => { ev.preventDefault(); drop.classList.add("over"); });
+  });
+  ["dragleave", "drop"].forEach((type) => {
+    drop.addEventListener(type, (ev) => { ev.preventDefault(); drop.classList.remove("over"); });
+  });
+  drop.addEventListener("drop", (ev) => { addFiles(ev.dataTransfer && ev.dataTransfer.files); });
+}

@@ -1,0 +1,85 @@
+/* Listing compliance editor — plain ES modules, no build step, public API only.
+ *
+ * Text is scanned with POST /v1/scan (debounced while typing, scan.js); every image is scanned on its own
+ * with POST /v1/scan/image (images.js). The badge shows the worst decision of all of them (verdict.js).
+ * This module wires the page's controls to those parts and starts it.
+ */
+import { call, onUnauthorized } from "./api.js";
+import { byId } from "./dom.js";
+import { autosize, renderBackdrops } from "./highlight.js";
+import { t } from "./i18n.js";
+import { wireImageDrop } from "./images.js";
+import { noteNeedKey, wireKeyPanel } from "./key-panel.js";
+import { cpToJs } from "./offsets.js";
+import { renderAll, renderStatic } from "./render.js";
+import { afterEachScan, scanText, schedule } from "./scan.js";
+import { fields, state } from "./state.js";
+import { LANG_STORE, localSet } from "./storage.js";
+import { applyAll, copyClean } from "./suggestions.js";
+import { caretCheck, hoverTextarea, setActive } from "./tooltip.js";
+
+const NAV_KEYS = /^(Arrow|Home|End|Page)/;  // the caret moved without typing: explain the finding it is in
+
+onUnauthorized(noteNeedKey);
+afterEachScan(renderAll);
+
+function wireEditor() {
+  Object.keys(fields).forEach((name) => {
+    const input = fields[name];
+    input.addEventListener("input", (ev) => {
+      setActive(null);
+      renderBackdrops();
+      if (!ev.isComposing) schedule();  // IME (pinyin) composition: check once the characters are chosen
+    });
+    input.addEventListener("compositionend", schedule);
+    input.addEventListener("scroll", () => { input.parentNode.querySelector(".hl-backdrop").scrollTop = input.scrollTop; });
+    input.addEventListener("mousemove", hoverTextarea);
+    input.addEventListener("mouseleave", () => { setActive(null); });
+    input.addEventListener("keyup", (ev) => { if (NAV_KEYS.test(ev.key)) caretCheck(ev); });
+    input.addEventListener("click", caretCheck);
+    input.addEventListener("blur", () => { setActive(null); });
+  });
+  // A title is one line: Enter does nothing, and pasted line breaks become spaces (before the scan sees them).
+  fields.title.addEventListener("keydown", (ev) => { if (ev.key === "Enter") ev.preventDefault(); });
+  fields.title.addEventListener("input", () => {
+    if (/\n/.test(fields.title.value)) {
+      const pos = fields.title.selectionStart;
+      fields.title.value = fields.title.value.replace(/\r?\n/g, " ");
+      fields.title.setSelectionRange(pos, pos);
+    }
+  }, true);
+}
+
+function toggleLanguage() {
+  state.lang = state.lang === "zh" ? "en" : "zh";
+  localSet(LANG_STORE, state.lang);
+  renderStatic();
+  renderAll();
+}
+
+/** Versions of the scanner, word lists and gallery in the footer, for bug reports. */
+function footer() {
+  call("/readyz").then((r) => {
+    if (!r.ok || !r.body.versions) return;
+    const v = r.body.versions;
+    byId("foot").textContent = "scanner " + (v.scanner || "") + " · " + t("wordlists") + " " + String(v.wordlists || "").slice(0, 15) +
+      " · " + t("gallery") + " " + String(v.gallery || "").slice(0, 15);
+  });
+}
+
+wireEditor();
+byId("apply-all").addEventListener("click", applyAll);
+byId("copy-clean").addEventListener("click", copyClean);
+byId("lang-toggle").addEventListener("click", toggleLanguage);
+wireKeyPanel();
+wireImageDrop();
+document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") setActive(null); });
+window.addEventListener("resize", () => { Object.keys(fields).forEach((n) => { autosize(fields[n]); }); });
+
+// exposed for tests and debugging only
+window.ScannerEditor = { cpToJs, state, scanNow: scanText };
+
+renderStatic();
+renderAll();
+footer();
+scanText();  // also tells us at once whether the service wants a key

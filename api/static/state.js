@@ -1,0 +1,31 @@
+/* What the page knows right now, shared by every module; the editor's three text fields. */
+import { byId } from "./dom.js";
+import { AUTH_STORE, KEY_STORE, LANG_STORE, localGet, parseList, sessionGet } from "./storage.js";
+
+function pickLang() {
+  const saved = localGet(LANG_STORE);
+  if (saved === "en" || saved === "zh") return saved;
+  return /^zh/i.test(navigator.language || "") ? "zh" : "en";
+}
+
+export const state = {
+  lang: pickLang(),
+  key: sessionGet(KEY_STORE) || "",
+  authorized: parseList(sessionGet(AUTH_STORE)),
+  text: null,          // last text scan result
+  snap: null,          // {title, description, bullets}: editor values that result belongs to
+  textError: null,
+  scanning: false,
+  images: [],          // {uid, file, url, status: "scanning"|"done"|"error", result, error}
+  thumbs: {},          // gallery id -> object URL | null (unavailable) | Promise
+  seq: 0,
+  activeKey: null,     // finding key currently shown in the tooltip
+  needKey: false,
+};
+
+/** The editor's text fields by listing field name (bullets: one per line). */
+export const fields = {
+  title: byId("f-title"),
+  description: byId("f-description"),
+  bullets: byId("f-bullets"),
+};
