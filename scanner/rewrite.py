@@ -1,6 +1,6 @@
 """Apply a scan's suggested rewrites to the copy: what an editor would paste back.
 
-The same rules as the editor page's "Apply all suggestions" (api/static/app.js):
+The same rules as the editor page's "Apply all suggestions" (api/static/suggestions.js):
 only findings that count (effect other than "none") and carry a suggestion are
 applied; an empty suggestion deletes the words, and one blank that deletion
 would leave doubled is removed with them; overlapping findings are applied

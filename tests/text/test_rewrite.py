@@ -1,4 +1,4 @@
-"""Suggested rewrites applied to the copy, by the editor page's rules (api/static/app.js)."""
+"""Suggested rewrites applied to the copy, by the editor page's rules (api/static/suggestions.js)."""
 import pytest
 
 from scanner.cli import main
