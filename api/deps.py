@@ -14,7 +14,8 @@ from fastapi.security import APIKeyHeader
 
 from api.audit import AuditLog
 from api.auth import ANONYMOUS, KeyRing, Principal
-from api.errors import ApiError
+from api.errors import ApiError, status_for_code
+from scanner import jsonio
 from scanner.config import Settings
 
 API_KEY_HEADER = "X-API-Key"
@@ -102,10 +103,27 @@ async def raw_json_body(request: Request) -> bytes:
 
 
 def parse_json(body: bytes) -> Any:
+    """The body as JSON, or a 4xx ApiError. A number we cannot hold (NaN, 1e400, an integer of
+    thousands of digits) is a 422 invalid_number naming the field; see parse_json_marked."""
+    try:
+        return parse_json_marked(body)
+    except jsonio.InvalidNumber as exc:
+        raise invalid_number(str(exc)) from None
+
+
+def invalid_number(message: str) -> ApiError:
+    return ApiError(status_for_code(jsonio.INVALID_NUMBER), jsonio.INVALID_NUMBER, message)
+
+
+def parse_json_marked(body: bytes) -> Any:
+    """parse_json, except that numbers we cannot hold raise jsonio.InvalidNumber (the parsed value
+    and each marker's path), so a batch can refuse just the listings that hold one."""
     if not body:
         raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
     try:
-        return json.loads(body)
+        return jsonio.loads(body)
+    except jsonio.InvalidNumber:
+        raise
     except UnicodeDecodeError:
         raise ApiError(400, "malformed_json", "the request body is not UTF-8 encoded JSON") from None
     except json.JSONDecodeError as exc:

@@ -17,10 +17,15 @@ The pieces, in the order a row meets them:
   inputs or word-list versions.
 
 Invariant: input row *n* (1-based; for JSONL, physical line *n*) produces output
-line *n*. Rows that cannot be read, parsed or scanned produce an error row
-``{"id": ..., "line": n, "error": {"code": ..., "message": ...}}``. Nothing is
-skipped silently; a worker process that dies is replaced and its rows are retried
-one by one, the row that kills it becoming a ``worker_crashed`` error row.
+line *n*. Rows that cannot be read or parsed (bad UTF-8, bad JSON, a number we cannot
+hold: `scanner.jsonio`) produce an error row
+``{"id": ..., "line": n, "error": {"code": ..., "message": ...}}``. A row whose scan
+overruns --row-timeout is not an error row but a `review` result with
+``"incomplete": [{"code": "scan_timeout", ...}]`` (`scanner.types.unfinished`): a listing
+we could not finish scanning is never waved through. Nothing is skipped silently; a
+worker process that dies is replaced and its rows are retried one by one, the row that
+kills it becoming a ``worker_crashed`` error row. Every row is written by
+`scanner.jsonio.dumps`: strict JSON, valid UTF-8, whatever the input held.
 """
 from __future__ import annotations
 
@@ -43,12 +48,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from scanner import jsonio
+from scanner.types import unfinished
+
 log = logging.getLogger("scanner.batch")
 
 # Work item kinds
 RAW = 0      # payload: bytes of one JSONL line (without the newline)
 LISTING = 1  # payload: a listing dict (CSV rows, Spark rows)
-ERROR = 2    # payload: (code, message) found by the reader
+ERROR = 2    # payload: (code, message[, id]) found by the reader
+TIMED_OUT = 3  # payload: (kind, payload, message) of a row that hung its worker: not scanned again
 
 STATE_VERSION = 1
 HEAD_BYTES = 1 << 20
@@ -118,6 +127,7 @@ def new_stats() -> dict[str, Counter]:
         "gallery": Counter(),     # gallery id -> rows matching it
         "image_errors": Counter(),  # code -> images
         "findings": Counter(),    # "effective"/"neutralised" -> findings
+        "incomplete": Counter(),  # reason code (scan_timeout, ...) -> rows flagged for review unfinished
     }
 
 
@@ -152,6 +162,8 @@ def accumulate(stats: dict[str, Counter], row: dict[str, Any]) -> None:
         stats[name].update(values)
     for e in row.get("image_errors") or ():
         stats["image_errors"][e.get("code", "unknown")] += 1
+    for e in row.get("incomplete") or ():
+        stats["incomplete"][e.get("code", "unknown")] += 1
 
 
 def error_row(line: int | None, code: str, message: str, listing_id: Any = None, versions=None) -> dict[str, Any]:
@@ -161,16 +173,14 @@ def error_row(line: int | None, code: str, message: str, listing_id: Any = None,
     return row
 
 
-def _dumps(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 def process_item(engine, line: int | None, kind: int, payload: Any) -> dict[str, Any]:
     """One work item -> one output row (a contract dict with the input `line`).
     Never raises: whatever goes wrong becomes an error row for this row only."""
     if kind == ERROR:
         code, message, *rest = payload
         return error_row(line, code, message, rest[0] if rest else None)
+    if kind == TIMED_OUT:
+        return timeout_row(line, *payload, versions=getattr(engine, "versions", None))
     if kind == RAW:
         try:
             text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else payload
@@ -181,9 +191,12 @@ def process_item(engine, line: int | None, kind: int, payload: Any) -> dict[str,
         if not text.strip():
             return error_row(line, "empty_line", f"line {line} is empty")
         try:
-            raw = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            detail = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raw = jsonio.loads(text)
+        except jsonio.InvalidNumber as exc:
+            return error_row(line, jsonio.INVALID_NUMBER, f"line {line}: {exc}", jsonio.listing_id(exc.value))
+        except (ValueError, RecursionError) as exc:
+            detail = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else (
+                "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200])
             return error_row(line, "invalid_json", f"line {line}: {detail}")
     else:
         raw = payload
@@ -191,10 +204,7 @@ def process_item(engine, line: int | None, kind: int, payload: Any) -> dict[str,
         result = engine.scan(raw)
         d = result.to_dict()
     except Exception as exc:  # the engine promises not to raise; a bug must not sink the run
-        listing_id = raw.get("id") if isinstance(raw, dict) else None
-        if not isinstance(listing_id, (str, int)) or isinstance(listing_id, bool):
-            listing_id = None
-        return error_row(line, "internal_error", f"{type(exc).__name__}: {exc}"[:500], listing_id)
+        return error_row(line, "internal_error", f"{type(exc).__name__}: {exc}"[:500], jsonio.listing_id(raw))
     row = {"id": d.pop("id", None), "line": line}
     row.update(d)
     return row
@@ -219,19 +229,34 @@ def _on_alarm(signum, frame) -> None:
         raise _RowTimeout()
 
 
-def timeout_row(line: int | None, kind: int, payload: Any, seconds: float) -> dict[str, Any]:
-    """The error row for a row that took longer than the per-row limit (its id if we can read it)."""
-    listing_id = None
-    try:
-        raw = json.loads(payload) if kind == RAW else payload
-        listing_id = raw.get("id") if isinstance(raw, dict) else None
-    except Exception:  # noqa: BLE001 - best effort: the id is a courtesy
-        pass
-    if not isinstance(listing_id, (str, int)) or isinstance(listing_id, bool):
-        listing_id = None
-    return error_row(line, "scan_timeout",
-                     f"line {line}: scanning took longer than {seconds:g} s (--row-timeout); the row was skipped",
-                     listing_id)
+SCAN_TIMEOUT = "scan_timeout"
+
+
+def timeout_row(line: int | None, kind: int, payload: Any, message: str, versions=None) -> dict[str, Any]:
+    """A row we could not finish scanning in time: a `review` result (never pass -- a seller must not
+    get through by finding a slow input) with the reason in `incomplete`, and its id if we can read it."""
+    raw = payload
+    if kind == RAW:
+        try:
+            raw = jsonio.loads(payload)
+        except jsonio.InvalidNumber as exc:
+            raw = exc.value
+        except Exception:  # noqa: BLE001 - best effort: the id is a courtesy
+            raw = None
+    d = unfinished(jsonio.listing_id(raw), SCAN_TIMEOUT, message, dict(versions or {})).to_dict()
+    row = {"id": d.pop("id"), "line": line}
+    row.update(d)
+    return row
+
+
+def _alarm_message(line: int | None, seconds: float) -> str:
+    return (f"line {line}: scanning took longer than {seconds:g} s (--row-timeout) and was stopped; "
+            "the listing needs review")
+
+
+def _hung_message(line: int, seconds: float) -> str:
+    return (f"line {line}: scanning took longer than {seconds:g} s (--row-timeout) and did not stop; "
+            "its worker was killed and the listing needs review")
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -267,13 +292,19 @@ def _scan_chunk(items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Cou
     if _ENGINE is None:
         raise EngineBuildError(f"could not build the scan engine in a worker: {_ENGINE_ERROR}")
     stats = new_stats()
-    lines = []
+    parts = []
     for line, kind, payload in items:
-        row = _process_with_timeout(line, kind, payload) if _ROW_TIMEOUT else process_item(_ENGINE, line, kind, payload)
+        try:
+            row = (_process_with_timeout(line, kind, payload) if _ROW_TIMEOUT
+                   else process_item(_ENGINE, line, kind, payload))
+            data = jsonio.dumps(row)
+        except Exception as exc:  # noqa: BLE001 - one row's bug must not lose its chunk (or the run)
+            row = error_row(line, "internal_error", f"{type(exc).__name__}: {exc}"[:500])
+            data = jsonio.dumps(row)
         accumulate(stats, row)
-        lines.append(_dumps(row))
-    lines.append("")
-    return "\n".join(lines).encode("utf-8"), stats, _VERSIONS or {}
+        parts.append(data)
+    parts.append(b"")
+    return b"\n".join(parts), stats, _VERSIONS or {}
 
 
 def _process_with_timeout(line: int, kind: int, payload: Any) -> dict[str, Any]:
@@ -312,7 +343,7 @@ def scan_row_with_alarm(engine, line: int | None, kind: int, payload: Any, secon
         _IN_ROW = False  # before leaving the try: an alarm from here on is caught below
         return row
     except _RowTimeout:
-        return timeout_row(line, kind, payload, seconds)
+        return timeout_row(line, kind, payload, _alarm_message(line, seconds), getattr(engine, "versions", None))
     finally:
         _IN_ROW = False
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -377,10 +408,10 @@ def csv_row_to_listing(row: dict[str, str]) -> dict[str, Any]:
         if key in ("id", "title", "description", "locale"):
             listing[key] = value
         elif key == "bullets":
-            listing["bullets"] = json.loads(value) if value.lstrip().startswith("[") else [
+            listing["bullets"] = _column_json(key, value) if value.lstrip().startswith("[") else [
                 b.strip() for b in value.split("|") if b.strip()]
         elif key == "attributes":
-            listing["attributes"] = json.loads(value)
+            listing["attributes"] = _column_json(key, value)
         elif key == "images":
             refs = [r for r in value.replace("|", " ").split() if r]
             listing.setdefault("images", []).extend(
@@ -388,6 +419,13 @@ def csv_row_to_listing(row: dict[str, str]) -> dict[str, Any]:
         elif key == "authorized_brands":
             listing["seller"] = {"authorized_brands": [b.strip() for b in value.split("|") if b.strip()]}
     return listing
+
+
+def _column_json(key: str, value: str) -> Any:
+    try:
+        return jsonio.loads(value)
+    except jsonio.InvalidNumber as exc:  # name the field as a JSONL row would: bullets[1], attributes.weight
+        raise jsonio.InvalidNumber(exc.value, [((key, *path), m) for path, m in exc.found]) from None
 
 
 def iter_csv(fh_text, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, dialect: str = "excel"
@@ -424,10 +462,27 @@ def iter_csv(fh_text, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, dialect: str
         if any("\udc80" <= ch <= "\udcff" for value in record for ch in value):
             yield line, ERROR, ("invalid_encoding", f"line {line} is not valid UTF-8")
             continue
+        row = dict(zip(header, record))
         try:
-            yield line, LISTING, csv_row_to_listing(dict(zip(header, record)))
-        except (json.JSONDecodeError, AttributeError, TypeError) as exc:
-            yield line, ERROR, ("invalid_csv", f"line {line}: bullets/attributes column is not valid JSON ({exc})")
+            listing = csv_row_to_listing(row)
+        except jsonio.InvalidNumber as exc:
+            yield line, ERROR, (jsonio.INVALID_NUMBER, f"line {line}: {exc}", _csv_id(row))
+        except RecursionError:
+            yield line, ERROR, ("invalid_csv", f"line {line}: bullets/attributes column is nested too deeply",
+                                _csv_id(row))
+        except (ValueError, AttributeError, TypeError) as exc:
+            yield line, ERROR, ("invalid_csv", f"line {line}: bullets/attributes column is not valid JSON ({exc})",
+                                _csv_id(row))
+        else:
+            yield line, LISTING, listing
+
+
+def _csv_id(row: dict[str, str]) -> str | None:
+    """The id column of a CSV row we refuse, to echo in its error row."""
+    for column, value in row.items():
+        if _CSV_ALIASES.get((column or "").strip().lower()) == "id" and value:
+            return value
+    return None
 
 
 def iter_rows(path: Path, fmt: str, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[tuple[int, int, Any]]:
@@ -473,7 +528,7 @@ def state_path_for(output: Path) -> Path:
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.write_bytes(jsonio.dumps(data, indent=2))  # (an input path from the OS may hold lone surrogates)
     os.replace(tmp, path)
 
 
@@ -588,7 +643,7 @@ class BatchOptions:
     log_interval: float = 10.0
     max_restarts: int = 20
     start_method: str | None = None       # multiprocessing start method; default: the platform's
-    row_timeout: float = 30.0             # seconds per row, then a scan_timeout error row; 0 = no limit
+    row_timeout: float = 30.0             # seconds per row, then a review row marked incomplete; 0 = no limit
 
 
 def hard_row_timeout(row_timeout: float) -> float:
@@ -619,7 +674,7 @@ class _Pool:
 
     def submit(self, items):
         if self.timed_out:  # a row that hung a worker is not scanned again (it would hang again)
-            items = [(line, ERROR, ("scan_timeout", _hung_message(line, self.timed_out[line])))
+            items = [(line, TIMED_OUT, (kind, payload, _hung_message(line, self.timed_out[line])))
                      if line in self.timed_out else (line, kind, payload) for line, kind, payload in items]
         return self.executor.submit(_scan_chunk, items)
 
@@ -661,11 +716,6 @@ class _Pool:
 
     def close(self, cancel: bool = False) -> None:
         self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
-
-
-def _hung_message(line: int, seconds: float) -> str:
-    return (f"line {line}: scanning took longer than {seconds:g} s (--row-timeout) and did not stop; "
-            "its worker was killed and the row skipped")
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
@@ -769,7 +819,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
                 except BrokenProcessPool:
                     if pool.killed:
                         # We killed a worker stuck on a row past the hard limit: every chunk in flight is
-                        # lost; send them again, the stuck row now as a scan_timeout error row.
+                        # lost; send them again, the stuck row now as a timed-out review row (not rescanned).
                         pool.restart()
                         for entry in window:
                             entry[1] = pool.submit(entry[0])
@@ -827,12 +877,10 @@ def _isolate(pool: _Pool, items: list, restarts: int, max_restarts: int):
         try:
             data, row_stats, versions = pool.result(pool.submit([item]))
         except BrokenProcessPool:
-            if pool.killed:  # this row hung past the hard limit
+            if pool.killed:  # this row hung past the hard limit: a worker builds its timed-out row
                 pool.restart()
-                row = error_row(item[0], "scan_timeout", _hung_message(item[0], pool.row_timeout))
-                row_stats = new_stats()
-                accumulate(row_stats, row)
-                parts.append((_dumps(row) + "\n").encode("utf-8"))
+                data, row_stats, versions = pool.result(pool.submit([item]))
+                parts.append(data)
                 merge_stats(stats, row_stats)
                 continue
             restarts += 1
@@ -842,7 +890,7 @@ def _isolate(pool: _Pool, items: list, restarts: int, max_restarts: int):
             row = error_row(item[0], "worker_crashed", f"the worker process died while scanning line {item[0]}")
             row_stats = new_stats()
             accumulate(row_stats, row)
-            data = (_dumps(row) + "\n").encode("utf-8")
+            data = jsonio.dumps(row) + b"\n"
         parts.append(data)
         merge_stats(stats, row_stats)
     return b"".join(parts), stats, versions, restarts
@@ -869,6 +917,7 @@ def build_summary(stats: dict[str, Counter], rows: int, resumed_from: int, elaps
                   for k, v in _top(stats["terms"], top)],
         "gallery": dict(_top(stats["gallery"], top)),
         "image_errors": dict(_top(stats["image_errors"], 100)),
+        "incomplete": dict(_top(stats["incomplete"], 100)),
         "findings": {"effective": stats["findings"].get("effective", 0),
                      "neutralised": stats["findings"].get("neutralised", 0)},
         "versions": versions or {},
@@ -888,6 +937,8 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary["errors"]:
         lines.append("  errors: " + ", ".join(f"{k} {v:,}" for k, v in summary["errors"].items()))
+    if summary.get("incomplete"):
+        lines.append("  incomplete: " + ", ".join(f"{k} {v:,}" for k, v in summary["incomplete"].items()))
     if summary["categories"]:
         lines.append("  categories: " + ", ".join(f"{k} {v:,}" for k, v in summary["categories"].items()))
     if summary["brands"]:

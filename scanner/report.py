@@ -8,6 +8,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Iterable
 
+from scanner.jsonio import utf8_text
+
 DECISION_COLOURS = {"block": "#c62828", "review": "#ef8f00", "pass": "#2e7d32", "error": "#6d4c41"}
 BAR_COLOUR = "#3f6fb5"
 
@@ -86,6 +88,8 @@ def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, tit
         _table("Top terms", [(f"{t['term']} · {t['category']}", t["listings"]) for t in summary.get("terms", [])],
                total=rows),
         _table("Error rows by code", summary.get("errors", {}).items(), colours={}, total=rows)
+        + (_table("Unfinished scans (flagged review) by reason", summary["incomplete"].items(),
+                  colours={}, total=rows) if summary.get("incomplete") else "")
         + (_table("Image errors", summary.get("image_errors", {}).items()) if summary.get("image_errors") else "")
         + (_table("Gallery entries matched", summary.get("gallery", {}).items()) if summary.get("gallery") else ""),
         "</div>",
@@ -94,7 +98,7 @@ def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, tit
     if diff is not None:
         parts.append(_diff_section(diff))
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return utf8_text("\n".join(parts))  # an id echoed from the input may hold a lone surrogate
 
 
 def _diff_section(diff: dict[str, Any], limit: int = 200) -> str:

@@ -15,8 +15,11 @@ Design (learned from Presidio issue #1406, engines that cannot be broadcast):
   workers use, so a JSONL line gives the same result -- including the same error row
   for a malformed line -- on a laptop and on a cluster.
 * Results are written with a fixed schema (`result_schema()`): findings are an array
-  of structs, errors a struct, versions a map. `id` is a string (contract ids may be
-  strings or integers; Spark columns need one type).
+  of structs, errors a struct, versions a map, `incomplete` (why a listing is flagged
+  review unfinished, e.g. scan_timeout) an array of structs. `id` is a string (contract
+  ids may be strings or integers; Spark columns need one type). Arrow strings must be
+  UTF-8, so a lone surrogate echoed from the input is written as U+FFFD.
+* One row never fails a task: whatever a row holds, it becomes one result row.
 
 Inputs: JSONL read as text (one listing per line, malformed lines become error rows)
 or Parquet/ORC with listing columns (id, title, description, bullets, attributes,
@@ -31,11 +34,13 @@ import json
 import math
 from typing import Any, Iterator
 
-from scanner.batch import (LISTING, RAW, EngineSpec, build_engine, install_row_alarm, process_item,
+from scanner.batch import (LISTING, RAW, EngineSpec, build_engine, error_row, install_row_alarm, process_item,
                            scan_row_with_alarm)
+from scanner.jsonio import utf8_text
 
+# new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
-                  "source")
+                  "source", "incomplete")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label")
 
@@ -63,12 +68,14 @@ def result_schema():
         StructField("gallery_id", s), StructField("distance", MapType(s, i)), StructField("label", s),
     ])
     image_error = StructType([StructField("field", s), StructField("code", s), StructField("message", s)])
+    incomplete = StructType([StructField("field", s), StructField("code", s), StructField("message", s)])
     return StructType([
         StructField("id", s), StructField("line", LongType()), StructField("decision", s), StructField("score", i),
         StructField("findings", ArrayType(finding)), StructField("image_errors", ArrayType(image_error)),
         StructField("error", StructType([StructField("code", s), StructField("message", s)])),
         StructField("versions", MapType(s, s)), StructField("took_ms", DoubleType()),
-        StructField("source", s),  # last, so positional readers of the older schema are unaffected
+        StructField("source", s),
+        StructField("incomplete", ArrayType(incomplete)),  # e.g. scan_timeout: decision is review, never pass
     ])
 
 
@@ -78,7 +85,7 @@ def _plain(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, float):
-        return None if math.isnan(value) else value
+        return value if math.isfinite(value) else None  # NaN is pandas' "missing"; ±inf is no JSON value
     if isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, dict):
@@ -111,34 +118,41 @@ def row_to_listing(record: dict[str, Any]) -> dict[str, Any]:
 
 def _to_record(row: dict[str, Any]) -> dict[str, Any]:
     findings = [{k: _finding_value(k, f.get(k)) for k in FINDING_FIELDS} for f in row.get("findings") or ()]
-    image_errors = [{k: e.get(k) for k in ("field", "code", "message")} for e in row.get("image_errors") or ()]
+    errors = {name: [{k: _text(e.get(k)) for k in ("field", "code", "message")} for e in row.get(name) or ()]
+              for name in ("image_errors", "incomplete")}
     error = row.get("error")
     return {
-        "id": None if row.get("id") is None else str(row["id"]),
+        "id": None if row.get("id") is None else utf8_text(str(row["id"])),
         "line": row.get("line"),
         "decision": row.get("decision"),
         "score": row.get("score"),
         "findings": findings if "error" not in row else None,
-        "image_errors": image_errors or None,
-        "error": {"code": error.get("code"), "message": error.get("message")} if error else None,
-        "versions": {str(k): str(v) for k, v in (row.get("versions") or {}).items()} or None,
+        "image_errors": errors["image_errors"] or None,
+        "error": {"code": _text(error.get("code")), "message": _text(error.get("message"))} if error else None,
+        "versions": {utf8_text(str(k)): utf8_text(str(v)) for k, v in (row.get("versions") or {}).items()} or None,
         "took_ms": row.get("took_ms"),
-        "source": row.get("source"),
+        "source": _text(row.get("source")),
+        "incomplete": errors["incomplete"] or None,
     }
+
+
+def _text(value: Any) -> Any:
+    return utf8_text(value) if isinstance(value, str) else value
 
 
 def _finding_value(key: str, value: Any) -> Any:
     if key == "gallery_id" and value is not None:
-        return str(value)
+        return utf8_text(str(value))
     if key == "distance" and value is not None:
         return {str(k): int(v) for k, v in value.items()}
-    return value
+    return _text(value)  # text/term slice the seller's fields, which may hold lone surrogates
 
 
 def scan_batches(batches: Iterator, spec_json: str, mode: str = "text", row_timeout: float = 0.0) -> Iterator:
     """The mapInPandas function: pandas DataFrames of listings in, of results out. A row that
-    runs past `row_timeout` seconds becomes a scan_timeout error row, as in the local batch
-    (SIGALRM in the Python worker's main thread; a row stuck in C code is not cut off here)."""
+    runs past `row_timeout` seconds becomes a review row marked incomplete (scan_timeout), as in
+    the local batch (SIGALRM in the Python worker's main thread; a row stuck in C code is not cut
+    off here: Spark's own task timeout/speculation is the backstop)."""
     import pandas as pd
 
     engine = get_engine(spec_json)
@@ -148,16 +162,28 @@ def scan_batches(batches: Iterator, spec_json: str, mode: str = "text", row_time
     else:
         def scan(line, kind, payload):
             return process_item(engine, line, kind, payload)
+    def one(line, kind, value, source) -> dict[str, Any]:
+        """One input row -> one output record, whatever it holds (a bug here must not fail the task)."""
+        try:
+            line = _int_or_none(line)
+            row = scan(line, RAW, value if isinstance(value, str) else "") if kind == RAW else \
+                scan(None, LISTING, row_to_listing(value))
+            row["source"] = source if isinstance(source, str) else None
+            return _to_record(row)
+        except Exception as exc:  # noqa: BLE001
+            row = error_row(line if isinstance(line, int) else None, "internal_error",
+                            f"{type(exc).__name__}: {exc}"[:500])
+            row["source"] = source if isinstance(source, str) else None
+            return _to_record(row)
+
     for pdf in batches:
         sources = pdf.pop("source").tolist() if "source" in pdf.columns else [None] * len(pdf)
         if mode == "text":
             lines = pdf["line"].tolist() if "line" in pdf.columns else [None] * len(pdf)
-            rows = [scan(_int_or_none(line), RAW, v if isinstance(v, str) else "") for v, line in zip(pdf["value"], lines)]
+            records = [one(line, RAW, v, src) for v, line, src in zip(pdf["value"], lines, sources)]
         else:
-            rows = [scan(None, LISTING, row_to_listing(r)) for r in pdf.to_dict("records")]
-        for row, source in zip(rows, sources):
-            row["source"] = source if isinstance(source, str) else None
-        yield pd.DataFrame([_to_record(r) for r in rows], columns=list(RESULT_COLUMNS))
+            records = [one(None, LISTING, r, src) for r, src in zip(pdf.to_dict("records"), sources)]
+        yield pd.DataFrame(records, columns=list(RESULT_COLUMNS))
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -268,6 +294,8 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
         else:
             row.update(decision=d["decision"], score=d["score"],
                        findings=[{k: v for k, v in f.items() if v is not None} for f in d.get("findings") or []])
+            if d.get("incomplete"):
+                row["incomplete"] = [{k: v for k, v in e.items() if v is not None} for e in d["incomplete"]]
         row["versions"] = d.get("versions")
         out.append(row)
     return out

@@ -12,7 +12,6 @@ they can read (shared storage, or --files plus --wordlists).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scanner import jsonio  # noqa: E402
 from scanner.batch import EngineSpec  # noqa: E402
 
 
@@ -39,7 +39,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
     p.add_argument("--row-timeout", type=float, default=30.0,
-                   help="seconds per listing, then a scan_timeout error row (0 = no limit), as in scanner batch")
+                   help="seconds per listing, then a review row marked incomplete (scan_timeout; 0 = no limit), "
+                   "as in scanner batch")
     return p.parse_args(argv)
 
 
@@ -66,6 +67,8 @@ def ensure_local_worker_path() -> None:
 
 
 def run(spark, args) -> dict:
+    from pyspark.sql import functions as F
+
     from scanner.spark import read_listings, scan_dataframe
 
     started = time.monotonic()
@@ -75,8 +78,11 @@ def run(spark, args) -> dict:
     results.write.mode(args.mode).parquet(args.output)
     written = spark.read.parquet(args.output)
     counts = {r["decision"] or "error": r["count"] for r in written.groupBy("decision").count().collect()}
+    incomplete = {r["code"]: r["count"] for r in
+                  written.select(F.explode("incomplete.code").alias("code")).groupBy("code").count().collect()}
     summary = {"input": args.input, "output": args.output, "rows": sum(counts.values()),
                "decisions": {k: counts.get(k, 0) for k in ("block", "review", "pass", "error")},
+               "incomplete": incomplete,  # reason -> rows flagged review unfinished (counted in decisions too)
                "seconds": round(time.monotonic() - started, 2)}
     return summary
 
@@ -94,9 +100,9 @@ def main(argv=None) -> int:
         summary = run(spark, args)
     finally:
         spark.stop()
-    print(json.dumps(summary, ensure_ascii=False))
+    print(jsonio.dumps(summary).decode("utf-8"))
     if args.summary:
-        Path(args.summary).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        Path(args.summary).write_bytes(jsonio.dumps(summary, indent=2))
     return 0
 
 

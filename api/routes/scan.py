@@ -9,7 +9,6 @@ see docs/api.md.)
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Annotated, Any
 
@@ -18,12 +17,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import metrics
-from api.deps import ScanCallDep, ScanKey, ScannerDep, SettingsDep, parse_json
+from api.deps import ScanCallDep, ScanKey, ScannerDep, SettingsDep, invalid_number, parse_json, parse_json_marked
 from api.errors import ApiError, status_for_code
 from api.limits import check_batch, check_listing, check_upload_count, image_too_large
 from api.schemas import (
     EXAMPLE_LISTING, EXAMPLE_RESULT, BatchIn, BatchOut, ListingIn, ScanResultOut, error_responses,
 )
+from scanner import jsonio
 from scanner.config import Settings
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
@@ -32,12 +32,8 @@ _LIMIT_SETTING = {"field_too_long": "SCANNER_MAX_FIELD_CHARS"}
 
 
 def _dumps(obj: Any) -> bytes:
-    try:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate the caller sent (JSON allows "\udfff") and we echo back cannot be UTF-8;
-        # \u escapes round-trip the caller's string exactly.
-        return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    # strict JSON, UTF-8 even when echoing a lone surrogate: the one encoder API, batch and Spark share
+    return jsonio.dumps(obj)
 
 
 def _json_response(status: int, body: bytes) -> Response:
@@ -103,16 +99,28 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, C
     import time
 
     started = time.perf_counter()
-    listings = check_batch(parse_json(body), settings)
+    bad_numbers: dict[int, list] = {}
+    try:
+        doc = parse_json_marked(body)
+    except jsonio.InvalidNumber as exc:
+        # one listing holding NaN/1e400/a 5,000-digit integer is refused alone; anywhere else, the request
+        doc = exc.value
+        for path, marker in exc.found:
+            if len(path) < 3 or path[0] != "listings" or not isinstance(path[1], int):
+                raise invalid_number(jsonio.describe([(path, marker)])) from None
+            bad_numbers.setdefault(path[1], []).append((path[2:], marker))
+    listings = check_batch(doc, settings)
     scanner = pinned(scanner)
     rows: list[dict[str, Any]] = []
     decisions: Counter = Counter()
-    for raw in listings:
+    for i, raw in enumerate(listings):
         try:
+            if i in bad_numbers:
+                raise invalid_number(jsonio.describe(bad_numbers[i]))
             check_listing(raw, settings)
         except ApiError as exc:
-            row = {"id": raw.get("id") if isinstance(raw, dict) else None,
-                   "error": {"code": exc.code, "message": exc.message}}
+            listing_id = jsonio.listing_id(raw) if i in bad_numbers else raw.get("id") if isinstance(raw, dict) else None
+            row = {"id": listing_id, "error": {"code": exc.code, "message": exc.message}}
             metrics.record_result(row)
         else:
             _, row = _scan_listing(scanner, settings, raw)

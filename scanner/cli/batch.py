@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -10,8 +9,10 @@ from pathlib import Path
 
 EPILOG_BATCH = """\
 Every input row gives exactly one output row, in input order; rows that cannot be read
-or scanned become {"id":…, "line":N, "error":{"code","message"}} rows. After a crash or
-kill, run the same command with --resume to continue where it stopped.
+or scanned become {"id":…, "line":N, "error":{"code","message"}} rows (e.g. invalid_json,
+invalid_number for NaN, 1e400 or an integer of thousands of digits). A row that runs past
+--row-timeout is flagged: decision "review" with "incomplete":[{"code":"scan_timeout",…}].
+After a crash or kill, run the same command with --resume to continue where it stopped.
 """
 
 
@@ -40,8 +41,8 @@ def register(sub) -> None:
     p.add_argument("--log-interval", type=float, default=10.0, help="seconds between progress log lines")
     p.add_argument("--max-line-bytes", type=int, default=16 << 20, help="longer input lines become error rows")
     p.add_argument("--row-timeout", type=float, default=30.0, metavar="SECONDS",
-                   help="a row that takes longer becomes a scan_timeout error row and the run goes on "
-                   "(default 30; 0 = no limit)")
+                   help="a row that takes longer is flagged for review, marked incomplete (scan_timeout), "
+                   "and the run goes on (default 30; 0 = no limit)")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)  # tests/benchmarks: module:callable
     p.add_argument("--start-method", choices=("fork", "spawn", "forkserver"), default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=_run_batch)
@@ -99,13 +100,14 @@ def _run_batch(args) -> int:
         diff = diff_files(args.compare_to, args.out, max_listed=10_000)
         print("\n" + format_diff(diff, limit=20), file=sys.stderr)
         if args.diff_out:
-            _write(args.diff_out, json.dumps(diff, ensure_ascii=False, indent=2))
+            _write(args.diff_out, diff)
     if args.summary:
-        _write(args.summary, json.dumps(summary, ensure_ascii=False, indent=2))
+        _write(args.summary, summary)
     if args.report:
         from scanner.report import render_html
 
-        _write(args.report, render_html(summary, diff))
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(render_html(summary, diff), encoding="utf-8")
     return 0
 
 
@@ -123,13 +125,17 @@ def _run_diff(args) -> int:
         print(f"scanner diff: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(diff, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from scanner import jsonio
+
+        sys.stdout.write(jsonio.dumps(diff, indent=2).decode("utf-8") + "\n")
     else:
         print(format_diff(diff, limit=args.limit))
     return 1 if args.exit_code and diff["totals"]["decision_changed"] else 0
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, data: dict) -> None:
+    """A summary or diff as strict JSON (scanner.jsonio: ids or paths may hold lone surrogates)."""
+    from scanner import jsonio
+
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(text, encoding="utf-8")
+    Path(path).write_bytes(jsonio.dumps(data, indent=2) + b"\n")

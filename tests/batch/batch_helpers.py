@@ -42,3 +42,29 @@ def read_rows(path: Path) -> list[dict]:
 def comparable(row: dict) -> dict:
     """A result row without the fields that legitimately differ between runs."""
     return {k: v for k, v in row.items() if k not in ("took_ms",)}
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
+def strict_json(data: bytes):
+    """Parse like a strict consumer: UTF-8 only, no NaN/Infinity literals."""
+    return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+
+
+def strict_rows(path: Path) -> list[dict]:
+    """Every line of a result file, each one strict JSON."""
+    return [strict_json(line) for line in path.read_bytes().splitlines()]
+
+
+def assert_timed_out(row: dict, listing_id) -> None:
+    """A row we could not finish scanning in time: flagged for review (never pass), the reason in
+    `incomplete`, its id kept -- not an error row a seller could slip through."""
+    from scanner.types import UNFINISHED_SCORE
+
+    assert "error" not in row, row
+    assert row["decision"] == "review" and row["score"] == UNFINISHED_SCORE, row
+    assert [e["code"] for e in row["incomplete"]] == ["scan_timeout"], row
+    assert "--row-timeout" in row["incomplete"][0]["message"], row
+    assert row["id"] == listing_id, row

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import ROOT, comparable, read_rows, subprocess_env
+from batch_helpers import ROOT, assert_timed_out, comparable, read_rows, subprocess_env
 
 
 def scanner_cmd(*args: str) -> list[str]:
@@ -218,14 +218,40 @@ def test_batch_row_timeout_flag(tmp_path):
                    encoding="utf-8")
     config = tmp_path / "fake.json"
     config.write_text(json.dumps({"hang_on": "HANG"}), encoding="utf-8")
-    out, summary = tmp_path / "out.jsonl", tmp_path / "s.json"
+    out, summary, report = tmp_path / "out.jsonl", tmp_path / "s.json", tmp_path / "r.html"
     proc = subprocess.run(scanner_cmd("--config", str(config), "batch", str(cat), "--out", str(out),
                                       "--engine-factory", "fake_engine:build", "--no-images", "--workers", "1",
-                                      "--row-timeout", "0.5", "--summary", str(summary), "--progress", "none"),
+                                      "--row-timeout", "0.5", "--summary", str(summary), "--report", str(report),
+                                      "--progress", "none"),
                           cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     rows = read_rows(out)
     assert [r["line"] for r in rows] == [1, 2, 3]
-    assert rows[1]["error"]["code"] == "scan_timeout" and rows[1]["id"] == "b"
+    assert_timed_out(rows[1], "b")
     assert rows[0]["decision"] == "block" and rows[2]["decision"] == "pass"
-    assert json.loads(summary.read_text())["errors"] == {"scan_timeout": 1}
+    written = json.loads(summary.read_text())
+    assert written["errors"] == {} and written["incomplete"] == {"scan_timeout": 1}
+    assert written["decisions"] == {"block": 1, "review": 1, "pass": 1, "error": 0}
+    assert "incomplete: scan_timeout 1" in proc.stderr
+    html = report.read_text(encoding="utf-8")
+    assert "Unfinished scans" in html and "scan_timeout" in html
+
+
+def test_batch_command_answers_bad_rows_and_exits_cleanly(tmp_path):
+    """The same bad rows through the real command: exit 0, one strict row per input, a strict summary."""
+    from batch_helpers import strict_json, strict_rows
+    from test_batch_bad_rows import ROWS
+
+    cat = tmp_path / "c.jsonl"
+    cat.write_text("".join(line + "\n" for line, _ in ROWS), encoding="utf-8")
+    out, summary = tmp_path / "out.jsonl", tmp_path / "s.json"
+    proc = subprocess.run(scanner_cmd("batch", str(cat), "--out", str(out), "--engine-factory", "fake_engine:build",
+                                      "--no-images", "--workers", "2", "--chunk-size", "2", "--progress", "none",
+                                      "--summary", str(summary)),
+                          cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    rows = strict_rows(out)
+    assert [r["line"] for r in rows] == list(range(1, len(ROWS) + 1))
+    assert [r.get("error", {}).get("code") for r in rows] == [
+        "invalid_number" if expected[0] == "invalid_number" else None for _, expected in ROWS]
+    assert strict_json(summary.read_bytes())["errors"] == {"invalid_number": sum(e[0] == "invalid_number" for _, e in ROWS)}

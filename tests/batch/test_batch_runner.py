@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from batch_helpers import comparable, read_rows
+from batch_helpers import assert_timed_out, comparable, read_rows, strict_rows
 
 from scanner.batch import (BatchError, BatchOptions, EngineSpec, Progress, complete_lines_and_truncate,
                            run_batch, state_path_for)
@@ -182,17 +182,18 @@ def test_a_row_that_hangs_becomes_a_scan_timeout_row_and_the_batch_goes_on(tmp_p
     started = time.monotonic()
     summary = run_batch(cat, out, spec, opts(workers=workers, chunk_size=4, row_timeout=0.5))
     seconds = time.monotonic() - started
-    result = read_rows(out)
+    result = strict_rows(out)
     assert [r["line"] for r in result] == list(range(1, 31))  # every row accounted for, in order
     for i in (4, 21):
-        assert result[i]["error"]["code"] == "scan_timeout" and result[i]["id"] == f"r{i}", result[i]
-        assert "--row-timeout" in result[i]["error"]["message"]
+        assert_timed_out(result[i], f"r{i}")
     (tmp_path / "ref").mkdir()  # (not tmp_path / "..": that directory is shared with other tests)
     run_batch(_hang_catalogue(tmp_path / "ref", 30, {}), ref, FAKE, opts())  # same rows without the hangs
     expected = read_rows(ref)
     assert [comparable(r) for i, r in enumerate(result) if i not in (4, 21)] == \
         [comparable(r) for i, r in enumerate(expected) if i not in (4, 21)]
-    assert summary["errors"] == {"scan_timeout": 2} and summary["worker_restarts"] == 0
+    assert summary["errors"] == {} and summary["incomplete"] == {"scan_timeout": 2}
+    assert summary["decisions"]["review"] == sum(r["decision"] == "review" for r in result)
+    assert summary["worker_restarts"] == 0
     assert seconds < 30, seconds  # not a hang (two 0.5 s limits + start-up)
 
 
@@ -205,11 +206,13 @@ def test_a_row_that_ignores_the_alarm_gets_its_worker_killed(tmp_path):
     started = time.monotonic()
     summary = run_batch(cat, out, spec, opts(workers=2, chunk_size=4, row_timeout=0.5))
     seconds = time.monotonic() - started
-    result = read_rows(out)
+    result = strict_rows(out)
     assert [r["line"] for r in result] == list(range(1, 41))
-    assert result[9]["error"]["code"] == "scan_timeout" and "killed" in result[9]["error"]["message"]
-    assert all("error" not in r for i, r in enumerate(result) if i != 9)
-    assert summary["errors"] == {"scan_timeout": 1}
+    assert_timed_out(result[9], "r9")
+    assert "killed" in result[9]["incomplete"][0]["message"]
+    assert result[9]["versions"]["wordlists"] == "fake:1"  # built by a worker's engine, like any row
+    assert all("error" not in r for r in result)
+    assert summary["errors"] == {} and summary["incomplete"] == {"scan_timeout": 1}
     assert summary["worker_restarts"] == 0  # a kill for a hung row is not a crash: it does not use up --max-restarts
     assert seconds < 60, seconds
 
@@ -226,7 +229,9 @@ def test_row_timeout_then_resume_gives_the_same_file(tmp_path):
     state_path_for(partial).write_text(json.dumps({**state, "complete": False}))
     summary = run_batch(cat, partial, spec, opts(chunk_size=4, row_timeout=0.3, resume=True))
     assert [comparable(r) for r in read_rows(partial)] == [comparable(r) for r in read_rows(full)]
-    assert summary["errors"] == {"scan_timeout": 2} and summary["rows"] == 30
+    assert summary["incomplete"] == {"scan_timeout": 2} and summary["rows"] == 30
+    for i in (3, 25):
+        assert_timed_out(read_rows(partial)[i], f"r{i}")
 
 
 def test_engine_that_cannot_be_built_fails_the_run_clearly(make_catalogue, tmp_path):

@@ -14,6 +14,7 @@ pytest.importorskip("pyspark", reason="pyspark is not installed (pip install .[s
 pytestmark = pytest.mark.spark
 
 from scanner.batch import BatchOptions, EngineSpec, run_batch  # noqa: E402
+from scanner.types import UNFINISHED_SCORE  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +42,14 @@ def spark():
                 os.environ[name] = value
 
 
-def _local(catalogue, tmp_path, spec: EngineSpec) -> dict:
+def _local_file(catalogue, tmp_path, spec: EngineSpec):
     out = tmp_path / "local.jsonl"
     run_batch(catalogue, out, spec, BatchOptions(workers=2, chunk_size=40, progress="none"))
+    return out
+
+
+def _local(catalogue, tmp_path, spec: EngineSpec) -> dict:
+    out = _local_file(catalogue, tmp_path, spec)
     return {str(r["id"]) if r["id"] is not None else f"line{r['line']}": r for r in read_rows(out)}
 
 
@@ -217,5 +223,31 @@ def test_a_row_past_the_time_limit_becomes_a_scan_timeout_row(spark, tmp_path):
     started = time.monotonic()
     out = {r["id"]: r for r in scan_dataframe(df, spec, mode=mode, partitions=1, row_timeout=1.0).collect()}
     assert time.monotonic() - started < 120  # generous: proves it does not hang, not how fast it is
-    assert out["b"]["error"]["code"] == "scan_timeout" and out["b"]["line"] == 2
+    assert out["b"]["line"] == 2 and out["b"]["error"] is None
+    assert out["b"]["decision"] == "review" and out["b"]["score"] == UNFINISHED_SCORE
+    assert [e["code"] for e in out["b"]["incomplete"]] == ["scan_timeout"]
     assert out["a"]["decision"] == "pass" and out["c"]["decision"] == "block"
+    assert out["a"]["incomplete"] is None
+
+
+def test_bad_rows_do_not_fail_the_job(spark, tmp_path):
+    """The local batch's bad rows (lone surrogate, 5,000-digit integer, NaN, 1e400) on Spark: one
+    result row each, the same answers as the local batch, and the job finishes."""
+    from test_batch_bad_rows import ROWS
+
+    from scanner import spark_job
+
+    inp = tmp_path / "bad.jsonl"
+    inp.write_text("".join(line + "\n" for line, _ in ROWS), encoding="utf-8")
+    args = _job_args(inp, tmp_path / "out", "jsonl", "fake_engine:build")
+    summary = spark_job.run(spark, args)
+    remote = sorted(_spark_rows(spark, args.output), key=lambda r: r["line"])
+    assert summary["rows"] == len(remote) == len(ROWS)
+    assert [r["line"] for r in remote] == list(range(1, len(ROWS) + 1))
+    local = read_rows(_local_file(inp, tmp_path, spark_job.spec_from_args(args)))
+    for r, want in zip(remote, local):
+        assert _normalise(r) == _normalise(want), r
+        # ids are strings in Spark; a lone surrogate cannot be UTF-8, so it arrives replaced (U+FFFD)
+        expected_id = None if want["id"] is None else str(want["id"]).replace("\udfff", "\ufffd")
+        assert r["id"] == expected_id
+    assert summary["decisions"]["error"] == sum(e[0] == "invalid_number" for _, e in ROWS)
