@@ -18,6 +18,8 @@ held until their partner turns up.
 from __future__ import annotations
 
 import json
+
+from scanner import jsonio
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +71,9 @@ def iter_states(path: str | Path) -> Iterator[RowState]:
             if not data.strip():
                 continue
             try:
-                row = json.loads(data)
+                row = jsonio.loads(data)
+            except jsonio.InvalidNumber as exc:
+                raise ValueError(f"{path}:{n}: {exc}") from None
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
             yield row_state(row, n)

@@ -5,9 +5,10 @@
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
+
+from scanner import jsonio
 
 from scanner.cli.common import settings_from_args
 from scanner.rewrite import rewrite_listing
@@ -41,7 +42,7 @@ def register(sub) -> None:
 def _listing_from_args(args) -> dict:
     if args.file:
         raw = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
-        listing = json.loads(raw)
+        listing = jsonio.loads(raw)
     else:
         listing = {"title": args.title, "description": args.description}
         if args.bullet:
@@ -124,14 +125,14 @@ def run(args) -> int:
 
     try:
         listing = _listing_from_args(args)
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # JSONDecodeError and jsonio.InvalidNumber are ValueErrors
         print(f"scanner check: cannot read listing: {exc}", file=sys.stderr)
         return 2
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images)
     result = scanner.scan(listing).to_dict()
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(jsonio.dumps(result, indent=2).decode("utf-8"))
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         print(render(result, listing if isinstance(listing, dict) else {}, colour))
