@@ -15,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.audit import AuditUnavailable
+
 log = logging.getLogger("scanner.api")
 
 # Stable codes for the statuses Starlette raises on its own.
@@ -93,6 +95,13 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return error_response(422, "invalid_request", message)
 
 
+async def _audit_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Raised by AuditLog.begin before an admin action changes anything (the server log has the cause).
+    return error_response(503, "audit_unavailable",
+                          "the audit log cannot be written, so admin actions are refused until it can; "
+                          "nothing was changed")
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal_error", "internal error; the request id is in the X-Request-ID header")
@@ -100,6 +109,7 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(AuditUnavailable, _audit_unavailable)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unhandled)
