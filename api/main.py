@@ -109,7 +109,10 @@ class WorkerSync:
 
 
 def create_app(settings: Settings | None = None, scanner: Any = None, *, with_images: bool = True) -> FastAPI:
-    settings = settings or load_settings()
+    # The service never reads local files a request names, whatever it is given (issue #13, finding 7).
+    settings = (settings or load_settings()).model_copy(update={"allow_local_image_paths": False})
+    if getattr(scanner, "settings", None) is not None:
+        scanner.settings = scanner.settings.model_copy(update={"allow_local_image_paths": False})
     keys = KeyRing(settings.api_keys)  # a malformed key entry stops startup with a clear message
     if settings.metrics_auth not in ("open", "key"):
         raise ValueError(f"SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")

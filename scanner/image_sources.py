@@ -1,11 +1,12 @@
 """Turn a listing's image reference into bytes, safely.
 
     load_image_bytes({"data": "<base64>"}, settings)   # inline bytes (HTTP/JSON)
-    load_image_bytes({"path": "a.jpg"}, settings)      # only if settings.allow_local_image_paths
+    load_image_bytes({"path": "a.jpg"}, settings)      # only if settings.allow_local_image_paths (CLI, batch)
     load_image_bytes({"url": "https://…"}, settings)   # only allow-listed hosts, public addresses
 
-Every refusal is `scanner.types.ImageInputError(code, message)`; messages name the
-setting that controls the limit so an operator or developer knows what to change.
+Every refusal is `scanner.types.ImageInputError(code, message)`. Messages about a size or time
+limit name the setting behind it. The refusal of a local path names none: only code (the CLI and
+batch) can allow paths, and the HTTP service never does.
 
 URL fetching is the dangerous one (server-side request forgery). The rules:
 * http/https only, no user-info, host must be in `settings.image_url_hosts`
@@ -97,10 +98,10 @@ def decode_base64(value: str, max_bytes: int) -> bytes:
 # -- local files (CLI / batch only) -----------------------------------------------------
 def _read_path(path: str, settings, max_bytes: int) -> bytes:
     if not getattr(settings, "allow_local_image_paths", False):
+        # One answer for every path, existing or not, and no hint at how to switch it on: the
+        # HTTP service never reads local files (api.main forces this off).
         raise ImageInputError(
-            "image_path_not_allowed",
-            'local image paths are not accepted here; send {"data": "<base64>"} '
-            "(SCANNER_ALLOW_LOCAL_IMAGE_PATHS enables them for CLI and batch)",
+            "image_path_not_allowed", 'local image paths are not accepted here; send the image as {"data": "<base64>"}'
         )
     try:
         with open(path, "rb") as fh:
