@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from api.audit import AuditLog
+from api.audit import AuditLog, request_fields
 from api.auth import ANONYMOUS, KeyRing, Principal
 from api.errors import ApiError, status_for_code
 from scanner import jsonio
@@ -73,21 +73,25 @@ async def metrics_principal(request: Request, key: Annotated[str | None, Securit
 
 
 async def admin_principal(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
-    """An admin key. With no admin key configured, admin routes are closed, never open."""
-    ring: KeyRing = request.app.state.keys
-    if not ring.has_admin:
-        raise ApiError(
-            403, "admin_disabled",
-            'admin routes are disabled because no admin key is configured: add a key with role "admin" '
-            "to SCANNER_API_KEYS (make one with `scanner keys hash --generate`)",
-        )
-    principal = await scan_principal(request, key)
-    if principal.role != "admin":
-        request.app.state.audit.write(
-            principal.name, f"{request.method} {request.url.path}", outcome="denied",
-            request_id=request.state.request_id if hasattr(request.state, "request_id") else None,
-        )
-        raise ApiError(403, "forbidden", f"key {principal.name!r} has role {principal.role!r}; this route needs an admin key")
+    """An admin key. With no admin key configured, admin routes are closed, never open.
+    Every refusal (401 and 403) is audited with its code; the key itself never is."""
+    try:
+        ring: KeyRing = request.app.state.keys
+        if not ring.has_admin:
+            raise ApiError(
+                403, "admin_disabled",
+                'admin routes are disabled because no admin key is configured: add a key with role "admin" '
+                "to SCANNER_API_KEYS (make one with `scanner keys hash --generate`)",
+            )
+        principal = await scan_principal(request, key)
+        if principal.role != "admin":
+            raise ApiError(403, "forbidden",
+                           f"key {principal.name!r} has role {principal.role!r}; this route needs an admin key")
+    except ApiError as exc:
+        actor = getattr(request.state, "key_name", None) or ANONYMOUS.name
+        request.app.state.audit.denied(actor, f"{request.method} {request.url.path}"[:300], exc.code,
+                                       **request_fields(request))
+        raise
     return principal
 
 

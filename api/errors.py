@@ -12,8 +12,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+from api.audit import AuditUnavailable
 
 log = logging.getLogger("scanner.api")
 
@@ -93,6 +96,26 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return error_response(422, "invalid_request", message)
 
 
+async def _audit_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Raised by AuditLog.begin before an admin action changes anything (the server log has the cause).
+    return error_response(503, "audit_unavailable",
+                          "the audit log cannot be written, so admin actions are refused until it can; "
+                          "nothing was changed")
+
+
+# nginx's status for "client closed the request": what the request log and metrics record for a
+# client that went away before its body arrived. No one reads the answer.
+CLIENT_CLOSED = 499
+
+
+async def _client_disconnect(request: Request, exc: ClientDisconnect) -> Response:
+    # The client's doing, not ours: an info line, no traceback, no 500.
+    log.info("client disconnected", extra={"fields": {
+        "event": "client_disconnect", "method": request.method, "path": request.url.path,
+        "request_id": getattr(request.state, "request_id", None)}})
+    return Response(status_code=CLIENT_CLOSED)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal_error", "internal error; the request id is in the X-Request-ID header")
@@ -100,6 +123,8 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(AuditUnavailable, _audit_unavailable)
+    app.add_exception_handler(ClientDisconnect, _client_disconnect)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unhandled)

@@ -15,9 +15,11 @@ import os
 import sys
 import time
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
+from api.errors import CLIENT_CLOSED
 
 REQUEST_LOG = logging.getLogger("scanner.request")
 _PID = os.getpid()  # workers import this module after the fork/spawn
@@ -86,6 +88,10 @@ class ObserveMiddleware:
 
         try:
             await self.app(scope, receive, observed_send)
+        except ClientDisconnect:
+            # Normally answered by api.errors; this catches one raised outside the routes (a middleware
+            # reading the body). The client is gone: log 499, never a 500 with a traceback.
+            status = CLIENT_CLOSED
         finally:
             seconds = time.perf_counter() - started
             route = scope.get("route")

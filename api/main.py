@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import errors, metrics
@@ -109,7 +111,10 @@ class WorkerSync:
 
 
 def create_app(settings: Settings | None = None, scanner: Any = None, *, with_images: bool = True) -> FastAPI:
-    settings = settings or load_settings()
+    # The service never reads local files a request names, whatever it is given (issue #13, finding 7).
+    settings = (settings or load_settings()).model_copy(update={"allow_local_image_paths": False})
+    if getattr(scanner, "settings", None) is not None:
+        scanner.settings = scanner.settings.model_copy(update={"allow_local_image_paths": False})
     keys = KeyRing(settings.api_keys)  # a malformed key entry stops startup with a clear message
     if settings.metrics_auth not in ("open", "key"):
         raise ValueError(f"SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")
@@ -150,7 +155,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below from packaged files, not a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -168,6 +173,17 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
         from fastapi.staticfiles import StaticFiles
 
         app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """Swagger UI from api/static (pinned, vendored: see swagger-ui.README.md): works offline and
+        loads nothing from another host; no online validator."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title=f"{app.title} - API docs",
+            swagger_js_url="/static/swagger-ui-bundle.js", swagger_css_url="/static/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui-favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     # Added last = outermost: ObserveMiddleware sees every request, including body-limit refusals.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,

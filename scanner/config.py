@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # A wheel (pip install without -e) carries the checkout's top-level data inside the package
@@ -37,8 +37,33 @@ def default_data_dir() -> Path:
     return Path(base) / "listing-scanner"
 
 
+# Settings only code may turn on (the CLI's check command, batch, Spark), never a SCANNER_* variable or the
+# SCANNER_CONFIG file: no deployment setting can make the HTTP service read files a request names.
+CODE_ONLY = frozenset({"allow_local_image_paths"})
+
+
+class _Without(PydanticBaseSettingsSource):
+    """A settings source with some fields left out."""
+
+    def __init__(self, source: PydanticBaseSettingsSource, names: frozenset[str]) -> None:
+        super().__init__(source.settings_cls)
+        self._source, self._names = source, names
+
+    def get_field_value(self, field, field_name):  # unused: __call__ delegates whole
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._source().items() if k not in self._names}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SCANNER_", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        return (init_settings, _Without(env_settings, CODE_ONLY), _Without(dotenv_settings, CODE_ONLY),
+                _Without(file_secret_settings, CODE_ONLY))
 
     # --- data -----------------------------------------------------------------
     wordlists: Path = Field(default=BUNDLED_WORDLISTS, description="directory of word lists")
@@ -52,7 +77,9 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=40_000_000, description="decoded pixel cap per image")
     max_image_bytes: int = Field(default=10 * 1024 * 1024, description="encoded bytes cap per image")
     allow_local_image_paths: bool = Field(
-        default=False, description="accept {'path': ...} images (CLI and batch turn this on; the service never)"
+        default=False,
+        description="accept {'path': ...} images. Only code turns this on (CLI check, batch, Spark), never "
+        "the environment or the settings file; the HTTP service refuses path images whatever it says",
     )
     image_url_hosts: list[str] = Field(default_factory=list, description="hosts image URLs may be fetched from")
     image_url_allow_private: bool = Field(default=False, description="allow URL images on loopback/private addresses")
@@ -119,5 +146,6 @@ def load_settings(**overrides: Any) -> Settings:
         raw = path.read_bytes()
         file_values = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
         file_values = file_values.get("scanner", file_values)
+        file_values = {k: v for k, v in file_values.items() if k not in CODE_ONLY}
     env_values = Settings().model_dump(exclude_unset=True)
     return Settings(**{**file_values, **env_values, **overrides})

@@ -1,11 +1,12 @@
 """Turn a listing's image reference into bytes, safely.
 
     load_image_bytes({"data": "<base64>"}, settings)   # inline bytes (HTTP/JSON)
-    load_image_bytes({"path": "a.jpg"}, settings)      # only if settings.allow_local_image_paths
+    load_image_bytes({"path": "a.jpg"}, settings)      # only if settings.allow_local_image_paths (CLI, batch)
     load_image_bytes({"url": "https://…"}, settings)   # only allow-listed hosts, public addresses
 
-Every refusal is `scanner.types.ImageInputError(code, message)`; messages name the
-setting that controls the limit so an operator or developer knows what to change.
+Every refusal is `scanner.types.ImageInputError(code, message)`. Messages about a size or time
+limit name the setting behind it. The refusal of a local path names none: only code (the CLI and
+batch) can allow paths, and the HTTP service never does.
 
 URL fetching is the dangerous one (server-side request forgery). The rules:
 * http/https only, no user-info, host must be in `settings.image_url_hosts`
@@ -15,7 +16,9 @@ URL fetching is the dangerous one (server-side request forgery). The rules:
   SNI/certificate check still use the name), so DNS rebinding cannot swap it;
 * loopback, private, link-local, CGNAT, multicast and reserved addresses are refused
   unless `settings.image_url_allow_private`;
-* redirects are followed (at most 3) only to the same host, re-checked each hop;
+* redirects are followed (at most 3) only to the same host and port (http -> https on the
+  default ports is allowed), re-checked each hop;
+* refusals name the host the caller sent, never an address it resolved to;
 * the body is streamed with a byte cap (`max_image_bytes`) and an overall deadline
   (`image_url_timeout_s`); environment proxies are ignored.
 """
@@ -34,6 +37,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from scanner.types import ImageInputError
 
 MAX_REDIRECTS = 3
+DEFAULT_PORTS = {"http": 80, "https": 443}
+UPGRADE = (80, 443)  # http://host/ -> https://host/: the one change of port a redirect may make
 _B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
@@ -97,10 +102,10 @@ def decode_base64(value: str, max_bytes: int) -> bytes:
 # -- local files (CLI / batch only) -----------------------------------------------------
 def _read_path(path: str, settings, max_bytes: int) -> bytes:
     if not getattr(settings, "allow_local_image_paths", False):
+        # One answer for every path, existing or not, and no hint at how to switch it on: the
+        # HTTP service never reads local files (api.main forces this off).
         raise ImageInputError(
-            "image_path_not_allowed",
-            'local image paths are not accepted here; send {"data": "<base64>"} '
-            "(SCANNER_ALLOW_LOCAL_IMAGE_PATHS enables them for CLI and batch)",
+            "image_path_not_allowed", 'local image paths are not accepted here; send the image as {"data": "<base64>"}'
         )
     try:
         with open(path, "rb") as fh:
@@ -157,17 +162,18 @@ def resolve_checked(host: str, port: int, allow_private: bool) -> list[str]:
     except ValueError:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise ImageInputError("image_fetch_failed", f"cannot resolve image host {host!r}: {exc}") from None
+        except (socket.gaierror, UnicodeError):
+            raise ImageInputError("image_fetch_failed", f"cannot resolve image host {host!r}") from None
         addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise ImageInputError("image_fetch_failed", f"image host {host!r} has no addresses")
     for addr in addresses:
         ip = ipaddress.ip_address(addr.split("%", 1)[0])
         if not address_allowed(ip, allow_private):
+            # Not which address: that would map the inside of the network for whoever sends URLs.
             raise ImageInputError(
                 "url_address_not_allowed",
-                f"image host {host!r} resolves to {addr}, a loopback/private/link-local or reserved address "
+                f"image host {host!r} resolves to a loopback/private/link-local or reserved address "
                 "(SCANNER_IMAGE_URL_ALLOW_PRIVATE)",
             )
     return addresses
@@ -196,7 +202,7 @@ def fetch_url(url: str, settings) -> bytes:
     timeout = float(getattr(settings, "image_url_timeout_s", 5.0))
     max_bytes = int(settings.max_image_bytes)
     deadline = time.monotonic() + timeout
-    first_host = None
+    first_host = first_port = None
     for _hop in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
@@ -218,9 +224,16 @@ def fetch_url(url: str, settings) -> bytes:
                 "url_redirect_not_allowed", f"image URL redirects from {first_host!r} to another host {host!r}"
             )
         try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
         except ValueError:
             raise ImageInputError("url_invalid", f"image URL has an invalid port: {url!r}") from None
+        if first_port is None:
+            first_port = port
+        elif port != first_port and (first_port, port) != UPGRADE:
+            # Another port on the same host is another service on that machine.
+            raise ImageInputError(
+                "url_redirect_not_allowed", f"image URL redirects from port {first_port} to another port {port}"
+            )
         address = resolve_checked(host, port, allow_private)[0]
         status, location, body = _get_pinned(parts, host, port, address, deadline, max_bytes)
         if status in (301, 302, 303, 307, 308):
@@ -312,6 +325,10 @@ def _get_pinned(parts, host: str, port: int, address: str, deadline: float, max_
         if watch["expired"] or time.monotonic() >= deadline:
             raise ImageInputError("image_fetch_timeout",
                                   "image URL fetch exceeded SCANNER_IMAGE_URL_TIMEOUT_S") from None
-        raise ImageInputError("image_fetch_failed", f"image URL fetch failed: {type(exc).__name__}: {exc}") from None
+        # The class only: the text may carry the pinned address, or tell refused from unreachable
+        # ports (a port scanner for whoever sends URLs).
+        what = "could not connect to" if isinstance(exc, httpx.ConnectError) else "the exchange failed with"
+        raise ImageInputError("image_fetch_failed",
+                              f"image URL fetch failed: {what} image host {host!r} ({type(exc).__name__})") from None
     finally:
         watchdog.cancel()

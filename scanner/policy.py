@@ -1,31 +1,23 @@
-"""Scoring and the pass/review/block decision, driven by wordlists/policy.toml."""
+"""Scoring and the pass/review/block decision, driven by wordlists/policy.toml.
+
+The file's schema, defaults and limits are in scanner/policy_schema.py (plain Python: this module is
+compiled by Cython). `Policy` is the validated policy in the plain shape the per-listing code reads.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from scanner.types import CATEGORIES, Finding
-
-_DEFAULT_ACTIONS = {
-    "counterfeit": "block",
-    "prohibited_goods": "block",
-    "counterfeit_image": "block",
-    "brand": "review",
-    "absolute_term": "review",
-    "false_claim": "review",
-    "medical_claim": "review",
-    "diversion": "review",
-    "incentivized_review": "review",
-}
-_ACTIONS = ("block", "review", "none")
+from scanner.policy_schema import parse_policy
+from scanner.types import Finding
 
 
 @dataclass(frozen=True)
 class Policy:
-    actions: dict[str, str] = field(default_factory=lambda: dict(_DEFAULT_ACTIONS))
-    brand_with_counterfeit: str = "block"
-    severity_scores: dict[str, float] = field(default_factory=lambda: {"high": 0.95, "medium": 0.75, "low": 0.5})
-    block_score: int = 101
-    min_finding_score: float = 0.3
+    actions: dict[str, str]
+    brand_with_counterfeit: str
+    severity_scores: dict[str, float]
+    block_score: int
+    min_finding_score: float
 
     @classmethod
     def from_wordlists(cls, wordlists) -> "Policy":
@@ -33,19 +25,14 @@ class Policy:
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Policy":
-        actions = dict(_DEFAULT_ACTIONS)
-        actions.update(raw.get("actions", {}))
-        for category, action in actions.items():
-            if category not in CATEGORIES or action not in _ACTIONS:
-                raise ValueError(f"policy: bad action {category} = {action!r}")
-        scores = {"high": 0.95, "medium": 0.75, "low": 0.5, **raw.get("severity_scores", {})}
-        thresholds = raw.get("thresholds", {})
+        """Raises policy_schema.PolicyError (a ValueError) naming the bad keys; {} gives the defaults."""
+        checked = parse_policy(raw)
         return cls(
-            actions=actions,
-            brand_with_counterfeit=raw.get("brand_with_counterfeit", "block"),
-            severity_scores=scores,
-            block_score=int(thresholds.get("block_score", 101)),
-            min_finding_score=float(thresholds.get("min_finding_score", 0.3)),
+            actions=checked.actions.model_dump(),
+            brand_with_counterfeit=checked.brand_with_counterfeit,
+            severity_scores=checked.severity_scores.model_dump(),
+            block_score=checked.thresholds.block_score,
+            min_finding_score=checked.thresholds.min_finding_score,
         )
 
     def action(self, category: str) -> str:
@@ -69,7 +56,7 @@ def decide(findings: list[Finding], policy: Policy) -> tuple[str, int]:
     """Listing risk = 1 - prod(1 - finding score) over findings that count; the most
     severe effect decides, and a score at or above block_score also blocks."""
     if not findings:
-        return ("block" if policy.block_score <= 0 else "pass"), 0
+        return "pass", 0  # block_score is at least 1 (policy_schema): a clean listing never blocks
     remaining = 1.0
     effects = set()
     for f in findings:

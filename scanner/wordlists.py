@@ -2,8 +2,9 @@
 
 The directory's content hash is the `versions.wordlists` of every result, so a
 rescan can always say which lists produced it. Any malformed row fails the whole
-load with file:line, so a bad edit can never be half-applied by a reload.
-See wordlists/README.md for the formats.
+load with file:line, so a bad edit can never be half-applied by a reload. So does a
+missing required file, an empty required list and a policy value out of range (fail
+closed: a reload keeps the old version, start-up stops). See wordlists/README.md.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 from scanner.normalize import is_cjk
+from scanner.policy_schema import PolicyError, parse_policy
 from scanner.types import CATEGORIES, SEVERITIES
 
 TERM_COLUMNS = ["term", "category", "severity", "suggestion", "variants", "pinyin", "note"]
@@ -28,6 +30,19 @@ EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image"))
 MIN_PINYIN_LETTERS = 5  # shorter pinyin (diao, lv) collides with ordinary words
+
+# Lists of things to find: each must exist and hold at least one entry. Without one the scanner would
+# silently pass what it should flag (a deleted brands.tsv once made every listing pass a reload).
+# A category an operator does not want is switched off in policy.toml (`actions`), not by deletion.
+REQUIRED_LISTS = (
+    *(f"terms/{c}.tsv" for c in TEXT_CATEGORIES),
+    "with_brand/counterfeit.tsv",
+    "brands.tsv",
+    "proximity.tsv",
+)
+# Must exist but may hold no entries (header only): lists that only ever make the scanner find less,
+# and the policy (an empty file means the defaults).
+REQUIRED_FILES = ("allowlist.tsv", "compatibility.tsv", "exemptions.tsv", "policy.toml")
 
 
 class WordlistError(ValueError):
@@ -141,26 +156,35 @@ def _pinyin_cell(cell: str, chinese: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _rows(path: Path, columns: list[str]):
+def _read(path: Path, rel: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WordlistError(f"{rel}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise WordlistError(f"{rel}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+
+
+def _rows(path: Path, columns: list[str], rel: str):
     """Yield (line number, row dict) from a TSV with a header; `#` lines are comments."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = _read(path, rel)
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
         return
     header = lines[0][1].split("\t")
     if [h.strip() for h in header] != columns:
-        raise WordlistError(f"{path}:{lines[0][0]}: header must be {' / '.join(columns)}, got {' / '.join(header)}")
+        raise WordlistError(f"{rel}:{lines[0][0]}: header must be {' / '.join(columns)}, got {' / '.join(header)}")
     for n, line in lines[1:]:
         cells = next(csv.reader(io.StringIO(line), delimiter="\t", quoting=csv.QUOTE_NONE))
         if len(cells) > len(columns):
-            raise WordlistError(f"{path}:{n}: {len(cells)} cells, expected at most {len(columns)}")
+            raise WordlistError(f"{rel}:{n}: {len(cells)} cells, expected at most {len(columns)}")
         cells += [""] * (len(columns) - len(cells))
         yield n, dict(zip(columns, (c.strip() for c in cells)))
 
 
 def _load_terms(path: Path, rel: str, requires_brand: bool = False) -> list[Term]:
     terms = []
-    for n, row in _rows(path, TERM_COLUMNS):
+    for n, row in _rows(path, TERM_COLUMNS, rel):
         where = f"{rel}:{n}"
         if not row["term"]:
             raise WordlistError(f"{where}: empty term")
@@ -188,7 +212,7 @@ def _load_terms(path: Path, rel: str, requires_brand: bool = False) -> list[Term
 
 def _load_brands(path: Path, rel: str) -> list[Brand]:
     brands = []
-    for n, row in _rows(path, BRAND_COLUMNS):
+    for n, row in _rows(path, BRAND_COLUMNS, rel):
         where = f"{rel}:{n}"
         if not row["brand"]:
             raise WordlistError(f"{where}: empty brand")
@@ -227,11 +251,41 @@ def content_version(directory: Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+def check_required(directory: Path) -> None:
+    """WordlistError naming every required file that is missing or not a file."""
+    problems = []
+    for rel in (*REQUIRED_LISTS, *REQUIRED_FILES):
+        path = directory / rel
+        if not path.exists():
+            problems.append(f"{rel}: missing")
+        elif not path.is_file():
+            problems.append(f"{rel}: not a file")
+    if problems:
+        raise WordlistError("; ".join(problems) + " (required files: see wordlists/README.md)")
+
+
+def _check_not_empty(terms: list[Term], brands: list[Brand], proximity: list[ProximityRule]) -> None:
+    counted = {rel: 0 for rel in REQUIRED_LISTS}
+    for entry in (*terms, *brands, *proximity):
+        rel = entry.source.rsplit(":", 1)[0]
+        if rel in counted:
+            counted[rel] += 1
+    empty = [rel for rel, n in counted.items() if n == 0]
+    if empty:
+        raise WordlistError("; ".join(f"{rel}: no entries (a required list must have at least one)" for rel in empty))
+
+
 def load_wordlists(directory: str | Path) -> Wordlists:
     directory = Path(directory)
     if not directory.is_dir():
         raise WordlistError(f"word-list directory {directory} does not exist")
-    version = content_version(directory)
+    check_required(directory)
+    try:
+        version = content_version(directory)
+    except OSError as exc:
+        name = Path(exc.filename or "?")
+        rel = name.relative_to(directory).as_posix() if name.is_relative_to(directory) else name.name
+        raise WordlistError(f"{rel}: cannot be read ({exc.strerror or type(exc).__name__})") from None
 
     terms: list[Term] = []
     for path in sorted((directory / "terms").glob("*.tsv")):
@@ -240,60 +294,55 @@ def load_wordlists(directory: str | Path) -> Wordlists:
     for path in sorted((directory / "with_brand").glob("*.tsv")):
         terms.extend(_load_terms(path, path.relative_to(directory).as_posix(), requires_brand=True))
 
-    brands: list[Brand] = []
-    if (directory / "brands.tsv").exists():
-        brands = _load_brands(directory / "brands.tsv", "brands.tsv")
+    brands = _load_brands(directory / "brands.tsv", "brands.tsv")
 
     allow: list[AllowPhrase] = []
-    if (directory / "allowlist.tsv").exists():
-        for n, row in _rows(directory / "allowlist.tsv", ALLOW_COLUMNS):
-            category = row["category"] or "*"
-            if category != "*" and category not in CATEGORIES:
-                raise WordlistError(f"allowlist.tsv:{n}: unknown category {category!r}")
-            allow.append(AllowPhrase(row["phrase"], category, row["note"], f"allowlist.tsv:{n}"))
+    for n, row in _rows(directory / "allowlist.tsv", ALLOW_COLUMNS, "allowlist.tsv"):
+        category = row["category"] or "*"
+        if category != "*" and category not in CATEGORIES:
+            raise WordlistError(f"allowlist.tsv:{n}: unknown category {category!r}")
+        allow.append(AllowPhrase(row["phrase"], category, row["note"], f"allowlist.tsv:{n}"))
 
     before: list[str] = []
     after: list[str] = []
-    if (directory / "compatibility.tsv").exists():
-        for n, row in _rows(directory / "compatibility.tsv", COMPAT_COLUMNS):
-            if row["position"] not in ("before", "after"):
-                raise WordlistError(f"compatibility.tsv:{n}: position must be before/after")
-            (before if row["position"] == "before" else after).append(row["cue"])
+    for n, row in _rows(directory / "compatibility.tsv", COMPAT_COLUMNS, "compatibility.tsv"):
+        if row["position"] not in ("before", "after"):
+            raise WordlistError(f"compatibility.tsv:{n}: position must be before/after")
+        (before if row["position"] == "before" else after).append(row["cue"])
 
     exemptions: dict[str, list[str]] = {r: [] for r in EXEMPTION_RULES}
-    if (directory / "exemptions.tsv").exists():
-        for n, row in _rows(directory / "exemptions.tsv", EXEMPTION_COLUMNS):
-            if row["rule"] not in EXEMPTION_RULES:
-                raise WordlistError(f"exemptions.tsv:{n}: rule must be one of {', '.join(EXEMPTION_RULES)}")
-            exemptions[row["rule"]].append(row["cue"])
+    for n, row in _rows(directory / "exemptions.tsv", EXEMPTION_COLUMNS, "exemptions.tsv"):
+        if row["rule"] not in EXEMPTION_RULES:
+            raise WordlistError(f"exemptions.tsv:{n}: rule must be one of {', '.join(EXEMPTION_RULES)}")
+        exemptions[row["rule"]].append(row["cue"])
 
     proximity: list[ProximityRule] = []
-    if (directory / "proximity.tsv").exists():
-        for n, row in _rows(directory / "proximity.tsv", PROXIMITY_COLUMNS):
-            where = f"proximity.tsv:{n}"
-            if row["category"] not in TEXT_CATEGORIES:
-                raise WordlistError(f"{where}: unknown category {row['category']!r}")
-            if row["severity"] not in SEVERITIES:
-                raise WordlistError(f"{where}: severity must be low/medium/high")
-            if row["order"] not in ("any", "first_then_second"):
-                raise WordlistError(f"{where}: order must be any or first_then_second")
-            if not row["window"].isdigit():
-                raise WordlistError(f"{where}: window must be a number of characters")
-            first, second = split_list(row["first"]), split_list(row["second"])
-            if not first or not second:
-                raise WordlistError(f"{where}: both cue lists need at least one cue")
-            suggestion = "" if row["suggestion"] == "-" else (row["suggestion"] or None)
-            proximity.append(
-                ProximityRule(row["rule"], row["category"], row["severity"], suggestion, first, second,
-                              int(row["window"]), row["order"] == "first_then_second", row["note"], where)
-            )
+    for n, row in _rows(directory / "proximity.tsv", PROXIMITY_COLUMNS, "proximity.tsv"):
+        where = f"proximity.tsv:{n}"
+        if row["category"] not in TEXT_CATEGORIES:
+            raise WordlistError(f"{where}: unknown category {row['category']!r}")
+        if row["severity"] not in SEVERITIES:
+            raise WordlistError(f"{where}: severity must be low/medium/high")
+        if row["order"] not in ("any", "first_then_second"):
+            raise WordlistError(f"{where}: order must be any or first_then_second")
+        if not row["window"].isdigit():
+            raise WordlistError(f"{where}: window must be a number of characters")
+        first, second = split_list(row["first"]), split_list(row["second"])
+        if not first or not second:
+            raise WordlistError(f"{where}: both cue lists need at least one cue")
+        suggestion = "" if row["suggestion"] == "-" else (row["suggestion"] or None)
+        proximity.append(
+            ProximityRule(row["rule"], row["category"], row["severity"], suggestion, first, second,
+                          int(row["window"]), row["order"] == "first_then_second", row["note"], where)
+        )
 
-    policy: dict = {}
-    if (directory / "policy.toml").exists():
-        try:
-            policy = tomllib.loads((directory / "policy.toml").read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise WordlistError(f"policy.toml: {exc}") from exc
+    _check_not_empty(terms, brands, proximity)
+
+    try:
+        policy = tomllib.loads(_read(directory / "policy.toml", "policy.toml"))
+        parse_policy(policy)  # checked here so that a bad value fails the load; the engine builds Policy
+    except (tomllib.TOMLDecodeError, PolicyError) as exc:
+        raise WordlistError(f"policy.toml: {exc}") from None
 
     return Wordlists(
         directory=directory,

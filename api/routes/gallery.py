@@ -1,12 +1,14 @@
 """Counterfeit gallery: list/get (scan keys), add/remove (admin keys, audited)."""
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.audit import request_fields
 from api.deps import AdminKey, AuditDep, ScanKey, ScannerDep, SettingsDep
 from api.errors import ApiError, status_for_code
 from api.limits import check_upload_count, image_too_large
@@ -76,7 +78,7 @@ async def gallery_thumbnail(gallery_id: str, _key: ScanKey, scanner: ScannerDep)
     description="Multipart: one or more files in `images`, the `brand` they counterfeit and an optional `label`. "
     "Needs an admin key; recorded in the audit log.",
     response_model=GalleryAdded,
-    responses=error_responses(401, 403, 413, 415, 422, 503),
+    responses=error_responses(401, 403, 413, 415, 422, 503),  # 503: no gallery, or audit_unavailable
 )
 async def add_gallery(
     request: Request,
@@ -101,20 +103,26 @@ async def add_gallery(
             raise image_too_large(len(data), settings)
         blobs.append(data)
     before = gallery.version
+    # Intent first (with the images' sha256): if it cannot be written, AuditUnavailable answers 503
+    # and nothing is stored.
+    started = audit.begin(admin.name, "gallery.add", before=before, brand=brand, label=label,
+                          sha256=[hashlib.sha256(b).hexdigest() for b in blobs], **request_fields(request))
     try:
         added = await run_in_threadpool(
             lambda: gallery.add(blobs, brand=brand, label=label, source=f"api:{admin.name}")
         )
     except ImageInputError as exc:
-        audit.write(admin.name, "gallery.add", outcome="refused", brand=brand, label=label, error=exc.code,
-                    request_id=getattr(request.state, "request_id", None))
+        audit.finish(started, "refused", after=gallery.version, error=exc.code)
         raise ApiError(status_for_code(exc.code), exc.code, exc.message) from None
     except ValueError as exc:  # the gallery's own argument checks
+        audit.finish(started, "refused", after=gallery.version, error="invalid_request")
         raise ApiError(422, "invalid_request", str(exc)) from None
+    except Exception as exc:
+        audit.finish(started, "error", after=gallery.version, error=type(exc).__name__)
+        raise
     added = [_plain(e) for e in added]
     after = gallery.version
-    audit.write(admin.name, "gallery.add", before=before, after=after, brand=brand, label=label,
-                ids=[e.get("id") for e in added], request_id=getattr(request.state, "request_id", None))
+    audit.finish(started, after=after, ids=[e.get("id") for e in added])
     request.state.action = "gallery.add"
     return {"added": added, "version": after}
 
@@ -125,11 +133,17 @@ async def remove_gallery(request: Request, gallery_id: str, admin: AdminKey, sca
                          audit: AuditDep) -> dict[str, Any]:
     gallery = _gallery(scanner)
     before = gallery.version
-    removed = await run_in_threadpool(gallery.remove, gallery_id)
-    if not removed:
-        raise _not_found(gallery_id)
+    # Intent first: if it cannot be written, AuditUnavailable answers 503 and nothing is removed.
+    started = audit.begin(admin.name, "gallery.remove", before=before, id=gallery_id, **request_fields(request))
+    try:
+        removed = await run_in_threadpool(gallery.remove, gallery_id)
+    except Exception as exc:
+        audit.finish(started, "error", after=gallery.version, error=type(exc).__name__)
+        raise
     after = gallery.version
-    audit.write(admin.name, "gallery.remove", before=before, after=after, id=gallery_id,
-                request_id=getattr(request.state, "request_id", None))
+    if not removed:
+        audit.finish(started, "not_found", after=after)
+        raise _not_found(gallery_id)
+    audit.finish(started, after=after)
     request.state.action = "gallery.remove"
     return {"removed": gallery_id, "version": after}

@@ -16,8 +16,7 @@ router = APIRouter(prefix="/v1/wordlists", tags=["wordlists"])
 async def wordlists(_key: ScanKey, scanner: ScannerDep) -> dict[str, Any]:
     engine = scanner.text_engine
     wl = engine.wordlists
-    info: dict[str, Any] = {"version": engine.version, "path": None}
     counts = getattr(wl, "counts", None)
-    info["counts"] = counts() if callable(counts) else None
-    info["path"] = str(scanner.settings.wordlists)
+    # No directory path: where the server keeps its files is none of a scan key's business.
+    info: dict[str, Any] = {"version": engine.version, "counts": counts() if callable(counts) else None}
     return {"versions": scanner.versions, "wordlists": info}

@@ -62,6 +62,12 @@ def _run(args) -> int:
         raise SystemExit(f"scanner serve: SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")
     if settings.metrics_auth == "key" and not keys.enabled:
         raise SystemExit("scanner serve: SCANNER_METRICS_AUTH=key needs at least one key in SCANNER_API_KEYS")
+    from scanner.wordlists import WordlistError, load_wordlists
+
+    try:  # fail closed before any worker starts: a broken directory is refused, never served (~0.1 s)
+        load_wordlists(settings.wordlists)
+    except WordlistError as exc:
+        raise SystemExit(f"scanner serve: word lists in {settings.wordlists} refused: {exc}") from None
     level = args.log_level.upper()
     configure_logging(level)
     log = logging.getLogger("scanner.serve")

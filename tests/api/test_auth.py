@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -88,16 +89,26 @@ def test_admin_actions_are_audited(keyed, gallery_image):
 
     entries = keyed.app.state.audit.read()
     actions = [(e["actor"], e["action"], e["outcome"]) for e in entries]
+    # Each action: its intent, written (fsync) before anything changes, then its outcome.
     assert actions == [
+        ("ops-alice", "wordlists.reload", "started"),
         ("ops-alice", "wordlists.reload", "ok"),
+        ("ops-alice", "gallery.add", "started"),
         ("ops-alice", "gallery.add", "ok"),
+        ("ops-alice", "gallery.remove", "started"),
         ("ops-alice", "gallery.remove", "ok"),
+        ("ops-alice", "gallery.remove", "started"),
+        ("ops-alice", "gallery.remove", "not_found"),
         ("shop-frontend", "POST /v1/admin/reload", "denied"),
     ]
-    for e in entries[:3]:
+    for started, done in zip(entries[:8:2], entries[1:8:2]):
+        assert started["request_id"] == done["request_id"] and started["before"] == done["before"]
+    done = [e for e in entries if e["outcome"] == "ok"]
+    for e in done:
         assert {"ts", "before", "after"} <= set(e)
-    assert entries[1]["ids"] == [gid] and entries[1]["before"] != entries[1]["after"]
-    assert entries[2]["before"] == entries[1]["after"]
+    assert done[1]["ids"] == [gid] and done[1]["before"] != done[1]["after"]
+    assert entries[2]["sha256"] == [added["added"][0]["sha256"]]  # the intent names the images
+    assert done[2]["before"] == done[1]["after"] and entries[4]["id"] == gid
     raw = keyed.app.state.audit.path.read_text()
     assert ADMIN_KEY not in raw and SCAN_KEY not in raw
 
@@ -213,3 +224,105 @@ def test_serve_refuses_metrics_auth_key_without_keys(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "scanner", "serve", "--port", "1"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0 and "SCANNER_METRICS_AUTH=key" in proc.stderr
+
+
+# Issue #13, finding 8: with the audit log unwritable, a gallery add committed and changed the gallery
+# version, the client got a 500, and no audit line existed. Now the intent line is written (fsync) before
+# anything changes. If it cannot be written, nothing changes and the client gets 503 audit_unavailable.
+UNWRITABLE = ["a directory where the file should be", "disk full (/dev/full)"]
+
+
+def _break_audit(client, how: str) -> None:
+    from api.audit import AuditLog
+
+    audit = client.app.state.audit
+    if how.startswith("a directory"):
+        audit.path.unlink(missing_ok=True)
+        audit.path.mkdir()
+    else:
+        client.app.state.audit = AuditLog(Path("/dev/full"))  # every write fails with ENOSPC
+
+
+@pytest.mark.parametrize("how", UNWRITABLE)
+def test_an_admin_action_that_cannot_be_audited_does_not_happen(make_client, text_engine, gallery_image,
+                                                                 tmp_path, request_log, how):
+    import shutil
+
+    from scanner.config import BUNDLED_WORDLISTS
+    from scanner.engine import Scanner
+    from scanner.images import ImageScanner
+
+    wl = tmp_path / "wordlists"
+    shutil.copytree(BUNDLED_WORDLISTS, wl)
+    client = make_client(keys=True, wordlists=wl, scanner=None)
+    settings = client.app.state.settings
+    client.app.state.scanner = Scanner(text_engine, ImageScanner.from_settings(settings), settings)
+    kept = client.post("/v1/gallery", files={"images": ("k.jpg", gallery_image, "image/jpeg")},
+                       data={"brand": "Nova"}, headers=ADMIN).json()["added"][0]["id"]
+    versions = client.get("/readyz").json()["versions"]
+    with open(wl / "terms" / "counterfeit.tsv", "a", encoding="utf-8") as fh:
+        fh.write("zqaudit\tcounterfeit\thigh\t-\t\t\t\n")  # a reload would change the version
+    _break_audit(client, how)
+
+    other = png_bytes(size=(64, 48), colour=(10, 120, 200))
+    refused = [
+        client.post("/v1/admin/reload", headers=ADMIN),
+        client.post("/v1/gallery", files={"images": ("o.png", other, "image/png")}, data={"brand": "Nova"},
+                    headers=ADMIN),
+        client.delete(f"/v1/gallery/{kept}", headers=ADMIN),
+    ]
+    for resp in refused:
+        message = assert_error(resp, 503, "audit_unavailable")["error"]["message"]
+        assert "nothing was changed" in message and str(tmp_path) not in message
+    assert client.get("/readyz").json()["versions"] == versions
+    assert [e["id"] for e in client.get("/v1/gallery", headers=SCAN).json()["items"]] == [kept]
+    assert not [line for line in request_log if line.get("status") == 500]
+
+
+def test_an_outcome_line_that_fails_after_the_action_leaves_the_intent_as_the_record(keyed, gallery_image,
+                                                                                   monkeypatch, caplog):
+    from api.audit import AuditLog, AuditUnavailable
+
+    real = AuditLog.write
+
+    def outcome_fails(self, actor, action, outcome="ok", **fields):
+        if outcome != "started":
+            raise AuditUnavailable("disk full")
+        return real(self, actor, action, outcome, **fields)
+
+    monkeypatch.setattr(AuditLog, "write", outcome_fails)
+    resp = keyed.post("/v1/gallery", files={"images": ("n.jpg", gallery_image, "image/jpeg")},
+                      data={"brand": "Nova"}, headers=ADMIN)
+    assert resp.status_code == 201, resp.text  # done: telling the client otherwise would invite a retry
+    entries = keyed.app.state.audit.read()
+    assert [(e["action"], e["outcome"]) for e in entries] == [("gallery.add", "started")]
+    assert entries[0]["sha256"] == [resp.json()["added"][0]["sha256"]]
+
+
+# Issue #13, finding 8: 401s and 403s on admin routes were not audited (only a scan key's 403 was).
+DENIED = [
+    # configured keys   header                        status  code                actor
+    ("all",             None,                         401,    "missing_api_key",  "anonymous"),
+    ("all",             "sk_guessed_key_0000000000",  401,    "invalid_api_key",  "invalid"),
+    ("all",             SCAN_KEY,                     403,    "forbidden",        "shop-frontend"),
+    ("scan only",       ADMIN_KEY,                    403,    "admin_disabled",   "anonymous"),
+    ("none",            None,                         403,    "admin_disabled",   "anonymous"),
+]
+
+
+@pytest.mark.parametrize("configured, key, status, code, actor", DENIED)
+@pytest.mark.parametrize("method, path, kwargs", ADMIN_ROUTES)
+def test_refusals_on_admin_routes_are_audited_without_the_key(make_client, configured, key, status, code,
+                                                             actor, method, path, kwargs):
+    keys = {"all": KEYS, "scan only": [KEYS[0]], "none": []}[configured]
+    client = make_client(api_keys=keys)
+    headers = {"X-API-Key": key} if key else {}
+    assert_error(client.request(method, path, headers=headers, **kwargs), status, code)
+    entries = client.app.state.audit.read()
+    assert len(entries) == 1, entries
+    entry = entries[0]
+    assert (entry["actor"], entry["action"], entry["outcome"], entry["reason"]) == (
+        actor, f"{method} {path}", "denied", code)
+    assert entry["request_id"] and entry["client"]
+    if key:
+        assert key not in client.app.state.audit.path.read_text()

@@ -1,6 +1,7 @@
 """Error envelope for 404/405/422, health and readiness, metrics, OpenAPI, the editor page."""
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -95,3 +96,69 @@ def test_index_page_served_when_present(client, tmp_path, monkeypatch):
     resp = client.get("/")
     assert resp.status_code == 200 and "editor" in resp.text
     assert resp.headers["content-type"].startswith("text/html")
+
+
+def test_wordlists_info_does_not_show_where_the_server_keeps_them(keyed):
+    """Issue #13, finding 10: GET /v1/wordlists showed scan keys the server's word-list directory."""
+    import json
+
+    from scanner.config import BUNDLED_WORDLISTS
+    from tests.api.conftest import SCAN_KEY
+
+    body = keyed.get("/v1/wordlists", headers={"X-API-Key": SCAN_KEY}).json()
+    assert "path" not in body["wordlists"] and body["wordlists"]["counts"]["brand"] > 0
+    assert str(BUNDLED_WORDLISTS) not in json.dumps(body, ensure_ascii=False)
+
+
+def test_the_docs_page_works_offline(client):
+    """Issue #13, finding 10: /docs loaded Swagger UI unpinned from a CDN, and was blank offline. The
+    page must name no other host; its script, stylesheet and icon are served by the service itself."""
+    import re
+
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert not re.findall(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", html, re.I), html
+    assert '"validatorUrl": null' in html  # else Swagger UI sends the spec to an online validator
+    assets = re.findall(r"""(?:src|href)\s*=\s*["'](/[^"']+)""", html)
+    assert {a.rsplit(".", 1)[-1] for a in assets} >= {"js", "css", "png"}, assets
+    for asset in assets:
+        resp = client.get(asset)
+        assert resp.status_code == 200 and len(resp.content) > 500, asset
+    assert "/openapi.json" in html and client.get("/openapi.json").status_code == 200
+
+
+DISCONNECTS = [
+    # method  path               content type
+    ("POST", "/v1/scan",         b"application/json"),
+    ("POST", "/v1/scan/batch",   b"application/json"),
+]
+
+
+@pytest.mark.parametrize("method, path, ctype", DISCONNECTS)
+def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(client, request_log, caplog, method, path, ctype):
+    """Issue #13, finding 10: a client that went away mid-body was logged as a 500 with a traceback."""
+    import asyncio
+    import logging
+
+    messages = [{"type": "http.request", "body": b'{"title": "', "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[dict] = []
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"content-type", ctype), (b"content-length", b"1000")],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    with caplog.at_level(logging.INFO):
+        asyncio.run(asyncio.wait_for(client.app(scope, receive, send), 30))
+    lines = [line for line in request_log if line.get("route") == path]
+    assert [line["status"] for line in lines] == [499], lines
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], caplog.text
+    assert any(getattr(r, "fields", {}).get("event") == "client_disconnect" for r in caplog.records)

@@ -105,6 +105,12 @@ class Hostile(socketserver.BaseRequestHandler):
     def route_to_file(self, sock):
         sock.sendall(b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n")
 
+    other_port = 0  # set by the `other_port` fixture: a second server on the same host
+
+    def route_to_other_port(self, sock):  # same host, another port: another service on that machine
+        sock.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:%d/ok\r\nContent-Length: 0\r\n\r\n"
+                     % self.other_port)
+
     def route_to_loopback_v6(self, sock):
         sock.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://[::1]/x.png\r\nContent-Length: 0\r\n\r\n")
 
@@ -253,3 +259,49 @@ def test_no_socket_to_a_refused_address(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", spy)
     code, _ = fetch_code("http://169.254.169.254/latest/meta-data/", Settings(image_url_hosts=["169.254.169.254"]))
     assert code == "url_address_not_allowed" and dialled == []
+
+
+@pytest.fixture(scope="module")
+def other_port(hostile):
+    srv = _Server(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    Hostile.other_port = srv.server_address[1]
+    yield Hostile.other_port
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_a_redirect_may_not_switch_port_on_the_same_host(hostile, other_port):
+    """Issue #13, finding 10: a same-host redirect to another port was followed. That is another
+    service on that machine, so the redirect is refused."""
+    s = settings(image_url_timeout_s=ROOMY_TIMEOUT_S)
+    assert fetch_code(f"http://127.0.0.1:{other_port}/ok", s)[0] is None  # the other port does serve it
+    assert fetch_code(f"{hostile}/to-other-port", s)[0] == "url_redirect_not_allowed"
+
+
+def _message(url: str, s: Settings) -> tuple[str, str]:
+    with pytest.raises(ImageInputError) as err:
+        load_image_bytes({"url": url}, s)
+    return err.value.code, err.value.message
+
+
+# Issue #13, finding 10: refusals said where an allow-listed name resolved to ("image host 'localhost'
+# resolves to 127.0.0.1"), which maps the inside of the network for whoever sends the URL.
+RESOLVED_INSIDE = [
+    # url                          settings                                                   code
+    ("http://localhost:{port}/ok", dict(image_url_hosts=["localhost"]),                        "url_address_not_allowed"),
+    ("http://localhost:9/x.png",   dict(image_url_hosts=["localhost"], image_url_allow_private=True),
+                                                                                               "image_fetch_failed"),
+]
+
+
+@pytest.mark.parametrize("url, kw, code", RESOLVED_INSIDE)
+def test_url_refusals_do_not_reveal_the_resolved_address(hostile, make_client, url, kw, code):
+    url = url.format(port=hostile.rsplit(":", 1)[1])
+    s = Settings(image_url_timeout_s=ROOMY_TIMEOUT_S, **kw)
+    got, message = _message(url, s)
+    assert got == code, (got, message)
+    resp = make_client(image_url_timeout_s=ROOMY_TIMEOUT_S, **kw).post("/v1/scan", json={"images": [{"url": url}]})
+    for text in (message, resp.text):
+        assert "127.0.0.1" not in text and "::1" not in text, text
+    assert "'localhost'" in message  # the host the caller sent is fine to repeat

@@ -1,12 +1,29 @@
 """The word-list loader: formats, derived pinyin, content-hash versions, and loud failures."""
+import shutil
 from pathlib import Path
 
 import pytest
 
+from scanner.config import BUNDLED_WORDLISTS
 from scanner.wordlists import WordlistError, derive_pinyin, load_wordlists
 
 TERMS_HEADER = "term\tcategory\tseverity\tsuggestion\tvariants\tpinyin\tnote\n"
 BRANDS_HEADER = "brand\towner\tsector\tzh\ten\tslang\tpinyin\tambiguous\tcontext\tnote\n"
+PROXIMITY_HEADER = "rule\tcategory\tseverity\tsuggestion\tfirst\tsecond\twindow\torder\tnote\n"
+# The smallest directory the loader accepts: every required list with one entry, the optional-content
+# files with their header only. Tests overlay what they are about.
+SKELETON = {
+    **{f"terms/{c}.tsv": TERMS_HEADER + f"zq{c}\t{c}\tlow\t\t\t\t\n" for c in (
+        "absolute_term", "false_claim", "medical_claim", "counterfeit", "prohibited_goods", "diversion",
+        "incentivized_review")},
+    "with_brand/counterfeit.tsv": TERMS_HEADER + "1:1\tcounterfeit\tmedium\t-\t\t\t\n",
+    "brands.tsv": BRANDS_HEADER + "Zqbrand\tZq Inc.\tother\t\tZqbrand\t\t\t\t\t\n",
+    "proximity.tsv": PROXIMITY_HEADER + "zq\tdiversion\tlow\t\tzqa\tzqb\t10\tany\t\n",
+    "allowlist.tsv": "phrase\tcategory\tnote\n",
+    "compatibility.tsv": "cue\tposition\tnote\n",
+    "exemptions.tsv": "cue\trule\tnote\n",
+    "policy.toml": "",
+}
 
 
 def write(directory: Path, files: dict[str, str]) -> Path:
@@ -22,6 +39,7 @@ def minimal(tmp_path):
     return write(
         tmp_path,
         {
+            **SKELETON,
             "terms/counterfeit.tsv": TERMS_HEADER + "# a comment\n高仿\tcounterfeit\thigh\t-\t搞仿|高纺\tauto\tslang\n",
             "terms/absolute_term.tsv": TERMS_HEADER + "最好\tabsolute_term\tmedium\t优质\t\t\t广告法第九条\n",
             "brands.tsv": BRANDS_HEADER + "Nike\tNike, Inc.\tsportswear\t耐克\tNike\t\tauto\t\t\t\n"
@@ -41,7 +59,7 @@ def test_loads_terms_brands_and_derives_pinyin(minimal):
     nike, apple = wl.brands
     assert nike.pinyin == ("naike", "nai ke")
     assert apple.ambiguous == frozenset({"苹果", "Apple"})
-    assert wl.counts()["brand"] == 2 and wl.counts()["counterfeit"] == 1
+    assert wl.counts()["brand"] == 2 and wl.counts()["counterfeit"] == 2  # 高仿 and with_brand's 1:1
 
 
 def test_version_is_a_content_hash(minimal):
@@ -64,7 +82,7 @@ def test_version_is_a_content_hash(minimal):
     ],
 )
 def test_bad_rows_fail_with_file_and_line(tmp_path, files, message):
-    write(tmp_path, files)
+    write(tmp_path, {**SKELETON, **files})
     with pytest.raises(WordlistError, match=message):
         load_wordlists(tmp_path)
 
@@ -76,3 +94,63 @@ def test_bad_rows_fail_with_file_and_line(tmp_path, files, message):
 def test_derive_pinyin(chinese, expected):
     # "diao" is shorter than 5 letters: too likely to be an ordinary syllable
     assert derive_pinyin(chinese) == expected
+
+
+def bundled_copy(tmp_path) -> Path:
+    directory = tmp_path / "wordlists"
+    shutil.copytree(BUNDLED_WORDLISTS, directory)
+    return directory
+
+
+HEADER_ONLY = {"brands.tsv": BRANDS_HEADER, "proximity.tsv": PROXIMITY_HEADER}
+
+# Issue #13, finding 4: deleting brands.tsv or terms/counterfeit.tsv, or emptying the directory, was
+# accepted (the empty directory's version was the sha256 of nothing, and every listing passed).
+REFUSED = [
+    # what happens to the bundled copy          file named           why
+    ("delete", "brands.tsv",                     "brands.tsv",        "missing"),
+    ("delete", "terms/counterfeit.tsv",          "terms/counterfeit.tsv", "missing"),
+    ("delete", "terms/medical_claim.tsv",        "terms/medical_claim.tsv", "missing"),
+    ("delete", "with_brand/counterfeit.tsv",     "with_brand/counterfeit.tsv", "missing"),
+    ("delete", "proximity.tsv",                  "proximity.tsv",     "missing"),
+    ("delete", "allowlist.tsv",                  "allowlist.tsv",     "missing"),
+    ("delete", "policy.toml",                    "policy.toml",       "missing"),
+    ("header only", "brands.tsv",                "brands.tsv",        "no entries"),
+    ("header only", "terms/counterfeit.tsv",     "terms/counterfeit.tsv", "no entries"),
+    ("header only", "proximity.tsv",             "proximity.tsv",     "no entries"),
+    ("empty file", "terms/diversion.tsv",        "terms/diversion.tsv", "no entries"),
+    ("comments only", "with_brand/counterfeit.tsv", "with_brand/counterfeit.tsv", "no entries"),
+    ("a directory", "brands.tsv",                "brands.tsv",        "not a file"),
+    ("empty the directory", "",                  "brands.tsv",        "missing"),
+]
+
+
+@pytest.mark.parametrize("change, target, named, why", REFUSED)
+def test_a_missing_or_empty_required_list_stops_the_load(tmp_path, change, target, named, why):
+    directory = bundled_copy(tmp_path)
+    path = directory / target
+    if change == "delete":
+        path.unlink()
+    elif change == "header only":
+        path.write_text(HEADER_ONLY.get(target, TERMS_HEADER), encoding="utf-8")
+    elif change == "empty file":
+        path.write_text("", encoding="utf-8")
+    elif change == "comments only":
+        path.write_text("# nothing here yet\n" + TERMS_HEADER.replace("term", "# term", 1), encoding="utf-8")
+    elif change == "a directory":
+        path.unlink()
+        path.mkdir()
+    else:
+        shutil.rmtree(directory)
+        directory.mkdir()
+    with pytest.raises(WordlistError) as err:
+        load_wordlists(directory)
+    assert f"{named}: " in str(err.value) and why in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("name", ["allowlist.tsv", "compatibility.tsv", "exemptions.tsv"])
+def test_lists_that_only_ever_find_less_may_be_empty(tmp_path, name):
+    directory = bundled_copy(tmp_path)
+    header = (directory / name).read_text(encoding="utf-8").splitlines()
+    (directory / name).write_text(next(line for line in header if not line.startswith("#")) + "\n", "utf-8")
+    assert load_wordlists(directory).version != load_wordlists(BUNDLED_WORDLISTS).version

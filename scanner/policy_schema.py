@@ -1,0 +1,96 @@
+"""The schema of wordlists/policy.toml. This is the one place that holds its defaults and its limits.
+
+A policy value of the wrong type or out of range stops the load (`PolicyError`, naming the key). A reload
+therefore keeps the old version serving, and start-up stops. Unknown keys are refused too, so a typo
+(`block_scor`) is never silently ignored. Strict types: TOML gives ints and floats as such, and a bool or a
+string is never read as a number.
+
+This is plain Python on purpose: scanner/policy.py is compiled by Cython, and pydantic reads class
+annotations at run time.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scanner.types import CATEGORIES
+
+Action = Literal["block", "review", "none"]
+ACTIONS: tuple[str, ...] = get_args(Action)
+Score = Annotated[float, Field(ge=0.0, le=1.0)]  # a finding's confidence
+
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Actions(BaseModel):
+    """What an active finding of each category does to the listing (CONTRACT.md "Decisions")."""
+
+    model_config = _CONFIG
+    counterfeit: Action = "block"
+    prohibited_goods: Action = "block"
+    counterfeit_image: Action = "block"
+    brand: Action = "review"
+    absolute_term: Action = "review"
+    false_claim: Action = "review"
+    medical_claim: Action = "review"
+    diversion: Action = "review"
+    incentivized_review: Action = "review"
+
+
+if set(Actions.model_fields) != set(CATEGORIES):  # a new category needs its default action here
+    raise RuntimeError(f"policy_schema.Actions must have one field per category: {sorted(CATEGORIES)}")
+
+
+class SeverityScores(BaseModel):
+    """Per-finding confidence by severity, before context adjustments."""
+
+    model_config = _CONFIG
+    high: Score = 0.95
+    medium: Score = 0.75
+    low: Score = 0.5
+
+
+class Thresholds(BaseModel):
+    model_config = _CONFIG
+    # A risk score (0-100) at or above this blocks the listing. 101 switches it off. At most 1: a clean
+    # listing (score 0) must never block.
+    block_score: int = Field(default=101, ge=1, le=101)
+    # Findings below this confidence do not move the decision.
+    min_finding_score: Score = 0.3
+
+
+class PolicyFile(BaseModel):
+    model_config = _CONFIG
+    brand_with_counterfeit: Action = "block"  # a brand named beside counterfeit wording
+    actions: Actions = Actions()
+    severity_scores: SeverityScores = SeverityScores()
+    thresholds: Thresholds = Thresholds()
+
+
+class PolicyError(ValueError):
+    pass
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_policy(raw: Any) -> PolicyFile:
+    """The validated policy. Raises PolicyError naming each bad key (at most five), e.g.
+    `thresholds.block_score: Input should be greater than or equal to 1 (got -5)`."""
+    try:
+        return PolicyFile.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        parts = []
+        for err in errors[:5]:
+            got = "" if err["type"] == "extra_forbidden" else f" (got {_shown(err.get('input'))})"
+            parts.append(f"{_where(err['loc'])}: {err['msg']}{got}")
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise PolicyError("; ".join(parts) + more) from None
