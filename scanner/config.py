@@ -147,6 +147,11 @@ class Settings(BaseSettings):
         "and lists image_errors (the library behaviour)",
     )
     threadpool_size: int = Field(default=16, ge=1, description="threads per worker for scans and gallery edits")
+    gil_switch_interval_ms: float = Field(
+        default=5.0, gt=0, le=100, allow_inf_nan=False,
+        description="`scanner serve` workers: how long a scan thread may hold the GIL while the event loop "
+        "(/healthz, reading and sending other requests) waits for it (Python's default: 5 ms)",
+    )
     log_requests: bool = Field(default=True, description="one JSON line per request on stderr")
 
     @model_validator(mode="after")
