@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from api import metrics
 from api.deps import ScanCallDep, ScanKey, ScannerDep, SettingsDep, parse_json
 from api.errors import ApiError, status_for_code
-from api.limits import check_batch, check_listing, check_upload_count, image_too_large
+from api.limits import check_batch, check_listing, check_upload_count, heavy_slot, image_too_large
 from api.response_cap import fit_rows
 from api.schemas import (
     EXAMPLE_LISTING, EXAMPLE_RESULT, BatchIn, BatchOut, ListingIn, ScanResultOut, error_responses,
@@ -158,7 +158,8 @@ def _note(request: Request, row: dict[str, Any]) -> None:
     openapi_extra=_body_doc(ListingIn, EXAMPLE_LISTING),
 )
 def scan(request: Request, call: ScanCallDep) -> Response:
-    status, payload, row = _scan_one(call.scanner, call.settings, call.body)
+    with heavy_slot(len(call.body), call.settings):
+        status, payload, row = _scan_one(call.scanner, call.settings, call.body)
     _note(request, row)
     return _json_response(status, payload)
 
@@ -174,7 +175,8 @@ def scan(request: Request, call: ScanCallDep) -> Response:
     openapi_extra=_body_doc(BatchIn, {"listings": [EXAMPLE_LISTING, {"id": 2, "title": "纯棉T恤"}]}),
 )
 def scan_batch(request: Request, call: ScanCallDep) -> Response:
-    payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body)
+    with heavy_slot(len(call.body), call.settings):
+        payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body)
     request.state.decisions = dict(decisions)
     request.state.versions = versions
     return _json_response(200, payload)

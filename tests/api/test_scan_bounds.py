@@ -5,6 +5,7 @@ row keeps its decision, says what was left out in `incomplete`, and is never `pa
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -96,3 +97,41 @@ def test_a_request_over_its_scan_budget_answers_review_or_block_with_the_reason(
         assert _incomplete(row)[0] == "scan_budget_exceeded"
         assert "SCANNER_SCAN_BUDGET_S" in row["incomplete"][0]["message"]
     json.dumps(rows)
+
+
+# --- heavy requests share a few slots per worker --------------------------------------------------------------
+def test_heavy_requests_wait_for_a_slot_and_over_half_the_pool_get_503_busy():
+    import threading
+
+    from api.errors import ApiError
+    from api.limits import HEAVY_BODY_BYTES, heavy_slot
+
+    settings = Settings(heavy_scan_concurrency=1, threadpool_size=4)  # 1 running, 2 admitted at most
+    inside, release, waited = threading.Event(), threading.Event(), []
+
+    def hold():
+        with heavy_slot(HEAVY_BODY_BYTES, settings):
+            inside.set()
+            release.wait(30)
+
+    def wait_for_slot():
+        with heavy_slot(HEAVY_BODY_BYTES, settings):
+            waited.append("ran")
+
+    holder, waiter = threading.Thread(target=hold), threading.Thread(target=wait_for_slot)
+    holder.start()
+    assert inside.wait(30)
+    waiter.start()
+    time.sleep(0.2)
+    assert waited == []  # waiting for the running heavy scan
+    with heavy_slot(HEAVY_BODY_BYTES - 1, settings):  # an ordinary body never waits
+        pass
+    with pytest.raises(ApiError) as refused:
+        with heavy_slot(HEAVY_BODY_BYTES, settings):
+            pass
+    assert refused.value.status_code == 503 and refused.value.code == "busy"
+    assert "SCANNER_HEAVY_SCAN_CONCURRENCY" in refused.value.message
+    release.set()
+    holder.join(30)
+    waiter.join(30)
+    assert waited == ["ran"]
