@@ -6,12 +6,20 @@
   (SCANNER_REQUEST_BODY_TIMEOUT_S, counted from the end of the headers): a client that
   trickles its body, or stops half way, gets 408 `body_timeout` and the connection is
   closed, instead of holding it (and the request) open for ever.
+* `heavy_slot` lets at most SCANNER_HEAVY_SCAN_CONCURRENCY requests whose body is at least
+  HEAVY_BODY_BYTES scan at once in a worker (the others wait, blocked, holding no GIL): every scan
+  thread running competes with the event loop for the GIL, so a few clients sending 6-9 MB bodies
+  made /healthz wait 100-500 ms (docs/benchmarks.md). Ordinary requests never wait here. At most
+  half the thread pool may be held by heavy requests, running or waiting; one more is answered
+  503 `busy` with Retry-After, so heavy requests can never take every thread from the others.
 * The check_* helpers validate a parsed request before any scanning starts.
 """
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -160,3 +168,44 @@ def image_too_large(size: int, settings: Settings) -> ApiError:
         413, "image_too_large",
         f"image is {size} bytes or more; the limit is {settings.max_image_bytes} bytes (SCANNER_MAX_IMAGE_BYTES)",
     )
+
+
+# A request body this large is "heavy": no ordinary listing, nor a batch of 100 of them, comes near it
+# (the catalogue's largest listing is ~2 KB as JSON), while the worst linear inputs are 6-9 MB.
+HEAVY_BODY_BYTES = 1_000_000
+
+
+class _HeavyGate:
+    def __init__(self, running: int, admitted: int) -> None:
+        self.running = threading.BoundedSemaphore(running)
+        self.limit = max(admitted, running)
+        self.admitted = 0
+        self.lock = threading.Lock()
+
+
+_GATES: dict[tuple[int, int], _HeavyGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+@contextmanager
+def heavy_slot(body_bytes: int, settings: Settings) -> Iterator[None]:
+    """Run the block at once for an ordinary body; for a heavy one, when one of the worker's heavy
+    slots is free (called in a thread-pool thread: waiting blocks only that thread)."""
+    if body_bytes < HEAVY_BODY_BYTES:
+        yield
+        return
+    key = (settings.heavy_scan_concurrency, max(1, settings.threadpool_size // 2))
+    with _GATES_LOCK:
+        gate = _GATES.get(key) or _GATES.setdefault(key, _HeavyGate(*key))
+    with gate.lock:
+        if gate.admitted >= gate.limit:
+            raise ApiError(503, "busy", f"{gate.limit} requests of {HEAVY_BODY_BYTES} bytes or more are already being "
+                           "scanned or waiting in this worker (SCANNER_HEAVY_SCAN_CONCURRENCY); retry shortly",
+                           headers={"Retry-After": "1"})
+        gate.admitted += 1
+    try:
+        with gate.running:
+            yield
+    finally:
+        with gate.lock:
+            gate.admitted -= 1

@@ -80,6 +80,22 @@ class ImageErrorOut(BaseModel):
     message: str
 
 
+class IncompleteOut(BaseModel):
+    """Why a result is not complete (present only then); the decision is then at least `review`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "field": "title", "code": "findings_capped",
+        "message": "field 'title' has more matches than a scan keeps: at most 100 findings "
+                   "(SCANNER_MAX_FINDINGS_PER_FIELD), the most severe first"}]})
+    field: str | None = Field(None, description="the field concerned, if one")
+    code: str = Field(
+        description="stable reason, e.g. findings_capped: more matches than SCANNER_MAX_FINDINGS_PER_FIELD / _PER_LISTING keep; "
+        "scan_budget_exceeded: SCANNER_SCAN_BUDGET_S ran out (findings made before are listed); "
+        "response_capped: the response would exceed SCANNER_MAX_RESPONSE_BYTES, fewer findings are listed "
+        "(the decision counts them all)")
+    message: str
+
+
 class FindingOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_FINDING]})
     kind: Literal["text", "image"]
@@ -115,6 +131,8 @@ class ScanResultOut(BaseModel):
     versions: Versions
     took_ms: float
     image_errors: list[ImageErrorOut] | None = Field(None, description="only with SCANNER_IMAGE_ERRORS=report")
+    incomplete: list[IncompleteOut] | None = Field(
+        None, description="only when the scan could not be finished; such a result is never `pass`")
 
 
 class ErrorRow(BaseModel):

@@ -11,7 +11,14 @@ would hold them for ever. `BoundedHttpToolsProtocol` adds, per connection:
 * a header size cap (SCANNER_MAX_HEADER_BYTES, request line + headers): 431
   `headers_too_large`, connection closed;
 * a connection cap (SCANNER_MAX_CONNECTIONS per worker): a connection over it is answered
-  503 `too_many_connections` and closed before anything is read.
+  503 `too_many_connections` and closed before anything is read;
+* a cap per client address (SCANNER_MAX_CONNECTIONS_PER_CLIENT per worker; an IPv4 address or an
+  IPv6 /64): one client holding or re-opening many idle sockets gets 503
+  `too_many_connections_from_client` instead of taking every connection from the others;
+* a send timeout (SCANNER_SEND_TIMEOUT_S): a client that stops reading its response leaves it in
+  the transport's buffer (uvicorn waits for ever); when writing stays paused that long the
+  connection is aborted, which frees the buffer;
+* malformed HTTP is answered 400 `malformed_request` in the error envelope (uvicorn: plain text).
 
 Each refusal is counted in `scanner_connections_refused_total{reason}` (the request
 counters never see these connections). The body is bounded in the app (`api.limits.BodyLimitMiddleware`: size and time). Answers
@@ -22,25 +29,49 @@ SCANNER_* environment as the app they serve).
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
+import sys
+from collections import Counter
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from api import metrics
 from scanner.config import Settings, load_settings
 
-_LIMITS: tuple[float, int, int] | None = None  # header timeout s, max header bytes, max connections
+# header timeout s, max header bytes, max connections, max connections per client, send timeout s
+_LIMITS: tuple[float, int, int, int, float] | None = None
+_PER_CLIENT: Counter = Counter()  # open connections by client key, in this worker (one event loop)
 
 
 def configure(settings: Settings) -> None:
     global _LIMITS
-    _LIMITS = (settings.request_header_timeout_s, settings.max_header_bytes, settings.max_connections)
+    _LIMITS = (settings.request_header_timeout_s, settings.max_header_bytes, settings.max_connections,
+               settings.max_connections_per_client, settings.send_timeout_s)
+    # Scans run in threads; the event loop waits for the GIL up to one switch interval per runnable
+    # scan thread each time it needs it (docs/benchmarks.md: /healthz under heavy scans).
+    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
 
 
-def _limits() -> tuple[float, int, int]:
+def _limits() -> tuple[float, int, int, int, float]:
     if _LIMITS is None:
         configure(load_settings())
     return _LIMITS  # type: ignore[return-value]
+
+
+def client_key(peer: object) -> str | None:
+    """Whose connection this is, for the per-client cap: the IPv4 address, or the IPv6 /64 (one host
+    commonly holds a whole /64); None for a peer without an IP address (a Unix socket)."""
+    host = peer[0] if isinstance(peer, tuple) and peer else None
+    if not isinstance(host, str):
+        return None
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 def error_bytes(status: int, code: str, message: str) -> bytes:
@@ -56,22 +87,61 @@ class _HeadersTooLarge(Exception):
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.header_timeout_s, self.max_header_bytes, self.max_connections = _limits()
+        (self.header_timeout_s, self.max_header_bytes, self.max_connections, self.max_per_client,
+         self.send_timeout_s) = _limits()
         self._header_timer: asyncio.TimerHandle | None = None
+        self._send_timer: asyncio.TimerHandle | None = None
         self._header_bytes = 0
         self._headers_overflow = False
+        self._client_key: str | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        key = client_key(transport.get_extra_info("peername"))
+        if key is not None:
+            self._client_key = key
+            _PER_CLIENT[key] += 1
         if len(self.connections) > self.max_connections:
             self._refuse(503, "too_many_connections",
                          f"the server has {self.max_connections} open connections (SCANNER_MAX_CONNECTIONS); retry shortly")
+            return
+        if key is not None and _PER_CLIENT[key] > self.max_per_client:
+            self._refuse(503, "too_many_connections_from_client",
+                         f"this client has {self.max_per_client} open connections to this server "
+                         "(SCANNER_MAX_CONNECTIONS_PER_CLIENT); reuse them, or retry when one is closed")
             return
         self._arm_header_timer()  # a connection that never sends a byte is bounded too
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_timer()
+        self._disarm_send_timer()
+        if self._client_key is not None:
+            _PER_CLIENT[self._client_key] -= 1
+            if _PER_CLIENT[self._client_key] <= 0:
+                del _PER_CLIENT[self._client_key]
+            self._client_key = None
         super().connection_lost(exc)
+
+    # -- flow control: a client that stops reading ----------------------------------------------
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_timer = self.loop.call_later(self.send_timeout_s, self._send_timeout)
+
+    def resume_writing(self) -> None:
+        self._disarm_send_timer()
+        super().resume_writing()
+
+    def _disarm_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_timeout(self) -> None:
+        # Nothing can be said to a client that does not read: drop the connection and its buffer.
+        self._send_timer = None
+        metrics.CONNECTIONS_REFUSED.labels("send_timeout").inc()
+        self.transport.abort()
 
     # -- parser callbacks ---------------------------------------------------------------
     def on_message_begin(self) -> None:
@@ -97,7 +167,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._refuse(431, "headers_too_large",
                          f"the request line and headers exceed {self.max_header_bytes} bytes (SCANNER_MAX_HEADER_BYTES)")
             return
-        super().send_400_response(msg)
+        self._refuse(400, "malformed_request", "the request is not valid HTTP/1.1 (request line, headers or chunked "
+                     "framing); the connection is closed")
 
     # -- helpers --------------------------------------------------------------------------
     def _count(self, n: int) -> None:

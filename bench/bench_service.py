@@ -14,6 +14,10 @@ What it does
     no coordinated omission);
 * records CPU seconds used by the server processes and by this client process (both
   compete for the same cores) and the workers' RSS;
+* `--only healthz`: /healthz latency (p50/p99/max, one probe every 20 ms on its own connection)
+  with the server idle, then while 2, 4, 8 clients (--heavy-clients) send the heaviest linear
+  inputs back to back (400,000 bullets of 高仿 = 6.8 MB, a batch of 100 x 30k chars = 9 MB),
+  reported side by side from the same run (issue #13: p99 <= 100 ms is the goal);
 * writes bench/results/service.json and prints a markdown table.
 
 The client is a small asyncio HTTP/1.1 keep-alive client (uvloop if installed) running in
@@ -65,6 +69,15 @@ def text_listings(n: int = 300) -> list[dict]:
         rows = [{"id": i, "title": "高仿耐克 运动鞋" if i % 5 == 0 else "纯棉T恤 男款", "description": "透气舒适"}
                 for i in range(n)]
     return rows[:n]
+
+
+HEAVY_TEXT = ("高仿耐克 运动鞋 最好 加微信 abc123 " * 1500)[:30_000]
+
+
+def heavy_requests(key: str | None) -> list[bytes]:
+    """The heaviest inputs that every stage scans in linear time (issue #13)."""
+    return [http_request("/v1/scan", {"id": "bullets", "bullets": ["高仿"] * 400_000}, key),
+            http_request("/v1/scan/batch", {"listings": [{"id": i, "description": HEAVY_TEXT} for i in range(100)]}, key)]
 
 
 def image_listings(texts: list[dict]) -> list[dict]:
@@ -224,6 +237,50 @@ async def open_loop(host, port, requests: list[bytes], rate: float, duration: fl
     return out
 
 
+async def healthz_under_load(host, port, heavy: list[bytes], clients: int, duration: float, light: bytes) -> dict:
+    """Probe /healthz and an ordinary scan (`light`) every 20 ms while `clients` connections send
+    `heavy` requests back to back."""
+    probe = b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n"
+    stop = asyncio.Event()
+    heavy_done: dict[str, list[float]] = {"ok": [], "other": []}
+
+    async def hog(i: int) -> None:
+        conn = await Conn.open(host, port)
+        try:
+            n = i
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                status = await conn.call(heavy[n % len(heavy)])
+                heavy_done["ok" if status == 200 else "other"].append(time.perf_counter() - t0)
+                n += 1
+        finally:
+            conn.close()
+
+    hogs = [asyncio.create_task(hog(i)) for i in range(clients)]
+    await asyncio.sleep(1.0 if clients else 0)  # the heavy requests are being scanned before probing starts
+    conn, scan_conn = await Conn.open(host, port), await Conn.open(host, port)
+    latencies: list[float] = []
+    scans: list[float] = []
+    ended = time.perf_counter() + duration
+    while time.perf_counter() < ended:
+        t0 = time.perf_counter()
+        await conn.call(probe)
+        t1 = time.perf_counter()
+        await scan_conn.call(light)
+        scans.append(time.perf_counter() - t1)
+        latencies.append(t1 - t0)
+        await asyncio.sleep(0.02)
+    conn.close()
+    scan_conn.close()
+    stop.set()
+    await asyncio.gather(*hogs, return_exceptions=True)
+    out = _lat(latencies)
+    out.update(requests=len(latencies), scan_p50_ms=round(pct(scans, 50) * 1000, 1),
+               scan_p99_ms=round(pct(scans, 99) * 1000, 1), heavy_clients=clients, heavy_answered=len(heavy_done["ok"]), heavy_not_200=len(heavy_done["other"]),
+               heavy_p50_s=round(pct(heavy_done["ok"], 50), 2) if heavy_done["ok"] else None)
+    return out
+
+
 def _lat(latencies: list[float]) -> dict:
     return {
         "p50_ms": round(pct(latencies, 50) * 1000, 3),
@@ -301,7 +358,8 @@ def main() -> int:
     ap.add_argument("--no-request-log", action="store_true", help="start the server with SCANNER_LOG_REQUESTS=false")
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra environment for the server, e.g. SCANNER_THREADPOOL_SIZE=4")
-    ap.add_argument("--only", choices=["text", "one_image"], help="run one scenario")
+    ap.add_argument("--only", choices=["text", "one_image", "healthz"], help="run one scenario")
+    ap.add_argument("--heavy-clients", default="2,4,8", help="healthz scenario: heavy clients per run")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "service.json"))
     args = ap.parse_args()
     try:
@@ -340,6 +398,11 @@ def main() -> int:
                           [float(x) for x in args.image_rates.split(",") if x]),
         }
         report["runs"] = {}
+        if args.only == "healthz":
+            light = http_request("/v1/scan", {"id": "light", "title": "高仿耐克 运动鞋", "description": "透气舒适"}, key)
+            report["healthz"] = [asyncio.run(healthz_under_load(host, port, heavy_requests(key), n, args.duration, light))
+                                 for n in [0] + [int(x) for x in args.heavy_clients.split(",") if x]]
+            scenarios = {}
         for name, (requests, rates) in scenarios.items():
             if args.only and name != args.only:
                 continue
@@ -401,6 +464,15 @@ def markdown(report: dict) -> str:
     lines.append("| listings | mode | target req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | non-200 "
                  "| server cores | client cores | server CPU ms/req | load 1m |")
     lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    if report.get("healthz"):
+        lines.append("| heavy clients | /healthz probes | /healthz p50 ms | p99 ms | max ms | ordinary scan p50 ms | "
+                     "p99 ms | heavy answered (200) | heavy non-200 | heavy p50 s |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|")
+        for r in report["healthz"]:
+            lines.append(f"| {r['heavy_clients'] or 'none (idle)'} | {r['requests']} | {r['p50_ms']} | {r['p99_ms']} | "
+                         f"{r['max_ms']} | {r['scan_p50_ms']} | {r['scan_p99_ms']} | {r['heavy_answered']} | "
+                         f"{r['heavy_not_200']} | {r['heavy_p50_s']} |")
+        return "\n".join(lines)
     for name, runs in report["runs"].items():
         for r in runs:
             non200 = sum(v for k, v in r["statuses"].items() if int(k) != 200)

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,9 @@ def bundled(name: str, packaged: Path = PACKAGED_DATA, checkout: Path = PROJECT_
     package has one, else the checkout's."""
     return packaged / name if (packaged / name).is_dir() else checkout / name
 
+
+# The least response room a batch row needs (a row cut down to its decision is ~1 KiB at most).
+RESPONSE_BYTES_PER_LISTING = 4096
 
 BUNDLED_WORDLISTS = bundled("wordlists")
 BUNDLED_FIXTURES = bundled("fixtures")
@@ -93,6 +96,27 @@ class Settings(BaseSettings):
 
     # --- text -----------------------------------------------------------------
     max_field_chars: int = Field(default=100_000, description="longest text field scanned")
+    # What one listing may cost (issue #13). The caps keep a listing's result, and the work of
+    # verifying it, bounded whatever it holds; the fixtures have at most 7 findings in a field and
+    # 12 in a listing, so the defaults leave 14x / 40x room while 400,000 repeated terms cost
+    # ~1,000 verifications and a response of ~200 KB instead of 111 MB.
+    max_findings_per_field: int = Field(
+        default=100, ge=1,
+        description="findings kept per field, the most severe first; more → `incomplete` findings_capped, "
+        "decision at least review",
+    )
+    max_findings_per_listing: int = Field(
+        default=500, ge=1,
+        description="findings kept per listing, the most severe first; more → `incomplete` findings_capped, "
+        "decision at least review",
+    )
+    scan_budget_s: float = Field(
+        default=10.0, ge=0, allow_inf_nan=False,
+        description="seconds of scanning per request (service: one budget for a whole batch request; batch "
+        "and Spark: per listing); when it runs out the listing is `review` (`block` if a finding made so "
+        "far blocks) with `incomplete` scan_budget_exceeded. 0 = no budget. Library scanners built "
+        "without settings (Scanner(...), Scanner.from_defaults) have none",
+    )
 
     # --- HTTP service (api/, `scanner serve`) -----------------------------------------
     host: str = Field(default="127.0.0.1", description="bind address of `scanner serve`")
@@ -119,6 +143,23 @@ class Settings(BaseSettings):
         default=1000, ge=1,
         description="open connections per worker; more are answered 503 and closed at once",
     )
+    max_connections_per_client: int = Field(
+        default=64, ge=1,
+        description="open connections per worker from one client address (IPv4 address, IPv6 /64); more are "
+        "answered 503 too_many_connections_from_client and closed at once. Behind a proxy every client has "
+        "the proxy's address: raise it to SCANNER_MAX_CONNECTIONS there",
+    )
+    send_timeout_s: float = Field(
+        default=30.0, gt=0, allow_inf_nan=False,
+        description="a client that stops reading its response (the send buffer stays full) for this many "
+        "seconds is disconnected, freeing the response",
+    )
+    max_response_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        description="largest /v1/scan or /v1/scan/batch response body; a larger one keeps every row's decision "
+        "but lists fewer findings (the most severe first) in its largest rows, marked `incomplete` "
+        "response_capped. At least 4096 bytes per batch listing (SCANNER_MAX_BATCH_LISTINGS)",
+    )
     metrics_auth: str = Field(
         default="open",
         description="GET /metrics: 'open' (anyone who can reach the port) or 'key' (any key of SCANNER_API_KEYS, "
@@ -133,7 +174,27 @@ class Settings(BaseSettings):
         "and lists image_errors (the library behaviour)",
     )
     threadpool_size: int = Field(default=16, ge=1, description="threads per worker for scans and gallery edits")
+    heavy_scan_concurrency: int = Field(
+        default=2, ge=1,
+        description="per worker: scans of request bodies of 1 MB or more that run at once (others wait; ordinary "
+        "requests never do); keeps the event loop and ordinary scans responsive while huge requests are scanned",
+    )
+    gil_switch_interval_ms: float = Field(
+        default=2.0, gt=0, le=100, allow_inf_nan=False,
+        description="`scanner serve` workers: how long a scan thread may hold the GIL while the event loop "
+        "(/healthz, reading and sending other requests) waits for it. Python's default is 5 ms; 2 ms halved "
+        "/healthz p99 under heavy scans (docs/benchmarks.md)",
+    )
     log_requests: bool = Field(default=True, description="one JSON line per request on stderr")
+
+    @model_validator(mode="after")
+    def _response_fits_a_batch(self) -> "Settings":
+        # Every row of a full batch must fit, even cut down to its decision (api/response_cap.py).
+        least = RESPONSE_BYTES_PER_LISTING * self.max_batch_listings
+        if self.max_response_bytes < least:
+            raise ValueError(f"max_response_bytes must be at least {RESPONSE_BYTES_PER_LISTING} per batch listing "
+                             f"({least} for max_batch_listings={self.max_batch_listings}), got {self.max_response_bytes}")
+        return self
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
 from scanner import __version__
+from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
 from scanner.context import ContextIndex, verify
 from scanner.listing import InvalidListing, Listing, parse_listing
@@ -20,7 +21,7 @@ from scanner.matcher import TextMatcher
 from scanner.normalize import normalise
 from scanner.policy import Policy, decide, score_findings
 from scanner.segment import Segmenter
-from scanner.types import FailedScan, Finding, ImageInputError, ScanError, ScanResult
+from scanner.types import FailedScan, ImageInputError, ScanError, ScanResult
 from scanner.wordlists import Wordlists, load_wordlists
 
 
@@ -54,12 +55,18 @@ class TextEngine:
 
 class Scanner:
     """Thread-safe. `reload_wordlists()` swaps the text engine atomically: a scan in
-    flight keeps the engine (and gallery snapshot) it started with."""
+    flight keeps the engine (and gallery snapshot) it started with.
 
-    def __init__(self, text_engine: TextEngine, images=None, settings: Settings | None = None) -> None:
+    `budget_s`: seconds each scan may take (see `scan`); None, the library default, means no
+    budget, so a result never depends on the machine's speed. `from_settings` (the service,
+    batch and Spark build theirs there) uses SCANNER_SCAN_BUDGET_S."""
+
+    def __init__(self, text_engine: TextEngine, images=None, settings: Settings | None = None, *,
+                 budget_s: float | None = None) -> None:
         self._text = text_engine
         self._images = images
         self.settings = settings or Settings()
+        self.budget_s = budget_s or None
         self._reload_lock = threading.Lock()
         self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
 
@@ -72,12 +79,12 @@ class Scanner:
             from scanner.images import ImageScanner
 
             images = ImageScanner.from_settings(settings)
-        return cls(TextEngine.load(settings.wordlists), images, settings)
+        return cls(TextEngine.load(settings.wordlists), images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod
     def from_defaults(cls, *, with_images: bool = True) -> "Scanner":
-        """Bundled word lists and the default gallery, ignoring SCANNER_* variables."""
-        return cls.from_settings(Settings.model_construct(), with_images=with_images)
+        """Bundled word lists and the default gallery, ignoring SCANNER_* variables; no time budget."""
+        return cls.from_settings(Settings.model_construct(scan_budget_s=0.0), with_images=with_images)
 
     def reload_wordlists(self) -> tuple[str, str]:
         """Rebuild from disk, then swap; returns (version before, version after)."""
@@ -119,9 +126,14 @@ class Scanner:
         return versions
 
     # -- scanning -------------------------------------------------------------------
-    def scan(self, raw: Any, *, image_loader=None) -> ScanResult | FailedScan:
+    def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
-        cannot be scanned at all comes back as a FailedScan carrying the error."""
+        cannot be scanned at all comes back as a FailedScan carrying the error.
+
+        `deadline` (a time.monotonic() value; default: now + budget_s, if any) is looked at
+        between fields, stages and images; past it the scan stops and the result is `review`
+        (`block` if a finding made so far blocks) with `incomplete` saying why. Findings are
+        capped per field and per listing (SCANNER_MAX_FINDINGS_PER_FIELD / _PER_LISTING)."""
         started = time.perf_counter()
         text, gallery = self._text, (self._images.snapshot() if self._images else None)
         versions = self._scan_versions(text, gallery)
@@ -131,27 +143,18 @@ class Scanner:
             listing_id = raw.get("id") if isinstance(raw, dict) else None
             return FailedScan(listing_id, ScanError(exc.code, exc.message), versions)
 
-        norms = [(field, normalise(original)) for field, original in listing.fields]
-        candidates = text.matcher.find_all(norms)
-        findings = verify(candidates, listing, norms, text) if candidates else []
-        if listing.images:
-            image_findings, image_errors = self._scan_images(listing, gallery, image_loader)
-            findings = findings + image_findings
-        else:
-            image_errors = ()
-        findings = score_findings(findings, text.policy)
+        caps = Caps(self.settings.max_findings_per_field, self.settings.max_findings_per_listing)
+        state = ScanState(caps, deadline_after(self.budget_s) if deadline is None else deadline, started)
+        try:
+            self._match_text(text, listing, state)
+            self._verify_text(text, listing, state)
+            if listing.images:
+                self._scan_images(listing, gallery, image_loader, state)
+        except BudgetSpent:
+            self._verify_text(text, listing, state)  # what was matched so far: bounded by the caps
+        findings = score_findings(state.findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
-
-        return ScanResult(
-            id=listing.id,
-            decision=decision,
-            score=listing_score,
-            findings=tuple(findings),
-            versions=versions,
-            took_ms=(time.perf_counter() - started) * 1000,
-            image_errors=tuple(image_errors),
-        )
-
+        return state.result(listing.id, decision, listing_score, state.cap_findings(findings), versions)
     def scan_many(self, listings: Iterable[Any], **kwargs) -> Iterator[ScanResult | FailedScan]:
         for raw in listings:
             yield self.scan(raw, **kwargs)
@@ -160,21 +163,41 @@ class Scanner:
         """Convenience for one piece of copy: scanned as the listing's description."""
         return self.scan({"description": text})
 
-    def _scan_images(self, listing: Listing, gallery, image_loader) -> tuple[list[Finding], list[ScanError]]:
+    @staticmethod
+    def _match_text(text: TextEngine, listing: Listing, state: ScanState) -> None:
+        """Normalise and match the fields, a step at a time, capping the candidates."""
+        for fields in state.steps(listing.fields):
+            norms = []
+            for field, original in fields:
+                state.check(f"reading {field}")
+                norms.append((field, normalise(original)))
+            state.norms += norms
+            state.add_candidates(text.matcher.find_all(norms))
+            state.check("matching")
+
+    @staticmethod
+    def _verify_text(text: TextEngine, listing: Listing, state: ScanState) -> None:
+        if not state.verified:
+            state.verified = True
+            if state.candidates:
+                state.findings = verify(state.candidates, listing, state.norms, text)
+
+    def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState) -> None:
         """Only called for a listing with images (scan checks first)."""
         from scanner.image_sources import load_image_bytes
 
         loader = image_loader or (lambda ref: load_image_bytes(ref, self.settings))
-        findings: list[Finding] = []
-        errors: list[ScanError] = []
+        findings = list(state.findings)
+        state.findings = findings
         for i, ref in enumerate(listing.images):
             field = f"images[{i}]"
+            state.check(f"matching {field}")
             try:
                 if gallery is None:
                     raise ImageInputError("images_disabled", "this scanner was built without an image gallery")
                 findings.extend(gallery.match(loader(ref), field))
             except ImageInputError as exc:
-                errors.append(ScanError(exc.code, exc.message, field=field))
+                state.image_errors.append(ScanError(exc.code, exc.message, field=field))
             except Exception as exc:  # one bad image must never sink the listing
-                errors.append(ScanError("image_error", f"could not process image: {type(exc).__name__}", field=field))
-        return findings, errors
+                state.image_errors.append(
+                    ScanError("image_error", f"could not process image: {type(exc).__name__}", field=field))

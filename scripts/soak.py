@@ -12,7 +12,11 @@ What it does
   image scans, a probe image that is or will be in the gallery;
 * every --reload-every seconds: append the probe word k to terms/zz_soak.tsv and POST /v1/admin/reload;
   every --gallery-every seconds: POST /v1/gallery with probe image k (admin key);
-* every --sample-every seconds: RSS of the server processes (parent + workers).
+* every --sample-every seconds: RSS of the server processes (parent + workers);
+* with --hostile P (percent, e.g. 1): that share of the client requests is one of the worst inputs
+  instead (HOSTILE: long whitespace runs after hint words, 100,000 identical letters, 400,000 bullets
+  of 高仿, huge numbers, lone surrogates, NaN, malformed HTTP, a client that never reads its answer),
+  and a prober measures /healthz latency every 100 ms on its own connection.
 
 Checks (reported; exit status 1 if any fails)
 * failures: any non-200 answer or transport error on a scan — must be 0;
@@ -20,7 +24,10 @@ Checks (reported; exit status 1 if any fails)
   gallery edit produced (or the start-up one), and a batch must carry one version for all its rows;
   text findings must match that version: the probe word k is found iff it was in that word-list version;
   image findings likewise: probe image k matches iff it was in that gallery version — must be 0;
-* RSS over time: start (after warm-up), end, max, and the growth per worker.
+* RSS over time: start (after warm-up), end, max, and the growth per worker;
+* with --hostile: ordinary requests must still all succeed (the failures above); hostile requests must
+  get a 4xx/200 answer, never a 5xx or a hang (reported as hostile_5xx / hostile_transport); /healthz
+  p50/p99/max is reported (the goal is p99 <= 100 ms).
 """
 from __future__ import annotations
 
@@ -81,6 +88,29 @@ def probe_image(k: int) -> bytes:
     return buf.getvalue()
 
 
+def _hostile_json(body: str) -> tuple[str, bytes]:
+    return "json", body.encode("utf-8")
+
+
+# (name, how it is sent, payload). "json": POST /v1/scan with this body; "raw": these bytes on a fresh
+# socket; "no_read": a big batch on a socket that never reads its answer (held open, then dropped).
+HOSTILE = [
+    ("hint word + 99k spaces", *_hostile_json(json.dumps({"title": "qq" + " " * 99_000 + "x"}))),
+    ("wechat hint + 99k spaces", *_hostile_json(json.dumps({"description": "加微信" + " " * 99_000 + "x"}))),
+    ("100k identical letters", *_hostile_json(json.dumps({"description": "o" * 100_000}))),
+    ("400k bullets of 高仿", *_hostile_json(json.dumps({"id": "bullets", "bullets": ["高仿"] * 400_000}))),
+    ("a 5000-digit id", *_hostile_json('{"id": ' + "9" * 5000 + ', "title": "x"}')),
+    ("a 1e999 title", *_hostile_json('{"title": 1e999}')),
+    ("lone surrogates", *_hostile_json('{"id": "\\udfff", "title": "\\ud800高仿\\udfff耐克"}')),
+    ("NaN", *_hostile_json('{"title": NaN, "description": -Infinity}')),
+    ("malformed HTTP", "raw", b"POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n"),
+    ("not HTTP", "raw", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64),
+    ("a client that never reads", "no_read",
+     json.dumps({"listings": [{"id": i, "bullets": ["高仿耐克 全网最好"] * 300} for i in range(100)]}).encode()),
+]
+NO_READ_HOLD_S = 60.0  # a non-reading socket is dropped by the client after this (the server's send timeout is 30 s)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -126,6 +156,11 @@ class Soak:
         self.requests = Counter()
         self.admin = Counter()
         self.rss: list[dict] = []
+        self.hostile = Counter()              # hostile kind -> sent
+        self.hostile_bad: Counter = Counter()  # "5xx <kind>" / "transport <kind>"
+        self.hostile_status: Counter = Counter()
+        self.held: list[tuple[float, socket.socket]] = []  # non-reading sockets and when they were opened
+        self.healthz: list[float] = []
         self.images = [probe_image(k) for k in range(args.max_images)]
         self.images_b64 = [base64.b64encode(b).decode() for b in self.images]
 
@@ -209,6 +244,9 @@ class Soak:
         rnd = random.Random(n)
         with httpx.Client(base_url=self.base, headers={"X-API-Key": SCAN_KEY}, timeout=60) as c:
             while not self.stop.is_set():
+                if self.args.hostile and rnd.random() * 100 < self.args.hostile:
+                    self.send_hostile(rnd.choice(HOSTILE))
+                    continue
                 roll = rnd.random()
                 try:
                     if roll < 0.8 or roll >= 0.9:
@@ -239,6 +277,80 @@ class Soak:
                                 self.results.append(("batch", row["versions"], probes, row["findings"]))
                 except httpx.HTTPError as exc:
                     self.fail("transport", f"{type(exc).__name__}: {exc}")
+
+    def _raw(self, payload: bytes) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        sock.sendall(payload)
+        return sock
+
+    def send_hostile(self, hostile: tuple[str, str, bytes]) -> None:
+        """One hostile request; its answer must be a 2xx/4xx (never 5xx, never a hang)."""
+        import httpx
+
+        name, how, payload = hostile
+        self.hostile[name] += 1
+        head = (f"POST /v1/scan{'/batch' if how == 'no_read' else ''} HTTP/1.1\r\nHost: soak\r\n"
+                f"Content-Type: application/json\r\nX-API-Key: {SCAN_KEY}\r\nContent-Length: {len(payload)}\r\n\r\n")
+        try:
+            if how == "json":
+                r = httpx.post(self.base + "/v1/scan", content=payload, timeout=120,
+                               headers={"X-API-Key": SCAN_KEY, "Content-Type": "application/json"})
+                status = r.status_code
+            elif how == "raw":
+                with self._raw(payload) as sock:
+                    answer = b""
+                    while chunk := sock.recv(65536):
+                        answer += chunk
+                status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else 0
+            else:  # no_read: send and hold, never read
+                sock = socket.socket()
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.connect(("127.0.0.1", self.port))
+                sock.sendall(head.encode() + payload)
+                with self.lock:
+                    self.held.append((time.monotonic(), sock))
+                return
+        except (httpx.HTTPError, OSError) as exc:
+            with self.lock:
+                self.hostile_bad[f"transport {name}"] += 1
+                if len(self.failure_samples) < 20:
+                    self.failure_samples.append(f"hostile {name}: {type(exc).__name__}: {exc}"[:300])
+            return
+        with self.lock:
+            self.hostile_status[f"{name}: {status}"] += 1
+            if status >= 500 or status == 0:
+                self.hostile_bad[f"{status or 'no answer'} {name}"] += 1
+
+    def healthz_prober(self):
+        import httpx
+
+        with httpx.Client(base_url=self.base, timeout=60) as c:
+            while not self.stop.is_set():
+                t0 = time.perf_counter()
+                try:
+                    ok = c.get("/healthz").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if not ok:
+                    self.fail("healthz", "not 200")
+                self.healthz.append(time.perf_counter() - t0)
+                self.stop.wait(0.1)
+            with self.lock:
+                for _, sock in self.held:
+                    sock.close()
+                self.held.clear()
+
+    def drop_held(self):
+        """Close the non-reading sockets held longer than NO_READ_HOLD_S."""
+        now = time.monotonic()
+        with self.lock:
+            keep = []
+            for opened, sock in self.held:
+                if now - opened > NO_READ_HOLD_S:
+                    sock.close()
+                else:
+                    keep.append((opened, sock))
+            self.held = keep
 
     def admin_loop(self):
         import httpx
@@ -286,6 +398,7 @@ class Soak:
         while not self.stop.is_set():
             self.rss.append({"t": round(time.monotonic() - started, 1), "rss_mb": server_rss(self.proc.pid),
                              "requests": sum(self.requests.values())})
+            self.drop_held()
             self.stop.wait(self.args.sample_every)
 
     # -- checks ------------------------------------------------------------------------------
@@ -325,6 +438,8 @@ class Soak:
         threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(self.args.clients)]
         threads += [threading.Thread(target=self.admin_loop, daemon=True),
                     threading.Thread(target=self.sampler, daemon=True)]
+        if self.args.hostile:
+            threads.append(threading.Thread(target=self.healthz_prober, daemon=True))
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -358,7 +473,16 @@ class Soak:
             "rss_max_total_mb": max(total(s) for s in warm),
             "rss_samples": [{"t": s["t"], "total": total(s), "requests": s["requests"]} for s in self.rss],
         }
-        report["ok"] = report["failures"] == 0 and report["mixed_versions"] == 0
+        if self.args.hostile:
+            lat = sorted(self.healthz) or [float("nan")]
+            report["hostile"] = {
+                "percent": self.args.hostile, "sent": sum(self.hostile.values()), "by_kind": dict(self.hostile),
+                "answers": dict(self.hostile_status), "bad": dict(self.hostile_bad),
+                "healthz_probes": len(self.healthz), "healthz_p50_ms": round(lat[len(lat) // 2] * 1000, 1),
+                "healthz_p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 1),
+                "healthz_max_ms": round(lat[-1] * 1000, 1)}
+        report["ok"] = (report["failures"] == 0 and report["mixed_versions"] == 0
+                        and not report.get("hostile", {}).get("bad"))
         return report
 
 
@@ -371,6 +495,8 @@ def main(argv=None) -> int:
     ap.add_argument("--gallery-every", type=float, default=7.0)
     ap.add_argument("--sample-every", type=float, default=10.0)
     ap.add_argument("--max-images", type=int, default=200, help="probe images available to add")
+    ap.add_argument("--hostile", type=float, default=0.0, metavar="PERCENT",
+                    help="share of client requests replaced by a hostile one (e.g. 1), and probe /healthz")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "soak.json"))
     args = ap.parse_args(argv)
     soak = Soak(args)
@@ -394,6 +520,11 @@ def main(argv=None) -> int:
     print(f"RSS total: {report['rss_start_mb']['total']} MB at {report['rss_start_mb']['t']} s -> "
           f"{report['rss_end_mb']['total']} MB at {report['rss_end_mb']['t']} s (max {report['rss_max_total_mb']} MB); "
           f"by pid {report['rss_start_mb']['by_pid']} -> {report['rss_end_mb']['by_pid']}")
+    if "hostile" in report:
+        h = report["hostile"]
+        print(f"hostile ({h['percent']} %): {h['sent']} sent, bad answers {h['bad'] or 'none'}; /healthz p50 "
+              f"{h['healthz_p50_ms']} ms, p99 {h['healthz_p99_ms']} ms, max {h['healthz_max_ms']} ms "
+              f"({h['healthz_probes']} probes)")
     print(f"written: {out}")
     return 0 if report["ok"] else 1
 

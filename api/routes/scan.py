@@ -19,11 +19,13 @@ from starlette.concurrency import run_in_threadpool
 from api import metrics
 from api.deps import ScanCallDep, ScanKey, ScannerDep, SettingsDep, invalid_number, parse_json, parse_json_marked
 from api.errors import ApiError, status_for_code
-from api.limits import check_batch, check_listing, check_upload_count, image_too_large
+from api.limits import check_batch, check_listing, check_upload_count, heavy_slot, image_too_large
+from api.response_cap import fit_rows
 from api.schemas import (
     EXAMPLE_LISTING, EXAMPLE_RESULT, BatchIn, BatchOut, ListingIn, ScanResultOut, error_responses,
 )
 from scanner import jsonio
+from scanner.budget import deadline_after
 from scanner.config import Settings
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
@@ -88,17 +90,24 @@ def _scan_listing(scanner: Any, settings: Settings, listing: Any, **kwargs) -> t
     return status, row
 
 
+def _bounded(row: dict[str, Any], settings: Settings) -> bytes:
+    """One row as the whole response body, within SCANNER_MAX_RESPONSE_BYTES (api/response_cap.py)."""
+    return fit_rows([row], [_dumps(row)], settings.max_response_bytes, _dumps)[0]
+
+
 def _scan_one(scanner: Any, settings: Settings, body: bytes) -> tuple[int, bytes, dict[str, Any]]:
+    deadline = deadline_after(settings.scan_budget_s)  # one budget per request, from the body in hand
     listing = parse_json(body)
     check_listing(listing, settings)
-    status, row = _scan_listing(scanner, settings, listing)
-    return status, _dumps(row), row
+    status, row = _scan_listing(scanner, settings, listing, deadline=deadline)
+    return status, _bounded(row, settings), row
 
 
 def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, Counter, dict[str, str]]:
     import time
 
     started = time.perf_counter()
+    deadline = deadline_after(settings.scan_budget_s)  # one budget for the whole batch
     bad_numbers: dict[int, list] = {}
     try:
         doc = parse_json_marked(body)
@@ -123,12 +132,16 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, C
             row = {"id": listing_id, "error": {"code": exc.code, "message": exc.message}}
             metrics.record_result(row)
         else:
-            _, row = _scan_listing(scanner, settings, raw)
+            _, row = _scan_listing(scanner, settings, raw, deadline=deadline)
         decisions[row.get("decision") or "error"] += 1
         rows.append(row)
     versions = scanner.versions
-    payload = {"results": rows, "versions": versions, "took_ms": round((time.perf_counter() - started) * 1000, 3)}
-    return _dumps(payload), decisions, versions
+    # Serialised row by row (each dumps call is short, so the event loop gets the GIL between them),
+    # then cut to SCANNER_MAX_RESPONSE_BYTES around the envelope: {"results":[...],"versions":..,"took_ms":..}
+    tail = _dumps({"versions": versions, "took_ms": round((time.perf_counter() - started) * 1000, 3)})
+    room = settings.max_response_bytes - len(tail) - len(b'{"results":[],')
+    encoded = fit_rows(rows, [_dumps(row) for row in rows], room, _dumps)
+    return b'{"results":[' + b",".join(encoded) + b"]," + tail[1:], decisions, versions
 
 
 def _note(request: Request, row: dict[str, Any]) -> None:
@@ -153,7 +166,8 @@ def _note(request: Request, row: dict[str, Any]) -> None:
     openapi_extra=_body_doc(ListingIn, EXAMPLE_LISTING),
 )
 def scan(request: Request, call: ScanCallDep) -> Response:
-    status, payload, row = _scan_one(call.scanner, call.settings, call.body)
+    with heavy_slot(len(call.body), call.settings):
+        status, payload, row = _scan_one(call.scanner, call.settings, call.body)
     _note(request, row)
     return _json_response(status, payload)
 
@@ -169,7 +183,8 @@ def scan(request: Request, call: ScanCallDep) -> Response:
     openapi_extra=_body_doc(BatchIn, {"listings": [EXAMPLE_LISTING, {"id": 2, "title": "纯棉T恤"}]}),
 )
 def scan_batch(request: Request, call: ScanCallDep) -> Response:
-    payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body)
+    with heavy_slot(len(call.body), call.settings):
+        payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body)
     request.state.decisions = dict(decisions)
     request.state.versions = versions
     return _json_response(200, payload)
@@ -212,6 +227,7 @@ async def scan_image(
     def load(ref: Any) -> bytes:
         return blobs[ref["upload"]]
 
-    status, row = await run_in_threadpool(_scan_listing, scanner, settings, base, image_loader=load)
+    status, row = await run_in_threadpool(_scan_listing, scanner, settings, base, image_loader=load,
+                                          deadline=deadline_after(settings.scan_budget_s))
     _note(request, row)
-    return _json_response(status, _dumps(row))
+    return _json_response(status, await run_in_threadpool(_bounded, row, settings))

@@ -1,0 +1,154 @@
+"""What scanning one listing may cost: a time budget and caps on findings (issue #13).
+
+Without bounds one request could cost anything: 400,000 bullets of 高仿 made 800,000 candidates,
+each verified, and a 111 MB response. Here
+
+* the fields are read a step (FIELDS_PER_STEP fields) at a time, and the clock is looked at
+  between fields, steps, stages and images: a scan whose deadline passed stops there (BudgetSpent);
+* the candidate stream is capped per field and per listing *before* verification, so a field
+  that is one term 50,000 times costs a few hundred verifications, not 50,000 -- and at most
+  `per_field` candidates of one spelling are kept in a field, so stuffing one word cannot
+  crowd out a different word later in the field;
+* the findings are capped per field and per listing after scoring, keeping the most severe.
+
+Whatever was left out is said in the result's `incomplete` (`findings_capped`, with the field,
+or `scan_budget_exceeded`), and such a result is never `pass`. A listing far from the caps
+(the fixtures have at most 7 findings and 14 candidates in a field) is scanned exactly as before:
+one step, nothing capped.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+
+from scanner.types import UNFINISHED_SCORE, Finding, ScanError, ScanResult, unfinished
+
+FIELDS_PER_STEP = 256  # fields normalised and matched at once; a listing with more is unusual
+# Candidates verified per finding a cap keeps: overlapping spellings and allow-list phrases make
+# a field's candidates about twice its findings (fixtures: at most 14 candidates for 7 findings).
+CANDIDATES_PER_FINDING = 4
+_SEVERITY_ORDER = {"block": 0, "review": 1, "none": 2}
+
+
+class BudgetSpent(Exception):
+    """The scan's deadline passed; raised between steps, caught in Scanner.scan."""
+
+
+class Caps(NamedTuple):
+    per_field: int
+    per_listing: int
+
+
+class ScanState:
+    """What one scan has read, matched and found so far: kept when the scan stops early."""
+
+    __slots__ = ("caps", "deadline", "started", "norms", "candidates", "findings", "image_errors", "capped",
+                 "verified", "spent_while")
+
+    def __init__(self, caps: Caps, deadline: float | None, started: float) -> None:
+        self.caps = caps
+        self.deadline = deadline  # time.monotonic() value, or None: no budget
+        self.started = started
+        self.norms: list = []
+        self.candidates: list = []
+        self.findings: list[Finding] = []
+        self.image_errors: list[ScanError] = []
+        self.capped: dict[str | None, ScanError] = {}  # field (None: the listing) -> why it was capped
+        self.verified = False
+        self.spent_while: str | None = None
+
+    # -- the clock ---------------------------------------------------------------------
+    def check(self, doing: str) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.spent_while = doing
+            raise BudgetSpent(doing)
+
+    # -- reading fields, capping candidates -------------------------------------------------
+    def steps(self, fields: Sequence[tuple[str, str]]) -> Iterator[Sequence[tuple[str, str]]]:
+        """The listing's fields, FIELDS_PER_STEP at a time, until the listing's candidate cap is reached."""
+        limit = self.caps.per_listing * CANDIDATES_PER_FINDING
+        for at in range(0, len(fields), FIELDS_PER_STEP):
+            if len(self.candidates) >= limit:
+                self._cap(None, self.caps.per_listing, "SCANNER_MAX_FINDINGS_PER_LISTING",
+                          f"; {at} of {len(fields)} fields were read")
+                return
+            yield fields[at : at + FIELDS_PER_STEP]
+
+    def add_candidates(self, found: list) -> None:
+        per_field, per_listing = self.caps
+        room = per_listing * CANDIDATES_PER_FINDING - len(self.candidates)
+        if len(found) <= min(per_field, room):  # the usual case: no cap can be reached
+            self.candidates += found
+            return
+        field_limit = per_field * CANDIDATES_PER_FINDING
+        seen: dict[Any, int] = {}
+        kept = []
+        for c in found:
+            spelling = (c.field, c.pattern.kind, c.pattern.alias)
+            n_spelling, n_field = seen.get(spelling, 0), seen.get(c.field, 0)
+            if n_spelling >= per_field or n_field >= field_limit:
+                self._cap(c.field, per_field, "SCANNER_MAX_FINDINGS_PER_FIELD", "; the field was not read in full")
+                continue
+            if len(kept) >= room:
+                self._cap(None, per_listing, "SCANNER_MAX_FINDINGS_PER_LISTING", "; the listing was not read in full")
+                break
+            seen[spelling], seen[c.field] = n_spelling + 1, n_field + 1
+            kept.append(c)
+        self.candidates += kept
+
+    # -- capping findings ---------------------------------------------------------------------
+    def cap_findings(self, findings: list[Finding]) -> list[Finding]:
+        """At most per_field findings in a field and per_listing in the listing, the most severe
+        first, in the order they came (score_findings' reading order)."""
+        per_field, per_listing = self.caps
+        if len(findings) <= per_field:
+            return findings
+        by_field: dict[str, list[int]] = {}
+        for i, f in enumerate(findings):
+            by_field.setdefault(f.field, []).append(i)
+        keep: list[int] = []
+        for field, indexes in by_field.items():
+            if len(indexes) > per_field:
+                self._cap(field, per_field, "SCANNER_MAX_FINDINGS_PER_FIELD", "")
+                indexes = _most_severe(findings, indexes, per_field)
+            keep += indexes
+        if len(keep) > per_listing:
+            self._cap(None, per_listing, "SCANNER_MAX_FINDINGS_PER_LISTING", "")
+            keep = _most_severe(findings, keep, per_listing)
+        return [findings[i] for i in sorted(keep)]
+
+    def _cap(self, field: str | None, cap: int, setting: str, note: str) -> None:
+        if field in self.capped:
+            return
+        where = f"field {field!r}" if field is not None else "the listing"
+        self.capped[field] = ScanError(
+            "findings_capped",
+            f"{where} has more matches than a scan keeps: at most {cap} findings ({setting}), "
+            f"the most severe first{note}",
+            field=field,
+        )
+
+    # -- the result --------------------------------------------------------------------------
+    def result(self, listing_id: Any, decision: str, score: int, findings: list[Finding],
+               versions: Mapping[str, str]) -> ScanResult:
+        took_ms = (time.perf_counter() - self.started) * 1000
+        capped = tuple(self.capped.values())
+        if self.spent_while is not None:
+            message = (f"the scan's time budget (SCANNER_SCAN_BUDGET_S) ran out after {took_ms:.0f} ms while "
+                       f"{self.spent_while}; the findings made before it are listed")
+            row = unfinished(listing_id, "scan_budget_exceeded", message, versions, took_ms, tuple(findings))
+            row = row._replace(image_errors=tuple(self.image_errors), incomplete=row.incomplete + capped)
+            return row._replace(decision="block", score=score) if decision == "block" else row
+        if capped and decision == "pass":  # not read in full: never pass
+            decision, score = "review", max(score, UNFINISHED_SCORE)
+        return ScanResult(id=listing_id, decision=decision, score=score, findings=tuple(findings), versions=versions,
+                          took_ms=took_ms, image_errors=tuple(self.image_errors), incomplete=capped)
+
+
+def _most_severe(findings: list[Finding], indexes: list[int], n: int) -> list[int]:
+    ranked = sorted(indexes, key=lambda i: (_SEVERITY_ORDER.get(findings[i].effect, 1), -findings[i].score, i))
+    return ranked[:n]
+
+
+def deadline_after(seconds: float | None) -> float | None:
+    return time.monotonic() + seconds if seconds else None

@@ -1,0 +1,132 @@
+"""What one listing may cost: a scan time budget and caps on findings (issue #13, finding 5).
+
+A listing that could not be finished -- budget spent, findings capped -- says why in `incomplete`
+and is never `pass`; if what was found before stopping blocks, it blocks. Timings here are hang
+guards only (the machine is shared): the caps make the hostile inputs cheap, they are not a race.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from scanner.config import BUNDLED_WORDLISTS, Settings
+from scanner.engine import Scanner, TextEngine
+
+HANG = 60.0  # the uncapped pipeline took ~10 s for 400k bullets on an idle machine, ~66 s in the service
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TextEngine.load(BUNDLED_WORDLISTS)
+
+
+@pytest.fixture(scope="module")
+def capped(engine):
+    """The documented defaults: 100 findings per field, 500 per listing."""
+    return Scanner(engine, settings=Settings.model_construct())
+
+
+def _codes(result) -> list[tuple[str, str | None]]:
+    return [(e.code, e.field) for e in result.incomplete]
+
+
+# --- caps on findings ------------------------------------------------------------------------------------
+# (listing, decision, the incomplete entries expected, most findings any field may show)
+CAPPED = [
+    # 400,000 bullets of 高仿: the red team's 6.4 MB body (111 MB response, 66 s before the caps)
+    ({"id": "spam-bullets", "bullets": ["高仿"] * 400_000}, "block", [("findings_capped", None)], 1),
+    # one field, 50,000 hits: capped per field
+    ({"id": "spam-title", "title": "高仿" * 50_000}, "block", [("findings_capped", "title")], 100),
+    # many harmless-but-counted findings (brand mentions by an authorized seller are effect "none"):
+    # uncapped this is `pass`; capped, the listing was not fully read, so at least review
+    ({"id": "authorized", "title": "耐克 " * 5_000, "seller": {"authorized_brands": ["Nike"]}}, "review",
+     [("findings_capped", "title")], 100),
+]
+
+
+@pytest.mark.parametrize("listing,decision,incomplete,per_field", CAPPED, ids=[c[0]["id"] for c in CAPPED])
+def test_findings_are_capped_and_the_result_says_so(capped, listing, decision, incomplete, per_field):
+    started = time.perf_counter()
+    result = capped.scan(listing)
+    seconds = time.perf_counter() - started
+    assert seconds < HANG, seconds
+    assert result.decision == decision, (result.decision, result.incomplete)
+    assert _codes(result) == incomplete
+    assert 0 < len(result.findings) <= 500
+    by_field: dict[str, int] = {}
+    for f in result.findings:
+        by_field[f.field] = by_field.get(f.field, 0) + 1
+    assert max(by_field.values()) <= per_field
+    row = result.to_dict()
+    assert row["incomplete"][0]["code"] == "findings_capped"
+    assert "SCANNER_MAX_FINDINGS_PER_" in row["incomplete"][0]["message"]
+
+
+def test_capping_keeps_the_most_severe_findings(capped):
+    # 300 absolute-term reviews first, then one counterfeit term: the block must survive the field cap.
+    title = "全网最好 " * 300 + "高仿"
+    result = capped.scan({"title": title})
+    assert result.decision == "block"
+    assert any(f.category == "counterfeit" for f in result.findings)
+    assert _codes(result) == [("findings_capped", "title")]
+
+
+@pytest.mark.parametrize("field_cap,listing_cap", [(0, 500), (100, 0), (-1, 500)])
+def test_caps_must_be_positive(field_cap, listing_cap):
+    with pytest.raises(ValueError, match="max_findings_per"):
+        Settings(max_findings_per_field=field_cap, max_findings_per_listing=listing_cap)
+
+
+# --- the time budget -------------------------------------------------------------------------------------
+def test_a_spent_budget_is_review_with_the_reason_never_pass(engine):
+    scanner = Scanner(engine, settings=Settings.model_construct())
+    result = scanner.scan({"id": "cotton", "title": "纯棉T恤 男款 夏季"}, deadline=time.monotonic() - 1)
+    assert result.decision == "review"
+    assert _codes(result) == [("scan_budget_exceeded", None)]
+    assert "SCANNER_SCAN_BUDGET_S" in result.incomplete[0].message
+    assert result.to_dict()["incomplete"][0]["code"] == "scan_budget_exceeded"
+    # the same listing with time to spare passes
+    assert scanner.scan({"id": "cotton", "title": "纯棉T恤 男款 夏季"}).decision == "pass"
+
+
+class _EmptyGallery:
+    """A gallery that matches nothing (the images here only take time)."""
+    version = "empty"
+
+    def snapshot(self):
+        return self
+
+    def match(self, data, field):
+        return []
+
+
+def test_what_was_found_before_the_budget_ran_out_still_blocks(engine):
+    scanner = Scanner(engine, _EmptyGallery(), settings=Settings.model_construct())
+    slow_images = []
+
+    def loader(ref):  # each image takes longer than the whole budget
+        slow_images.append(ref)
+        time.sleep(0.6)
+        raise AssertionError("never decoded: the budget is checked between images")
+
+    listing = {"id": "fake", "title": "高仿耐克 运动鞋", "images": [{"data": "x"}, {"data": "y"}, {"data": "z"}]}
+    result = scanner.scan(listing, image_loader=loader, deadline=time.monotonic() + 0.3)
+    assert result.decision == "block"
+    assert any(f.category == "counterfeit" for f in result.findings)
+    assert _codes(result) == [("scan_budget_exceeded", None)]
+    assert len(slow_images) == 1  # stopped after the first slow image
+
+
+def test_the_budget_from_settings_applies_to_scanners_built_from_settings(engine, tmp_path):
+    built = Scanner.from_settings(Settings(scan_budget_s=0.000_001), with_images=False)
+    assert _codes(built.scan({"title": "纯棉T恤 " * 5000})) == [("scan_budget_exceeded", None)]
+    # the library default (no settings given, or from_defaults) has no budget: results never depend on speed
+    assert Scanner(engine).scan({"title": "纯棉T恤 " * 5000}).incomplete == ()
+    assert Scanner.from_defaults(with_images=False).budget_s is None
+
+
+@pytest.mark.parametrize("value", [-1, float("nan"), float("inf")])
+def test_the_budget_must_be_a_finite_non_negative_number(value):
+    with pytest.raises(ValueError, match="scan_budget_s"):
+        Settings(scan_budget_s=value)
