@@ -39,6 +39,9 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
               ["--rows", "5000", "--json", str(RESULTS / "batch.json")], "batch.json"),
     "memory": ("bench_memory.py", ["--extra-terms", "50000", "--gallery-entries", "1000000"],
                ["--extra-terms", "50000", "--gallery-entries", "20000"], "memory.json"),
+    "adversarial": ("bench_adversarial.py", ["--json", str(RESULTS / "adversarial.json")],
+                    ["--sizes", "2000,20000", "--naive-size", "2000", "--repeat", "1",
+                     "--json", str(RESULTS / "adversarial.json")], "adversarial.json"),
 }
 
 
@@ -279,6 +282,26 @@ def memory_section(d: dict) -> list[str]:
     return out
 
 
+def adversarial_section(d: dict) -> list[str]:
+    small, big = d["sizes"]
+    out = ["## Hostile fields (`bench/bench_adversarial.py`)", "",
+           "The inputs of issue #13 that were super-linear, one field each. *stage* is the stage they attacked "
+           f"(`detect`: every detector; `normalise`: the normaliser in use), timed at {small:,} and {big:,} "
+           "characters, best of a few runs; linear grows about 10× for 10× the input "
+           "(tests/text/test_linear_time.py fails above 15×). *scan* is a whole `Scanner.scan` of a listing "
+           f"with the {big:,}-character field. *before* is the same stage as it was (detectors.py at "
+           f"{d.get('old_commit', 'the old commit')}, loaded from git) at the size given, since at {big:,} it ran "
+           "for minutes; for the normaliser it is the Python reference twin, which was never quadratic.", "",
+           f"| input | stage | {small:,} chars | {big:,} chars | growth | scan, {big:,} chars | before | ours, same size |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in d.get("families", []):
+        before = (f"{r['naive_s'] * 1000:,.0f} ms at {r['naive_chars']:,} ({r['naive']})" if "naive_s" in r else "—")
+        same = f"{r['ours_at_naive_size_s'] * 1000:.2f} ms" if "ours_at_naive_size_s" in r else "—"
+        out.append(f"| `{r['family']}` | {r['stage']} | {r['t_small_s'] * 1000:.2f} ms | {r['t_big_s'] * 1000:.2f} ms "
+                   f"| {r['ratio']:.1f}× | {r['scan_big_s'] * 1000:,.0f} ms | {before} | {same} |")
+    return out
+
+
 def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None:
     lines = ["# Benchmarks", "",
              "Every figure beside its comparison, measured in the same run by `python bench/run_all.py"
@@ -292,7 +315,7 @@ def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None
              f"* sizes: {'QUICK (small sizes: machinery check, not the published numbers)' if quick else 'full'} — "
              + "; ".join(f"{s['bench']} `{' '.join(s['args']) or '(defaults)'}`" for s in statuses), ""]
     sections = [("text", text_section), ("service", service_section), ("batch", batch_section),
-                ("memory", memory_section)]
+                ("memory", memory_section), ("adversarial", adversarial_section)]
     data = {s["bench"]: load(s["bench"]) for s in statuses}
     if data.get("images") or data.get("bktree"):
         lines += images_section(data.get("images"), data.get("bktree")) + [""]

@@ -242,26 +242,34 @@ cdef str _from_ucs4(const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 maxchar):
     return s
 
 
-cdef inline Py_UCS4 _key_char(const Py_UCS4* text, Py_ssize_t t, Py_ssize_t n) noexcept nogil:
+cdef struct ORun:
+    Py_ssize_t end  # the run of o that _key_char last decided ends here (exclusive)
+    bint zeros  # ...and whether it reads as zeros
+
+
+cdef inline Py_UCS4 _key_char(const Py_UCS4* text, Py_ssize_t t, Py_ssize_t n, ORun* run) noexcept nogil:
     """Stage 3 at text[t] (all but symbol gaps): l -> i; leetspeak between two ASCII
     lowercase letters; a run of o right after a digit that does not follow a letter, and
     not followed by a letter, -> zeros (normalize._ZERO_RUN). A SYMBOL_GAP in `text` reads
-    as the space it stands for: neither is a letter or a digit."""
+    as the space it stands for: neither is a letter or a digit.
+    Callers walk t upwards with one `run` (end 0 to start): a run of o is decided once, at
+    its first o, and read from `run` after that -- deciding it again at every o made a long
+    run quadratic ("o" * 100000 took seconds)."""
     cdef Py_UCS4 c = text[t]
     cdef Py_ssize_t s, e
     if c == 0x6C:  # l
         return 0x69  # i
     if c == 0x6F:  # o
-        s = t
-        while s > 0 and text[s - 1] == 0x6F:
-            s -= 1
-        if s > 0 and _digit(text[s - 1]) and not (s > 1 and _lower(text[s - 2])):
+        if t >= run.end:  # the first o of a run (t never enters a run in its middle)
+            s = t
+            while s > 0 and text[s - 1] == 0x6F:
+                s -= 1
             e = t + 1
             while e < n and text[e] == 0x6F:
                 e += 1
-            if e == n or not _lower(text[e]):
-                return 0x30  # 0
-        return c
+            run.end = e
+            run.zeros = s > 0 and _digit(text[s - 1]) and not (s > 1 and _lower(text[s - 2])) and (e == n or not _lower(text[e]))
+        return 0x30 if run.zeros else c  # 0
     if c < 128 and _leet[c] != 0 and 0 < t < n - 1 and _lower(text[t - 1]) and _lower(text[t + 1]):
         return _leet[c]
     return c
@@ -328,6 +336,7 @@ def normalise(original):
     cdef bint saw_symbol = False  # some character was a SYMBOL (a symbol gap is possible)
     cdef bint marked = False  # some space became SYMBOL_GAP in the key
     cdef bint drop
+    cdef ORun run
     cdef str text, key
     try:
         # -- stage 1: the per-character table -------------------------------------
@@ -429,9 +438,10 @@ def normalise(original):
         if saw_symbol:
             marked = _mark_symbol_gaps(w.chars, w.src, m, kind, data)
         t = 0
+        run.end = 0
         if not marked:
             for t in range(m):
-                if _key_char(w.chars, t, m) != w.chars[t]:
+                if _key_char(w.chars, t, m, &run) != w.chars[t]:
                     break
             else:
                 t = m
@@ -441,8 +451,9 @@ def normalise(original):
             key = PyUnicode_New(m, maxchar)  # same maximum: only ASCII characters change
             kind = PyUnicode_KIND(key)
             data = PyUnicode_DATA(key)
+            run.end = 0
             for t in range(m):
-                PyUnicode_WRITE(kind, data, t, _key_char(w.chars, t, m))
+                PyUnicode_WRITE(kind, data, t, _key_char(w.chars, t, m, &run))
         if one_to_one and runs_unchanged:
             offsets = None
         else:

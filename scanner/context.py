@@ -108,6 +108,7 @@ def verify(
 
     ix: ContextIndex = engine.context
     listing_text = None  # joined only for an ambiguous brand name, which looks for context
+    brand_cues: dict[int, str | None] = {}  # brand index -> its context word in listing_text, if any
     authorized = set()
     if listing.authorized_brands:
         authorized = {ix.brand_by_key[k] for k in map(normalise_term, listing.authorized_brands) if k in ix.brand_by_key}
@@ -127,7 +128,7 @@ def verify(
         elif c.pattern.kind == "brand":
             if listing_text is None and c.pattern.ambiguous:
                 listing_text = "\n".join(n.text for _, n in norms)
-            finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands)
+            finding = _brand_finding(c, engine, ix, listing_text, authorized, confirmed_brands, brand_cues)
             if finding is not None:
                 findings.append(finding)
     findings += _proximity_findings(cues, findings, engine, joined_only)
@@ -402,13 +403,18 @@ def _brand_finding(
     listing_text: str | None,  # the listing's normalised fields; given when c is ambiguous
     authorized: set[int],
     confirmed: set[int],
+    cues: dict[int, str | None],  # per listing: each brand's context word, looked up once
 ) -> Finding | None:
     brand = engine.wordlists.brands[c.pattern.index]
     extra: list[str] = []
     form = c.pattern.form
     score_penalty = 0.0
     if c.pattern.ambiguous:
-        cue = next((w for w in ix.brand_context[c.pattern.index] if _mentions(listing_text, w)), None)
+        # Once per brand and listing, not per mention: "苹果 " * 20000 searched the whole
+        # listing for the brand's context words 20,000 times (quadratic).
+        if c.pattern.index not in cues:
+            cues[c.pattern.index] = next((w for w in ix.brand_context[c.pattern.index] if _mentions(listing_text, w)), None)
+        cue = cues[c.pattern.index]
         if cue is None and c.pattern.index not in confirmed:
             return None  # 苹果 the fruit, Puma the animal: not a brand mention
         extra.append(f"ambiguous name confirmed by {cue!r}" if cue else "ambiguous name confirmed by another of the brand's names")
@@ -588,11 +594,12 @@ def _nearest_pair(
         gap = s.norm_start - f.norm_end if after else f.norm_start - s.norm_end
         if gap > rule.window or (gap > 0 and (id(f) in joined_only or id(s) in joined_only)):
             continue
+        if best is not None and gap >= best[0]:
+            continue  # cannot beat the nearest so far: skip the clause search (dense cues ran it per pair)
         lo, hi = (f.end, s.start) if after else (s.end, f.start)
         if _CLAUSE_BREAK.search(f.norm.original, lo, hi):
             continue
-        if best is None or gap < best[0]:
-            best = (gap, s)
+        best = (gap, s)
     return None if best is None else best[1]
 
 

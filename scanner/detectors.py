@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from scanner._compiled import load as load_compiled
 
@@ -25,7 +25,10 @@ _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)
 # q q 76554321 (letters spaced like digits) and 🐧：28817735 (the penguin is QQ's mascot) as well as QQ/扣扣/企鹅
 # 加群/进群/群号 7738 2201 is a QQ group number; the digits may be spaced like a phone number's.
 _QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧|加群|进群|群号"
-_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*[:：]?\s*[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
+# The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
+# quadratically many splits between the two, all tried when no number follows. A colon or a
+# digit is never whitespace, so the greedy split is the only one that can match anyway.
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
@@ -93,11 +96,44 @@ _HANDLE_CUE = re.compile(
     r"|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
 )
 HANDLE_CUE_WINDOW = 20  # characters before the @ in which a cue must stand
-# Whitespace next to . / : @ -- dropped to read a spaced-out link.
-_LINK_SPACES = re.compile(r"(?<=[./:@])\s+|\s+(?=[./:@])")
+# Whitespace next to . / : @ -- dropped to read a spaced-out link. Whole runs only: a run
+# before . / : @ is tried from its first character alone, possessively, since `\s+(?=[./:@])`
+# retried from every character of a long blank run (quadratic) and a shorter run never matches.
+_LINK_SPACES = re.compile(r"(?<=[./:@])\s+|(?<!\s)\s++(?=[./:@])")
 
 # (start, end, detector name, category, detail)
 Hit = tuple[int, int, str, str, str]
+
+
+class _Covered:
+    """The union of some hits' spans, merged and sorted: whether a point lies inside it or a
+    span overlaps it, in O(log hits). Asking `any(...)` of every hit for every match was
+    O(hits²): a field of 20,000 e-mail addresses or landlines took seconds to a minute.
+    Hits a detector adds while it runs need no entry: a regex's own matches never overlap."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, hits) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in sorted((h[0], h[1]) for h in hits):
+            if a >= b:
+                continue
+            if self.ends and a < self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], b)
+            else:
+                self.starts.append(a)
+                self.ends.append(b)
+
+    def contains(self, x: int) -> bool:
+        """Some hit h has h.start <= x < h.end."""
+        i = bisect_right(self.starts, x) - 1
+        return i >= 0 and x < self.ends[i]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some hit h has h.start < end and start < h.end."""
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and start < self.ends[i]
 
 
 def _digits(s: str) -> str:
@@ -131,12 +167,10 @@ def _wechat(text: str, hits: list[Hit]) -> None:
 
 
 def _handles(text: str, hits: list[Hit]) -> None:
-    emails = [h for h in hits if h[2] == "email"]
+    emails = _Covered(h for h in hits if h[2] == "email")
     for m in _HANDLE.finditer(text):
         # the cue stands just before the handle: "DM @x", "Telegram @x", "关注 @x"
-        if _HANDLE_CUE.search(text, max(0, m.start() - HANDLE_CUE_WINDOW), m.start()) and not any(
-            h[0] <= m.start() < h[1] for h in emails
-        ):
+        if _HANDLE_CUE.search(text, max(0, m.start() - HANDLE_CUE_WINDOW), m.start()) and not emails.contains(m.start()):
             hits.append((m.start(), m.end(), "social_handle", "diversion", "a social-media handle to contact off the platform"))
 
 
@@ -215,23 +249,26 @@ def _phones(text: str, hits: list[Hit]) -> None:
         if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
     if "+" in text or "＋" in text:
+        taken = _Covered(hits)
         for m in _INTERNATIONAL.finditer(text):
-            if not any(h[0] <= m.start() < h[1] for h in hits):
+            if not taken.contains(m.start()):
                 hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
+    taken = _Covered(hits)
     for m in _LANDLINE.finditer(text):
-        if not any(h[0] <= m.start() < h[1] for h in hits):
+        if not taken.contains(m.start()):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a landline number"))
+    taken = _Covered(hits)
     for m in _NANP.finditer(text):
-        if not any(h[0] < m.end() and m.start() < h[1] for h in hits) and _NANP_CUE.search(
+        if not taken.overlaps(m.start(), m.end()) and _NANP_CUE.search(
             text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start()
         ):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a North American phone number"))
 
 
 def _links(text: str, hits: list[Hit]) -> None:
-    emails = [h for h in hits if h[2] == "email"]
+    emails = _Covered(h for h in hits if h[2] == "email")
     for m in _URL.finditer(text):
-        if not any(h[0] <= m.start() < h[1] for h in emails):
+        if not emails.contains(m.start()):
             hits.append((m.start(), m.end(), "url", "diversion", "a link to another site"))
     # Links written with spaces around their dots and slashes: t . me / shop, www . x . com
     gaps = [m.span() for m in _LINK_SPACES.finditer(text)]
@@ -252,9 +289,10 @@ def _links(text: str, hits: list[Hit]) -> None:
         i = bisect_right(kept_starts, k)
         return k + (shifts[i - 1] if i else 0)
 
+    taken = _Covered(hits)
     for a, b in found:
         start, end = original(a), original(b - 1) + 1
-        if not any(h[0] < end and start < h[1] for h in hits):
+        if not taken.overlaps(start, end):
             hits.append((start, end, "url", "diversion", "a link written with spaces"))
 
 

@@ -323,10 +323,16 @@ def matching_key(text: str) -> str:
     """Stage 3 on an already normalised text (length-preserving), all but SYMBOL_GAP, which
     needs the original (`_symbol_gaps`). Every rule reads `text`, not another rule's output."""
     key = _LEET_BETWEEN_LETTERS.sub(lambda m: m.group().translate(_LEET), text)
+    # Zero runs are spliced in one join: rebuilding the key once per run was quadratic ("1o " * n).
+    pieces, prev = [], 0
     for m in _ZERO_RUN.finditer(text):
         a, b = m.start(), m.end()
         if a == 0 or not ("a" <= text[a - 1] <= "z"):
-            key = key[: a + 1] + "0" * (b - a - 1) + key[b:]
+            pieces += (key[prev : a + 1], "0" * (b - a - 1))
+            prev = b
+    if pieces:
+        pieces.append(key[prev:])
+        key = "".join(pieces)
     return key.replace("l", "i")  # l/i fold; replace is far cheaper than translate
 
 
@@ -355,8 +361,12 @@ def normalise_python(original: str) -> Normalised:
     offsets = None if map1 is None and map2 is None else _StageMaps(map1, map2)
     key = matching_key(text)
     if _TABLE.symbols_re.search(original):  # _stage1 has looked up every character of original
-        for t in _symbol_gaps(original, text, offsets):
-            key = key[:t] + SYMBOL_GAP + key[t + 1 :]
+        gaps = _symbol_gaps(original, text, offsets)
+        if gaps:  # one join, not a new key per gap (quadratic on "a🔥b " * n)
+            chars = list(key)
+            for t in gaps:
+                chars[t] = SYMBOL_GAP
+            key = "".join(chars)
     return Normalised(original, text, key, offsets)
 
 

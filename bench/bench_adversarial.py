@@ -1,0 +1,115 @@
+"""Hostile fields (issue #13): the text stages on the inputs that were super-linear.
+
+    python bench/bench_adversarial.py [--sizes 10000,100000] [--naive-size 10000] [--json bench/results/adversarial.json]
+
+For each hostile input family: the stage it attacked (detectors or the normaliser) at the two sizes,
+the growth ratio (linear is ~10x for 10x the input), and a whole `Scanner.scan` of a listing whose
+description is the 100k-character field (what one HTTP request costs). Beside it, the same stage
+as it was before the fix (commit c61c887, loaded from git: detectors.py as a module, the old QQ and
+spaced-link patterns as plain `re`), timed at --naive-size only, since at 100k it ran for minutes.
+Best of --repeat runs each. Nothing is asserted (tests/text/test_linear_time.py asserts the ratios).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import time
+import types
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scanner import detectors, normalize  # noqa: E402
+
+OLD_COMMIT = "c61c887"  # the code the red team measured
+
+
+def fill(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+# name -> (stage, input of n characters); stages are "detect" or "normalise"
+FAMILIES = {
+    '"qq" + " "*n + "x"': ("detect", lambda n: "qq" + " " * (n - 3) + "x"),
+    '"qq" + "\\t"*n + "x"': ("detect", lambda n: "qq" + "\t" * (n - 3) + "x"),
+    '"www.a.com" + " "*n + "x"': ("detect", lambda n: "www.a.com" + " " * (n - 10) + "x"),
+    '"a.cn "*n + "b. cn"': ("detect", lambda n: fill("a.cn ", n - 5) + "b. cn"),
+    '"dm @x a@b.cn "*n': ("detect", lambda n: fill("dm @x a@b.cn ", n)),
+    '"010-1234-5678 "*n': ("detect", lambda n: fill("010-1234-5678 ", n)),
+    '"a@b.cn "*n': ("detect", lambda n: fill("a@b.cn ", n)),
+    '"o"*n': ("normalise", lambda n: "o" * n),
+    '"1o "*n': ("normalise", lambda n: fill("1o ", n)),
+    '"高仿 "*n': ("normalise", lambda n: fill("高仿 ", n)),
+}
+
+
+def best(fn, arg, repeat: int) -> float:
+    """Fastest of `repeat` runs, the cyclic GC paused during each (its passes swung single runs 2x)."""
+    out = float("inf")
+    for _ in range(repeat):
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            fn(arg)
+            out = min(out, time.perf_counter() - started)
+        finally:
+            gc.enable()
+    return out
+
+
+def old_detectors() -> types.ModuleType | None:
+    """detectors.py as of OLD_COMMIT, as a module of its own (None outside a git checkout)."""
+    try:
+        source = subprocess.run(["git", "show", f"{OLD_COMMIT}:scanner/detectors.py"], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    module = types.ModuleType("old_detectors")
+    exec(compile(source, f"{OLD_COMMIT}:scanner/detectors.py", "exec"), module.__dict__)
+    return module
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--naive-size", type=int, default=10000, help="size at which the old code is timed")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "adversarial.json"))
+    args = ap.parse_args()
+    small, big = (int(x) for x in args.sizes.split(","))
+
+    warnings.simplefilter("ignore")
+    from scanner.engine import Scanner
+
+    scanner = Scanner.from_defaults(with_images=False)
+    old = old_detectors()
+    stages = {"detect": detectors.detect, "normalise": normalize.normalise}
+    naive = {"detect": old.detect if old else None, "normalise": normalize.normalise_python}
+    naive_label = {"detect": f"detectors.py at {OLD_COMMIT}", "normalise": "normalise_python (reference twin)"}
+    rows = []
+    for name, (stage, make) in FAMILIES.items():
+        t_small, t_big = best(stages[stage], make(small), args.repeat), best(stages[stage], make(big), args.repeat)
+        scan = best(lambda text: scanner.scan({"id": "x", "description": text}), make(big), args.repeat)
+        row = {"family": name, "stage": stage, "small": small, "big": big, "t_small_s": t_small, "t_big_s": t_big,
+               "ratio": t_big / t_small, "scan_big_s": scan}
+        if naive[stage] is not None:
+            n = args.naive_size if stage == "detect" else big  # the reference twin is linear: same size
+            row.update(naive=naive_label[stage], naive_chars=n, naive_s=best(naive[stage], make(n), 1),
+                       ours_at_naive_size_s=best(stages[stage], make(n), args.repeat))
+        rows.append(row)
+        print(f"{name:28s} {stage:9s} {t_small * 1000:8.2f} ms {t_big * 1000:8.2f} ms x{row['ratio']:5.1f} "
+              f"scan {scan * 1000:8.1f} ms" + (f"   naive {row['naive_s']:.3f} s at {row['naive_chars']}" if "naive_s" in row else ""),
+              flush=True)
+    result = {"sizes": [small, big], "repeat": args.repeat, "old_commit": OLD_COMMIT,
+              "compiled": {"normalise": normalize.COMPILED, "hints": detectors.COMPILED}, "families": rows}
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
