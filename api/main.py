@@ -31,6 +31,7 @@ from scanner.config import Settings, load_settings
 
 log = logging.getLogger("scanner.api")
 
+SWAGGER = "/static/vendor/swagger-ui"  # vendored Swagger UI, kept apart from the page's own modules
 SYNC_DIR_ENV = "SCANNER_SYNC_DIR"  # set by `scanner serve --workers N` (internal, not a setting)
 
 DESCRIPTION = """
@@ -176,12 +177,12 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        """Swagger UI from api/static (pinned, vendored: see swagger-ui.README.md): works offline and
+        """Swagger UI from api/static/vendor/swagger-ui (pinned, vendored: see its README): works offline and
         loads nothing from another host; no online validator."""
         return get_swagger_ui_html(
             openapi_url=app.openapi_url, title=f"{app.title} - API docs",
-            swagger_js_url="/static/swagger-ui-bundle.js", swagger_css_url="/static/swagger-ui.css",
-            swagger_favicon_url="/static/swagger-ui-favicon-32x32.png",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js", swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER}/swagger-ui-favicon-32x32.png",
             swagger_ui_parameters={"validatorUrl": None},
         )
 
