@@ -10,7 +10,8 @@ import pytest
 
 from api.auth import KeyRing, hash_key
 from api.main import create_app
-from tests.api.conftest import ADMIN_KEY, KEYS, SCAN_KEY, assert_error, png_bytes
+from tests.api.conftest import ADMIN_KEY, KEYS, SCAN_KEY, assert_error
+from tests.support import png_bytes
 
 SCAN = {"X-API-Key": SCAN_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
