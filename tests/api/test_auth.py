@@ -157,16 +157,6 @@ def test_keyring_accepts_only_the_hashed_key():
     assert ring.lookup(SCAN_KEY + " ") is None
 
 
-def test_keys_hash_command():
-    out = subprocess.run([sys.executable, "-m", "scanner", "keys", "hash", "--name", "n", "--role", "admin",
-                          "--json"], input="my-secret\n", capture_output=True, text=True, check=True).stdout
-    entry = json.loads(out)["entry"]
-    assert entry == {"name": "n", "role": "admin", "hash": hash_key("my-secret")}
-    gen = json.loads(subprocess.run([sys.executable, "-m", "scanner", "keys", "hash", "--generate", "--json"],
-                                    capture_output=True, text=True, check=True).stdout)
-    assert gen["entry"]["hash"] == hash_key(gen["key"])
-
-
 def test_request_log_has_key_name_and_decision_but_no_text_or_key(keyed, request_log):
     keyed.post("/v1/scan", json={"id": "p", "title": "高仿耐克 独家秘方"}, headers=SCAN)
     keyed.post("/v1/scan", json=LISTING, headers={"X-API-Key": "sk_wrong_secret"})
