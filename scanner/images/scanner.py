@@ -24,7 +24,7 @@ from scanner.images.snapshot import GallerySnapshot
 from scanner.images.thumbnails import make_thumbnail, thumbnail_from_export
 from scanner.types import ImageInputError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("scanner.images")  # the name its warnings had before the split (log filters, JSON lines)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 DEFAULT_GALLERY_NAME = "gallery.sqlite3"
