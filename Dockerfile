@@ -14,7 +14,7 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin scanner \
     && mkdir -p /data && chown scanner:scanner /data
 
 # Same install as the README: the whole repository (bundled wordlists/ and fixtures/
-# included), installed in editable mode. Files stay owned by root: the service user can
+# included) with the `serve` extra (FastAPI, uvicorn, Prometheus), installed in editable mode. Files stay owned by root: the service user can
 # read the code and data but not change them.
 # gcc builds the compiled modules (the scanner/*.pyx twins and the glue compiled from its own .py files;
 # optional extensions, see setup.py) and is removed again in the same layer; the check fails the build if
@@ -23,7 +23,7 @@ WORKDIR /app
 COPY . /app
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && pip install -e . \
+    && pip install -e ".[serve]" \
     && python -c "import scanner, scanner.normalize as n, scanner.detectors as d, scanner.segment as s; assert n.COMPILED and d.COMPILED and s.COMPILED, 'compiled twins not built'; assert set(scanner.COMPILED_GLUE.values()) == {'compiled'}, scanner.COMPILED_GLUE" \
     && apt-get purge -y --auto-remove gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*

@@ -15,6 +15,7 @@ import argparse
 import io
 import json
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -22,8 +23,12 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-from scanner.images import evalset, hashing, image_hashes
-from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex, brute_force
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tools/ (the evaluation image set) lives in the checkout, not the wheel
+
+from scanner.images import hashing, image_hashes  # noqa: E402
+from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex, brute_force  # noqa: E402
+from tools import evalset  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "images.json"
 

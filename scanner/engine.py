@@ -184,7 +184,7 @@ class Scanner:
 
     def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState) -> None:
         """Only called for a listing with images (scan checks first)."""
-        from scanner.image_sources import load_image_bytes
+        from scanner.images.sources import load_image_bytes
 
         loader = image_loader or (lambda ref: load_image_bytes(ref, self.settings))
         findings = list(state.findings)

@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet -e ".[test,spark,e2e,bench]"
+python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench]"
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not
 # available here); install it when we can, otherwise that test is skipped with a reason.

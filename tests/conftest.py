@@ -1,14 +1,32 @@
-"""Session-wide fixtures: heavy objects are built once per test session."""
+"""Session-wide fixtures: heavy objects are built once per test session.
+
+Plain helpers (image bytes, base64, repository paths) are in tests/support.py.
+"""
 from __future__ import annotations
 
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS
+from tests.support import gallery_image_bytes
 
 
 @pytest.fixture(scope="session")
-def text_scanner():
-    """A text-only Scanner on the bundled word lists (no gallery)."""
-    from scanner.engine import Scanner, TextEngine
+def text_engine():
+    """The TextEngine on the bundled word lists (the slow part of building a Scanner)."""
+    from scanner.engine import TextEngine
 
-    return Scanner(TextEngine.load(BUNDLED_WORDLISTS))
+    return TextEngine.load(BUNDLED_WORDLISTS)
+
+
+@pytest.fixture(scope="session")
+def text_scanner(text_engine):
+    """A text-only Scanner on the bundled word lists (no gallery)."""
+    from scanner.engine import Scanner
+
+    return Scanner(text_engine)
+
+
+@pytest.fixture(scope="session")
+def gallery_image() -> bytes:
+    """The first image of the bundled seed gallery: a scan of it matches the seeded gallery."""
+    return gallery_image_bytes(0)

@@ -5,14 +5,19 @@ Several workers: uvicorn starts N processes that each call `api.main:app_factory
 build their own Scanner; the global flags are handed to them as SCANNER_* variables,
 Prometheus runs in multiprocess mode in a fresh directory, and a shared directory lets a
 reload done by one worker reach the others (see api.main.WorkerSync).
+
+Needs the `serve` extra (FastAPI, uvicorn, prometheus-client, python-multipart); without it the
+command exits 2 naming what to install, and the library and other commands work as before.
 """
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import logging
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,7 +51,34 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+# What the `serve` extra installs: importable module(s) -> distribution name. The library and the
+# other commands need none of them, so `scanner serve` checks before importing api/.
+SERVE_MODULES = {
+    ("fastapi",): "fastapi",
+    ("uvicorn",): "uvicorn",
+    ("prometheus_client",): "prometheus-client",
+    ("python_multipart", "multipart"): "python-multipart",  # the module's new and old names
+}
+SERVE_HINT = 'pip install "listing-scanner[serve]"'
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def missing_serve_packages() -> list[str]:
+    return [dist for modules, dist in SERVE_MODULES.items() if not any(_importable(m) for m in modules)]
+
+
 def _run(args) -> int:
+    missing = missing_serve_packages()
+    if missing:
+        print(f"scanner serve: the HTTP service needs {', '.join(missing)}, which "
+              f"{'is' if len(missing) == 1 else 'are'} not installed: {SERVE_HINT}", file=sys.stderr)
+        return 2
     os.environ["SCANNER_SERVE_STARTED_AT"] = repr(time.time())  # startup log reports launch -> ready
     import uvicorn
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from scanner.images import decode as _decode
 from scanner.types import ImageInputError
 
 HASH_TYPES = ("phash", "dhash")  # the hashes a match must agree on (in this order)
@@ -314,3 +315,10 @@ def compute(im: Image.Image, variants: tuple[str, ...] = GALLERY_VARIANTS) -> Im
         hs["colour"] = colour_signature(None if colour is None else _untrimmed(colour, name))
         out[name] = hs
     return ImageHashes(out)
+
+
+def image_hashes(data: bytes, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
+                 max_bytes: int = _decode.DEFAULT_MAX_BYTES,
+                 variants: tuple[str, ...] = GALLERY_VARIANTS) -> ImageHashes:
+    """bytes -> hashes of the requested views (same pipeline for gallery images and queries)."""
+    return compute(_decode.decode(data, max_pixels=max_pixels, max_bytes=max_bytes), variants)

@@ -24,7 +24,7 @@ import numpy as np
 
 from scanner.images.hashing import ALL_HASHES, COLOUR_GRID, COMPARE, GALLERY_VARIANTS, HASH_BITS, colour_cells
 
-# Chosen from the calibration curve (python -m scanner.images.calibrate; docs/images.md):
+# Chosen from the calibration curve (python -m tools.calibrate; docs/images.md):
 # the smallest thresholds on the best zero-false-match plateau.
 DEFAULT_THRESHOLDS: dict[str, int] = {"phash64": 14, "phash": 56, "dhash": 128, "colour": 70}
 PREFILTER = "phash64"

@@ -5,8 +5,6 @@ gallery database, audit log and app, so gallery edits and key settings never lea
 """
 from __future__ import annotations
 
-import base64
-import io
 import json
 import logging
 
@@ -15,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import hash_key
 from api.main import create_app
-from scanner.config import BUNDLED_FIXTURES, BUNDLED_WORDLISTS, Settings
+from scanner.config import BUNDLED_WORDLISTS, Settings
 
 SCAN_KEY = "sk_test_scan_0123456789"
 ADMIN_KEY = "sk_test_admin_9876543210"
@@ -23,25 +21,6 @@ KEYS = [
     {"name": "shop-frontend", "role": "scan", "hash": hash_key(SCAN_KEY)},
     {"name": "ops-alice", "role": "admin", "hash": hash_key(ADMIN_KEY)},
 ]
-
-
-def png_bytes(size=(32, 32), colour=(200, 30, 30)) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", size, colour).save(buf, "PNG")
-    return buf.getvalue()
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-@pytest.fixture(scope="session")
-def text_engine():
-    from scanner.engine import TextEngine
-
-    return TextEngine.load(BUNDLED_WORDLISTS)
 
 
 @pytest.fixture
@@ -112,12 +91,6 @@ def request_log():
     yield lines
     logger.removeHandler(handler)
     logger.setLevel(old)
-
-
-@pytest.fixture(scope="session")
-def gallery_image() -> bytes:
-    manifest = json.loads((BUNDLED_FIXTURES / "gallery" / "manifest.json").read_text("utf-8"))
-    return (BUNDLED_FIXTURES / "gallery" / manifest["images"][0]["file"]).read_bytes()
 
 
 def assert_error(resp, status: int, code: str) -> dict:

@@ -10,7 +10,8 @@ import pytest
 
 from api.auth import KeyRing, hash_key
 from api.main import create_app
-from tests.api.conftest import ADMIN_KEY, KEYS, SCAN_KEY, assert_error, png_bytes
+from tests.api.conftest import ADMIN_KEY, KEYS, SCAN_KEY, assert_error
+from tests.support import png_bytes
 
 SCAN = {"X-API-Key": SCAN_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
@@ -154,16 +155,6 @@ def test_keyring_accepts_only_the_hashed_key():
     assert ring.lookup(SCAN_KEY).name == "shop-frontend"
     assert ring.lookup(KEYS[0]["hash"]) is None  # the hash itself is not a key
     assert ring.lookup(SCAN_KEY + " ") is None
-
-
-def test_keys_hash_command():
-    out = subprocess.run([sys.executable, "-m", "scanner", "keys", "hash", "--name", "n", "--role", "admin",
-                          "--json"], input="my-secret\n", capture_output=True, text=True, check=True).stdout
-    entry = json.loads(out)["entry"]
-    assert entry == {"name": "n", "role": "admin", "hash": hash_key("my-secret")}
-    gen = json.loads(subprocess.run([sys.executable, "-m", "scanner", "keys", "hash", "--generate", "--json"],
-                                    capture_output=True, text=True, check=True).stdout)
-    assert gen["entry"]["hash"] == hash_key(gen["key"])
 
 
 def test_request_log_has_key_name_and_decision_but_no_text_or_key(keyed, request_log):

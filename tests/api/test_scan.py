@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tests.api.conftest import assert_error, b64, png_bytes
+from tests.api.conftest import assert_error
+from tests.support import b64, png_bytes
 
 COUNTERFEIT = {"id": "sku-1", "title": "高仿耐克 运动鞋 男款", "description": "透气网布"}
 CLEAN = {"id": "sku-2", "title": "纯棉圆领T恤 男女同款", "description": "100%棉，可机洗"}

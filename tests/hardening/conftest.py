@@ -5,7 +5,6 @@ repository or the user's data directory is modified. Network: loopback only.
 """
 from __future__ import annotations
 
-import base64
 import io
 import os
 import shutil
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from api.auth import hash_key
-from scanner.config import BUNDLED_FIXTURES, BUNDLED_WORDLISTS, Settings
+from scanner.config import BUNDLED_WORDLISTS, Settings
 
 SCAN_KEY = "sk_hardening_scan_0123456789abcdef"
 ADMIN_KEY = "sk_hardening_admin_fedcba9876543210"
@@ -24,11 +23,6 @@ KEYS = [
     {"name": "hardening-scan", "role": "scan", "hash": hash_key(SCAN_KEY)},
     {"name": "hardening-admin", "role": "admin", "hash": hash_key(ADMIN_KEY)},
 ]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def png(size=(64, 48), mode="RGB") -> bytes:
@@ -42,13 +36,6 @@ def png(size=(64, 48), mode="RGB") -> bytes:
     buf = io.BytesIO()
     im.convert(mode).save(buf, "PNG")
     return buf.getvalue()
-
-
-@pytest.fixture(scope="session")
-def text_engine():
-    from scanner.engine import TextEngine
-
-    return TextEngine.load(BUNDLED_WORDLISTS)
 
 
 @pytest.fixture
@@ -135,10 +122,3 @@ class RssSampler:
 def rss():
     return RssSampler
 
-
-@pytest.fixture(scope="session")
-def gallery_image() -> bytes:
-    import json
-
-    manifest = json.loads((BUNDLED_FIXTURES / "gallery" / "manifest.json").read_text("utf-8"))
-    return (BUNDLED_FIXTURES / "gallery" / manifest["images"][0]["file"]).read_bytes()

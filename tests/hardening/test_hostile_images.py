@@ -14,7 +14,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from tests.hardening.conftest import b64, png
+from tests.hardening.conftest import png
+from tests.support import b64
 
 TIME_GUARD_S = 10.0
 RSS_GUARD_MB = 1024.0

@@ -1,4 +1,4 @@
-"""URL images against a hostile web server (loopback only): what tests/api/test_image_sources.py does
+"""URL images against a hostile web server (loopback only): what tests/images/test_sources.py does
 not cover — slow and endless responses, trickled headers, silent servers, redirects towards metadata and
 private addresses, and address spellings — all through the service's /v1/scan.
 
@@ -15,7 +15,7 @@ import time
 import pytest
 
 from scanner.config import Settings
-from scanner.image_sources import load_image_bytes
+from scanner.images.sources import load_image_bytes
 from scanner.types import ImageInputError
 from tests.hardening.conftest import png
 
@@ -189,7 +189,7 @@ def test_slow_and_endless_responses_are_cut_off(hostile, path, codes):
 
 
 SLOW_HEADERS_DEFECT = (  # found by this suite, fixed in 914c299 (socket watchdog); regression description
-    "scanner/image_sources.py::_get_pinned passes the remaining time as httpx's per-operation timeout and "
+    "scanner/images/sources.py::_get_pinned passes the remaining time as httpx's per-operation timeout and "
     "checks the overall deadline only between body chunks: a server that sends the status line and then a new "
     "header line (or the status line byte by byte) just faster than the read timeout keeps the fetch (and a "
     "scan thread) busy until h11's 16 KiB header limit: minutes at one line per 0.2 s, hours at one byte per "

@@ -1,20 +1,8 @@
-import io
-from pathlib import Path
-
+"""Fixtures for the image tests: an empty gallery per test, the seeded gallery once per session."""
 import pytest
-from PIL import Image
 
-from scanner.images import ImageScanner
-from scanner.images.gallery import GalleryStore
-
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "fixtures"
-
-
-def encode(im: Image.Image, fmt: str = "PNG", **kw) -> bytes:
-    buf = io.BytesIO()
-    im.save(buf, fmt, **kw)
-    return buf.getvalue()
+from scanner.images import GalleryStore, ImageScanner
+from tests.support import FIXTURES
 
 
 @pytest.fixture

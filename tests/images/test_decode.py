@@ -11,7 +11,7 @@ from PIL import Image
 from scanner.images.decode import decode
 from scanner.types import ImageInputError
 
-from .conftest import encode
+from tests.support import encode
 
 
 def _base(mode_size=(120, 90)):
@@ -169,7 +169,7 @@ def test_colour_jpeg_keeps_a_small_colour_image_and_grey_is_the_luma_decode():
     import numpy as _np
     from PIL import Image as _Image
 
-    from scanner.images import evalset
+    from tools import evalset
     from scanner.images.decode import COLOUR_SIZE, decode
 
     for size in ((640, 640), (1500, 900)):  # 1500 px: draft to 750, then downscaled to 256

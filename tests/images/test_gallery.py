@@ -4,11 +4,12 @@ import threading
 
 import pytest
 
-from scanner.images import GalleryError, ImageScanner, evalset
+from scanner.images import GalleryError, ImageScanner
+from tools import evalset
 from scanner.images.gallery import EMPTY_VERSION, GalleryStore
 from scanner.types import ImageInputError
 
-from .conftest import FIXTURES, encode
+from tests.support import FIXTURES, encode
 
 IMG = [encode(evalset.product_image(s)) for s in (11, 12, 13)]
 

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from scanner.images import evalset, hashing, image_hashes
+from scanner.images import hashing, image_hashes
+from tools import evalset
 
-from .conftest import FIXTURES, encode
+from tests.support import FIXTURES, encode
 
 # If these change, every stored gallery silently stops matching: bump
 # hashing.ALGORITHM_VERSION and re-hash instead of editing the numbers.

@@ -13,12 +13,8 @@ from PIL import Image, ImageDraw
 from scanner.images import THUMBNAIL_SIZE, ImageScanner
 from scanner.images.gallery import SCHEMA_VERSION, GalleryError, GalleryStore
 
-from .conftest import FIXTURES, encode
-
-
-def _gallery_image(i: int = 0) -> bytes:
-    manifest = json.loads((FIXTURES / "gallery" / "manifest.json").read_text("utf-8"))
-    return (FIXTURES / "gallery" / manifest["images"][i]["file"]).read_bytes()
+from tests.support import encode
+from tests.support import gallery_image_bytes as _gallery_image
 
 
 def _open(data: bytes) -> Image.Image:

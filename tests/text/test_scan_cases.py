@@ -407,7 +407,7 @@ def test_labelled_set_meets_the_targets(text_scanner):
     import json
 
     from scanner.config import BUNDLED_FIXTURES
-    from scanner.evaluation import evaluate
+    from tools.evaluation import evaluate
 
     rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "labelled.jsonl").read_text("utf-8").splitlines() if l.strip()]
     results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
@@ -423,7 +423,7 @@ def test_independent_holdout_set_does_not_regress(text_scanner):
     import json
 
     from scanner.config import BUNDLED_FIXTURES
-    from scanner.evaluation import evaluate
+    from tools.evaluation import evaluate
 
     rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout.jsonl").read_text("utf-8").splitlines() if l.strip()]
     results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
@@ -440,7 +440,7 @@ def test_second_independent_holdout_set_does_not_regress(text_scanner):
     import json
 
     from scanner.config import BUNDLED_FIXTURES
-    from scanner.evaluation import evaluate
+    from tools.evaluation import evaluate
 
     rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout2.jsonl").read_text("utf-8").splitlines() if l.strip()]
     results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
@@ -459,7 +459,7 @@ def test_third_independent_holdout_set_does_not_regress(text_scanner):
     import json
 
     from scanner.config import BUNDLED_FIXTURES
-    from scanner.evaluation import evaluate
+    from tools.evaluation import evaluate
 
     rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout3.jsonl").read_text("utf-8").splitlines() if l.strip()]
     results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
@@ -482,7 +482,7 @@ def test_fourth_independent_holdout_set_does_not_regress(text_scanner):
     import json
 
     from scanner.config import BUNDLED_FIXTURES
-    from scanner.evaluation import evaluate
+    from tools.evaluation import evaluate
 
     rows = [json.loads(l) for l in (BUNDLED_FIXTURES / "listings" / "holdout4.jsonl").read_text("utf-8").splitlines() if l.strip()]
     results = [text_scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]

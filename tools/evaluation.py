@@ -1,6 +1,6 @@
 """Score the scanner against hand-labelled listings.
 
-    python -m scanner.evaluation fixtures/listings/labelled.jsonl [--results results.jsonl]
+    python -m tools.evaluation fixtures/listings/labelled.jsonl [--results results.jsonl]
 
 Each labelled row is a contract listing plus `expected: {decision, findings: [{category, text, field}]}`.
 An expected finding is found when a finding of the same category in the same field

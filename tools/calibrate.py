@@ -1,6 +1,6 @@
 """Choose the match thresholds from a measured curve, then report held-out match rates.
 
-    python -m scanner.images.calibrate [--write docs/images.md] [--products 60]
+    python -m tools.calibrate [--write docs/images.md] [--products 60]
 
 1. Calibration set A: half of the scikit-image photographs + synthetic product shots
    (seeds 1000...) form a gallery; the other half are non-matching images. Every image is
@@ -30,9 +30,10 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-from scanner.images import evalset, hashing, image_hashes
+from scanner.images import hashing, image_hashes
 from scanner.images.index import COLOUR_KEEP, DEFAULT_THRESHOLDS
 from scanner.types import ImageInputError
+from tools import evalset
 
 KEYS = ("phash64", "phash", "dhash", "colour")
 COLOUR_LIMITS = range(0, 170, 10)
@@ -188,7 +189,7 @@ def table(ours, base, fp, base_fp, n_pairs, th, refused, n_gal, n_negq) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m scanner.images.calibrate")
+    ap = argparse.ArgumentParser(prog="python -m tools.calibrate")
     ap.add_argument("--products", type=int, default=60, help="synthetic product images per set")
     ap.add_argument("--write", metavar="MARKDOWN", help="replace the CALIBRATION section of this file")
     args = ap.parse_args(argv)

@@ -3,7 +3,7 @@ import json
 
 from scanner.cli import main
 
-from .conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def test_gallery_cli(tmp_path, capsys):

@@ -1,18 +1,18 @@
-"""scanner.image_sources: strict base64, local paths only when allowed, SSRF-safe URL fetching.
+"""scanner.images.sources: strict base64, local paths only when allowed, SSRF-safe URL fetching.
 
-URL tests talk to a throwaway HTTP server on 127.0.0.1 (loopback only)."""
+URL tests talk to a throwaway HTTP server on 127.0.0.1 (loopback only). What the HTTP service does
+with image references is in tests/api/test_scan_image_refs.py."""
 from __future__ import annotations
 
 import ipaddress
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
 
 import pytest
 
 from scanner.config import Settings
-from scanner.image_sources import address_allowed, host_allowed, load_image_bytes
+from scanner.images.sources import address_allowed, host_allowed, load_image_bytes
 from scanner.types import ImageInputError
-from tests.api.conftest import b64, png_bytes
+from tests.support import b64, loopback_image_server, png_bytes
 
 IMG = png_bytes()
 
@@ -88,51 +88,21 @@ def test_address_policy(addr, ok):
     assert address_allowed(ipaddress.ip_address(addr), allow_private=False) is ok
 
 
-class _Handler(BaseHTTPRequestHandler):
-    routes: dict = {}
-
-    def log_message(self, *args):
+def _trickle(handler) -> None:
+    """Header lines just faster than any per-read timeout."""
+    try:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for i in range(40):
+            handler.wfile.write(f"X-Pad-{i}: x\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.15)
+        handler.wfile.write(f"Content-Length: {len(IMG)}\r\n\r\n".encode() + IMG)
+    except OSError:
         pass
 
-    def do_GET(self):
-        if self.path == "/trickle":  # header lines just faster than any per-read timeout
-            import time
 
-            try:
-                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
-                for i in range(40):
-                    self.wfile.write(f"X-Pad-{i}: x\r\n".encode())
-                    self.wfile.flush()
-                    time.sleep(0.15)
-                self.wfile.write(f"Content-Length: {len(IMG)}\r\n\r\n".encode() + IMG)
-            except OSError:
-                pass
-            return
-        # Record before answering: the client may return (and the test read this list)
-        # as soon as the body is written, before this thread runs another line.
-        self.server.seen_hosts.append(self.headers.get("Host"))
-        status, headers, body = self.routes.get(self.path, (404, {}, b""))
-        self.send_response(status)
-        for k, v in headers.items():
-            self.send_header(k, v)
-        if "Content-Length" not in headers and "Transfer-Encoding" not in headers:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if headers.get("Transfer-Encoding") == "chunked":
-            for i in range(0, len(body), 1000):
-                part = body[i:i + 1000]
-                self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
-            self.wfile.write(b"0\r\n\r\n")
-        else:
-            self.wfile.write(body)
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.seen_hosts = []
-    port = srv.server_address[1]
-    _Handler.routes = {
+def routes(port: int) -> dict:
+    return {
         "/ok.png": (200, {"Content-Type": "image/png"}, IMG),
         "/big.png": (200, {}, b"x" * 5000),
         "/big-chunked.png": (200, {"Transfer-Encoding": "chunked"}, b"x" * 5000),
@@ -140,11 +110,14 @@ def server():
         "/redir-other": (302, {"Location": f"http://127.0.0.2:{port}/ok.png"}, b""),
         "/loop": (302, {"Location": "/loop"}, b""),
         "/gone": (404, {}, b""),
+        "/trickle": _trickle,
     }
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}", srv
-    srv.shutdown()
-    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with loopback_image_server(routes) as running:
+        yield running
 
 
 def local(**kw):
@@ -196,41 +169,6 @@ def test_fetch_errors(server):
     assert code_of({"url": f"{base}/gone"}, local()) == "image_fetch_failed"
     assert code_of({"url": "ftp://127.0.0.1/x.png"}, local()) == "url_scheme_not_allowed"
     assert code_of({"url": f"http://user:pw@{base[7:]}/ok.png"}, local()) == "url_invalid"
-
-
-def test_url_image_through_the_service(server, make_client):
-    base, _ = server
-    client = make_client(image_url_hosts=["127.0.0.1"], image_url_allow_private=True)
-    resp = client.post("/v1/scan", json={"id": 1, "images": [{"url": f"{base}/ok.png"}]})
-    assert resp.status_code == 200, resp.text
-    strict = make_client(image_url_hosts=["127.0.0.1"])
-    resp = strict.post("/v1/scan", json={"id": 1, "images": [{"url": f"{base}/ok.png"}]})
-    assert resp.status_code == 422 and resp.json()["error"]["code"] == "url_address_not_allowed"
-
-
-# Issue #13, finding 7: with SCANNER_ALLOW_LOCAL_IMAGE_PATHS=true the HTTP API read local files, and its
-# answers were a file-existence oracle (/root: "is a directory"; /etc/shadow: unsupported format). The
-# refusal also named that variable. Every path, real or not, must now get the same refusal.
-LOCAL_PATHS = [
-    "/root",                  # a directory
-    "/etc/shadow",            # exists, not an image
-    "/etc/hostname",
-    "/no/such/file.png",      # does not exist
-    "{tmp}/real.png",         # a real image the server could read
-]
-
-
-@pytest.mark.parametrize("path", LOCAL_PATHS)
-def test_the_service_never_reads_local_paths_whatever_the_settings(make_client, tmp_path, monkeypatch, path):
-    (tmp_path / "real.png").write_bytes(IMG)
-    monkeypatch.setenv("SCANNER_ALLOW_LOCAL_IMAGE_PATHS", "true")
-    client = make_client(allow_local_image_paths=True)  # even when the code that builds it asks for it
-    resp = client.post("/v1/scan", json={"id": "p", "images": [{"path": path.format(tmp=tmp_path)}]})
-    assert resp.status_code == 422, resp.text
-    error = resp.json()["error"]
-    assert error["code"] == "image_path_not_allowed"
-    assert "SCANNER_" not in error["message"] and "path" in error["message"]
-    assert path.format(tmp=tmp_path) not in resp.text
 
 
 def test_no_environment_or_settings_file_turns_local_paths_on(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ which is exactly the kind of picture that fools a plain 64-bit pHash (large flat
 areas make unrelated product shots share their low frequencies).
 
 Everything is deterministic for a given seed, so the numbers in docs/images.md can be
-reproduced with `python -m scanner.images.calibrate`.
+reproduced with `python -m tools.calibrate`.
 """
 from __future__ import annotations
 

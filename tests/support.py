@@ -1,0 +1,83 @@
+"""Helpers shared by several test directories (imported as `tests.support`; fixtures live in tests/conftest.py)."""
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def encode(im: Image.Image, fmt: str = "PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def png_bytes(size=(32, 32), colour=(200, 30, 30)) -> bytes:
+    """A flat PNG: decodes, but is refused as low-information by the hashing."""
+    return encode(Image.new("RGB", size, colour))
+
+
+def gallery_image_bytes(i: int = 0) -> bytes:
+    """The i-th image of the bundled seed gallery (fixtures/gallery/manifest.json)."""
+    manifest = json.loads((FIXTURES / "gallery" / "manifest.json").read_text("utf-8"))
+    return (FIXTURES / "gallery" / manifest["images"][i]["file"]).read_bytes()
+
+
+class _RouteHandler(BaseHTTPRequestHandler):
+    """Answers from `self.server.routes`: path -> (status, headers, body), or a callable(handler)
+    that writes the raw response itself (e.g. trickled headers)."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        route = self.server.routes.get(self.path, (404, {}, b""))
+        if callable(route):
+            route(self)
+            return
+        # Record before answering: the client may return (and the test read this list)
+        # as soon as the body is written, before this thread runs another line.
+        self.server.seen_hosts.append(self.headers.get("Host"))
+        status, headers, body = route
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        if "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if headers.get("Transfer-Encoding") == "chunked":
+            for i in range(0, len(body), 1000):
+                part = body[i:i + 1000]
+                self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def loopback_image_server(routes: Callable[[int], dict]):
+    """A throwaway HTTP server on 127.0.0.1 (loopback only); routes(port) -> its route table.
+    Yields (base URL, server); server.seen_hosts lists the Host header of each answered request."""
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _RouteHandler)
+    srv.seen_hosts = []
+    srv.routes = routes(srv.server_address[1])
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}", srv
+    finally:
+        srv.shutdown()
+        srv.server_close()

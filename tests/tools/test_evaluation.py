@@ -1,0 +1,74 @@
+"""tools.evaluation: how a result is scored against a hand-labelled listing, and its command line."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT
+from tools.evaluation import evaluate
+
+ROW = {"id": "r1", "title": "高仿耐克 运动鞋", "bullets": ["全网最好"],
+       "expected": {"decision": "block", "findings": [{"category": "counterfeit", "text": "高仿", "field": "title"}]}}
+
+
+def finding(category="counterfeit", field="title", start=0, end=2):
+    return {"category": category, "field": field, "start": start, "end": end}
+
+
+# (result findings, decision, expected finding counted as found?)
+CASES = [
+    ([finding()], "block", True),
+    ([finding(start=1, end=4)], "block", True),              # overlapping the expected text is enough
+    ([finding(start=2, end=4)], "block", False),             # next to it is not
+    ([finding(category="brand")], "block", False),           # same place, other category
+    ([finding(field="description")], "block", False),        # same category, other field
+    ([], "block", False),
+]
+
+
+@pytest.mark.parametrize("findings, decision, found", CASES)
+def test_an_expected_finding_counts_when_a_finding_overlaps_it(findings, decision, found):
+    report = evaluate([ROW], [{"decision": decision, "findings": findings}])
+    assert (report.found_findings, report.expected_findings) == (int(found), 1)
+    assert report.recall == (1.0 if found else 0.0)
+    assert any("missed counterfeit '高仿'" in m for m in report.misses) is not found
+
+
+@pytest.mark.parametrize("expected, decision, clean, passed, agreed", [
+    ("pass", "pass", 1, 1, 1),
+    ("pass", "review", 1, 0, 0),     # a clean listing flagged: counts against clean-pass and agreement
+    ("block", "review", 0, 0, 0),
+    ("review", "review", 0, 0, 1),
+])
+def test_clean_pass_and_decision_agreement(expected, decision, clean, passed, agreed):
+    row = {"id": "r2", "title": "保温杯", "expected": {"decision": expected}}
+    report = evaluate([row], [{"decision": decision, "findings": []}])
+    assert (report.clean_listings, report.clean_passed, report.decisions_agreed) == (clean, passed, agreed)
+
+
+def test_bullet_and_attribute_fields_are_read_from_the_listing():
+    row = {"id": "r3", "bullets": ["ok", "加微信"], "attributes": {"material": "正品"},
+           "expected": {"findings": [{"category": "diversion", "text": "微信", "field": "bullets[1]"},
+                                     {"category": "false_claim", "text": "正品", "field": "attributes.material"}]}}
+    result = {"findings": [finding("diversion", "bullets[1]", 1, 3), finding("false_claim", "attributes.material", 0, 2)]}
+    assert evaluate([row], [result]).recall == 1.0
+
+
+def test_the_command_scores_a_results_file_from_a_checkout(tmp_path):
+    labelled, results = tmp_path / "labelled.jsonl", tmp_path / "results.jsonl"
+    labelled.write_text(json.dumps(ROW, ensure_ascii=False) + "\n", "utf-8")
+    results.write_text(json.dumps({"decision": "block", "findings": [finding()]}) + "\n", "utf-8")
+    proc = subprocess.run([sys.executable, "-m", "tools.evaluation", str(labelled), "--results", str(results)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "expected findings found 1/1 (100.0%)" in proc.stdout
+
+
+def test_the_calibration_command_starts_from_a_checkout():
+    proc = subprocess.run([sys.executable, "-m", "tools.calibrate", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "--write" in proc.stdout
