@@ -95,7 +95,7 @@ def _run_batch(args) -> int:
 
     diff = None
     if args.compare_to:
-        from scanner.diff import diff_files, format_diff
+        from scanner.batch.diff import diff_files, format_diff
 
         diff = diff_files(args.compare_to, args.out, max_listed=10_000)
         print("\n" + format_diff(diff, limit=20), file=sys.stderr)
@@ -104,7 +104,7 @@ def _run_batch(args) -> int:
     if args.summary:
         _write(args.summary, summary)
     if args.report:
-        from scanner.report import render_html
+        from scanner.batch.report import render_html
 
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(render_html(summary, diff), encoding="utf-8")
@@ -112,7 +112,7 @@ def _run_batch(args) -> int:
 
 
 def _run_diff(args) -> int:
-    from scanner.diff import diff_files, format_diff
+    from scanner.batch.diff import diff_files, format_diff
 
     for path in (args.old, args.new):
         if not os.path.isfile(path):

@@ -181,7 +181,7 @@ def test_diff_explains_decision_changes(tmp_path):
 
 
 def test_diff_pairs_listings_by_id_when_order_differs(tmp_path):
-    from scanner.diff import diff_files
+    from scanner.batch.diff import diff_files
 
     cat = tmp_path / "c.jsonl"
     listings = [{"id": f"x{i}", "title": "复刻" if i % 3 == 0 else "mug"} for i in range(30)]

@@ -14,7 +14,7 @@ from batch_helpers import assert_timed_out, comparable, read_rows, strict_rows
 
 from scanner.batch import (BatchError, BatchOptions, EngineSpec, Progress, complete_lines_and_truncate,
                            run_batch, state_path_for)
-from scanner.report import render_html
+from scanner.batch.report import render_html
 
 FAKE = EngineSpec(factory="fake_engine:build", with_images=False)
 

@@ -1,6 +1,6 @@
 """Scanning a catalogue with Apache Spark: the same engine, the same rows, beyond one machine.
 
-    from scanner.spark import scan_dataframe, read_listings
+    from scanner.batch.spark import scan_dataframe, read_listings
     results = scan_dataframe(read_listings(spark, "s3://…/listings/", "parquet"), EngineSpec())
     results.write.parquet("s3://…/results/")
 

@@ -1,7 +1,7 @@
 """Spark job: scan a catalogue and write results to Parquet.
 
-    spark-submit scanner/spark_job.py --input listings.jsonl --output results.parquet
-    python -m scanner.spark_job --master 'local[*]' --input listings/ --format parquet --output results/
+    spark-submit scanner/batch/spark_job.py --input listings.jsonl --output results.parquet
+    python -m scanner.batch.spark_job --master 'local[*]' --input listings/ --format parquet --output results/
 
 Every Python worker builds its own engine from the configuration given here
 (--wordlists/--gallery/--config, or SCANNER_* environment variables on the
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scanner import jsonio  # noqa: E402
 from scanner.batch import EngineSpec  # noqa: E402
@@ -58,7 +58,7 @@ def spec_from_args(args) -> EngineSpec:
 def ensure_local_worker_path() -> None:
     """In local mode the Python workers inherit this environment: let them import the
     package from this source tree, and use this interpreter (not the system one)."""
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
@@ -69,7 +69,7 @@ def ensure_local_worker_path() -> None:
 def run(spark, args) -> dict:
     from pyspark.sql import functions as F
 
-    from scanner.spark import read_listings, scan_dataframe
+    from scanner.batch.spark import read_listings, scan_dataframe
 
     started = time.monotonic()
     df, mode = read_listings(spark, args.input, args.format)
