@@ -21,7 +21,8 @@ if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` i
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scanner import jsonio  # noqa: E402
-from scanner.batch import EngineSpec  # noqa: E402
+from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, spec_from_args  # noqa: E402
+from scanner.batch.summary import DECISIONS  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -38,21 +39,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--no-images", action="store_true")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
-    p.add_argument("--row-timeout", type=float, default=30.0,
+    p.add_argument("--row-timeout", type=float, default=DEFAULT_ROW_TIMEOUT,
                    help="seconds per listing, then a review row marked incomplete (scan_timeout; 0 = no limit), "
                    "as in scanner batch")
     return p.parse_args(argv)
-
-
-def spec_from_args(args) -> EngineSpec:
-    settings = {"allow_local_image_paths": True}
-    for name in ("wordlists", "gallery", "config"):
-        if getattr(args, name):
-            settings[name] = str(Path(getattr(args, name)).resolve())
-    kwargs = {"settings": settings, "with_images": not args.no_images}
-    if args.engine_factory:
-        kwargs["factory"] = args.engine_factory
-    return EngineSpec(**kwargs)
 
 
 def ensure_local_worker_path() -> None:
@@ -81,7 +71,7 @@ def run(spark, args) -> dict:
     incomplete = {r["code"]: r["count"] for r in
                   written.select(F.explode("incomplete.code").alias("code")).groupBy("code").count().collect()}
     summary = {"input": args.input, "output": args.output, "rows": sum(counts.values()),
-               "decisions": {k: counts.get(k, 0) for k in ("block", "review", "pass", "error")},
+               "decisions": {k: counts.get(k, 0) for k in DECISIONS},
                "incomplete": incomplete,  # reason -> rows flagged review unfinished (counted in decisions too)
                "seconds": round(time.monotonic() - started, 2)}
     return summary

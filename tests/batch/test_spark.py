@@ -233,7 +233,7 @@ def test_a_row_past_the_time_limit_becomes_a_scan_timeout_row(spark, tmp_path):
 def test_bad_rows_do_not_fail_the_job(spark, tmp_path):
     """The local batch's bad rows (lone surrogate, 5,000-digit integer, NaN, 1e400) on Spark: one
     result row each, the same answers as the local batch, and the job finishes."""
-    from test_batch_bad_rows import ROWS
+    from test_rows import ROWS
 
     from scanner.batch import spark_job
 
