@@ -167,8 +167,7 @@ ITEMS = [
 @pytest.mark.parametrize("item,expected", ITEMS, ids=[e[1] + f"-{e[0]}" for e, _ in ITEMS])
 def test_each_work_item_becomes_one_row_of_the_contract_shape(item, expected):
     from scanner import jsonio
-    from scanner.batch import build_engine
-    from scanner.batch import rows
+    from scanner.batch import build_engine, rows
 
     line, kind, payload = item
     if kind == "TIMED_OUT":
