@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from scanner.batch.spec import BatchOptions, spec_from_args
+
 EPILOG_BATCH = """\
 Every input row gives exactly one output row, in input order; rows that cannot be read
 or scanned become {"id":…, "line":N, "error":{"code","message"}} rows (e.g. invalid_json,
@@ -24,7 +26,8 @@ def register(sub) -> None:
     p.add_argument("--out", "-o", required=True, help="results JSONL (one row per input row)")
     p.add_argument("--format", choices=("auto", "jsonl", "csv"), default="auto", help="input format (default: by extension)")
     p.add_argument("--workers", "-j", type=int, default=0, help="worker processes (default: all cores)")
-    p.add_argument("--chunk-size", type=int, default=500, help="rows per work unit (default 500)")
+    p.add_argument("--chunk-size", type=int, default=BatchOptions.chunk_size,
+                   help="rows per work unit (default %(default)s)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same input")
     p.add_argument("--overwrite", action="store_true", help="start over even if OUTPUT holds an unfinished run")
     p.add_argument("--allow-version-change", action="store_true",
@@ -38,11 +41,13 @@ def register(sub) -> None:
     p.add_argument("--diff-out", metavar="FILE", help="with --compare-to: write the diff as JSON")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), default="auto",
                    help="progress bar on a terminal, periodic log lines otherwise (default auto)")
-    p.add_argument("--log-interval", type=float, default=10.0, help="seconds between progress log lines")
-    p.add_argument("--max-line-bytes", type=int, default=16 << 20, help="longer input lines become error rows")
-    p.add_argument("--row-timeout", type=float, default=30.0, metavar="SECONDS",
+    p.add_argument("--log-interval", type=float, default=BatchOptions.log_interval,
+                   help="seconds between progress log lines")
+    p.add_argument("--max-line-bytes", type=int, default=BatchOptions.max_line_bytes,
+                   help="longer input lines become error rows")
+    p.add_argument("--row-timeout", type=float, default=BatchOptions.row_timeout, metavar="SECONDS",
                    help="a row that takes longer is flagged for review, marked incomplete (scan_timeout), "
-                   "and the run goes on (default 30; 0 = no limit)")
+                   "and the run goes on (default %(default)g; 0 = no limit)")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)  # tests/benchmarks: module:callable
     p.add_argument("--start-method", choices=("fork", "spawn", "forkserver"), default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=_run_batch)
@@ -58,23 +63,8 @@ def register(sub) -> None:
     d.set_defaults(func=_run_diff)
 
 
-def _engine_spec(args):
-    from scanner.batch import EngineSpec
-
-    settings = {"allow_local_image_paths": True}
-    for name in ("wordlists", "gallery", "config"):
-        if getattr(args, name, None):
-            settings[name] = str(Path(getattr(args, name)).resolve())
-    if args.image_url_host:
-        settings["image_url_hosts"] = args.image_url_host
-    kwargs = {"settings": settings, "with_images": not args.no_images}
-    if args.engine_factory:
-        kwargs["factory"] = args.engine_factory
-    return EngineSpec(**kwargs)
-
-
 def _run_batch(args) -> int:
-    from scanner.batch import BatchError, BatchOptions, format_summary, run_batch
+    from scanner.batch import BatchError, format_summary, run_batch
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     opts = BatchOptions(
@@ -84,7 +74,7 @@ def _run_batch(args) -> int:
         row_timeout=max(0.0, args.row_timeout),
     )
     try:
-        summary = run_batch(args.input, args.out, _engine_spec(args), opts)
+        summary = run_batch(args.input, args.out, spec_from_args(args), opts)
     except BatchError as exc:
         print(f"scanner batch: {exc}", file=sys.stderr)
         return 1
@@ -95,7 +85,7 @@ def _run_batch(args) -> int:
 
     diff = None
     if args.compare_to:
-        from scanner.diff import diff_files, format_diff
+        from scanner.batch.diff import diff_files, format_diff
 
         diff = diff_files(args.compare_to, args.out, max_listed=10_000)
         print("\n" + format_diff(diff, limit=20), file=sys.stderr)
@@ -104,7 +94,7 @@ def _run_batch(args) -> int:
     if args.summary:
         _write(args.summary, summary)
     if args.report:
-        from scanner.report import render_html
+        from scanner.batch.report import render_html
 
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(render_html(summary, diff), encoding="utf-8")
@@ -112,7 +102,7 @@ def _run_batch(args) -> int:
 
 
 def _run_diff(args) -> int:
-    from scanner.diff import diff_files, format_diff
+    from scanner.batch.diff import diff_files, format_diff
 
     for path in (args.old, args.new):
         if not os.path.isfile(path):

@@ -14,6 +14,21 @@ for p in (str(HERE), str(ROOT / "bench"), str(ROOT)):
 
 FIXTURE_CATALOGUE = ROOT / "fixtures" / "listings" / "catalogue.jsonl"
 
+from scanner.batch import BatchOptions, EngineSpec, run_batch  # noqa: E402  (after the path set-up)
+
+FAKE = EngineSpec(factory="fake_engine:build", with_images=False)
+
+
+def opts(**kw) -> BatchOptions:
+    kw.setdefault("workers", 2)
+    kw.setdefault("chunk_size", 7)
+    kw.setdefault("progress", "none")
+    return BatchOptions(**kw)
+
+
+def scanner_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "scanner", *args]
+
 
 def subprocess_env() -> dict[str, str]:
     """Environment for CLI subprocesses: the package and the fake engine importable."""
@@ -26,7 +41,7 @@ def subprocess_env() -> dict[str, str]:
 def real_engine_available() -> str | None:
     """None if the real Scanner can be built text-only, else the reason it cannot."""
     try:
-        from scanner.batch import EngineSpec, build_engine
+        from scanner.batch import build_engine
 
         build_engine(EngineSpec(with_images=False))
         return None
@@ -68,3 +83,18 @@ def assert_timed_out(row: dict, listing_id) -> None:
     assert [e["code"] for e in row["incomplete"]] == ["scan_timeout"], row
     assert "--row-timeout" in row["incomplete"][0]["message"], row
     assert row["id"] == listing_id, row
+
+
+def hang_catalogue(tmp_path, n: int, hang: dict[int, str]):
+    cat = tmp_path / "c.jsonl"
+    rows = [{"id": f"r{i}", "title": hang.get(i, f"mug {i} 高仿" if i % 3 == 0 else f"mug {i}")} for i in range(n)]
+    cat.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return cat
+
+
+def fake_results(tmp_path: Path, name: str, cat: Path, terms: dict | None) -> Path:
+    settings = {"terms": terms} if terms else {}
+    out = tmp_path / name
+    run_batch(cat, out, EngineSpec(factory="fake_engine:build", settings=settings, with_images=False),
+              BatchOptions(workers=1, progress="none"))
+    return out

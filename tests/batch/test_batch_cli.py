@@ -5,16 +5,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import ROOT, assert_timed_out, comparable, read_rows, subprocess_env
-
-
-def scanner_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "scanner", *args]
+from batch_helpers import ROOT, assert_timed_out, comparable, fake_results, read_rows, scanner_cmd, subprocess_env
 
 
 def _children(pid: int) -> list:
@@ -129,77 +124,10 @@ def _fake_config(tmp_path: Path, **settings) -> Path:
     return path
 
 
-def _results(tmp_path: Path, name: str, cat: Path, terms: dict | None) -> Path:
-    from scanner.batch import BatchOptions, EngineSpec, run_batch
-
-    settings = {"terms": terms} if terms else {}
-    out = tmp_path / name
-    run_batch(cat, out, EngineSpec(factory="fake_engine:build", settings=settings, with_images=False),
-              BatchOptions(workers=1, progress="none"))
-    return out
-
-
-def test_diff_explains_decision_changes(tmp_path):
-    cat = tmp_path / "c.jsonl"
-    listings = [
-        {"id": "a", "title": "复刻 运动鞋"},          # 复刻 newly listed as counterfeit: pass -> block
-        {"id": "b", "title": "最佳 保温杯"},          # 最佳 escalated from review to block
-        {"id": "c", "title": "加微信 下单"},          # 加微信 dropped from the list: review -> pass
-        {"id": "d", "title": "plain mug"},           # unchanged
-        {"id": "e", "title": 5},                     # error in both
-    ]
-    cat.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in listings), encoding="utf-8")
-    old_terms = {"最佳": ["absolute_term", "review"], "加微信": ["diversion", "review"]}
-    new_terms = {"最佳": ["absolute_term", "block"], "复刻": ["counterfeit", "block"]}
-    old = _results(tmp_path, "old.jsonl", cat, old_terms)
-    new = _results(tmp_path, "new.jsonl", cat, new_terms)
-
-    proc = subprocess.run(scanner_cmd("diff", str(old), str(new), "--json"), cwd=ROOT, env=subprocess_env(),
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    diff = json.loads(proc.stdout)
-    assert diff["totals"]["compared"] == 5 and diff["totals"]["decision_changed"] == 3
-    assert diff["transitions"] == {"pass -> block": 1, "review -> block": 1, "review -> pass": 1}
-    by_id = {c["id"]: c for c in diff["changes"]}
-    assert set(by_id) == {"a", "b", "c"}
-    assert [c["term"] for c in by_id["a"]["added"]] == ["复刻"] and by_id["a"]["new"]["decision"] == "block"
-    assert by_id["b"]["effect_changed"][0] | {} == {"kind": "text", "category": "absolute_term", "term": "最佳",
-                                                     "effect": "block", "old_effect": "review"}
-    assert [c["term"] for c in by_id["c"]["removed"]] == ["加微信"]
-    causes = {(c["change"], c["name"]) for c in diff["causes"]}
-    assert causes == {("new", "复刻"), ("gone", "加微信"), ("effect changed", "最佳")}
-
-    text = subprocess.run(scanner_cmd("diff", str(old), str(new), "--exit-code"), cwd=ROOT, env=subprocess_env(),
-                          capture_output=True, text=True, timeout=60)
-    assert text.returncode == 1  # decisions changed
-    assert "3 of 5 listings changed decision" in text.stdout
-    assert "a: pass (0) -> block (95)" in text.stdout and "+复刻 [counterfeit, block]" in text.stdout
-
-    same = subprocess.run(scanner_cmd("diff", str(old), str(old), "--exit-code"), cwd=ROOT, env=subprocess_env(),
-                          capture_output=True, text=True, timeout=60)
-    assert same.returncode == 0 and "0 of 5 listings changed decision" in same.stdout
-
-
-def test_diff_pairs_listings_by_id_when_order_differs(tmp_path):
-    from scanner.diff import diff_files
-
-    cat = tmp_path / "c.jsonl"
-    listings = [{"id": f"x{i}", "title": "复刻" if i % 3 == 0 else "mug"} for i in range(30)]
-    cat.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in listings), encoding="utf-8")
-    old = _results(tmp_path, "old.jsonl", cat, {"最佳": ["absolute_term", "review"]})
-    new = _results(tmp_path, "new.jsonl", cat, {"复刻": ["counterfeit", "block"]})
-    rows = new.read_text(encoding="utf-8").splitlines()
-    shuffled = tmp_path / "shuffled.jsonl"
-    shuffled.write_text("\n".join(rows[::-1][:-1]) + "\n", encoding="utf-8")  # reversed, and x0 missing
-    diff = diff_files(old, shuffled)
-    assert diff["totals"]["compared"] == 29 and diff["totals"]["decision_changed"] == 9
-    assert diff["only_old"] == ["x0"] and diff["only_new"] == []
-
-
 def test_batch_compare_to_and_report(tmp_path):
     cat = tmp_path / "c.jsonl"
     cat.write_text('{"id": "a", "title": "复刻 包"}\n{"id": "b", "title": "mug"}\n', encoding="utf-8")
-    old = _results(tmp_path, "old.jsonl", cat, {"最佳": ["absolute_term", "review"]})
+    old = fake_results(tmp_path, "old.jsonl", cat, {"最佳": ["absolute_term", "review"]})
     out, report, diff_out = tmp_path / "new.jsonl", tmp_path / "r.html", tmp_path / "d.json"
     proc = subprocess.run(scanner_cmd("batch", str(cat), "--out", str(out), "--engine-factory", "fake_engine:build",
                                       "--no-images", "--compare-to", str(old), "--report", str(report),
@@ -240,7 +168,7 @@ def test_batch_row_timeout_flag(tmp_path):
 def test_batch_command_answers_bad_rows_and_exits_cleanly(tmp_path):
     """The same bad rows through the real command: exit 0, one strict row per input, a strict summary."""
     from batch_helpers import strict_json, strict_rows
-    from test_batch_bad_rows import ROWS
+    from test_rows import ROWS
 
     cat = tmp_path / "c.jsonl"
     cat.write_text("".join(line + "\n" for line, _ in ROWS), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Scanning a catalogue with Apache Spark: the same engine, the same rows, beyond one machine.
 
-    from scanner.spark import scan_dataframe, read_listings
+    from scanner.batch.spark import scan_dataframe, read_listings
     results = scan_dataframe(read_listings(spark, "s3://…/listings/", "parquet"), EngineSpec())
     results.write.parquet("s3://…/results/")
 
@@ -11,7 +11,7 @@ Design (learned from Presidio issue #1406, engines that cannot be broadcast):
   time a partition reaches it, and keeps it in a module-level cache for the life of
   the worker process (Spark reuses Python workers by default), so the cost is paid
   once per executor core, not per row or per task.
-* Rows go through `scanner.batch.process_item`, the exact function the local batch
+* Rows go through `scanner.batch.rows.process_item`, the exact function the local batch
   workers use, so a JSONL line gives the same result -- including the same error row
   for a malformed line -- on a laptop and on a cluster.
 * Results are written with a fixed schema (`result_schema()`): findings are an array
@@ -30,12 +30,11 @@ files split across many partitions. For Parquet/ORC `line` is null.
 """
 from __future__ import annotations
 
-import json
 import math
 from typing import Any, Iterator
 
-from scanner.batch import (LISTING, RAW, EngineSpec, build_engine, error_row, install_row_alarm, process_item,
-                           scan_row_with_alarm)
+from scanner.batch.rows import LISTING, RAW, install_row_alarm, internal_error_row, process_item, scan_row_with_alarm
+from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, EngineSpec, build_engine
 from scanner.jsonio import utf8_text
 
 # new columns go last, so positional readers of an older schema are unaffected
@@ -171,8 +170,7 @@ def scan_batches(batches: Iterator, spec_json: str, mode: str = "text", row_time
             row["source"] = source if isinstance(source, str) else None
             return _to_record(row)
         except Exception as exc:  # noqa: BLE001
-            row = error_row(line if isinstance(line, int) else None, "internal_error",
-                            f"{type(exc).__name__}: {exc}"[:500])
+            row = internal_error_row(line if isinstance(line, int) else None, exc)
             row["source"] = source if isinstance(source, str) else None
             return _to_record(row)
 
@@ -266,7 +264,7 @@ def _with_line_numbers(df):
 
 
 def scan_dataframe(df, spec: EngineSpec | None = None, mode: str = "text", partitions: int | None = None,
-                   row_timeout: float = 30.0):
+                   row_timeout: float = DEFAULT_ROW_TIMEOUT):
     """Listings DataFrame -> results DataFrame (schema: `result_schema()`)."""
     from functools import partial
 
@@ -300,6 +298,3 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
         out.append(row)
     return out
 
-
-def spec_to_json(spec: EngineSpec) -> str:
-    return json.dumps(json.loads(spec.to_json()))

@@ -1,7 +1,7 @@
 """Spark job: scan a catalogue and write results to Parquet.
 
-    spark-submit scanner/spark_job.py --input listings.jsonl --output results.parquet
-    python -m scanner.spark_job --master 'local[*]' --input listings/ --format parquet --output results/
+    spark-submit scanner/batch/spark_job.py --input listings.jsonl --output results.parquet
+    python -m scanner.batch.spark_job --master 'local[*]' --input listings/ --format parquet --output results/
 
 Every Python worker builds its own engine from the configuration given here
 (--wordlists/--gallery/--config, or SCANNER_* environment variables on the
@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scanner import jsonio  # noqa: E402
-from scanner.batch import EngineSpec  # noqa: E402
+from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, spec_from_args  # noqa: E402
+from scanner.batch.summary import DECISIONS  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -38,27 +39,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--no-images", action="store_true")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
-    p.add_argument("--row-timeout", type=float, default=30.0,
+    p.add_argument("--row-timeout", type=float, default=DEFAULT_ROW_TIMEOUT,
                    help="seconds per listing, then a review row marked incomplete (scan_timeout; 0 = no limit), "
                    "as in scanner batch")
     return p.parse_args(argv)
 
 
-def spec_from_args(args) -> EngineSpec:
-    settings = {"allow_local_image_paths": True}
-    for name in ("wordlists", "gallery", "config"):
-        if getattr(args, name):
-            settings[name] = str(Path(getattr(args, name)).resolve())
-    kwargs = {"settings": settings, "with_images": not args.no_images}
-    if args.engine_factory:
-        kwargs["factory"] = args.engine_factory
-    return EngineSpec(**kwargs)
-
-
 def ensure_local_worker_path() -> None:
     """In local mode the Python workers inherit this environment: let them import the
     package from this source tree, and use this interpreter (not the system one)."""
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
@@ -69,7 +59,7 @@ def ensure_local_worker_path() -> None:
 def run(spark, args) -> dict:
     from pyspark.sql import functions as F
 
-    from scanner.spark import read_listings, scan_dataframe
+    from scanner.batch.spark import read_listings, scan_dataframe
 
     started = time.monotonic()
     df, mode = read_listings(spark, args.input, args.format)
@@ -81,7 +71,7 @@ def run(spark, args) -> dict:
     incomplete = {r["code"]: r["count"] for r in
                   written.select(F.explode("incomplete.code").alias("code")).groupBy("code").count().collect()}
     summary = {"input": args.input, "output": args.output, "rows": sum(counts.values()),
-               "decisions": {k: counts.get(k, 0) for k in ("block", "review", "pass", "error")},
+               "decisions": {k: counts.get(k, 0) for k in DECISIONS},
                "incomplete": incomplete,  # reason -> rows flagged review unfinished (counted in decisions too)
                "seconds": round(time.monotonic() - started, 2)}
     return summary

@@ -62,7 +62,7 @@ def _normalise(row: dict) -> dict:
 
 
 def _spark_rows(spark, output) -> list[dict]:
-    from scanner.spark import result_rows_as_contract
+    from scanner.batch.spark import result_rows_as_contract
 
     return result_rows_as_contract(spark.read.parquet(str(output)).collect())
 
@@ -79,7 +79,7 @@ ENGINES = [pytest.param("fake_engine:build", id="fake"), pytest.param(None, id="
 def test_spark_job_agrees_with_local_batch(spark, tmp_path, factory, real_engine_reason):
     if factory is None and real_engine_reason:
         pytest.skip(f"real engine not buildable yet: {real_engine_reason}")
-    from scanner import spark_job
+    from scanner.batch import spark_job
 
     args = _job_args(FIXTURE_CATALOGUE, tmp_path / "spark_out", "jsonl", factory)
     started = time.monotonic()
@@ -113,7 +113,7 @@ def test_spark_job_reads_parquet_listings(spark, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from scanner import spark_job
+    from scanner.batch import spark_job
 
     listings = []
     for line in FIXTURE_CATALOGUE.read_text(encoding="utf-8").splitlines():
@@ -140,7 +140,7 @@ def test_spark_job_reads_parquet_listings(spark, tmp_path):
 def test_result_schema_has_findings_as_array_of_structs():
     from pyspark.sql.types import ArrayType, StructType
 
-    from scanner.spark import result_schema
+    from scanner.batch.spark import result_schema
 
     schema = result_schema()
     findings = schema["findings"].dataType
@@ -154,7 +154,7 @@ def test_multi_file_input_has_source_and_line_per_file(spark, tmp_path, max_part
     """A directory of JSONL files: every result row names its file and its line in that file, and
     agrees with the local batch run on that file -- also when Spark splits files into blocks and
     packs blocks of different files into one partition (max_partition_bytes)."""
-    from scanner import spark_job
+    from scanner.batch import spark_job
 
     lines = FIXTURE_CATALOGUE.read_text(encoding="utf-8").splitlines()
     inp = tmp_path / "in"
@@ -198,7 +198,7 @@ def test_parquet_rows_carry_their_source_file(spark, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from scanner.spark import read_listings, scan_dataframe
+    from scanner.batch.spark import read_listings, scan_dataframe
 
     pq.write_table(pa.Table.from_pylist([{"id": "p1", "title": "高仿 包"}, {"id": "p2", "title": "mug"}]),
                    tmp_path / "listings.parquet")
@@ -213,7 +213,7 @@ def test_a_row_past_the_time_limit_becomes_a_scan_timeout_row(spark, tmp_path):
     import json
     import time
 
-    from scanner.spark import read_listings, scan_dataframe
+    from scanner.batch.spark import read_listings, scan_dataframe
 
     inp = tmp_path / "listings.jsonl"
     rows = [{"id": "a", "title": "mug"}, {"id": "b", "title": "stuck HANG here"}, {"id": "c", "title": "高仿 包"}]
@@ -233,9 +233,9 @@ def test_a_row_past_the_time_limit_becomes_a_scan_timeout_row(spark, tmp_path):
 def test_bad_rows_do_not_fail_the_job(spark, tmp_path):
     """The local batch's bad rows (lone surrogate, 5,000-digit integer, NaN, 1e400) on Spark: one
     result row each, the same answers as the local batch, and the job finishes."""
-    from test_batch_bad_rows import ROWS
+    from test_rows import ROWS
 
-    from scanner import spark_job
+    from scanner.batch import spark_job
 
     inp = tmp_path / "bad.jsonl"
     inp.write_text("".join(line + "\n" for line, _ in ROWS), encoding="utf-8")

@@ -1,4 +1,6 @@
-"""One bad row never ends a batch run (issue #13, findings 3 and 9): a lone surrogate, an integer
+"""Rows: every input row is answered by one output row, bad ones by an error row naming their line.
+
+One bad row never ends a batch run (issue #13, findings 3 and 9): a lone surrogate, an integer
 Python will not parse (over 4,300 digits), NaN / Infinity / 1e400 -- each is one row's answer, the
 run goes on, every input row has exactly one output row in order, and the output is strict JSON."""
 from __future__ import annotations
@@ -6,11 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from batch_helpers import comparable, strict_rows
+from batch_helpers import FAKE, comparable, opts, read_rows, strict_rows
 
-from scanner.batch import BatchOptions, EngineSpec, run_batch, state_path_for
+from scanner.batch import BatchOptions, run_batch, state_path_for
 
-FAKE = EngineSpec(factory="fake_engine:build", with_images=False)
 BIG = "9" * 5000  # Python refuses int("9" * 4301) (CVE-2020-10735 limit): json.loads raises ValueError
 
 # (JSONL line as the seller's file holds it, expected answer): ("decision", id, decision) for a row
@@ -110,3 +111,66 @@ def test_csv_column_with_a_bad_number_is_one_error_row(tmp_path, column, value, 
     assert rows[0]["decision"] == "block" and rows[2]["decision"] == "pass"
     assert rows[1]["error"]["code"] == code and detail in rows[1]["error"]["message"], rows[1]
     assert rows[1]["id"] == "b"
+
+
+def test_bad_rows_become_error_rows_with_line_numbers(tmp_path):
+    cat = tmp_path / "bad.jsonl"
+    lines = [
+        b'{"id": "ok-1", "title": "\xe9\xab\x98\xe4\xbb\xbf \xe8\x80\x90\xe5\x85\x8b"}',  # 高仿 耐克
+        b'{"id": "broken", "title": "no end',
+        b"",
+        b"\xff\xfe not utf-8",
+        b'["not", "an", "object"]',
+        b'{"id": "typed", "title": 42}',
+        b'{"id": "long", "title": "' + b"x" * 5000 + b'"}',
+        b"  {\"id\": \"ok-2\", \"title\": \"plain mug\"}  \r",
+        b'{"id": "ok-3", "description": "last line, no newline"}',
+    ]
+    cat.write_bytes(b"\n".join(lines))
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(cat, out, FAKE, opts(max_line_bytes=1000))
+    rows = read_rows(out)
+    assert len(rows) == len(lines)
+    codes = [r.get("error", {}).get("code") for r in rows]
+    assert codes == [None, "invalid_json", "empty_line", "invalid_encoding", "invalid_listing", "invalid_listing",
+                     "line_too_long", None, None]
+    assert rows[0]["decision"] == "block" and rows[7]["decision"] == "pass" and rows[8]["id"] == "ok-3"
+    assert rows[1] == {"id": None, "line": 2, "error": rows[1]["error"]} and "line 2" in rows[1]["error"]["message"]
+    assert rows[5]["id"] == "typed" and rows[6]["line"] == 7
+    assert summary["decisions"]["error"] == 6
+    assert summary["errors"] == {"invalid_listing": 2, "invalid_json": 1, "empty_line": 1, "invalid_encoding": 1,
+                                 "line_too_long": 1}
+
+
+V = '"versions":{"wordlists":"fake:1","gallery":"none","scanner":"test"}'
+
+
+# (work item, its output row to the byte): the row shapes every batch interface writes -- `id`, then
+# `line`, then the contract result; an error row is the contract's FailedScan plus `line`.
+ITEMS = [
+    ((1, "ERROR", ("line_too_long", "line 1 is long")),
+     '{"id":null,"line":1,"error":{"code":"line_too_long","message":"line 1 is long"}}'),
+    ((2, "ERROR", ("invalid_csv", "bad", "c9")), '{"id":"c9","line":2,"error":{"code":"invalid_csv","message":"bad"}}'),
+    ((3, "RAW", b"\xff"),
+     '{"id":null,"line":3,"error":{"code":"invalid_encoding","message":"line 3 is not valid UTF-8 (byte 0)"}}'),
+    ((4, "RAW", b"  "), '{"id":null,"line":4,"error":{"code":"empty_line","message":"line 4 is empty"}}'),
+    ((5, "RAW", b'{"id": "a", "title": "plain mug"}'),
+     '{"id":"a","line":5,"decision":"pass","score":0,"findings":[],' + V + ',"took_ms":0.01}'),
+    ((6, "LISTING", {"id": 7, "title": 3}),
+     '{"id":7,"line":6,"error":{"code":"invalid_listing","message":"field \'title\' must be a string"},' + V + '}'),
+    ((7, "TIMED_OUT", ("RAW", b'{"id": "slow"}', "too slow")),
+     '{"id":"slow","line":7,"decision":"review","score":50,"findings":[],' + V
+     + ',"took_ms":0.0,"incomplete":[{"code":"scan_timeout","message":"too slow"}]}'),
+]
+
+
+@pytest.mark.parametrize("item,expected", ITEMS, ids=[e[1] + f"-{e[0]}" for e, _ in ITEMS])
+def test_each_work_item_becomes_one_row_of_the_contract_shape(item, expected):
+    from scanner import jsonio
+    from scanner.batch import build_engine, rows
+
+    line, kind, payload = item
+    if kind == "TIMED_OUT":
+        payload = (getattr(rows, payload[0]), *payload[1:])
+    engine = build_engine(FAKE)
+    assert jsonio.dumps(rows.process_item(engine, line, getattr(rows, kind), payload)).decode() == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Iterable
 
+from scanner.batch.summary import DECISIONS
 from scanner.jsonio import utf8_text
 
 DECISION_COLOURS = {"block": "#c62828", "review": "#ef8f00", "pass": "#2e7d32", "error": "#6d4c41"}
@@ -51,7 +52,7 @@ def _table(title: str, rows: Iterable[tuple[str, int]], colours: dict[str, str] 
 def _stacked(decisions: dict[str, int], width: int = 1000) -> str:
     total = sum(decisions.values()) or 1
     x, parts = 0.0, []
-    for key in ("block", "review", "pass", "error"):
+    for key in DECISIONS:
         w = width * decisions.get(key, 0) / total
         if w:
             parts.append(f'<rect x="{x:.2f}" width="{w:.2f}" height="26" fill="{DECISION_COLOURS[key]}">'
@@ -66,7 +67,7 @@ def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, tit
     cards = "".join(
         f'<div class=card style="border-top:4px solid {DECISION_COLOURS[k]}">{k}<b>{d.get(k, 0):,}</b>'
         f'{100 * d.get(k, 0) / rows:.1f}%</div>' if rows else f"<div class=card>{k}<b>0</b></div>"
-        for k in ("block", "review", "pass", "error"))
+        for k in DECISIONS)
     versions = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(str(v))}</code></td></tr>"
                        for k, v in (summary.get("versions") or {}).items())
     rate = summary.get("rows_per_s")

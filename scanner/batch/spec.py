@@ -1,0 +1,95 @@
+"""What a batch run is given: the engine each worker builds (`EngineSpec`), the run's knobs
+(`BatchOptions`), and the two ways a whole run can fail (`BatchError`, `EngineBuildError`).
+
+Plain data only: a spec travels as JSON to worker processes and Spark executors, never as a
+pickled engine (engines hold automata that are slow to pickle and cannot be broadcast).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+DEFAULT_CHUNK_SIZE = 500
+DEFAULT_MAX_LINE_BYTES = 16 << 20
+DEFAULT_ROW_TIMEOUT = 30.0  # seconds per row, then a review row marked incomplete; 0 = no limit
+
+
+class BatchError(RuntimeError):
+    """A run-level failure (bad arguments, refused resume, engine cannot be built)."""
+
+
+class EngineBuildError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Everything a worker needs to build its own engine. Plain data, so it pickles to
+    any process (multiprocessing, Spark executors) without carrying an automaton.
+
+    `factory` is "module:callable", called as ``callable(spec)`` and returning an
+    object with ``scan(listing) -> result`` (result has ``to_dict()``) and ``versions``.
+    """
+
+    factory: str = "scanner.batch:build_scanner"
+    settings: dict[str, Any] = field(default_factory=dict)  # overrides for load_settings
+    with_images: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> "EngineSpec":
+        return cls(**json.loads(text))
+
+
+def build_scanner(spec: EngineSpec):
+    """The default factory: the real Scanner, configured for batch use."""
+    from scanner.config import load_settings
+    from scanner.engine import Scanner
+
+    overrides = {"allow_local_image_paths": True, **spec.settings}
+    return Scanner.from_settings(load_settings(**overrides), with_images=spec.with_images)
+
+
+def spec_from_args(args) -> EngineSpec:
+    """The engine a command line asks for (`scanner batch`, the Spark job): --wordlists/--gallery/
+    --config as absolute paths (workers and executors may start elsewhere), --no-images,
+    --image-url-host, and the hidden --engine-factory of tests and benchmarks."""
+    settings: dict[str, Any] = {"allow_local_image_paths": True}
+    for name in ("wordlists", "gallery", "config"):
+        if getattr(args, name, None):
+            settings[name] = str(Path(getattr(args, name)).resolve())
+    if getattr(args, "image_url_host", None):
+        settings["image_url_hosts"] = args.image_url_host
+    kwargs: dict[str, Any] = {"settings": settings, "with_images": not args.no_images}
+    if args.engine_factory:
+        kwargs["factory"] = args.engine_factory
+    return EngineSpec(**kwargs)
+
+
+def build_engine(spec: EngineSpec):
+    module_name, _, attr = spec.factory.partition(":")
+    if not module_name or not attr:
+        raise EngineBuildError(f"engine factory must look like 'module:callable', got {spec.factory!r}")
+    factory: Callable = getattr(importlib.import_module(module_name), attr)
+    return factory(spec)
+
+
+@dataclass
+class BatchOptions:
+    workers: int = 0                      # 0 = all cores
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    resume: bool = False
+    overwrite: bool = False
+    allow_version_change: bool = False
+    fmt: str = "auto"
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    progress: str = "auto"                # auto | bar | log | none
+    log_interval: float = 10.0
+    max_restarts: int = 20
+    start_method: str | None = None       # multiprocessing start method; default: the platform's
+    row_timeout: float = DEFAULT_ROW_TIMEOUT
