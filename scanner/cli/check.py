@@ -1,7 +1,10 @@
 """`scanner check` — one listing for an editor at the terminal.
 
     scanner check "高仿耐克 运动鞋" --description "全网最低价，加微信 abc123"
-    scanner check --file listing.json --json
+    scanner check --file listing.json --json --fail-on block
+
+Exit status, so a script or CI job can gate on it: 0 pass (or below --fail-on), 3 review, 4 block,
+2 for a usage error, an unreadable listing or one that cannot be scanned.
 """
 from __future__ import annotations
 
@@ -24,10 +27,17 @@ COLOURS = {  # ANSI colours per category, used only on a terminal
     "incentivized_review": "46;30",
 }
 DECISION_COLOURS = {"pass": "1;32", "review": "1;33", "block": "1;31"}
+EXIT_USAGE = 2
+EXIT_CODES = {"pass": 0, "review": 3, "block": 4}
+FAIL_ON = ("review", "block", "never")  # the least decision that exits non-zero
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="scan one listing and show every finding where it stands")
+    p = sub.add_parser(
+        "check", help="scan one listing and show every finding where it stands",
+        epilog="exit status: 0 pass, 3 review, 4 block (decisions below --fail-on exit 0); "
+        "2 usage error, unreadable listing or a listing that cannot be scanned",
+    )
     p.add_argument("title", nargs="?", default=None, help="listing title")
     p.add_argument("--description", "-d", default=None)
     p.add_argument("--bullet", "-b", action="append", default=None, help="a bullet point (repeatable)")
@@ -36,6 +46,8 @@ def register(sub) -> None:
     p.add_argument("--file", "-f", help="a listing as contract JSON ('-' for standard input)")
     p.add_argument("--json", action="store_true", help="print the contract JSON result")
     p.add_argument("--no-images", action="store_true", help="skip loading the image gallery")
+    p.add_argument("--fail-on", choices=FAIL_ON, default="review",
+                   help="the least decision that exits non-zero (default: review; never: always 0 unless an error)")
     p.set_defaults(func=run)
 
 
@@ -109,15 +121,36 @@ def render(result: dict, listing: dict, colour: bool) -> str:
         manual = sum(r.manual for r in rewrites.values())
         if manual:
             lines.append(f"{manual} finding(s) have no automatic rewrite and need a manual edit")
-    for f in result["findings"]:
-        if f["kind"] == "image":
-            lines.append(f"{f['field']}: matches gallery {f['gallery_id']} ({f['brand']}) distance {f['distance']}")
+    images = [f for f in result["findings"] if f["kind"] == "image"]
+    if images or result.get("image_errors"):
+        lines.append("\nimages:")
+    for f in images:
+        n += 1
+        effect = "harmless" if f["effect"] == "none" else f["effect"]
+        lines.append(f"[{n}] {f['field']} {f['category']}: gallery entry {f['gallery_id']} ({f['brand']}; {effect}), "
+                     f"distance {_pairs(f.get('distance') or {})}")
     for e in result.get("image_errors", []):
         lines.append(f"{e['field']}: {e['code']}: {e['message']}")
+    for e in result.get("incomplete", []):
+        lines.append(f"incomplete: {e['code']}: {e['message']}")
     if not result["findings"]:
         lines.append("no findings")
-    lines.append(f"\nversions: {result['versions']}")
+    lines.append(f"\nversions: {_pairs(result['versions'])}")
     return "\n".join(lines)
+
+
+def _pairs(mapping: dict) -> str:
+    """{'phash': 3, 'dhash': 5} -> 'phash 3, dhash 5': for people, not a Python repr."""
+    return ", ".join(f"{k} {v}" for k, v in mapping.items())
+
+
+def exit_status(result: dict, fail_on: str) -> int:
+    if "error" in result:
+        return EXIT_USAGE
+    decision = result["decision"]
+    if fail_on == "never" or EXIT_CODES[decision] < EXIT_CODES[fail_on]:
+        return 0
+    return EXIT_CODES[decision]
 
 
 def run(args) -> int:
@@ -127,7 +160,11 @@ def run(args) -> int:
         listing = _listing_from_args(args)
     except (OSError, ValueError) as exc:  # JSONDecodeError and jsonio.InvalidNumber are ValueErrors
         print(f"scanner check: cannot read listing: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    problem = _unusable(listing, args)
+    if problem:
+        print(f"scanner check: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images)
     result = scanner.scan(listing).to_dict()
@@ -136,6 +173,16 @@ def run(args) -> int:
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         print(render(result, listing if isinstance(listing, dict) else {}, colour))
-    if "error" in result:
-        return 2
-    return 0
+    return exit_status(result, args.fail_on)
+
+
+def _unusable(listing, args) -> str | None:
+    """What makes a command line unusable before anything is scanned (None if nothing)."""
+    if args.file:
+        return None  # the engine answers a malformed listing with a precise error
+    if not any((args.title, args.description, args.bullet, args.image)):
+        return "nothing to check: give a title, --description, --bullet, --image or --file"
+    missing = [p for p in args.image or () if not os.path.isfile(p)]
+    if missing:
+        return "no such image file: " + ", ".join(missing)
+    return None

@@ -6,7 +6,7 @@ from scanner.cli import main
 
 def test_check_json_prints_the_contract_result(capsys):
     code = main(["check", "高*仿耐克 运动鞋", "--description", "全网最好 加薇信", "--json", "--no-images"])
-    assert code == 0
+    assert code == 4  # block
     result = json.loads(capsys.readouterr().out)
     assert result["decision"] == "block"
     texts = {(f["category"], f["text"]) for f in result["findings"]}
@@ -32,3 +32,53 @@ def test_check_reads_a_listing_file_with_authorized_brands(tmp_path, capsys):
 def test_check_reports_an_unreadable_file(tmp_path, capsys):
     assert main(["check", "--file", str(tmp_path / "missing.json"), "--no-images"]) == 2
     assert "cannot read listing" in capsys.readouterr().err
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("argv, fail_on, status", [
+    (["纯棉圆领T恤 男款 白色"], None, 0),                       # pass
+    (["纯棉T恤 全网最低价"], None, 3),                          # review: an absolute claim
+    (["高仿耐克 运动鞋"], None, 4),                              # block: counterfeit wording + brand
+    (["纯棉T恤 全网最低价"], "block", 0),                       # review is below --fail-on block
+    (["高仿耐克 运动鞋"], "block", 4),
+    (["高仿耐克 运动鞋"], "never", 0),
+    (["纯棉圆领T恤"], "review", 0),
+])
+def test_exit_status_follows_the_decision_and_fail_on(argv, fail_on, status, capsys):
+    extra = ["--fail-on", fail_on] if fail_on else []
+    assert main(["check", *argv, "--no-images", *extra]) == status
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "nothing to check"),
+    (["--description", ""], "nothing to check"),
+    (["标题", "--image", "/no/such/photo.jpg"], "no such image file: /no/such/photo.jpg"),
+])
+def test_unusable_command_lines_are_usage_errors(argv, message, capsys):
+    assert main(["check", *argv, "--no-images"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "PASS" not in captured.out
+
+
+def test_an_unknown_fail_on_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "x", "--fail-on", "sometimes"])
+    assert exc.value.code == 2
+    capsys.readouterr()
+
+
+def test_versions_and_image_distances_read_as_words_not_python_reprs(capsys):
+    from pathlib import Path
+
+    image = Path(__file__).resolve().parents[2] / "fixtures" / "images" / "match_sneaker_banner.jpg"
+    status = main(["check", "运动鞋", "--image", str(image)])
+    out = capsys.readouterr().out
+    assert status == 4, out  # a gallery match blocks
+    assert "{" not in out and "}" not in out, out
+    assert "versions: wordlists sha256:" in out
+    assert "images:" in out and "[1] images[0] counterfeit_image: gallery entry" in out
+    assert "suggested copy" not in out.split("images:")[1]
