@@ -81,7 +81,7 @@ async def admin_principal(request: Request, key: Annotated[str | None, Security(
             raise ApiError(
                 403, "admin_disabled",
                 'admin routes are disabled because no admin key is configured: add a key with role "admin" '
-                "to SCANNER_API_KEYS (make one with `scanner keys hash --generate`)",
+                "to SCANNER_API_KEYS (make one with `scanner keys hash --generate --role admin`)",
             )
         principal = await scan_principal(request, key)
         if principal.role != "admin":

@@ -16,14 +16,15 @@ router = APIRouter(tags=["health"])
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
-@router.get("/healthz", summary="Liveness: the process answers", response_model=Health,
-            response_model_exclude_none=True)
+# HEAD too: load balancers and uptime checkers probe with it.
+@router.api_route("/healthz", methods=["GET", "HEAD"], summary="Liveness: the process answers", response_model=Health,
+                  response_model_exclude_none=True)
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: word lists built and gallery loaded", response_model=Health,
-            responses={503: {"description": "still loading"}})
+@router.api_route("/readyz", methods=["GET", "HEAD"], summary="Readiness: word lists built and gallery loaded",
+                  response_model=Health, responses={503: {"description": "still loading"}})
 async def readyz(request: Request) -> Response:
     scanner = getattr(request.app.state, "scanner", None)
     if scanner is None:

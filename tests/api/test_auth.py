@@ -63,6 +63,7 @@ def test_admin_routes_closed_without_admin_key(make_client, method, path, kwargs
     open_client = make_client()
     msg = assert_error(open_client.request(method, path, **kwargs), 403, "admin_disabled")["error"]["message"]
     assert "admin" in msg and "SCANNER_API_KEYS" in msg
+    assert "--role admin" in msg  # the hint must make a key that works here, not a scan key
     scan_only = make_client(api_keys=[KEYS[0]])
     assert_error(scan_only.request(method, path, headers=SCAN, **kwargs), 403, "admin_disabled")
 

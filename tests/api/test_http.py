@@ -35,6 +35,13 @@ def test_healthz_and_readyz(client):
     assert set(ready.json()["versions"]) == {"wordlists", "gallery", "scanner"}
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_answer_head_like_get(client, path):
+    """Load balancers and uptime checkers probe with HEAD."""
+    head = client.head(path)
+    assert head.status_code == 200 and head.content == b""
+
+
 def test_not_ready_until_scanner_is_built(make_settings):
     app = create_app(make_settings(), scanner=None)
     client = TestClient(app)  # lifespan not run: no scanner yet
