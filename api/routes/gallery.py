@@ -44,8 +44,7 @@ def _not_found(gallery_id: str) -> ApiError:
 @router.get("", summary="List gallery entries", response_model=GalleryList, responses=error_responses(401, 503))
 async def list_gallery(_key: ScanKey, scanner: ScannerDep) -> dict[str, Any]:
     images = _gallery(scanner)
-    items = [_plain(e) for e in await run_in_threadpool(images.list)]
-    return {"version": images.version, "count": len(items), "items": items}
+    return await run_in_threadpool(images.listing_document)
 
 
 @router.get("/{gallery_id}", summary="One gallery entry", response_model=GalleryEntry,

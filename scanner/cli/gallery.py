@@ -62,9 +62,10 @@ def _run(args) -> int:
                 print(f"added {e['id']}  {e['brand']}  {e.get('label') or ''}  {e.get('source') or ''}".rstrip())
             print(f"{len(added)} added; gallery version {scanner.version}")
         elif cmd == "list":
-            entries = scanner.list()
+            document = scanner.listing_document()
+            entries = document["items"]
             if args.json:
-                print(json.dumps({"version": scanner.version, "entries": entries}, ensure_ascii=False, indent=2))
+                print(json.dumps(document, ensure_ascii=False, indent=2))
             else:
                 for e in entries:
                     print(f"{e['id']}\t{e['brand']}\t{e.get('label') or ''}\t{e.get('source') or ''}")

@@ -172,6 +172,12 @@ class ImageScanner:
     def list(self) -> list[dict]:
         return self._store.list()
 
+    def listing_document(self) -> dict:
+        """The gallery's entries as one document: the shape `GET /v1/gallery` and
+        `scanner gallery list --json` both answer with."""
+        items = self.list()
+        return {"version": self.version, "count": len(items), "items": items}
+
     def get(self, entry_id: str) -> dict | None:
         return self._store.get(entry_id)
 

@@ -1,6 +1,8 @@
 """Error envelope for 404/405/422, health and readiness, metrics, OpenAPI, the editor page."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -169,3 +171,18 @@ def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(client, reque
     assert [line["status"] for line in lines] == [499], lines
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], caplog.text
     assert any(getattr(r, "fields", {}).get("event") == "client_disconnect" for r in caplog.records)
+
+
+def test_gallery_list_has_one_shape_for_the_api_and_the_cli(make_client, make_settings, capsys):
+    """GET /v1/gallery and `scanner gallery list --json` answer with the same document."""
+    from scanner.cli import main
+
+    from tests.support import FIXTURES
+
+    gallery = ["--gallery", str(make_settings().gallery), "gallery"]
+    assert main([*gallery, "add", str(FIXTURES / "gallery" / "nova_sneaker.jpg"), "--brand", "Nova"]) == 0
+    capsys.readouterr()
+    api = make_client().get("/v1/gallery").json()
+    assert api["count"] == len(api["items"]) == 1
+    assert main([*gallery, "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == api

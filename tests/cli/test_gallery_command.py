@@ -15,8 +15,8 @@ def test_gallery_cli(tmp_path, capsys):
     capsys.readouterr()
     assert main(g + ["list", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["version"].startswith("sha256:") and len(doc["entries"]) == 4
-    eid = doc["entries"][0]["id"]
+    assert doc["version"].startswith("sha256:") and doc["count"] == len(doc["items"]) == 4
+    eid = doc["items"][0]["id"]
     assert main(g + ["show", eid]) == 0
     assert "phash" in capsys.readouterr().out
     out = str(tmp_path / "e.jsonl")

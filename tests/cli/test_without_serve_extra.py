@@ -76,7 +76,7 @@ def test_the_library_scans_text_and_images(tmp_path):
 COMMANDS = [
     (["check", "高仿耐克 运动鞋", "--json", "--no-images"], 4, '"decision": "block"'),
     (["check", "运动鞋", "--image", COUNTERFEIT_IMAGE, "--json"], 4, '"counterfeit_image"'),
-    (["gallery", "list", "--json"], 0, '"entries"'),
+    (["gallery", "list", "--json"], 0, '"items"'),
     (["keys", "hash", "--generate", "--json"], 0, '"sha256:'),
 ]
 
