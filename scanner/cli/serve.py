@@ -11,6 +11,7 @@ command exits 2 naming what to install, and the library and other commands work 
 """
 from __future__ import annotations
 
+import errno
 import importlib.util
 import ipaddress
 import logging
@@ -40,6 +41,22 @@ def register(sub) -> None:
     p.add_argument("--log-level", default=os.environ.get("SCANNER_LOG_LEVEL", "info"),
                    choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=_run)
+
+
+def _bind_problem(host: str, port: int) -> str | None:
+    """Why the service could not listen on host:port (None if it can): checked with a throwaway
+    socket, closed at once, so the real listeners bind as before."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a TIME_WAIT leftover is fine
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (f"port {port} on {host} is already in use by another process: stop it, or choose another "
+                    "port with --port (or SCANNER_PORT)")
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc} (check --host / SCANNER_HOST)"
+    return None
 
 
 def _is_loopback(host: str) -> bool:
@@ -94,6 +111,10 @@ def _run(args) -> int:
         raise SystemExit(f"scanner serve: SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")
     if settings.metrics_auth == "key" and not keys.enabled:
         raise SystemExit("scanner serve: SCANNER_METRICS_AUTH=key needs at least one key in SCANNER_API_KEYS")
+    problem = _bind_problem(settings.host, settings.port)
+    if problem:  # before seconds of engine building, and with a hint rather than a JSON log line
+        print(f"scanner serve: {problem}", file=sys.stderr)
+        return 2
     from scanner.wordlists import WordlistError, load_wordlists
 
     try:  # fail closed before any worker starts: a broken directory is refused, never served (~0.1 s)
