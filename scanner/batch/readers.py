@@ -123,8 +123,9 @@ def iter_csv(fh_text, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, dialect: str
         if not record or (len(record) == 1 and not record[0].strip()):
             yield line, ERROR, ("empty_line", f"line {line} is empty")
             continue
-        if len(record) > len(header):
-            yield line, ERROR, ("invalid_csv", f"line {line}: {len(record)} fields, the header has {len(header)}")
+        if len(record) > len(header):  # the id column is still where the header says: echo it
+            yield line, ERROR, ("invalid_csv", f"line {line}: {len(record)} fields, the header has {len(header)}",
+                                _csv_id(dict(zip(header, record))))
             continue
         if any("\udc80" <= ch <= "\udcff" for value in record for ch in value):
             yield line, ERROR, ("invalid_encoding", f"line {line} is not valid UTF-8")

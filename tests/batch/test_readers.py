@@ -21,7 +21,7 @@ def test_csv_input(tmp_path):
     out = tmp_path / "out.jsonl"
     run_batch(cat, out, FAKE, opts())
     rows = read_rows(out)
-    assert [r["id"] for r in rows] == ["c1", "c2", None, "c4"]
+    assert [r["id"] for r in rows] == ["c1", "c2", "c3", "c4"]  # a record with too many fields still names its id
     assert [r["line"] for r in rows] == [2, 4, 5, 6]  # c1 spans lines 2-3
     assert rows[0]["decision"] == "block" and rows[2]["error"]["code"] == "invalid_csv"
 
