@@ -49,7 +49,7 @@ def api_schema(fuzz_app):
 OPERATIONS = [("POST", "/v1/scan"), ("POST", "/v1/scan/batch"), ("POST", "/v1/scan/image"), ("GET", "/v1/gallery"),
               ("POST", "/v1/gallery"), ("GET", "/v1/gallery/{gallery_id}"), ("DELETE", "/v1/gallery/{gallery_id}"),
               ("GET", "/v1/gallery/{gallery_id}/thumbnail"), ("GET", "/v1/wordlists"), ("POST", "/v1/admin/reload"),
-              ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")]
+              ("GET", "/healthz"), ("HEAD", "/healthz"), ("GET", "/readyz"), ("HEAD", "/readyz"), ("GET", "/metrics")]
 
 
 BLANK_BRAND = (
