@@ -9,14 +9,12 @@ import logging
 import os
 import time
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from api import errors, metrics
 from api.audit import AuditLog, default_audit_path
@@ -24,7 +22,8 @@ from api.auth import KeyRing
 from api.limits import BodyLimitMiddleware
 from api.logging import ObserveMiddleware, configure_logging
 from api.routes import admin, gallery, health, scan, wordlists
-from api.runtime import settle_heap
+from api.runtime import settle_heap, tune_scan_threads
+from api.sync import SYNC_DIR_ENV, WorkerSync
 from api.schemas import DOC_MODELS
 from scanner import __version__
 from scanner.config import Settings, load_settings
@@ -32,7 +31,6 @@ from scanner.config import Settings, load_settings
 log = logging.getLogger("scanner.api")
 
 SWAGGER = "/static/vendor/swagger-ui"  # vendored Swagger UI, kept apart from the page's own modules
-SYNC_DIR_ENV = "SCANNER_SYNC_DIR"  # set by `scanner serve --workers N` (internal, not a setting)
 
 DESCRIPTION = """
 Scans e-commerce listings (text and images) for prohibited wording, brands and counterfeit images.
@@ -43,72 +41,6 @@ Scans e-commerce listings (text and images) for prohibited wording, brands and c
   message names the field or the limit (`SCANNER_MAX_BODY_BYTES`, `SCANNER_MAX_BATCH_LISTINGS`, …).
 * Every result carries `versions` (word lists, gallery, scanner) and `took_ms`.
 """
-
-
-class WorkerSync:
-    """Makes a word-list reload done by one worker reach the other workers.
-
-    (Gallery edits need no help: ImageScanner notices other processes' SQLite writes.)
-    The worker that reloads writes a token file in a directory shared by the workers of one
-    `scanner serve`; every worker polls the tokens about once a second and, when one
-    changed, reloads its own copy. Without a directory (one process) this does nothing.
-    """
-
-    WATCHED = ("wordlists",)
-
-    def __init__(self, directory: str | None, interval: float = 1.0) -> None:
-        self.dir = Path(directory) if directory else None
-        self.interval = interval
-        self.seen: dict[str, str | None] = {}
-
-    def _read(self, what: str) -> str | None:
-        try:
-            return (self.dir / f"{what}.token").read_text()
-        except (OSError, TypeError):
-            return None
-
-    def bump(self, what: str) -> None:
-        if self.dir is None:
-            return
-        token = f"{os.getpid()}-{time.time_ns()}"
-        tmp = self.dir / f".{what}.{os.getpid()}.tmp"
-        tmp.write_text(token)
-        os.replace(tmp, self.dir / f"{what}.token")
-        self.seen[what] = token
-
-    def baseline(self) -> None:
-        """Note the current tokens. Called before this worker loads its word lists: a peer's
-        reload after this point is then seen by `watch` (at worst reloading once more than
-        needed), where noting the tokens after loading could miss one for good."""
-        if self.dir is None:
-            return
-        for what in self.WATCHED:
-            self.seen[what] = self._read(what)
-
-    async def watch(self, app: FastAPI) -> None:
-        if self.dir is None:
-            return
-        for what in self.WATCHED:
-            if what not in self.seen:  # baseline() not called: the tokens as they are now
-                self.seen[what] = self._read(what)
-        while True:
-            await asyncio.sleep(self.interval)
-            for what in self.WATCHED:
-                token = self._read(what)
-                if token != self.seen.get(what):
-                    self.seen[what] = token
-                    try:
-                        await run_in_threadpool(self._apply, app.state.scanner, what)
-                    except Exception:
-                        log.exception("worker sync: %s refresh failed", what)
-
-    @staticmethod
-    def _apply(scanner: Any, what: str) -> None:
-        before, after = scanner.reload_wordlists()
-        settle_heap()
-        log.info("reload", extra={"fields": {"event": "reload", "source": "peer", "what": what,
-                                             "before": before, "after": after, "pid": os.getpid()}})
-        metrics.set_versions(scanner.versions)
 
 
 def create_app(settings: Settings | None = None, scanner: Any = None, *, with_images: bool = True) -> FastAPI:
@@ -130,6 +62,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
+        tune_scan_threads(settings.gil_switch_interval_ms)
         app.state.sync.baseline()  # before loading: see WorkerSync.baseline
         if app.state.scanner is None:
             started = time.perf_counter()

@@ -41,7 +41,7 @@ LATENCY = Histogram(
 FINDINGS = Counter("scanner_findings_total", "Findings reported, by category", ["category"])
 DECISIONS = Counter("scanner_decisions_total", "Listings scanned, by decision", ["decision"])
 SCAN_ERRORS = Counter("scanner_scan_errors_total", "Listings or images refused, by error code", ["code"])
-# Refused by the connection layer (api/server.py) before any request reached the app, so
+# Refused by the connection layer (api/edge) before any request reached the app, so
 # they never show in the request counters: slow or oversized headers, too many connections.
 CONNECTIONS_REFUSED = Counter(
     "scanner_connections_refused_total", "Connections answered and closed before reaching the app, by reason", ["reason"]

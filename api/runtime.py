@@ -10,6 +10,7 @@ after startup and after a reload (unfreezing first so the old engine can be coll
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 _lock = threading.Lock()
@@ -20,3 +21,9 @@ def settle_heap() -> None:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+
+
+def tune_scan_threads(gil_switch_interval_ms: float) -> None:
+    """Scans run in threads; the event loop waits for the GIL up to one switch interval per runnable
+    scan thread each time it needs it (docs/benchmarks.md: /healthz under heavy scans)."""
+    sys.setswitchinterval(gil_switch_interval_ms / 1000)

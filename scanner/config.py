@@ -186,6 +186,12 @@ class Settings(BaseSettings):
         "/healthz p99 under heavy scans (docs/benchmarks.md)",
     )
     log_requests: bool = Field(default=True, description="one JSON line per request on stderr")
+    edge_protection: bool = Field(
+        default=True,
+        description="`scanner serve`: bound header time and size, connections per worker and per client, send "
+        "time and malformed HTTP inside each worker (api/edge). Turn off only behind a reverse proxy that does "
+        "the same (docs/deploy.md); uvicorn's plain protocol then serves",
+    )
 
     @model_validator(mode="after")
     def _response_fits_a_batch(self) -> "Settings":

@@ -3,7 +3,7 @@
 A scan in flight keeps the engine it started with (see Scanner.reload_wordlists), so no
 request is dropped and none is scanned by a mix of versions; every result says which
 version scanned it. With several workers, the other workers follow within about a second
-(see api.main.WorkerSync).
+(see api.sync.WorkerSync).
 """
 from __future__ import annotations
 

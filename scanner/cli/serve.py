@@ -4,7 +4,7 @@ One worker: the app is built here from the settings (flags > env > SCANNER_CONFI
 Several workers: uvicorn starts N processes that each call `api.main:app_factory` and
 build their own Scanner; the global flags are handed to them as SCANNER_* variables,
 Prometheus runs in multiprocess mode in a fresh directory, and a shared directory lets a
-reload done by one worker reach the others (see api.main.WorkerSync).
+reload done by one worker reach the others (see api.sync.WorkerSync).
 
 Needs the `serve` extra (FastAPI, uvicorn, prometheus-client, python-multipart); without it the
 command exits 2 naming what to install, and the library and other commands work as before.
@@ -130,10 +130,10 @@ def _run(args) -> int:
     if settings.metrics_auth == "open" and not _is_loopback(settings.host):
         log.warning("/metrics is open to anyone who can reach %s; set SCANNER_METRICS_AUTH=key to require an "
                     "API key (Prometheus: authorization/bearer token), or firewall it", settings.host)
-    from api.server import configure, uvicorn_options
+    from api.edge import configure, uvicorn_options
 
     configure(settings)  # header deadline/size and connection cap of this process's connections
-    # Bounded connections: header deadline and size, connection cap (api/server.py), keep-alive
+    # Bounded connections: header deadline and size, connection cap (api/edge), keep-alive
     # timeout; the body's size and time are bounded in the app (api/limits.py).
     common = dict(host=settings.host, port=settings.port, log_config=None, access_log=False,
                   server_header=False, log_level=args.log_level, timeout_graceful_shutdown=10,

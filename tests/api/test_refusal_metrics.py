@@ -1,4 +1,4 @@
-"""Connections refused by the connection layer (api/server.py) never reach the app, so the
+"""Connections refused by the connection layer (api/edge) never reach the app, so the
 request counters cannot see them: they are counted by reason in
 scanner_connections_refused_total. A live `scanner serve` on loopback, raw sockets."""
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from types import SimpleNamespace
 
-from api.main import WorkerSync
+from api.sync import WorkerSync
 
 
 class FakeScanner:

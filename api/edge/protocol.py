@@ -1,4 +1,4 @@
-"""Connection-level bounds that uvicorn does not have, for `scanner serve`.
+"""Connection-level bounds that uvicorn does not have, for `scanner serve` without a proxy in front.
 
 uvicorn (0.54, httptools parser) times out only *idle* keep-alive connections; it has no
 bound on how long a request's headers may take, nor on their size (h11's 16 KiB limit
@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import sys
 from collections import Counter
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
@@ -48,9 +47,6 @@ def configure(settings: Settings) -> None:
     global _LIMITS
     _LIMITS = (settings.request_header_timeout_s, settings.max_header_bytes, settings.max_connections,
                settings.max_connections_per_client, settings.send_timeout_s)
-    # Scans run in threads; the event loop waits for the GIL up to one switch interval per runnable
-    # scan thread each time it needs it (docs/benchmarks.md: /healthz under heavy scans).
-    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
 
 
 def _limits() -> tuple[float, int, int, int, float]:
@@ -202,15 +198,3 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.write(error_bytes(status, code, message))
             self.transport.close()
-
-
-def uvicorn_options(settings: Settings) -> dict:
-    """What `scanner serve` passes to uvicorn besides host/port/logging."""
-    return dict(
-        http="api.server:BoundedHttpToolsProtocol",
-        timeout_keep_alive=max(1, round(settings.keep_alive_timeout_s)),
-        # uvicorn's own cap answers a plain-text 503 after reading the headers; ours (above) answers
-        # in the error envelope before reading anything. Keep uvicorn's as a backstop on tasks.
-        limit_concurrency=settings.max_connections + settings.threadpool_size + 16,
-        h11_max_incomplete_event_size=settings.max_header_bytes,  # only if uvicorn is ever run with http="h11"
-    )
