@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner import detectors, normalize  # noqa: E402
+from scanner.text import detectors, normalize  # noqa: E402
 
 OLD_COMMIT = "c61c887"  # the code the red team measured
 

@@ -62,7 +62,7 @@ def _run(args) -> int:
         raise SystemExit(f"scanner serve: SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")
     if settings.metrics_auth == "key" and not keys.enabled:
         raise SystemExit("scanner serve: SCANNER_METRICS_AUTH=key needs at least one key in SCANNER_API_KEYS")
-    from scanner.wordlists import WordlistError, load_wordlists
+    from scanner.text.wordlists import WordlistError, load_wordlists
 
     try:  # fail closed before any worker starts: a broken directory is refused, never served (~0.1 s)
         load_wordlists(settings.wordlists)

@@ -5,7 +5,7 @@ The whole pipeline for one image, stage by stage (one module each):
     decode.decode(bytes)        -> small greyscale image   (safe: caps, bombs, modes, EXIF)
     hashing.compute(image)      -> hashes of several views  (trim, mirror, rotations, sub-views)
     index.HashIndex.search()    -> gallery hits             (prefilter + verify; == brute_force)
-    GallerySnapshot.match()     -> scanner.types.Finding    (this module)
+    GallerySnapshot.match()     -> scanner.results.Finding    (this module)
 
 Gallery entries also keep a small JPEG thumbnail (`make_thumbnail`, from the same decoded
 image the hashes come from) for the editor page: `ImageScanner.thumbnail(id)`.
@@ -36,7 +36,7 @@ from scanner.images import decode as _decode
 from scanner.images import hashing
 from scanner.images.gallery import EMPTY_VERSION, GalleryAlgorithmError, GalleryError, GalleryStore
 from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex, Hit
-from scanner.types import Finding, ImageInputError
+from scanner.results import Finding, ImageInputError
 
 __all__ = ["ImageScanner", "GallerySnapshot", "GalleryError", "image_hashes", "make_thumbnail"]
 

@@ -39,7 +39,7 @@ def b64(data: bytes) -> str:
 
 @pytest.fixture(scope="session")
 def text_engine():
-    from scanner.engine import TextEngine
+    from scanner.text.engine import TextEngine
 
     return TextEngine.load(BUNDLED_WORDLISTS)
 

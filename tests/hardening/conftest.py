@@ -46,7 +46,7 @@ def png(size=(64, 48), mode="RGB") -> bytes:
 
 @pytest.fixture(scope="session")
 def text_engine():
-    from scanner.engine import TextEngine
+    from scanner.text.engine import TextEngine
 
     return TextEngine.load(BUNDLED_WORDLISTS)
 

@@ -6,7 +6,7 @@ import pytest
 
 from scanner.images import GalleryError, ImageScanner, evalset
 from scanner.images.gallery import EMPTY_VERSION, GalleryStore
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 from .conftest import FIXTURES, encode
 
