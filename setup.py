@@ -3,10 +3,10 @@
 Two kinds, all optional (without Cython or a C compiler the package still installs and
 runs as plain Python):
 - three twins, each the C version of a Python definition kept beside it as the oracle:
-  scanner/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py) and _segment_c.pyx
+  scanner/text/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py) and _segment_c.pyx
   (jieba's token boundaries for segment.py);
-- the per-listing glue (matcher, context, engine, listing, policy): Cython compiles those
-  .py files unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
+- the per-listing glue (COMPILED_FROM_SOURCE below): Cython compiles those .py files
+  unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
   Each build records the SHA-256 of the source it compiled in scanner/_compiled_sources.json,
   and scanner/_compiled.py imports the .py instead of a build made from other source.
 A wheel also carries the top-level word lists and gallery seed in scanner/_bundled/.
@@ -39,7 +39,10 @@ except ImportError:  # only when build isolation is off and Cython is missing
     cythonize = None
 
 # Keep in step with scanner/_compiled.py COMPILED_FROM_SOURCE (a test checks).
-COMPILED_FROM_SOURCE = ("matcher", "context", "engine", "listing", "policy")
+COMPILED_FROM_SOURCE = (
+    "listing", "engine", "text.matcher", "text.verify.boundaries", "text.verify.rules", "text.verify.proximity",
+    "text.verify.listing_rules", "text.verify.explain", "text.policy",
+)
 SOURCES_MANIFEST = "_compiled_sources.json"
 
 ext_modules = []
@@ -48,20 +51,24 @@ if cythonize is not None:
     from setuptools import Extension
     from setuptools.command.build_ext import build_ext
 
+    def source_file(name: str) -> str:
+        """"text.matcher" -> "scanner/text/matcher.py" (as scanner/_compiled.py source_path)."""
+        return "scanner/" + name.replace(".", "/") + ".py"
+
     def source_sha256(name: str) -> str:
-        return hashlib.sha256(Path("scanner", f"{name}.py").read_bytes()).hexdigest()
+        return hashlib.sha256(Path(source_file(name)).read_bytes()).hexdigest()
 
     twins = cythonize(
         [
-            Extension("scanner._normalise_c", ["scanner/_normalise_c.pyx"]),
-            Extension("scanner._hints_c", ["scanner/_hints_c.pyx"]),
-            Extension("scanner._segment_c", ["scanner/_segment_c.pyx"]),
+            Extension("scanner.text._normalise_c", ["scanner/text/_normalise_c.pyx"]),
+            Extension("scanner.text._hints_c", ["scanner/text/_hints_c.pyx"]),
+            Extension("scanner.text._segment_c", ["scanner/text/_segment_c.pyx"]),
         ],
         compiler_directives={"language_level": "3"},
     )
     glue_hashes = {name: source_sha256(name) for name in COMPILED_FROM_SOURCE}
     glue = cythonize(
-        [Extension(f"scanner.{name}", [f"scanner/{name}.py"]) for name in COMPILED_FROM_SOURCE],
+        [Extension(f"scanner.{name}", [source_file(name)]) for name in COMPILED_FROM_SOURCE],
         compiler_directives={
             "language_level": "3",
             # Annotations stay documentation: `x: float` must not turn an int into a C double.
@@ -72,7 +79,7 @@ if cythonize is not None:
         force=True,
     )
     for ext in glue:
-        ext.source_sha256 = glue_hashes[ext.name.rsplit(".", 1)[1]]
+        ext.source_sha256 = glue_hashes[ext.name.removeprefix("scanner.")]
     ext_modules = twins + glue
     for ext in ext_modules:
         # Optional: a failed compile (no C compiler) only warns. Set after cythonize(),
@@ -91,7 +98,7 @@ if cythonize is not None:
         def build_extension(self, ext):
             super().build_extension(ext)  # raises on failure; optional ones are caught above us
             if getattr(ext, "source_sha256", None):
-                self._built_sources[ext.name.rsplit(".", 1)[1]] = (ext.source_sha256, self.get_ext_fullpath(ext.name))
+                self._built_sources[ext.name.removeprefix("scanner.")] = (ext.source_sha256, self.get_ext_fullpath(ext.name))
 
         def run(self):
             self._built_sources = {}  # filled by build_extension (threads: one key each)
@@ -99,7 +106,9 @@ if cythonize is not None:
             built = self._built_sources
             if not built:
                 return
-            directories = {Path(next(iter(built.values()))[1]).parent}
+            # the package directory scanner/ of the build (a module's path is under scanner/text/...)
+            first_name, (_, first_path) = next(iter(built.items()))
+            directories = {Path(first_path).parents[first_name.count(".")]}
             if self.inplace or getattr(self, "editable_mode", False):
                 # setuptools builds in build_lib, then copies into the source (--inplace, pip install -e)
                 directories.add(Path(self.get_finalized_command("build_py").get_package_dir("scanner")))

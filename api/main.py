@@ -21,7 +21,7 @@ from api.audit import AuditLog, default_audit_path
 from api.auth import KeyRing
 from api.limits import BodyLimitMiddleware
 from api.logging import ObserveMiddleware, configure_logging
-from api.routes import admin, gallery, health, scan, wordlists
+from api.routes import admin, categories, gallery, health, scan, wordlists
 from api.runtime import settle_heap, tune_scan_threads
 from api.sync import SYNC_DIR_ENV, WorkerSync
 from api.schemas import DOC_MODELS
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
     app.state.sync = WorkerSync(os.environ.get(SYNC_DIR_ENV))
 
     errors.install(app)
-    for module in (scan, gallery, wordlists, admin, health):
+    for module in (scan, gallery, wordlists, categories, admin, health):
         app.include_router(module.router)
     static = health.STATIC_DIR
     if static.is_dir():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from scanner.types import UNFINISHED_SCORE
+from scanner.results import UNFINISHED_SCORE
 
 Dumps = Callable[[Any], bytes]
 _SEVERITY_ORDER = {"block": 0, "review": 1, "none": 2}

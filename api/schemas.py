@@ -175,6 +175,23 @@ class WordlistsOut(BaseModel):
     wordlists: dict[str, Any]
 
 
+class CategoryOut(BaseModel):
+    id: str
+    en: str = Field(description="label on the editor page, English")
+    zh: str = Field(description="label on the editor page, Chinese")
+    default_action: Literal["block", "review", "none"] = Field(
+        description="what an active finding does to the listing unless policy.toml [actions] says otherwise")
+    explained_as: str = Field(description="how explanations name the category (empty for image findings)")
+    kind: Literal["text", "image"] = Field(description="found in the copy (marks words) or in an image")
+
+
+class CategoriesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"categories": [{
+        "id": "counterfeit", "en": "Counterfeit wording", "zh": "假冒用语", "default_action": "block",
+        "explained_as": "counterfeit wording", "kind": "text"}]}]})
+    categories: list[CategoryOut]
+
+
 class ReloadOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "before": "sha256:3f1c…", "after": "sha256:77ad…", "changed": True, "versions": EXAMPLE_VERSIONS}]})

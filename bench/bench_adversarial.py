@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner import detectors, normalize  # noqa: E402
+from scanner.text import detectors, normalize  # noqa: E402
 
 OLD_COMMIT = "c61c887"  # the code the red team measured
 
@@ -65,12 +65,12 @@ def best(fn, arg, repeat: int) -> float:
 def old_detectors() -> types.ModuleType | None:
     """detectors.py as of OLD_COMMIT, as a module of its own (None outside a git checkout)."""
     try:
-        source = subprocess.run(["git", "show", f"{OLD_COMMIT}:scanner/detectors.py"], cwd=ROOT, check=True,
+        source = subprocess.run(["git", "show", f"{OLD_COMMIT}:scanner/text/detectors.py"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     module = types.ModuleType("old_detectors")
-    exec(compile(source, f"{OLD_COMMIT}:scanner/detectors.py", "exec"), module.__dict__)
+    exec(compile(source, f"{OLD_COMMIT}:scanner/text/detectors.py", "exec"), module.__dict__)
     return module
 
 

@@ -1,4 +1,4 @@
-"""The normaliser alone: compiled (scanner/_normalise_c.pyx) vs the pure-Python reference.
+"""The normaliser alone: compiled (scanner/text/_normalise_c.pyx) vs the pure-Python reference.
 
     python bench/bench_normalise.py [--listings 5000] [--repeat 5]
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from catalogue import CatalogueGenerator  # noqa: E402
 
-from scanner import normalize  # noqa: E402
+from scanner.text import normalize  # noqa: E402
 from scanner.listing import parse_listing  # noqa: E402
 
 
@@ -49,7 +49,7 @@ def main() -> None:
 
     impls = [("python (normalise_python)", normalize.normalise_python)]
     if normalize._compiled is not None:
-        impls.append(("compiled (scanner._normalise_c)", normalize._compiled.normalise))
+        impls.append(("compiled (scanner.text._normalise_c)", normalize._compiled.normalise))
     else:
         print("compiled normaliser not built: only the Python path is measured")
     print("| implementation | µs per listing | Mchars/s |\n|---|---|---|")

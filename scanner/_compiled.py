@@ -1,11 +1,11 @@
 """Loading the optional compiled modules one way everywhere.
 
 Two kinds:
-- twins (scanner/_*_c.pyx): each has a Python definition beside it that stays the
+- twins (scanner/text/_*_c.pyx): each has a Python definition beside it that stays the
   reference and the fallback. A twin is used only if it is built, was built from the
   current .pyx (its INTERFACE matches) and SCANNER_PURE_PYTHON is not set (`load`);
 - the per-listing glue (COMPILED_FROM_SOURCE): Cython compiles these .py files unchanged
-  (setup.py), so Python finds a built scanner/matcher*.so before matcher.py. The build is
+  (setup.py), so Python finds a built scanner/text/matcher*.so before matcher.py. The build is
   used only if it was compiled from the .py now on disk (setup.py records each source's
   SHA-256) and SCANNER_PURE_PYTHON is not set; otherwise `use_source_where_needed` makes
   the import read the .py, so an edit to the source never runs as the stale build.
@@ -25,8 +25,12 @@ from pathlib import Path
 from types import ModuleType
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Keep in step with setup.py (a test checks).
-COMPILED_FROM_SOURCE = ("matcher", "context", "engine", "listing", "policy")
+# Module names under scanner/. Keep in step with setup.py (a test checks). Only modules that run
+# per listing: the rest gains nothing from a build.
+COMPILED_FROM_SOURCE = (
+    "listing", "engine", "text.matcher", "text.verify.boundaries", "text.verify.rules", "text.verify.proximity",
+    "text.verify.listing_rules", "text.verify.explain", "text.policy",
+)
 SOURCES_MANIFEST = "_compiled_sources.json"
 
 
@@ -35,7 +39,7 @@ def pure_python_forced() -> bool:
 
 
 def load(name: str, interface: int, fallback: str) -> ModuleType | None:
-    """scanner.<name> if it can be used, else None (`fallback` names what runs instead)."""
+    """scanner.<name> (e.g. "text._hints_c") if it can be used, else None (`fallback` names what runs instead)."""
     if pure_python_forced():
         return None
     try:
@@ -49,8 +53,14 @@ def load(name: str, interface: int, fallback: str) -> ModuleType | None:
     return module
 
 
+def source_path(name: str) -> str:
+    """"text.matcher" -> "text/matcher.py": where a glue module's source is, under scanner/."""
+    return name.replace(".", "/") + ".py"
+
+
 def _built(name: str, directory: Path) -> bool:
-    return any((directory / f"{name}{suffix}").exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+    stem = directory / name.replace(".", "/")
+    return any(stem.with_name(stem.name + suffix).exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
 
 
 def glue_decisions(directory: Path = PACKAGE_DIR) -> dict[str, str]:
@@ -64,7 +74,7 @@ def glue_decisions(directory: Path = PACKAGE_DIR) -> dict[str, str]:
         recorded = {}
     out = {}
     for name in COMPILED_FROM_SOURCE:
-        source = directory / f"{name}.py"
+        source = directory / source_path(name)
         if not _built(name, directory):
             out[name] = "source"
         elif not source.exists():
@@ -72,7 +82,7 @@ def glue_decisions(directory: Path = PACKAGE_DIR) -> dict[str, str]:
         elif pure_python_forced():
             out[name] = "source: SCANNER_PURE_PYTHON is set"
         elif recorded.get(name) != hashlib.sha256(source.read_bytes()).hexdigest():
-            out[name] = f"source: scanner/{name}.py changed since it was compiled"
+            out[name] = f"source: scanner/{source_path(name)} changed since it was compiled"
         else:
             out[name] = "compiled"
     return out
@@ -86,10 +96,10 @@ class _ImportFromSource(importlib.abc.MetaPathFinder):
         self.directory = directory
 
     def find_spec(self, fullname, path=None, target=None):
-        package, _, name = fullname.rpartition(".")
-        if package != "scanner" or name not in self.names:
+        root, _, name = fullname.partition(".")
+        if root != "scanner" or name not in self.names:
             return None
-        return importlib.util.spec_from_file_location(fullname, self.directory / f"{name}.py")
+        return importlib.util.spec_from_file_location(fullname, self.directory / source_path(name))
 
 
 def use_source_where_needed() -> dict[str, str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
-from scanner.types import UNFINISHED_SCORE, Finding, ScanError, ScanResult, unfinished
+from scanner.results import UNFINISHED_SCORE, Finding, ScanError, ScanResult, unfinished
 
 FIELDS_PER_STEP = 256  # fields normalised and matched at once; a listing with more is unusual
 # Candidates verified per finding a cap keeps: overlapping spellings and allow-list phrases make

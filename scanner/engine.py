@@ -8,49 +8,18 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
 from scanner import __version__
 from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
-from scanner.context import ContextIndex, verify
 from scanner.listing import InvalidListing, Listing, parse_listing
-from scanner.matcher import TextMatcher
-from scanner.normalize import normalise
-from scanner.policy import Policy, decide, score_findings
-from scanner.segment import Segmenter
-from scanner.types import FailedScan, ImageInputError, ScanError, ScanResult
-from scanner.wordlists import Wordlists, load_wordlists
-
-
-@dataclass(frozen=True)
-class TextEngine:
-    """Everything built from one version of the word lists; immutable once built."""
-
-    wordlists: Wordlists
-    matcher: TextMatcher
-    segmenter: Segmenter
-    context: ContextIndex
-    policy: Policy
-
-    @classmethod
-    def load(cls, directory) -> "TextEngine":
-        wordlists = load_wordlists(directory)
-        terms = [t.term for t in wordlists.terms] + [v for t in wordlists.terms for v in t.variants]
-        terms += [a for b in wordlists.brands for a in b.aliases]
-        return cls(
-            wordlists=wordlists,
-            matcher=TextMatcher(wordlists),
-            segmenter=Segmenter(terms, [a.phrase for a in wordlists.allow]),
-            context=ContextIndex.build(wordlists),
-            policy=Policy.from_wordlists(wordlists),
-        )
-
-    @property
-    def version(self) -> str:
-        return self.wordlists.version
+from scanner.results import FailedScan, ImageInputError, ScanError, ScanResult
+from scanner.text.engine import TextEngine
+from scanner.text.normalize import normalise
+from scanner.text.policy import decide, score_findings
+from scanner.text.verify import verify
 
 
 class Scanner:
@@ -180,7 +149,7 @@ class Scanner:
         if not state.verified:
             state.verified = True
             if state.candidates:
-                state.findings = verify(state.candidates, listing, state.norms, text)
+                state.findings = verify(state.candidates, listing, state.norms, text.verifying)
 
     def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState) -> None:
         """Only called for a listing with images (scan checks first)."""

@@ -13,7 +13,7 @@ from tests.support import gallery_image_bytes
 @pytest.fixture(scope="session")
 def text_engine():
     """The TextEngine on the bundled word lists (the slow part of building a Scanner)."""
-    from scanner.engine import TextEngine
+    from scanner.text.engine import TextEngine
 
     return TextEngine.load(BUNDLED_WORDLISTS)
 

@@ -32,7 +32,7 @@ from PIL import Image
 
 from scanner.images import hashing, image_hashes
 from scanner.images.index import COLOUR_KEEP, DEFAULT_THRESHOLDS
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 from tools import evalset
 
 KEYS = ("phash64", "phash", "dhash", "colour")

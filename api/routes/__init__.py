@@ -1,1 +1,1 @@
-"""Route modules: scan, gallery, wordlists, admin, health. Each exposes `router`."""
+"""Route modules: scan, gallery, wordlists, categories, admin, health. Each exposes `router`."""

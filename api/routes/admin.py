@@ -19,7 +19,7 @@ from api.deps import AdminKey, AuditDep, ScannerDep
 from api.errors import ApiError
 from api.runtime import settle_heap
 from api.schemas import ReloadOut, error_responses
-from scanner.wordlists import WordlistError
+from scanner.text.wordlists import WordlistError
 
 log = logging.getLogger("scanner.api")
 router = APIRouter(prefix="/v1/admin", tags=["admin"])

@@ -13,7 +13,7 @@ from api.deps import AdminKey, AuditDep, ScanKey, ScannerDep, SettingsDep
 from api.errors import ApiError, status_for_code
 from api.limits import check_upload_count, image_too_large
 from api.schemas import GalleryAdded, GalleryEntry, GalleryList, error_responses
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 router = APIRouter(prefix="/v1/gallery", tags=["gallery"])
 

@@ -1,21 +1,27 @@
-/* The finding categories this page knows, with their labels: the page's one copy of that list.
- *
- * The service's own list is scanner/types.py CATEGORIES; the ids here must match it. Kept in one
- * module so that a later change can serve it from the backend instead. Key order is display order.
+/* The finding categories and their labels, as the service serves them (GET /v1/categories, from
+ * scanner/categories.py, the one table): this page holds no list of its own. Until the answer arrives
+ * (or if the call fails) a category shows as its id; main.js renders again once it is loaded.
  */
-export const CATEGORY_LABELS = {
-  counterfeit: { en: "Counterfeit wording", zh: "假冒用语" },
-  brand: { en: "Brand", zh: "品牌" },
-  absolute_term: { en: "Absolute claim", zh: "极限词" },
-  false_claim: { en: "False claim", zh: "虚假承诺" },
-  medical_claim: { en: "Medical claim", zh: "医疗用语" },
-  diversion: { en: "Off-platform contact", zh: "站外引流" },
-  incentivized_review: { en: "Paid review", zh: "好评返现" },
-  prohibited_goods: { en: "Prohibited goods", zh: "禁售商品" },
-  counterfeit_image: { en: "Counterfeit image", zh: "假冒图片" },
-};
+import { call } from "./api.js";
 
-export const CATEGORIES = Object.keys(CATEGORY_LABELS);
-
+/** id -> {en, zh}. Filled in place by loadCategories, so importers see the loaded table. */
+export const CATEGORY_LABELS = {};
+/** The ids in the service's order (the legend's order). */
+export const CATEGORIES = [];
 /** Categories that mark words in the editor (the legend shows their colours); image matches mark none. */
-export const TEXT_CATEGORIES = CATEGORIES.filter((c) => c !== "counterfeit_image");
+export const TEXT_CATEGORIES = [];
+
+/** Loads the table; resolves true once the lists above are filled, false if the service did not answer. */
+export function loadCategories() {
+  return call("/v1/categories").then((r) => {
+    if (!r.ok || !r.body || !Array.isArray(r.body.categories)) return false;
+    CATEGORIES.length = 0;
+    TEXT_CATEGORIES.length = 0;
+    r.body.categories.forEach((c) => {
+      CATEGORY_LABELS[c.id] = { en: c.en, zh: c.zh };
+      CATEGORIES.push(c.id);
+      if (c.kind === "text") TEXT_CATEGORIES.push(c.id);
+    });
+    return true;
+  });
+}

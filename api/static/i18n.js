@@ -1,6 +1,6 @@
 /* The page's words in English and Chinese, and t() to look them up in the reader's language.
  * Category names are not here: they come from categories.js, the page's one list of categories. */
-import { CATEGORIES, CATEGORY_LABELS } from "./categories.js";
+import { CATEGORY_LABELS } from "./categories.js";
 import { state } from "./state.js";
 
 const STRINGS = {
@@ -80,25 +80,21 @@ const STRINGS = {
   },
 };
 
-/** Each language's table with the category names added as cat_<id>, so t("cat_" + id) finds them. */
-const I18N = {};
-Object.keys(STRINGS).forEach((lang) => {
-  const table = Object.assign({}, STRINGS[lang]);
-  CATEGORIES.forEach((c) => { table["cat_" + c] = CATEGORY_LABELS[c][lang]; });
-  I18N[lang] = table;
-});
-
 /** The string for `key` in the current language (English, then the key itself, when missing); {name} filled from vars. */
 export function t(key, vars) {
-  let s = (I18N[state.lang] && I18N[state.lang][key]) || I18N.en[key] || key;
+  let s = (STRINGS[state.lang] && STRINGS[state.lang][key]) || STRINGS.en[key] || key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] == null ? "" : String(vars[k])));
   return s;
 }
 
 /** Whether the page has its own wording for `key` (so an error code gets a sentence, not just its code). */
-export function hasString(key) { return Boolean(I18N.en[key]); }
+export function hasString(key) { return Boolean(STRINGS.en[key]); }
 
-export function categoryLabel(category) { return t("cat_" + category); }
+/** A category's label in the current language (English when missing), or its id before the table has loaded. */
+export function categoryLabel(category) {
+  const labels = CATEGORY_LABELS[category];
+  return (labels && (labels[state.lang] || labels.en)) || category;
+}
 
 export function formatBytes(n) {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return n / (1024 * 1024) + " MB";

@@ -5,6 +5,7 @@
  * This module wires the page's controls to those parts and starts it.
  */
 import { call, onUnauthorized } from "./api.js";
+import { loadCategories } from "./categories.js";
 import { byId } from "./dom.js";
 import { autosize, renderBackdrops } from "./highlight.js";
 import { t } from "./i18n.js";
@@ -81,5 +82,6 @@ window.ScannerEditor = { cpToJs, state, scanNow: scanText };
 
 renderStatic();
 renderAll();
+loadCategories().then((loaded) => { if (loaded) { renderStatic(); renderAll(); } });
 footer();
 scanText();  // also tells us at once whether the service wants a key

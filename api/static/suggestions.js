@@ -1,5 +1,5 @@
 /* Applying the service's suggested rewrites: one at a time, all at once, or into a cleaned copy on the clipboard.
- * scanner/rewrite.py applies the same rules on the server side. */
+ * scanner/text/rewrite.py applies the same rules on the server side. */
 import { announce, byId, el } from "./dom.js";
 import { applicable, effectOf, locate, textFindings } from "./findings.js";
 import { t } from "./i18n.js";

@@ -18,7 +18,7 @@ line *n*. Rows that cannot be read or parsed (bad UTF-8, bad JSON, a number we c
 hold: `scanner.jsonio`) produce an error row
 ``{"id": ..., "line": n, "error": {"code": ..., "message": ...}}``. A row whose scan
 overruns --row-timeout is not an error row but a `review` result with
-``"incomplete": [{"code": "scan_timeout", ...}]`` (`scanner.types.unfinished`): a listing
+``"incomplete": [{"code": "scan_timeout", ...}]`` (`scanner.results.unfinished`): a listing
 we could not finish scanning is never waved through. Nothing is skipped silently; a
 worker process that dies is replaced and its rows are retried one by one, the row that
 kills it becoming a ``worker_crashed`` error row. Every row is written by

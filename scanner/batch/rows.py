@@ -7,7 +7,7 @@ the physical line), `kind` says what the payload holds. Every item becomes exact
 * an input we could not read or parse -> an error row (`error_row`: the contract's
   `FailedScan` plus the line);
 * a scan that overran the per-row limit -> a `review` row marked incomplete (`timeout_row`:
-  `scanner.types.unfinished`), never an error a seller could slip through.
+  `scanner.results.unfinished`), never an error a seller could slip through.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import threading
 from typing import Any
 
 from scanner import jsonio
-from scanner.types import FailedScan, ScanError, unfinished
+from scanner.results import FailedScan, ScanError, unfinished
 
 # Work item kinds
 RAW = 0      # payload: bytes of one JSONL line (without the newline)

@@ -14,7 +14,7 @@ import sys
 from scanner import jsonio
 
 from scanner.cli.common import settings_from_args
-from scanner.rewrite import rewrite_listing
+from scanner.text.rewrite import rewrite_listing
 
 COLOURS = {  # ANSI colours per category, used only on a terminal
     "counterfeit": "41;97",

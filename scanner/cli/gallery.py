@@ -42,7 +42,7 @@ def register(sub) -> None:
 
 def _run(args) -> int:
     from scanner.images import GalleryError, ImageScanner
-    from scanner.types import ImageInputError
+    from scanner.results import ImageInputError
 
     settings = settings_from_args(args)
     try:

@@ -115,7 +115,7 @@ def _run(args) -> int:
     if problem:  # before seconds of engine building, and with a hint rather than a JSON log line
         print(f"scanner serve: {problem}", file=sys.stderr)
         return 2
-    from scanner.wordlists import WordlistError, load_wordlists
+    from scanner.text.wordlists import WordlistError, load_wordlists
 
     try:  # fail closed before any worker starts: a broken directory is refused, never served (~0.1 s)
         load_wordlists(settings.wordlists)

@@ -6,7 +6,7 @@ The whole pipeline for one image, stage by stage (one module each):
     decode.decode(bytes)           -> small greyscale image   (safe: caps, bombs, modes, EXIF)
     hashing.compute(image)         -> hashes of several views  (trim, mirror, rotations, sub-views)
     index.HashIndex.search()       -> gallery hits             (prefilter + verify; == brute_force)
-    snapshot.GallerySnapshot.match -> scanner.types.Finding    (one immutable gallery version)
+    snapshot.GallerySnapshot.match -> scanner.results.Finding    (one immutable gallery version)
 
 `scanner.ImageScanner` owns the SQLite gallery (`gallery.GalleryStore`) and swaps in a new
 snapshot on every edit; `thumbnails` keeps a small JPEG per entry for the editor page.

@@ -14,7 +14,7 @@ goes through `decode()`. It
 * applies EXIF orientation, composites alpha onto white, handles P/PA/LA/RGBA/CMYK/
   I;16/I/F/1/L, and uses the first frame of animated GIF/WebP.
 
-Errors are `scanner.types.ImageInputError(code, message)` with these codes:
+Errors are `scanner.results.ImageInputError(code, message)` with these codes:
 ``image_empty``, ``image_too_large``, ``image_unsupported_format``, ``image_corrupt``,
 ``image_truncated``.
 """
@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 # Formats we let Pillow sniff. Everything else (EPS, PSD, ICO, ...) is refused before any
 # plugin code runs: fewer parsers exposed to hostile bytes.

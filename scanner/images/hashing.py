@@ -31,7 +31,7 @@ import numpy as np
 from PIL import Image
 
 from scanner.images import decode as _decode
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 HASH_TYPES = ("phash", "dhash")  # the hashes a match must agree on (in this order)
 HASH_BITS = {"phash": 256, "dhash": 256, "phash64": 64, "colour": 256}  # colour: 32 signed bytes, not a hash

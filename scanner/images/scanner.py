@@ -22,7 +22,7 @@ from scanner.images.gallery import GalleryAlgorithmError, GalleryError, GalleryS
 from scanner.images.index import DEFAULT_THRESHOLDS
 from scanner.images.snapshot import GallerySnapshot
 from scanner.images.thumbnails import make_thumbnail, thumbnail_from_export
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 log = logging.getLogger("scanner.images")  # the name its warnings had before the split (log filters, JSON lines)
 

@@ -14,7 +14,7 @@ from scanner.images import hashing
 from scanner.images.gallery import GalleryStore
 from scanner.images.hashing import image_hashes
 from scanner.images.index import HashIndex, Hit
-from scanner.types import Finding
+from scanner.results import Finding
 
 # Words for the hashing views, used in a finding's explanation.
 _VIEW_WORDS = {

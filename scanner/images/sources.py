@@ -4,7 +4,7 @@
     load_image_bytes({"path": "a.jpg"}, settings)      # only if settings.allow_local_image_paths (CLI, batch)
     load_image_bytes({"url": "https://…"}, settings)   # only allow-listed hosts, public addresses
 
-Every refusal is `scanner.types.ImageInputError(code, message)`. Messages about a size or time
+Every refusal is `scanner.results.ImageInputError(code, message)`. Messages about a size or time
 limit name the setting behind it. The refusal of a local path names none: only code (the CLI and
 batch) can allow paths, and the HTTP service never does.
 
@@ -34,7 +34,7 @@ import time
 from typing import Any, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 MAX_REDIRECTS = 3
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from scanner.images import decode as _decode
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 THUMBNAIL_SIZE = 160        # longest side, px
 THUMBNAIL_QUALITY = 80      # JPEG quality

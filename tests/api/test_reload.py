@@ -21,7 +21,8 @@ ROW = f"{TERM}\tcounterfeit\thigh\t-\t\t\treload test term\n"
 
 def test_reload_during_concurrent_scans(make_client, tmp_path):
     from scanner.config import BUNDLED_WORDLISTS
-    from scanner.engine import Scanner, TextEngine
+    from scanner.engine import Scanner
+    from scanner.text.engine import TextEngine
 
     wl = tmp_path / "wordlists"
     shutil.copytree(BUNDLED_WORDLISTS, wl)
@@ -105,7 +106,8 @@ def test_reload_during_concurrent_scans(make_client, tmp_path):
 
 def test_failed_reload_keeps_serving_the_old_version(make_client, tmp_path):
     from scanner.config import BUNDLED_WORDLISTS
-    from scanner.engine import Scanner, TextEngine
+    from scanner.engine import Scanner
+    from scanner.text.engine import TextEngine
 
     wl = tmp_path / "wordlists"
     shutil.copytree(BUNDLED_WORDLISTS, wl)

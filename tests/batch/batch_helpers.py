@@ -76,7 +76,7 @@ def strict_rows(path: Path) -> list[dict]:
 def assert_timed_out(row: dict, listing_id) -> None:
     """A row we could not finish scanning in time: flagged for review (never pass), the reason in
     `incomplete`, its id kept -- not an error row a seller could slip through."""
-    from scanner.types import UNFINISHED_SCORE
+    from scanner.results import UNFINISHED_SCORE
 
     assert "error" not in row, row
     assert row["decision"] == "review" and row["score"] == UNFINISHED_SCORE, row

@@ -14,7 +14,7 @@ pytest.importorskip("pyspark", reason="pyspark is not installed (pip install .[s
 pytestmark = pytest.mark.spark
 
 from scanner.batch import BatchOptions, EngineSpec, run_batch  # noqa: E402
-from scanner.types import UNFINISHED_SCORE  # noqa: E402
+from scanner.results import UNFINISHED_SCORE  # noqa: E402
 
 
 @pytest.fixture(scope="module")

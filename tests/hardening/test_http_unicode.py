@@ -144,8 +144,8 @@ def test_one_character_over_the_field_limit_is_a_clean_413(client):
     assert resp.status_code == 413 and resp.json()["error"]["code"] == "field_too_long", resp.text[:300]
 
 
-DENSE_DEFECT = (  # found by this suite; fixed by the O(n log n) overlap check in scanner/context.py
-    "scanner/context.py::_longest_per_category compares every candidate with every kept candidate (O(n^2)): "
+DENSE_DEFECT = (  # found by this suite; fixed by the O(n log n) overlap check in scanner/text/verify/boundaries.py
+    "scanner/text/verify/boundaries.py::longest_per_category compares every candidate with every kept candidate (O(n^2)): "
     "a 100,000-character field of repeated counterfeit wording ('高仿 ' x 33,333) yields ~33k candidates and "
     "takes ~110 s of CPU for one request on this machine (2,500 chars: 0.14 s; 10,000: 1.8 s; 20,000: 11 s), "
     "so a few such requests occupy every scan thread. Fix: keep per (field, category) the kept intervals "

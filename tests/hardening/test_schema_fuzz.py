@@ -48,7 +48,8 @@ def api_schema(fuzz_app):
 # "'Function' object has no attribute '_nodeid'"; so each operation's strategy is driven by hypothesis here.)
 OPERATIONS = [("POST", "/v1/scan"), ("POST", "/v1/scan/batch"), ("POST", "/v1/scan/image"), ("GET", "/v1/gallery"),
               ("POST", "/v1/gallery"), ("GET", "/v1/gallery/{gallery_id}"), ("DELETE", "/v1/gallery/{gallery_id}"),
-              ("GET", "/v1/gallery/{gallery_id}/thumbnail"), ("GET", "/v1/wordlists"), ("POST", "/v1/admin/reload"),
+              ("GET", "/v1/gallery/{gallery_id}/thumbnail"), ("GET", "/v1/wordlists"), ("GET", "/v1/categories"),
+              ("POST", "/v1/admin/reload"),
               ("GET", "/healthz"), ("HEAD", "/healthz"), ("GET", "/readyz"), ("HEAD", "/readyz"), ("GET", "/metrics")]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from scanner.config import Settings
 from scanner.images.sources import load_image_bytes
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 from tests.hardening.conftest import png
 
 IMG = png()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from scanner.images.decode import decode
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 from tests.support import encode
 

@@ -7,7 +7,7 @@ import pytest
 from scanner.images import GalleryError, ImageScanner
 from tools import evalset
 from scanner.images.gallery import EMPTY_VERSION, GalleryStore
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 
 from tests.support import FIXTURES, encode
 

@@ -11,7 +11,7 @@ import pytest
 
 from scanner.config import Settings
 from scanner.images.sources import address_allowed, host_allowed, load_image_bytes
-from scanner.types import ImageInputError
+from scanner.results import ImageInputError
 from tests.support import b64, loopback_image_server, png_bytes
 
 IMG = png_bytes()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import BUNDLED_FIXTURES, BUNDLED_WORDLISTS, PROJECT_ROOT, bundled
-from scanner.wordlists import load_wordlists
+from scanner.text.wordlists import load_wordlists
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -50,9 +50,9 @@ def test_an_unbuilt_module_means_python(monkeypatch):
 
 
 @pytest.mark.parametrize("twin, definition, public", [
-    ("_normalise_c", "scanner.normalize", "normalise"),
-    ("_hints_c", "scanner.detectors", "could_detect"),
-    ("_segment_c", "scanner.segment", None),  # used inside Segmenter, not bound to a name
+    ("text._normalise_c", "scanner.text.normalize", "normalise"),
+    ("text._hints_c", "scanner.text.detectors", "could_detect"),
+    ("text._segment_c", "scanner.text.segment", None),  # used inside Segmenter, not bound to a name
 ])
 def test_every_twin_is_built_and_used_in_ci(twin, definition, public):
     """CI has a C compiler, so a twin missing there is a broken build, not a fallback to hide."""
@@ -84,50 +84,58 @@ def test_setup_py_compiles_exactly_the_modules_the_loader_knows():
     assert tuple(listed) == _compiled.COMPILED_FROM_SOURCE
 
 
-def _fake_build(directory: Path, *, built=("matcher",), recorded=None, edited=()):
+def _source(directory: Path, name: str) -> Path:
+    return directory / _compiled.source_path(name)
+
+
+def _fake_build(directory: Path, *, built=("text.matcher",), recorded=None, edited=()):
     """A package directory with every glue .py, a fake extension file for `built` and a
     manifest recording each source's hash (or `recorded`), then `edited` sources changed."""
     for name in _compiled.COMPILED_FROM_SOURCE:
-        (directory / f"{name}.py").write_text(f"# {name}\n")
+        _source(directory, name).parent.mkdir(parents=True, exist_ok=True)
+        _source(directory, name).write_text(f"# {name}\n")
     for name in built:
-        (directory / f"{name}{SUFFIX}").write_bytes(b"\x7fELF")
-    hashes = {n: hashlib.sha256((directory / f"{n}.py").read_bytes()).hexdigest() for n in _compiled.COMPILED_FROM_SOURCE}
+        _source(directory, name).with_suffix(SUFFIX).write_bytes(b"\x7fELF")
+    hashes = {n: hashlib.sha256(_source(directory, n).read_bytes()).hexdigest() for n in _compiled.COMPILED_FROM_SOURCE}
     if recorded is not None:
         (directory / _compiled.SOURCES_MANIFEST).write_text(recorded if isinstance(recorded, str) else json.dumps(recorded(hashes)))
     for name in edited:
-        (directory / f"{name}.py").write_text(f"# {name}, edited after the build\n")
+        _source(directory, name).write_text(f"# {name}, edited after the build\n")
+
+
+_STALE = "source: scanner/text/matcher.py changed since it was compiled"
 
 
 @pytest.mark.parametrize("case, build, expected", [
     ("built from the source on disk", dict(recorded=lambda h: h), "compiled"),
-    ("source edited after the build", dict(recorded=lambda h: h, edited=("matcher",)), "source: scanner/matcher.py changed since it was compiled"),
-    ("another module edited", dict(recorded=lambda h: h, edited=("context",)), "compiled"),
-    ("no record of the build", dict(recorded=None), "source: scanner/matcher.py changed since it was compiled"),
-    ("record unreadable", dict(recorded="{not json"), "source: scanner/matcher.py changed since it was compiled"),
-    ("record not an object", dict(recorded="[1, 2]"), "source: scanner/matcher.py changed since it was compiled"),
-    ("record lacks the module", dict(recorded=lambda h: {k: v for k, v in h.items() if k != "matcher"}), "source: scanner/matcher.py changed since it was compiled"),
+    ("source edited after the build", dict(recorded=lambda h: h, edited=("text.matcher",)), _STALE),
+    ("another module edited", dict(recorded=lambda h: h, edited=("listing",)), "compiled"),
+    ("no record of the build", dict(recorded=None), _STALE),
+    ("record unreadable", dict(recorded="{not json"), _STALE),
+    ("record not an object", dict(recorded="[1, 2]"), _STALE),
+    ("record lacks the module", dict(recorded=lambda h: {k: v for k, v in h.items() if k != "text.matcher"}), _STALE),
     ("not built at all", dict(built=(), recorded=lambda h: h), "source"),
 ])
 def test_glue_decision_per_module(tmp_path, monkeypatch, case, build, expected):
     monkeypatch.delenv("SCANNER_PURE_PYTHON", raising=False)
     _fake_build(tmp_path, **build)
     decisions = _compiled.glue_decisions(tmp_path)
-    assert decisions["matcher"] == expected, case
-    assert decisions["policy"] == "source"  # never built in these fakes
+    assert decisions["text.matcher"] == expected, case
+    assert decisions["text.policy"] == "source"  # never built in these fakes
 
 
 def test_a_build_shipped_without_its_source_is_used(tmp_path, monkeypatch):
     _fake_build(tmp_path, recorded=None)
-    (tmp_path / "matcher.py").unlink()
+    _source(tmp_path, "text.matcher").unlink()
     for forced in ("", "1"):  # even with SCANNER_PURE_PYTHON: there is no Python to run instead
         monkeypatch.setenv("SCANNER_PURE_PYTHON", forced)
-        assert _compiled.glue_decisions(tmp_path)["matcher"] == "compiled"
+        assert _compiled.glue_decisions(tmp_path)["text.matcher"] == "compiled"
 
 
 def test_scanner_pure_python_sends_a_current_build_to_the_source_too(tmp_path, monkeypatch):
     _fake_build(tmp_path, recorded=lambda h: h)
     monkeypatch.setenv("SCANNER_PURE_PYTHON", "1")
-    assert _compiled.glue_decisions(tmp_path)["matcher"] == "source: SCANNER_PURE_PYTHON is set"
+    assert _compiled.glue_decisions(tmp_path)["text.matcher"] == "source: SCANNER_PURE_PYTHON is set"
 
 
 def _built_copy(tmp_path: Path) -> Path:
@@ -151,15 +159,15 @@ def _import_from(copy: Path, **env) -> tuple[dict, str]:
 def test_an_edited_source_is_imported_instead_of_its_stale_build(tmp_path):
     copy = _built_copy(tmp_path)
     files, warning = _import_from(copy, SCANNER_PURE_PYTHON="")
-    assert all(Path(f).parent == copy / "scanner" and f.endswith(SUFFIX) for f in files.values()), files
+    assert all(Path(f).is_relative_to(copy / "scanner") and f.endswith(SUFFIX) for f in files.values()), files
     assert "built from other source" not in warning
 
-    with (copy / "scanner" / "context.py").open("a") as f:
+    with (copy / "scanner" / "text" / "matcher.py").open("a") as f:
         f.write("\n# edited after the build\n")
     files, warning = _import_from(copy, SCANNER_PURE_PYTHON="")
-    assert files["context"] == str(copy / "scanner" / "context.py")
-    assert all(f.endswith(SUFFIX) for n, f in files.items() if n != "context"), files
-    assert "compiled scanner modules context were built from other source" in warning
+    assert files["text.matcher"] == str(copy / "scanner" / "text" / "matcher.py")
+    assert all(f.endswith(SUFFIX) for n, f in files.items() if n != "text.matcher"), files
+    assert "compiled scanner modules text.matcher were built from other source" in warning
 
 
 def test_scanner_pure_python_imports_every_glue_source(tmp_path):

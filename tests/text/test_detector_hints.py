@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner import detectors as d
+from scanner.text import detectors as d
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from scanner import detectors, normalize
+from scanner.text import detectors, normalize
 
 SMALL, BIG = (int(x) for x in os.environ.get("SCANNER_LINEAR_SIZES", "10000,100000").split(","))
 MAX_RATIO = 15

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.listing import parse_listing
-from scanner.normalize import normalise
+from scanner.text.normalize import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 

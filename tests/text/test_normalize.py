@@ -2,7 +2,7 @@
 import re
 import pytest
 
-from scanner.normalize import normalise, normalise_term
+from scanner.text.normalize import normalise, normalise_term
 
 # (original, expected normalised text, expected matching key)
 GOLDEN = [
@@ -101,7 +101,7 @@ def test_english_words_keep_their_boundaries():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from scanner import normalize as _n  # noqa: E402
+from scanner.text import normalize as _n  # noqa: E402
 
 
 def _changes_from_every_run(s):
@@ -181,7 +181,7 @@ SYMBOL_GAPS = [
 
 @pytest.mark.parametrize("original,gap", SYMBOL_GAPS)
 def test_symbol_gaps(original, gap):
-    from scanner.normalize import SYMBOL_GAP
+    from scanner.text.normalize import SYMBOL_GAP
 
     n = normalise(original)
     assert (SYMBOL_GAP in n.key) == gap

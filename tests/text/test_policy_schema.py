@@ -1,4 +1,4 @@
-"""wordlists/policy.toml is checked against one schema (scanner/policy_schema.py) when the word lists load.
+"""wordlists/policy.toml is checked against one schema (scanner/text/policy_schema.py) when the word lists load.
 
 A value of the wrong type or out of range stops the load, and the message names the file and the key.
 So a reload cannot bring in such a policy and start-up cannot run with one (tests/api/test_reload.py).
@@ -14,8 +14,8 @@ import tomllib
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS
-from scanner.policy import Policy
-from scanner.wordlists import WordlistError, load_wordlists
+from scanner.text.policy import Policy
+from scanner.text.wordlists import WordlistError, load_wordlists
 
 BAD = [
     # policy.toml                                  key in the message              what it did before

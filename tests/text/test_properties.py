@@ -2,7 +2,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.normalize import normalise
+from scanner.text.normalize import normalise
 
 # Text that looks like hostile listing copy: CJK, Latin, digits, separators, zero-width,
 # combining marks, RTL marks, emoji with ZWJ, full-width forms, lone surrogates.

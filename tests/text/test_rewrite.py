@@ -2,7 +2,7 @@
 import pytest
 
 from scanner.cli import main
-from scanner.rewrite import field_text, rewrite_field, rewrite_listing
+from scanner.text.rewrite import field_text, rewrite_field, rewrite_listing
 
 
 def finding(start, end, suggestion, effect="review", field="title"):

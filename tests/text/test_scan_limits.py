@@ -11,7 +11,8 @@ import time
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS, Settings
-from scanner.engine import Scanner, TextEngine
+from scanner.engine import Scanner
+from scanner.text.engine import TextEngine
 
 HANG = 60.0  # the uncapped pipeline took ~10 s for 400k bullets on an idle machine, ~66 s in the service
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS
-from scanner.wordlists import WordlistError, derive_pinyin, load_wordlists
+from scanner.text.wordlists import WordlistError, derive_pinyin, load_wordlists
 
 TERMS_HEADER = "term\tcategory\tseverity\tsuggestion\tvariants\tpinyin\tnote\n"
 BRANDS_HEADER = "brand\towner\tsector\tzh\ten\tslang\tpinyin\tambiguous\tcontext\tnote\n"

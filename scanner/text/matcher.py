@@ -18,9 +18,9 @@ from typing import NamedTuple
 import ahocorasick
 import numpy as np
 
-from scanner.detectors import could_detect, detect
-from scanner.normalize import SYMBOL_GAP, Normalised, is_cjk, normalise_term
-from scanner.wordlists import Wordlists
+from scanner.text.detectors import could_detect, detect
+from scanner.text.normalize import SYMBOL_GAP, Normalised, is_cjk, normalise_term
+from scanner.text.wordlists import Wordlists
 
 MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
 # Digits sellers put for a word's first or last letter (l is already folded into i).

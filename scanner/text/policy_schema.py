@@ -5,16 +5,16 @@ therefore keeps the old version serving, and start-up stops. Unknown keys are re
 (`block_scor`) is never silently ignored. Strict types: TOML gives ints and floats as such, and a bool or a
 string is never read as a number.
 
-This is plain Python on purpose: scanner/policy.py is compiled by Cython, and pydantic reads class
+This is plain Python on purpose: scanner/text/policy.py is compiled by Cython, and pydantic reads class
 annotations at run time.
 """
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from scanner.types import CATEGORIES
+from scanner.categories import DEFAULT_ACTIONS
 
 Action = Literal["block", "review", "none"]
 ACTIONS: tuple[str, ...] = get_args(Action)
@@ -23,23 +23,11 @@ Score = Annotated[float, Field(ge=0.0, le=1.0)]  # a finding's confidence
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Actions(BaseModel):
-    """What an active finding of each category does to the listing (CONTRACT.md "Decisions")."""
-
-    model_config = _CONFIG
-    counterfeit: Action = "block"
-    prohibited_goods: Action = "block"
-    counterfeit_image: Action = "block"
-    brand: Action = "review"
-    absolute_term: Action = "review"
-    false_claim: Action = "review"
-    medical_claim: Action = "review"
-    diversion: Action = "review"
-    incentivized_review: Action = "review"
-
-
-if set(Actions.model_fields) != set(CATEGORIES):  # a new category needs its default action here
-    raise RuntimeError(f"policy_schema.Actions must have one field per category: {sorted(CATEGORIES)}")
+# What an active finding of each category does to the listing (CONTRACT.md "Decisions"): one field
+# per category, its default from scanner/categories.py.
+Actions = create_model(
+    "Actions", __config__=_CONFIG, **{category: (Action, default) for category, default in DEFAULT_ACTIONS.items()}
+)
 
 
 class SeverityScores(BaseModel):

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from scanner.normalize import is_cjk
-from scanner.policy_schema import PolicyError, parse_policy
-from scanner.types import CATEGORIES, SEVERITIES
+from scanner.text.normalize import is_cjk
+from scanner.text.policy_schema import PolicyError, parse_policy
+from scanner.categories import CATEGORIES
+from scanner.results import SEVERITIES
 
 TERM_COLUMNS = ["term", "category", "severity", "suggestion", "variants", "pinyin", "note"]
 BRAND_COLUMNS = ["brand", "owner", "sector", "zh", "en", "slang", "pinyin", "ambiguous", "context", "note"]

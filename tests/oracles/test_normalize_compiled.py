@@ -1,5 +1,5 @@
-"""The compiled normaliser (scanner/_normalise_c.pyx) against the pure-Python reference
-(scanner.normalize.normalise_python): the same text, key and offsets on every input.
+"""The compiled normaliser (scanner/text/_normalise_c.pyx) against the pure-Python reference
+(scanner.text.normalize.normalise_python): the same text, key and offsets on every input.
 
 Skipped only when the extension is not built; with CI set, a missing extension fails
 (tests/text/test_compiled_loading.py), so a silently broken build cannot hide."""
@@ -17,15 +17,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner import normalize as n
+from scanner.text import normalize as n
 
 ROOT = Path(__file__).resolve().parents[2]
 
 try:
-    from scanner import _normalise_c as _c
+    from scanner.text import _normalise_c as _c
 except ImportError as exc:  # not built (no compiler, or installed without build isolation and Cython)
     _c = None
-    _WHY = f"scanner._normalise_c is not built ({exc})"
+    _WHY = f"scanner.text._normalise_c is not built ({exc})"
 else:
     _WHY = ""
     # normalize.py configures it on import unless SCANNER_PURE_PYTHON is set; same arguments, so idempotent.
@@ -272,7 +272,7 @@ def test_buffer_growth_under_the_debug_allocator():
     """Outputs longer than the input outgrow the work buffers; PYTHONMALLOC=debug puts
     guard bytes around every PyMem block and aborts on an overrun."""
     code = (
-        "import scanner.normalize as n\n"
+        "import scanner.text.normalize as n\n"
         "assert n.COMPILED\n"
         "for k in (1, 15, 16, 17, 56, 57, 200, 1100, 3000):\n"
         "    for t in ('ﷺ' * k, 'x' * k + 'ﷺ', 'ﬁ' * k + 'ab', 'ﷺ' * k + 'a' * 2000, '㍿ ' * k):\n"
@@ -287,7 +287,7 @@ def test_buffer_growth_under_the_debug_allocator():
 
 
 def test_pure_python_can_be_forced():
-    code = "import scanner.normalize as n; print(n.COMPILED, n.normalise is n.normalise_python)"
+    code = "import scanner.text.normalize as n; print(n.COMPILED, n.normalise is n.normalise_python)"
     env = dict(os.environ, SCANNER_PURE_PYTHON="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["False", "True"]

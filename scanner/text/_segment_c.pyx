@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Compiled token boundaries of jieba's precise mode without HMM (`Tokenizer.cut(text,
-HMM=False)`), for scanner/segment.py's window checks.
+HMM=False)`), for scanner/text/segment.py's window checks.
 
-jieba stays the definition and the test oracle (tests/text/test_segment_compiled.py
+jieba stays the definition and the test oracle (tests/oracles/test_segment_compiled.py
 compares the two on every fixture text, windows around every candidate and generated
 text): this is the same algorithm over the same dictionary, minus the generators,
 regex splitting and per-call dictionaries of the pure-Python original:

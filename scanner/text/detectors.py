@@ -17,7 +17,8 @@ from scanner._compiled import load as load_compiled
 _GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff"
 _GAP = "[\\s" + re.escape(_GAP_SYMBOLS) + "]{0,3}"
 # Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
-_CN_DIGITS = str.maketrans("零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺", "001234567891234567892361")
+_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
+_CN_DIGITS = str.maketrans(_CN_NUMERALS, "001234567891234567892361")
 _DIGIT_RUN = re.compile(r"(?<!\d)(?:(?:[+＋]|plus\s?)?(?:8" + _GAP + r"6|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)", re.I)
 _LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?!\d)")
 # +44 20 7946 0958, +1 (415) 555-0198: an area code may stand in brackets
@@ -69,7 +70,6 @@ _NANP = re.compile(r"(?<![\w.+])\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[.\-\s]\d{4}(?![\w]
 # Cheap necessary conditions: most copy has no contact details, so each detector runs
 # only if its hint matches. A hint must match wherever its detector can (tests run every
 # pattern unconditionally as the oracle). Word hints read the lower-cased text.
-_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
 _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # 7 digits (Chinese numerals count), at most 3 other characters between each two. The gap
 # excludes numerals and is possessive (no backtracking); it still matches wherever a gap of
@@ -198,7 +198,7 @@ _LINK_HINT_RE = re.compile(_LINK_HINT)
 
 def could_detect_python(text: str) -> bool:
     """False only if no detector can match anywhere in `text` (every hint, cheaply).
-    The definition; `could_detect` is scanner/_hints_c.pyx doing the same in one pass
+    The definition; `could_detect` is scanner/text/_hints_c.pyx doing the same in one pass
     when the extension is built."""
     low = _lower(text)
     for literal in _HINT_LITERALS:
@@ -216,7 +216,7 @@ def could_detect_python(text: str) -> bool:
 
 
 def _load_compiled():
-    module = load_compiled("_hints_c", 1, "the Python detector hints")
+    module = load_compiled("text._hints_c", 1, "the Python detector hints")
     if module is not None:
         module.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
     return module

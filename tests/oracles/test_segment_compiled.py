@@ -1,4 +1,4 @@
-"""The compiled token boundaries (scanner/_segment_c.pyx) against jieba itself
+"""The compiled token boundaries (scanner/text/_segment_c.pyx) against jieba itself
 (Segmenter._cut_window_jieba, i.e. jieba's cut(text, HMM=False)): the same positions on
 every input, with the scanner's own dictionary (jieba's plus the word lists' terms).
 
@@ -14,20 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner import segment
+from scanner.text import segment
 from scanner.config import BUNDLED_WORDLISTS
-from scanner.engine import TextEngine
-from scanner.context import verify
+from scanner.text.engine import TextEngine
+from scanner.text.verify import verify
 from scanner.listing import parse_listing
-from scanner.normalize import normalise
+from scanner.text.normalize import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 
 try:
-    from scanner import _segment_c as _c
+    from scanner.text import _segment_c as _c
 except ImportError as exc:
     _c = None
-    _WHY = f"scanner._segment_c is not built ({exc})"
+    _WHY = f"scanner.text._segment_c is not built ({exc})"
 else:
     _WHY = ""
 
@@ -74,7 +74,7 @@ def test_equal_on_every_window_the_scanner_asks_about(engine):
             norms = [("description", normalise(text))]
             candidates = engine.matcher.find_all(norms)
             if candidates:
-                verify(candidates, parse_listing({"description": text}), norms, engine)
+                verify(candidates, parse_listing({"description": text}), norms, engine.verifying)
     finally:
         engine.segmenter._cuts = real
     assert len(asked) > 500

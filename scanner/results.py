@@ -18,18 +18,16 @@ Severity = Literal["low", "medium", "high"]
 # made harmless (authorized brand, compatibility mention): still shown, never counted.
 Effect = Literal["block", "review", "none"]
 
-CATEGORIES = (
-    "absolute_term",
-    "false_claim",
-    "medical_claim",
-    "counterfeit",
-    "brand",
-    "diversion",
-    "incentivized_review",
-    "prohibited_goods",
-    "counterfeit_image",
-)
 SEVERITIES = ("low", "medium", "high")
+
+
+class Reason(NamedTuple):
+    """One rule that fired, as data: decisions read these, never the explanation text, which is
+    rendered from them in one place (scanner/text/verify/explain.py). Internal for now: not in
+    the contract JSON."""
+
+    code: str
+    params: Mapping[str, Any]
 
 
 class Finding(NamedTuple):
@@ -50,6 +48,8 @@ class Finding(NamedTuple):
     gallery_id: str | None = None
     distance: dict[str, int] | None = None
     gallery_label: str | None = None
+    # why, as data (text findings); `explanation` is their English rendering
+    reasons: tuple[Reason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {

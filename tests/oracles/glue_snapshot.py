@@ -2,7 +2,7 @@
 
 Imported by test_compiled_glue.py for the in-process (compiled) side, and run as a script
 with SCANNER_PURE_PYTHON=1 for the pure-Python side:
-    python tests/text/glue_snapshot.py corpus.json out.json
+    python tests/oracles/glue_snapshot.py corpus.json out.json
 """
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def snapshot(result) -> dict:
 def snapshots(listings: list) -> list[dict]:
     import scanner
     from scanner.config import BUNDLED_WORDLISTS
-    from scanner.engine import Scanner, TextEngine
+    from scanner.engine import Scanner
+    from scanner.text.engine import TextEngine
 
     text_scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
     out = [snapshot(text_scanner.scan(listing)) for listing in listings]

@@ -1,5 +1,5 @@
-"""The compiled detector hints (scanner/_hints_c.pyx) against their definition,
-scanner.detectors.could_detect_python: the same answer on every input.
+"""The compiled detector hints (scanner/text/_hints_c.pyx) against their definition,
+scanner.text.detectors.could_detect_python: the same answer on every input.
 
 Skipped only when the extension is not built; with CI set, a missing extension fails (tests/text/test_compiled_loading.py),
 so a silently broken build cannot hide (as for the compiled normaliser)."""
@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner import detectors as d
+from scanner.text import detectors as d
 from tests.text.test_detector_hints import CASES, PIECES, _fixture_texts
 
 try:
-    from scanner import _hints_c as _c
+    from scanner.text import _hints_c as _c
 except ImportError as exc:
     _c = None
-    _WHY = f"scanner._hints_c is not built ({exc})"
+    _WHY = f"scanner.text._hints_c is not built ({exc})"
 else:
     _WHY = ""
     # detectors.py configures it on import unless SCANNER_PURE_PYTHON is set; same arguments, so idempotent.

@@ -24,10 +24,10 @@ Dictionary entries go through the very same function, so whatever a seller's
 disguise reduces to, the term reduces to as well.
 
 This module is the definition. `normalise` runs the compiled twin in
-scanner/_normalise_c.pyx (the same stages as C loops, still asking `_map_char`
+scanner/text/_normalise_c.pyx (the same stages as C loops, still asking `_map_char`
 about each new character) when that extension is built, and the code below
 (`normalise_python`) otherwise, or when SCANNER_PURE_PYTHON=1 is set. `COMPILED`
-says which. tests/text/test_normalize_compiled.py holds the two to identical
+says which. tests/oracles/test_normalize_compiled.py holds the two to identical
 results, so a rule changed here must be changed there too.
 """
 from __future__ import annotations
@@ -371,14 +371,14 @@ def normalise_python(original: str) -> Normalised:
 
 
 def _load_compiled():
-    module = load_compiled("_normalise_c", 2, "the pure-Python normaliser")
+    module = load_compiled("text._normalise_c", 2, "the pure-Python normaliser")
     if module is not None:
         module.configure(_map_char, Normalised, normalise_python, _LEET, _is_symbol)
     return module
 
 
 _compiled = _load_compiled()
-COMPILED: bool = _compiled is not None  # normalise runs scanner/_normalise_c.pyx
+COMPILED: bool = _compiled is not None  # normalise runs scanner/text/_normalise_c.pyx
 
 if _compiled is not None:
     normalise = _compiled.normalise

@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Compiled `could_detect`: every detector hint of scanner/detectors.py in one pass.
+"""Compiled `could_detect`: every detector hint of scanner/text/detectors.py in one pass.
 
-scanner/detectors.py stays the definition (`could_detect_python`) and the test oracle:
+scanner/text/detectors.py stays the definition (`could_detect_python`) and the test oracle:
 this module must answer exactly as it does (tests/text/test_detector_hints.py compares
 the two on every fixture listing, on generated text and on every code point). The word
 data -- hint literals, top-level domains, digit words, Chinese numerals, gap symbols --
@@ -110,7 +110,7 @@ cdef int _set_chars(CharSet* out, chars, str what) except -1:
 
 
 def configure(literals, tlds, digit_words, numerals, gap_symbols):
-    """Bind the word data of scanner/detectors.py: the literal hint words (lower-case),
+    """Bind the word data of scanner/text/detectors.py: the literal hint words (lower-case),
     the top-level domains, the English digit words, the Chinese numerals and the symbols
     allowed between the letters of a spaced-out "q q" (whitespace is always allowed)."""
     global _configured
@@ -282,7 +282,7 @@ cdef bint _word_hints_at(const uint32_t* t, Py_ssize_t n, Py_ssize_t i):
 
 
 def could_detect(str text not None):
-    """False only if no detector of scanner/detectors.py can match anywhere in `text`."""
+    """False only if no detector of scanner/text/detectors.py can match anywhere in `text`."""
     cdef Py_ssize_t n, i
     cdef int kind
     cdef void* data
@@ -292,7 +292,7 @@ def could_detect(str text not None):
     cdef int run = 0, gap = 0
     cdef bint found = False
     if not _configured:
-        raise RuntimeError("scanner._hints_c.configure() was not called")
+        raise RuntimeError("scanner.text._hints_c.configure() was not called")
     scanner_hints_unicode_ready(text)
     n = PyUnicode_GET_LENGTH(text)
     if n == 0:

@@ -1,14 +1,15 @@
 """Scoring and the pass/review/block decision, driven by wordlists/policy.toml.
 
-The file's schema, defaults and limits are in scanner/policy_schema.py (plain Python: this module is
+The file's schema, defaults and limits are in scanner/text/policy_schema.py (plain Python: this module is
 compiled by Cython). `Policy` is the validated policy in the plain shape the per-listing code reads.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.policy_schema import parse_policy
-from scanner.types import Finding
+from scanner.text.policy_schema import parse_policy
+from scanner.results import Finding
+from scanner.text.verify.explain import reason, with_reason
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def score_findings(findings: list[Finding], policy: Policy) -> list[Finding]:
     out = []
     for f in findings:
         if f.effect != "none" and f.score < policy.min_finding_score:
-            f = f._replace(effect="none", explanation=f.explanation + f"; confidence {f.score:.2f} below the policy minimum")
+            f = with_reason(f, reason("below_minimum", score=f.score), effect="none")
         out.append(f)
     out.sort(key=lambda f: (f.kind != "text", f.field, f.start if f.start is not None else 0))
     return out

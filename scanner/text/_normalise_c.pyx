@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Compiled `normalise`: the three stages of scanner/normalize.py in C loops.
+"""Compiled `normalise`: the three stages of scanner/text/normalize.py in C loops.
 
-scanner/normalize.py stays the definition and the test oracle; this module must
-produce exactly its `text`, `key` and offsets (tests/text/test_normalize_compiled.py
+scanner/text/normalize.py stays the definition and the test oracle; this module must
+produce exactly its `text`, `key` and offsets (tests/oracles/test_normalize_compiled.py
 compares the two on every fixture listing and on generated Unicode).
 
 - Stage 1 (per character) is still defined by `normalize._map_char`: a two-level
@@ -133,7 +133,7 @@ cdef int32_t _fill(uint32_t cp) except ERROR:
     cdef int i
     cdef int32_t v
     if _map_char is None:
-        raise RuntimeError("scanner._normalise_c.configure() was not called")
+        raise RuntimeError("scanner.text._normalise_c.configure() was not called")
     if page == NULL:
         # No Python code runs between the check and the store, so no other thread can
         # install a page for the same slot in between (the GIL is held).

@@ -19,13 +19,13 @@ from typing import Iterable
 import jieba
 
 from scanner._compiled import load as load_compiled
-from scanner.normalize import is_cjk
+from scanner.text.normalize import is_cjk
 
 jieba.setLogLevel(logging.WARNING)
 
 
-# scanner/_segment_c.pyx: jieba's cut positions in C (identical, about 6x faster)
-_compiled = load_compiled("_segment_c", 1, "jieba's own cut")
+# scanner/text/_segment_c.pyx: jieba's cut positions in C (identical, about 6x faster)
+_compiled = load_compiled("text._segment_c", 1, "jieba's own cut")
 COMPILED: bool = _compiled is not None
 WINDOW = 8  # characters of context either side of a candidate
 _base: jieba.Tokenizer | None = None

@@ -1,0 +1,40 @@
+"""Verify candidates in context and turn the survivors into findings.
+
+A candidate becomes a finding only where a reader would agree, in this order (one module each):
+1-3. boundaries.py   word boundaries (class ≠ ass, 高仿真多肉 ≠ 高仿), allow-list phrases
+                     (allow.py: 象牙白, QQ糖), the longest of overlapping matches per category;
+4.   rules.py        per-category rules: absolute-term exemptions, ambiguous brand names that need
+                     context, compatibility mentions and authorized brands made harmless;
+     proximity.py    two cue words of one rule in one clause (好评 … 返现);
+5.   listing_rules.py  rules over the whole listing: a compatible accessory's other brand mentions,
+                     weak words that count only beside a brand, a brand named with counterfeit wording.
+Every rule that fired is a `Reason` on its finding; stages decide from reasons, and explain.py
+renders them into the explanation once, at the end. cues.py holds what the stages read
+(`VerifyContext`, built once per word-list version).
+"""
+from __future__ import annotations
+
+from scanner.listing import Listing
+from scanner.results import Finding
+from scanner.text.matcher import Candidate
+from scanner.text.normalize import Normalised
+from scanner.text.verify.boundaries import standing
+from scanner.text.verify.cues import ContextIndex, VerifyContext
+from scanner.text.verify.explain import rendered
+from scanner.text.verify.listing_rules import brand_dependent, brand_with_counterfeit, compatibility_per_listing
+from scanner.text.verify.proximity import proximity_findings
+from scanner.text.verify.rules import category_findings
+
+__all__ = ["ContextIndex", "VerifyContext", "verify"]
+
+
+def verify(
+    candidates: list[Candidate], listing: Listing, norms: list[tuple[str, Normalised]], ctx: VerifyContext
+) -> list[Finding]:
+    kept, cues, joined_only = standing(candidates, ctx.segmenter)
+    findings = category_findings(kept, listing, norms, ctx)
+    findings += proximity_findings(cues, findings, ctx, joined_only)
+    findings = compatibility_per_listing(findings)
+    findings = brand_dependent(findings)
+    findings = brand_with_counterfeit(findings, ctx)
+    return rendered(findings)

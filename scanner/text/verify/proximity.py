@@ -1,0 +1,152 @@
+"""Proximity rules: two cue words of one rule in one clause make a finding (好评 … 返现)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from scanner.results import Finding
+from scanner.text.matcher import Candidate
+from scanner.text.verify.boundaries import span_key
+from scanner.text.verify.cues import VerifyContext
+from scanner.text.verify.explain import basis, reason
+
+# A sentence break between two cues: sentence punctuation, or a '.' ending a sentence (not 2.5, t.me).
+# Commas do not break: 五星好评，联系客服返2元 is one offer.
+_CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?![\d\w])")
+
+
+def proximity_findings(
+    cues: list[Candidate], findings: list[Finding], ctx: VerifyContext, joined_only: set[tuple]
+) -> list[Finding]:
+    """Pair each rule's first and second cues that stand in one clause within its window;
+    overlapping pairs merge into one finding (Free gift for a 5-star review), and so do
+    overlapping findings of two rules of one category (一吃就瘦10斤: 'works at once' and
+    'weight loss in a set time'), so an editor sees one highlight, not two stacked."""
+    if not cues:
+        return []
+    rules = ctx.wordlists.proximity
+    by_rule: dict[tuple[int, str], list[Candidate]] = {}
+    for c in cues:
+        by_rule.setdefault((c.pattern.index, c.field), []).append(c)
+    # Existing findings per (field, category), sorted: they never overlap within a category.
+    taken: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    for x in sorted((x for x in findings if x.kind == "text"), key=lambda x: x.start):
+        starts, ends = taken.setdefault((x.field, x.category), ([], []))
+        starts.append(x.start)
+        ends.append(x.end)
+    made: list[tuple[Finding, str, int]] = []  # each finding with its field's original text and rule
+    for (index, field), group in by_rule.items():
+        rule = rules[index]
+        firsts = sorted((c for c in group if c.pattern.form == "first"), key=lambda c: c.norm_start)
+        seconds = sorted((c for c in group if c.pattern.form == "second"), key=lambda c: c.norm_start)
+        spans: list[list] = []  # [start, end, first cue, second cue]
+        first_at = [c.norm_start for c in firsts]
+        second_at = [c.norm_start for c in seconds]
+        for f in firsts:
+            s = _nearest_pair(f, seconds, second_at, rule, joined_only=joined_only)
+            if s is not None:
+                spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
+        for s in seconds:  # and from the other side, so every cue in a phrase is covered
+            f = _nearest_pair(s, firsts, first_at, rule, anchor_is_first=False, joined_only=joined_only)
+            if f is not None:
+                spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
+        spans.sort(key=lambda x: x[0])
+        merged: list[list] = []
+        for span in spans:
+            if merged and span[0] < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], span[1])
+            else:
+                merged.append(span)
+        for start, end, f, s in merged:
+            starts, ends = taken.get((field, rule.category), ((), ()))
+            i = bisect_left(starts, end)
+            if i > 0 and max(ends[max(0, i - 4) : i]) > start:
+                continue  # a dictionary term already says it
+            score = ctx.policy.severity_scores.get(rule.severity, 0.75) - 0.05  # two words: a little less certain
+            made.append((
+                Finding(
+                    kind="text",
+                    category=rule.category,
+                    field=field,
+                    start=start,
+                    end=end,
+                    text=f.norm.original[start:end],
+                    term=rule.rule,
+                    severity=rule.severity,
+                    score=score,
+                    effect=ctx.policy.action(rule.category),
+                    suggestion=rule.suggestion,
+                    explanation="",
+                    reasons=(
+                        reason("proximity", category=rule.category, first=f.pattern.alias, second=s.pattern.alias,
+                               source=rule.source),
+                        *basis(rule.note),
+                    ),
+                ),
+                f.norm.original,
+                index,
+            ))
+    return _merge_overlapping(made)
+
+
+def _merge_overlapping(made: list[tuple[Finding, str, int]]) -> list[Finding]:
+    """Overlapping findings (each with its field's original text and rule index) of one field
+    and category become one: the span covering them all, with the rule, score and reasons
+    of the strongest (highest score; then the widest; then the rule listed first). Order is kept."""
+    if len(made) < 2:
+        return [m[0] for m in made]
+    ordered = sorted(range(len(made)), key=lambda i: (made[i][0].field, made[i][0].category, made[i][0].start))
+    groups: list[list[int]] = []
+    reach = -1
+    for i in ordered:
+        f = made[i][0]
+        head = made[groups[-1][0]][0] if groups else None
+        if head is not None and (head.field, head.category) == (f.field, f.category) and f.start < reach:
+            groups[-1].append(i)
+            reach = max(reach, f.end)
+        else:
+            groups.append([i])
+            reach = f.end
+    merged: dict[int, Finding] = {}
+    for group in groups:
+        if len(group) == 1:
+            merged[group[0]] = made[group[0]][0]
+            continue
+        fs = [made[i][0] for i in group]
+        best, original, _ = min(
+            (made[i] for i in group), key=lambda m: (-m[0].score, -(m[0].end - m[0].start), m[2])
+        )
+        start, end = min(f.start for f in fs), max(f.end for f in fs)
+        others = tuple(dict.fromkeys(f.term for f in fs if f.term != best.term))
+        merged[min(group)] = best._replace(
+            start=start, end=end, text=original[start:end],
+            reasons=best.reasons + ((reason("merged_rules", terms=others),) if others else ()),
+        )
+    return [merged[i] for i in sorted(merged)]
+
+
+def _nearest_pair(
+    f: Candidate, others: list[Candidate], positions: list[int], rule, anchor_is_first: bool = True,
+    joined_only: set[tuple] = frozenset(),
+) -> Candidate | None:
+    """The closest cue of the other kind to `f` that the rule accepts with it. `others` is
+    sorted by position (`positions`); only those near the window are looked at."""
+    lo_i = bisect_left(positions, f.norm_start - rule.window - 64)
+    hi_i = bisect_right(positions, f.norm_end + rule.window)
+    best = None
+    for s in others[lo_i:hi_i]:
+        if s.start < f.end and f.start < s.end:
+            continue  # overlapping cues are one word, not two
+        after = s.start >= f.end
+        if rule.ordered and after != anchor_is_first:
+            continue
+        gap = s.norm_start - f.norm_end if after else f.norm_start - s.norm_end
+        if gap > rule.window or (gap > 0 and joined_only and (span_key(f) in joined_only or span_key(s) in joined_only)):
+            continue
+        if best is not None and gap >= best[0]:
+            continue  # cannot beat the nearest so far: skip the clause search (dense cues ran it per pair)
+        lo, hi = (f.end, s.start) if after else (s.end, f.start)
+        if _CLAUSE_BREAK.search(f.norm.original, lo, hi):
+            continue
+        best = (gap, s)
+    return None if best is None else best[1]
