@@ -367,6 +367,9 @@ NEGATIVES_15 = [
     {"title": "Москва сувенир магнит на холодильник"},  # Russian text: folding must not invent a term
     {"description": "抖音同款 网红小夜灯 卧室"},  # 抖音同款 is a trend, not a redirection
     {"title": "天花板 吊顶 铝扣板 厨房"},  # a ceiling
+    {"title": "Ultimate frisbee cleats, youth sizes"},  # the sport's name
+    {"title": "亚克力标识牌 禁止携带管制刀具 地铁安检"},  # signage forbidding the goods
+    {"title": "Greek drachma replica coin set for history class"},  # a teaching reproduction
 ]
 
 
