@@ -368,6 +368,8 @@ NEGATIVES_15 = [
     {"description": "抖音同款 网红小夜灯 卧室"},  # 抖音同款 is a trend, not a redirection
     {"title": "天花板 吊顶 铝扣板 厨房"},  # a ceiling
     {"title": "Ultimate frisbee cleats, youth sizes"},  # the sport's name
+    {"title": "纯棉T恤 七天无理由 白色 M码"},  # 七天 … 白 is a return policy and a colour, not 七天美白
+    {"title": "dy直播间同款 便宜好用 收纳盒"},  # a live-stream trend, no redirection
     {"title": "亚克力标识牌 禁止携带管制刀具 地铁安检"},  # signage forbidding the goods
     {"title": "Greek drachma replica coin set for history class"},  # a teaching reproduction
 ]
