@@ -48,6 +48,17 @@ _VARIANT_CHARS = str.maketrans("倣髙僞爲衞綫啓壹", "仿高伪为卫线�
 
 # Characters sellers put between the characters of a word. Sentence punctuation
 # (，。！？：；) is deliberately absent: a clause break is a real boundary.
+# Cyrillic and Greek letters drawn like Latin ones, put inside Latin words (RОLEX, Guссi, ΝΙΚΕ,
+# rерlica) so that a filter misses the word (#15). Folded before NFKC/casefold because the
+# capitals and small letters look like different Latin letters (Greek Ν is N, ν is v). Ω/ω (ohm),
+# μ/µ (micro) and other letters used in specifications are deliberately absent.
+_CONFUSABLES = dict(
+    zip(
+        "АВЕКМНОРСТХУаеорсухіјѕІЈЅԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνα",
+        "abekmhopctxyaeopcyxijsijsdqwabezhikmnoptyxoikva",
+    )
+)
+
 _SEPARATOR_CHARS = set(" \t\n\r\v\f*-_.·•‧∙・~`^+=/\\、'\"¨¯‐‑‒–—―‖′″˙˚")
 _SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp", "So", "Sk", "Sm", "Pd", "Pc"}
 # Separators that are symbols (emoji, pictographs, ★ ™ + ~), not spaces or punctuation: a
@@ -83,6 +94,8 @@ def _map_char(ch: str) -> str:
         return " "
     if ch == "¢":  # Guc¢i: a look-alike letter, not a price
         return "c"
+    if ch in _CONFUSABLES:
+        return _CONFUSABLES[ch]
     if 0x1F150 <= ord(ch) <= 0x1F169 or 0x1F170 <= ord(ch) <= 0x1F189:
         # 🅽🅸🅺🅴, Pr🅰da: negative circled and squared capitals are letters drawn as emoji, with
         # no Unicode decomposition (the plain circled and squared ones, Ⓝ and 🄽, have one).

@@ -157,6 +157,55 @@ def _pinyin_cell(cell: str, chinese: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+MIXED_MAX_CHARS = 4  # 2**n - 2 mixes per term; longer terms are rarely typed half in pinyin
+
+
+def mixed_spellings(chinese: str, curated: bool) -> tuple[str, ...]:
+    """Half-pinyin spellings of a Chinese term that sellers type to dodge a filter (#15):
+    高仿 → gao仿 / 高fang / 高f, 降血糖 → 降xue糖 / 降xt. Generated at build, so one term row covers
+    the family. Forms led by pinyin (gao仿) only for terms whose pinyin column is set (reviewed as
+    typed in pinyin): for other terms a leading syllable can be an English word (fan现 in
+    "fan现货"). Initials (降xt) only after a leading character and, unless curated, for 3+ characters."""
+    n = len(chinese)
+    if not 2 <= n <= MIXED_MAX_CHARS or not all(is_cjk(c) for c in chinese):
+        return ()
+    syllables = lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")
+    if len(syllables) != n or not all(s.isascii() and s.isalpha() for s in syllables):
+        return ()
+    out = []
+    for mask in range(1, 2**n - 1):  # bit i set: character i written as its syllable
+        if not curated and mask & 1:
+            continue
+        out.append("".join(syllables[i] if mask >> i & 1 else chinese[i] for i in range(n)))
+    if curated or n >= 3:
+        out.append(chinese[0] + "".join(s[0] for s in syllables[1:]))
+    return tuple(dict.fromkeys(out))
+
+
+# Characters sellers write as their two components side by side (高亻方 for 高仿, 氵台疗 for 治疗,
+# 弓单簧刀 for 弹簧刀), from the left-right decompositions in the Unihan IDS data. A term gains one
+# variant for each choice of characters split, so the family needs no row of its own (#15).
+SPLIT_CHARS = {
+    "仿": "亻方", "治": "氵台", "弹": "弓单", "枪": "木仓", "假": "亻叚", "信": "亻言", "减": "冫咸",
+    "评": "讠平", "证": "讠正", "版": "片反", "货": "化贝", "钱": "钅戋", "销": "钅肖", "精": "米青",
+    "纺": "纟方", "液": "氵夜", "刻": "亥刂", "码": "石马", "现": "王见",
+}
+
+
+def split_spellings(term: str) -> tuple[str, ...]:
+    """The term with any non-empty set of its splittable characters written as components
+    (精仿 → 精亻方, 米青仿, 米青亻方); at most 3 such characters (7 variants)."""
+    at = [i for i, c in enumerate(term) if c in SPLIT_CHARS][:3]
+    out = []
+    for mask in range(1, 2 ** len(at)):
+        chars = list(term)
+        for bit, i in enumerate(at):
+            if mask >> bit & 1:
+                chars[i] = SPLIT_CHARS[term[i]]
+        out.append("".join(chars))
+    return tuple(out)
+
+
 def _read(path: Path, rel: str) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -201,8 +250,9 @@ def _load_terms(path: Path, rel: str, requires_brand: bool = False) -> list[Term
                 category=row["category"],
                 severity=row["severity"],
                 suggestion=suggestion,
-                variants=split_list(row["variants"]),
-                pinyin=_pinyin_cell(row["pinyin"], (row["term"],)),
+                variants=split_list(row["variants"]) + split_spellings(row["term"]),
+                pinyin=_pinyin_cell(row["pinyin"], (row["term"],))
+                + mixed_spellings(row["term"], curated=bool(row["pinyin"])),
                 note=row["note"],
                 source=where,
                 requires_brand=requires_brand,

@@ -187,3 +187,21 @@ def test_symbol_gaps(original, gap):
     assert (SYMBOL_GAP in n.key) == gap
     assert SYMBOL_GAP not in n.text
     assert n.key.replace(SYMBOL_GAP, " ") == _n.matching_key(n.text)
+
+
+# #15: Cyrillic and Greek letters drawn like Latin ones fold to the Latin letter, so the
+# disguised word reads as the word; specification letters (Ω, μ) are left as they are.
+CONFUSABLES = [
+    ("RОLEX", "rolex"),  # Cyrillic О
+    ("Guссi", "gucci"),  # Cyrillic с с
+    ("ΝΙΚΕ", "nike"),  # Greek capitals
+    ("Louis Vuіtton", "louis vuitton"),  # Ukrainian і
+    ("АDIDAS", "adidas"),  # Cyrillic А
+    ("10kΩ", "10kω"),  # ohm is not a letter O
+    ("5μm", "5μm"),  # micro is not a letter u
+]
+
+
+@pytest.mark.parametrize("original,text", CONFUSABLES)
+def test_look_alike_letters_fold_to_latin(original, text):
+    assert normalise(original).text == text

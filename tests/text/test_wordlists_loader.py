@@ -52,8 +52,8 @@ def test_loads_terms_brands_and_derives_pinyin(minimal):
     wl = load_wordlists(minimal)
     by_term = {t.term: t for t in wl.terms}
     assert by_term["高仿"].suggestion == ""  # "-" means delete
-    assert by_term["高仿"].variants == ("搞仿", "高纺")
-    assert by_term["高仿"].pinyin == ("gaofang", "gao fang")
+    assert by_term["高仿"].variants == ("搞仿", "高纺", "高亻方")  # + generated split spelling (#15)
+    assert by_term["高仿"].pinyin == ("gaofang", "gao fang", "gao仿", "高fang", "高f")  # + generated half-pinyin (#15)
     assert by_term["最好"].suggestion == "优质"
     assert by_term["最好"].source == "terms/absolute_term.tsv:2"
     nike, apple = wl.brands
@@ -154,3 +154,43 @@ def test_lists_that_only_ever_find_less_may_be_empty(tmp_path, name):
     header = (directory / name).read_text(encoding="utf-8").splitlines()
     (directory / name).write_text(next(line for line in header if not line.startswith("#")) + "\n", "utf-8")
     assert load_wordlists(directory).version != load_wordlists(BUNDLED_WORDLISTS).version
+
+
+# #15: half-pinyin spellings are generated from each Chinese term at build. Pinyin-led forms
+# only where the pinyin column says sellers type the term in pinyin; initials after a character.
+MIXED = [
+    ("高仿", True, {"gao仿", "高fang", "高f"}, set()),
+    ("降血糖", False, {"降xue糖", "降血tang", "降xuetang", "降xt"}, {"jiang血糖", "jiangxuetang"}),
+    ("返现", False, {"返xian"}, {"fan现", "返x"}),  # fan现 would fire on "Electric fan现货"
+    ("治疗", False, {"治liao"}, {"zhi疗", "治l"}),
+    ("高仿真花", False, {"高仿zhen花"}, {"gao仿真花"}),
+    ("LV", True, set(), {"LV"}),  # not Chinese: nothing generated
+    ("一二三四五", False, set(), {"一er三四五"}),  # longer than MIXED_MAX_CHARS
+]
+
+
+@pytest.mark.parametrize("term,curated,present,absent", MIXED)
+def test_mixed_spellings(term, curated, present, absent):
+    from scanner.text.wordlists import mixed_spellings
+
+    got = set(mixed_spellings(term, curated))
+    assert present <= got
+    assert not absent & got
+
+
+@pytest.mark.parametrize(
+    "term,split",
+    [
+        ("高仿", {"高亻方"}),
+        ("治疗", {"氵台疗"}),
+        ("弹簧刀", {"弓单簧刀"}),
+        ("精仿", {"米青仿", "精亻方", "米青亻方"}),
+        ("好评返现", {"好讠平返现", "好评返王见", "好讠平返王见"}),
+        ("LV", set()),
+        ("耐克", set()),
+    ],
+)
+def test_split_spellings(term, split):
+    from scanner.text.wordlists import split_spellings
+
+    assert set(split_spellings(term)) == split
