@@ -12,11 +12,14 @@
   made /healthz wait 100-500 ms (docs/benchmarks.md). Ordinary requests never wait here. At most
   half the thread pool may be held by heavy requests, running or waiting; one more is answered
   503 `busy` with Retry-After, so heavy requests can never take every thread from the others.
+  When a heavy request is done, the memory it freed is handed back to the OS (`release_freed_memory`).
 * The check_* helpers validate a parsed request before any scanning starts.
 """
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -175,6 +178,27 @@ def image_too_large(size: int, settings: Settings) -> ApiError:
 HEAVY_BODY_BYTES = 1_000_000
 
 
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to call, nothing kept either
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def release_freed_memory() -> bool:
+    """Give the pages freed by a heavy request back to the OS. glibc keeps a process's high-water mark:
+    the soak with 1 % hostile requests grew 866 -> 1,056 MB in 5 minutes with no Python-level leak
+    (tracemalloc: +10 KiB per 20 heavy requests), and malloc_trim after each heavy request kept the
+    in-process RSS at its start (docs/hardening.md). ctypes drops the GIL for the call."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True
+
+
 class _HeavyGate:
     def __init__(self, running: int, admitted: int) -> None:
         self.running = threading.BoundedSemaphore(running)
@@ -209,3 +233,4 @@ def heavy_slot(body_bytes: int, settings: Settings) -> Iterator[None]:
     finally:
         with gate.lock:
             gate.admitted -= 1
+        release_freed_memory()

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
 
     # --- text -----------------------------------------------------------------
     max_field_chars: int = Field(default=100_000, description="longest text field scanned")
+    max_fields_per_listing: int = Field(
+        default=1_000, ge=1,
+        description="bullets + attributes in one listing (marketplaces allow 5-10 bullets; a 400,000-bullet "
+        "listing held ~150 MB while it was parsed and scanned, and glibc kept that memory); more → 413 too_many_fields",
+    )
     # What one listing may cost (issue #13). The caps keep a listing's result, and the work of
     # verifying it, bounded whatever it holds; the fixtures have at most 7 findings in a field and
     # 12 in a listing, so the defaults leave 14x / 40x room while 400,000 repeated terms cost

@@ -107,7 +107,9 @@ class Scanner:
         text, gallery = self._text, (self._images.snapshot() if self._images else None)
         versions = self._scan_versions(text, gallery)
         try:
-            listing = parse_listing(raw, max_field_chars=self.settings.max_field_chars)
+            listing = parse_listing(
+                raw, max_field_chars=self.settings.max_field_chars, max_fields=self.settings.max_fields_per_listing
+            )
         except InvalidListing as exc:
             listing_id = raw.get("id") if isinstance(raw, dict) else None
             return FailedScan(listing_id, ScanError(exc.code, exc.message), versions)

@@ -53,7 +53,13 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, abc.Mapping)
 
 
-def parse_listing(raw: Any, *, max_field_chars: int = 100_000) -> Listing:
+def _too_many_fields(count: int, max_fields: int) -> InvalidListing:
+    return InvalidListing(
+        f"the listing has {count} bullets and attributes; the limit is {max_fields}", code="too_many_fields"
+    )
+
+
+def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int = 1_000) -> Listing:
     # Runs once per listing on the hot path: exact type checks first, the Mapping ABC
     # (a slower isinstance) only for the rare caller who passes another mapping type.
     if type(raw) is not dict:
@@ -74,6 +80,8 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000) -> Listing:
     if bullets is not None:
         if not isinstance(bullets, list):
             raise InvalidListing("field 'bullets' must be a list of strings")
+        if len(bullets) > max_fields:  # refused before any work: 400,000 bullets held ~150 MB per request
+            raise _too_many_fields(len(bullets), max_fields)
         for i, bullet in enumerate(bullets):
             _add_text(fields, f"bullets[{i}]", bullet, max_field_chars)
 
@@ -81,6 +89,8 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000) -> Listing:
     if attributes is not None:
         if not _is_mapping(attributes):
             raise InvalidListing("field 'attributes' must be an object of string values")
+        if len(attributes) + len(bullets or ()) > max_fields:
+            raise _too_many_fields(len(attributes) + len(bullets or ()), max_fields)
         for key, value in attributes.items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)

@@ -15,7 +15,7 @@ What it does
 * every --sample-every seconds: RSS of the server processes (parent + workers);
 * with --hostile P (percent, e.g. 1): that share of the client requests is one of the worst inputs
   instead (HOSTILE: long whitespace runs after hint words, 100,000 identical letters, 400,000 bullets
-  of 高仿, huge numbers, lone surrogates, NaN, malformed HTTP, a client that never reads its answer),
+  of 高仿 (refused: too_many_fields), 400,000 hits in 1,000 bullets, huge numbers, lone surrogates, NaN, malformed HTTP, a client that never reads its answer),
   and a prober measures /healthz latency every 100 ms on its own connection.
 
 Checks (reported; exit status 1 if any fails)
@@ -99,6 +99,7 @@ HOSTILE = [
     ("wechat hint + 99k spaces", *_hostile_json(json.dumps({"description": "加微信" + " " * 99_000 + "x"}))),
     ("100k identical letters", *_hostile_json(json.dumps({"description": "o" * 100_000}))),
     ("400k bullets of 高仿", *_hostile_json(json.dumps({"id": "bullets", "bullets": ["高仿"] * 400_000}))),
+    ("400k hits in 1,000 bullets", *_hostile_json(json.dumps({"id": "hits", "bullets": ["高仿 " * 400] * 1_000}))),
     ("a 5000-digit id", *_hostile_json('{"id": ' + "9" * 5000 + ', "title": "x"}')),
     ("a 1e999 title", *_hostile_json('{"title": 1e999}')),
     ("lone surrogates", *_hostile_json('{"id": "\\udfff", "title": "\\ud800高仿\\udfff耐克"}')),

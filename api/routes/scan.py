@@ -30,7 +30,7 @@ from scanner.config import Settings
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
-_LIMIT_SETTING = {"field_too_long": "SCANNER_MAX_FIELD_CHARS"}
+_LIMIT_SETTING = {"field_too_long": "SCANNER_MAX_FIELD_CHARS", "too_many_fields": "SCANNER_MAX_FIELDS_PER_LISTING"}
 
 
 def _dumps(obj: Any) -> bytes:

@@ -53,10 +53,12 @@ def test_other_parts_are_carried():
         ({"locale": 5}, "invalid_listing", "'locale'"),
         ({"title": "x" * 11}, "field_too_long", "'title' has 11 characters; the limit is 10"),
         ({"bullets": ["x" * 11]}, "field_too_long", "'bullets[0]' has 11"),
+        ({"bullets": ["高仿"] * 6}, "too_many_fields", "6 bullets and attributes; the limit is 5"),
+        ({"bullets": ["a", "b"], "attributes": {str(i): "x" for i in range(4)}}, "too_many_fields", "has 6 bullets"),
     ],
 )
 def test_bad_shapes_get_a_clear_error_naming_the_field(raw, code, words):
     with pytest.raises(InvalidListing) as info:
-        parse_listing(raw, max_field_chars=10)
+        parse_listing(raw, max_field_chars=10, max_fields=5)
     assert info.value.code == code
     assert words in info.value.message

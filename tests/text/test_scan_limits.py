@@ -35,8 +35,10 @@ def _codes(result) -> list[tuple[str, str | None]]:
 # --- caps on findings ------------------------------------------------------------------------------------
 # (listing, decision, the incomplete entries expected, most findings any field may show)
 CAPPED = [
-    # 400,000 bullets of 高仿: the red team's 6.4 MB body (111 MB response, 66 s before the caps)
-    ({"id": "spam-bullets", "bullets": ["高仿"] * 400_000}, "block", [("findings_capped", None)], 1),
+    # 50,000 hits of 高仿 over the most bullets a listing may have, under the cap of each field (the red
+    # team sent 400,000 bullets of one 高仿 each: 111 MB response, 66 s before the caps; that many
+    # fields is refused now: too_many_fields, tests/text/test_listing_parse.py)
+    ({"id": "spam-bullets", "bullets": ["高仿 " * 50] * 1_000}, "block", [("findings_capped", None)], 50),
     # one field, 50,000 hits: capped per field
     ({"id": "spam-title", "title": "高仿" * 50_000}, "block", [("findings_capped", "title")], 100),
     # many harmless-but-counted findings (brand mentions by an authorized seller are effect "none"):
