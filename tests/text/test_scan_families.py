@@ -177,3 +177,17 @@ def test_family_hard_negatives_pass(text_scanner, listing):
 def test_refund_promise_is_not_an_admission(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert not [f for f in result.findings if f.category == "counterfeit"], [(f.category, f.text) for f in result.findings]
+
+
+# A symbol glued inside a word is read in names and one- or two-word terms (rep💯lica, super
+# cl🔥one); phrases of three words or more carry no such keys, which kept the engine build within
+# budget when #15's longer English phrases were added. Their words are still found without a symbol.
+@pytest.mark.parametrize("listing,found", [
+    ({"title": "Rolex watch rep💯lica, box and papers"}, True),
+    ({"title": "Omega watch super cl🔥one 8800"}, True),
+    ({"title": "Gucci bag, nobody can tell the difference"}, True),
+    ({"title": "Gucci bag, nobody can tell the diff🔥erence"}, False),
+])
+def test_symbol_gaps_inside_words_of_names_and_short_terms(text_scanner, listing, found):
+    result = text_scanner.scan(listing)
+    assert any(f.category == "counterfeit" for f in result.findings) == found, [(f.category, f.text) for f in result.findings]
