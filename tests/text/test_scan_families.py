@@ -16,13 +16,18 @@ PRESCRIPTION_DRUGS = [  # @rx_drug × @no_prescription
      [("prohibited_goods", "Tadalafil 20mg tablets, no prescription")]),
     ({"description": "进口肉毒素100单位，附针头，自己在家打，省去美容院费用。"}, "block",
      [("prohibited_goods", "肉毒素100单位，附针头，自己在家打")]),
-    ({"title": "Wegovy 2.4mg pen, cold packed"}, "block", [("prohibited_goods", "Wegovy")]),
+    ({"title": "Wegovy 2.4mg pen without a prescription, cold packed"}, "block",
+     [("prohibited_goods", "Wegovy 2.4mg pen without a prescription")]),
     ({"title": "米索前列醇片 私密发货"}, "block", [("prohibited_goods", "米索前列醇")]),
+    ({"title": "Mounjaro 5mg pens, no doctor visit, ships cold"}, "block", [("prohibited_goods", "Mounjaro 5mg pens, no doctor visit")]),
+    ({"description": "奶油气弹大瓶，打气球吸一口，快乐翻倍。"}, "block", [("prohibited_goods", "奶油气弹大瓶，打气球吸一口")]),
 ]
 PRESCRIPTION_NEGATIVES = [
     {"title": "老花镜 200度 男女通用", "description": "无需处方，按年龄选度数即可。"},  # reading glasses
     {"title": "Reading glasses +2.0, no prescription needed"},
     {"title": "处方药需凭处方购买 药师在线审核"},  # a pharmacy stating the rule
+    {"title": "Berberine capsules, the natural alternative people compare to Ozempic"},  # a comparison, not the drug
+    {"title": "奶油枪气弹 8g 50支 烘焙裱花"},  # cream chargers for the kitchen
 ]
 
 SELF_DEFENCE_AND_HUNTING = [
@@ -34,6 +39,7 @@ SELF_DEFENCE_AND_HUNTING = [
     ({"title": "野外捕兽夹 加厚 防滑齿"}, "block", [("prohibited_goods", "捕兽夹")]),
     ({"title": "大功率电鱼机 背负式 一套"}, "block", [("prohibited_goods", "电鱼机")]),
     ({"title": "OTF knife, black blade, glass breaker"}, "block", [("prohibited_goods", "OTF knife")]),
+    ({"title": "dian击棒 充电款 夜跑"}, "block", [("prohibited_goods", "dian击棒")]),
 ]
 SELF_DEFENCE_NEGATIVES = [
     {"title": "女子防身报警器 130分贝 钥匙扣"},  # a personal alarm: no electric cue
