@@ -55,9 +55,15 @@ class TextMatcher:
     def __init__(self, wordlists: Wordlists) -> None:
         self.patterns: list[Pattern] = []
         keys: dict[str, list[int]] = {}
+        # A slot lexicon's words are cues of every rule that names the slot (#15): normalise each
+        # spelling and derive its symbol-gap keys once, not once per rule.
+        normalised: dict[str, str] = {}
+        gaps: dict[tuple[str, bool], list[str]] = {}
 
         def add(alias: str, pattern: Pattern) -> None:
-            key = normalise_term(alias).strip()
+            key = normalised.get(alias)
+            if key is None:
+                key = normalised[alias] = normalise_term(alias).strip()
             # One Latin letter or digit fires everywhere; one listed Chinese character (弩, 返)
             # is kept, and must then stand as a word of its own (jieba) to count.
             if len(key) < MIN_KEY_CHARS and not (key and is_cjk(key)):
@@ -76,7 +82,11 @@ class TextMatcher:
             if " " in key and key.replace(" ", "").isascii() and len(key) >= 6:
                 # B-E-S-T E-V-E-R collapses to "bestever": spelled-out words lose their gaps
                 keys.setdefault(key.replace(" ", ""), []).append(len(self.patterns) - 1)
-            for variant in _symbol_gap_variants(key, inside=pattern.kind in ("term", "brand")):
+            inside = pattern.kind in ("term", "brand")
+            variants = gaps.get((key, inside))
+            if variants is None:
+                variants = gaps[key, inside] = _symbol_gap_variants(key, inside=inside)
+            for variant in variants:
                 keys.setdefault(variant, []).append(len(self.patterns) - 1)
 
         for i, t in enumerate(wordlists.terms):
@@ -207,6 +217,10 @@ def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
       clean text costs nothing."""
     if not key.isascii():
         return []
+    # A symbol glued inside a word is how sellers hide a name (a brand, a one- or two-word term);
+    # in phrases of three words or more (nobody can tell the difference) it is not seen, and each
+    # such phrase would cost some fifty automaton keys (#15: engine build time).
+    inside = inside and key.count(" ") < 2
     out = []
     spaces = [i for i in range(1, len(key) - 1) if key[i] == " " and key[i - 1].isalpha() and key[i + 1].isalpha()]
     for i in spaces:

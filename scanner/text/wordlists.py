@@ -29,6 +29,7 @@ COMPAT_COLUMNS = ["cue", "position", "note"]
 EXEMPTION_COLUMNS = ["cue", "rule", "note"]
 EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
+LEXICON_COLUMNS = ["word", "source"]
 TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image"))
 MIN_PINYIN_LETTERS = 5  # shorter pinyin (diao, lv) collides with ordinary words
 
@@ -326,6 +327,35 @@ def _check_not_empty(terms: list[Term], brands: list[Brand], proximity: list[Pro
         raise WordlistError("; ".join(f"{rel}: no entries (a required list must have at least one)" for rel in empty))
 
 
+def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
+    """Slot lexicons (#15): `lexicons/<name>.tsv` is one slot, named `@<name>` in a proximity.tsv
+    cue cell, so one rule covers a family (a claim verb × any disease) and the nouns are reviewed
+    once with their source, not copied into every rule that needs them."""
+    out: dict[str, tuple[str, ...]] = {}
+    for path in sorted((directory / "lexicons").glob("*.tsv")):
+        rel = path.relative_to(directory).as_posix()
+        words = [row["word"] for _, row in _rows(path, LEXICON_COLUMNS, rel) if row["word"]]
+        if not words:
+            raise WordlistError(f"{rel}: no entries (a slot lexicon must have at least one)")
+        # the same generated spellings as a term's (咽yan, 血ya高): a slot word is a word sellers disguise too
+        out[path.stem] = tuple(dict.fromkeys(
+            form for w in words for form in (w, *mixed_spellings(w, curated=False), *split_spellings(w))
+        ))
+    return out
+
+
+def _expand_slots(cues: tuple[str, ...], lexicons: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for cue in cues:
+        if cue.startswith("@"):
+            if cue[1:] not in lexicons:
+                raise WordlistError(f"{where}: unknown slot lexicon {cue!r} (no lexicons/{cue[1:]}.tsv)")
+            out += lexicons[cue[1:]]
+        else:
+            out.append(cue)
+    return tuple(dict.fromkeys(out))
+
+
 def load_wordlists(directory: str | Path) -> Wordlists:
     directory = Path(directory)
     if not directory.is_dir():
@@ -367,6 +397,7 @@ def load_wordlists(directory: str | Path) -> Wordlists:
             raise WordlistError(f"exemptions.tsv:{n}: rule must be one of {', '.join(EXEMPTION_RULES)}")
         exemptions[row["rule"]].append(row["cue"])
 
+    lexicons = _load_lexicons(directory)
     proximity: list[ProximityRule] = []
     for n, row in _rows(directory / "proximity.tsv", PROXIMITY_COLUMNS, "proximity.tsv"):
         where = f"proximity.tsv:{n}"
@@ -378,7 +409,7 @@ def load_wordlists(directory: str | Path) -> Wordlists:
             raise WordlistError(f"{where}: order must be any or first_then_second")
         if not row["window"].isdigit():
             raise WordlistError(f"{where}: window must be a number of characters")
-        first, second = split_list(row["first"]), split_list(row["second"])
+        first, second = (_expand_slots(split_list(row[k]), lexicons, where) for k in ("first", "second"))
         if not first or not second:
             raise WordlistError(f"{where}: both cue lists need at least one cue")
         suggestion = "" if row["suggestion"] == "-" else (row["suggestion"] or None)

@@ -79,6 +79,9 @@ def test_version_is_a_content_hash(minimal):
         ({"terms/x.tsv": TERMS_HEADER + "高仿\tfakes\thigh\t\t\t\t\n"}, "unknown category"),
         ({"brands.tsv": BRANDS_HEADER + "Apple\tApple\telectronics\t苹果\t\t\t\tMango\t\t\n"}, "ambiguous aliases"),
         ({"policy.toml": "[actions\n"}, "policy.toml"),
+        ({"proximity.tsv": PROXIMITY_HEADER + "zq\tdiversion\tlow\t\t@nosuch\tzqb\t10\tany\t\n"}, "unknown slot lexicon '@nosuch'"),
+        ({"lexicons/empty.tsv": "word\tsource\n"}, "lexicons/empty.tsv: no entries"),
+        ({"lexicons/x.tsv": "term\tsource\n"}, "lexicons/x.tsv:1: header must be"),
     ],
 )
 def test_bad_rows_fail_with_file_and_line(tmp_path, files, message):
@@ -194,3 +197,16 @@ def test_split_spellings(term, split):
     from scanner.text.wordlists import split_spellings
 
     assert set(split_spellings(term)) == split
+
+
+def test_slot_lexicons_fill_proximity_cues_with_generated_spellings(tmp_path):
+    # one reviewed noun list serves every rule that names its slot (#15); a slot word gets the
+    # same generated spellings as a term (咽炎 → 咽yan), since sellers disguise the disease too
+    write(tmp_path, {
+        **SKELETON,
+        "lexicons/disease.tsv": "# diseases\nword\tsource\n咽炎\tICD-10\ngout\tICD-10-CM\n",
+        "proximity.tsv": PROXIMITY_HEADER + "cures\tmedical_claim\thigh\t\t治|cures|@disease\t@disease\t8\tany\t\n",
+    })
+    rule, = load_wordlists(tmp_path).proximity
+    assert rule.second == ("咽炎", "咽yan", "gout")
+    assert rule.first == ("治", "cures", "咽炎", "咽yan", "gout")

@@ -1,0 +1,199 @@
+"""Families of wording found by the sixth blind set (#15), one table per family.
+
+Positives are written fresh (none is copied from holdout6): each says the family's violation in words
+the set does not use, so the rule or lexicon, not a string, is what is tested. Each family's hard
+negatives are the innocent senses of its words (a kitchen knife, 仿真花, reading glasses, a toy model,
+compatibility mentions, medical devices described properly); they must pass.
+Each row: listing fields, the expected decision, (category, exact text) pairs that must be among the
+findings that count.
+"""
+import pytest
+
+# --- prohibited goods named by what they do --------------------------------------------------
+PRESCRIPTION_DRUGS = [  # @rx_drug × @no_prescription
+    ({"title": "他达拉非片 20mg 免处方 隐私包装"}, "block", [("prohibited_goods", "他达拉非片 20mg 免处方")]),
+    ({"title": "Tadalafil 20mg tablets, no prescription, fast shipping"}, "block",
+     [("prohibited_goods", "Tadalafil 20mg tablets, no prescription")]),
+    ({"description": "进口肉毒素100单位，附针头，自己在家打，省去美容院费用。"}, "block",
+     [("prohibited_goods", "肉毒素100单位，附针头，自己在家打")]),
+    ({"title": "Wegovy 2.4mg pen without a prescription, cold packed"}, "block",
+     [("prohibited_goods", "Wegovy 2.4mg pen without a prescription")]),
+    ({"title": "米索前列醇片 私密发货"}, "block", [("prohibited_goods", "米索前列醇")]),
+    ({"title": "Mounjaro 5mg pens, no doctor visit, ships cold"}, "block", [("prohibited_goods", "Mounjaro 5mg pens, no doctor visit")]),
+    ({"description": "奶油气弹大瓶，打气球吸一口，快乐翻倍。"}, "block", [("prohibited_goods", "奶油气弹大瓶，打气球吸一口")]),
+]
+PRESCRIPTION_NEGATIVES = [
+    {"title": "老花镜 200度 男女通用", "description": "无需处方，按年龄选度数即可。"},  # reading glasses
+    {"title": "Reading glasses +2.0, no prescription needed"},
+    {"title": "处方药需凭处方购买 药师在线审核"},  # a pharmacy stating the rule
+    {"title": "Berberine capsules, the natural alternative people compare to Ozempic"},  # a comparison, not the drug
+    {"title": "奶油枪气弹 8g 50支 烘焙裱花"},  # cream chargers for the kitchen
+]
+
+SELF_DEFENCE_AND_HUNTING = [
+    ({"title": "女子防身神器 口红造型 高压电弧 随身携带"}, "block", [("prohibited_goods", "女子防身神器 口红造型 高压电弧")]),
+    ({"title": "Self-defense flashlight with 2 million volts, USB rechargeable"}, "block",
+     [("prohibited_goods", "Self-defense flashlight with 2 million volts")]),
+    ({"title": "专业打猎弹弓 配钢珠500粒"}, "block", [("prohibited_goods", "打猎弹弓 配钢珠")]),
+    ({"title": "果园捕鸟网 一晚能抓几十只"}, "block", [("prohibited_goods", "捕鸟网")]),
+    ({"title": "野外捕兽夹 加厚 防滑齿"}, "block", [("prohibited_goods", "捕兽夹")]),
+    ({"title": "大功率电鱼机 背负式 一套"}, "block", [("prohibited_goods", "电鱼机")]),
+    ({"title": "OTF knife, black blade, glass breaker"}, "block", [("prohibited_goods", "OTF knife")]),
+    ({"title": "dian击棒 充电款 夜跑"}, "block", [("prohibited_goods", "dian击棒")]),
+]
+SELF_DEFENCE_NEGATIVES = [
+    {"title": "女子防身报警器 130分贝 钥匙扣"},  # a personal alarm: no electric cue
+    {"title": "防触电插座保护盖 儿童安全 防电击"},  # electrical safety, not a weapon
+    {"title": "长焦镜头 打鸟神器 600mm"},  # 打鸟 is bird photography
+    {"title": "果树防鸟网 防护网 加密"},  # netting that keeps birds off the fruit
+    {"title": "厨房菜刀 不锈钢 切片刀", "description": "锋利耐用，家用厨房必备。"},  # a kitchen knife
+    {"title": "Automatic knife sharpener, electric, 3 stages"},
+]
+
+COVERT_SERVICES = [
+    ({"title": "手机监控软件 隐藏运行 同步对方微信聊天记录"}, "block", [("prohibited_goods", "监控软件 隐藏运行 同步对方微信聊天记录")]),
+    ({"title": "Track your wife's location from your phone, no icon on her screen"}, "block",
+     [("prohibited_goods", "location from your phone, no icon")]),
+    ({"title": "物联网卡 免实名 全国通用 不限速"}, "block", [("prohibited_goods", "物联网卡 免实名")]),
+    ({"title": "代开增值税专票 3个点 可认证"}, "block", [("prohibited_goods", "专票 3个点")]),
+    ({"title": "普票 点数低 长期合作"}, "block", [("prohibited_goods", "普票 点数低")]),
+    ({"title": "合同章 公章 定制 加急"}, "block", [("prohibited_goods", "合同章 公章 定制")]),
+    ({"title": "Sick note template, editable, any clinic"}, "block", [("prohibited_goods", "Sick note template, editable")]),
+    ({"title": "Movie prop money stack, looks real on camera and passes a quick check"}, "block",
+     [("prohibited_goods", "prop money stack, looks real on camera and passes")]),
+    ({"title": "翻墙软件 永久免费 稳定"}, "block", [("prohibited_goods", "翻墙软件")]),
+    ({"title": "和平精英 自瞄外挂 周卡"}, "block", [("prohibited_goods", "自瞄外挂")]),
+    ({"title": "苹果手机 绕过激活锁 远程 一台起做"}, "block", [("prohibited_goods", "绕过激活锁")]),
+    ({"title": "OBD 里程修改 仪表同步"}, "block", [("prohibited_goods", "里程修改")]),
+    ({"title": "EGR delete kit for Cummins 6.7"}, "block", [("prohibited_goods", "EGR delete kit")]),
+    ({"title": "毕业论文代写 专科本科 包修改"}, "block", [("prohibited_goods", "毕业论文代写")]),
+    ({"title": "驾照销分 当天处理"}, "block", [("prohibited_goods", "驾照销分")]),
+    ({"title": "银行流水代做 房贷签证用"}, "block", [("prohibited_goods", "银行流水代做")]),
+    ({"title": "一次性电子烟 6000口 西瓜冰"}, "block", [("prohibited_goods", "一次性电子烟")]),
+    ({"title": "Magic mushroom gummies, 10 pack"}, "block", [("prohibited_goods", "Magic mushroom")]),
+]
+COVERT_NEGATIVES = [
+    {"title": "儿童手表 实时定位 家长可查看", "description": "孩子知情，开机显示图标。"},  # disclosed tracking
+    {"title": "正规发票 可开增值税普票", "description": "税务系统可查验。"},  # a seller issuing its own invoices
+    {"title": "光敏印章 姓名章 藏书章 定制"},  # personal name seals
+    {"title": "点钞练习券 银行培训专用"},  # practice notes sold for training
+    {"title": "梯子 铝合金 人字梯 五步"},  # a ladder
+    {"title": "香薰蜡烛 大豆蜡 无烟"},
+    {"title": "Mushroom growing kit, oyster mushrooms, beginner friendly"},
+    {"title": "一直跳的弹跳玩具 儿童"},
+    {"title": "Premium automatic knife sharpener"},
+]
+
+# --- medical claims: any disease × a claim verb, or told as a result -----------------------
+MEDICAL = [
+    ({"title": "蒲公英茶 专治咽炎 清咽"}, "review", [("medical_claim", "专治咽炎")]),
+    ({"title": "艾草足贴 告别失眠"}, "review", [("medical_claim", "告别失眠")]),
+    ({"title": "薏米茶 痛风克星"}, "review", [("medical_claim", "痛风克星")]),
+    ({"description": "我爸的脂肪肝喝了三个月没了，复查全正常。"}, "review", [("medical_claim", "脂肪肝喝了三个月没了")]),
+    ({"description": "My dad's gout is gone after two weeks of this tea."}, "review", [("medical_claim", "gout is gone")]),
+    ({"title": "Turmeric drops that heal tendinitis"}, "review", [("medical_claim", "heal tendinitis")]),
+    ({"title": "Chromium capsules lower your blood sugar naturally"}, "review", [("medical_claim", "lower your blood sugar")]),
+    ({"title": "宝宝贴 调理腹泻"}, "review", [("medical_claim", "调理腹泻")]),
+    ({"title": "纳豆胶囊 软化血管 中老年"}, "review", [("medical_claim", "软化血管")]),
+    ({"title": "智能戒指 无创测血糖 血氧"}, "review", [("medical_claim", "无创测血糖")]),
+]
+MEDICAL_NEGATIVES = [
+    {"title": "血糖仪 医用 家用 附50试纸", "description": "械字号，适用于糖尿病患者自我监测。"},  # a device described properly
+    {"title": "无糖饼干 糖尿病人可食用 木糖醇"},  # a disease named, no claim
+    {"title": "保健食品 辅助降血脂 蓝帽", "description": "保健食品不是药物，不能代替药物治疗疾病。"},
+    {"title": "Jacket that fights the cold, windproof"},
+]
+
+# --- false claims as constructions ------------------------------------------------------------
+FALSE_CLAIMS = [
+    ({"title": "冰点脱毛仪 永久脱毛"}, "review", [("false_claim", "脱毛仪 永久脱毛")]),
+    ({"title": "空气净化器 甲醛去除率99.9%"}, "review", [("false_claim", "去除率99.9%")]),
+    ({"title": "Shower filter removes 99% of chlorine"}, "review", [("false_claim", "removes 99%")]),
+    ({"title": "Kids gummies help them grow 3 inches taller"}, "review", [("false_claim", "grow 3 inches taller")]),
+    ({"title": "Dark spot serum fades spots in 14 days"}, "review", [("false_claim", "fades spots in 14 days")]),
+    ({"title": "眼霜 年轻10岁"}, "review", [("false_claim", "年轻10岁")]),
+    ({"title": "减肥茶 不瘦不要钱"}, "review", [("false_claim", "不瘦不要钱")]),
+    ({"title": "通便茶 一包就通"}, "review", [("false_claim", "一包就通")]),
+]
+FALSE_CLAIM_NEGATIVES = [
+    {"title": "不锈钢锅 终身保修"},  # a warranty
+    {"title": "100%纯棉 T恤 抑菌"},
+    {"title": "Kids height chart wall sticker, grows with your child"},
+]
+
+# --- counterfeit slang and brand nicknames (count beside a brand) ---------------------------
+COUNTERFEIT = [
+    ({"title": "劳力士 潜航者 C厂 3235机芯"}, "block", [("counterfeit", "C厂"), ("brand", "劳力士")]),
+    ({"title": "Gucci belt mirror ori, box included"}, "block", [("counterfeit", "mirror ori")]),
+    ({"title": "香奈儿 链条包 原厂皮料 金扣"}, "block", [("counterfeit", "原厂皮料")]),
+    ({"title": "Prada nylon bag, nobody can tell the difference"}, "block", [("counterfeit", "nobody can tell the difference")]),
+    ({"title": "Adidas Samba KW super, size 40"}, "block", [("counterfeit", "KW super")]),
+    ({"title": "冲锋衣 大牌代工厂流出 无吊牌"}, "block", [("counterfeit", "大牌代工厂流出")]),
+    ({"title": "Windows Office 破解版 永久使用"}, "block", [("counterfeit", "破解版")]),
+    ({"title": "PP 鹦鹉螺 5712 月相"}, "review", [("brand", "PP"), ("brand", "鹦鹉螺")]),
+    ({"title": "老花 腋下包 中古"}, "review", [("brand", "老花")]),
+    ({"title": "飞天 53度 2021 单瓶"}, "review", [("brand", "飞天")]),
+    ({"title": "耐克 倒钩 低帮 摩卡"}, "review", [("brand", "倒钩")]),
+]
+COUNTERFEIT_NEGATIVES = [
+    {"title": "老花镜 防蓝光 300度"},  # presbyopia glasses
+    {"title": "鹦鹉螺 化石 标本 摆件"},  # the shell
+    {"title": "PP收纳箱 加厚 大号"},  # polypropylene
+    {"title": "敦煌 飞天 壁画 装饰画"},  # apsaras
+    {"title": "鱼钩 倒钩 钓鱼 50枚"},  # a barb
+    {"title": "奔驰原厂配件 机油滤芯", "description": "适用奔驰C级，原厂件号可查。"},  # genuine car parts
+    {"title": "修补膏 补后完全看不出来 家具"},  # a repair, no brand
+    {"title": "仿真花 客厅摆件 高仿真绿植"},
+    {"title": "Toy model car 1:24 die-cast, opening doors"},  # a toy model
+    {"title": "适用苹果iPhone 15 手机壳 磁吸"},  # a compatibility mention
+]
+
+# A genuine seller's refund promise names the brand (a brand mention: review) but is no admission.
+REFUND_PROMISES = [
+    {"title": "Nike Air Max 90 正品", "description": "如不是正品，假一赔十。"},
+    {"title": "Coach tote bag, authentic", "description": "Full refund if not authentic."},
+]
+
+POSITIVES = PRESCRIPTION_DRUGS + SELF_DEFENCE_AND_HUNTING + COVERT_SERVICES + MEDICAL + FALSE_CLAIMS + COUNTERFEIT
+NEGATIVES = (PRESCRIPTION_NEGATIVES + SELF_DEFENCE_NEGATIVES + COVERT_NEGATIVES + MEDICAL_NEGATIVES
+             + FALSE_CLAIM_NEGATIVES + COUNTERFEIT_NEGATIVES)
+
+
+def _counting(result):
+    return {(f.category, f.text) for f in result.findings if f.effect != "none"}
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES)
+def test_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    missing = [e for e in expected if e not in _counting(result)]
+    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
+    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+    for f in result.findings:
+        assert listing[f.field][f.start : f.end] == f.text and f.explanation
+
+
+@pytest.mark.parametrize("listing", NEGATIVES)
+def test_family_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", REFUND_PROMISES)
+def test_refund_promise_is_not_an_admission(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert not [f for f in result.findings if f.category == "counterfeit"], [(f.category, f.text) for f in result.findings]
+
+
+# A symbol glued inside a word is read in names and one- or two-word terms (rep💯lica, super
+# cl🔥one); phrases of three words or more carry no such keys, which kept the engine build within
+# budget when #15's longer English phrases were added. Their words are still found without a symbol.
+@pytest.mark.parametrize("listing,found", [
+    ({"title": "Rolex watch rep💯lica, box and papers"}, True),
+    ({"title": "Omega watch super cl🔥one 8800"}, True),
+    ({"title": "Gucci bag, nobody can tell the difference"}, True),
+    ({"title": "Gucci bag, nobody can tell the diff🔥erence"}, False),
+])
+def test_symbol_gaps_inside_words_of_names_and_short_terms(text_scanner, listing, found):
+    result = text_scanner.scan(listing)
+    assert any(f.category == "counterfeit" for f in result.findings) == found, [(f.category, f.text) for f in result.findings]
