@@ -42,6 +42,8 @@ _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
     r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|sku|ean|upc|gtin|isbn|imei|meid|"
+    # product registration and licence numbers: 国妆特字G2022…, 国食健注G2019…, 国药准字, 食品生产许可证
+    r"准字|特字|健注|注准|备字|注册|备案|批准|许可|执照|"
     r"order|tracking|track|parcel|waybill|serial|model|part|s/n|sn[:：]",
     re.I,
 )
@@ -104,6 +106,20 @@ def _digits(s: str) -> str:
 
 def _cue_before(cue: re.Pattern, text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
     return cue.search(text, max(0, start - window), start) is not None
+
+
+def _last_end(cue: re.Pattern, text: str, start: int) -> int:
+    end = -1
+    for m in cue.finditer(text, max(0, start - CONTEXT_WINDOW), start):
+        end = m.end()
+    return end
+
+
+def _vetoed(text: str, start: int, own_cue: re.Pattern) -> bool:
+    """An order/tracking/product word stands before the number, nearer than any word of its
+    own kind (注册用身份证 110105… is still an ID: 身份证 is the nearer word)."""
+    veto = _last_end(_NOT_PERSONAL_CUE, text, start)
+    return veto >= 0 and veto > _last_end(own_cue, text, start)
 
 
 def valid_birth_date(yyyymmdd: str) -> bool:
@@ -196,7 +212,7 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
         for m in _ID18.finditer(text):
             raw = m.group()
             chars = raw.replace(" ", "").replace("-", "")
-            if valid_resident_id(chars) and not _cue_before(_NOT_PERSONAL_CUE, text, m.start()):
+            if valid_resident_id(chars) and not _vetoed(text, m.start(), _ID_CUE):
                 add(m.start(), m.end(), "resident_id", "a Chinese resident ID number (check digit and birth date valid)")
         for m in _ID15.finditer(text):
             digits = m.group().replace(" ", "").replace("-", "")
@@ -208,14 +224,14 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
             if not free(m.start(), m.end()) or not luhn(digits):
                 continue
             issuer = card_issuer(digits)
-            if issuer is None or _cue_before(_NOT_PERSONAL_CUE, text, m.start()):
+            if issuer is None or _vetoed(text, m.start(), _CARD_CUE):
                 continue
             if issuer.startswith("context:") or (issuer.startswith("amex:") and not _is_grouped(raw)):
                 if not _cue_before(_CARD_CUE, text, m.start()):
                     continue
             add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
         for m in _CN_PASSPORT.finditer(text):
-            if free(m.start(), m.end()) and not _cue_before(_NOT_PERSONAL_CUE, text, m.start()):
+            if free(m.start(), m.end()) and not _vetoed(text, m.start(), _PASSPORT_CUE):
                 add(m.start(), m.end(), "passport", "a Chinese passport number")
         if any(w in low for w in PASSPORT_WORDS):
             for m in _ANY_PASSPORT.finditer(text):

@@ -29,6 +29,8 @@ FOUND = [
     ("永久居留身份证 911100199001011230", "911100199001011230", "resident_id", "911100********1230"),
     ("身份证420106200002291234（闰日出生）", "420106200002291234", "resident_id", "420106********1234"),
     ("清关需要身份证 11010519491231002x", "11010519491231002x", "resident_id", "110105********002x"),
+    # a product word before an ID word does not veto it: the nearer word decides
+    ("注册会员用的身份证 11010519491231002X", "11010519491231002X", "resident_id", "110105********002X"),
     # the old 15-digit ID (no check digit) only after an ID word
     ("老身份证号 110105491231002", "110105491231002", "resident_id", "11010******1002"),
     ("ID number: 440304851215123", "440304851215123", "resident_id", "44030******5123"),
@@ -131,6 +133,10 @@ NOT_FOUND = [
     "收件人张三 请在备注里写",
     "北京路88号店 开业大酬宾",  # a road number without a city or district
     "尺码 170/88A 体重 120-140斤",
+    # registration numbers shaped like a Chinese passport (G + 8 digits)
+    "特殊化妆品 国妆特字G20211234",
+    "保健食品批准文号：国食健注G20180456",
+    "备案编号 G12345678",
 ]
 
 
