@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from datetime import date
 
@@ -36,15 +35,16 @@ _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])
 
 # Context words, read in a short window before a number (lower-cased text).
 CONTEXT_WINDOW = 16
-_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|id card|id no|id number|identity card", re.I)
-_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|card|visa|mastercard|amex|unionpay|银联", re.I)
+# English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
+_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
+_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
 _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
-    r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|sku|ean|upc|gtin|isbn|imei|meid|"
+    r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|"
     # product registration and licence numbers: 国妆特字G2022…, 国食健注G2019…, 国药准字, 食品生产许可证
     r"准字|特字|健注|注准|备字|注册|备案|批准|许可|执照|"
-    r"order|tracking|track|parcel|waybill|serial|model|part|s/n|sn[:：]",
+    r"(?<![a-z])(?:sku|ean|upc|gtin|isbn|imei|meid|order|tracking|track|parcel|waybill|serial|model|part|s/n|sn)(?![a-z])",
     re.I,
 )
 
@@ -98,10 +98,6 @@ def could_detect(low: str) -> bool:
     """A cheap necessary condition for the recognisers that need no seven digits (the digit
     hint of detectors.py covers the rest): a name cue or a passport word."""
     return any(w in low for w in NAME_CUE_WORDS) or any(w in low for w in PASSPORT_WORDS)
-
-
-def _digits(s: str) -> str:
-    return "".join(str(unicodedata.digit(c)) for c in s if c.isdigit())
 
 
 def _cue_before(cue: re.Pattern, text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:

@@ -51,6 +51,7 @@ FOUND = [
     ("4000244026859952894", "4000244026859952894", "bank_card", "4000***********2894"),
     ("储蓄卡 621207866661760312", "621207866661760312", "bank_card", "6212**********0312"),
     ("old visa card 4398259791907", "4398259791907", "bank_card", "439******1907"),
+    ("rent for the apartment 5105 9754 3231 9487", "5105 9754 3231 9487", "bank_card", "5105 **** **** 9487"),  # not "part"
     # passports: Chinese E/G numbers on their own, other shapes after a passport word
     ("护照号码：E12345678", "E12345678", "passport", "E****5678"),
     ("G12345678 这本护照过期了", "G12345678", "passport", "G****5678"),
@@ -113,6 +114,7 @@ NOT_FOUND = [
     "9748337887623282",  # Luhn-valid, no issuer starts with 9
     "378274650752913",  # an Amex shape without grouping or a card word (IMEIs look the same)
     "4398259791907",  # a 13-digit Visa shape without a card word
+    "cardigan 4398259791907",  # ...and "card" inside another word is none
     "62225260181590801234",  # twenty digits: longer than any card
     "联系电话：13812345678",  # a phone alone stays diversion
     "联系人：王经理 13812345678",  # a seller's contact: 联系人 is no buyer's cue
