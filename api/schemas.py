@@ -111,7 +111,8 @@ class FindingOut(BaseModel):
     field: str
     start: int | None = None
     end: int | None = None
-    text: str | None = None
+    text: str | None = Field(None, description="the caller's original[start:end]; for personal_data masked with * "
+                                               "(same length), so no result holds the value")
     term: str | None = None
     severity: Literal["low", "medium", "high"]
     score: float
