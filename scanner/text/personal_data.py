@@ -72,10 +72,18 @@ _ISSUERS = (
 # number stays a `diversion` finding as before.
 NAME_CUE_WORDS = ("收件人", "收货人", "寄件人", "姓名", "consignee", "recipient", "ship to", "deliver to")
 PASSPORT_WORDS = ("护照", "passport")
+# A Chinese name after the cue starts with a common surname: 收货人签收后…, 姓名贴定制款 are no names.
+# (Surnames that are also everyday function words -- 和, 时, 全, 应, 单, 商, 解, 向 -- are left out.)
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+             "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+             "季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦"
+             "戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
 _NAME = re.compile(
-    r"(?i:收件人|收货人|寄件人|买家姓名|客户姓名|姓名|consignee|recipient|ship to|deliver to)"
+    r"(?i:收件人|收货人|寄件人|买家姓名|客户姓名|(?<![刻印制写绣定])姓名(?![贴牌章印刻签])|consignee|recipient|ship to|deliver to)"
     r"[ \t]*+[:：]?[ \t]*+"
-    r"(?:[\u4e00-\u9fff]{1,2}(?:先生|女士|小姐)|[\u4e00-\u9fff·]{2,4}?(?=[\s,，;；/|:：(（0-9]|$|电话|手机|地址|[\u4e00-\u9fff]{1,8}?(?:省|市|区|县))"
+    r"(?:(?:欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|[" + _SURNAMES + r"])"
+    r"(?:[\u4e00-\u9fff]?(?:先生|女士|小姐)|[\u4e00-\u9fff·]{1,3}?(?=[\s,，;；/|:：(（0-9]|$|电话|手机|地址|[\u4e00-\u9fff]{1,8}?(?:省|市|区|县)))"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
 )
 # A street address: a road (or lane) number after a road word, looked up first; the
