@@ -100,6 +100,9 @@ CITY_NAME_CHARS = 2
 ADDRESS_REACH = 24  # characters of the same run before the road word that may belong to the address
 _RUN_BREAK = re.compile(r"[\s,，;；:：、/|()（）【】\[\]]")
 BLOCK_GAP = 12  # at most this many characters between two parts of one block
+# A business's own address (本店地址：…) is no buyer's: with the shop's phone it stays `diversion`.
+_SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖店|公司|厂址|工厂|总部|营业部|展厅|仓库|售后")
+SHOP_CUE_WINDOW = 8
 
 
 def could_detect(low: str) -> bool:
@@ -283,7 +286,7 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
         parts += [(m.start(), m.end(), "name") for m in _NAME.finditer(text)]
     parts += [(h[0], h[1], "phone") for h in hits if h[2] == "phone_number"]
     if "号" in text or "栋" in text or "幢" in text:
-        parts += [(a, b, "address") for a, b in _addresses(text)]
+        parts += [(a, b, "address") for a, b in _addresses(text) if not _cue_before(_SHOP_CUE, text, a, SHOP_CUE_WINDOW)]
     if len(parts) < 2:
         return
     parts.sort()

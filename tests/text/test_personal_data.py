@@ -136,6 +136,8 @@ NOT_FOUND = [
     "姓名贴定制款 13812345678",  # name stickers: 姓名 is no buyer's cue here
     "可刻姓名 电话13812345678",
     "收货人签收 电话 13812345678",  # 签收 is no name
+    "本店地址：北京市朝阳区建国路88号 电话 13812345678",  # a shop's address and phone: contact, not a buyer's data
+    "实体店 上海市黄浦区南京东路100号 13912345678 欢迎到店",
     "北京路88号店 开业大酬宾",  # a road number without a city or district
     "尺码 170/88A 体重 120-140斤",
     # registration numbers shaped like a Chinese passport (G + 8 digits)
@@ -178,6 +180,7 @@ def test_the_tables_are_large_enough():
     ("联系电话：13812345678", ["13812345678"]),
     ("联系人：王经理 13812345678", ["13812345678"]),
     ("姓名贴定制款 13812345678", ["13812345678"]),
+    ("本店地址：北京市朝阳区建国路88号 电话 13812345678", ["13812345678"]),
     ("电话 010-12345678 地址见店铺", ["010-12345678"]),
 ])
 def test_a_phone_alone_stays_diversion(scan, text, diversion):
