@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from datetime import date
 
@@ -26,10 +27,13 @@ CATEGORY = "personal_data"
 # (start, end, detector name, category, detail): the shape of scanner/text/detectors.Hit
 Hit = tuple[int, int, str, str, str]
 
-_SEP = r"[ \-]"  # what may stand between the digit groups of an ID or a card number
-_ID18 = re.compile(r"(?<![0-9A-Za-z])[0-9](?:" + _SEP + r"?[0-9]){16}" + _SEP + r"?[0-9Xx](?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9A-Za-z])[0-9](?:" + _SEP + r"?[0-9]){14}(?![0-9A-Za-z])")
-_CARD = re.compile(r"(?<![0-9A-Za-z])[0-9](?:" + _SEP + r"?[0-9]){12,18}(?![0-9A-Za-z])")
+_SEP = r"[ \-\u3000－]"  # what may stand between the digit groups of an ID or a card number
+# Digits as typed on a Chinese keyboard may be full-width (１１０１０５…); they are read as digits.
+_D, _NOT_ALNUM = "[0-9０-９]", "(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+_ID18 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){16}" + _SEP + "?[0-9０-９XxＸｘ](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_SEP_CHARS = str.maketrans("", "", " -\u3000－")
 _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
 _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])")
 
@@ -196,7 +200,7 @@ class _Spans:
 
 
 def _is_grouped(raw: str) -> bool:
-    return " " in raw or "-" in raw
+    return raw != raw.translate(_SEP_CHARS)
 
 
 def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
@@ -218,16 +222,16 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
     if has_digits:
         for m in _ID18.finditer(text):
             raw = m.group()
-            chars = raw.replace(" ", "").replace("-", "")
+            chars = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
             if valid_resident_id(chars) and not _vetoed(text, m.start(), _ID_CUE):
                 add(m.start(), m.end(), "resident_id", "a Chinese resident ID number (check digit and birth date valid)")
         for m in _ID15.finditer(text):
-            digits = m.group().replace(" ", "").replace("-", "")
+            digits = unicodedata.normalize("NFKC", m.group().translate(_SEP_CHARS))
             if free(m.start(), m.end()) and valid_old_resident_id(digits) and _cue_before(_ID_CUE, text, m.start()):
                 add(m.start(), m.end(), "resident_id", "a 15-digit Chinese resident ID number after an ID word")
         for m in _CARD.finditer(text):
             raw = m.group()
-            digits = raw.replace(" ", "").replace("-", "")
+            digits = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
             if not free(m.start(), m.end()) or not luhn(digits):
                 continue
             issuer = card_issuer(digits)

@@ -31,6 +31,10 @@ FOUND = [
     ("清关需要身份证 11010519491231002x", "11010519491231002x", "resident_id", "110105********002x"),
     # a product word before an ID word does not veto it: the nearer word decides
     ("注册会员用的身份证 11010519491231002X", "11010519491231002X", "resident_id", "110105********002X"),
+    # typed on a Chinese keyboard: full-width digits and X, ideographic spaces
+    ("身份证号：１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２Ｘ", "resident_id", "１１０１０５********００２Ｘ"),
+    ("卡号６２２２\u3000５２６０\u3000１８１５\u3000９０８０", "６２２２\u3000５２６０\u3000１８１５\u3000９０８０", "bank_card",
+     "６２２２\u3000****\u3000****\u3000９０８０"),
     # the old 15-digit ID (no check digit) only after an ID word
     ("老身份证号 110105491231002", "110105491231002", "resident_id", "11010******1002"),
     ("ID number: 440304851215123", "440304851215123", "resident_id", "44030******5123"),
@@ -106,6 +110,7 @@ NOT_FOUND = [
     "型号 E12345678",
     "model G12345678 replacement filter",
     "110105194912310021",  # the check character should be X
+    "１１０１０５１９４９１２３１００２１",  # ...also in full-width digits
     "110105194902301234",  # 30 February
     "110105209901011234",  # born in 2099
     "990105199001011234",  # 99 is no province
