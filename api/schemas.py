@@ -44,6 +44,13 @@ class Seller(BaseModel):
     authorized_brands: list[str] = Field(default_factory=list, description="brands this seller may name")
 
 
+class ScanOptionsIn(BaseModel):
+    """Per-scan options (scanner/options.py parses them; an unknown option is 422 `invalid_listing`)."""
+
+    mask: bool = Field(False, description="also return `masked`: each text field with its personal data "
+                                          "replaced by * of the same length")
+
+
 class ListingIn(BaseModel):
     """One listing. Every field is optional; unknown fields are ignored."""
 
@@ -56,6 +63,7 @@ class ListingIn(BaseModel):
     images: list[ImageRef] | None = None
     seller: Seller | None = None
     locale: str | None = None
+    options: ScanOptionsIn | None = None
 
 
 class BatchIn(BaseModel):
@@ -103,7 +111,8 @@ class FindingOut(BaseModel):
     field: str
     start: int | None = None
     end: int | None = None
-    text: str | None = None
+    text: str | None = Field(None, description="the caller's original[start:end]; for personal_data masked with * "
+                                               "(same length), so no result holds the value")
     term: str | None = None
     severity: Literal["low", "medium", "high"]
     score: float
@@ -133,6 +142,9 @@ class ScanResultOut(BaseModel):
     image_errors: list[ImageErrorOut] | None = Field(None, description="only with SCANNER_IMAGE_ERRORS=report")
     incomplete: list[IncompleteOut] | None = Field(
         None, description="only when the scan could not be finished; such a result is never `pass`")
+    masked: dict[str, str] | None = Field(
+        None, description='only with "options": {"mask": true}: each text field (as named in findings) with its '
+        "personal data replaced by * of the same length, so offsets still line up")
 
 
 class ErrorRow(BaseModel):

@@ -28,6 +28,7 @@ TABLE: tuple[Category, ...] = (
     Category("diversion", "Off-platform contact", "站外引流", "review", "off-platform contact", "text"),
     Category("incentivized_review", "Paid review", "好评返现", "review", "reward for reviews", "text"),
     Category("prohibited_goods", "Prohibited goods", "禁售商品", "block", "prohibited goods", "text"),
+    Category("personal_data", "Personal data", "个人信息", "review", "personal data", "text"),
     Category("counterfeit_image", "Counterfeit image", "假冒图片", "block", "", "image"),
 )
 

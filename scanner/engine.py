@@ -18,6 +18,7 @@ from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.results import FailedScan, ImageInputError, ScanError, ScanResult
 from scanner.text.engine import TextEngine
 from scanner.text.normalize import normalise
+from scanner.text.personal_data import masked_fields
 from scanner.text.policy import decide, score_findings
 from scanner.text.verify import verify
 
@@ -95,14 +96,19 @@ class Scanner:
         return versions
 
     # -- scanning -------------------------------------------------------------------
-    def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None) -> ScanResult | FailedScan:
+    def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None,
+             mask: bool | None = None) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error.
 
         `deadline` (a time.monotonic() value; default: now + budget_s, if any) is looked at
         between fields, stages and images; past it the scan stops and the result is `review`
         (`block` if a finding made so far blocks) with `incomplete` saying why. Findings are
-        capped per field and per listing (SCANNER_MAX_FINDINGS_PER_FIELD / _PER_LISTING)."""
+        capped per field and per listing (SCANNER_MAX_FINDINGS_PER_FIELD / _PER_LISTING).
+
+        `mask=True` (or `"options": {"mask": true}` in the listing; the argument wins) adds
+        `masked`: each text field with its personal data replaced by * of the same length.
+        Personal-data findings show masked `text` either way."""
         started = time.perf_counter()
         text, gallery = self._text, (self._images.snapshot() if self._images else None)
         versions = self._scan_versions(text, gallery)
@@ -125,7 +131,10 @@ class Scanner:
             self._verify_text(text, listing, state)  # what was matched so far: bounded by the caps
         findings = score_findings(state.findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
-        return state.result(listing.id, decision, listing_score, state.cap_findings(findings), versions)
+        result = state.result(listing.id, decision, listing_score, state.cap_findings(findings), versions)
+        if mask if mask is not None else listing.options.mask:
+            result = result._replace(masked=masked_fields(listing.fields, findings))
+        return result
     def scan_many(self, listings: Iterable[Any], **kwargs) -> Iterator[ScanResult | FailedScan]:
         for raw in listings:
             yield self.scan(raw, **kwargs)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import abc
 from typing import Any, Mapping, NamedTuple
 
+from scanner.options import DEFAULT_OPTIONS, InvalidOptions, ScanOptions, parse_options
+
 
 class InvalidListing(ValueError):
     def __init__(self, message: str, code: str = "invalid_listing") -> None:
@@ -25,6 +27,7 @@ class Listing(NamedTuple):
     images: tuple[Mapping[str, Any], ...]
     authorized_brands: tuple[str, ...]
     locale: str | None
+    options: ScanOptions = DEFAULT_OPTIONS  # "options": {...} (scanner/options.py)
 
 
 def _too_long(name: str, value: str, max_chars: int) -> InvalidListing:
@@ -115,4 +118,10 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
     if locale is not None and not isinstance(locale, str):
         raise InvalidListing("field 'locale' must be a string")
 
-    return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale)
+    options = get("options")
+    if options is not None:
+        try:
+            options = parse_options(options)
+        except InvalidOptions as exc:
+            raise InvalidListing(str(exc)) from None
+    return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale, options or DEFAULT_OPTIONS)

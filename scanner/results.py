@@ -96,6 +96,8 @@ class ScanResult(NamedTuple):
     # Why the scan is not complete (time budget spent, findings capped, a row that timed out):
     # an incomplete result is never "pass" (`unfinished` and the engine raise it to review).
     incomplete: tuple[ScanError, ...] = ()
+    # Asked for with options.mask: each text field with its personal data masked (same length).
+    masked: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -110,6 +112,8 @@ class ScanResult(NamedTuple):
             d["image_errors"] = [e.to_dict() for e in self.image_errors]
         if self.incomplete:
             d["incomplete"] = [e.to_dict() for e in self.incomplete]
+        if self.masked is not None:
+            d["masked"] = dict(self.masked)
         return d
 
 

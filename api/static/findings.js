@@ -36,8 +36,15 @@ export function locate(f) {
   }
   const now = fields[name].value;
   const span = remap(base, now, a, b);
-  if (!span || now.slice(span[0], span[1]) !== f.text) return null;
+  if (!span || !readsAs(now.slice(span[0], span[1]), f.text)) return null;
   return { name, el: fields[name], a: span[0], b: span[1] };
+}
+
+/** The words at a finding's span still read as its text; personal data comes masked, * for each hidden character. */
+function readsAs(words, text) {
+  if (words === text) return true;
+  const w = Array.from(words), m = Array.from(text || "");
+  return w.length === m.length && m.every((c, i) => c === "*" || c === w[i]);
 }
 
 /** Findings an "apply" can fix: they count, and the service offered a rewrite. */

@@ -39,7 +39,7 @@ from scanner.jsonio import utf8_text
 
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
-                  "source", "incomplete")
+                  "source", "incomplete", "masked")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label")
 
@@ -75,6 +75,7 @@ def result_schema():
         StructField("versions", MapType(s, s)), StructField("took_ms", DoubleType()),
         StructField("source", s),
         StructField("incomplete", ArrayType(incomplete)),  # e.g. scan_timeout: decision is review, never pass
+        StructField("masked", MapType(s, s)),  # only with options.mask: field -> text with personal data masked
     ])
 
 
@@ -132,6 +133,8 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         "took_ms": row.get("took_ms"),
         "source": _text(row.get("source")),
         "incomplete": errors["incomplete"] or None,
+        # options.mask: each text field with its personal data masked
+        "masked": {utf8_text(str(k)): _text(v) for k, v in row["masked"].items()} if row.get("masked") is not None else None,
     }
 
 
@@ -294,6 +297,8 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
                        findings=[{k: v for k, v in f.items() if v is not None} for f in d.get("findings") or []])
             if d.get("incomplete"):
                 row["incomplete"] = [{k: v for k, v in e.items() if v is not None} for e in d["incomplete"]]
+            if d.get("masked") is not None:
+                row["masked"] = d["masked"]
         row["versions"] = d.get("versions")
         out.append(row)
     return out

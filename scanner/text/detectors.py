@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 
 from scanner._compiled import load as load_compiled
+from scanner.text import personal_data
 
 # What may stand between the digits (or the two q's) besides whitespace.
 _GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff"
@@ -187,7 +188,9 @@ def _emails(text: str, hits: list[Hit]) -> None:
 # character: one alternation of everything was twice as slow.
 _HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "加群", "进群", "群号",
                   "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
-                  "vx", "wx", "weixin", "wechat", "@", "＠")
+                  "vx", "wx", "weixin", "wechat", "@", "＠",
+                  # personal data without seven digits: a buyer's name cue, a passport word
+                  *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)
 _V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")
 _AT_HINT = re.compile(r"[\[(（]\s*at\s*[\])）]")
 _SPACED_QQ_HINT = re.compile(r"q" + _GAP + r"q")
@@ -231,12 +234,15 @@ def detect(text: str) -> list[Hit]:
     if not text:
         return []
     hits: list[Hit] = []
-    if _PHONE_HINT.search(text):
+    digits = _PHONE_HINT.search(text) is not None
+    if digits:
         _phones(text, hits)
     low = _lower(text)
     for hint, run in _DETECTORS:
         if hint.search(low):
             run(text, hits)
+    if digits or personal_data.could_detect(low):
+        hits = personal_data.detect(text, hits, low)
     return hits
 
 

@@ -30,7 +30,8 @@ EXEMPTION_COLUMNS = ["cue", "rule", "note"]
 EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 LEXICON_COLUMNS = ["word", "source"]
-TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image"))
+# personal_data has no term list: its recognisers validate numbers (scanner/text/personal_data.py).
+TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image", "personal_data"))
 MIN_PINYIN_LETTERS = 5  # shorter pinyin (diao, lv) collides with ordinary words
 
 # Lists of things to find: each must exist and hold at least one entry. Without one the scanner would

@@ -251,3 +251,21 @@ def test_bad_rows_do_not_fail_the_job(spark, tmp_path):
         expected_id = None if want["id"] is None else str(want["id"]).replace("\udfff", "\ufffd")
         assert r["id"] == expected_id
     assert summary["decisions"]["error"] == sum(e[0] == "invalid_number" for _, e in ROWS)
+
+
+def test_personal_data_is_masked_and_a_row_may_ask_for_the_masked_copy(spark, tmp_path, real_engine_reason):
+    """As in the local batch (tests/batch/test_personal_data_batch.py): masked finding text, and
+    `masked` for a row with options.mask, in the job's Parquet output."""
+    if real_engine_reason:
+        pytest.skip(f"real engine not buildable: {real_engine_reason}")
+    from scanner.batch import spark_job
+
+    inp = tmp_path / "pd.jsonl"
+    rows = [{"id": "a", "description": "身份证 11010519491231002X"},
+            {"id": "b", "description": "卡号 6222526018159080", "options": {"mask": True}}]
+    inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    args = _job_args(inp, tmp_path / "out", "jsonl")
+    spark_job.run(spark, args)
+    out = {r["id"]: r for r in _spark_rows(spark, args.output)}
+    assert [f["text"] for f in out["a"]["findings"]] == ["110105********002X"] and "masked" not in out["a"]
+    assert out["b"]["masked"] == {"description": "卡号 6222********9080"}

@@ -200,3 +200,21 @@ def test_api_key_asked_once_per_session(keyed_server, page, shot):
     expect(result.locator(".match-brand")).to_have_text("OrbitWear")
     shot(page, "5-keyed")
     assert not page.problems, page.problems
+
+
+def test_personal_data_is_marked_though_its_text_comes_masked(server, page, shot):
+    """A personal_data finding's text is masked (110105********002X): the page still marks the
+    caller's words at its span, and applying its suggestion deletes them."""
+    from playwright.sync_api import expect
+
+    page.goto(server.base + "/")
+    page.locator("#f-description").fill("清关用身份证 11010519491231002X 谢谢")
+    badge_is(page, "review")
+    mark = page.locator('.hl-wrap[data-field="description"] mark.hl.cat-personal_data')
+    expect(mark).to_have_text("11010519491231002X", timeout=WAIT)
+    expect(finding(page, "personal_data")).to_contain_text("110105********002X")
+    shot(page, "personal-data")
+    finding(page, "personal_data").locator('[data-role="apply"]').click()
+    expect(page.locator("#f-description")).to_have_value("清关用身份证 谢谢", timeout=WAIT)
+    badge_is(page, "pass")
+    assert not page.problems, page.problems

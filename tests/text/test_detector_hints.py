@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.text import detectors as d
+from scanner.text import personal_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +77,7 @@ def detect_without_hints(text):
     hits += [(m.start(), m.end(), "phone_number", "diversion", "a phone number spelled out in words")
              for m in d._SPELLED_PHONE.finditer(text)
              if d._SPELLED_PHONE_CUE.search(text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start())]
-    return hits
+    return personal_data.detect(text, hits, d._lower(text))  # always run: detect() runs it only when hinted
 
 
 CASES = [
@@ -131,6 +132,12 @@ CASES = [
     "call (415) 555-0198 after 6pm",
     "Replacement part number 800-555-1234 fits most models",  # no call/text cue: a part number
     "加群 7738 2201 领券",
+    # personal data (scanner/text/personal_data.py; its own table is tests/text/test_personal_data.py)
+    "身份证 110105 19491231 002X",  # the phone shape 19491231 002 inside it is dropped
+    "卡号 6222 5260 1815 9080",
+    "护照 K1234567",  # six to nine digits: fewer than the phone hint's seven is possible
+    "收件人：张三 北京市朝阳区建国路88号",  # a name and an address: no digit hint at all
+    "Ship to: John Smith, 13812345678",
     "",
 ]
 
@@ -142,7 +149,8 @@ def test_hinted_detectors_equal_running_every_pattern(text):
 
 def test_the_table_exercises_every_detector():
     found = {h[2] for text in CASES for h in detect_without_hints(text)}
-    assert found == {"phone_number", "qq_number", "wechat_id", "email", "url", "social_handle"}
+    assert found == {"phone_number", "qq_number", "wechat_id", "email", "url", "social_handle",
+                     "resident_id", "bank_card", "passport", "name_address_phone"}
 
 
 def test_hinted_detectors_equal_the_oracle_on_the_fixture_listings():
@@ -160,7 +168,8 @@ PIECES = st.sampled_from(
     ["微信", "vx", "V", "wx", "qq", "扣扣", "：", ":", " ", ".", "/", "@", "com", "me", "www", "http", "s", "1", "3",
      "[at]", "(dot)", "➕微", "❤", "(", ")", "伍", "ab_9", "dm", "关注", "x.y",
      "8", "0", "壹", "叁", "捌", "+", "-", "86", "x", "a", "_", "İ", "ſ", "\u200b", "号", "。", "\n", "１", "．",
-     "q", "🐧", " at ", "dot", "five", "oh", "nine", ", ", "call", "ſix"]
+     "q", "🐧", " at ", "dot", "five", "oh", "nine", ", ", "call", "ſix",
+     "收件人", "护照", "passport", "身份证", "北京市", "朝阳区", "路", "号", "栋", "E", "X", "62", "1101051949"]
 )
 
 
@@ -189,7 +198,8 @@ def test_could_detect_holds_on_generated_text(text):
 
 # could_detect's hints, written the plain way: one alternation of every word hint, and a
 # phone hint whose gap may hold anything but an ASCII/Unicode digit (with backtracking).
-_PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT, d._SPELLED_PHONE_HINT)))
+_PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT, d._SPELLED_PHONE_HINT,
+                                        *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)))
 _PLAIN_PHONE_HINT = re.compile(d._ANY_DIGIT + r"(?:\D{0,3}" + d._ANY_DIGIT + "){6}")
 
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from scanner.text import detectors, normalize
+from scanner.text import detectors, normalize, personal_data
 
 SMALL, BIG = (int(x) for x in os.environ.get("SCANNER_LINEAR_SIZES", "10000,100000").split(","))
 MAX_RATIO = 30  # linear reads 10-20x, n log n ~12x, quadratic ~100x: 30 sits between with room for noise.
@@ -40,6 +40,8 @@ HINT_WORDS = (
     "v", "v❤", "www.", "www", "http://", "t.me", "@", "a@b", "[at]", "（at）", "a[at]b", "x at y",
     "dot", "[dot]", "x at y dot", "call", "five", "+86", "＋", "plus", "010", "1", "一", "dm", "关注", ".",
     ":", "/",
+    # personal data: cue words, and the starts of IDs, cards, passports and addresses
+    "收件人", "收件人：张", "ship to", "护照", "passport", "身份证", "卡号", "E", "110105", "6222", "北京市", "路1号",
 )
 BLANKS = " \t\n\u3000"  # every kind of \s the red team used, and the ideographic space
 
@@ -62,6 +64,10 @@ REPEATED_UNITS = (
     "a[at]b[dot]cn ", "a at b dot com ", "x at y dot ", "call 415 555 0198 ", "five five five ", "one ",
     "call five ", " dot ", "@ab ", "1o ", "a🔥b ", "o", "1", "1.", ".", "-", "a.", "a-", "a@", "@a", "q", "q ", "v ",
     "1 ", "1-", "一", "8", "+8", "w", "ww.", "www.a", "http://a ", "a:", ": / / ", "\t", "\n",
+    # personal data: valid values back to back, near-misses, and the pieces of an address block
+    "11010519491231002X ", "110105 19491231 002X ", "6222 5260 1815 9080 ", "6222526018159081 ", "E12345678 ",
+    "护照 K1234567 ", "收件人：张三 ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ", "市区路1号", "路1号",
+    "小区1栋", "1 1 ", "订单号 ",
 )
 
 
@@ -80,7 +86,8 @@ FAMILIES = dict(_families())
 # The families a full scan and the matcher get (a scan of each of the 300 above would take minutes).
 SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t . me / x ", "a[at]b[dot]cn ", "call 415 555 0198 ")] + [
     "'qq' + blanks + x", "'www.a.com' + spaces + x", "'a.cn ' * k + 'b. cn'", "'1' + 'o' * n",
-] + [f"{u!r} * k" for u in ("LV ", "苹果 ", "好评返现 ", "最好 ", "Nike高仿 ", "Chan🌸l ", "高仿真 ", "适用于苹果 ", "瘦1斤 ")]
+] + [f"{u!r} * k" for u in ("LV ", "苹果 ", "好评返现 ", "最好 ", "Nike高仿 ", "Chan🌸l ", "高仿真 ", "适用于苹果 ", "瘦1斤 ",
+                              "11010519491231002X ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ")]
 
 
 def _family(name: str):
@@ -164,12 +171,15 @@ def _finditer(pattern: re.Pattern):
 # Every compiled pattern of detectors.py, and each detector hint (which reads lower-cased text).
 PATTERNS = {name: p for name, p in vars(detectors).items() if isinstance(p, re.Pattern)}
 PATTERNS.update({f"_DETECTORS[{i}] hint for {run.__name__}": hint for i, (hint, run) in enumerate(detectors._DETECTORS)})
+# ... and every pattern of the personal-data recognisers, which detect() calls
+PATTERNS.update({f"personal_data.{name}": p for name, p in vars(personal_data).items() if isinstance(p, re.Pattern)})
 
 
 def test_every_detector_pattern_is_in_the_table():
     """A pattern added to detectors.py is measured below without anyone listing it."""
     assert {"_QQ", "_WECHAT_ID", "_URL", "_EMAIL", "_SPELLED_EMAIL", "_WORDED_EMAIL", "_LINK_SPACES",
-            "_INTERNATIONAL", "_SPELLED_PHONE", "_PHONE_HINT", "_V_COLON_HINT", "_LINK_HINT_RE"} <= PATTERNS.keys()
+            "_INTERNATIONAL", "_SPELLED_PHONE", "_PHONE_HINT", "_V_COLON_HINT", "_LINK_HINT_RE",
+            "personal_data._ID18", "personal_data._CARD", "personal_data._NAME", "personal_data._ROAD_NUMBER"} <= PATTERNS.keys()
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

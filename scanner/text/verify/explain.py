@@ -88,6 +88,8 @@ _TEMPLATES = {
     "brand": lambda p: f"brand {p['brand']!r} ({p['owner'] or 'owner unknown'}) [{p['source']}]",
     "detector": lambda p: (f"{CATEGORY_LABELS['diversion']}: {p['detail']} [detector {p['name']}]; "
                            "use the platform's messaging instead"),
+    "personal_data": lambda p: (f"{CATEGORY_LABELS['personal_data']}: {p['detail']} [detector {p['name']}]; "
+                                "remove it or ask for the masked copy"),
     "proximity": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in one clause "
                             f"[{p['source']}]"),
     "basis": lambda p: p["text"],

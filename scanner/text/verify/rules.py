@@ -13,6 +13,7 @@ from scanner.listing import Listing
 from scanner.results import Finding, Reason
 from scanner.text.matcher import Candidate
 from scanner.text.normalize import Normalised, normalise_term
+from scanner.text.personal_data import CATEGORY as PERSONAL_DATA, mask
 from scanner.text.verify.cues import ContextIndex, VerifyContext
 from scanner.text.verify.explain import SPELLINGS, basis, disguises, normalised, reason
 
@@ -23,7 +24,9 @@ _MODEL_TOKENS = re.compile(r"[ a-z0-9+\-/.]{0,24}")  # "iphone 15 pro max", "gal
 _LIST_GAP = re.compile(r"[a-z0-9 +\-/.、,，&]+|和|及|与|或|\bor\b|\band\b")
 COMPAT_GAP_BEFORE = 6
 COMPAT_GAP_AFTER = 8
-DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6, "social_handle": 0.75}
+DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6, "social_handle": 0.75,
+                   # personal data: the check digits make the numbers near-certain; a block is a layout
+                   "resident_id": 0.95, "bank_card": 0.9, "passport": 0.85, "name_address_phone": 0.8}
 _MEASURED_VALUE = re.compile(
     r"^ ?(?:的)? ?(?:为|是|:|：|达|可达)? ?\d+(?:\.\d+)? ?"
     r"(?:kg|g|w|kw|v|a|mah|mm|cm|m|km|℃|°c|°|度|米|厘米|毫米|公斤|千克|克|瓦|伏|安|小时|h|min|分钟|秒|%|ml|l|升|毫升|斤|人|层|档|倍|转|rpm|hz|db|寸|英寸|inch|gb|tb|mb)(?![a-z])"
@@ -222,6 +225,19 @@ def _brand_finding(
 
 def _detector_finding(c: Candidate, ctx: VerifyContext) -> Finding:
     name = c.pattern.alias
+    if c.pattern.category == PERSONAL_DATA:
+        # `text` is masked: no result, log line or batch file holds the value; start/end
+        # still slice the caller's original.
+        return finding_at(
+            c,
+            category=PERSONAL_DATA,
+            term=name,
+            severity="high",
+            score=DETECTOR_SCORES.get(name, 0.8),
+            effect=ctx.policy.action(PERSONAL_DATA),
+            suggestion="",
+            reasons=(reason("personal_data", name=name, detail=c.detail),),
+        )._replace(text=mask(name, c.norm.original[c.start : c.end]))
     return finding_at(
         c,
         category="diversion",

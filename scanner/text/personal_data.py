@@ -1,0 +1,388 @@
+"""Personal-data recognisers (issue #20 item 2): resident IDs, bank cards, passports, and a
+buyer's name + phone + address posted together. Category `personal_data`.
+
+Each recogniser is a shape (a regex) plus validation and context, as Presidio's are: a shape
+alone fires on order numbers, tracking numbers and barcodes of the same length, so
+- a resident ID needs its ISO 7064 MOD 11-2 check character, a province code and a real birth
+  date (GB 11643-1999); the old 15-digit ID, which has no check digit, needs a context word;
+- a bank card needs the Luhn check and a known issuer prefix for its length (UnionPay, Visa,
+  Mastercard, Amex, JCB); 13-digit Visa and ungrouped 15-digit Amex numbers, which collide
+  with EAN-13 barcodes and IMEIs, need a card context word;
+- a passport is a Chinese `E`/`G` number, or any passport-shaped code after 护照/passport;
+- an order, tracking, barcode, IMEI or model cue just before a number vetoes it.
+
+Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
+`text` and the masked copy of a field never hold the value while offsets still slice the
+caller's original. Every pattern is linear (tests/text/test_linear_time.py measures them).
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from datetime import date
+
+CATEGORY = "personal_data"
+# (start, end, detector name, category, detail): the shape of scanner/text/detectors.Hit
+Hit = tuple[int, int, str, str, str]
+
+_SEP = r"[ \-\u3000－]"  # what may stand between the digit groups of an ID or a card number
+# Digits as typed on a Chinese keyboard may be full-width (１１０１０５…); they are read as digits.
+_D, _NOT_ALNUM = "[0-9０-９]", "(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+_ID18 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){16}" + _SEP + "?[0-9０-９XxＸｘ](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_SEP_CHARS = str.maketrans("", "", " -\u3000－")
+_CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
+_ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])")
+
+# Context words, read in a short window before a number (lower-cased text).
+CONTEXT_WINDOW = 16
+# English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
+_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
+_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
+_PASSPORT_CUE = re.compile(r"护照|passport", re.I)
+# A number right after one of these is an order, parcel, barcode, device or product code.
+_NOT_PERSONAL_CUE = re.compile(
+    r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|"
+    # product registration and licence numbers: 国妆特字G2022…, 国食健注G2019…, 国药准字, 食品生产许可证
+    r"准字|特字|健注|注准|备字|注册|备案|批准|许可|执照|"
+    r"(?<![a-z])(?:sku|ean|upc|gtin|isbn|imei|meid|order|tracking|track|parcel|waybill|serial|model|part|s/n|sn)(?![a-z])",
+    re.I,
+)
+
+# Province codes of GB/T 2260 (and 83 Taiwan residents' permits, 91 foreigners' permanent residence cards).
+_PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                        50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91})
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # 2^(17-i) mod 11
+_ID_CHECK = "10X98765432"
+
+# Card issuers by prefix, with the lengths each issues; "context" marks lengths that also fit
+# barcodes or IMEIs and so count only after a card word.
+_ISSUERS = (
+    ("62", range(16, 20), "a UnionPay card number"),
+    ("4", (16, 19), "a Visa card number"),
+    ("4", (13,), "context:a Visa card number"),
+    *((str(p), (16,), "a Mastercard number") for p in range(51, 56)),
+    *((str(p), (16,), "a Mastercard number") for p in range(2221, 2721)),
+    ("34", (15,), "amex:an American Express card number"),
+    ("37", (15,), "amex:an American Express card number"),
+    *((str(p), range(16, 20), "a JCB card number") for p in range(3528, 3590)),
+)
+
+# -- a buyer's name, phone and address posted together ----------------------------------------
+# A name cue is a buyer's word (收件人), never a seller's (联系人, 客服): the seller's own phone
+# number stays a `diversion` finding as before.
+NAME_CUE_WORDS = ("收件人", "收货人", "寄件人", "姓名", "consignee", "recipient", "ship to", "deliver to")
+PASSPORT_WORDS = ("护照", "passport")
+# A Chinese name after the cue starts with a common surname: 收货人签收后…, 姓名贴定制款 are no names.
+# (Surnames that are also everyday function words -- 和, 时, 全, 应, 单, 商, 解, 向 -- are left out.)
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+             "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+             "季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦"
+             "戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_NAME = re.compile(
+    r"(?i:收件人|收货人|寄件人|买家姓名|客户姓名|(?<![刻印制写绣定])姓名(?![贴牌章印刻签])|consignee|recipient|ship to|deliver to)"
+    r"[ \t]*+[:：]?[ \t]*+"
+    r"(?:(?:欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|[" + _SURNAMES + r"])"
+    r"(?:[\u4e00-\u9fff]?(?:先生|女士|小姐)|[\u4e00-\u9fff·]{1,3}?(?=[\s,，;；/|:：(（0-9]|$|电话|手机|地址|[\u4e00-\u9fff]{1,8}?(?:省|市|区|县)))"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+)
+# A street address: a road (or lane) number after a road word, looked up first; the
+# administrative units (省/市/区/县) are then required in the same run of characters before it.
+_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)[0-9]{1,5}(?:号|弄)(?:[0-9]{1,4}(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园)[0-9]{1,4}(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+# 区 of 小区/社区/园区/景区 and the like is no district.
+_ADMIN_UNIT = re.compile(r"省|市|自治区|自治州|(?<![小社园景校厂片营])区|县|旗|镇|乡")
+# Provincial-level names: where one stands, the address starts there (发到|广东省…); otherwise
+# CITY_NAME_CHARS before the first unit (深圳市), as most city names have two characters.
+_PROVINCE = re.compile(r"北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西"
+                       r"|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾")
+CITY_NAME_CHARS = 2
+ADDRESS_REACH = 24  # characters of the same run before the road word that may belong to the address
+_RUN_BREAK = re.compile(r"[\s,，;；:：、/|()（）【】\[\]]")
+BLOCK_GAP = 12  # at most this many characters between two parts of one block
+# A business's own address (本店地址：…) is no buyer's: with the shop's phone it stays `diversion`.
+_SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖店|公司|厂址|工厂|总部|营业部|展厅|仓库|售后")
+SHOP_CUE_WINDOW = 8
+
+
+def could_detect(low: str) -> bool:
+    """A cheap necessary condition for the recognisers that need no seven digits (the digit
+    hint of detectors.py covers the rest): a name cue or a passport word."""
+    return any(w in low for w in NAME_CUE_WORDS) or any(w in low for w in PASSPORT_WORDS)
+
+
+def _cue_before(cue: re.Pattern, text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
+    return cue.search(text, max(0, start - window), start) is not None
+
+
+def _last_end(cue: re.Pattern, text: str, start: int) -> int:
+    end = -1
+    for m in cue.finditer(text, max(0, start - CONTEXT_WINDOW), start):
+        end = m.end()
+    return end
+
+
+def _vetoed(text: str, start: int, own_cue: re.Pattern) -> bool:
+    """An order/tracking/product word stands before the number, nearer than any word of its
+    own kind (注册用身份证 110105… is still an ID: 身份证 is the nearer word)."""
+    veto = _last_end(_NOT_PERSONAL_CUE, text, start)
+    return veto >= 0 and veto > _last_end(own_cue, text, start)
+
+
+def valid_birth_date(yyyymmdd: str) -> bool:
+    try:
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= date.today()
+
+
+def valid_resident_id(chars: str) -> bool:
+    """An 18-character ID (digits, last one maybe X): province, birth date and check character."""
+    if len(chars) != 18 or not chars[:17].isdigit():
+        return False
+    if int(chars[:2]) not in _PROVINCES or not valid_birth_date(chars[6:14]):
+        return False
+    total = sum(int(c) * w for c, w in zip(chars[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == chars[17].upper()
+
+
+def valid_old_resident_id(digits: str) -> bool:
+    """A 15-digit ID (before 1999): province and a 19YYMMDD birth date; it has no check digit."""
+    return len(digits) == 15 and int(digits[:2]) in _PROVINCES and valid_birth_date("19" + digits[6:12])
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def card_issuer(digits: str) -> str | None:
+    """The issuer rule of a Luhn-valid number: its detail, maybe prefixed `context:`/`amex:`."""
+    for prefix, lengths, detail in _ISSUERS:
+        if digits.startswith(prefix) and len(digits) in lengths:
+            return detail
+    return None
+
+
+class _Spans:
+    """Spans that never overlap one another, sorted: whether a new span overlaps or lies
+    inside one of them in O(log n). Asking each of them in turn made a field of 10,000 card
+    numbers quadratic."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and start < self.ends[i]
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and end <= self.ends[i]
+
+
+def _is_grouped(raw: str) -> bool:
+    return raw != raw.translate(_SEP_CHARS)
+
+
+def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
+    """`hits` (the contact detectors' hits on `text`) with personal-data hits added; a contact
+    hit inside a personal-data span is dropped, since it would show part of the value (the
+    digits 19900101 123 of a spaced-out ID read as a mobile number). `low` is the lower-cased
+    text the hints read; context words are looked up in `text` itself (offsets line up)."""
+    found: list[Hit] = []
+    taken = _Spans()
+
+    def free(a: int, b: int) -> bool:
+        return not taken.overlaps(a, b)
+
+    def add(a: int, b: int, name: str, detail: str) -> None:
+        found.append((a, b, name, CATEGORY, detail))
+        taken.add(a, b)
+
+    has_digits = any(c.isdigit() for c in text)
+    if has_digits:
+        for m in _ID18.finditer(text):
+            raw = m.group()
+            chars = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
+            if valid_resident_id(chars) and not _vetoed(text, m.start(), _ID_CUE):
+                add(m.start(), m.end(), "resident_id", "a Chinese resident ID number (check digit and birth date valid)")
+        for m in _ID15.finditer(text):
+            digits = unicodedata.normalize("NFKC", m.group().translate(_SEP_CHARS))
+            if free(m.start(), m.end()) and valid_old_resident_id(digits) and _cue_before(_ID_CUE, text, m.start()):
+                add(m.start(), m.end(), "resident_id", "a 15-digit Chinese resident ID number after an ID word")
+        for m in _CARD.finditer(text):
+            raw = m.group()
+            digits = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
+            if not free(m.start(), m.end()) or not luhn(digits):
+                continue
+            issuer = card_issuer(digits)
+            if issuer is None or _vetoed(text, m.start(), _CARD_CUE):
+                continue
+            if issuer.startswith("context:") or (issuer.startswith("amex:") and not _is_grouped(raw)):
+                if not _cue_before(_CARD_CUE, text, m.start()):
+                    continue
+            add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
+        for m in _CN_PASSPORT.finditer(text):
+            if free(m.start(), m.end()) and not _vetoed(text, m.start(), _PASSPORT_CUE):
+                add(m.start(), m.end(), "passport", "a Chinese passport number")
+        if any(w in low for w in PASSPORT_WORDS):
+            for m in _ANY_PASSPORT.finditer(text):
+                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start()):
+                    add(m.start(), m.end(), "passport", "a passport number after a passport word")
+    _address_blocks(text, low, hits, free, add)
+    if not found:
+        return hits
+    return [h for h in hits if not taken.covers(h[0], h[1])] + found
+
+
+def _address_start(text: str, road_start: int) -> int:
+    """Where the address before a road word starts: back along the same run of characters
+    (no space or punctuation), at most ADDRESS_REACH, and only if an administrative unit
+    (省/市/区/县…) stands there; -1 if none does."""
+    lo = max(0, road_start - ADDRESS_REACH)
+    run_start = lo
+    for m in _RUN_BREAK.finditer(text, lo, road_start):
+        run_start = m.end()
+    unit = _ADMIN_UNIT.search(text, run_start, road_start)
+    if unit is None:
+        return -1
+    province = _PROVINCE.search(text, run_start, unit.start())
+    if province is not None:
+        return province.start()
+    return max(run_start, unit.start() - CITY_NAME_CHARS)
+
+
+def _addresses(text: str) -> list[tuple[int, int]]:
+    out, taken = [], _Spans()
+    for pattern in (_ROAD_NUMBER, _BUILDING):
+        for m in pattern.finditer(text):
+            start = _address_start(text, m.start())
+            if start >= 0 and not taken.overlaps(start, m.end()):
+                out.append((start, m.end()))
+                taken.add(start, m.end())
+    return out
+
+
+def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
+    """One hit over each block where at least two of a name (after a buyer's cue), a phone
+    number and a street address stand within BLOCK_GAP characters of each other."""
+    parts: list[tuple[int, int, str]] = []
+    if could_detect(low):
+        parts += [(m.start(), m.end(), "name") for m in _NAME.finditer(text)]
+    parts += [(h[0], h[1], "phone") for h in hits if h[2] == "phone_number"]
+    if "号" in text or "栋" in text or "幢" in text:
+        parts += [(a, b, "address") for a, b in _addresses(text) if not _cue_before(_SHOP_CUE, text, a, SHOP_CUE_WINDOW)]
+    if len(parts) < 2:
+        return
+    parts.sort()
+    start, end, kinds = parts[0][0], parts[0][1], {parts[0][2]}
+    for a, b, kind in parts[1:] + [(len(text) + BLOCK_GAP + 1, 0, "")]:
+        if a - end <= BLOCK_GAP:  # the block goes on
+            end, kinds = max(end, b), kinds | {kind}
+            continue
+        if len(kinds) >= 2 and free(start, end):
+            add(start, end, "name_address_phone",
+                "a person's " + " + ".join(k for k in ("name", "phone", "address") if k in kinds) + " posted together")
+        start, end, kinds = a, b, {kind}
+
+
+# -- masking ------------------------------------------------------------------------------------
+# (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
+_KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "passport": (3, 4)}
+MIN_MASKED = 0.4
+
+
+def _mask_chars(value: str, first: int, last: int) -> str:
+    """Replace every letter or digit with * except the first `first` and last `last` of them
+    (separators stay, so the masked text has the original's length and grouping). At least
+    MIN_MASKED of the letters and digits are always masked (a passport's 9 characters keep 5)."""
+    positions = [i for i, c in enumerate(value) if c.isalnum()]
+    n = len(positions)
+    keep = n - math.ceil(n * MIN_MASKED)
+    while first + last > keep and first > 1:
+        first -= 1
+    while first + last > keep and last > 1:
+        last -= 1
+    hidden = set(positions[first : n - last]) if n > first + last else set(positions)
+    return "".join("*" if i in hidden else c for i, c in enumerate(value))
+
+
+def _mask_block(value: str) -> str:
+    """A name/phone/address block as delivery slips print it: the cue word, the name's first
+    character, a phone's first 3 and last 4 digits, an address down to its last administrative
+    unit (北京市朝阳区); every other letter or digit is masked."""
+    cue = _cue_length(value)
+    shown, hidden = set(range(cue)), set()
+    for m in _NAME.finditer(value):
+        cue_end = m.start() + _cue_length(value[m.start():])
+        shown.update(range(m.start(), cue_end))
+        body = [i for i in range(cue_end, m.end()) if value[i].isalnum()]
+        shown.update(body[:1])
+        hidden.update(body[1:])  # never shown, even where an address reaches back over it
+    for m in _MOBILE.finditer(value):
+        idx = [i for i in range(m.start(), m.end()) if value[i].isdigit()]
+        shown.update(idx[:3] + idx[-4:])
+    for a, _ in _addresses(value):
+        last_unit = None
+        for u in _ADMIN_UNIT.finditer(value, a, min(len(value), a + ADDRESS_REACH)):
+            last_unit = u
+        if last_unit is not None:
+            shown.update(range(a, last_unit.end()))
+    return "".join("*" if c.isalnum() and (i in hidden or i not in shown) else c for i, c in enumerate(value))
+
+
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ \-]?[0-9]){8}(?![0-9])")
+
+
+_CUE_AT = re.compile(r"(?i:收件人|收货人|寄件人|买家姓名|客户姓名|姓名|consignee|recipient|ship to|deliver to)")
+
+
+def _cue_length(value: str) -> int:
+    """Length of the buyer's cue word the text starts with (0 if it starts otherwise)."""
+    m = _CUE_AT.match(value)
+    return m.end() if m else 0
+
+
+def mask(name: str, value: str) -> str:
+    """The text a personal-data finding shows instead of `value`: same length, most of it *."""
+    if name == "name_address_phone":
+        return _mask_block(value)
+    first, last = _KEEP.get(name, (3, 4))
+    return _mask_chars(value, first, last)
+
+
+def masked_fields(fields, findings) -> dict[str, str]:
+    """Each text field (name, original) with every personal-data finding's span replaced by its
+    masked text: the masked copy a caller asks for with options.mask."""
+    spans: dict[str, list] = {}
+    for f in findings:
+        if f.category == CATEGORY and f.kind == "text":
+            spans.setdefault(f.field, []).append(f)
+    out = {}
+    for name, original in fields:
+        parts, at = [], 0
+        for f in sorted(spans.get(name, ()), key=lambda f: f.start):
+            if f.start >= at:
+                parts += [original[at : f.start], f.text]
+                at = f.end
+        out[name] = "".join(parts) + original[at:]
+    return out

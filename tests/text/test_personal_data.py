@@ -1,0 +1,268 @@
+"""Personal data (issue #20 item 2): real-looking formats must be found with their exact span
+and masked text; near-misses of the same shape (order, tracking and barcode numbers, IMEIs,
+model numbers, IDs with a wrong date or check digit) must not be.
+
+The numbers are made up; those meant to be valid carry correct check digits (GB 11643 MOD 11-2
+for IDs, Luhn for cards). The near-misses are all checked against the full scan, so a phone
+number alone still comes out as `diversion` exactly as before.
+"""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from scanner.options import parse_options, InvalidOptions
+from scanner.text import personal_data as pd
+
+# (text, the value as it stands in the text, recogniser, masked text)
+FOUND = [
+    # resident IDs, 18 characters: province, birth date and check character valid
+    ("身份证号：11010519491231002X", "11010519491231002X", "resident_id", "110105********002X"),
+    ("我的身份证440304198512151233，麻烦开发票", "440304198512151233", "resident_id", "440304********1233"),
+    ("ID card: 320106199003074515", "320106199003074515", "resident_id", "320106********4515"),
+    ("证件号 510107 19770722 3024", "510107 19770722 3024", "resident_id", "510107 ******** 3024"),
+    ("身份证号码 610113-19881111-4560 请核实", "610113-19881111-4560", "resident_id", "610113-********-4560"),
+    ("买家身份证 330106 1995 0228 9870", "330106 1995 0228 9870", "resident_id", "330106 **** **** 9870"),
+    ("650102197206151236", "650102197206151236", "resident_id", "650102********1236"),
+    ("港澳居民居住证 810000198001011236", "810000198001011236", "resident_id", "810000********1236"),
+    ("永久居留身份证 911100199001011230", "911100199001011230", "resident_id", "911100********1230"),
+    ("身份证420106200002291234（闰日出生）", "420106200002291234", "resident_id", "420106********1234"),
+    ("清关需要身份证 11010519491231002x", "11010519491231002x", "resident_id", "110105********002x"),
+    # a product word before an ID word does not veto it: the nearer word decides
+    ("注册会员用的身份证 11010519491231002X", "11010519491231002X", "resident_id", "110105********002X"),
+    # typed on a Chinese keyboard: full-width digits and X, ideographic spaces
+    ("身份证号：１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２Ｘ", "resident_id", "１１０１０５********００２Ｘ"),
+    ("卡号６２２２\u3000５２６０\u3000１８１５\u3000９０８０", "６２２２\u3000５２６０\u3000１８１５\u3000９０８０", "bank_card",
+     "６２２２\u3000****\u3000****\u3000９０８０"),
+    # the old 15-digit ID (no check digit) only after an ID word
+    ("老身份证号 110105491231002", "110105491231002", "resident_id", "11010******1002"),
+    ("ID number: 440304851215123", "440304851215123", "resident_id", "44030******5123"),
+    # bank cards: Luhn valid, a known issuer prefix for the length
+    ("卡号 6222 5260 1815 9080 请转账", "6222 5260 1815 9080", "bank_card", "6222 **** **** 9080"),
+    ("退款打到银行卡6217301661318609137", "6217301661318609137", "bank_card", "6217***********9137"),
+    ("6228 9099 6030 8246 287", "6228 9099 6030 8246 287", "bank_card", "6228 **** **** ***6 287"),
+    ("Visa 4111 1948 2199 3515 exp 12/27", "4111 1948 2199 3515", "bank_card", "4111 **** **** 3515"),
+    ("pay to 4392-8190-9378-6573", "4392-8190-9378-6573", "bank_card", "4392-****-****-6573"),
+    ("5105975432319487", "5105975432319487", "bank_card", "5105********9487"),
+    ("Mastercard 5425 7574 9118 6251", "5425 7574 9118 6251", "bank_card", "5425 **** **** 6251"),
+    ("信用卡 2221 2760 1895 5596", "2221 2760 1895 5596", "bank_card", "2221 **** **** 5596"),
+    ("2720797114710490 是我的卡", "2720797114710490", "bank_card", "2720********0490"),
+    ("Amex 3782 746507 52913", "3782 746507 52913", "bank_card", "3782 ****** *2913"),
+    ("card no. 341170342366712", "341170342366712", "bank_card", "3411*******6712"),
+    ("JCB 3530 2768 4268 4655", "3530 2768 4268 4655", "bank_card", "3530 **** **** 4655"),
+    ("打款账户6259632122330793", "6259632122330793", "bank_card", "6259********0793"),
+    ("4000244026859952894", "4000244026859952894", "bank_card", "4000***********2894"),
+    ("储蓄卡 621207866661760312", "621207866661760312", "bank_card", "6212**********0312"),
+    ("old visa card 4398259791907", "4398259791907", "bank_card", "439******1907"),
+    ("rent for the apartment 5105 9754 3231 9487", "5105 9754 3231 9487", "bank_card", "5105 **** **** 9487"),  # not "part"
+    # passports: Chinese E/G numbers on their own, other shapes after a passport word
+    ("护照号码：E12345678", "E12345678", "passport", "E****5678"),
+    ("G12345678 这本护照过期了", "G12345678", "passport", "G****5678"),
+    ("持EA1234567出境", "EA1234567", "passport", "E****4567"),
+    ("Passport No.: 123456789", "123456789", "passport", "1****6789"),
+    ("护照号 K12345678", "K12345678", "passport", "K****5678"),
+    ("passport number TK1234567", "TK1234567", "passport", "T****4567"),
+    # a buyer's name, phone and address posted together: one finding over the block
+    ("收件人：张三 13812345678 北京市朝阳区建国路88号", "收件人：张三 13812345678 北京市朝阳区建国路88号",
+     "name_address_phone", "收件人：张* 138****5678 北京市朝阳区******"),
+    ("收货人: 李小明，电话 139-1234-5678，地址 上海市浦东新区张江路100弄5号302室",
+     "收货人: 李小明，电话 139-1234-5678，地址 上海市浦东新区张江路100弄5号302室",
+     "name_address_phone", "收货人: 李**，** 139-****-5678，** 上海市浦东新区*************"),
+    ("发到广东省深圳市南山区深南大道10000号 王五 13712345678 谢谢", "广东省深圳市南山区深南大道10000号 王五 13712345678",
+     "name_address_phone", "广东省深圳市南山区********** ** 137****5678"),
+    ("姓名：赵六 地址：浙江省杭州市西湖区文三路90号", "姓名：赵六 地址：浙江省杭州市西湖区文三路90号",
+     "name_address_phone", "姓名：赵* **：浙江省杭州市西湖区******"),
+    ("收件人 王芳 15012345678", "收件人 王芳 15012345678", "name_address_phone", "收件人 王* 150****5678"),
+    ("寄件人：陈先生 18612345678", "寄件人：陈先生 18612345678", "name_address_phone", "寄件人：陈** 186****5678"),
+    ("北京市海淀区中关村大街27号 电话：13912345678", "北京市海淀区中关村大街27号 电话：13912345678",
+     "name_address_phone", "北京市海淀区******** **：139****5678"),
+    ("Recipient: Mary Jones, 13598765432", "Recipient: Mary Jones, 13598765432",
+     "name_address_phone", "Recipient: M*** *****, 135****5432"),
+    ("收货地址：江苏省南京市鼓楼区阳光小区3栋2单元501室 收货人：孙七", "江苏省南京市鼓楼区阳光小区3栋2单元501室 收货人：孙七",
+     "name_address_phone", "江苏省南京市鼓楼区************* 收货人：孙*"),
+    ("收件人张三北京市朝阳区建国路88号", "收件人张三北京市朝阳区建国路88号", "name_address_phone", "收件人张*北京市朝阳区******"),
+    ("寄到深圳市南山区科技园南路18号 13812345678", "深圳市南山区科技园南路18号 13812345678",
+     "name_address_phone", "深圳市南山区******** 138****5678"),
+    ("收件人：刘洋 新疆维吾尔自治区乌鲁木齐市天山区解放北路88号", "收件人：刘洋 新疆维吾尔自治区乌鲁木齐市天山区解放北路88号",
+     "name_address_phone", "收件人：刘* 新疆维吾尔自治区乌鲁木齐市天山区*******"),
+]
+
+# Same shapes, not personal data: nothing in category personal_data.
+NOT_FOUND = [
+    "订单号 202312011234567890",  # 18 digits, but 20 is no province and the check fails
+    "订单编号：3812345678901234567",
+    "order no. 4111194821993515",  # Luhn-valid with a Visa prefix, but called an order number
+    "运单号 SF1234567890123",
+    "圆通 YT9876543210987 已发货",
+    "京东物流 JD0012345678901",
+    "快递单号 773012345678901",
+    "EAN 6901234567892",
+    "条码 4006381333931",
+    "4006381333931",  # an EAN-13 with a Visa-like prefix: 13-digit cards need a card word
+    "UPC 036000291452",
+    "SKU 1234567890123456",
+    "IMEI 356938035643809",  # Luhn-valid, as IMEIs are
+    "356938035643809",
+    "串号 862345678901234",
+    "日期 2023-12-01 到 2024-01-15",
+    "价格 ¥1999.00 原价 ¥2999",
+    "型号 E12345678",
+    "model G12345678 replacement filter",
+    "110105194912310021",  # the check character should be X
+    "１１０１０５１９４９１２３１００２１",  # ...also in full-width digits
+    "110105194902301234",  # 30 February
+    "110105209901011234",  # born in 2099
+    "990105199001011234",  # 99 is no province
+    "110105491231002",  # a valid old ID shape, but no ID word: could be any 15 digits
+    "6222 5260 1815 9081",  # fails Luhn
+    "9748337887623282",  # Luhn-valid, no issuer starts with 9
+    "378274650752913",  # an Amex shape without grouping or a card word (IMEIs look the same)
+    "4398259791907",  # a 13-digit Visa shape without a card word
+    "cardigan 4398259791907",  # ...and "card" inside another word is none
+    "62225260181590801234",  # twenty digits: longer than any card
+    "联系电话：13812345678",  # a phone alone stays diversion
+    "联系人：王经理 13812345678",  # a seller's contact: 联系人 is no buyer's cue
+    "本店地址：北京市朝阳区建国路88号",  # an address alone
+    "收件人：张三",  # a name alone
+    "passport holder 护照夹 皮质 收纳",
+    "护照套 适合 2024款 护照",
+    "passport cover, 100% leather, SKU 20231201",
+    "电脑型号 ThinkPad X1 Carbon 20KH006HCD",
+    "序列号 F2LXK1234567",
+    "生产日期 20231201 保质期 24个月 批号 20231201001",
+    "充电宝 20000mAh 输入 5V2A",
+    "银行卡套 卡包 可放 12 张卡",
+    "身份证保护套 防消磁",
+    "会员卡号 8888 8888 8888 8888",
+    "发票号码 44030419851215",
+    "电话 010-12345678 地址见店铺",
+    "收件人张三 请在备注里写",
+    "姓名贴定制款 13812345678",  # name stickers: 姓名 is no buyer's cue here
+    "可刻姓名 电话13812345678",
+    "收货人签收 电话 13812345678",  # 签收 is no name
+    "本店地址：北京市朝阳区建国路88号 电话 13812345678",  # a shop's address and phone: contact, not a buyer's data
+    "实体店 上海市黄浦区南京东路100号 13912345678 欢迎到店",
+    "北京路88号店 开业大酬宾",  # a road number without a city or district
+    "尺码 170/88A 体重 120-140斤",
+    # registration numbers shaped like a Chinese passport (G + 8 digits)
+    "特殊化妆品 国妆特字G20211234",
+    "保健食品批准文号：国食健注G20180456",
+    "备案编号 G12345678",
+]
+
+
+@pytest.fixture(scope="module")
+def scan(text_scanner):
+    return lambda text, **kw: text_scanner.scan({"id": "pd", "description": text}, **kw).to_dict()
+
+
+def _personal(result):
+    return [f for f in result["findings"] if f["category"] == "personal_data"]
+
+
+@pytest.mark.parametrize("text, value, name, masked", FOUND)
+def test_personal_data_is_found_with_its_span_and_masked(scan, text, value, name, masked):
+    found = _personal(scan(text))
+    start = text.index(value)
+    assert [(f["start"], f["end"], f["term"], f["text"]) for f in found] == [(start, start + len(value), name, masked)]
+    assert len(masked) == len(value) and masked != value
+    assert found[0]["effect"] == "review" and found[0]["severity"] == "high"
+    assert "personal data" in found[0]["explanation"]
+
+
+@pytest.mark.parametrize("text", NOT_FOUND)
+def test_near_misses_are_not_personal_data(scan, text):
+    assert _personal(scan(text)) == []
+
+
+def test_the_tables_are_large_enough():
+    assert len(FOUND) >= 40 and len(NOT_FOUND) >= 40
+    assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone"}
+
+
+@pytest.mark.parametrize("text, diversion", [
+    ("联系电话：13812345678", ["13812345678"]),
+    ("联系人：王经理 13812345678", ["13812345678"]),
+    ("姓名贴定制款 13812345678", ["13812345678"]),
+    ("本店地址：北京市朝阳区建国路88号 电话 13812345678", ["13812345678"]),
+    ("电话 010-12345678 地址见店铺", ["010-12345678"]),
+])
+def test_a_phone_alone_stays_diversion(scan, text, diversion):
+    assert [f["text"] for f in scan(text)["findings"] if f["category"] == "diversion"] == diversion
+
+
+def test_contact_hits_inside_personal_data_are_dropped(scan):
+    """19491231 002 inside a spaced ID reads as a mobile number: reporting it would show most
+    of the ID unmasked, so the personal-data finding takes its place."""
+    result = scan("身份证 110105 19491231 002X")
+    assert [(f["category"], f["text"]) for f in result["findings"]] == [("personal_data", "110105 ******** 002X")]
+
+
+# -- the masked copy ------------------------------------------------------------------------------
+
+def test_masked_copy_of_every_field(text_scanner):
+    listing = {"id": 7, "title": "二手护照夹", "description": "收件人：张三 13812345678 北京市朝阳区建国路88号",
+               "bullets": ["卡号 6222 5260 1815 9080", "纯棉"], "options": {"mask": True}}
+    result = text_scanner.scan(listing).to_dict()
+    assert result["masked"] == {
+        "title": "二手护照夹",
+        "description": "收件人：张* 138****5678 北京市朝阳区******",
+        "bullets[0]": "卡号 6222 **** **** 9080",
+        "bullets[1]": "纯棉",
+    }
+    for f in result["findings"]:  # offsets still slice the caller's original
+        original = listing["description"] if f["field"] == "description" else listing["bullets"][0]
+        assert len(original[f["start"]:f["end"]]) == len(f["text"])
+
+
+def test_mask_argument_wins_over_the_listing_option(text_scanner):
+    listing = {"description": "身份证 11010519491231002X", "options": {"mask": True}}
+    assert "masked" not in text_scanner.scan(listing, mask=False).to_dict()
+    assert text_scanner.scan({"description": "身份证 11010519491231002X"}, mask=True).to_dict()["masked"] == {
+        "description": "身份证 110105********002X"}
+    assert "masked" not in text_scanner.scan({"description": "身份证 11010519491231002X"}).to_dict()
+
+
+@pytest.mark.parametrize("options, message", [
+    ([], "field 'options' must be an object"),
+    ({"mask": "yes"}, "option 'options.mask' must be true or false, got str"),
+    ({"mask": 1}, "option 'options.mask' must be true or false, got int"),
+    ({"masked": True}, "unknown option 'masked' in 'options' (known: mask)"),
+])
+def test_bad_options_are_the_callers_error(text_scanner, options, message):
+    with pytest.raises(InvalidOptions, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_options(options)
+    row = text_scanner.scan({"id": 3, "description": "x", "options": options}).to_dict()
+    assert row["error"]["code"] == "invalid_listing" and message in row["error"]["message"]
+
+
+def test_no_value_in_results_or_logs(text_scanner, caplog):
+    """Nothing the library returns or logs holds an unmasked value."""
+    values = ["11010519491231002X", "6222526018159080", "13812345678"]
+    text = f"身份证 {values[0]} 卡号 {values[1]} 收件人：张三 {values[2]} 北京市朝阳区建国路88号"
+    with caplog.at_level(logging.DEBUG):
+        dumped = repr(text_scanner.scan({"description": text}, mask=True).to_dict())
+    for value in values:
+        assert value not in dumped and value not in caplog.text
+    assert "张三" not in dumped
+
+
+# -- the checks themselves --------------------------------------------------------------------
+
+@pytest.mark.parametrize("chars, valid", [
+    ("11010519491231002X", True), ("11010519491231002x", True), ("110105194912310021", False),
+    ("110105190002291234", False),  # 1900 was no leap year
+    ("000000000000000000", False), ("1101051949123100", False),
+])
+def test_resident_id_check(chars, valid):
+    assert pd.valid_resident_id(chars) is valid
+
+
+@pytest.mark.parametrize("digits, issuer", [
+    ("6222526018159080", "a UnionPay card number"), ("4111194821993515", "a Visa card number"),
+    ("2720797114710490", "a Mastercard number"), ("2721000000000000", None), ("5605975432319487", None),
+    ("3530276842684655", "a JCB card number"), ("3527000000000000", None),
+])
+def test_card_issuers(digits, issuer):
+    assert pd.card_issuer(digits) == issuer
