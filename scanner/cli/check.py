@@ -76,7 +76,7 @@ def render(result: dict, listing: dict, colour: bool) -> str:
         return f"error {result['error']['code']}: {result['error']['message']}"
     lines = []
     decision = result["decision"]
-    lines.append(_paint(DECISION_COLOURS[decision], f"{decision.upper()}  (risk {result['score']}/100)", colour))
+    lines.append(_paint(DECISION_COLOURS[decision], f"{decision.upper()}  (score {result['score']}/100)", colour))
     by_field: dict[str, list[dict]] = {}
     for f in result["findings"]:
         by_field.setdefault(f["field"], []).append(f)
