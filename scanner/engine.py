@@ -15,11 +15,13 @@ from scanner import __version__
 from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
+from scanner.options import DEFAULT_LANGUAGE, check_language
 from scanner.results import FailedScan, ImageInputError, ScanError, ScanResult
 from scanner.text.engine import TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.policy import decide, score_findings
 from scanner.text.verify import verify
+from scanner.text.verify import explain
 
 
 class Scanner:
@@ -95,14 +97,20 @@ class Scanner:
         return versions
 
     # -- scanning -------------------------------------------------------------------
-    def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None) -> ScanResult | FailedScan:
+    def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None,
+             language: str = DEFAULT_LANGUAGE) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error.
 
         `deadline` (a time.monotonic() value; default: now + budget_s, if any) is looked at
         between fields, stages and images; past it the scan stops and the result is `review`
         (`block` if a finding made so far blocks) with `incomplete` saying why. Findings are
-        capped per field and per listing (SCANNER_MAX_FINDINGS_PER_FIELD / _PER_LISTING)."""
+        capped per field and per listing (SCANNER_MAX_FINDINGS_PER_FIELD / _PER_LISTING).
+
+        `language` ("en" or "zh", scanner.categories.LANGUAGES) is the findings' explanations' language;
+        an unknown one raises scanner.options.InvalidOptions (a ValueError): a caller's mistake, not the listing's."""
+        if language != DEFAULT_LANGUAGE:
+            check_language(language)
         started = time.perf_counter()
         text, gallery = self._text, (self._images.snapshot() if self._images else None)
         versions = self._scan_versions(text, gallery)
@@ -123,14 +131,18 @@ class Scanner:
             self._verify_text(text, listing, state)  # what was matched so far: bounded by the caps
         findings = score_findings(state.findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
-        return state.result(listing.id, decision, listing_score, state.cap_findings(findings), versions)
+        findings = state.cap_findings(findings)
+        if language != DEFAULT_LANGUAGE and findings:
+            findings = _in_language(findings, language)
+        return state.result(listing.id, decision, listing_score, findings, versions)
+
     def scan_many(self, listings: Iterable[Any], **kwargs) -> Iterator[ScanResult | FailedScan]:
         for raw in listings:
             yield self.scan(raw, **kwargs)
 
-    def scan_text(self, text: str) -> ScanResult | FailedScan:
+    def scan_text(self, text: str, *, language: str = DEFAULT_LANGUAGE) -> ScanResult | FailedScan:
         """Convenience for one piece of copy: scanned as the listing's description."""
-        return self.scan({"description": text})
+        return self.scan({"description": text}, language=language)
 
     @staticmethod
     def _match_text(text: TextEngine, listing: Listing, state: ScanState) -> None:
@@ -170,3 +182,18 @@ class Scanner:
             except Exception as exc:  # one bad image must never sink the listing
                 state.image_errors.append(
                     ScanError("image_error", f"could not process image: {type(exc).__name__}", field=field))
+
+
+def _in_language(findings: list, language: str) -> list:
+    """The findings a scan returns, their explanations rendered again from their reasons in `language`:
+    once, at the end, so a scan in the default language pays nothing."""
+    out = []
+    for f in findings:
+        if f.kind == "text":
+            f = f._replace(explanation=explain.render(f.reasons, language))
+        elif f.reasons:
+            from scanner.images.explain import render as render_image
+
+            f = f._replace(explanation=render_image(f.reasons, language))
+        out.append(f)
+    return out
