@@ -44,6 +44,12 @@ class Seller(BaseModel):
     authorized_brands: list[str] = Field(default_factory=list, description="brands this seller may name")
 
 
+class ScanOptionsIn(BaseModel):
+    """What the caller asks of the scan (scanner/options.py). An unknown option or value is a 422 `invalid_options`."""
+
+    language: Literal["en", "zh"] = Field("en", description="language of the findings' explanations")
+
+
 class ListingIn(BaseModel):
     """One listing. Every field is optional; unknown fields are ignored."""
 
@@ -56,11 +62,13 @@ class ListingIn(BaseModel):
     images: list[ImageRef] | None = None
     seller: Seller | None = None
     locale: str | None = None
+    options: ScanOptionsIn | None = Field(None, description='scan options, e.g. {"language": "zh"}; not part of the listing')
 
 
 class BatchIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"listings": [EXAMPLE_LISTING, {"id": 2, "title": "纯棉T恤"}]}]})
     listings: list[ListingIn] = Field(description="at most SCANNER_MAX_BATCH_LISTINGS (default 100)")
+    options: ScanOptionsIn | None = Field(None, description="scan options for every listing (a listing's own override them)")
 
 
 class ErrorDetail(BaseModel):
