@@ -132,3 +132,11 @@ def test_gallery_matches_are_explained_in_chinese(text_engine, tmp_path):
     assert fz.explanation.startswith(f"与假冒图库图片 {fe.gallery_id}“")
     assert "各项哈希与颜色均一致" in fz.explanation and "商品图视角：原图；图库视角：原图" in fz.explanation
     assert fz._replace(explanation="") == fe._replace(explanation="")
+
+
+@pytest.mark.parametrize("field,zh", [("title", "标题"), ("description", "描述"), ("bullets[2]", "卖点[2]"),
+                                      ("attributes.材质", "属性.材质"), ("attributes.title", "属性.title")])
+def test_fields_are_named_as_the_editor_names_them(field, zh):
+    r = explain.reason("with_counterfeit", text="高仿", field=field)
+    assert explain.render((r,), "zh") == f"与假冒用语“高仿”（{zh}）同时出现"
+    assert explain.render((r,)) == f"named together with counterfeit wording '高仿' ({field})"

@@ -104,6 +104,15 @@ _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
 _SECTORS_ZH = {"luxury": "奢侈品", "cosmetics": "化妆品", "sportswear": "运动服饰"}  # brands.tsv sectors
 
 
+_FIELDS_ZH = {"title": "标题", "description": "描述", "bullets": "卖点", "attributes": "属性"}
+_FIELD_HEAD = re.compile(r"^(title|description|bullets|attributes)\b")
+
+
+def _field_zh(field: str) -> str:
+    """'bullets[1]' -> '卖点[1]', 'attributes.材质' -> '属性.材质': the field as the editor page names it."""
+    return _FIELD_HEAD.sub(lambda m: _FIELDS_ZH[m.group(1)], field)
+
+
 def _q(text: Any) -> str:
     """A quoted word in a Chinese explanation."""
     return f"“{text}”"
@@ -177,7 +186,7 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
     "needs_brand": {"en": lambda p: "counts because the listing names a brand", "zh": lambda p: "因商品提到品牌而计入"},
     "with_counterfeit": {
         "en": lambda p: f"named together with counterfeit wording {p['text']!r} ({p['field']})",
-        "zh": lambda p: f"与假冒用语{_q(p['text'])}（{p['field']}）同时出现",
+        "zh": lambda p: f"与假冒用语{_q(p['text'])}（{_field_zh(p['field'])}）同时出现",
     },
     "names_brand": {"en": lambda p: f"listing names brand {p['brand']!r}", "zh": lambda p: f"商品提到品牌{_q(p['brand'])}"},
     "below_minimum": {
