@@ -97,3 +97,20 @@ def test_gallery_image_matches_score_in_the_block_band(text_engine, tmp_path):
                 assert SCORE_BANDS["block"][0] <= r.score <= 100, r.score
     finally:
         images.close()
+
+
+@pytest.mark.parametrize("block_score,decision", [(101, "review"), (99, "block"), (100, "block")])
+def test_block_score_reads_the_raw_risk_and_its_blocks_score_as_blocks(text_engine, block_score, decision):
+    """Two diversion findings: raw risk 0.997 (as 0-100: 100). block_score compares with that raw risk,
+    not with the banded score (69 as a review), and a listing it blocks scores in the block band."""
+    import dataclasses
+
+    from scanner.engine import Scanner
+    from scanner.results import SCORE_BANDS
+    from scanner.text.policy import Policy
+
+    policy = Policy.from_dict({"thresholds": {"block_score": block_score}})
+    engine = dataclasses.replace(text_engine, verifying=dataclasses.replace(text_engine.verifying, policy=policy))
+    r = Scanner(engine).scan({"title": "加 V 信 abc123 或 QQ 12345678"})
+    low, high = SCORE_BANDS[decision]
+    assert r.decision == decision and low <= r.score <= high, (r.decision, r.score)
