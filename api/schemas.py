@@ -45,8 +45,9 @@ class Seller(BaseModel):
 
 
 class ScanOptionsIn(BaseModel):
-    """Per-scan options (scanner/options.py parses them; an unknown option is 422 `invalid_listing`)."""
+    """What the caller asks of the scan (scanner/options.py). An unknown option or value is a 422 `invalid_options`."""
 
+    language: Literal["en", "zh"] = Field("en", description="language of the findings' explanations")
     mask: bool = Field(False, description="also return `masked`: each text field with its personal data "
                                           "replaced by * of the same length")
 
@@ -63,12 +64,13 @@ class ListingIn(BaseModel):
     images: list[ImageRef] | None = None
     seller: Seller | None = None
     locale: str | None = None
-    options: ScanOptionsIn | None = None
+    options: ScanOptionsIn | None = Field(None, description='scan options, e.g. {"language": "zh", "mask": true} (scanner/options.py)')
 
 
 class BatchIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"listings": [EXAMPLE_LISTING, {"id": 2, "title": "纯棉T恤"}]}]})
     listings: list[ListingIn] = Field(description="at most SCANNER_MAX_BATCH_LISTINGS (default 100)")
+    options: ScanOptionsIn | None = Field(None, description="scan options for every listing (a listing's own override them)")
 
 
 class ErrorDetail(BaseModel):

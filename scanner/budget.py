@@ -138,7 +138,9 @@ class ScanState:
                        f"{self.spent_while}; the findings made before it are listed")
             row = unfinished(listing_id, "scan_budget_exceeded", message, versions, took_ms, tuple(findings))
             row = row._replace(image_errors=tuple(self.image_errors), incomplete=row.incomplete + capped)
-            return row._replace(decision="block", score=score) if decision == "block" else row
+            if decision == "block":
+                return row._replace(decision="block", score=score)
+            return row._replace(score=max(score, UNFINISHED_SCORE))  # a review's own score, or the lowest review
         if capped and decision == "pass":  # not read in full: never pass
             decision, score = "review", max(score, UNFINISHED_SCORE)
         return ScanResult(id=listing_id, decision=decision, score=score, findings=tuple(findings), versions=versions,

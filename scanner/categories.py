@@ -2,8 +2,8 @@
 
 `CATEGORIES` (the ids, in this order: word-list files and messages follow it), the default
 action of each category (scanner/text/policy_schema.py), the label explanations use
-(scanner/text/verify/explain.py) and the editor page's labels in English and Chinese
-(served at GET /v1/categories; api/static/categories.js holds no labels of its own).
+(scanner/text/verify/explain.py, in each of LANGUAGES) and the editor page's labels in English and
+Chinese (served at GET /v1/categories; api/static/categories.js holds no labels of its own).
 """
 from __future__ import annotations
 
@@ -32,9 +32,14 @@ TABLE: tuple[Category, ...] = (
     Category("counterfeit_image", "Counterfeit image", "假冒图片", "block", "", "image"),
 )
 
+# The languages labels and explanations are written in (a scan's `language`); the first is the default.
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
 CATEGORIES: tuple[str, ...] = tuple(c.id for c in TABLE)
 DEFAULT_ACTIONS: dict[str, str] = {c.id: c.default_action for c in TABLE}
 EXPLANATION_LABELS: dict[str, str] = {c.id: c.explained_as for c in TABLE if c.explained_as}
+# Chinese explanations name a category by its editor label (极限词, 站外引流, ...).
+EXPLANATION_LABELS_ZH: dict[str, str] = {c.id: c.zh for c in TABLE if c.explained_as}
 
 
 def as_json() -> list[dict[str, Any]]:

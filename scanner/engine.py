@@ -15,12 +15,14 @@ from scanner import __version__
 from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
+from scanner.options import DEFAULT_LANGUAGE, check_language
 from scanner.results import FailedScan, ImageInputError, ScanError, ScanResult
 from scanner.text.engine import TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.personal_data import masked_fields
 from scanner.text.policy import decide, score_findings
 from scanner.text.verify import verify
+from scanner.text.verify import explain
 
 
 class Scanner:
@@ -97,7 +99,7 @@ class Scanner:
 
     # -- scanning -------------------------------------------------------------------
     def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None,
-             mask: bool | None = None) -> ScanResult | FailedScan:
+             mask: bool | None = None, language: str | None = None) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error.
 
@@ -108,7 +110,12 @@ class Scanner:
 
         `mask=True` (or `"options": {"mask": true}` in the listing; the argument wins) adds
         `masked`: each text field with its personal data replaced by * of the same length.
-        Personal-data findings show masked `text` either way."""
+        Personal-data findings show masked `text` either way.
+        `language` ("en" or "zh", scanner.categories.LANGUAGES; or the listing's `"options": {"language": …}`,
+        the argument wins) is the findings' explanations' language; an unknown one raises
+        scanner.options.InvalidOptions (a ValueError): a caller's mistake, not the listing's."""
+        if language is not None and language != DEFAULT_LANGUAGE:
+            check_language(language)
         started = time.perf_counter()
         text, gallery = self._text, (self._images.snapshot() if self._images else None)
         versions = self._scan_versions(text, gallery)
@@ -131,17 +138,23 @@ class Scanner:
             self._verify_text(text, listing, state)  # what was matched so far: bounded by the caps
         findings = score_findings(state.findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
-        result = state.result(listing.id, decision, listing_score, state.cap_findings(findings), versions)
+        findings = state.cap_findings(findings)
+        if language is None:
+            language = listing.options.language
+        if language != DEFAULT_LANGUAGE and findings:
+            findings = _in_language(findings, language)  # rendered at the end: the hot path stays English
+        result = state.result(listing.id, decision, listing_score, findings, versions)
         if mask if mask is not None else listing.options.mask:
             result = result._replace(masked=masked_fields(listing.fields, findings))
         return result
+
     def scan_many(self, listings: Iterable[Any], **kwargs) -> Iterator[ScanResult | FailedScan]:
         for raw in listings:
             yield self.scan(raw, **kwargs)
 
-    def scan_text(self, text: str) -> ScanResult | FailedScan:
+    def scan_text(self, text: str, *, language: str | None = None) -> ScanResult | FailedScan:
         """Convenience for one piece of copy: scanned as the listing's description."""
-        return self.scan({"description": text})
+        return self.scan({"description": text}, language=language)
 
     @staticmethod
     def _match_text(text: TextEngine, listing: Listing, state: ScanState) -> None:
@@ -181,3 +194,18 @@ class Scanner:
             except Exception as exc:  # one bad image must never sink the listing
                 state.image_errors.append(
                     ScanError("image_error", f"could not process image: {type(exc).__name__}", field=field))
+
+
+def _in_language(findings: list, language: str) -> list:
+    """The findings a scan returns, their explanations rendered again from their reasons in `language`:
+    once, at the end, so a scan in the default language pays nothing."""
+    out = []
+    for f in findings:
+        if f.kind == "text":
+            f = f._replace(explanation=explain.render(f.reasons, language))
+        elif f.reasons:
+            from scanner.images.explain import render as render_image
+
+            f = f._replace(explanation=render_image(f.reasons, language))
+        out.append(f)
+    return out

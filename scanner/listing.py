@@ -123,5 +123,5 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
         try:
             options = parse_options(options)
         except InvalidOptions as exc:
-            raise InvalidListing(str(exc)) from None
+            raise InvalidListing(exc.message, code=exc.code) from None
     return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale, options or DEFAULT_OPTIONS)

@@ -117,15 +117,30 @@ class ScanResult(NamedTuple):
         return d
 
 
-# The score an unfinished listing gets: the lowest a review can have (see policy.decide).
-UNFINISHED_SCORE = 50
+# The listing score (0-100) reads as the decision: every block scores above every review and every
+# review above every pass, so sorting or thresholding on `score` agrees with `decision`. Inside its band
+# a listing's raw risk (1 - prod(1 - finding score) over the findings that count, policy.decide) places it
+# linearly, so two reviews still compare. The one table of bands (docs/api.md "Scores").
+SCORE_BANDS: dict[str, tuple[int, int]] = {"pass": (0, 29), "review": (30, 69), "block": (70, 100)}
+
+
+def band_score(decision: str, risk: float) -> int:
+    """The listing score of a `decision` with raw risk `risk` (0..1): its band's low end at risk 0, its
+    high end at risk 1."""
+    low, high = SCORE_BANDS[decision]
+    return low + int(round(min(max(risk, 0.0), 1.0) * (high - low)))
+
+
+# The score an unfinished listing gets: the lowest a review can have.
+UNFINISHED_SCORE = SCORE_BANDS["review"][0]
 
 
 def unfinished(listing_id: Any, code: str, message: str, versions: Mapping[str, str], took_ms: float = 0.0,
                findings: tuple["Finding", ...] = ()) -> ScanResult:
     """A listing we could not finish scanning (budget spent, row timeout): `review` with the
     reason in `incomplete`, never `pass` -- a seller who finds a slow input must not get through.
-    Findings already made are kept; if one of them blocks, the caller decides block instead."""
+    Findings already made are kept; if one of them blocks, the caller decides block instead (and a
+    caller that scored the findings as a review keeps that higher review score)."""
     return ScanResult(id=listing_id, decision="review", score=UNFINISHED_SCORE, findings=tuple(findings),
                       versions=versions, took_ms=took_ms, incomplete=(ScanError(code, message),))
 

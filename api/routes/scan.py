@@ -27,6 +27,7 @@ from api.schemas import (
 from scanner import jsonio
 from scanner.budget import deadline_after
 from scanner.config import Settings
+from scanner.options import InvalidOptions, ScanOptions, parse_options
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
@@ -84,6 +85,24 @@ def result_row(result: Any, settings: Settings) -> tuple[int, dict[str, Any]]:
     return 200, row
 
 
+def request_options(raw: Any, base: ScanOptions | None = None) -> ScanOptions:
+    """The "options" object a caller sent (None if absent), over `base` (a batch's own options for one of its
+    listings) -> ScanOptions, or a 422 `invalid_options` naming what is wrong."""
+    if base is not None:
+        if raw is None:
+            return base
+        if isinstance(raw, dict):
+            raw = {**base._asdict(), **raw}
+    try:
+        return parse_options(raw)
+    except InvalidOptions as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+
+
+def _listing_options(listing: Any, base: ScanOptions | None = None) -> ScanOptions:
+    return request_options(listing.get("options") if isinstance(listing, dict) else None, base)
+
+
 def _scan_listing(scanner: Any, settings: Settings, listing: Any, **kwargs) -> tuple[int, dict[str, Any]]:
     status, row = result_row(scanner.scan(listing, **kwargs), settings)
     metrics.record_result(row)
@@ -98,8 +117,9 @@ def _bounded(row: dict[str, Any], settings: Settings) -> bytes:
 def _scan_one(scanner: Any, settings: Settings, body: bytes) -> tuple[int, bytes, dict[str, Any]]:
     deadline = deadline_after(settings.scan_budget_s)  # one budget per request, from the body in hand
     listing = parse_json(body)
+    options = _listing_options(listing)
     check_listing(listing, settings)
-    status, row = _scan_listing(scanner, settings, listing, deadline=deadline)
+    status, row = _scan_listing(scanner, settings, listing, deadline=deadline, **options.scan_kwargs())
     return status, _bounded(row, settings), row
 
 
@@ -119,6 +139,7 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, C
                 raise invalid_number(jsonio.describe([(path, marker)])) from None
             bad_numbers.setdefault(path[1], []).append((path[2:], marker))
     listings = check_batch(doc, settings)
+    batch_options = request_options(doc.get("options"))  # every listing's, unless it sends its own
     scanner = pinned(scanner)
     rows: list[dict[str, Any]] = []
     decisions: Counter = Counter()
@@ -126,13 +147,14 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, C
         try:
             if i in bad_numbers:
                 raise invalid_number(jsonio.describe(bad_numbers[i]))
+            options = _listing_options(raw, batch_options)
             check_listing(raw, settings)
         except ApiError as exc:
             listing_id = jsonio.listing_id(raw) if i in bad_numbers else raw.get("id") if isinstance(raw, dict) else None
             row = {"id": listing_id, "error": {"code": exc.code, "message": exc.message}}
             metrics.record_result(row)
         else:
-            _, row = _scan_listing(scanner, settings, raw, deadline=deadline)
+            _, row = _scan_listing(scanner, settings, raw, deadline=deadline, **options.scan_kwargs())
         decisions[row.get("decision") or "error"] += 1
         rows.append(row)
     versions = scanner.versions
@@ -206,6 +228,7 @@ async def scan_image(
     images: Annotated[list[UploadFile], File(description="image files (JPEG, PNG, GIF, WebP, BMP, TIFF)")],
     id: Annotated[str | None, Form(description="listing id, echoed back")] = None,
     listing: Annotated[str | None, Form(description='optional JSON object with the text fields, e.g. {"title": "…"}')] = None,
+    options: Annotated[str | None, Form(description='optional JSON object of scan options, e.g. {"language": "zh"}')] = None,
 ) -> Response:
     check_upload_count(len(images), settings)
     blobs: list[bytes] = []
@@ -220,6 +243,9 @@ async def scan_image(
         if not isinstance(base, dict):
             raise ApiError(422, "invalid_listing", 'form field "listing" must be a JSON object')
     base.pop("images", None)
+    scan_options = _listing_options(base)
+    if options:
+        scan_options = request_options(parse_json(options.encode("utf-8")), scan_options)
     if id is not None:
         base["id"] = id
     base["images"] = [{"upload": i} for i in range(len(blobs))]
@@ -228,6 +254,6 @@ async def scan_image(
         return blobs[ref["upload"]]
 
     status, row = await run_in_threadpool(_scan_listing, scanner, settings, base, image_loader=load,
-                                          deadline=deadline_after(settings.scan_budget_s))
+                                          deadline=deadline_after(settings.scan_budget_s), **scan_options.scan_kwargs())
     _note(request, row)
     return _json_response(status, await run_in_threadpool(_bounded, row, settings))

@@ -39,8 +39,8 @@ function findingItem(f, idx) {
     "data-category": f.category, "data-effect": effect }, [
     head,
     el("div", { class: "f-why small" }, [
-      el("span", { class: "muted", text: t("term") + ": " }), f.term || "", "  ",
-      el("span", { class: "muted", text: t("why") + ": " }), f.explanation || "",
+      el("span", { class: "muted", text: t("term") + t("colon") }), f.term || "", "  ",
+      el("span", { class: "muted", text: t("why") + t("colon") }), f.explanation || "",
     ]),
     actions.length ? el("div", { class: "f-actions" }, actions) : null,
   ]);

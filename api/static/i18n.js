@@ -13,7 +13,7 @@ const STRINGS = {
     score: "Score", applyAll: "Apply all suggestions", copyClean: "Copy cleaned text", findings: "Findings",
     noFindings: "No findings — nothing to fix in the text.", imageResults: "Image results", noImages: "No images added.",
     langOther: "中文", dec_pass: "Pass", dec_review: "Review", dec_block: "Block", dec_idle: "—",
-    scanning: "checking…", textPart: "text", imagesPart: "images",
+    scanning: "checking…", textPart: "text", imagesPart: "images", colon: ": ",
     sev_low: "low", sev_medium: "medium", sev_high: "high",
     eff_block: "blocks", eff_review: "needs review", eff_none: "harmless here",
     term: "Term", severity: "Severity", why: "Why", suggestion: "Suggested rewrite", field: "Field",
@@ -27,7 +27,7 @@ const STRINGS = {
     authorizedNow: "Marked as authorized: {b}. Checking again…",
     imgScanning: "checking image…", imgNoMatch: "No match in the counterfeit gallery.",
     imgMatch: "Matches gallery entry", brand: "Brand", label: "Label", distance: "Distance (bits)",
-    noThumb: "no thumbnail", imgError: "Image not checked", yourImage: "your image", galleryCaption: "gallery",
+    noThumb: "no thumbnail", noPreview: "no preview", notImage: "not an image", imgError: "Image not checked", yourImage: "your image", galleryCaption: "gallery",
     err_network: "Cannot reach the scanner service ({m}).",
     err_missing_api_key: "This service needs an API key — enter it above.",
     err_invalid_api_key: "The API key was not accepted — check it and enter it again.",
@@ -51,7 +51,7 @@ const STRINGS = {
     score: "风险分", applyAll: "全部采用建议", copyClean: "复制修改后的文案", findings: "检查结果",
     noFindings: "未发现问题。", imageResults: "图片结果", noImages: "尚未添加图片。",
     langOther: "English", dec_pass: "通过", dec_review: "需复核", dec_block: "拦截", dec_idle: "—",
-    scanning: "检查中…", textPart: "文字", imagesPart: "图片",
+    scanning: "检查中…", textPart: "文字", imagesPart: "图片", colon: "：",
     sev_low: "低", sev_medium: "中", sev_high: "高",
     eff_block: "导致拦截", eff_review: "需要复核", eff_none: "此处无害",
     term: "词条", severity: "严重程度", why: "原因", suggestion: "建议改写", field: "字段",
@@ -65,7 +65,7 @@ const STRINGS = {
     authorizedNow: "已标记为授权品牌：{b}，正在重新检查…",
     imgScanning: "正在检查图片…", imgNoMatch: "未匹配到假冒图库。",
     imgMatch: "匹配图库条目", brand: "品牌", label: "标签", distance: "距离（位）",
-    noThumb: "无缩略图", imgError: "图片未能检查", yourImage: "你的图片", galleryCaption: "图库",
+    noThumb: "无缩略图", noPreview: "无法预览", notImage: "不是图片", imgError: "图片未能检查", yourImage: "你的图片", galleryCaption: "图库",
     err_network: "无法连接检查服务（{m}）。",
     err_missing_api_key: "此服务需要 API 密钥，请在上方输入。",
     err_invalid_api_key: "API 密钥无效，请检查后重新输入。",
@@ -86,6 +86,9 @@ export function t(key, vars) {
   if (vars) s = s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] == null ? "" : String(vars[k])));
   return s;
 }
+
+/** The scan options every request sends: explanations in the page's language (docs/api.md "Scan options"). */
+export function scanOptions() { return { language: state.lang === "zh" ? "zh" : "en" }; }
 
 /** Whether the page has its own wording for `key` (so an error code gets a sentence, not just its code). */
 export function hasString(key) { return Boolean(STRINGS.en[key]); }

@@ -3,7 +3,7 @@
 import { call } from "./api.js";
 import { byId, el } from "./dom.js";
 import { errorNode } from "./errors.js";
-import { formatBytes, t } from "./i18n.js";
+import { formatBytes, scanOptions, t } from "./i18n.js";
 import { state } from "./state.js";
 import { renderVerdict } from "./verdict.js";
 
@@ -25,6 +25,7 @@ export function scanImage(item) {
   const listing = {};
   if (state.authorized.length) listing.seller = { authorized_brands: state.authorized.slice() };
   form.append("listing", JSON.stringify(listing));
+  form.append("options", JSON.stringify(scanOptions()));
   item.status = "scanning";
   return call("/v1/scan/image", { method: "POST", body: form }).then((r) => {
     if (state.images.indexOf(item) < 0) return;  // removed while it was being checked
@@ -40,6 +41,22 @@ export function scanImage(item) {
     renderImages();
     renderVerdict();
   });
+}
+
+/** The browser cannot show this file (not an image, or a format it does not draw, e.g. TIFF). */
+function noPreview(im) {
+  return im.noPreview || Boolean(im.file.type && !/^image\//.test(im.file.type));
+}
+
+/** The seller's image, or where the browser cannot draw it a plain note instead of a broken-image icon. */
+function preview(im, cls, alt) {
+  const note = () => el("span", { class: cls + " no-preview", role: "img", "aria-label": alt || t("noPreview"),
+    text: t(im.file.type && !/^image\//.test(im.file.type) ? "notImage" : "noPreview") });
+  if (noPreview(im)) return note();
+  return el("img", { class: cls, src: im.url, alt: alt, onerror: (ev) => {
+    im.noPreview = true;
+    ev.target.replaceWith(note());
+  } });
 }
 
 function removeImage(im) {
@@ -58,7 +75,7 @@ export function renderImages() {
   state.images.forEach((im, i) => {
     const name = im.file.name || "image " + (i + 1);
     ul.appendChild(el("li", { class: "thumb-chip" }, [
-      el("img", { src: im.url, alt: "" }),
+      preview(im, "chip-img", ""),
       el("span", { class: "small", text: name + " · " + formatBytes(im.file.size) }),
       el("button", { type: "button", class: "ghost icon", "aria-label": t("removeImage", { n: name }), text: "×",
         onclick: () => { removeImage(im); } }),
@@ -67,7 +84,7 @@ export function renderImages() {
     if (im.status === "scanning") {
       body.push(el("p", { class: "muted", text: t("imgScanning") }));
     } else if (im.status === "error") {
-      body.push(el("p", { class: "img-error" }, [el("span", { text: t("imgError") + ": " }), errorNode(im.error)]));
+      body.push(el("p", { class: "img-error" }, [el("span", { text: t("imgError") + t("colon") }), errorNode(im.error)]));
     } else {
       const matches = (im.result.findings || []).filter((f) => f.kind === "image");
       if (!matches.length) body.push(el("p", { class: "img-ok", text: t("imgNoMatch") }));
@@ -76,7 +93,7 @@ export function renderImages() {
     const d = im.result && im.result.decision;
     res.appendChild(el("li", { class: "image-result", "data-status": im.status, "data-decision": d || "" }, [
       el("figure", { class: "thumb-fig" }, [
-        el("img", { class: "listing-img", src: im.url, alt: name }),
+        preview(im, "listing-img", name),
         el("figcaption", { class: "muted small", text: t("yourImage") }),
       ]),
       el("div", { class: "img-body" }, [

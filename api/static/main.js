@@ -6,10 +6,9 @@
  */
 import { call, onUnauthorized } from "./api.js";
 import { loadCategories } from "./categories.js";
-import { byId } from "./dom.js";
+import { announce, byId } from "./dom.js";
 import { autosize, renderBackdrops } from "./highlight.js";
-import { t } from "./i18n.js";
-import { wireImageDrop } from "./images.js";
+import { scanImage, wireImageDrop } from "./images.js";
 import { noteNeedKey, wireKeyPanel } from "./key-panel.js";
 import { cpToJs } from "./offsets.js";
 import { renderAll, renderStatic } from "./render.js";
@@ -54,17 +53,20 @@ function wireEditor() {
 function toggleLanguage() {
   state.lang = state.lang === "zh" ? "en" : "zh";
   localSet(LANG_STORE, state.lang);
+  announce("");  // the last action's note was in the other language
   renderStatic();
   renderAll();
+  // explanations are written by the service in the language asked for: ask again
+  scanText();
+  state.images.forEach((im) => { if (im.result) scanImage(im); });
 }
 
-/** Versions of the scanner, word lists and gallery in the footer, for bug reports. */
+/** Versions of the scanner, word lists and gallery in the footer, for bug reports (repainted by renderStatic). */
 function footer() {
   call("/readyz").then((r) => {
     if (!r.ok || !r.body.versions) return;
-    const v = r.body.versions;
-    byId("foot").textContent = "scanner " + (v.scanner || "") + " · " + t("wordlists") + " " + String(v.wordlists || "").slice(0, 15) +
-      " · " + t("gallery") + " " + String(v.gallery || "").slice(0, 15);
+    state.versions = r.body.versions;
+    renderStatic();
   });
 }
 

@@ -16,6 +16,11 @@ export function renderStatic() {
   byId("lang-toggle").textContent = t("langOther");
   document.title = t("title");
   byId("conn").textContent = state.key ? t("keyStored") : "";
+  const v = state.versions;
+  if (v) {
+    byId("foot").textContent = "scanner " + (v.scanner || "") + " · " + t("wordlists") + " " + String(v.wordlists || "").slice(0, 15) +
+      " · " + t("gallery") + " " + String(v.gallery || "").slice(0, 15);
+  }
   renderLegend();
 }
 

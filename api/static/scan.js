@@ -2,6 +2,7 @@
 import { call } from "./api.js";
 import { byId } from "./dom.js";
 import { renderBackdrops } from "./highlight.js";
+import { scanOptions } from "./i18n.js";
 import { bulletLines } from "./offsets.js";
 import { fields, state } from "./state.js";
 import { renderVerdict } from "./verdict.js";
@@ -24,6 +25,7 @@ function listingBody() {
   if (info.list.length) body.bullets = info.list;
   if (state.authorized.length) body.seller = { authorized_brands: state.authorized.slice() };
   body.locale = state.lang === "zh" ? "zh-CN" : "en";
+  body.options = scanOptions();
   return body;
 }
 

@@ -21,6 +21,7 @@ export const state = {
   seq: 0,
   activeKey: null,     // finding key currently shown in the tooltip
   needKey: false,
+  versions: null,      // GET /readyz versions, for the footer
 };
 
 /** The editor's text fields by listing field name (bullets: one per line). */

@@ -1,4 +1,5 @@
-/* The badge: the worst decision of the text scan and every image scan, and the highest score. */
+/* The badge: the worst decision of the text scan and every image scan, and the highest score (the service bands
+ * scores by decision, docs/api.md "Scores", so the highest score is the worst decision's). */
 import { byId } from "./dom.js";
 import { t } from "./i18n.js";
 import { state } from "./state.js";
@@ -24,12 +25,12 @@ export function renderVerdict() {
   const d = c ? c.decision : "";
   badge.className = "badge badge-" + (d || "idle") + (state.scanning ? " busy" : "");
   badge.setAttribute("data-decision", d);
-  badge.textContent = d ? t("dec_" + d) + (state.lang === "zh" ? " · " + d : "") : t("dec_idle");
+  badge.textContent = t(d ? "dec_" + d : "dec_idle");
   badge.setAttribute("aria-busy", state.scanning || state.images.some((im) => im.status === "scanning") ? "true" : "false");
   byId("score").textContent = c ? String(c.score) : "—";
   const detail = [];
-  if (c && c.text) detail.push(t("textPart") + ": " + t("dec_" + c.text));
-  if (c && c.images) detail.push(t("imagesPart") + ": " + t("dec_" + c.images));
+  if (c && c.text) detail.push(t("textPart") + t("colon") + t("dec_" + c.text));
+  if (c && c.images) detail.push(t("imagesPart") + t("colon") + t("dec_" + c.images));
   if (state.scanning) detail.push(t("scanning"));
   byId("verdict-detail").textContent = detail.join(" · ");
 }

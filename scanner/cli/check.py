@@ -2,6 +2,7 @@
 
     scanner check "高仿耐克 运动鞋" --description "全网最低价，加微信 abc123"
     scanner check --file listing.json --json --fail-on block
+    scanner check "高仿耐克 运动鞋" --lang zh          # explanations in Chinese
 
 Exit status, so a script or CI job can gate on it: 0 pass (or below --fail-on), 3 review, 4 block,
 2 for a usage error, an unreadable listing or one that cannot be scanned.
@@ -13,6 +14,7 @@ import sys
 
 from scanner import jsonio
 
+from scanner.categories import LANGUAGES
 from scanner.cli.common import settings_from_args
 from scanner.text.rewrite import rewrite_listing
 
@@ -46,6 +48,8 @@ def register(sub) -> None:
     p.add_argument("--file", "-f", help="a listing as contract JSON ('-' for standard input)")
     p.add_argument("--json", action="store_true", help="print the contract JSON result")
     p.add_argument("--no-images", action="store_true", help="skip loading the image gallery")
+    p.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
+                   help="language of the explanations (default: %(default)s)")
     p.add_argument("--fail-on", choices=FAIL_ON, default="review",
                    help="the least decision that exits non-zero (default: review; never: always 0 unless an error)")
     p.set_defaults(func=run)
@@ -76,7 +80,7 @@ def render(result: dict, listing: dict, colour: bool) -> str:
         return f"error {result['error']['code']}: {result['error']['message']}"
     lines = []
     decision = result["decision"]
-    lines.append(_paint(DECISION_COLOURS[decision], f"{decision.upper()}  (risk {result['score']}/100)", colour))
+    lines.append(_paint(DECISION_COLOURS[decision], f"{decision.upper()}  (score {result['score']}/100)", colour))
     by_field: dict[str, list[dict]] = {}
     for f in result["findings"]:
         by_field.setdefault(f["field"], []).append(f)
@@ -167,7 +171,7 @@ def run(args) -> int:
         return EXIT_USAGE
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images)
-    result = scanner.scan(listing).to_dict()
+    result = scanner.scan(listing, language=args.lang).to_dict()
     if args.json:
         print(jsonio.dumps(result, indent=2).decode("utf-8"))
     else:

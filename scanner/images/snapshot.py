@@ -13,21 +13,9 @@ from scanner.images import decode as _decode
 from scanner.images import hashing
 from scanner.images.gallery import GalleryStore
 from scanner.images.hashing import image_hashes
+from scanner.images.explain import gallery_match, render
 from scanner.images.index import HashIndex, Hit
 from scanner.results import Finding
-
-# Words for the hashing views, used in a finding's explanation.
-_VIEW_WORDS = {
-    "orig": "original", "mirror": "mirrored", "rot+3": "rotated -3° back", "rot-3": "rotated +3° back",
-    "top": "top 80% (bottom banner/crop ignored)", "bottom": "bottom 80% (top banner/crop ignored)",
-    "center": "centre crop", "tl": "top-left crop", "tr": "top-right crop", "bl": "bottom-left crop",
-    "br": "bottom-right crop",
-}
-_ANCHOR_WORDS = {"tl": "top-left", "tr": "top-right", "bl": "bottom-left", "br": "bottom-right", "c": "centre",
-                 "t": "top", "b": "bottom", "l": "left", "r": "right"}
-for _v in hashing.CROP_VIEWS:
-    _VIEW_WORDS[_v] = f"{_ANCHOR_WORDS[_v.rstrip('0123456789')]} {_v[len(_v.rstrip('0123456789')):]}% crop"
-
 
 class _Meta:
     """Entry metadata (id, brand, label, source) per index position, compact: all ids in one
@@ -114,17 +102,10 @@ class GallerySnapshot:
         th = self._thresholds
         closeness = max(hit.distance[h] / max(1, th[h]) for h in th)  # 0 = identical, 1 = at threshold
         score = round(1.0 - 0.5 * closeness, 4)
-        parts = ", ".join(f"colour {hit.distance[h]} (limit {th[h]})" if h == "colour" else
-                          f"{h} {hit.distance[h]}/{hashing.HASH_BITS[h]} bits (limit {th[h]})" for h in th)
-        qv = _VIEW_WORDS.get(hit.query_view, hit.query_view)
-        gv = _VIEW_WORDS.get(hit.gallery_view, hit.gallery_view)
-        label = f" '{meta['label']}'" if meta.get("label") else ""
-        explanation = (
-            f"matches counterfeit gallery image {meta['id']}{label} ({meta['brand']}): all hashes and the colour agree "
-            f"({parts}); listing image view: {qv}; gallery view: {gv}"
-        )
+        why = (gallery_match(meta["id"], meta.get("label"), meta["brand"],
+                             tuple((h, hit.distance[h], th[h]) for h in th), hit.query_view, hit.gallery_view),)
         return Finding(
             kind="image", category="counterfeit_image", field=field, severity="high", score=score,
-            explanation=explanation, effect="block", brand=meta["brand"], gallery_id=meta["id"],
-            distance=dict(hit.distance), gallery_label=meta.get("label"),
+            explanation=render(why), effect="block", brand=meta["brand"], gallery_id=meta["id"],
+            distance=dict(hit.distance), gallery_label=meta.get("label"), reasons=why,
         )

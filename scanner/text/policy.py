@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scanner.text.policy_schema import parse_policy
-from scanner.results import Finding
+from scanner.results import Finding, band_score
 from scanner.text.verify.explain import reason, with_reason
 
 
@@ -54,10 +54,12 @@ def score_findings(findings: list[Finding], policy: Policy) -> list[Finding]:
 
 
 def decide(findings: list[Finding], policy: Policy) -> tuple[str, int]:
-    """Listing risk = 1 - prod(1 - finding score) over findings that count; the most
-    severe effect decides, and a score at or above block_score also blocks."""
+    """(decision, listing score). Raw risk = 1 - prod(1 - finding score) over findings that count; the
+    most severe effect decides, and a raw risk (as 0-100) at or above block_score also blocks. The
+    score is the raw risk placed inside the decision's band (results.SCORE_BANDS), so it orders
+    listings the way their decisions do."""
     if not findings:
-        return "pass", 0  # block_score is at least 1 (policy_schema): a clean listing never blocks
+        return "pass", band_score("pass", 0.0)  # block_score is at least 1 (policy_schema): a clean listing never blocks
     remaining = 1.0
     effects = set()
     for f in findings:
@@ -65,9 +67,11 @@ def decide(findings: list[Finding], policy: Policy) -> tuple[str, int]:
             continue
         remaining *= 1.0 - f.score
         effects.add(f.effect)
-    score = int(round(100 * (1.0 - remaining)))
-    if "block" in effects or score >= policy.block_score:
-        return "block", score
-    if "review" in effects:
-        return "review", score
-    return "pass", score
+    risk = 1.0 - remaining
+    if "block" in effects or int(round(100 * risk)) >= policy.block_score:
+        decision = "block"
+    elif "review" in effects:
+        decision = "review"
+    else:
+        decision = "pass"
+    return decision, band_score(decision, risk)

@@ -41,8 +41,8 @@ class SeverityScores(BaseModel):
 
 class Thresholds(BaseModel):
     model_config = _CONFIG
-    # A risk score (0-100) at or above this blocks the listing. 101 switches it off. At most 1: a clean
-    # listing (score 0) must never block.
+    # A raw risk (0-100, before policy.decide bands the score by decision) at or above this blocks the
+    # listing. 101 switches it off. At least 1: a clean listing (risk 0) must never block.
     block_score: int = Field(default=101, ge=1, le=101)
     # Findings below this confidence do not move the decision.
     min_finding_score: Score = 0.3

@@ -159,7 +159,7 @@ ITEMS = [
     ((6, "LISTING", {"id": 7, "title": 3}),
      '{"id":7,"line":6,"error":{"code":"invalid_listing","message":"field \'title\' must be a string"},' + V + '}'),
     ((7, "TIMED_OUT", ("RAW", b'{"id": "slow"}', "too slow")),
-     '{"id":"slow","line":7,"decision":"review","score":50,"findings":[],' + V
+     '{"id":"slow","line":7,"decision":"review","score":30,"findings":[],' + V
      + ',"took_ms":0.0,"incomplete":[{"code":"scan_timeout","message":"too slow"}]}'),
 ]
 

@@ -82,3 +82,22 @@ def test_versions_and_image_distances_read_as_words_not_python_reprs(capsys):
     assert "versions: wordlists sha256:" in out
     assert "images:" in out and "[1] images[0] counterfeit_image: gallery entry" in out
     assert "suggested copy" not in out.split("images:")[1]
+
+
+@pytest.mark.parametrize("lang,why", [
+    (None, "why: counterfeit wording '高仿'"),
+    ("en", "why: counterfeit wording '高仿'"),
+    ("zh", "why: 假冒用语“高仿”"),
+])
+def test_lang_chooses_the_explanations_language(lang, why, capsys):
+    argv = ["check", "高*仿耐克 运动鞋", "--no-images"] + (["--lang", lang] if lang else [])
+    assert main(argv) == 4
+    out = capsys.readouterr().out
+    assert why in out, out
+
+
+def test_an_unknown_lang_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "x", "--lang", "fr"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err

@@ -157,19 +157,36 @@ def test_editor_images(server, page, shot):
     expect(page.locator("#verdict-detail")).to_contain_text("text: Pass")
     shot(page, "3-images")
 
-    # the same page in Chinese
+    expect(page.locator("#badge")).to_have_text("Block")
+    expect(match.locator(".match-why p")).to_contain_text("matches counterfeit gallery image g_")
+
+    # the same page in Chinese: the badge says just the decision; the service explains in Chinese (issue #18)
     page.locator("#lang-toggle").click()
     expect(page.locator("h1")).to_have_text("商品文案合规检查")
-    expect(page.locator("#badge")).to_contain_text("拦截")
+    expect(page.locator("#badge")).to_have_text("拦截")
+    expect(page.locator("#verdict-detail")).to_contain_text("文字：通过")
+    expect(match.locator(".match-why p")).to_contain_text("与假冒图库图片 g_", timeout=WAIT)
     expect(too_big).to_contain_text("图片太大：上限 16 KB")
     page.locator("#f-title").fill(TITLE)
     expect(page.locator('.hl-wrap[data-field="title"] mark.hl')).to_have_count(3, timeout=WAIT)
     expect(finding(page, "brand").locator('[data-role="authorize"]')).to_have_text("我已获得该品牌授权")
+    expect(finding(page, "counterfeit").locator(".f-why")).to_contain_text("原因：假冒用语“高仿”", timeout=WAIT)
+    expect(finding(page, "brand").locator(".f-why")).to_contain_text("品牌“Nike”")
+
+    # a file that is not an image: a plain note where the picture would be (no broken-image icon), and why
+    page.locator("#file-input").set_input_files([{"name": "notes.txt", "mimeType": "text/plain",
+                                                  "buffer": "收货地址 清单".encode("utf-8")}])
+    not_image = results.nth(3)
+    expect(not_image).to_have_attribute("data-status", "error", timeout=WAIT)
+    expect(not_image.locator(".no-preview")).to_have_text("不是图片")
+    expect(not_image).to_contain_text("不支持的图片格式")
+    expect(not_image.locator("img")).to_have_count(0)
+    expect(page.locator("#image-list li").nth(3).locator("img")).to_have_count(0)
     shot(page, "4-zh")
 
     # removing the matching image leaves the text decision
     page.locator("#image-list li").first.get_by_role("button").click()
-    expect(results).to_have_count(2, timeout=WAIT)
+    expect(results).to_have_count(3, timeout=WAIT)
     assert not page.problems, page.problems
 
 

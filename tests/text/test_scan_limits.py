@@ -121,6 +121,26 @@ def test_what_was_found_before_the_budget_ran_out_still_blocks(engine):
     assert len(slow_images) == 1  # stopped after the first slow image
 
 
+def test_a_review_found_before_the_budget_ran_out_keeps_its_review_score(engine):
+    """An unfinished listing scores at least the lowest review (UNFINISHED_SCORE); what it did find keeps
+    its own place in the review band (it was a fixed 50 before scores were banded, issue #18)."""
+    from scanner.results import SCORE_BANDS, UNFINISHED_SCORE
+
+    scanner = Scanner(engine, _EmptyGallery(), settings=Settings.model_construct())
+
+    def loader(ref):
+        time.sleep(0.6)
+        raise AssertionError("never decoded: the budget is checked between images")
+
+    listing = {"id": "fake", "title": "加 V 信 abc123 或 QQ 12345678", "images": [{"data": "x"}, {"data": "y"}]}
+    finished = scanner.scan({"title": listing["title"]})
+    result = scanner.scan(listing, image_loader=loader, deadline=time.monotonic() + 0.3)
+    assert _codes(result) == [("scan_budget_exceeded", None)]
+    assert result.decision == finished.decision == "review"
+    assert result.score == finished.score > UNFINISHED_SCORE
+    assert SCORE_BANDS["review"][0] <= result.score <= SCORE_BANDS["review"][1]
+
+
 def test_the_budget_from_settings_applies_to_scanners_built_from_settings(engine, tmp_path):
     built = Scanner.from_settings(Settings(scan_budget_s=0.000_001), with_images=False)
     assert _codes(built.scan({"title": "纯棉T恤 " * 5000})) == [("scan_budget_exceeded", None)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from scanner.categories import LANGUAGES
 from scanner.results import Finding, Reason
 from scanner.text.verify import explain
 from scanner.text.verify.listing_rules import brand_dependent, compatibility_per_listing
@@ -43,11 +44,13 @@ def test_findings_carry_the_reasons_their_rules_gave(text_scanner, listing, expe
         assert wanted <= codes.get(category, set()), (category, codes)
 
 
-def test_rewording_every_explanation_changes_no_decision(text_scanner, monkeypatch):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_rewording_every_explanation_changes_no_decision(text_scanner, monkeypatch, language):
     before = [text_scanner.scan(x) for x in DECISIONS]
     for code in list(explain._TEMPLATES):
-        monkeypatch.setitem(explain._TEMPLATES, code, lambda p, code=code: f"<{code} in other words>")
-    after = [text_scanner.scan(x) for x in DECISIONS]
+        monkeypatch.setitem(explain._TEMPLATES, code,
+                            {lang: (lambda p, code=code: f"<{code} in other words>") for lang in LANGUAGES})
+    after = [text_scanner.scan(x, language=language) for x in DECISIONS]
     for listing, a, b in zip(DECISIONS, before, after):
         assert (b.decision, b.score) == (a.decision, a.score), listing
         assert [(f.category, f.effect, f.severity, f.score, f.start, f.end) for f in b.findings] == \

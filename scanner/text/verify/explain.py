@@ -1,16 +1,18 @@
-"""Why a finding fired: the reasons as data, and their English rendering.
+"""Why a finding fired: the reasons as data, and their rendering in English and Chinese.
 
 The stages attach `Reason(code, params)` to each finding and decide from those; the
-explanation text is rendered from them here, once, at the end of verification (`render`).
-A reason added after that (policy.score_findings) is appended with `with_reason`.
-A language other than English would be one more table of templates beside `_TEMPLATES`.
+explanation text is rendered from them here, in English, once, at the end of verification
+(`render`). A reason added after that (policy.score_findings) is appended with `with_reason`.
+A scan asked for another language (categories.LANGUAGES) re-renders the findings it returns
+from their reasons at the very end (scanner/engine.py), so the hot path never pays for it.
 """
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from scanner.categories import EXPLANATION_LABELS as CATEGORY_LABELS
+from scanner.categories import EXPLANATION_LABELS_ZH as CATEGORY_LABELS_ZH
 from scanner.results import Finding, Reason
 from scanner.text.matcher import Candidate
 from scanner.text.normalize import CJK_CLASS, SYMBOL_GAP, normalise_term
@@ -82,54 +84,155 @@ def normalised(disguised: tuple[Reason, ...]) -> tuple[Reason, ...]:
 
 # -- rendering -----------------------------------------------------------------------------------
 
-_TEMPLATES = {
-    # what was found
-    "term": lambda p: f"{CATEGORY_LABELS[p['category']]} {p['term']!r} [{p['source']}]",
-    "brand": lambda p: f"brand {p['brand']!r} ({p['owner'] or 'owner unknown'}) [{p['source']}]",
-    "detector": lambda p: (f"{CATEGORY_LABELS['diversion']}: {p['detail']} [detector {p['name']}]; "
-                           "use the platform's messaging instead"),
-    "personal_data": lambda p: (f"{CATEGORY_LABELS['personal_data']}: {p['detail']} [detector {p['name']}]; "
-                                "remove it or ask for the masked copy"),
-    "proximity": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in one clause "
-                            f"[{p['source']}]"),
-    "basis": lambda p: p["text"],
-    "normalised": lambda p: "normalised: " + ", ".join(render_reason(d) for d in p["disguises"]),
-    # disguises
-    "separators_removed": lambda p: "separators or invisible characters removed",
-    "full_width": lambda p: "full-width letters",
-    "emoji_letters": lambda p: "letters drawn as emoji",
-    "variant_characters": lambda p: "traditional or variant characters",
-    "symbol_for_letters": lambda p: "emoji or symbol in place of letters",
-    "symbol_between_letters": lambda p: "emoji or symbol between letters skipped",
-    "leetspeak": lambda p: "leetspeak",
-    "look_alike": lambda p: f"look-alike spelling {p['alias']!r}",
-    "pinyin": lambda p: f"pinyin {p['alias']!r}",
-    "slang": lambda p: f"seller slang {p['alias']!r}",
-    # context that changed the finding
-    "ambiguous_confirmed": lambda p: (f"ambiguous name confirmed by {p['cue']!r}" if p["cue"]
-                                      else "ambiguous name confirmed by another of the brand's names"),
-    "authorized": lambda p: "seller is authorized for this brand",
-    "compatibility_mention": lambda p: f"compatibility mention ({p['cue']!r}), not a claim to be the brand",
-    "compatibility_not_exempt": lambda p: f"compatibility wording {p['cue']!r} does not exempt {p['sector']} brands",
-    "merged_rules": lambda p: f"overlapping rule {', '.join(repr(t) for t in p['terms'])} merged into this finding",
-    "compatible_accessory": lambda p: "the listing describes a compatible accessory for this brand",
-    "needs_brand": lambda p: "counts because the listing names a brand",
-    "with_counterfeit": lambda p: f"named together with counterfeit wording {p['text']!r} ({p['field']})",
-    "names_brand": lambda p: f"listing names brand {p['brand']!r}",
-    "below_minimum": lambda p: f"confidence {p['score']:.2f} below the policy minimum",
+# Closed vocabularies inside reason params, as Chinese explanations name them (the English ones are the
+# values themselves). A value missing here is shown as it is: never a failed render.
+_DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
+    "a QQ number": "QQ 号",
+    "a phone number spelled out in words": "用文字写出的电话号码",
+    "a WeChat id": "微信号",
+    "a social-media handle to contact off the platform": "用于站外联系的社交媒体账号",
+    "an e-mail address": "电子邮箱地址",
+    "an e-mail address spelled out with [at]/[dot]": "用 [at]/[dot] 写出的电子邮箱地址",
+    "an e-mail address spelled out with at/dot": "用 at/dot 写出的电子邮箱地址",
+    "a mainland mobile number": "大陆手机号",
+    "an international phone number": "国际电话号码",
+    "a landline number": "座机号码",
+    "a North American phone number": "北美电话号码",
+    "a link to another site": "指向其他网站的链接",
+    "a link written with spaces": "用空格隔开写出的链接",
 }
+_PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
+    "a Chinese resident ID number (check digit and birth date valid)": "居民身份证号（校验位和出生日期有效）",
+    "a 15-digit Chinese resident ID number after an ID word": "身份证字样后的 15 位旧身份证号",
+    "a UnionPay card number (Luhn check valid)": "银联卡号（Luhn 校验有效）",
+    "a Visa card number (Luhn check valid)": "Visa 卡号（Luhn 校验有效）",
+    "a Mastercard number (Luhn check valid)": "万事达卡号（Luhn 校验有效）",
+    "an American Express card number (Luhn check valid)": "美国运通卡号（Luhn 校验有效）",
+    "a JCB card number (Luhn check valid)": "JCB 卡号（Luhn 校验有效）",
+    "a Chinese passport number": "中国护照号",
+    "a passport number after a passport word": "护照字样后的护照号",
+}
+_PERSON_PARTS_ZH = {"name": "姓名", "phone": "电话", "address": "地址"}
 
 
-def render_reason(r: Reason) -> str:
-    return _TEMPLATES[r.code](r.params)
+def _personal_data_detail_zh(detail: str) -> str:
+    if detail.startswith("a person's ") and detail.endswith(" posted together"):  # name_address_phone
+        parts = detail.removeprefix("a person's ").removesuffix(" posted together").split(" + ")
+        return "同时贴出的个人" + "、".join(_PERSON_PARTS_ZH.get(p, p) for p in parts)
+    return _PERSONAL_DATA_DETAILS_ZH.get(detail, detail)
+_SECTORS_ZH = {"luxury": "奢侈品", "cosmetics": "化妆品", "sportswear": "运动服饰"}  # brands.tsv sectors
 
 
-def render(reasons: tuple[Reason, ...]) -> str:
-    return "; ".join(render_reason(r) for r in reasons)
+_FIELDS_ZH = {"title": "标题", "description": "描述", "bullets": "卖点", "attributes": "属性"}
+_FIELD_HEAD = re.compile(r"^(title|description|bullets|attributes)\b")
+
+
+def _field_zh(field: str) -> str:
+    """'bullets[1]' -> '卖点[1]', 'attributes.材质' -> '属性.材质': the field as the editor page names it."""
+    return _FIELD_HEAD.sub(lambda m: _FIELDS_ZH[m.group(1)], field)
+
+
+def _q(text: Any) -> str:
+    """A quoted word in a Chinese explanation."""
+    return f"“{text}”"
+
+
+# Each reason code once, with its rendering in every language of categories.LANGUAGES (a test checks).
+_TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
+    # what was found
+    "term": {
+        "en": lambda p: f"{CATEGORY_LABELS[p['category']]} {p['term']!r} [{p['source']}]",
+        "zh": lambda p: f"{CATEGORY_LABELS_ZH[p['category']]}{_q(p['term'])} [{p['source']}]",
+    },
+    "brand": {
+        "en": lambda p: f"brand {p['brand']!r} ({p['owner'] or 'owner unknown'}) [{p['source']}]",
+        "zh": lambda p: f"品牌{_q(p['brand'])}（{p['owner'] or '权利人不明'}）[{p['source']}]",
+    },
+    "detector": {
+        "en": lambda p: (f"{CATEGORY_LABELS['diversion']}: {p['detail']} [detector {p['name']}]; "
+                         "use the platform's messaging instead"),
+        "zh": lambda p: (f"{CATEGORY_LABELS_ZH['diversion']}：{_DETECTOR_DETAILS_ZH.get(p['detail'], p['detail'])}"
+                         f" [检测器 {p['name']}]；请改用平台内的消息沟通"),
+    },
+    "personal_data": {
+        "en": lambda p: (f"{CATEGORY_LABELS['personal_data']}: {p['detail']} [detector {p['name']}]; "
+                         "remove it or ask for the masked copy"),
+        "zh": lambda p: (f"{CATEGORY_LABELS_ZH['personal_data']}：{_personal_data_detail_zh(p['detail'])}"
+                         f" [检测器 {p['name']}]；请删除，或索取打码后的文本"),
+    },
+    "proximity": {
+        "en": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in one clause "
+                         f"[{p['source']}]"),
+        "zh": lambda p: (f"{CATEGORY_LABELS_ZH[p['category']]}：{_q(p['first'])}与{_q(p['second'])}出现在同一分句中 "
+                         f"[{p['source']}]"),
+    },
+    # a word-list note: data, shown as the list wrote it
+    "basis": {"en": lambda p: p["text"], "zh": lambda p: p["text"]},
+    "normalised": {
+        "en": lambda p: "normalised: " + ", ".join(render_reason(d) for d in p["disguises"]),
+        "zh": lambda p: "已还原写法：" + "、".join(render_reason(d, "zh") for d in p["disguises"]),
+    },
+    # disguises
+    "separators_removed": {"en": lambda p: "separators or invisible characters removed",
+                           "zh": lambda p: "去掉了分隔符或不可见字符"},
+    "full_width": {"en": lambda p: "full-width letters", "zh": lambda p: "全角字母"},
+    "emoji_letters": {"en": lambda p: "letters drawn as emoji", "zh": lambda p: "用表情符号写成的字母"},
+    "variant_characters": {"en": lambda p: "traditional or variant characters", "zh": lambda p: "繁体字或异体字"},
+    "symbol_for_letters": {"en": lambda p: "emoji or symbol in place of letters",
+                           "zh": lambda p: "用表情或符号代替字母"},
+    "symbol_between_letters": {"en": lambda p: "emoji or symbol between letters skipped",
+                               "zh": lambda p: "跳过了字母间的表情或符号"},
+    "leetspeak": {"en": lambda p: "leetspeak", "zh": lambda p: "用数字或符号代替字母"},
+    "look_alike": {"en": lambda p: f"look-alike spelling {p['alias']!r}", "zh": lambda p: f"形近写法{_q(p['alias'])}"},
+    "pinyin": {"en": lambda p: f"pinyin {p['alias']!r}", "zh": lambda p: f"拼音{_q(p['alias'])}"},
+    "slang": {"en": lambda p: f"seller slang {p['alias']!r}", "zh": lambda p: f"商家黑话{_q(p['alias'])}"},
+    # context that changed the finding
+    "ambiguous_confirmed": {
+        "en": lambda p: (f"ambiguous name confirmed by {p['cue']!r}" if p["cue"]
+                         else "ambiguous name confirmed by another of the brand's names"),
+        "zh": lambda p: (f"多义名称经{_q(p['cue'])}确认是品牌" if p["cue"]
+                         else "多义名称经该品牌的另一名称确认是品牌"),
+    },
+    "authorized": {"en": lambda p: "seller is authorized for this brand", "zh": lambda p: "卖家已获该品牌授权"},
+    "compatibility_mention": {
+        "en": lambda p: f"compatibility mention ({p['cue']!r}), not a claim to be the brand",
+        "zh": lambda p: f"兼容说明（{_q(p['cue'])}），并非自称该品牌",
+    },
+    "compatibility_not_exempt": {
+        "en": lambda p: f"compatibility wording {p['cue']!r} does not exempt {p['sector']} brands",
+        "zh": lambda p: f"兼容用语{_q(p['cue'])}不能豁免{_SECTORS_ZH.get(p['sector'], p['sector'])}品牌",
+    },
+    "merged_rules": {
+        "en": lambda p: f"overlapping rule {', '.join(repr(t) for t in p['terms'])} merged into this finding",
+        "zh": lambda p: f"重叠的规则{'、'.join(_q(t) for t in p['terms'])}已并入此项",
+    },
+    "compatible_accessory": {"en": lambda p: "the listing describes a compatible accessory for this brand",
+                             "zh": lambda p: "商品描述的是该品牌的兼容配件"},
+    "needs_brand": {"en": lambda p: "counts because the listing names a brand", "zh": lambda p: "因商品提到品牌而计入"},
+    "with_counterfeit": {
+        "en": lambda p: f"named together with counterfeit wording {p['text']!r} ({p['field']})",
+        "zh": lambda p: f"与假冒用语{_q(p['text'])}（{_field_zh(p['field'])}）同时出现",
+    },
+    "names_brand": {"en": lambda p: f"listing names brand {p['brand']!r}", "zh": lambda p: f"商品提到品牌{_q(p['brand'])}"},
+    "below_minimum": {
+        "en": lambda p: f"confidence {p['score']:.2f} below the policy minimum",
+        "zh": lambda p: f"置信度 {p['score']:.2f} 低于策略下限",
+    },
+}
+_JOINERS = {"en": "; ", "zh": "；"}  # between one finding's reasons
+
+
+def render_reason(r: Reason, language: str = "en") -> str:
+    return _TEMPLATES[r.code][language](r.params)
+
+
+def render(reasons: tuple[Reason, ...], language: str = "en") -> str:
+    return _JOINERS[language].join(render_reason(r, language) for r in reasons)
 
 
 def rendered(findings: list[Finding]) -> list[Finding]:
-    """Each finding with its explanation rendered from its reasons."""
+    """Each finding with its explanation rendered from its reasons (English, the default: a caller
+    asking for another language gets it re-rendered at the end of the scan, `in_language`)."""
     return [f._replace(explanation=render(f.reasons)) for f in findings]
 
 

@@ -1,0 +1,86 @@
+"""Why an image finding fired, in each language of categories.LANGUAGES: the image side's twin of
+scanner/text/verify/explain.py (kept apart so the gallery tools need not import the text engine).
+
+An image finding carries one `Reason("gallery_match", params)`; its English explanation is rendered
+when it is made (`GallerySnapshot.match`), another language at the end of the scan (scanner/engine.py).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from scanner.images import hashing
+from scanner.results import Reason
+
+# Words for the hashing views, per language.
+_VIEW_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "orig": "original", "mirror": "mirrored", "rot+3": "rotated -3° back", "rot-3": "rotated +3° back",
+        "top": "top 80% (bottom banner/crop ignored)", "bottom": "bottom 80% (top banner/crop ignored)",
+        "center": "centre crop", "tl": "top-left crop", "tr": "top-right crop", "bl": "bottom-left crop",
+        "br": "bottom-right crop",
+    },
+    "zh": {
+        "orig": "原图", "mirror": "镜像", "rot+3": "回转 -3°", "rot-3": "回转 +3°",
+        "top": "上部 80%（忽略底部横幅或裁切）", "bottom": "下部 80%（忽略顶部横幅或裁切）",
+        "center": "中心裁切", "tl": "左上裁切", "tr": "右上裁切", "bl": "左下裁切", "br": "右下裁切",
+    },
+}
+_ANCHOR_WORDS = {
+    "en": {"tl": "top-left", "tr": "top-right", "bl": "bottom-left", "br": "bottom-right", "c": "centre",
+           "t": "top", "b": "bottom", "l": "left", "r": "right"},
+    "zh": {"tl": "左上", "tr": "右上", "bl": "左下", "br": "右下", "c": "中心", "t": "上部", "b": "下部", "l": "左侧",
+           "r": "右侧"},
+}
+_CROP = {"en": "{anchor} {percent}% crop", "zh": "{anchor} {percent}% 裁切"}
+for _lang, _words in _VIEW_WORDS.items():
+    for _v in hashing.CROP_VIEWS:
+        _anchor = _v.rstrip("0123456789")
+        _words[_v] = _CROP[_lang].format(anchor=_ANCHOR_WORDS[_lang][_anchor], percent=_v[len(_anchor):])
+
+
+def _view(code: str, language: str) -> str:
+    return _VIEW_WORDS[language].get(code, code)
+
+
+def _label(p: Mapping[str, Any], language: str) -> str:
+    if not p["label"]:
+        return ""
+    return f" '{p['label']}'" if language == "en" else f"“{p['label']}”"
+
+
+def _distances_en(p: Mapping[str, Any]) -> str:
+    return ", ".join(f"colour {d} (limit {limit})" if h == "colour" else f"{h} {d}/{hashing.HASH_BITS[h]} bits (limit {limit})"
+                     for h, d, limit in p["distances"])
+
+
+def _distances_zh(p: Mapping[str, Any]) -> str:
+    return "，".join(f"颜色 {d}（上限 {limit}）" if h == "colour" else f"{h} {d}/{hashing.HASH_BITS[h]} 位（上限 {limit}）"
+                     for h, d, limit in p["distances"])
+
+
+_TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
+    "gallery_match": {
+        "en": lambda p: (
+            f"matches counterfeit gallery image {p['id']}{_label(p, 'en')} ({p['brand']}): "
+            f"all hashes and the colour agree ({_distances_en(p)}); listing image view: {_view(p['query_view'], 'en')}; "
+            f"gallery view: {_view(p['gallery_view'], 'en')}"),
+        "zh": lambda p: (
+            f"与假冒图库图片 {p['id']}{_label(p, 'zh')}（{p['brand']}）相符："
+            f"各项哈希与颜色均一致（{_distances_zh(p)}）；商品图视角：{_view(p['query_view'], 'zh')}；"
+            f"图库视角：{_view(p['gallery_view'], 'zh')}"),
+    },
+}
+
+
+def gallery_match(entry_id: str, label: str | None, brand: str, distances: tuple[tuple[str, int, int], ...],
+                  query_view: str, gallery_view: str) -> Reason:
+    """`distances`: (hash name, distance, limit) per hash the gallery checks."""
+    return Reason("gallery_match", {"id": entry_id, "label": label, "brand": brand, "distances": distances,
+                                    "query_view": query_view, "gallery_view": gallery_view})
+
+
+_JOINERS = {"en": "; ", "zh": "；"}
+
+
+def render(reasons: tuple[Reason, ...], language: str = "en") -> str:
+    return _JOINERS[language].join(_TEMPLATES[r.code][language](r.params) for r in reasons)
