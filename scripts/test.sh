@@ -10,7 +10,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench]"
+python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench,ocr]"
+# OCR (issue #16): rapidocr-onnxruntime declares opencv-python (needs libGL); the `ocr` extra above brings
+# its real dependencies with the headless OpenCV, so it goes in without its own (pinned: Python < 3.13).
+if python -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+    python -m pip install --quiet --no-deps "rapidocr-onnxruntime==1.4.4"
+fi
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not
 # available here); install it when we can, otherwise that test is skipped with a reason.
