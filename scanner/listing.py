@@ -25,6 +25,7 @@ class Listing(NamedTuple):
     images: tuple[Mapping[str, Any], ...]
     authorized_brands: tuple[str, ...]
     locale: str | None
+    ocr: bool | None = None                      # "options": {"ocr": …}; None: the scanner's default
 
 
 def _too_long(name: str, value: str, max_chars: int) -> InvalidListing:
@@ -105,4 +106,13 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000) -> Listing:
     if locale is not None and not isinstance(locale, str):
         raise InvalidListing("field 'locale' must be a string")
 
-    return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale)
+    ocr = None
+    options = get("options")
+    if options is not None:
+        if not _is_mapping(options):
+            raise InvalidListing('field \'options\' must be an object like {"ocr": true}')
+        ocr = options.get("ocr")
+        if ocr is not None and type(ocr) is not bool:
+            raise InvalidListing("field 'options.ocr' must be true or false")
+
+    return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale, ocr)

@@ -31,7 +31,7 @@ class Reason(NamedTuple):
 
 
 class Finding(NamedTuple):
-    kind: Literal["text", "image"]
+    kind: Literal["text", "image", "image_text"]  # image_text: text read from an image by OCR
     category: str
     field: str
     severity: Severity
@@ -50,6 +50,9 @@ class Finding(NamedTuple):
     gallery_label: str | None = None
     # why, as data (text findings); `explanation` is their English rendering
     reasons: tuple[Reason, ...] = ()
+    # image_text findings only: where in the ORIGINAL image ([x0, y0, x1, y1]) and how sure OCR was
+    box: tuple[int, int, int, int] | None = None
+    ocr_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -57,7 +60,7 @@ class Finding(NamedTuple):
             "category": self.category,
             "field": self.field,
         }
-        if self.kind == "text":
+        if self.kind != "image":  # text, and image_text (start/end index the image's recognised text)
             d.update(start=self.start, end=self.end, text=self.text, term=self.term)
         d.update(
             severity=self.severity,
@@ -69,6 +72,9 @@ class Finding(NamedTuple):
         )
         if self.kind == "image":
             d.update(gallery_id=self.gallery_id, distance=self.distance, label=self.gallery_label)
+        elif self.kind == "image_text":
+            d.update(box=list(self.box) if self.box is not None else None,
+                     ocr_confidence=None if self.ocr_confidence is None else round(self.ocr_confidence, 4))
         return d
 
 
@@ -96,6 +102,8 @@ class ScanResult(NamedTuple):
     # Why the scan is not complete (time budget spent, findings capped, a row that timed out):
     # an incomplete result is never "pass" (`unfinished` and the engine raise it to review).
     incomplete: tuple[ScanError, ...] = ()
+    # What OCR read from each image it read (scanner.images.ocr.ImageText), when OCR was on
+    image_text: tuple = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -110,8 +118,14 @@ class ScanResult(NamedTuple):
             d["image_errors"] = [e.to_dict() for e in self.image_errors]
         if self.incomplete:
             d["incomplete"] = [e.to_dict() for e in self.incomplete]
+        if self.image_text:
+            d["image_text"] = [t.to_dict() for t in self.image_text]
         return d
 
+
+# image_errors codes for an image whose text OCR did not read although asked to: not the caller's
+# input at fault (the service never refuses a listing for them), but the listing is at least `review`.
+OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped"})
 
 # The score an unfinished listing gets: the lowest a review can have (see policy.decide).
 UNFINISHED_SCORE = 50
