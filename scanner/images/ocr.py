@@ -170,6 +170,8 @@ def _prepare(im) -> np.ndarray:
     import cv2
 
     rgb = np.asarray(im.convert("RGB"))
+    if CLAHE is None:  # tools.ocr_eval --no-clahe
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
     clahe = cv2.createCLAHE(clipLimit=CLAHE["clip_limit"], tileGridSize=(CLAHE["tiles"], CLAHE["tiles"]))
     lab[:, :, 0] = clahe.apply(np.ascontiguousarray(lab[:, :, 0]))
