@@ -8,6 +8,7 @@ was drawn (original pixels), `ocr_confidence`; the read text in the result's `im
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 import subprocess
@@ -31,6 +32,7 @@ needs_ocr = pytest.mark.skipif(not ocr.available(), reason="the `ocr` extra is n
 needs_font = pytest.mark.skipif(not Path(FONT).exists(), reason="fonts-wqy-microhei is not installed")
 
 
+@functools.lru_cache(maxsize=None)  # the tests share their images: at most 10 are drawn and read
 def drawn(text: str, *, size=(800, 600), at=(60, 80), px=44, fill=(20, 20, 20), bg=(250, 250, 250),
           band=None, angle=0, stroke=0, quality=90) -> tuple[bytes, tuple[int, int, int, int]]:
     """A JPEG with `text` drawn on a product-like background, and the box it was drawn in."""
@@ -70,10 +72,13 @@ def ocr_scanner(tmp_path_factory):
 POSITIVES = [
     ("banner: WeChat", dict(text="加微信 kaez299656 看实拍", band=(30, 30, 30), fill=(255, 255, 255)), "diversion", "加微信"),
     ("corner: QQ number", dict(text="QQ号 2783649150", at=(520, 540), px=26), "diversion", None),
-    ("outlined: counterfeit", dict(text="高仿 1:1 原厂品质", stroke=3, fill=(255, 255, 255)), "counterfeit", "高仿"),
+    # 1600 px: read downscaled to 960, the box must come back in the original's pixels
+    ("outlined, 1600 px: counterfeit", dict(text="高仿 1:1 原厂品质", size=(1600, 1200), at=(120, 300), px=88, stroke=5,
+                                              fill=(255, 255, 255)), "counterfeit", "高仿"),
     ("brand word mark, 400 px", dict(text="GUCCI", size=(400, 400), at=(40, 40), px=40), "brand", None),
     ("watermark: absolute term", dict(text="全网最低价", at=(200, 260), px=60, angle=20), "absolute_term", "全网最低价"),
 ]
+WECHAT = "加微信 kaez299656 看实拍"  # plain text on the product shot
 HARMLESS = [
     ("banner: new arrivals", dict(text="新品上市 限时优惠", band=(200, 20, 30), fill=(255, 255, 255))),
     ("corner: free shipping", dict(text="包邮 七天无理由退换", at=(420, 540), px=26)),
@@ -113,7 +118,7 @@ def test_harmless_text_in_an_image_gives_no_finding(ocr_scanner, name, drawing):
 @needs_font
 def test_the_image_text_is_read_with_the_copy(ocr_scanner):
     """One context: a brand in the title and 高仿 in the photo make the brand-with-counterfeit rule fire."""
-    data, _ = drawn("高仿 原厂品质")
+    data, _ = drawn(**POSITIVES[2][1])  # 高仿 1:1 原厂品质
     row = ocr_scanner.scan(listing(data, title="耐克 运动鞋")).to_dict()
     assert row["decision"] == "block"
     brand = [f for f in row["findings"] if f["category"] == "brand"]
@@ -122,7 +127,7 @@ def test_the_image_text_is_read_with_the_copy(ocr_scanner):
 
 @needs_font
 def test_ocr_is_off_unless_asked(ocr_scanner):
-    data, _ = drawn("加微信 kaez299656")
+    data, _ = drawn(WECHAT)
     off = Scanner(ocr_scanner.text_engine, None, ocr_scanner.settings, ocr_reader=ocr_scanner.ocr_reader())
     row = off.scan(listing(data)).to_dict()
     assert "image_text" not in row and "ocr" not in row["versions"]
@@ -143,7 +148,7 @@ def test_bad_options_are_refused_with_the_field_named(options, message):
 
 @needs_font
 def test_a_rescan_reads_the_text_from_the_cache(ocr_scanner, tmp_path):
-    data, _ = drawn("加微信 mzq5528 看实拍", at=(40, 300))
+    data, _ = drawn(WECHAT)
     settings = Settings.model_construct(ocr_cache=tmp_path / "c.sqlite3", scan_budget_s=0.0)
     first = Scanner(ocr_scanner.text_engine, None, settings, ocr=True)
     a = first.scan(listing(data)).to_dict()
@@ -159,7 +164,7 @@ def test_a_rescan_reads_the_text_from_the_cache(ocr_scanner, tmp_path):
 
 @needs_font
 def test_limits_make_the_listing_review_never_pass(ocr_scanner, tmp_path):
-    harmless, _ = drawn("新品上市 限时优惠")
+    harmless, _ = drawn(**HARMLESS[0][1])
     settings = Settings.model_construct(ocr_cache=tmp_path / "c.sqlite3", scan_budget_s=0.0,
                                         ocr_max_images_per_listing=1)
     capped = Scanner(ocr_scanner.text_engine, None, settings, ocr=True).scan(listing(harmless, harmless)).to_dict()
@@ -225,7 +230,7 @@ NO_NETWORK = textwrap.dedent("""
 def test_ocr_runs_with_the_network_cut_off(tmp_path):
     """A fresh process, an empty HOME, every connect refused, and (as root) no network namespace at all:
     the engine builds from the models in the wheel and reads the image."""
-    data, _ = drawn("加微信 kaez299656 看实拍")
+    data, _ = drawn(WECHAT)
     (tmp_path / "img.jpg").write_bytes(data)
     cmd = [sys.executable, "-c", NO_NETWORK, str(tmp_path / "img.jpg"), str(tmp_path / "c.sqlite3")]
     if os.geteuid() == 0 and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0:
