@@ -82,3 +82,19 @@ def test_versions_and_image_distances_read_as_words_not_python_reprs(capsys):
     assert "versions: wordlists sha256:" in out
     assert "images:" in out and "[1] images[0] counterfeit_image: gallery entry" in out
     assert "suggested copy" not in out.split("images:")[1]
+
+
+def test_check_ocr_shows_what_an_image_reads_and_where(tmp_path, capsys, monkeypatch):
+    from scanner.images import ocr
+    from tests.images.test_ocr import FONT, WECHAT, drawn
+
+    if not ocr.available() or not __import__("os").path.exists(FONT):
+        pytest.skip("needs the `ocr` extra and fonts-wqy-microhei")
+    monkeypatch.setenv("SCANNER_OCR_CACHE", str(tmp_path / "ocr.sqlite3"))
+    image = tmp_path / "banner.jpg"
+    image.write_bytes(drawn(WECHAT)[0])
+    assert main(["check", "纯棉T恤", "--image", str(image), "--no-images", "--ocr"]) == 3  # review: diversion
+    out = capsys.readouterr().out
+    assert "images[0] reads: '加微信kaez299656看实拍'" in out
+    assert "[1] images[0] diversion '加微信' → '加微信' (high, review) at [" in out
+    assert main(["check", "纯棉T恤", "--image", str(image), "--no-images"]) == 0  # off unless asked
