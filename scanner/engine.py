@@ -53,6 +53,13 @@ class Scanner:
             from scanner.images import ImageScanner
 
             images = ImageScanner.from_settings(settings)
+        if settings.ocr:
+            from scanner.images import ocr
+
+            if not ocr.available():  # said once at start, not only as each image's ocr_unavailable
+                import logging
+
+                logging.getLogger("scanner.images").warning("SCANNER_OCR is on but %s", ocr.INSTALL_HINT)
         return cls(TextEngine.load(settings.wordlists), images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod
