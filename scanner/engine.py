@@ -221,11 +221,11 @@ class Scanner:
             field = f"images[{i}]"
             state.check(f"matching {field}")
             try:
+                if gallery is None and reader is None:  # refused before anything is loaded or fetched
+                    raise ImageInputError("images_disabled", "this scanner was built without an image gallery")
                 data = loader(ref)
                 if gallery is not None:
                     findings.extend(gallery.match(data, field))
-                elif reader is None:
-                    raise ImageInputError("images_disabled", "this scanner was built without an image gallery")
                 if reader is not None:
                     state.check(f"reading the text of {field}")
                     self._read_image_text(text, reader, data, field, i, state)
@@ -243,7 +243,12 @@ class Scanner:
             raise ImageInputError(
                 "ocr_images_capped",
                 f"only the first {cap} images of a listing are read by OCR (SCANNER_OCR_MAX_IMAGES_PER_LISTING)")
-        read = reader.read(data, field)
+        try:
+            read = reader.read(data, field)
+        except ImageInputError:
+            raise
+        except Exception as exc:  # an OCR failure must not let the listing pass unread
+            raise ImageInputError("ocr_failed", f"OCR could not read this image: {type(exc).__name__}") from None
         state.image_texts.append(read)
         if read.text:
             norms = [(field, normalise(read.text))]

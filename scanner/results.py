@@ -125,7 +125,7 @@ class ScanResult(NamedTuple):
 
 # image_errors codes for an image whose text OCR did not read although asked to: not the caller's
 # input at fault (the service never refuses a listing for them), but the listing is at least `review`.
-OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped"})
+OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped", "ocr_failed"})
 
 # The score an unfinished listing gets: the lowest a review can have (see policy.decide).
 UNFINISHED_SCORE = 50

@@ -23,6 +23,7 @@ from scanner.config import Settings
 from scanner.engine import Scanner
 from scanner.images import ocr
 from scanner.listing import InvalidListing, parse_listing
+from scanner.results import ImageInputError as ImageInputErrorForTest
 from scanner.text.engine import TextEngine
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -192,6 +193,21 @@ def test_asking_for_ocr_without_the_extra_is_an_image_error_not_a_crash(monkeypa
     assert 'listing-scanner[ocr]' in row["image_errors"][0]["message"]
 
 
+def test_an_ocr_failure_is_an_image_error_and_the_listing_is_reviewed(tmp_path):
+    class Broken(ocr.OcrReader):
+        def read(self, data, field):
+            raise RuntimeError("onnxruntime: bad allocation")
+
+    settings = Settings.model_construct(scan_budget_s=0.0)
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(png, "PNG")
+    row = Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=True, ocr_reader=Broken()).scan(
+        listing(png.getvalue(), title="纯棉T恤")).to_dict()
+    assert row["decision"] == "review"
+    assert [(e["code"], e["message"]) for e in row["image_errors"]] == [
+        ("ocr_failed", "OCR could not read this image: RuntimeError")]
+
+
 def test_the_service_never_refuses_a_listing_for_an_image_ocr_did_not_read():
     from api.routes.scan import result_row
     from scanner.results import ScanError, ScanResult
@@ -249,3 +265,20 @@ def test_ocr_runs_with_the_network_cut_off(tmp_path):
     written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
     assert all(p.startswith("Microsoft/DeveloperTools/.onnxruntime/") for p in written), written
     assert sum((home / p).stat().st_size for p in written) < 100_000
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_a_text_only_scanner_loads_images_only_to_read_them(tmp_path, asked):
+    """Without a gallery and without OCR an image is refused (images_disabled) before it is loaded or fetched;
+    with OCR asked it is loaded to be read."""
+    loaded = []
+
+    def loader(ref):
+        loaded.append(ref)
+        raise ImageInputErrorForTest("url_host_not_allowed", "not fetched in this test")
+
+    settings = Settings.model_construct(ocr_cache=tmp_path / "c.sqlite3", scan_budget_s=0.0)
+    sc = Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=asked)
+    row = sc.scan({"title": "纯棉T恤", "images": [{"url": "https://cdn.example/x.jpg"}]}, image_loader=loader).to_dict()
+    assert [e["code"] for e in row["image_errors"]] == (["url_host_not_allowed"] if asked else ["images_disabled"])
+    assert len(loaded) == int(asked)
