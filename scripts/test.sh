@@ -28,6 +28,12 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 
+# The OCR tests draw Chinese text with Debian's WenQuanYi font (skipped with a reason without it).
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+        || echo "warning: could not install fonts-wqy-microhei; the OCR image tests will be skipped" >&2
+fi
+
 # Spark's Python workers must run this virtual environment's interpreter.
 export PYSPARK_PYTHON="$PWD/.venv/bin/python"
 export PYSPARK_DRIVER_PYTHON="$PWD/.venv/bin/python"
