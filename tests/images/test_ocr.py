@@ -35,7 +35,7 @@ needs_font = pytest.mark.skipif(not Path(FONT).exists(), reason="fonts-wqy-micro
 
 @functools.lru_cache(maxsize=None)  # the tests share their images: at most 10 are drawn and read
 def drawn(text: str, *, size=(800, 600), at=(60, 80), px=44, fill=(20, 20, 20), bg=(250, 250, 250),
-          band=None, angle=0, stroke=0, quality=90) -> tuple[bytes, tuple[int, int, int, int]]:
+          band=None, angle=0, stroke=0, vertical=False, quality=90) -> tuple[bytes, tuple[int, int, int, int]]:
     """A JPEG with `text` drawn on a product-like background, and the box it was drawn in."""
     im = Image.new("RGB", size, bg)
     d = ImageDraw.Draw(im)
@@ -43,7 +43,11 @@ def drawn(text: str, *, size=(800, 600), at=(60, 80), px=44, fill=(20, 20, 20), 
     font = ImageFont.truetype(FONT, px)
     if band is not None:
         d.rectangle((0, at[1] - px // 3, size[0], at[1] + px * 4 // 3), fill=band)
-    if angle:
+    if vertical:  # one character under the other, as on a shop's vertical sign
+        for k, ch in enumerate(text):
+            d.text((at[0], at[1] + k * int(px * 1.15)), ch, font=font, fill=fill)
+        box = (at[0], at[1], at[0] + px, at[1] + len(text) * int(px * 1.15))
+    elif angle:
         layer = Image.new("RGBA", size, (0, 0, 0, 0))
         ImageDraw.Draw(layer).text(at, text, font=font, fill=fill + (150,))
         im = Image.alpha_composite(im.convert("RGBA"), layer.rotate(angle, center=at)).convert("RGB")
@@ -77,6 +81,9 @@ POSITIVES = [
     ("outlined, 1600 px: counterfeit", dict(text="高仿 1:1 原厂品质", size=(1600, 1200), at=(120, 300), px=88, stroke=5,
                                               fill=(255, 255, 255)), "counterfeit", "高仿"),
     ("brand word mark, 400 px", dict(text="GUCCI", size=(400, 400), at=(40, 40), px=40), "brand", None),
+    # only the first three of six characters: the box is the top half of the column
+    ("vertical: WeChat", dict(text="加微信看实拍", at=(700, 60), px=44, vertical=True, fill=(180, 0, 0)), "diversion",
+     "加微信"),
     ("watermark: absolute term", dict(text="全网最低价", at=(200, 260), px=60, angle=20), "absolute_term", "全网最低价"),
 ]
 WECHAT = "加微信 kaez299656 看实拍"  # plain text on the product shot
@@ -103,6 +110,8 @@ def test_text_in_an_image_is_found_with_its_category_and_box(ocr_scanner, name, 
     bx0, by0, bx1, by1 = f["box"]
     slack = 12
     assert x0 - slack <= bx0 < bx1 <= x1 + slack and y0 - slack <= by0 < by1 <= y1 + slack, (f["box"], (x0, y0, x1, y1))
+    if drawing.get("vertical"):
+        assert by1 <= (y0 + y1) / 2 + slack, (f["box"], (x0, y0, x1, y1))
     assert row["versions"]["ocr"].startswith("rapidocr-onnxruntime 1.4.4; models sha256:")
     assert row["decision"] in ("review", "block")
 
