@@ -23,7 +23,8 @@ WORKDIR /app
 COPY . /app
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && pip install -e ".[serve]" \
+    && pip install -e ".[serve,ocr]" \
+    && pip install --no-deps "rapidocr-onnxruntime==1.4.4" \
     && python -c "import scanner, scanner.text.normalize as n, scanner.text.detectors as d, scanner.text.segment as s; assert n.COMPILED and d.COMPILED and s.COMPILED, 'compiled twins not built'; assert set(scanner.COMPILED_GLUE.values()) == {'compiled'}, scanner.COMPILED_GLUE" \
     && apt-get purge -y --auto-remove gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*

@@ -50,6 +50,10 @@ class ScanOptionsIn(BaseModel):
     language: Literal["en", "zh"] = Field("en", description="language of the findings' explanations")
     mask: bool = Field(False, description="also return `masked`: each text field with its personal data "
                                           "replaced by * of the same length")
+    ocr: bool | None = Field(
+        None, description="read the text in the images (offline OCR) and scan it like copy; default: the "
+        "server's SCANNER_OCR. Needs the `ocr` extra; without it each image gets an image_errors entry "
+        "ocr_unavailable")
 
 
 class ListingIn(BaseModel):
@@ -64,7 +68,7 @@ class ListingIn(BaseModel):
     images: list[ImageRef] | None = None
     seller: Seller | None = None
     locale: str | None = None
-    options: ScanOptionsIn | None = Field(None, description='scan options, e.g. {"language": "zh", "mask": true} (scanner/options.py)')
+    options: ScanOptionsIn | None = Field(None, description='scan options, e.g. {"language": "zh", "mask": true, "ocr": true} (scanner/options.py)')
 
 
 class BatchIn(BaseModel):
@@ -108,7 +112,8 @@ class IncompleteOut(BaseModel):
 
 class FindingOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_FINDING]})
-    kind: Literal["text", "image"]
+    kind: Literal["text", "image", "image_text"] = Field(
+        description="image_text: read by OCR from image `field`; start/end index that image's text in `image_text`")
     category: str
     field: str
     start: int | None = None
@@ -125,12 +130,27 @@ class FindingOut(BaseModel):
     gallery_id: str | None = None
     distance: dict[str, int] | None = None
     label: str | None = None
+    box: list[int] | None = Field(None, description="image_text: [x0, y0, x1, y1] in the original image's pixels")
+    ocr_confidence: float | None = Field(None, description="image_text: OCR's confidence in the line(s) read")
 
 
 class Versions(BaseModel):
     wordlists: str
     gallery: str
     scanner: str
+    ocr: str | None = Field(None, description="when the images were read by OCR: engine, models and settings")
+
+
+class OcrLineOut(BaseModel):
+    text: str
+    box: list[int]
+    confidence: float
+
+
+class ImageTextOut(BaseModel):
+    field: str = Field(description='"images[i]"')
+    text: str = Field(description="the lines read, joined by newlines; image_text findings' start/end index it")
+    lines: list[OcrLineOut]
 
 
 class ScanResultOut(BaseModel):
@@ -147,6 +167,7 @@ class ScanResultOut(BaseModel):
     masked: dict[str, str] | None = Field(
         None, description='only with "options": {"mask": true}: each text field (as named in findings) with its '
         "personal data replaced by * of the same length, so offsets still line up")
+    image_text: list[ImageTextOut] | None = Field(None, description="only when OCR read the images")
 
 
 class ErrorRow(BaseModel):

@@ -43,7 +43,8 @@ class ScanState:
     """What one scan has read, matched and found so far: kept when the scan stops early."""
 
     __slots__ = ("caps", "deadline", "started", "norms", "candidates", "findings", "image_errors", "capped",
-                 "verified", "spent_while")
+                 "verified", "spent_while",
+                 "image_findings", "image_texts", "ocr_unread")
 
     def __init__(self, caps: Caps, deadline: float | None, started: float) -> None:
         self.caps = caps
@@ -56,6 +57,9 @@ class ScanState:
         self.capped: dict[str | None, ScanError] = {}  # field (None: the listing) -> why it was capped
         self.verified = False
         self.spent_while: str | None = None
+        self.image_findings: list[Finding] = []  # gallery matches, kept apart from the text stage's findings
+        self.image_texts: list = []  # scanner.images.ocr.ImageText of each image OCR read
+        self.ocr_unread = False  # an image OCR was asked to read was not read (budget, cap, no extra)
 
     # -- the clock ---------------------------------------------------------------------
     def check(self, doing: str) -> None:
@@ -137,14 +141,16 @@ class ScanState:
             message = (f"the scan's time budget (SCANNER_SCAN_BUDGET_S) ran out after {took_ms:.0f} ms while "
                        f"{self.spent_while}; the findings made before it are listed")
             row = unfinished(listing_id, "scan_budget_exceeded", message, versions, took_ms, tuple(findings))
-            row = row._replace(image_errors=tuple(self.image_errors), incomplete=row.incomplete + capped)
+            row = row._replace(image_errors=tuple(self.image_errors), incomplete=row.incomplete + capped,
+                               image_text=tuple(self.image_texts))
             if decision == "block":
                 return row._replace(decision="block", score=score)
             return row._replace(score=max(score, UNFINISHED_SCORE))  # a review's own score, or the lowest review
-        if capped and decision == "pass":  # not read in full: never pass
+        if (capped or self.ocr_unread) and decision == "pass":  # not read in full: never pass
             decision, score = "review", max(score, UNFINISHED_SCORE)
         return ScanResult(id=listing_id, decision=decision, score=score, findings=tuple(findings), versions=versions,
-                          took_ms=took_ms, image_errors=tuple(self.image_errors), incomplete=capped)
+                          took_ms=took_ms, image_errors=tuple(self.image_errors), incomplete=capped,
+                          image_text=tuple(self.image_texts))
 
 
 def _most_severe(findings: list[Finding], indexes: list[int], n: int) -> list[int]:

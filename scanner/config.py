@@ -94,6 +94,36 @@ class Settings(BaseSettings):
         default=None, description="override per-hash match thresholds (bits); default: calibrated values"
     )
 
+    # --- OCR of listing images (issue #16; needs the `ocr` extra) -----------------
+    ocr: bool = Field(
+        default=False,
+        description="read the text in listing images and scan it like copy (the service's default; a listing's "
+        '`"options": {"ocr": true|false}` overrides it). Off unless asked: OCR costs ~0.5 s of CPU per 800 px image',
+    )
+    ocr_cache: Path | None = Field(
+        default=None,
+        description="SQLite cache of OCR text by image content hash + OCR version; default: ocr-cache.sqlite3 "
+        "beside the gallery database",
+    )
+    ocr_image_budget_s: float = Field(
+        default=5.0, ge=0, allow_inf_nan=False,
+        description="seconds of OCR per image (looked at between OCR steps); past it the image is an "
+        "image_errors entry ocr_budget_exceeded and the listing at least review. 0 = no budget",
+    )
+    ocr_max_images_per_listing: int = Field(
+        default=8, ge=0,
+        description="images of one listing read by OCR (in order); the rest are image_errors entries "
+        "ocr_images_capped and the listing at least review",
+    )
+
+    def ocr_cache_path(self) -> Path:
+        if self.ocr_cache is not None:
+            return self.ocr_cache
+        from scanner.images.ocr_cache import DEFAULT_OCR_CACHE_NAME
+
+        base = self.gallery.parent if self.gallery is not None else default_data_dir()
+        return base / DEFAULT_OCR_CACHE_NAME
+
     # --- text -----------------------------------------------------------------
     max_field_chars: int = Field(default=100_000, description="longest text field scanned")
     max_fields_per_listing: int = Field(

@@ -16,7 +16,7 @@ from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.options import DEFAULT_LANGUAGE, check_language
-from scanner.results import FailedScan, ImageInputError, ScanError, ScanResult
+from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ScanError, ScanResult
 from scanner.text.engine import TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.personal_data import masked_fields
@@ -34,13 +34,18 @@ class Scanner:
     batch and Spark build theirs there) uses SCANNER_SCAN_BUDGET_S."""
 
     def __init__(self, text_engine: TextEngine, images=None, settings: Settings | None = None, *,
-                 budget_s: float | None = None) -> None:
+                 budget_s: float | None = None, ocr: bool | None = None, ocr_reader=None) -> None:
         self._text = text_engine
         self._images = images
         self.settings = settings or Settings()
         self.budget_s = budget_s or None
+        # OCR of listing images (issue #16): off unless asked (ocr=True, SCANNER_OCR, or a listing's
+        # "options": {"ocr": true}); the reader (engine + cache) is built on first use.
+        self.ocr = self.settings.ocr if ocr is None else ocr
+        self._ocr_reader = ocr_reader
         self._reload_lock = threading.Lock()
         self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
+        self._ocr_versions_cached: tuple[Mapping[str, str], Mapping[str, str]] | None = None
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -51,6 +56,13 @@ class Scanner:
             from scanner.images import ImageScanner
 
             images = ImageScanner.from_settings(settings)
+        if settings.ocr:
+            from scanner.images import ocr
+
+            if not ocr.available():  # said once at start, not only as each image's ocr_unavailable
+                import logging
+
+                logging.getLogger("scanner.images").warning("SCANNER_OCR is on but %s", ocr.INSTALL_HINT)
         return cls(TextEngine.load(settings.wordlists), images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod
@@ -64,6 +76,21 @@ class Scanner:
             before = self._text.version
             self._text = TextEngine.load(self.settings.wordlists)
             return before, self._text.version
+
+    def ocr_reader(self):
+        """The OCR reader (scanner.images.ocr.OcrReader), built on first use from the settings."""
+        if self._ocr_reader is None:
+            with self._reload_lock:
+                if self._ocr_reader is None:
+                    from scanner.images.ocr import OcrReader
+
+                    self._ocr_reader = OcrReader.from_settings(self.settings)
+        return self._ocr_reader
+
+    def ocr_stats(self) -> dict[str, int]:
+        """OCR runs and cache hits so far (zeros before the first OCR'd image)."""
+        reader = self._ocr_reader
+        return reader.stats() if reader is not None else {"ocr_runs": 0, "ocr_cache_hits": 0}
 
     # -- introspection --------------------------------------------------------------
     @property
@@ -97,9 +124,23 @@ class Scanner:
         self._versions_cached = (text, gallery, versions)
         return versions
 
+    def _with_ocr_version(self, versions: Mapping[str, str], reader) -> Mapping[str, str]:
+        """`versions` plus the OCR version, for a result whose images OCR read (one shared mapping)."""
+        cached = self._ocr_versions_cached
+        if cached is not None and cached[0] is versions:
+            return cached[1]
+        try:
+            ocr = reader.version
+        except ImageInputError:
+            ocr = "unavailable"
+        out = MappingProxyType({**versions, "ocr": ocr})
+        self._ocr_versions_cached = (versions, out)
+        return out
+
     # -- scanning -------------------------------------------------------------------
     def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None,
-             mask: bool | None = None, language: str | None = None) -> ScanResult | FailedScan:
+             mask: bool | None = None, language: str | None = None, ocr: bool | None = None,
+             ) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error.
 
@@ -111,9 +152,11 @@ class Scanner:
         `mask=True` (or `"options": {"mask": true}` in the listing; the argument wins) adds
         `masked`: each text field with its personal data replaced by * of the same length.
         Personal-data findings show masked `text` either way.
-        `language` ("en" or "zh", scanner.categories.LANGUAGES; or the listing's `"options": {"language": …}`,
-        the argument wins) is the findings' explanations' language; an unknown one raises
-        scanner.options.InvalidOptions (a ValueError): a caller's mistake, not the listing's."""
+        `language` ("en" or "zh", scanner.categories.LANGUAGES) is the findings' explanations' language; an
+        unknown one raises scanner.options.InvalidOptions (a ValueError): a caller's mistake, not the listing's.
+        `ocr`: read the text in the images and scan it like copy (default: the scanner's `ocr`, SCANNER_OCR).
+        Each of these may also come in the listing's own `"options"` (scanner/options.py); an argument
+        given here wins over it."""
         if language is not None and language != DEFAULT_LANGUAGE:
             check_language(language)
         started = time.perf_counter()
@@ -129,14 +172,29 @@ class Scanner:
 
         caps = Caps(self.settings.max_findings_per_field, self.settings.max_findings_per_listing)
         state = ScanState(caps, deadline_after(self.budget_s) if deadline is None else deadline, started)
+        if ocr is None:
+            ocr = self.ocr if listing.options.ocr is None else listing.options.ocr
+        use_ocr = bool(listing.images) and ocr
+        reader = self.ocr_reader() if use_ocr else None
         try:
             self._match_text(text, listing, state)
-            self._verify_text(text, listing, state)
-            if listing.images:
-                self._scan_images(listing, gallery, image_loader, state)
+            if reader is not None:  # the images' text is matched first, then verified with the copy
+                self._scan_images(listing, gallery, image_loader, state, text, reader)
+                self._verify_text(text, listing, state)
+            else:
+                self._verify_text(text, listing, state)
+                if listing.images:
+                    self._scan_images(listing, gallery, image_loader, state)
         except BudgetSpent:
             self._verify_text(text, listing, state)  # what was matched so far: bounded by the caps
-        findings = score_findings(state.findings, text.policy)
+        if reader is not None:
+            versions = self._with_ocr_version(versions, reader)
+            if state.image_texts:
+                from scanner.images.ocr_findings import as_image_text
+
+                state.findings = as_image_text(state.findings, state.image_texts)
+        findings = state.findings + state.image_findings if state.image_findings else state.findings
+        findings = score_findings(findings, text.policy)
         decision, listing_score = decide(findings, text.policy)
         findings = state.cap_findings(findings)
         if language is None:
@@ -175,25 +233,51 @@ class Scanner:
             if state.candidates:
                 state.findings = verify(state.candidates, listing, state.norms, text.verifying)
 
-    def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState) -> None:
-        """Only called for a listing with images (scan checks first)."""
+    def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState, text: TextEngine | None = None,
+                     reader=None) -> None:
+        """Only called for a listing with images (scan checks first). With an OCR `reader`, each image's
+        text is read (at most SCANNER_OCR_MAX_IMAGES_PER_LISTING images) and matched as field images[i]."""
         from scanner.images.sources import load_image_bytes
 
         loader = image_loader or (lambda ref: load_image_bytes(ref, self.settings))
-        findings = list(state.findings)
-        state.findings = findings
+        findings = state.image_findings
         for i, ref in enumerate(listing.images):
             field = f"images[{i}]"
             state.check(f"matching {field}")
             try:
-                if gallery is None:
+                if gallery is None and reader is None:  # refused before anything is loaded or fetched
                     raise ImageInputError("images_disabled", "this scanner was built without an image gallery")
-                findings.extend(gallery.match(loader(ref), field))
+                data = loader(ref)
+                if gallery is not None:
+                    findings.extend(gallery.match(data, field))
+                if reader is not None:
+                    state.check(f"reading the text of {field}")
+                    self._read_image_text(text, reader, data, field, i, state)
             except ImageInputError as exc:
                 state.image_errors.append(ScanError(exc.code, exc.message, field=field))
+                if exc.code in OCR_UNREAD_CODES:
+                    state.ocr_unread = True
             except Exception as exc:  # one bad image must never sink the listing
                 state.image_errors.append(
                     ScanError("image_error", f"could not process image: {type(exc).__name__}", field=field))
+
+    def _read_image_text(self, text: TextEngine, reader, data: bytes, field: str, i: int, state: ScanState) -> None:
+        cap = self.settings.ocr_max_images_per_listing
+        if i >= cap:
+            raise ImageInputError(
+                "ocr_images_capped",
+                f"only the first {cap} images of a listing are read by OCR (SCANNER_OCR_MAX_IMAGES_PER_LISTING)")
+        try:
+            read = reader.read(data, field)
+        except ImageInputError:
+            raise
+        except Exception as exc:  # an OCR failure must not let the listing pass unread
+            raise ImageInputError("ocr_failed", f"OCR could not read this image: {type(exc).__name__}") from None
+        state.image_texts.append(read)
+        if read.text:
+            norms = [(field, normalise(read.text))]
+            state.norms += norms
+            state.add_candidates(text.matcher.find_all(norms))
 
 
 def _in_language(findings: list, language: str) -> list:
@@ -201,7 +285,7 @@ def _in_language(findings: list, language: str) -> list:
     once, at the end, so a scan in the default language pays nothing."""
     out = []
     for f in findings:
-        if f.kind == "text":
+        if f.kind in ("text", "image_text"):
             f = f._replace(explanation=explain.render(f.reasons, language))
         elif f.reasons:
             from scanner.images.explain import render as render_image

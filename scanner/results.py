@@ -31,7 +31,7 @@ class Reason(NamedTuple):
 
 
 class Finding(NamedTuple):
-    kind: Literal["text", "image"]
+    kind: Literal["text", "image", "image_text"]  # image_text: text read from an image by OCR
     category: str
     field: str
     severity: Severity
@@ -50,6 +50,9 @@ class Finding(NamedTuple):
     gallery_label: str | None = None
     # why, as data (text findings); `explanation` is their English rendering
     reasons: tuple[Reason, ...] = ()
+    # image_text findings only: where in the ORIGINAL image ([x0, y0, x1, y1]) and how sure OCR was
+    box: tuple[int, int, int, int] | None = None
+    ocr_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -57,7 +60,7 @@ class Finding(NamedTuple):
             "category": self.category,
             "field": self.field,
         }
-        if self.kind == "text":
+        if self.kind != "image":  # text, and image_text (start/end index the image's recognised text)
             d.update(start=self.start, end=self.end, text=self.text, term=self.term)
         d.update(
             severity=self.severity,
@@ -69,6 +72,9 @@ class Finding(NamedTuple):
         )
         if self.kind == "image":
             d.update(gallery_id=self.gallery_id, distance=self.distance, label=self.gallery_label)
+        elif self.kind == "image_text":
+            d.update(box=list(self.box) if self.box is not None else None,
+                     ocr_confidence=None if self.ocr_confidence is None else round(self.ocr_confidence, 4))
         return d
 
 
@@ -98,6 +104,8 @@ class ScanResult(NamedTuple):
     incomplete: tuple[ScanError, ...] = ()
     # Asked for with options.mask: each text field with its personal data masked (same length).
     masked: Mapping[str, str] | None = None
+    # What OCR read from each image it read (scanner.images.ocr.ImageText), when OCR was on
+    image_text: tuple = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -114,7 +122,10 @@ class ScanResult(NamedTuple):
             d["incomplete"] = [e.to_dict() for e in self.incomplete]
         if self.masked is not None:
             d["masked"] = dict(self.masked)
+        if self.image_text:
+            d["image_text"] = [t.to_dict() for t in self.image_text]
         return d
+
 
 
 # The listing score (0-100) reads as the decision: every block scores above every review and every
@@ -133,6 +144,10 @@ def band_score(decision: str, risk: float) -> int:
 
 # The score an unfinished listing gets: the lowest a review can have.
 UNFINISHED_SCORE = SCORE_BANDS["review"][0]
+
+# image_errors codes for an image whose text OCR did not read although asked to: not the caller's
+# input at fault (the service never refuses a listing for them), but the listing is at least `review`.
+OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped", "ocr_failed"})
 
 
 def unfinished(listing_id: Any, code: str, message: str, versions: Mapping[str, str], took_ms: float = 0.0,

@@ -10,7 +10,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench]"
+python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench,ocr]"
+# OCR (issue #16): rapidocr-onnxruntime declares opencv-python (needs libGL); the `ocr` extra above brings
+# its real dependencies with the headless OpenCV, so it goes in without its own (pinned: Python < 3.13).
+if python -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+    python -m pip install --quiet --no-deps "rapidocr-onnxruntime==1.4.4"
+fi
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not
 # available here); install it when we can, otherwise that test is skipped with a reason.
@@ -21,6 +26,12 @@ if ! command -v chromium >/dev/null 2>&1; then
     else
         echo "note: chromium not installed and not root; the browser test will be skipped" >&2
     fi
+fi
+
+# The OCR tests draw Chinese text with Debian's WenQuanYi font (skipped with a reason without it).
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+        || echo "warning: could not install fonts-wqy-microhei; the OCR image tests will be skipped" >&2
 fi
 
 # Spark's Python workers must run this virtual environment's interpreter.

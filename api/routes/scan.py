@@ -28,6 +28,7 @@ from scanner import jsonio
 from scanner.budget import deadline_after
 from scanner.config import Settings
 from scanner.options import InvalidOptions, ScanOptions, parse_options
+from scanner.results import OCR_UNREAD_CODES
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
@@ -60,7 +61,9 @@ def pinned(scanner: Any) -> Any:
         def snapshot(self):
             return snapshot
 
-    return type(scanner)(scanner.text_engine, _PinnedGallery() if snapshot is not None else images, scanner.settings)
+    ocr = {"ocr": scanner.ocr, "ocr_reader": scanner.ocr_reader()} if hasattr(scanner, "ocr_reader") else {}
+    return type(scanner)(scanner.text_engine, _PinnedGallery() if snapshot is not None else images, scanner.settings,
+                         **ocr)  # one OCR reader (cache, counters) per process, not per batch
 
 
 def result_row(result: Any, settings: Settings) -> tuple[int, dict[str, Any]]:
@@ -72,13 +75,14 @@ def result_row(result: Any, settings: Settings) -> tuple[int, dict[str, Any]]:
         if setting and setting not in error.get("message", ""):
             error["message"] = f"{error['message']} ({setting})"
         return status_for_code(error.get("code", "")), row
-    image_errors = row.get("image_errors")
+    # an image OCR did not read (budget, cap, no extra) is not the caller's input at fault: never refused
+    image_errors = [e for e in row.get("image_errors") or () if e["code"] not in OCR_UNREAD_CODES]
     if image_errors and settings.image_errors == "reject":
         first = image_errors[0]
         refused = {
             "id": row.get("id"),
             "error": {"code": first["code"], "message": f"{first.get('field', 'image')}: {first['message']}"},
-            "image_errors": image_errors,
+            "image_errors": row["image_errors"],
             "versions": row.get("versions"),
         }
         return status_for_code(first["code"]), refused

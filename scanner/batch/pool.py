@@ -81,6 +81,8 @@ class _Worker:
             raise EngineBuildError(f"could not build the scan engine in a worker: {self.engine_error}")
         stats = new_stats()
         parts = []
+        ocr_stats = getattr(self.engine, "ocr_stats", None)  # OCR runs vs cache hits: not in the rows
+        ocr_before = ocr_stats() if ocr_stats else None
         for line, kind, payload in items:
             try:
                 row = (self.scan_with_timeout(line, kind, payload) if self.row_timeout
@@ -91,6 +93,8 @@ class _Worker:
                 data = jsonio.dumps(row)
             accumulate(stats, row)
             parts.append(data)
+        if ocr_before is not None:
+            stats["ocr"] = Counter({k: v - ocr_before.get(k, 0) for k, v in ocr_stats().items()})
         parts.append(b"")
         return b"\n".join(parts), stats, self.versions
 

@@ -37,6 +37,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--gallery")
     p.add_argument("--config")
     p.add_argument("--no-images", action="store_true")
+    p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
     p.add_argument("--row-timeout", type=float, default=DEFAULT_ROW_TIMEOUT,

@@ -65,6 +65,8 @@ def spec_from_args(args) -> EngineSpec:
             settings[name] = str(Path(getattr(args, name)).resolve())
     if getattr(args, "image_url_host", None):
         settings["image_url_hosts"] = args.image_url_host
+    if getattr(args, "ocr", None) is not None:
+        settings["ocr"] = args.ocr
     kwargs: dict[str, Any] = {"settings": settings, "with_images": not args.no_images}
     if args.engine_factory:
         kwargs["factory"] = args.engine_factory

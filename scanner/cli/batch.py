@@ -33,6 +33,9 @@ def register(sub) -> None:
     p.add_argument("--allow-version-change", action="store_true",
                    help="with --resume: continue although word lists/gallery changed since the run started")
     p.add_argument("--no-images", action="store_true", help="text only: do not load the gallery or images")
+    p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None,
+                   help="read the text in the images and scan it like copy (the `ocr` extra; default: SCANNER_OCR, "
+                   "off); each image's text is cached by content hash, so a rescan runs no OCR for unchanged images")
     p.add_argument("--image-url-host", action="append", default=None, metavar="HOST",
                    help="allow image URLs from HOST (repeatable; default: settings image_url_hosts)")
     p.add_argument("--summary", metavar="FILE", help="write the run summary as JSON")

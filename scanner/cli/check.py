@@ -9,6 +9,7 @@ Exit status, so a script or CI job can gate on it: 0 pass (or below --fail-on), 
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -48,8 +49,11 @@ def register(sub) -> None:
     p.add_argument("--file", "-f", help="a listing as contract JSON ('-' for standard input)")
     p.add_argument("--json", action="store_true", help="print the contract JSON result")
     p.add_argument("--no-images", action="store_true", help="skip loading the image gallery")
-    p.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
-                   help="language of the explanations (default: %(default)s)")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of the explanations (default: the listing's options.language, else en)")
+    p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None,
+                   help="read the text in the images and scan it like copy (needs the `ocr` extra; "
+                   "default: SCANNER_OCR, off)")
     p.add_argument("--fail-on", choices=FAIL_ON, default="review",
                    help="the least decision that exits non-zero (default: review; never: always 0 unless an error)")
     p.set_defaults(func=run)
@@ -126,8 +130,17 @@ def render(result: dict, listing: dict, colour: bool) -> str:
         if manual:
             lines.append(f"{manual} finding(s) have no automatic rewrite and need a manual edit")
     images = [f for f in result["findings"] if f["kind"] == "image"]
-    if images or result.get("image_errors"):
+    read = [f for f in result["findings"] if f["kind"] == "image_text"]
+    if images or read or result.get("image_errors") or result.get("image_text"):
         lines.append("\nimages:")
+    for t in result.get("image_text", []):
+        lines.append(f"{t['field']} reads: {t['text']!r}")
+    for f in read:
+        n += 1
+        effect = "harmless" if f["effect"] == "none" else f["effect"]
+        lines.append(f"[{n}] {f['field']} {f['category']} {f['text']!r} → {f['term']!r} ({f['severity']}, {effect}) "
+                     f"at {f['box']} (OCR confidence {f['ocr_confidence']})")
+        lines.append(f"    why: {f['explanation']}")
     for f in images:
         n += 1
         effect = "harmless" if f["effect"] == "none" else f["effect"]
@@ -171,7 +184,7 @@ def run(args) -> int:
         return EXIT_USAGE
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images)
-    result = scanner.scan(listing, language=args.lang).to_dict()
+    result = scanner.scan(listing, language=args.lang, ocr=args.ocr).to_dict()
     if args.json:
         print(jsonio.dumps(result, indent=2).decode("utf-8"))
     else:

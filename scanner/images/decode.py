@@ -60,6 +60,29 @@ def decode(
 
     Raises ImageInputError for anything that is not a decodable, reasonably sized image.
     """
+    return _safely(data, max_bytes, lambda: _decode(data, max_pixels, work_size))
+
+
+def decode_colour(
+    data: bytes,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_side: int = 960,
+) -> Image.Image:
+    """Decode `data` into an 'RGB' image whose longest side is <= max_side (never upscaled), for OCR.
+
+    The same checks, limits and error codes as `decode` (declared size before any pixel, bombs,
+    allowed formats, EXIF orientation, alpha onto white, first frame only); a JPEG is decoded
+    DCT-reduced to no less than max_side. `im.info["original_size"]` is the (width, height)
+    of the upright original, so boxes found on it can be scaled back to the caller's pixels.
+    """
+    return _safely(data, max_bytes, lambda: _decode_colour(data, max_pixels, max_side))
+
+
+def _safely(data: bytes, max_bytes: int, work):
+    """Run `work()` (a decode of `data`) with the size check first and every decoder failure
+    turned into an ImageInputError with a stable code."""
     if data is None or len(data) == 0:
         raise ImageInputError("image_empty", "image is empty (0 bytes)")
     if len(data) > max_bytes:
@@ -71,7 +94,7 @@ def decode(
         # exception we catch below, so nothing leaks to the caller's warning filters.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            return _decode(data, max_pixels, work_size)
+            return work()
         except ImageInputError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
@@ -99,7 +122,7 @@ except ImportError:  # pragma: no cover
     struct_error = OSError  # type: ignore[misc,assignment]
 
 
-def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
+def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, int, int]:
     im = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     w, h = im.size  # declared size: only the header has been read so far
     if w <= 0 or h <= 0:
@@ -109,6 +132,34 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
             "image_too_large",
             f"image declares {w}x{h} = {w * h} pixels; the limit is {max_pixels}",
         )
+    return im, w, h
+
+
+def _decode_colour(data: bytes, max_pixels: int, max_side: int) -> Image.Image:
+    im, w, h = _open(data, max_pixels)
+    orientation = _exif_orientation(im)
+    if im.format in ("JPEG", "MPO") and im.mode in ("RGB", "L", "YCbCr"):
+        im.draft("RGB" if im.mode != "L" else "L", (max_side, max_side))
+    im.load()
+    if im.mode != "RGB":
+        if im.mode in ("P", "PA", "LA", "RGBA", "RGBa", "La") or "transparency" in im.info:
+            rgba = im.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            im = Image.alpha_composite(white, rgba).convert("RGB")
+        elif im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+            im = _to_grey(im).convert("RGB")
+        else:
+            im = im.convert("RGB")
+    if orientation and orientation != 1:
+        im = _apply_orientation(im, orientation)
+    if max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=None)
+    im.info["original_size"] = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+    return im
+
+
+def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
+    im, w, h = _open(data, max_pixels)
     # Animated GIF/WebP/APNG: Image.open is positioned on the first frame; we never seek,
     # so the other frames (possibly thousands) are never decoded.
     orientation = _exif_orientation(im)

@@ -41,11 +41,11 @@ def test_batch_rows_carry_their_own_options(client):
 
 @pytest.mark.parametrize("options, message", [
     ({"mask": "true"}, "option 'options.mask' must be true or false, got str"),
-    ({"unmask": True}, "unknown option 'unmask'"),
-    ("mask", "field 'options' must be an object"),
+    ({"unmask": True}, "unknown option(s) 'unmask'"),
+    ("mask", "field 'options' must be a JSON object, got str"),
 ])
 def test_bad_options_are_422_naming_the_option(client, options, message):
-    body = assert_error(client.post("/v1/scan", json={**LISTING, "options": options}), 422, "invalid_listing")
+    body = assert_error(client.post("/v1/scan", json={**LISTING, "options": options}), 422, "invalid_options")
     assert message in body["error"]["message"]
 
 

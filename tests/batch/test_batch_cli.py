@@ -183,3 +183,30 @@ def test_batch_command_answers_bad_rows_and_exits_cleanly(tmp_path):
     assert [r.get("error", {}).get("code") for r in rows] == [
         "invalid_number" if expected[0] == "invalid_number" else None for _, expected in ROWS]
     assert strict_json(summary.read_bytes())["errors"] == {"invalid_number": sum(e[0] == "invalid_number" for _, e in ROWS)}
+
+
+def test_batch_ocr_rescan_reads_the_cache_not_the_image(tmp_path):
+    """`scanner batch --ocr` twice over the same catalogue: the second run (a rescan after, say, a word-list
+    change) runs no OCR, and the summary says so."""
+    from scanner.images import ocr
+    from tests.images.test_ocr import FONT, WECHAT, drawn
+
+    if not ocr.available() or not Path(FONT).exists():
+        pytest.skip("needs the `ocr` extra and fonts-wqy-microhei")
+    image = tmp_path / "banner.jpg"
+    image.write_bytes(drawn(WECHAT)[0])
+    cat = tmp_path / "c.jsonl"
+    cat.write_text(json.dumps({"id": "a", "title": "纯棉T恤", "images": [{"path": str(image)}]}) + "\n", "utf-8")
+    env = {**subprocess_env(), "SCANNER_OCR_CACHE": str(tmp_path / "ocr.sqlite3")}
+    rows, summaries = [], []
+    for run in ("first", "again"):
+        out, summary = tmp_path / f"{run}.jsonl", tmp_path / f"{run}.json"
+        proc = subprocess.run(scanner_cmd("batch", str(cat), "--out", str(out), "--no-images", "--ocr", "--workers", "1",
+                                          "--summary", str(summary), "--progress", "none"),
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        rows.append(read_rows(out))
+        summaries.append(json.loads(summary.read_text()))
+    assert [s["ocr"] for s in summaries] == [{"runs": 1, "cache_hits": 0}, {"runs": 0, "cache_hits": 1}]
+    assert [f["category"] for f in rows[0][0]["findings"]] == ["diversion"]
+    assert rows[1][0]["findings"] == rows[0][0]["findings"] and rows[1][0]["image_text"] == rows[0][0]["image_text"]

@@ -101,3 +101,19 @@ def test_an_unknown_lang_is_a_usage_error(capsys):
         main(["check", "x", "--lang", "fr"])
     assert exc.value.code == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_check_ocr_shows_what_an_image_reads_and_where(tmp_path, capsys, monkeypatch):
+    from scanner.images import ocr
+    from tests.images.test_ocr import FONT, WECHAT, drawn
+
+    if not ocr.available() or not __import__("os").path.exists(FONT):
+        pytest.skip("needs the `ocr` extra and fonts-wqy-microhei")
+    monkeypatch.setenv("SCANNER_OCR_CACHE", str(tmp_path / "ocr.sqlite3"))
+    image = tmp_path / "banner.jpg"
+    image.write_bytes(drawn(WECHAT)[0])
+    assert main(["check", "纯棉T恤", "--image", str(image), "--no-images", "--ocr"]) == 3  # review: diversion
+    out = capsys.readouterr().out
+    assert "images[0] reads: '加微信kaez299656看实拍'" in out
+    assert "[1] images[0] diversion '加微信' → '加微信' (high, review) at [" in out
+    assert main(["check", "纯棉T恤", "--image", str(image), "--no-images"]) == 0  # off unless asked

@@ -225,16 +225,16 @@ def test_mask_argument_wins_over_the_listing_option(text_scanner):
 
 
 @pytest.mark.parametrize("options, message", [
-    ([], "field 'options' must be an object"),
+    ([], "field 'options' must be a JSON object, got list"),
     ({"mask": "yes"}, "option 'options.mask' must be true or false, got str"),
     ({"mask": 1}, "option 'options.mask' must be true or false, got int"),
-    ({"masked": True}, "unknown option 'masked' in 'options' (known: mask)"),
+    ({"masked": True}, "unknown option(s) 'masked'; known: language, mask, ocr"),
 ])
 def test_bad_options_are_the_callers_error(text_scanner, options, message):
     with pytest.raises(InvalidOptions, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_options(options)
     row = text_scanner.scan({"id": 3, "description": "x", "options": options}).to_dict()
-    assert row["error"]["code"] == "invalid_listing" and message in row["error"]["message"]
+    assert row["error"]["code"] == "invalid_options" and message in row["error"]["message"]
 
 
 def test_no_value_in_results_or_logs(text_scanner, caplog):

@@ -1,0 +1,141 @@
+"""OCR benchmark (issue #16; never asserted in tests).
+
+    python bench/bench_ocr.py [--per-style 2] [--rounds 2]
+
+1. OCR ms per image at 400 and 800 px (JPEG q90, the generated evaluation images of tools.ocr_eval:
+   every style, planted and harmless text, no text): CPU time (process_time, one intra-op thread) and
+   wall time of `OcrReader` with no cache (decode + downscale + CLAHE + detect + recognise), fastest
+   round per image. Beside it: RapidOCR with its default settings on the same bytes (its detector
+   scales the short side UP to 736 px and it uses every core).
+2. Cold start: building the engine (loading the three ONNX models) in this process.
+3. A rescan with a warm OCR cache: ms per listing (title + one image) with OCR on and every image in
+   the cache, beside the same listings scanned with OCR off (target: within 2x).
+Writes bench/results/ocr.json and prints a markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scanner.images import ocr  # noqa: E402
+from tools import ocr_eval  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "results" / "ocr.json"
+
+
+def _images(per_style: int) -> dict[str, list[bytes]]:
+    masters = [c.image for c in ocr_eval.cases(per_style)]
+    out: dict[str, list[bytes]] = {}
+    for side in (400, 800):
+        blobs = []
+        for im in masters:
+            buf = io.BytesIO()
+            (im if side == 800 else im.resize((side, side), Image.Resampling.LANCZOS)).save(buf, "JPEG", quality=90)
+            blobs.append(buf.getvalue())
+        out[str(side)] = blobs
+    return out
+
+
+def _timed(fn, blobs: list[bytes], rounds: int) -> tuple[float, float]:
+    """(median over images of the fastest round's CPU ms, same for wall ms)."""
+    cpu, wall = [], []
+    for data in blobs:
+        best_c = best_w = float("inf")
+        for _ in range(rounds):
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn(data)
+            best_c = min(best_c, time.process_time() - c0)
+            best_w = min(best_w, time.perf_counter() - w0)
+        cpu.append(best_c * 1000)
+        wall.append(best_w * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--per-style", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args(argv)
+    if not ocr.available():
+        print("the `ocr` extra is not installed", file=sys.stderr)
+        return 1
+    images = _images(args.per_style)
+
+    t = time.perf_counter()
+    ocr.engine()
+    cold_ms = (time.perf_counter() - t) * 1000
+    reader = ocr.OcrReader()  # no cache: every call really reads
+    from rapidocr_onnxruntime import RapidOCR
+
+    defaults = RapidOCR()
+
+    def default_call(data: bytes) -> None:
+        defaults(data)
+
+    rows = {}
+    for side, blobs in images.items():
+        ours = _timed(reader._run, blobs, args.rounds)
+        theirs = _timed(default_call, blobs, args.rounds)
+        rows[side] = {"images": len(blobs), "ours_cpu_ms": round(ours[0], 1), "ours_wall_ms": round(ours[1], 1),
+                      "default_cpu_ms": round(theirs[0], 1), "default_wall_ms": round(theirs[1], 1)}
+
+    # a rescan after a word-list change: every image's text already in the cache
+    from scanner.config import Settings
+    from scanner.engine import Scanner
+    from scanner.text.engine import TextEngine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.model_construct(ocr_cache=Path(tmp) / "c.sqlite3", scan_budget_s=0.0)
+        text = TextEngine.load(settings.wordlists)
+        on = Scanner(text, None, settings, ocr=True)
+        off = Scanner(text, None, settings, ocr=False)
+        listings = [{"id": i, "title": "夏季新款 纯棉T恤 男款 宽松", "description": "舒适透气，七天无理由退换",
+                     "images": [{"data": base64.b64encode(b).decode()}]} for i, b in enumerate(images["800"])]
+        for x in listings:
+            on.scan(x)  # fill the cache
+        hits_before = on.ocr_stats()["ocr_cache_hits"]
+
+        def per_listing(sc) -> float:
+            best = float("inf")
+            for _ in range(5):
+                t = time.perf_counter()
+                for x in listings:
+                    sc.scan(x)
+                best = min(best, time.perf_counter() - t)
+            return best * 1000 / len(listings)
+
+        warm, text_only = per_listing(on), per_listing(off)
+        assert on.ocr_stats()["ocr_runs"] == len(listings)  # the rescans ran no OCR
+        hits = on.ocr_stats()["ocr_cache_hits"] - hits_before
+
+    result = {"sizes": rows, "cold_start_ms": round(cold_ms), "warm_rescan_ms_per_listing": round(warm, 3),
+              "text_only_ms_per_listing": round(text_only, 3), "warm_rescan_cache_hits": hits,
+              "version": ocr.ocr_version()}
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=1))
+    print("| figure | ours | RapidOCR defaults | target |")
+    print("|---|---|---|---|")
+    for side, r in rows.items():
+        target = {"400": "≤ 150 ms CPU", "800": "≤ 500 ms CPU"}[side]
+        print(f"| OCR per image, {side} px ({r['images']} images, median) | {r['ours_cpu_ms']} ms CPU "
+              f"({r['ours_wall_ms']} ms wall) | {r['default_cpu_ms']} ms CPU ({r['default_wall_ms']} ms wall) | {target} |")
+    print(f"| engine cold start | {result['cold_start_ms']} ms | | |")
+    print(f"| rescan, warm OCR cache, ms per listing | {result['warm_rescan_ms_per_listing']} | text-only "
+          f"{result['text_only_ms_per_listing']} (ratio {warm / text_only:.2f}) | ≤ 2x text-only |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
