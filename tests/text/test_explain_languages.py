@@ -109,10 +109,22 @@ def test_a_reason_added_after_rendering_is_in_chinese_too(text_engine):
     assert zh.effect == en.effect == "none"
 
 
-@pytest.mark.parametrize("language", ["fr", "EN", "", None, 1])
+@pytest.mark.parametrize("language", ["fr", "EN", "", 1])
 def test_an_unknown_language_is_refused_by_name(text_scanner, language):
     with pytest.raises(InvalidOptions, match="options.language must be one of 'en', 'zh'"):
         text_scanner.scan({"title": "纯棉T恤"}, language=language)
+
+
+@pytest.mark.parametrize("own, argument, starts", [
+    (None, None, "counterfeit wording"),   # neither: English
+    ("zh", None, "假冒用语"),               # the listing's own option
+    ("zh", "en", "counterfeit wording"),   # the argument wins over it
+    ("en", "zh", "假冒用语"),
+])
+def test_the_listings_own_language_option_unless_the_caller_says_otherwise(text_scanner, own, argument, starts):
+    listing = {"title": "高仿耐克 运动鞋"} | ({"options": {"language": own}} if own else {})
+    first = text_scanner.scan(listing, language=argument).findings[0]
+    assert first.explanation.startswith(starts), first.explanation
 
 
 def test_gallery_matches_are_explained_in_chinese(text_engine, tmp_path):
