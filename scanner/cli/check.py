@@ -3,6 +3,7 @@
     scanner check "高仿耐克 运动鞋" --description "全网最低价，加微信 abc123"
     scanner check --file listing.json --json --fail-on block
     scanner check "高仿耐克 运动鞋" --lang zh          # explanations in Chinese
+    scanner check --file order-note.json --mask        # show the copy with personal data masked
 
 Exit status, so a script or CI job can gate on it: 0 pass (or below --fail-on), 3 review, 4 block,
 2 for a usage error, an unreadable listing or one that cannot be scanned.
@@ -54,6 +55,9 @@ def register(sub) -> None:
     p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None,
                    help="read the text in the images and scan it like copy (needs the `ocr` extra; "
                    "default: SCANNER_OCR, off)")
+    p.add_argument("--mask", action="store_true",
+                   help="show the copy with personal data (ids, cards, a buyer's contact block) masked, "
+                        "and add `masked` to --json output")
     p.add_argument("--fail-on", choices=FAIL_ON, default="review",
                    help="the least decision that exits non-zero (default: review; never: always 0 unless an error)")
     p.set_defaults(func=run)
@@ -72,6 +76,27 @@ def _listing_from_args(args) -> dict:
     if args.authorized_brand:
         listing.setdefault("seller", {})["authorized_brands"] = args.authorized_brand
     return listing
+
+
+def with_masked_fields(listing: dict, masked: dict[str, str]) -> dict:
+    """The listing with each field the scan masked replaced by its masked text (same length, so every
+    finding's start/end still marks the same place)."""
+    shown = dict(listing)
+    if "title" in masked:
+        shown["title"] = masked["title"]
+    if "description" in masked:
+        shown["description"] = masked["description"]
+    bullets = list(listing.get("bullets") or [])
+    for i in range(len(bullets)):
+        bullets[i] = masked.get(f"bullets[{i}]", bullets[i])
+    if bullets:
+        shown["bullets"] = bullets
+    attributes = dict(listing.get("attributes") or {})
+    for k in attributes:
+        attributes[k] = masked.get(f"attributes.{k}", attributes[k])
+    if attributes:
+        shown["attributes"] = attributes
+    return shown
 
 
 def _paint(code: str, text: str, colour: bool) -> str:
@@ -184,12 +209,15 @@ def run(args) -> int:
         return EXIT_USAGE
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images)
-    result = scanner.scan(listing, language=args.lang, ocr=args.ocr).to_dict()
+    result = scanner.scan(listing, language=args.lang, ocr=args.ocr, mask=args.mask or None).to_dict()
     if args.json:
         print(jsonio.dumps(result, indent=2).decode("utf-8"))
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        print(render(result, listing if isinstance(listing, dict) else {}, colour))
+        shown = listing if isinstance(listing, dict) else {}
+        if args.mask:
+            shown = with_masked_fields(shown, result.get("masked") or {})
+        print(render(result, shown, colour))
     return exit_status(result, args.fail_on)
 
 

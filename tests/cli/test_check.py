@@ -117,3 +117,27 @@ def test_check_ocr_shows_what_an_image_reads_and_where(tmp_path, capsys, monkeyp
     assert "images[0] reads: '加微信kaez299656看实拍'" in out
     assert "[1] images[0] diversion '加微信' → '加微信' (high, review) at [" in out
     assert main(["check", "纯棉T恤", "--image", str(image), "--no-images"]) == 0  # off unless asked
+
+
+ORDER_NOTE = "备注：收货人 王建国 13912345678 杭州市西湖区文三路100号 请尽快发货"
+
+
+@pytest.mark.parametrize("argv,shown,hidden", [
+    # --mask: the copy is printed masked, so no one reading the terminal (or its log) sees the number
+    (["--mask"], "收货人 王** 139****5678", ["13912345678", "王建国"]),
+    # without it the editor sees their own copy as written (the finding's text is masked either way)
+    ([], "收货人 王建国 13912345678", []),
+])
+def test_mask_prints_the_copy_with_personal_data_masked(argv, shown, hidden, capsys):
+    assert main(["check", ORDER_NOTE, "--no-images"] + argv) == 3  # review
+    out = capsys.readouterr().out
+    assert shown in out, out
+    for secret in hidden:
+        assert secret not in out, out
+
+
+def test_mask_adds_the_masked_copy_to_json(capsys):
+    main(["check", ORDER_NOTE, "--no-images", "--mask", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["masked"]["title"].startswith("备注：收货人 王** 139****5678")
+    assert len(result["masked"]["title"]) == len(ORDER_NOTE)  # same length: offsets still hold
