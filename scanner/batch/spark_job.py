@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` i
 
 from scanner import jsonio  # noqa: E402
 from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, spec_from_args  # noqa: E402
+from scanner.categories import LANGUAGES  # noqa: E402
 from scanner.batch.summary import DECISIONS  # noqa: E402
 
 
@@ -37,6 +38,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--gallery")
     p.add_argument("--config")
     p.add_argument("--no-images", action="store_true")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of the explanations for rows that do not ask themselves (default en)")
+    p.add_argument("--mask", action="store_true",
+                   help="add `masked` (the copy with personal data masked) to every row that does not say otherwise")
     p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")

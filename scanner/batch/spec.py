@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from scanner.options import parse_options
+
 DEFAULT_CHUNK_SIZE = 500
 DEFAULT_MAX_LINE_BYTES = 16 << 20
 DEFAULT_ROW_TIMEOUT = 30.0  # seconds per row, then a review row marked incomplete; 0 = no limit
@@ -37,6 +39,9 @@ class EngineSpec:
     factory: str = "scanner.batch:build_scanner"
     settings: dict[str, Any] = field(default_factory=dict)  # overrides for load_settings
     with_images: bool = True
+    # The run's scan options (scanner/options.py: language, mask, ocr), under each row's own "options"
+    # as in a /v1/scan/batch request: a row that asks for something else gets it.
+    options: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, default=str)
@@ -67,7 +72,13 @@ def spec_from_args(args) -> EngineSpec:
         settings["image_url_hosts"] = args.image_url_host
     if getattr(args, "ocr", None) is not None:
         settings["ocr"] = args.ocr
-    kwargs: dict[str, Any] = {"settings": settings, "with_images": not args.no_images}
+    options: dict[str, Any] = {}
+    if getattr(args, "lang", None):
+        options["language"] = args.lang
+    if getattr(args, "mask", False):
+        options["mask"] = True
+    parse_options(options)  # a bad value is a usage error now, not a million error rows later
+    kwargs: dict[str, Any] = {"settings": settings, "with_images": not args.no_images, "options": options}
     if args.engine_factory:
         kwargs["factory"] = args.engine_factory
     return EngineSpec(**kwargs)
@@ -78,7 +89,34 @@ def build_engine(spec: EngineSpec):
     if not module_name or not attr:
         raise EngineBuildError(f"engine factory must look like 'module:callable', got {spec.factory!r}")
     factory: Callable = getattr(importlib.import_module(module_name), attr)
-    return factory(spec)
+    engine = factory(spec)
+    return WithRunOptions(engine, spec.options) if spec.options else engine
+
+
+def with_run_options(raw: Any, options: dict[str, Any]) -> Any:
+    """A row's listing with the run's options under its own: the row's keys win. A row whose "options"
+    is not an object is left alone, so the engine refuses it with `invalid_options` as it would anyway."""
+    if not isinstance(raw, dict):
+        return raw
+    own = raw.get("options")
+    if own is None:
+        return {**raw, "options": options}
+    if isinstance(own, dict):
+        return {**raw, "options": {**options, **own}}
+    return raw
+
+
+class WithRunOptions:
+    """An engine that scans every row with the run's options (`scanner batch --lang zh --mask`)."""
+
+    def __init__(self, engine, options: dict[str, Any]) -> None:
+        self._engine, self._options = engine, dict(options)
+
+    def scan(self, raw: Any):
+        return self._engine.scan(with_run_options(raw, self._options))
+
+    def __getattr__(self, name: str):  # versions, ocr_stats, ... of the engine itself
+        return getattr(self._engine, name)
 
 
 @dataclass

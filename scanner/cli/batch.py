@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from scanner.batch.spec import BatchOptions, spec_from_args
+from scanner.categories import LANGUAGES
 
 EPILOG_BATCH = """\
 Every input row gives exactly one output row, in input order; rows that cannot be read
@@ -33,6 +34,10 @@ def register(sub) -> None:
     p.add_argument("--allow-version-change", action="store_true",
                    help="with --resume: continue although word lists/gallery changed since the run started")
     p.add_argument("--no-images", action="store_true", help="text only: do not load the gallery or images")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of the explanations for rows that do not ask themselves (default en)")
+    p.add_argument("--mask", action="store_true",
+                   help="add `masked` (the copy with personal data masked) to every row that does not say otherwise")
     p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None,
                    help="read the text in the images and scan it like copy (the `ocr` extra; default: SCANNER_OCR, "
                    "off); each image's text is cached by content hash, so a rescan runs no OCR for unchanged images")

@@ -29,3 +29,38 @@ def test_batch_output_holds_no_value(tmp_path, real_engine_reason):
     written = "".join(p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*")
                       if p.is_file() and p != cat)
     assert ID not in written and CARD not in written
+
+
+@pytest.mark.parametrize("row_options,language,masked", [
+    (None, "zh", True),                                # the run's options
+    ({"language": "en"}, "en", True),                  # a row's own option wins, the rest still the run's
+    ({"mask": False}, "zh", False),
+])
+def test_run_options_apply_under_each_rows_own(tmp_path, real_engine_reason, row_options, language, masked):
+    if real_engine_reason:
+        pytest.skip(f"real engine not buildable: {real_engine_reason}")
+    row = {"id": "a", "title": "高仿耐克", "description": f"卡号 {CARD}"}
+    if row_options is not None:
+        row["options"] = row_options
+    cat, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    cat.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    run_batch(cat, out, EngineSpec(with_images=False, options={"language": "zh", "mask": True}), opts(workers=1))
+    [got] = read_rows(out)
+    why = next(f["explanation"] for f in got["findings"] if f["category"] == "counterfeit")
+    assert why.startswith("假冒用语" if language == "zh" else "counterfeit wording"), why
+    assert ("masked" in got) is masked
+    if masked:
+        assert got["masked"]["description"] == "卡号 6222********9080"
+
+
+def test_resume_refuses_other_run_options(tmp_path):
+    from batch_helpers import FAKE
+
+    from scanner.batch.spec import BatchError
+    from dataclasses import replace
+
+    cat, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    cat.write_text("".join(json.dumps({"id": str(i), "title": "T恤"}) + "\n" for i in range(3)), encoding="utf-8")
+    run_batch(cat, out, replace(FAKE, options={"language": "zh"}), opts(workers=1))
+    with pytest.raises(BatchError, match="started with options"):
+        run_batch(cat, out, FAKE, opts(workers=1, resume=True))
