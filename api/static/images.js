@@ -3,7 +3,7 @@
 import { call } from "./api.js";
 import { byId, el } from "./dom.js";
 import { errorNode } from "./errors.js";
-import { formatBytes, scanOptions, t } from "./i18n.js";
+import { categoryLabel, formatBytes, scanOptions, t } from "./i18n.js";
 import { state } from "./state.js";
 import { renderVerdict } from "./verdict.js";
 
@@ -90,10 +90,12 @@ export function renderImages() {
       if (!matches.length) body.push(el("p", { class: "img-ok", text: t("imgNoMatch") }));
       matches.forEach((f) => { body.push(matchNode(f)); });
     }
+    const reads = readFindings(im);
+    if (reads.length) body.push(readList(reads, im.result.image_text || []));
     const d = im.result && im.result.decision;
     res.appendChild(el("li", { class: "image-result", "data-status": im.status, "data-decision": d || "" }, [
       el("figure", { class: "thumb-fig" }, [
-        preview(im, "listing-img", name),
+        reads.length && !noPreview(im) ? boxedPreview(im, name, reads) : preview(im, "listing-img", name),
         el("figcaption", { class: "muted small", text: t("yourImage") }),
       ]),
       el("div", { class: "img-body" }, [
@@ -104,6 +106,50 @@ export function renderImages() {
       ].concat(body)),
     ]));
   });
+}
+
+/** Findings in the text OCR read in this image (`kind: "image_text"`, each with a `box` in the image's pixels). */
+function readFindings(im) {
+  return ((im.result && im.result.findings) || []).filter((f) => f.kind === "image_text" && Array.isArray(f.box));
+}
+
+/** The seller's image larger, with a numbered outline over each place OCR read a finding. The box is in the
+ * original image's pixels, so it is placed in percent of the image's natural size once that is known. */
+function boxedPreview(im, name, reads) {
+  const boxes = reads.map((f, i) => el("span", {
+    class: "ocr-box cat-" + f.category, "data-category": f.category, "data-index": String(i + 1),
+    title: categoryLabel(f.category) + ": " + f.text,
+  }, [el("span", { class: "ocr-num", text: String(i + 1) })]));
+  const place = (img) => {
+    const w = img.naturalWidth, h = img.naturalHeight;
+    if (!w || !h) return;
+    reads.forEach((f, i) => {
+      const [x0, y0, x1, y1] = f.box, st = boxes[i].style;
+      st.left = (100 * x0 / w) + "%"; st.top = (100 * y0 / h) + "%";
+      st.width = (100 * (x1 - x0) / w) + "%"; st.height = (100 * (y1 - y0) / h) + "%";
+      boxes[i].hidden = false;
+    });
+  };
+  boxes.forEach((b) => { b.hidden = true; });
+  const img = el("img", { class: "boxed-img", src: im.url, alt: name, onload: (ev) => { place(ev.target); },
+    onerror: (ev) => { im.noPreview = true; ev.target.closest(".ocr-frame").replaceWith(preview(im, "listing-img", name)); } });
+  if (img.complete) place(img);
+  return el("div", { class: "ocr-frame" }, [img].concat(boxes));
+}
+
+function readList(reads, texts) {
+  const whole = texts.map((x) => x.text).join("\n");
+  return el("div", { class: "ocr-read" }, [
+    el("p", { class: "small muted", text: t("imgTextFindings") }),
+    whole ? el("p", { class: "ocr-whole small" }, [el("span", { class: "muted", text: t("imgReads") + t("colon") }), el("q", { text: whole })]) : null,
+    el("ol", { class: "ocr-findings" }, reads.map((f, i) => el("li", { class: "ocr-finding", "data-category": f.category }, [
+      el("span", { class: "ocr-num cat-" + f.category, text: String(i + 1) }), " ",
+      el("span", { class: "chip cat-" + f.category, text: categoryLabel(f.category) }), " ",
+      el("q", { text: f.text }), " ",
+      el("span", { class: "muted small", text: t("ocrConfidence", { c: Number(f.ocr_confidence || 0).toFixed(2) }) }),
+      el("details", { class: "match-why small" }, [el("summary", { text: t("why") }), el("p", { text: f.explanation || "" })]),
+    ]))),
+  ]);
 }
 
 function matchNode(f) {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, GALLERY, MAX_IMAGE_BYTES, ROOT, SCAN_KEY
+from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, GALLERY, MAX_IMAGE_BYTES, OCR_FONT, ROOT, SCAN_KEY
 
 
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
@@ -79,6 +79,20 @@ def gallery_dir(tmp_path_factory):
 def server(gallery_dir):
     """`scanner serve` without API keys, on the temporary gallery, with a small image limit."""
     srv = Server(gallery_dir, SCANNER_MAX_IMAGE_BYTES=str(MAX_IMAGE_BYTES))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def ocr_server(gallery_dir):
+    """`scanner serve` with OCR on by default (SCANNER_OCR), when the `ocr` extra and a CJK font are here."""
+    from scanner.images import ocr
+
+    if not ocr.available():
+        pytest.skip("e2e OCR: the `ocr` extra is not installed")
+    if not os.path.exists(OCR_FONT):
+        pytest.skip("e2e OCR: fonts-wqy-microhei is not installed (the test draws Chinese text)")
+    srv = Server(gallery_dir, SCANNER_OCR="1")
     yield srv
     srv.stop()
 

@@ -235,3 +235,55 @@ def test_personal_data_is_marked_though_its_text_comes_masked(server, page, shot
     expect(page.locator("#f-description")).to_have_value("清关用身份证 谢谢", timeout=WAIT)
     badge_is(page, "pass")
     assert not page.problems, page.problems
+
+
+from e2e_support import OCR_FONT  # noqa: E402
+
+
+def banner_image(tmp_path):
+    """A product shot with an off-platform contact drawn in its lower right part; and where its first words stand."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    im = Image.new("RGB", (800, 600), (245, 245, 240))
+    d = ImageDraw.Draw(im)
+    d.ellipse((220, 120, 520, 420), fill=(70, 110, 160))  # the "product"
+    at, font = (380, 470), ImageFont.truetype(OCR_FONT, 46)
+    d.text(at, "加微信 abc12345", font=font, fill=(20, 20, 20))
+    drawn = d.textbbox(at, "加微信", font=font)  # where the finding's words stand in the line
+    path = tmp_path / "banner.jpg"
+    im.save(path, "JPEG", quality=90)
+    return str(path), drawn, im.size
+
+
+def test_editor_draws_ocr_boxes_where_the_text_is(ocr_server, page, shot, tmp_path):
+    from playwright.sync_api import expect
+
+    path, (tx0, ty0, tx1, ty1), (w, h) = banner_image(tmp_path)
+    page.goto(ocr_server.base + "/")
+    page.locator("#f-title").fill("陶瓷马克杯 350ml")
+    badge_is(page, "pass")
+    page.locator("#file-input").set_input_files([path])
+    result = page.locator("#image-results li.image-result")
+    expect(result).to_have_attribute("data-status", "done", timeout=60_000)  # first OCR loads the models
+    expect(result).to_have_attribute("data-decision", "review")
+    box = result.locator('.ocr-box[data-category="diversion"]')
+    expect(box).to_have_count(1, timeout=WAIT)
+    expect(box).to_be_visible(timeout=WAIT)
+    expect(result.locator('.ocr-finding[data-category="diversion"]')).to_contain_text("加微信")
+    expect(result.locator(".ocr-whole")).to_contain_text("abc12345")  # the whole line read, for the editor
+
+    # The outline sits over the drawn text: compare both in fractions of the shown image.
+    img = result.locator(".boxed-img").bounding_box()
+    b = box.bounding_box()
+    fx0, fy0 = (b["x"] - img["x"]) / img["width"], (b["y"] - img["y"]) / img["height"]
+    fx1, fy1 = fx0 + b["width"] / img["width"], fy0 + b["height"] / img["height"]
+    # the drawn words' centre lies inside the outline, and the outline is not the whole image or line
+    cx, cy = (tx0 + tx1) / 2 / w, (ty0 + ty1) / 2 / h
+    assert fx0 <= cx <= fx1 and fy0 <= cy <= fy1, ((fx0, fy0, fx1, fy1), (cx, cy))
+    assert fx0 > 0.4 and fy0 > 0.7 and (fx1 - fx0) < 0.3, (fx0, fy0, fx1, fy1)
+    badge_is(page, "review")
+    shot(page, "4-ocr-boxes")
+
+    page.locator("#lang-toggle").click()  # the list under the image speaks the page's language
+    expect(result).to_contain_text("图片中识别出的文字", timeout=WAIT)
+    assert not page.problems, page.problems
