@@ -39,9 +39,9 @@ from scanner.jsonio import utf8_text
 
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
-                  "source", "incomplete", "masked")
+                  "source", "incomplete", "masked", "image_text")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
-                  "brand", "suggestion", "explanation", "gallery_id", "distance", "label")
+                  "brand", "suggestion", "explanation", "gallery_id", "distance", "label", "box", "ocr_confidence")
 
 _ENGINES: dict[str, Any] = {}
 
@@ -65,7 +65,11 @@ def result_schema():
         StructField("severity", s), StructField("score", DoubleType()), StructField("effect", s),
         StructField("brand", s), StructField("suggestion", s), StructField("explanation", s),
         StructField("gallery_id", s), StructField("distance", MapType(s, i)), StructField("label", s),
+        # image_text findings (OCR, docs/ocr.md): where in the image, and how sure the reader was
+        StructField("box", ArrayType(i)), StructField("ocr_confidence", DoubleType()),
     ])
+    ocr_line = StructType([StructField("text", s), StructField("box", ArrayType(i)), StructField("confidence", DoubleType())])
+    image_text = StructType([StructField("field", s), StructField("text", s), StructField("lines", ArrayType(ocr_line))])
     image_error = StructType([StructField("field", s), StructField("code", s), StructField("message", s)])
     incomplete = StructType([StructField("field", s), StructField("code", s), StructField("message", s)])
     return StructType([
@@ -76,6 +80,7 @@ def result_schema():
         StructField("source", s),
         StructField("incomplete", ArrayType(incomplete)),  # e.g. scan_timeout: decision is review, never pass
         StructField("masked", MapType(s, s)),  # only with options.mask: field -> text with personal data masked
+        StructField("image_text", ArrayType(image_text)),  # only with OCR: what each image reads
     ])
 
 
@@ -135,7 +140,14 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         "incomplete": errors["incomplete"] or None,
         # options.mask: each text field with its personal data masked
         "masked": {utf8_text(str(k)): _text(v) for k, v in row["masked"].items()} if row.get("masked") is not None else None,
+        "image_text": [_image_text(t) for t in row["image_text"]] if row.get("image_text") else None,
     }
+
+
+def _image_text(read: dict[str, Any]) -> dict[str, Any]:
+    return {"field": _text(read.get("field")), "text": _text(read.get("text")),
+            "lines": [{"text": _text(line.get("text")), "box": [int(v) for v in line.get("box") or ()],
+                       "confidence": line.get("confidence")} for line in read.get("lines") or ()]}
 
 
 def _text(value: Any) -> Any:
@@ -147,6 +159,8 @@ def _finding_value(key: str, value: Any) -> Any:
         return utf8_text(str(value))
     if key == "distance" and value is not None:
         return {str(k): int(v) for k, v in value.items()}
+    if key == "box" and value is not None:
+        return [int(v) for v in value]
     return _text(value)  # text/term slice the seller's fields, which may hold lone surrogates
 
 
@@ -299,6 +313,8 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
                 row["incomplete"] = [{k: v for k, v in e.items() if v is not None} for e in d["incomplete"]]
             if d.get("masked") is not None:
                 row["masked"] = d["masked"]
+            if d.get("image_text"):
+                row["image_text"] = d["image_text"]
         row["versions"] = d.get("versions")
         out.append(row)
     return out

@@ -111,3 +111,26 @@ class NullScanner:
 
 def build_null(spec) -> NullScanner:
     return NullScanner()
+
+
+class ImageTextScanner:
+    """Answers every listing as a scan with OCR would (docs/ocr.md): one finding read in images[0], with its box
+    and confidence, and the image's text. Checks that these survive a batch or Spark round trip."""
+
+    versions = {"wordlists": "fake:1", "gallery": "none", "scanner": "test", "ocr": "fake-ocr:1"}
+    FINDING = {"kind": "image_text", "category": "diversion", "field": "images[0]", "start": 0, "end": 3,
+               "text": "加微信", "term": "加微信", "severity": "high", "score": 0.8, "effect": "review", "brand": None,
+               "suggestion": "", "explanation": "off-platform contact '加微信'", "box": [51, 105, 163, 153],
+               "ocr_confidence": 0.998}
+    IMAGE_TEXT = [{"field": "images[0]", "text": "加微信abc12345\n高仿1:1",
+                   "lines": [{"text": "加微信abc12345", "box": [51, 105, 402, 153], "confidence": 0.998},
+                             {"text": "高仿1:1", "box": [60, 180, 220, 226], "confidence": 0.87}]}]
+
+    def scan(self, raw: Any) -> _Result:
+        return _Result({"id": raw.get("id") if isinstance(raw, dict) else None, "decision": "review", "score": 61,
+                        "findings": [dict(self.FINDING)], "image_text": [dict(t) for t in self.IMAGE_TEXT],
+                        "versions": self.versions, "took_ms": 1.0})
+
+
+def build_image_text(spec) -> ImageTextScanner:
+    return ImageTextScanner()

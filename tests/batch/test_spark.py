@@ -269,3 +269,22 @@ def test_personal_data_is_masked_and_a_row_may_ask_for_the_masked_copy(spark, tm
     out = {r["id"]: r for r in _spark_rows(spark, args.output)}
     assert [f["text"] for f in out["a"]["findings"]] == ["110105********002X"] and "masked" not in out["a"]
     assert out["b"]["masked"] == {"description": "卡号 6222********9080"}
+
+
+def test_ocr_boxes_confidence_and_image_text_survive_the_parquet_round_trip(spark, tmp_path):
+    """A finding read in an image keeps its `box` and `ocr_confidence`, and the result its `image_text`,
+    in the job's Parquet output as in the JSON rows (docs/ocr.md)."""
+    from fake_engine import ImageTextScanner
+
+    from scanner.batch import spark_job
+
+    inp = tmp_path / "ocr.jsonl"
+    inp.write_text(json.dumps({"id": "o1", "title": "马克杯", "images": [{"path": "banner.jpg"}]}) + "\n", "utf-8")
+    args = _job_args(inp, tmp_path / "out", "jsonl", "fake_engine:build_image_text")
+    spark_job.run(spark, args)
+    [row] = _spark_rows(spark, args.output)
+    [finding] = row["findings"]
+    assert finding["box"] == [51, 105, 163, 153] and finding["ocr_confidence"] == pytest.approx(0.998)
+    assert finding == {k: v for k, v in ImageTextScanner.FINDING.items() if v is not None}
+    assert row["image_text"] == ImageTextScanner.IMAGE_TEXT
+    assert row["versions"]["ocr"] == "fake-ocr:1"
