@@ -233,6 +233,7 @@ def run(per_style: int = 8, clahe: bool = True, seed: int = 16, log=sys.stderr) 
     sc = scanner(clahe)
     table: dict = {}
     misses: list = []
+    confidences: list = []  # (style, size, OCR confidence) of each planted image's right-category finding
     seconds = 0.0
     n = 0
     for case in cases(per_style, seed):
@@ -249,6 +250,9 @@ def run(per_style: int = 8, clahe: bool = True, seed: int = 16, log=sys.stderr) 
                 cell["planted"] += 1
                 ok = any(f["category"] == case.category for f in got)
                 cell["reported"] += ok
+                if ok:
+                    confidences.append((case.style, size, max(f["ocr_confidence"] for f in got
+                                                              if f["category"] == case.category)))
                 if not ok:
                     misses.append((case.name, size, case.text, [t["text"] for t in row.get("image_text", [])]))
             else:
@@ -258,7 +262,8 @@ def run(per_style: int = 8, clahe: bool = True, seed: int = 16, log=sys.stderr) 
                     misses.append((case.name, size, case.text, [f["text"] for f in row["findings"]]))
     for m in misses:
         print("miss:", *m, file=log)
-    return {"table": table, "images": n, "seconds": seconds, "clahe": clahe, "misses": misses}
+    return {"table": table, "images": n, "seconds": seconds, "clahe": clahe, "misses": misses,
+            "confidences": confidences}
 
 
 def render(result: dict) -> str:

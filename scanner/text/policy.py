@@ -19,6 +19,7 @@ class Policy:
     severity_scores: dict[str, float]
     block_score: int
     min_finding_score: float
+    ocr_block_min_confidence: float = 0.0
 
     @classmethod
     def from_wordlists(cls, wordlists) -> "Policy":
@@ -34,6 +35,7 @@ class Policy:
             severity_scores=checked.severity_scores.model_dump(),
             block_score=checked.thresholds.block_score,
             min_finding_score=checked.thresholds.min_finding_score,
+            ocr_block_min_confidence=checked.thresholds.ocr_block_min_confidence,
         )
 
     def action(self, category: str) -> str:
@@ -48,6 +50,10 @@ def score_findings(findings: list[Finding], policy: Policy) -> list[Finding]:
     for f in findings:
         if f.effect != "none" and f.score < policy.min_finding_score:
             f = with_reason(f, reason("below_minimum", score=f.score), effect="none")
+        elif (f.effect == "block" and f.ocr_confidence is not None
+              and f.ocr_confidence < policy.ocr_block_min_confidence):
+            f = with_reason(f, reason("unsure_read", confidence=f.ocr_confidence,
+                                      minimum=policy.ocr_block_min_confidence), effect="review")
         out.append(f)
     out.sort(key=lambda f: (f.kind != "text", f.field, f.start if f.start is not None else 0))
     return out

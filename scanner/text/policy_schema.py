@@ -39,6 +39,9 @@ class SeverityScores(BaseModel):
     low: Score = 0.5
 
 
+OCR_BLOCK_MIN_CONFIDENCE = 0.8
+
+
 class Thresholds(BaseModel):
     model_config = _CONFIG
     # A raw risk (0-100, before policy.decide bands the score by decision) at or above this blocks the
@@ -46,6 +49,10 @@ class Thresholds(BaseModel):
     block_score: int = Field(default=101, ge=1, le=101)
     # Findings below this confidence do not move the decision.
     min_finding_score: Score = 0.3
+    # A finding read from an image (OCR) that would block is lowered to review when the reader was less sure
+    # than this: a misread banner must not block a seller on its own; a person looks at it instead.
+    # 0 switches it off. Chosen from tools.ocr_eval's confidences (docs/ocr.md).
+    ocr_block_min_confidence: Score = OCR_BLOCK_MIN_CONFIDENCE
 
 
 class PolicyFile(BaseModel):

@@ -291,3 +291,55 @@ def test_a_text_only_scanner_loads_images_only_to_read_them(tmp_path, asked):
     row = sc.scan({"title": "纯棉T恤", "images": [{"url": "https://cdn.example/x.jpg"}]}, image_loader=loader).to_dict()
     assert [e["code"] for e in row["image_errors"]] == (["url_host_not_allowed"] if asked else ["images_disabled"])
     assert len(loaded) == int(asked)
+
+
+class ScriptedReader(ocr.OcrReader):
+    """Reads every image as the given lines: the policy's handling of confidence without the OCR models."""
+
+    def __init__(self, *lines: tuple[str, float]) -> None:
+        super().__init__()
+        self._lines = lines
+
+    def read(self, data, field):
+        return ocr.ImageText.of(field, [ocr.OcrLine(text, (10, 10 + 40 * i, 300, 40 + 40 * i), conf,
+                                                    (10, 10 + 40 * i, 300, 10 + 40 * i, 300, 40 + 40 * i, 10, 40 + 40 * i))
+                                        for i, (text, conf) in enumerate(self._lines)])
+
+
+@pytest.mark.parametrize("lines,policy,decision,effects", [
+    # a sure read of counterfeit wording blocks, as it would in the copy
+    ([("高仿1:1 顶级版本", 0.97)], {}, "block", {"counterfeit": "block"}),
+    # the same words read unsurely: a person looks at it instead of an automatic block
+    ([("高仿1:1 顶级版本", 0.62)], {}, "review", {"counterfeit": "review"}),
+    # only the block is lowered: an unsure read of a review-level finding stays review
+    ([("加微信 abc12345", 0.55)], {}, "review", {"diversion": "review"}),
+    # the threshold is policy: 0 switches the lowering off
+    ([("高仿1:1 顶级版本", 0.62)], {"thresholds": {"ocr_block_min_confidence": 0}}, "block", {"counterfeit": "block"}),
+    # a sure line and an unsure line: the finding takes the confidence of the line it was read from
+    ([("正品保障", 0.99), ("高仿货源", 0.6)], {}, "review", {"counterfeit": "review"}),
+])
+def test_an_unsure_ocr_read_lowers_a_block_to_review(tmp_path, lines, policy, decision, effects):
+    import shutil
+
+    from scanner.config import BUNDLED_WORDLISTS
+
+    wordlists = tmp_path / "wl"
+    shutil.copytree(BUNDLED_WORDLISTS, wordlists)
+    if policy:
+        (wordlists / "policy.toml").write_text(
+            "".join(f"[{table}]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()) for table, values in policy.items()),
+            encoding="utf-8")
+    settings = Settings.model_construct(wordlists=wordlists, scan_budget_s=0.0)
+    png = io.BytesIO()
+    Image.new("RGB", (320, 120), "white").save(png, "PNG")
+    scanner = Scanner(TextEngine.load(wordlists), None, settings, ocr=True, ocr_reader=ScriptedReader(*lines))
+    row = scanner.scan(listing(png.getvalue(), title="运动鞋")).to_dict()
+    read = [f for f in row["findings"] if f["kind"] == "image_text"]
+    assert row["decision"] == decision, read
+    assert {f["category"]: f["effect"] for f in read} == effects
+    for f in read:
+        lowered = f["effect"] == "review" and f["category"] == "counterfeit"
+        assert ("OCR confidence" in f["explanation"]) is lowered, f["explanation"]
+    zh = scanner.scan(listing(png.getvalue(), title="运动鞋"), language="zh").to_dict()
+    if decision == "review" and "counterfeit" in effects:
+        assert any("识别置信度" in f["explanation"] for f in zh["findings"])

@@ -218,6 +218,11 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
         "en": lambda p: f"confidence {p['score']:.2f} below the policy minimum",
         "zh": lambda p: f"置信度 {p['score']:.2f} 低于策略下限",
     },
+    "unsure_read": {
+        "en": lambda p: f"read from the image with OCR confidence {p['confidence']:.2f} (below {p['minimum']:.2f}): "
+                        "review instead of block",
+        "zh": lambda p: f"图片文字识别置信度 {p['confidence']:.2f}（低于 {p['minimum']:.2f}）：改为人工复核，不直接拦截",
+    },
 }
 _JOINERS = {"en": "; ", "zh": "；"}  # between one finding's reasons
 
