@@ -20,6 +20,13 @@ _GAP = "[\\s" + re.escape(_GAP_SYMBOLS) + "]{0,3}"
 # Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
 _CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
 _CN_DIGITS = str.maketrans(_CN_NUMERALS, "001234567891234567892361")
+# OCR (and sellers) write digits as look-alike letters: 8O2345671, l38 0013 8000, 1380O13800S. A number is
+# read through them only when it keeps most of its real digits (at least LOOKALIKE_MIN_DIGITS of them) and
+# holds at least one look-alike, in a second pass after the plain one, so a word beside a number (TEL13800…)
+# never costs the plain match.
+_LOOKALIKE_LETTERS = "OoIl|SB"
+_LOOKALIKE_DIGITS = str.maketrans(_LOOKALIKE_LETTERS, "0011158")
+LOOKALIKE_MIN_DIGITS = {"phone_number": 8, "qq_number": 6}
 _DIGIT_RUN = re.compile(r"(?<!\d)(?:(?:[+＋]|plus\s?)?(?:8" + _GAP + r"6|８６)" + _GAP + r")?\d(?:" + _GAP + r"\d){10}(?!\d)", re.I)
 _LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?!\d)")
 # +44 20 7946 0958, +1 (415) 555-0198: an area code may stand in brackets
@@ -155,6 +162,22 @@ def _lower(text: str) -> str:
 def _qq(text: str, hits: list[Hit]) -> None:
     digits_text = text.translate(_CN_DIGITS)  # 扣扣：伍柒叁捌… (same length: offsets carry over)
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in _QQ.finditer(digits_text)]
+    if _has_lookalike(text):
+        taken = _Covered(hits)
+        for m in _QQ.finditer(digits_text.translate(_LOOKALIKE_DIGITS)):
+            if not taken.overlaps(m.start(), m.end()) and _read_through_lookalikes(text, m, "qq_number"):
+                hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number (letters read as digits)"))
+
+
+def _has_lookalike(text: str) -> bool:
+    return any(c in text for c in _LOOKALIKE_LETTERS)
+
+
+def _read_through_lookalikes(text: str, m: re.Match, kind: str) -> bool:
+    """The match of a look-alike pass holds a look-alike letter and enough real digits to be a number."""
+    span = text[m.start():m.end()]
+    real = sum(c.isdigit() or c in _CN_NUMERALS for c in span)
+    return real >= LOOKALIKE_MIN_DIGITS[kind] and any(c in _LOOKALIKE_LETTERS for c in span)
 
 
 def _spelled_phones(text: str, hits: list[Hit]) -> None:
@@ -246,14 +269,25 @@ def detect(text: str) -> list[Hit]:
     return hits
 
 
+def _is_mobile(run: str) -> bool:
+    digits = _digits(run)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
+
+
 def _phones(text: str, hits: list[Hit]) -> None:
     digits_text = text.translate(_CN_DIGITS)  # same length, so offsets carry over
     for m in _DIGIT_RUN.finditer(digits_text):
-        digits = _digits(m.group())
-        if digits.startswith("86") and len(digits) == 13:
-            digits = digits[2:]
-        if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        if _is_mobile(m.group()):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
+    if _has_lookalike(text):
+        taken = _Covered(hits)
+        for m in _DIGIT_RUN.finditer(digits_text.translate(_LOOKALIKE_DIGITS)):
+            if (not taken.overlaps(m.start(), m.end()) and _is_mobile(m.group())
+                    and _read_through_lookalikes(text, m, "phone_number")):
+                hits.append((m.start(), m.end(), "phone_number", "diversion",
+                             "a mainland mobile number (letters read as digits)"))
     if "+" in text or "＋" in text:
         taken = _Covered(hits)
         for m in _INTERNATIONAL.finditer(text):

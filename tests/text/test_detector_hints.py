@@ -43,6 +43,14 @@ def detect_without_hints(text):
             digits = digits[2:]
         if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
+    lookalike = digits_text.translate(str.maketrans("OoIl|SB", "0011158"))
+    for m in d._DIGIT_RUN.finditer(lookalike):
+        span, digits = text[m.start():m.end()], _digits(m.group())
+        digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        if (not any(h[0] < m.end() and m.start() < h[1] for h in hits)
+                and len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
+                and sum(c.isdigit() or c in d._CN_NUMERALS for c in span) >= 8 and any(c in "OoIl|SB" for c in span)):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number (letters read as digits)"))
     for m in d._INTERNATIONAL.finditer(text):
         if not any(h[0] <= m.start() < h[1] for h in hits):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "an international phone number"))
@@ -55,6 +63,12 @@ def detect_without_hints(text):
         ):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a North American phone number"))
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in d._QQ.finditer(digits_text)]
+    before = list(hits)  # the phones and plain QQ numbers found so far
+    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number (letters read as digits)")
+             for m in d._QQ.finditer(lookalike)
+             if not any(h[0] < m.end() and m.start() < h[1] for h in before)
+             and sum(c.isdigit() or c in d._CN_NUMERALS for c in text[m.start():m.end()]) >= 6
+             and any(c in "OoIl|SB" for c in text[m.start():m.end()])]
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in d._WECHAT_ID.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in d._EMAIL.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
@@ -132,6 +146,12 @@ CASES = [
     "call (415) 555-0198 after 6pm",
     "Replacement part number 800-555-1234 fits most models",  # no call/text cue: a part number
     "加群 7738 2201 领券",
+    # digits written (or read by OCR) as look-alike letters
+    "QQ 8O2345671 咨询",
+    "电话 138O0138OOO",
+    "电话 l38 0013 8000",
+    "TEL13800138000",  # a word beside the number must not cost the plain match
+    "型号 SB-1O0 IOO件",  # letters and few digits: no number
     # personal data (scanner/text/personal_data.py; its own table is tests/text/test_personal_data.py)
     "身份证 110105 19491231 002X",  # the phone shape 19491231 002 inside it is dropped
     "卡号 6222 5260 1815 9080",

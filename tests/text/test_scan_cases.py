@@ -30,6 +30,10 @@ EVASIONS = [
     ({"title": "REPLICA Rolex Submariner watch"}, "block", [("counterfeit", "REPLICA"), ("brand", "Rolex")]),
     ({"title": "联系电话 138-1234-5678 发货快"}, "review", [("diversion", "138-1234-5678")]),
     ({"title": "电话 1 3 8 1 2 3 4 5 6 7 8"}, "review", [("diversion", "1 3 8 1 2 3 4 5 6 7 8")]),
+    # digits as look-alike letters (a seller's trick, and OCR's O/0, l/1, S/5 confusions in a banner)
+    ({"title": "实拍图 联系 l38-0013-8O00 看货"}, "review", [("diversion", "l38-0013-8O00")]),
+    ({"description": "款式多 QQ：8O2345671 发图"}, "review", [("diversion", "QQ：8O2345671")]),
+    ({"title": "不锈钢螺丝 M8 SUS304 100只装 长度 IO-3Omm"}, "pass", []),
     # found by the second independent holdout (holdout2.jsonl)
     ({"description": "For more items email vintagetoys [at] gmail [dot] com"}, "review", [("diversion", "vintagetoys [at] gmail [dot] com")]),
     ({"description": "Call or text +1 (415) 555-0198 for pricing"}, "review", [("diversion", "+1 (415) 555-0198")]),
