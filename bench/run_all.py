@@ -43,6 +43,8 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
                     ["--sizes", "2000,20000", "--naive-size", "2000", "--repeat", "1",
                      "--json", str(RESULTS / "adversarial.json")], "adversarial.json"),
     "ocr": ("bench_ocr.py", [], ["--per-style", "1", "--rounds", "1"], "ocr.json"),
+    "report": ("bench_report.py", ["--sizes", "10000,100000,1000000", "--json", str(RESULTS / "report.json")],
+               ["--sizes", "10000", "--json", str(RESULTS / "report.json")], "report.json"),
 }
 
 
@@ -323,6 +325,19 @@ def ocr_section(d: dict) -> list[str]:
     return out
 
 
+def report_section(d: dict) -> list[str]:
+    out = ["## The batch report's listing table (`bench/bench_report.py`)", "",
+           f"Reading a results file into the report's table (the {d['per_decision']:,} highest-scoring listings of "
+           "each decision, one streaming pass with a bounded heap) beside reading every row into a list and sorting "
+           "it. Both pick the same rows (checked in the run). Peak RSS growth is read from the process's high-water "
+           "mark, so 0 means the step stayed under an earlier peak.", "", HEAD]
+    for r in d["sizes"]:
+        out.append(row(f"{r['rows']:,} result rows, s (HTML {r['html_kb']} KB; peak RSS +{r['ours_peak_rss_growth_mb']} "
+                       f"MB vs +{r['naive_peak_rss_growth_mb']} MB)", fmt(r["ours_s"], 2), f"{fmt(r['naive_s'], 2)} (read all, sort)",
+                       r["ratio"], "bounded memory and HTML", None))
+    return out
+
+
 def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None:
     lines = ["# Benchmarks", "",
              "Every figure beside its comparison, measured in the same run by `python bench/run_all.py"
@@ -336,7 +351,8 @@ def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None
              f"* sizes: {'QUICK (small sizes: machinery check, not the published numbers)' if quick else 'full'} — "
              + "; ".join(f"{s['bench']} `{' '.join(s['args']) or '(defaults)'}`" for s in statuses), ""]
     sections = [("text", text_section), ("service", service_section), ("batch", batch_section),
-                ("memory", memory_section), ("adversarial", adversarial_section), ("ocr", ocr_section)]
+                ("memory", memory_section), ("adversarial", adversarial_section), ("ocr", ocr_section),
+                ("report", report_section)]
     data = {s["bench"]: load(s["bench"]) for s in statuses}
     if data.get("images") or data.get("bktree"):
         lines += images_section(data.get("images"), data.get("bktree")) + [""]

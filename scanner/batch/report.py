@@ -25,6 +25,11 @@ td,th{padding:.2rem .5rem;text-align:left;vertical-align:middle;border-bottom:1p
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} svg{display:block}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:2rem} code{font-size:12px;word-break:break-all}
 @media (max-width:800px){.grid{grid-template-columns:1fr}}
+.filter{margin:.3rem 0}.filter .opt{white-space:nowrap}.filter .fl{color:#666;margin-right:.4rem}.filter label{margin:0 .6rem 0 .15rem;cursor:pointer}
+.chip{display:inline-block;padding:0 .35rem;border-radius:3px;background:#eceff4;font-size:12px}
+.k-counterfeit,.k-prohibited_goods,.k-counterfeit_image{background:#f8d7d7}.k-brand{background:#e6dcf5}
+.k-diversion{background:#d8e8fb}.k-personal_data{background:#e3f2d5}
+table.listings td{vertical-align:top} table.listings q{font-weight:600}
 """
 
 
@@ -61,7 +66,9 @@ def _stacked(decisions: dict[str, int], width: int = 1000) -> str:
     return f'<svg viewBox="0 0 {width} 26" preserveAspectRatio="none" width="100%" height="26" role="img" aria-label="decisions">{"".join(parts)}</svg>'
 
 
-def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, title: str = "Batch scan report") -> str:
+def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, title: str = "Batch scan report",
+                listings=None) -> str:
+    """`listings`: a scanner.batch.listings_table.ListingsTable to list which listings were flagged (optional)."""
     d = summary["decisions"]
     rows = summary["rows"]
     cards = "".join(
@@ -96,6 +103,10 @@ def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, tit
         "</div>",
         f"<section><h2>Versions</h2><table>{versions or '<tr><td>unknown</td></tr>'}</table></section>",
     ]
+    if listings is not None:
+        from scanner.batch.listings_table import render as render_listings
+
+        parts.append(render_listings(listings))
     if diff is not None:
         parts.append(_diff_section(diff))
     parts.append("</body></html>")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from scanner.batch.spec import BatchOptions, spec_from_args
+from scanner.batch.listings_table import DEFAULT_PER_DECISION
 from scanner.categories import LANGUAGES
 
 EPILOG_BATCH = """\
@@ -44,7 +45,9 @@ def register(sub) -> None:
     p.add_argument("--image-url-host", action="append", default=None, metavar="HOST",
                    help="allow image URLs from HOST (repeatable; default: settings image_url_hosts)")
     p.add_argument("--summary", metavar="FILE", help="write the run summary as JSON")
-    p.add_argument("--report", metavar="FILE.html", help="write an HTML report with charts")
+    p.add_argument("--report", metavar="FILE.html", help="write an HTML report with charts and the flagged listings")
+    p.add_argument("--report-listings", type=int, default=DEFAULT_PER_DECISION, metavar="N",
+                   help=f"listings per decision in the report's table, highest score first (default {DEFAULT_PER_DECISION}; 0: none)")
     p.add_argument("--compare-to", metavar="OLD_RESULTS", help="after the run, diff against an earlier result file")
     p.add_argument("--diff-out", metavar="FILE", help="with --compare-to: write the diff as JSON")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), default="auto",
@@ -102,10 +105,12 @@ def _run_batch(args) -> int:
     if args.summary:
         _write(args.summary, summary)
     if args.report:
+        from scanner.batch.listings_table import collect_file
         from scanner.batch.report import render_html
 
+        listings = collect_file(args.out, args.report_listings) if args.report_listings else None
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.report).write_text(render_html(summary, diff), encoding="utf-8")
+        Path(args.report).write_text(render_html(summary, diff, listings=listings), encoding="utf-8")
     return 0
 
 
