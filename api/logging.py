@@ -16,6 +16,7 @@ import sys
 import time
 
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
@@ -64,6 +65,22 @@ def _request_id(scope: Scope) -> str:
     return os.urandom(8).hex()
 
 
+def route_template(scope: Scope, root_path: str = "") -> str:
+    """The route a request went to, as its template (a bounded label for metrics and logs): the matched
+    API route, else the app's own routes and mounts (/openapi.json, /static/{path}), else "unmatched".
+    `root_path` is the scope's before routing: a mount rewrites it for its own app."""
+    route = scope.get("route")
+    if getattr(route, "path", None):
+        return route.path
+    app = scope.get("app")
+    as_received = {**scope, "root_path": root_path}
+    for candidate in getattr(getattr(app, "router", None), "routes", ()):
+        match, _ = candidate.matches(as_received)
+        if match == Match.FULL:
+            return candidate.path + "/{path}" if isinstance(candidate, Mount) else candidate.path
+    return "unmatched"
+
+
 class ObserveMiddleware:
     def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
         self.app = app
@@ -74,6 +91,7 @@ class ObserveMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        root_path = scope.get("root_path", "")
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
@@ -94,8 +112,7 @@ class ObserveMiddleware:
             status = CLIENT_CLOSED
         finally:
             seconds = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = route_template(scope, root_path)
             method = scope["method"]
             metrics.observe_request(template, method, status, seconds)
             if self.log_requests:

@@ -186,3 +186,16 @@ def test_gallery_list_has_one_shape_for_the_api_and_the_cli(make_client, make_se
     assert api["count"] == len(api["items"]) == 1
     assert main([*gallery, "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == api
+
+
+@pytest.mark.parametrize("path,route,status", [
+    ("/static/main.js", "/static/{path}", "200"),       # the editor's files: one label, not one per file
+    ("/static/no-such-file.js", "/static/{path}", "404"),
+    ("/openapi.json", "/openapi.json", "200"),
+    ("/docs", "/docs", "200"),
+    ("/no/such/route", "unmatched", "404"),              # anything else stays one bounded label
+])
+def test_metrics_label_every_route_by_its_template(client, path, route, status):
+    client.get(path)
+    text = client.get("/metrics").text
+    assert f'scanner_http_requests_total{{method="GET",route="{route}",status="{status}"}}' in text, path
