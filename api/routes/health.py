@@ -45,6 +45,15 @@ async def prometheus(principal: MetricsKey) -> Response:
     return Response(content=body, media_type=content_type)
 
 
+@router.get("/review", include_in_schema=False)
+async def review_page() -> Response:
+    """The reviewers' page (api/static/review.html): the queue and one claimed item; it calls /v1/review."""
+    page = STATIC_DIR / "review.html"
+    if not page.is_file():
+        raise ApiError(404, "not_found", "no review page installed (api/static/review.html); the API is at /docs")
+    return FileResponse(page, media_type="text/html")
+
+
 @router.get("/", include_in_schema=False)
 async def index() -> Response:
     page = STATIC_DIR / "index.html"
