@@ -24,8 +24,12 @@ function say(msg) { byId("rv-status").textContent = msg || ""; }
 function errorText(err) { return (err && (err.code + ": " + err.message)) || ""; }
 
 // -- the copy, with the findings marked where they stand ---------------------------------------------
-/** The listing's text fields by finding field name: title, description, bullets[i], attributes.k. */
+/** The listing's text fields by finding field name: title, description, bullets[i], attributes.k. The queue keeps
+ * a listing minimised as {id, fields: {name: text}, images}; a whole contract listing is read as well. */
 function textFields(listing) {
+  if (listing.fields && typeof listing.fields === "object") {
+    return Object.keys(listing.fields).filter((k) => typeof listing.fields[k] === "string").map((k) => [k, listing.fields[k]]);
+  }
   const out = [];
   if (typeof listing.title === "string") out.push(["title", listing.title]);
   if (typeof listing.description === "string") out.push(["description", listing.description]);
@@ -74,6 +78,12 @@ function selectionInField() {
   return { field: start.getAttribute("data-field"), start: cp(a), end: cp(a) + cp(s), text: s };
 }
 
+/** A lease's end (seconds since the epoch, as the API gives it) as the reader's local time. */
+function leaseTime(seconds) {
+  const d = new Date(Number(seconds) * 1000);
+  return isNaN(d.getTime()) ? String(seconds) : d.toLocaleTimeString(state.lang === "zh" ? "zh-CN" : "en-GB");
+}
+
 // -- rendering ------------------------------------------------------------------------------------
 function renderItem() {
   const item = review.item;
@@ -84,7 +94,7 @@ function renderItem() {
   const findings = result.findings || [];
   byId("rv-meta").textContent = "#" + item.id + " · " + (item.listing && item.listing.id != null ? item.listing.id : "") +
     " · " + t("dec_" + (result.decision || "review")) + " · " + t("score") + " " + (result.score != null ? result.score : "—") +
-    (item.reason ? " · " + item.reason : "") + (item.lease_expires ? " · " + t("rvLease", { t: item.lease_expires }) : "");
+    (item.reason ? " · " + item.reason : "") + (item.lease_expires ? " · " + t("rvLease", { t: leaseTime(item.lease_expires) }) : "");
   const fields = byId("rv-fields");
   fields.innerHTML = "";
   textFields(item.listing || {}).forEach(([name, text]) => {
