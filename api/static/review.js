@@ -17,6 +17,7 @@ const review = {
   selected: 0,      // the finding J/K/F/C act on
   items: [],        // the listed queue
   busy: false,
+  stats: null,      // GET /v1/review/stats
 };
 
 function say(msg) { byId("rv-status").textContent = msg || ""; }
@@ -156,6 +157,35 @@ function renderQueue() {
   });
 }
 
+/** The reviewers' numbers (GET /v1/review/stats): queue depth, verdicts, the machine's precision per category as
+ * reviewers judged it, the missed rate, time to verdict. */
+function renderStats() {
+  const box = byId("rv-stats"), st = review.stats;
+  box.innerHTML = "";
+  if (!st) return;
+  const pct = (x) => (x == null ? "—" : (100 * x).toFixed(1) + " %");
+  const q = st.queue || {};
+  box.appendChild(el("p", { text: t("rvDepth", { o: q.open || 0, c: q.claimed || 0, d: q.done || 0 }) }));
+  const tv = st.time_to_verdict_s || {};
+  box.appendChild(el("p", { text: t("rvTimes", { a: (st.verdicts || {}).approve || 0, r: (st.verdicts || {}).reject || 0,
+    p: tv.p50 == null ? "—" : Math.round(tv.p50) + " s" }) }));
+  const rows = Object.keys((st.precision || {}).by_category || {}).map((c) => {
+    const v = st.precision.by_category[c];
+    return el("tr", { "data-category": c }, [el("td", { text: categoryLabel(c) }), el("td", { class: "n", text: String(v.correct) }),
+      el("td", { class: "n", text: String(v.false_positive) }), el("td", { class: "n", text: pct(v.precision) }),
+      el("td", { class: "n", text: String(((st.missed || {}).by_category || {})[c] || 0) })]);
+  });
+  if (rows.length) {
+    box.appendChild(el("table", { class: "rv-stats-table" }, [el("tr", {}, ["rvCategory", "rvCorrect", "rvFalsePositive",
+      "rvPrecision", "rvMissed"].map((k) => el("th", { text: t(k) })))].concat(rows)));
+  }
+  box.appendChild(el("p", { text: t("rvMissedRate", { r: pct((st.missed || {}).rate) }) }));
+}
+
+function loadStats() {
+  return call("/v1/review/stats").then((r) => { if (r.ok) { review.stats = r.body; renderStats(); } });
+}
+
 function renderStatic() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   document.querySelectorAll("[data-i18n]").forEach((node) => { node.textContent = t(node.getAttribute("data-i18n")); });
@@ -196,6 +226,7 @@ function addMissed() {
 }
 
 export function loadQueue() {
+  loadStats();
   return call("/v1/review/items?status=" + encodeURIComponent(byId("rv-status-filter").value)).then((r) => {
     if (r.ok) { review.items = (r.body && r.body.items) || []; renderQueue(); } else say(errorText(r.error));
   });
@@ -275,6 +306,7 @@ byId("lang-toggle").addEventListener("click", () => {
   renderStatic();
   renderQueue();
   renderItem();
+  renderStats();
 });
 byId("rv-status-filter").addEventListener("change", loadQueue);
 byId("rv-category-filter").addEventListener("change", renderQueue);
