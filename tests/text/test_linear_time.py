@@ -68,6 +68,8 @@ REPEATED_UNITS = (
     "11010519491231002X ", "110105 19491231 002X ", "6222 5260 1815 9080 ", "6222526018159081 ", "E12345678 ",
     "护照 K1234567 ", "收件人：张三 ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ", "市区路1号", "路1号",
     "小区1栋", "1 1 ", "订单号 ",
+    # digits written as look-alike letters (the detectors' second pass reads them as digits)
+    "QQ 8O2345671 ", "l38 0013 8O00 ", "O", "l", "1O", "8O8O8O8O8O8", "qq l", "SB-1O0 ",
 )
 
 
@@ -87,7 +89,8 @@ FAMILIES = dict(_families())
 SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t . me / x ", "a[at]b[dot]cn ", "call 415 555 0198 ")] + [
     "'qq' + blanks + x", "'www.a.com' + spaces + x", "'a.cn ' * k + 'b. cn'", "'1' + 'o' * n",
 ] + [f"{u!r} * k" for u in ("LV ", "苹果 ", "好评返现 ", "最好 ", "Nike高仿 ", "Chan🌸l ", "高仿真 ", "适用于苹果 ", "瘦1斤 ",
-                              "11010519491231002X ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ")]
+                              "11010519491231002X ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ",
+                              "QQ 8O2345671 ", "l38 0013 8O00 ")]
 
 
 def _family(name: str):
