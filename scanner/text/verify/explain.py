@@ -88,6 +88,7 @@ def normalised(disguised: tuple[Reason, ...]) -> tuple[Reason, ...]:
 # values themselves). A value missing here is shown as it is: never a failed render.
 _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "a QQ number": "QQ 号",
+    "a QQ number (letters read as digits)": "QQ 号（字母当数字读）",
     "a phone number spelled out in words": "用文字写出的电话号码",
     "a WeChat id": "微信号",
     "a social-media handle to contact off the platform": "用于站外联系的社交媒体账号",
@@ -95,6 +96,7 @@ _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "an e-mail address spelled out with [at]/[dot]": "用 [at]/[dot] 写出的电子邮箱地址",
     "an e-mail address spelled out with at/dot": "用 at/dot 写出的电子邮箱地址",
     "a mainland mobile number": "大陆手机号",
+    "a mainland mobile number (letters read as digits)": "大陆手机号（字母当数字读）",
     "an international phone number": "国际电话号码",
     "a landline number": "座机号码",
     "a North American phone number": "北美电话号码",
