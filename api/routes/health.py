@@ -45,18 +45,19 @@ async def prometheus(principal: MetricsKey) -> Response:
     return Response(content=body, media_type=content_type)
 
 
+def _page(name: str, what: str) -> Response:
+    page = STATIC_DIR / name
+    if not page.is_file():
+        raise ApiError(404, "not_found", f"no {what} installed (api/static/{name}); the API is at /docs")
+    return FileResponse(page, media_type="text/html")
+
+
 @router.get("/review", include_in_schema=False)
 async def review_page() -> Response:
     """The reviewers' page (api/static/review.html): the queue and one claimed item; it calls /v1/review."""
-    page = STATIC_DIR / "review.html"
-    if not page.is_file():
-        raise ApiError(404, "not_found", "no review page installed (api/static/review.html); the API is at /docs")
-    return FileResponse(page, media_type="text/html")
+    return _page("review.html", "review page")
 
 
 @router.get("/", include_in_schema=False)
 async def index() -> Response:
-    page = STATIC_DIR / "index.html"
-    if not page.is_file():
-        raise ApiError(404, "not_found", "no editor page installed (api/static/index.html); the API is at /docs")
-    return FileResponse(page, media_type="text/html")
+    return _page("index.html", "editor page")
