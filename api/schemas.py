@@ -247,6 +247,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "missing or unknown API key (X-API-Key)",
         403: "the key's role may not do this, or no admin key is configured",
         404: "not found",
+        409: "conflicts with the current state (an item not claimed by the caller, a closed change set)",
         413: "a size/count limit was exceeded; the message names the setting",
         415: "unsupported media type or image format",
         422: "well-formed but invalid input; the message names the field",
