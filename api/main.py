@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
                 "since_launch_ms": round((time.time() - float(launched)) * 1000, 1) if launched else None,
                 "versions": app.state.scanner.versions, "keys": "configured" if keys.enabled else "none (open)",
                 "admin": keys.has_admin, "pid": os.getpid()}})
+        await review.follow_live(app)  # a scanner handed in also serves the live published version
         metrics.set_versions(app.state.scanner.versions)
         settle_heap()
         watcher = asyncio.create_task(app.state.sync.watch(app))

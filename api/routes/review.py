@@ -159,23 +159,30 @@ def apply_live(scanner: Any, directory: Path) -> tuple[str, str]:
     return result
 
 
+async def follow_live(app: FastAPI) -> None:
+    """Serve the live published version if this process does not yet (the database says which is live;
+    the files come from it too, so a replica on another machine can write them out)."""
+    review, scanner = app.state.review, app.state.scanner
+    live = await run_in_threadpool(changesets.live_version, review.store)
+    if live is None or scanner is None or scanner.versions["wordlists"] == live:
+        return
+    directory = await run_in_threadpool(changesets.materialise, review.store, review.versions_root)
+    if directory is not None:
+        before, after = await run_in_threadpool(apply_live, scanner, directory)
+        metrics.set_versions(scanner.versions)
+        log.info("reload", extra={"fields": {"event": "reload", "source": "review_store",
+                                             "before": before, "after": after, "pid": os.getpid()}})
+
+
 async def follow(app: FastAPI, interval: float = 5.0) -> None:
-    """Every `interval` s: purge past retention (once an hour), refresh the review gauges, and follow a
-    version another replica published (the database says which is live; the files come from it too)."""
+    """Every `interval` s: follow a version another replica published, purge past retention (once an
+    hour) and refresh the review gauges (once a minute)."""
     review, last_purge, last_stats = app.state.review, 0.0, 0.0
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(interval)
         try:
-            live = await run_in_threadpool(changesets.live_version, review.store)
-            scanner = app.state.scanner
-            if live is not None and scanner is not None and scanner.versions["wordlists"] != live:
-                directory = await run_in_threadpool(changesets.materialise, review.store, review.versions_root)
-                if directory is not None:
-                    before, after = await run_in_threadpool(apply_live, scanner, directory)
-                    metrics.set_versions(scanner.versions)
-                    log.info("reload", extra={"fields": {"event": "reload", "source": "review_store",
-                                                         "before": before, "after": after, "pid": os.getpid()}})
+            await follow_live(app)
             if loop.time() - last_purge > 3600:
                 last_purge = loop.time()
                 await run_in_threadpool(retention.purge, review.store, review.settings.review_retention_days)
