@@ -253,3 +253,21 @@ def test_retention_purges_old_items_and_keeps_a_live_claim(store):
     assert counts["items"] == 1 and counts["verdicts"] == 1 and counts["judged"] == 1
     assert store.read("SELECT COUNT(*) FROM review_verdicts")[0][0] == 0
     assert store.read("SELECT action FROM review_audit ORDER BY id DESC LIMIT 1")[0][0] == "review.purge"
+
+
+def test_a_batch_runs_results_are_queued_beside_their_listings(store, tmp_path, text_scanner):
+    import json
+
+    from scanner.review.batch import enqueue_results
+    from tests.support import FIXTURES
+
+    lines = (FIXTURES / "listings" / "catalogue.jsonl").read_text("utf-8").splitlines()[:60]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = [text_scanner.scan(json.loads(line)).to_dict() if line.strip() else None for line in lines]
+    (tmp_path / "out.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    q = ReviewQueue(store)
+    counts = enqueue_results(q, tmp_path / "in.jsonl", tmp_path / "out.jsonl")
+    expected = sorted(r["id"] for r in rows if r.get("decision") == "review")  # the catalogue holds error rows too
+    assert counts["queued"] == len(expected) > 0
+    assert sorted(i["listing"]["id"] for i in q.items(limit=100)) == expected
+    assert {i["source"] for i in q.items(limit=100)} == {"batch"}
