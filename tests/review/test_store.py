@@ -263,7 +263,9 @@ def test_a_batch_runs_results_are_queued_beside_their_listings(store, tmp_path, 
 
     lines = (FIXTURES / "listings" / "catalogue.jsonl").read_text("utf-8").splitlines()[:60]
     (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rows = [text_scanner.scan(json.loads(line)).to_dict() if line.strip() else None for line in lines]
+    # one result row per input row, as `scanner batch` writes them (a blank line is an error row)
+    rows = [text_scanner.scan(json.loads(line)).to_dict() if line.strip()
+            else {"id": None, "error": {"code": "empty_line", "message": "empty"}} for line in lines]
     (tmp_path / "out.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
     q = ReviewQueue(store)
     counts = enqueue_results(q, tmp_path / "in.jsonl", tmp_path / "out.jsonl")
