@@ -260,6 +260,7 @@ class Enqueuer:
         self._idle = threading.Condition(self._lock)
         self.errors = 0
         self.written = 0
+        self.linger_s = 0.05
 
     def wants(self, row: dict[str, Any]) -> bool:
         """Whether a scan's row has anything to tell the queue (a cheap check in the scan's thread)."""
@@ -287,6 +288,8 @@ class Enqueuer:
             first = self._q.get()
             if first is None:
                 return
+            if self._q.qsize() < self._batch:
+                time.sleep(self.linger_s)  # let a batch gather: one transaction per batch, not per scan
             entries = [first]
             while len(entries) < self._batch:
                 try:
