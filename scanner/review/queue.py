@@ -35,6 +35,8 @@ from scanner.review.store import Store, dumps, now as _now
 log = logging.getLogger("scanner.review")
 
 STATUSES = ("open", "claimed", "done", "withdrawn")
+WITHDRAW_CHUNK = 500  # keys per IN (…) list: under SQLite's and PostgreSQL's parameter limits
+INSERT_CHUNK = 500    # rows per multi-row INSERT (14 parameters each: 7,000, under both limits)
 CATEGORY_BOOST_S = {
     "personal_data": 4 * 3600, "prohibited_goods": 4 * 3600,
     "counterfeit": 2 * 3600, "counterfeit_image": 2 * 3600, "brand": 2 * 3600,
@@ -144,7 +146,9 @@ class ReviewQueue:
         """Write a batch of scans in one transaction; counts of what happened."""
         t = _now() if now is None else now
         counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
-        inserts: list[tuple] = []
+        entries = list(entries)
+        known = self._known(entries)  # already queued with these versions: nothing to build or write
+        pending: dict[str, tuple] = {}  # listing key -> its row; a listing twice in one batch: the last one counts
         clears: list[tuple[str, str | None]] = []  # (listing key, versions key kept or None)
         for e in entries:
             row = e.row
@@ -160,30 +164,65 @@ class ReviewQueue:
                     counts["ignored"] += 1
                 continue
             vkey = versions_key(row)
+            if (key, vkey) in known:
+                counts["unchanged"] += 1
+                continue
+            known.add((key, vkey))
             copy, spans = reviewer_copy(e.listing, row)
-            inserts.append((key, vkey, None if row.get("id") is None else str(row.get("id")), dumps(copy),
+            if key in pending:
+                counts["unchanged"] += 1
+            pending[key] = (key, vkey, None if row.get("id") is None else str(row.get("id")), dumps(copy),
                             dumps(reviewer_result(row)), dumps(spans), row["decision"], int(row.get("score") or 0),
-                            dumps(categories_of(row)), e.source, reason, rank(row, t, reason), "open", t))
+                            dumps(categories_of(row)), e.source, reason, rank(row, t, reason), "open", t)
             clears.append((key, vkey))
+        inserts = list(pending.values())
         if not inserts and not clears:
             return counts
+        gone = list(dict.fromkeys(key for key, keep in clears if keep is None))
+        replaced: dict[str, list[str]] = {}  # versions key -> listings queued with it (older open items go)
+        for key, keep in clears:
+            if keep is not None:
+                replaced.setdefault(keep, []).append(key)
+        # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
+        # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
         with self.store.tx() as cur:
-            for key, keep in clears:
-                if keep is None:
-                    res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? "
-                                      "WHERE listing_key = ? AND status = 'open'", (t, key))
-                else:
-                    res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? "
-                                      "WHERE listing_key = ? AND status = 'open' AND versions_key <> ?", (t, key, keep))
+            for k in range(0, len(gone), WITHDRAW_CHUNK):  # listings no longer queued (most scans are clean)
+                keys = gone[k:k + WITHDRAW_CHUNK]
+                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                  f"AND listing_key IN ({', '.join('?' * len(keys))})", (t, *keys))
                 counts["withdrawn"] += max(res.rowcount, 0)
-            for params in inserts:
+            for keep, keys_all in replaced.items():
+                keys_all = list(dict.fromkeys(keys_all))
+                for k in range(0, len(keys_all), WITHDRAW_CHUNK):
+                    keys = keys_all[k:k + WITHDRAW_CHUNK]
+                    res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                      f"AND versions_key <> ? AND listing_key IN ({', '.join('?' * len(keys))})",
+                                      (t, keep, *keys))
+                    counts["withdrawn"] += max(res.rowcount, 0)
+            for k in range(0, len(inserts), INSERT_CHUNK):
+                rows = inserts[k:k + INSERT_CHUNK]
                 res = cur.execute(
                     "INSERT INTO review_items (listing_key, versions_key, listing_id, listing, result, masked, decision, "
-                    "score, categories, source, reason, rank, status, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (listing_key, versions_key) DO NOTHING", params)
-                counts["queued" if res.rowcount == 1 else "unchanged"] += 1
+                    "score, categories, source, reason, rank, status, created_at) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+                    + " ON CONFLICT (listing_key, versions_key) DO NOTHING",
+                    tuple(v for params in rows for v in params))
+                queued = max(res.rowcount, 0)
+                counts["queued"] += queued
+                counts["unchanged"] += len(rows) - queued
         return counts
+
+    def _known(self, entries: list[Entry]) -> set[tuple[str, str]]:
+        """(listing key, versions key) pairs of these entries' queued listings already in the store."""
+        keys = list(dict.fromkeys(listing_key(e.listing, e.row) for e in entries
+                                  if not e.row.get("error") and self.policy.reason(e.row) is not None))
+        found: set[tuple[str, str]] = set()
+        for k in range(0, len(keys), WITHDRAW_CHUNK):
+            chunk = keys[k:k + WITHDRAW_CHUNK]
+            found.update(tuple(r) for r in self.store.read(
+                f"SELECT listing_key, versions_key FROM review_items WHERE listing_key IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk)))
+        return found
 
     # -- claim --------------------------------------------------------------------------------
     def release_expired(self, now: float | None = None) -> int:
