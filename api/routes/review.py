@@ -21,11 +21,17 @@ from api.deps import AdminKey, AuditDep, ReviewDep, ReviewerKey, ScannerDep, par
 from api.errors import ApiError
 from api.runtime import settle_heap
 from api.schemas import error_responses
+from scanner import jsonio
 from scanner.review import changesets, retention, stats, verdicts
 from scanner.review.queue import STATUSES
 
 log = logging.getLogger("scanner.api")
 router = APIRouter(prefix="/v1/review", tags=["review"])
+
+
+def _json(payload: Any) -> Response:
+    """Strict JSON in UTF-8 (scanner.jsonio): listing text may hold a lone surrogate a caller sent."""
+    return Response(content=jsonio.dumps(payload), media_type="application/json")
 
 
 @router.post("/claim", summary="Take the next review item (reviewer)",
@@ -35,18 +41,18 @@ def claim(request: Request, reviewer: ReviewerKey, review: ReviewDep) -> Any:
     request.state.action = "review.claim"
     if item is None:
         return Response(status_code=204)
-    return {"item": {"id": item["id"], "listing": item["listing"], "result": item["result"],
-                     "lease_expires": item["lease_expires"], "masked_spans": item["masked_spans"],
-                     "reason": item["reason"], "created_at": item["created_at"]}}
+    return _json({"item": {"id": item["id"], "listing": item["listing"], "result": item["result"],
+                           "lease_expires": item["lease_expires"], "masked_spans": item["masked_spans"],
+                           "reason": item["reason"], "created_at": item["created_at"]}})
 
 
 @router.get("/items", summary="List review items (reviewer)", responses=error_responses(401, 403, 422, 503))
 def items(reviewer: ReviewerKey, review: ReviewDep,
           status: str | None = Query(None, description="open | claimed | done | withdrawn"),
-          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Response:
     if status is not None and status not in STATUSES:
         raise ApiError(422, "invalid_request", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    return {"items": review.queue.items(status, limit, offset)}
+    return _json({"items": review.queue.items(status, limit, offset)})
 
 
 @router.post("/items/{item_id}/verdict", summary="Give a verdict on an item you claimed (reviewer)",

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from scanner.review.masking import reviewer_copy, reviewer_result
-from scanner.review.store import Store, dumps, now as _now
+from scanner.review.store import Store, dumps, now as _now, storable
 
 log = logging.getLogger("scanner.review")
 
@@ -56,13 +56,13 @@ def listing_key(listing: Any, row: dict[str, Any]) -> str:
     """The listing id (`id:…`), or for a listing without one a hash of what it said (`sha256:…`)."""
     listing_id = row.get("id")
     if listing_id is not None:
-        return f"id:{listing_id}"
+        return storable(f"id:{listing_id}")
     return "sha256:" + hashlib.sha256(dumps(listing).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def versions_key(row: dict[str, Any]) -> str:
     v = row.get("versions") or {}
-    return "|".join(f"{k}={v[k]}" for k in sorted(v))
+    return storable("|".join(f"{k}={v[k]}" for k in sorted(v)))
 
 
 def categories_of(row: dict[str, Any]) -> list[str]:
@@ -171,7 +171,7 @@ class ReviewQueue:
             copy, spans = reviewer_copy(e.listing, row)
             if key in pending:
                 counts["unchanged"] += 1
-            pending[key] = (key, vkey, None if row.get("id") is None else str(row.get("id")), dumps(copy),
+            pending[key] = (key, storable(vkey), None if row.get("id") is None else storable(str(row.get("id"))), dumps(copy),
                             dumps(reviewer_result(row)), dumps(spans), row["decision"], int(row.get("score") or 0),
                             dumps(categories_of(row)), e.source, reason, rank(row, t, reason), "open", t)
             clears.append((key, vkey))
@@ -343,9 +343,14 @@ class Enqueuer:
                 self.queue.enqueue_many(entries)
                 self.written += len(entries)
             except Exception:  # never let the queue break scanning; the server log has it (no listing text)
-                self.errors += 1
-                log.exception("review queue: writing %d results failed", len(entries))
-                time.sleep(0.1)
+                log.exception("review queue: writing %d results failed; retrying them one by one", len(entries))
+                for entry in entries:  # one bad row must not cost the others their place in the queue
+                    try:
+                        self.queue.enqueue_many([entry])
+                        self.written += 1
+                    except Exception as exc:  # noqa: BLE001
+                        self.errors += 1
+                        log.error("review queue: a result could not be queued (%s)", type(exc).__name__)
             with self._lock:
                 self._pending -= len(entries)
                 if self._pending == 0:

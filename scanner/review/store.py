@@ -311,7 +311,23 @@ class _Cursor:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """Compact JSON text the database can store: UTF-8, so a lone surrogate a caller sent ("\\udfff")
+    is kept as its \\u escape (it round-trips through json.loads) instead of failing the write."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+    return text
+
+
+def storable(text: str) -> str:
+    """A string the database can store as UTF-8 (lone surrogates become \\udfff escapes)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def now() -> float:

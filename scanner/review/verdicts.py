@@ -30,7 +30,7 @@ from typing import Any
 from scanner.categories import CATEGORIES
 from scanner.text.wordlists import TEXT_CATEGORIES
 from scanner.review.queue import audit
-from scanner.review.store import Store, dumps, now as _now
+from scanner.review.store import Store, dumps, now as _now, storable
 
 DECISIONS = ("approve", "reject")
 FINDING_VERDICTS = ("correct", "false_positive")
@@ -107,12 +107,13 @@ def parse_verdict(body: Any, item: dict[str, Any]) -> Verdict:
             raise InvalidVerdict(f"missed[{n}].category must be a text category, got {category!r}")
         if any(s < end and start < e for s, e in masked.get(field, ())):
             raise InvalidVerdict(f"missed[{n}] reaches into masked personal data in {field}; mark the words around it")
-        if any(c in text[start:end] for c in "\t\r\n"):
-            raise InvalidVerdict(f"missed[{n}] holds a tab or a line break; a word-list entry cannot")
+        if any(c in text[start:end] for c in "\t\r\n") or storable(text[start:end]) != text[start:end]:
+            raise InvalidVerdict(f"missed[{n}] holds a tab, a line break or a lone surrogate; a word-list entry cannot")
         missed.append((field, start, end, category))
     note = body.get("note") or ""
     if not isinstance(note, str) or len(note) > MAX_NOTE_CHARS:
         raise InvalidVerdict(f"note must be a string of at most {MAX_NOTE_CHARS} characters")
+    note = storable(note)
     return Verdict(decision, tuple(sorted(judged.items())), tuple(missed), note)
 
 
@@ -171,7 +172,8 @@ def proposals_for(item: dict[str, Any], verdict: Verdict) -> list[tuple[str, str
             continue
         phrase = allow_phrase(text, start, end, masked.get(f["field"], ()))
         # a number (a phone, an account) is a person's or a shop's, never a word-list entry
-        if phrase and not any(c in phrase for c in "\t\r\n") and not _LONG_NUMBER.search(phrase):
+        if (phrase and not any(c in phrase for c in "\t\r\n") and not _LONG_NUMBER.search(phrase)
+                and storable(phrase) == phrase):
             out.append(("allow", f["category"], phrase))
     for field, start, end, category in verdict.missed:
         if category in PHRASE_CATEGORIES:

@@ -200,3 +200,17 @@ def test_stats_and_metrics(client):
     text = c.get("/metrics").text
     assert 'scanner_review_findings_judged_total{category="absolute_term",rule="绝对",verdict="correct"}' in text
     assert 'scanner_review_queue_depth{status="done"} 1.0' in text
+
+
+def test_a_lone_surrogate_in_a_listing_is_queued_and_served_as_an_escape(client):
+    c = client()
+    body = '{"id": "sku-\\udfff", "title": "\\udfff 绝对正品 纯棉T恤"}'.encode()
+    r = c.post("/v1/scan", content=body, headers={**H(SCAN_KEY), "content-type": "application/json"})
+    assert r.status_code == 200 and r.json()["decision"] == "review"
+    c.app.state.review.enqueuer.flush()
+    assert c.app.state.review.enqueuer.errors == 0
+    r = c.post("/v1/review/claim", headers=H(REVIEWER_KEY))
+    assert r.status_code == 200
+    assert b'"sku-\\udfff"' in r.content  # strict JSON: the surrogate travels as its escape
+    item = json.loads(r.content)["item"]
+    assert item["listing"]["id"] == "sku-\udfff" and item["listing"]["fields"]["title"].startswith("\udfff")
