@@ -256,4 +256,26 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorOut, "description": descriptions.get(s, "error")} for s in statuses}
 
 
-DOC_MODELS = (ListingIn, BatchIn)
+class FindingVerdictIn(BaseModel):
+    index: int = Field(description="the finding's index in the item's result.findings")
+    verdict: Literal["correct", "false_positive"]
+
+
+class MissedSpanIn(BaseModel):
+    field: str = Field(description="a text field of the item's listing, named as findings name them (title, bullets[0])")
+    start: int
+    end: int
+    category: str = Field(description="a text category (GET /v1/categories)")
+
+
+class VerdictIn(BaseModel):
+    """A reviewer's verdict on a claimed item (docs/review.md). Documentation only: the route parses the
+    body itself (scanner/review/verdicts.py), so the messages name the part that is wrong."""
+
+    decision: Literal["approve", "reject"]
+    findings: list[FindingVerdictIn] = []
+    missed: list[MissedSpanIn] = []
+    note: str = ""
+
+
+DOC_MODELS = (ListingIn, BatchIn, VerdictIn)

@@ -56,7 +56,12 @@ def items(reviewer: ReviewerKey, review: ReviewDep,
 
 
 @router.post("/items/{item_id}/verdict", summary="Give a verdict on an item you claimed (reviewer)",
-             responses=error_responses(400, 401, 403, 404, 409, 422, 503))
+             responses=error_responses(400, 401, 403, 404, 409, 422, 503),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"$ref": "#/components/schemas/VerdictIn"},
+                 "example": {"decision": "reject", "findings": [{"index": 0, "verdict": "false_positive"}],
+                             "missed": [{"field": "title", "start": 4, "end": 6, "category": "counterfeit"}],
+                             "note": "仿皮 is a material"}}}}})
 async def verdict(request: Request, item_id: int, reviewer: ReviewerKey, review: ReviewDep) -> dict[str, Any]:
     body = parse_json(await request.body())
     try:
