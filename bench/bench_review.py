@@ -9,7 +9,9 @@
    a/b/a/b; reports listings/s of each and the ratio b/a (b until the queue has written everything), and the
    scans' own rate in b (until the last result was handed over: what a scan waits for). Also the after-run pass
    (scanner.review.batch.enqueue_results) in rows/s.
-2. Claim latency: a queue of N open items (written in transactions of 5,000), then 1,000 claims one
+2. The same over HTTP: POST /v1/scan/batch with SCANNER_REVIEW_QUEUE on and off (in-process ASGI client),
+   listings/s until the last response (what callers see), ratio off/on.
+3. Claim latency: a queue of N open items (written in transactions of 5,000), then 1,000 claims one
    after another, each timed; p50 / p99 / max in ms, on SQLite and on PostgreSQL.
 Results go to bench/results/review.json.
 """
@@ -88,6 +90,34 @@ def enqueue_bench(n_rows: int, tmp: Path) -> dict:
             "after_run_enqueue_rows_s": round(n_rows / after_s)}
 
 
+def http_bench(n_rows: int, tmp: Path) -> dict:
+    """POST /v1/scan/batch (100 listings a request, in-process ASGI client) with SCANNER_REVIEW_QUEUE on and
+    off, alternating; listings/s of each (the queue's writer runs in the app's process, as in the service)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from scanner.config import Settings
+
+    engine = TextEngine.load(BUNDLED_WORDLISTS)
+    rows = listings(n_rows)
+    bodies = [json.dumps({"listings": rows[k:k + 100]}).encode() for k in range(0, n_rows, 100)]
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    for rnd in range(2):
+        for on in (False, True):
+            settings = Settings(wordlists=BUNDLED_WORDLISTS, gallery=tmp / "g.sqlite3", audit_log=tmp / "a.jsonl",
+                                log_requests=False, review_queue=on,
+                                database_url=f"sqlite:///{tmp}/http-{rnd}-{on}.sqlite3")
+            with TestClient(create_app(settings, scanner=Scanner(engine, None, settings), with_images=False)) as c:
+                started = time.perf_counter()
+                for body in bodies:
+                    assert c.post("/v1/scan/batch", content=body, headers={"content-type": "application/json"}).status_code == 200
+                answered = time.perf_counter() - started
+                c.app.state.review.enqueuer.flush(timeout=600)
+            rates[on].append(n_rows / answered)
+    a, b = max(rates[False]), max(rates[True])
+    return {"rows": n_rows, "without_queue_rows_s": round(a), "with_queue_rows_s": round(b), "ratio": round(a / b, 3)}
+
+
 def fill(store: Store, n: int) -> None:
     q = ReviewQueue(store)
     finding = {"kind": "text", "category": "absolute_term", "field": "title", "start": 0, "end": 2, "text": "最佳",
@@ -123,13 +153,17 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=6000, help="listings in the rescan comparison")
     ap.add_argument("--full", action="store_true", help="also 1,000,000 queued items")
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--claims-only", action="store_true", help="skip the enqueue comparisons")
     args = ap.parse_args()
     sizes = [10_000] + ([1_000_000] if args.full else [])
     out: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         tmp = Path(tmp)
-        out["enqueue_during_rescan"] = enqueue_bench(args.rows, tmp)
-        print(json.dumps(out["enqueue_during_rescan"]), flush=True)
+        if not args.claims_only:
+            out["enqueue_during_rescan"] = enqueue_bench(args.rows, tmp)
+            print(json.dumps(out["enqueue_during_rescan"]), flush=True)
+            out["http_batch"] = http_bench(args.rows, tmp)
+            print(json.dumps(out["http_batch"]), flush=True)
         out["claim"] = []
         for n in sizes:
             r = {"db": "sqlite", **claim_bench(f"sqlite:///{tmp}/claim-{n}.sqlite3", n)}
