@@ -182,9 +182,10 @@ def proposals_for(item: dict[str, Any], verdict: Verdict) -> list[tuple[str, str
 
 
 def _rule(f: dict[str, Any]) -> str:
+    """What fired: the dictionary term or detector (a finding's `term`), or the gallery entry."""
     if f.get("kind") == "image":
-        return f"gallery:{f.get('gallery_id')}"
-    return str(f.get("term") or f.get("text") or "")
+        return storable(f"gallery:{f.get('gallery_id')}")
+    return storable(str(f.get("term") or f.get("text") or ""))
 
 
 def open_changeset(cur: Any, store: Store, t: float, base_version: str | None = None) -> int:
@@ -243,7 +244,7 @@ def submit(store: Store, item_id: int, reviewer: str, body: Any, now: float | No
         verdict_id = cur.insert_id(
             "INSERT INTO review_verdicts (item_id, reviewer, decision, note, body, created_at, seconds_to_verdict) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (item_id, reviewer, verdict.decision, verdict.note, dumps(body_doc), t, seconds))
-        judged = [(verdict_id, item_id, findings[i].get("category") or "", _rule(findings[i]), v, t)
+        judged = [(verdict_id, item_id, storable(str(findings[i].get("category") or "")), _rule(findings[i]), v, t)
                   for i, v in verdict.findings]
         for params in judged:
             cur.execute("INSERT INTO review_judged (verdict_id, item_id, category, rule, verdict, created_at) "
