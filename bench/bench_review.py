@@ -153,6 +153,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=6000, help="listings in the rescan comparison")
     ap.add_argument("--full", action="store_true", help="also 1,000,000 queued items")
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--claims-only", action="store_true", help="skip the enqueue comparisons")
     args = ap.parse_args()
     sizes = [10_000] + ([1_000_000] if args.full else [])
@@ -165,7 +166,7 @@ def main() -> None:
             out["http_batch"] = http_bench(args.rows, tmp)
             print(json.dumps(out["http_batch"]), flush=True)
         out["claim"] = []
-        for n in sizes:
+        for n in sizes if not args.no_sqlite else ():
             r = {"db": "sqlite", **claim_bench(f"sqlite:///{tmp}/claim-{n}.sqlite3", n)}
             out["claim"].append(r)
             print(json.dumps(r), flush=True)
@@ -186,7 +187,8 @@ def main() -> None:
             except Unavailable as exc:
                 out["claim"].append({"db": "postgresql", "skipped": str(exc)})
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "review.json").write_text(json.dumps(out, indent=2) + "\n")
+    name = "review-full.json" if args.full else "review.json"
+    (HERE / "results" / name).write_text(json.dumps(out, indent=2) + "\n")
 
 
 if __name__ == "__main__":
