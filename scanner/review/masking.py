@@ -38,8 +38,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def reviewer_text(text: str, findings: list[dict[str, Any]]) -> tuple[str, list[tuple[int, int]]]:
     """(text as a reviewer sees it, the spans masked) for one field and its text findings."""
-    chars = list(text)
-    masked: list[tuple[int, int]] = []
+    replace: list[tuple[int, int, str]] = []  # (start, end, shown instead)
     flagged: list[tuple[int, int]] = []
     for f in findings:
         start, end = f.get("start"), f.get("end")
@@ -49,16 +48,24 @@ def reviewer_text(text: str, findings: list[dict[str, Any]]) -> tuple[str, list[
             shown = f.get("text") or ""
             if len(shown) != end - start:  # never trust a text we cannot line up: mask it all
                 shown = "".join("*" if c.isalnum() else c for c in text[start:end])
-            chars[start:end] = shown
-            masked.append((start, end))
+            replace.append((start, end, shown))
         else:
             flagged.append((start, end))
+    personal = [(a, b) for a, b, _ in replace]
     for m in _DIGIT_RUN.finditer(text):
-        if _overlaps(flagged, m.start(), m.end()) or _overlaps(masked, m.start(), m.end()):
+        if _overlaps(flagged, m.start(), m.end()) or _overlaps(personal, m.start(), m.end()):
             continue
-        chars[m.start():m.end()] = mask("phone", m.group())
-        masked.append((m.start(), m.end()))
-    return "".join(chars), sorted(masked)
+        replace.append((m.start(), m.end(), mask("phone", m.group())))
+    if not replace:  # most fields: nothing to hide
+        return text, []
+    replace.sort()
+    parts, at = [], 0
+    for a, b, shown in replace:
+        if a >= at:  # personal-data findings never overlap each other; digit runs skip them
+            parts += [text[at:a], shown]
+            at = b
+    parts.append(text[at:])
+    return "".join(parts), [(a, b) for a, b, _ in replace]
 
 
 def _image_ref(image: Any) -> dict[str, Any]:

@@ -60,9 +60,18 @@ def listing_key(listing: Any, row: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(dumps(listing).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_VERSIONS_KEYS: dict[tuple, str] = {}  # a handful of versions are live at a time: compute each key once
+
+
 def versions_key(row: dict[str, Any]) -> str:
     v = row.get("versions") or {}
-    return storable("|".join(f"{k}={v[k]}" for k in sorted(v)))
+    items = tuple(v.items())
+    key = _VERSIONS_KEYS.get(items)
+    if key is None:
+        if len(_VERSIONS_KEYS) > 64:
+            _VERSIONS_KEYS.clear()
+        key = _VERSIONS_KEYS[items] = storable("|".join(f"{k}={v[k]}" for k in sorted(v)))
+    return key
 
 
 def categories_of(row: dict[str, Any]) -> list[str]:
