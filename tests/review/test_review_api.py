@@ -214,3 +214,31 @@ def test_a_lone_surrogate_in_a_listing_is_queued_and_served_as_an_escape(client)
     assert b'"sku-\\udfff"' in r.content  # strict JSON: the surrogate travels as its escape
     item = json.loads(r.content)["item"]
     assert item["listing"]["id"] == "sku-\udfff" and item["listing"]["fields"]["title"].startswith("\udfff")
+
+
+def test_a_listing_rescanned_clean_over_the_api_leaves_the_queue(client):
+    c = client()
+    listing = dict(catalogue()["sku-00000026"])
+    assert scan(c, listing)["decision"] == "review"
+    listing["description"] = listing["description"].replace("绝对正品，", "")   # the seller fixed the copy
+    assert scan(c, listing)["decision"] == "pass"
+    items = c.get("/v1/review/items", headers=H(REVIEWER_KEY)).json()["items"]
+    assert [(i["listing"]["id"], i["status"]) for i in items] == [("sku-00000026", "withdrawn")]
+    assert c.post("/v1/review/claim", headers=H(REVIEWER_KEY)).status_code == 204
+
+
+def test_discard_and_purge_are_admin_actions_and_audited(client, tmp_path):
+    c = client()
+    scan(c, catalogue()["sku-00000026"])
+    _review(c, REVIEWER_KEY, lambda item: {"decision": "reject", "findings": [
+        {"index": [f["term"] for f in item["result"]["findings"]].index("绝对"), "verdict": "false_positive"}]})
+    (cs,) = c.get("/v1/review/changesets", headers=H(ADMIN_KEY)).json()["changesets"]
+    assert c.post(f"/v1/review/changesets/{cs['id']}/discard", headers=H(REVIEWER_KEY)).status_code == 403
+    assert c.post(f"/v1/review/changesets/{cs['id']}/discard", headers=H(ADMIN_KEY)).json()["status"] == "discarded"
+    r = c.post(f"/v1/review/changesets/{cs['id']}/publish", headers=H(ADMIN_KEY))
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "changeset_closed")
+    r = c.post("/v1/review/purge", headers=H(ADMIN_KEY))
+    assert r.status_code == 200 and r.json()["deleted"]["items"] == 0   # nothing is 90 days old yet
+    actions = [(a["action"], a["outcome"]) for a in map(json.loads, (tmp_path / "audit.jsonl").read_text().splitlines())]
+    assert ("review.discard", "ok") in actions and ("review.purge", "ok") in actions
+    assert ("review.publish", "refused") in actions

@@ -273,3 +273,25 @@ def test_a_batch_runs_results_are_queued_beside_their_listings(store, tmp_path, 
     assert counts["queued"] == len(expected) > 0
     assert sorted(i["listing"]["id"] for i in q.items(limit=100)) == expected
     assert {i["source"] for i in q.items(limit=100)} == {"batch"}
+
+
+def test_the_same_proposal_from_two_verdicts_is_one_row_with_both_sources(store):
+    q = ReviewQueue(store)
+    other = {**ORDER, "id": "sku-10"}
+    q.enqueue_many([Entry(ORDER, ORDER_ROW, "api"), Entry(other, {**ORDER_ROW, "id": "sku-10"}, "api")], now=T0)
+    for who in ("alice", "bob"):
+        item = q.claim(who, now=T0)
+        verdicts.submit(store, item["id"], who, {"decision": "reject",
+                        "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 1)
+    (cs,) = changesets.list_all(store)
+    (proposal,) = cs["proposals"]
+    assert (proposal["phrase"], len(proposal["sources"])) == ("绝对正品", 2)
+    changesets.discard(store, cs["id"], "ops")
+    with pytest.raises(changesets.ChangesetClosed):
+        changesets.discard(store, cs["id"], "ops")
+    # the next false positive opens a new change set
+    q.enqueue_many([Entry({**ORDER, "id": "sku-11"}, {**ORDER_ROW, "id": "sku-11"}, "api")], now=T0)
+    item = q.claim("alice", now=T0 + 2)
+    verdicts.submit(store, item["id"], "alice", {"decision": "reject",
+                    "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 3)
+    assert [(c["status"], len(c["proposals"])) for c in changesets.list_all(store)] == [("open", 1), ("discarded", 1)]
