@@ -11,7 +11,8 @@ Make a key and its hash with `scanner keys hash --generate`, or hash an existing
 Rules: with no keys configured, scanning and reading are open (the default bind is
 127.0.0.1); admin routes (gallery edits, reload) are refused unless at least one admin
 key exists. With any key configured, every /v1 route needs a valid key; admin routes
-need role "admin". An admin key may also scan.
+need role "admin". An admin key may also scan. Review routes (claim, verdict) need role
+"reviewer" or "admin" and are refused, never open, when no such key exists.
 """
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-ROLES = ("scan", "admin")
+ROLES = ("scan", "reviewer", "admin")
+# Roles that may take review items and give verdicts (issue #19); an admin may do what a reviewer does.
+REVIEW_ROLES = frozenset({"reviewer", "admin"})
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
     name: str
-    role: str  # "scan" | "admin" | "anonymous"
+    role: str  # "scan" | "reviewer" | "admin" | "anonymous"
 
 
 ANONYMOUS = Principal("anonymous", "anonymous")
@@ -67,6 +70,10 @@ class KeyRing:
     @property
     def has_admin(self) -> bool:
         return any(p.role == "admin" for p in self._by_digest.values())
+
+    @property
+    def has_reviewer(self) -> bool:
+        return any(p.role in REVIEW_ROLES for p in self._by_digest.values())
 
     def lookup(self, key: str) -> Principal | None:
         digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()

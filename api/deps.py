@@ -13,7 +13,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
 from api.audit import AuditLog, request_fields
-from api.auth import ANONYMOUS, KeyRing, Principal
+from api.auth import ANONYMOUS, REVIEW_ROLES, KeyRing, Principal
 from api.errors import ApiError, status_for_code
 from scanner import jsonio
 from scanner.config import Settings
@@ -95,6 +95,36 @@ async def admin_principal(request: Request, key: Annotated[str | None, Security(
     return principal
 
 
+async def reviewer_principal(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
+    """A reviewer (or admin) key: review routes record who judged what, so they are never open.
+    Refusals are audited like an admin route's."""
+    try:
+        ring: KeyRing = request.app.state.keys
+        if not ring.has_reviewer:
+            raise ApiError(
+                403, "review_disabled",
+                'review routes are disabled because no reviewer key is configured: add a key with role "reviewer" '
+                "to SCANNER_API_KEYS (make one with `scanner keys hash --generate --role reviewer`)",
+            )
+        principal = await scan_principal(request, key)
+        if principal.role not in REVIEW_ROLES:
+            raise ApiError(403, "forbidden",
+                           f"key {principal.name!r} has role {principal.role!r}; this route needs a reviewer key")
+    except ApiError as exc:
+        actor = getattr(request.state, "key_name", None) or ANONYMOUS.name
+        request.app.state.audit.denied(actor, f"{request.method} {request.url.path}"[:300], exc.code,
+                                       **request_fields(request))
+        raise
+    return principal
+
+
+async def get_review(request: Request) -> Any:
+    review = getattr(request.app.state, "review", None)
+    if review is None:
+        raise ApiError(503, "review_unavailable", "the review store is not open (see the server log)")
+    return review
+
+
 async def raw_json_body(request: Request) -> bytes:
     """The body bytes (size-limited while streaming by BodyLimitMiddleware); parse with parse_json."""
     ctype = request.headers.get("content-type")
@@ -146,13 +176,14 @@ class ScanCall:
     scanner: Any
     settings: Settings
     body: bytes
+    enqueue: Any = None  # (listing, row) -> None: hands a result to the review queue (None: off)
 
 
 async def scan_call(request: Request, key: Annotated[str | None, Security(api_key_header)]) -> ScanCall:
     principal = await scan_principal(request, key)
     scanner = await get_scanner(request)
     body = await raw_json_body(request)
-    return ScanCall(principal, scanner, request.app.state.settings, body)
+    return ScanCall(principal, scanner, request.app.state.settings, body, request.app.state.review_enqueue)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -161,5 +192,7 @@ AuditDep = Annotated[AuditLog, Depends(get_audit)]
 ScanKey = Annotated[Principal, Depends(scan_principal)]
 AdminKey = Annotated[Principal, Depends(admin_principal)]
 MetricsKey = Annotated[Principal, Depends(metrics_principal)]
+ReviewerKey = Annotated[Principal, Depends(reviewer_principal)]
+ReviewDep = Annotated[Any, Depends(get_review)]
 JsonBytes = Annotated[bytes, Depends(raw_json_body)]
 ScanCallDep = Annotated[ScanCall, Depends(scan_call)]

@@ -21,7 +21,7 @@ from api.audit import AuditLog, default_audit_path
 from api.auth import KeyRing
 from api.limits import BodyLimitMiddleware
 from api.logging import ObserveMiddleware, configure_logging
-from api.routes import admin, categories, gallery, health, scan, wordlists
+from api.routes import admin, categories, gallery, health, review, scan, wordlists
 from api.runtime import settle_heap, tune_scan_threads
 from api.sync import SYNC_DIR_ENV, WorkerSync
 from api.schemas import DOC_MODELS
@@ -35,8 +35,9 @@ SWAGGER = "/static/vendor/swagger-ui"  # vendored Swagger UI, kept apart from th
 DESCRIPTION = """
 Scans e-commerce listings (text and images) for prohibited wording, brands and counterfeit images.
 
-* **Auth**: send `X-API-Key`. Keys are configured as hashes in `SCANNER_API_KEYS`, each with role `scan` or
-  `admin`. Gallery edits and reloads need an admin key and are refused when none is configured.
+* **Auth**: send `X-API-Key`. Keys are configured as hashes in `SCANNER_API_KEYS`, each with role `scan`,
+  `reviewer` or `admin`. Gallery edits and reloads need an admin key and are refused when none is configured;
+  the review queue (`/v1/review`) needs a reviewer (or admin) key, change sets an admin key.
 * **Errors** always look like `{"error": {"code": "…", "message": "…"}}`; 4xx means the caller can fix it and the
   message names the field or the limit (`SCANNER_MAX_BODY_BYTES`, `SCANNER_MAX_BATCH_LISTINGS`, …).
 * Every result carries `versions` (word lists, gallery, scanner) and `took_ms`.
@@ -68,20 +69,27 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
             started = time.perf_counter()
             from scanner.engine import Scanner
 
-            app.state.scanner = Scanner.from_settings(settings, with_images=with_images)
+            # a word-list version published from review change sets wins while it is live (docs/review.md)
+            live = await anyio.to_thread.run_sync(app.state.sync.resolve_wordlists)
+            app.state.scanner = Scanner.from_settings(
+                settings if live is None else settings.model_copy(update={"wordlists": live}), with_images=with_images)
             launched = os.environ.get("SCANNER_SERVE_STARTED_AT")
             log.info("startup", extra={"fields": {
                 "event": "startup", "ms": round((time.perf_counter() - started) * 1000, 1),
                 "since_launch_ms": round((time.time() - float(launched)) * 1000, 1) if launched else None,
                 "versions": app.state.scanner.versions, "keys": "configured" if keys.enabled else "none (open)",
                 "admin": keys.has_admin, "pid": os.getpid()}})
+        await review.follow_live(app)  # a scanner handed in also serves the live published version
         metrics.set_versions(app.state.scanner.versions)
         settle_heap()
         watcher = asyncio.create_task(app.state.sync.watch(app))
+        follower = asyncio.create_task(review.follow(app))
         try:
             yield
         finally:
             watcher.cancel()
+            follower.cancel()
+            await anyio.to_thread.run_sync(app.state.review.close)
             metrics.process_exit()
 
     app = FastAPI(
@@ -98,9 +106,17 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
     app.state.scanner = scanner
     app.state.expect_images = with_images
     app.state.sync = WorkerSync(os.environ.get(SYNC_DIR_ENV))
+    # The review store (issue #19): opened (and migrated) here, so a bad SCANNER_DATABASE_URL stops start-up.
+    from scanner.review import ReviewService
+    from scanner.review.changesets import materialise
+
+    app.state.review = review_service = ReviewService.from_settings(settings)
+    app.state.sync.resolve_wordlists = lambda: materialise(review_service.store, review_service.versions_root)
+    submit = review_service.enqueuer.submit
+    app.state.review_enqueue = (lambda listing, row: submit(listing, row, "api")) if settings.review_queue else None
 
     errors.install(app)
-    for module in (scan, gallery, wordlists, categories, admin, health):
+    for module in (scan, gallery, wordlists, categories, admin, review, health):
         app.include_router(module.router)
     static = health.STATIC_DIR
     if static.is_dir():

@@ -51,6 +51,45 @@ VERSIONS = Gauge(
     ["component", "version"], multiprocess_mode="liveall",
 )
 
+# Human review (issue #19): counters at each verdict (precision = correct / (correct + false_positive),
+# per category or rule, is a ratio of two of these), gauges refreshed from the store (every instance
+# reports the same database's numbers, so multiprocess mode keeps the most recent value).
+REVIEW_JUDGED = Counter("scanner_review_findings_judged_total", "Findings reviewers judged, by category, rule and verdict",
+                        ["category", "rule", "verdict"])
+REVIEW_MISSED = Counter("scanner_review_missed_total", "Spans reviewers marked as missed, by category", ["category"])
+REVIEW_VERDICTS = Counter("scanner_review_verdicts_total", "Verdicts given, by decision", ["decision"])
+REVIEW_TIME_TO_VERDICT = Histogram(
+    "scanner_review_time_to_verdict_seconds", "From queued to verdict",
+    buckets=(60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400))
+REVIEW_QUEUE_DEPTH = Gauge("scanner_review_queue_depth", "Review items by status", ["status"],
+                           multiprocess_mode="mostrecent")
+REVIEW_PRECISION = Gauge("scanner_review_precision", "Share of judged findings reviewers called correct, by category",
+                         ["category"], multiprocess_mode="mostrecent")
+REVIEW_MISSED_RATE = Gauge("scanner_review_missed_rate", "Missed spans / (missed spans + findings judged correct)",
+                           multiprocess_mode="mostrecent")
+
+
+def record_verdict(outcome: dict) -> None:
+    """Count one verdict (scanner.review.verdicts.submit's answer)."""
+    REVIEW_VERDICTS.labels(outcome["decision"]).inc()
+    REVIEW_TIME_TO_VERDICT.observe(outcome["seconds_to_verdict"])
+    for category, rule, verdict in outcome["judged"]:
+        REVIEW_JUDGED.labels(category, rule[:100], verdict).inc()
+    for category in outcome["missed"]:
+        REVIEW_MISSED.labels(category).inc()
+
+
+def set_review_stats(stats: dict) -> None:
+    """Gauges from scanner.review.stats.compute."""
+    for status, n in stats["queue"].items():
+        REVIEW_QUEUE_DEPTH.labels(status).set(n)
+    for category, v in stats["precision"]["by_category"].items():
+        if v["precision"] is not None:
+            REVIEW_PRECISION.labels(category).set(v["precision"])
+    if stats["missed"]["rate"] is not None:
+        REVIEW_MISSED_RATE.set(stats["missed"]["rate"])
+
+
 _versions_lock = threading.Lock()
 _current_versions: dict[str, str] = {}
 _request_children: dict[tuple[str, str, int], tuple] = {}

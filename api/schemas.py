@@ -247,6 +247,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "missing or unknown API key (X-API-Key)",
         403: "the key's role may not do this, or no admin key is configured",
         404: "not found",
+        409: "conflicts with the current state (an item not claimed by the caller, a closed change set)",
         413: "a size/count limit was exceeded; the message names the setting",
         415: "unsupported media type or image format",
         422: "well-formed but invalid input; the message names the field",
@@ -255,4 +256,26 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorOut, "description": descriptions.get(s, "error")} for s in statuses}
 
 
-DOC_MODELS = (ListingIn, BatchIn)
+class FindingVerdictIn(BaseModel):
+    index: int = Field(description="the finding's index in the item's result.findings")
+    verdict: Literal["correct", "false_positive"]
+
+
+class MissedSpanIn(BaseModel):
+    field: str = Field(description="a text field of the item's listing, named as findings name them (title, bullets[0])")
+    start: int
+    end: int
+    category: str = Field(description="a text category (GET /v1/categories)")
+
+
+class VerdictIn(BaseModel):
+    """A reviewer's verdict on a claimed item (docs/review.md). Documentation only: the route parses the
+    body itself (scanner/review/verdicts.py), so the messages name the part that is wrong."""
+
+    decision: Literal["approve", "reject"]
+    findings: list[FindingVerdictIn] = []
+    missed: list[MissedSpanIn] = []
+    note: str = ""
+
+
+DOC_MODELS = (ListingIn, BatchIn, VerdictIn)

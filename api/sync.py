@@ -42,6 +42,9 @@ class WorkerSync:
         self.dir = Path(directory) if directory else None
         self.interval = interval
         self.seen: dict[str, str | None] = {}
+        # Where the live word lists are when a peer says they changed: a published review change set
+        # lives in its own directory (scanner/review/changesets.py), so a peer must look it up first.
+        self.resolve_wordlists: Any = None  # () -> Path | None
 
     def _read(self, what: str) -> str | None:
         try:
@@ -80,12 +83,15 @@ class WorkerSync:
                 if token != self.seen.get(what):
                     self.seen[what] = token
                     try:
-                        await run_in_threadpool(self._apply, app.state.scanner, what)
+                        await run_in_threadpool(self._apply, app.state.scanner, what, self.resolve_wordlists)
                     except Exception:
                         log.exception("worker sync: %s refresh failed", what)
 
     @staticmethod
-    def _apply(scanner: Any, what: str) -> None:
+    def _apply(scanner: Any, what: str, resolve: Any = None) -> None:
+        directory = resolve() if resolve is not None else None
+        if directory is not None and getattr(scanner, "settings", None) is not None:
+            scanner.settings = scanner.settings.model_copy(update={"wordlists": directory})
         before, after = scanner.reload_wordlists()
         settle_heap()
         log.info("reload", extra={"fields": {"event": "reload", "source": "peer", "what": what,

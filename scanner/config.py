@@ -228,6 +228,42 @@ class Settings(BaseSettings):
         "the same (docs/deploy.md); uvicorn's plain protocol then serves",
     )
 
+    # --- human review (issue #19, scanner/review, docs/review.md) --------------------------
+    database_url: str | None = Field(
+        default=None,
+        description="the review store: sqlite:////abs/path.sqlite3 (default: review.sqlite3 in the data dir) "
+        "or postgresql://user@host/db (needs the `postgres` extra)",
+    )
+    review_queue: bool = Field(
+        default=True,
+        description="service: queue every `review` result (and the sampled pass/block results) for reviewers",
+    )
+    review_batch: bool = Field(default=False, description="`scanner batch`: queue results too (or --review-queue)")
+    review_sample_pass: float = Field(
+        default=0.0, ge=0, le=1, allow_inf_nan=False,
+        description="share of `pass` results with a finding in a high-risk category to queue (by listing id hash)",
+    )
+    review_sample_block: float = Field(
+        default=0.0, ge=0, le=1, allow_inf_nan=False,
+        description="share of `block` results to queue for a second look (by listing id hash)",
+    )
+    review_high_risk_categories: list[str] = Field(
+        default_factory=lambda: ["counterfeit", "prohibited_goods", "brand", "medical_claim", "personal_data",
+                                 "counterfeit_image"],
+        description="categories whose `pass` results are sampled (SCANNER_REVIEW_SAMPLE_PASS)",
+    )
+    review_lease_s: float = Field(default=600.0, gt=0, allow_inf_nan=False,
+                                  description="how long a claimed item is a reviewer's before it goes back")
+    review_retention_days: float = Field(
+        default=90.0, gt=0, allow_inf_nan=False,
+        description="review items (masked listings, results, verdicts) and review audit rows older than this are "
+        "purged (`scanner review purge`, and the service once an hour)",
+    )
+    review_sample_listings: Path = Field(
+        default=BUNDLED_FIXTURES / "listings" / "catalogue.jsonl",
+        description="the stored sample a change set's impact is previewed on",
+    )
+
     @model_validator(mode="after")
     def _response_fits_a_batch(self) -> "Settings":
         # Every row of a full batch must fit, even cut down to its decision (api/response_cap.py).

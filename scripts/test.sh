@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench,ocr]"
+python -m pip install --quiet -e ".[serve,tools,test,spark,e2e,bench,ocr,postgres]"
 # OCR (issue #16): rapidocr-onnxruntime declares opencv-python (needs libGL); the `ocr` extra above brings
 # its real dependencies with the headless OpenCV, so it goes in without its own (pinned: Python < 3.13).
 if python -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
@@ -25,6 +25,17 @@ if ! command -v chromium >/dev/null 2>&1; then
             || echo "warning: could not install chromium; the browser test will be skipped" >&2
     else
         echo "note: chromium not installed and not root; the browser test will be skipped" >&2
+    fi
+fi
+
+# The review store's tests run on SQLite and on a throwaway PostgreSQL cluster (tests/review/conftest.py
+# makes one with initdb on loopback); without PostgreSQL that half is skipped with a reason.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+            || echo "warning: could not install postgresql; the PostgreSQL store tests will be skipped" >&2
+    else
+        echo "note: postgresql not installed and not root; the PostgreSQL store tests will be skipped" >&2
     fi
 fi
 

@@ -107,9 +107,12 @@ def _listing_options(listing: Any, base: ScanOptions | None = None) -> ScanOptio
     return request_options(listing.get("options") if isinstance(listing, dict) else None, base)
 
 
-def _scan_listing(scanner: Any, settings: Settings, listing: Any, **kwargs) -> tuple[int, dict[str, Any]]:
+def _scan_listing(scanner: Any, settings: Settings, listing: Any, enqueue: Any = None,
+                  **kwargs) -> tuple[int, dict[str, Any]]:
     status, row = result_row(scanner.scan(listing, **kwargs), settings)
     metrics.record_result(row)
+    if enqueue is not None and status == 200:  # after the result is built: a queue put, written by another thread
+        enqueue(listing, row)
     return status, row
 
 
@@ -118,16 +121,17 @@ def _bounded(row: dict[str, Any], settings: Settings) -> bytes:
     return fit_rows([row], [_dumps(row)], settings.max_response_bytes, _dumps)[0]
 
 
-def _scan_one(scanner: Any, settings: Settings, body: bytes) -> tuple[int, bytes, dict[str, Any]]:
+def _scan_one(scanner: Any, settings: Settings, body: bytes, enqueue: Any = None) -> tuple[int, bytes, dict[str, Any]]:
     deadline = deadline_after(settings.scan_budget_s)  # one budget per request, from the body in hand
     listing = parse_json(body)
     options = _listing_options(listing)
     check_listing(listing, settings)
-    status, row = _scan_listing(scanner, settings, listing, deadline=deadline, **options.scan_kwargs())
+    status, row = _scan_listing(scanner, settings, listing, enqueue, deadline=deadline, **options.scan_kwargs())
     return status, _bounded(row, settings), row
 
 
-def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, Counter, dict[str, str]]:
+def _scan_batch(scanner: Any, settings: Settings, body: bytes,
+                enqueue: Any = None) -> tuple[bytes, Counter, dict[str, str]]:
     import time
 
     started = time.perf_counter()
@@ -158,7 +162,7 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes) -> tuple[bytes, C
             row = {"id": listing_id, "error": {"code": exc.code, "message": exc.message}}
             metrics.record_result(row)
         else:
-            _, row = _scan_listing(scanner, settings, raw, deadline=deadline, **options.scan_kwargs())
+            _, row = _scan_listing(scanner, settings, raw, enqueue, deadline=deadline, **options.scan_kwargs())
         decisions[row.get("decision") or "error"] += 1
         rows.append(row)
     versions = scanner.versions
@@ -193,7 +197,7 @@ def _note(request: Request, row: dict[str, Any]) -> None:
 )
 def scan(request: Request, call: ScanCallDep) -> Response:
     with heavy_slot(len(call.body), call.settings):
-        status, payload, row = _scan_one(call.scanner, call.settings, call.body)
+        status, payload, row = _scan_one(call.scanner, call.settings, call.body, call.enqueue)
     _note(request, row)
     return _json_response(status, payload)
 
@@ -210,7 +214,7 @@ def scan(request: Request, call: ScanCallDep) -> Response:
 )
 def scan_batch(request: Request, call: ScanCallDep) -> Response:
     with heavy_slot(len(call.body), call.settings):
-        payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body)
+        payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body, call.enqueue)
     request.state.decisions = dict(decisions)
     request.state.versions = versions
     return _json_response(200, payload)
@@ -257,7 +261,8 @@ async def scan_image(
     def load(ref: Any) -> bytes:
         return blobs[ref["upload"]]
 
-    status, row = await run_in_threadpool(_scan_listing, scanner, settings, base, image_loader=load,
+    status, row = await run_in_threadpool(_scan_listing, scanner, settings, base,
+                                          getattr(request.app.state, "review_enqueue", None), image_loader=load,
                                           deadline=deadline_after(settings.scan_budget_s), **scan_options.scan_kwargs())
     _note(request, row)
     return _json_response(status, await run_in_threadpool(_bounded, row, settings))

@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # module name -> sub-commands it registers
-COMMAND_MODULES = ("check", "batch", "gallery", "serve", "keys")
+COMMAND_MODULES = ("check", "batch", "gallery", "serve", "keys", "review")
 
 
 def build_parser() -> argparse.ArgumentParser:

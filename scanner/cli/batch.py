@@ -44,6 +44,9 @@ def register(sub) -> None:
                    "off); each image's text is cached by content hash, so a rescan runs no OCR for unchanged images")
     p.add_argument("--image-url-host", action="append", default=None, metavar="HOST",
                    help="allow image URLs from HOST (repeatable; default: settings image_url_hosts)")
+    p.add_argument("--review-queue", action=argparse.BooleanOptionalAction, default=None,
+                   help="after the run, queue review results (and sampled ones) for reviewers in the review store "
+                        "(SCANNER_DATABASE_URL; default: SCANNER_REVIEW_BATCH, off)")
     p.add_argument("--summary", metavar="FILE", help="write the run summary as JSON")
     p.add_argument("--report", metavar="FILE.html", help="write an HTML report with charts and the flagged listings")
     p.add_argument("--report-listings", type=int, default=DEFAULT_PER_DECISION, metavar="N",
@@ -93,6 +96,7 @@ def _run_batch(args) -> int:
         print("scanner batch: interrupted; rerun the same command with --resume to continue", file=sys.stderr)
         return 130
     print(format_summary(summary), file=sys.stderr)
+    _queue_for_review(args)
 
     diff = None
     if args.compare_to:
@@ -134,6 +138,23 @@ def _run_diff(args) -> int:
     else:
         print(format_diff(diff, limit=args.limit))
     return 1 if args.exit_code and diff["totals"]["decision_changed"] else 0
+
+
+def _queue_for_review(args) -> None:
+    from scanner.config import load_settings
+
+    settings = load_settings()
+    if not (settings.review_batch if args.review_queue is None else args.review_queue):
+        return
+    from scanner.review import ReviewService
+    from scanner.review.batch import enqueue_results
+
+    service = ReviewService.from_settings(settings)
+    try:
+        counts = enqueue_results(service.queue, args.input, args.out, None if args.format == "auto" else args.format)
+    finally:
+        service.close()
+    print("review queue: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()), file=sys.stderr)
 
 
 def _write(path: str, data: dict) -> None:

@@ -19,7 +19,7 @@ def register(sub) -> None:
     h = ks.add_parser("hash", help="print the SCANNER_API_KEYS entry for a key read from stdin, or a new key")
     h.add_argument("--generate", action="store_true", help="make a new random key")
     h.add_argument("--name", default="client", help="name shown in logs and the audit log")
-    h.add_argument("--role", default="scan", choices=["scan", "admin"])
+    h.add_argument("--role", default="scan", choices=["scan", "reviewer", "admin"])
     h.add_argument("--json", action="store_true", help="print one JSON object (key + entry)")
     h.set_defaults(func=_hash)
 

@@ -30,6 +30,7 @@ def make_settings(tmp_path):
             wordlists=BUNDLED_WORDLISTS,
             gallery=tmp_path / "gallery.sqlite3",
             audit_log=tmp_path / "audit.jsonl",
+            database_url=f"sqlite:///{tmp_path}/review.sqlite3",
             log_requests=True,
         )
         values.update(overrides)

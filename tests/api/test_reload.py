@@ -182,7 +182,8 @@ def test_serve_refuses_to_start_on_an_empty_word_list_directory(tmp_path):
     empty = tmp_path / "wordlists"
     empty.mkdir()
     env = {**os.environ, "SCANNER_WORDLISTS": str(empty), "SCANNER_GALLERY": str(tmp_path / "g.sqlite3"),
-           "SCANNER_AUDIT_LOG": str(tmp_path / "audit.jsonl")}
+           "SCANNER_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+           "SCANNER_DATABASE_URL": f"sqlite:///{tmp_path}/review.sqlite3"}
     # Port 0: on old code the server started (and this run hit the timeout instead of an exit).
     proc = subprocess.run([sys.executable, "-m", "scanner", "serve", "--port", "0"], env=env,
                           capture_output=True, text=True, timeout=60)

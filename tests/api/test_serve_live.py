@@ -23,7 +23,8 @@ def start(tmp_path, *args, **env_extra):
 
     Its log is tmp_path/serve-<port>.log. Port races and slow starts are handled in serve_support."""
     env = {**os.environ, "SCANNER_API_KEYS": json.dumps(KEYS), "SCANNER_GALLERY": str(tmp_path / "g.sqlite3"),
-           "SCANNER_AUDIT_LOG": str(tmp_path / "audit.jsonl"), **env_extra}
+           "SCANNER_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+           "SCANNER_DATABASE_URL": f"sqlite:///{tmp_path}/review.sqlite3", **env_extra}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     workers = int(args[args.index("--workers") + 1]) if "--workers" in args else 1
     proc, base, port, _ = start_serve(list(args), env, tmp_path, cwd=ROOT, workers=workers,

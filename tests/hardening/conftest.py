@@ -58,7 +58,8 @@ def make_client(tmp_path, text_engine):
 
     def make(scanner=None, **overrides):
         values = dict(wordlists=BUNDLED_WORDLISTS, gallery=tmp_path / f"gallery{len(clients)}.sqlite3",
-                      audit_log=tmp_path / "audit.jsonl", log_requests=False, api_keys=KEYS)
+                      audit_log=tmp_path / "audit.jsonl", log_requests=False, api_keys=KEYS,
+                      database_url=f"sqlite:///{tmp_path}/review.sqlite3")
         values.update(overrides)
         settings = Settings(**values)
         if scanner is None:

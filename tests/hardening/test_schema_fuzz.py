@@ -33,7 +33,7 @@ def fuzz_app(tmp_path_factory):
     wordlists = tmp / "wordlists"
     shutil.copytree(BUNDLED_WORDLISTS, wordlists)
     s = Settings(wordlists=wordlists, gallery=tmp / "gallery.sqlite3", audit_log=tmp / "audit.jsonl",
-                 log_requests=False, api_keys=KEYS)
+                 log_requests=False, api_keys=KEYS, database_url=f"sqlite:///{tmp}/review.sqlite3")
     scanner = Scanner.from_settings(s)
     scanner.images.seed_from(BUNDLED_FIXTURES / "gallery")
     return create_app(s, scanner=scanner)
@@ -50,6 +50,11 @@ OPERATIONS = [("POST", "/v1/scan"), ("POST", "/v1/scan/batch"), ("POST", "/v1/sc
               ("POST", "/v1/gallery"), ("GET", "/v1/gallery/{gallery_id}"), ("DELETE", "/v1/gallery/{gallery_id}"),
               ("GET", "/v1/gallery/{gallery_id}/thumbnail"), ("GET", "/v1/wordlists"), ("GET", "/v1/categories"),
               ("POST", "/v1/admin/reload"),
+              ("POST", "/v1/review/claim"), ("GET", "/v1/review/items"), ("POST", "/v1/review/items/{item_id}/verdict"),
+              ("GET", "/v1/review/stats"), ("GET", "/v1/review/changesets"),
+              ("POST", "/v1/review/changesets/{changeset_id}/preview"),
+              ("POST", "/v1/review/changesets/{changeset_id}/publish"),
+              ("POST", "/v1/review/changesets/{changeset_id}/discard"), ("POST", "/v1/review/purge"),
               ("GET", "/healthz"), ("HEAD", "/healthz"), ("GET", "/readyz"), ("HEAD", "/readyz"), ("GET", "/metrics")]
 
 

@@ -1,0 +1,202 @@
+"""What the review queue costs (issue #19), measured in one run beside a comparison run.
+
+    python bench/bench_review.py            # 10,000 queued items; SQLite and PostgreSQL (throwaway cluster)
+    python bench/bench_review.py --full     # and 1,000,000 queued items
+
+1. Enqueue during a rescan: the catalogue's listings (fixtures/listings/catalogue.jsonl, given fresh ids,
+   `--rows` of them) scanned in one process, (a) as a batch without the queue, (b) with every result
+   handed to the Enqueuer (background writer, SQLite) and the queue flushed at the end, alternating
+   a/b/a/b; reports listings/s of each and the ratio b/a (b until the queue has written everything), and the
+   scans' own rate in b (until the last result was handed over: what a scan waits for). Also the after-run pass
+   (scanner.review.batch.enqueue_results) in rows/s.
+2. The same over HTTP: POST /v1/scan/batch with SCANNER_REVIEW_QUEUE on and off (in-process ASGI client),
+   listings/s until the last response (what callers see), ratio off/on.
+3. Claim latency: a queue of N open items (written in transactions of 5,000), then 1,000 claims one
+   after another, each timed; p50 / p99 / max in ms, on SQLite and on PostgreSQL.
+Results go to bench/results/review.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT)]
+
+from scanner.config import BUNDLED_WORDLISTS  # noqa: E402
+from scanner.engine import Scanner  # noqa: E402
+from scanner.review.queue import Enqueuer, Entry, ReviewQueue  # noqa: E402
+from scanner.review.store import Store  # noqa: E402
+from scanner.text.engine import TextEngine  # noqa: E402
+
+CATALOGUE = ROOT / "fixtures" / "listings" / "catalogue.jsonl"
+
+
+def listings(n: int) -> list[dict]:
+    base = [json.loads(line) for line in CATALOGUE.read_text("utf-8").splitlines() if line.strip().startswith("{")]
+    out = []
+    for i in range(n):
+        listing = dict(base[i % len(base)])
+        listing["id"] = f"bench-{i:08d}"
+        out.append(listing)
+    return out
+
+
+def rescan(scanner: Scanner, rows: list[dict], enqueuer: Enqueuer | None) -> tuple[float, float, float]:
+    """(seconds until the last scan was handed over, seconds until the queue had written it all, CPU seconds
+    of the process — every thread — over the whole run: steadier than wall time on a shared machine)."""
+    cpu = time.process_time()
+    started = time.perf_counter()
+    for listing in rows:
+        row = scanner.scan(listing).to_dict()
+        if enqueuer is not None:
+            enqueuer.submit(listing, row, "batch")
+    scanned = time.perf_counter() - started
+    if enqueuer is not None:
+        enqueuer.flush(timeout=600)
+    return scanned, time.perf_counter() - started, time.process_time() - cpu
+
+
+def enqueue_bench(n_rows: int, tmp: Path) -> dict:
+    scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
+    rows = listings(n_rows)
+    plain, queued, scanned, cpu_plain, cpu_queued = [], [], [], [], []
+    for rnd in range(2):
+        wall, _, cpu = rescan(scanner, rows, None)
+        plain.append(wall)
+        cpu_plain.append(cpu)
+        store = Store(f"sqlite:///{tmp}/enqueue-{rnd}.sqlite3")
+        enq = Enqueuer(ReviewQueue(store))
+        scan_s, total_s, cpu = rescan(scanner, rows, enq)
+        scanned.append(scan_s)
+        queued.append(total_s)
+        cpu_queued.append(cpu)
+        depth = ReviewQueue(store).depth()
+        enq.close()
+        store.close()
+    results = [scanner.scan(l).to_dict() for l in rows]
+    store = Store(f"sqlite:///{tmp}/after.sqlite3")
+    q = ReviewQueue(store)
+    started = time.perf_counter()
+    for k in range(0, len(rows), 1000):
+        q.enqueue_many([Entry(l, r, "batch") for l, r in zip(rows[k:k + 1000], results[k:k + 1000])])
+    after_s = time.perf_counter() - started
+    store.close()
+    a, b, c = min(plain), min(queued), min(scanned)
+    return {"rows": n_rows, "queued_items": depth["open"], "without_queue_rows_s": round(n_rows / a),
+            "with_queue_rows_s": round(n_rows / b), "ratio_with_over_without": round(b / a, 3),
+            "scans_only_with_queue_rows_s": round(n_rows / c), "scan_ratio": round(c / a, 3),
+            "cpu_us_per_row_without": round(min(cpu_plain) / n_rows * 1e6, 1),
+            "cpu_us_per_row_with": round(min(cpu_queued) / n_rows * 1e6, 1),
+            "after_run_enqueue_rows_s": round(n_rows / after_s)}
+
+
+def http_bench(n_rows: int, tmp: Path) -> dict:
+    """POST /v1/scan/batch (100 listings a request, in-process ASGI client) with SCANNER_REVIEW_QUEUE on and
+    off, alternating; listings/s of each (the queue's writer runs in the app's process, as in the service)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from scanner.config import Settings
+
+    engine = TextEngine.load(BUNDLED_WORDLISTS)
+    rows = listings(n_rows)
+    bodies = [json.dumps({"listings": rows[k:k + 100]}).encode() for k in range(0, n_rows, 100)]
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    for rnd in range(2):
+        for on in (False, True):
+            settings = Settings(wordlists=BUNDLED_WORDLISTS, gallery=tmp / "g.sqlite3", audit_log=tmp / "a.jsonl",
+                                log_requests=False, review_queue=on,
+                                database_url=f"sqlite:///{tmp}/http-{rnd}-{on}.sqlite3")
+            with TestClient(create_app(settings, scanner=Scanner(engine, None, settings), with_images=False)) as c:
+                started = time.perf_counter()
+                for body in bodies:
+                    assert c.post("/v1/scan/batch", content=body, headers={"content-type": "application/json"}).status_code == 200
+                answered = time.perf_counter() - started
+                c.app.state.review.enqueuer.flush(timeout=600)
+            rates[on].append(n_rows / answered)
+    a, b = max(rates[False]), max(rates[True])
+    return {"rows": n_rows, "without_queue_rows_s": round(a), "with_queue_rows_s": round(b), "ratio": round(a / b, 3)}
+
+
+def fill(store: Store, n: int) -> None:
+    q = ReviewQueue(store)
+    finding = {"kind": "text", "category": "absolute_term", "field": "title", "start": 0, "end": 2, "text": "最佳",
+               "term": "最佳", "effect": "review"}
+    versions = {"wordlists": "sha256:x", "gallery": "none", "scanner": "0.1.0"}
+    t = time.time()
+    for k in range(0, n, 5000):
+        q.enqueue_many([Entry({"id": f"q-{i}", "title": "最佳选择 纯棉T恤"},
+                              {"id": f"q-{i}", "decision": "review", "score": 30 + i % 40, "findings": [finding],
+                               "versions": versions}, "batch") for i in range(k, min(n, k + 5000))], now=t)
+
+
+def claim_bench(url: str, n: int, claims: int = 1000) -> dict:
+    store = Store(url)
+    started = time.perf_counter()
+    fill(store, n)
+    fill_s = time.perf_counter() - started
+    q = ReviewQueue(store)
+    times = []
+    for i in range(claims):
+        t = time.perf_counter()
+        item = q.claim(f"r{i % 20}")
+        times.append((time.perf_counter() - t) * 1000)
+        assert item is not None
+    times.sort()
+    store.close()
+    return {"queued": n, "fill_s": round(fill_s, 1), "claims": claims, "p50_ms": round(statistics.median(times), 3),
+            "p99_ms": round(times[int(0.99 * len(times)) - 1], 3), "max_ms": round(times[-1], 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=6000, help="listings in the rescan comparison")
+    ap.add_argument("--full", action="store_true", help="also 1,000,000 queued items")
+    ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--claims-only", action="store_true", help="skip the enqueue comparisons")
+    args = ap.parse_args()
+    sizes = [10_000] + ([1_000_000] if args.full else [])
+    out: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
+        tmp = Path(tmp)
+        if not args.claims_only:
+            out["enqueue_during_rescan"] = enqueue_bench(args.rows, tmp)
+            print(json.dumps(out["enqueue_during_rescan"]), flush=True)
+            out["http_batch"] = http_bench(args.rows, tmp)
+            print(json.dumps(out["http_batch"]), flush=True)
+        out["claim"] = []
+        for n in sizes if not args.no_sqlite else ():
+            r = {"db": "sqlite", **claim_bench(f"sqlite:///{tmp}/claim-{n}.sqlite3", n)}
+            out["claim"].append(r)
+            print(json.dumps(r), flush=True)
+        if not args.no_postgres:
+            from tests.review.pgcluster import Unavailable, throwaway_postgres
+
+            try:
+                with throwaway_postgres() as base:
+                    import psycopg
+
+                    for n in sizes:
+                        name = f"bench_{n}"
+                        with psycopg.connect(base, autocommit=True) as conn:
+                            conn.execute(f"CREATE DATABASE {name}")
+                        r = {"db": "postgresql", **claim_bench(base.rsplit("/", 1)[0] + "/" + name, n)}
+                        out["claim"].append(r)
+                        print(json.dumps(r), flush=True)
+            except Unavailable as exc:
+                out["claim"].append({"db": "postgresql", "skipped": str(exc)})
+    (HERE / "results").mkdir(exist_ok=True)
+    name = "review-full.json" if args.full else "review.json"
+    (HERE / "results" / name).write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

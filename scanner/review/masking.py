@@ -1,0 +1,134 @@
+"""What a reviewer may see of a listing (data minimisation, issue #19 item 5).
+
+The review store never holds a listing as the caller sent it. It holds a reviewer's copy:
+
+* text fields (named as findings name them: `title`, `bullets[0]`, `attributes.材质`), in which
+  - every `personal_data` finding's span is replaced by the finding's own masked text (the
+    maskers of scanner/text/personal_data.py, the one definition of how personal data is masked);
+  - every other phone number, ID, card or long digit run is masked the same way (first 3 and last
+    4 characters kept), EXCEPT inside a span another finding flagged (a `diversion` phone
+    number, say): that is what the reviewer has to judge, so it stays as the seller wrote it;
+* image references without their bytes (`{"sha256", "bytes"}` for inline data; URLs as sent);
+* the seller's authorized brands and the locale (they change decisions).
+
+Every masked text has the original's length, so findings' start/end still slice it, and the
+spans that were masked are stored beside it (a missed span may not reach into one: its text
+would be hidden from the reviewer who marks it and would end up in a word list).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from typing import Any
+
+from scanner.listing import parse_listing
+from scanner.text.personal_data import CATEGORY as PERSONAL_DATA
+from scanner.text.personal_data import mask
+
+# Runs of 7+ digits (separators inside allowed): phone numbers, IDs, cards, account numbers.
+# Shorter numbers (sizes, prices, years, model numbers) stay readable.
+_DIGIT_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９+](?:[ \-]?[0-9０-９]){6,}[XxＸｘ]?(?![0-9０-９])")
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def reviewer_text(text: str, findings: list[dict[str, Any]]) -> tuple[str, list[tuple[int, int]]]:
+    """(text as a reviewer sees it, the spans masked) for one field and its text findings."""
+    replace: list[tuple[int, int, str]] = []  # (start, end, shown instead)
+    flagged: list[tuple[int, int]] = []
+    for f in findings:
+        start, end = f.get("start"), f.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+            continue
+        if f.get("category") == PERSONAL_DATA:
+            shown = f.get("text") or ""
+            if len(shown) != end - start:  # never trust a text we cannot line up: mask it all
+                shown = "".join("*" if c.isalnum() else c for c in text[start:end])
+            replace.append((start, end, shown))
+        else:
+            flagged.append((start, end))
+    personal = [(a, b) for a, b, _ in replace]
+    for m in _DIGIT_RUN.finditer(text):
+        if _overlaps(flagged, m.start(), m.end()) or _overlaps(personal, m.start(), m.end()):
+            continue
+        replace.append((m.start(), m.end(), mask("phone", m.group())))
+    if not replace:  # most fields: nothing to hide
+        return text, []
+    replace.sort()
+    parts, at = [], 0
+    for a, b, shown in replace:
+        if a >= at:  # personal-data findings never overlap each other; digit runs skip them
+            parts += [text[at:a], shown]
+            at = b
+    parts.append(text[at:])
+    return "".join(parts), [(a, b) for a, b, _ in replace]
+
+
+def _image_ref(image: Any) -> dict[str, Any]:
+    if not isinstance(image, dict):
+        return {"invalid": True}
+    if "data" in image:
+        data = image.get("data")
+        try:
+            raw = base64.b64decode(data, validate=False) if isinstance(data, str) else b""
+        except (binascii.Error, ValueError):
+            raw = b""
+        return {"sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw)}
+    if "url" in image:
+        return {"url": str(image.get("url"))}
+    if "upload" in image:
+        return {"upload": image.get("upload")}
+    return {"ref": sorted(str(k) for k in image)}
+
+
+def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
+    """(the listing as stored for reviewers, {field: masked spans})."""
+    try:
+        parsed = parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
+        fields = list(parsed.fields)
+    except Exception:  # a result row exists, so the listing parsed once; be safe anyway
+        fields = []
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for f in result.get("findings") or ():
+        if f.get("kind") == "text":
+            by_field.setdefault(f.get("field"), []).append(f)
+    out_fields: dict[str, str] = {}
+    spans: dict[str, list] = {}
+    for name, text in fields:
+        shown, masked = reviewer_text(text, by_field.get(name, []))
+        out_fields[name] = shown
+        if masked:
+            spans[name] = [list(s) for s in masked]
+    copy: dict[str, Any] = {"id": result.get("id"), "fields": out_fields}
+    if isinstance(listing, dict):
+        images = listing.get("images")
+        if isinstance(images, list) and images:
+            copy["images"] = [_image_ref(i) for i in images]
+        seller = listing.get("seller")
+        if isinstance(seller, dict) and seller.get("authorized_brands"):
+            copy["seller"] = {"authorized_brands": list(seller["authorized_brands"])}
+        if isinstance(listing.get("locale"), str):
+            copy["locale"] = listing["locale"]
+    return copy, spans
+
+
+def reviewer_result(result: dict[str, Any]) -> dict[str, Any]:
+    """The result as stored: without the `masked` copy (the reviewer's copy replaces it), and with the
+    text OCR read from images masked like a field (its findings index that text)."""
+    out = {k: v for k, v in result.items() if k != "masked"}
+    if out.get("image_text"):
+        by_field: dict[str, list] = {}
+        for f in out.get("findings") or ():
+            if f.get("kind") == "image_text":
+                by_field.setdefault(f.get("field"), []).append(f)
+        read = []
+        for entry in out["image_text"]:
+            text, _ = reviewer_text(entry.get("text") or "", by_field.get(entry.get("field"), []))
+            lines = [{**line, "text": reviewer_text(line.get("text") or "", [])[0]} for line in entry.get("lines") or ()]
+            read.append({**entry, "text": text, "lines": lines})
+        out["image_text"] = read
+    return out

@@ -1,0 +1,384 @@
+"""The review queue: which results wait for a person, in which order, and who has which.
+
+* `QueuePolicy.reason(row)`: why a result is queued — `review` (every review result), or a
+  deterministic sample of `pass` results with a finding in a high-risk category
+  (`sample_pass`, SCANNER_REVIEW_SAMPLE_PASS) and of `block` results (`sample_block`,
+  SCANNER_REVIEW_SAMPLE_BLOCK). Sampling is by the listing id's SHA-256, so the same listing is
+  always in or always out of a sample, and a test can say which.
+* `rank`: the order reviewers get items in, lowest first. Risk and category buy an item time:
+  rank = created_at − score × 60 s − category boost (personal data and prohibited goods 4 h,
+  counterfeit and brand 2 h, medical claims 1 h); a sampled item waits a day behind. So among
+  items of equal risk the oldest comes first, and a high-risk item overtakes younger ones, with
+  one index (status, rank, id) serving the claim.
+* `ReviewQueue.enqueue_many`: one transaction per batch of results. Idempotent per listing
+  key (the listing id, else a hash of its text) + versions: the same result twice is one item.
+  A listing rescanned with other versions replaces its open item; a listing rescanned and not
+  queued (clean, or blocked and not sampled) leaves the queue (its open item is `withdrawn`).
+* `ReviewQueue.claim`: gives one open item to one reviewer with a lease; an expired lease puts
+  the item back (`release_expired`).
+* `Enqueuer`: a background thread that writes what scans hand it, so a scan only pays for a
+  decision and a queue put (bench/bench_review.py measures it).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue as queue_mod
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from scanner.review.masking import reviewer_copy, reviewer_result
+from scanner.review.store import Store, dumps, now as _now, storable
+
+log = logging.getLogger("scanner.review")
+
+STATUSES = ("open", "claimed", "done", "withdrawn")
+WITHDRAW_CHUNK = 500  # keys per IN (…) list: under SQLite's and PostgreSQL's parameter limits
+INSERT_CHUNK = 500    # rows per multi-row INSERT (14 parameters each: 7,000, under both limits)
+CATEGORY_BOOST_S = {
+    "personal_data": 4 * 3600, "prohibited_goods": 4 * 3600,
+    "counterfeit": 2 * 3600, "counterfeit_image": 2 * 3600, "brand": 2 * 3600,
+    "medical_claim": 3600,
+}
+SCORE_BOOST_S = 60.0          # per score point
+SAMPLE_DELAY_S = 24 * 3600.0  # a sampled item waits behind the items that need a person
+HIGH_RISK_DEFAULT = ("counterfeit", "prohibited_goods", "brand", "medical_claim", "personal_data", "counterfeit_image")
+
+
+def sample_fraction(key: str) -> float:
+    """Where a listing falls in [0, 1): the first 8 bytes of SHA-256 of its key."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:8], "big") / 2**64
+
+
+def listing_key(listing: Any, row: dict[str, Any]) -> str:
+    """The listing id (`id:…`), or for a listing without one a hash of what it said (`sha256:…`)."""
+    listing_id = row.get("id")
+    if listing_id is not None:
+        return storable(f"id:{listing_id}")
+    return "sha256:" + hashlib.sha256(dumps(listing).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_VERSIONS_KEYS: dict[tuple, str] = {}  # a handful of versions are live at a time: compute each key once
+
+
+def versions_key(row: dict[str, Any]) -> str:
+    v = row.get("versions") or {}
+    items = tuple(v.items())
+    key = _VERSIONS_KEYS.get(items)
+    if key is None:
+        if len(_VERSIONS_KEYS) > 64:
+            _VERSIONS_KEYS.clear()
+        key = _VERSIONS_KEYS[items] = storable("|".join(f"{k}={v[k]}" for k in sorted(v)))
+    return key
+
+
+def categories_of(row: dict[str, Any]) -> list[str]:
+    """Categories of the findings that count (effect not none), else of all findings."""
+    findings = row.get("findings") or ()
+    counting = sorted({f.get("category") for f in findings if f.get("effect") != "none" and f.get("category")})
+    return counting or sorted({f.get("category") for f in findings if f.get("category")})
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    sample_pass: float = 0.0
+    sample_block: float = 0.0
+    high_risk: tuple[str, ...] = HIGH_RISK_DEFAULT
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "QueuePolicy":
+        return cls(float(getattr(settings, "review_sample_pass", 0.0)), float(getattr(settings, "review_sample_block", 0.0)),
+                   tuple(getattr(settings, "review_high_risk_categories", HIGH_RISK_DEFAULT)))
+
+    def reason(self, row: dict[str, Any]) -> str | None:
+        """`review`, `sample_pass`, `sample_block`, or None (not queued). Error rows are never queued;
+        only listings with an id are sampled (by the id's hash, so a test can say which are in)."""
+        decision = row.get("decision")
+        if decision == "review":
+            return "review"
+        listing_id = row.get("id")
+        if listing_id is None:
+            return None
+        if decision == "block" and self.sample_block > 0 and sample_fraction(f"id:{listing_id}") < self.sample_block:
+            return "sample_block"
+        if decision == "pass" and self.sample_pass > 0 and sample_fraction(f"id:{listing_id}") < self.sample_pass:
+            if any(f.get("category") in self.high_risk for f in row.get("findings") or ()):
+                return "sample_pass"
+        return None
+
+
+def rank(row: dict[str, Any], created_at: float, reason: str) -> float:
+    boost = SCORE_BOOST_S * float(row.get("score") or 0)
+    boost += max((CATEGORY_BOOST_S.get(c, 0) for c in categories_of(row)), default=0)
+    return created_at - boost + (SAMPLE_DELAY_S if reason != "review" else 0.0)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scan handed to the queue: the listing as sent, its contract row, where it came from."""
+
+    listing: Any
+    row: dict[str, Any]
+    source: str  # "api" | "batch"
+
+
+ITEM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, "
+                "source, reason, status, claimed_by, done_at")
+
+
+def item_dict(row: tuple, columns: str = ITEM_COLUMNS) -> dict[str, Any]:
+    import json
+
+    names = [c.strip() for c in columns.split(",")]
+    d = dict(zip(names, row))
+    out = {"id": d["id"], "listing": json.loads(d["listing"]), "result": json.loads(d["result"]),
+           "masked_spans": json.loads(d["masked"]), "lease_expires": d.get("lease_expires"),
+           "created_at": d.get("created_at"), "categories": json.loads(d["categories"]),
+           "source": d.get("source"), "reason": d.get("reason"), "decision": d.get("decision")}
+    for k in ("status", "claimed_by", "done_at"):
+        if k in d:
+            out[k] = d[k]
+    return out
+
+
+class ReviewQueue:
+    def __init__(self, store: Store, policy: QueuePolicy | None = None, lease_s: float = 600.0) -> None:
+        self.store = store
+        self.policy = policy or QueuePolicy()
+        self.lease_s = lease_s
+        self._last_release = 0.0
+
+    # -- enqueue ------------------------------------------------------------------------------
+    def enqueue_many(self, entries: Iterable[Entry], now: float | None = None) -> dict[str, int]:
+        """Write a batch of scans in one transaction; counts of what happened."""
+        t = _now() if now is None else now
+        counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
+        entries = list(entries)
+        known = self._known(entries)  # already queued with these versions: nothing to build or write
+        pending: dict[str, tuple] = {}  # listing key -> its row; a listing twice in one batch: the last one counts
+        clears: list[tuple[str, str | None]] = []  # (listing key, versions key kept or None)
+        for e in entries:
+            row = e.row
+            if row.get("error") or row.get("decision") not in ("pass", "review", "block"):
+                counts["ignored"] += 1
+                continue
+            key = listing_key(e.listing, row)
+            reason = self.policy.reason(row)
+            if reason is None:
+                if row.get("id") is not None:
+                    clears.append((key, None))
+                else:
+                    counts["ignored"] += 1
+                continue
+            vkey = versions_key(row)
+            if (key, vkey) in known:
+                counts["unchanged"] += 1
+                continue
+            known.add((key, vkey))
+            copy, spans = reviewer_copy(e.listing, row)
+            if key in pending:
+                counts["unchanged"] += 1
+            pending[key] = (key, storable(vkey), None if row.get("id") is None else storable(str(row.get("id"))), dumps(copy),
+                            dumps(reviewer_result(row)), dumps(spans), row["decision"], int(row.get("score") or 0),
+                            dumps(categories_of(row)), e.source, reason, rank(row, t, reason), "open", t)
+            clears.append((key, vkey))
+        inserts = list(pending.values())
+        if not inserts and not clears:
+            return counts
+        gone = list(dict.fromkeys(key for key, keep in clears if keep is None))
+        replaced: dict[str, list[str]] = {}  # versions key -> listings queued with it (older open items go)
+        for key, keep in clears:
+            if keep is not None:
+                replaced.setdefault(keep, []).append(key)
+        # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
+        # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
+        with self.store.tx() as cur:
+            for k in range(0, len(gone), WITHDRAW_CHUNK):  # listings no longer queued (most scans are clean)
+                keys = gone[k:k + WITHDRAW_CHUNK]
+                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                  f"AND listing_key IN ({', '.join('?' * len(keys))})", (t, *keys))
+                counts["withdrawn"] += max(res.rowcount, 0)
+            for keep, keys_all in replaced.items():
+                keys_all = list(dict.fromkeys(keys_all))
+                for k in range(0, len(keys_all), WITHDRAW_CHUNK):
+                    keys = keys_all[k:k + WITHDRAW_CHUNK]
+                    res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                      f"AND versions_key <> ? AND listing_key IN ({', '.join('?' * len(keys))})",
+                                      (t, keep, *keys))
+                    counts["withdrawn"] += max(res.rowcount, 0)
+            for k in range(0, len(inserts), INSERT_CHUNK):
+                rows = inserts[k:k + INSERT_CHUNK]
+                res = cur.execute(
+                    "INSERT INTO review_items (listing_key, versions_key, listing_id, listing, result, masked, decision, "
+                    "score, categories, source, reason, rank, status, created_at) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+                    + " ON CONFLICT (listing_key, versions_key) DO NOTHING",
+                    tuple(v for params in rows for v in params))
+                queued = max(res.rowcount, 0)
+                counts["queued"] += queued
+                counts["unchanged"] += len(rows) - queued
+        return counts
+
+    def _known(self, entries: list[Entry]) -> set[tuple[str, str]]:
+        """(listing key, versions key) pairs of these entries' queued listings already in the store."""
+        keys = list(dict.fromkeys(listing_key(e.listing, e.row) for e in entries
+                                  if not e.row.get("error") and self.policy.reason(e.row) is not None))
+        found: set[tuple[str, str]] = set()
+        for k in range(0, len(keys), WITHDRAW_CHUNK):
+            chunk = keys[k:k + WITHDRAW_CHUNK]
+            found.update(tuple(r) for r in self.store.read(
+                f"SELECT listing_key, versions_key FROM review_items WHERE listing_key IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk)))
+        return found
+
+    # -- claim --------------------------------------------------------------------------------
+    def release_expired(self, now: float | None = None) -> int:
+        """Put back every item whose lease ran out (audited, one line per item)."""
+        t = _now() if now is None else now
+        with self.store.tx() as cur:
+            rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
+                               (t,)).fetchall()
+            for item_id, who in rows:
+                res = cur.execute("UPDATE review_items SET status = 'open', claimed_by = NULL, lease_expires = NULL, "
+                                  "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
+                                  (item_id, t))
+                if res.rowcount:
+                    audit(cur, "system", "review.lease_expired", t, item_id=item_id,
+                          before={"status": "claimed", "claimed_by": who}, after={"status": "open"})
+        self._last_release = t
+        return len(rows)
+
+    def claim(self, reviewer: str, now: float | None = None, lease_s: float | None = None) -> dict[str, Any] | None:
+        """The next item for `reviewer` (claimed with a lease), or None when nothing is waiting."""
+        t = _now() if now is None else now
+        if t - self._last_release >= 1.0 or t < self._last_release:
+            self.release_expired(t)
+        expires = t + (self.lease_s if lease_s is None else lease_s)
+        with self.store.tx() as cur:
+            row = cur.execute(self.store.claim_sql(), (reviewer, expires, t)).fetchone()
+            if row is None:
+                return None
+            audit(cur, reviewer, "review.claim", t, item_id=row[0], before={"status": "open"},
+                  after={"status": "claimed", "lease_expires": expires})
+        cols = "id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, reason"
+        return item_dict(row, cols)
+
+    # -- read ---------------------------------------------------------------------------------
+    def items(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+        rows = self.store.read(f"SELECT {ITEM_COLUMNS} FROM review_items {where} ORDER BY rank, id LIMIT ? OFFSET ?",
+                               (*params, limit, offset))
+        return [item_dict(r) for r in rows]
+
+    def get(self, item_id: int) -> dict[str, Any] | None:
+        rows = self.store.read(f"SELECT {ITEM_COLUMNS} FROM review_items WHERE id = ?", (item_id,))
+        return item_dict(rows[0]) if rows else None
+
+    def depth(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for status, n in self.store.read("SELECT status, COUNT(*) FROM review_items GROUP BY status"):
+            counts[status] = n
+        return counts
+
+
+def audit(cur: Any, actor: str, action: str, ts: float, *, item_id: int | None = None,
+          changeset_id: int | None = None, before: Any = None, after: Any = None) -> None:
+    """One audit row, in the transaction of the change it records (so there is never one without the other)."""
+    cur.execute("INSERT INTO review_audit (ts, actor, action, item_id, changeset_id, before_state, after_state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (ts, actor, action, item_id, changeset_id, None if before is None else dumps(before),
+                 None if after is None else dumps(after)))
+
+
+class Enqueuer:
+    """Hands scans to a background writer thread. `submit` costs a policy check and a queue put;
+    the writer drains up to `batch` entries per transaction. The queue is bounded: when the
+    database falls behind by `capacity` entries, `submit` waits (back-pressure) rather than
+    dropping a result that needs a person."""
+
+    def __init__(self, review_queue: ReviewQueue, *, capacity: int = 20_000, batch: int = 500) -> None:
+        self.queue = review_queue
+        self._q: queue_mod.Queue = queue_mod.Queue(maxsize=capacity)
+        self._batch = batch
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._idle = threading.Condition(self._lock)
+        self.errors = 0
+        self.written = 0
+        self.linger_s = 0.05
+
+    def wants(self, row: dict[str, Any]) -> bool:
+        """Whether a scan's row has anything to tell the queue (a cheap check in the scan's thread)."""
+        if row.get("error") is not None:
+            return False
+        return row.get("id") is not None or row.get("decision") == "review"
+
+    def submit(self, listing: Any, row: dict[str, Any], source: str = "api") -> None:
+        if not self.wants(row):
+            return
+        self._ensure_thread()
+        with self._lock:
+            self._pending += 1
+        self._q.put(Entry(listing, row, source))
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="review-enqueuer", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._q.get()
+            if first is None:
+                return
+            if self._q.qsize() < self._batch:
+                time.sleep(self.linger_s)  # let a batch gather: one transaction per batch, not per scan
+            entries = [first]
+            while len(entries) < self._batch:
+                try:
+                    nxt = self._q.get_nowait()
+                except queue_mod.Empty:
+                    break
+                if nxt is None:
+                    self._q.put(None)
+                    break
+                entries.append(nxt)
+            try:
+                self.queue.enqueue_many(entries)
+                self.written += len(entries)
+            except Exception:  # never let the queue break scanning; the server log has it (no listing text)
+                log.exception("review queue: writing %d results failed; retrying them one by one", len(entries))
+                for entry in entries:  # one bad row must not cost the others their place in the queue
+                    try:
+                        self.queue.enqueue_many([entry])
+                        self.written += 1
+                    except Exception as exc:  # noqa: BLE001
+                        self.errors += 1
+                        log.error("review queue: a result could not be queued (%s)", type(exc).__name__)
+            with self._lock:
+                self._pending -= len(entries)
+                if self._pending == 0:
+                    self._idle.notify_all()
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until everything submitted so far is written (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    def close(self) -> None:
+        self.flush()
+        if self._thread is not None:
+            self._q.put(None)
+            self._thread.join(timeout=5)
+            self._thread = None

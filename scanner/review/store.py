@@ -1,0 +1,334 @@
+"""The review store: one schema for SQLite (the default, a file under the data directory) and
+PostgreSQL (psycopg 3, `SCANNER_DATABASE_URL=postgresql://…`), and the statements that need a
+dialect of their own. Everything else in scanner/review speaks the portable SQL written here.
+
+Tables (migration 1):
+
+* `review_items`      one listing's result waiting for (or given) a reviewer's verdict
+* `review_verdicts`   a reviewer's verdict on an item (decision, note, findings, missed spans)
+* `review_judged`     one row per finding judged (category, rule, verdict): precision by category and rule
+* `review_missed`     one row per missed span (field, start, end, category)
+* `review_changesets` change sets of proposals, open → published | discarded
+* `review_proposals`  a proposed word-list row (allow-list phrase or new term) with where it came from
+* `review_wordlists`  every published word-list version, its files, and which one is live
+* `review_audit`      who did what when, with before/after
+
+Placeholders are written `?` and turned into `%s` for PostgreSQL. Connections are per thread.
+The claim — the one statement where the two databases really differ — is `claim_sql`.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import unquote, urlparse
+
+DEFAULT_DB_NAME = "review.sqlite3"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# Each migration is a list of statements; {id} is the auto-increment primary key type of the dialect.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE review_items (
+            id {id},
+            listing_key TEXT NOT NULL,
+            versions_key TEXT NOT NULL,
+            listing_id TEXT,
+            listing TEXT NOT NULL,
+            result TEXT NOT NULL,
+            masked TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            categories TEXT NOT NULL,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            rank DOUBLE PRECISION NOT NULL,
+            status TEXT NOT NULL,
+            claimed_by TEXT,
+            lease_expires DOUBLE PRECISION,
+            created_at DOUBLE PRECISION NOT NULL,
+            claimed_at DOUBLE PRECISION,
+            done_at DOUBLE PRECISION,
+            UNIQUE (listing_key, versions_key)
+        )""",
+        "CREATE INDEX review_items_queue ON review_items (status, rank, id)",
+        "CREATE INDEX review_items_listing ON review_items (listing_key, status)",
+        "CREATE INDEX review_items_created ON review_items (created_at)",
+        "CREATE INDEX review_items_lease ON review_items (status, lease_expires)",
+        """CREATE TABLE review_verdicts (
+            id {id},
+            item_id BIGINT NOT NULL,
+            reviewer TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            note TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            seconds_to_verdict DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX review_verdicts_item ON review_verdicts (item_id)",
+        """CREATE TABLE review_judged (
+            verdict_id BIGINT NOT NULL,
+            item_id BIGINT NOT NULL,
+            category TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX review_judged_item ON review_judged (item_id)",
+        """CREATE TABLE review_missed (
+            verdict_id BIGINT NOT NULL,
+            item_id BIGINT NOT NULL,
+            field TEXT NOT NULL,
+            start_at INTEGER NOT NULL,
+            end_at INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX review_missed_item ON review_missed (item_id)",
+        """CREATE TABLE review_changesets (
+            id {id},
+            status TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            closed_at DOUBLE PRECISION,
+            closed_by TEXT,
+            base_version TEXT,
+            version TEXT
+        )""",
+        """CREATE TABLE review_proposals (
+            id {id},
+            changeset_id BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            note TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            UNIQUE (changeset_id, kind, category, phrase)
+        )""",
+        """CREATE TABLE review_wordlists (
+            version TEXT PRIMARY KEY,
+            files TEXT NOT NULL,
+            changeset_id BIGINT,
+            published_by TEXT NOT NULL,
+            published_at DOUBLE PRECISION NOT NULL,
+            live INTEGER NOT NULL
+        )""",
+        """CREATE TABLE review_audit (
+            id {id},
+            ts DOUBLE PRECISION NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            item_id BIGINT,
+            changeset_id BIGINT,
+            before_state TEXT,
+            after_state TEXT
+        )""",
+        "CREATE INDEX review_audit_ts ON review_audit (ts)",
+    ],
+]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or migrated (a clear message, at start-up)."""
+
+
+def sqlite_path(url: str) -> Path:
+    """`sqlite:////abs/review.sqlite3` (four slashes: absolute) or `sqlite:///rel/review.sqlite3`
+    (three: relative to the working directory), as SQLAlchemy reads them."""
+    if not url.startswith("sqlite:///"):
+        raise StoreError(f"SCANNER_DATABASE_URL: write sqlite:///relative/path or sqlite:////absolute/path, got {url!r}")
+    return Path(unquote(url[len("sqlite:///"):]))
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{(data_dir / DEFAULT_DB_NAME).as_posix()}"
+
+
+class Store:
+    """A connection factory (one connection per thread) plus the schema. `dialect` is
+    "sqlite" or "postgresql"; `tx()` is one transaction; `q(sql)` adapts placeholders."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        scheme = urlparse(url).scheme.lower()
+        if scheme == "sqlite":
+            self.dialect = "sqlite"
+            self.path = sqlite_path(url)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"SCANNER_DATABASE_URL: cannot create {self.path.parent}: {exc.strerror}") from None
+        elif scheme in ("postgresql", "postgres"):
+            self.dialect = "postgresql"
+            try:
+                import psycopg  # noqa: F401
+            except ImportError:
+                raise StoreError("SCANNER_DATABASE_URL names PostgreSQL but psycopg is not installed: "
+                                 "pip install 'listing-scanner[postgres]'") from None
+        else:
+            raise StoreError(f"SCANNER_DATABASE_URL must start with sqlite:/// or postgresql://, got {scheme or url!r}")
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._all_lock = threading.Lock()
+        self.migrate()
+
+    # -- connections -------------------------------------------------------------------------
+    def _connect(self):
+        if self.dialect == "sqlite":
+            conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            return conn
+        import psycopg
+
+        try:
+            return psycopg.connect(self.url, autocommit=True)
+        except psycopg.OperationalError as exc:
+            # the message names the host, never the password
+            raise StoreError(f"SCANNER_DATABASE_URL: cannot connect to PostgreSQL: {str(exc).splitlines()[0]}") from None
+
+    def conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    def q(self, sql: str) -> str:
+        return sql if self.dialect == "sqlite" else sql.replace("?", "%s")
+
+    @contextmanager
+    def tx(self, immediate: bool = True) -> Iterator[Any]:
+        """One transaction; yields a cursor-like object with .execute(sql, params) (placeholders `?`).
+        SQLite: BEGIN IMMEDIATE, so writers queue on the busy timeout instead of failing mid-way."""
+        conn = self.conn()
+        if self.dialect == "sqlite":
+            conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
+                yield _Cursor(self, conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        else:
+            with conn.transaction():
+                yield _Cursor(self, conn)
+
+    def read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        conn = self.conn()
+        cur = conn.execute(self.q(sql), params)
+        return cur.fetchall()
+
+    # -- schema --------------------------------------------------------------------------
+    def _id_type(self) -> str:
+        return "INTEGER PRIMARY KEY AUTOINCREMENT" if self.dialect == "sqlite" else \
+            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+
+    def migrate(self) -> None:
+        """Apply the migrations this database has not seen, each in its own transaction. Several
+        processes may start at once: PostgreSQL serialises them on an advisory lock, SQLite on its
+        write lock (BEGIN IMMEDIATE)."""
+        conn = self.conn()
+        if self.dialect == "sqlite":
+            conn.execute("BEGIN IMMEDIATE")
+        else:
+            conn.execute("BEGIN")
+            conn.execute("SELECT pg_advisory_xact_lock(19190019)")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS review_schema (version INTEGER NOT NULL)")
+            row = conn.execute("SELECT MAX(version) FROM review_schema").fetchone()
+            current = row[0] or 0
+            for n, statements in enumerate(MIGRATIONS, 1):
+                if n <= current:
+                    continue
+                for statement in statements:
+                    conn.execute(statement.replace("{id}", self._id_type()))
+                conn.execute(self.q("INSERT INTO review_schema (version) VALUES (?)"), (n,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        return self.read("SELECT MAX(version) FROM review_schema")[0][0] or 0
+
+    # -- the one dialect-specific statement: take the next item ------------------------------
+    def claim_sql(self) -> str:
+        """Take the most urgent open item (lowest rank, then oldest id) for a reviewer.
+        PostgreSQL: the row is locked with FOR UPDATE SKIP LOCKED, so concurrent claimers each
+        take a different row without waiting. SQLite: writers are serialised by the database
+        lock (BEGIN IMMEDIATE + busy timeout), and the WHERE re-checks the status."""
+        cols = "id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, reason"
+        if self.dialect == "postgresql":
+            return (
+                "UPDATE review_items SET status = 'claimed', claimed_by = ?, lease_expires = ?, claimed_at = ? "
+                "WHERE id = (SELECT id FROM review_items WHERE status = 'open' ORDER BY rank, id "
+                "LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                f"RETURNING {cols}"
+            )
+        return (
+            "UPDATE review_items SET status = 'claimed', claimed_by = ?, lease_expires = ?, claimed_at = ? "
+            "WHERE id = (SELECT id FROM review_items WHERE status = 'open' ORDER BY rank, id LIMIT 1) "
+            "AND status = 'open' "
+            f"RETURNING {cols}"
+        )
+
+
+class _Cursor:
+    def __init__(self, store: Store, conn) -> None:
+        self._store, self._conn = store, conn
+
+    def execute(self, sql: str, params: tuple = ()):
+        return self._conn.execute(self._store.q(sql), params)
+
+    def executemany(self, sql: str, rows: list[tuple]):
+        if self._store.dialect == "sqlite":
+            return self._conn.executemany(sql, rows)
+        with self._conn.cursor() as cur:
+            cur.executemany(self._store.q(sql), rows)
+
+    def insert_id(self, sql: str, params: tuple) -> int:
+        """INSERT … and return the new row's id (RETURNING id works on both: SQLite ≥ 3.35)."""
+        return self._conn.execute(self._store.q(sql + " RETURNING id"), params).fetchone()[0]
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text the database can store: UTF-8, so a lone surrogate a caller sent ("\\udfff")
+    is kept as its \\u escape (it round-trips through json.loads) instead of failing the write."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+    return text
+
+
+def storable(text: str) -> str:
+    """A string the database can store as UTF-8 (lone surrogates become \\udfff escapes)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,43 @@
+"""What a reviewer sees of a listing: personal data masked, flagged spans left as the seller wrote them."""
+from __future__ import annotations
+
+import pytest
+
+from scanner.review.masking import reviewer_copy, reviewer_text
+
+
+def f(category, start, end, text):
+    return {"kind": "text", "category": category, "field": "description", "start": start, "end": end, "text": text}
+
+
+@pytest.mark.parametrize("text, findings, shown, masked", [
+    # a phone no finding flags: masked (personal_data.mask: 40 % of the digits at least)
+    ("尺码齐全 13812345678 欢迎咨询", [], "尺码齐全 13*****5678 欢迎咨询", [(5, 16)]),
+    # the same phone flagged as diversion: the reviewer judges exactly that, so it stays
+    ("加微信 13812345678 咨询", [f("diversion", 4, 15, "13812345678")], "加微信 13812345678 咨询", []),
+    # a resident ID found as personal data: the finding's own masked text
+    ("身份证 11010519491231002X", [f("personal_data", 4, 22, "110105********002X")],
+     "身份证 110105********002X", [(4, 22)]),
+    # short numbers (sizes, prices, years, model numbers) stay readable
+    ("长30cm 宽20cm 2024款 ￥199", [], "长30cm 宽20cm 2024款 ￥199", []),
+    # a card number nobody flagged, grouped: masked like any number (first 3, last 4), grouping kept
+    ("卡号 6222 0212 3456 7890", [], "卡号 622* **** **** 7890", [(3, 22)]),
+])
+def test_reviewer_text(text, findings, shown, masked):
+    got, spans = reviewer_text(text, findings)
+    assert (got, spans) == (shown, masked)
+    assert len(got) == len(text)  # offsets of every finding still slice it
+
+
+def test_reviewer_copy_keeps_no_image_bytes_and_names_fields_as_findings_do():
+    listing = {"id": "sku-7", "title": "蓝牙耳机", "bullets": ["客服 13912345678"], "attributes": {"型号": "X1"},
+               "images": [{"data": "aGVsbG8="}, {"url": "https://img.example/a.jpg"}],
+               "seller": {"authorized_brands": ["Sony"]}, "locale": "zh-CN"}
+    copy, spans = reviewer_copy(listing, {"id": "sku-7", "findings": []})
+    assert copy == {
+        "id": "sku-7",
+        "fields": {"title": "蓝牙耳机", "bullets[0]": "客服 13*****5678", "attributes.型号": "X1"},
+        "images": [{"sha256": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", "bytes": 5},
+                   {"url": "https://img.example/a.jpg"}],
+        "seller": {"authorized_brands": ["Sony"]}, "locale": "zh-CN"}
+    assert spans == {"bullets[0]": [[3, 14]]}

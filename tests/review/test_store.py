@@ -1,0 +1,297 @@
+"""The review store on SQLite and PostgreSQL: the same tables of cases on both (fixture `store`)."""
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+
+from scanner.review import changesets, retention, stats, verdicts
+from scanner.review.queue import Entry, QueuePolicy, ReviewQueue
+from scanner.review.store import Store
+
+V1 = {"wordlists": "sha256:aaa", "gallery": "sha256:ggg", "scanner": "0.1.0"}
+V2 = {"wordlists": "sha256:bbb", "gallery": "sha256:ggg", "scanner": "0.1.0"}
+T0 = 1_800_000_000.0
+
+
+def finding(category, field, start, end, text, term=None, effect="review"):
+    return {"kind": "text", "category": category, "field": field, "start": start, "end": end, "text": text,
+            "term": term or text, "severity": "medium", "score": 0.8, "effect": effect}
+
+
+def row(listing_id, decision, findings=(), score=None, versions=V1):
+    score = {"pass": 0, "review": 50, "block": 95}[decision] if score is None else score
+    return {"id": listing_id, "decision": decision, "score": score, "findings": list(findings), "versions": versions}
+
+
+# (listing, its row) pairs that read like the catalogue's
+SHOE = {"id": "sku-1", "title": "耐克 运动鞋 正品", "description": "专柜同款"}
+SHOE_REVIEW = row("sku-1", "review", [finding("brand", "title", 0, 2, "耐克")])
+CREAM = {"id": "sku-2", "title": "祛斑霜 根治雀斑", "description": "三天见效"}
+CREAM_REVIEW = row("sku-2", "review", [finding("medical_claim", "title", 4, 6, "根治")], score=60)
+SHIRT = {"id": "sku-3", "title": "纯棉T恤 夏季新款"}
+
+
+def test_migrations_run_once(store_url):
+    first = Store(store_url)
+    second = Store(store_url)  # a second process starting on the same database
+    assert first.schema_version() == second.schema_version() == 1
+    first.close(), second.close()
+
+
+@pytest.mark.parametrize("batches, queued, open_items", [
+    # the same result twice, in one batch or two: one item
+    ([[(SHOE, SHOE_REVIEW)], [(SHOE, SHOE_REVIEW)]], [1, 0], 1),
+    ([[(SHOE, SHOE_REVIEW), (SHOE, SHOE_REVIEW)]], [1], 1),
+    # two listings: two items
+    ([[(SHOE, SHOE_REVIEW), (CREAM, CREAM_REVIEW)]], [2], 2),
+    # the same listing scanned by other word lists: a new item replaces the open one
+    ([[(SHOE, SHOE_REVIEW)], [(SHOE, {**SHOE_REVIEW, "versions": V2})]], [1, 1], 1),
+    # pass and block are not queued (no sampling by default); an error row never is
+    ([[(SHIRT, row("sku-3", "pass")), (SHOE, row("sku-1", "block"))]], [0], 0),
+    ([[(SHIRT, {"id": "sku-3", "error": {"code": "invalid_listing", "message": "…"}})]], [0], 0),
+])
+def test_enqueue_is_idempotent_per_listing_and_versions(store, batches, queued, open_items):
+    q = ReviewQueue(store)
+    got = [q.enqueue_many([Entry(listing, r, "api") for listing, r in batch], now=T0)["queued"] for batch in batches]
+    assert got == queued
+    assert q.depth()["open"] == open_items
+
+
+@pytest.mark.parametrize("rescan, status_after", [
+    (row("sku-1", "pass"), "withdrawn"),                      # rescanned clean: leaves the queue
+    (row("sku-1", "block"), "withdrawn"),                     # now blocked automatically: no person needed
+    (SHOE_REVIEW, "open"),                                    # the same result again: stays
+    ({"id": "sku-1", "error": {"code": "x", "message": "y"}}, "open"),  # a failed rescan says nothing
+])
+def test_a_rescan_decides_whether_the_listing_stays(store, rescan, status_after):
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    q.enqueue_many([Entry(SHOE, rescan, "api")], now=T0 + 10)
+    assert [i["status"] for i in q.items()] == [status_after]
+
+
+def test_a_claimed_item_is_not_withdrawn_under_its_reviewer(store):
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    q.claim("alice", now=T0 + 1)
+    q.enqueue_many([Entry(SHOE, row("sku-1", "pass"), "api")], now=T0 + 2)
+    assert [i["status"] for i in q.items()] == ["claimed"]
+
+
+def test_priority_risk_and_category_before_age(store):
+    q = ReviewQueue(store)
+    old_low = row("sku-a", "review", [finding("absolute_term", "title", 0, 2, "最佳")], score=35)
+    new_high = row("sku-b", "review", [finding("absolute_term", "title", 0, 2, "最佳")], score=69)
+    personal = row("sku-c", "review", [finding("personal_data", "title", 0, 4, "138*")], score=40)
+    q.enqueue_many([Entry({"id": "sku-a", "title": "最佳选择"}, old_low, "api")], now=T0)
+    q.enqueue_many([Entry({"id": "sku-b", "title": "最佳选择"}, new_high, "api")], now=T0 + 600)
+    q.enqueue_many([Entry({"id": "sku-c", "title": "1381"}, personal, "api")], now=T0 + 3600)
+    # by hand: rank = created − 60·score − category boost
+    # sku-a: T0 − 2100; sku-b: T0 + 600 − 4140 = T0 − 3540; sku-c: T0 + 3600 − 2400 − 14400 = T0 − 13200
+    order = [q.claim("r", now=T0 + 4000)["listing"]["id"] for _ in range(3)]
+    assert order == ["sku-c", "sku-b", "sku-a"]
+
+
+def _in_sample(listing_id: str, share: float) -> bool:  # the definition, written again independently
+    return int(hashlib.sha256(f"id:{listing_id}".encode()).hexdigest()[:16], 16) / 2**64 < share
+
+
+def test_sampling_is_deterministic_by_listing_id(store):
+    q = ReviewQueue(store, QueuePolicy(sample_pass=0.3, sample_block=0.2))
+    ids = [f"sku-{n:08d}" for n in range(200)]
+    passes = [Entry({"id": i, "title": "适用于 iPhone"}, row(i, "pass", [finding("brand", "title", 4, 10, "iPhone",
+                    effect="none")]), "batch") for i in ids[:100]]
+    clean = [Entry({"id": i, "title": "纯棉T恤"}, row(i, "pass"), "batch") for i in ids[100:150]]
+    blocks = [Entry({"id": i, "title": "高仿"}, row(i, "block", [finding("counterfeit", "title", 0, 2, "高仿")]), "batch")
+              for i in ids[150:]]
+    q.enqueue_many(passes + clean + blocks, now=T0)
+    queued = {i["listing"]["id"]: i["reason"] for i in q.items(limit=1000)}
+    expected = {i: "sample_pass" for i in ids[:100] if _in_sample(i, 0.3)}
+    expected.update({i: "sample_block" for i in ids[150:] if _in_sample(i, 0.2)})
+    assert queued == expected
+    assert 15 < sum(r == "sample_pass" for r in expected.values()) < 45  # the oracle is not trivially empty
+
+
+def test_twenty_reviewers_never_get_the_same_item(store):
+    q = ReviewQueue(store)
+    n = 10_000
+    entries = [Entry({"id": f"sku-{i}", "title": "最佳选择"},
+                     row(f"sku-{i}", "review", [finding("absolute_term", "title", 0, 2, "最佳")], score=30 + i % 40), "batch")
+               for i in range(n)]
+    for k in range(0, n, 2000):
+        q.enqueue_many(entries[k:k + 2000], now=T0)
+    got: list[list[int]] = [[] for _ in range(20)]
+    errors: list[BaseException] = []
+
+    def reviewer(k: int) -> None:
+        try:
+            mine = ReviewQueue(store)
+            while (item := mine.claim(f"reviewer-{k}", now=T0 + 1)) is not None:
+                got[k].append(item["id"])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reviewer, args=(k,)) for k in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    claimed = [i for ids in got for i in ids]
+    assert len(claimed) == len(set(claimed)) == n           # none twice, none lost
+    assert sum(1 for ids in got if ids) > 1                  # really concurrent
+    assert q.depth() == {"open": 0, "claimed": n, "done": 0, "withdrawn": 0}
+
+
+def test_an_expired_lease_goes_back_and_the_old_holder_gets_409(store):
+    q = ReviewQueue(store, lease_s=600)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    item = q.claim("alice", now=T0)
+    assert q.claim("bob", now=T0 + 599) is None            # still alice's
+    again = q.claim("bob", now=T0 + 601)                    # her lease ran out
+    assert again["id"] == item["id"]
+    with pytest.raises(verdicts.NotClaimed):
+        verdicts.submit(store, item["id"], "alice", {"decision": "approve"}, now=T0 + 602)
+    verdicts.submit(store, item["id"], "bob", {"decision": "approve"}, now=T0 + 603)
+    actions = [r[0] for r in store.read("SELECT action FROM review_audit ORDER BY id")]
+    assert actions == ["review.claim", "review.lease_expired", "review.claim", "review.verdict"]
+
+
+@pytest.mark.parametrize("claimer, verdict_by", [(None, "alice"), ("bob", "alice")])
+def test_a_verdict_without_the_claim_is_refused(store, claimer, verdict_by):
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    item_id = q.items()[0]["id"]
+    if claimer:
+        q.claim(claimer, now=T0)
+    with pytest.raises(verdicts.NotClaimed):
+        verdicts.submit(store, item_id, verdict_by, {"decision": "approve"}, now=T0 + 1)
+    with pytest.raises(verdicts.ItemNotFound):
+        verdicts.submit(store, item_id + 999, verdict_by, {"decision": "approve"}, now=T0 + 1)
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"decision": "maybe"}, "decision must be"),
+    ({"decision": "approve", "findings": [{"index": 5, "verdict": "correct"}]}, "findings[0].index"),
+    ({"decision": "approve", "findings": [{"index": 0, "verdict": "wrong"}]}, "findings[0].verdict"),
+    ({"decision": "approve", "findings": [{"index": 0, "verdict": "correct"}, {"index": 0, "verdict": "correct"}]}, "twice"),
+    ({"decision": "reject", "missed": [{"field": "price", "start": 0, "end": 1, "category": "false_claim"}]}, "missed[0].field"),
+    ({"decision": "reject", "missed": [{"field": "title", "start": 3, "end": 99, "category": "false_claim"}]}, "start and end"),
+    ({"decision": "reject", "missed": [{"field": "title", "start": 3, "end": 6, "category": "rude"}]}, "category"),
+    ({"decision": "approve", "verdict": "x"}, "unknown field"),
+])
+def test_bad_verdicts_name_the_part(store, body, message):
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    item = q.claim("alice", now=T0)
+    with pytest.raises(verdicts.InvalidVerdict, match=message.replace("[", r"\[").replace("]", r"\]")):
+        verdicts.submit(store, item["id"], "alice", body, now=T0 + 1)
+    assert q.items()[0]["status"] == "claimed"  # nothing recorded
+
+
+ORDER = {"id": "sku-9", "title": "收货人 张三 13812345678", "description": "绝对正品，假一赔十"}
+ORDER_ROW = row("sku-9", "review", [
+    finding("absolute_term", "description", 0, 2, "绝对"),
+    finding("false_claim", "description", 5, 9, "假一赔十"),
+])
+
+
+def test_false_positives_and_missed_spans_become_proposals(store):
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(ORDER, ORDER_ROW, "api")], now=T0)
+    item = q.claim("alice", now=T0)
+    # the title's phone is masked for the reviewer (no finding flags it), as personal_data.mask masks
+    # any number: at least 40 % of the digits hidden, so 2 + 4 of 11 shown
+    assert item["listing"]["fields"]["title"] == "收货人 张三 13*****5678"
+    with pytest.raises(verdicts.InvalidVerdict, match="masked"):
+        verdicts.submit(store, item["id"], "alice", {"decision": "reject", "missed": [
+            {"field": "title", "start": 7, "end": 18, "category": "diversion"}]}, now=T0 + 1)
+    out = verdicts.submit(store, item["id"], "alice", {
+        "decision": "reject",
+        "findings": [{"index": 0, "verdict": "false_positive"}, {"index": 1, "verdict": "correct"}],
+        "missed": [{"field": "title", "start": 0, "end": 3, "category": "brand"},
+                   {"field": "description", "start": 5, "end": 9, "category": "false_claim"}],
+        "note": "正品 claim is fine here"}, now=T0 + 30)
+    (cs,) = changesets.list_all(store)
+    got = [(p["kind"], p["category"], p["phrase"]) for p in cs["proposals"]]
+    # 绝对 + two characters of context (the comma stops it on the left); a brand span proposes nothing
+    assert got == [("allow", "absolute_term", "绝对正品"), ("term", "false_claim", "假一赔十")]
+    assert out["proposals"] == [p["id"] for p in cs["proposals"]]
+    numbers = stats.compute(store)
+    assert numbers["precision"]["by_category"]["absolute_term"] == {"correct": 0, "false_positive": 1, "precision": 0.0}
+    assert numbers["precision"]["by_category"]["false_claim"] == {"correct": 1, "false_positive": 0, "precision": 1.0}
+    assert numbers["missed"] == {"by_category": {"brand": 1, "false_claim": 1}, "total": 2, "rate": round(2 / 3, 4)}
+    assert numbers["time_to_verdict_s"]["max"] == 30.0
+    assert numbers["queue"]["done"] == 1
+
+
+@pytest.mark.parametrize("text, start, end, phrase", [
+    ("绝对正品，假一赔十", 0, 2, "绝对正品"),
+    ("本店最好的面料", 2, 4, "本店最好的面"),      # two characters each side
+    ("，最好。", 1, 3, "最好"),
+    ("the best price in town", 4, 8, "the best"),
+    ("bestseller of the year", 0, 4, "bestseller of"),
+])
+def test_allow_phrases_carry_their_context(text, start, end, phrase):
+    assert verdicts.allow_phrase(text, start, end) == phrase
+
+
+def test_retention_purges_old_items_and_keeps_a_live_claim(store):
+    q = ReviewQueue(store, lease_s=10 * 86400)
+    day = 86400.0
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)                      # 100 days old, done
+    q.enqueue_many([Entry(CREAM, CREAM_REVIEW, "api")], now=T0 + 5 * day)          # 95 days old, claimed now
+    q.enqueue_many([Entry(ORDER, ORDER_ROW, "api")], now=T0 + 95 * day)            # 5 days old, open
+    first = q.claim("alice", now=T0 + 1)
+    verdicts.submit(store, first["id"], "alice", {"decision": "approve",
+                    "findings": [{"index": 0, "verdict": "correct"}]}, now=T0 + 2)
+    q.claim("bob", now=T0 + 99 * day)
+    counts = retention.purge(store, 90, now=T0 + 100 * day)
+    assert sorted(i["listing"]["id"] for i in q.items(limit=10)) == ["sku-2", "sku-9"]
+    assert counts["items"] == 1 and counts["verdicts"] == 1 and counts["judged"] == 1
+    assert store.read("SELECT COUNT(*) FROM review_verdicts")[0][0] == 0
+    assert store.read("SELECT action FROM review_audit ORDER BY id DESC LIMIT 1")[0][0] == "review.purge"
+
+
+def test_a_batch_runs_results_are_queued_beside_their_listings(store, tmp_path, text_scanner):
+    import json
+
+    from scanner.review.batch import enqueue_results
+    from tests.support import FIXTURES
+
+    lines = (FIXTURES / "listings" / "catalogue.jsonl").read_text("utf-8").splitlines()[:60]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # one result row per input row, as `scanner batch` writes them (a blank line is an error row)
+    rows = [text_scanner.scan(json.loads(line)).to_dict() if line.strip()
+            else {"id": None, "error": {"code": "empty_line", "message": "empty"}} for line in lines]
+    (tmp_path / "out.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    q = ReviewQueue(store)
+    counts = enqueue_results(q, tmp_path / "in.jsonl", tmp_path / "out.jsonl")
+    expected = sorted(r["id"] for r in rows if r.get("decision") == "review")  # the catalogue holds error rows too
+    assert counts["queued"] == len(expected) > 0
+    assert sorted(i["listing"]["id"] for i in q.items(limit=100)) == expected
+    assert {i["source"] for i in q.items(limit=100)} == {"batch"}
+
+
+def test_the_same_proposal_from_two_verdicts_is_one_row_with_both_sources(store):
+    q = ReviewQueue(store)
+    other = {**ORDER, "id": "sku-10"}
+    q.enqueue_many([Entry(ORDER, ORDER_ROW, "api"), Entry(other, {**ORDER_ROW, "id": "sku-10"}, "api")], now=T0)
+    for who in ("alice", "bob"):
+        item = q.claim(who, now=T0)
+        verdicts.submit(store, item["id"], who, {"decision": "reject",
+                        "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 1)
+    (cs,) = changesets.list_all(store)
+    (proposal,) = cs["proposals"]
+    assert (proposal["phrase"], len(proposal["sources"])) == ("绝对正品", 2)
+    changesets.discard(store, cs["id"], "ops")
+    with pytest.raises(changesets.ChangesetClosed):
+        changesets.discard(store, cs["id"], "ops")
+    # the next false positive opens a new change set
+    q.enqueue_many([Entry({**ORDER, "id": "sku-11"}, {**ORDER_ROW, "id": "sku-11"}, "api")], now=T0)
+    item = q.claim("alice", now=T0 + 2)
+    verdicts.submit(store, item["id"], "alice", {"decision": "reject",
+                    "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 3)
+    assert [(c["status"], len(c["proposals"])) for c in changesets.list_all(store)] == [("open", 1), ("discarded", 1)]
