@@ -97,6 +97,28 @@ def ocr_server(gallery_dir):
     srv.stop()
 
 
+REVIEW_KEYS = {"scan": "sk_e2e_scan_" + "s" * 20, "reviewer": "sk_e2e_reviewer_" + "r" * 16,
+               "admin": "sk_e2e_admin_" + "a" * 20}
+
+
+@pytest.fixture(scope="module")
+def review_server(tmp_path_factory):
+    """`scanner serve` with a scan, a reviewer and an admin key, its review queue in a SQLite file of its own,
+    and its own copy of the word lists (a published change set rewrites them)."""
+    import shutil
+
+    from api.auth import hash_key
+    from scanner.config import BUNDLED_WORDLISTS
+
+    tmp = tmp_path_factory.mktemp("e2e-review")
+    shutil.copytree(BUNDLED_WORDLISTS, tmp / "wordlists")
+    keys = [{"name": f"e2e-{role}", "role": role, "hash": hash_key(key)} for role, key in REVIEW_KEYS.items()]
+    srv = Server(tmp, SCANNER_API_KEYS=json.dumps(keys), SCANNER_WORDLISTS=str(tmp / "wordlists"),
+                 SCANNER_DATABASE_URL=f"sqlite:///{tmp / 'review.sqlite3'}")
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(scope="module")
 def keyed_server(gallery_dir):
     """`scanner serve` with one scan key configured (stored hashed, as operators do)."""
