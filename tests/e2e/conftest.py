@@ -120,6 +120,36 @@ def review_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def postgres_replicas(tmp_path_factory):
+    """Two `scanner serve` replicas, each with its own data directory and word-list copy, sharing one review
+    store on a throwaway PostgreSQL cluster (tests/review/pgcluster.py), as replicas behind a load balancer."""
+    import shutil
+
+    from api.auth import hash_key
+    from scanner.config import BUNDLED_WORDLISTS
+    from tests.review.pgcluster import Unavailable, throwaway_postgres
+
+    keys = json.dumps([{"name": f"e2e-{role}", "role": role, "hash": hash_key(key)} for role, key in REVIEW_KEYS.items()])
+    try:
+        cluster = throwaway_postgres()
+        url = cluster.__enter__()
+    except Unavailable as exc:
+        pytest.skip(f"e2e replicas: {exc}")
+    servers = []
+    try:
+        for host in ("a", "b"):
+            tmp = tmp_path_factory.mktemp(f"e2e-replica-{host}")
+            shutil.copytree(BUNDLED_WORDLISTS, tmp / "wordlists")
+            servers.append(Server(tmp, SCANNER_API_KEYS=keys, SCANNER_WORDLISTS=str(tmp / "wordlists"),
+                                  SCANNER_DATABASE_URL=url, XDG_DATA_HOME=str(tmp / "data")))
+        yield servers
+    finally:
+        for srv in servers:
+            srv.stop()
+        cluster.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
 def keyed_server(gallery_dir):
     """`scanner serve` with one scan key configured (stored hashed, as operators do)."""
     from api.auth import hash_key

@@ -74,3 +74,42 @@ def test_a_scan_key_cannot_claim(review_server, page):
     page.locator("#key-input").press("Enter")
     page.locator("#rv-claim").click()
     expect(page.locator("#rv-status")).to_contain_text("forbidden", timeout=WAIT)
+
+
+def test_two_replicas_on_postgresql_share_the_queue_and_the_published_lists(postgres_replicas, page, shot):
+    """Issue #19's end-to-end case: scanned on replica A, reviewed in Chromium on replica B, published on B;
+    A follows the published word-list version from the store within seconds."""
+    import time
+
+    from playwright.sync_api import expect
+
+    a, b = postgres_replicas
+    listing = {"id": "e2e-rv-pg", "title": "手工陶瓷马克杯 350ml 史上最强保温"}
+    first = api(a, "POST", "/v1/scan", "scan", json=listing).json()
+    assert first["decision"] == "review", first
+
+    page.goto(b.base + "/review")
+    page.locator("#key-input").fill(REVIEW_KEYS["reviewer"])
+    page.locator("#key-input").press("Enter")
+    expect(page.locator("#rv-items li")).to_have_count(1, timeout=WAIT)  # queued on A, listed on B
+    page.keyboard.press("n")
+    expect(page.locator("#rv-fields mark")).not_to_have_count(0, timeout=WAIT)
+    for i in range(page.locator("#rv-findings li").count()):  # every finding judged a false positive
+        page.locator(f'#rv-findings li[data-index="{i}"]').click()
+        page.keyboard.press("f")
+    page.keyboard.press("a")
+    expect(page.locator("#rv-status")).to_contain_text("approved", timeout=WAIT)
+    shot(page, "review-3-replica-b")
+
+    sets = api(b, "GET", "/v1/review/changesets", "admin").json()["changesets"]
+    [cs] = [c for c in sets if c["status"] == "open"]
+    assert api(b, "POST", f"/v1/review/changesets/{cs['id']}/publish", "admin").status_code == 200
+    assert api(b, "POST", "/v1/scan", "scan", json=listing).json()["decision"] == "pass"
+    deadline, seen = time.monotonic() + 30, None
+    while time.monotonic() < deadline:  # A polls the store for the live version (every few seconds)
+        seen = api(a, "POST", "/v1/scan", "scan", json=listing).json()
+        if seen["decision"] == "pass":
+            break
+        time.sleep(0.5)
+    assert seen["decision"] == "pass", seen
+    assert not page.problems, page.problems
