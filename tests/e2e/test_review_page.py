@@ -45,6 +45,9 @@ def test_reviewer_claims_marks_a_false_positive_and_the_loop_back_publishes(revi
     expect(page.locator("#rv-status")).to_contain_text("rejected", timeout=WAIT)
     expect(page.locator("#rv-status")).to_contain_text("1 proposal", timeout=WAIT)
     expect(page.locator("#rv-current")).to_be_hidden()
+    # the quality numbers follow the verdict: absolute claims judged 0 correct, 1 false positive
+    row = page.locator('#rv-stats tr[data-category="absolute_term"]')
+    expect(row).to_contain_text("0.0 %", timeout=WAIT)
 
     sets = api(review_server, "GET", "/v1/review/changesets", "admin").json()
     open_sets = [c for c in sets["changesets"] if c["status"] == "open"]
