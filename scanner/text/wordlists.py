@@ -27,7 +27,7 @@ BRAND_COLUMNS = ["brand", "owner", "sector", "zh", "en", "slang", "pinyin", "amb
 ALLOW_COLUMNS = ["phrase", "category", "note"]
 COMPAT_COLUMNS = ["cue", "position", "note"]
 EXEMPTION_COLUMNS = ["cue", "rule", "note"]
-EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
+EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order", "negation")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 LEXICON_COLUMNS = ["word", "source"]
 # personal_data has no term list: its recognisers validate numbers (scanner/text/personal_data.py).
@@ -335,7 +335,7 @@ def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for path in sorted((directory / "lexicons").glob("*.tsv")):
         rel = path.relative_to(directory).as_posix()
-        words = [row["word"] for _, row in _rows(path, LEXICON_COLUMNS, rel) if row["word"]]
+        words = [w for _, row in _rows(path, LEXICON_COLUMNS, rel) if row["word"] for w in expand_numbers(row["word"])]
         if not words:
             raise WordlistError(f"{rel}: no entries (a slot lexicon must have at least one)")
         # the same generated spellings as a term's (咽yan, 血ya高): a slot word is a word sellers disguise too
@@ -343,6 +343,22 @@ def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
             form for w in words for form in (w, *mixed_spellings(w, curated=False), *split_spellings(w))
         ))
     return out
+
+
+# `{n}` in a slot word stands for a count (一个月, 3天, 半个月): a time span or a multiple is a
+# construction of a number and a unit, and listing every number by hand would be a list of strings.
+NUMBER_WORDS = (
+    "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "半", "几", "十五", "二十", "三十",
+    *(str(i) for i in range(1, 32)), "45", "60", "90", "100",
+)
+
+
+def expand_numbers(word: str) -> tuple[str, ...]:
+    """A slot word with `{n}` is one word per count in NUMBER_WORDS ({n}天 → 一天 … 3天 …);
+    any other word is itself."""
+    if "{n}" not in word:
+        return (word,)
+    return tuple(word.replace("{n}", n) for n in NUMBER_WORDS)
 
 
 def _expand_slots(cues: tuple[str, ...], lexicons: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:

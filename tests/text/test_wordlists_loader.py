@@ -210,3 +210,16 @@ def test_slot_lexicons_fill_proximity_cues_with_generated_spellings(tmp_path):
     rule, = load_wordlists(tmp_path).proximity
     assert rule.second == ("咽炎", "咽yan", "gout")
     assert rule.first == ("治", "cures", "咽炎", "咽yan", "gout")
+
+
+def test_slot_words_with_a_count_are_one_word_per_count(tmp_path):
+    # `{n}` in a slot word is a count (#15): 三天, 3天, 半个月 are one construction, not rows
+    write(tmp_path, {
+        **SKELETON,
+        "lexicons/time_span.tsv": "word\tsource\n{n}天\tad law\n{n}个月\tad law\n一夜\tad law\n",
+        "proximity.tsv": PROXIMITY_HEADER + "in a time\tfalse_claim\thigh\t\t@time_span\t瘦\t4\tfirst_then_second\t\n",
+    })
+    rule, = load_wordlists(tmp_path).proximity
+    for word in ("三天", "3天", "十五天", "两天", "半个月", "12个月", "一夜"):
+        assert word in rule.first
+    assert "{n}天" not in rule.first and "100天" in rule.first and "99天" not in rule.first
