@@ -38,6 +38,15 @@ _WECHAT_ID = re.compile(
     r"(?i)(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,2}\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
     r"|(?:" + _WECHAT_WORD + r")号?\s+((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
 )
+# The same contact said with a weaker channel word (#15): a homophone character (薇, 威), 卫星/🛰 (wei xing, a
+# pun on 微信), V我 / +V (V = WeChat) with a few words before the colon, LINE ids. These words are too
+# common to count alone, so the id after the colon must look made up: a digit or an underscore in it.
+# 加V/V我 may have a few words before the colon (V我看实拍：…); a bare 薇/威/卫星 only symbols (威❤：…).
+_WEAK_CHANNEL = r"(?:[加+＋➕](?:v|薇|威|卫星|🛰)|v我)[\u4e00-\u9fff]{0,4}|薇|威|卫星(?:联系|私聊|搜)?|🛰|加line|line\s?id"
+_CHANNEL_HANDLE = re.compile(
+    r"(?i)(?:" + _WEAK_CHANNEL + r")(?:号|id)?[^\w\s:：]{0,3}\s*[:：]\s*"
+    r"((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{4,19})(?![-_a-z0-9])"
+)
 _TLDS = "com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site"
 _URL = re.compile(
     r"(?i)(?:https?://|www\.)[^\s<>\"'，。、；）)\]]+"
@@ -77,7 +86,7 @@ _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # any 3 non-digits would, because numerals inside such a gap only shorten the chain's gaps.
 _PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:[^\d" + _CN_NUMERALS + r"]{0,3}+" + _ANY_DIGIT + "){6}")
 _QQ_HINT = _QQ_WORD
-_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]"
+_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]|[加+＋➕]v|v我|薇|威|卫星|🛰|加line|line\s?id"
 _EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]|\sdot\s"
 # Two digit words in a row: every spelled-out number has them. It opens with a character
 # class so the regex engine can skip ahead (a leading lookbehind made it three times slower);
@@ -165,6 +174,9 @@ def _spelled_phones(text: str, hits: list[Hit]) -> None:
 
 def _wechat(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in _WECHAT_ID.finditer(text)]
+    taken = _Covered(hits)
+    hits += [(m.start(), m.end(), "wechat_id", "diversion", "a messaging id after a disguised channel word")
+             for m in _CHANNEL_HANDLE.finditer(text) if not taken.overlaps(m.start(), m.end())]
 
 
 def _handles(text: str, hits: list[Hit]) -> None:
@@ -189,6 +201,8 @@ def _emails(text: str, hits: list[Hit]) -> None:
 _HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "加群", "进群", "群号",
                   "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
                   "vx", "wx", "weixin", "wechat", "@", "＠",
+                  # weaker channel words before an id (_WEAK_CHANNEL)
+                  "加v", "+v", "＋v", "➕v", "v我", "薇", "威", "卫星", "🛰", "加line", "line id", "lineid",
                   # personal data without seven digits: a buyer's name cue, a passport word
                   *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)
 _V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")
