@@ -1,6 +1,6 @@
-"""Families of wording found by the sixth blind set (#15), one table per family.
+"""Families of wording found by the sixth and seventh blind sets (#15), one table per family.
 
-Positives are written fresh (none is copied from holdout6): each says the family's violation in words
+Positives are written fresh (none is copied from holdout6 or holdout7): each says the family's violation in words
 the set does not use, so the rule or lexicon, not a string, is what is tested. Each family's hard
 negatives are the innocent senses of its words (a kitchen knife, 仿真花, reading glasses, a toy model,
 compatibility mentions, medical devices described properly); they must pass.
@@ -159,11 +159,106 @@ NEGATIVES = (PRESCRIPTION_NEGATIVES + SELF_DEFENCE_NEGATIVES + COVERT_NEGATIVES 
              + FALSE_CLAIM_NEGATIVES + COUNTERFEIT_NEGATIVES)
 
 
+# --- holdout7's families (#15), written fresh: none is copied from holdout7 ----------------
+# A result within a set time: @time_span × @body_result (any count, any unit).
+RESULT_IN_A_SET_TIME = [
+    ({"title": "丰胸精油 两个月升杯 按摩"}, "review", [("false_claim", "两个月升杯")]),
+    ({"description": "坚持用生发液，5周长出头发，发际线回来了。"}, "review", [("false_claim", "5周长出头发")]),
+    ({"description": "加盟奶茶店，半年不到就赚回，十个月回本。"}, "review", [("false_claim", "十个月回本")]),
+    ({"title": "护眼仪 坚持用 六个月摘掉眼镜"}, "review", [("false_claim", "六个月摘掉眼镜")]),
+]
+RESULT_IN_A_SET_TIME_NEGATIVES = [
+    {"title": "儿童护眼台灯 3天发货", "description": "七天无理由退换，一个月内质量问题包换。"},
+    {"title": "燕麦片 两周的量 独立小包"},
+]
+
+# An unverifiable gain told as a number: an improvement verb × @multiple (N倍, 翻倍, N%).
+GAIN_AS_A_NUMBER = [
+    ({"title": "汽油添加剂 油耗节省25%，马力提升40%"}, "review", [("false_claim", "节省25%"), ("false_claim", "提升40%")]),
+    ({"title": "WiFi放大器 穿墙 网速提高5倍"}, "review", [("false_claim", "提高5倍")]),
+    ({"description": "有机肥 用了果园收益翻倍。"}, "review", [("false_claim", "收益翻倍")]),
+    ({"title": "Fuel saver chip - boosts mileage 40%"}, "review", [("false_claim", "boosts mileage 40%")]),
+]
+GAIN_AS_A_NUMBER_NEGATIVES = [
+    {"title": "播放器 支持2倍速 倍速播放"},  # a setting, no improvement verb
+    {"title": "羊毛衫 羊毛含量30% 腈纶70%"},  # fibre content
+]
+
+# A rate or protection told as (almost) 100 percent; better than medicine; a prescription medicine replaced.
+RATE_AND_MEDICINE = [
+    ({"title": "宠物除味喷雾 除菌率100%"}, "review", [("false_claim", "除菌率100%")]),
+    ({"title": "Bug zapper bracelet, 100% protection all summer"}, "review", [("false_claim", "100% protection")]),
+    ({"description": "这款护膝热敷，效果比打针还明显。"}, "review", [("false_claim", "比打针")]),
+    ({"description": "每天一杯苦荞茶，慢慢代替降糖药。"}, "review", [("medical_claim", "代替降糖药")]),
+    ({"title": "Magnesium spray works better than prescription pills for sleep"}, "review",
+     [("false_claim", "works better than prescription")]),
+]
+RATE_AND_MEDICINE_NEGATIVES = [
+    {"title": "药盒 一周七格 分装吃药提醒"},  # a pill box: medicine named, no comparison
+    {"title": "蓝牙耳机 比上一代轻10克"},  # a comparison with its own older model, no medicine
+]
+
+# Income or a result promised for a course, franchise or service.
+PROMISED_OUTCOMES = [
+    ({"title": "短视频带货课程 学完日赚500"}, "review", [("false_claim", "日赚")]),
+    ({"title": "Dropshipping course - make $5k a month from home"}, "review", [("false_claim", "make $5k a month from home")]),
+    ({"title": "教资笔试网课 包上岸"}, "review", [("false_claim", "包上岸")]),
+    ({"title": "双色球 专家推荐号码 期期必中"}, "review", [("false_claim", "期期必中")]),
+]
+PROMISED_OUTCOMES_NEGATIVES = [
+    {"title": "记账本 月入月出 手账 家庭理财"},  # an account book
+    {"title": "家庭收入万元以上 理财规划书"},
+    {"title": "Budget planner - track what you earn and spend each month"},
+]
+
+# Prohibited goods said by what they defeat: anti-cheat, a legal control, a victim's awareness.
+DEFEATS_A_CONTROL = [
+    ({"title": "三角洲行动 锁头辅助 月卡 防封"}, "block", [("prohibited_goods", "锁头辅助 月卡 防封")]),
+    ({"title": "Valorant triggerbot macro, undetected since launch"}, "block", [("prohibited_goods", "macro, undetected")]),
+    ({"title": "电动车 解除限速 控制器 刷机"}, "block", [("prohibited_goods", "解除限速")]),
+    ({"title": "Radar jammer for your car, police radar can't read you"}, "block", [("prohibited_goods", "Radar jammer")]),
+    ({"description": "充电头造型摄像头，放房间里对方完全不知道。"}, "block", [("prohibited_goods", "摄像头，放房间里对方完全不知道")]),
+    ({"title": "汽车 车牌翻转器 一键切换"}, "block", [("prohibited_goods", "车牌翻转器")]),
+]
+DEFEATS_A_CONTROL_NEGATIVES = [
+    {"title": "游戏手柄 宏编程 背键", "description": "支持连发、宏定义，适配主机和PC。"},  # a controller's macro keys
+    {"title": "电动车 限速器 儿童模式", "description": "家长可设置最高速度。"},  # a limiter sold as a limiter
+    {"title": "Faraday bag for car keys, blocks signals"},  # a Faraday pouch
+    {"title": "防偷拍检测器 酒店 摄像头探测"},  # counter-surveillance
+]
+
+BLADES_FOR_SELF_DEFENCE = [
+    ({"title": "EDC折刀 开刃 女生随身防身"}, "block", [("prohibited_goods", "开刃 女生随身防身")]),
+    ({"title": "Tactical pen with a hidden blade, great for self-defense"}, "block", [("prohibited_goods", "blade, great for self-defense")]),
+]
+BLADES_FOR_SELF_DEFENCE_NEGATIVES = [
+    {"title": "女子防身术 视频课程 零基础"},  # a self-defence course
+    {"title": "厨房刀具套装 不锈钢 六件套"},
+]
+
+# A denial is not an offer or a claim (exemptions.tsv `negation`).
+DENIALS = [
+    {"title": "纯棉毛巾", "description": "我们从不返现，也不诱导好评，请如实评价。"},
+    {"title": "泡脚包 艾叶 生姜", "description": "本品为日用品，不具备治疗作用。"},
+    {"title": "Yoga mat, 6mm", "description": "Honest reviews only: we do not give gifts for reviews."},
+    {"title": "Tutoring session", "description": "Book here; please don't pay outside the platform."},
+]
+DENIAL_IS_NOT_AN_ALIBI = [  # a denial cue elsewhere in the copy leaves the offer or claim standing
+    ({"title": "抽纸", "description": "不满意包退，五星好评返现3元。"}, "review", [("incentivized_review", "五星好评返")]),
+    ({"title": "Shampoo", "description": "Never fades your colour and cures eczema."}, "review", [("medical_claim", "cures eczema")]),
+]
+
+POSITIVES_H7 = (RESULT_IN_A_SET_TIME + GAIN_AS_A_NUMBER + RATE_AND_MEDICINE + PROMISED_OUTCOMES + DEFEATS_A_CONTROL
+                + BLADES_FOR_SELF_DEFENCE + DENIAL_IS_NOT_AN_ALIBI)
+NEGATIVES_H7 = (RESULT_IN_A_SET_TIME_NEGATIVES + GAIN_AS_A_NUMBER_NEGATIVES + RATE_AND_MEDICINE_NEGATIVES
+                + PROMISED_OUTCOMES_NEGATIVES + DEFEATS_A_CONTROL_NEGATIVES + BLADES_FOR_SELF_DEFENCE_NEGATIVES + DENIALS)
+
+
 def _counting(result):
     return {(f.category, f.text) for f in result.findings if f.effect != "none"}
 
 
-@pytest.mark.parametrize("listing,decision,expected", POSITIVES)
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES + POSITIVES_H7)
 def test_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     missing = [e for e in expected if e not in _counting(result)]
@@ -173,7 +268,7 @@ def test_family_wording_is_found(text_scanner, listing, decision, expected):
         assert listing[f.field][f.start : f.end] == f.text and f.explanation
 
 
-@pytest.mark.parametrize("listing", NEGATIVES)
+@pytest.mark.parametrize("listing", NEGATIVES + NEGATIVES_H7)
 def test_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
