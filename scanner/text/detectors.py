@@ -41,8 +41,10 @@ _WECHAT_ID = re.compile(
 # The same contact said with a weaker channel word (#15): a homophone character (薇, 威), 卫星/🛰 (wei xing, a
 # pun on 微信), V我 / +V (V = WeChat) with a few words before the colon, LINE ids. These words are too
 # common to count alone, so the id after the colon must look made up: a digit or an underscore in it.
-# 加V/V我 may have a few words before the colon (V我看实拍：…); a bare 薇/威/卫星 only symbols (威❤：…).
-_WEAK_CHANNEL = r"(?:[加+＋➕](?:v|薇|威|卫星|🛰)|v我)[\u4e00-\u9fff]{0,4}|薇|威|卫星(?:联系|私聊|搜)?|🛰|加line|line\s?id"
+# 加V/V我 may have a few words before the colon (V我看实拍：…); 加薇 and a bare 薇/威/卫星 only symbols
+# (➕薇：…, 威❤：…), and a bare one must not end a Chinese word (嘉薇 and 加薇芯 are listed terms).
+_WEAK_CHANNEL = (r"(?:[加+＋➕]v|v我)[\u4e00-\u9fff]{0,4}|[加+＋➕](?:薇|威|卫星|🛰)"
+                 r"|(?<![\u4e00-\u9fff])(?:薇|威|卫星(?:联系|私聊|搜)?)|🛰|加line|line\s?id")
 _CHANNEL_HANDLE = re.compile(
     r"(?i)(?:" + _WEAK_CHANNEL + r")(?:号|id)?[^\w\s:：]{0,3}\s*[:：]\s*"
     r"((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{4,19})(?![-_a-z0-9])"

@@ -248,10 +248,75 @@ DENIAL_IS_NOT_AN_ALIBI = [  # a denial cue elsewhere in the copy leaves the offe
     ({"title": "Shampoo", "description": "Never fades your colour and cures eczema."}, "review", [("medical_claim", "cures eczema")]),
 ]
 
+# Prohibited goods said in trade slang: piracy, cheating, lotteries, drug-plant seeds, cigarettes by the
+# carton, suppressor kits, certificates without the exam, veterinary drugs for people.
+SLANG_GOODS = [
+    ({"title": "影视盒子 破解 全网VIP 免广告"}, "block", [("prohibited_goods", "影视盒子 破解 全网VIP")]),
+    ({"title": "Android TV box, fully loaded - every new release free"}, "block",
+     [("prohibited_goods", "fully loaded - every new release")]),
+    ({"title": "英语四级 考场 隐形耳机 实时传答案"}, "block", [("prohibited_goods", "考场 隐形耳机 实时传答案")]),
+    ({"title": "大乐透 内部号码 代买"}, "block", [("prohibited_goods", "大乐透 内部号码 代买")]),
+    ({"title": "THC rich autoflower seeds, 10 pack"}, "block", [("prohibited_goods", "autoflower seeds")]),
+    ({"title": "细支 中支 整条批发 口粮"}, "block", [("prohibited_goods", "细支 中支 整条批发 口粮")]),
+    ({"title": "Fuel filter kit 1/2x28, cups pre-drilled"}, "block",
+     [("prohibited_goods", "Fuel filter kit 1/2x28, cups pre-drilled")]),
+    ({"title": "电工证 不用考 包拿证"}, "block", [("prohibited_goods", "不用考 包拿证")]),
+    ({"description": "Ivermectin paste for horses - also works for humans"}, "block",
+     [("prohibited_goods", "Ivermectin paste for horses - also works for humans")]),
+]
+SLANG_GOODS_NEGATIVES = [
+    {"title": "正版授权 电子书 拒绝盗版"},
+    {"title": "电视盒子 正版授权 会员影视"},
+    {"title": "香烟盒 金属 整条装 20支"},  # a cigarette case
+    {"title": "罂粟花 仿真花 摆件"},
+    {"title": "虞美人种子 花种 易活"},  # corn poppy, the legal garden flower
+    {"title": "Kitchen storage cups, pre-drilled drainage holes"},
+    {"title": "考研英语 真题 答案解析"},
+    {"title": "智能麻将机 全自动 遥控"},
+    {"title": "Horse dewormer paste, apple flavour"},
+]
+
+# A messaging id after a disguised channel word (detectors: the id must look made up).
+CHANNEL_HANDLES = [
+    ({"title": "茶叶 加薇：tea_room88 领优惠"}, "review", [("diversion", "加薇：tea_room88")]),
+    ({"description": "下单前V我问库存：shoe_k2024"}, "review", [("diversion", "V我问库存：shoe_k2024")]),
+    ({"description": "卫星联系：lamp_studio7"}, "review", [("diversion", "卫星联系：lamp_studio7")]),
+    ({"title": "Line ID: bunny_shop22 for restock alerts"}, "review", [("diversion", "Line ID: bunny_shop22")]),
+]
+CHANNEL_HANDLE_NEGATIVES = [
+    {"title": "卫星定位模块：ATGM_336H GPS"},
+    {"title": "威克多型号：WK_2023 羽毛球拍"},  # a brand that starts with 威, then a model number
+    {"title": "Production line: L2_speed 3000pcs/day"},
+]
+
+# Rewards for a review in more words (English offers are long) and world-wide superlatives.
+REVIEW_REWARDS_AND_SCOPES = [
+    ({"description": "收到宝贝晒单+五颗星，联系客服领取收纳袋一个。"}, "review", [("incentivized_review", "晒单+五颗星，联系客服领取")]),
+    ({"description": "收货确认+好评，加赠同款小号一片"}, "review", [("incentivized_review", "好评，加赠")]),
+    ({"description": "Leave a photo review and we'll send you a complimentary travel size."}, "review",
+     [("incentivized_review", "photo review and we'll send you a complimentary")]),
+    ({"description": "Every 5-star review is entered into our weekly $50 giveaway."}, "review",
+     [("incentivized_review", "5-star review is entered into our weekly $50 giveaway")]),
+    ({"title": "保温杯 全球最保温 316不锈钢"}, "review", [("absolute_term", "全球最")]),
+    ({"title": "床垫 史上蕞舒服 乳胶"}, "review", [("absolute_term", "史上蕞")]),
+    ({"title": "The world's thinnest wallet, RFID blocking"}, "review", [("absolute_term", "The world's thinnest")]),
+]
+REVIEW_REWARDS_AND_SCOPES_NEGATIVES = [
+    {"description": "Reviews: 4.8 stars from 2,000 buyers. Free shipping over $35."},
+    {"description": "看看买家评价，好评如潮，下单赠送运费险。"},  # a boast, then a shipping perk
+    {"description": "五星好评，下单送运费险"},
+    {"description": "买二送一，好评率高"},
+    {"title": "世界最大的珊瑚礁 科普绘本"},  # a fact about the world
+    {"title": "全网通 手机 5G 最新款"},
+    {"title": "Desk lamp, best for small spaces in the UK"},
+]
+
 POSITIVES_H7 = (RESULT_IN_A_SET_TIME + GAIN_AS_A_NUMBER + RATE_AND_MEDICINE + PROMISED_OUTCOMES + DEFEATS_A_CONTROL
-                + BLADES_FOR_SELF_DEFENCE + DENIAL_IS_NOT_AN_ALIBI)
+                + BLADES_FOR_SELF_DEFENCE + DENIAL_IS_NOT_AN_ALIBI + SLANG_GOODS + CHANNEL_HANDLES
+                + REVIEW_REWARDS_AND_SCOPES)
 NEGATIVES_H7 = (RESULT_IN_A_SET_TIME_NEGATIVES + GAIN_AS_A_NUMBER_NEGATIVES + RATE_AND_MEDICINE_NEGATIVES
-                + PROMISED_OUTCOMES_NEGATIVES + DEFEATS_A_CONTROL_NEGATIVES + BLADES_FOR_SELF_DEFENCE_NEGATIVES + DENIALS)
+                + PROMISED_OUTCOMES_NEGATIVES + DEFEATS_A_CONTROL_NEGATIVES + BLADES_FOR_SELF_DEFENCE_NEGATIVES + DENIALS
+                + SLANG_GOODS_NEGATIVES + CHANNEL_HANDLE_NEGATIVES + REVIEW_REWARDS_AND_SCOPES_NEGATIVES)
 
 
 def _counting(result):
