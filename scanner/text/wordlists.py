@@ -107,6 +107,7 @@ class ProximityRule:
     ordered: bool  # True: first must come before second
     note: str
     source: str
+    any_field: bool = False  # order `any_field`: also paired across two fields of one listing (#15)
 
 
 @dataclass(frozen=True)
@@ -422,8 +423,8 @@ def load_wordlists(directory: str | Path) -> Wordlists:
             raise WordlistError(f"{where}: unknown category {row['category']!r}")
         if row["severity"] not in SEVERITIES:
             raise WordlistError(f"{where}: severity must be low/medium/high")
-        if row["order"] not in ("any", "first_then_second"):
-            raise WordlistError(f"{where}: order must be any or first_then_second")
+        if row["order"] not in ("any", "first_then_second", "any_field"):
+            raise WordlistError(f"{where}: order must be any, first_then_second or any_field")
         if not row["window"].isdigit():
             raise WordlistError(f"{where}: window must be a number of characters")
         first, second = (_expand_slots(split_list(row[k]), lexicons, where) for k in ("first", "second"))
@@ -432,7 +433,8 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         suggestion = "" if row["suggestion"] == "-" else (row["suggestion"] or None)
         proximity.append(
             ProximityRule(row["rule"], row["category"], row["severity"], suggestion, first, second,
-                          int(row["window"]), row["order"] == "first_then_second", row["note"], where)
+                          int(row["window"]), row["order"] == "first_then_second", row["note"], where,
+                          any_field=row["order"] == "any_field")
         )
 
     _check_not_empty(terms, brands, proximity)

@@ -311,12 +311,45 @@ REVIEW_REWARDS_AND_SCOPES_NEGATIVES = [
     {"title": "Desk lamp, best for small spaces in the UK"},
 ]
 
+# A prescription drug in one field and the missing prescription in another (order any_field), and
+# pseudo-science, illness-proof and durability claims.
+ACROSS_FIELDS_AND_CLAIMS = [
+    ({"title": "Ozempic 1mg pen, cold chain", "description": "No doctor visit, we ship in two days."}, "block",
+     [("prohibited_goods", "Ozempic"), ("prohibited_goods", "No doctor")]),
+    ({"title": "他达拉非 20mg", "description": "无需处方，隐私发货。"}, "block",
+     [("prohibited_goods", "他达拉非"), ("prohibited_goods", "无需处方")]),
+    ({"description": "喝了这款碱水，改善酸性体质。"}, "review", [("false_claim", "酸性体质")]),
+    ({"description": "孩子喝了整个冬天都不感冒。"}, "review", [("false_claim", "不感冒")]),
+    ({"description": "弹力绳 拉伸上万次不断。"}, "review", [("false_claim", "上万次不断")]),
+]
+ACROSS_FIELDS_AND_CLAIMS_NEGATIVES = [
+    {"title": "蓝光眼镜 平光", "description": "无需处方，日常佩戴。"},  # glasses: no drug anywhere
+    {"title": "Ozempic pen cooler case, insulated", "description": "Keeps your pens cold on the go."},
+    {"title": "Kitchen knife set", "description": "Self-defense classes available at our sister store."},  # two fields: not paired
+    {"title": "不锈钢刮油勺 厨房 撇油"},  # a skimming ladle
+]
+
+# Counterfeit said by provenance or by refusing a check (#15).
+COUNTERFEIT_PROVENANCE = [
+    ({"title": "迪奥 口红 999", "description": "和正品同一工厂出来的，包装齐全。"}, "block", [("counterfeit", "正品同一工厂")]),
+    ({"title": "AJ1 北卡蓝", "description": "鞋型接近原版，不支持专柜验货。"}, "block",
+     [("counterfeit", "接近原版"), ("counterfeit", "不支持专柜验货")]),
+    ({"title": "古驰 腰带 双G", "description": "原厂同料，专柜对比。"}, "block", [("counterfeit", "原厂同料"), ("counterfeit", "专柜对比")]),
+]
+COUNTERFEIT_PROVENANCE_NEGATIVES = [
+    {"title": "汽车 副厂 前大灯 总成"},  # an aftermarket part, no brand
+    {"title": "本厂自营 同一工厂 直发 袜子"},  # a factory naming its own line
+    {"title": "戴森吹风机 替换充电线", "description": "和原装一模一样的接口。"},  # a replacement part's connector
+]
+
 POSITIVES_H7 = (RESULT_IN_A_SET_TIME + GAIN_AS_A_NUMBER + RATE_AND_MEDICINE + PROMISED_OUTCOMES + DEFEATS_A_CONTROL
                 + BLADES_FOR_SELF_DEFENCE + DENIAL_IS_NOT_AN_ALIBI + SLANG_GOODS + CHANNEL_HANDLES
-                + REVIEW_REWARDS_AND_SCOPES)
+                + REVIEW_REWARDS_AND_SCOPES + ACROSS_FIELDS_AND_CLAIMS
+                + COUNTERFEIT_PROVENANCE)
 NEGATIVES_H7 = (RESULT_IN_A_SET_TIME_NEGATIVES + GAIN_AS_A_NUMBER_NEGATIVES + RATE_AND_MEDICINE_NEGATIVES
                 + PROMISED_OUTCOMES_NEGATIVES + DEFEATS_A_CONTROL_NEGATIVES + BLADES_FOR_SELF_DEFENCE_NEGATIVES + DENIALS
-                + SLANG_GOODS_NEGATIVES + CHANNEL_HANDLE_NEGATIVES + REVIEW_REWARDS_AND_SCOPES_NEGATIVES)
+                + SLANG_GOODS_NEGATIVES + CHANNEL_HANDLE_NEGATIVES + REVIEW_REWARDS_AND_SCOPES_NEGATIVES
+                + ACROSS_FIELDS_AND_CLAIMS_NEGATIVES + COUNTERFEIT_PROVENANCE_NEGATIVES)
 
 
 def _counting(result):

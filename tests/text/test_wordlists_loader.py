@@ -223,3 +223,16 @@ def test_slot_words_with_a_count_are_one_word_per_count(tmp_path):
     for word in ("三天", "3天", "十五天", "两天", "半个月", "12个月", "一夜"):
         assert word in rule.first
     assert "{n}天" not in rule.first and "100天" in rule.first and "99天" not in rule.first
+
+
+def test_any_field_order_pairs_across_fields_and_other_orders_are_refused(tmp_path):
+    # order any_field (#15): the drug in the title and 无需处方 in the description are one offer
+    write(tmp_path, {
+        **SKELETON,
+        "proximity.tsv": PROXIMITY_HEADER + "rx\tprohibited_goods\thigh\t-\t伟哥\t无需处方\t40\tany_field\t\n",
+    })
+    rule, = load_wordlists(tmp_path).proximity
+    assert rule.any_field and not rule.ordered
+    write(tmp_path, {"proximity.tsv": PROXIMITY_HEADER + "rx\tprohibited_goods\thigh\t-\t伟哥\t无需处方\t40\tlisting\t\n"})
+    with pytest.raises(WordlistError, match="order must be any, first_then_second or any_field"):
+        load_wordlists(tmp_path)

@@ -161,6 +161,12 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
         "zh": lambda p: (f"{CATEGORY_LABELS_ZH['personal_data']}：{_personal_data_detail_zh(p['detail'])}"
                          f" [检测器 {p['name']}]；请删除，或索取打码后的文本"),
     },
+    "proximity_fields": {  # order any_field: the two cues stand in two fields of one listing (#15)
+        "en": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in this listing's "
+                         f"{p['fields']} [{p['source']}]"),
+        "zh": lambda p: (f"{CATEGORY_LABELS_ZH[p['category']]}：{_q(p['first'])}与{_q(p['second'])}出现在同一商品的"
+                         f"{p['fields']}中 [{p['source']}]"),
+    },
     "proximity": {
         "en": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in one clause "
                          f"[{p['source']}]"),
