@@ -30,7 +30,7 @@ _QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧|加群|进群|群号"
 # The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
-_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
@@ -105,7 +105,7 @@ _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
 _HANDLE = re.compile(r"(?i)(?<![\w.@＠])[@＠][a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])")
 _HANDLE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:dm|pm|message|follow|ig|insta|instagram|telegram|tg|tiktok|whatsapp|snapchat|twitter)(?![a-z])"
-    r"|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
+    r"|the gram|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
 )
 HANDLE_CUE_WINDOW = 20  # characters before the @ in which a cue must stand
 # Whitespace next to . / : @ -- dropped to read a spaced-out link. Whole runs only: a run

@@ -122,6 +122,7 @@ class Wordlists:
     exemptions: dict[str, tuple[str, ...]]
     policy: dict = field(default_factory=dict)
     proximity: tuple[ProximityRule, ...] = ()
+    compat_attributes: tuple[str, ...] = ()  # attribute names whose brands are compatibility (#15)
 
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in TEXT_CATEGORIES}
@@ -402,12 +403,11 @@ def load_wordlists(directory: str | Path) -> Wordlists:
             raise WordlistError(f"allowlist.tsv:{n}: unknown category {category!r}")
         allow.append(AllowPhrase(row["phrase"], category, row["note"], f"allowlist.tsv:{n}"))
 
-    before: list[str] = []
-    after: list[str] = []
+    compat: dict[str, list[str]] = {"before": [], "after": [], "attribute": []}
     for n, row in _rows(directory / "compatibility.tsv", COMPAT_COLUMNS, "compatibility.tsv"):
-        if row["position"] not in ("before", "after"):
-            raise WordlistError(f"compatibility.tsv:{n}: position must be before/after")
-        (before if row["position"] == "before" else after).append(row["cue"])
+        if row["position"] not in compat:
+            raise WordlistError(f"compatibility.tsv:{n}: position must be before/after/attribute")
+        compat[row["position"]].append(row["cue"])
 
     exemptions: dict[str, list[str]] = {r: [] for r in EXEMPTION_RULES}
     for n, row in _rows(directory / "exemptions.tsv", EXEMPTION_COLUMNS, "exemptions.tsv"):
@@ -451,9 +451,10 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         terms=tuple(terms),
         brands=tuple(brands),
         allow=tuple(allow),
-        compat_before=tuple(before),
-        compat_after=tuple(after),
+        compat_before=tuple(compat["before"]),
+        compat_after=tuple(compat["after"]),
         exemptions={k: tuple(v) for k, v in exemptions.items()},
         policy=policy,
         proximity=tuple(proximity),
+        compat_attributes=tuple(compat["attribute"]),
     )

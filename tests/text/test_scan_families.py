@@ -342,14 +342,40 @@ COUNTERFEIT_PROVENANCE_NEGATIVES = [
     {"title": "戴森吹风机 替换充电线", "description": "和原装一模一样的接口。"},  # a replacement part's connector
 ]
 
+# Payment or buyers steered off the platform, in English payment-app and own-site wording (#15).
+OFF_PLATFORM_PAYMENT = [
+    ({"description": "Happy to take a Zelle deposit to hold it"}, "review", [("diversion", "Zelle deposit")]),
+    ({"description": "Shop more colours on my website - 15% off with code HELLO"}, "review",
+     [("diversion", "my website - 15% off with code")]),
+    ({"description": "想要便宜的去某东搜同款"}, "review", [("diversion", "便宜的去某东搜")]),
+    ({"description": "企鹅群：7 7 3 8 2 2 0 1 5"}, "review", [("diversion", "企鹅群：7 7 3 8 2 2 0 1 5")]),
+]
+OFF_PLATFORM_PAYMENT_NEGATIVES = [
+    {"title": "比特币钱包 硬件 冷钱包 支持BTC"},  # a wallet names the coins it holds
+    {"title": "Crypto-themed T-shirt, only size M left"},
+    {"title": "Venmo gift card holder only"},
+    {"description": "Our website has care instructions and size charts"},
+]
+
+# Brands in an attribute named for compatibility are what the product fits (compatibility.tsv `attribute`).
+COMPATIBILITY_ATTRIBUTES_PASS = [
+    {"title": "USB-C Hub 7-in-1", "attributes": {"Compatibility": "MacBook Pro/Air, iPad Pro, Dell XPS"}},
+    {"title": "手机壳 磁吸 防摔", "attributes": {"适用机型": "华为 Mate 60"}},
+]
+COMPATIBILITY_ATTRIBUTES_STILL_COUNT = [  # luxury names are never excused by compatibility; other attributes are not cues
+    ({"title": "Belt strap", "attributes": {"Compatibility": "Gucci buckle"}}, "review", [("brand", "Gucci")]),
+    ({"title": "USB-C Hub", "attributes": {"Brand": "Dell"}}, "review", [("brand", "Dell")]),
+]
+
 POSITIVES_H7 = (RESULT_IN_A_SET_TIME + GAIN_AS_A_NUMBER + RATE_AND_MEDICINE + PROMISED_OUTCOMES + DEFEATS_A_CONTROL
                 + BLADES_FOR_SELF_DEFENCE + DENIAL_IS_NOT_AN_ALIBI + SLANG_GOODS + CHANNEL_HANDLES
                 + REVIEW_REWARDS_AND_SCOPES + ACROSS_FIELDS_AND_CLAIMS
-                + COUNTERFEIT_PROVENANCE)
+                + COUNTERFEIT_PROVENANCE + OFF_PLATFORM_PAYMENT + COMPATIBILITY_ATTRIBUTES_STILL_COUNT)
 NEGATIVES_H7 = (RESULT_IN_A_SET_TIME_NEGATIVES + GAIN_AS_A_NUMBER_NEGATIVES + RATE_AND_MEDICINE_NEGATIVES
                 + PROMISED_OUTCOMES_NEGATIVES + DEFEATS_A_CONTROL_NEGATIVES + BLADES_FOR_SELF_DEFENCE_NEGATIVES + DENIALS
                 + SLANG_GOODS_NEGATIVES + CHANNEL_HANDLE_NEGATIVES + REVIEW_REWARDS_AND_SCOPES_NEGATIVES
-                + ACROSS_FIELDS_AND_CLAIMS_NEGATIVES + COUNTERFEIT_PROVENANCE_NEGATIVES)
+                + ACROSS_FIELDS_AND_CLAIMS_NEGATIVES + COUNTERFEIT_PROVENANCE_NEGATIVES
+                + OFF_PLATFORM_PAYMENT_NEGATIVES + COMPATIBILITY_ATTRIBUTES_PASS)
 
 
 def _counting(result):
@@ -363,7 +389,13 @@ def test_family_wording_is_found(text_scanner, listing, decision, expected):
     assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
     assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
     for f in result.findings:
-        assert listing[f.field][f.start : f.end] == f.text and f.explanation
+        assert _field_text(listing, f.field)[f.start : f.end] == f.text and f.explanation
+
+
+def _field_text(listing, field):
+    if field.startswith("attributes."):
+        return listing["attributes"][field[len("attributes."):]]
+    return listing[field]
 
 
 @pytest.mark.parametrize("listing", NEGATIVES + NEGATIVES_H7)

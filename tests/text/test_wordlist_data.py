@@ -418,7 +418,7 @@ def test_short_ambiguous_terms_have_allowlist_cover(terms, allow):
 # ---------------------------------------------------------------------------------- compatibility/exemptions
 def test_compatibility_cues():
     _, rows, _ = read_tsv(WORDLISTS / "compatibility.tsv")
-    assert all(r["position"] in {"before", "after"} for r in rows)
+    assert all(r["position"] in {"before", "after", "attribute"} for r in rows)
     keys = {(r["cue"], r["position"]) for r in rows}
     assert len(keys) == len(rows)
     for cue, pos in [("适用于", "before"), ("适配", "before"), ("兼容", "before"), ("compatible with", "before"),

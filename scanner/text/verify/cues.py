@@ -23,6 +23,7 @@ class ContextIndex:
     brand_by_key: dict[str, int]  # any alias's matching key -> brand index
     compat_before: tuple[str, ...]
     compat_after: tuple[str, ...]
+    compat_attributes: tuple[str, ...]  # lower-cased attribute names (Compatibility, 适用机型)
     spec_nouns: tuple[str, ...]
     self_comparison: tuple[str, ...]
     time_order: tuple[str, ...]
@@ -44,6 +45,7 @@ class ContextIndex:
             brand_by_key=brand_by_key,
             compat_before=texts(wordlists.compat_before),
             compat_after=texts(wordlists.compat_after),
+            compat_attributes=tuple(a.strip().lower() for a in wordlists.compat_attributes if a.strip()),
             spec_nouns=texts(ex.get("spec_noun", ())),
             self_comparison=texts(ex.get("self_comparison", ())),
             time_order=texts(ex.get("time_order", ())),
