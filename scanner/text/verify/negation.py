@@ -8,7 +8,6 @@ words a listing may deny are read so (a counterfeit or prohibited good is not ma
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING
 
 from scanner.results import Finding
