@@ -37,13 +37,24 @@ _QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧|加群|进群|群号"
 # The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
-_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
 _WECHAT_ID = re.compile(
     r"(?i)(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,2}\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
     r"|(?:" + _WECHAT_WORD + r")号?\s+((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+)
+# The same contact said with a weaker channel word (#15): a homophone character (薇, 威), 卫星/🛰 (wei xing, a
+# pun on 微信), V我 / +V (V = WeChat) with a few words before the colon, LINE ids. These words are too
+# common to count alone, so the id after the colon must look made up: a digit or an underscore in it.
+# 加V/V我 may have a few words before the colon (V我看实拍：…); 加薇 and a bare 薇/威/卫星 only symbols
+# (➕薇：…, 威❤：…), and a bare one must not end a Chinese word (嘉薇 and 加薇芯 are listed terms).
+_WEAK_CHANNEL = (r"(?:[加+＋➕]v|v我)[\u4e00-\u9fff]{0,4}|[加+＋➕](?:薇|威|卫星|🛰)"
+                 r"|(?<![\u4e00-\u9fff])(?:薇|威|卫星(?:联系|私聊|搜)?)|🛰|加line|line\s?id")
+_CHANNEL_HANDLE = re.compile(
+    r"(?i)(?:" + _WEAK_CHANNEL + r")(?:号|id)?[^\w\s:：]{0,3}\s*[:：]\s*"
+    r"((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{4,19})(?![-_a-z0-9])"
 )
 _TLDS = "com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site"
 _URL = re.compile(
@@ -84,7 +95,7 @@ _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # any 3 non-digits would, because numerals inside such a gap only shorten the chain's gaps.
 _PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:[^\d" + _CN_NUMERALS + r"]{0,3}+" + _ANY_DIGIT + "){6}")
 _QQ_HINT = _QQ_WORD
-_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]"
+_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]|[加+＋➕]v|v我|薇|威|卫星|🛰|加line|line\s?id"
 _EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]|\sdot\s"
 # Two digit words in a row: every spelled-out number has them. It opens with a character
 # class so the regex engine can skip ahead (a leading lookbehind made it three times slower);
@@ -101,7 +112,7 @@ _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
 _HANDLE = re.compile(r"(?i)(?<![\w.@＠])[@＠][a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])")
 _HANDLE_CUE = re.compile(
     r"(?i)(?<![a-z])(?:dm|pm|message|follow|ig|insta|instagram|telegram|tg|tiktok|whatsapp|snapchat|twitter)(?![a-z])"
-    r"|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
+    r"|the gram|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
 )
 HANDLE_CUE_WINDOW = 20  # characters before the @ in which a cue must stand
 # Whitespace next to . / : @ -- dropped to read a spaced-out link. Whole runs only: a run
@@ -188,6 +199,9 @@ def _spelled_phones(text: str, hits: list[Hit]) -> None:
 
 def _wechat(text: str, hits: list[Hit]) -> None:
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in _WECHAT_ID.finditer(text)]
+    taken = _Covered(hits)
+    hits += [(m.start(), m.end(), "wechat_id", "diversion", "a messaging id after a disguised channel word")
+             for m in _CHANNEL_HANDLE.finditer(text) if not taken.overlaps(m.start(), m.end())]
 
 
 def _handles(text: str, hits: list[Hit]) -> None:
@@ -212,6 +226,8 @@ def _emails(text: str, hits: list[Hit]) -> None:
 _HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "加群", "进群", "群号",
                   "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
                   "vx", "wx", "weixin", "wechat", "@", "＠",
+                  # weaker channel words before an id (_WEAK_CHANNEL)
+                  "加v", "+v", "＋v", "➕v", "v我", "薇", "威", "卫星", "🛰", "加line", "line id", "lineid",
                   # personal data without seven digits: a buyer's name cue, a passport word
                   *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)
 _V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")

@@ -109,6 +109,9 @@ class TextMatcher:
                 add(cue, Pattern("cue", i, cue, "second", r.category))
 
         self.keys = keys
+        # Rules whose two cues may stand in two fields of one listing (伟哥 in the title, 无需处方 in the
+        # description): their cues are kept when the other kind stands anywhere in the listing.
+        self.any_field_rules = frozenset(i for i, r in enumerate(wordlists.proximity) if r.any_field)
         self.automaton = ahocorasick.Automaton()
         for key, ids in keys.items():
             latin = key.encode("utf-8").decode("latin-1")
@@ -158,6 +161,7 @@ class TextMatcher:
         text_bytes, n = None, 0  # built only when a hit has a Latin end to check
         accepted = []
         cue_forms: set[tuple[int, int, str]] = set()  # (field, rule, form) of every cue found
+        any_field = self.any_field_rules
         for end_byte, (length, ids, edges, cues) in hits:
             start_byte, stop = end_byte + 1 - length, end_byte + 1
             if edges is not None:
@@ -175,13 +179,16 @@ class TextMatcher:
             accepted.append((start_byte, stop, ids, k, cues))
             for _, rule, form in cues:
                 cue_forms.add((k, rule, form))
+                if rule in any_field:
+                    cue_forms.add((-1, rule, form))  # -1: anywhere in the listing
 
         out: list[Candidate] = []
         to_char: dict[int, object] = {}
         patterns = self.patterns
         for start_byte, stop, ids, k, cues in accepted:
             if cues:
-                alone = {pid for pid, rule, form in cues if (k, rule, _OTHER_FORM[form]) not in cue_forms}
+                alone = {pid for pid, rule, form in cues if (k, rule, _OTHER_FORM[form]) not in cue_forms
+                         and (rule not in any_field or (-1, rule, _OTHER_FORM[form]) not in cue_forms)}
                 if alone:
                     ids = [pid for pid in ids if pid not in alone]
                     if not ids:

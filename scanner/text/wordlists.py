@@ -27,7 +27,7 @@ BRAND_COLUMNS = ["brand", "owner", "sector", "zh", "en", "slang", "pinyin", "amb
 ALLOW_COLUMNS = ["phrase", "category", "note"]
 COMPAT_COLUMNS = ["cue", "position", "note"]
 EXEMPTION_COLUMNS = ["cue", "rule", "note"]
-EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order")
+EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order", "negation")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 LEXICON_COLUMNS = ["word", "source"]
 # personal_data has no term list: its recognisers validate numbers (scanner/text/personal_data.py).
@@ -107,6 +107,7 @@ class ProximityRule:
     ordered: bool  # True: first must come before second
     note: str
     source: str
+    any_field: bool = False  # order `any_field`: also paired across two fields of one listing (#15)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Wordlists:
     exemptions: dict[str, tuple[str, ...]]
     policy: dict = field(default_factory=dict)
     proximity: tuple[ProximityRule, ...] = ()
+    compat_attributes: tuple[str, ...] = ()  # attribute names whose brands are compatibility (#15)
 
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in TEXT_CATEGORIES}
@@ -335,7 +337,7 @@ def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for path in sorted((directory / "lexicons").glob("*.tsv")):
         rel = path.relative_to(directory).as_posix()
-        words = [row["word"] for _, row in _rows(path, LEXICON_COLUMNS, rel) if row["word"]]
+        words = [w for _, row in _rows(path, LEXICON_COLUMNS, rel) if row["word"] for w in expand_numbers(row["word"])]
         if not words:
             raise WordlistError(f"{rel}: no entries (a slot lexicon must have at least one)")
         # the same generated spellings as a term's (咽yan, 血ya高): a slot word is a word sellers disguise too
@@ -343,6 +345,22 @@ def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
             form for w in words for form in (w, *mixed_spellings(w, curated=False), *split_spellings(w))
         ))
     return out
+
+
+# `{n}` in a slot word stands for a count (一个月, 3天, 半个月): a time span or a multiple is a
+# construction of a number and a unit, and listing every number by hand would be a list of strings.
+NUMBER_WORDS = (
+    "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "半", "几", "十五", "二十", "三十",
+    *(str(i) for i in range(1, 32)), "45", "60", "90", "100",
+)
+
+
+def expand_numbers(word: str) -> tuple[str, ...]:
+    """A slot word with `{n}` is one word per count in NUMBER_WORDS ({n}天 → 一天 … 3天 …);
+    any other word is itself."""
+    if "{n}" not in word:
+        return (word,)
+    return tuple(word.replace("{n}", n) for n in NUMBER_WORDS)
 
 
 def _expand_slots(cues: tuple[str, ...], lexicons: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
@@ -385,12 +403,11 @@ def load_wordlists(directory: str | Path) -> Wordlists:
             raise WordlistError(f"allowlist.tsv:{n}: unknown category {category!r}")
         allow.append(AllowPhrase(row["phrase"], category, row["note"], f"allowlist.tsv:{n}"))
 
-    before: list[str] = []
-    after: list[str] = []
+    compat: dict[str, list[str]] = {"before": [], "after": [], "attribute": []}
     for n, row in _rows(directory / "compatibility.tsv", COMPAT_COLUMNS, "compatibility.tsv"):
-        if row["position"] not in ("before", "after"):
-            raise WordlistError(f"compatibility.tsv:{n}: position must be before/after")
-        (before if row["position"] == "before" else after).append(row["cue"])
+        if row["position"] not in compat:
+            raise WordlistError(f"compatibility.tsv:{n}: position must be before/after/attribute")
+        compat[row["position"]].append(row["cue"])
 
     exemptions: dict[str, list[str]] = {r: [] for r in EXEMPTION_RULES}
     for n, row in _rows(directory / "exemptions.tsv", EXEMPTION_COLUMNS, "exemptions.tsv"):
@@ -406,8 +423,8 @@ def load_wordlists(directory: str | Path) -> Wordlists:
             raise WordlistError(f"{where}: unknown category {row['category']!r}")
         if row["severity"] not in SEVERITIES:
             raise WordlistError(f"{where}: severity must be low/medium/high")
-        if row["order"] not in ("any", "first_then_second"):
-            raise WordlistError(f"{where}: order must be any or first_then_second")
+        if row["order"] not in ("any", "first_then_second", "any_field"):
+            raise WordlistError(f"{where}: order must be any, first_then_second or any_field")
         if not row["window"].isdigit():
             raise WordlistError(f"{where}: window must be a number of characters")
         first, second = (_expand_slots(split_list(row[k]), lexicons, where) for k in ("first", "second"))
@@ -416,7 +433,8 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         suggestion = "" if row["suggestion"] == "-" else (row["suggestion"] or None)
         proximity.append(
             ProximityRule(row["rule"], row["category"], row["severity"], suggestion, first, second,
-                          int(row["window"]), row["order"] == "first_then_second", row["note"], where)
+                          int(row["window"]), row["order"] == "first_then_second", row["note"], where,
+                          any_field=row["order"] == "any_field")
         )
 
     _check_not_empty(terms, brands, proximity)
@@ -433,9 +451,10 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         terms=tuple(terms),
         brands=tuple(brands),
         allow=tuple(allow),
-        compat_before=tuple(before),
-        compat_after=tuple(after),
+        compat_before=tuple(compat["before"]),
+        compat_after=tuple(compat["after"]),
         exemptions={k: tuple(v) for k, v in exemptions.items()},
         policy=policy,
         proximity=tuple(proximity),
+        compat_attributes=tuple(compat["attribute"]),
     )

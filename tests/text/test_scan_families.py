@@ -1,6 +1,6 @@
-"""Families of wording found by the sixth blind set (#15), one table per family.
+"""Families of wording found by the sixth and seventh blind sets (#15), one table per family.
 
-Positives are written fresh (none is copied from holdout6): each says the family's violation in words
+Positives are written fresh (none is copied from holdout6 or holdout7): each says the family's violation in words
 the set does not use, so the rule or lexicon, not a string, is what is tested. Each family's hard
 negatives are the innocent senses of its words (a kitchen knife, 仿真花, reading glasses, a toy model,
 compatibility mentions, medical devices described properly); they must pass.
@@ -159,21 +159,246 @@ NEGATIVES = (PRESCRIPTION_NEGATIVES + SELF_DEFENCE_NEGATIVES + COVERT_NEGATIVES 
              + FALSE_CLAIM_NEGATIVES + COUNTERFEIT_NEGATIVES)
 
 
+# --- holdout7's families (#15), written fresh: none is copied from holdout7 ----------------
+# A result within a set time: @time_span × @body_result (any count, any unit).
+RESULT_IN_A_SET_TIME = [
+    ({"title": "丰胸精油 两个月升杯 按摩"}, "review", [("false_claim", "两个月升杯")]),
+    ({"description": "坚持用生发液，5周长出头发，发际线回来了。"}, "review", [("false_claim", "5周长出头发")]),
+    ({"description": "加盟奶茶店，半年不到就赚回，十个月回本。"}, "review", [("false_claim", "十个月回本")]),
+    ({"title": "护眼仪 坚持用 六个月摘掉眼镜"}, "review", [("false_claim", "六个月摘掉眼镜")]),
+]
+RESULT_IN_A_SET_TIME_NEGATIVES = [
+    {"title": "儿童护眼台灯 3天发货", "description": "七天无理由退换，一个月内质量问题包换。"},
+    {"title": "燕麦片 两周的量 独立小包"},
+]
+
+# An unverifiable gain told as a number: an improvement verb × @multiple (N倍, 翻倍, N%).
+GAIN_AS_A_NUMBER = [
+    ({"title": "汽油添加剂 油耗节省25%，马力提升40%"}, "review", [("false_claim", "节省25%"), ("false_claim", "提升40%")]),
+    ({"title": "WiFi放大器 穿墙 网速提高5倍"}, "review", [("false_claim", "提高5倍")]),
+    ({"description": "有机肥 用了果园收益翻倍。"}, "review", [("false_claim", "收益翻倍")]),
+    ({"title": "Fuel saver chip - boosts mileage 40%"}, "review", [("false_claim", "boosts mileage 40%")]),
+]
+GAIN_AS_A_NUMBER_NEGATIVES = [
+    {"title": "播放器 支持2倍速 倍速播放"},  # a setting, no improvement verb
+    {"title": "羊毛衫 羊毛含量30% 腈纶70%"},  # fibre content
+]
+
+# A rate or protection told as (almost) 100 percent; better than medicine; a prescription medicine replaced.
+RATE_AND_MEDICINE = [
+    ({"title": "宠物除味喷雾 除菌率100%"}, "review", [("false_claim", "除菌率100%")]),
+    ({"title": "Bug zapper bracelet, 100% protection all summer"}, "review", [("false_claim", "100% protection")]),
+    ({"description": "这款护膝热敷，效果比打针还明显。"}, "review", [("false_claim", "比打针")]),
+    ({"description": "每天一杯苦荞茶，慢慢代替降糖药。"}, "review", [("medical_claim", "代替降糖药")]),
+    ({"title": "Magnesium spray works better than prescription pills for sleep"}, "review",
+     [("false_claim", "works better than prescription")]),
+]
+RATE_AND_MEDICINE_NEGATIVES = [
+    {"title": "药盒 一周七格 分装吃药提醒"},  # a pill box: medicine named, no comparison
+    {"title": "蓝牙耳机 比上一代轻10克"},  # a comparison with its own older model, no medicine
+]
+
+# Income or a result promised for a course, franchise or service.
+PROMISED_OUTCOMES = [
+    ({"title": "短视频带货课程 学完日赚500"}, "review", [("false_claim", "日赚")]),
+    ({"title": "Dropshipping course - make $5k a month from home"}, "review", [("false_claim", "make $5k a month from home")]),
+    ({"title": "教资笔试网课 包上岸"}, "review", [("false_claim", "包上岸")]),
+    ({"title": "双色球 专家推荐号码 期期必中"}, "review", [("false_claim", "期期必中")]),
+]
+PROMISED_OUTCOMES_NEGATIVES = [
+    {"title": "记账本 月入月出 手账 家庭理财"},  # an account book
+    {"title": "家庭收入万元以上 理财规划书"},
+    {"title": "Budget planner - track what you earn and spend each month"},
+]
+
+# Prohibited goods said by what they defeat: anti-cheat, a legal control, a victim's awareness.
+DEFEATS_A_CONTROL = [
+    ({"title": "三角洲行动 锁头辅助 月卡 防封"}, "block", [("prohibited_goods", "锁头辅助 月卡 防封")]),
+    ({"title": "Valorant triggerbot macro, undetected since launch"}, "block", [("prohibited_goods", "macro, undetected")]),
+    ({"title": "电动车 解除限速 控制器 刷机"}, "block", [("prohibited_goods", "解除限速")]),
+    ({"title": "Radar jammer for your car, police radar can't read you"}, "block", [("prohibited_goods", "Radar jammer")]),
+    ({"description": "充电头造型摄像头，放房间里对方完全不知道。"}, "block", [("prohibited_goods", "摄像头，放房间里对方完全不知道")]),
+    ({"title": "汽车 车牌翻转器 一键切换"}, "block", [("prohibited_goods", "车牌翻转器")]),
+]
+DEFEATS_A_CONTROL_NEGATIVES = [
+    {"title": "游戏手柄 宏编程 背键", "description": "支持连发、宏定义，适配主机和PC。"},  # a controller's macro keys
+    {"title": "电动车 限速器 儿童模式", "description": "家长可设置最高速度。"},  # a limiter sold as a limiter
+    {"title": "Faraday bag for car keys, blocks signals"},  # a Faraday pouch
+    {"title": "防偷拍检测器 酒店 摄像头探测"},  # counter-surveillance
+]
+
+BLADES_FOR_SELF_DEFENCE = [
+    ({"title": "EDC折刀 开刃 女生随身防身"}, "block", [("prohibited_goods", "开刃 女生随身防身")]),
+    ({"title": "Tactical pen with a hidden blade, great for self-defense"}, "block", [("prohibited_goods", "blade, great for self-defense")]),
+]
+BLADES_FOR_SELF_DEFENCE_NEGATIVES = [
+    {"title": "女子防身术 视频课程 零基础"},  # a self-defence course
+    {"title": "厨房刀具套装 不锈钢 六件套"},
+]
+
+# A denial is not an offer or a claim (exemptions.tsv `negation`).
+DENIALS = [
+    {"title": "纯棉毛巾", "description": "我们从不返现，也不诱导好评，请如实评价。"},
+    {"title": "泡脚包 艾叶 生姜", "description": "本品为日用品，不具备治疗作用。"},
+    {"title": "Yoga mat, 6mm", "description": "Honest reviews only: we do not give gifts for reviews."},
+    {"title": "Tutoring session", "description": "Book here; please don't pay outside the platform."},
+]
+DENIAL_IS_NOT_AN_ALIBI = [  # a denial cue elsewhere in the copy leaves the offer or claim standing
+    ({"title": "抽纸", "description": "不满意包退，五星好评返现3元。"}, "review", [("incentivized_review", "五星好评返")]),
+    ({"title": "Shampoo", "description": "Never fades your colour and cures eczema."}, "review", [("medical_claim", "cures eczema")]),
+]
+
+# Prohibited goods said in trade slang: piracy, cheating, lotteries, drug-plant seeds, cigarettes by the
+# carton, suppressor kits, certificates without the exam, veterinary drugs for people.
+SLANG_GOODS = [
+    ({"title": "影视盒子 破解 全网VIP 免广告"}, "block", [("prohibited_goods", "影视盒子 破解 全网VIP")]),
+    ({"title": "Android TV box, fully loaded - every new release free"}, "block",
+     [("prohibited_goods", "fully loaded - every new release")]),
+    ({"title": "英语四级 考场 隐形耳机 实时传答案"}, "block", [("prohibited_goods", "考场 隐形耳机 实时传答案")]),
+    ({"title": "大乐透 内部号码 代买"}, "block", [("prohibited_goods", "大乐透 内部号码 代买")]),
+    ({"title": "THC rich autoflower seeds, 10 pack"}, "block", [("prohibited_goods", "autoflower seeds")]),
+    ({"title": "细支 中支 整条批发 口粮"}, "block", [("prohibited_goods", "细支 中支 整条批发 口粮")]),
+    ({"title": "Fuel filter kit 1/2x28, cups pre-drilled"}, "block",
+     [("prohibited_goods", "Fuel filter kit 1/2x28, cups pre-drilled")]),
+    ({"title": "电工证 不用考 包拿证"}, "block", [("prohibited_goods", "不用考 包拿证")]),
+    ({"description": "Ivermectin paste for horses - also works for humans"}, "block",
+     [("prohibited_goods", "Ivermectin paste for horses - also works for humans")]),
+]
+SLANG_GOODS_NEGATIVES = [
+    {"title": "正版授权 电子书 拒绝盗版"},
+    {"title": "电视盒子 正版授权 会员影视"},
+    {"title": "香烟盒 金属 整条装 20支"},  # a cigarette case
+    {"title": "罂粟花 仿真花 摆件"},
+    {"title": "虞美人种子 花种 易活"},  # corn poppy, the legal garden flower
+    {"title": "Kitchen storage cups, pre-drilled drainage holes"},
+    {"title": "考研英语 真题 答案解析"},
+    {"title": "智能麻将机 全自动 遥控"},
+    {"title": "Horse dewormer paste, apple flavour"},
+]
+
+# A messaging id after a disguised channel word (detectors: the id must look made up).
+CHANNEL_HANDLES = [
+    ({"title": "茶叶 加薇：tea_room88 领优惠"}, "review", [("diversion", "加薇：tea_room88")]),
+    ({"description": "下单前V我问库存：shoe_k2024"}, "review", [("diversion", "V我问库存：shoe_k2024")]),
+    ({"description": "卫星联系：lamp_studio7"}, "review", [("diversion", "卫星联系：lamp_studio7")]),
+    ({"title": "Line ID: bunny_shop22 for restock alerts"}, "review", [("diversion", "Line ID: bunny_shop22")]),
+]
+CHANNEL_HANDLE_NEGATIVES = [
+    {"title": "卫星定位模块：ATGM_336H GPS"},
+    {"title": "威克多型号：WK_2023 羽毛球拍"},  # a brand that starts with 威, then a model number
+    {"title": "Production line: L2_speed 3000pcs/day"},
+]
+
+# Rewards for a review in more words (English offers are long) and world-wide superlatives.
+REVIEW_REWARDS_AND_SCOPES = [
+    ({"description": "收到宝贝晒单+五颗星，联系客服领取收纳袋一个。"}, "review", [("incentivized_review", "晒单+五颗星，联系客服领取")]),
+    ({"description": "收货确认+好评，加赠同款小号一片"}, "review", [("incentivized_review", "好评，加赠")]),
+    ({"description": "Leave a photo review and we'll send you a complimentary travel size."}, "review",
+     [("incentivized_review", "photo review and we'll send you a complimentary")]),
+    ({"description": "Every 5-star review is entered into our weekly $50 giveaway."}, "review",
+     [("incentivized_review", "5-star review is entered into our weekly $50 giveaway")]),
+    ({"title": "保温杯 全球最保温 316不锈钢"}, "review", [("absolute_term", "全球最")]),
+    ({"title": "床垫 史上蕞舒服 乳胶"}, "review", [("absolute_term", "史上蕞")]),
+    ({"title": "The world's thinnest wallet, RFID blocking"}, "review", [("absolute_term", "The world's thinnest")]),
+]
+REVIEW_REWARDS_AND_SCOPES_NEGATIVES = [
+    {"description": "Reviews: 4.8 stars from 2,000 buyers. Free shipping over $35."},
+    {"description": "看看买家评价，好评如潮，下单赠送运费险。"},  # a boast, then a shipping perk
+    {"description": "五星好评，下单送运费险"},
+    {"description": "买二送一，好评率高"},
+    {"title": "世界最大的珊瑚礁 科普绘本"},  # a fact about the world
+    {"title": "全网通 手机 5G 最新款"},
+    {"title": "Desk lamp, best for small spaces in the UK"},
+]
+
+# A prescription drug in one field and the missing prescription in another (order any_field), and
+# pseudo-science, illness-proof and durability claims.
+ACROSS_FIELDS_AND_CLAIMS = [
+    ({"title": "Ozempic 1mg pen, cold chain", "description": "No doctor visit, we ship in two days."}, "block",
+     [("prohibited_goods", "Ozempic"), ("prohibited_goods", "No doctor")]),
+    ({"title": "他达拉非 20mg", "description": "无需处方，隐私发货。"}, "block",
+     [("prohibited_goods", "他达拉非"), ("prohibited_goods", "无需处方")]),
+    ({"description": "喝了这款碱水，改善酸性体质。"}, "review", [("false_claim", "酸性体质")]),
+    ({"description": "孩子喝了整个冬天都不感冒。"}, "review", [("false_claim", "不感冒")]),
+    ({"description": "弹力绳 拉伸上万次不断。"}, "review", [("false_claim", "上万次不断")]),
+]
+ACROSS_FIELDS_AND_CLAIMS_NEGATIVES = [
+    {"title": "蓝光眼镜 平光", "description": "无需处方，日常佩戴。"},  # glasses: no drug anywhere
+    {"title": "Ozempic pen cooler case, insulated", "description": "Keeps your pens cold on the go."},
+    {"title": "Kitchen knife set", "description": "Self-defense classes available at our sister store."},  # two fields: not paired
+    {"title": "不锈钢刮油勺 厨房 撇油"},  # a skimming ladle
+]
+
+# Counterfeit said by provenance or by refusing a check (#15).
+COUNTERFEIT_PROVENANCE = [
+    ({"title": "迪奥 口红 999", "description": "和正品同一工厂出来的，包装齐全。"}, "block", [("counterfeit", "正品同一工厂")]),
+    ({"title": "AJ1 北卡蓝", "description": "鞋型接近原版，不支持专柜验货。"}, "block",
+     [("counterfeit", "接近原版"), ("counterfeit", "不支持专柜验货")]),
+    ({"title": "古驰 腰带 双G", "description": "原厂同料，专柜对比。"}, "block", [("counterfeit", "原厂同料"), ("counterfeit", "专柜对比")]),
+]
+COUNTERFEIT_PROVENANCE_NEGATIVES = [
+    {"title": "汽车 副厂 前大灯 总成"},  # an aftermarket part, no brand
+    {"title": "本厂自营 同一工厂 直发 袜子"},  # a factory naming its own line
+    {"title": "戴森吹风机 替换充电线", "description": "和原装一模一样的接口。"},  # a replacement part's connector
+]
+
+# Payment or buyers steered off the platform, in English payment-app and own-site wording (#15).
+OFF_PLATFORM_PAYMENT = [
+    ({"description": "Happy to take a Zelle deposit to hold it"}, "review", [("diversion", "Zelle deposit")]),
+    ({"description": "Shop more colours on my website - 15% off with code HELLO"}, "review",
+     [("diversion", "my website - 15% off with code")]),
+    ({"description": "想要便宜的去某东搜同款"}, "review", [("diversion", "便宜的去某东搜")]),
+    ({"description": "企鹅群：7 7 3 8 2 2 0 1 5"}, "review", [("diversion", "企鹅群：7 7 3 8 2 2 0 1 5")]),
+]
+OFF_PLATFORM_PAYMENT_NEGATIVES = [
+    {"title": "比特币钱包 硬件 冷钱包 支持BTC"},  # a wallet names the coins it holds
+    {"title": "Crypto-themed T-shirt, only size M left"},
+    {"title": "Venmo gift card holder only"},
+    {"description": "Our website has care instructions and size charts"},
+]
+
+# Brands in an attribute named for compatibility are what the product fits (compatibility.tsv `attribute`).
+COMPATIBILITY_ATTRIBUTES_PASS = [
+    {"title": "USB-C Hub 7-in-1", "attributes": {"Compatibility": "MacBook Pro/Air, iPad Pro, Dell XPS"}},
+    {"title": "手机壳 磁吸 防摔", "attributes": {"适用机型": "华为 Mate 60"}},
+]
+COMPATIBILITY_ATTRIBUTES_STILL_COUNT = [  # luxury names are never excused by compatibility; other attributes are not cues
+    ({"title": "Belt strap", "attributes": {"Compatibility": "Gucci buckle"}}, "review", [("brand", "Gucci")]),
+    ({"title": "USB-C Hub", "attributes": {"Brand": "Dell"}}, "review", [("brand", "Dell")]),
+]
+
+POSITIVES_H7 = (RESULT_IN_A_SET_TIME + GAIN_AS_A_NUMBER + RATE_AND_MEDICINE + PROMISED_OUTCOMES + DEFEATS_A_CONTROL
+                + BLADES_FOR_SELF_DEFENCE + DENIAL_IS_NOT_AN_ALIBI + SLANG_GOODS + CHANNEL_HANDLES
+                + REVIEW_REWARDS_AND_SCOPES + ACROSS_FIELDS_AND_CLAIMS
+                + COUNTERFEIT_PROVENANCE + OFF_PLATFORM_PAYMENT + COMPATIBILITY_ATTRIBUTES_STILL_COUNT)
+NEGATIVES_H7 = (RESULT_IN_A_SET_TIME_NEGATIVES + GAIN_AS_A_NUMBER_NEGATIVES + RATE_AND_MEDICINE_NEGATIVES
+                + PROMISED_OUTCOMES_NEGATIVES + DEFEATS_A_CONTROL_NEGATIVES + BLADES_FOR_SELF_DEFENCE_NEGATIVES + DENIALS
+                + SLANG_GOODS_NEGATIVES + CHANNEL_HANDLE_NEGATIVES + REVIEW_REWARDS_AND_SCOPES_NEGATIVES
+                + ACROSS_FIELDS_AND_CLAIMS_NEGATIVES + COUNTERFEIT_PROVENANCE_NEGATIVES
+                + OFF_PLATFORM_PAYMENT_NEGATIVES + COMPATIBILITY_ATTRIBUTES_PASS)
+
+
 def _counting(result):
     return {(f.category, f.text) for f in result.findings if f.effect != "none"}
 
 
-@pytest.mark.parametrize("listing,decision,expected", POSITIVES)
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES + POSITIVES_H7)
 def test_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     missing = [e for e in expected if e not in _counting(result)]
     assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
     assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
     for f in result.findings:
-        assert listing[f.field][f.start : f.end] == f.text and f.explanation
+        assert _field_text(listing, f.field)[f.start : f.end] == f.text and f.explanation
 
 
-@pytest.mark.parametrize("listing", NEGATIVES)
+def _field_text(listing, field):
+    if field.startswith("attributes."):
+        return listing["attributes"][field[len("attributes."):]]
+    return listing[field]
+
+
+@pytest.mark.parametrize("listing", NEGATIVES + NEGATIVES_H7)
 def test_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]

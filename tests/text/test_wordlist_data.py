@@ -418,7 +418,7 @@ def test_short_ambiguous_terms_have_allowlist_cover(terms, allow):
 # ---------------------------------------------------------------------------------- compatibility/exemptions
 def test_compatibility_cues():
     _, rows, _ = read_tsv(WORDLISTS / "compatibility.tsv")
-    assert all(r["position"] in {"before", "after"} for r in rows)
+    assert all(r["position"] in {"before", "after", "attribute"} for r in rows)
     keys = {(r["cue"], r["position"]) for r in rows}
     assert len(keys) == len(rows)
     for cue, pos in [("适用于", "before"), ("适配", "before"), ("兼容", "before"), ("compatible with", "before"),
@@ -429,13 +429,16 @@ def test_compatibility_cues():
 
 def test_exemption_rules():
     _, rows, _ = read_tsv(WORDLISTS / "exemptions.tsv")
-    assert all(r["rule"] in {"spec_noun", "self_comparison", "time_order"} for r in rows)
+    assert all(r["rule"] in {"spec_noun", "self_comparison", "time_order", "negation"} for r in rows)
     by_rule = defaultdict(set)
     for r in rows:
         by_rule[r["rule"]].add(r["cue"])
     assert {"承重", "功率", "容量", "温度", "转速", "电流", "电压", "尺寸", "分辨率", "续航", "起订量"} <= by_rule["spec_noun"]
     assert {"本店", "本品牌", "自家", "本系列"} <= by_rule["self_comparison"]
     assert {"批", "代", "季", "版"} <= by_rule["time_order"]
+    # negation cues (#15): the denials honest copy uses; 无/非/未 start claims themselves (无副作用, 非手术)
+    assert {"不", "不能", "不具备", "never", "don't", "do not"} <= by_rule["negation"]
+    assert not {"无", "非", "未"} & by_rule["negation"]
 
 
 # ------------------------------------------------------------------------------------------------- brands

@@ -210,3 +210,29 @@ def test_slot_lexicons_fill_proximity_cues_with_generated_spellings(tmp_path):
     rule, = load_wordlists(tmp_path).proximity
     assert rule.second == ("咽炎", "咽yan", "gout")
     assert rule.first == ("治", "cures", "咽炎", "咽yan", "gout")
+
+
+def test_slot_words_with_a_count_are_one_word_per_count(tmp_path):
+    # `{n}` in a slot word is a count (#15): 三天, 3天, 半个月 are one construction, not rows
+    write(tmp_path, {
+        **SKELETON,
+        "lexicons/time_span.tsv": "word\tsource\n{n}天\tad law\n{n}个月\tad law\n一夜\tad law\n",
+        "proximity.tsv": PROXIMITY_HEADER + "in a time\tfalse_claim\thigh\t\t@time_span\t瘦\t4\tfirst_then_second\t\n",
+    })
+    rule, = load_wordlists(tmp_path).proximity
+    for word in ("三天", "3天", "十五天", "两天", "半个月", "12个月", "一夜"):
+        assert word in rule.first
+    assert "{n}天" not in rule.first and "100天" in rule.first and "99天" not in rule.first
+
+
+def test_any_field_order_pairs_across_fields_and_other_orders_are_refused(tmp_path):
+    # order any_field (#15): the drug in the title and 无需处方 in the description are one offer
+    write(tmp_path, {
+        **SKELETON,
+        "proximity.tsv": PROXIMITY_HEADER + "rx\tprohibited_goods\thigh\t-\t伟哥\t无需处方\t40\tany_field\t\n",
+    })
+    rule, = load_wordlists(tmp_path).proximity
+    assert rule.any_field and not rule.ordered
+    write(tmp_path, {"proximity.tsv": PROXIMITY_HEADER + "rx\tprohibited_goods\thigh\t-\t伟哥\t无需处方\t40\tlisting\t\n"})
+    with pytest.raises(WordlistError, match="order must be any, first_then_second or any_field"):
+        load_wordlists(tmp_path)

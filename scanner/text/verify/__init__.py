@@ -6,6 +6,7 @@ A candidate becomes a finding only where a reader would agree, in this order (on
 4.   rules.py        per-category rules: absolute-term exemptions, ambiguous brand names that need
                      context, compatibility mentions and authorized brands made harmless;
      proximity.py    two cue words of one rule in one clause (好评 … 返现);
+     negation.py     a review reward, claim or contact the words right before deny (好评不返现, we never pay);
 5.   listing_rules.py  rules over the whole listing: a compatible accessory's other brand mentions,
                      weak words that count only beside a brand, a brand named with counterfeit wording.
 Every rule that fired is a `Reason` on its finding; stages decide from reasons, and explain.py
@@ -21,6 +22,7 @@ from scanner.text.normalize import Normalised
 from scanner.text.verify.boundaries import standing
 from scanner.text.verify.cues import ContextIndex, VerifyContext
 from scanner.text.verify.explain import rendered
+from scanner.text.verify.negation import denied
 from scanner.text.verify.listing_rules import brand_dependent, brand_with_counterfeit, compatibility_per_listing
 from scanner.text.verify.proximity import proximity_findings
 from scanner.text.verify.rules import category_findings
@@ -34,6 +36,7 @@ def verify(
     kept, cues, joined_only = standing(candidates, ctx.segmenter)
     findings = category_findings(kept, listing, norms, ctx)
     findings += proximity_findings(cues, findings, ctx, joined_only)
+    findings = denied(findings, {name: n.original for name, n in norms}, ctx)
     findings = compatibility_per_listing(findings)
     findings = brand_dependent(findings)
     findings = brand_with_counterfeit(findings, ctx)

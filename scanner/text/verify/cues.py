@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import re
+
 from scanner.text.normalize import normalise, normalise_term
 
 if TYPE_CHECKING:  # pragma: no cover -- types only: policy.py imports verify/explain.py
@@ -21,9 +23,12 @@ class ContextIndex:
     brand_by_key: dict[str, int]  # any alias's matching key -> brand index
     compat_before: tuple[str, ...]
     compat_after: tuple[str, ...]
+    compat_attributes: tuple[str, ...]  # lower-cased attribute names (Compatibility, 适用机型)
     spec_nouns: tuple[str, ...]
     self_comparison: tuple[str, ...]
     time_order: tuple[str, ...]
+    negation_zh: tuple[str, ...]  # non-Latin negation cues, longest first (不具备 before 不)
+    negation_en: "re.Pattern | None"  # English negation cues with up to three words after them
 
     @classmethod
     def build(cls, wordlists: "Wordlists") -> "ContextIndex":
@@ -40,9 +45,13 @@ class ContextIndex:
             brand_by_key=brand_by_key,
             compat_before=texts(wordlists.compat_before),
             compat_after=texts(wordlists.compat_after),
+            compat_attributes=tuple(a.strip().lower() for a in wordlists.compat_attributes if a.strip()),
             spec_nouns=texts(ex.get("spec_noun", ())),
             self_comparison=texts(ex.get("self_comparison", ())),
             time_order=texts(ex.get("time_order", ())),
+            # read on the caller's original text (lower-cased), so the cues are kept as written
+            negation_zh=tuple(sorted((c for c in ex.get("negation", ()) if not c.isascii()), key=len, reverse=True)),
+            negation_en=english_negation(tuple(c.lower() for c in ex.get("negation", ()) if c.isascii())),
         )
 
 
@@ -58,3 +67,17 @@ class VerifyContext:
     @classmethod
     def build(cls, wordlists: "Wordlists", segmenter: "Segmenter", policy: "Policy") -> "VerifyContext":
         return cls(wordlists, segmenter, ContextIndex.build(wordlists), policy)
+
+
+# words between an English negation cue and the finding it denies (we never pay or reward for reviews)
+ENGLISH_NEGATION_REACH = 3
+
+
+def english_negation(cues: tuple[str, ...]) -> re.Pattern | None:
+    """One cue word, then at most ENGLISH_NEGATION_REACH words, then the end of the text before the finding."""
+    if not cues:
+        return None
+    words = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(
+        r"(?<![a-z'])(" + words + r")(?![a-z'])\s*((?:[a-z']+)?)(?:\s+[a-z']+){0," + str(ENGLISH_NEGATION_REACH - 1) + r"}\s*$"
+    )

@@ -91,6 +91,7 @@ _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "a QQ number (letters read as digits)": "QQ 号（字母当数字读）",
     "a phone number spelled out in words": "用文字写出的电话号码",
     "a WeChat id": "微信号",
+    "a messaging id after a disguised channel word": "变形的联系方式名称（薇、V我、卫星等）后的账号",
     "a social-media handle to contact off the platform": "用于站外联系的社交媒体账号",
     "an e-mail address": "电子邮箱地址",
     "an e-mail address spelled out with [at]/[dot]": "用 [at]/[dot] 写出的电子邮箱地址",
@@ -161,6 +162,12 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
                          "remove it or ask for the masked copy"),
         "zh": lambda p: (f"{CATEGORY_LABELS_ZH['personal_data']}：{_personal_data_detail_zh(p['detail'])}"
                          f" [检测器 {p['name']}]；请删除，或索取打码后的文本"),
+    },
+    "proximity_fields": {  # order any_field: the two cues stand in two fields of one listing (#15)
+        "en": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in this listing's "
+                         f"{p['fields']} [{p['source']}]"),
+        "zh": lambda p: (f"{CATEGORY_LABELS_ZH[p['category']]}：{_q(p['first'])}与{_q(p['second'])}出现在同一商品的"
+                         f"{p['fields']}中 [{p['source']}]"),
     },
     "proximity": {
         "en": lambda p: (f"{CATEGORY_LABELS[p['category']]}: {p['first']!r} with {p['second']!r} in one clause "

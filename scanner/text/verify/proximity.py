@@ -86,7 +86,58 @@ def proximity_findings(
                 f.norm.original,
                 index,
             ))
+    made += _across_fields(by_rule, {m[2] for m in made}, taken, ctx, joined_only)
     return _merge_overlapping(made)
+
+
+def _across_fields(by_rule, paired_rules: set[int], taken, ctx: VerifyContext, joined_only: set[tuple]) -> list:
+    """Rules of order `any_field` (#15) whose cues stand in two different fields of the listing and
+    were paired in none: a finding at the first cue of each kind, each naming the other (伟哥 in the
+    title, 不用处方直接发 in the description). Cues that count only joined to another are left out."""
+    rules = ctx.wordlists.proximity
+    per_rule: dict[int, dict[str, list[Candidate]]] = {}
+    for (index, field), group in by_rule.items():
+        if rules[index].any_field and index not in paired_rules:
+            for c in group:
+                if span_key(c) not in joined_only:
+                    per_rule.setdefault(index, {}).setdefault(c.pattern.form, []).append(c)
+    made = []
+    for index, forms in per_rule.items():
+        firsts, seconds = forms.get("first"), forms.get("second")
+        if not firsts or not seconds:
+            continue
+        f = min(firsts, key=lambda c: (c.field, c.start))
+        s = next((c for c in sorted(seconds, key=lambda c: (c.field, c.start)) if c.field != f.field), None)
+        if s is None:
+            f = next((c for c in sorted(firsts, key=lambda c: (c.field, c.start)) if c.field != seconds[0].field), None)
+            s = seconds[0] if f is not None else None
+        if s is None or f is None:
+            continue
+        rule = rules[index]
+        for cue, other in ((f, s), (s, f)):
+            starts, ends = taken.get((cue.field, rule.category), ((), ()))
+            i = bisect_left(starts, cue.end)
+            if i > 0 and max(ends[max(0, i - 4) : i]) > cue.start:
+                continue  # a dictionary term already says it
+            score = ctx.policy.severity_scores.get(rule.severity, 0.75) - 0.1  # two fields: less certain still
+            first, second = (cue, other) if cue.pattern.form == "first" else (other, cue)
+            made.append((
+                Finding(
+                    kind="text", category=rule.category, field=cue.field, start=cue.start, end=cue.end,
+                    text=cue.norm.original[cue.start : cue.end], term=rule.rule, severity=rule.severity,
+                    score=score, effect=ctx.policy.action(rule.category), suggestion=rule.suggestion,
+                    explanation="",
+                    reasons=(
+                        reason("proximity_fields", category=rule.category, first=first.pattern.alias,
+                               second=second.pattern.alias, fields=f"{first.field} + {second.field}",
+                               source=rule.source),
+                        *basis(rule.note),
+                    ),
+                ),
+                cue.norm.original,
+                index,
+            ))
+    return made
 
 
 def _merge_overlapping(made: list[tuple[Finding, str, int]]) -> list[Finding]:

@@ -172,6 +172,15 @@ def _compat_cue(c: Candidate, ix: ContextIndex) -> str | None:
     return None
 
 
+def _compat_attribute(c: Candidate, ix: ContextIndex) -> str | None:
+    """A brand in an attribute named for compatibility (Compatibility: MacBook Pro, iPad; 适用机型：华为)
+    names what the product fits (#15); the attribute's name is the cue."""
+    if not c.field.startswith("attributes."):
+        return None
+    name = c.field[len("attributes."):].strip().lower()
+    return name if name in ix.compat_attributes else None
+
+
 def _brand_finding(
     c: Candidate,
     ctx: VerifyContext,
@@ -202,7 +211,7 @@ def _brand_finding(
         effect, severity = "none", "low"
         context.append(reason("authorized"))
     else:
-        cue = _compat_cue(c, ix)
+        cue = _compat_cue(c, ix) or _compat_attribute(c, ix)
         if cue is not None and brand.sector not in NO_COMPAT_SECTORS:
             effect, severity = "none", "low"
             context.append(reason("compatibility_mention", cue=cue))
