@@ -389,7 +389,7 @@ def _load_custom(path: Path, rel: str) -> tuple[Category, list[Term]]:
     if cid in RESERVED_IDS:
         raise WordlistError(f"{rel}:{line}: category {cid!r} clashes with a built-in category (scanner/categories.py)")
     if cid != path.stem:
-        raise WordlistError(f"{rel}:{line}: category {cid!r} must be the file's name ({path.stem}.tsv holds {path.stem})")
+        raise WordlistError(f"{rel}:{line}: category {cid!r} must be the file's name (custom/{path.stem}.tsv may only declare {path.stem!r})")
     for key in ("label_en", "label_zh"):
         line, label = declared[key]
         if not label or len(label) > MAX_LABEL_CHARS:

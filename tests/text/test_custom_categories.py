@@ -157,3 +157,10 @@ def test_an_unreadable_list_is_refused(tmp_path):
     (wl / "custom" / "restricted_terms.tsv").write_bytes(GOOD.encode("gb18030"))
     with pytest.raises(WordlistError, match=r"^custom/restricted_terms.tsv: not UTF-8 text"):
         load_wordlists(wl)
+
+
+def test_a_policy_line_for_a_deleted_list_is_refused(tmp_path):
+    # the list is gone but policy.toml still names it: refused, never silently ignored
+    wl = _copy(tmp_path, {}, '[actions]\nrestricted_terms = "none"\n')
+    with pytest.raises(WordlistError, match=r"^policy.toml: actions.restricted_terms: Extra inputs are not permitted"):
+        load_wordlists(wl)
