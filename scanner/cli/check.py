@@ -23,6 +23,7 @@ from scanner.text.rewrite import rewrite_listing
 COLOURS = {  # ANSI colours per category, used only on a terminal
     "counterfeit": "41;97",
     "prohibited_goods": "41;97",
+    "illegal_service": "41;97",
     "brand": "45;97",
     "absolute_term": "43;30",
     "false_claim": "43;30",

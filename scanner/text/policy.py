@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.text.policy_schema import parse_policy
+from scanner.text.policy_schema import custom_actions, parse_policy
 from scanner.results import Finding, band_score
 from scanner.text.verify.explain import reason, with_reason
 
@@ -23,14 +23,16 @@ class Policy:
 
     @classmethod
     def from_wordlists(cls, wordlists) -> "Policy":
-        return cls.from_dict(wordlists.policy)
+        return cls.from_dict(wordlists.policy, {c.id: c.default_action for c in wordlists.custom_categories})
 
     @classmethod
-    def from_dict(cls, raw: dict) -> "Policy":
-        """Raises policy_schema.PolicyError (a ValueError) naming the bad keys; {} gives the defaults."""
+    def from_dict(cls, raw: dict, custom: dict | None = None) -> "Policy":
+        """Raises policy_schema.PolicyError (a ValueError) naming the bad keys; {} gives the defaults.
+        `custom`: the operator's categories of the loaded lists (wordlists/custom/) and their default actions."""
+        raw, operator_actions = custom_actions(raw, custom or {})
         checked = parse_policy(raw)
         return cls(
-            actions=checked.actions.model_dump(),
+            actions=checked.actions.model_dump() | operator_actions,
             brand_with_counterfeit=checked.brand_with_counterfeit,
             severity_scores=checked.severity_scores.model_dump(),
             block_score=checked.thresholds.block_score,

@@ -10,7 +10,7 @@ annotations at run time.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Mapping, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -74,6 +74,24 @@ def _where(loc: tuple[Any, ...]) -> str:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def custom_actions(raw: Any, defaults: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
+    """Split the operator's own categories (wordlists/custom/, #20) out of `[actions]`: (the policy
+    without them, for parse_policy; each one's action, its file's default unless policy.toml sets
+    one). Their ids come from the loaded lists, so the fixed Actions model cannot name them; each is
+    checked here the same way (block, review or none: none switches the category off)."""
+    if not defaults or not isinstance(raw, dict) or not isinstance(raw.get("actions"), dict):
+        return raw, dict(defaults)
+    actions = dict(raw["actions"])
+    out = dict(defaults)
+    for category in defaults:
+        if category in actions:
+            value = actions.pop(category)
+            if value not in ACTIONS:
+                raise PolicyError(f"actions.{category}: Input should be 'block', 'review' or 'none' (got {_shown(value)})")
+            out[category] = value
+    return {**raw, "actions": actions}, out
 
 
 def parse_policy(raw: Any) -> PolicyFile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,8 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 from scanner.text.normalize import is_cjk
-from scanner.text.policy_schema import PolicyError, parse_policy
-from scanner.categories import CATEGORIES
+from scanner.text.policy_schema import ACTIONS, PolicyError, custom_actions, parse_policy
+from scanner.categories import CATEGORIES, RESERVED_IDS, Category
 from scanner.results import SEVERITIES
 
 TERM_COLUMNS = ["term", "category", "severity", "suggestion", "variants", "pinyin", "note"]
@@ -30,6 +31,12 @@ EXEMPTION_COLUMNS = ["cue", "rule", "note"]
 EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order", "negation")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 LEXICON_COLUMNS = ["word", "source"]
+# An operator's own category (#20): custom/<id>.tsv, declared by `# key: value` lines before the header.
+CUSTOM_COLUMNS = ["term", "variants", "note"]
+CUSTOM_KEYS = ("category", "label_en", "label_zh", "severity", "action")
+CUSTOM_ACTIONS = tuple(a for a in ACTIONS if a != "none")  # off is policy.toml's `none`, not a file's default
+CUSTOM_ID = re.compile(r"[a-z][a-z0-9_]{1,39}")
+MAX_LABEL_CHARS = 60
 # personal_data has no term list: its recognisers validate numbers (scanner/text/personal_data.py).
 TEXT_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("brand", "counterfeit_image", "personal_data"))
 MIN_PINYIN_LETTERS = 5  # shorter pinyin (diao, lv) collides with ordinary words
@@ -123,9 +130,13 @@ class Wordlists:
     policy: dict = field(default_factory=dict)
     proximity: tuple[ProximityRule, ...] = ()
     compat_attributes: tuple[str, ...] = ()  # attribute names whose brands are compatibility (#15)
+    # the operator's own categories (custom/<id>.tsv, #20), in file-name order, and the labels their
+    # explanations carry (built-in labels are scanner/categories.py's)
+    custom_categories: tuple[Category, ...] = ()
+    custom_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        counts = {c: 0 for c in TEXT_CATEGORIES}
+        counts = {c: 0 for c in (*TEXT_CATEGORIES, *(c.id for c in self.custom_categories))}
         for t in self.terms:
             counts[t.category] += 1
         counts["brand"] = len(self.brands)
@@ -361,6 +372,69 @@ def expand_numbers(word: str) -> tuple[str, ...]:
     if "{n}" not in word:
         return (word,)
     return tuple(word.replace("{n}", n) for n in NUMBER_WORDS)
+def _custom_header(text: str, rel: str) -> tuple[dict[str, tuple[int, str]], int]:
+    """The `# key: value` declarations before the column header, and the header's line number."""
+    declared: dict[str, tuple[int, str]] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return declared, n
+        key, sep, value = stripped.lstrip("#").strip().partition(":")
+        key = key.strip()
+        if sep and key in CUSTOM_KEYS:
+            if key in declared:
+                raise WordlistError(f"{rel}:{n}: {key} declared twice (first on line {declared[key][0]})")
+            declared[key] = (n, value.strip())
+    return declared, 0
+
+
+def _load_custom(path: Path, rel: str) -> tuple[Category, list[Term]]:
+    """One operator category (#20): `# category: <id>`, `# label_en: …`, `# label_zh: …`,
+    `# severity: low|medium|high`, `# action: block|review` before the `term variants note` header.
+    Anything wrong refuses the whole load with file:line, like every other list."""
+    declared, header_line = _custom_header(_read(path, rel), rel)
+    missing = [k for k in CUSTOM_KEYS if k not in declared]
+    if missing:
+        raise WordlistError(f"{rel}:1: missing {', '.join(f'# {k}: …' for k in missing)} "
+                            "(an operator category declares category, label_en, label_zh, severity and action)")
+    line, cid = declared["category"]
+    if not CUSTOM_ID.fullmatch(cid):
+        raise WordlistError(f"{rel}:{line}: category id {cid!r} must be 2-40 of a-z, 0-9, _ starting with a letter")
+    if cid in RESERVED_IDS:
+        raise WordlistError(f"{rel}:{line}: category {cid!r} clashes with a built-in category (scanner/categories.py)")
+    if cid != path.stem:
+        raise WordlistError(f"{rel}:{line}: category {cid!r} must be the file's name (custom/{path.stem}.tsv may only declare {path.stem!r})")
+    for key in ("label_en", "label_zh"):
+        line, label = declared[key]
+        if not label or len(label) > MAX_LABEL_CHARS:
+            raise WordlistError(f"{rel}:{line}: {key} must be 1-{MAX_LABEL_CHARS} characters")
+    line, severity = declared["severity"]
+    if severity not in SEVERITIES:
+        raise WordlistError(f"{rel}:{line}: severity must be low/medium/high, got {severity!r}")
+    line, action = declared["action"]
+    if action not in CUSTOM_ACTIONS:
+        raise WordlistError(f"{rel}:{line}: action must be block or review, got {action!r} "
+                            "(switch a category off with policy.toml [actions] … = \"none\")")
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    for n, row in _rows(path, CUSTOM_COLUMNS, rel):
+        term = row["term"]
+        if not term:
+            raise WordlistError(f"{rel}:{n}: empty term")
+        if term in seen:
+            raise WordlistError(f"{rel}:{n}: term {term!r} already on line {seen[term]}")
+        seen[term] = n
+        terms.append(Term(
+            term=term, category=cid, severity=severity, suggestion=None,
+            variants=split_list(row["variants"]) + split_spellings(term),
+            pinyin=mixed_spellings(term, curated=False), note=row["note"], source=f"{rel}:{n}",
+        ))
+    if not terms:
+        raise WordlistError(f"{rel}:{header_line or 1}: no entries (an operator category needs at least one term)")
+    label_en, label_zh = declared["label_en"][1], declared["label_zh"][1]
+    return Category(cid, label_en, label_zh, action, label_en, "text"), terms
 
 
 def _expand_slots(cues: tuple[str, ...], lexicons: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
@@ -394,12 +468,20 @@ def load_wordlists(directory: str | Path) -> Wordlists:
     for path in sorted((directory / "with_brand").glob("*.tsv")):
         terms.extend(_load_terms(path, path.relative_to(directory).as_posix(), requires_brand=True))
 
+    # The operator's own categories (#20): loaded, versioned and reloaded with the rest.
+    custom: list[Category] = []
+    for path in sorted((directory / "custom").glob("*.tsv")):
+        category, custom_terms = _load_custom(path, path.relative_to(directory).as_posix())
+        custom.append(category)
+        terms.extend(custom_terms)
+    known = {*CATEGORIES, *(c.id for c in custom)}
+
     brands = _load_brands(directory / "brands.tsv", "brands.tsv")
 
     allow: list[AllowPhrase] = []
     for n, row in _rows(directory / "allowlist.tsv", ALLOW_COLUMNS, "allowlist.tsv"):
         category = row["category"] or "*"
-        if category != "*" and category not in CATEGORIES:
+        if category != "*" and category not in known:
             raise WordlistError(f"allowlist.tsv:{n}: unknown category {category!r}")
         allow.append(AllowPhrase(row["phrase"], category, row["note"], f"allowlist.tsv:{n}"))
 
@@ -441,7 +523,8 @@ def load_wordlists(directory: str | Path) -> Wordlists:
 
     try:
         policy = tomllib.loads(_read(directory / "policy.toml", "policy.toml"))
-        parse_policy(policy)  # checked here so that a bad value fails the load; the engine builds Policy
+        # checked here so that a bad value fails the load; the engine builds Policy
+        parse_policy(custom_actions(policy, {c.id: c.default_action for c in custom})[0])
     except (tomllib.TOMLDecodeError, PolicyError) as exc:
         raise WordlistError(f"policy.toml: {exc}") from None
 
@@ -457,4 +540,6 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         policy=policy,
         proximity=tuple(proximity),
         compat_attributes=tuple(compat["attribute"]),
+        custom_categories=tuple(custom),
+        custom_labels={c.id: {"label_en": c.en, "label_zh": c.zh} for c in custom},
     )

@@ -29,14 +29,14 @@ EXEMPT_HEADER = ["cue", "rule", "note"]
 
 TERM_CATEGORIES = [
     "absolute_term", "false_claim", "medical_claim", "counterfeit",
-    "diversion", "incentivized_review", "prohibited_goods",
+    "diversion", "incentivized_review", "prohibited_goods", "illegal_service",
 ]
 ALL_CATEGORIES = set(TERM_CATEGORIES) | {"brand", "counterfeit_image"}
 SEVERITIES = {"low", "medium", "high"}
 SECTORS = {"luxury", "sportswear", "watches", "electronics", "cosmetics", "toys", "apparel",
            "jewelry", "accessories", "auto", "other"}
 DECISIONS = {"pass", "review", "block"}
-BLOCKING = {"counterfeit", "prohibited_goods", "counterfeit_image"}
+BLOCKING = {"counterfeit", "prohibited_goods", "counterfeit_image", "illegal_service"}
 
 # Bare words that flood editors with false positives (see shared/data/sources/README.md) or that we decided
 # to leave out on purpose (README.md "judgement calls"). None may be a term or a variant.

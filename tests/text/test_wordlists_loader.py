@@ -15,7 +15,7 @@ PROXIMITY_HEADER = "rule\tcategory\tseverity\tsuggestion\tfirst\tsecond\twindow\
 SKELETON = {
     **{f"terms/{c}.tsv": TERMS_HEADER + f"zq{c}\t{c}\tlow\t\t\t\t\n" for c in (
         "absolute_term", "false_claim", "medical_claim", "counterfeit", "prohibited_goods", "diversion",
-        "incentivized_review")},
+        "incentivized_review", "illegal_service")},
     "with_brand/counterfeit.tsv": TERMS_HEADER + "1:1\tcounterfeit\tmedium\t-\t\t\t\n",
     "brands.tsv": BRANDS_HEADER + "Zqbrand\tZq Inc.\tother\t\tZqbrand\t\t\t\t\t\n",
     "proximity.tsv": PROXIMITY_HEADER + "zq\tdiversion\tlow\t\tzqa\tzqb\t10\tany\t\n",

@@ -135,6 +135,14 @@ def _field_zh(field: str) -> str:
     return _FIELD_HEAD.sub(lambda m: _FIELDS_ZH[m.group(1)], field)
 
 
+def _label(p: Mapping[str, Any], language: str) -> str:
+    """How a finding's category is named: an operator's category (wordlists/custom/, #20) carries its
+    own labels in the reason; the built-in ones are scanner/categories.py's."""
+    if language == "zh":
+        return p.get("label_zh") or CATEGORY_LABELS_ZH[p["category"]]
+    return p.get("label_en") or CATEGORY_LABELS[p["category"]]
+
+
 def _q(text: Any) -> str:
     """A quoted word in a Chinese explanation."""
     return f"“{text}”"
@@ -144,8 +152,8 @@ def _q(text: Any) -> str:
 _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
     # what was found
     "term": {
-        "en": lambda p: f"{CATEGORY_LABELS[p['category']]} {p['term']!r} [{p['source']}]",
-        "zh": lambda p: f"{CATEGORY_LABELS_ZH[p['category']]}{_q(p['term'])} [{p['source']}]",
+        "en": lambda p: f"{_label(p, 'en')} {p['term']!r} [{p['source']}]",
+        "zh": lambda p: f"{_label(p, 'zh')}{_q(p['term'])} [{p['source']}]",
     },
     "brand": {
         "en": lambda p: f"brand {p['brand']!r} ({p['owner'] or 'owner unknown'}) [{p['source']}]",

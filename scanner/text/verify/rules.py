@@ -89,7 +89,9 @@ def _term_finding(c: Candidate, ctx: VerifyContext) -> Finding | None:
         return None
     disguised = disguises(c)
     reasons = (
-        reason("term", category=term.category, term=term.term, source=term.source),
+        # an operator's category (wordlists/custom/) carries its labels: explain.py knows only the built-in ones
+        reason("term", category=term.category, term=term.term, source=term.source,
+               **ctx.wordlists.custom_labels.get(term.category, {})),
         *basis(term.note),
         *normalised(disguised),
     )
