@@ -297,7 +297,7 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
 
 def _drop_new_filler(original: str, text: str, title: bool) -> str:
     """A clause the deletions left holding only filler (a title's 领券 after 加VX: abc123) goes too."""
-    before = {original[a:b].strip() for a, b in _clauses_of(original, title)}
+    before = {original[a:b].strip() for a, b in _clauses_of(original)}  # a title read as one sentence
     out = text
     for a, b in reversed(_clauses_of(text, title)):
         c = text[a:b].strip()
