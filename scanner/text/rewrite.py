@@ -11,8 +11,9 @@ Every finding that counts (effect other than "none") gets a strategy by its cate
   dangling reward amount; if what is left of the clause is only filler (领券, 哦, now), the clause goes.
 * `clause`: delete the whole clause the words stand in -- its verb, amount, id and punctuation with it
   (好评返现5元 / 加VX: abc123 领券 / 晒图送红包 / 治疗失眠 / 收件人：张三 …). A clause is the text between
-  punctuation (，。；！？、,.;!?| and newlines), or between blanks that separate two Chinese words (a
-  title's keywords). When deleting the clause would empty the field, only the words (`words`) go.
+  punctuation (，。；！？、,.;!?| and newlines), or between blanks that stand between Chinese words (in a
+  title: beside one, a title being keywords); a blank inside Latin words, numbers or ids separates nothing.
+  When deleting the clause would empty the field, only the words (`words`) go.
 * `manual`: left for a person and counted in `manual`: a brand named without authorization outside a
   counterfeit context (the seller may be allowed to name it; deleting it would change what is sold), a
   prohibited good in the title (the listing itself must come down), any finding on an image, and every
@@ -100,13 +101,15 @@ class Suggested:
         return {"suggested": dict(self.fields), "suggested_manual": self.manual}
 
 
-def _is_sep(text: str, i: int, title: bool = False) -> bool:
+def _is_sep(text: str, i: int, mode: str = "copy") -> bool:
+    """Whether text[i] ends a clause. `mode`: "copy" (a description, a bullet), "title" (keywords), or
+    "sentence" (punctuation only)."""
     c = text[i]
     if c in _SEP:
         return True
-    if c == "." :  # a full stop, not a decimal point or a domain: followed by a blank or the end
+    if c == ".":  # a full stop, not a decimal point or a domain: followed by a blank or the end
         return i + 1 == len(text) or text[i + 1] in " \n"
-    if c in " 　":  # a blank between two Chinese words separates a title's keywords
+    if c in " 　" and mode != "sentence":
         j, k = i - 1, i + 1
         while j >= 0 and text[j] in " 　":
             j -= 1
@@ -114,19 +117,21 @@ def _is_sep(text: str, i: int, title: bool = False) -> bool:
             k += 1
         if j < 0 or k >= len(text):
             return False
-        if title:  # a title is keywords: a blank beside a Chinese word ends one (面膜 SPF50, 祛斑霜 100%有效)
-            return bool(_CJK.match(text[j])) or bool(_CJK.match(text[k]))
-        return bool(_CJK.match(text[j])) and bool(_CJK.match(text[k]))
+        if mode == "title":  # keywords: a blank beside a Chinese word ends one (面膜 SPF50, 祛斑霜 100%有效)
+            return not (text[j].isascii() and text[k].isascii())
+        # copy: a blank between Chinese words or symbols (限时特价 强劲 跑鞋 👟), not one inside Latin
+        # words, numbers or ids (Message me on WhatsApp, 加VX: abc123 领券)
+        return not (text[j].isascii() or text[k].isascii())
     return False
 
 
-def _clause(text: str, start: int, end: int, title: bool = False) -> tuple[int, int]:
+def _clause(text: str, start: int, end: int, mode: str = "copy") -> tuple[int, int]:
     """[a, b) of the clause holding [start, end): from just after the previous separator to the next one."""
     a = start
-    while a > 0 and not _is_sep(text, a - 1, title):
+    while a > 0 and not _is_sep(text, a - 1, mode):
         a -= 1
     b = end
-    while b < len(text) and not _is_sep(text, b, title):
+    while b < len(text) and not _is_sep(text, b, mode):
         b += 1
     return a, b
 
@@ -210,11 +215,11 @@ def _strongest(m: re.Match) -> str:
     return keep + (" " if keep in ",.;!?" and run[-1].isspace() else "")
 
 
-def _clauses_of(text: str, title: bool = False) -> list[tuple[int, int]]:
+def _clauses_of(text: str, mode: str = "copy") -> list[tuple[int, int]]:
     """[a, b) of each clause of `text`, separators excluded."""
     out, at = [], 0
     for i in range(len(text) + 1):
-        if i == len(text) or _is_sep(text, i, title):
+        if i == len(text) or _is_sep(text, i, mode):
             out.append((at, i))
             at = i + 1
     return out
@@ -242,9 +247,9 @@ def _capitalised_like(original: str, text: str) -> str:
     return re.sub(r"([.!?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
-def _dedupe_clauses(original: str, text: str) -> str:
+def _dedupe_clauses(original: str, text: str, mode: str) -> str:
     """Two rewrites that became the same words side by side (效果因人而异 效果因人而异): keep one."""
-    spans = _clauses_of(text)
+    spans = _clauses_of(text, mode)
     for (a1, b1), (a2, b2) in reversed(list(zip(spans, spans[1:]))):
         c = text[a2:b2].strip()
         if c and c == text[a1:b1].strip() and (c + c) not in original.replace(" ", ""):
@@ -254,7 +259,7 @@ def _dedupe_clauses(original: str, text: str) -> str:
 
 def rewrite_field(text: str, findings: Iterable[Any], field: str = "description") -> tuple[str, int, int]:
     """One field's text and its findings -> (suggested text, findings rewritten, findings left for a person)."""
-    title = field == "title"
+    mode = "title" if field == "title" else "copy"
     words: list[tuple[int, int, str]] = []     # each finding's own words (replaced or deleted)
     clauses: list[tuple[int, int, str]] = []   # whole clauses to delete
     applied = manual = 0
@@ -267,7 +272,7 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
             continue
         start, end = _get(f, "start"), _get(f, "end")
         applied += 1
-        a, b = _clause(text, start, end, title)
+        a, b = _clause(text, start, end, mode)
         if how == "replace" and _get(f, "category") in _CLAIMS and text[a:b].strip() != text[start:end]:
             how = "clause"  # a statement (效果因人而异, results may vary) stands for a whole clause, not inside one
         if how == "replace":
@@ -280,7 +285,7 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
     if not applied:
         return text, 0, manual
     # a clause left with only deletions, and nothing that reads as copy, goes whole
-    for a, b in _clauses_of(text, title):
+    for a, b in _clauses_of(text, mode):
         inside = [e for e in words if a <= e[0] < b or a < e[1] <= b]
         if inside and all(rep == "" for _, _, rep in inside):
             remnant = _apply(text[a:b], [(max(x, a) - a, min(y, b) - a, "") for x, y, _ in inside])
@@ -291,15 +296,15 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
         out = tidy(_apply(text, words))
     if not out:  # nothing of the field is left to publish: a person writes it
         return text, 0, manual + applied
-    out = _capitalised_like(text, _dedupe_clauses(text, _drop_new_filler(text, out, title)))
+    out = _capitalised_like(text, _dedupe_clauses(text, _drop_new_filler(text, out, mode), mode))
     return out, applied, manual
 
 
-def _drop_new_filler(original: str, text: str, title: bool) -> str:
+def _drop_new_filler(original: str, text: str, mode: str) -> str:
     """A clause the deletions left holding only filler (a title's 领券 after 加VX: abc123) goes too."""
-    before = {original[a:b].strip() for a, b in _clauses_of(original)}  # a title read as one sentence
+    before = {original[a:b].strip() for a, b in _clauses_of(original, "sentence")}
     out = text
-    for a, b in reversed(_clauses_of(text, title)):
+    for a, b in reversed(_clauses_of(text, mode)):
         c = text[a:b].strip()
         if c and c not in before and _FILLER.match(c):
             out = out[:a] + out[b:]
