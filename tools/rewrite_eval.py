@@ -49,6 +49,7 @@ _FILLER_ONLY = re.compile(r"^(?:领券|领取|有礼|咨询|即可|了解更多|
 _TRAILING_EN = re.compile(r"\b(?:on|for|with|me|and|or|to|a|the|of)\s*[.,;!?]?\s*$", re.I)
 _VERB_NO_OBJECT = re.compile(rf"(?:加|添加|联系|私聊|扫码)(?=\s*(?:[{SEPS}]|$)|\s+[{_CJK}])")
 _PREP_NO_OBJECT = re.compile(r"\b(?:on|for|with|to|of|a|the)\s+(?:on|for|with|to|of)\b|\b(?:a|the|on|for|with|to|of)\s*[.,;!?]", re.I)
+_SCOPE_NO_SUPERLATIVE = re.compile(r"史上(?![最第])")
 _STARTS_WITH_PREP = re.compile(r"^(?:of|for|with|to|from|by|on|and|or)\b")
 _FRAGMENT = re.compile(rf"^(?:[{_CJK}]{{1,2}}|[A-Za-z]{{1,2}}[{_CJK}]?)$")
 
@@ -72,12 +73,15 @@ def check(original: dict, suggested: dict[str, str], product: list[str]) -> dict
         for c in clauses(text):
             if (_VERB_ONLY.match(c) or _AMOUNT_ONLY.match(c) or _FILLER_ONLY.match(c)) and c not in clauses(before):
                 bad["dangling"] = f"{field}: clause {c!r}"
+        if len(_SCOPE_NO_SUPERLATIVE.findall(text)) > len(_SCOPE_NO_SUPERLATIVE.findall(before)):
+            bad["dangling"] = f"{field}: a scope without its superlative (史上实惠)"
         if len(_VERB_NO_OBJECT.findall(text)) > len(_VERB_NO_OBJECT.findall(before)):
             bad["dangling"] = f"{field}: a verb without its object"
         if len(_PREP_NO_OBJECT.findall(text)) > len(_PREP_NO_OBJECT.findall(before)):
             bad["dangling"] = f"{field}: a preposition or article without its object"
         for c in clauses(text):
-            if c not in clauses(before) and (_STARTS_WITH_PREP.match(c) or _FRAGMENT.match(c)):
+            if c not in clauses(before) and (_STARTS_WITH_PREP.match(c) or (
+                    _FRAGMENT.match(c) and not any(w.lower() in c.lower() for w in product))):
                 bad["dangling"] = f"{field}: fragment {c!r}"
         if before[:1].isupper() and text[:1].isascii() and text[:1].islower():
             bad["case"] = f"{field}: starts lower-case"

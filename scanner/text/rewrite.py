@@ -59,6 +59,7 @@ _BEFORE_WORDS = re.compile(r"(?:加|添加|联系|私聊|私信|[+＋])\s*$")
 _HANGING = re.compile(r"^(?:of|for|with|to|from|by|on|and|or)\b|\b(?:of|for|with|to|from|by|on|a|the|me|us)$|"
                       r"(?:^|\s)(?:加|添加|联系|私聊|私信)$", re.I)
 _CLAIMS = ("false_claim",)
+_SCOPE_BEFORE = re.compile(r"(?:史上|有史以来)\s*$")  # a scope that only a superlative completes
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -276,7 +277,8 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
         if how == "replace" and _get(f, "category") in _CLAIMS and text[a:b].strip() != text[start:end]:
             how = "clause"  # a statement (效果因人而异, results may vary) stands for a whole clause, not inside one
         if how == "replace":
-            words.append((start, end, _get(f, "suggestion")))
+            m = _SCOPE_BEFORE.search(text[:start])  # 史上最便宜 -> 实惠, not 史上实惠
+            words.append((m.start() if m else start, end, _get(f, "suggestion")))
         elif how == "words":
             words.append((*_words_span(text, start, end, _get(f, "category")), ""))
         else:

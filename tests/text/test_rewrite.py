@@ -77,7 +77,7 @@ def f(start, end, category, suggestion=None, effect="review", reasons=()):
 FIELDS = [
     # text, findings, expected text, rewritten, manual
     ("顶级品质 面膜", [f(0, 2, "absolute_term", "高品质")], "高品质 面膜", 1, 0),
-    ("史上最好的面膜", [f(2, 4, "absolute_term", "优质")], "史上优质的面膜", 1, 0),
+    ("史上最好的面膜", [f(2, 4, "absolute_term", "优质")], "优质的面膜", 1, 0),  # 史上 needs its superlative
     ("好评返现5元，欢迎选购", [f(0, 4, "incentivized_review", "")], "欢迎选购", 1, 0),
     ("欢迎选购，好评返现5元。", [f(5, 9, "incentivized_review", "")], "欢迎选购。", 1, 0),
     ("质地清爽，加VX: abc123 领券，欢迎选购", [f(6, 16, "diversion", "")], "质地清爽，欢迎选购", 1, 0),
