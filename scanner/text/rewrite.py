@@ -293,13 +293,17 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
             remnant = _apply(text[a:b], [(max(x, a) - a, min(y, b) - a, "") for x, y, _ in inside])
             if _leftover_is_not_copy(remnant):
                 clauses.append((a, b, ""))
-    out = tidy(_apply(text, words + clauses))
+    out = _finish(text, _apply(text, words + clauses), mode)
     if not out:  # the field was nothing but the violation's clauses: keep what is not the violation's words
-        out = tidy(_apply(text, words))
+        out = _finish(text, _apply(text, words), mode)
     if not out:  # nothing of the field is left to publish: a person writes it
         return text, 0, manual + applied
-    out = _capitalised_like(text, _dedupe_clauses(text, _drop_new_filler(text, out, mode), mode))
     return out, applied, manual
+
+
+def _finish(original: str, text: str, mode: str) -> str:
+    text = _drop_new_filler(original, tidy(text), mode)
+    return _capitalised_like(original, _dedupe_clauses(original, text, mode)) if text else text
 
 
 def _drop_new_filler(original: str, text: str, mode: str) -> str:

@@ -155,3 +155,36 @@ def test_check_json_carries_the_suggested_copy(capsys):
     d = json.loads(capsys.readouterr().out)
     assert (d["suggested"], d["suggested_manual"], d["suggested_decision"]) == (
         {"title": "耐克 运动短裤 全网优质"}, 1, "review")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ALPHABET = "面膜补水加微信好评返现元，。！、 ,.!abcXY12😀\n"
+_CATEGORIES = sorted(["absolute_term", "false_claim", "medical_claim", "counterfeit", "brand", "diversion",
+                      "incentivized_review", "prohibited_goods", "personal_data"])
+
+
+@st.composite
+def field_with_findings(draw):
+    text = draw(st.text(alphabet=_ALPHABET, min_size=1, max_size=40))
+    findings = []
+    for _ in range(draw(st.integers(0, 4))):
+        a = draw(st.integers(0, len(text) - 1))
+        b = draw(st.integers(a + 1, len(text)))
+        findings.append(f(a, b, draw(st.sampled_from(_CATEGORIES)), draw(st.sampled_from([None, "", "优质", "results vary"])),
+                          draw(st.sampled_from(["review", "block", "none"]))))
+    return text, findings
+
+
+@settings(max_examples=400, deadline=None)
+@given(field_with_findings(), st.sampled_from(["title", "description"]))
+def test_any_rewrite_is_tidy_and_accounts_for_every_finding(case, field):
+    text, findings = case
+    out, rewritten, manual = rewrite_field(text, findings, field)
+    assert rewritten + manual == sum(1 for x in findings if x["effect"] != "none")
+    if rewritten:
+        assert out and out == tidy(out)  # never emptied; tidying again changes nothing
+        assert not any(out.startswith(c) for c in "，,。.！!、")
+        assert "，，" not in out and "。。" not in out and "，。" not in out
+    else:
+        assert out == text
