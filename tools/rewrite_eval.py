@@ -16,6 +16,9 @@ authorization, a prohibited good). A suggestion meets the bar when every check b
 * empty      -- no field emptied;
 * product    -- every product word still in the title.
 
+Reported beside the share, not part of it: how many suggestions keep every piece of the original that the
+reference keeps (a rewrite that deletes more than the violation).
+
 The checks are written here from the rules' wording, not from the rewriter's code. `--reference` runs them on
 the hand-written references (the set's own check: each must pass); `--legacy PATH` on a module with
 `rewrite_listing(listing, findings)` returning {field: object with .text}, e.g. main's old rewrite.py.
@@ -101,6 +104,19 @@ def check(original: dict, suggested: dict[str, str], product: list[str]) -> dict
     return bad
 
 
+def over_deleted(fields: dict[str, str], suggested: dict[str, str], reference: dict[str, str]) -> list[str]:
+    """Pieces of the original the hand-written reference keeps (its clauses and a title's keywords, as written
+    in the original) that the suggestion deleted: the rewrite took more than the violation."""
+    lost = []
+    for field, original in fields.items():
+        ref, got = reference.get(field, original), suggested.get(field, original)
+        for piece in clauses(ref) + (ref.split() if field == "title" else []):
+            piece = piece.strip(SEPS + ". ")
+            if piece and piece in original and piece not in got:
+                lost.append(f"{field}: {piece!r}")
+    return lost
+
+
 def counting(result) -> list:
     return [f for f in result.findings if f.effect != "none"]
 
@@ -115,7 +131,7 @@ def run(path: Path, mode: str = "suggest", legacy: str | None = None, show: bool
         sys.modules[spec.name] = old
         spec.loader.exec_module(old)
     failures: dict[str, int] = {}
-    good, similar, exact = 0, 0.0, 0
+    good, similar, exact, kept = 0, 0.0, 0, 0
     for row in rows:
         listing, want_manual = row["listing"], row.get("manual", 0)
         result = scanner.scan(listing, suggest=(mode == "suggest"))
@@ -139,6 +155,8 @@ def run(path: Path, mode: str = "suggest", legacy: str | None = None, show: bool
         good += not bad
         ref = row["reference"]
         fields = dict(listing_fields(listing))
+        lost = over_deleted(fields, suggested, ref)
+        kept += not lost
         ratios = [difflib.SequenceMatcher(None, suggested.get(k, v), ref.get(k, v)).ratio() for k, v in fields.items()]
         similar += sum(ratios) / len(ratios)
         exact += all(suggested.get(k, v) == ref.get(k, v) for k, v in fields.items())
@@ -147,9 +165,11 @@ def run(path: Path, mode: str = "suggest", legacy: str | None = None, show: bool
                 print(f"{row['id']} {'OK ' if not bad else 'BAD'} {json.dumps(suggested, ensure_ascii=False)}")
             for k, why in bad.items():
                 print(f"      {k}: {why}")
+        if lost and mode != "reference":
+            print(f"{row['id']} deleted what the reference keeps: {lost}")
     n = len(rows)
     summary = {"set": path.name, "mode": mode, "listings": n, "meet_all": good, "share": round(good / n, 3),
-               "failures": failures, "same_as_reference": exact, "mean_similarity_to_reference": round(similar / n, 3)}
+               "failures": failures, "keeps_what_reference_keeps": kept, "same_as_reference": exact, "mean_similarity_to_reference": round(similar / n, 3)}
     return summary
 
 

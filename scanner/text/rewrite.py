@@ -22,8 +22,10 @@ Every finding that counts (effect other than "none") gets a strategy by its cate
 A brand named *with* counterfeit wording is the violation itself and is deleted (`words`); a brand the seller
 is authorized for, or a compatibility mention (effect "none"), is never touched.
 
-After the edits the field is tidied: blanks collapsed, no separator doubled (，，), none leading or trailing,
-no blank before punctuation. Offsets are those of the caller's original field text (findings' start/end).
+A clause that deletions leave holding nothing that reads as copy goes whole (`_leftover_is_not_copy`). After
+the edits the field is tidied: blanks collapsed, no separator doubled (，，), none leading or trailing, no blank
+before punctuation; two rewrites that became the same clause are said once; Latin copy starts upper-case as it
+did. Offsets are those of the caller's original field text (findings' start/end, Python str indices).
 """
 from __future__ import annotations
 
@@ -45,7 +47,6 @@ STRATEGY: dict[str, str] = {
 }
 
 _SEP = "，,。；;！!？?、|｜\n\r\t"          # clause separators (a '.' only ends a clause before a blank or the end)
-_CLOSE = "，,。；;！!？?、|｜.:：…"
 _FILLER = re.compile(
     r"^(?:[领送享拿返得]?(?:券|优惠券?|福利|红包|礼品?|现金|折扣)|有礼|咨询|即可|立即|马上|速来|哦|噢|呢|吧|啦|了|的|"
     r"now|today|asap|for (?:a |an )?(?:discount|coupon|refund|deal|gift)s?|to (?:order|buy)|and|or|please|"
@@ -58,6 +59,7 @@ _AFTER_CONTACT = re.compile(r"^[:：]?\s*[A-Za-z0-9_\-]*\d[A-Za-z0-9_\-]*")  # t
 _BEFORE_WORDS = re.compile(r"(?:加|添加|联系|私聊|私信|[+＋])\s*$")
 _HANGING = re.compile(r"^(?:of|for|with|to|from|by|on|and|or)\b|\b(?:of|for|with|to|from|by|on|a|the|me|us)$|"
                       r"(?:^|\s)(?:加|添加|联系|私聊|私信)$", re.I)
+_QUALITY = re.compile(r"^(?:[A-Za-z]{1,3}级?|品质|质量|做工|工艺|品牌|水准|水平|标准|级别?|版本?|货)$")
 _CLAIMS = ("false_claim",)
 _SCOPE_BEFORE = re.compile(r"(?:史上|有史以来)\s*$")  # a scope that only a superlative completes
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -97,9 +99,6 @@ class Suggested:
     fields: Mapping[str, str]
     applied: int  # findings rewritten
     manual: int   # findings that count and are left for a person
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"suggested": dict(self.fields), "suggested_manual": self.manual}
 
 
 def _is_sep(text: str, i: int, mode: str = "copy") -> bool:
@@ -226,18 +225,19 @@ def _clauses_of(text: str, mode: str = "copy") -> list[tuple[int, int]]:
     return out
 
 
-def _leftover_is_not_copy(remnant: str) -> bool:
-    """What a deletion left of a clause cannot stand on its own: nothing, filler (领券, 5元, now), a fragment of
-    at most two Chinese characters or a lone short Latin word (品质 of 原单品质, A级), or words hanging
-    on a preposition or verb whose object went (of the original, 加, contact)."""
+def _leftover_is_not_copy(remnant: str, mode: str) -> bool:
+    """What a deletion left of a clause cannot stand on its own: nothing, filler (领券, 5元, now), words hanging
+    on a preposition or verb whose object went (of the original, 加, contact), a bare quality word (品质 of
+    原单品质, A级 of A级原单) and, outside a title, any fragment of at most two Chinese characters or one short
+    Latin word. A title's two-character keyword (面膜 of 国家级面膜) is the product: it stays."""
     r = tidy(remnant)
-    if not r or _FILLER.match(r):
+    if not r or _FILLER.match(r) or _QUALITY.match(r) or _HANGING.search(r):
         return True
+    if mode == "title":
+        return False
     cjk = len(_CJK.findall(r))
     latin = re.findall(r"[A-Za-z]+", r)
-    if cjk <= 2 and not re.search(r"\d", r) and (cjk or len(latin) <= 1) and sum(map(len, latin)) <= 3:
-        return True
-    return bool(_HANGING.search(r))
+    return cjk <= 2 and not re.search(r"\d", r) and (cjk > 0 or len(latin) <= 1) and sum(map(len, latin)) <= 3
 
 
 def _capitalised_like(original: str, text: str) -> str:
@@ -291,8 +291,13 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
         inside = [e for e in words if a <= e[0] < b or a < e[1] <= b]
         if inside and all(rep == "" for _, _, rep in inside):
             remnant = _apply(text[a:b], [(max(x, a) - a, min(y, b) - a, "") for x, y, _ in inside])
-            if _leftover_is_not_copy(remnant):
+            if _leftover_is_not_copy(remnant, mode):
                 clauses.append((a, b, ""))
+    # filler standing after a deleted clause goes with it (a title's 加VX: abc123 领券, 好评返现 5元)
+    spans = _clauses_of(text, mode)
+    for (a1, b1), (a2, b2) in zip(spans, spans[1:]):
+        if any(x <= a1 and b1 <= y for x, y, _ in clauses) and _FILLER.match(text[a2:b2].strip() or "-"):
+            clauses.append((a2, b2, ""))
     out = _finish(text, _apply(text, words + clauses), mode)
     if not out:  # the field was nothing but the violation's clauses: keep what is not the violation's words
         out = _finish(text, _apply(text, words), mode)
@@ -308,7 +313,7 @@ def _finish(original: str, text: str, mode: str) -> str:
 
 def _drop_new_filler(original: str, text: str, mode: str) -> str:
     """A clause the deletions left holding only filler (a title's 领券 after 加VX: abc123) goes too."""
-    before = {original[a:b].strip() for a, b in _clauses_of(original, "sentence")}
+    before = {original[a:b].strip() for a, b in _clauses_of(original, mode)}
     out = text
     for a, b in reversed(_clauses_of(text, mode)):
         c = text[a:b].strip()
