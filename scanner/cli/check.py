@@ -158,7 +158,7 @@ def render(result: dict, listing: dict, colour: bool) -> str:
         if manual:
             lines.append(f"{manual} finding(s) have no automatic rewrite and need a manual edit")
         again = result.get("suggested_decision")
-        if again and again != "pass":
+        if suggested and again and again != "pass":
             lines.append(f"the suggested copy scanned again: {again}")
     images = [f for f in result["findings"] if f["kind"] == "image"]
     read = [f for f in result["findings"] if f["kind"] == "image_text"]
