@@ -20,7 +20,8 @@ Every finding that counts (effect other than "none") gets a strategy by its cate
   finding of a field that would be left empty (晒图送红包 as the whole title: a person writes that field).
 
 A brand named *with* counterfeit wording is the violation itself and is deleted (`words`); a brand the seller
-is authorized for, or a compatibility mention (effect "none"), is never touched.
+is authorized for, or a compatibility mention (effect "none"), is never touched: a clause holding one loses only
+the violation's words.
 
 A clause that deletions leave holding nothing that reads as copy goes whole (`_leftover_is_not_copy`). After
 the edits the field is tidied: blanks collapsed, no separator doubled (，，), none leading or trailing, no blank
@@ -264,6 +265,10 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
     words: list[tuple[int, int, str]] = []     # each finding's own words (replaced or deleted)
     clauses: list[tuple[int, int, str]] = []   # whole clauses to delete
     applied = manual = 0
+    findings = list(findings)
+    # harmless words (an authorized brand, a compatibility mention): never deleted with a clause
+    harmless = [(_get(f, "start"), _get(f, "end")) for f in findings
+                if _get(f, "effect") == "none" and _get(f, "start") is not None]
     for f in findings:
         if _get(f, "effect") == "none":
             continue
@@ -298,6 +303,7 @@ def rewrite_field(text: str, findings: Iterable[Any], field: str = "description"
     for (a1, b1), (a2, b2) in zip(spans, spans[1:]):
         if any(x <= a1 and b1 <= y for x, y, _ in clauses) and _FILLER.match(text[a2:b2].strip() or "-"):
             clauses.append((a2, b2, ""))
+    clauses = [c for c in clauses if not any(c[0] <= x and y <= c[1] for x, y in harmless)]
     out = _finish(text, _apply(text, words + clauses), mode)
     if not out:  # the field was nothing but the violation's clauses: keep what is not the violation's words
         out = _finish(text, _apply(text, words), mode)

@@ -91,6 +91,8 @@ FIELDS = [
     ("高仿耐克运动鞋", [f(0, 2, "counterfeit", "", "block"), f(2, 4, "brand", None, "block", (("with_counterfeit", {}),))],
      "运动鞋", 2, 0),
     ("适用于iPhone的手机壳", [f(3, 9, "brand", None, "none")], "适用于iPhone的手机壳", 0, 0),
+    # a clause holding a compatibility mention loses only the violation's words
+    ("适用于iPhone加微信abc123购买", [f(3, 9, "brand", None, "none"), f(9, 12, "diversion", "")], "适用于iPhone购买", 1, 0),
     ("仿真枪玩具", [{**f(0, 3, "prohibited_goods", None, "block"), "field": "title"}], "仿真枪玩具", 0, 1),
 ]
 
