@@ -54,6 +54,8 @@ class ScanOptionsIn(BaseModel):
         None, description="read the text in the images (offline OCR) and scan it like copy; default: the "
         "server's SCANNER_OCR. Needs the `ocr` extra; without it each image gets an image_errors entry "
         "ocr_unavailable")
+    suggest: bool = Field(False, description="also return `suggested`: the text fields rewritten so an editor can "
+                                             "publish them, `suggested_manual` and `suggested_decision` (docs/api.md)")
 
 
 class ListingIn(BaseModel):
@@ -168,6 +170,14 @@ class ScanResultOut(BaseModel):
         None, description='only with "options": {"mask": true}: each text field (as named in findings) with its '
         "personal data replaced by * of the same length, so offsets still line up")
     image_text: list[ImageTextOut] | None = Field(None, description="only when OCR read the images")
+    suggested: dict[str, str] | None = Field(
+        None, description='only with "options": {"suggest": true}: each text field (as named in findings) the '
+        "automatic rewrites changed, with every rewrite applied (scanner/text/rewrite.py)")
+    suggested_manual: int | None = Field(
+        None, description="with `suggested`: findings that count and that no automatic rewrite fixes (brands named "
+        "without authorization, prohibited goods in the title, images, a field that would be left empty)")
+    suggested_decision: Literal["pass", "review", "block"] | None = Field(
+        None, description="with `suggested`: the decision a re-scan of the suggested copy (text fields) gets")
 
 
 class ErrorRow(BaseModel):

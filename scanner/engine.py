@@ -140,7 +140,7 @@ class Scanner:
     # -- scanning -------------------------------------------------------------------
     def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None,
              mask: bool | None = None, language: str | None = None, ocr: bool | None = None,
-             ) -> ScanResult | FailedScan:
+             suggest: bool | None = None) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error.
 
@@ -155,6 +155,9 @@ class Scanner:
         `language` ("en" or "zh", scanner.categories.LANGUAGES) is the findings' explanations' language; an
         unknown one raises scanner.options.InvalidOptions (a ValueError): a caller's mistake, not the listing's.
         `ocr`: read the text in the images and scan it like copy (default: the scanner's `ocr`, SCANNER_OCR).
+        `suggest=True` adds `suggested` (the text fields scanner/text/rewrite.py rewrote), `suggested_manual`
+        (findings that count and no rewrite fixes) and `suggested_decision` (the suggested copy scanned again,
+        text only: "pass" unless something is left for a person). Findings and decision are unchanged.
         Each of these may also come in the listing's own `"options"` (scanner/options.py); an argument
         given here wins over it."""
         if language is not None and language != DEFAULT_LANGUAGE:
@@ -204,7 +207,20 @@ class Scanner:
         result = state.result(listing.id, decision, listing_score, findings, versions)
         if mask if mask is not None else listing.options.mask:
             result = result._replace(masked=masked_fields(listing.fields, findings))
+        if suggest if suggest is not None else listing.options.suggest:
+            result = self._with_suggested(result, raw, listing, deadline)
         return result
+
+    def _with_suggested(self, result: ScanResult, raw: Any, listing: Listing, deadline: float | None) -> ScanResult:
+        """`result` with the suggested copy and what a re-scan of it decides (its text fields only: an image
+        finding is left for a person and counted in suggested_manual)."""
+        from scanner.text.rewrite import suggest, with_suggested
+
+        suggested = suggest(listing.fields, result.findings)
+        again = {k: v for k, v in with_suggested(raw, suggested.fields).items() if k not in ("images", "options")}
+        rescanned = self.scan(again, deadline=deadline, suggest=False, mask=False, ocr=False)
+        return result._replace(suggested=MappingProxyType(dict(suggested.fields)), suggested_manual=suggested.manual,
+                               suggested_decision=rescanned.decision)
 
     def scan_many(self, listings: Iterable[Any], **kwargs) -> Iterator[ScanResult | FailedScan]:
         for raw in listings:

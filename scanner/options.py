@@ -1,6 +1,6 @@
 """Per-scan options: what a caller may ask of one scan besides the listing. The one definition and parser.
 
-A caller asks in the listing itself, `"options": {"language": "zh", "mask": true, "ocr": true}` (so HTTP,
+A caller asks in the listing itself, `"options": {"language": "zh", "mask": true, "ocr": true, "suggest": true}` (so HTTP,
 batch files and Spark rows carry them alike; a /v1/scan/batch request may also send `options` beside
 `listings`, which every listing without its own takes), or as keyword arguments of `Scanner.scan`, which
 win over the listing's. An option the scanner does not know, or a value it cannot honour, is the caller's
@@ -29,6 +29,7 @@ class ScanOptions(NamedTuple):
     language: str = DEFAULT_LANGUAGE  # the explanations' language (categories.LANGUAGES)
     mask: bool = False                # also return `masked`: text fields with personal data replaced by *
     ocr: bool | None = None           # read text in the images (None: the scanner's default, SCANNER_OCR)
+    suggest: bool = False             # also return `suggested`: the copy rewritten (scanner/text/rewrite.py)
 
     def scan_kwargs(self) -> dict[str, Any]:
         """What to pass to Scanner.scan: only what differs from its defaults."""
@@ -55,6 +56,7 @@ _CHECKS = {
     "language": check_language,
     "mask": lambda v: _check_bool("mask", v),
     "ocr": lambda v: _check_bool("ocr", v, allow_none=True),
+    "suggest": lambda v: _check_bool("suggest", v),
 }
 assert set(_CHECKS) == set(ScanOptions._fields)
 

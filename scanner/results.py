@@ -106,6 +106,11 @@ class ScanResult(NamedTuple):
     masked: Mapping[str, str] | None = None
     # What OCR read from each image it read (scanner.images.ocr.ImageText), when OCR was on
     image_text: tuple = ()
+    # Asked for with options.suggest (scanner/text/rewrite.py): the text fields the rewrite changed, the
+    # findings that count and are left for a person, and the decision a re-scan of the suggested copy gets
+    suggested: Mapping[str, str] | None = None
+    suggested_manual: int = 0
+    suggested_decision: Decision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -124,6 +129,10 @@ class ScanResult(NamedTuple):
             d["masked"] = dict(self.masked)
         if self.image_text:
             d["image_text"] = [t.to_dict() for t in self.image_text]
+        if self.suggested is not None:
+            d["suggested"] = dict(self.suggested)
+            d["suggested_manual"] = self.suggested_manual
+            d["suggested_decision"] = self.suggested_decision
         return d
 
 

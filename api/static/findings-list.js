@@ -4,7 +4,7 @@ import { byId, cssEscape, el } from "./dom.js";
 import { effectOf, fieldLabel, findingKey, locate, orderFindings, suggestionText, textFindings } from "./findings.js";
 import { categoryLabel, t } from "./i18n.js";
 import { state } from "./state.js";
-import { applyOne, showInText } from "./suggestions.js";
+import { applyOne, hasSuggested, showInText } from "./suggestions.js";
 import { setActive } from "./tooltip.js";
 
 function findingItem(f, idx) {
@@ -57,7 +57,7 @@ export function renderFindings() {
   list.forEach((f, idx) => { ol.appendChild(findingItem(f, idx)); });
   byId("findings-count").textContent = state.text ? "(" + list.length + ")" : "";
   byId("no-findings").hidden = !state.text || list.length > 0;
-  byId("apply-all").disabled = !list.some((f) => f.suggestion != null && effectOf(f) !== "none" && locate(f));
+  byId("apply-all").disabled = !hasSuggested();
   if (focusKey) {
     const again = ol.querySelector('[data-key="' + cssEscape(focusKey) + '"]');
     const target = again && (again.querySelector('[data-role="' + focusRole + '"]:not([disabled])') || again.querySelector(".f-head"));

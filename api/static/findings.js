@@ -47,11 +47,6 @@ function readsAs(words, text) {
   return w.length === m.length && m.every((c, i) => c === "*" || c === w[i]);
 }
 
-/** Findings an "apply" can fix: they count, and the service offered a rewrite. */
-export function applicable(list) {
-  return list.filter((f) => f.suggestion != null && effectOf(f) !== "none");
-}
-
 /** Worst effect first, then title, description, bullets, then position. */
 export function orderFindings(list) {
   const fieldOrder = (f) => (f.field === "title" ? 0 : f.field === "description" ? 1 : 2);

@@ -25,7 +25,7 @@ function listingBody() {
   if (info.list.length) body.bullets = info.list;
   if (state.authorized.length) body.seller = { authorized_brands: state.authorized.slice() };
   body.locale = state.lang === "zh" ? "zh-CN" : "en";
-  body.options = scanOptions();
+  body.options = { ...scanOptions(), suggest: true };  // `suggested`: what "Apply all" and "Copy cleaned text" use
   return body;
 }
 

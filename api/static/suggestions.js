@@ -1,10 +1,13 @@
-/* Applying the service's suggested rewrites: one at a time, all at once, or into a cleaned copy on the clipboard.
- * scanner/text/rewrite.py applies the same rules on the server side. */
+/* Applying the service's suggested rewrites: one finding's at a time (its `suggestion`), or the whole suggested
+ * copy the service sends (`suggested`, asked for with "options": {"suggest": true}; scanner/text/rewrite.py is
+ * its one definition: clauses, verbs and amounts deleted with the words, the copy tidied) into the editor or
+ * onto the clipboard. */
 import { announce, byId, el } from "./dom.js";
-import { applicable, effectOf, locate, textFindings } from "./findings.js";
+import { locate } from "./findings.js";
+import { bulletLines } from "./offsets.js";
 import { t } from "./i18n.js";
 import { rescanThenFocus, scanText } from "./scan.js";
-import { fields } from "./state.js";
+import { fields, state } from "./state.js";
 import { setActive } from "./tooltip.js";
 
 /** Replace [a, b) in a textarea the way typing would, so the browser's undo (Ctrl+Z) can take it back. */
@@ -37,44 +40,48 @@ export function applyOne(f, idx) {
   rescanThenFocus(idx);
 }
 
-/** Rewrites per field from the END backwards so earlier offsets stay valid; overlaps are skipped. */
-function rewritten(name, findings) {
-  let value = fields[name].value;
-  const spans = findings.map((f) => { const loc = locate(f); return loc && loc.name === name ? { loc, f } : null; })
-    .filter(Boolean).sort((x, y) => y.loc.a - x.loc.a || y.loc.b - x.loc.b);
-  let limit = Infinity, count = 0;
-  spans.forEach((s) => {
-    if (s.loc.b > limit) return;
-    const r = tidy(value, s.loc.a, s.loc.b, s.f.suggestion);
-    value = value.slice(0, r.a) + r.text + value.slice(r.b);
-    limit = r.a;
-    count += 1;
-  });
-  return { value, count };
+/** The editor's fields with the server's suggested copy (`suggested`, scanner/text/rewrite.py: the one definition
+ * of "every rewrite applied") put in; null when the editor changed since that scan. Bullets: the suggested
+ * bullets[i] replaces the i-th non-empty line. */
+function suggestedValues() {
+  const r = state.text, snap = state.snap;
+  if (!r || !r.suggested || !snap) return null;
+  if (Object.keys(fields).some((name) => fields[name].value !== snap[name])) return null;
+  const out = { title: snap.title, description: snap.description, bullets: snap.bullets };
+  if (r.suggested.title != null) out.title = r.suggested.title;
+  if (r.suggested.description != null) out.description = r.suggested.description;
+  const info = bulletLines(snap.bullets), lines = info.lines.slice();
+  info.map.forEach((line, i) => { const s = r.suggested["bullets[" + i + "]"]; if (s != null) lines[line] = s; });
+  out.bullets = lines.join("\n");
+  return out;
+}
+
+/** Whether "Apply all" has anything to apply (the last scan suggested a change). */
+export function hasSuggested() {
+  return Boolean(state.text && state.text.suggested && Object.keys(state.text.suggested).length);
 }
 
 export function applyAll() {
-  const list = applicable(textFindings());
-  let total = 0;
+  const values = suggestedValues();
+  if (!values) { scanText().then(() => { if (suggestedValues()) applyAll(); }); return; }  // stale: check first
+  let changed = 0;
   Object.keys(fields).forEach((name) => {
-    const r = rewritten(name, list);
-    if (r.count) {
-      replaceRange(fields[name], 0, fields[name].value.length, r.value);
-      total += r.count;
+    if (values[name] !== fields[name].value) {
+      replaceRange(fields[name], 0, fields[name].value.length, values[name]);
+      changed += 1;
     }
   });
-  announce(total ? t("appliedAll", { n: total }) : t("nothingToApply"));
+  announce(changed ? t("appliedAll", { n: changed }) : t("nothingToApply"));
   rescanThenFocus(null, byId("apply-all"));
 }
 
-/** The listing with every suggestion applied (the editor untouched); manual: findings that still need a person. */
+/** The listing with the suggested copy (the editor untouched); manual: findings that still need a person. */
 function cleanedText() {
-  const list = applicable(textFindings()), parts = {};
-  let n = 0;
-  Object.keys(fields).forEach((name) => { const r = rewritten(name, list); parts[name] = r.value; n += r.count; });
-  const text = [parts.title, parts.description, parts.bullets].filter((s) => s && s.trim()).join("\n\n");
-  const manual = textFindings().filter((f) => effectOf(f) !== "none").length - n;
-  return { text, n, manual: Math.max(0, manual) };
+  const v = suggestedValues() || { title: fields.title.value, description: fields.description.value, bullets: fields.bullets.value };
+  const text = [v.title, v.description, bulletLines(v.bullets).list.join("\n")].filter((s) => s && s.trim()).join("\n\n");
+  const r = state.text || {};
+  const n = Object.keys(r.suggested || {}).length;
+  return { text, n, manual: r.suggested_manual || 0 };
 }
 
 /** Copy the cleaned text; without clipboard access, leave it selected in a textarea for the reader to copy. */

@@ -39,7 +39,7 @@ class EngineSpec:
     factory: str = "scanner.batch:build_scanner"
     settings: dict[str, Any] = field(default_factory=dict)  # overrides for load_settings
     with_images: bool = True
-    # The run's scan options (scanner/options.py: language, mask, ocr), under each row's own "options"
+    # The run's scan options (scanner/options.py: language, mask, ocr, suggest), under each row's own "options"
     # as in a /v1/scan/batch request: a row that asks for something else gets it.
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -77,6 +77,8 @@ def spec_from_args(args) -> EngineSpec:
         options["language"] = args.lang
     if getattr(args, "mask", False):
         options["mask"] = True
+    if getattr(args, "suggest", False):
+        options["suggest"] = True
     parse_options(options)  # a bad value is a usage error now, not a million error rows later
     kwargs: dict[str, Any] = {"settings": settings, "with_images": not args.no_images, "options": options}
     if args.engine_factory:

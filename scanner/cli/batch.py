@@ -39,6 +39,9 @@ def register(sub) -> None:
                    help="language of the explanations for rows that do not ask themselves (default en)")
     p.add_argument("--mask", action="store_true",
                    help="add `masked` (the copy with personal data masked) to every row that does not say otherwise")
+    p.add_argument("--suggest", action="store_true",
+                   help="add `suggested` (the copy rewritten, docs/api.md), `suggested_manual` and "
+                   "`suggested_decision` to every row that does not say otherwise")
     p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None,
                    help="read the text in the images and scan it like copy (the `ocr` extra; default: SCANNER_OCR, "
                    "off); each image's text is cached by content hash, so a rescan runs no OCR for unchanged images")

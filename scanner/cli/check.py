@@ -5,6 +5,9 @@
     scanner check "高仿耐克 运动鞋" --lang zh          # explanations in Chinese
     scanner check --file order-note.json --mask        # show the copy with personal data masked
 
+The suggested copy (the contract's `suggested`, scanner/text/rewrite.py) is printed under the findings and is
+in the --json output with `suggested_manual` and `suggested_decision`.
+
 Exit status, so a script or CI job can gate on it: 0 pass (or below --fail-on), 3 review, 4 block,
 2 for a usage error, an unreadable listing or one that cannot be scanned.
 """
@@ -18,7 +21,6 @@ from scanner import jsonio
 
 from scanner.categories import LANGUAGES
 from scanner.cli.common import settings_from_args
-from scanner.text.rewrite import rewrite_listing
 
 COLOURS = {  # ANSI colours per category, used only on a terminal
     "counterfeit": "41;97",
@@ -146,15 +148,19 @@ def render(result: dict, listing: dict, colour: bool) -> str:
                 line += "  suggestion: " + (repr(f["suggestion"]) if f["suggestion"] else "delete")
             lines.append(line)
             lines.append(f"    why: {f['explanation']}")
-    rewrites = rewrite_listing(listing, result["findings"])
-    if any(r.applied for r in rewrites.values()):
-        lines.append("\nsuggested copy (every suggestion applied):")
+    suggested = result.get("suggested")
+    if suggested:
+        lines.append("\nsuggested copy (every automatic rewrite applied, scanner.text.rewrite):")
         for field in texts:
-            if field in rewrites and rewrites[field].applied:
-                lines.append(f"{field}: {rewrites[field].text}")
-        manual = sum(r.manual for r in rewrites.values())
+            if field in suggested:
+                lines.append(f"{field}: {suggested[field]}")
+    if suggested is not None and result["decision"] != "pass":
+        manual = result.get("suggested_manual", 0)
         if manual:
             lines.append(f"{manual} finding(s) have no automatic rewrite and need a manual edit")
+        again = result.get("suggested_decision")
+        if suggested and again and again != "pass":
+            lines.append(f"the suggested copy scanned again: {again}")
     images = [f for f in result["findings"] if f["kind"] == "image"]
     read = [f for f in result["findings"] if f["kind"] == "image_text"]
     if images or read or result.get("image_errors") or result.get("image_text"):
@@ -210,7 +216,7 @@ def run(args) -> int:
         return EXIT_USAGE
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images)
-    result = scanner.scan(listing, language=args.lang, ocr=args.ocr, mask=args.mask or None).to_dict()
+    result = scanner.scan(listing, language=args.lang, ocr=args.ocr, mask=args.mask or None, suggest=True).to_dict()
     if args.json:
         print(jsonio.dumps(result, indent=2).decode("utf-8"))
     else:

@@ -70,3 +70,21 @@ def test_image_upload_takes_options_as_a_form_field(client):
     assert _explanations(zh.json())[0].startswith("假冒用语")
     bad = client.post("/v1/scan/image", files=files, data={"listing": listing, "options": '{"language": 3}'})
     assert_error(bad, 422, "invalid_options")
+
+
+def test_scan_suggests_copy_when_asked(client):
+    """`"options": {"suggest": true}` (issue #18): the copy with every automatic rewrite applied, the findings left
+    for a person and what a re-scan of it decides; nothing of it without the option."""
+    body = {"title": "顶级品质 面膜 史上最强补水", "description": "好评返现5元，加VX: abc123 领券，全网最低价"}
+    plain = client.post("/v1/scan", json=body).json()
+    row = client.post("/v1/scan", json={**body, "options": {"suggest": True}}).json()
+    assert "suggested" not in plain
+    assert row["suggested"] == {"title": "高品质 面膜 强劲补水", "description": "优惠价"}
+    assert (row["suggested_manual"], row["suggested_decision"]) == (0, "pass")
+    assert (row["decision"], row["findings"]) == (plain["decision"], plain["findings"])
+    batch = client.post("/v1/scan/batch", json={"listings": [{"title": "耐克 运动短裤 全网最好"}],
+                                                 "options": {"suggest": True}}).json()["results"][0]
+    assert (batch["suggested"], batch["suggested_manual"], batch["suggested_decision"]) == (
+        {"title": "耐克 运动短裤 全网优质"}, 1, "review")
+    bad = client.post("/v1/scan", json={**body, "options": {"suggest": "yes"}})
+    assert bad.status_code == 422 and "options.suggest" in bad.text

@@ -228,7 +228,7 @@ def test_mask_argument_wins_over_the_listing_option(text_scanner):
     ([], "field 'options' must be a JSON object, got list"),
     ({"mask": "yes"}, "option 'options.mask' must be true or false, got str"),
     ({"mask": 1}, "option 'options.mask' must be true or false, got int"),
-    ({"masked": True}, "unknown option(s) 'masked'; known: language, mask, ocr"),
+    ({"masked": True}, "unknown option(s) 'masked'; known: language, mask, ocr, suggest"),
 ])
 def test_bad_options_are_the_callers_error(text_scanner, options, message):
     with pytest.raises(InvalidOptions, match=message.replace("(", r"\(").replace(")", r"\)")):
