@@ -378,8 +378,9 @@ class HashIndex:
     """Immutable index over gallery entries (build once, share between threads)."""
 
     def __init__(self, entries: list[dict[str, dict[str, int]]],
-                 thresholds: dict[str, int] = DEFAULT_THRESHOLDS, *, spill: str | bool | None = False) -> None:
-        b = IndexBuilder(len(entries), thresholds, spill=spill)
+                 thresholds: dict[str, int] = DEFAULT_THRESHOLDS, *, spill: str | bool | None = False,
+                 parts: int | None = None) -> None:
+        b = IndexBuilder(len(entries), thresholds, spill=spill, parts=parts)
         for i, views in enumerate(entries):
             for gv, hs in views.items():
                 if gv in _VIEW:
