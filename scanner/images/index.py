@@ -22,9 +22,9 @@ The match rule (one place, shared by the index and the oracle):
    all buckets. The probe loop is the C twin scanner/images/_index_c.pyx; `_probe_numpy`
    is its definition and fallback (same rows; a test checks).
 2. Verify the few prefilter hits on the 256-bit hashes and the colour signature, read from
-   `_verify`, a (views, entries) record array -- in RAM for small galleries, a memory-mapped
-   temporary file for large ones (`IndexBuilder(spill=...)`): only the candidates' records
-   are read, so the page cache, not the process heap, holds them.
+   `_verify` (`_VerifyStore`), (entry, view) records -- in RAM for small galleries, a
+   memory-mapped unnamed temporary file for large ones (`IndexBuilder(spill=...)`): only the
+   candidates' records are read, so the page cache, not the process heap, holds them.
 3. Best pair per entry (`_better`'s rule, vectorised: smallest normalised distance, then
    COMPARE order).
 
@@ -39,6 +39,7 @@ returning the k best entries; `brute_force_candidates` is its oracle.
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -352,20 +353,69 @@ class _Table:
         return codes, present
 
 
-def _empty_verify(n: int, spill: str | bool | None) -> np.ndarray:
-    """(views, n) VERIFY_DTYPE records, zeroed: in RAM, or in a mapped temporary file (spill:
-    True = the system temporary directory, a str = that directory, None = by size)."""
-    shape = (len(GALLERY_VARIANTS), n)
-    if spill is None:
-        spill = n >= SPILL_MIN_ENTRIES
-    if spill is False or n == 0:
-        return np.zeros(shape, dtype=VERIFY_DTYPE)
-    f = tempfile.TemporaryFile(dir=None if spill is True else spill, prefix="scanner-index-")
-    try:
-        f.truncate(VERIFY_DTYPE.itemsize * shape[0] * shape[1])  # sparse: zeros until written
-        return np.memmap(f, dtype=VERIFY_DTYPE, mode="r+", shape=shape)  # the mapping keeps the file alive
-    finally:
-        f.close()  # the name was never linked: the space is freed when the mapping goes
+class _VerifyStore:
+    """The verify records (VERIFY_DTYPE) of every (entry, gallery view), read only for prefilter
+    candidates. In RAM: an (entries, views) array. Spilled: an unnamed temporary file written
+    sequentially while loading (each entry gets the next free *slot* of views x records the
+    first time it is seen, so one chunk of entries is one contiguous write, not a scatter of
+    page faults over a mapping), then memory-mapped read-only; `slot[entry]` finds it."""
+
+    def __init__(self, n: int, spill: str | bool | None) -> None:
+        self.n = n
+        self.views = len(GALLERY_VARIANTS)
+        if spill is None:
+            spill = n >= SPILL_MIN_ENTRIES
+        self.spilled = bool(spill is not False and n > 0)
+        self._size = VERIFY_DTYPE.itemsize
+        if not self.spilled:
+            self.records = np.zeros((n, self.views), dtype=VERIFY_DTYPE)
+            self.slot = None
+            return
+        self._file = tempfile.TemporaryFile(dir=None if spill is True else spill, prefix="scanner-index-")
+        self.slot = np.full(n, -1, dtype=np.int64)
+        self._next = 0
+        self.records = None
+
+    def put(self, pos: np.ndarray, view: np.ndarray, rec: np.ndarray) -> None:
+        """Store records (VERIFY_DTYPE) of (entry pos, view index) pairs (later puts win)."""
+        if not self.spilled:
+            self.records[pos, view] = rec
+            return
+        fd = self._file.fileno()
+        new = np.unique(pos[self.slot[pos] < 0])
+        self.slot[new] = np.arange(self._next, self._next + new.size)
+        local = self.slot[pos] - self._next
+        fresh = local >= 0
+        if new.size:
+            block = np.zeros((new.size, self.views), dtype=VERIFY_DTYPE)
+            block[local[fresh], view[fresh]] = rec[fresh]
+            os.pwrite(fd, block.tobytes(), self._next * self.views * self._size)
+            self._next += new.size
+        for i in np.nonzero(~fresh)[0]:  # an entry already written (views split across chunks)
+            os.pwrite(fd, rec[i:i + 1].tobytes(), (int(self.slot[pos[i]]) * self.views + int(view[i])) * self._size)
+
+    def finish(self) -> None:
+        """After the last put: map the file (read-only) and close it (the mapping keeps it)."""
+        if self.spilled and self.records is None:
+            self.records = (np.memmap(self._file, dtype=VERIFY_DTYPE, mode="r", shape=(self._next, self.views))
+                            if self._next else np.zeros((0, self.views), dtype=VERIFY_DTYPE))
+            self._file.close()
+
+    def get(self, entry: np.ndarray, view: np.ndarray) -> np.ndarray:
+        """Records of (entry, view) pairs; zeros where nothing was stored."""
+        if self.slot is None:
+            return self.records[entry, view]
+        s = self.slot[entry]
+        out = np.zeros(len(entry), dtype=VERIFY_DTYPE)
+        ok = s >= 0
+        out[ok] = self.records[s[ok], view[ok]]
+        return out
+
+    def ram_bytes(self) -> int:
+        return (0 if self.spilled else self.records.nbytes) + (self.slot.nbytes if self.slot is not None else 0)
+
+    def file_bytes(self) -> int:
+        return self.records.nbytes if self.spilled else 0
 
 
 def _colour_distances(cells: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -392,6 +442,7 @@ class HashIndex:
         if PREFILTER not in self.thresholds:
             raise ValueError(f"thresholds must include the prefilter hash {PREFILTER!r}")
         self.n = b.n
+        b.verify.finish()
         self._verify = b.verify
         radius = self.thresholds[PREFILTER]
         self._tables = [_Table(qvs, gvs, b.codes[[_VIEW[g] for g in gvs]], b.present[[_VIEW[g] for g in gvs]],
@@ -409,11 +460,17 @@ class HashIndex:
             v = _VIEW[gv]
             b.codes[v] = c[PREFILTER]
             b.present[v] = c["present"]
-            rec = np.zeros(n, dtype=VERIFY_DTYPE)  # one view's records, then one contiguous write
-            for h in VERIFY_HASHES:
-                if h in c:
-                    rec[h] = c[h] if h == "colour" or c[h].ndim == 2 else c[h][:, None]
-            b.verify[v] = rec
+        step = 50_000  # entries per put: all their views at once (one contiguous write when spilled)
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            views = [(_VIEW[gv], c) for gv, c in cols.items()]
+            rec = np.zeros((hi - lo, len(views)), dtype=VERIFY_DTYPE)
+            for k, (_, c) in enumerate(views):
+                for h in VERIFY_HASHES:
+                    if h in c:
+                        rec[h][:, k] = c[h][lo:hi] if h == "colour" or c[h].ndim == 2 else c[h][lo:hi, None]
+            pos = np.repeat(np.arange(lo, hi), len(views))
+            b.verify.put(pos, np.tile([v for v, _ in views], hi - lo), rec.reshape(-1))
         return b.build()
 
     @classmethod
@@ -426,11 +483,10 @@ class HashIndex:
     def nbytes(self) -> int:
         """Bytes held in RAM (the MIH tables); the verify records are in `spilled_bytes()`
         when they are in a mapped file."""
-        ram = sum(t.nbytes() for t in self._tables)
-        return ram + (0 if isinstance(self._verify, np.memmap) else self._verify.nbytes)
+        return sum(t.nbytes() for t in self._tables) + self._verify.ram_bytes()
 
     def spilled_bytes(self) -> int:
-        return self._verify.nbytes if isinstance(self._verify, np.memmap) else 0
+        return self._verify.file_bytes()
 
     def columns(self) -> dict[str, dict[str, np.ndarray]]:
         """The content as per-view columns {gv: {hash: array, "present": bool}} (phash64 (n,)
@@ -442,7 +498,8 @@ class HashIndex:
             for k, gv in enumerate(t.gviews):
                 v = _VIEW[gv]
                 col = {PREFILTER: codes[k]}
-                col.update({h: np.array(self._verify[h][v]) for h in VERIFY_HASHES})
+                rec = self._verify.get(np.arange(self.n), np.full(self.n, v))
+                col.update({h: np.ascontiguousarray(rec[h]) for h in VERIFY_HASHES})
                 col["present"] = present[k]
                 out[gv] = col
         return {gv: out[gv] for gv in GALLERY_VARIANTS if gv in out}
@@ -508,7 +565,7 @@ class HashIndex:
         others = [h for h in limits if h != PREFILTER]
         if others:
             gv = np.array([_VIEW[COMPARE[p][1]] for p in range(len(COMPARE))], dtype=np.int64)[pair]
-            rec = self._verify[gv, entry]  # only the candidates' records are read
+            rec = self._verify.get(entry, gv)  # only the candidates' records are read
             keep = np.ones(entry.size, dtype=bool)
             for h in others:
                 if h not in VERIFY_DTYPE.names:
@@ -549,7 +606,7 @@ RECORD_DTYPE = np.dtype([("view", np.uint8)] + [
 
 class IndexBuilder:
     """Collects the gallery's views (prefilter codes and presence in RAM, verify records in
-    RAM or a mapped file, see `_empty_verify`); `build()` sorts them into the MIH tables and
+    RAM or a mapped file, see `_VerifyStore`); `build()` sorts them into the MIH tables and
     returns the index. Unset views are absent (never match)."""
 
     def __init__(self, n: int, thresholds: dict[str, int] = DEFAULT_THRESHOLDS, *,
@@ -560,17 +617,18 @@ class IndexBuilder:
         v = len(GALLERY_VARIANTS)
         self.codes = np.zeros((v, n), dtype=np.uint64)
         self.present = np.zeros((v, n), dtype=bool)
-        self.verify = _empty_verify(n, spill)
+        self.verify = _VerifyStore(n, spill)
 
     def set(self, i: int, gv: str, hashes: dict[str, int]) -> None:
         """One entry's view from its hash ints (HashIndex(entries))."""
         v = _VIEW[gv]
         self.codes[v, i] = hashes[PREFILTER]
         self.present[v, i] = True
-        rec = self.verify[v:v + 1, i]
+        rec = np.zeros(1, dtype=VERIFY_DTYPE)
         for h in VERIFY_HASHES:
             if h in hashes:
                 rec[h] = colour_cells(hashes[h]) if h == "colour" else _words(hashes[h], HASH_BITS[h])
+        self.verify.put(np.array([i]), np.array([v]), rec)
 
     def add(self, pos: np.ndarray, records: bytes) -> None:
         """pos: each record's entry position (records with pos < 0 are skipped); records:
@@ -587,9 +645,7 @@ class IndexBuilder:
         out = np.zeros(len(rec), dtype=VERIFY_DTYPE)
         for h in VERIFY_HASHES:
             out[h] = rec[h] if h == "colour" else rec[h].astype(np.uint64)
-        # sorted by (view, entry): the mapped file is written in order, not at random
-        order = np.lexsort((pos, view))
-        self.verify[view[order], pos[order]] = out[order]
+        self.verify.put(pos, view, out)
 
     def build(self) -> HashIndex:
         index = HashIndex.__new__(HashIndex)

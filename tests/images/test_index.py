@@ -264,3 +264,25 @@ def test_probe_finds_each_row_within_the_radius_once(parts):
         want = sorted((r, (c ^ q).bit_count()) for c, r in zip(codes, rows) if (c ^ q).bit_count() <= radius)
         assert sorted(zip(got_rows.tolist(), got_d.tolist())) == want
         assert radius < 14 or want
+
+
+def test_spilled_verify_store_keeps_records_put_in_any_order(tmp_path):
+    """Chunks that split an entry's views (the UTF-16 loader sends one view per row), puts that
+    overwrite, entries never put: the mapped file answers as an in-RAM array would."""
+    gen = np.random.default_rng(5)
+    n, views = 60, len(hashing.GALLERY_VARIANTS)
+    ram, disk = index_module._VerifyStore(n, False), index_module._VerifyStore(n, str(tmp_path))
+    pos = gen.integers(0, n - 10, 400)  # the last 10 entries are never put
+    view = gen.integers(0, views, 400)
+    rec = np.zeros(400, dtype=index_module.VERIFY_DTYPE)
+    rec["phash"] = gen.integers(0, 2**63, (400, 4), dtype=np.uint64)
+    rec["colour"] = gen.integers(-127, 128, (400, 16, 2), dtype=np.int8)
+    for lo in range(0, 400, 37):
+        for store in (ram, disk):
+            store.put(pos[lo:lo + 37], view[lo:lo + 37], rec[lo:lo + 37])
+    disk.finish()
+    e, v = np.repeat(np.arange(n), views), np.tile(np.arange(views), n)
+    got, want = disk.get(e, v), ram.get(e, v)
+    assert got.tobytes() == want.tobytes()
+    assert not want[e >= n - 10]["phash"].any()
+    assert disk.file_bytes() == (n - 10) * views * index_module.VERIFY_DTYPE.itemsize
