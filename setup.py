@@ -2,9 +2,10 @@
 
 Two kinds, all optional (without Cython or a C compiler the package still installs and
 runs as plain Python):
-- three twins, each the C version of a Python definition kept beside it as the oracle:
-  scanner/text/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py) and _segment_c.pyx
-  (jieba's token boundaries for segment.py);
+- four twins, each the C version of a Python definition kept beside it as the oracle:
+  scanner/text/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py), _segment_c.pyx
+  (jieba's token boundaries for segment.py) and scanner/images/_index_c.pyx (the gallery
+  index's probe loop, index.py `_probe_numpy`);
 - the per-listing glue (COMPILED_FROM_SOURCE below): Cython compiles those .py files
   unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
   Each build records the SHA-256 of the source it compiled in scanner/_compiled_sources.json,
@@ -14,6 +15,7 @@ A wheel also carries the top-level word lists and gallery seed in scanner/_bundl
 import hashlib
 import json
 import os
+import platform
 import shutil
 from pathlib import Path
 
@@ -63,6 +65,9 @@ if cythonize is not None:
             Extension("scanner.text._normalise_c", ["scanner/text/_normalise_c.pyx"]),
             Extension("scanner.text._hints_c", ["scanner/text/_hints_c.pyx"]),
             Extension("scanner.text._segment_c", ["scanner/text/_segment_c.pyx"]),
+            # the gallery index's probe loop (C++ for std::vector; POPCNT on x86-64)
+            Extension("scanner.images._index_c", ["scanner/images/_index_c.pyx"], language="c++",
+                      extra_compile_args=["-O3"] + (["-mpopcnt"] if platform.machine() in ("x86_64", "AMD64") else [])),
         ],
         compiler_directives={"language_level": "3"},
     )

@@ -73,10 +73,12 @@ def test_bulk_index_has_the_same_columns_and_metadata(gallery):
     version, entries = store.load()
     old = HashIndex([e["hashes"] for e in entries], TH)
     assert bulk.version == version and len(bulk) == len(entries) == N
+    bulk_cols, old_cols = bulk._index.columns(), old.columns()
+    assert bulk_cols.keys() == old_cols.keys() == set(hashing.GALLERY_VARIANTS)
     for gv in hashing.GALLERY_VARIANTS:
-        assert bulk._index._cols[gv].keys() == old._cols[gv].keys()
-        for h, a in old._cols[gv].items():
-            b = bulk._index._cols[gv][h]
+        assert bulk_cols[gv].keys() == old_cols[gv].keys()
+        for h, a in old_cols[gv].items():
+            b = bulk_cols[gv][h]
             assert (b.dtype, b.shape) == (a.dtype, a.shape) and np.array_equal(a, b), (gv, h)
     assert bulk._index.nbytes() == old.nbytes()
     for i in range(0, N, 37):
@@ -159,9 +161,10 @@ def test_a_utf16_database_loads_through_the_python_packing(tmp_path):
     bulk = GallerySnapshot.from_store(store, TH, 10**7, 10**7)
     version, entries = store.load()
     old = HashIndex([e["hashes"] for e in entries], TH)
-    for gv in hashing.GALLERY_VARIANTS:
-        for h, a in old._cols[gv].items():
-            assert np.array_equal(a, bulk._index._cols[gv][h]), (gv, h)
+    bulk_cols = bulk._index.columns()
+    for gv, cols in old.columns().items():
+        for h, a in cols.items():
+            assert np.array_equal(a, bulk_cols[gv][h]), (gv, h)
     q = {qv: dict(roots[0]) for qv in hashing.QUERY_VARIANTS}
     assert _keys(bulk._index.search(q)) == _keys(old.search(q)) != []
     store.close()
