@@ -18,10 +18,11 @@ from typing import Any
 
 from scanner.images import decode as _decode
 from scanner.images import hashing
+from scanner.images.canonical import canonical_copy, derive
 from scanner.images.gallery import GalleryAlgorithmError, GalleryError, GalleryStore
 from scanner.images.index import DEFAULT_THRESHOLDS
 from scanner.images.snapshot import GallerySnapshot
-from scanner.images.thumbnails import make_thumbnail, thumbnail_from_export
+from scanner.images.thumbnails import thumbnail_from_export
 from scanner.results import ImageInputError
 
 log = logging.getLogger("scanner.images")  # the name its warnings had before the split (log filters, JSON lines)
@@ -122,15 +123,15 @@ class ImageScanner:
             data, origin = bytes(src), source
         else:
             data, origin = Path(src).read_bytes(), source or str(src)
-        im = _decode.decode(data, max_pixels=self._max_pixels, max_bytes=self._max_bytes)
-        thumb = make_thumbnail(im)
-        hs = hashing.compute(im, hashing.GALLERY_VARIANTS)
+        # everything stored is derived from the canonical copy (canonical.py), exactly as
+        # `rehash` will re-derive it after an algorithm change
+        image, (width, height) = canonical_copy(data, max_pixels=self._max_pixels, max_bytes=self._max_bytes)
+        d = derive(image)
         sha = hashlib.sha256(data).hexdigest()
-        width, height = im.info.get("original_size", im.size)
         return {
             "id": "g_" + sha[:16], "brand": brand, "label": label, "source": origin, "note": None,
             "added_at": time.time(), "sha256": sha, "width": width, "height": height,
-            "hashes": hs.variants, "thumbnail": thumb,
+            "hashes": d.hashes, "thumbnail": d.thumbnail, "image": image, "keypoints": d.keypoints,
         }
 
     @staticmethod
@@ -181,6 +182,15 @@ class ImageScanner:
     def get(self, entry_id: str) -> dict | None:
         return self._store.get(entry_id)
 
+    def rehash(self) -> int:
+        """Re-derive every entry's hashes, keypoints and thumbnail from its stored canonical
+        copy with this scanner's algorithm (one transaction; see GalleryStore.rehash)."""
+        n = self._store.rehash(lambda image: {"hashes": (d := derive(image)).hashes, "keypoints": d.keypoints,
+                                              "thumbnail": d.thumbnail})
+        with self._lock:
+            self._reload()
+        return n
+
     def thumbnail(self, entry_id: str) -> bytes | None:
         """The entry's thumbnail (JPEG bytes; an imported one may be PNG), or None for an unknown
         id or an entry stored without one (added before schema 3)."""
@@ -210,6 +220,9 @@ class ImageScanner:
                 thumb = self._store.thumbnail(e["id"])
                 if thumb:
                     doc["thumbnail"] = base64.b64encode(thumb).decode("ascii")
+                image = self._store.image(e["id"])
+                if image:  # the canonical copy: verification and `rehash` need it
+                    doc["image"] = base64.b64encode(image).decode("ascii")
                 f.write(json.dumps(doc, ensure_ascii=False) + "\n")
         os.replace(tmp, path)
         return len(entries)
@@ -242,9 +255,17 @@ class ImageScanner:
                     raise ValueError(f"missing {sorted(missing) or 'id/brand'}")
                 # optional: exports written before thumbnails existed have none
                 thumb = thumbnail_from_export(doc["thumbnail"]) if doc.get("thumbnail") else None
+                image = keypoints = None
+                if doc.get("image"):  # re-derived here: the keypoints are not exported
+                    image = base64.b64decode(doc["image"], validate=True)
+                    if len(image) > self._max_bytes:
+                        raise ValueError("image copy too large")
+                    keypoints = derive(image).keypoints
+            except ImageInputError as e:
+                raise GalleryError(f"{path}: record {n}: image copy: {e.message}") from None
             except (KeyError, TypeError, ValueError) as e:
                 raise GalleryError(f"{path}: record {n} is not a gallery entry ({e})") from None
-            entries.append({**doc, "hashes": hashes, "thumbnail": thumb})
+            entries.append({**doc, "hashes": hashes, "thumbnail": thumb, "image": image, "keypoints": keypoints})
         if entries:
             self._store.upsert(entries)
             with self._lock:

@@ -150,7 +150,23 @@ def test_gallery_of_an_older_algorithm_is_refused_clearly(tmp_path):
     _as_old_algorithm(path)
     with pytest.raises(GalleryAlgorithmError) as e:
         GalleryStore(path)
-    assert "re-add the images" in str(e.value) and "'v1'" in str(e.value)
+    # a gallery with image copies (schema 4) can be re-derived in place: the message says how
+    assert "scanner gallery rehash" in str(e.value) and "'v1'" in str(e.value)
+
+
+def test_gallery_without_image_copies_of_an_older_algorithm_says_re_add(tmp_path):
+    from scanner.images.gallery import GalleryAlgorithmError
+
+    path = tmp_path / "g.sqlite3"
+    GalleryStore(path).close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE meta SET value = 'v3' WHERE key = 'algorithm'")
+    raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")  # schema 3 kept no image copies
+    raw.close()
+    for for_rehash in (False, True):
+        with pytest.raises(GalleryAlgorithmError) as e:
+            GalleryStore(path, for_rehash=for_rehash)
+        assert "re-add the images" in str(e.value) and "'v3'" in str(e.value)
 
 
 def test_default_gallery_of_an_older_algorithm_is_moved_aside_and_reseeded(tmp_path, monkeypatch):

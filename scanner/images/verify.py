@@ -1,0 +1,324 @@
+"""Stage 3b: verification. The hash index *proposes* gallery entries; this stage *decides*.
+
+Hashes are good proposers and poor deciders: two product shots made from one template (same
+outline, different body colour, monogram pattern or logo word) hash alike. For each proposed
+entry this stage
+
+1. matches ORB keypoints of the listing photo (and, if that fails, of its mirror image) with
+   the entry's stored keypoints (Hamming distance, ratio test) and fits a similarity transform
+   with RANSAC (`cv2.estimateAffinePartial2D`): rotation, scale, shift -- what padding,
+   cropping, resizing and small rotations do;
+2. warps the listing photo onto the entry's reference image with that fit and compares them
+   cell by cell over the entry's product (its non-background pixels; the whole frame for a
+   photo): brightness-normalised colour (Cb/Y, Cr/Y) and structure (correlation of the
+   lightly blurred grey). A band at the top or bottom of the listing photo that disagrees
+   almost everywhere is a banner and is left out (at most BANNER_MAX of the photo).
+
+A transformed copy agrees in nearly every cell; a same-template product differs in colour
+over the body, or in structure where its logo/pattern differs. All thresholds are in
+`VerifyLimits` and are chosen on calibration set A (tools/calibrate.py, docs/images.md).
+
+What is stored per gallery entry (gallery.py, table `verify`, read only for candidates):
+`Keypoints` (x, y as float16, 32-byte ORB descriptors). The reference image itself is the
+entry's canonical copy (table `images`), decoded exactly like a listing photo.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from scanner.images.hashing import colour_array
+
+MAX_KEYPOINTS = 300
+_ORB_LOCAL = threading.local()  # cv2.ORB objects are not documented as thread-safe
+
+
+def _orb():
+    orb = getattr(_ORB_LOCAL, "orb", None)
+    if orb is None:
+        orb = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.2, nlevels=6, edgeThreshold=15,
+                             patchSize=15, fastThreshold=10)
+        _ORB_LOCAL.orb = orb
+    return orb
+
+
+@dataclass(frozen=True, slots=True)
+class Keypoints:
+    """ORB keypoints of one image at decode.WORK_SIZE: positions (n, 2) and descriptors (n, 32)."""
+
+    xy: np.ndarray
+    desc: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    def to_bytes(self) -> bytes:
+        n = len(self.xy)
+        return n.to_bytes(2, "big") + self.xy.astype("<f2").tobytes() + self.desc.astype(np.uint8).tobytes()
+
+    @classmethod
+    def from_bytes(cls, b: bytes) -> "Keypoints":
+        n = int.from_bytes(b[:2], "big")
+        if len(b) != 2 + n * (4 + 32):
+            raise ValueError(f"keypoint record has {len(b)} bytes, expected {2 + n * 36}")
+        xy = np.frombuffer(b, dtype="<f2", count=2 * n, offset=2).astype(np.float32).reshape(n, 2)
+        desc = np.frombuffer(b, dtype=np.uint8, count=32 * n, offset=2 + 4 * n).reshape(n, 32)
+        return cls(xy, desc)
+
+
+def keypoints(grey: np.ndarray) -> Keypoints:
+    kps, desc = _orb().detectAndCompute(np.ascontiguousarray(grey, dtype=np.uint8), None)
+    if desc is None or not kps:
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+    xy = np.array([k.pt for k in kps], dtype=np.float32)
+    # stored as float16: sub-pixel positions at 256 px survive (0.125 px steps above 256)
+    return Keypoints(xy.astype(np.float16).astype(np.float32), desc)
+
+
+@dataclass(frozen=True)
+class View:
+    """One image as verification sees it: grey (h, w) uint8 at decode.WORK_SIZE, its colour as
+    (h, w, 3) float32 Y, Cb-128, Cr-128 at the same size (None for a grey image), keypoints."""
+
+    grey: np.ndarray
+    ycc: np.ndarray | None
+    kp: Keypoints
+    _mirror: list = field(default_factory=list, repr=False, compare=False)
+
+    def mirrored(self) -> "View":
+        if not self._mirror:  # computed once, only when the unmirrored fit fails
+            g = np.ascontiguousarray(self.grey[:, ::-1])
+            c = None if self.ycc is None else np.ascontiguousarray(self.ycc[:, ::-1])
+            self._mirror.append(View(g, c, keypoints(g)))
+        return self._mirror[0]
+
+
+def view_of(im: Image.Image, kp: Keypoints | None = None) -> View:
+    """A `decode.decode()` result -> View (keypoints computed unless given: stored ones)."""
+    grey = np.asarray(im, dtype=np.uint8)
+    col = im.info.get("colour")
+    ycc = None
+    if col is not None:
+        c = colour_array(col.resize(im.size, Image.Resampling.BILINEAR))
+        c[:, :, 0] = grey  # the full-resolution luma
+        ycc = c
+    return View(grey, ycc, keypoints(grey) if kp is None else kp)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyLimits:
+    ratio: float = 0.8  # Lowe's ratio test on descriptor distances
+    reproj_px: float = 4.0  # RANSAC inlier distance at WORK_SIZE
+    min_inliers: int = 12
+    min_scale: float = 0.4
+    max_scale: float = 2.5
+    max_rotation_deg: float = 12.0
+    cell_colour: float = 10.0  # per-cell |d(Cb/Y)| + |d(Cr/Y)|, x64 (the colour signature's unit)
+    cell_structure: float = 0.5  # per-cell correlation of the blurred grey
+    min_colour: float = 0.9  # share of product cells that must agree in colour
+    min_structure: float = 0.85  # share of product cells that must agree in structure
+    min_cells: int = 12
+
+
+DEFAULT_LIMITS = VerifyLimits()
+# Stage 1 limits: looser than the calibrated hash rule (index.DEFAULT_THRESHOLDS), so that
+# transformed copies the hashes alone miss are proposed; verification then decides.
+PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 80, "dhash": 128, "colour": 200}
+MAX_CANDIDATES = 8
+GRID = 8
+BANNER_MAX = 0.25  # at most this share of the listing photo's height is ignored as a banner
+BG_TOLERANCE = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    accepted: bool
+    inliers: int
+    colour: float  # share of product cells agreeing in colour (0 when no fit)
+    structure: float  # share agreeing in structure
+    cells: int
+    mirrored: bool
+    banner: float  # share of the listing photo's height ignored as a banner
+    reason: str  # "", or why it was refused: no_fit, geometry, colour, structure, cells
+    residual: float = 1.0  # share of compared pixels that differ (after alignment)
+    blob: float = 1.0  # the largest connected differing region, as a share of compared pixels
+
+    def measures(self) -> dict[str, float]:
+        return {"inliers": self.inliers, "colour": round(self.colour, 3), "structure": round(self.structure, 3)}
+
+
+_NO = dict(colour=0.0, structure=0.0, cells=0, banner=0.0, residual=1.0, blob=1.0)
+_BF = cv2.BFMatcher(cv2.NORM_HAMMING)
+
+
+def _fit(q: Keypoints, g: Keypoints, lim: VerifyLimits) -> tuple[np.ndarray | None, int]:
+    if len(q) < 3 or len(g) < 3:
+        return None, 0
+    pairs = _BF.knnMatch(q.desc, g.desc, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < lim.ratio * p[1].distance]
+    if len(good) < 3:
+        return None, len(good)
+    src = q.xy[[m.queryIdx for m in good]]
+    dst = g.xy[[m.trainIdx for m in good]]
+    cv2.setRNGSeed(0)  # RANSAC samples: the same answer every run
+    M, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=lim.reproj_px,
+                                         maxIters=2000, confidence=0.995)
+    if M is None:
+        return None, 0
+    return M, int(inl.sum())
+
+
+def _geometry_ok(M: np.ndarray, lim: VerifyLimits) -> bool:
+    scale = float(np.hypot(M[0, 0], M[1, 0]))
+    angle = float(np.degrees(np.arctan2(M[1, 0], M[0, 0])))
+    return lim.min_scale <= scale <= lim.max_scale and abs(angle) <= lim.max_rotation_deg
+
+
+def _product_mask(g: View) -> np.ndarray:
+    """The entry's non-background pixels (all pixels when its frame is not mostly plain)."""
+    y = g.grey.astype(np.float32)
+    frame = np.concatenate([y[0], y[-1], y[:, 0], y[:, -1]])
+    bg = float(np.median(frame))
+    if np.mean(np.abs(frame - bg) <= BG_TOLERANCE) < 0.5:
+        return np.ones(y.shape, bool)
+    mask = np.abs(y - bg) > BG_TOLERANCE
+    if g.ycc is not None:
+        c = g.ycc[:, :, 1:]
+        fc = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]])
+        mask |= np.abs(c - np.median(fc, axis=0)).sum(axis=2) > 12
+    return cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+
+
+def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows, cols = np.nonzero(mask)
+    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return (np.linspace(r0, r1, GRID + 1).round().astype(int), np.linspace(c0, c1, GRID + 1).round().astype(int))
+
+
+def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS) -> dict[str, float]:
+    """Warp `q` onto `g` with M (query -> gallery pixels) and compare cell by cell."""
+    h, w = g.grey.shape
+    flags = cv2.INTER_LINEAR
+    ones = np.ones(q.grey.shape, np.float32)
+    valid = cv2.warpAffine(ones, M, (w, h), flags=flags, borderValue=0) > 0.99
+    qy = cv2.warpAffine(q.grey.astype(np.float32), M, (w, h), flags=flags)
+    # the listing photo's own row (0 = top, 1 = bottom) at each gallery pixel: banners are bands of the photo
+    Mi = cv2.invertAffineTransform(M)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    qrow = (Mi[1, 0] * xx + Mi[1, 1] * yy + Mi[1, 2]) / q.grey.shape[0]
+    gy = g.grey.astype(np.float32)
+    product = _product_mask(g)
+    use = product & valid
+    if use.sum() < 16:
+        return {**_NO}
+    qn = _match_levels(qy, gy, use)
+    bad = np.abs(qn - gy) > 48
+    if q.ycc is not None and g.ycc is not None:
+        qc = np.stack([cv2.warpAffine(np.ascontiguousarray(q.ycc[:, :, k]), M, (w, h), flags=flags)
+                       for k in (1, 2)], axis=2)
+        gc = g.ycc[:, :, 1:]
+        bad |= np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64 > 24
+    else:
+        qc = gc = None
+    # banner: the largest top/bottom band of the photo (<= BANNER_MAX) where most pixels disagree
+    banner = 0.0
+    keep = np.ones((h, w), bool)
+    for t in (0.25, 0.2, 0.15, 0.1):
+        for band in (qrow >= 1 - t, qrow <= t):
+            sel = band & valid
+            if sel.sum() > 0 and bad[sel].mean() > 0.6 and keep[sel].all():
+                keep &= ~band
+                banner = max(banner, t)
+    if 1 - keep[valid].mean() > BANNER_MAX + 0.05:
+        keep[:] = True
+        banner = 0.0
+    use &= keep
+    rows, cols = _cells(product)
+    qb = cv2.GaussianBlur(qn, (0, 0), 1.5)
+    gb = cv2.GaussianBlur(gy, (0, 0), 1.5)
+    n = col_ok = str_ok = 0
+    for i in range(GRID):
+        for j in range(GRID):
+            sl = (slice(rows[i], rows[i + 1]), slice(cols[j], cols[j + 1]))
+            m = use[sl]
+            area = m.size
+            if area == 0 or m.sum() < 0.5 * area or product[sl].sum() < 0.3 * area:
+                continue
+            n += 1
+            a, b = qb[sl][m], gb[sl][m]
+            sa, sb = float(a.std()), float(b.std())
+            if sa < 4 and sb < 4:
+                s_ok = abs(float(a.mean()) - float(b.mean())) < 24
+            elif sa < 4 or sb < 4:
+                s_ok = False
+            else:
+                s_ok = float(((a - a.mean()) * (b - b.mean())).mean() / (sa * sb)) >= lim.cell_structure
+            str_ok += s_ok
+            if qc is None:
+                col_ok += 1
+                continue
+            ya, yb = max(32.0, float(qy[sl][m].mean())), max(32.0, float(gy[sl][m].mean()))
+            d = np.abs(qc[sl][m].mean(axis=0) / ya - gc[sl][m].mean(axis=0) / yb).sum() * 64
+            col_ok += d <= lim.cell_colour
+    if n == 0:
+        return {**_NO, "banner": banner}
+    res, blob = _residual(qn, gy, use)
+    return {"colour": col_ok / n, "structure": str_ok / n, "cells": n, "banner": banner,
+            "residual": res, "blob": blob}
+
+
+_K3 = np.ones((3, 3), np.uint8)
+_QUANTILES = np.linspace(0, 100, 33)
+
+
+def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """q's grey levels mapped monotonically onto g's (quantiles over the compared pixels):
+    brightness, contrast and clipping of the listing photo are undone."""
+    qq = np.percentile(q[use], _QUANTILES)
+    gq = np.percentile(g[use], _QUANTILES)
+    qq = qq + np.arange(len(qq)) * 1e-3  # strictly increasing for np.interp
+    return np.interp(q, qq, gq).astype(np.float32)
+
+
+def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> tuple[float, float]:
+    """Pixels where either image leaves the other's local (3x3) range by more than
+    RESIDUAL_GREY, thin lines (resampling, JPEG edges) opened away: (their share of the
+    compared pixels, the largest connected blob's share)."""
+    r = np.maximum.reduce([q - cv2.dilate(g, _K3), cv2.erode(g, _K3) - q,
+                           g - cv2.dilate(q, _K3), cv2.erode(q, _K3) - g])
+    m = ((r > RESIDUAL_GREY) & use).astype(np.uint8)
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    total = max(1, int(use.sum()))
+    k, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    blob = int(stats[1:, cv2.CC_STAT_AREA].max()) if k > 1 else 0
+    return float(m.sum()) / total, blob / total
+
+
+RESIDUAL_GREY = 32.0
+
+
+def verify(q: View, g: View, lim: VerifyLimits = DEFAULT_LIMITS) -> Verdict:
+    """Does listing photo `q` show the same product shot as gallery reference `g`?"""
+    best: Verdict | None = None
+    for mirrored in (False, True):
+        qq = q.mirrored() if mirrored else q
+        M, inliers = _fit(qq.kp, g.kp, lim)
+        if M is None or inliers < lim.min_inliers:
+            v = Verdict(False, inliers, mirrored=mirrored, reason="no_fit", **_NO)
+        elif not _geometry_ok(M, lim):
+            v = Verdict(False, inliers, mirrored=mirrored, reason="geometry", **_NO)
+        else:
+            c = compare(qq, g, M, lim)
+            reason = ("cells" if c["cells"] < lim.min_cells else "colour" if c["colour"] < lim.min_colour
+                      else "structure" if c["structure"] < lim.min_structure else "")
+            v = Verdict(reason == "", inliers, c["colour"], c["structure"], int(c["cells"]), mirrored,
+                        c["banner"], reason, c["residual"], c["blob"])
+        if v.accepted:
+            return v
+        if best is None or (v.colour + v.structure, v.inliers) > (best.colour + best.structure, best.inliers):
+            best = v
+    return best
