@@ -51,6 +51,12 @@ def derive(image: bytes) -> Derived:
     return Derived(hs.variants, kp.to_bytes(), make_thumbnail(im))
 
 
+def stored_fields(image: bytes) -> dict:
+    """`derive` as the gallery stores it (GalleryStore.rehash's callback)."""
+    d = derive(image)
+    return {"hashes": d.hashes, "keypoints": d.keypoints, "thumbnail": d.thumbnail}
+
+
 def reference(image: bytes, keypoints: bytes) -> verify.View:
     """A stored entry (canonical copy + its keypoints) -> what verification compares with."""
     im = _decode.decode(image)

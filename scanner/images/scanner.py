@@ -18,7 +18,7 @@ from typing import Any
 
 from scanner.images import decode as _decode
 from scanner.images import hashing
-from scanner.images.canonical import canonical_copy, derive
+from scanner.images.canonical import canonical_copy, derive, stored_fields
 from scanner.images.gallery import GalleryAlgorithmError, GalleryError, GalleryStore
 from scanner.images.index import DEFAULT_THRESHOLDS
 from scanner.images.snapshot import GallerySnapshot
@@ -185,8 +185,7 @@ class ImageScanner:
     def rehash(self) -> int:
         """Re-derive every entry's hashes, keypoints and thumbnail from its stored canonical
         copy with this scanner's algorithm (one transaction; see GalleryStore.rehash)."""
-        n = self._store.rehash(lambda image: {"hashes": (d := derive(image)).hashes, "keypoints": d.keypoints,
-                                              "thumbnail": d.thumbnail})
+        n = self._store.rehash(stored_fields)
         with self._lock:
             self._reload()
         return n
