@@ -205,15 +205,15 @@ def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS) -> dict[str, float]:
     """Warp `q` onto `g` with M (query -> gallery pixels) and compare cell by cell."""
     h, w = g.grey.shape
-    flags = cv2.INTER_LINEAR
+    gy = g.grey.astype(np.float32)
+    Mi = _refine(q.grey.astype(np.float32), gy, cv2.invertAffineTransform(M))  # gallery -> query pixels
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     ones = np.ones(q.grey.shape, np.float32)
-    valid = cv2.warpAffine(ones, M, (w, h), flags=flags, borderValue=0) > 0.99
-    qy = cv2.warpAffine(q.grey.astype(np.float32), M, (w, h), flags=flags)
+    valid = cv2.warpAffine(ones, Mi, (w, h), flags=flags, borderValue=0) > 0.99
+    qy = cv2.warpAffine(q.grey.astype(np.float32), Mi, (w, h), flags=flags)
     # the listing photo's own row (0 = top, 1 = bottom) at each gallery pixel: banners are bands of the photo
-    Mi = cv2.invertAffineTransform(M)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     qrow = (Mi[1, 0] * xx + Mi[1, 1] * yy + Mi[1, 2]) / q.grey.shape[0]
-    gy = g.grey.astype(np.float32)
     product = _product_mask(g)
     use = product & valid
     # the outermost pixels of either image blend with whatever surrounds them (padding, JPEG)
@@ -224,7 +224,7 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     qn = _match_levels(qy, gy, use)
     bad = np.abs(qn - gy) > 48
     if q.ycc is not None and g.ycc is not None:
-        qc = np.stack([cv2.warpAffine(np.ascontiguousarray(q.ycc[:, :, k]), M, (w, h), flags=flags)
+        qc = np.stack([cv2.warpAffine(np.ascontiguousarray(q.ycc[:, :, k]), Mi, (w, h), flags=flags)
                        for k in (1, 2)], axis=2)
         gc = g.ycc[:, :, 1:]
         bad |= np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64 > 24
@@ -273,7 +273,7 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     if n == 0:
         return {**_NO, "banner": banner}
     res, blob = _residual(qn, gy, use)
-    return {"colour": col_ok / n, "structure": str_ok / n, "cells": n, "banner": banner,
+    return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
             "residual": res, "blob": blob}
 
 
@@ -291,12 +291,11 @@ def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:
 
 
 def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> tuple[float, float]:
-    """Pixels where either image leaves the other's local (3x3) range by more than
-    RESIDUAL_GREY, thin lines (resampling, JPEG edges) opened away: (their share of the
-    compared pixels, the largest connected blob's share)."""
-    r = np.maximum.reduce([q - cv2.dilate(g, _K3), cv2.erode(g, _K3) - q,
-                           g - cv2.dilate(q, _K3), cv2.erode(q, _K3) - g])
-    m = ((r > RESIDUAL_GREY) & use).astype(np.uint8)
+    """Pixels where the aligned, level-matched images differ by more than RESIDUAL_GREY after
+    a light blur, with 1-pixel lines (edges left by resampling) opened away: (their share of
+    the compared pixels, the largest connected region's share)."""
+    d = np.abs(cv2.GaussianBlur(q, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 1.0))
+    m = ((d > RESIDUAL_GREY) & use).astype(np.uint8)
     m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     total = max(1, int(use.sum()))
     k, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
@@ -304,7 +303,26 @@ def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> tuple[float, flo
     return float(m.sum()) / total, blob / total
 
 
-RESIDUAL_GREY = 32.0
+def _refine(q: np.ndarray, g: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Sub-pixel alignment: the keypoint fit (gallery -> query pixels) refined by ECC on the
+    grey images (cv2.findTransformECC, affine, ECC_ITERATIONS); the fit itself when ECC fails
+    to converge. The residual check needs it: a 1-pixel misfit leaves edges that look like a
+    changed pattern."""
+    try:
+        _, out = cv2.findTransformECC(g, q, W.astype(np.float32), cv2.MOTION_AFFINE,
+                                      (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_ITERATIONS, 1e-4),
+                                      None, 3)
+    except cv2.error:
+        return W.astype(np.float32)
+    # ECC may wander on flat images: keep it only near the keypoint fit
+    corners = np.array([[0, 0, 1], [g.shape[1], 0, 1], [0, g.shape[0], 1], [g.shape[1], g.shape[0], 1]], np.float32)
+    if np.abs(corners @ out.T - corners @ W.T).max() > 6:
+        return W.astype(np.float32)
+    return out
+
+
+ECC_ITERATIONS = 20
+RESIDUAL_GREY = 12.0
 
 
 def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
