@@ -38,6 +38,7 @@ from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex
 from scanner.results import ImageInputError
 from tools import evalset
 
+MIN_RATE = 0.9  # choose(): the fewest false matches among points keeping this true-match rate on A
 BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
 # measured with these (loose) limits; the grid below applies the real ones afterwards
 MEASURE = replace(verify.DEFAULT_LIMITS, min_inliers=6)
@@ -155,13 +156,14 @@ def choose(rows):
     best = None
     keys = list(GRID)
     flat = _flat(rows)
+    n_pos = sum(1 for gi, _, _, _ in rows if gi >= 0)
     for values in itertools.product(*(GRID[k] for k in keys)):
         lim = replace(verify.DEFAULT_LIMITS, **dict(zip(keys, values)))
         tp, fp = decide(rows, lim, flat)
         n = sum(sum(v) for v in tp.values())
-        # fewest false matches (zero when reachable), then most true matches; ties: the
-        # strictest point (most inliers, colour, structure; least residual)
-        key = (-fp, n, values[0], values[1], values[2], -values[3], -values[4], -values[5])
+        # zero false matches when reachable with at least MIN_RATE true matches; otherwise the
+        # fewest false matches at that rate; then most true matches; ties: the strictest point
+        key = (n >= MIN_RATE * n_pos, -fp, n, values[0], values[1], values[2], -values[3], -values[4], -values[5])
         if best is None or key > best[0]:
             best = (key, lim)
     return best[1]
@@ -207,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     d_tp, d_fp = decide(rows_b, verify.DEFAULT_LIMITS)
     chosen = {k: getattr(lim, k) for k in GRID}
     n_pairs_b = len(neg_b) * len(gal_b) + len(pos_b) * (len(gal_b) - 1)
-    md = [f"Limits chosen on set A ({fp_a} false matches, the fewest reachable; then the best true-match rate, "
+    md = [f"Limits chosen on set A ({fp_a} false matches: the fewest at >= {MIN_RATE:.0%} true matches; then the "
+          f"best true-match rate, "
           f"{sum(map(sum, tp_a.values())) / len(pos_a):.1%}): "
           f"{chosen}. Proposal: {verify.PROPOSAL_THRESHOLDS}, at most {verify.MAX_CANDIDATES} candidates.", "",
           f"Set B: {len(gal_b)} gallery images, {len(pos_b)} transformed copies, {len(neg_b)} non-matching queries "

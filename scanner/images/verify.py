@@ -221,8 +221,10 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
                      borderValue=0).astype(bool)
     if use.sum() < 16:
         return {**_NO}
-    qn = _match_levels(qy, gy, use)
-    bad = np.abs(qn - gy) > 48
+    # first a rough brightness match (median ratio) to find a banner; the level match comes
+    # after the banner is left out (its colours would bend the mapping everywhere else)
+    gain = float(np.median(gy[use])) / max(1.0, float(np.median(qy[use])))
+    bad = np.abs(qy * gain - gy) > 48
     if q.ycc is not None and g.ycc is not None:
         qc = np.stack([cv2.warpAffine(np.ascontiguousarray(q.ycc[:, :, k]), Mi, (w, h), flags=flags)
                        for k in (1, 2)], axis=2)
@@ -243,6 +245,9 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
         keep[:] = True
         banner = 0.0
     use &= keep
+    if use.sum() < 16:
+        return {**_NO, "banner": banner}
+    qn = _match_levels(qy, gy, use)
     rows, cols = _cells(product)
     qb = cv2.GaussianBlur(qn, (0, 0), 1.5)
     gb = cv2.GaussianBlur(gy, (0, 0), 1.5)
@@ -272,7 +277,8 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
             col_ok += d <= lim.cell_colour
     if n == 0:
         return {**_NO, "banner": banner}
-    res, blob = _residual(qn, gy, use)
+    scale = float(np.hypot(M[0, 0], M[1, 0]))  # > 1: the listing photo was smaller, so it is softer
+    res, blob = _residual(qn, gy, use, max(1.0, scale))
     return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
             "residual": res, "blob": blob}
 
@@ -290,13 +296,17 @@ def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:
     return np.interp(q, qq, gq).astype(np.float32)
 
 
-def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> tuple[float, float]:
+def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0) -> tuple[float, float]:
     """Pixels where the aligned, level-matched images differ by more than RESIDUAL_GREY after
     a light blur, with 1-pixel lines (edges left by resampling) opened away: (their share of
     the compared pixels, the largest connected region's share)."""
+    if scale > 1.05:  # the listing photo was smaller: compare at its resolution, not the gallery's
+        size = (max(8, round(g.shape[1] / scale)), max(8, round(g.shape[0] / scale)))
+        q, g = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (q, g))
+        use = cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
     d = np.abs(cv2.GaussianBlur(q, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 1.0))
     m = ((d > RESIDUAL_GREY) & use).astype(np.uint8)
-    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((RESIDUAL_OPEN, RESIDUAL_OPEN), np.uint8))
     total = max(1, int(use.sum()))
     k, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     blob = int(stats[1:, cv2.CC_STAT_AREA].max()) if k > 1 else 0
@@ -322,6 +332,7 @@ def _refine(q: np.ndarray, g: np.ndarray, W: np.ndarray) -> np.ndarray:
 
 
 ECC_ITERATIONS = 20
+RESIDUAL_OPEN = 3  # px: differing lines thinner than this are edges (resampling, JPEG), not content
 RESIDUAL_GREY = 12.0
 
 
