@@ -133,6 +133,7 @@ DEFAULT_LIMITS = VerifyLimits()
 PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 80, "dhash": 128, "colour": 200}
 MAX_CANDIDATES = 8
 GRID = 8
+SATURATED = 250.0  # grey level: listing-photo pixels at or above it are left out of the comparison
 BANNER_MAX = 0.25  # at most this share of the listing photo's height is ignored as a banner
 BG_TOLERANCE = 24.0
 
@@ -247,6 +248,10 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     use &= keep
     if use.sum() < 16:
         return {**_NO, "banner": banner}
+    # a saturated pixel of the listing photo (brightened past white) says nothing about what was there
+    use &= qy < SATURATED
+    if use.sum() < 16:
+        return {**_NO, "banner": banner}
     qn = _match_levels(qy, gy, use)
     rows, cols = _cells(product)
     qb = cv2.GaussianBlur(qn, (0, 0), 1.5)
@@ -284,16 +289,19 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
 
 
 _K3 = np.ones((3, 3), np.uint8)
-_QUANTILES = np.linspace(0, 100, 33)
 
 
 def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:
-    """q's grey levels mapped monotonically onto g's (quantiles over the compared pixels):
-    brightness, contrast and clipping of the listing photo are undone."""
-    qq = np.percentile(q[use], _QUANTILES)
-    gq = np.percentile(g[use], _QUANTILES)
-    qq = qq + np.arange(len(qq)) * 1e-3  # strictly increasing for np.interp
-    return np.interp(q, qq, gq).astype(np.float32)
+    """q's grey levels mapped onto g's by a least-squares gain and offset over the compared
+    pixels: the listing photo's brightness and contrast are undone. (A quantile mapping was
+    tried: on flat-coloured products its steep steps mapped one body colour far apart.)"""
+    x, y = q[use].astype(np.float64), g[use].astype(np.float64)
+    vx = float(x.var())
+    if vx < 1.0:
+        return q + float(y.mean() - x.mean())
+    a = float(((x - x.mean()) * (y - y.mean())).mean()) / vx
+    a = min(max(a, 0.5), 2.0)  # brightness +-30 % is a gain of 0.77-1.43
+    return (q * a + float(y.mean() - a * x.mean())).astype(np.float32)
 
 
 def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0) -> tuple[float, float]:
