@@ -208,6 +208,8 @@ def _finish(im: Image.Image, col: Image.Image | None, orientation: int, work_siz
         s = min(1.0, COLOUR_SIZE / max(im.size))
         size = (max(1, round(im.width * s)), max(1, round(im.height * s)))
         im.info["colour"] = col if col.size == size else col.resize(size, Image.Resampling.BOX)
+        if col.size == im.size:  # the JPEG's own YCbCr at the work size: kept for verification (no extra work)
+            im.info["colour_work"] = col
     return im
 
 

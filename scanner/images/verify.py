@@ -100,10 +100,10 @@ class View:
 def view_of(im: Image.Image, kp: Keypoints | None = None) -> View:
     """A `decode.decode()` result -> View (keypoints computed unless given: stored ones)."""
     grey = np.asarray(im, dtype=np.uint8)
-    col = im.info.get("colour")
+    col = im.info.get("colour_work") or im.info.get("colour")  # the work-size YCbCr of a JPEG, else 64 px
     ycc = None
     if col is not None:
-        c = colour_array(col.resize(im.size, Image.Resampling.BILINEAR))
+        c = colour_array(col if col.size == im.size else col.resize(im.size, Image.Resampling.BILINEAR))
         c[:, :, 0] = grey  # the full-resolution luma
         ycc = c
     return View(grey, ycc, keypoints(grey) if kp is None else kp)
@@ -291,7 +291,10 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     if n == 0:
         return {**_NO, "banner": banner}
     scale = float(np.hypot(M[0, 0], M[1, 0]))  # > 1: the listing photo was smaller, so it is softer
-    res, blob = _residual(qn, gy, use, max(1.0, scale))
+    chroma = None
+    if qc is not None:  # per-pixel chromaticity difference (x64, the colour signature's unit)
+        chroma = np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64
+    res, blob = _residual(qn, gy, use, max(1.0, scale), chroma)
     return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
             "residual": res, "blob": blob}
 
@@ -312,7 +315,8 @@ def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:
     return (q * a + float(y.mean() - a * x.mean())).astype(np.float32)
 
 
-def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0) -> tuple[float, float]:
+def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0,
+              chroma: np.ndarray | None = None) -> tuple[float, float]:
     """Pixels where the aligned, level-matched images differ by more than RESIDUAL_GREY after
     a light blur, with 1-pixel lines (edges left by resampling) opened away: (their share of
     the compared pixels, the largest connected region's share)."""
@@ -320,8 +324,13 @@ def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0)
         size = (max(8, round(g.shape[1] / scale)), max(8, round(g.shape[0] / scale)))
         q, g = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (q, g))
         use = cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        if chroma is not None:
+            chroma = cv2.resize(chroma.astype(np.float32), size, interpolation=cv2.INTER_AREA)
     d = np.abs(cv2.GaussianBlur(q, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 1.0))
-    m = ((d > RESIDUAL_GREY) & use).astype(np.uint8)
+    differs = d > RESIDUAL_GREY
+    if chroma is not None:  # a changed colour of the same brightness (a recoloured monogram)
+        differs |= cv2.GaussianBlur(chroma.astype(np.float32), (0, 0), 1.5) > RESIDUAL_CHROMA
+    m = (differs & use).astype(np.uint8)
     m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((RESIDUAL_OPEN, RESIDUAL_OPEN), np.uint8))
     total = max(1, int(use.sum()))
     k, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
@@ -329,6 +338,7 @@ def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0)
     return float(m.sum()) / total, blob / total
 
 
+RESIDUAL_CHROMA = 24.0  # per-pixel |d(Cb/Y)| + |d(Cr/Y)| x64 counted as differing
 RESIDUAL_OPEN = 3  # px: differing lines thinner than this are edges (resampling, JPEG), not content
 RESIDUAL_GREY = 12.0
 
