@@ -11,9 +11,11 @@ Sets (deterministic; evalset.py):
   recoloured copy (hue rotated), each through `evalset.NEGATIVE_TRANSFORMS`;
 * unrelated negatives: the other photos and other templates, through the same transforms.
 
-Split A (photos[0::2], templates from seed 1000) chooses the verification limits: for every
-grid point the true-match rate at ZERO false matches; the best rate wins, ties to the
-strictest point. Split B (photos[1::2], templates from seed 5000) is then scored with them.
+Split A (photos[0::2], templates from seed 1000) chooses the verification limits over GRID:
+zero false matches if some point reaches it with at least MIN_RATE true matches, otherwise
+the fewest false matches among the points that keep MIN_RATE; then the most true matches;
+ties to the strictest point. (On this set no point reaches zero: docs/images.md.) Split B
+(photos[1::2], templates from seed 5000) is then scored once with them.
 Beside it, in the same run: the hash rule alone (index.DEFAULT_THRESHOLDS, algorithm v3's
 decision) on the same queries.
 """

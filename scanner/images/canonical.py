@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 
 from scanner.images import decode as _decode
 from scanner.images import hashing, verify
