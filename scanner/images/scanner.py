@@ -61,9 +61,11 @@ class ImageScanner:
             store = GalleryStore(Path(path))
         except GalleryAlgorithmError:
             if not seed:
-                raise  # a user's gallery: refused with the "re-add the images" message
-            # The default gallery is seeded from the bundled fixtures, which can simply be
-            # hashed again: keep the old file aside (it may hold user additions) and re-seed.
+                raise  # a user's gallery: refused, the message says `rehash` (or re-add the images)
+            # The default gallery: re-derived in place when it keeps image copies (schema 4 on),
+            # as `scanner gallery rehash` would; otherwise (older) kept aside and re-seeded.
+            if cls._rehash_default(Path(path)):
+                return cls.from_settings(settings)
             old = Path(path)
             aside = old.with_name(f"{old.name}.old-{int(time.time())}")
             for suffix in ("", "-wal", "-shm"):
@@ -84,6 +86,24 @@ class ImageScanner:
         if seed and store.is_empty():
             scanner.seed_from(BUNDLED_FIXTURES / "gallery")
         return scanner
+
+    @staticmethod
+    def _rehash_default(path: Path) -> bool:
+        """Re-derive the default gallery in place; False when it cannot be (no image copies)."""
+        try:
+            store = GalleryStore(path, for_rehash=True)
+        except GalleryError:
+            return False
+        try:
+            before = store.algorithm()
+            n = store.rehash(stored_fields)
+        except (GalleryError, ImageInputError):
+            return False
+        finally:
+            store.close()
+        log.warning("default gallery %s was hashed by algorithm %s; re-derived %d entries in place from its "
+                    "image copies", path, before, n)
+        return True
 
     def seed_from(self, directory: Path) -> int:
         """Add the images listed in directory/manifest.json (the bundled seed gallery)."""
