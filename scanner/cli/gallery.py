@@ -6,6 +6,8 @@
     scanner gallery remove ID
     scanner gallery export FILE        (JSONL with hashes: moves a gallery without the images)
     scanner gallery import FILE
+    scanner gallery rehash             (after an algorithm upgrade: re-derive every entry from
+                                        the image copy the gallery keeps, in place)
 
 The database is Settings.gallery (--gallery / SCANNER_GALLERY); without one, a database
 in the user data directory seeded from fixtures/gallery/.
@@ -37,6 +39,7 @@ def register(sub) -> None:
     e.add_argument("file")
     i = gs.add_parser("import", help="add/replace entries from an export (JSONL or JSON)")
     i.add_argument("file")
+    gs.add_parser("rehash", help="re-derive hashes/keypoints from the stored image copies (algorithm upgrade)")
     p.set_defaults(func=_run)
 
 
@@ -45,6 +48,8 @@ def _run(args) -> int:
     from scanner.results import ImageInputError
 
     settings = settings_from_args(args)
+    if args.gallery_command == "rehash":
+        return _rehash(settings)
     try:
         scanner = ImageScanner.from_settings(settings)
     except GalleryError as e:
@@ -94,3 +99,37 @@ def _run(args) -> int:
         return 0
     finally:
         scanner.close()
+
+
+def _rehash(settings) -> int:
+    """Open the gallery whatever its algorithm (same schema), re-derive everything, one transaction."""
+    from pathlib import Path
+
+    from scanner.images import GalleryError, ImageScanner
+    from scanner.images.canonical import stored_fields
+    from scanner.images.gallery import GalleryStore
+    from scanner.results import ImageInputError
+
+    if settings.gallery is None:
+        print("scanner gallery rehash: give the gallery (--gallery / SCANNER_GALLERY); the default "
+              "gallery is re-seeded automatically", file=sys.stderr)
+        return 2
+    try:
+        store = GalleryStore(Path(settings.gallery), create=False, for_rehash=True)
+        before = store.algorithm()
+        n = store.rehash(stored_fields)
+    except (GalleryError, ImageInputError) as e:
+        print(f"scanner gallery rehash: {e}", file=sys.stderr)
+        return 2
+    store.close()
+    scanner = ImageScanner.from_settings(settings)
+    print(f"re-derived {n} entries ({before} -> {_algorithm()}); "
+          f"gallery version {scanner.version}")
+    scanner.close()
+    return 0
+
+
+def _algorithm() -> str:
+    from scanner.images.hashing import ALGORITHM_VERSION
+
+    return ALGORITHM_VERSION

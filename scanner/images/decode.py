@@ -208,6 +208,9 @@ def _finish(im: Image.Image, col: Image.Image | None, orientation: int, work_siz
         s = min(1.0, COLOUR_SIZE / max(im.size))
         size = (max(1, round(im.width * s)), max(1, round(im.height * s)))
         im.info["colour"] = col if col.size == size else col.resize(size, Image.Resampling.BOX)
+        # the YCbCr at the work size for verification (verify.view_of): a JPEG's is already there;
+        # another format's full-size one is kept by reference and only reduced when needed
+        im.info["colour_work" if col.size == im.size else "colour_full"] = col
     return im
 
 

@@ -7,8 +7,19 @@ Schema (hashes are stored as big-endian BLOBs -- 8 bytes for phash64, 32 for the
     entries(id PRIMARY KEY, brand, label, source, note, added_at, sha256, width, height, digest)
     hashes(entry_id, view, phash64, phash, dhash, colour, PRIMARY KEY(entry_id, view))
     thumbnails(entry_id PRIMARY KEY, data)          small JPEG of the entry's image (schema 3)
+    images(entry_id PRIMARY KEY, data)              canonical copy of the image (schema 4):
+                                                    everything else is derived from it
+    verify(entry_id PRIMARY KEY, keypoints)         what verification reads per candidate (schema 4)
 
 (`colour` is the 32-byte colour signature of the view, algorithm v2 / schema 2.)
+
+Schema 4 (algorithm v4) keeps a canonical downscaled copy of every image (`images`): the
+hashes, keypoints and thumbnail are derived from it, so `rehash()` (`scanner gallery
+rehash`) re-derives them in place after an algorithm change, without the original files.
+A gallery of another algorithm is refused (never mixed): with image copies the message
+points at `scanner gallery rehash`, without them (schema <= 3) at re-adding the images.
+`images` and `verify` are separate tables: the snapshot's bulk load never reads them;
+verification reads one row per candidate.
 
 Schema history: 2 -> 3 adds the `thumbnails` table (a separate table, so `load()` and the
 snapshot never read the image bytes). A schema-2 database is migrated in place when it is
@@ -36,9 +47,9 @@ import numpy as np
 
 from scanner.images.hashing import ALGORITHM_VERSION, ALL_HASHES, HASH_BITS
 
-SCHEMA_VERSION = "3"  # 2: hashes.colour column (algorithm v2); 3: thumbnails table
+SCHEMA_VERSION = "4"  # 2: hashes.colour column (algorithm v2); 3: thumbnails table; 4: images + verify
 # older schemas this code upgrades in place (same algorithm: nothing to re-hash)
-_MIGRATIONS = {"2": "3"}
+_MIGRATIONS = {"2": "3", "3": "4"}
 EMPTY_VERSION = "sha256:" + hashlib.sha256(b"").hexdigest()
 
 
@@ -69,8 +80,10 @@ def entry_digest(entry: dict[str, Any]) -> str:
 
 
 class GalleryStore:
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, for_rehash: bool = False) -> None:
+        """`for_rehash`: open a gallery of another algorithm (same schema) only to `rehash()` it."""
         self.path = Path(path)
+        self._other_algorithm_ok = for_rehash
         if not create and not self.path.exists():
             raise GalleryError(f"gallery database {self.path} does not exist")
         if self.path.exists() and self.path.is_dir():
@@ -107,6 +120,7 @@ class GalleryStore:
                     " PRIMARY KEY(entry_id, view))"
                 )
                 self._create_thumbnails()
+                self._create_images()
                 meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
                 if not meta:
                     self._db.executemany("INSERT INTO meta VALUES (?, ?)", [
@@ -114,10 +128,16 @@ class GalleryStore:
                 else:
                     # algorithm first: an older algorithm also means an older schema, and
                     # "re-add the images" is the useful message
-                    if meta.get("algorithm") != ALGORITHM_VERSION:
+                    if meta.get("algorithm") != ALGORITHM_VERSION and not (
+                            self._other_algorithm_ok and meta.get("schema") == SCHEMA_VERSION):
+                        if meta.get("schema") == SCHEMA_VERSION:
+                            todo = (f"run `scanner gallery rehash --gallery {self.path}` to re-derive everything "
+                                    "from the image copies it keeps")
+                        else:
+                            todo = "re-add the images (it keeps no image copies to re-hash)"
                         raise GalleryAlgorithmError(
                             f"gallery {self.path} was hashed with algorithm {meta.get('algorithm')!r}, this scanner "
-                            f"uses {ALGORITHM_VERSION!r}: re-add the images (hashes are not comparable)")
+                            f"uses {ALGORITHM_VERSION!r}: {todo}; hashes of different algorithms are not comparable")
                     schema = meta.get("schema")
                     while schema in _MIGRATIONS:  # upgrade step by step, same transaction
                         schema = self._migrate(schema)
@@ -135,11 +155,23 @@ class GalleryStore:
             " ON DELETE CASCADE, data BLOB NOT NULL)"
         )
 
+    def _create_images(self) -> None:
+        for table, col in (("images", "data"), ("verify", "keypoints")):
+            self._db.execute(
+                f"CREATE TABLE IF NOT EXISTS {table}(entry_id TEXT PRIMARY KEY REFERENCES entries(id)"
+                f" ON DELETE CASCADE, {col} BLOB NOT NULL)")
+
+    def algorithm(self) -> str:
+        with self._lock:
+            return self._db.execute("SELECT value FROM meta WHERE key='algorithm'").fetchone()[0]
+
     def _migrate(self, schema: str) -> str:
         """One schema step, inside _init_schema's transaction (a failure rolls it all back)."""
         target = _MIGRATIONS[schema]
         if (schema, target) == ("2", "3"):
             self._create_thumbnails()  # idempotent; existing entries keep no thumbnail (NULL)
+        if (schema, target) == ("3", "4"):
+            self._create_images()  # idempotent (same algorithm can only be a test-made gallery)
         self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (target,))
         return target
 
@@ -250,6 +282,19 @@ class GalleryStore:
             }
             return e
 
+    def image(self, entry_id: str) -> bytes | None:
+        """The entry's canonical image copy (None for an entry imported without one)."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM images WHERE entry_id = ?", (entry_id,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def verification(self, entry_id: str) -> tuple[bytes, bytes] | None:
+        """(canonical image, keypoints) of one entry, for verifying a candidate; None without."""
+        with self._lock:
+            row = self._db.execute("SELECT i.data, v.keypoints FROM images i JOIN verify v USING (entry_id)"
+                                   " WHERE i.entry_id = ?", (entry_id,)).fetchone()
+        return (bytes(row[0]), bytes(row[1])) if row else None
+
     def thumbnail(self, entry_id: str) -> bytes | None:
         with self._lock:
             row = self._db.execute("SELECT data FROM thumbnails WHERE entry_id = ?", (entry_id,)).fetchone()
@@ -298,7 +343,42 @@ class GalleryStore:
                      for view, hs in e["hashes"].items()])
                 if thumb:  # the DELETE above cascaded to the old row
                     self._db.execute("INSERT INTO thumbnails(entry_id, data) VALUES (?, ?)", (e["id"], bytes(thumb)))
+                if e.get("image") and e.get("keypoints") is not None:
+                    self._db.execute("INSERT INTO images(entry_id, data) VALUES (?, ?)", (e["id"], bytes(e["image"])))
+                    self._db.execute("INSERT INTO verify(entry_id, keypoints) VALUES (?, ?)",
+                                     (e["id"], bytes(e["keypoints"])))
             return len(entries)
+
+        return self._write(fn)
+
+    def rehash(self, derive: Callable[[bytes], dict[str, Any]]) -> int:
+        """Re-derive every entry from its canonical image copy, in ONE transaction, and mark
+        the gallery as this scanner's algorithm. `derive(image) -> {"hashes", "keypoints",
+        "thumbnail"}`. Refused (nothing changed) when an entry has no image copy or any
+        derivation fails: a gallery is never left with two algorithms' hashes."""
+        def fn() -> int:
+            rows = self._db.execute("SELECT e.id, i.data FROM entries e LEFT JOIN images i ON i.entry_id = e.id"
+                                    " ORDER BY e.id").fetchall()
+            missing = [eid for eid, data in rows if data is None]
+            if missing:
+                raise GalleryError(f"gallery {self.path}: {len(missing)} entries have no image copy (e.g. "
+                                   f"{missing[0]}); re-add those images, then rehash")
+            for eid, data in rows:
+                d = derive(bytes(data))
+                e = {k: v for k, v in zip(("id", "brand", "label", "source", "note"), self._db.execute(
+                    "SELECT id, brand, label, source, note FROM entries WHERE id = ?", (eid,)).fetchone())}
+                e["hashes"] = d["hashes"]
+                self._db.execute("DELETE FROM hashes WHERE entry_id = ?", (eid,))
+                self._db.executemany(
+                    f"INSERT INTO hashes(entry_id, view, {_COLS}) VALUES (?,?{',?' * len(ALL_HASHES)})",
+                    [(eid, view, *(_blob(hs[h], HASH_BITS[h]) for h in ALL_HASHES)) for view, hs in d["hashes"].items()])
+                self._db.execute("UPDATE entries SET digest = ? WHERE id = ?", (entry_digest(e), eid))
+                self._db.execute("INSERT OR REPLACE INTO verify(entry_id, keypoints) VALUES (?, ?)",
+                                 (eid, bytes(d["keypoints"])))
+                self._db.execute("INSERT OR REPLACE INTO thumbnails(entry_id, data) VALUES (?, ?)",
+                                 (eid, bytes(d["thumbnail"])))
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'algorithm'", (ALGORITHM_VERSION,))
+            return len(rows)
 
         return self._write(fn)
 

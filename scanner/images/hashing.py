@@ -40,7 +40,9 @@ ALL_HASHES = ("phash64", "phash", "dhash", "colour")  # what is stored per view
 # v2: per-view colour signature added (the three hashes are bit-identical to v1).
 # v3: the colour signature is computed on a small (64 px) colour image and its grid is laid
 #     over the view's content box (`content_box`); the three hashes are bit-identical to v2.
-ALGORITHM_VERSION = "v3"
+# v4: the border trimmer repeats until nothing changes (<= 3 passes): a white pad around a
+#     shaded background is trimmed to the product, like the unpadded image (all bits may move).
+ALGORITHM_VERSION = "v4"
 
 _N = 64  # working resolution of the DCT
 
@@ -82,7 +84,23 @@ def trim_box(a: np.ndarray) -> tuple[int, int, int, int]:
     return _background_box(a, min_frame=0.9, min_side=8)
 
 
+TRIM_PASSES = 3  # _background_box repeats its trim until nothing changes, at most this often
+
+
 def _background_box(a: np.ndarray, min_frame: float, min_side: int) -> tuple[int, int, int, int]:
+    """`_trim_once` repeated on its own result until nothing changes (at most TRIM_PASSES):
+    a white pad around a shaded studio background is trimmed to the old canvas by the first
+    pass and to the product by the second, as the unpadded original is by its first (v4)."""
+    r0, r1, c0, c1 = 0, a.shape[0], 0, a.shape[1]
+    for _ in range(TRIM_PASSES):
+        b0, b1, d0, d1 = _trim_once(a[r0:r1, c0:c1], min_frame, min_side)
+        if (b0, b1, d0, d1) == (0, r1 - r0, 0, c1 - c0):
+            break
+        r0, r1, c0, c1 = r0 + b0, r0 + b1, c0 + d0, c0 + d1
+    return r0, r1, c0, c1
+
+
+def _trim_once(a: np.ndarray, min_frame: float, min_side: int) -> tuple[int, int, int, int]:
     """The box of rows/columns that differ from the frame's median (the background), when at
     least `min_frame` of the outermost frame is background and the box is at least
     `min_side` pixels each way; the whole array otherwise."""

@@ -18,10 +18,11 @@ from typing import Any
 
 from scanner.images import decode as _decode
 from scanner.images import hashing
+from scanner.images.canonical import canonical_copy, derive, stored_fields
 from scanner.images.gallery import GalleryAlgorithmError, GalleryError, GalleryStore
 from scanner.images.index import DEFAULT_THRESHOLDS
 from scanner.images.snapshot import GallerySnapshot
-from scanner.images.thumbnails import make_thumbnail, thumbnail_from_export
+from scanner.images.thumbnails import thumbnail_from_export
 from scanner.results import ImageInputError
 
 log = logging.getLogger("scanner.images")  # the name its warnings had before the split (log filters, JSON lines)
@@ -60,9 +61,11 @@ class ImageScanner:
             store = GalleryStore(Path(path))
         except GalleryAlgorithmError:
             if not seed:
-                raise  # a user's gallery: refused with the "re-add the images" message
-            # The default gallery is seeded from the bundled fixtures, which can simply be
-            # hashed again: keep the old file aside (it may hold user additions) and re-seed.
+                raise  # a user's gallery: refused, the message says `rehash` (or re-add the images)
+            # The default gallery: re-derived in place when it keeps image copies (schema 4 on),
+            # as `scanner gallery rehash` would; otherwise (older) kept aside and re-seeded.
+            if cls._rehash_default(Path(path)):
+                return cls.from_settings(settings)
             old = Path(path)
             aside = old.with_name(f"{old.name}.old-{int(time.time())}")
             for suffix in ("", "-wal", "-shm"):
@@ -83,6 +86,24 @@ class ImageScanner:
         if seed and store.is_empty():
             scanner.seed_from(BUNDLED_FIXTURES / "gallery")
         return scanner
+
+    @staticmethod
+    def _rehash_default(path: Path) -> bool:
+        """Re-derive the default gallery in place; False when it cannot be (no image copies)."""
+        try:
+            store = GalleryStore(path, for_rehash=True)
+        except GalleryError:
+            return False
+        try:
+            before = store.algorithm()
+            n = store.rehash(stored_fields)
+        except (GalleryError, ImageInputError):
+            return False
+        finally:
+            store.close()
+        log.warning("default gallery %s was hashed by algorithm %s; re-derived %d entries in place from its "
+                    "image copies", path, before, n)
+        return True
 
     def seed_from(self, directory: Path) -> int:
         """Add the images listed in directory/manifest.json (the bundled seed gallery)."""
@@ -122,15 +143,15 @@ class ImageScanner:
             data, origin = bytes(src), source
         else:
             data, origin = Path(src).read_bytes(), source or str(src)
-        im = _decode.decode(data, max_pixels=self._max_pixels, max_bytes=self._max_bytes)
-        thumb = make_thumbnail(im)
-        hs = hashing.compute(im, hashing.GALLERY_VARIANTS)
+        # everything stored is derived from the canonical copy (canonical.py), exactly as
+        # `rehash` will re-derive it after an algorithm change
+        image, (width, height) = canonical_copy(data, max_pixels=self._max_pixels, max_bytes=self._max_bytes)
+        d = derive(image)
         sha = hashlib.sha256(data).hexdigest()
-        width, height = im.info.get("original_size", im.size)
         return {
             "id": "g_" + sha[:16], "brand": brand, "label": label, "source": origin, "note": None,
             "added_at": time.time(), "sha256": sha, "width": width, "height": height,
-            "hashes": hs.variants, "thumbnail": thumb,
+            "hashes": d.hashes, "thumbnail": d.thumbnail, "image": image, "keypoints": d.keypoints,
         }
 
     @staticmethod
@@ -181,6 +202,14 @@ class ImageScanner:
     def get(self, entry_id: str) -> dict | None:
         return self._store.get(entry_id)
 
+    def rehash(self) -> int:
+        """Re-derive every entry's hashes, keypoints and thumbnail from its stored canonical
+        copy with this scanner's algorithm (one transaction; see GalleryStore.rehash)."""
+        n = self._store.rehash(stored_fields)
+        with self._lock:
+            self._reload()
+        return n
+
     def thumbnail(self, entry_id: str) -> bytes | None:
         """The entry's thumbnail (JPEG bytes; an imported one may be PNG), or None for an unknown
         id or an entry stored without one (added before schema 3)."""
@@ -210,6 +239,9 @@ class ImageScanner:
                 thumb = self._store.thumbnail(e["id"])
                 if thumb:
                     doc["thumbnail"] = base64.b64encode(thumb).decode("ascii")
+                image = self._store.image(e["id"])
+                if image:  # the canonical copy: verification and `rehash` need it
+                    doc["image"] = base64.b64encode(image).decode("ascii")
                 f.write(json.dumps(doc, ensure_ascii=False) + "\n")
         os.replace(tmp, path)
         return len(entries)
@@ -242,9 +274,17 @@ class ImageScanner:
                     raise ValueError(f"missing {sorted(missing) or 'id/brand'}")
                 # optional: exports written before thumbnails existed have none
                 thumb = thumbnail_from_export(doc["thumbnail"]) if doc.get("thumbnail") else None
+                image = keypoints = None
+                if doc.get("image"):  # re-derived here: the keypoints are not exported
+                    image = base64.b64decode(doc["image"], validate=True)
+                    if len(image) > self._max_bytes:
+                        raise ValueError("image copy too large")
+                    keypoints = derive(image).keypoints
+            except ImageInputError as e:
+                raise GalleryError(f"{path}: record {n}: image copy: {e.message}") from None
             except (KeyError, TypeError, ValueError) as e:
                 raise GalleryError(f"{path}: record {n} is not a gallery entry ({e})") from None
-            entries.append({**doc, "hashes": hashes, "thumbnail": thumb})
+            entries.append({**doc, "hashes": hashes, "thumbnail": thumb, "image": image, "keypoints": keypoints})
         if entries:
             self._store.upsert(entries)
             with self._lock:

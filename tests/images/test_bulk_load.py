@@ -98,8 +98,8 @@ def test_bulk_snapshot_matches_like_the_old_path_and_the_oracle(gallery):
         got = bulk._index.search(q)
         assert _keys(got) == _keys(old._index.search(q))
         if n < 3:  # the oracle is slow (colour distances in Python): a few queries
-            assert _keys(got) == _keys(brute_force(q, views, TH))
-        assert [bulk._finding(h, "images[0]") for h in got] == [old._finding(h, "images[0]") for h in got]
+            assert _keys(got) == _keys(brute_force(q, views, bulk._index.thresholds))  # the proposal limits
+        assert [bulk._finding(h, None, "images[0]") for h in got] == [old._finding(h, None, "images[0]") for h in got]
         total += len(got)
     assert total > 0  # the queries must exercise real hits
 
@@ -123,7 +123,7 @@ def test_snapshot_still_isolates_versions(tmp_path):
     assert len(before) == 500 and _keys(before._index.search(q)) == old_hits  # the old version, unchanged
     version, entries = writer.load()
     assert after.version == version
-    assert _keys(after._index.search(q)) == _keys(HashIndex([e["hashes"] for e in entries], TH).search(q))
+    assert _keys(after._index.search(q)) == _keys(HashIndex([e["hashes"] for e in entries], after._index.thresholds).search(q))
     assert after._index.search(q)  # the new entries near roots[1] are found in the new snapshot only
     sc.close(), writer.close()
 
@@ -160,7 +160,7 @@ def test_a_utf16_database_loads_through_the_python_packing(tmp_path):
     assert store._db.execute("PRAGMA encoding").fetchone()[0] == "UTF-16le"
     bulk = GallerySnapshot.from_store(store, TH, 10**7, 10**7)
     version, entries = store.load()
-    old = HashIndex([e["hashes"] for e in entries], TH)
+    old = HashIndex([e["hashes"] for e in entries], bulk._index.thresholds)  # the proposal limits
     bulk_cols = bulk._index.columns()
     for gv, cols in old.columns().items():
         for h, a in cols.items():

@@ -150,7 +150,23 @@ def test_gallery_of_an_older_algorithm_is_refused_clearly(tmp_path):
     _as_old_algorithm(path)
     with pytest.raises(GalleryAlgorithmError) as e:
         GalleryStore(path)
-    assert "re-add the images" in str(e.value) and "'v1'" in str(e.value)
+    # a gallery with image copies (schema 4) can be re-derived in place: the message says how
+    assert "scanner gallery rehash" in str(e.value) and "'v1'" in str(e.value)
+
+
+def test_gallery_without_image_copies_of_an_older_algorithm_says_re_add(tmp_path):
+    from scanner.images.gallery import GalleryAlgorithmError
+
+    path = tmp_path / "g.sqlite3"
+    GalleryStore(path).close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE meta SET value = 'v3' WHERE key = 'algorithm'")
+    raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")  # schema 3 kept no image copies
+    raw.close()
+    for for_rehash in (False, True):
+        with pytest.raises(GalleryAlgorithmError) as e:
+            GalleryStore(path, for_rehash=for_rehash)
+        assert "re-add the images" in str(e.value) and "'v3'" in str(e.value)
 
 
 def test_default_gallery_of_an_older_algorithm_is_moved_aside_and_reseeded(tmp_path, monkeypatch):
@@ -161,6 +177,9 @@ def test_default_gallery_of_an_older_algorithm_is_moved_aside_and_reseeded(tmp_p
     sc.close()
     path = tmp_path / "listing-scanner" / "gallery.sqlite3"
     _as_old_algorithm(path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")  # v1-v3 galleries kept no image copies
+    raw.close()
     sc = ImageScanner.from_settings(Settings(gallery=None))
     assert len(sc.list()) == 4 and sc.snapshot().match((FIXTURES / "gallery" / "nova_sneaker.jpg").read_bytes(), "f")
     assert list((tmp_path / "listing-scanner").glob("gallery.sqlite3.old-*"))
@@ -168,6 +187,22 @@ def test_default_gallery_of_an_older_algorithm_is_moved_aside_and_reseeded(tmp_p
     with pytest.raises(GalleryError):  # an explicitly configured gallery is never moved
         _as_old_algorithm(path)
         ImageScanner.from_settings(Settings(gallery=str(path)))
+
+
+def test_default_gallery_with_image_copies_is_rehashed_in_place(tmp_path, monkeypatch):
+    from scanner.config import Settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    sc = ImageScanner.from_settings(Settings(gallery=None))
+    added = sc.add([IMG[0]], brand="Mine")  # a user's own addition must survive the upgrade
+    version = sc.version
+    sc.close()
+    path = tmp_path / "listing-scanner" / "gallery.sqlite3"
+    _as_old_algorithm(path)
+    sc = ImageScanner.from_settings(Settings(gallery=None))
+    assert sc.version == version and len(sc.list()) == 5 and sc.get(added[0]["id"])["brand"] == "Mine"
+    assert not list((tmp_path / "listing-scanner").glob("gallery.sqlite3.old-*"))  # nothing moved aside
+    sc.close()
 
 
 def test_killed_writer_leaves_old_or_new(tmp_path):

@@ -92,8 +92,9 @@ def test_schema2_gallery_opens_migrates_and_returns_none(tmp_path):
     sc = ImageScanner(GalleryStore(path))  # opens: migrated in place
     try:
         db = sqlite3.connect(str(path))
-        assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == SCHEMA_VERSION == "3"
+        assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == SCHEMA_VERSION == "4"
         assert db.execute("SELECT name FROM sqlite_master WHERE name='thumbnails'").fetchone()
+        assert db.execute("SELECT name FROM sqlite_master WHERE name='images'").fetchone()
         db.close()
         assert sc.version == version  # no data lost, content hash unchanged
         assert sc.get(entry["id"])["label"] == "shoe"

@@ -1,0 +1,401 @@
+"""Stage 3b: verification. The hash index *proposes* gallery entries; this stage *decides*.
+
+Hashes are good proposers and poor deciders: two product shots made from one template (same
+outline, different body colour, monogram pattern or logo word) hash alike. For each proposed
+entry this stage
+
+1. matches ORB keypoints of the listing photo (and, if that fails, of its mirror image) with
+   the entry's stored keypoints (Hamming distance, ratio test) and fits a similarity transform
+   with RANSAC (`cv2.estimateAffinePartial2D`): rotation, scale, shift -- what padding,
+   cropping, resizing and small rotations do;
+2. warps the listing photo onto the entry's reference image with that fit and compares them
+   cell by cell over the entry's product (its non-background pixels; the whole frame for a
+   photo): brightness-normalised colour (Cb/Y, Cr/Y) and structure (correlation of the
+   lightly blurred grey). A band at the top or bottom of the listing photo that disagrees
+   almost everywhere is a banner and is left out (at most BANNER_MAX of the photo).
+
+A transformed copy agrees in nearly every cell; a same-template product differs in colour
+over the body, or in structure where its logo/pattern differs. All thresholds are in
+`VerifyLimits` and are chosen on calibration set A (tools/calibrate.py, docs/images.md).
+
+What is stored per gallery entry (gallery.py, table `verify`, read only for candidates):
+`Keypoints` (x, y as float16, 32-byte ORB descriptors). The reference image itself is the
+entry's canonical copy (table `images`), decoded exactly like a listing photo.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from scanner.images.hashing import colour_array
+
+MAX_KEYPOINTS = 300
+_ORB_LOCAL = threading.local()  # cv2.ORB objects are not documented as thread-safe
+
+
+def _orb():
+    orb = getattr(_ORB_LOCAL, "orb", None)
+    if orb is None:
+        orb = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.2, nlevels=6, edgeThreshold=15,
+                             patchSize=15, fastThreshold=10)
+        _ORB_LOCAL.orb = orb
+    return orb
+
+
+@dataclass(frozen=True, slots=True)
+class Keypoints:
+    """ORB keypoints of one image at decode.WORK_SIZE: positions (n, 2) and descriptors (n, 32)."""
+
+    xy: np.ndarray
+    desc: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    def to_bytes(self) -> bytes:
+        n = len(self.xy)
+        return n.to_bytes(2, "big") + self.xy.astype("<f2").tobytes() + self.desc.astype(np.uint8).tobytes()
+
+    @classmethod
+    def from_bytes(cls, b: bytes) -> "Keypoints":
+        n = int.from_bytes(b[:2], "big")
+        if len(b) != 2 + n * (4 + 32):
+            raise ValueError(f"keypoint record has {len(b)} bytes, expected {2 + n * 36}")
+        xy = np.frombuffer(b, dtype="<f2", count=2 * n, offset=2).astype(np.float32).reshape(n, 2)
+        desc = np.frombuffer(b, dtype=np.uint8, count=32 * n, offset=2 + 4 * n).reshape(n, 32)
+        return cls(xy, desc)
+
+
+def keypoints(grey: np.ndarray) -> Keypoints:
+    kps, desc = _orb().detectAndCompute(np.ascontiguousarray(grey, dtype=np.uint8), None)
+    if desc is None or not kps:
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+    xy = np.array([k.pt for k in kps], dtype=np.float32)
+    # stored as float16: sub-pixel positions at 256 px survive (0.125 px steps above 256)
+    return Keypoints(xy.astype(np.float16).astype(np.float32), desc)
+
+
+@dataclass(frozen=True)
+class View:
+    """One image as verification sees it: grey (h, w) uint8 at decode.WORK_SIZE, its colour as
+    (h, w, 3) float32 Y, Cb-128, Cr-128 at the same size (None for a grey image), keypoints."""
+
+    grey: np.ndarray
+    ycc: np.ndarray | None
+    kp: Keypoints
+    _mirror: list = field(default_factory=list, repr=False, compare=False)
+
+    def mirrored(self) -> "View":
+        if not self._mirror:  # computed once, only when the unmirrored fit fails
+            g = np.ascontiguousarray(self.grey[:, ::-1])
+            c = None if self.ycc is None else np.ascontiguousarray(self.ycc[:, ::-1])
+            self._mirror.append(View(g, c, keypoints(g)))
+        return self._mirror[0]
+
+
+def view_of(im: Image.Image, kp: Keypoints | None = None) -> View:
+    """A `decode.decode()` result -> View (keypoints computed unless given: stored ones)."""
+    grey = np.asarray(im, dtype=np.uint8)
+    col = im.info.get("colour_work")  # decode's YCbCr at the work size (a JPEG's own planes)
+    if col is None and im.info.get("colour_full") is not None:  # another format: reduce it once, here
+        col = im.info["colour_full"].resize(im.size, Image.Resampling.BOX)
+    if col is None:
+        col = im.info.get("colour")
+    ycc = None
+    if col is not None:
+        c = colour_array(col if col.size == im.size else col.resize(im.size, Image.Resampling.BILINEAR))
+        c[:, :, 0] = grey  # the full-resolution luma
+        ycc = c
+    return View(grey, ycc, keypoints(grey) if kp is None else kp)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyLimits:
+    """The decision rule's limits. Defaults = chosen on calibration set A by
+    `python -m tools.calibrate_verify` (min_inliers, min_colour, min_structure, max_residual
+    (= max_residual_mirrored), max_blob: the fewest false matches at >= 90 % true matches on A);
+    the others are set by hand."""
+
+    ratio: float = 0.8  # Lowe's ratio test on descriptor distances
+    reproj_px: float = 4.0  # RANSAC inlier distance at WORK_SIZE
+    min_inliers: int = 16
+    min_scale: float = 0.4
+    max_scale: float = 2.5
+    max_rotation_deg: float = 12.0
+    cell_colour: float = 10.0  # per-cell |d(Cb/Y)| + |d(Cr/Y)|, x64 (the colour signature's unit)
+    cell_structure: float = 0.5  # per-cell correlation of the blurred grey
+    min_colour: float = 0.9  # share of product cells that must agree in colour
+    min_structure: float = 0.85  # share of product cells that must agree in structure
+    min_cells: int = 4
+    max_residual: float = 0.02  # share of compared pixels that differ after alignment
+    max_residual_mirrored: float = 0.02  # never tighter than max_residual: mirrored text differs
+    max_blob: float = 0.01  # the largest connected differing region (a changed logo, a patch)
+
+
+DEFAULT_LIMITS = VerifyLimits()
+# Stage 1 limits: looser than the calibrated hash rule (index.DEFAULT_THRESHOLDS), so that
+# transformed copies the hashes alone miss are proposed; verification then decides.
+PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 80, "dhash": 128, "colour": 200}
+MAX_CANDIDATES = 8
+GRID = 8
+SATURATED = 250.0  # grey level: listing-photo pixels at or above it are left out of the comparison
+BANNER_MAX = 0.25  # at most this share of the listing photo's height is ignored as a banner
+BG_TOLERANCE = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    accepted: bool
+    inliers: int
+    colour: float  # share of product cells agreeing in colour (0 when no fit)
+    structure: float  # share agreeing in structure
+    cells: int
+    mirrored: bool
+    banner: float  # share of the listing photo's height ignored as a banner
+    reason: str  # "", or why it was refused: no_fit, geometry, colour, structure, cells
+    residual: float = 1.0  # share of compared pixels that differ (after alignment)
+    blob: float = 1.0  # the largest connected differing region, as a share of compared pixels
+
+    def measures(self) -> dict[str, float]:
+        return {"inliers": self.inliers, "colour": round(self.colour, 3), "structure": round(self.structure, 3)}
+
+
+_NO = dict(colour=0.0, structure=0.0, cells=0, banner=0.0, residual=1.0, blob=1.0)
+_BF = cv2.BFMatcher(cv2.NORM_HAMMING)
+
+
+def _fit(q: Keypoints, g: Keypoints, lim: VerifyLimits) -> tuple[np.ndarray | None, int]:
+    if len(q) < 3 or len(g) < 3:
+        return None, 0
+    pairs = _BF.knnMatch(q.desc, g.desc, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < lim.ratio * p[1].distance]
+    if len(good) < 3:
+        return None, len(good)
+    src = q.xy[[m.queryIdx for m in good]]
+    dst = g.xy[[m.trainIdx for m in good]]
+    cv2.setRNGSeed(0)  # RANSAC samples: the same answer every run
+    M, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=lim.reproj_px,
+                                         maxIters=2000, confidence=0.995)
+    if M is None:
+        return None, 0
+    return M, int(inl.sum())
+
+
+def _geometry_ok(M: np.ndarray, lim: VerifyLimits) -> bool:
+    scale = float(np.hypot(M[0, 0], M[1, 0]))
+    angle = float(np.degrees(np.arctan2(M[1, 0], M[0, 0])))
+    return lim.min_scale <= scale <= lim.max_scale and abs(angle) <= lim.max_rotation_deg
+
+
+def _product_mask(g: View) -> np.ndarray:
+    """The entry's non-background pixels (all pixels when its frame is not mostly plain)."""
+    y = g.grey.astype(np.float32)
+    frame = np.concatenate([y[0], y[-1], y[:, 0], y[:, -1]])
+    bg = float(np.median(frame))
+    if np.mean(np.abs(frame - bg) <= BG_TOLERANCE) < 0.5:
+        return np.ones(y.shape, bool)
+    mask = np.abs(y - bg) > BG_TOLERANCE
+    if g.ycc is not None:
+        c = g.ycc[:, :, 1:]
+        fc = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]])
+        mask |= np.abs(c - np.median(fc, axis=0)).sum(axis=2) > 12
+    return cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+
+
+def _cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows, cols = np.nonzero(mask)
+    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return (np.linspace(r0, r1, GRID + 1).round().astype(int), np.linspace(c0, c1, GRID + 1).round().astype(int))
+
+
+def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS) -> dict[str, float]:
+    """Warp `q` onto `g` with M (query -> gallery pixels) and compare cell by cell."""
+    h, w = g.grey.shape
+    gy = g.grey.astype(np.float32)
+    # gallery -> query pixels (ECC refinement of the fit was tried: with the levels matched by
+    # a gain/offset it changed nothing on calibration set A, cost ~15 ms, and wandered on banners)
+    Mi = cv2.invertAffineTransform(M)
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    ones = np.ones(q.grey.shape, np.float32)
+    valid = cv2.warpAffine(ones, Mi, (w, h), flags=flags, borderValue=0) > 0.99
+    qy = cv2.warpAffine(q.grey.astype(np.float32), Mi, (w, h), flags=flags)
+    # the listing photo's own row (0 = top, 1 = bottom) at each gallery pixel: banners are bands of the photo
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    qrow = (Mi[1, 0] * xx + Mi[1, 1] * yy + Mi[1, 2]) / q.grey.shape[0]
+    product = _product_mask(g)
+    use = product & valid
+    # the outermost pixels of either image blend with whatever surrounds them (padding, JPEG)
+    use &= cv2.erode(valid.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                     borderValue=0).astype(bool)
+    if use.sum() < 16:
+        return {**_NO}
+    # first a rough brightness match (median ratio) to find a banner; the level match comes
+    # after the banner is left out (its colours would bend the mapping everywhere else)
+    gain = float(np.median(gy[use])) / max(1.0, float(np.median(qy[use])))
+    bad = np.abs(qy * gain - gy) > 48
+    if q.ycc is not None and g.ycc is not None:
+        qc = np.stack([cv2.warpAffine(np.ascontiguousarray(q.ycc[:, :, k]), Mi, (w, h), flags=flags)
+                       for k in (1, 2)], axis=2)
+        gc = g.ycc[:, :, 1:]
+        bad |= np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64 > 24
+    else:
+        qc = gc = None
+    # banner: the largest top/bottom band of the photo (<= BANNER_MAX) where most pixels disagree
+    banner = 0.0
+    keep = np.ones((h, w), bool)
+    for t in (0.25, 0.2, 0.15, 0.1):
+        for band in (qrow >= 1 - t, qrow <= t):
+            sel = band & valid
+            if sel.sum() > 0 and bad[sel].mean() > 0.6 and keep[sel].all():
+                keep &= ~band
+                banner = max(banner, t)
+    if 1 - keep[valid].mean() > BANNER_MAX + 0.05:
+        keep[:] = True
+        banner = 0.0
+    use &= keep
+    if use.sum() < 16:
+        return {**_NO, "banner": banner}
+    # a saturated pixel of the listing photo (brightened past white) says nothing about what was
+    # there, nor do its neighbours that resampling and JPEG blended with it
+    use &= ~cv2.dilate((qy >= SATURATED).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    if use.sum() < 16:
+        return {**_NO, "banner": banner}
+    qn = _match_levels(qy, gy, use)
+    rows, cols = _cells(product)
+    qb = cv2.GaussianBlur(qn, (0, 0), 1.5)
+    gb = cv2.GaussianBlur(gy, (0, 0), 1.5)
+    # per-cell sums over the compared pixels (one pass each, no loop over cells)
+    mf = use.astype(np.float64)
+
+    def cells(x: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.add.reduceat(x * mf, rows[:-1], axis=0), cols[:-1], axis=1)
+
+    area = np.outer(np.diff(rows), np.diff(cols)).astype(np.float64)
+    cnt = cells(np.ones_like(mf))
+    used = (area > 0) & (cnt >= 0.3 * np.maximum(area, 1))
+    c = np.maximum(cnt, 1)
+    qb64, gb64 = qb.astype(np.float64), gb.astype(np.float64)
+    ma, mb = cells(qb64) / c, cells(gb64) / c
+    va = np.maximum(cells(qb64 * qb64) / c - ma * ma, 0)
+    vb = np.maximum(cells(gb64 * gb64) / c - mb * mb, 0)
+    cov = cells(qb64 * gb64) / c - ma * mb
+    sa, sb = np.sqrt(va), np.sqrt(vb)
+    flat_a, flat_b = sa < 4, sb < 4
+    ncc = cov / np.maximum(sa * sb, 1e-9)
+    s_ok = np.where(flat_a & flat_b, np.abs(ma - mb) < 24,
+                    np.where(flat_a | flat_b, False, ncc >= lim.cell_structure))
+    n = int(used.sum())
+    str_ok = int((s_ok & used).sum())
+    if qc is None:
+        col_ok = n
+    else:
+        ya = np.maximum(cells(qy.astype(np.float64)) / c, 32.0)
+        yb = np.maximum(cells(gy.astype(np.float64)) / c, 32.0)
+        d = sum(np.abs(cells(qc[:, :, k].astype(np.float64)) / c / ya - cells(gc[:, :, k].astype(np.float64)) / c / yb)
+                for k in (0, 1)) * 64
+        col_ok = int(((d <= lim.cell_colour) & used).sum())
+    if n == 0:
+        return {**_NO, "banner": banner}
+    scale = float(np.hypot(M[0, 0], M[1, 0]))  # > 1: the listing photo was smaller, so it is softer
+    chroma = None
+    if qc is not None:  # per-pixel chromaticity difference (x64, the colour signature's unit)
+        chroma = np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64
+    res, blob = _residual(qn, gy, use, max(1.0, scale), chroma)
+    return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
+            "residual": res, "blob": blob}
+
+
+_K3 = np.ones((3, 3), np.uint8)
+
+
+def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """q's grey levels scaled onto g's by one gain, the median ratio over the compared pixels:
+    a brightness change scales every level alike (`ImageEnhance.Brightness`, exposure).
+    (Tried on set A and the fixtures: a 33-quantile map -- its steep steps sent one flat body
+    colour far apart; a least-squares gain + offset -- JPEG-softened edges and the background
+    ring around the product pulled it to an offset of -20 on a brightened copy.)"""
+    x, y = q[use], g[use]
+    ok = x > 16
+    if ok.sum() < 16:
+        return q
+    a = float(np.median(y[ok] / x[ok]))
+    a = min(max(a, 0.5), 2.0)  # brightness +-30 % is a gain of 0.77-1.43
+    return (q * a).astype(np.float32)
+
+
+def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0,
+              chroma: np.ndarray | None = None) -> tuple[float, float]:
+    """Pixels where the aligned, level-matched images differ by more than RESIDUAL_GREY after
+    a light blur, with 1-pixel lines (edges left by resampling) opened away: (their share of
+    the compared pixels, the largest connected region's share)."""
+    if scale > 1.05:  # the listing photo was smaller: compare at its resolution, not the gallery's
+        size = (max(8, round(g.shape[1] / scale)), max(8, round(g.shape[0] / scale)))
+        q, g = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (q, g))
+        use = cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        if chroma is not None:
+            chroma = cv2.resize(chroma.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    d = np.abs(cv2.GaussianBlur(q, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 1.0))
+    differs = d > RESIDUAL_GREY
+    if chroma is not None:  # a changed colour of the same brightness (a recoloured monogram)
+        differs |= cv2.GaussianBlur(chroma.astype(np.float32), (0, 0), 1.5) > RESIDUAL_CHROMA
+    m = (differs & use).astype(np.uint8)
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((RESIDUAL_OPEN, RESIDUAL_OPEN), np.uint8))
+    total = max(1, int(use.sum()))
+    k, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    blob = int(stats[1:, cv2.CC_STAT_AREA].max()) if k > 1 else 0
+    return float(m.sum()) / total, blob / total
+
+
+RESIDUAL_CHROMA = 24.0  # per-pixel |d(Cb/Y)| + |d(Cr/Y)| x64 counted as differing
+RESIDUAL_OPEN = 3  # px: differing lines thinner than this are edges (resampling, JPEG), not content
+RESIDUAL_GREY = 12.0
+
+
+def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
+    M, inliers = _fit(q.kp, g.kp, lim)
+    if M is None or inliers < lim.min_inliers:
+        return Verdict(False, inliers, mirrored=mirrored, reason="no_fit", **_NO)
+    if not _geometry_ok(M, lim):
+        return Verdict(False, inliers, mirrored=mirrored, reason="geometry", **_NO)
+    c = compare(q, g, M, lim)
+    v = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
+                c["residual"], c["blob"])
+    reason = judge(v, lim)
+    return Verdict(reason == "", v.inliers, v.colour, v.structure, v.cells, mirrored, v.banner, reason,
+                   v.residual, v.blob)
+
+
+def judge(v: Verdict, lim: VerifyLimits) -> str:
+    """The decision rule on a fitted pair's measures: "" = accepted, else the first failed check."""
+    if v.inliers < lim.min_inliers:
+        return "no_fit"
+    if v.cells < lim.min_cells:
+        return "cells"
+    if v.colour < lim.min_colour:
+        return "colour"
+    if v.structure < lim.min_structure:
+        return "structure"
+    if v.residual > (lim.max_residual_mirrored if v.mirrored else lim.max_residual) or v.blob > lim.max_blob:
+        return "residual"
+    return ""
+
+
+def measure_both(q: View, g: View, lim: VerifyLimits = DEFAULT_LIMITS) -> tuple[Verdict, Verdict]:
+    """Both orientations' verdicts (calibration: tools/calibrate.py chooses limits from them)."""
+    return _measure(q, g, lim, False), _measure(q.mirrored(), g, lim, True)
+
+
+def verify(q: View, g: View, lim: VerifyLimits = DEFAULT_LIMITS) -> Verdict:
+    """Does listing photo `q` show the same product shot as gallery reference `g`? The
+    unmirrored fit first; the mirror image only when that is refused."""
+    first = _measure(q, g, lim, False)
+    if first.accepted:
+        return first
+    second = _measure(q.mirrored(), g, lim, True)
+    if second.accepted:
+        return second
+    return max((first, second), key=lambda v: (v.colour + v.structure, v.inliers))

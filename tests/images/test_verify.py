@@ -1,0 +1,202 @@
+"""Issue #17: the trimmer reaches a fixed point, verification decides between proposed entries
+(transformed copies accepted, same-template look-alikes refused), and an old-algorithm gallery
+is refused with the rehash message and upgraded in place by `rehash`."""
+import sqlite3
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from scanner.cli import main
+from scanner.images import GalleryError, ImageScanner, hashing, verify
+from scanner.images.canonical import canonical_copy, derive, reference, stored_fields
+from scanner.images.gallery import GalleryAlgorithmError, GalleryStore
+from scanner.images import decode
+from tools import evalset
+
+from tests.support import encode
+
+# --- the trimmer -----------------------------------------------------------------------
+
+
+def _shaded_with_product() -> np.ndarray:
+    """100x100: a vertical grey gradient 190 -> 220 (a studio background, darker than the
+    white pad by more than hashing.BORDER_TOLERANCE) with a dark rectangle at rows 30..69,
+    columns 20..79."""
+    a = np.repeat(np.linspace(190, 220, 100)[:, None], 100, axis=1).astype(np.float32)
+    a[30:70, 20:80] = 60
+    return a
+
+
+@pytest.mark.parametrize("pad, fill, want", [
+    (0, None, (30, 70, 20, 80)),             # the original: one pass reaches the product
+    (15, 255.0, (45, 85, 35, 95)),           # white pad: pass 1 -> old canvas, pass 2 -> product
+    (15, 205.0, (45, 85, 35, 95)),           # pad in the background's own colour: one pass
+    (30, 255.0, (60, 100, 50, 110)),
+])
+def test_trimmer_reaches_the_product_through_a_pad(pad, fill, want):
+    a = _shaded_with_product()
+    if pad:
+        a = np.pad(a, pad, constant_values=fill)
+    assert hashing.trim_box(a) == want
+
+
+def test_a_photo_is_not_trimmed():
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 256, (80, 120)).astype(np.float32)
+    assert hashing.trim_box(a) == (0, 80, 0, 120)
+
+
+# --- verification --------------------------------------------------------------------
+
+SIZE = (640, 640)  # the size the limits were calibrated at (tools.calibrate_verify)
+T = dict(evalset.hard_transforms())
+
+
+def _view(im: Image.Image) -> verify.View:
+    return verify.view_of(decode.decode(encode(im, "JPEG", quality=90)))
+
+
+@pytest.fixture(scope="module")
+def entries():
+    """Two templates (one on white, one on a shaded background), stored as `add` stores them."""
+    out = {}
+    for seed in (1006, 1007):
+        image, _ = canonical_copy(encode(evalset.template_product(seed, size=SIZE), "PNG"))
+        d = derive(image)
+        out[seed] = reference(image, d.keypoints)
+    return out
+
+
+# Known misses/false matches of the calibrated limits are listed as strict xfails: they flip
+# to failures the day they are fixed (docs/images.md, "Known limits").
+KNOWN = {
+    (1007, "rotate_-3"): "a rotated shaded shot: residual 0.025 > 0.02 (the white rotation corners meet the shading)",
+    (1007, "resize+jpeg"): "resized to 0.45 and JPEG q25: residual 0.026 > 0.02",
+    (1007, "logo"): "another logo of nearly the same grey and colour: residual 0.004, under 0.02",
+}
+
+
+def _cases(seeds, names):
+    return [pytest.param(seed, name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[(seed, name)]))
+            if (seed, name) in KNOWN else (seed, name) for seed in seeds for name in names]
+
+
+@pytest.mark.parametrize("seed, transform", _cases(
+    (1006, 1007), ("jpeg_q15", "resize_0.4", "crop_10_corner", "pad_12_white", "pad_12_bg", "rotate_-3", "mirror",
+                   "bright_-30", "banner_15", "banner_20_top", "resize+jpeg")))
+def test_transformed_copies_are_accepted(entries, seed, transform):
+    v = verify.verify(_view(T[transform](evalset.template_product(seed, size=SIZE))), entries[seed])
+    assert v.accepted, v
+
+
+@pytest.mark.parametrize("seed, variant", _cases((1006, 1007), ("colour", "pattern", "logo", "recolour")))
+def test_same_template_other_products_are_refused(entries, seed, variant):
+    base = evalset.template_product(seed, size=SIZE)
+    im = evalset.recolour(base) if variant == "recolour" else evalset.template_product(seed, variant, size=SIZE)
+    v = verify.verify(_view(im), entries[seed])
+    assert not v.accepted, v
+    assert v.reason in ("colour", "structure", "residual")  # fitted (same outline), then refused
+
+
+def test_an_unrelated_image_has_no_fit(entries):
+    photo = evalset.skimage_photos()[0][1] if evalset.skimage_photos() else evalset.product_image(5)
+    v = verify.verify(_view(photo), entries[1006])
+    assert not v.accepted and v.reason in ("no_fit", "geometry", "colour", "structure", "residual")
+
+
+def test_keypoints_round_trip_through_bytes(entries):
+    kp = entries[1006].kp
+    back = verify.Keypoints.from_bytes(kp.to_bytes())
+    assert np.array_equal(back.xy, kp.xy) and np.array_equal(back.desc, kp.desc)
+    with pytest.raises(ValueError):
+        verify.Keypoints.from_bytes(kp.to_bytes()[:-1])
+
+
+# --- the gallery: matching through the snapshot, rehash, old algorithms refused -------------
+
+
+def _gallery(tmp_path):
+    sc = ImageScanner(GalleryStore(tmp_path / "g.sqlite3"), reload_interval_s=0)
+    a = sc.add([encode(evalset.template_product(1006, size=SIZE), "PNG")], brand="Nova", label="bag")
+    b = sc.add([encode(evalset.template_product(1007, size=SIZE), "PNG")], brand="Orbit", label="box")
+    return sc, a[0]["id"], b[0]["id"]
+
+
+def test_snapshot_finds_the_copy_and_not_the_look_alike(tmp_path):
+    sc, a, b = _gallery(tmp_path)
+    snap = sc.snapshot()
+    # rotated 2 deg, padded 12 %, JPEG q40: phash 58 bits from the entry, beyond the hash rule's
+    # 56 -- proposed by the looser limits, then accepted by verification
+    copy = encode(evalset.pad(evalset.rotate(evalset.template_product(1006, size=SIZE), -2), 0.12), "JPEG", quality=40)
+    assert [f.gallery_id for f in snap.match(copy, "images[0]")] == [a]
+    for variant in ("colour", "logo"):
+        look_alike = encode(evalset.template_product(1006, variant, size=SIZE), "JPEG", quality=85)
+        assert snap.match(look_alike, "images[0]") == []
+    sc.close()
+
+
+def _as_older_algorithm(path) -> None:
+    """What a v4 gallery looks like to a later algorithm: its meta says so, and (to prove the
+    rehash re-derives them) its hashes and keypoints are garbage."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE meta SET value = 'v3.9' WHERE key = 'algorithm'")
+    raw.execute("UPDATE hashes SET phash = zeroblob(32), colour = zeroblob(32)")
+    raw.execute("UPDATE verify SET keypoints = x'0000'")
+    raw.close()
+
+
+def test_old_algorithm_gallery_is_refused_then_rehashed_in_place(tmp_path):
+    sc, a, b = _gallery(tmp_path)
+    version, want = sc.version, sc._store.load()[1]
+    copy = encode(evalset.template_product(1007, size=SIZE), "JPEG", quality=60)
+    found = sc.snapshot().match(copy, "images[0]")
+    assert [f.gallery_id for f in found] == [b]
+    path = sc._store.path
+    sc.close()
+    _as_older_algorithm(path)
+    with pytest.raises(GalleryAlgorithmError) as e:
+        GalleryStore(path)
+    assert "'v3.9'" in str(e.value) and f"scanner gallery rehash --gallery {path}" in str(e.value)
+
+    store = GalleryStore(path, for_rehash=True)
+    assert store.algorithm() == "v3.9"
+    assert store.rehash(stored_fields) == 2
+    store.close()
+    again = ImageScanner(GalleryStore(path), reload_interval_s=0)  # opens: same algorithm again
+    assert again.version == version  # the same content hash as before: exactly what `add` gave
+    assert again._store.load()[1] == want
+    assert again.snapshot().match(copy, "images[0]") == found
+    again.close()
+
+
+def test_rehash_cli(tmp_path, capsys):
+    sc, a, b = _gallery(tmp_path)
+    path = sc._store.path
+    sc.close()
+    _as_older_algorithm(path)
+    assert main(["--gallery", str(path), "gallery", "list"]) == 2
+    assert "scanner gallery rehash" in capsys.readouterr().err
+    assert main(["--gallery", str(path), "gallery", "rehash"]) == 0
+    assert f"re-derived 2 entries (v3.9 -> {hashing.ALGORITHM_VERSION})" in capsys.readouterr().out
+    assert main(["--gallery", str(path), "gallery", "list"]) == 0
+
+
+def test_rehash_without_an_image_copy_changes_nothing(tmp_path):
+    sc, a, b = _gallery(tmp_path)
+    path = sc._store.path
+    sc.close()
+    _as_older_algorithm(path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("DELETE FROM images WHERE entry_id = ?", (b,))
+    before = raw.execute("SELECT entry_id, view, phash FROM hashes ORDER BY 1, 2").fetchall()
+    raw.close()
+    store = GalleryStore(path, for_rehash=True)
+    with pytest.raises(GalleryError, match="no image copy"):
+        from scanner.images.canonical import stored_fields
+        store.rehash(stored_fields)
+    assert store.algorithm() == "v3.9"  # fail closed: still refused, never half re-hashed
+    store.close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    assert raw.execute("SELECT entry_id, view, phash FROM hashes ORDER BY 1, 2").fetchall() == before
+    raw.close()
