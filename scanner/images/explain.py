@@ -1,7 +1,8 @@
 """Why an image finding fired, in each language of categories.LANGUAGES: the image side's twin of
 scanner/text/verify/explain.py (kept apart so the gallery tools need not import the text engine).
 
-An image finding carries one `Reason("gallery_match", params)`; its English explanation is rendered
+An image finding carries `Reason("gallery_match", params)` (the hashes that proposed it) and, when the entry
+has verification data (algorithm v4, #17), `Reason("gallery_verified", params)` (what decided it); its English explanation is rendered
 when it is made (`GallerySnapshot.match`), another language at the end of the scan (scanner/engine.py).
 """
 from __future__ import annotations
@@ -69,6 +70,14 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
             f"各项哈希与颜色均一致（{_distances_zh(p)}）；商品图视角：{_view(p['query_view'], 'zh')}；"
             f"图库视角：{_view(p['gallery_view'], 'zh')}"),
     },
+    "gallery_verified": {
+        "en": lambda p: (
+            f"verified by alignment{' of the mirrored photo' if p['mirrored'] else ''}: {p['inliers']} matching "
+            f"keypoints, {p['colour']:.0%} of the product's cells agree in colour and {p['structure']:.0%} in structure"),
+        "zh": lambda p: (
+            f"{'镜像后' if p['mirrored'] else ''}对齐验证通过：{p['inliers']} 个匹配特征点，商品区域 {p['colour']:.0%} 的格子"
+            f"颜色一致、{p['structure']:.0%} 结构一致"),
+    },
 }
 
 
@@ -77,6 +86,12 @@ def gallery_match(entry_id: str, label: str | None, brand: str, distances: tuple
     """`distances`: (hash name, distance, limit) per hash the gallery checks."""
     return Reason("gallery_match", {"id": entry_id, "label": label, "brand": brand, "distances": distances,
                                     "query_view": query_view, "gallery_view": gallery_view})
+
+
+def gallery_verified(inliers: int, colour: float, structure: float, mirrored: bool) -> Reason:
+    """Geometric verification's measures for an accepted match (scanner/images/verify.py)."""
+    return Reason("gallery_verified", {"inliers": inliers, "colour": round(colour, 3),
+                                       "structure": round(structure, 3), "mirrored": mirrored})
 
 
 _JOINERS = {"en": "; ", "zh": "；"}

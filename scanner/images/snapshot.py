@@ -24,7 +24,7 @@ from scanner.images import decode as _decode
 from scanner.images import hashing, verify
 from scanner.images.canonical import reference
 from scanner.images.gallery import GalleryStore
-from scanner.images.explain import gallery_match, render
+from scanner.images.explain import gallery_match, gallery_verified, render
 from scanner.images.index import HashIndex, Hit
 from scanner.results import Finding
 
@@ -157,6 +157,8 @@ class GallerySnapshot:
         score = round(1.0 - 0.5 * closeness, 4)
         why = (gallery_match(meta["id"], meta.get("label"), meta["brand"],
                              tuple((h, hit.distance[h], th[h]) for h in th), hit.query_view, hit.gallery_view),)
+        if verdict is not None:
+            why += (gallery_verified(verdict.inliers, verdict.colour, verdict.structure, verdict.mirrored),)
         return Finding(
             kind="image", category="counterfeit_image", field=field, severity="high", score=score,
             explanation=render(why), effect="block", brand=meta["brand"], gallery_id=meta["id"],
