@@ -9,9 +9,10 @@ import asyncio
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -32,6 +33,10 @@ router = APIRouter(prefix="/v1/review", tags=["review"])
 def _json(payload: Any) -> Response:
     """Strict JSON in UTF-8 (scanner.jsonio): listing text may hold a lone surrogate a caller sent."""
     return Response(content=jsonio.dumps(payload), media_type="application/json")
+
+
+# Row ids are SQLite/PostgreSQL BIGINTs: a larger number is refused as a bad request, not passed to the driver.
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
 
 @router.post("/claim", summary="Take the next review item (reviewer)",
@@ -62,7 +67,7 @@ def items(reviewer: ReviewerKey, review: ReviewDep,
                  "example": {"decision": "reject", "findings": [{"index": 0, "verdict": "false_positive"}],
                              "missed": [{"field": "title", "start": 4, "end": 6, "category": "counterfeit"}],
                              "note": "仿皮 is a material"}}}}})
-async def verdict(request: Request, item_id: int, reviewer: ReviewerKey, review: ReviewDep) -> dict[str, Any]:
+async def verdict(request: Request, item_id: RowId, reviewer: ReviewerKey, review: ReviewDep) -> dict[str, Any]:
     body = parse_json(await request.body())
     try:
         outcome = await run_in_threadpool(verdicts.submit, review.store, item_id, reviewer.name, body)
@@ -104,7 +109,7 @@ def _changeset_errors(exc: Exception) -> ApiError:
 
 @router.post("/changesets/{changeset_id}/preview", summary="Impact of a change set on the stored sample (admin)",
              responses=error_responses(401, 403, 404, 422, 503))
-def preview(changeset_id: int, admin: AdminKey, review: ReviewDep, scanner: ScannerDep) -> dict[str, Any]:
+def preview(changeset_id: RowId, admin: AdminKey, review: ReviewDep, scanner: ScannerDep) -> dict[str, Any]:
     try:
         return changesets.preview(review.store, changeset_id, Path(scanner.settings.wordlists),
                                   Path(review.settings.review_sample_listings), live_engine=scanner.text_engine)
@@ -114,7 +119,7 @@ def preview(changeset_id: int, admin: AdminKey, review: ReviewDep, scanner: Scan
 
 @router.post("/changesets/{changeset_id}/publish", summary="Make a change set the live word-list version (admin)",
              responses=error_responses(401, 403, 404, 409, 422, 503))
-def publish(request: Request, changeset_id: int, admin: AdminKey, review: ReviewDep, scanner: ScannerDep,
+def publish(request: Request, changeset_id: RowId, admin: AdminKey, review: ReviewDep, scanner: ScannerDep,
             audit: AuditDep) -> dict[str, Any]:
     before_version = scanner.versions["wordlists"]
     started = audit.begin(admin.name, "review.publish", changeset=changeset_id, before=before_version,
@@ -139,7 +144,7 @@ def publish(request: Request, changeset_id: int, admin: AdminKey, review: Review
 
 @router.post("/changesets/{changeset_id}/discard", summary="Discard a change set (admin)",
              responses=error_responses(401, 403, 404, 409, 503))
-def discard(request: Request, changeset_id: int, admin: AdminKey, review: ReviewDep, audit: AuditDep) -> dict[str, Any]:
+def discard(request: Request, changeset_id: RowId, admin: AdminKey, review: ReviewDep, audit: AuditDep) -> dict[str, Any]:
     started = audit.begin(admin.name, "review.discard", changeset=changeset_id, **request_fields(request))
     try:
         changesets.discard(review.store, changeset_id, admin.name)

@@ -3,6 +3,7 @@ change set published on the other reach both; the second writes the published li
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 
 import pytest
@@ -64,7 +65,9 @@ def test_publish_on_one_replica_reaches_the_other(replicas, tmp_path):
     assert b.post("/v1/scan", json=listing, headers={"X-API-Key": ADMIN}).json()["decision"] == "pass"
     before = a.post("/v1/scan", json=listing, headers={"X-API-Key": ADMIN}).json()
     assert (before["decision"], before["versions"]["wordlists"]) == ("review", published["before"])
-    asyncio.run(review_routes.follow_live(a.app))   # what a's follow task does every 5 s
+    # what a's follow task does every 5 s; in its own thread, since another test may leave a loop in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, review_routes.follow_live(a.app)).result()
     after = a.post("/v1/scan", json=listing, headers={"X-API-Key": ADMIN}).json()
     assert (after["decision"], after["versions"]["wordlists"]) == ("pass", published["after"])
     assert (tmp_path / "a" / "listing-scanner" / "published-wordlists").is_dir()          # written out from the store

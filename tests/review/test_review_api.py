@@ -66,6 +66,9 @@ def scan(c, listing):
     ("post", "/v1/review/claim", REVIEWER_KEY, 204, None),                     # nothing waiting
     ("post", "/v1/review/claim", ADMIN_KEY, 204, None),                        # an admin may review too
     ("post", "/v1/review/changesets/7/publish", ADMIN_KEY, 404, "changeset_not_found"),
+    # ids past a BIGINT (the schema fuzzer's 9223372036854775808) are a bad request, not a driver error
+    ("post", "/v1/review/changesets/9223372036854775808/publish", ADMIN_KEY, 422, "invalid_request"),
+    ("post", "/v1/review/changesets/0/discard", ADMIN_KEY, 422, "invalid_request"),
 ])
 def test_roles(client, method, path, key, status, code):
     c = client()
@@ -109,6 +112,8 @@ def test_verdict_on_an_unclaimed_item_is_409(client):
     assert (r.status_code, r.json()["error"]["code"]) == (409, "not_claimed")
     r = c.post("/v1/review/items/999/verdict", json={"decision": "approve"}, headers=H(REVIEWER_KEY))
     assert (r.status_code, r.json()["error"]["code"]) == (404, "review_item_not_found")
+    r = c.post(f"/v1/review/items/{2**63}/verdict", json={"decision": "approve"}, headers=H(REVIEWER_KEY))
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_request")
 
 
 def _review(c, key, body_for):
