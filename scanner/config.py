@@ -220,6 +220,17 @@ class Settings(BaseSettings):
         "(/healthz, reading and sending other requests) waits for it. Python's default is 5 ms; 2 ms halved "
         "/healthz p99 under heavy scans (docs/benchmarks.md)",
     )
+    malloc_mmap_threshold_bytes: int = Field(
+        default=131_072, ge=0,
+        description="`scanner serve` workers (glibc): memory blocks of this size or more get their own mapping, "
+        "returned to the OS when freed; 0 keeps glibc's sliding threshold, which let hostile requests' bodies "
+        "and answers stay in the heap (docs/hardening.md)",
+    )
+    malloc_arena_max: int = Field(
+        default=2, ge=0,
+        description="`scanner serve` workers (glibc): malloc arenas per worker (0: glibc's default, 8 per core); "
+        "fewer arenas keep fewer scan threads' high-water marks",
+    )
     log_requests: bool = Field(default=True, description="one JSON line per request on stderr")
     edge_protection: bool = Field(
         default=True,
