@@ -73,9 +73,13 @@ def main() -> int:
     ap.add_argument("--cycles", type=int, default=1, help="passes over all the kinds")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--kinds", default="", help="comma-separated substrings of hostile kind names (default: all)")
+    ap.add_argument("--root", action="append", default=[], metavar="VARIANT=PATH",
+                    help="serve this variant from another checkout (e.g. a worktree of the previous commit), to "
+                    "compare code versions in the same run")
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     names = [v for v in args.variants.split(",") if v]
+    roots = dict(kv.split("=", 1) for kv in args.root)
     kinds = [h for h in HOSTILE if not args.kinds or any(k in h[0] for k in args.kinds.split(","))]
     ordinary = [json.dumps(t, ensure_ascii=False).encode() for t in text_listings(200)]
     servers = {}
@@ -85,13 +89,18 @@ def main() -> int:
         for name in names:
             d = Path(tempfile.mkdtemp(prefix=f"hostile-mem-{name}-"))
             dirs.append(d)
-            env = {"SCANNER_SEND_TIMEOUT_S": "2", **VARIANTS[name]}
+            env = {"SCANNER_SEND_TIMEOUT_S": "2", **VARIANTS.get(name.split("@")[0], {})}
+            import bench_service
+
+            bench_service.ROOT = Path(roots.get(name, ROOT))  # the server's working directory: its code
             proc, port, _, _ = start_server(1, d, False, env)
+            bench_service.ROOT = ROOT
             servers[name] = (proc, port)
         pool = ThreadPoolExecutor(8)
         for name, (proc, port) in servers.items():  # warm-up: ordinary traffic only
             list(pool.map(lambda b, port=port: send(port, "json", b), ordinary * 2))
-            report["variants"][name] = {"env": VARIANTS[name], "after_warmup": rss_mb(proc.pid), "kinds": {}}
+            report["variants"][name] = {"env": VARIANTS.get(name.split("@")[0], {}), "root": roots.get(name, str(ROOT)), "after_warmup": rss_mb(proc.pid), "kinds": {}}
+        print("after warm-up", {n: v["after_warmup"] for n, v in report["variants"].items()}, flush=True)
         for cycle in range(1, args.cycles + 1):
             for kind, how, payload in kinds:
                 statuses: dict[str, list[int]] = {n: [] for n in servers}
