@@ -18,8 +18,6 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -27,6 +25,7 @@ from typing import Any, Iterator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ApiError, error_body
+from api.runtime import libc_function
 from scanner.config import Settings
 
 
@@ -178,14 +177,7 @@ def image_too_large(size: int, settings: Settings) -> ApiError:
 HEAVY_BODY_BYTES = 1_000_000
 
 
-def _malloc_trim():
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to call, nothing kept either
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
+_MALLOC_TRIM = libc_function("malloc_trim")  # None where not glibc (musl, macOS): nothing to call
 
 
 def release_freed_memory() -> bool:

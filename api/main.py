@@ -22,7 +22,7 @@ from api.auth import KeyRing
 from api.limits import BodyLimitMiddleware
 from api.logging import ObserveMiddleware, configure_logging
 from api.routes import admin, categories, gallery, health, review, scan, wordlists
-from api.runtime import settle_heap, tune_scan_threads
+from api.runtime import settle_heap, tune_malloc, tune_scan_threads
 from api.sync import SYNC_DIR_ENV, WorkerSync
 from api.schemas import DOC_MODELS
 from scanner import __version__
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
         tune_scan_threads(settings.gil_switch_interval_ms)
+        tune_malloc(settings.malloc_mmap_threshold_bytes, settings.malloc_arena_max)
         app.state.sync.baseline()  # before loading: see WorkerSync.baseline
         if app.state.scanner is None:
             started = time.perf_counter()

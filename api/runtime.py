@@ -6,12 +6,18 @@ every full collection — measured at 50–160 ms per pass on this machine, a pa
 on whatever request is running. `settle_heap()` collects once and then freezes everything
 that exists (gc.freeze), so later collections only look at per-request garbage. Call it
 after startup and after a reload (unfreezing first so the old engine can be collected).
+
+`tune_malloc()` fixes glibc's mmap threshold and caps its arenas (see its docstring): without it a
+worker's RSS kept the high-water mark of the hostile requests it had served.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import sys
 import threading
+from typing import Any
 
 _lock = threading.Lock()
 
@@ -27,3 +33,33 @@ def tune_scan_threads(gil_switch_interval_ms: float) -> None:
     """Scans run in threads; the event loop waits for the GIL up to one switch interval per runnable
     scan thread each time it needs it (docs/benchmarks.md: /healthz under heavy scans)."""
     sys.setswitchinterval(gil_switch_interval_ms / 1000)
+
+
+def libc_function(name: str) -> Any:
+    """A glibc function by name, or None where there is none (musl, macOS): callers then do nothing."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOPT = libc_function("mallopt")
+M_MMAP_THRESHOLD = -3  # <malloc.h>
+M_ARENA_MAX = -8
+
+
+def tune_malloc(mmap_threshold_bytes: int, arena_max: int) -> dict[str, bool]:
+    """glibc raises its mmap threshold (up to 32 MiB) each time a mmapped block is freed, so after the first
+    large body or answer every later one (6 MB bodies, 100k-character strings, 4 MiB answers) is carved out
+    of a thread's heap arena instead of its own mapping, and with 16 scan threads up to 16 arenas keep the
+    high-water mark of whatever was scanned in them. A fixed threshold keeps large blocks in mappings that
+    are unmapped when freed; a cap on arenas stops every scan thread from keeping its own. 0 leaves glibc's
+    behaviour. Measured in docs/hardening.md ("Soak, 2026-12-04"). Returns which settings took effect."""
+    done = {"mmap_threshold": False, "arena_max": False}
+    if _MALLOPT is None:
+        return done
+    if mmap_threshold_bytes > 0:
+        done["mmap_threshold"] = _MALLOPT(M_MMAP_THRESHOLD, int(mmap_threshold_bytes)) == 1
+    if arena_max > 0:
+        done["arena_max"] = _MALLOPT(M_ARENA_MAX, int(arena_max)) == 1
+    return done

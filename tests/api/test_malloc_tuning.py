@@ -1,0 +1,92 @@
+"""Worker memory under hostile input (issue #13, "memory flat"): glibc's sliding mmap threshold kept large
+freed blocks in the heap, so a worker kept the high-water mark of the largest requests it had served.
+`api.runtime.tune_malloc` fixes the threshold and caps the arenas (docs/hardening.md, "Soak, 2026-12-04").
+
+Each case runs in a fresh interpreter (malloc settings are per process). The allocation pattern is the one a
+hostile request makes: one large block freed (which raises glibc's threshold), then many 512 KiB blocks (a
+100k-character field, a body, an answer) with a small long-lived object after them, all big blocks freed.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PATTERN = r"""
+import json, sys
+from api.runtime import tune_malloc
+
+def rss_mb():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096 / 2**20
+
+threshold, arenas = int(sys.argv[1]), int(sys.argv[2])
+done = tune_malloc(threshold, arenas)
+first = bytearray(8 * 2**20)   # mapped, then freed: glibc raises its threshold to 8 MiB
+del first
+before = rss_mb()
+blocks, keep = [], []
+for i in range(200):            # 100 MiB in 512 KiB blocks, each followed by a small survivor
+    blocks.append(bytearray(512 * 1024))
+    keep.append(bytearray(1000))
+del blocks
+print(json.dumps({"kept_mb": rss_mb() - before, "done": done}))
+"""
+
+
+def run(threshold: int, arenas: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", PATTERN, str(threshold), str(arenas)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc malloc")
+
+
+def test_glibc_default_keeps_freed_large_blocks():
+    # the oracle that the pattern shows the problem at all: without tuning, ~100 MiB stay resident
+    assert run(0, 0)["kept_mb"] > 60
+
+
+def test_the_service_defaults_give_freed_large_blocks_back():
+    s = Settings()
+    result = run(s.malloc_mmap_threshold_bytes, s.malloc_arena_max)
+    assert result["done"] == {"mmap_threshold": True, "arena_max": True}
+    assert result["kept_mb"] < 10
+
+
+@pytest.mark.parametrize("threshold, arenas, done", [
+    (0, 0, {"mmap_threshold": False, "arena_max": False}),   # 0 leaves glibc alone
+    (131_072, 0, {"mmap_threshold": True, "arena_max": False}),
+    (0, 2, {"mmap_threshold": False, "arena_max": True}),
+])
+def test_zero_leaves_each_setting_to_glibc(threshold, arenas, done):
+    assert run(threshold, arenas)["done"] == done
+
+
+def test_workers_apply_the_settings_at_start_up(monkeypatch):
+    from fastapi.testclient import TestClient
+
+    import api.main
+
+    calls = []
+    monkeypatch.setattr(api.main, "tune_malloc", lambda *a: calls.append(a))
+    monkeypatch.setattr(api.main, "tune_scan_threads", lambda *a: None)  # leave this process's interval alone
+    app = api.main.create_app(Settings(malloc_mmap_threshold_bytes=262_144, malloc_arena_max=3), scanner=_Stub())
+    with TestClient(app):
+        pass
+    assert calls == [(262_144, 3)]
+
+
+class _Stub:
+    settings = None
+    images = None
+    versions = {"wordlists": "w", "gallery": "g", "scanner": "s"}
