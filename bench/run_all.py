@@ -47,6 +47,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
     "ocr": ("bench_ocr.py", [], ["--per-style", "1", "--rounds", "1"], "ocr.json"),
     "report": ("bench_report.py", ["--sizes", "10000,100000,1000000", "--json", str(RESULTS / "report.json")],
                ["--sizes", "10000", "--json", str(RESULTS / "report.json")], "report.json"),
+    "cli": ("bench_cli.py", ["--runs", "10"], ["--runs", "2"], "cli.json"),
 }
 
 
@@ -391,6 +392,21 @@ def report_section(d: dict) -> list[str]:
     return out
 
 
+def cli_section(d: dict) -> list[str]:
+    out = ["## `scanner check` (`bench/bench_cli.py`)", "",
+           f"Wall time of one `scanner check` process (spawn to exit; issue #18's example with `--json` and the default gallery), "
+           f"median of {d['runs']} runs each, the two variants alternating: the text engine read from the user "
+           "cache (scanner/text/engine_cache.py) beside `--no-engine-cache`, which builds it from the word lists "
+           "as before. The outputs are compared in the run and equal. The first run after the word lists or the "
+           f"code change builds and writes the cache: {d['first_run_s']:.2f} s. Load average at the end "
+           f"{d['loadavg']}.", "", HEAD]
+    out.append(row("`scanner check`, median wall time, s", fmt(d["cached_median_s"], 2),
+                   f"{fmt(d['full_median_s'], 2)} (full build)", d["ratio"], "≤ 1 s", d["cached_median_s"] <= 1.0))
+    out.append(row("`scanner check`, median CPU time (user + system), s", fmt(d["cached_cpu_median_s"], 2),
+                   f"{fmt(d['full_cpu_median_s'], 2)} (full build)", d["full_cpu_median_s"] / d["cached_cpu_median_s"]))
+    return out
+
+
 def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None:
     lines = ["# Benchmarks", "",
              "Every figure beside its comparison, measured in the same run by `python bench/run_all.py"
@@ -405,7 +421,7 @@ def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None
              + "; ".join(f"{s['bench']} `{' '.join(s['args']) or '(defaults)'}`" for s in statuses), ""]
     sections = [("text", text_section), ("index", index_section), ("service", service_section), ("batch", batch_section),
                 ("memory", memory_section), ("adversarial", adversarial_section), ("ocr", ocr_section),
-                ("report", report_section)]
+                ("report", report_section), ("cli", cli_section)]
     data = {s["bench"]: load(s["bench"]) for s in statuses}
     if data.get("images") or data.get("bktree"):
         lines += images_section(data.get("images"), data.get("bktree")) + [""]

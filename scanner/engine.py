@@ -49,7 +49,11 @@ class Scanner:
 
     # -- construction ---------------------------------------------------------------
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, with_images: bool = True) -> "Scanner":
+    def from_settings(cls, settings: Settings | None = None, *, with_images: bool = True,
+                      cached_text_engine: bool = False) -> "Scanner":
+        """`cached_text_engine`: take the text engine from the user's cache when it holds this version of the
+        word lists and code (scanner/text/engine_cache.py; `scanner check` does, a one-listing process),
+        else build it and cache it. Same results; a long-running process gains nothing from it."""
         settings = settings or load_settings()
         images = None
         if with_images:
@@ -63,7 +67,13 @@ class Scanner:
                 import logging
 
                 logging.getLogger("scanner.images").warning("SCANNER_OCR is on but %s", ocr.INSTALL_HINT)
-        return cls(TextEngine.load(settings.wordlists), images, settings, budget_s=settings.scan_budget_s)
+        if cached_text_engine:
+            from scanner.text import engine_cache
+
+            text = engine_cache.load(settings.wordlists)
+        else:
+            text = TextEngine.load(settings.wordlists)
+        return cls(text, images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod
     def from_defaults(cls, *, with_images: bool = True) -> "Scanner":

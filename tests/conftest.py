@@ -10,6 +10,21 @@ from scanner.config import BUNDLED_WORDLISTS
 from tests.support import gallery_image_bytes
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_engine_cache(tmp_path_factory):
+    """`scanner check` caches its text engine (scanner/text/engine_cache.py): in a directory of this session,
+    never the user's own cache."""
+    import os
+
+    before = os.environ.get("SCANNER_CACHE_DIR")
+    os.environ["SCANNER_CACHE_DIR"] = str(tmp_path_factory.mktemp("engine-cache") / "listing-scanner")
+    yield
+    if before is None:
+        os.environ.pop("SCANNER_CACHE_DIR", None)
+    else:
+        os.environ["SCANNER_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def text_engine():
     """The TextEngine on the bundled word lists (the slow part of building a Scanner)."""

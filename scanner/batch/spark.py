@@ -39,7 +39,7 @@ from scanner.jsonio import utf8_text
 
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
-                  "source", "incomplete", "masked", "image_text")
+                  "source", "incomplete", "masked", "image_text", "suggested", "suggested_manual", "suggested_decision")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label", "box", "ocr_confidence")
 
@@ -81,6 +81,10 @@ def result_schema():
         StructField("incomplete", ArrayType(incomplete)),  # e.g. scan_timeout: decision is review, never pass
         StructField("masked", MapType(s, s)),  # only with options.mask: field -> text with personal data masked
         StructField("image_text", ArrayType(image_text)),  # only with OCR: what each image reads
+        # only with options.suggest (--suggest): the copy rewritten (field -> text), the findings no rewrite
+        # fixes, and what the rewritten copy scans to (docs/api.md, scanner/text/rewrite.py)
+        StructField("suggested", MapType(s, s)), StructField("suggested_manual", i),
+        StructField("suggested_decision", s),
     ])
 
 
@@ -141,6 +145,11 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         # options.mask: each text field with its personal data masked
         "masked": {utf8_text(str(k)): _text(v) for k, v in row["masked"].items()} if row.get("masked") is not None else None,
         "image_text": [_image_text(t) for t in row["image_text"]] if row.get("image_text") else None,
+        # options.suggest: {} (nothing to rewrite) stays an empty map, distinct from null (not asked)
+        "suggested": {utf8_text(str(k)): _text(v) for k, v in row["suggested"].items()}
+        if row.get("suggested") is not None else None,
+        "suggested_manual": row.get("suggested_manual"),
+        "suggested_decision": row.get("suggested_decision"),
     }
 
 
@@ -315,6 +324,9 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
                 row["masked"] = d["masked"]
             if d.get("image_text"):
                 row["image_text"] = d["image_text"]
+            if d.get("suggested") is not None:
+                row.update(suggested=d["suggested"], suggested_manual=d["suggested_manual"],
+                           suggested_decision=d["suggested_decision"])
         row["versions"] = d.get("versions")
         out.append(row)
     return out

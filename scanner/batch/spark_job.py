@@ -43,6 +43,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--mask", action="store_true",
                    help="add `masked` (the copy with personal data masked) to every row that does not say otherwise")
     p.add_argument("--ocr", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--suggest", action="store_true",
+                   help="add `suggested` (the copy rewritten), `suggested_manual` and `suggested_decision` to every "
+                   "row that does not say otherwise, as scanner batch --suggest")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
     p.add_argument("--row-timeout", type=float, default=DEFAULT_ROW_TIMEOUT,

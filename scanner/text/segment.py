@@ -7,6 +7,9 @@ is what keeps 高仿 out of 高仿真多肉 and 第一 out of 第一次.
 
 The base dictionary is loaded once per process and copied into each Segmenter
 (one per word-list version), which then learns the dictionary's own terms.
+`Segmenter.layered` is the same segmenter without that load (for `scanner check`, through
+scanner/text/engine_cache.py): the words it learnt over the base dictionary read from a file
+in place (scanner/text/segment_dict.py), cut by jieba itself.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import logging
 import math
 import threading
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import jieba
 
@@ -57,15 +60,43 @@ class Segmenter:
         for phrase in phrases:
             if _has_cjk(phrase) and len(phrase) > 1:
                 tk.add_word(phrase, freq=max(tk.suggest_freq(phrase, False), 1) * 20)
+        self._ready(tk, _compiled)
+
+    def _ready(self, tk: jieba.Tokenizer, compiled) -> None:
         self._tk = tk
+        self._compiled = compiled  # the compiled cut takes a dict: None for a layered dictionary
         self._logtotal = math.log(tk.total)  # the dictionary is complete: total no longer changes
         # Catalogues repeat phrases (templates, brand lines): cache cuts per window.
         self._cuts = lru_cache(maxsize=32768)(self._cut_window)
 
+    def added_words(self) -> dict[str, int]:
+        """What this segmenter learnt over jieba's base dictionary: every entry whose frequency differs from
+        the base's or that the base lacks (prefixes of new words, at 0, included). With the base and `total`
+        it is the whole dictionary: what `layered` is built from."""
+        base = _base_tokenizer().FREQ
+        return {w: f for w, f in self._tk.FREQ.items() if base.get(w) != f}
+
+    @property
+    def total(self) -> int:
+        return self._tk.total
+
+    @classmethod
+    def layered(cls, added: Mapping[str, int], total: int, base: Mapping[str, int]) -> "Segmenter":
+        """The segmenter whose `added_words()` is `added` and whose `total` is `total`, over `base` (jieba's
+        base dictionary, e.g. a scanner.text.segment_dict.FrozenFreq) without copying it: jieba's own cut
+        reads the dictionary through `in`, `[]` and `get`, which _LayeredFreq answers as the merged dict."""
+        tk = jieba.Tokenizer()
+        tk.FREQ = _LayeredFreq(dict(added), base)
+        tk.total = total
+        tk.initialized = True
+        self = cls.__new__(cls)
+        self._ready(tk, None)
+        return self
+
     def _cut_window(self, window: str) -> frozenset[int]:
         """{0} and the end of every jieba token of `window` (precise mode, no HMM)."""
-        if _compiled is not None:
-            return _compiled.cut_positions(window, self._tk.FREQ, self._logtotal)
+        if self._compiled is not None:
+            return self._compiled.cut_positions(window, self._tk.FREQ, self._logtotal)
         return self._cut_window_jieba(window)
 
     def _cut_window_jieba(self, window: str) -> frozenset[int]:
@@ -87,6 +118,26 @@ class Segmenter:
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
         cuts = self._cuts(text[lo:hi])
         return (not needs_start or start - lo in cuts) and (not needs_end or end - lo in cuts)
+
+
+class _LayeredFreq:
+    """`top` over `base`, read as one dictionary ({**base, **top}); jieba only reads it (in, [], get)."""
+
+    __slots__ = ("top", "base")
+
+    def __init__(self, top: dict[str, int], base: Mapping[str, int]) -> None:
+        self.top, self.base = top, base
+
+    def __contains__(self, word) -> bool:
+        return word in self.top or word in self.base
+
+    def __getitem__(self, word: str) -> int:
+        value = self.top.get(word)
+        return self.base[word] if value is None else value
+
+    def get(self, word, default=None):
+        value = self.top.get(word)
+        return self.base.get(word, default) if value is None else value
 
 
 def _has_cjk(word: str) -> bool:

@@ -271,6 +271,38 @@ def test_personal_data_is_masked_and_a_row_may_ask_for_the_masked_copy(spark, tm
     assert out["b"]["masked"] == {"description": "卡号 6222********9080"}
 
 
+def test_suggest_adds_the_suggested_copy_columns_as_the_local_batch(spark, tmp_path, real_engine_reason):
+    """`--suggest` (as scanner batch --suggest, tests/batch/test_suggest_batch.py): the suggested copy, the findings
+    left for a person and the re-scan's decision in the job's Parquet output; a row's own option wins."""
+    if real_engine_reason:
+        pytest.skip(f"real engine not buildable: {real_engine_reason}")
+    from scanner.batch import spark_job
+
+    inp = tmp_path / "suggest.jsonl"
+    rows = [{"id": "a", "title": "顶级品质 面膜 史上最强补水", "description": "好评返现5元，加VX: abc123 领券，全网最低价"},
+            {"id": "b", "title": "耐克 运动短裤 全网最好", "options": {"suggest": False}},
+            {"id": "c", "title": "纯棉圆领T恤 男款 白色"},
+            {"id": "d", "title": "高仿耐克 运动鞋"}]
+    inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    args = spark_job.parse_args(["--input", str(inp), "--output", str(tmp_path / "out"), "--no-images", "--suggest",
+                                 "--mode", "overwrite"])
+    args.engine_factory = None
+    spark_job.run(spark, args)
+    out = {r["id"]: r for r in _spark_rows(spark, args.output)}
+    a = out["a"]
+    assert a["suggested"] == {"title": "高品质 面膜 强劲补水", "description": "优惠价"}
+    assert (a["suggested_manual"], a["suggested_decision"]) == (0, "pass")
+    assert "suggested" not in out["b"]  # the row's own option wins
+    assert (out["c"]["suggested"], out["c"]["suggested_decision"]) == ({}, "pass")  # nothing to rewrite: an empty map
+    local = tmp_path / "local.jsonl"
+    run_batch(inp, local, EngineSpec(with_images=False, options={"suggest": True}),
+              BatchOptions(workers=1, progress="none"))
+    for want in read_rows(local):
+        got = out[want["id"]]
+        assert {k: got.get(k) for k in ("suggested", "suggested_manual", "suggested_decision")} == \
+            {k: want.get(k) for k in ("suggested", "suggested_manual", "suggested_decision")}, want["id"]
+
+
 def test_ocr_boxes_confidence_and_image_text_survive_the_parquet_round_trip(spark, tmp_path):
     """A finding read in an image keeps its `box` and `ocr_confidence`, and the result its `image_text`,
     in the job's Parquet output as in the JSON rows (docs/ocr.md)."""

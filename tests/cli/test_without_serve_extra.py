@@ -35,7 +35,8 @@ HIDE_SERVE_PACKAGES = textwrap.dedent("""
 
 def run_hidden(tmp_path, code: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCANNER_") and k != "PROMETHEUS_MULTIPROC_DIR"}
-    env.update(PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(tmp_path / "data"))  # default gallery: seeded, temporary
+    # default gallery: seeded, temporary; the cached text engine of `check` too (scanner/text/engine_cache.py)
+    env.update(PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(tmp_path / "data"), XDG_CACHE_HOME=str(tmp_path / "cache"))
     return subprocess.run([sys.executable, "-c", HIDE_SERVE_PACKAGES + textwrap.dedent(code)], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=180)
 
