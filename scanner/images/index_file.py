@@ -21,7 +21,8 @@ written last and the file renamed into place (`os.replace`): a reader sees the o
 complete new one, never a half-written one; a crash leaves at most a temporary file.
 
 Arrays named in `read(..., mapped=...)` stay memory-mapped (read-only, the page cache holds
-them: the verify records); the others are copied into RAM (the MIH tables, the metadata).
+them: the verify records; checked through pread, so the check leaves no pages mapped); the
+others are read into RAM (the MIH tables, the metadata) and checked there.
 A mapped array reads the file as it is on disk: only ever replace the file, never rewrite it
 in place (this module does only that).
 """
@@ -33,6 +34,7 @@ import mmap
 import os
 import struct
 import tempfile
+import threading
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -140,20 +142,33 @@ def read(path: str | Path, key: dict[str, Any], *, mapped: frozenset[str] = froz
             raise Stale(f"format {head.get('format')!r}, this scanner writes {FORMAT}")
         if head.get("key") != json.loads(json.dumps(key, sort_keys=True)):
             raise Stale("built from another gallery version, algorithm or limits")
-        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # the mapping outlives the file object
-    try:
-        return _arrays(mm, head, at, mapped)
-    except Stale:
-        raise
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as e:
-        raise Stale(f"malformed header ({e})") from None
+        try:
+            return _arrays(f, head, at, mapped)
+        except Stale:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as e:
+            raise Stale(f"malformed header ({e})") from None
 
 
-def _arrays(mm: mmap.mmap, head: dict[str, Any], at: int, mapped: frozenset[str]
-            ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    view = memoryview(mm)
+def _check_mapped(fd: int, off: int, nbytes: int, want: int) -> bool:
+    """CRC of one block read with pread into a buffer (the mapping's pages are not touched:
+    no page faults now, no file pages left in this process' RSS)."""
+    buf = getattr(_scratch, "buf", None)
+    if buf is None or len(buf) < nbytes:
+        buf = _scratch.buf = bytearray(max(nbytes, BLOCK))  # one per pool thread, reused
+    view = memoryview(buf)[:nbytes]
+    return os.preadv(fd, [view], off) == nbytes and zlib.crc32(view) == want
+
+
+_scratch = threading.local()
+
+
+def _arrays(f, head: dict[str, Any], at: int, mapped: frozenset[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Arrays not in `mapped` are read into RAM (readinto: one kernel copy, no mapping) and
+    checked there; the mapped ones are checked block by block with pread, then mapped."""
+    fd = f.fileno()
     out: dict[str, np.ndarray] = {}
-    checks = []
+    layout = []
     for name, dtype, shape, off, digests in head["arrays"]:
         dt = np.lib.format.descr_to_dtype(_descr(dtype))
         if dt.hasobject or any(int(s) < 0 for s in shape):
@@ -161,19 +176,34 @@ def _arrays(mm: mmap.mmap, head: dict[str, Any], at: int, mapped: frozenset[str]
         nbytes = dt.itemsize * int(np.prod(shape, dtype=np.int64))
         if off % ALIGN or off < _PREFIX.size or off + nbytes > at:
             raise Stale(f"array {name!r} lies outside the data area")
-        buf = view[off:off + nbytes]
-        blocks = _blocks(buf)
-        if len(blocks) != len(digests):
+        if len(digests) != max(1, -(-nbytes // BLOCK)):
             raise Stale(f"array {name!r}: wrong number of checksums")
-        checks.extend((name, b, d) for b, d in zip(blocks, digests))
-        out[name] = np.frombuffer(buf, dtype=dt).reshape(shape)
+        layout.append((name, dt, tuple(int(x) for x in shape), off, nbytes, digests))
+    checks = []
     with _pool() as pool:
-        bad = [name for (name, _, d), got in zip(checks, pool.map(lambda c: _crc(c[1]), checks)) if got != d]
+        for name, dt, shape, off, nbytes, digests in layout:
+            if name in mapped:
+                checks.extend((name, pool.submit(_check_mapped, fd, off + k * BLOCK, min(BLOCK, nbytes - k * BLOCK), d))
+                              for k, d in enumerate(digests))
+                continue
+            a = np.empty(shape, dtype=dt)
+            buf = memoryview(a).cast("B") if nbytes else memoryview(b"")
+            f.seek(off)
+            done = 0
+            while done < nbytes:
+                n = f.readinto(buf[done:])
+                if not n:
+                    raise Stale(f"array {name!r}: the file ends early")
+                done += n
+            checks.extend((name, pool.submit(lambda b, d: _crc(b) == d, blk, d)) for blk, d in zip(_blocks(buf), digests))
+            out[name] = a
+        bad = sorted({name for name, fut in checks if not fut.result()})
     if bad:
-        raise Stale(f"checksum mismatch in {sorted(set(bad))}")
-    for name in list(out):
-        if name not in mapped:
-            out[name] = out[name].copy()  # into RAM; the mapped ones keep `mm` alive through their base
-    if hasattr(mmap, "MADV_DONTNEED"):
-        mm.madvise(mmap.MADV_DONTNEED)  # the checked pages leave this process' RSS (the page cache keeps them)
+        raise Stale(f"checksum mismatch in {bad}")
+    if any(name in mapped for name, *_ in layout):
+        mm = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)  # outlives the file object
+        view = memoryview(mm)
+        for name, dt, shape, off, nbytes, _ in layout:
+            if name in mapped:  # keeps `mm` alive through its base
+                out[name] = np.frombuffer(view[off:off + nbytes], dtype=dt).reshape(shape)
     return head["info"], out
