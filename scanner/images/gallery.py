@@ -3,7 +3,8 @@
 Schema (hashes are stored as big-endian BLOBs -- 8 bytes for phash64, 32 for the
 256-bit hashes -- never as hex strings):
 
-    meta(key PRIMARY KEY, value)                    schema, algorithm, version
+    meta(key PRIMARY KEY, value)                    schema, algorithm, version, generation (a random
+                                                    token per edit: keys the snapshot's index file)
     entries(id PRIMARY KEY, brand, label, source, note, added_at, sha256, width, height, digest)
     hashes(entry_id, view, phash64, phash, dhash, colour, PRIMARY KEY(entry_id, view))
     thumbnails(entry_id PRIMARY KEY, data)          small JPEG of the entry's image (schema 3)
@@ -223,8 +224,7 @@ class GalleryStore:
         """Bulk read for the search index, in one transaction (the same consistent view as `load`).
 
         Returns (version, [(id, brand, label, source)] in `load()`'s entry order, generation
-        (see `state`)); `on_meta(number
-        of entries)` is called first. The hashes are streamed to `on_chunk(pos, records)` with no
+        (see `state`)); `on_meta(number of entries)` is called first. The hashes are streamed to `on_chunk(pos, records)` with no
         Python object per view or hash: `records` = packed views, each 1 byte (index into
         `views`; other views are skipped) + the `ALL_HASHES` BLOBs as stored (RECORD_SIZE
         bytes); `pos` (int64) = each record's entry position in the returned list (-1: an
