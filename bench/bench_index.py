@@ -26,7 +26,10 @@ alternating rounds over the same queries and its fastest round kept.
 
 Memory: bytes per entry in RAM (ours: MIH tables; scan: all columns) and in the mapped file.
 Load: seconds to build the index from columns, and (--full) to open a 1 M-entry SQLite gallery
-(`GallerySnapshot.from_store`, the service's path). Writes bench/results/index.json.
+(`GallerySnapshot.from_store`, the service's path): from SQLite (the path before the index
+file), the first start writing the index file, and a restart reading it (checked identical).
+`--load-only --load-db /tmp/g1m.sqlite3` reuses a gallery made once by
+bench_memory.synthetic_gallery (3 GB, never in git). Writes bench/results/index.json.
 """
 from __future__ import annotations
 
@@ -269,24 +272,67 @@ def bench_10m(count: int, rounds: int, n: int = 10_000_000) -> dict:
             "peak_rss_mb": round(rss), "times": times}
 
 
-def bench_load(entries: int) -> dict:
-    """Open a synthetic SQLite gallery the way the service does (GallerySnapshot.from_store)."""
+def _load(store, **kw) -> tuple[object, dict]:
+    from scanner.images.snapshot import GallerySnapshot
+
+    t, c = time.perf_counter(), time.process_time()
+    snap = GallerySnapshot.from_store(store, DEFAULT_THRESHOLDS, 10**8, 10**8, **kw)
+    return snap, {"wall_s": round(time.perf_counter() - t, 2), "cpu_s": round(time.process_time() - c, 2),
+                  "load_average": [round(x, 1) for x in os.getloadavg()]}
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def bench_load(entries: int, db: str | None = None) -> dict:
+    """Open a synthetic SQLite gallery the way the service does (GallerySnapshot.from_store):
+    `sqlite` = the bulk read from the database (the path before the index file, and the path of
+    a first start or after an edit), `cold` = the same + writing the index file, `warm` = a
+    restart that reads the index file (best of 3). The warm snapshot must hold exactly the cold
+    one's arrays. `db`: an existing synthetic gallery (bench_memory.synthetic_gallery) to reuse."""
     from bench_memory import synthetic_gallery
 
     from scanner.images.gallery import GalleryStore
-    from scanner.images.snapshot import GallerySnapshot
 
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "g.sqlite3"
-        made = synthetic_gallery(path, entries)
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(db) if db else None) as d:
+        if db:
+            path, made = Path(db), {"db_mb": round(Path(db).stat().st_size / 2**20, 1), "build_s": None}
+        else:
+            path = Path(d) / "g.sqlite3"
+            made = synthetic_gallery(path, entries)
+        index_path = Path(d) / "g.index"
         store = GalleryStore(path)
-        t, c = time.perf_counter(), time.process_time()
-        snap = GallerySnapshot.from_store(store, DEFAULT_THRESHOLDS, 10**8, 10**8)
-        out = {"entries": entries, "db_mb": made["db_mb"], "write_s": made["build_s"],
-               "load_s": round(time.perf_counter() - t, 1), "load_cpu_s": round(time.process_time() - c, 1),
-               "ram_bytes_per_entry": snap._index.nbytes() / entries}
-        store.close()
+        out = {"entries": None, "db_mb": made["db_mb"], "write_s": made["build_s"]}
+        snap, out["sqlite"] = _load(store, index_file=None)
+        n = out["entries"] = len(snap)
+        out["ram_bytes_per_entry"] = snap._index.nbytes() / n
         del snap
+        cold, out["cold"] = _load(store, index_file=index_path, index_file_min_entries=0)
+        out["index_file_mb"] = round(index_path.stat().st_size / 2**20, 1)
+        runs = []
+        for _ in range(3):
+            rss = _rss_mb()
+            warm, r = _load(store, index_file=index_path)
+            r["rss_added_mb"] = round(_rss_mb() - rss, 1)
+            runs.append(r)
+            if len(runs) < 3:
+                del warm
+        out["warm_runs"] = runs
+        out["warm"] = min(runs, key=lambda r: r["wall_s"])
+        out["warm_ram_bytes_per_entry"] = warm._index.nbytes() / n
+        out["warm_mapped_bytes_per_entry"] = warm._index.spilled_bytes() / n
+        (ci, ca), (wi, wa) = cold._index.state(), warm._index.state()
+        (cm, cma), (wm, wma) = cold._meta.state(), warm._meta.state()
+        if ci != wi or cm != wm or ca.keys() != wa.keys() or any(
+                not np.array_equal(ca[k], wa[k]) for k in ca) or any(not np.array_equal(cma[k], wma[k]) for k in cma):
+            raise SystemExit("the index read from the index file differs from the one built from SQLite")
+        out["warm_equals_cold"] = True
+        out["speedup_wall"] = round(out["sqlite"]["wall_s"] / out["warm"]["wall_s"], 1)
+        out["speedup_cpu"] = round(out["sqlite"]["cpu_s"] / out["warm"]["cpu_s"], 1)
+        store.close()
+        del cold, warm
     return out
 
 
@@ -298,9 +344,13 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="1 M entries and a 1 M SQLite gallery load")
     ap.add_argument("--sim10m", action="store_true", help="10 M simulated entries (about 8 GB of RAM)")
     ap.add_argument("--load-entries", type=int, default=None)
+    ap.add_argument("--load-db", default=None, help="reuse this synthetic gallery for the load bench")
+    ap.add_argument("--load-only", action="store_true", help="only the gallery load bench")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else \
         [10_000, 100_000] + ([1_000_000] if args.full else [])
+    if args.load_only:
+        sizes = []
     load_entries = args.load_entries or (1_000_000 if args.full else 20_000)
     out = {"compiled_probe": _index.COMPILED, "faiss": getattr(faiss, "__version__", None),
            "load_average_start": os.getloadavg(), "thresholds": DEFAULT_THRESHOLDS, "search": []}
@@ -313,7 +363,7 @@ def main() -> None:
     if args.sim10m:
         out["sim10m"] = bench_10m(args.queries, args.rounds)
         print(json.dumps(out["sim10m"]), flush=True)
-    out["load"] = bench_load(load_entries)
+    out["load"] = bench_load(load_entries, args.load_db)
     print(json.dumps(out["load"]), flush=True)
     out["load_average_end"] = os.getloadavg()
     print("\n| entries | ours ms (cpu) | numpy scan ms (cpu) | ratio | ours prefilter ms (cpu) | faiss prefilter ms (cpu) "
@@ -331,7 +381,7 @@ def main() -> None:
               f"| {f('faiss_prefilter')} | {ratio('ratio_faiss_prefilter')} | {r['ram_bytes_per_entry']:.0f} / "
               f"{r.get('scan_bytes_per_entry', float('nan')):.0f} |")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(out, indent=2))
+    (OUT.with_name("index_load.json") if args.load_only else OUT).write_text(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Schema (hashes are stored as big-endian BLOBs -- 8 bytes for phash64, 32 for the
 256-bit hashes -- never as hex strings):
 
-    meta(key PRIMARY KEY, value)                    schema, algorithm, version
+    meta(key PRIMARY KEY, value)                    schema, algorithm, version, generation (a random
+                                                    token per edit: keys the snapshot's index file)
     entries(id PRIMARY KEY, brand, label, source, note, added_at, sha256, width, height, digest)
     hashes(entry_id, view, phash64, phash, dhash, colour, PRIMARY KEY(entry_id, view))
     thumbnails(entry_id PRIMARY KEY, data)          small JPEG of the entry's image (schema 3)
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -184,6 +186,17 @@ class GalleryStore:
         with self._lock:
             return self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
 
+    def state(self) -> tuple[str, str | None]:
+        """(version, generation), read together. `generation` is a random token every edit
+        rewrites (None until this code's first edit): unlike `version`, which hashes content,
+        it also changes when only the entry order changes (an entry re-added: new `added_at`)."""
+        with self._lock:
+            return self._state()
+
+    def _state(self) -> tuple[str, str | None]:
+        got = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('version', 'generation')").fetchall())
+        return got["version"], got.get("generation")
+
     def is_empty(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
@@ -207,11 +220,11 @@ class GalleryStore:
 
     def load_packed(self, views: tuple[str, ...], on_chunk: Callable[[np.ndarray, bytes], None], *,
                     on_meta: Callable[[int], None] = lambda n: None,
-                    chunk: int = 10_000) -> tuple[str, list[tuple[str, str, str | None, str | None]]]:
+                    chunk: int = 10_000) -> tuple[str, list[tuple[str, str, str | None, str | None]], str | None]:
         """Bulk read for the search index, in one transaction (the same consistent view as `load`).
 
-        Returns (version, [(id, brand, label, source)] in `load()`'s entry order); `on_meta(number
-        of entries)` is called first. The hashes are streamed to `on_chunk(pos, records)` with no
+        Returns (version, [(id, brand, label, source)] in `load()`'s entry order, generation
+        (see `state`)); `on_meta(number of entries)` is called first. The hashes are streamed to `on_chunk(pos, records)` with no
         Python object per view or hash: `records` = packed views, each 1 byte (index into
         `views`; other views are skipped) + the `ALL_HASHES` BLOBs as stored (RECORD_SIZE
         bytes); `pos` (int64) = each record's entry position in the returned list (-1: an
@@ -225,7 +238,7 @@ class GalleryStore:
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                version = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
+                version, generation = self._state()
                 meta = self._db.execute(
                     "SELECT id, brand, label, source FROM entries ORDER BY added_at, id").fetchall()
                 on_meta(len(meta))
@@ -248,7 +261,7 @@ class GalleryStore:
                     del rows, eids, blobs
             finally:
                 self._db.execute("COMMIT")
-        return version, meta
+        return version, meta, generation
 
     def _packed_rows(self, views: tuple[str, ...], chunk: int) -> Iterable[list[tuple[str, bytes]]]:
         """load_packed's rows for a non-UTF-8 database: one row per view, packed in Python."""
@@ -312,6 +325,8 @@ class GalleryStore:
                     h.update(d.encode())
                     h.update(b"\n")
                 self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", ("sha256:" + h.hexdigest(),))
+                self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)",
+                                 (os.urandom(16).hex(),))
                 self._db.execute("COMMIT")
                 return result
             except BaseException:

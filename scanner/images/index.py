@@ -154,6 +154,8 @@ _VIEW = {gv: i for i, gv in enumerate(GALLERY_VARIANTS)}
 VERIFY_HASHES = tuple(h for h in ALL_HASHES if h != PREFILTER)  # what the verify records hold
 VERIFY_DTYPE = np.dtype([(h, np.int8, (_CELLS, 2)) if h == "colour" else (h, np.uint64, (HASH_BITS[h] // 64,))
                          for h in VERIFY_HASHES])
+# The structure `HashIndex.state()` saves (bump when _Table or _VerifyStore change meaning).
+INDEX_LAYOUT = 1
 # Galleries with at least this many entries keep their verify records in a mapped temporary file.
 SPILL_MIN_ENTRIES = 100_000
 
@@ -323,6 +325,21 @@ class _Table:
     def nbytes(self) -> int:
         return self.codes.nbytes + self.rows.nbytes + self.offsets.nbytes
 
+    ARRAYS = ("shifts", "widths", "codes", "rows", "offsets")  # what `from_arrays` needs back
+
+    @classmethod
+    def from_arrays(cls, qviews: tuple[str, ...], gviews: tuple[str, ...], arrays: dict[str, np.ndarray]) -> "_Table":
+        t = cls.__new__(cls)
+        t.qviews, t.gviews, t._plans = qviews, gviews, {}
+        for a in cls.ARRAYS:
+            setattr(t, a, arrays[a])
+        m = len(t.shifts)
+        if t.codes.shape[0] != m or t.rows.shape != t.codes.shape or t.offsets.shape[0] != m:
+            raise ValueError("table arrays of inconsistent shapes")
+        t.size = int(t.codes.shape[1])
+        return t
+
+
     def _plan_arrays(self, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(t, masks, mask_start) for the probe kernel at this radius (cached per radius)."""
         got = self._plans.get(radius)
@@ -375,6 +392,17 @@ class _VerifyStore:
         self.slot = np.full(n, -1, dtype=np.int64)
         self._next = 0
         self.records = None
+
+    @classmethod
+    def mapped(cls, n: int, records: np.ndarray, slot: np.ndarray | None) -> "_VerifyStore":
+        """Records read back from the index file (a read-only mapping of it)."""
+        if records.dtype != VERIFY_DTYPE or records.ndim != 2 or records.shape[1] != len(GALLERY_VARIANTS) or (
+                slot is None and len(records) != n) or (slot is not None and len(slot) != n):
+            raise ValueError("verify records of the wrong dtype or shape")
+        v = cls.__new__(cls)
+        v.n, v.views, v._size = n, len(GALLERY_VARIANTS), VERIFY_DTYPE.itemsize
+        v.spilled, v.records, v.slot = True, records, slot
+        return v
 
     def put(self, pos: np.ndarray, view: np.ndarray, rec: np.ndarray) -> None:
         """Store records (VERIFY_DTYPE) of (entry pos, view index) pairs (later puts win)."""
@@ -479,6 +507,32 @@ class HashIndex:
         """Bulk construction from packed hash records (GalleryStore.load_packed): no Python
         object per entry or hash; the result is identical to HashIndex(entries)."""
         return IndexBuilder(n, thresholds, spill=spill)
+
+    # --- saving (index_file.py: the side file beside the gallery) -------------------
+    MAPPED = frozenset({"verify.records"})  # arrays that stay memory-mapped when read back
+
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """Everything this index is: (JSON info, named arrays); `from_state` rebuilds it as is."""
+        info = {"layout": INDEX_LAYOUT, "n": self.n, "thresholds": self.thresholds,
+                "tables": [[list(t.qviews), list(t.gviews)] for t in self._tables]}
+        arrays = {f"t{k}.{a}": getattr(t, a) for k, t in enumerate(self._tables) for a in _Table.ARRAYS}
+        arrays["verify.records"] = self._verify.records
+        if self._verify.slot is not None:
+            arrays["verify.slot"] = self._verify.slot
+        return info, arrays
+
+    @classmethod
+    def from_state(cls, info: dict, arrays: dict[str, np.ndarray]) -> "HashIndex":
+        """The index `state()` described (arrays used as given: RAM copies or a mapping)."""
+        if info.get("layout") != INDEX_LAYOUT:
+            raise ValueError(f"index layout {info.get('layout')!r}, this code builds {INDEX_LAYOUT}")
+        index = cls.__new__(cls)
+        index.thresholds = dict(info["thresholds"])
+        index.n = int(info["n"])
+        index._tables = [_Table.from_arrays(tuple(q), tuple(g), {a: arrays[f"t{k}.{a}"] for a in _Table.ARRAYS})
+                         for k, (q, g) in enumerate(info["tables"])]
+        index._verify = _VerifyStore.mapped(index.n, arrays["verify.records"], arrays.get("verify.slot"))
+        return index
 
     def nbytes(self) -> int:
         """Bytes held in RAM (the MIH tables); the verify records are in `spilled_bytes()`

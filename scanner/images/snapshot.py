@@ -16,17 +16,33 @@ so a scan that took a snapshot finishes on that version.
 """
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from scanner.images import decode as _decode
 from scanner.images import hashing, verify
+from scanner.images import index_file as _index_file
 from scanner.images.canonical import reference
 from scanner.images.gallery import GalleryStore
 from scanner.images.explain import gallery_match, gallery_verified, render
-from scanner.images.index import HashIndex, Hit
+from scanner.images.index import INDEX_LAYOUT, VERIFY_DTYPE, HashIndex, Hit
 from scanner.results import Finding
+
+log = logging.getLogger(__name__)
+
+INDEX_FILE_SUFFIX = ".index"  # the index file beside the gallery database: <gallery>.index
+INDEX_FILE_MIN_ENTRIES = 100_000  # smaller galleries load from SQLite in a few seconds: no file
+
+
+def _file_key(version: str, generation: str | None, limits: dict[str, int]) -> dict[str, Any]:
+    """Everything an index file's content depends on: a file of another key is rebuilt."""
+    return {"gallery": version, "generation": generation, "algorithm": hashing.ALGORITHM_VERSION,
+            "limits": dict(sorted(limits.items())), "views": list(hashing.GALLERY_VARIANTS),
+            "compare": [list(p) for p in hashing.COMPARE], "verify_dtype": str(VERIFY_DTYPE.descr),
+            "layout": INDEX_LAYOUT}
 
 class _Meta:
     """Entry metadata (id, brand, label, source) per index position, compact: all ids in one
@@ -48,6 +64,28 @@ class _Meta:
 
     def __len__(self) -> int:
         return len(self._ends)
+
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """(JSON info, named arrays) for the index file; `from_state` rebuilds the same _Meta."""
+        arrays = {"meta.ids": np.frombuffer(self._ids.encode("utf-8", "surrogatepass"), dtype=np.uint8),
+                  "meta.ends": self._ends}
+        arrays.update({f"meta.codes{k}": c for k, c in enumerate(self._codes)})
+        return {"tables": self._tables}, arrays
+
+    @classmethod
+    def from_state(cls, info: dict, arrays: dict[str, np.ndarray]) -> "_Meta":
+        m = cls.__new__(cls)
+        m._ids = arrays["meta.ids"].tobytes().decode("utf-8", "surrogatepass")
+        m._ends = arrays["meta.ends"]
+        m._tables = [list(t) for t in info["tables"]]
+        m._codes = [arrays[f"meta.codes{k}"] for k in range(len(cls._FIELDS))]
+        n = len(m._ends)
+        if len(m._tables) != len(cls._FIELDS) or any(len(c) != n for c in m._codes) or (
+                n and int(m._ends[-1]) != len(m._ids)) or any(
+                len(c) and int(c.max()) >= len(t) for c, t in zip(m._codes, m._tables)):
+            raise ValueError("entry metadata of inconsistent sizes")
+        return m
+
 
     def __getitem__(self, i: int) -> dict[str, Any]:
         start = int(self._ends[i - 1]) if i else 0
@@ -87,23 +125,63 @@ class GallerySnapshot:
 
     @classmethod
     def from_store(cls, store: GalleryStore, thresholds: dict[str, int], max_pixels: int,
-                   max_bytes: int, **kw) -> "GallerySnapshot":
-        """Bulk load: the index columns are filled straight from the SQLite BLOBs in chunks
-        (GalleryStore.load_packed -> HashIndex.builder), one consistent read transaction,
-        no Python object per entry view or hash. Same index as building from `load()`."""
+                   max_bytes: int, *, index_file: str | Path | bool | None = True,
+                   index_file_min_entries: int = INDEX_FILE_MIN_ENTRIES, **kw) -> "GallerySnapshot":
+        """The snapshot of the gallery's current version.
+
+        Fast path: the index file beside the gallery (`index_file=True`: `<gallery>.index`; a
+        path; None/False: none), when it was built from this exact gallery version and
+        generation, algorithm and limits and every checksum verifies (index_file.py) -- the
+        MIH tables and metadata are read into RAM, the verify records stay mapped from it.
+
+        Otherwise the bulk load: the index columns are filled straight from the SQLite BLOBs in
+        chunks (GalleryStore.load_packed -> HashIndex.builder), one consistent read
+        transaction, no Python object per entry view or hash (same index as building from
+        `load()`); then, for galleries of at least `index_file_min_entries`, the index file is
+        (re)written for the next start. A file that cannot be written is logged, not fatal."""
+        proposal = {**thresholds, **(kw.get("proposal") or verify.PROPOSAL_THRESHOLDS)}
+        if index_file is True:
+            index_file = store.path.with_name(store.path.name + INDEX_FILE_SUFFIX)
+        path = Path(index_file) if index_file else None
+        if path is not None and path.exists():
+            version, generation = store.state()
+            try:
+                info, arrays = _index_file.read(path, _file_key(version, generation, proposal), mapped=HashIndex.MAPPED)
+                try:
+                    index, meta = HashIndex.from_state(info["index"], arrays), _Meta.from_state(info["meta"], arrays)
+                except (KeyError, TypeError, ValueError) as e:
+                    raise _index_file.Stale(f"inconsistent content ({e})") from None
+                if len(meta) != index.n:
+                    raise _index_file.Stale("metadata and index disagree on the number of entries")
+                return cls(version, [], thresholds, max_pixels, max_bytes, _index=index, _meta=meta,
+                           verification=store.verification, **kw)
+            except _index_file.Stale as e:
+                log.info("gallery index file %s not used (%s): rebuilding it from the gallery", path, e)
+
         builder: list = []
 
         def on_chunk(pos: np.ndarray, records: bytes) -> None:
             builder[0].add(pos, records)
 
-        proposal = {**thresholds, **(kw.get("proposal") or verify.PROPOSAL_THRESHOLDS)}
-
         def on_meta(n: int) -> None:
             builder.append(HashIndex.builder(n, proposal))
 
-        version, rows = store.load_packed(hashing.GALLERY_VARIANTS, on_chunk, on_meta=on_meta)
-        return cls(version, [], thresholds, max_pixels, max_bytes, _index=builder[0].build(), _meta=_Meta(rows),
+        version, rows, generation = store.load_packed(hashing.GALLERY_VARIANTS, on_chunk, on_meta=on_meta)
+        snap = cls(version, [], thresholds, max_pixels, max_bytes, _index=builder[0].build(), _meta=_Meta(rows),
                    verification=store.verification, **kw)
+        if path is not None and len(rows) >= index_file_min_entries:
+            snap.save_index(path, generation)
+        return snap
+
+    def save_index(self, path: str | Path, generation: str | None) -> None:
+        """Write this snapshot's index file (atomically); an OSError is logged, not raised."""
+        info, arrays = self._index.state()
+        minfo, marrays = self._meta.state()
+        try:
+            _index_file.write(path, _file_key(self.version, generation, self._index.thresholds),
+                              {"index": info, "meta": minfo}, {**arrays, **marrays})
+        except OSError as e:
+            log.warning("gallery index file %s not written (%s): the next start reads the gallery again", path, e)
 
     def __len__(self) -> int:
         return len(self._meta)

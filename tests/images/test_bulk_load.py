@@ -6,6 +6,7 @@ written through GalleryStore.upsert. The bulk-loaded snapshot must hold the same
 the same metadata per position and give the same hits as HashIndex(load()) and the
 brute-force oracle; a snapshot taken before an edit keeps its version.
 """
+import json
 import random
 import sqlite3
 
@@ -168,3 +169,151 @@ def test_a_utf16_database_loads_through_the_python_packing(tmp_path):
     q = {qv: dict(roots[0]) for qv in hashing.QUERY_VARIANTS}
     assert _keys(bulk._index.search(q)) == _keys(old.search(q)) != []
     store.close()
+
+
+# --- the index file beside the gallery (index_file.py): a cache, never trusted when stale ------
+
+def _counting(store, monkeypatch):
+    """Count the SQLite bulk reads (a snapshot from the index file does none)."""
+    calls = []
+    real = store.load_packed
+
+    def load_packed(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(store, "load_packed", load_packed)
+    return calls
+
+
+def _same_snapshot(a, b, roots, n_queries=12, oracle=True):
+    """Two snapshots hold the same index and metadata, and search like the oracle."""
+    assert a.version == b.version and len(a) == len(b)
+    ca, cb = a._index.columns(), b._index.columns()
+    assert ca.keys() == cb.keys()
+    for gv in ca:
+        for h in ca[gv]:
+            assert ca[gv][h].dtype == cb[gv][h].dtype and np.array_equal(ca[gv][h], cb[gv][h]), (gv, h)
+    assert [a._meta[i] for i in range(len(a))] == [b._meta[i] for i in range(len(b))]
+    rng = random.Random(5)
+    total = 0
+    for k, q in enumerate(_queries(rng, roots, n_queries)):
+        got = _keys(b._index.search(q))
+        assert got == _keys(a._index.search(q))
+        assert _keys(b._index.candidates(q, b._proposal, 8)) == _keys(a._index.candidates(q, a._proposal, 8))
+        total += len(got)
+    assert total > 0
+
+
+def test_the_index_file_is_written_then_read_instead_of_sqlite(gallery, tmp_path, monkeypatch):
+    store, roots = gallery
+    path = tmp_path / "g.index"
+    calls = _counting(store, monkeypatch)
+    built = GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0)
+    assert calls == [1] and path.exists()
+    mapped = GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0)
+    assert calls == [1]  # no second SQLite read
+    _same_snapshot(built, mapped, roots)
+    version, entries = store.load()  # and both equal the entry-by-entry path and the oracle
+    old = HashIndex([e["hashes"] for e in entries], mapped._index.thresholds)
+    q = _queries(random.Random(8), roots, 1)[0]
+    assert _keys(mapped._index.search(q)) == _keys(old.search(q)) == \
+        _keys(brute_force(q, [e["hashes"] for e in entries], mapped._index.thresholds)) != []
+
+
+def test_small_galleries_write_no_index_file_by_default(gallery, tmp_path):
+    store, _ = gallery
+    path = tmp_path / "g.index"
+    GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path)  # N < INDEX_FILE_MIN_ENTRIES
+    assert not path.exists()
+
+
+def _corrupt(path, how):
+    data = bytearray(path.read_bytes())
+    at, length = int.from_bytes(data[8:16], "little"), int.from_bytes(data[16:24], "little")
+    arrays = json.loads(bytes(data[at:at + length]))["arrays"] if data else []
+    if how.startswith("flip a byte of "):  # the layout documented in index_file.py, read here by hand
+        off = next(a[3] for a in arrays if a[0] == how[len("flip a byte of "):])
+        data[off + 1] ^= 0x01  # the second byte of the array (all three hold more than 2 bytes)
+    elif how == "flip the last array byte":
+        at = int.from_bytes(data[8:16], "little")
+        k = at - 1
+        while data[k] == 0:  # the last non-padding byte
+            k -= 1
+        data[k] ^= 0x80
+    elif how == "truncated":
+        data = data[:len(data) // 2]
+    elif how == "extended":
+        data += b"\0" * 10
+    elif how == "header edited":
+        at = int.from_bytes(data[8:16], "little")
+        data[at + 5] ^= 0x20
+    elif how == "not an index file":
+        data[:8] = b"SQLite f"
+    elif how == "empty":
+        data = b""
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["flip a byte of t0.codes", "flip a byte of verify.records", "flip a byte of meta.ids",
+                                 "flip the last array byte", "truncated", "extended",
+                                 "header edited", "not an index file", "empty"])
+def test_a_corrupt_index_file_is_detected_and_rebuilt(gallery, tmp_path, monkeypatch, how):
+    store, roots = gallery
+    path = tmp_path / "g.index"
+    good = GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0)
+    _corrupt(path, how)
+    calls = _counting(store, monkeypatch)
+    rebuilt = GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0)
+    assert calls == [1]  # not trusted: read from SQLite again ...
+    _same_snapshot(good, rebuilt, roots, n_queries=4)
+    again = GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0)
+    assert calls == [1]  # ... and the file was rewritten whole
+    _same_snapshot(good, again, roots, n_queries=4)
+
+
+def test_a_stale_index_file_is_rebuilt_after_edits_and_other_limits(tmp_path, monkeypatch):
+    rng = random.Random(21)
+    roots = _roots(rng, 3)
+    store = GalleryStore(tmp_path / "g.sqlite3")
+    other = GalleryStore(tmp_path / "g.sqlite3")  # the fresh loads: not counted
+    entries = _entries(rng, roots, 400)
+    store.upsert(entries)
+    path = tmp_path / "g.index"
+    calls = _counting(store, monkeypatch)
+
+    def snap(**kw):
+        return GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0, **kw)
+
+    def fresh(**kw):
+        return GallerySnapshot.from_store(other, TH, 10**7, 10**7, index_file=None, **kw)
+
+    first = snap()
+    assert calls == [1]
+    store.upsert(_entries(rng, roots, 50, start=400))  # content edit: new version
+    second = snap()
+    assert calls == [1, 1] and second.version != first.version and len(second) == 450
+    _same_snapshot(fresh(), second, roots)
+    # the same content in another order (an entry re-added later): same version, new generation
+    moved = dict(entries[0], added_at=2_000_000_000.0)
+    store.upsert([moved])
+    third = snap()
+    assert third.version == second.version and calls == [1, 1, 1]
+    assert third._meta[len(third) - 1]["id"] == moved["id"]
+    _same_snapshot(fresh(), third, roots)
+    # other proposal limits: another index
+    wide = {"phash64": 22, "phash": 90, "dhash": 140, "colour": 240}
+    fourth = snap(proposal=wide)
+    assert calls == [1, 1, 1, 1] and fourth._index.thresholds["phash64"] == 22
+    _same_snapshot(fresh(proposal=wide), snap(proposal=wide), roots)
+    assert calls == [1, 1, 1, 1]  # the second snap(proposal=wide) came from the file
+    store.close(), other.close()
+
+
+def test_an_unwritable_index_file_is_logged_not_fatal(gallery, tmp_path, caplog):
+    store, roots = gallery
+    path = tmp_path / "is-a-directory"
+    path.mkdir()
+    snap = GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=path, index_file_min_entries=0)
+    assert len(snap) == N and "not written" in caplog.text
+    _same_snapshot(GallerySnapshot.from_store(store, TH, 10**7, 10**7, index_file=None), snap, roots, n_queries=3)

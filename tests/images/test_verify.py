@@ -136,6 +136,34 @@ def test_snapshot_finds_the_copy_and_not_the_look_alike(tmp_path):
     sc.close()
 
 
+def test_a_snapshot_from_the_index_file_verifies_like_sqlite_and_eager_data(tmp_path, monkeypatch):
+    """The index file holds hashes only: verification still reads each candidate's canonical copy
+    and keypoints from the gallery (lazily), and decides exactly as with them held in the entries."""
+    from scanner.images import GallerySnapshot
+
+    sc, a, b = _gallery(tmp_path)
+    store, args = sc._store, (sc._thresholds, sc._max_pixels, sc._max_bytes)
+    path = tmp_path / "g.index"
+    from_db = GallerySnapshot.from_store(store, *args, index_file=path, index_file_min_entries=0)
+    monkeypatch.setattr(store, "load_packed", lambda *a, **k: pytest.fail("read SQLite, not the index file"))
+    from_file = GallerySnapshot.from_store(store, *args, index_file=path, index_file_min_entries=0)
+    version, entries = store.load()
+    eager = GallerySnapshot(version, [dict(e, **dict(zip(("image", "keypoints"), store.verification(e["id"]))))
+                                      for e in entries], *args)  # verification data held in the entries
+    product = evalset.template_product(1006, size=SIZE)
+    images = {
+        "rotated, padded copy of a": (encode(evalset.pad(evalset.rotate(product, -2), 0.12), "JPEG", quality=40), [a]),
+        "b as JPEG": (encode(evalset.template_product(1007, size=SIZE), "JPEG", quality=70), [b]),
+        "colour look-alike of a": (encode(evalset.template_product(1006, "colour", size=SIZE), "JPEG", quality=85), []),
+        "logo look-alike of a": (encode(evalset.template_product(1006, "logo", size=SIZE), "JPEG", quality=85), []),
+    }
+    for name, (data, want) in images.items():
+        got = from_file.match(data, "images[0]")
+        assert [f.gallery_id for f in got] == want, name
+        assert got == from_db.match(data, "images[0]") == eager.match(data, "images[0]"), name
+    sc.close()
+
+
 def _as_older_algorithm(path) -> None:
     """What a v4 gallery looks like to a later algorithm: its meta says so, and (to prove the
     rehash re-derives them) its hashes and keypoints are garbage."""
