@@ -223,6 +223,8 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
         "en": lambda p: f"overlapping rule {', '.join(repr(t) for t in p['terms'])} merged into this finding",
         "zh": lambda p: f"重叠的规则{'、'.join(_q(t) for t in p['terms'])}已并入此项",
     },
+    "provenance": {"en": lambda p: f"the listing says where the goods came from ({p['cue']!r}): a resale or an authorised sale",
+                   "zh": lambda p: f"商品说明了货源（{_q(p['cue'])}）：转售或授权销售"},
     "compatible_accessory": {"en": lambda p: "the listing describes a compatible accessory for this brand",
                              "zh": lambda p: "商品描述的是该品牌的兼容配件"},
     "needs_brand": {"en": lambda p: "counts because the listing names a brand", "zh": lambda p: "因商品提到品牌而计入"},
