@@ -397,8 +397,23 @@ RESOLD_BUT_STILL_FLAGGED = [  # provenance never hides copy wording; a brand alo
     ({"title": "Nike Dunk Low 熊猫 42码 全新"}, "review", [("brand", "Nike")]),
     ({"title": "Coach tote bag, used twice"}, "review", [("brand", "Coach")]),  # bare "used" is no provenance
 ]
-POSITIVES_H8 = RESOLD_BUT_STILL_FLAGGED
-NEGATIVES_H8 = RESOLD_WITH_PROVENANCE
+# A superlative with a scope (proximity `best on the market`, `number one of a place`) and a field's 天花板.
+SCOPED_SUPERLATIVES = [
+    ({"title": "猫粮界的天花板 冻干双拼 2kg"}, "review", [("absolute_term", "界的天花板")]),
+    ({"title": "Australia's #1 selling pillow, now 20% off"}, "review", [("absolute_term", "Australia's #1")]),
+    ({"description": "The smoothest razor on the planet, five blades."}, "review",
+     [("absolute_term", "smoothest razor on the planet")]),
+    ({"title": "Sharpest chef knife ever made, forged steel"}, "review", [("absolute_term", "Sharpest chef knife ever made")]),
+]
+SCOPED_SUPERLATIVE_NEGATIVES = [
+    {"title": "Sandpaper 2000 grit, our finest grade for polishing"},  # no scope: a grade in the range
+    {"title": "Garden hose 15m, the brightest colours in our range"},
+    {"title": "天花板 吸顶灯 卧室 LED"},  # a ceiling light
+    {"title": "二手 手机壳", "description": "请勿私下转账，平台内下单。"},  # a warning against off-platform payment
+    {"title": "微信读书 墨水屏阅读器 二手"},  # the reading app's name
+]
+POSITIVES_H8 = RESOLD_BUT_STILL_FLAGGED + SCOPED_SUPERLATIVES
+NEGATIVES_H8 = RESOLD_WITH_PROVENANCE + SCOPED_SUPERLATIVE_NEGATIVES
 
 
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES + POSITIVES_H7 + POSITIVES_H8)
