@@ -412,8 +412,18 @@ SCOPED_SUPERLATIVE_NEGATIVES = [
     {"title": "二手 手机壳", "description": "请勿私下转账，平台内下单。"},  # a warning against off-platform payment
     {"title": "微信读书 墨水屏阅读器 二手"},  # the reading app's name
 ]
-POSITIVES_H8 = RESOLD_BUT_STILL_FLAGGED + SCOPED_SUPERLATIVES
-NEGATIVES_H8 = RESOLD_WITH_PROVENANCE + SCOPED_SUPERLATIVE_NEGATIVES
+# Borrowed authority: a space agency or the FDA named as having tested or approved a consumer product.
+BORROWED_AUTHORITY = [
+    ({"title": "保温杯 航天级材质 NASA认证 316不锈钢"}, "review", [("false_claim", "NASA认证")]),
+    ({"description": "Blue-light glasses tested by NASA engineers for pilots."}, "review", [("false_claim", "tested by NASA")]),
+    ({"title": "美白牙贴 通过FDA认证 一周见白"}, "review", [("false_claim", "通过FDA")]),
+]
+BORROWED_AUTHORITY_NEGATIVES = [
+    {"title": "NASA 联名款 印花T恤 纯棉"},  # a licensed print
+    {"title": "Space shuttle model kit 1:144, NASA livery decals"},
+]
+POSITIVES_H8 = RESOLD_BUT_STILL_FLAGGED + SCOPED_SUPERLATIVES + BORROWED_AUTHORITY
+NEGATIVES_H8 = RESOLD_WITH_PROVENANCE + SCOPED_SUPERLATIVE_NEGATIVES + BORROWED_AUTHORITY_NEGATIVES
 
 
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES + POSITIVES_H7 + POSITIVES_H8)
