@@ -9,7 +9,12 @@ alone fires on order numbers, tracking numbers and barcodes of the same length, 
   Mastercard, Amex, JCB); 13-digit Visa and ungrouped 15-digit Amex numbers, which collide
   with EAN-13 barcodes and IMEIs, need a card context word;
 - a passport is a Chinese `E`/`G` number, or any passport-shaped code after 护照/passport;
-- an order, tracking, barcode, IMEI or model cue just before a number vetoes it.
+- an order, tracking, barcode, IMEI or model cue just before a number vetoes it;
+- a number that fails only its check (an ID whose province and birth date are real, a card with a
+  known issuer prefix) still counts right after its own context word (身份证 …, 卡号 …, card …):
+  a listing that labels a number as someone's ID or card exposes it whether or not it was mistyped;
+- a US Social Security number (AAA-GG-SSSS, area not 000/666/9xx, group not 00, serial not 0000)
+  needs an SSN word before it (SSN, social security).
 
 Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
 `text` and the masked copy of a field never hold the value while offsets still slice the
@@ -34,6 +39,8 @@ _ID18 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){16}" + _SEP + 
 _ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _SEP_CHARS = str.maketrans("", "", " -\u3000－")
+_SSN = re.compile(r"(?<![0-9A-Za-z])([0-8][0-9]{2})[- ]([0-9]{2})[- ]([0-9]{4})(?![0-9A-Za-z])")
+_SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?)(?![a-z])", re.I)
 _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
 _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])")
 
@@ -151,6 +158,17 @@ def valid_resident_id(chars: str) -> bool:
     return _ID_CHECK[total % 11] == chars[17].upper()
 
 
+def resident_id_shape(chars: str) -> bool:
+    """An 18-character ID's province and birth date, without its check character."""
+    return (len(chars) == 18 and chars[:17].isdigit() and (chars[17].isdigit() or chars[17] in "xX")
+            and int(chars[:2]) in _PROVINCES and valid_birth_date(chars[6:14]))
+
+
+def valid_ssn(area: str, group: str, serial: str) -> bool:
+    """SSA's rules for numbers it never issues: area 000, 666 or 900-999, group 00, serial 0000."""
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
 def valid_old_resident_id(digits: str) -> bool:
     """A 15-digit ID (before 1999): province and a 19YYMMDD birth date; it has no check digit."""
     return len(digits) == 15 and int(digits[:2]) in _PROVINCES and valid_birth_date("19" + digits[6:12])
@@ -172,6 +190,16 @@ def card_issuer(digits: str) -> str | None:
         if digits.startswith(prefix) and len(digits) in lengths:
             return detail
     return None
+
+
+def _issuer_by_prefix(digits: str) -> str | None:
+    """The issuer a number's prefix and length name, for a number that failed its Luhn check."""
+    detail = card_issuer(digits)
+    return None if detail is None else detail.split(":")[-1]
+
+
+# A number that fails its check counts only written right after its own card word (卡号 6222 …).
+CARD_CUE_WINDOW = 6
 
 
 class _Spans:
@@ -225,6 +253,8 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
             chars = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
             if valid_resident_id(chars) and not _vetoed(text, m.start(), _ID_CUE):
                 add(m.start(), m.end(), "resident_id", "a Chinese resident ID number (check digit and birth date valid)")
+            elif resident_id_shape(chars) and _cue_before(_ID_CUE, text, m.start()):
+                add(m.start(), m.end(), "resident_id", "a Chinese resident ID number after an ID word (province and birth date valid)")
         for m in _ID15.finditer(text):
             digits = unicodedata.normalize("NFKC", m.group().translate(_SEP_CHARS))
             if free(m.start(), m.end()) and valid_old_resident_id(digits) and _cue_before(_ID_CUE, text, m.start()):
@@ -232,7 +262,12 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
         for m in _CARD.finditer(text):
             raw = m.group()
             digits = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
-            if not free(m.start(), m.end()) or not luhn(digits):
+            if not free(m.start(), m.end()):
+                continue
+            if not luhn(digits):
+                issuer = _issuer_by_prefix(digits)
+                if issuer is not None and _cue_before(_CARD_CUE, text, m.start(), CARD_CUE_WINDOW):
+                    add(m.start(), m.end(), "bank_card", issuer + " after a card word (Luhn check not valid)")
                 continue
             issuer = card_issuer(digits)
             if issuer is None or _vetoed(text, m.start(), _CARD_CUE):
@@ -241,6 +276,9 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
                 if not _cue_before(_CARD_CUE, text, m.start()):
                     continue
             add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
+        for m in _SSN.finditer(text):
+            if free(m.start(), m.end()) and valid_ssn(*m.groups()) and _cue_before(_SSN_CUE, text, m.start(), 28):
+                add(m.start(), m.end(), "us_ssn", "a US Social Security number after an SSN word")
         for m in _CN_PASSPORT.finditer(text):
             if free(m.start(), m.end()) and not _vetoed(text, m.start(), _PASSPORT_CUE):
                 add(m.start(), m.end(), "passport", "a Chinese passport number")
@@ -307,7 +345,7 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
 
 # -- masking ------------------------------------------------------------------------------------
 # (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
-_KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "passport": (3, 4)}
+_KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "passport": (3, 4), "us_ssn": (0, 4)}
 MIN_MASKED = 0.4
 
 

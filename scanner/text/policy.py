@@ -20,6 +20,7 @@ class Policy:
     block_score: int
     min_finding_score: float
     ocr_block_min_confidence: float = 0.0
+    brand_with_provenance: str = "none"
 
     @classmethod
     def from_wordlists(cls, wordlists) -> "Policy":
@@ -38,6 +39,7 @@ class Policy:
             block_score=checked.thresholds.block_score,
             min_finding_score=checked.thresholds.min_finding_score,
             ocr_block_min_confidence=checked.thresholds.ocr_block_min_confidence,
+            brand_with_provenance=checked.brand_with_provenance,
         )
 
     def action(self, category: str) -> str:

@@ -58,6 +58,8 @@ class Thresholds(BaseModel):
 class PolicyFile(BaseModel):
     model_config = _CONFIG
     brand_with_counterfeit: Action = "block"  # a brand named beside counterfeit wording
+    # a brand in a listing that says where the goods came from (附小票, 二手, authenticated, 官方授权店)
+    brand_with_provenance: Action = "none"
     actions: Actions = Actions()
     severity_scores: SeverityScores = SeverityScores()
     thresholds: Thresholds = Thresholds()

@@ -68,6 +68,9 @@ REPEATED_UNITS = (
     "11010519491231002X ", "110105 19491231 002X ", "6222 5260 1815 9080 ", "6222526018159081 ", "E12345678 ",
     "护照 K1234567 ", "收件人：张三 ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ", "市区路1号", "路1号",
     "小区1栋", "1 1 ", "订单号 ",
+    # #15 (holdout8): SSNs after their word, and numbers failing only their check after an ID or card word
+    "SSN 123-45-6789 ", "ssn 123-45-", "123-45-6789-", "身份证 110101199003071234 ", "卡号 6222 0212 3456 7890 123 ",
+    "card 4532 7710 2298 3346 ", "卡号 6",
     # digits written as look-alike letters (the detectors' second pass reads them as digits)
     "QQ 8O2345671 ", "l38 0013 8O00 ", "O", "l", "1O", "8O8O8O8O8O8", "qq l", "SB-1O0 ",
 )

@@ -17,6 +17,13 @@ from scanner.text import personal_data as pd
 
 # (text, the value as it stands in the text, recogniser, masked text)
 FOUND = [
+    # #15 (holdout8, written fresh): numbers that fail only their check, right after their own word,
+    # and US Social Security numbers after an SSN word (SSA's never-issued ranges excluded)
+    ("登记表样张：身份证 320102198807154321，请勿外传", "320102198807154321", "resident_id", "320102********4321"),
+    ("客户卡号 6228 4800 1234 5678 910 已绑定", "6228 4800 1234 5678 910", "bank_card", "6228 **** **** ***8 910"),
+    ("Visa card 4716 2231 9087 6655, expires 09/27", "4716 2231 9087 6655", "bank_card", "4716 **** **** 6655"),
+    ("Applicant: Tom Reyes, SSN: 212-48-7731, DOB 1988", "212-48-7731", "us_ssn", "***-**-7731"),
+    ("social security number 401 22 9087 on the form", "401 22 9087", "us_ssn", "*** ** 9087"),
     # resident IDs, 18 characters: province, birth date and check character valid
     ("身份证号：11010519491231002X", "11010519491231002X", "resident_id", "110105********002X"),
     ("我的身份证440304198512151233，麻烦开发票", "440304198512151233", "resident_id", "440304********1233"),
@@ -90,6 +97,13 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #15: a check-failing number with no ID or card word; an SSN shape without its word or in a never-issued range
+    "货号 320102198807154321 现货",
+    "批次 6228 4800 1234 5678 910",
+    "Part no. 212-48-7731, fits 2019 models",
+    "SSN 666-12-3456 is not a valid example",
+    "SSN 900-12-3456 (a test value)",
+    "SSN 212-00-7731",
     "订单号 202312011234567890",  # 18 digits, but 20 is no province and the check fails
     "订单编号：3812345678901234567",
     "order no. 4111194821993515",  # Luhn-valid with a Visa prefix, but called an order number
@@ -178,7 +192,7 @@ def test_near_misses_are_not_personal_data(scan, text):
 
 def test_the_tables_are_large_enough():
     assert len(FOUND) >= 40 and len(NOT_FOUND) >= 40
-    assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone"}
+    assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone", "us_ssn"}
 
 
 @pytest.mark.parametrize("text, diversion", [

@@ -8,6 +8,7 @@ A candidate becomes a finding only where a reader would agree, in this order (on
      proximity.py    two cue words of one rule in one clause (好评 … 返现);
      negation.py     a review reward, claim or contact the words right before deny (好评不返现, we never pay);
 5.   listing_rules.py  rules over the whole listing: a compatible accessory's other brand mentions,
+                     brands resold with their provenance (附小票, 二手, authenticated),
                      weak words that count only beside a brand, a brand named with counterfeit wording.
 Every rule that fired is a `Reason` on its finding; stages decide from reasons, and explain.py
 renders them into the explanation once, at the end. cues.py holds what the stages read
@@ -23,7 +24,9 @@ from scanner.text.verify.boundaries import standing
 from scanner.text.verify.cues import ContextIndex, VerifyContext
 from scanner.text.verify.explain import rendered
 from scanner.text.verify.negation import denied
-from scanner.text.verify.listing_rules import brand_dependent, brand_with_counterfeit, compatibility_per_listing
+from scanner.text.verify.listing_rules import (
+    brand_dependent, brand_with_counterfeit, compatibility_per_listing, provenance_per_listing,
+)
 from scanner.text.verify.proximity import proximity_findings
 from scanner.text.verify.rules import category_findings
 
@@ -38,6 +41,7 @@ def verify(
     findings += proximity_findings(cues, findings, ctx, joined_only)
     findings = denied(findings, {name: n.original for name, n in norms}, ctx)
     findings = compatibility_per_listing(findings)
+    findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)
     findings = brand_dependent(findings)
     findings = brand_with_counterfeit(findings, ctx)
     return rendered(findings)

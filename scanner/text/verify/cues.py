@@ -29,6 +29,7 @@ class ContextIndex:
     time_order: tuple[str, ...]
     negation_zh: tuple[str, ...]  # non-Latin negation cues, longest first (不具备 before 不)
     negation_en: "re.Pattern | None"  # English negation cues with up to three words after them
+    provenance: tuple[str, ...]  # where the goods came from: 附小票, 专柜购入, 二手, pre-owned, authenticated
 
     @classmethod
     def build(cls, wordlists: "Wordlists") -> "ContextIndex":
@@ -52,6 +53,7 @@ class ContextIndex:
             # read on the caller's original text (lower-cased), so the cues are kept as written
             negation_zh=tuple(sorted((c for c in ex.get("negation", ()) if not c.isascii()), key=len, reverse=True)),
             negation_en=english_negation(tuple(c.lower() for c in ex.get("negation", ()) if c.isascii())),
+            provenance=texts(ex.get("provenance", ())),
         )
 
 

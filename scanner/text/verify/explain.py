@@ -113,6 +113,13 @@ _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "an American Express card number (Luhn check valid)": "美国运通卡号（Luhn 校验有效）",
     "a JCB card number (Luhn check valid)": "JCB 卡号（Luhn 校验有效）",
     "a Chinese passport number": "中国护照号",
+    "a Chinese resident ID number after an ID word (province and birth date valid)": "身份证字样后的身份证号（地区和出生日期有效）",
+    "a UnionPay card number after a card word (Luhn check not valid)": "卡号字样后的银联卡号（Luhn 校验无效）",
+    "a Visa card number after a card word (Luhn check not valid)": "卡号字样后的 Visa 卡号（Luhn 校验无效）",
+    "a Mastercard number after a card word (Luhn check not valid)": "卡号字样后的万事达卡号（Luhn 校验无效）",
+    "an American Express card number after a card word (Luhn check not valid)": "卡号字样后的美国运通卡号（Luhn 校验无效）",
+    "a JCB card number after a card word (Luhn check not valid)": "卡号字样后的 JCB 卡号（Luhn 校验无效）",
+    "a US Social Security number after an SSN word": "SSN 字样后的美国社会安全号",
     "a passport number after a passport word": "护照字样后的护照号",
 }
 _PERSON_PARTS_ZH = {"name": "姓名", "phone": "电话", "address": "地址"}
@@ -223,6 +230,8 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
         "en": lambda p: f"overlapping rule {', '.join(repr(t) for t in p['terms'])} merged into this finding",
         "zh": lambda p: f"重叠的规则{'、'.join(_q(t) for t in p['terms'])}已并入此项",
     },
+    "provenance": {"en": lambda p: f"the listing says where the goods came from ({p['cue']!r}): a resale or an authorised sale",
+                   "zh": lambda p: f"商品说明了货源（{_q(p['cue'])}）：转售或授权销售"},
     "compatible_accessory": {"en": lambda p: "the listing describes a compatible accessory for this brand",
                              "zh": lambda p: "商品描述的是该品牌的兼容配件"},
     "needs_brand": {"en": lambda p: "counts because the listing names a brand", "zh": lambda p: "因商品提到品牌而计入"},

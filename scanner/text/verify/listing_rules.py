@@ -4,6 +4,7 @@ from __future__ import annotations
 from scanner.results import Finding
 from scanner.text.verify.cues import VerifyContext
 from scanner.text.verify.explain import reason
+from scanner.text.verify.rules import _mentions  # a word, with Latin word boundaries
 
 
 def _has(f: Finding, code: str) -> bool:
@@ -19,6 +20,43 @@ def compatibility_per_listing(findings: list[Finding]) -> list[Finding]:
     return [
         f._replace(effect="none", severity="low", reasons=f.reasons + (reason("compatible_accessory"),))
         if f.category == "brand" and f.effect != "none" and f.brand in compat
+        else f
+        for f in findings
+    ]
+
+
+# A reseller names the brand plainly; a brand only ever named by a nickname or a disguised spelling
+# (老花, 驴牌, N-I-K-E, naike) next to 二手 or 附小票 is still the evasion it was. A model nickname
+# beside the plain name (雅诗兰黛 小棕瓶) is not.
+DISGUISES = frozenset({"slang", "pinyin", "look_alike", "leetspeak", "symbol_for_letters", "symbol_between_letters",
+                       "emoji_letters", "separators_removed"})
+
+
+def _disguised(f: Finding) -> bool:
+    return any(d.code in DISGUISES for r in f.reasons if r.code == "normalised" for d in r.params["disguises"])
+
+
+def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: VerifyContext) -> list[Finding]:
+    """A listing that says where the goods came from (a receipt, a counter or official-site
+    purchase, an authentication certificate, an authorised store, second-hand or vintage) is
+    reselling or selling the brand, not claiming to be it: its brand mentions are harmless.
+    Counterfeit wording anywhere still blocks (`brand_with_counterfeit` runs after this).
+    `fields`: the listing's normalised field texts; policy `brand_with_provenance` says what such a
+    brand mention does ("none" by default; "review" is the contract's strict reading)."""
+    action = ctx.policy.brand_with_provenance
+    brands = [f for f in findings if f.category == "brand" and f.effect != "none"]
+    if (action == ctx.policy.action("brand") or not brands
+            or any(f.category == "counterfeit" and f.effect != "none" for f in findings)
+            or {f.brand for f in brands} != {f.brand for f in brands if not _disguised(f)}):
+        return findings
+    listing_text = "\n".join(fields)
+    cue = next((c for c in ctx.cues.provenance if _mentions(listing_text, c)), None)
+    if cue is None:
+        return findings
+    return [
+        f._replace(effect=action, severity="low" if action == "none" else f.severity,
+                   reasons=f.reasons + (reason("provenance", cue=cue),))
+        if f.category == "brand" and f.effect != "none"
         else f
         for f in findings
     ]
