@@ -4,10 +4,26 @@ Plain helpers (image bytes, base64, repository paths) are in tests/support.py.
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS
 from tests.support import gallery_image_bytes
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_in_tmp(tmp_path_factory):
+    """Tests never write into the user's data directory: whatever falls back to the default data dir (a
+    review store, a gallery, the audit log, published word lists, in this process or a subprocess) lands in
+    a temporary one. A test that needs its own sets XDG_DATA_HOME itself (monkeypatch restores this one)."""
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
 
 
 @pytest.fixture(scope="session")

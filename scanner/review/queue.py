@@ -132,19 +132,13 @@ class Entry:
     source: str  # "api" | "batch"
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """What one scan does to the queue, worked out without the database (plain data: a batch worker
-    builds it beside the row it scanned and the parent only writes it). `values` is None when the
-    listing is not queued (its open item is withdrawn); else the item's columns in INSERT_COLUMNS order,
-    with `rank_offset` in place of the rank (rank = the time of the write + rank_offset)."""
-
-    key: str
-    values: tuple | None = None
-
-    @property
-    def versions_key(self) -> str | None:
-        return None if self.values is None else self.values[1]
+# What one scan does to the queue, worked out without the database: `(listing key, values)`, a plain tuple
+# (a batch worker builds it beside the row it scanned and sends it to the parent, which only writes it;
+# a tuple pickles ten times faster than a dataclass). `values` None: the listing is not queued (its open item
+# is withdrawn); `()`: already queued with these versions (enqueue_many); else the item's columns in
+# INSERT_COLUMNS order up to `status`, with the rank offset in place of the rank (rank = time of the write
+# + offset) and no created_at (the time of the write).
+Prepared = tuple
 
 
 INSERT_COLUMNS = ("listing_key, versions_key, listing_id, listing, result, masked, decision, score, categories, "
@@ -170,12 +164,12 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
     `result_json`: the row already written as JSON (a batch output line), used as the stored result when
     there is nothing to take out of it (no `masked` copy, no OCR text)."""
     if reason is None:
-        return Prepared(key)
+        return (key, None)
     copy, spans = reviewer_copy(listing, row)
     if result_json is None or "masked" in row or row.get("image_text"):
         result_json = dumps(reviewer_result(row))
     listing_id = row.get("id")
-    return Prepared(key, (key, vkey, None if listing_id is None else storable(str(listing_id)), dumps(copy),
+    return (key, (key, vkey, None if listing_id is None else storable(str(listing_id)), dumps(copy),
                           result_json, dumps(spans), row["decision"], int(row.get("score") or 0),
                           dumps(categories_of(row)), source, reason, rank(row, 0.0, reason), "open"))
 
@@ -227,7 +221,7 @@ class ReviewQueue:
                 ignored += 1
             elif t[2] is not None and (t[0], t[1]) in known:
                 unchanged += 1
-                prepared.append(Prepared(t[0], ()))  # keeps its place: a later scan of the listing still wins
+                prepared.append((t[0], ()))  # keeps its place: a later scan of the listing still wins
             else:
                 prepared.append(build(e.listing, e.row, e.source, *t))
         counts = self.write(prepared, now)
@@ -239,25 +233,24 @@ class ReviewQueue:
         """Write prepared scans in one transaction. Per listing the last scan counts: queued → its item is
         inserted (a no-op if it is there with these versions) and its open items of other versions are
         withdrawn; not queued → its open items are withdrawn. A claimed item stays with its reviewer.
-        `Prepared(key, ())` (known unchanged, see enqueue_many) only stops an earlier scan in the batch."""
+        `(key, ())` (known unchanged, see enqueue_many) only stops an earlier scan in the batch."""
         t = _now() if now is None else now
         counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
         last: dict[str, Prepared] = {}
         n = 0
         for p in prepared:
             n += 1
-            last.pop(p.key, None)
-            last[p.key] = p
+            last.pop(p[0], None)
+            last[p[0]] = p
         counts["unchanged"] += n - len(last)  # superseded by a later scan of the same listing in this batch
         gone: list[str] = []
         replaced: dict[str, list[str]] = {}  # versions key -> listings queued with it (older open items go)
         inserts: list[tuple] = []
-        for p in last.values():
-            values = p.values
+        for key, values in last.values():
             if values is None:
-                gone.append(p.key)
+                gone.append(key)
             elif values:
-                replaced.setdefault(values[1], []).append(p.key)
+                replaced.setdefault(values[1], []).append(key)
                 inserts.append((*values[:11], t + values[11], values[12], t))
         if not gone and not inserts:
             return counts
@@ -303,18 +296,9 @@ class ReviewQueue:
     def release_expired(self, now: float | None = None) -> int:
         """Put back every item whose lease ran out (audited, one line per item)."""
         t = _now() if now is None else now
-        with self.store.tx() as cur:
-            rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
-                               (t,)).fetchall()
-            for item_id, who in rows:
-                res = cur.execute("UPDATE review_items SET status = 'open', claimed_by = NULL, lease_expires = NULL, "
-                                  "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
-                                  (item_id, t))
-                if res.rowcount:
-                    audit(cur, "system", "review.lease_expired", t, item_id=item_id,
-                          before={"status": "claimed", "claimed_by": who}, after={"status": "open"})
+        released = release_expired(self.store, t)
         self._last_release = t
-        return len(rows)
+        return released
 
     def claim(self, reviewer: str, now: float | None = None, lease_s: float | None = None) -> dict[str, Any] | None:
         """The next item for `reviewer` (claimed with a lease), or None when nothing is waiting."""
@@ -331,22 +315,52 @@ class ReviewQueue:
         cols = "id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, reason"
         return item_dict(row, cols)
 
-    # -- read ---------------------------------------------------------------------------------
-    def items(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    # -- read: an expired lease is put back first, so nothing shows `claimed` that nobody holds ------------
+    def items(self, status: str | None = None, limit: int = 100, offset: int = 0,
+              now: float | None = None) -> list[dict[str, Any]]:
+        release_expired(self.store, now)
         where, params = ("WHERE status = ?", (status,)) if status else ("", ())
         rows = self.store.read(f"SELECT {ITEM_COLUMNS} FROM review_items {where} ORDER BY rank, id LIMIT ? OFFSET ?",
                                (*params, limit, offset))
         return [item_dict(r) for r in rows]
 
-    def get(self, item_id: int) -> dict[str, Any] | None:
+    def get(self, item_id: int, now: float | None = None) -> dict[str, Any] | None:
+        release_expired(self.store, now)
         rows = self.store.read(f"SELECT {ITEM_COLUMNS} FROM review_items WHERE id = ?", (item_id,))
         return item_dict(rows[0]) if rows else None
 
-    def depth(self) -> dict[str, int]:
-        counts = {s: 0 for s in STATUSES}
-        for status, n in self.store.read("SELECT status, COUNT(*) FROM review_items GROUP BY status"):
-            counts[status] = n
-        return counts
+    def depth(self, now: float | None = None) -> dict[str, int]:
+        return depth(self.store, now)
+
+
+def release_expired(store: Store, now: float | None = None) -> int:
+    """Put back every item whose lease ran out (audited, one line per item). A read first, so a caller
+    that finds none (the usual case) takes no write lock."""
+    t = _now() if now is None else now
+    if not store.read("SELECT 1 FROM review_items WHERE status = 'claimed' AND lease_expires < ? LIMIT 1", (t,)):
+        return 0
+    released = 0
+    with store.tx() as cur:
+        rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
+                           (t,)).fetchall()
+        for item_id, who in rows:
+            res = cur.execute("UPDATE review_items SET status = 'open', claimed_by = NULL, lease_expires = NULL, "
+                              "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
+                              (item_id, t))
+            if res.rowcount:
+                released += 1
+                audit(cur, "system", "review.lease_expired", t, item_id=item_id,
+                      before={"status": "claimed", "claimed_by": who}, after={"status": "open"})
+    return released
+
+
+def depth(store: Store, now: float | None = None) -> dict[str, int]:
+    """Items by status, expired leases put back first."""
+    release_expired(store, now)
+    counts = {s: 0 for s in STATUSES}
+    for status, n in store.read("SELECT status, COUNT(*) FROM review_items GROUP BY status"):
+        counts[status] = n
+    return counts
 
 
 def audit(cur: Any, actor: str, action: str, ts: float, *, item_id: int | None = None,

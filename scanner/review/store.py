@@ -310,14 +310,19 @@ class _Cursor:
         return self._conn.execute(self._store.q(sql + " RETURNING id"), params).fetchone()[0]
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+_ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=str).encode
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text the database can store: UTF-8, so a lone surrogate a caller sent ("\\udfff")
-    is kept as its \\u escape (it round-trips through json.loads) instead of failing the write."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    is kept as its \\u escape (it round-trips through json.loads) instead of failing the write.
+    (One encoder each, built once: json.dumps with options builds a new one per call.)"""
+    text = _ENCODE(value)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+        return _ENCODE_ASCII(value)
     return text
 
 
