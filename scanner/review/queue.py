@@ -257,6 +257,11 @@ class ReviewQueue:
         # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
         # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
         with self.store.tx() as cur:
+            if gone and self.store.dialect == "postgresql":  # one array parameter: cheaper to send than 500
+                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                  "AND listing_key = ANY(?)", (t, gone))
+                counts["withdrawn"] += max(res.rowcount, 0)
+                gone = []
             for k in range(0, len(gone), WITHDRAW_CHUNK):  # listings no longer queued (most scans are clean)
                 keys = gone[k:k + WITHDRAW_CHUNK]
                 res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
@@ -269,7 +274,7 @@ class ReviewQueue:
                                       f"AND versions_key <> ? AND listing_key IN ({', '.join('?' * len(keys))})",
                                       (t, keep, *keys))
                     counts["withdrawn"] += max(res.rowcount, 0)
-            if inserts and self.store.dialect == "sqlite":  # one prepared statement, re-run: no 7,000-parameter parse
+            if inserts:  # one prepared statement, re-run: no 7,000-parameter parse
                 res = cur.executemany(f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES "
                                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (listing_key, versions_key) "
                                       "DO NOTHING", inserts)

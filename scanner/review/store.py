@@ -302,8 +302,9 @@ class _Cursor:
     def executemany(self, sql: str, rows: list[tuple]):
         if self._store.dialect == "sqlite":
             return self._conn.executemany(sql, rows)
-        with self._conn.cursor() as cur:
-            cur.executemany(self._store.q(sql), rows)
+        cur = self._conn.cursor()
+        cur.executemany(self._store.q(sql), rows)  # psycopg: prepared once, pipelined; rowcount is the total
+        return cur
 
     def insert_id(self, sql: str, params: tuple) -> int:
         """INSERT … and return the new row's id (RETURNING id works on both: SQLite ≥ 3.35)."""
