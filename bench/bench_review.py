@@ -20,6 +20,8 @@
    alternating a/b/c twice, on SQLite and on PostgreSQL. CPU seconds of the run (parent, its writer
    thread and the workers; not the PostgreSQL server's) and wall seconds; ratios b/a and c/a, for the
    whole run and per listing after the engine start-up (measured on a 500-row run without the queue).
+   Whole runs are noisy on a shared machine, so the same is also measured piece by piece in one thread
+   (`--parts-only`): a worker's per-row work beside what the queue adds to it, per database.
 Results go to bench/results/review.json.
 """
 from __future__ import annotations
@@ -195,6 +197,54 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str]) -> dict:
     return out
 
 
+def parts_bench(n_rows: int, urls: dict[str, str]) -> dict:
+    """The queue's share of a batch row, piece by piece, in one thread (CPU time, best of 3: steadier than
+    whole runs on a shared machine): what a worker does per row (parse, scan, write the output line)
+    beside what the queue adds (prepare_row in the worker, the records' pickle round trip, the parent's
+    write), per database, first run and rescan."""
+    import pickle
+
+    from scanner import jsonio
+    from scanner.batch.rows import RAW, process_item
+    from scanner.review.batch import prepare_row
+    from scanner.review.queue import QueuePolicy
+
+    scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
+    payloads = [json.dumps(r, ensure_ascii=False).encode() for r in listings(n_rows)]
+
+    def best(fn, reps=3):
+        times = []
+        for _ in range(reps):
+            t = time.process_time()
+            value = fn()
+            times.append(time.process_time() - t)
+        return min(times) / n_rows * 1e6, value
+
+    scan_us, rows = best(lambda: [process_item(scanner, i, RAW, p) for i, p in enumerate(payloads, 1)])
+    dump_us, datas = best(lambda: [jsonio.dumps(r) for r in rows])
+    policy = QueuePolicy()
+    prep_us, recs = best(lambda: [prepare_row(policy, RAW, p, r, d) for p, r, d in zip(payloads, rows, datas)])
+    chunks = [recs[k:k + 500] for k in range(0, n_rows, 500)]
+    pickle_us, _ = best(lambda: [pickle.loads(pickle.dumps(c)) for c in chunks])
+    out = {"rows": n_rows, "queued": sum(1 for r in recs if r is not None and r[1] is not None),
+           "worker_scan_us": round(scan_us + dump_us, 1), "prepare_us": round(prep_us, 1),
+           "transfer_us": round(pickle_us, 1)}
+    for db, url in urls.items():
+        store = Store(url(f"parts_{db}"))
+        q = ReviewQueue(store)
+        for label in ("write_us", "write_rescan_us"):
+            t = time.process_time()
+            for c in chunks:
+                q.write([r for r in c if r is not None])
+            out[f"{db}_{label}"] = round((time.process_time() - t) / n_rows * 1e6, 1)
+        store.close()
+        added = prep_us + pickle_us + out[f"{db}_write_us"]
+        out[f"{db}_ratio"] = round(1 + added / (scan_us + dump_us), 3)
+        out[f"{db}_ratio_rescan"] = round(1 + (prep_us + pickle_us + out[f"{db}_write_rescan_us"]) / (scan_us + dump_us), 3)
+    print(json.dumps(out), flush=True)
+    return out
+
+
 def fill(store: Store, n: int) -> None:
     q = ReviewQueue(store)
     finding = {"kind": "text", "category": "absolute_term", "field": "title", "start": 0, "end": 2, "text": "最佳",
@@ -233,13 +283,20 @@ def main() -> None:
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--claims-only", action="store_true", help="skip the enqueue comparisons")
     ap.add_argument("--batch-only", action="store_true", help="only the `scanner batch --review-queue` comparison")
+    ap.add_argument("--parts-only", action="store_true", help="only its piece-by-piece CPU figures")
     ap.add_argument("--batch-rows", type=int, default=30000, help="listings in the scanner batch comparison")
     args = ap.parse_args()
     sizes = [10_000] + ([1_000_000] if args.full else [])
     out: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         tmp = Path(tmp)
+        if args.parts_only:
+            out["batch_parts"] = with_databases(args, tmp, lambda urls: parts_bench(6000, urls))
+            (HERE / "results").mkdir(exist_ok=True)
+            (HERE / "results" / "review-parts.json").write_text(json.dumps(out, indent=2) + "\n")
+            return
         if args.batch_only:
+            out["batch_parts"] = with_databases(args, tmp, lambda urls: parts_bench(6000, urls))
             out["batch_review_queue"] = with_databases(args, tmp, lambda urls: batch_bench(args.batch_rows, tmp, urls))
             (HERE / "results").mkdir(exist_ok=True)
             (HERE / "results" / "review-batch.json").write_text(json.dumps(out, indent=2) + "\n")
