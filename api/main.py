@@ -72,6 +72,11 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
 
             # a word-list version published from review change sets wins while it is live (docs/review.md)
             live = await anyio.to_thread.run_sync(app.state.sync.resolve_wordlists)
+            if live is not None:  # said once, loudly: SCANNER_WORDLISTS is not what this process serves
+                log.warning("wordlists_from_review_store", extra={"fields": {
+                    "event": "wordlists_from_review_store", "configured": str(settings.wordlists),
+                    "serving": str(live), "why": "a word-list version published from review change sets is live "
+                    "in the review store and wins over SCANNER_WORDLISTS (docs/review.md)", "pid": os.getpid()}})
             app.state.scanner = Scanner.from_settings(
                 settings if live is None else settings.model_copy(update={"wordlists": live}), with_images=with_images)
             launched = os.environ.get("SCANNER_SERVE_STARTED_AT")

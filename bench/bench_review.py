@@ -13,6 +13,15 @@
    listings/s until the last response (what callers see), ratio off/on.
 3. Claim latency: a queue of N open items (written in transactions of 5,000), then 1,000 claims one
    after another, each timed; p50 / p99 / max in ms, on SQLite and on PostgreSQL.
+4. `scanner batch --review-queue` (what issue #19 bounds at +10 %): scanner.batch.run_batch on `--batch-rows`
+   catalogue listings (2 workers, text only), (a) without the queue, (b) with the BatchQueueWriter the CLI
+   hands it (workers prepare each row's record, the parent's writer thread writes a transaction per chunk)
+   into a fresh store, (c) the same input again into that store (a rescan: every item already queued),
+   alternating a/b/c twice, on SQLite and on PostgreSQL. CPU seconds of the run (parent, its writer
+   thread and the workers; not the PostgreSQL server's) and wall seconds; ratios b/a and c/a, for the
+   whole run and per listing after the engine start-up (measured on a 500-row run without the queue).
+   Whole runs are noisy on a shared machine, so the same is also measured piece by piece in one thread
+   (`--parts-only`): a worker's per-row work beside what the queue adds to it, per database.
 Results go to bench/results/review.json.
 """
 from __future__ import annotations
@@ -125,6 +134,117 @@ def http_bench(n_rows: int, tmp: Path) -> dict:
     return {"rows": n_rows, "without_queue_rows_s": round(a), "with_queue_rows_s": round(b), "ratio": round(a / b, 3)}
 
 
+def _cpu() -> float:
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str]) -> dict:
+    """`scanner batch` with and without --review-queue (see 4. above), one result per database."""
+    from scanner.batch import BatchOptions, EngineSpec, run_batch
+    from scanner.review.batch import BatchQueueWriter
+
+    spec = EngineSpec(with_images=False, settings={"wordlists": str(BUNDLED_WORDLISTS)})
+    inp, small = tmp / "batch-in.jsonl", tmp / "batch-small.jsonl"
+    rows = listings(n_rows)
+    inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    small.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[:500]), "utf-8")
+
+    def run(path: Path, url: str | None) -> tuple[float, float, dict]:
+        writer, store = None, None
+        if url is not None:
+            store = Store(url)
+            writer = BatchQueueWriter(ReviewQueue(store))
+        cpu, wall = _cpu(), time.perf_counter()
+        try:
+            run_batch(path, tmp / "batch-out.jsonl", spec, BatchOptions(workers=2, progress="none", overwrite=True),
+                      review=writer)
+        finally:
+            counts = writer.close() if writer is not None else {}
+        cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+        if store is not None:
+            store.close()
+        return cpu, wall, counts
+
+    startup = min(run(small, None)[0] for _ in range(2))  # the engine builds, and 500 rows (cheap beside them)
+    out = {}
+    for db, base in urls.items():
+        best: dict[str, list] = {"without": [], "with": [], "rescan": []}
+        counts = {}
+        for rnd in range(2):
+            url = base(f"batch_{rnd}")
+            best["without"].append(run(inp, None)[:2])
+            cpu, wall, counts["with"] = run(inp, url)
+            best["with"].append((cpu, wall))
+            cpu, wall, counts["rescan"] = run(inp, url)
+            best["rescan"].append((cpu, wall))
+        cpu = {k: min(c for c, _ in v) for k, v in best.items()}
+        wall = {k: min(w for _, w in v) for k, v in best.items()}
+        marginal = cpu["without"] - startup
+        out[db] = {"rows": n_rows, "counts": counts, "startup_cpu_s": round(startup, 2),
+                   "cpu_s": {k: round(v, 2) for k, v in cpu.items()}, "wall_s": {k: round(v, 2) for k, v in wall.items()},
+                   "cpu_us_per_row_without": round(marginal / n_rows * 1e6, 1),
+                   "queue_cpu_us_per_row": round((cpu["with"] - cpu["without"]) / n_rows * 1e6, 1),
+                   "queue_cpu_us_per_row_rescan": round((cpu["rescan"] - cpu["without"]) / n_rows * 1e6, 1),
+                   "ratio_cpu_whole_run": round(cpu["with"] / cpu["without"], 3),
+                   "ratio_cpu_per_row": round(1 + (cpu["with"] - cpu["without"]) / marginal, 3),
+                   "ratio_cpu_per_row_rescan": round(1 + (cpu["rescan"] - cpu["without"]) / marginal, 3),
+                   "ratio_wall": round(wall["with"] / wall["without"], 3),
+                   "ratio_wall_rescan": round(wall["rescan"] / wall["without"], 3)}
+        print(json.dumps({"db": db, **out[db]}), flush=True)
+    return out
+
+
+def parts_bench(n_rows: int, urls: dict[str, str]) -> dict:
+    """The queue's share of a batch row, piece by piece, in one thread (CPU time, best of 3: steadier than
+    whole runs on a shared machine): what a worker does per row (parse, scan, write the output line)
+    beside what the queue adds (prepare_row in the worker, the records' pickle round trip, the parent's
+    write), per database, first run and rescan."""
+    import pickle
+
+    from scanner import jsonio
+    from scanner.batch.rows import RAW, process_item
+    from scanner.review.batch import prepare_row
+    from scanner.review.queue import QueuePolicy
+
+    scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
+    payloads = [json.dumps(r, ensure_ascii=False).encode() for r in listings(n_rows)]
+
+    def best(fn, reps=3):
+        times = []
+        for _ in range(reps):
+            t = time.process_time()
+            value = fn()
+            times.append(time.process_time() - t)
+        return min(times) / n_rows * 1e6, value
+
+    scan_us, rows = best(lambda: [process_item(scanner, i, RAW, p) for i, p in enumerate(payloads, 1)])
+    dump_us, datas = best(lambda: [jsonio.dumps(r) for r in rows])
+    policy = QueuePolicy()
+    prep_us, recs = best(lambda: [prepare_row(policy, RAW, p, r, d) for p, r, d in zip(payloads, rows, datas)])
+    chunks = [recs[k:k + 500] for k in range(0, n_rows, 500)]
+    pickle_us, _ = best(lambda: [pickle.loads(pickle.dumps(c)) for c in chunks])
+    out = {"rows": n_rows, "queued": sum(1 for r in recs if r is not None and r[1] is not None),
+           "worker_scan_us": round(scan_us + dump_us, 1), "prepare_us": round(prep_us, 1),
+           "transfer_us": round(pickle_us, 1)}
+    for db, url in urls.items():
+        store = Store(url(f"parts_{db}"))
+        q = ReviewQueue(store)
+        for label in ("write_us", "write_rescan_us"):
+            t = time.process_time()
+            for c in chunks:
+                q.write([r for r in c if r is not None])
+            out[f"{db}_{label}"] = round((time.process_time() - t) / n_rows * 1e6, 1)
+        store.close()
+        added = prep_us + pickle_us + out[f"{db}_write_us"]
+        out[f"{db}_ratio"] = round(1 + added / (scan_us + dump_us), 3)
+        out[f"{db}_ratio_rescan"] = round(1 + (prep_us + pickle_us + out[f"{db}_write_rescan_us"]) / (scan_us + dump_us), 3)
+    print(json.dumps(out), flush=True)
+    return out
+
+
 def fill(store: Store, n: int) -> None:
     q = ReviewQueue(store)
     finding = {"kind": "text", "category": "absolute_term", "field": "title", "start": 0, "end": 2, "text": "最佳",
@@ -162,11 +282,25 @@ def main() -> None:
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--claims-only", action="store_true", help="skip the enqueue comparisons")
+    ap.add_argument("--batch-only", action="store_true", help="only the `scanner batch --review-queue` comparison")
+    ap.add_argument("--parts-only", action="store_true", help="only its piece-by-piece CPU figures")
+    ap.add_argument("--batch-rows", type=int, default=30000, help="listings in the scanner batch comparison")
     args = ap.parse_args()
     sizes = [10_000] + ([1_000_000] if args.full else [])
     out: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         tmp = Path(tmp)
+        if args.parts_only:
+            out["batch_parts"] = with_databases(args, tmp, lambda urls: parts_bench(6000, urls))
+            (HERE / "results").mkdir(exist_ok=True)
+            (HERE / "results" / "review-parts.json").write_text(json.dumps(out, indent=2) + "\n")
+            return
+        if args.batch_only:
+            out["batch_parts"] = with_databases(args, tmp, lambda urls: parts_bench(6000, urls))
+            out["batch_review_queue"] = with_databases(args, tmp, lambda urls: batch_bench(args.batch_rows, tmp, urls))
+            (HERE / "results").mkdir(exist_ok=True)
+            (HERE / "results" / "review-batch.json").write_text(json.dumps(out, indent=2) + "\n")
+            return
         if not args.claims_only:
             out["enqueue_during_rescan"] = enqueue_bench(args.rows, tmp)
             print(json.dumps(out["enqueue_during_rescan"]), flush=True)
@@ -196,6 +330,33 @@ def main() -> None:
     (HERE / "results").mkdir(exist_ok=True)
     name = "review-full.json" if args.full else "review.json"
     (HERE / "results" / name).write_text(json.dumps(out, indent=2) + "\n")
+
+
+def with_databases(args, tmp: Path, fn):
+    """fn({db: name -> url of a fresh database}) on SQLite and (a throwaway cluster) PostgreSQL."""
+    urls = {}
+    if not args.no_sqlite:
+        urls["sqlite"] = lambda name: f"sqlite:///{tmp}/{name}.sqlite3"
+    if args.no_postgres:
+        return fn(urls)
+    from tests.review.pgcluster import Unavailable, throwaway_postgres
+
+    try:
+        with throwaway_postgres() as base:
+            import psycopg
+
+            def pg(name: str) -> str:
+                with psycopg.connect(base, autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {name}")
+                    conn.execute(f"CREATE DATABASE {name}")
+                return base.rsplit("/", 1)[0] + "/" + name
+
+            urls["postgresql"] = pg
+            return fn(urls)
+    except Unavailable as exc:
+        out = fn(urls)
+        out["postgresql"] = {"skipped": str(exc)}
+        return out
 
 
 if __name__ == "__main__":

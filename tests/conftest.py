@@ -4,6 +4,8 @@ Plain helpers (image bytes, base64, repository paths) are in tests/support.py.
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS
@@ -14,8 +16,6 @@ from tests.support import gallery_image_bytes
 def _private_engine_cache(tmp_path_factory):
     """`scanner check` caches its text engine (scanner/text/engine_cache.py): in a directory of this session,
     never the user's own cache."""
-    import os
-
     before = os.environ.get("SCANNER_CACHE_DIR")
     os.environ["SCANNER_CACHE_DIR"] = str(tmp_path_factory.mktemp("engine-cache") / "listing-scanner")
     yield
@@ -23,6 +23,20 @@ def _private_engine_cache(tmp_path_factory):
         os.environ.pop("SCANNER_CACHE_DIR", None)
     else:
         os.environ["SCANNER_CACHE_DIR"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_in_tmp(tmp_path_factory):
+    """Tests never write into the user's data directory: whatever falls back to the default data dir (a
+    review store, a gallery, the audit log, published word lists, in this process or a subprocess) lands in
+    a temporary one. A test that needs its own sets XDG_DATA_HOME itself (monkeypatch restores this one)."""
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
 
 
 @pytest.fixture(scope="session")

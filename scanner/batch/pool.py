@@ -75,12 +75,16 @@ class _Worker:
     versions: dict[str, str] = field(default_factory=dict)
     row_timeout: float = 0.0  # seconds per row; 0 = no limit
     slot: WatchSlot | None = None
+    review: Any = None  # the review queue's policy when the run queues its results (scanner/review/batch.py)
 
-    def scan_chunk(self, items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Counter], dict[str, str]]:
+    def scan_chunk(self, items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Counter], dict[str, str], list | None]:
+        """(the chunk's output lines, counters, engine versions, what each row does to the review queue or
+        None when the run does not queue)."""
         if self.engine is None:
             raise EngineBuildError(f"could not build the scan engine in a worker: {self.engine_error}")
         stats = new_stats()
         parts = []
+        records: list | None = [] if self.review is not None else None
         ocr_stats = getattr(self.engine, "ocr_stats", None)  # OCR runs vs cache hits: not in the rows
         ocr_before = ocr_stats() if ocr_stats else None
         for line, kind, payload in items:
@@ -93,10 +97,21 @@ class _Worker:
                 data = jsonio.dumps(row)
             accumulate(stats, row)
             parts.append(data)
+            if records is not None:
+                records.append(self.review_record(kind, payload, row, data))
         if ocr_before is not None:
             stats["ocr"] = Counter({k: v - ocr_before.get(k, 0) for k, v in ocr_stats().items()})
         parts.append(b"")
-        return b"\n".join(parts), stats, self.versions
+        return b"\n".join(parts), stats, self.versions, records
+
+    def review_record(self, kind: int, payload: Any, row: dict[str, Any], data: bytes) -> Any:
+        from scanner.review.batch import prepare_row
+
+        try:
+            return prepare_row(self.review, kind, payload, row, data)
+        except Exception as exc:  # noqa: BLE001 - the queue's trouble must not cost the row its output
+            log.error("review queue: line %s could not be prepared (%s)", row.get("line"), type(exc).__name__)
+            return None
 
     def scan_with_timeout(self, line: int, kind: int, payload: Any) -> dict[str, Any]:
         """process_item under the per-row limit, the row announced in this worker's slot so the
@@ -125,12 +140,17 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(0.5)
 
 
-def _init_worker(spec_json: str, parent_pid: int, row_timeout: float = 0.0, watch: WatchTable | None = None) -> None:
+def _init_worker(spec_json: str, parent_pid: int, row_timeout: float = 0.0, watch: WatchTable | None = None,
+                 review_policy: dict[str, Any] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     _WORKER.row_timeout = row_timeout if row_timeout and install_row_alarm() else 0.0
     if watch is not None:
         _WORKER.slot = watch.claim(os.getpid())
+    if review_policy is not None:
+        from scanner.review.queue import QueuePolicy
+
+        _WORKER.review = QueuePolicy.from_dict(review_policy)
     try:
         _WORKER.engine = build_engine(EngineSpec.from_json(spec_json))
         _WORKER.versions = dict(getattr(_WORKER.engine, "versions", {}) or {})
@@ -138,15 +158,17 @@ def _init_worker(spec_json: str, parent_pid: int, row_timeout: float = 0.0, watc
         _WORKER.engine_error = f"{type(exc).__name__}: {exc}"
 
 
-def _scan_chunk(items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Counter], dict[str, str]]:
+def _scan_chunk(items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Counter], dict[str, str], list | None]:
     return _WORKER.scan_chunk(items)
 
 
 # -- in the parent -----------------------------------------------------------------------------
 class Pool:
-    def __init__(self, spec: EngineSpec, workers: int, start_method: str | None, row_timeout: float = 0.0) -> None:
+    def __init__(self, spec: EngineSpec, workers: int, start_method: str | None, row_timeout: float = 0.0,
+                 review_policy: dict[str, Any] | None = None) -> None:
         import multiprocessing as mp
 
+        self.review_policy = review_policy  # plain data: workers prepare each row's review-queue record
         self.spec_json, self.workers = spec.to_json(), workers
         self.ctx = mp.get_context(start_method) if start_method else mp.get_context()
         self.row_timeout = row_timeout
@@ -159,7 +181,8 @@ class Pool:
         if self.row_timeout:
             self.watch = WatchTable(self.ctx, self.workers)
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
-                                   initargs=(self.spec_json, os.getpid(), self.row_timeout, self.watch))
+                                   initargs=(self.spec_json, os.getpid(), self.row_timeout, self.watch,
+                                             self.review_policy))
 
     def submit(self, items):
         if self.timed_out:  # a row that hung a worker is not scanned again (it would hang again)
@@ -209,15 +232,18 @@ class Pool:
 def isolate(pool: Pool, items: list, restarts: int, max_restarts: int):
     """Scan a chunk row by row after a worker died, so only the poisonous row fails."""
     parts, stats, versions = [], new_stats(), {}
+    records: list | None = [] if pool.review_policy is not None else None
     for item in items:
         try:
-            data, row_stats, versions = pool.result(pool.submit([item]))
+            data, row_stats, versions, row_records = pool.result(pool.submit([item]))
         except BrokenProcessPool:
             if pool.killed:  # this row hung past the hard limit: a worker builds its timed-out row
                 pool.restart()
-                data, row_stats, versions = pool.result(pool.submit([item]))
+                data, row_stats, versions, row_records = pool.result(pool.submit([item]))
                 parts.append(data)
                 merge_stats(stats, row_stats)
+                if records is not None:
+                    records.extend(row_records or ())
                 continue
             restarts += 1
             if restarts > max_restarts:
@@ -227,6 +253,9 @@ def isolate(pool: Pool, items: list, restarts: int, max_restarts: int):
             row_stats = new_stats()
             accumulate(row_stats, row)
             data = jsonio.dumps(row) + b"\n"
+            row_records = None  # an error row: nothing for the queue
         parts.append(data)
         merge_stats(stats, row_stats)
-    return b"".join(parts), stats, versions, restarts
+        if records is not None:
+            records.extend(row_records or ())
+    return b"".join(parts), stats, versions, records, restarts

@@ -35,8 +35,12 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
 
 
 def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spec: EngineSpec | None = None,
-              options: BatchOptions | None = None) -> dict[str, Any]:
-    """Scan a catalogue file into a JSONL of results; returns the summary dict."""
+              options: BatchOptions | None = None, review: Any = None) -> dict[str, Any]:
+    """Scan a catalogue file into a JSONL of results; returns the summary dict.
+
+    `review` (scanner.review.batch.BatchQueueWriter, `--review-queue`): the workers prepare what each row
+    does to the review queue beside the row, and every chunk's records go to `review.put` once the chunk is
+    in the output file; on --resume the rows already in the output are queued first (`review.resume`)."""
     spec = spec or EngineSpec()
     opts = options or BatchOptions()
     inp, out = Path(input_path), Path(output_path)
@@ -66,8 +70,12 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
     if skipped < done:
         raise BatchError(f"cannot resume: {out} has {done} rows but the input only {skipped}")
 
+    if review is not None and resumed_from:
+        review.resume(inp, out, fmt, resumed_from)  # idempotent: rows queued before the stop are no-ops
+
     started = time.monotonic()
-    pool = Pool(spec, workers, opts.start_method, opts.row_timeout)
+    pool = Pool(spec, workers, opts.start_method, opts.row_timeout,
+                review.policy_dict() if review is not None else None)
     restarts = 0
     interrupted = False
     finished = False
@@ -87,7 +95,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
             while window:
                 items, future = window[0]
                 try:
-                    data, chunk_stats, versions = pool.result(future)
+                    data, chunk_stats, versions, records = pool.result(future)
                 except EngineBuildError as exc:
                     raise BatchError(str(exc)) from None
                 except BrokenProcessPool:
@@ -104,7 +112,7 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
                                          f"(the output is consistent: rerun with --resume)")
                     log.warning("a worker process died; retrying %d rows one by one", len(items))
                     pool.restart()
-                    data, chunk_stats, versions, restarts = isolate(pool, items, restarts, opts.max_restarts)
+                    data, chunk_stats, versions, records, restarts = isolate(pool, items, restarts, opts.max_restarts)
                     for entry in list(window)[1:]:
                         entry[1] = pool.submit(entry[0])
                 if versions:
@@ -118,6 +126,8 @@ def run_batch(input_path: str | os.PathLike, output_path: str | os.PathLike, spe
                             f"or pass --allow-version-change")
                 fh.write(data)
                 fh.flush()
+                if review is not None and records is not None:
+                    review.put(records)  # after the output: a resume replays what the queue may have missed
                 window.popleft()
                 merge_stats(stats, chunk_stats)
                 done += len(items)

@@ -48,7 +48,7 @@ def register(sub) -> None:
     p.add_argument("--image-url-host", action="append", default=None, metavar="HOST",
                    help="allow image URLs from HOST (repeatable; default: settings image_url_hosts)")
     p.add_argument("--review-queue", action=argparse.BooleanOptionalAction, default=None,
-                   help="after the run, queue review results (and sampled ones) for reviewers in the review store "
+                   help="queue review results (and sampled ones) for reviewers, chunk by chunk during the run, in the review store "
                         "(SCANNER_DATABASE_URL; default: SCANNER_REVIEW_BATCH, off)")
     p.add_argument("--summary", metavar="FILE", help="write the run summary as JSON")
     p.add_argument("--report", metavar="FILE.html", help="write an HTML report with charts and the flagged listings")
@@ -90,16 +90,25 @@ def _run_batch(args) -> int:
         progress=args.progress, log_interval=args.log_interval, start_method=args.start_method,
         row_timeout=max(0.0, args.row_timeout),
     )
+    review = _review_writer(args)
     try:
-        summary = run_batch(args.input, args.out, spec_from_args(args), opts)
+        summary = run_batch(args.input, args.out, spec_from_args(args), opts,
+                            review=review[1] if review else None)
     except BatchError as exc:
         print(f"scanner batch: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("scanner batch: interrupted; rerun the same command with --resume to continue", file=sys.stderr)
         return 130
+    finally:
+        if review:  # what reached the output reaches the queue too, however the run ended
+            service, writer = review
+            try:
+                counts = writer.close()
+                print("review queue: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()), file=sys.stderr)
+            finally:
+                service.close()
     print(format_summary(summary), file=sys.stderr)
-    _queue_for_review(args)
 
     diff = None
     if args.compare_to:
@@ -143,21 +152,19 @@ def _run_diff(args) -> int:
     return 1 if args.exit_code and diff["totals"]["decision_changed"] else 0
 
 
-def _queue_for_review(args) -> None:
+def _review_writer(args):
+    """(review service, its batch writer) when the run queues its results (--review-queue or
+    SCANNER_REVIEW_BATCH), else None. Opened before the run, so a bad SCANNER_DATABASE_URL stops it at once."""
     from scanner.config import load_settings
 
     settings = load_settings()
     if not (settings.review_batch if args.review_queue is None else args.review_queue):
-        return
+        return None
     from scanner.review import ReviewService
-    from scanner.review.batch import enqueue_results
+    from scanner.review.batch import BatchQueueWriter
 
     service = ReviewService.from_settings(settings)
-    try:
-        counts = enqueue_results(service.queue, args.input, args.out, None if args.format == "auto" else args.format)
-    finally:
-        service.close()
-    print("review queue: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()), file=sys.stderr)
+    return service, BatchQueueWriter(service.queue)
 
 
 def _write(path: str, data: dict) -> None:

@@ -92,6 +92,14 @@ class QueuePolicy:
         return cls(float(getattr(settings, "review_sample_pass", 0.0)), float(getattr(settings, "review_sample_block", 0.0)),
                    tuple(getattr(settings, "review_high_risk_categories", HIGH_RISK_DEFAULT)))
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for batch worker processes (they rebuild it with from_dict)."""
+        return {"sample_pass": self.sample_pass, "sample_block": self.sample_block, "high_risk": list(self.high_risk)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "QueuePolicy":
+        return cls(float(d["sample_pass"]), float(d["sample_block"]), tuple(d["high_risk"]))
+
     def reason(self, row: dict[str, Any]) -> str | None:
         """`review`, `sample_pass`, `sample_block`, or None (not queued). Error rows are never queued;
         only listings with an id are sampled (by the id's hash, so a test can say which are in)."""
@@ -124,6 +132,55 @@ class Entry:
     source: str  # "api" | "batch"
 
 
+# What one scan does to the queue, worked out without the database: `(listing key, values)`, a plain tuple
+# (a batch worker builds it beside the row it scanned and sends it to the parent, which only writes it;
+# a tuple pickles ten times faster than a dataclass). `values` None: the listing is not queued (its open item
+# is withdrawn); `()`: already queued with these versions (enqueue_many); else the item's columns in
+# INSERT_COLUMNS order up to `status`, with the rank offset in place of the rank (rank = time of the write
+# + offset) and no created_at (the time of the write).
+Prepared = tuple
+
+
+INSERT_COLUMNS = ("listing_key, versions_key, listing_id, listing, result, masked, decision, score, categories, "
+                  "source, reason, rank, status, created_at")
+
+
+def triage(row: dict[str, Any], listing: Any, policy: QueuePolicy) -> tuple[str, str | None, str | None] | None:
+    """(listing key, versions key, reason) of a scan, cheaply: reason None = not queued (versions key None
+    too); None = the queue ignores it (an error row, or a listing without id that is not queued)."""
+    if row.get("error") or row.get("decision") not in ("pass", "review", "block"):
+        return None
+    reason = policy.reason(row)
+    if reason is None:
+        if row.get("id") is None:
+            return None
+        return listing_key(listing, row), None, None
+    return listing_key(listing, row), versions_key(row), reason
+
+
+def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | None, reason: str | None,
+          result_json: str | None = None) -> Prepared:
+    """The Prepared of a triaged scan: for a queued one the reviewer's copy and every column.
+    `result_json`: the row already written as JSON (a batch output line), used as the stored result when
+    there is nothing to take out of it (no `masked` copy, no OCR text)."""
+    if reason is None:
+        return (key, None)
+    copy, spans = reviewer_copy(listing, row)
+    if result_json is None or "masked" in row or row.get("image_text"):
+        result_json = dumps(reviewer_result(row))
+    listing_id = row.get("id")
+    return (key, (key, vkey, None if listing_id is None else storable(str(listing_id)), dumps(copy),
+                          result_json, dumps(spans), row["decision"], int(row.get("score") or 0),
+                          dumps(categories_of(row)), source, reason, rank(row, 0.0, reason), "open"))
+
+
+def prepare(listing: Any, row: dict[str, Any], source: str, policy: QueuePolicy,
+            result_json: str | None = None) -> Prepared | None:
+    """triage + build: what a scan does to the queue, or None (ignored)."""
+    t = triage(row, listing, policy)
+    return None if t is None else build(listing, row, source, *t, result_json=result_json)
+
+
 ITEM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, "
                 "source, reason, status, claimed_by, done_at")
 
@@ -152,67 +209,83 @@ class ReviewQueue:
 
     # -- enqueue ------------------------------------------------------------------------------
     def enqueue_many(self, entries: Iterable[Entry], now: float | None = None) -> dict[str, int]:
-        """Write a batch of scans in one transaction; counts of what happened."""
+        """Write a batch of scans in one transaction; counts of what happened. Items already queued with
+        the same versions are looked up first, so a rescan builds no reviewer's copy for them."""
+        entries = list(entries)
+        triaged = [triage(e.row, e.listing, self.policy) for e in entries]
+        known = self._known([t[0] for t in triaged if t is not None and t[2] is not None])
+        prepared: list[Prepared] = []
+        unchanged = ignored = 0
+        for e, t in zip(entries, triaged):
+            if t is None:
+                ignored += 1
+            elif t[2] is not None and (t[0], t[1]) in known:
+                unchanged += 1
+                prepared.append((t[0], ()))  # keeps its place: a later scan of the listing still wins
+            else:
+                prepared.append(build(e.listing, e.row, e.source, *t))
+        counts = self.write(prepared, now)
+        counts["unchanged"] += unchanged
+        counts["ignored"] += ignored
+        return counts
+
+    def write(self, prepared: Iterable[Prepared], now: float | None = None) -> dict[str, int]:
+        """Write prepared scans in one transaction. Per listing the last scan counts: queued → its item is
+        inserted (a no-op if it is there with these versions) and its open items of other versions are
+        withdrawn; not queued → its open items are withdrawn. A claimed item stays with its reviewer.
+        `(key, ())` (known unchanged, see enqueue_many) only stops an earlier scan in the batch."""
         t = _now() if now is None else now
         counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
-        entries = list(entries)
-        known = self._known(entries)  # already queued with these versions: nothing to build or write
-        pending: dict[str, tuple] = {}  # listing key -> its row; a listing twice in one batch: the last one counts
-        clears: list[tuple[str, str | None]] = []  # (listing key, versions key kept or None)
-        for e in entries:
-            row = e.row
-            if row.get("error") or row.get("decision") not in ("pass", "review", "block"):
-                counts["ignored"] += 1
-                continue
-            key = listing_key(e.listing, row)
-            reason = self.policy.reason(row)
-            if reason is None:
-                if row.get("id") is not None:
-                    clears.append((key, None))
-                else:
-                    counts["ignored"] += 1
-                continue
-            vkey = versions_key(row)
-            if (key, vkey) in known:
-                counts["unchanged"] += 1
-                continue
-            known.add((key, vkey))
-            copy, spans = reviewer_copy(e.listing, row)
-            if key in pending:
-                counts["unchanged"] += 1
-            pending[key] = (key, storable(vkey), None if row.get("id") is None else storable(str(row.get("id"))), dumps(copy),
-                            dumps(reviewer_result(row)), dumps(spans), row["decision"], int(row.get("score") or 0),
-                            dumps(categories_of(row)), e.source, reason, rank(row, t, reason), "open", t)
-            clears.append((key, vkey))
-        inserts = list(pending.values())
-        if not inserts and not clears:
-            return counts
-        gone = list(dict.fromkeys(key for key, keep in clears if keep is None))
+        last: dict[str, Prepared] = {}
+        n = 0
+        for p in prepared:
+            n += 1
+            last.pop(p[0], None)
+            last[p[0]] = p
+        counts["unchanged"] += n - len(last)  # superseded by a later scan of the same listing in this batch
+        gone: list[str] = []
         replaced: dict[str, list[str]] = {}  # versions key -> listings queued with it (older open items go)
-        for key, keep in clears:
-            if keep is not None:
-                replaced.setdefault(keep, []).append(key)
+        inserts: list[tuple] = []
+        for key, values in last.values():
+            if values is None:
+                gone.append(key)
+            elif values:
+                replaced.setdefault(values[1], []).append(key)
+                inserts.append((*values[:11], t + values[11], values[12], t))
+        if not gone and not inserts:
+            return counts
         # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
         # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
         with self.store.tx() as cur:
+            if gone and self.store.dialect == "postgresql":  # one array parameter: cheaper to send than 500
+                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                  "AND listing_key = ANY(?)", (t, gone))
+                counts["withdrawn"] += max(res.rowcount, 0)
+                gone = []
             for k in range(0, len(gone), WITHDRAW_CHUNK):  # listings no longer queued (most scans are clean)
                 keys = gone[k:k + WITHDRAW_CHUNK]
                 res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
                                   f"AND listing_key IN ({', '.join('?' * len(keys))})", (t, *keys))
                 counts["withdrawn"] += max(res.rowcount, 0)
             for keep, keys_all in replaced.items():
-                keys_all = list(dict.fromkeys(keys_all))
                 for k in range(0, len(keys_all), WITHDRAW_CHUNK):
                     keys = keys_all[k:k + WITHDRAW_CHUNK]
                     res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
                                       f"AND versions_key <> ? AND listing_key IN ({', '.join('?' * len(keys))})",
                                       (t, keep, *keys))
                     counts["withdrawn"] += max(res.rowcount, 0)
+            if inserts:  # one prepared statement, re-run: no 7,000-parameter parse
+                res = cur.executemany(f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES "
+                                      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (listing_key, versions_key) "
+                                      "DO NOTHING", inserts)
+                queued = max(res.rowcount, 0)
+                counts["queued"] += queued
+                counts["unchanged"] += len(inserts) - queued
+                inserts = []
             for k in range(0, len(inserts), INSERT_CHUNK):
                 rows = inserts[k:k + INSERT_CHUNK]
                 res = cur.execute(
-                    "INSERT INTO review_items (listing_key, versions_key, listing_id, listing, result, masked, decision, "
-                    "score, categories, source, reason, rank, status, created_at) VALUES "
+                    f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES "
                     + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
                     + " ON CONFLICT (listing_key, versions_key) DO NOTHING",
                     tuple(v for params in rows for v in params))
@@ -221,10 +294,9 @@ class ReviewQueue:
                 counts["unchanged"] += len(rows) - queued
         return counts
 
-    def _known(self, entries: list[Entry]) -> set[tuple[str, str]]:
-        """(listing key, versions key) pairs of these entries' queued listings already in the store."""
-        keys = list(dict.fromkeys(listing_key(e.listing, e.row) for e in entries
-                                  if not e.row.get("error") and self.policy.reason(e.row) is not None))
+    def _known(self, keys: list[str]) -> set[tuple[str, str]]:
+        """(listing key, versions key) pairs already in the store for these listing keys."""
+        keys = list(dict.fromkeys(keys))
         found: set[tuple[str, str]] = set()
         for k in range(0, len(keys), WITHDRAW_CHUNK):
             chunk = keys[k:k + WITHDRAW_CHUNK]
@@ -237,18 +309,9 @@ class ReviewQueue:
     def release_expired(self, now: float | None = None) -> int:
         """Put back every item whose lease ran out (audited, one line per item)."""
         t = _now() if now is None else now
-        with self.store.tx() as cur:
-            rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
-                               (t,)).fetchall()
-            for item_id, who in rows:
-                res = cur.execute("UPDATE review_items SET status = 'open', claimed_by = NULL, lease_expires = NULL, "
-                                  "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
-                                  (item_id, t))
-                if res.rowcount:
-                    audit(cur, "system", "review.lease_expired", t, item_id=item_id,
-                          before={"status": "claimed", "claimed_by": who}, after={"status": "open"})
+        released = release_expired(self.store, t)
         self._last_release = t
-        return len(rows)
+        return released
 
     def claim(self, reviewer: str, now: float | None = None, lease_s: float | None = None) -> dict[str, Any] | None:
         """The next item for `reviewer` (claimed with a lease), or None when nothing is waiting."""
@@ -265,22 +328,52 @@ class ReviewQueue:
         cols = "id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, reason"
         return item_dict(row, cols)
 
-    # -- read ---------------------------------------------------------------------------------
-    def items(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    # -- read: an expired lease is put back first, so nothing shows `claimed` that nobody holds ------------
+    def items(self, status: str | None = None, limit: int = 100, offset: int = 0,
+              now: float | None = None) -> list[dict[str, Any]]:
+        release_expired(self.store, now)
         where, params = ("WHERE status = ?", (status,)) if status else ("", ())
         rows = self.store.read(f"SELECT {ITEM_COLUMNS} FROM review_items {where} ORDER BY rank, id LIMIT ? OFFSET ?",
                                (*params, limit, offset))
         return [item_dict(r) for r in rows]
 
-    def get(self, item_id: int) -> dict[str, Any] | None:
+    def get(self, item_id: int, now: float | None = None) -> dict[str, Any] | None:
+        release_expired(self.store, now)
         rows = self.store.read(f"SELECT {ITEM_COLUMNS} FROM review_items WHERE id = ?", (item_id,))
         return item_dict(rows[0]) if rows else None
 
-    def depth(self) -> dict[str, int]:
-        counts = {s: 0 for s in STATUSES}
-        for status, n in self.store.read("SELECT status, COUNT(*) FROM review_items GROUP BY status"):
-            counts[status] = n
-        return counts
+    def depth(self, now: float | None = None) -> dict[str, int]:
+        return depth(self.store, now)
+
+
+def release_expired(store: Store, now: float | None = None) -> int:
+    """Put back every item whose lease ran out (audited, one line per item). A read first, so a caller
+    that finds none (the usual case) takes no write lock."""
+    t = _now() if now is None else now
+    if not store.read("SELECT 1 FROM review_items WHERE status = 'claimed' AND lease_expires < ? LIMIT 1", (t,)):
+        return 0
+    released = 0
+    with store.tx() as cur:
+        rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
+                           (t,)).fetchall()
+        for item_id, who in rows:
+            res = cur.execute("UPDATE review_items SET status = 'open', claimed_by = NULL, lease_expires = NULL, "
+                              "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
+                              (item_id, t))
+            if res.rowcount:
+                released += 1
+                audit(cur, "system", "review.lease_expired", t, item_id=item_id,
+                      before={"status": "claimed", "claimed_by": who}, after={"status": "open"})
+    return released
+
+
+def depth(store: Store, now: float | None = None) -> dict[str, int]:
+    """Items by status, expired leases put back first."""
+    release_expired(store, now)
+    counts = {s: 0 for s in STATUSES}
+    for status, n in store.read("SELECT status, COUNT(*) FROM review_items GROUP BY status"):
+        counts[status] = n
+    return counts
 
 
 def audit(cur: Any, actor: str, action: str, ts: float, *, item_id: int | None = None,

@@ -5,12 +5,13 @@
 * missed: spans reviewers marked that no finding covered, per category, and the missed rate =
   missed spans / (missed spans + findings judged correct) — the share of real problems the
   scanner did not flag, among those reviewers saw;
-* queue depth by status; time from enqueue to verdict (p50, p90, max) over the verdicts kept.
+* queue depth by status (an expired lease counts as open: it is put back first); time from enqueue to verdict (p50, p90, max) over the verdicts kept.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from scanner.review.queue import depth as queue_depth
 from scanner.review.store import Store
 
 
@@ -24,7 +25,7 @@ def _quantile(sorted_values: list[float], q: float) -> float | None:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-def compute(store: Store) -> dict[str, Any]:
+def compute(store: Store, now: float | None = None) -> dict[str, Any]:
     by_cat: dict[str, dict[str, int]] = {}
     by_rule: dict[tuple[str, str], dict[str, int]] = {}
     for category, rule, verdict, n in store.read(
@@ -34,9 +35,7 @@ def compute(store: Store) -> dict[str, Any]:
     missed = {c: n for c, n in store.read("SELECT category, COUNT(*) FROM review_missed GROUP BY category")}
     correct_total = sum(v["correct"] for v in by_cat.values())
     missed_total = sum(missed.values())
-    depth = {s: 0 for s in ("open", "claimed", "done", "withdrawn")}
-    for status, n in store.read("SELECT status, COUNT(*) FROM review_items GROUP BY status"):
-        depth[status] = n
+    depth = queue_depth(store, now)  # an expired lease is counted open, not claimed
     seconds = sorted(r[0] for r in store.read("SELECT seconds_to_verdict FROM review_verdicts"))
     verdicts = {d: n for d, n in store.read("SELECT decision, COUNT(*) FROM review_verdicts GROUP BY decision")}
     return {

@@ -302,22 +302,28 @@ class _Cursor:
     def executemany(self, sql: str, rows: list[tuple]):
         if self._store.dialect == "sqlite":
             return self._conn.executemany(sql, rows)
-        with self._conn.cursor() as cur:
-            cur.executemany(self._store.q(sql), rows)
+        cur = self._conn.cursor()
+        cur.executemany(self._store.q(sql), rows)  # psycopg: prepared once, pipelined; rowcount is the total
+        return cur
 
     def insert_id(self, sql: str, params: tuple) -> int:
         """INSERT … and return the new row's id (RETURNING id works on both: SQLite ≥ 3.35)."""
         return self._conn.execute(self._store.q(sql + " RETURNING id"), params).fetchone()[0]
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+_ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=str).encode
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text the database can store: UTF-8, so a lone surrogate a caller sent ("\\udfff")
-    is kept as its \\u escape (it round-trips through json.loads) instead of failing the write."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    is kept as its \\u escape (it round-trips through json.loads) instead of failing the write.
+    (One encoder each, built once: json.dumps with options builds a new one per call.)"""
+    text = _ENCODE(value)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+        return _ENCODE_ASCII(value)
     return text
 
 

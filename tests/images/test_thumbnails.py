@@ -172,7 +172,8 @@ def test_http_route_serves_the_thumbnail(tmp_path):
     expected = seed.thumbnail(entry["id"])
     seed.close()
 
-    settings = Settings(wordlists=BUNDLED_WORDLISTS, gallery=gallery, audit_log=tmp_path / "audit.jsonl")
+    settings = Settings(wordlists=BUNDLED_WORDLISTS, gallery=gallery, audit_log=tmp_path / "audit.jsonl",
+                        database_url=f"sqlite:///{tmp_path}/review.sqlite3")  # the app opens a review store
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         resp = client.get(f"/v1/gallery/{entry['id']}/thumbnail")
         assert resp.status_code == 200, resp.text

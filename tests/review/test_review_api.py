@@ -3,6 +3,7 @@ results queued by scans, and the loop back — preview and publish on the fixtur
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -123,7 +124,7 @@ def _review(c, key, body_for):
     return item, r.json()
 
 
-def test_the_loop_back_preview_then_publish_changes_the_fixture_decisions(client, tmp_path):
+def test_the_loop_back_preview_then_publish_changes_the_fixture_decisions(client, tmp_path, caplog):
     c = client()
     listings = catalogue()
     scan(c, listings["sku-00000026"])     # 绝对正品 in the description: absolute_term, a reviewer says harmless
@@ -175,6 +176,18 @@ def test_the_loop_back_preview_then_publish_changes_the_fixture_decisions(client
     # a second app on the same database (another replica) starts on the published version
     other = client()
     assert scan(other, listings["sku-00000026"])["versions"]["wordlists"] == published["after"]
+
+    # a process that starts from its settings serves the published version and says so at start-up, naming
+    # what SCANNER_WORDLISTS (here the bundled lists) asked for
+    import logging
+
+    settings = other.app.state.settings
+    with caplog.at_level(logging.WARNING, logger="scanner.api"):
+        with TestClient(create_app(settings, with_images=False)) as fresh:
+            assert scan(fresh, listings["sku-00000026"])["versions"]["wordlists"] == published["after"]
+    (said,) = [r.fields for r in caplog.records if getattr(r, "fields", {}).get("event") == "wordlists_from_review_store"]
+    assert said["configured"] == str(BUNDLED_WORDLISTS)
+    assert Path(said["serving"]).parent == tmp_path / "published-wordlists"  # beside the SQLite store
 
 
 def test_a_change_set_that_does_not_build_is_refused(client):

@@ -295,3 +295,38 @@ def test_the_same_proposal_from_two_verdicts_is_one_row_with_both_sources(store)
     verdicts.submit(store, item["id"], "alice", {"decision": "reject",
                     "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 3)
     assert [(c["status"], len(c["proposals"])) for c in changesets.list_all(store)] == [("open", 1), ("discarded", 1)]
+
+
+def test_an_expired_lease_shows_open_in_listings_and_stats(store):
+    q = ReviewQueue(store, lease_s=600)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api"), Entry(CREAM, CREAM_REVIEW, "api")], now=T0)
+    held = q.claim("alice", now=T0)
+    before = {"open": 1, "claimed": 1, "done": 0, "withdrawn": 0}
+    assert q.depth(now=T0 + 599) == stats.compute(store, now=T0 + 599)["queue"] == before
+    assert {i["id"]: i["status"] for i in q.items(now=T0 + 599)}[held["id"]] == "claimed"
+    # 601 s on nobody holds it: every read shows it open, without waiting for the next claim
+    after = {"open": 2, "claimed": 0, "done": 0, "withdrawn": 0}
+    assert [i["status"] for i in q.items(now=T0 + 601)] == ["open", "open"]
+    assert q.get(held["id"], now=T0 + 601)["claimed_by"] is None
+    assert q.depth(now=T0 + 601) == stats.compute(store, now=T0 + 601)["queue"] == after
+    actions = [r[0] for r in store.read("SELECT action FROM review_audit ORDER BY id")]
+    assert actions == ["review.claim", "review.lease_expired"]  # put back once, audited once
+
+
+def test_an_app_without_a_database_url_keeps_its_review_store_out_of_the_users_home(tmp_path):
+    """The default store lives in the default data dir; under the tests that is a temporary directory
+    (tests/conftest.py), never ~/.local/share of whoever runs them."""
+    import tempfile
+    from pathlib import Path
+
+    from scanner.config import BUNDLED_WORDLISTS, Settings
+    from scanner.review import ReviewService
+
+    service = ReviewService.from_settings(Settings(wordlists=BUNDLED_WORDLISTS, gallery=tmp_path / "g.sqlite3",
+                                                   audit_log=tmp_path / "a.jsonl"))
+    try:
+        assert service.store.path.is_file()
+        assert service.store.path.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+        assert not service.store.path.resolve().is_relative_to((Path.home() / ".local").resolve())
+    finally:
+        service.close()
