@@ -103,7 +103,11 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
     out_fields: dict[str, str] = {}
     spans: dict[str, list] = {}
     for name, text in fields:
-        shown, masked = reviewer_text(text, by_field.get(name, []))
+        found = by_field.get(name)
+        if found is None and _SIX_DIGITS.search(text) is None:  # nothing flagged, nothing to mask
+            out_fields[name] = text
+            continue
+        shown, masked = reviewer_text(text, found or [])
         out_fields[name] = shown
         if masked:
             spans[name] = [list(s) for s in masked]

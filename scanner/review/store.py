@@ -373,6 +373,8 @@ def dumps(value: Any) -> str:
 
 def storable(text: str) -> str:
     """A string the database can store as UTF-8 (lone surrogates become \\udfff escapes)."""
+    if text.isascii():  # most keys and ids: a flag read, no encoding
+        return text
     try:
         text.encode("utf-8")
         return text
