@@ -197,7 +197,7 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str]) -> dict:
     return out
 
 
-def parts_bench(n_rows: int, urls: dict[str, str]) -> dict:
+def parts_bench(n_rows: int, urls: dict[str, str], reps: int = 3) -> dict:
     """The queue's share of a batch row, piece by piece, in one thread (CPU time, best of 3: steadier than
     whole runs on a shared machine): what a worker does per row (parse, scan, write the output line)
     beside what the queue adds (prepare_row in the worker, the records' pickle round trip, the parent's
@@ -205,14 +205,14 @@ def parts_bench(n_rows: int, urls: dict[str, str]) -> dict:
     import pickle
 
     from scanner import jsonio
-    from scanner.batch.rows import RAW, process_item
+    from scanner.batch.rows import RAW, scan_item
     from scanner.review.batch import prepare_row
     from scanner.review.queue import QueuePolicy
 
     scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
     payloads = [json.dumps(r, ensure_ascii=False).encode() for r in listings(n_rows)]
 
-    def best(fn, reps=3):
+    def best(fn):
         times = []
         for _ in range(reps):
             t = time.process_time()
@@ -220,10 +220,12 @@ def parts_bench(n_rows: int, urls: dict[str, str]) -> dict:
             times.append(time.process_time() - t)
         return min(times) / n_rows * 1e6, value
 
-    scan_us, rows = best(lambda: [process_item(scanner, i, RAW, p) for i, p in enumerate(payloads, 1)])
+    scan_us, scanned = best(lambda: [scan_item(scanner, i, RAW, p) for i, p in enumerate(payloads, 1)])
+    rows = [r for r, _ in scanned]
     dump_us, datas = best(lambda: [jsonio.dumps(r) for r in rows])
     policy = QueuePolicy()
-    prep_us, recs = best(lambda: [prepare_row(policy, RAW, p, r, d) for p, r, d in zip(payloads, rows, datas)])
+    prep_us, recs = best(lambda: [prepare_row(policy, RAW, p, r, d, listing)
+                                  for p, (r, listing), d in zip(payloads, scanned, datas)])
     chunks = [recs[k:k + 500] for k in range(0, n_rows, 500)]
     pickle_us, _ = best(lambda: [pickle.loads(pickle.dumps(c)) for c in chunks])
     out = {"rows": n_rows, "queued": sum(1 for r in recs if r is not None and r[1] is not None),

@@ -3,7 +3,7 @@ encoded JSONL bytes plus small counters.
 
 Each worker builds its engine from an `EngineSpec` (plain JSON configuration -- never a pickled
 engine) in `_init_worker` and keeps it for its life. The per-row limit has two lines of defence:
-SIGALRM inside the worker (`scanner.batch.rows.scan_row_with_alarm`) stops a row stuck in Python
+SIGALRM inside the worker (`scanner.batch.rows.scan_item_with_alarm`) stops a row stuck in Python
 code and the worker goes on with a warm engine; a row stuck where signals are not seen (C code
 holding the GIL) is caught by the parent, which watches each worker's `WatchSlot` and kills the
 process. A worker that dies is replaced; `isolate` then retries its chunk row by row so only the
@@ -25,7 +25,7 @@ from typing import Any
 
 from scanner import jsonio
 from scanner.batch.rows import (TIMED_OUT, error_row, hung_message, install_row_alarm, internal_error_row,
-                                process_item, scan_row_with_alarm)
+                                scan_item, scan_item_with_alarm)
 from scanner.batch.spec import BatchError, EngineBuildError, EngineSpec, build_engine
 from scanner.batch.summary import accumulate, merge_stats, new_stats
 
@@ -89,32 +89,32 @@ class _Worker:
         ocr_before = ocr_stats() if ocr_stats else None
         for line, kind, payload in items:
             try:
-                row = (self.scan_with_timeout(line, kind, payload) if self.row_timeout
-                       else process_item(self.engine, line, kind, payload))
+                row, listing = (self.scan_with_timeout(line, kind, payload) if self.row_timeout
+                                else scan_item(self.engine, line, kind, payload))
                 data = jsonio.dumps(row)
             except Exception as exc:  # noqa: BLE001 - one row's bug must not lose its chunk (or the run)
-                row = internal_error_row(line, exc)
+                row, listing = internal_error_row(line, exc), None
                 data = jsonio.dumps(row)
             accumulate(stats, row)
             parts.append(data)
             if records is not None:
-                records.append(self.review_record(kind, payload, row, data))
+                records.append(self.review_record(kind, payload, row, data, listing))
         if ocr_before is not None:
             stats["ocr"] = Counter({k: v - ocr_before.get(k, 0) for k, v in ocr_stats().items()})
         parts.append(b"")
         return b"\n".join(parts), stats, self.versions, records
 
-    def review_record(self, kind: int, payload: Any, row: dict[str, Any], data: bytes) -> Any:
+    def review_record(self, kind: int, payload: Any, row: dict[str, Any], data: bytes, listing: Any = None) -> Any:
         from scanner.review.batch import prepare_row
 
         try:
-            return prepare_row(self.review, kind, payload, row, data)
+            return prepare_row(self.review, kind, payload, row, data, listing)
         except Exception as exc:  # noqa: BLE001 - the queue's trouble must not cost the row its output
             log.error("review queue: line %s could not be prepared (%s)", row.get("line"), type(exc).__name__)
             return None
 
-    def scan_with_timeout(self, line: int, kind: int, payload: Any) -> dict[str, Any]:
-        """process_item under the per-row limit, the row announced in this worker's slot so the
+    def scan_with_timeout(self, line: int, kind: int, payload: Any) -> tuple[dict[str, Any], Any]:
+        """scan_item under the per-row limit, the row announced in this worker's slot so the
         parent can kill the process if the alarm is never seen (see Pool.check_hung)."""
         slot = self.slot
         if slot is not None:
@@ -122,7 +122,7 @@ class _Worker:
             slot.line = line
             slot.started = time.monotonic()
         try:
-            return scan_row_with_alarm(self.engine, line, kind, payload, self.row_timeout)
+            return scan_item_with_alarm(self.engine, line, kind, payload, self.row_timeout)
         finally:
             if slot is not None:
                 slot.started = 0.0

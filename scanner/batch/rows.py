@@ -47,36 +47,42 @@ def internal_error_row(line: int | None, exc: BaseException, listing_id: Any = N
 def process_item(engine, line: int | None, kind: int, payload: Any) -> dict[str, Any]:
     """One work item -> one output row (a contract dict with the input `line`).
     Never raises: whatever goes wrong becomes an error row for this row only."""
+    return scan_item(engine, line, kind, payload)[0]
+
+
+def scan_item(engine, line: int | None, kind: int, payload: Any) -> tuple[dict[str, Any], Any]:
+    """process_item, and the listing as it was scanned (the JSON line parsed once; None when the row was
+    not scanned): the review queue builds its reviewer's copy from it instead of parsing the line again."""
     if kind == ERROR:
         code, message, *rest = payload
-        return error_row(line, code, message, rest[0] if rest else None)
+        return error_row(line, code, message, rest[0] if rest else None), None
     if kind == TIMED_OUT:
-        return timeout_row(line, *payload, versions=getattr(engine, "versions", None))
+        return timeout_row(line, *payload, versions=getattr(engine, "versions", None)), None
     if kind == RAW:
         try:
             text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else payload
         except UnicodeDecodeError as exc:
-            return error_row(line, "invalid_encoding", f"line {line} is not valid UTF-8 (byte {exc.start})")
+            return error_row(line, "invalid_encoding", f"line {line} is not valid UTF-8 (byte {exc.start})"), None
         if text.startswith("\ufeff"):
             text = text[1:]
         if not text.strip():
-            return error_row(line, "empty_line", f"line {line} is empty")
+            return error_row(line, "empty_line", f"line {line} is empty"), None
         try:
             raw = jsonio.loads(text)
         except jsonio.InvalidNumber as exc:
-            return error_row(line, jsonio.INVALID_NUMBER, f"line {line}: {exc}", jsonio.listing_id(exc.value))
+            return error_row(line, jsonio.INVALID_NUMBER, f"line {line}: {exc}", jsonio.listing_id(exc.value)), None
         except (ValueError, RecursionError) as exc:
             detail = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else (
                 "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200])
-            return error_row(line, "invalid_json", f"line {line}: {detail}")
+            return error_row(line, "invalid_json", f"line {line}: {detail}"), None
     else:
         raw = payload
     try:
         result = engine.scan(raw)
         d = result.to_dict()
     except Exception as exc:  # the engine promises not to raise; a bug must not sink the run
-        return internal_error_row(line, exc, jsonio.listing_id(raw))
-    return with_line(d, line)
+        return internal_error_row(line, exc, jsonio.listing_id(raw)), None
+    return with_line(d, line), raw
 
 
 def timeout_row(line: int | None, kind: int, payload: Any, message: str, versions=None) -> dict[str, Any]:
@@ -128,15 +134,20 @@ def install_row_alarm() -> bool:
 
 def scan_row_with_alarm(engine, line: int | None, kind: int, payload: Any, seconds: float) -> dict[str, Any]:
     """process_item, or a scan_timeout review row if it runs past `seconds` (needs install_row_alarm)."""
+    return scan_item_with_alarm(engine, line, kind, payload, seconds)[0]
+
+
+def scan_item_with_alarm(engine, line: int | None, kind: int, payload: Any, seconds: float) -> tuple[dict[str, Any], Any]:
+    """scan_item under the per-row limit (a timed-out row comes with no listing)."""
     global _IN_ROW
     try:
         _IN_ROW = True
         signal.setitimer(signal.ITIMER_REAL, seconds)
-        row = process_item(engine, line, kind, payload)
+        out = scan_item(engine, line, kind, payload)
         _IN_ROW = False  # before leaving the try: an alarm from here on is caught below
-        return row
+        return out
     except _RowTimeout:
-        return timeout_row(line, kind, payload, alarm_message(line, seconds), getattr(engine, "versions", None))
+        return timeout_row(line, kind, payload, alarm_message(line, seconds), getattr(engine, "versions", None)), None
     finally:
         _IN_ROW = False
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -4,9 +4,9 @@ The same rules as the service's results (scanner/review/queue.py): `review` resu
 pass/block results queued, listings rescanned clean leave the queue; idempotent per listing + versions.
 
 During the run (`BatchQueueWriter`, handed to `run_batch`): each worker process works out, beside the
-row it scanned, what the row does to the queue (`prepare_row`: for a queued row the reviewer's copy and
-every column, its result being the output line it already wrote; for a clean one only its key), so
-nothing is read or parsed twice. The parent hands each chunk's records, once the chunk is in the output
+row it scanned, what the row does to the queue (`prepare_row`: for a queued row the reviewer's copy, built
+from the listing the scan already parsed, and every column, its result being the output line it already
+wrote; for a clean one only its key), so nothing is read or parsed twice. The parent hands each chunk's records, once the chunk is in the output
 file, to a writer thread that writes them in one transaction per chunk. The workers never wait on the
 database; the parent only runs the SQL. bench/bench_review.py measures what it adds to a run.
 
@@ -38,20 +38,21 @@ def _listing(kind: int, payload: Any) -> Any:
     return payload if kind == LISTING else None
 
 
-def prepare_row(policy: QueuePolicy, kind: int, payload: Any, row: dict[str, Any], data: bytes) -> Prepared | None:
-    """What one output row does to the queue (in a batch worker, beside the scan): None = nothing. The
-    listing is parsed again only for a row that is queued (its reviewer's copy); `data` is the row as
-    written to the output, stored as the item's result."""
-    if row.get("error") or row.get("decision") not in ("pass", "review", "block"):
-        return None
-    listing = None
-    if policy.reason(row) is not None:
+def prepare_row(policy: QueuePolicy, kind: int, payload: Any, row: dict[str, Any], data: bytes,
+                listing: Any = None) -> Prepared | None:
+    """What one output row does to the queue (in a batch worker, beside the scan): None = nothing.
+    `listing`: the listing as the scan read it (scanner.batch.rows.scan_item), for the reviewer's copy of a
+    queued row; without it (a timed-out row) the payload is parsed again. `data` is the row as written to
+    the output, stored as the item's result."""
+    if not isinstance(listing, dict) and policy.reason(row) is not None:
         listing = _listing(kind, payload)
         if not isinstance(listing, dict):
             return None
     t = triage(row, listing, policy)
     if t is None:
         return None
+    if t[2] is None:  # most rows: only the key (its open item is withdrawn), no result text to decode
+        return (t[0], None)
     return build(listing, row, "batch", *t, result_json=data.decode("utf-8"))
 
 

@@ -30,6 +30,9 @@ from scanner.text.personal_data import mask
 # Runs of 7+ digits (separators inside allowed): phone numbers, IDs, cards, account numbers.
 # Shorter numbers (sizes, prices, years, model numbers) stay readable.
 _DIGIT_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９+](?:[ \-]?[0-9０-９]){6,}[XxＸｘ]?(?![0-9０-９])")
+# Six digits in a row (one separator allowed between two): inside every _DIGIT_RUN match, and a plain
+# search for it is 2-3x cheaper than the lookbehind pattern's, so most fields (no such run) skip the latter.
+_SIX_DIGITS = re.compile(r"[0-9０-９][ \-]?[0-9０-９](?:[ \-]?[0-9０-９]){4}")
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -51,11 +54,12 @@ def reviewer_text(text: str, findings: list[dict[str, Any]]) -> tuple[str, list[
             replace.append((start, end, shown))
         else:
             flagged.append((start, end))
-    personal = [(a, b) for a, b, _ in replace]
-    for m in _DIGIT_RUN.finditer(text):
-        if _overlaps(flagged, m.start(), m.end()) or _overlaps(personal, m.start(), m.end()):
-            continue
-        replace.append((m.start(), m.end(), mask("phone", m.group())))
+    if _SIX_DIGITS.search(text) is not None:
+        personal = [(a, b) for a, b, _ in replace]
+        for m in _DIGIT_RUN.finditer(text):
+            if _overlaps(flagged, m.start(), m.end()) or _overlaps(personal, m.start(), m.end()):
+                continue
+            replace.append((m.start(), m.end(), mask("phone", m.group())))
     if not replace:  # most fields: nothing to hide
         return text, []
     replace.sort()
@@ -99,7 +103,11 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
     out_fields: dict[str, str] = {}
     spans: dict[str, list] = {}
     for name, text in fields:
-        shown, masked = reviewer_text(text, by_field.get(name, []))
+        found = by_field.get(name)
+        if found is None and _SIX_DIGITS.search(text) is None:  # nothing flagged, nothing to mask
+            out_fields[name] = text
+            continue
+        shown, masked = reviewer_text(text, found or [])
         out_fields[name] = shown
         if masked:
             spans[name] = [list(s) for s in masked]

@@ -117,9 +117,11 @@ class QueuePolicy:
         return None
 
 
-def rank(row: dict[str, Any], created_at: float, reason: str) -> float:
+def rank(row: dict[str, Any], created_at: float, reason: str, categories: list[str] | None = None) -> float:
+    """`categories`: categories_of(row), when the caller has it already."""
     boost = SCORE_BOOST_S * float(row.get("score") or 0)
-    boost += max((CATEGORY_BOOST_S.get(c, 0) for c in categories_of(row)), default=0)
+    boost += max((CATEGORY_BOOST_S.get(c, 0) for c in (categories_of(row) if categories is None else categories)),
+                 default=0)
     return created_at - boost + (SAMPLE_DELAY_S if reason != "review" else 0.0)
 
 
@@ -169,9 +171,10 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
     if result_json is None or "masked" in row or row.get("image_text"):
         result_json = dumps(reviewer_result(row))
     listing_id = row.get("id")
+    categories = categories_of(row)
     return (key, (key, vkey, None if listing_id is None else storable(str(listing_id)), dumps(copy),
-                          result_json, dumps(spans), row["decision"], int(row.get("score") or 0),
-                          dumps(categories_of(row)), source, reason, rank(row, 0.0, reason), "open"))
+                          result_json, dumps(spans) if spans else "{}", row["decision"], int(row.get("score") or 0),
+                          dumps(categories), source, reason, rank(row, 0.0, reason, categories), "open"))
 
 
 def prepare(listing: Any, row: dict[str, Any], source: str, policy: QueuePolicy,
@@ -268,13 +271,23 @@ class ReviewQueue:
                                   f"AND listing_key IN ({', '.join('?' * len(keys))})", (t, *keys))
                 counts["withdrawn"] += max(res.rowcount, 0)
             for keep, keys_all in replaced.items():
+                if self.store.dialect == "postgresql":
+                    res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
+                                      "AND versions_key <> ? AND listing_key = ANY(?)", (t, keep, keys_all))
+                    counts["withdrawn"] += max(res.rowcount, 0)
+                    continue
                 for k in range(0, len(keys_all), WITHDRAW_CHUNK):
                     keys = keys_all[k:k + WITHDRAW_CHUNK]
                     res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
                                       f"AND versions_key <> ? AND listing_key IN ({', '.join('?' * len(keys))})",
                                       (t, keep, *keys))
                     counts["withdrawn"] += max(res.rowcount, 0)
-            if inserts:  # one prepared statement, re-run: no 7,000-parameter parse
+            if inserts and self.store.dialect == "postgresql":  # COPY: the client's cheapest way in
+                queued = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, "(listing_key, versions_key)")
+                counts["queued"] += queued
+                counts["unchanged"] += len(inserts) - queued
+                inserts = []
+            if inserts:  # SQLite: one prepared statement, re-run: no 7,000-parameter parse
                 res = cur.executemany(f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES "
                                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (listing_key, versions_key) "
                                       "DO NOTHING", inserts)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scanner.review.masking import reviewer_copy, reviewer_text
+from scanner.review.masking import _DIGIT_RUN, reviewer_copy, reviewer_text
 
 
 def f(category, start, end, text):
@@ -41,3 +43,22 @@ def test_reviewer_copy_keeps_no_image_bytes_and_names_fields_as_findings_do():
                    {"url": "https://img.example/a.jpg"}],
         "seller": {"authorized_brands": ["Sony"]}, "locale": "zh-CN"}
     assert spans == {"bullets[0]": [[3, 14]]}
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("+123456 热线", [(0, 7)]),         # '+' and six digits: the shortest run that is masked
+    ("123456 热线", []),                 # six digits alone: too short
+    ("订单 12-34-56-7", [(3, 13)]),      # seven digits, one separator between each pair
+    ("订单 12--34567890", [(7, 15)]),    # two separators break the run; the eight digits after it are one
+    ("型号 １２３４５６７", [(3, 10)]),  # full-width digits count
+])
+def test_digit_runs_at_the_threshold(text, masked):
+    assert reviewer_text(text, [])[1] == masked
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789０９ -+Xx号a", max_size=40))
+def test_digit_runs_masked_are_every_run_the_pattern_finds(text):
+    # the reference definition: every match of the digit-run pattern (the pre-check must never skip one)
+    expected = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    assert reviewer_text(text, [])[1] == expected

@@ -330,3 +330,36 @@ def test_an_app_without_a_database_url_keeps_its_review_store_out_of_the_users_h
         assert not service.store.path.resolve().is_relative_to((Path.home() / ".local").resolve())
     finally:
         service.close()
+
+
+@pytest.mark.parametrize("value", [
+    {"id": "sku-1", "fields": {"title": "最佳选择 纯棉T恤", "bullets[0]": "客服 13*****5678"}},
+    {"title": 'quote " backslash \\ tab \t newline \n', "n": [1, 2.5, -0.0, 1e300, None, True, False]},
+    {"lone surrogate": "\udfff", "nested": [[{"a": []}], {}]},
+    ["personal_data", "brand"],
+    {"when": __import__("datetime").date(2026, 12, 4), "tuple": ("a", 1)},  # default=str, tuples as lists
+    {}, [], "plain", 7, None,
+])
+def test_dumps_writes_what_the_standard_encoder_writes(value):
+    import json
+
+    from scanner.review.store import dumps
+
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        expected.encode("utf-8")
+    except UnicodeEncodeError:  # not storable as UTF-8: the ASCII form (escapes round-trip through json.loads)
+        expected = json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+    assert dumps(value) == expected
+    assert json.loads(dumps(value)) == json.loads(expected)
+
+
+def test_items_of_equal_rank_written_in_one_batch_are_claimed_in_the_batchs_order(store):
+    # one transaction, same score and category, same time: rank ties, so the order written decides
+    # (PostgreSQL writes through a COPY staging table: it must keep that order)
+    q = ReviewQueue(store)
+    ids = [f"sku-{n}" for n in (31, 7, 19, 2, 25)]
+    f = finding("absolute_term", "title", 0, 2, "最佳")
+    q.enqueue_many([Entry({"id": i, "title": "最佳选择"}, row(i, "review", [f]), "batch") for i in ids], now=T0)
+    got = [q.claim("r1", now=T0 + 1)["listing"]["id"] for _ in ids]
+    assert got == ids

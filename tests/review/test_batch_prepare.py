@@ -1,0 +1,71 @@
+"""What a batch worker hands the review queue (scanner.review.batch.prepare_row): built from the listing the
+scan already parsed, it must be exactly what the service's path (scanner.review.queue.prepare, on the JSON
+line parsed afresh) builds from the same row."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scanner import jsonio
+from scanner.batch.rows import LISTING, RAW, scan_item, timeout_row
+from scanner.review.batch import prepare_row
+from scanner.review.queue import QueuePolicy, prepare
+
+LISTINGS = [
+    # queued: an absolute term, and a phone number nobody flagged (masked in the reviewer's copy)
+    {"id": "sku-1001", "title": "全网最佳 纯棉T恤 男款", "description": "尺码齐全，欢迎咨询 13812345678"},
+    # queued: a seller's WeChat handle (diversion), kept as written for the reviewer to judge
+    {"id": "sku-1002", "title": "蓝牙耳机 降噪", "bullets": ["加微信 shop_8899 领券", "续航 30 小时"],
+     "attributes": {"型号": "X1", "颜色": "黑色"}, "images": [{"url": "https://img.example/a.jpg"}], "locale": "zh-CN"},
+    # clean: only its key (its open item is withdrawn)
+    {"id": "sku-1003", "title": "纯棉T恤 男款 夏季短袖", "description": "100% cotton, machine washable"},
+    # blocked, not sampled: only its key
+    {"id": "sku-1004", "title": "仿真枪 气枪 出售", "description": "可发射钢珠"},
+    # no id and clean: the queue ignores it
+    {"title": "陶瓷马克杯 350ml"},
+    # no id and queued: keyed by a hash of what it said
+    {"title": "最好的 保温杯 第一品牌"},
+    # personal data found as such: the finding's masked text in the copy
+    {"id": "sku-1007", "title": "收纳盒", "description": "收件人身份证 11010519491231002X 请核对"},
+]
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda l: str(l.get("id") or l["title"]))
+@pytest.mark.parametrize("kind", [RAW, LISTING])
+def test_the_scanned_listing_gives_the_record_a_fresh_parse_gives(text_scanner, listing, kind):
+    payload = json.dumps(listing, ensure_ascii=False).encode() if kind == RAW else listing
+    row, scanned = scan_item(text_scanner, 1, kind, payload)
+    data = jsonio.dumps(row)
+    policy = QueuePolicy()
+    expected = prepare(json.loads(json.dumps(listing)), row, "batch", policy, result_json=data.decode())
+    assert prepare_row(policy, kind, payload, row, data, scanned) == expected
+    assert prepare_row(policy, kind, payload, row, data) == expected  # without it: parsed again
+
+
+def test_the_table_covers_queued_clean_and_ignored_rows(text_scanner):
+    policy = QueuePolicy()
+    got = []
+    for listing in LISTINGS:
+        payload = json.dumps(listing, ensure_ascii=False).encode()
+        row, scanned = scan_item(text_scanner, 1, RAW, payload)
+        rec = prepare_row(policy, RAW, payload, row, jsonio.dumps(row), scanned)
+        got.append(None if rec is None else ("queued" if rec[1] else "key only"))
+    assert "queued" in got and "key only" in got and None in got
+
+
+def test_a_timed_out_row_comes_without_a_listing_and_is_queued_from_its_line(text_scanner):
+    listing = {"id": "sku-2001", "title": "慢 " * 50, "description": "客服 13912345678"}
+    payload = json.dumps(listing, ensure_ascii=False).encode()
+    row = timeout_row(7, RAW, payload, "line 7: scanning took longer than 1 s")
+    data = jsonio.dumps(row)
+    rec = prepare_row(QueuePolicy(), RAW, payload, row, data, None)
+    assert rec == prepare(listing, row, "batch", QueuePolicy(), result_json=data.decode())
+    copy = json.loads(rec[1][3])
+    assert copy["fields"]["description"] == "客服 13*****5678"  # masked although no finding named it
+
+
+def test_an_unreadable_line_is_not_queued(text_scanner):
+    row, scanned = scan_item(text_scanner, 3, RAW, b'{"id": "sku-3", "title": ')
+    assert scanned is None and row["error"]["code"] == "invalid_json"
+    assert prepare_row(QueuePolicy(), RAW, b'{"id": "sku-3", "title": ', row, jsonio.dumps(row), scanned) is None
