@@ -5,6 +5,15 @@ Configuration (Settings.api_keys, env SCANNER_API_KEYS as JSON):
     [{"name": "shop-frontend", "role": "scan",  "hash": "sha256:9f86d0…"},
      {"name": "ops-alice",     "role": "admin", "hash": "sha256:2c26b4…"}]
 
+A scan key may carry a named policy profile (wordlists/profiles/, #20) for its requests:
+
+    {"name": "beauty-shop", "role": "scan", "hash": "sha256:…", "policy": "cosmetics"}
+    {"name": "resale-app",  "role": "scan", "hash": "sha256:…", "policy": "secondhand", "policy_mode": "pinned"}
+
+`policy_mode` "default" (the default): the key's profile applies unless the listing (or batch) asks
+for one in `options.policy`, which wins. "pinned": the key's profile always applies, and a listing
+asking for another is refused with `policy_pinned` (never silently scanned under a policy it did not ask for).
+
 Make a key and its hash with `scanner keys hash --generate`, or hash an existing key:
 `printf %s "$KEY" | python -c "import hashlib,sys; print('sha256:'+hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"`.
 
@@ -30,6 +39,23 @@ REVIEW_ROLES = frozenset({"reviewer", "admin"})
 class Principal:
     name: str
     role: str  # "scan" | "reviewer" | "admin" | "anonymous"
+    policy: str | None = None  # the key's policy profile (#20); None: the request's, else `default`
+    policy_pinned: bool = False  # True: requests may not ask for another profile
+
+    def scan_policy(self, requested: str | None) -> str | None:
+        """The profile a request of this key scans under; PolicyPinned if it asks for another than a pinned one."""
+        if self.policy is None:
+            return requested
+        if self.policy_pinned and requested is not None and requested != self.policy:
+            raise PolicyPinned(f"this API key's policy profile is pinned to {self.policy!r}; "
+                               f"options.policy {requested!r} is not allowed")
+        return requested if requested is not None else self.policy
+
+
+class PolicyPinned(ValueError):
+    code = "policy_pinned"
+
+POLICY_MODES = ("default", "pinned")
 
 
 ANONYMOUS = Principal("anonymous", "anonymous")
@@ -61,7 +87,14 @@ class KeyRing:
                     f"SCANNER_API_KEYS[{i}] ({name}): \"hash\" must be sha256:<64 hex digits> "
                     "(see `scanner keys hash`); plain keys are never accepted in configuration"
                 )
-            self._by_digest[digest] = Principal(name, role)
+            policy = entry.get("policy")
+            mode = entry.get("policy_mode", "default")
+            if policy is not None and not (isinstance(policy, str) and 0 < len(policy) <= 40):
+                raise ValueError(f"SCANNER_API_KEYS[{i}] ({name}): \"policy\" must be a profile name (1-40 characters)")
+            if mode not in POLICY_MODES or (mode == "pinned" and policy is None):
+                raise ValueError(f"SCANNER_API_KEYS[{i}] ({name}): \"policy_mode\" must be one of {POLICY_MODES}, "
+                                 "and \"pinned\" needs a \"policy\"")
+            self._by_digest[digest] = Principal(name, role, policy, mode == "pinned")
 
     @property
     def enabled(self) -> bool:

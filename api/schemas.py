@@ -56,6 +56,9 @@ class ScanOptionsIn(BaseModel):
         "ocr_unavailable")
     suggest: bool = Field(False, description="also return `suggested`: the text fields rewritten so an editor can "
                                              "publish them, `suggested_manual` and `suggested_decision` (docs/api.md)")
+    policy: str | None = Field(
+        None, description="named policy profile (wordlists/profiles/<name>.toml, e.g. \"cosmetics\"); default: the "
+        "API key's profile, else `default` (policy.toml). An unknown name is the listing's 422 `unknown_policy`")
 
 
 class ListingIn(BaseModel):

@@ -17,7 +17,7 @@ from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.options import DEFAULT_LANGUAGE, check_language
 from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ScanError, ScanResult
-from scanner.text.engine import TextEngine
+from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.personal_data import masked_fields
 from scanner.text.policy import decide, score_findings
@@ -46,6 +46,7 @@ class Scanner:
         self._reload_lock = threading.Lock()
         self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
         self._ocr_versions_cached: tuple[Mapping[str, str], Mapping[str, str]] | None = None
+        self._policy_versions_cached: dict = {}
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -134,6 +135,18 @@ class Scanner:
         self._versions_cached = (text, gallery, versions)
         return versions
 
+    def _with_policy_version(self, versions: Mapping[str, Any], profile: PolicyProfile) -> Mapping[str, Any]:
+        """`versions` plus `policy` = {name, hash} of the profile that decided (one shared mapping per pair)."""
+        key = (id(versions), id(profile))
+        hit = self._policy_versions_cached.get(key)
+        if hit is not None and hit[0] is versions and hit[1] is profile:
+            return hit[2]
+        out = MappingProxyType({**versions, "policy": profile.version})
+        if len(self._policy_versions_cached) > 64:  # word lists reloaded many times: start again
+            self._policy_versions_cached = {}
+        self._policy_versions_cached[key] = (versions, profile, out)  # holds both: their ids stay theirs
+        return out
+
     def _with_ocr_version(self, versions: Mapping[str, str], reader) -> Mapping[str, str]:
         """`versions` plus the OCR version, for a result whose images OCR read (one shared mapping)."""
         cached = self._ocr_versions_cached
@@ -150,7 +163,7 @@ class Scanner:
     # -- scanning -------------------------------------------------------------------
     def scan(self, raw: Any, *, image_loader=None, deadline: float | None = None,
              mask: bool | None = None, language: str | None = None, ocr: bool | None = None,
-             suggest: bool | None = None) -> ScanResult | FailedScan:
+             suggest: bool | None = None, policy: str | None = None) -> ScanResult | FailedScan:
         """Scan one listing (contract dict). Never raises for bad input: a listing that
         cannot be scanned at all comes back as a FailedScan carrying the error.
 
@@ -168,6 +181,9 @@ class Scanner:
         `suggest=True` adds `suggested` (the text fields scanner/text/rewrite.py rewrote), `suggested_manual`
         (findings that count and no rewrite fixes) and `suggested_decision` (the suggested copy scanned again,
         text only: "pass" unless something is left for a person). Findings and decision are unchanged.
+        `policy`: the named policy profile deciding this listing (wordlists/profiles/<name>.toml over policy.toml,
+        #20; default `default`, policy.toml itself); the result's versions.policy names it and its hash. A name the
+        loaded word lists do not have gives this listing a FailedScan `unknown_policy`, never the default.
         Each of these may also come in the listing's own `"options"` (scanner/options.py); an argument
         given here wins over it."""
         if language is not None and language != DEFAULT_LANGUAGE:
@@ -182,6 +198,15 @@ class Scanner:
         except InvalidListing as exc:
             listing_id = raw.get("id") if isinstance(raw, dict) else None
             return FailedScan(listing_id, ScanError(exc.code, exc.message), versions)
+        if policy is None:
+            policy = listing.options.policy
+        try:
+            profile = text.profile(policy)
+        except KeyError:
+            known = ", ".join(sorted(text.profiles))
+            return FailedScan(listing.id, ScanError("unknown_policy", f"no policy profile {policy!r}; known: {known}"),
+                              versions)
+        versions = self._with_policy_version(versions, profile)
 
         caps = Caps(self.settings.max_findings_per_field, self.settings.max_findings_per_listing)
         state = ScanState(caps, deadline_after(self.budget_s) if deadline is None else deadline, started)
@@ -193,13 +218,13 @@ class Scanner:
             self._match_text(text, listing, state)
             if reader is not None:  # the images' text is matched first, then verified with the copy
                 self._scan_images(listing, gallery, image_loader, state, text, reader)
-                self._verify_text(text, listing, state)
+                self._verify_text(profile, listing, state)
             else:
-                self._verify_text(text, listing, state)
+                self._verify_text(profile, listing, state)
                 if listing.images:
                     self._scan_images(listing, gallery, image_loader, state)
         except BudgetSpent:
-            self._verify_text(text, listing, state)  # what was matched so far: bounded by the caps
+            self._verify_text(profile, listing, state)  # what was matched so far: bounded by the caps
         if reader is not None:
             versions = self._with_ocr_version(versions, reader)
             if state.image_texts:
@@ -207,8 +232,8 @@ class Scanner:
 
                 state.findings = as_image_text(state.findings, state.image_texts)
         findings = state.findings + state.image_findings if state.image_findings else state.findings
-        findings = score_findings(findings, text.policy)
-        decision, listing_score = decide(findings, text.policy)
+        findings = score_findings(findings, profile.policy)
+        decision, listing_score = decide(findings, profile.policy)
         findings = state.cap_findings(findings)
         if language is None:
             language = listing.options.language
@@ -218,17 +243,18 @@ class Scanner:
         if mask if mask is not None else listing.options.mask:
             result = result._replace(masked=masked_fields(listing.fields, findings))
         if suggest if suggest is not None else listing.options.suggest:
-            result = self._with_suggested(result, raw, listing, deadline)
+            result = self._with_suggested(result, raw, listing, deadline, profile.name)
         return result
 
-    def _with_suggested(self, result: ScanResult, raw: Any, listing: Listing, deadline: float | None) -> ScanResult:
+    def _with_suggested(self, result: ScanResult, raw: Any, listing: Listing, deadline: float | None,
+                        policy: str) -> ScanResult:
         """`result` with the suggested copy and what a re-scan of it decides (its text fields only: an image
         finding is left for a person and counted in suggested_manual)."""
         from scanner.text.rewrite import suggest, with_suggested
 
         suggested = suggest(listing.fields, result.findings)
         again = {k: v for k, v in with_suggested(raw, suggested.fields).items() if k not in ("images", "options")}
-        rescanned = self.scan(again, deadline=deadline, suggest=False, mask=False, ocr=False)
+        rescanned = self.scan(again, deadline=deadline, suggest=False, mask=False, ocr=False, policy=policy)
         return result._replace(suggested=MappingProxyType(dict(suggested.fields)), suggested_manual=suggested.manual,
                                suggested_decision=rescanned.decision)
 
@@ -253,11 +279,11 @@ class Scanner:
             state.check("matching")
 
     @staticmethod
-    def _verify_text(text: TextEngine, listing: Listing, state: ScanState) -> None:
+    def _verify_text(profile: PolicyProfile, listing: Listing, state: ScanState) -> None:
         if not state.verified:
             state.verified = True
             if state.candidates:
-                state.findings = verify(state.candidates, listing, state.norms, text.verifying)
+                state.findings = verify(state.candidates, listing, state.norms, profile.verifying)
 
     def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState, text: TextEngine | None = None,
                      reader=None) -> None:

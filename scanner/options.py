@@ -1,6 +1,7 @@
 """Per-scan options: what a caller may ask of one scan besides the listing. The one definition and parser.
 
-A caller asks in the listing itself, `"options": {"language": "zh", "mask": true, "ocr": true, "suggest": true}` (so HTTP,
+A caller asks in the listing itself, `"options": {"language": "zh", "mask": true, "ocr": true, "suggest": true,
+"policy": "cosmetics"}` (so HTTP,
 batch files and Spark rows carry them alike; a /v1/scan/batch request may also send `options` beside
 `listings`, which every listing without its own takes), or as keyword arguments of `Scanner.scan`, which
 win over the listing's. An option the scanner does not know, or a value it cannot honour, is the caller's
@@ -30,6 +31,7 @@ class ScanOptions(NamedTuple):
     mask: bool = False                # also return `masked`: text fields with personal data replaced by *
     ocr: bool | None = None           # read text in the images (None: the scanner's default, SCANNER_OCR)
     suggest: bool = False             # also return `suggested`: the copy rewritten (scanner/text/rewrite.py)
+    policy: str | None = None         # the named policy profile (wordlists/profiles/, #20); None: `default`
 
     def scan_kwargs(self) -> dict[str, Any]:
         """What to pass to Scanner.scan: only what differs from its defaults."""
@@ -52,11 +54,21 @@ def _check_bool(name: str, value: Any, allow_none: bool = False) -> bool | None:
     raise InvalidOptions(f"option 'options.{name}' must be true or false, got {type(value).__name__}")
 
 
+def check_policy(value: Any) -> str | None:
+    """A profile name's shape only; whether the loaded word lists have it is the scan's question (an unknown
+    name is that listing's `unknown_policy` error, never the default policy)."""
+    if value is None or (isinstance(value, str) and 0 < len(value) <= 40):
+        return value
+    raise InvalidOptions(f"option 'options.policy' must be a profile name (a string of 1-40 characters), "
+                         f"got {type(value).__name__}")
+
+
 _CHECKS = {
     "language": check_language,
     "mask": lambda v: _check_bool("mask", v),
     "ocr": lambda v: _check_bool("ocr", v, allow_none=True),
     "suggest": lambda v: _check_bool("suggest", v),
+    "policy": check_policy,
 }
 assert set(_CHECKS) == set(ScanOptions._fields)
 

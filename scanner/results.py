@@ -118,7 +118,7 @@ class ScanResult(NamedTuple):
             "decision": self.decision,
             "score": self.score,
             "findings": [f.to_dict() for f in self.findings],
-            "versions": dict(self.versions),
+            "versions": versions_dict(self.versions),
             "took_ms": round(self.took_ms, 3),
         }
         if self.image_errors:
@@ -159,6 +159,11 @@ UNFINISHED_SCORE = SCORE_BANDS["review"][0]
 OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped", "ocr_failed"})
 
 
+def versions_dict(versions: Mapping[str, Any]) -> dict[str, Any]:
+    """A result's versions as plain JSON values: each is a string, but `policy` is {"name", "hash"} (#20)."""
+    return {k: dict(v) if isinstance(v, Mapping) else v for k, v in versions.items()}
+
+
 def unfinished(listing_id: Any, code: str, message: str, versions: Mapping[str, str], took_ms: float = 0.0,
                findings: tuple["Finding", ...] = ()) -> ScanResult:
     """A listing we could not finish scanning (budget spent, row timeout): `review` with the
@@ -182,7 +187,7 @@ class FailedScan:
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "error": self.error.to_dict()}
         if self.versions:
-            d["versions"] = dict(self.versions)
+            d["versions"] = versions_dict(self.versions)
         return d
 
 

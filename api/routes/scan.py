@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import metrics
+from api.auth import ANONYMOUS, PolicyPinned, Principal
 from api.deps import ScanCallDep, ScanKey, ScannerDep, SettingsDep, invalid_number, parse_json, parse_json_marked
 from api.errors import ApiError, status_for_code
 from api.limits import check_batch, check_listing, check_upload_count, heavy_slot, image_too_large
@@ -107,6 +108,16 @@ def _listing_options(listing: Any, base: ScanOptions | None = None) -> ScanOptio
     return request_options(listing.get("options") if isinstance(listing, dict) else None, base)
 
 
+def scan_kwargs(options: ScanOptions, principal: Principal) -> dict[str, Any]:
+    """Scanner.scan's keyword arguments for a listing's options sent with `principal`'s key: the key's
+    policy profile unless the request names one (api/auth.py), or a 422 `policy_pinned`."""
+    try:
+        policy = principal.scan_policy(options.policy)
+    except PolicyPinned as exc:
+        raise ApiError(422, exc.code, str(exc)) from None
+    return options._replace(policy=policy).scan_kwargs()
+
+
 def _scan_listing(scanner: Any, settings: Settings, listing: Any, enqueue: Any = None,
                   **kwargs) -> tuple[int, dict[str, Any]]:
     status, row = result_row(scanner.scan(listing, **kwargs), settings)
@@ -121,17 +132,18 @@ def _bounded(row: dict[str, Any], settings: Settings) -> bytes:
     return fit_rows([row], [_dumps(row)], settings.max_response_bytes, _dumps)[0]
 
 
-def _scan_one(scanner: Any, settings: Settings, body: bytes, enqueue: Any = None) -> tuple[int, bytes, dict[str, Any]]:
+def _scan_one(scanner: Any, settings: Settings, body: bytes, enqueue: Any = None,
+              principal: Principal = ANONYMOUS) -> tuple[int, bytes, dict[str, Any]]:
     deadline = deadline_after(settings.scan_budget_s)  # one budget per request, from the body in hand
     listing = parse_json(body)
-    options = _listing_options(listing)
+    kwargs = scan_kwargs(_listing_options(listing), principal)
     check_listing(listing, settings)
-    status, row = _scan_listing(scanner, settings, listing, enqueue, deadline=deadline, **options.scan_kwargs())
+    status, row = _scan_listing(scanner, settings, listing, enqueue, deadline=deadline, **kwargs)
     return status, _bounded(row, settings), row
 
 
 def _scan_batch(scanner: Any, settings: Settings, body: bytes,
-                enqueue: Any = None) -> tuple[bytes, Counter, dict[str, str]]:
+                enqueue: Any = None, principal: Principal = ANONYMOUS) -> tuple[bytes, Counter, dict[str, str]]:
     import time
 
     started = time.perf_counter()
@@ -155,14 +167,14 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes,
         try:
             if i in bad_numbers:
                 raise invalid_number(jsonio.describe(bad_numbers[i]))
-            options = _listing_options(raw, batch_options)
+            kwargs = scan_kwargs(_listing_options(raw, batch_options), principal)
             check_listing(raw, settings)
         except ApiError as exc:
             listing_id = jsonio.listing_id(raw) if i in bad_numbers else raw.get("id") if isinstance(raw, dict) else None
             row = {"id": listing_id, "error": {"code": exc.code, "message": exc.message}}
             metrics.record_result(row)
         else:
-            _, row = _scan_listing(scanner, settings, raw, enqueue, deadline=deadline, **options.scan_kwargs())
+            _, row = _scan_listing(scanner, settings, raw, enqueue, deadline=deadline, **kwargs)
         decisions[row.get("decision") or "error"] += 1
         rows.append(row)
     versions = scanner.versions
@@ -197,7 +209,7 @@ def _note(request: Request, row: dict[str, Any]) -> None:
 )
 def scan(request: Request, call: ScanCallDep) -> Response:
     with heavy_slot(len(call.body), call.settings):
-        status, payload, row = _scan_one(call.scanner, call.settings, call.body, call.enqueue)
+        status, payload, row = _scan_one(call.scanner, call.settings, call.body, call.enqueue, call.principal)
     _note(request, row)
     return _json_response(status, payload)
 
@@ -214,7 +226,8 @@ def scan(request: Request, call: ScanCallDep) -> Response:
 )
 def scan_batch(request: Request, call: ScanCallDep) -> Response:
     with heavy_slot(len(call.body), call.settings):
-        payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body, call.enqueue)
+        payload, decisions, versions = _scan_batch(call.scanner, call.settings, call.body, call.enqueue,
+                                                   call.principal)
     request.state.decisions = dict(decisions)
     request.state.versions = versions
     return _json_response(200, payload)
@@ -230,7 +243,7 @@ def scan_batch(request: Request, call: ScanCallDep) -> Response:
 )
 async def scan_image(
     request: Request,
-    _key: ScanKey,
+    key: ScanKey,
     scanner: ScannerDep,
     settings: SettingsDep,
     images: Annotated[list[UploadFile], File(description="image files (JPEG, PNG, GIF, WebP, BMP, TIFF)")],
@@ -254,6 +267,7 @@ async def scan_image(
     scan_options = _listing_options(base)
     if options:
         scan_options = request_options(parse_json(options.encode("utf-8")), scan_options)
+    kwargs = scan_kwargs(scan_options, key)
     if id is not None:
         base["id"] = id
     base["images"] = [{"upload": i} for i in range(len(blobs))]
@@ -263,6 +277,6 @@ async def scan_image(
 
     status, row = await run_in_threadpool(_scan_listing, scanner, settings, base,
                                           getattr(request.app.state, "review_enqueue", None), image_loader=load,
-                                          deadline=deadline_after(settings.scan_budget_s), **scan_options.scan_kwargs())
+                                          deadline=deadline_after(settings.scan_budget_s), **kwargs)
     _note(request, row)
     return _json_response(status, await run_in_threadpool(_bounded, row, settings))

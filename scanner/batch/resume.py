@@ -123,7 +123,7 @@ def start_run(inp: Path, out: Path, fmt: str, spec: EngineSpec, resume: bool, ov
         started_with = (state.get("engine") or {}).get("options") or {}
         if started_with != spec.options:  # half the rows masked or in Chinese, half not, would be one file
             raise BatchError(f"cannot resume: the run was started with options {started_with}, now {spec.options}; "
-                             "give the same --lang/--mask, or start again without --resume")
+                             "give the same --lang/--mask/--policy, or start again without --resume")
         done = complete_lines_and_truncate(out)
         stats, found_versions = stats_from_output(out)
         known_versions = state.get("versions") or found_versions

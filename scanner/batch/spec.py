@@ -39,7 +39,7 @@ class EngineSpec:
     factory: str = "scanner.batch:build_scanner"
     settings: dict[str, Any] = field(default_factory=dict)  # overrides for load_settings
     with_images: bool = True
-    # The run's scan options (scanner/options.py: language, mask, ocr, suggest), under each row's own "options"
+    # The run's scan options (scanner/options.py: language, mask, ocr, suggest, policy), under each row's own "options"
     # as in a /v1/scan/batch request: a row that asks for something else gets it.
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -57,7 +57,12 @@ def build_scanner(spec: EngineSpec):
     from scanner.engine import Scanner
 
     overrides = {"allow_local_image_paths": True, **spec.settings}
-    return Scanner.from_settings(load_settings(**overrides), with_images=spec.with_images)
+    scanner = Scanner.from_settings(load_settings(**overrides), with_images=spec.with_images)
+    policy = spec.options.get("policy")
+    if policy is not None and policy not in scanner.text_engine.profiles:  # not a million unknown_policy rows
+        known = ", ".join(sorted(scanner.text_engine.profiles))
+        raise EngineBuildError(f"--policy {policy!r}: no such profile in the word lists (known: {known})")
+    return scanner
 
 
 def spec_from_args(args) -> EngineSpec:
@@ -79,6 +84,8 @@ def spec_from_args(args) -> EngineSpec:
         options["mask"] = True
     if getattr(args, "suggest", False):
         options["suggest"] = True
+    if getattr(args, "policy", None):
+        options["policy"] = args.policy
     parse_options(options)  # a bad value is a usage error now, not a million error rows later
     kwargs: dict[str, Any] = {"settings": settings, "with_images": not args.no_images, "options": options}
     if args.engine_factory:

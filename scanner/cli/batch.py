@@ -39,6 +39,9 @@ def register(sub) -> None:
                    help="language of the explanations for rows that do not ask themselves (default en)")
     p.add_argument("--mask", action="store_true",
                    help="add `masked` (the copy with personal data masked) to every row that does not say otherwise")
+    p.add_argument("--policy", default=None, metavar="NAME",
+                   help="named policy profile (wordlists/profiles/NAME.toml, e.g. cosmetics) for rows that do not "
+                   "ask themselves (default: `default`, policy.toml); --resume refuses a different one")
     p.add_argument("--suggest", action="store_true",
                    help="add `suggested` (the copy rewritten, docs/api.md), `suggested_manual` and "
                    "`suggested_decision` to every row that does not say otherwise")

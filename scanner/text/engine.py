@@ -1,13 +1,42 @@
 """TextEngine: everything the text stages need, built once per version of the word lists."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
 
 from scanner.text.matcher import TextMatcher
 from scanner.text.policy import Policy
 from scanner.text.segment import Segmenter
 from scanner.text.verify import VerifyContext
-from scanner.text.wordlists import Wordlists, load_wordlists
+from scanner.text.wordlists import DEFAULT_PROFILE, Wordlists, load_wordlists
+
+
+def policy_hash(policy: Policy) -> str:
+    """Content hash of a merged, validated policy (every value that changes a decision, defaults included):
+    two profiles that decide alike hash alike, whatever their files look like."""
+    canonical = json.dumps(asdict(policy), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PolicyProfile:
+    """One named policy (#20): `default` is policy.toml, the others wordlists/profiles/<name>.toml over it."""
+
+    name: str
+    hash: str
+    verifying: VerifyContext  # the engine's, with this profile's policy
+
+    @property
+    def policy(self) -> Policy:
+        return self.verifying.policy
+
+    @property
+    def version(self) -> Mapping[str, str]:
+        """What a result's `versions.policy` says."""
+        return MappingProxyType({"name": self.name, "hash": self.hash})
 
 
 @dataclass(frozen=True)
@@ -17,6 +46,20 @@ class TextEngine:
     wordlists: Wordlists
     matcher: TextMatcher
     verifying: VerifyContext  # what the verify stage reads: word lists, segmenter, cues, policy
+    # the named policies (#20), built from the word lists: every one shares the matcher, cues and segmenter
+    profiles: Mapping[str, PolicyProfile] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        custom = {c.id: c.default_action for c in self.wordlists.custom_categories}
+        profiles = {DEFAULT_PROFILE: PolicyProfile(DEFAULT_PROFILE, policy_hash(self.verifying.policy), self.verifying)}
+        for name, raw in self.wordlists.profiles.items():
+            policy = Policy.from_dict(raw, custom)
+            profiles[name] = PolicyProfile(name, policy_hash(policy), replace(self.verifying, policy=policy))
+        object.__setattr__(self, "profiles", MappingProxyType(profiles))
+
+    def profile(self, name: str | None) -> PolicyProfile:
+        """The named policy; None is `default`. KeyError for a name the loaded word lists do not have."""
+        return self.profiles[DEFAULT_PROFILE if name is None else name]
 
     @classmethod
     def load(cls, directory) -> "TextEngine":

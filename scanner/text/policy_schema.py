@@ -66,7 +66,11 @@ class PolicyFile(BaseModel):
 
 
 class PolicyError(ValueError):
-    pass
+    """`locs`: the key path of each bad value (("thresholds", "block_score"), ...), so a loader can name its line."""
+
+    def __init__(self, message: str, locs: tuple[tuple[Any, ...], ...] = ()) -> None:
+        super().__init__(message)
+        self.locs = locs
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -91,7 +95,8 @@ def custom_actions(raw: Any, defaults: Mapping[str, str]) -> tuple[Any, dict[str
         if category in actions:
             value = actions.pop(category)
             if value not in ACTIONS:
-                raise PolicyError(f"actions.{category}: Input should be 'block', 'review' or 'none' (got {_shown(value)})")
+                raise PolicyError(f"actions.{category}: Input should be 'block', 'review' or 'none' (got {_shown(value)})",
+                                  (("actions", category),))
             out[category] = value
     return {**raw, "actions": actions}, out
 
@@ -108,4 +113,39 @@ def parse_policy(raw: Any) -> PolicyFile:
             got = "" if err["type"] == "extra_forbidden" else f" (got {_shown(err.get('input'))})"
             parts.append(f"{_where(err['loc'])}: {err['msg']}{got}")
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise PolicyError("; ".join(parts) + more) from None
+        raise PolicyError("; ".join(parts) + more, tuple(tuple(err["loc"]) for err in errors)) from None
+
+
+def merge_policy(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """A profile (wordlists/profiles/<name>.toml) over the default policy: tables merge key by key, any other
+    value replaces the default's. The result is validated like policy.toml itself."""
+    out = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_policy(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of TOML `text` that sets the key at path `loc` (or the nearest enclosing key or
+    table it names), for errors that say file:line; None if the key is not written in `text`."""
+    table: tuple[str, ...] = ()
+    best: tuple[int, int] | None = None  # (matched depth, line)
+    want = tuple(str(part) for part in loc)
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("["):
+            table = tuple(part.strip().strip('"') for part in stripped.strip("[]").split("."))
+            path = table
+        elif "=" in stripped:
+            key = stripped.split("=", 1)[0].strip()
+            path = table + tuple(part.strip().strip('"') for part in key.split("."))
+        else:
+            continue
+        if want[: len(path)] == path and (best is None or len(path) > best[0]):
+            best = (len(path), n)
+    return best[1] if best else None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.text.normalize import is_cjk
-from scanner.text.policy_schema import ACTIONS, PolicyError, custom_actions, parse_policy
+from scanner.text.policy_schema import ACTIONS, PolicyError, custom_actions, line_of, merge_policy, parse_policy
 from scanner.categories import CATEGORIES, RESERVED_IDS, Category
 from scanner.results import SEVERITIES
 
@@ -132,6 +132,8 @@ class Wordlists:
     # explanations carry (built-in labels are scanner/categories.py's)
     custom_categories: tuple[Category, ...] = ()
     custom_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # named policy profiles (profiles/<name>.toml, #20): each one's policy, the overlay merged over `policy`
+    profiles: dict[str, dict] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in (*TEXT_CATEGORIES, *(c.id for c in self.custom_categories))}
@@ -455,6 +457,37 @@ def _expand_slots(cues: tuple[str, ...], lexicons: dict[str, tuple[str, ...]], w
     return tuple(dict.fromkeys(out))
 
 
+DEFAULT_PROFILE = "default"  # policy.toml itself; no file may take the name
+PROFILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> dict[str, dict]:
+    """profiles/<name>.toml: overlays on policy.toml (#20), each merged and checked by the policy schema.
+    Any bad one refuses the whole load, naming file:line (fail closed, like every other list)."""
+    profiles: dict[str, dict] = {}
+    for path in sorted((directory / "profiles").glob("*.toml")):
+        rel = path.relative_to(directory).as_posix()
+        name = path.stem
+        if name == DEFAULT_PROFILE or not PROFILE_NAME.fullmatch(name):
+            raise WordlistError(f"{rel}: a profile name is lower-case letters, digits and '-' (at most 40), "
+                                f"and not {DEFAULT_PROFILE!r} (that is policy.toml)")
+        text = _read(path, rel)
+        try:
+            overlay = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            at = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+            message = str(exc)[: at.start()].strip() if at else str(exc)
+            raise WordlistError(f"{rel}:{at.group(1)}: {message}" if at else f"{rel}: {message}") from None
+        merged = merge_policy(policy, overlay)
+        try:
+            parse_policy(custom_actions(merged, custom)[0])
+        except PolicyError as exc:
+            line = next((n for n in (line_of(text, loc) for loc in exc.locs) if n is not None), None)
+            raise WordlistError(f"{rel}:{line}: {exc}" if line else f"{rel}: {exc}") from None
+        profiles[name] = merged
+    return profiles
+
+
 def load_wordlists(directory: str | Path) -> Wordlists:
     directory = Path(directory)
     if not directory.is_dir():
@@ -533,6 +566,7 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         parse_policy(custom_actions(policy, {c.id: c.default_action for c in custom})[0])
     except (tomllib.TOMLDecodeError, PolicyError) as exc:
         raise WordlistError(f"policy.toml: {exc}") from None
+    profiles = _load_profiles(directory, policy, {c.id: c.default_action for c in custom})
 
     return Wordlists(
         directory=directory,
@@ -548,4 +582,5 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         compat_attributes=tuple(compat["attribute"]),
         custom_categories=tuple(custom),
         custom_labels={c.id: {"label_en": c.en, "label_zh": c.zh} for c in custom},
+        profiles=profiles,
     )
