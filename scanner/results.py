@@ -164,6 +164,13 @@ def versions_dict(versions: Mapping[str, Any]) -> dict[str, Any]:
     return {k: dict(v) if isinstance(v, Mapping) else v for k, v in versions.items()}
 
 
+def version_label(value: Any) -> str:
+    """One data version as text for people and keys: "sha256:…", or for the policy profile "default sha256:…"."""
+    if isinstance(value, Mapping):
+        return " ".join(str(v) for v in value.values())
+    return str(value)
+
+
 def unfinished(listing_id: Any, code: str, message: str, versions: Mapping[str, str], took_ms: float = 0.0,
                findings: tuple["Finding", ...] = ()) -> ScanResult:
     """A listing we could not finish scanning (budget spent, row timeout): `review` with the

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from scanner import jsonio
+from scanner.results import version_label
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,7 +215,7 @@ def format_diff(diff: dict[str, Any], limit: int = 50) -> str:
     if v.get("old") and v.get("new") and v["old"] != v["new"]:
         for k in sorted(set(v["old"]) | set(v["new"])):
             if v["old"].get(k) != v["new"].get(k):
-                lines.append(f"  {k}: {v['old'].get(k)} -> {v['new'].get(k)}")
+                lines.append(f"  {k}: {version_label(v['old'].get(k))} -> {version_label(v['new'].get(k))}")
     if t["only_old"] or t["only_new"]:
         lines.append(f"  {t['only_old']:,} listings only in the old results, {t['only_new']:,} only in the new")
     if diff["transitions"]:

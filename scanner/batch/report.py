@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from scanner.batch.summary import DECISIONS
 from scanner.jsonio import utf8_text
+from scanner.results import version_label
 
 DECISION_COLOURS = {"block": "#c62828", "review": "#ef8f00", "pass": "#2e7d32", "error": "#6d4c41"}
 BAR_COLOUR = "#3f6fb5"
@@ -75,7 +76,7 @@ def render_html(summary: dict[str, Any], diff: dict[str, Any] | None = None, tit
         f'<div class=card style="border-top:4px solid {DECISION_COLOURS[k]}">{k}<b>{d.get(k, 0):,}</b>'
         f'{100 * d.get(k, 0) / rows:.1f}%</div>' if rows else f"<div class=card>{k}<b>0</b></div>"
         for k in DECISIONS)
-    versions = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(str(v))}</code></td></tr>"
+    versions = "".join(f"<tr><td>{escape(k)}</td><td><code>{escape(version_label(v))}</code></td></tr>"
                        for k, v in (summary.get("versions") or {}).items())
     rate = summary.get("rows_per_s")
     parts = [

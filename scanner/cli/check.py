@@ -20,6 +20,7 @@ import sys
 from scanner import jsonio
 
 from scanner.categories import LANGUAGES
+from scanner.results import version_label
 from scanner.cli.common import settings_from_args
 
 COLOURS = {  # ANSI colours per category, used only on a terminal
@@ -187,7 +188,7 @@ def render(result: dict, listing: dict, colour: bool) -> str:
         lines.append(f"incomplete: {e['code']}: {e['message']}")
     if not result["findings"]:
         lines.append("no findings")
-    lines.append(f"\nversions: {_pairs(result['versions'])}")
+    lines.append("\nversions: " + ", ".join(f"{k} {version_label(v)}" for k, v in result["versions"].items()))
     return "\n".join(lines)
 
 

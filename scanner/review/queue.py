@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from scanner.results import version_label
 from scanner.review.masking import reviewer_copy, reviewer_result
 from scanner.review.store import Store, dumps, now as _now, storable
 
@@ -65,12 +66,12 @@ _VERSIONS_KEYS: dict[tuple, str] = {}  # a handful of versions are live at a tim
 
 def versions_key(row: dict[str, Any]) -> str:
     v = row.get("versions") or {}
-    items = tuple(v.items())
+    items = tuple((k, version_label(x)) for k, x in v.items())  # policy is {name, hash}: not hashable as it is
     key = _VERSIONS_KEYS.get(items)
     if key is None:
         if len(_VERSIONS_KEYS) > 64:
             _VERSIONS_KEYS.clear()
-        key = _VERSIONS_KEYS[items] = storable("|".join(f"{k}={v[k]}" for k in sorted(v)))
+        key = _VERSIONS_KEYS[items] = storable("|".join(f"{k}={x}" for k, x in sorted(items)))
     return key
 
 
