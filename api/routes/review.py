@@ -25,7 +25,7 @@ from api.schemas import error_responses
 from scanner import jsonio
 from scanner.review import changesets, retention, stats, verdicts
 from scanner.review.queue import STATUSES
-from scanner.text.wordlists import DEFAULT_PROFILE
+from scanner.text.wordlists import DEFAULT_PROFILE, WordlistError, check_profiles_named
 
 log = logging.getLogger("scanner.api")
 router = APIRouter(prefix="/v1/review", tags=["review"])
@@ -172,12 +172,11 @@ def _keys_profiles_kept(request: Request, base: Path) -> None:
     """PublishRefused before anything is stored if the lists a change set is built on (`base`, copied whole:
     proposals add terms and allow-list rows, never profiles) lack a profile an API key names: every process
     would then refuse to serve the published version (Scanner.require_profiles), so it must not go live."""
-    gone = {name: who for name, who in request.app.state.keys.profiles_named().items()
-            if name != DEFAULT_PROFILE and not (base / "profiles" / f"{name}.toml").is_file()}
-    if gone:
-        raise changesets.PublishRefused("; ".join(
-            f"policy profile {name!r} (profiles/{name}.toml) is not in the word lists but {', '.join(who)} names it"
-            for name, who in sorted(gone.items())))
+    try:
+        check_profiles_named({DEFAULT_PROFILE, *(p.stem for p in (base / "profiles").glob("*.toml"))},
+                             request.app.state.keys.profiles_named())
+    except WordlistError as exc:
+        raise changesets.PublishRefused(str(exc)) from None
 
 
 # -- keeping every process on the live version ------------------------------------------------

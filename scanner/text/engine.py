@@ -11,7 +11,7 @@ from scanner.text.matcher import TextMatcher
 from scanner.text.policy import Policy
 from scanner.text.segment import Segmenter
 from scanner.text.verify import VerifyContext
-from scanner.text.wordlists import DEFAULT_PROFILE, WordlistError, Wordlists, load_wordlists
+from scanner.text.wordlists import DEFAULT_PROFILE, Wordlists, check_profiles_named, load_wordlists
 
 
 def policy_hash(policy: Policy) -> str:
@@ -65,12 +65,7 @@ class TextEngine:
     def check_profiles(self, needed: Mapping[str, Iterable[str]]) -> None:
         """WordlistError unless every profile in `needed` (name -> who needs it, e.g. "API key 'beauty-shop'")
         is loaded: a key's profile that is gone must stop start-up or a reload, never scan under `default`."""
-        missing = [(name, who) for name, who in sorted(needed.items()) if name not in self.profiles]
-        if missing:
-            known = ", ".join(sorted(self.profiles))
-            raise WordlistError("; ".join(
-                f"policy profile {name!r} (profiles/{name}.toml) is not in the word lists but {', '.join(who)} "
-                f"names it" for name, who in missing) + f" (known: {known})")
+        check_profiles_named(self.profiles, needed)
 
     def profile(self, name: str | None) -> PolicyProfile:
         """The named policy; None is `default`. KeyError for a name the loaded word lists do not have."""

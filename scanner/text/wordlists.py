@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from scanner.text.normalize import is_cjk
 from scanner.text.policy_schema import (ACTIONS, DESCRIPTION_KEY, PolicyError, custom_actions, line_of, merge_policy,
@@ -486,6 +487,18 @@ def _description(text: str, raw: dict, rel: str, fallback: dict[str, str | None]
         if en and not any(ord(c) < 32 or ord(c) == 127 for c in en):
             return {"en": (en[0].upper() + en[1:])[:200], "zh": None}
     return dict(fallback) if fallback else {"en": None, "zh": None}
+
+
+def check_profiles_named(known: Iterable[str], needed: Mapping[str, Iterable[str]]) -> None:
+    """WordlistError unless every profile in `needed` (name -> who names it, e.g. "API key 'beauty-shop'
+    (SCANNER_API_KEYS)") is among `known` (the loaded profiles, `default` included): a key's profile that is gone
+    must stop start-up, a reload or a publish, never leave its listings scanned under `default`."""
+    known = set(known)
+    missing = [(name, tuple(who)) for name, who in sorted(needed.items()) if name not in known]
+    if missing:
+        raise WordlistError("; ".join(
+            f"policy profile {name!r} (profiles/{name}.toml) is not in the word lists but {', '.join(who)} names it"
+            for name, who in missing) + f" (known: {', '.join(sorted(known))})")
 
 
 def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> tuple[dict[str, dict], dict[str, dict]]:
