@@ -81,15 +81,23 @@ def _profile_dir(tmp_path, **files):
     return wl
 
 
-def test_a_description_table_gives_both_languages(make_client, tmp_path):
+def test_a_description_table_gives_both_languages(make_client, tmp_path, text_engine):
     from scanner.engine import Scanner
     from scanner.text.engine import TextEngine
 
     wl = _profile_dir(tmp_path, food='description = {en = "Food and drink", zh = "食品饮料"}\n\n'
-                                     '[actions]\nmedical_claim = "block"\n')
+                                     '[actions]\nmedical_claim = "block"\n',
+                      plain='[actions]\nmedical_claim = "block"\n')  # the same policy, undescribed
+    policy_toml = wl / "policy.toml"
+    policy_toml.write_text('description = {en = "General merchandise", zh = "综合百货"}\n' + policy_toml.read_text("utf-8"),
+                           "utf-8")
     client = make_client(scanner=Scanner(TextEngine.load(wl)), wordlists=wl)
-    got = {p["name"]: p["description"] for p in client.get("/v1/policies").json()["policies"]}
-    assert got["food"] == {"en": "Food and drink", "zh": "食品饮料"}
+    listed = {p["name"]: p for p in client.get("/v1/policies").json()["policies"]}
+    assert listed["food"]["description"] == {"en": "Food and drink", "zh": "食品饮料"}
+    assert listed["plain"]["description"] == {"en": None, "zh": None}  # no table, no opening comment
+    assert listed["default"]["description"] == {"en": "General merchandise", "zh": "综合百货"}
+    assert listed["food"]["hash"] == listed["plain"]["hash"]  # a description never changes the policy hash
+    assert listed["default"]["hash"] == text_engine.profiles["default"].hash  # the bundled policy.toml, undescribed
 
 
 @pytest.mark.parametrize("text,where", [
