@@ -96,6 +96,15 @@ class KeyRing:
                                  "and \"pinned\" needs a \"policy\"")
             self._by_digest[digest] = Principal(name, role, policy, mode == "pinned")
 
+    def profiles_named(self) -> dict[str, list[str]]:
+        """profile -> "API key '<label>'" for each key that carries it (default or pinned): what must stay
+        loaded (Scanner.require_profiles). Labels only: a key itself is never in a message."""
+        named: dict[str, list[str]] = {}
+        for p in self._by_digest.values():
+            if p.policy is not None:
+                named.setdefault(p.policy, []).append(f"API key {p.name!r} (SCANNER_API_KEYS)")
+        return named
+
     @property
     def enabled(self) -> bool:
         return bool(self._by_digest)

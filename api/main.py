@@ -21,7 +21,7 @@ from api.audit import AuditLog, default_audit_path
 from api.auth import KeyRing
 from api.limits import BodyLimitMiddleware
 from api.logging import ObserveMiddleware, configure_logging
-from api.routes import admin, categories, gallery, health, review, scan, wordlists
+from api.routes import admin, categories, gallery, health, policies, review, scan, wordlists
 from api.runtime import settle_heap, tune_malloc, tune_scan_threads
 from api.sync import SYNC_DIR_ENV, WorkerSync
 from api.schemas import DOC_MODELS
@@ -77,8 +77,10 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
                     "event": "wordlists_from_review_store", "configured": str(settings.wordlists),
                     "serving": str(live), "why": "a word-list version published from review change sets is live "
                     "in the review store and wins over SCANNER_WORDLISTS (docs/review.md)", "pid": os.getpid()}})
-            app.state.scanner = Scanner.from_settings(
+            built = Scanner.from_settings(
                 settings if live is None else settings.model_copy(update={"wordlists": live}), with_images=with_images)
+            built.require_profiles(keys.profiles_named())  # a key naming a missing profile stops start-up
+            app.state.scanner = built
             launched = os.environ.get("SCANNER_SERVE_STARTED_AT")
             log.info("startup", extra={"fields": {
                 "event": "startup", "ms": round((time.perf_counter() - started) * 1000, 1),
@@ -109,6 +111,8 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
     app.state.settings = settings
     app.state.keys = keys
     app.state.audit = AuditLog(default_audit_path(settings))
+    if scanner is not None and hasattr(scanner, "require_profiles"):
+        scanner.require_profiles(keys.profiles_named())  # fail closed: never scan a key's requests under `default`
     app.state.scanner = scanner
     app.state.expect_images = with_images
     app.state.sync = WorkerSync(os.environ.get(SYNC_DIR_ENV))
@@ -122,7 +126,7 @@ def create_app(settings: Settings | None = None, scanner: Any = None, *, with_im
     app.state.review_enqueue = (lambda listing, row: submit(listing, row, "api")) if settings.review_queue else None
 
     errors.install(app)
-    for module in (scan, gallery, wordlists, categories, admin, review, health):
+    for module in (scan, gallery, wordlists, categories, policies, admin, review, health):
         app.include_router(module.router)
     static = health.STATIC_DIR
     if static.is_dir():

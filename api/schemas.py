@@ -240,6 +240,35 @@ class CategoriesOut(BaseModel):
     categories: list[CategoryOut]
 
 
+class PolicyDescriptionOut(BaseModel):
+    en: str | None = Field(None, description="what the profile is for, in English")
+    zh: str | None = Field(None, description="what the profile is for, in Chinese (null when the profile file "
+                                             "describes itself only in a comment, which gives English)")
+
+
+class PolicyOut(BaseModel):
+    name: str = Field(description="what `options.policy` takes; `default` is policy.toml itself")
+    hash: str = Field(description="sha256 of the merged, validated policy: a result's versions.policy.hash")
+    description: PolicyDescriptionOut
+    default: bool = Field(description="the profile a scan gets when it names none: the key's profile when the "
+                                      "request sent a key that carries one, else `default`")
+    allowed: bool = Field(description="whether this caller may ask for it: false for every other profile when "
+                                      "the key sent is pinned to one")
+
+
+class PoliciesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"policies": [
+        {"name": "default", "hash": "sha256:5be1…", "description": {
+            "en": "Default policy (policy.toml): general goods", "zh": "默认策略（policy.toml）：一般商品"},
+         "default": True, "allowed": True},
+        {"name": "cosmetics", "hash": "sha256:0c7e…", "description": {
+            "en": "For listings of cosmetics and personal-care goods.", "zh": None},
+         "default": False, "allowed": True}], "pinned": False}]})
+    policies: list[PolicyOut] = Field(description="`default` first, then the profiles by name")
+    pinned: bool = Field(description="true when the key sent is pinned to its profile (options.policy naming "
+                                     "another is refused with 422 policy_pinned)")
+
+
 class ReloadOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "before": "sha256:3f1c…", "after": "sha256:77ad…", "changed": True, "versions": EXAMPLE_VERSIONS}]})

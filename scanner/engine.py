@@ -47,6 +47,7 @@ class Scanner:
         self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
         self._ocr_versions_cached: tuple[Mapping[str, str], Mapping[str, str]] | None = None
         self._policy_versions_cached: dict = {}
+        self._required_profiles: Mapping[str, tuple[str, ...]] = {}  # see require_profiles
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -81,11 +82,23 @@ class Scanner:
         """Bundled word lists and the default gallery, ignoring SCANNER_* variables; no time budget."""
         return cls.from_settings(Settings.model_construct(scan_budget_s=0.0), with_images=with_images)
 
+    def require_profiles(self, needed: Mapping[str, Iterable[str]]) -> None:
+        """Policy profiles that must stay loaded: name -> who names them (the service: its API keys' labels).
+        WordlistError now if the loaded word lists lack one (start-up stops), and from then on every
+        reload_wordlists refuses lists that lack one, keeping the old version serving."""
+        needed = {name: tuple(who) for name, who in needed.items()}
+        with self._reload_lock:
+            self._text.check_profiles(needed)
+            self._required_profiles = needed
+
     def reload_wordlists(self) -> tuple[str, str]:
-        """Rebuild from disk, then swap; returns (version before, version after)."""
+        """Rebuild from disk, then swap; returns (version before, version after). WordlistError (nothing
+        swapped) if the new lists do not load or lack a profile require_profiles named."""
         with self._reload_lock:
             before = self._text.version
-            self._text = TextEngine.load(self.settings.wordlists)
+            text = TextEngine.load(self.settings.wordlists)
+            text.check_profiles(self._required_profiles)
+            self._text = text
             return before, self._text.version
 
     def ocr_reader(self):

@@ -1,1 +1,1 @@
-"""Route modules: scan, gallery, wordlists, categories, admin, health. Each exposes `router`."""
+"""Route modules: scan, gallery, wordlists, categories, policies, admin, review, health. Each exposes `router`."""

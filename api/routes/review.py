@@ -25,6 +25,7 @@ from api.schemas import error_responses
 from scanner import jsonio
 from scanner.review import changesets, retention, stats, verdicts
 from scanner.review.queue import STATUSES
+from scanner.text.wordlists import DEFAULT_PROFILE, WordlistError, check_profiles_named
 
 log = logging.getLogger("scanner.api")
 router = APIRouter(prefix="/v1/review", tags=["review"])
@@ -125,6 +126,7 @@ def publish(request: Request, changeset_id: RowId, admin: AdminKey, review: Revi
     started = audit.begin(admin.name, "review.publish", changeset=changeset_id, before=before_version,
                           **request_fields(request))
     try:
+        _keys_profiles_kept(request, Path(scanner.settings.wordlists))
         published = changesets.publish(review.store, changeset_id, admin.name, Path(scanner.settings.wordlists),
                                        review.versions_root)
     except (changesets.ChangesetNotFound, changesets.ChangesetClosed, changesets.PublishRefused) as exc:
@@ -164,6 +166,17 @@ def purge(request: Request, admin: AdminKey, review: ReviewDep, audit: AuditDep)
     counts = retention.purge(review.store, days, admin.name)
     audit.finish(started, deleted=counts)
     return {"retention_days": days, "deleted": counts}
+
+
+def _keys_profiles_kept(request: Request, base: Path) -> None:
+    """PublishRefused before anything is stored if the lists a change set is built on (`base`, copied whole:
+    proposals add terms and allow-list rows, never profiles) lack a profile an API key names: every process
+    would then refuse to serve the published version (Scanner.require_profiles), so it must not go live."""
+    try:
+        check_profiles_named({DEFAULT_PROFILE, *(p.stem for p in (base / "profiles").glob("*.toml"))},
+                             request.app.state.keys.profiles_named())
+    except WordlistError as exc:
+        raise changesets.PublishRefused(str(exc)) from None
 
 
 # -- keeping every process on the live version ------------------------------------------------

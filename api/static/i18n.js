@@ -56,6 +56,8 @@ const STRINGS = {
     err_too_many_images: "too many images in one request",
     keyStored: "key set for this tab", keyOpen: "no key needed", gallery: "gallery", wordlists: "word lists",
     otherField: "(not shown in the editor)",
+    policy: "Policy profile", policyDefault: "(default)", policyPinned: "(fixed by your API key)",
+    policyDecided: "Decided under profile {p}",
   },
   zh: {
     rvTitle: "人工复核队列", rvEditorLink: "编辑器", rvKeyLabel: "复核需要复核员密钥（X-API-Key），只保存在本标签页的会话中。",
@@ -107,6 +109,8 @@ const STRINGS = {
     err_not_ready: "服务仍在启动，请稍后再试", err_too_many_images: "一次请求中的图片太多",
     keyStored: "本标签页已设置密钥", keyOpen: "无需密钥", gallery: "图库", wordlists: "词库",
     otherField: "（不在编辑器中）",
+    policy: "策略配置", policyDefault: "（默认）", policyPinned: "（由 API 密钥固定）",
+    policyDecided: "判定所用策略：{p}",
   },
 };
 
@@ -117,8 +121,13 @@ export function t(key, vars) {
   return s;
 }
 
-/** The scan options every request sends: explanations in the page's language (docs/api.md "Scan options"). */
-export function scanOptions() { return { language: state.lang === "zh" ? "zh" : "en" }; }
+/** The scan options every request sends: explanations in the page's language, the chosen policy profile
+ * (docs/api.md "Scan options"). */
+export function scanOptions() {
+  const options = { language: state.lang === "zh" ? "zh" : "en" };
+  if (state.policy) options.policy = state.policy;  // the profile chosen in the page (policies.js)
+  return options;
+}
 
 /** Whether the page has its own wording for `key` (so an error code gets a sentence, not just its code). */
 export function hasString(key) { return Boolean(STRINGS.en[key]); }

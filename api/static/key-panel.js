@@ -12,6 +12,8 @@ function showKeyPanel(open) {
   if (open) byId("key-input").focus();
 }
 
+let keyChanged = () => {};
+
 /** Use `key` ("" forgets it) and check everything again that failed for want of a key. */
 function setKey(key) {
   state.key = key;
@@ -22,6 +24,7 @@ function setKey(key) {
   scanText();
   state.images.forEach((im) => { if (im.status === "error" && /api_key/.test(im.error && im.error.code || "")) scanImage(im); });
   renderImages();
+  keyChanged();
 }
 
 /** The service refused for want of a (valid) key: ask for one; a refused key is selected for retyping. */
@@ -31,7 +34,9 @@ export function noteNeedKey(err) {
   if (err.code === "invalid_api_key") byId("key-input").select();
 }
 
-export function wireKeyPanel() {
+/** onKeyChanged(): runs after a key is used or forgotten (main.js reloads the policy profiles). */
+export function wireKeyPanel(onKeyChanged) {
+  if (onKeyChanged) keyChanged = onKeyChanged;
   byId("key-toggle").addEventListener("click", () => { showKeyPanel(byId("key-panel").hidden); });
   byId("key-form").addEventListener("submit", (ev) => {
     ev.preventDefault();

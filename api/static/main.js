@@ -10,6 +10,7 @@ import { announce, byId } from "./dom.js";
 import { autosize, renderBackdrops } from "./highlight.js";
 import { scanImage, wireImageDrop } from "./images.js";
 import { noteNeedKey, wireKeyPanel } from "./key-panel.js";
+import { loadPolicies, renderPolicies, wirePolicies } from "./policies.js";
 import { cpToJs } from "./offsets.js";
 import { renderAll, renderStatic } from "./render.js";
 import { afterEachScan, scanText, schedule } from "./scan.js";
@@ -56,7 +57,12 @@ function toggleLanguage() {
   announce("");  // the last action's note was in the other language
   renderStatic();
   renderAll();
-  // explanations are written by the service in the language asked for: ask again
+  renderPolicies();
+  rescanAll();  // explanations are written by the service in the language asked for: ask again
+}
+
+/** Scan the text and every image again (the language or the policy profile changed). */
+function rescanAll() {
   scanText();
   state.images.forEach((im) => { if (im.result) scanImage(im); });
 }
@@ -74,8 +80,9 @@ wireEditor();
 byId("apply-all").addEventListener("click", applyAll);
 byId("copy-clean").addEventListener("click", copyClean);
 byId("lang-toggle").addEventListener("click", toggleLanguage);
-wireKeyPanel();
+wireKeyPanel(() => { loadPolicies().then(rescanAll); });  // another key may apply (or pin) another profile
 wireImageDrop();
+wirePolicies(rescanAll);
 document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") setActive(null); });
 window.addEventListener("resize", () => { Object.keys(fields).forEach((n) => { autosize(fields[n]); }); });
 
@@ -86,4 +93,6 @@ renderStatic();
 renderAll();
 loadCategories().then((loaded) => { if (loaded) { renderStatic(); renderAll(); } });
 footer();
-scanText();  // also tells us at once whether the service wants a key
+// The first scan waits for the profile list, so it is decided under the profile shown; it also tells us at
+// once whether the service wants a key.
+loadPolicies().then(scanText, scanText);

@@ -22,6 +22,9 @@ export const state = {
   activeKey: null,     // finding key currently shown in the tooltip
   needKey: false,
   versions: null,      // GET /readyz versions, for the footer
+  policies: [],        // GET /v1/policies: {name, hash, description, default, allowed} (policies.js)
+  policy: null,        // the profile chosen, sent as options.policy; null until the list is loaded
+  policyPinned: false, // the key is pinned to its profile: the select is disabled
 };
 
 /** The editor's text fields by listing field name (bullets: one per line). */

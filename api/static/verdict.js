@@ -33,4 +33,6 @@ export function renderVerdict() {
   if (c && c.images) detail.push(t("imagesPart") + t("colon") + t("dec_" + c.images));
   if (state.scanning) detail.push(t("scanning"));
   byId("verdict-detail").textContent = detail.join(" · ");
+  const decidedBy = state.text && state.text.versions && state.text.versions.policy;  // the profile that decided
+  byId("verdict-policy").textContent = decidedBy && decidedBy.name ? t("policyDecided", { p: decidedBy.name }) : "";
 }

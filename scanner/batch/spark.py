@@ -36,6 +36,7 @@ from typing import Any, Iterator
 from scanner.batch.rows import LISTING, RAW, install_row_alarm, internal_error_row, process_item, scan_row_with_alarm
 from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, EngineSpec, build_engine
 from scanner.jsonio import utf8_text
+from scanner.results import version_label
 
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
@@ -138,7 +139,8 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         "findings": findings if "error" not in row else None,
         "image_errors": errors["image_errors"] or None,
         "error": {"code": _text(error.get("code")), "message": _text(error.get("message"))} if error else None,
-        "versions": {utf8_text(str(k)): utf8_text(str(v)) for k, v in (row.get("versions") or {}).items()} or None,
+        # a map of text: versions.policy ({name, hash}) as "name sha256:…" (results.version_label), not a dict's repr
+        "versions": {utf8_text(str(k)): utf8_text(version_label(v)) for k, v in (row.get("versions") or {}).items()} or None,
         "took_ms": row.get("took_ms"),
         "source": _text(row.get("source")),
         "incomplete": errors["incomplete"] or None,

@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a file by spark-submit: make `scanner` i
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scanner import jsonio  # noqa: E402
-from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, spec_from_args  # noqa: E402
+from scanner.batch.spec import DEFAULT_ROW_TIMEOUT, EngineBuildError, check_run_policy, spec_from_args  # noqa: E402
 from scanner.categories import LANGUAGES  # noqa: E402
 from scanner.batch.summary import DECISIONS  # noqa: E402
 
@@ -46,6 +46,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--suggest", action="store_true",
                    help="add `suggested` (the copy rewritten), `suggested_manual` and `suggested_decision` to every "
                    "row that does not say otherwise, as scanner batch --suggest")
+    p.add_argument("--policy", default=None, metavar="NAME",
+                   help="named policy profile (wordlists/profiles/NAME.toml, e.g. cosmetics) for rows that do not "
+                   "ask themselves, as scanner batch --policy; an unknown name stops the job before Spark starts")
     p.add_argument("--engine-factory", default=None, help=argparse.SUPPRESS)
     p.add_argument("--summary", help="write counts by decision and the run time as JSON")
     p.add_argument("--row-timeout", type=float, default=DEFAULT_ROW_TIMEOUT,
@@ -65,14 +68,23 @@ def ensure_local_worker_path() -> None:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
 
-def run(spark, args) -> dict:
+def job_spec(args):
+    """The engine spec of the job's arguments, checked on the driver (a bad --lang/--policy stops it here, not
+    as a failed task or a million error rows)."""
+    spec = spec_from_args(args)
+    check_run_policy(spec)
+    return spec
+
+
+def run(spark, args, spec=None) -> dict:
     from pyspark.sql import functions as F
 
     from scanner.batch.spark import read_listings, scan_dataframe
 
     started = time.monotonic()
+    spec = spec if spec is not None else job_spec(args)
     df, mode = read_listings(spark, args.input, args.format)
-    results = scan_dataframe(df, spec_from_args(args), mode=mode, partitions=args.partitions,
+    results = scan_dataframe(df, spec, mode=mode, partitions=args.partitions,
                              row_timeout=args.row_timeout)
     results.write.mode(args.mode).parquet(args.output)
     written = spark.read.parquet(args.output)
@@ -88,6 +100,11 @@ def run(spark, args) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    try:
+        spec = job_spec(args)
+    except (EngineBuildError, ValueError) as exc:  # InvalidOptions is a ValueError: usage errors, exit 2
+        print(f"spark_job: {exc}", file=sys.stderr)
+        return 2
     ensure_local_worker_path()
     from pyspark.sql import SparkSession
 
@@ -96,7 +113,7 @@ def main(argv=None) -> int:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     try:
-        summary = run(spark, args)
+        summary = run(spark, args, spec)
     finally:
         spark.stop()
     print(jsonio.dumps(summary).decode("utf-8"))

@@ -58,11 +58,27 @@ def build_scanner(spec: EngineSpec):
 
     overrides = {"allow_local_image_paths": True, **spec.settings}
     scanner = Scanner.from_settings(load_settings(**overrides), with_images=spec.with_images)
-    policy = spec.options.get("policy")
-    if policy is not None and policy not in scanner.text_engine.profiles:  # not a million unknown_policy rows
-        known = ", ".join(sorted(scanner.text_engine.profiles))
-        raise EngineBuildError(f"--policy {policy!r}: no such profile in the word lists (known: {known})")
+    _check_policy(spec.options.get("policy"), scanner.text_engine.profiles)  # not a million unknown_policy rows
     return scanner
+
+
+def _check_policy(policy: str | None, known) -> None:
+    if policy is not None and policy not in known:
+        raise EngineBuildError(f"--policy {policy!r}: no such profile in the word lists (known: {', '.join(sorted(known))})")
+
+
+def check_run_policy(spec: EngineSpec) -> None:
+    """The run's --policy against the word lists the default engine will load, before anything is scanned: the
+    Spark driver's check (its executors build the engines; `scanner batch` builds one in-process and stops
+    there). EngineBuildError naming the known profiles. Another factory (tests, benchmarks) is its own judge."""
+    policy = spec.options.get("policy")
+    if policy is None or spec.factory != EngineSpec.factory:
+        return
+    from scanner.config import load_settings
+    from scanner.text.wordlists import DEFAULT_PROFILE, load_wordlists
+
+    settings = load_settings(**{"allow_local_image_paths": True, **spec.settings})
+    _check_policy(policy, {DEFAULT_PROFILE, *load_wordlists(settings.wordlists).profiles})
 
 
 def spec_from_args(args) -> EngineSpec:

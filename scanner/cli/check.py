@@ -65,6 +65,10 @@ def register(sub) -> None:
     p.add_argument("--no-engine-cache", action="store_true",
                    help="build the text engine from the word lists (~1.5 s) instead of reading it from the user "
                    "cache dir (SCANNER_CACHE_DIR, else $XDG_CACHE_HOME/listing-scanner); same results")
+    p.add_argument("--policy", default=None, metavar="NAME",
+                   help="named policy profile (wordlists/profiles/NAME.toml, e.g. cosmetics) that decides; wins over "
+                   "a --file listing's own options.policy (default: that, else `default`, policy.toml); "
+                   "a name the word lists do not have is a usage error")
     p.add_argument("--fail-on", choices=FAIL_ON, default="review",
                    help="the least decision that exits non-zero (default: review; never: always 0 unless an error)")
     p.set_defaults(func=run)
@@ -221,7 +225,13 @@ def run(args) -> int:
     settings = settings_from_args(args, allow_local_image_paths=True)
     scanner = Scanner.from_settings(settings, with_images=not args.no_images,
                                     cached_text_engine=not args.no_engine_cache)
-    result = scanner.scan(listing, language=args.lang, ocr=args.ocr, mask=args.mask or None, suggest=True).to_dict()
+    if args.policy is not None and args.policy not in scanner.text_engine.profiles:
+        known = ", ".join(sorted(scanner.text_engine.profiles))
+        print(f"scanner check: --policy {args.policy!r}: no such profile in the word lists (known: {known})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    result = scanner.scan(listing, language=args.lang, ocr=args.ocr, mask=args.mask or None, suggest=True,
+                          policy=args.policy).to_dict()
     if args.json:
         print(jsonio.dumps(result, indent=2).decode("utf-8"))
     else:
@@ -235,6 +245,10 @@ def run(args) -> int:
 
 def _unusable(listing, args) -> str | None:
     """What makes a command line unusable before anything is scanned (None if nothing)."""
+    from scanner.text.wordlists import PROFILE_NAME
+
+    if args.policy is not None and not PROFILE_NAME.fullmatch(args.policy):
+        return f"--policy {args.policy!r}: a profile name is lower-case letters, digits and '-' (at most 40)"
     if args.file:
         return None  # the engine answers a malformed listing with a precise error
     if not any((args.title, args.description, args.bullet, args.image)):

@@ -115,10 +115,11 @@ def _run(args) -> int:
     if problem:  # before seconds of engine building, and with a hint rather than a JSON log line
         print(f"scanner serve: {problem}", file=sys.stderr)
         return 2
-    from scanner.text.wordlists import WordlistError, load_wordlists
+    from scanner.text.wordlists import DEFAULT_PROFILE, WordlistError, check_profiles_named, load_wordlists
 
     try:  # fail closed before any worker starts: a broken directory is refused, never served (~0.1 s)
-        load_wordlists(settings.wordlists)
+        lists = load_wordlists(settings.wordlists)
+        check_profiles_named({DEFAULT_PROFILE, *lists.profiles}, keys.profiles_named())  # each key's profile exists
     except WordlistError as exc:
         raise SystemExit(f"scanner serve: word lists in {settings.wordlists} refused: {exc}") from None
     level = args.log_level.upper()

@@ -5,13 +5,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from scanner.text.matcher import TextMatcher
 from scanner.text.policy import Policy
 from scanner.text.segment import Segmenter
 from scanner.text.verify import VerifyContext
-from scanner.text.wordlists import DEFAULT_PROFILE, Wordlists, load_wordlists
+from scanner.text.wordlists import DEFAULT_PROFILE, Wordlists, check_profiles_named, load_wordlists
 
 
 def policy_hash(policy: Policy) -> str:
@@ -28,6 +28,8 @@ class PolicyProfile:
     name: str
     hash: str
     verifying: VerifyContext  # the engine's, with this profile's policy
+    # what the profile is for ({"en", "zh"}; either may be None): for people choosing one, never part of `hash`
+    description: Mapping[str, str | None] = field(default_factory=dict, compare=False)
 
     @property
     def policy(self) -> Policy:
@@ -51,11 +53,19 @@ class TextEngine:
 
     def __post_init__(self) -> None:
         custom = {c.id: c.default_action for c in self.wordlists.custom_categories}
-        profiles = {DEFAULT_PROFILE: PolicyProfile(DEFAULT_PROFILE, policy_hash(self.verifying.policy), self.verifying)}
+        described = getattr(self.wordlists, "profile_descriptions", {})
+        profiles = {DEFAULT_PROFILE: PolicyProfile(DEFAULT_PROFILE, policy_hash(self.verifying.policy), self.verifying,
+                                                   MappingProxyType(dict(described.get(DEFAULT_PROFILE, {}))))}
         for name, raw in self.wordlists.profiles.items():
             policy = Policy.from_dict(raw, custom)
-            profiles[name] = PolicyProfile(name, policy_hash(policy), replace(self.verifying, policy=policy))
+            profiles[name] = PolicyProfile(name, policy_hash(policy), replace(self.verifying, policy=policy),
+                                           MappingProxyType(dict(described.get(name, {}))))
         object.__setattr__(self, "profiles", MappingProxyType(profiles))
+
+    def check_profiles(self, needed: Mapping[str, Iterable[str]]) -> None:
+        """WordlistError unless every profile in `needed` (name -> who needs it, e.g. "API key 'beauty-shop'")
+        is loaded: a key's profile that is gone must stop start-up or a reload, never scan under `default`."""
+        check_profiles_named(self.profiles, needed)
 
     def profile(self, name: str | None) -> PolicyProfile:
         """The named policy; None is `default`. KeyError for a name the loaded word lists do not have."""

@@ -65,6 +65,19 @@ class PolicyFile(BaseModel):
     thresholds: Thresholds = Thresholds()
 
 
+class Description(BaseModel):
+    """A profile's `description` table (shown by GET /v1/policies and the editor page's profile list): what the
+    profile is for, in English and Chinese. Text for people only: it never changes a decision, so it is not part
+    of the policy hash. One line each, no control characters."""
+
+    model_config = _CONFIG
+    en: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    zh: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
+DESCRIPTION_KEY = "description"
+
+
 class PolicyError(ValueError):
     """`locs`: the key path of each bad value (("thresholds", "block_score"), ...), so a loader can name its line."""
 
@@ -107,13 +120,25 @@ def parse_policy(raw: Any) -> PolicyFile:
     try:
         return PolicyFile.model_validate(raw)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        parts = []
-        for err in errors[:5]:
-            got = "" if err["type"] == "extra_forbidden" else f" (got {_shown(err.get('input'))})"
-            parts.append(f"{_where(err['loc'])}: {err['msg']}{got}")
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise PolicyError("; ".join(parts) + more, tuple(tuple(err["loc"]) for err in errors)) from None
+        raise _policy_error(exc) from None
+
+
+def _policy_error(exc: ValidationError, prefix: tuple[Any, ...] = ()) -> PolicyError:
+    errors = exc.errors(include_url=False)
+    parts = []
+    for err in errors[:5]:
+        got = "" if err["type"] == "extra_forbidden" else f" (got {_shown(err.get('input'))})"
+        parts.append(f"{_where(prefix + tuple(err['loc']))}: {err['msg']}{got}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return PolicyError("; ".join(parts) + more, tuple(prefix + tuple(err["loc"]) for err in errors))
+
+
+def parse_description(raw: Any) -> dict[str, str]:
+    """The validated `description` table ({"en", "zh"}). Raises PolicyError naming each bad key like parse_policy."""
+    try:
+        return Description.model_validate(raw).model_dump()
+    except ValidationError as exc:
+        raise _policy_error(exc, (DESCRIPTION_KEY,)) from None
 
 
 def merge_policy(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,9 +15,11 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from scanner.text.normalize import is_cjk
-from scanner.text.policy_schema import ACTIONS, PolicyError, custom_actions, line_of, merge_policy, parse_policy
+from scanner.text.policy_schema import (ACTIONS, DESCRIPTION_KEY, PolicyError, custom_actions, line_of, merge_policy,
+                                        parse_description, parse_policy)
 from scanner.categories import CATEGORIES, RESERVED_IDS, Category
 from scanner.results import SEVERITIES
 
@@ -134,6 +136,8 @@ class Wordlists:
     custom_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     # named policy profiles (profiles/<name>.toml, #20): each one's policy, the overlay merged over `policy`
     profiles: dict[str, dict] = field(default_factory=dict)
+    # what each profile is for, `default` included: {"en", "zh" or None} (GET /v1/policies); never decides anything
+    profile_descriptions: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in (*TEXT_CATEGORIES, *(c.id for c in self.custom_categories))}
@@ -461,10 +465,48 @@ DEFAULT_PROFILE = "default"  # policy.toml itself; no file may take the name
 PROFILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
-def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> dict[str, dict]:
+# `default`'s description when policy.toml has no `description` table of its own
+DEFAULT_DESCRIPTION = {"en": "Default policy (policy.toml): general goods",
+                       "zh": "默认策略（policy.toml）：一般商品"}
+_LABEL = re.compile(r"^profile\s+`?[a-z0-9-]+`?\s*(\(#\d+\))?\s*:\s*", re.IGNORECASE)
+
+
+def _description(text: str, raw: dict, rel: str, fallback: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """A policy file's description, popped from `raw`: its `description` table ({en, zh}, checked by the
+    policy schema: a bad one refuses the load naming file:line), else the first line of the file's opening
+    comment (English only; a leading "Profile `name` (#20):" label dropped), else `fallback`."""
+    if DESCRIPTION_KEY in raw:
+        try:
+            return parse_description(raw.pop(DESCRIPTION_KEY))
+        except PolicyError as exc:
+            line = next((n for n in (line_of(text, loc) for loc in exc.locs) if n is not None), None)
+            raise WordlistError(f"{rel}:{line}: {exc}" if line else f"{rel}: {exc}") from None
+    first = text.lstrip("\ufeff").splitlines()[:1]
+    if first and first[0].startswith("#"):
+        en = _LABEL.sub("", first[0].lstrip("#").strip()).strip()
+        if en and not any(ord(c) < 32 or ord(c) == 127 for c in en):
+            return {"en": (en[0].upper() + en[1:])[:200], "zh": None}
+    return dict(fallback) if fallback else {"en": None, "zh": None}
+
+
+def check_profiles_named(known: Iterable[str], needed: Mapping[str, Iterable[str]]) -> None:
+    """WordlistError unless every profile in `needed` (name -> who names it, e.g. "API key 'beauty-shop'
+    (SCANNER_API_KEYS)") is among `known` (the loaded profiles, `default` included): a key's profile that is gone
+    must stop start-up, a reload or a publish, never leave its listings scanned under `default`."""
+    known = set(known)
+    missing = [(name, tuple(who)) for name, who in sorted(needed.items()) if name not in known]
+    if missing:
+        raise WordlistError("; ".join(
+            f"policy profile {name!r} (profiles/{name}.toml) is not in the word lists but {', '.join(who)} names it"
+            for name, who in missing) + f" (known: {', '.join(sorted(known))})")
+
+
+def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> tuple[dict[str, dict], dict[str, dict]]:
     """profiles/<name>.toml: overlays on policy.toml (#20), each merged and checked by the policy schema.
-    Any bad one refuses the whole load, naming file:line (fail closed, like every other list)."""
+    Any bad one refuses the whole load, naming file:line (fail closed, like every other list).
+    Returns (each profile's merged policy, each one's description)."""
     profiles: dict[str, dict] = {}
+    descriptions: dict[str, dict] = {}
     for path in sorted((directory / "profiles").glob("*.toml")):
         rel = path.relative_to(directory).as_posix()
         name = path.stem
@@ -478,6 +520,7 @@ def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> dic
             at = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
             message = str(exc)[: at.start()].strip() if at else str(exc)
             raise WordlistError(f"{rel}:{at.group(1)}: {message}" if at else f"{rel}: {message}") from None
+        descriptions[name] = _description(text, overlay, rel)
         merged = merge_policy(policy, overlay)
         try:
             parse_policy(custom_actions(merged, custom)[0])
@@ -485,7 +528,7 @@ def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> dic
             line = next((n for n in (line_of(text, loc) for loc in exc.locs) if n is not None), None)
             raise WordlistError(f"{rel}:{line}: {exc}" if line else f"{rel}: {exc}") from None
         profiles[name] = merged
-    return profiles
+    return profiles, descriptions
 
 
 def load_wordlists(directory: str | Path) -> Wordlists:
@@ -561,12 +604,15 @@ def load_wordlists(directory: str | Path) -> Wordlists:
     _check_not_empty(terms, brands, proximity)
 
     try:
-        policy = tomllib.loads(_read(directory / "policy.toml", "policy.toml"))
+        policy_text = _read(directory / "policy.toml", "policy.toml")
+        policy = tomllib.loads(policy_text)
+        default_description = (_description(policy_text, policy, "policy.toml") if DESCRIPTION_KEY in policy
+                               else dict(DEFAULT_DESCRIPTION))  # its opening comment is about the file, not a market
         # checked here so that a bad value fails the load; the engine builds Policy
         parse_policy(custom_actions(policy, {c.id: c.default_action for c in custom})[0])
     except (tomllib.TOMLDecodeError, PolicyError) as exc:
         raise WordlistError(f"policy.toml: {exc}") from None
-    profiles = _load_profiles(directory, policy, {c.id: c.default_action for c in custom})
+    profiles, descriptions = _load_profiles(directory, policy, {c.id: c.default_action for c in custom})
 
     return Wordlists(
         directory=directory,
@@ -583,4 +629,5 @@ def load_wordlists(directory: str | Path) -> Wordlists:
         custom_categories=tuple(custom),
         custom_labels={c.id: {"label_en": c.en, "label_zh": c.zh} for c in custom},
         profiles=profiles,
+        profile_descriptions={DEFAULT_PROFILE: default_description, **descriptions},
     )

@@ -271,6 +271,45 @@ def test_personal_data_is_masked_and_a_row_may_ask_for_the_masked_copy(spark, tm
     assert out["b"]["masked"] == {"description": "卡号 6222********9080"}
 
 
+def test_policy_flag_applies_to_rows_that_do_not_ask_as_the_local_batch(spark, tmp_path, real_engine_reason):
+    """`--policy` (as scanner batch --policy, tests/batch/test_policy_batch.py): the run's profile under each row's
+    own options.policy; the Parquet versions map names the profile as "name sha256:…"."""
+    if real_engine_reason:
+        pytest.skip(f"real engine not buildable: {real_engine_reason}")
+    from scanner.batch import spark_job
+    from scanner.results import version_label
+
+    inp = tmp_path / "claims.jsonl"
+    rows = [{"id": "a", "title": "最有效的保湿面霜 50ml"},                                   # absolute claim
+            {"id": "b", "title": "最有效的保湿面霜 50ml", "options": {"policy": "secondhand"}},  # its own wins
+            {"id": "c", "title": "保湿面霜 50ml 适合干性肌肤"}]                                # hard negative
+    inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    args = _job_args(inp, tmp_path / "out", "jsonl")
+    args.policy = "cosmetics"
+    spark_job.run(spark, args)
+    out = {r["id"]: r for r in _spark_rows(spark, args.output)}
+    got = {i: (r["decision"], r["versions"]["policy"].split(" ")[0]) for i, r in out.items()}
+    assert got == {"a": ("block", "cosmetics"), "b": ("pass", "secondhand"), "c": ("pass", "cosmetics")}
+    local = _local(inp, tmp_path, spark_job.spec_from_args(args))
+    assert {i: version_label(r["versions"]["policy"]) for i, r in local.items()} == {
+        i: r["versions"]["policy"] for i, r in out.items()}
+    assert {i: _normalise(r) for i, r in local.items()} == {i: _normalise(r) for i, r in out.items()}
+
+
+@pytest.mark.parametrize("policy, message", [
+    ("cosmetic", "--policy 'cosmetic': no such profile in the word lists (known: cosmetics, default, secondhand)"),
+    ("x" * 41, "options.policy"),
+])
+def test_spark_job_unknown_policy_stops_before_spark_starts(tmp_path, capsys, policy, message):
+    from scanner.batch import spark_job
+
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"id": "a", "title": "T恤"}\n', encoding="utf-8")
+    code = spark_job.main(["--input", str(inp), "--output", str(tmp_path / "out"), "--no-images", "--policy", policy])
+    assert code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_suggest_adds_the_suggested_copy_columns_as_the_local_batch(spark, tmp_path, real_engine_reason):
     """`--suggest` (as scanner batch --suggest, tests/batch/test_suggest_batch.py): the suggested copy, the findings
     left for a person and the re-scan's decision in the job's Parquet output; a row's own option wins."""

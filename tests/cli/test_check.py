@@ -141,3 +141,46 @@ def test_mask_adds_the_masked_copy_to_json(capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["masked"]["title"].startswith("备注：收货人 王** 139****5678")
     assert len(result["masked"]["title"]) == len(ORDER_NOTE)  # same length: offsets still hold
+
+
+# --policy (#20): the listing the profiles disagree on (tests/api/test_api_policy_profiles.py CLAIM), by hand:
+# an absolute efficacy claim is review by default, blocks for cosmetics, passes for a personal resale.
+CLAIM = "最有效的保湿面霜 50ml"
+
+
+@pytest.mark.parametrize("policy, decision, status", [
+    (None, "review", 3),
+    ("default", "review", 3),
+    ("cosmetics", "block", 4),
+    ("secondhand", "pass", 0),
+])
+def test_check_policy_decides_and_is_named(policy, decision, status, capsys):
+    extra = ["--policy", policy] if policy else []
+    assert main(["check", CLAIM, "--json", "--no-images", *extra]) == status
+    result = json.loads(capsys.readouterr().out)
+    assert result["decision"] == decision and result["versions"]["policy"]["name"] == (policy or "default")
+
+
+def test_check_policy_flag_wins_over_the_files_own(tmp_path, capsys):
+    path = tmp_path / "listing.json"
+    path.write_text(json.dumps({"title": CLAIM, "options": {"policy": "secondhand"}}, ensure_ascii=False), "utf-8")
+    assert main(["check", "--file", str(path), "--json", "--no-images"]) == 0  # the file's own: secondhand
+    assert json.loads(capsys.readouterr().out)["versions"]["policy"]["name"] == "secondhand"
+    assert main(["check", "--file", str(path), "--json", "--no-images", "--policy", "cosmetics"]) == 4
+    assert json.loads(capsys.readouterr().out)["versions"]["policy"]["name"] == "cosmetics"
+
+
+def test_check_human_output_names_the_profile(capsys):
+    main(["check", CLAIM, "--no-images", "--policy", "cosmetics"])
+    assert "policy cosmetics sha256:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("policy, message", [
+    ("cosmetic", "--policy 'cosmetic': no such profile in the word lists (known: cosmetics, default, secondhand)"),
+    ("Cosmetics", "--policy 'Cosmetics': a profile name is lower-case letters"),
+    ("x" * 41, "a profile name is lower-case letters, digits and '-' (at most 40)"),
+])
+def test_check_unknown_or_malformed_policy_is_a_usage_error(policy, message, capsys):
+    assert main(["check", CLAIM, "--json", "--no-images", "--policy", policy]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""

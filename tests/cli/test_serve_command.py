@@ -33,3 +33,22 @@ def test_an_address_this_machine_does_not_have_is_refused():
     done = _serve("--host", "203.0.113.7", "--port", "8000")  # TEST-NET-3: bind only, nothing is sent
     assert done.returncode == 2, done.stderr
     assert "cannot listen on 203.0.113.7:8000" in done.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_key_naming_a_missing_profile_stops_serve_naming_its_label(workers):
+    """#20: fail closed before any worker starts; the message names the key's label, never the key or its hash."""
+    import json
+
+    from api.auth import hash_key
+
+    secret = "sk_test_serve_profile_0123456789"
+    keys = [{"name": "shop-eu", "role": "scan", "hash": hash_key(secret), "policy": "eu-cosmetics"}]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCANNER_")}
+    env["SCANNER_API_KEYS"] = json.dumps(keys)
+    done = subprocess.run([sys.executable, "-m", "scanner", "serve", "--port", "0", "--workers", workers], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert ("policy profile 'eu-cosmetics' (profiles/eu-cosmetics.toml) is not in the word lists but API key "
+            "'shop-eu' (SCANNER_API_KEYS) names it (known: cosmetics, default, secondhand)") in done.stderr
+    assert secret not in done.stderr and hash_key(secret)[7:] not in done.stderr and "Traceback" not in done.stderr

@@ -49,6 +49,7 @@ def api_schema(fuzz_app):
 OPERATIONS = [("POST", "/v1/scan"), ("POST", "/v1/scan/batch"), ("POST", "/v1/scan/image"), ("GET", "/v1/gallery"),
               ("POST", "/v1/gallery"), ("GET", "/v1/gallery/{gallery_id}"), ("DELETE", "/v1/gallery/{gallery_id}"),
               ("GET", "/v1/gallery/{gallery_id}/thumbnail"), ("GET", "/v1/wordlists"), ("GET", "/v1/categories"),
+              ("GET", "/v1/policies"),
               ("POST", "/v1/admin/reload"),
               ("POST", "/v1/review/claim"), ("GET", "/v1/review/items"), ("POST", "/v1/review/items/{item_id}/verdict"),
               ("GET", "/v1/review/stats"), ("GET", "/v1/review/changesets"),

@@ -260,3 +260,26 @@ def test_discard_and_purge_are_admin_actions_and_audited(client, tmp_path):
     actions = [(a["action"], a["outcome"]) for a in map(json.loads, (tmp_path / "audit.jsonl").read_text().splitlines())]
     assert ("review.discard", "ok") in actions and ("review.purge", "ok") in actions
     assert ("review.publish", "refused") in actions
+
+
+def test_publish_refused_when_the_base_lists_lost_a_profile_a_key_names(client, tmp_path):
+    """#20: a published version every process would refuse to serve (a key's profile gone) never goes live."""
+    import shutil
+
+    beauty = "sk_t_beauty_0000000004"
+    wl = tmp_path / "wordlists"
+    shutil.copytree(BUNDLED_WORDLISTS, wl)
+    c = client(keys=KEYS + [{"name": "beauty-shop", "role": "scan", "hash": hash_key(beauty), "policy": "cosmetics"}],
+               wordlists=wl)
+    scan(c, catalogue()["sku-00000026"])  # 绝对正品: the reviewer calls the absolute term harmless
+    item = c.post("/v1/review/claim", headers=H(REVIEWER_KEY)).json()["item"]
+    (i,) = [n for n, f in enumerate(item["result"]["findings"]) if f["term"] == "绝对"]
+    assert c.post(f"/v1/review/items/{item['id']}/verdict", headers=H(REVIEWER_KEY), json={
+        "decision": "reject", "findings": [{"index": i, "verdict": "false_positive"}]}).status_code == 200
+    (cs,) = c.get("/v1/review/changesets", headers=H(ADMIN_KEY)).json()["changesets"]
+    (wl / "profiles" / "cosmetics.toml").unlink()
+    r = c.post(f"/v1/review/changesets/{cs['id']}/publish", headers=H(ADMIN_KEY))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "publish_refused", r.text
+    assert "'cosmetics'" in r.json()["error"]["message"] and "'beauty-shop'" in r.json()["error"]["message"]
+    assert beauty not in r.text
+    assert c.get("/v1/review/changesets", headers=H(ADMIN_KEY)).json()["changesets"][0]["status"] == "open"
