@@ -101,7 +101,7 @@ class Scanner:
     def ocr_stats(self) -> dict[str, int]:
         """OCR runs and cache hits so far (zeros before the first OCR'd image)."""
         reader = self._ocr_reader
-        return reader.stats() if reader is not None else {"ocr_runs": 0, "ocr_cache_hits": 0}
+        return reader.stats() if reader is not None else {"ocr_runs": 0, "ocr_cache_hits": 0, "ocr_gated": 0}
 
     # -- introspection --------------------------------------------------------------
     @property

@@ -163,11 +163,11 @@ def test_a_rescan_reads_the_text_from_the_cache(ocr_scanner, tmp_path):
     first = Scanner(ocr_scanner.text_engine, None, settings, ocr=True)
     a = first.scan(listing(data)).to_dict()
     again = first.scan(listing(data)).to_dict()
-    assert first.ocr_stats() == {"ocr_runs": 1, "ocr_cache_hits": 1}
+    assert first.ocr_stats() == {"ocr_runs": 1, "ocr_cache_hits": 1, "ocr_gated": 0}
     # another process (a new scanner on the same file) after a word-list reload: no OCR run either
     later = Scanner(ocr_scanner.text_engine, None, settings, ocr=True)
     b = later.scan(listing(data)).to_dict()
-    assert later.ocr_stats() == {"ocr_runs": 0, "ocr_cache_hits": 1}
+    assert later.ocr_stats() == {"ocr_runs": 0, "ocr_cache_hits": 1, "ocr_gated": 0}
     for row in (again, b):
         assert row["findings"] == a["findings"] and row["image_text"] == a["image_text"]
 
