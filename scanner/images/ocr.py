@@ -242,9 +242,17 @@ class OcrReader:
 
     def __init__(self, cache=None, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
                  max_bytes: int = _decode.DEFAULT_MAX_BYTES, image_budget_s: float | None = None,
-                 cache_path: Path | None = None, gate: bool = True) -> None:
+                 cache_path: Path | None = None, gate: bool = True, threads: int = 0, queue: int = 0) -> None:
         self._cache = cache
         self.gate = gate
+        # threads > 0 (the service): images are read by this reader's own bounded pool of OCR threads, not
+        # in the scan thread that asked; at most `threads + queue` images are admitted (being read or waiting),
+        # one more is an `ocr_busy` image error at once, so scan threads never pile up behind OCR and
+        # text-only requests keep theirs. 0: read in the calling thread (library, batch workers, Spark).
+        self.threads = threads
+        self.queue = queue
+        self._pool = None
+        self._admitted = 0
         self._cache_path = cache_path  # opened on first read: a scanner that never OCRs creates no file
         self.max_pixels = max_pixels
         self.max_bytes = max_bytes
@@ -258,7 +266,7 @@ class OcrReader:
     def from_settings(cls, settings) -> "OcrReader":
         return cls(cache_path=settings.ocr_cache_path(), max_pixels=settings.max_image_pixels,
                    max_bytes=settings.max_image_bytes, image_budget_s=settings.ocr_image_budget_s,
-                   gate=settings.ocr_gate)
+                   gate=settings.ocr_gate, threads=settings.ocr_threads or 0, queue=settings.ocr_queue)
 
     @property
     def cache(self):
@@ -288,12 +296,29 @@ class OcrReader:
             with self._count_lock:
                 self.hits += 1
             return ImageText.of(field, [OcrLine(t, tuple(b), c, tuple(q)) for t, b, c, q in stored])
-        lines = self._run(data)
+        lines = self._run(data) if self.threads <= 0 else self._run_in_pool(data)
         with self._count_lock:
             self.runs += 1
         if cache is not None:
             cache.put(sha, version, [[ln.text, list(ln.box), ln.confidence, list(ln.quad)] for ln in lines])
         return ImageText.of(field, lines)
+
+    def _run_in_pool(self, data: bytes) -> list[OcrLine]:
+        with self._count_lock:
+            if self._admitted >= self.threads + self.queue:
+                raise ImageInputError(
+                    "ocr_busy", f"{self._admitted} images are already being read or waiting for OCR in this worker "
+                    "(SCANNER_OCR_THREADS, SCANNER_OCR_QUEUE); this image's text was not scanned")
+            self._admitted += 1
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ocr")
+        try:
+            return self._pool.submit(self._run, data).result()
+        finally:
+            with self._count_lock:
+                self._admitted -= 1
 
     def _run(self, data: bytes) -> list[OcrLine]:
         im = _decode.decode_colour(data, max_pixels=self.max_pixels, max_bytes=self.max_bytes, max_side=MAX_SIDE)
