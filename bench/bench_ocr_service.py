@@ -4,12 +4,14 @@
 
 For each arrangement a real server (`scanner serve`, one worker, 127.0.0.1) is started with a fresh OCR cache:
 `threads` = the shipped one (SCANNER_OCR_THREADS=1: OCR in the reader's own thread, SCANNER_OCR_QUEUE=4, past
-it `ocr_busy`), `inline` = the old one (SCANNER_OCR_THREADS=0: OCR in the scan thread that asked, under the
+it `ocr_busy`), `threads-nice0` = the same without lowering the OCR thread's priority
+(SCANNER_OCR_THREAD_NICE=0; shipped: 10), `inline` = the old one (SCANNER_OCR_THREADS=0: OCR in the scan thread that asked, under the
 engine's lock). In the same server, two phases of `--duration` s each:
   1. text-only: 2 clients, each sending a text-only listing, waiting for the answer, then 50 ms;
   2. the same text-only clients while `--image-clients` clients send listings with one new 800 px image each
      (generated evaluation images, never the same bytes twice: every image is really read) and `"ocr": true`,
-     back to back (after an `ocr_busy` answer a client waits 200 ms, as a polite caller would).
+     back to back (after an `ocr_busy` answer a client waits `--busy-backoff` s, 0.2 by default, then sends
+     the image again).
 Reports text-only p50/p99 of both phases and their ratio (phase 2 / phase 1) per arrangement, and what the
 image clients got (images read, ocr_busy, p50 latency). Writes bench/results/ocr_service.json.
 The machine is shared (2 cores): compare ratios within a run, not absolute numbers across runs.
@@ -57,7 +59,7 @@ def image_requests(n: int) -> list[bytes]:
 
 
 async def phase(port: int, texts: list[bytes], images: list[bytes] | None, image_clients: int,
-                duration: float) -> dict:
+                duration: float, backoff: float = 0.2) -> dict:
     stop = time.perf_counter() + duration
     text_lat: list[float] = []
     img = {"read": 0, "ocr_busy": 0, "other": 0, "latencies": []}
@@ -84,7 +86,7 @@ async def phase(port: int, texts: list[bytes], images: list[bytes] | None, image
             if b'"ocr_busy"' in body:
                 img["ocr_busy"] += 1
                 todo.insert(0, raw)  # not read: it may be sent again later
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(backoff)
             elif status == 200:
                 img["read"] += 1
                 img["latencies"].append(time.perf_counter() - t)
@@ -108,20 +110,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=20.0)
     ap.add_argument("--image-clients", type=int, default=20)
     ap.add_argument("--arrangements", default="threads,inline")
+    ap.add_argument("--busy-backoff", type=float, default=0.2, help="seconds an image client waits after ocr_busy")
     args = ap.parse_args(argv)
     texts = [http_request("/v1/scan", row, BENCH_KEY) for row in text_listings(300)]
     images = image_requests(400)
-    report: dict = {"duration_s": args.duration, "image_clients": args.image_clients, "text_clients": 2}
+    report: dict = {"duration_s": args.duration, "image_clients": args.image_clients, "text_clients": 2,
+                    "busy_backoff_s": args.busy_backoff}
     for name in args.arrangements.split(","):
-        threads = {"threads": "1", "inline": "0"}[name]
+        threads = {"threads": "1", "inline": "0", "threads-nice0": "1"}[name]
         with tempfile.TemporaryDirectory() as tmp:
             proc, port, _, _ = start_server(1, Path(tmp), False, {
                 "SCANNER_OCR_THREADS": threads, "SCANNER_OCR_QUEUE": "4",
+                "SCANNER_OCR_THREAD_NICE": "0" if name == "threads-nice0" else "10",
                 "SCANNER_OCR_CACHE": str(Path(tmp) / "ocr.sqlite3")})
             try:
                 asyncio.run(phase(port, texts, images[:1], 1, 3.0))  # build the OCR engine, warm up
                 alone = asyncio.run(phase(port, texts, None, 0, args.duration))
-                loaded = asyncio.run(phase(port, texts, images[1:], args.image_clients, args.duration))
+                loaded = asyncio.run(phase(port, texts, images[1:], args.image_clients, args.duration,
+                                             args.busy_backoff))
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -138,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 def markdown(report: dict) -> str:
     lines = ["| arrangement | text-only p50 / p99 alone, ms | with image scans in flight, ms | ratio p50 / p99 "
              "| images read (p50 ms) | ocr_busy answers |", "|---|---|---|---|---|---|"]
-    for name in ("threads", "inline"):
+    for name in ("threads", "threads-nice0", "inline"):
         if name not in report:
             continue
         r = report[name]

@@ -127,6 +127,11 @@ class Settings(BaseSettings):
         description="with OCR threads: images that may wait for one; past it an image is an image_errors entry "
         "ocr_busy (not read, the listing at least review) instead of holding another scan thread",
     )
+    ocr_thread_nice: int = Field(
+        default=10, ge=0, le=19,
+        description="with OCR threads (Linux): how much nicer than the scan threads they run, so a text-only "
+        "scan gets a core first when OCR is running. 0 = the same priority",
+    )
     ocr_max_images_per_listing: int = Field(
         default=8, ge=0,
         description="images of one listing read by OCR (in order); the rest are image_errors entries "

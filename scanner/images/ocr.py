@@ -237,12 +237,26 @@ def _recognise(img: np.ndarray, deadline: float | None, budget_s: float | None, 
     return [(q, r[0], float(r[1])) for q, r in zip(quads, read) if float(r[1]) >= score and r[0].strip()]
 
 
+def _lower_priority(nice: int) -> None:
+    """Make the calling thread `nice` steps nicer (Linux applies setpriority to one thread by its id);
+    elsewhere, or without permission, nothing changes."""
+    import os
+
+    if nice > 0 and hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+        except OSError:
+            pass
+
+
 class OcrReader:
     """Reads images for one Scanner; thread-safe. Counts OCR runs and cache hits."""
 
     def __init__(self, cache=None, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
                  max_bytes: int = _decode.DEFAULT_MAX_BYTES, image_budget_s: float | None = None,
-                 cache_path: Path | None = None, gate: bool = True, threads: int = 0, queue: int = 0) -> None:
+                 cache_path: Path | None = None, gate: bool = True, threads: int = 0, queue: int = 0,
+                 nice: int = 0) -> None:
         self._cache = cache
         self.gate = gate
         # threads > 0 (the service): images are read by this reader's own bounded pool of OCR threads, not
@@ -251,6 +265,7 @@ class OcrReader:
         # text-only requests keep theirs. 0: read in the calling thread (library, batch workers, Spark).
         self.threads = threads
         self.queue = queue
+        self.nice = nice  # the OCR threads' niceness (Linux: per thread): the scan threads go first for a core
         self._pool = None
         self._admitted = 0
         self._cache_path = cache_path  # opened on first read: a scanner that never OCRs creates no file
@@ -266,7 +281,8 @@ class OcrReader:
     def from_settings(cls, settings) -> "OcrReader":
         return cls(cache_path=settings.ocr_cache_path(), max_pixels=settings.max_image_pixels,
                    max_bytes=settings.max_image_bytes, image_budget_s=settings.ocr_image_budget_s,
-                   gate=settings.ocr_gate, threads=settings.ocr_threads or 0, queue=settings.ocr_queue)
+                   gate=settings.ocr_gate, threads=settings.ocr_threads or 0, queue=settings.ocr_queue,
+                   nice=settings.ocr_thread_nice)
 
     @property
     def cache(self):
@@ -313,7 +329,8 @@ class OcrReader:
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ocr")
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ocr", initializer=_lower_priority,
+                                                initargs=(self.nice,))
         try:
             return self._pool.submit(self._run, data).result()
         finally:

@@ -4,6 +4,7 @@ the listing at least review, never refused), so scan threads do not pile up behi
 from __future__ import annotations
 
 import base64
+import os
 import threading
 
 import pytest
@@ -69,3 +70,19 @@ def test_the_service_reads_in_one_ocr_thread_unless_told(monkeypatch):
     assert _service_ocr_threads(Settings.model_construct(ocr_threads=0)).ocr_threads == 0
     assert _service_ocr_threads(Settings.model_construct(ocr_threads=2)).ocr_threads == 2
     assert ocr.OcrReader.from_settings(Settings.model_construct()).threads == 0  # library and batch: inline
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread priority is a Linux feature")
+@pytest.mark.parametrize("nice", [0, 5, 10])
+def test_the_ocr_thread_runs_nicer_than_the_scan_threads(nice):
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+
+    class _Recording(ocr.OcrReader):
+        def _run(self, data):
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return []
+
+    _Recording(threads=1, nice=nice).read(b"img", "images[0]")
+    assert seen == [min(19, base + nice)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the caller's is unchanged
