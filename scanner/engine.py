@@ -320,7 +320,7 @@ class Scanner:
                 "ocr_images_capped",
                 f"only the first {cap} images of a listing are read by OCR (SCANNER_OCR_MAX_IMAGES_PER_LISTING)")
         try:
-            read = reader.read(data, field)
+            read = reader.read(data, field, wait_until=state.deadline)
         except ImageInputError:
             raise
         except Exception as exc:  # an OCR failure must not let the listing pass unread

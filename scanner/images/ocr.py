@@ -23,6 +23,7 @@ import hashlib
 import json
 import threading
 import time
+from concurrent.futures import TimeoutError as FuturesTimeout
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple, Sequence
@@ -303,7 +304,9 @@ class OcrReader:
         with self._count_lock:
             return {"ocr_runs": self.runs, "ocr_cache_hits": self.hits, "ocr_gated": self.gated}
 
-    def read(self, data: bytes, field: str) -> ImageText:
+    def read(self, data: bytes, field: str, wait_until: float | None = None) -> ImageText:
+        """`wait_until` (time.monotonic(); the scan's deadline): with OCR threads, an image still waiting for
+        one then is not read (`ocr_busy`); a read that has started is bounded by the per-image budget."""
         version = self.version
         sha = hashlib.sha256(data).hexdigest()
         cache = self.cache
@@ -312,14 +315,14 @@ class OcrReader:
             with self._count_lock:
                 self.hits += 1
             return ImageText.of(field, [OcrLine(t, tuple(b), c, tuple(q)) for t, b, c, q in stored])
-        lines = self._run(data) if self.threads <= 0 else self._run_in_pool(data)
+        lines = self._run(data) if self.threads <= 0 else self._run_in_pool(data, wait_until)
         with self._count_lock:
             self.runs += 1
         if cache is not None:
             cache.put(sha, version, [[ln.text, list(ln.box), ln.confidence, list(ln.quad)] for ln in lines])
         return ImageText.of(field, lines)
 
-    def _run_in_pool(self, data: bytes) -> list[OcrLine]:
+    def _run_in_pool(self, data: bytes, wait_until: float | None = None) -> list[OcrLine]:
         with self._count_lock:
             if self._admitted >= self.threads + self.queue:
                 raise ImageInputError(
@@ -332,7 +335,17 @@ class OcrReader:
                 self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ocr", initializer=_lower_priority,
                                                 initargs=(self.nice,))
         try:
-            return self._pool.submit(self._run, data).result()
+            job = self._pool.submit(self._run, data)
+            if wait_until is None:
+                return job.result()
+            try:
+                return job.result(timeout=max(0.0, wait_until - time.monotonic()))
+            except FuturesTimeout:
+                if not job.cancel():  # already being read: its own budget bounds it
+                    return job.result()
+                raise ImageInputError(
+                    "ocr_busy", "this image waited for an OCR thread until the scan's time budget ran out "
+                    "(SCANNER_SCAN_BUDGET_S, SCANNER_OCR_QUEUE); its text was not scanned") from None
         finally:
             with self._count_lock:
                 self._admitted -= 1

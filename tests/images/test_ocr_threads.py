@@ -86,3 +86,22 @@ def test_the_ocr_thread_runs_nicer_than_the_scan_threads(nice):
     _Recording(threads=1, nice=nice).read(b"img", "images[0]")
     assert seen == [min(19, base + nice)]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the caller's is unchanged
+
+
+def test_an_image_still_queued_at_the_scan_deadline_is_busy_not_read():
+    reader = _Held(threads=1, queue=2)
+    te = TextEngine.load(Settings().wordlists)
+    patient = Scanner(te, None, Settings.model_construct(scan_budget_s=0.0), ocr=True, ocr_reader=reader)
+    first: dict = {}
+    holder = threading.Thread(target=lambda: first.update(patient.scan(listing(1)).to_dict()))
+    holder.start()
+    assert reader.started.acquire(timeout=10)  # the only OCR thread is held by listing 1
+    hurried = Scanner(te, None, Settings.model_construct(scan_budget_s=0.3), budget_s=0.3, ocr=True,
+                      ocr_reader=reader)
+    row = hurried.scan(listing(2)).to_dict()  # queued behind it; its 0.3 s budget runs out while waiting
+    reader.release.set()
+    holder.join(10)
+    assert [e["code"] for e in row["image_errors"]] == ["ocr_busy"] and row["decision"] == "review"
+    assert "SCANNER_SCAN_BUDGET_S" in row["image_errors"][0]["message"]
+    assert len(reader.read_in) == 1  # listing 2's image was taken off the queue, never read
+    assert not first.get("image_errors") and first["decision"] == "pass"
