@@ -12,6 +12,10 @@ image up (its default scales the short side up to 736 px: a 400 px image then co
 The recognised lines are joined with newlines into one text per image; `ImageText.span_box` maps a
 finding's [start, end) in that text back to a box in the ORIGINAL image's pixels.
 
+Before the full read, the "has text?" gate (GATE) runs the detector on the image scaled to 480 px and reads
+nothing when it finds no box (docs/ocr.md: measured cost and recall). In the service the reader reads in its
+own bounded OCR thread(s) (`threads`, `queue`: past them `ocr_busy`), so scan threads never queue behind OCR.
+
 Errors are ImageInputError (an `image_errors` entry): the decoder's codes, and
 `ocr_unavailable` (the `ocr` extra is not installed) and `ocr_budget_exceeded` (the per-image time
 budget ran out between OCR steps). RapidOCR's sessions are not documented as thread-safe: one lock
@@ -44,8 +48,8 @@ ENGINE_SETTINGS: dict[str, Any] = {
 CLAHE = {"clip_limit": 2.0, "tiles": 8}  # on the L channel of Lab: lifts low-contrast watermarks
 # The "has text?" gate (issue #16): before the full-size detection, the detector runs once on the image
 # scaled down to GATE["side"] px (long side); no box scored >= min_score -> the image is read as holding no
-# text and nothing more runs. Detection is most of the cost of an image with little text (222 ms of 268 ms at
-# 800 px, measured in docs/ocr.md); at 480 px it costs ~55 ms and lost no read planted text on the evaluation,
+# text and nothing more runs. Detection is most of the cost of an image with little text (231 ms of 278 ms at
+# 800 px, measured in docs/ocr.md); at 480 px it costs ~57 ms and lost no read planted text on the evaluation,
 # while 256 and 320 px lost the text over a busy photograph. Images no larger than `side` are not gated (the
 # gate would be the full detection again). Switched off by SCANNER_OCR_GATE=false; part of the reader's version.
 GATE = {"side": 480, "min_score": 0.5}
