@@ -44,11 +44,18 @@ Scans e-commerce listings (text and images) for prohibited wording, brands and c
 """
 
 
+def _service_ocr_threads(settings: Settings) -> Settings:
+    """SCANNER_OCR_THREADS unset means one OCR thread per service worker (docs/ocr.md)."""
+    return settings if settings.ocr_threads is not None else settings.model_copy(update={"ocr_threads": 1})
+
+
 def create_app(settings: Settings | None = None, scanner: Any = None, *, with_images: bool = True) -> FastAPI:
     # The service never reads local files a request names, whatever it is given (issue #13, finding 7).
     settings = (settings or load_settings()).model_copy(update={"allow_local_image_paths": False})
+    # OCR reads images in its own thread(s) in the service, so text-only requests keep the scan threads
+    settings = _service_ocr_threads(settings)
     if getattr(scanner, "settings", None) is not None:
-        scanner.settings = scanner.settings.model_copy(update={"allow_local_image_paths": False})
+        scanner.settings = _service_ocr_threads(scanner.settings).model_copy(update={"allow_local_image_paths": False})
     keys = KeyRing(settings.api_keys)  # a malformed key entry stops startup with a clear message
     if settings.metrics_auth not in ("open", "key"):
         raise ValueError(f"SCANNER_METRICS_AUTH must be 'open' or 'key', got {settings.metrics_auth!r}")

@@ -45,6 +45,9 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
                     ["--sizes", "2000,20000", "--naive-size", "2000", "--repeat", "1",
                      "--json", str(RESULTS / "adversarial.json")], "adversarial.json"),
     "ocr": ("bench_ocr.py", [], ["--per-style", "1", "--rounds", "1"], "ocr.json"),
+    "ocr_gate": ("bench_ocr_gate.py", [], ["--per-style", "1"], "ocr_gate.json"),
+    "ocr_service": ("bench_ocr_service.py", ["--arrangements", "threads,threads-nice0,inline", "--busy-backoff", "1.0"],
+                    ["--duration", "3", "--image-clients", "6"], "ocr_service.json"),
     "report": ("bench_report.py", ["--sizes", "10000,100000,1000000", "--json", str(RESULTS / "report.json")],
                ["--sizes", "10000", "--json", str(RESULTS / "report.json")], "report.json"),
     "cli": ("bench_cli.py", ["--runs", "10"], ["--runs", "2"], "cli.json"),
@@ -379,6 +382,26 @@ def ocr_section(d: dict) -> list[str]:
     return out
 
 
+def ocr_gate_section(d: dict) -> list[str]:
+    from bench_ocr_gate import markdown
+
+    return ["## The \"has text?\" gate before OCR (`bench/bench_ocr_gate.py`)", "",
+            "Every evaluation image read with the gate on and off in one process (CPU medians, thread time): "
+            "images gated, images gated although the full read found text, CPU saved per gated image and added "
+            "per image let through. Recall is `python -m tools.ocr_eval` against `--no-gate`.", "",
+            markdown(d["summary"])]
+
+
+def ocr_service_section(d: dict) -> list[str]:
+    from bench_ocr_service import markdown
+
+    return ["## Text-only latency while OCR image scans run (`bench/bench_ocr_service.py`)", "",
+            f"A real `scanner serve` (one worker) per arrangement; text-only p50/p99 of 2 clients alone and with "
+            f"{d['image_clients']} clients sending new 800 px images with OCR on, same server and run "
+            f"({d['duration_s']:g} s each; {d['busy_backoff_s']:g} s back-off after `ocr_busy`).", "",
+            markdown(d)]
+
+
 def report_section(d: dict) -> list[str]:
     out = ["## The batch report's listing table (`bench/bench_report.py`)", "",
            f"Reading a results file into the report's table (the {d['per_decision']:,} highest-scoring listings of "
@@ -421,6 +444,7 @@ def write_doc(path: Path, info: dict, statuses: list[dict], quick: bool) -> None
              + "; ".join(f"{s['bench']} `{' '.join(s['args']) or '(defaults)'}`" for s in statuses), ""]
     sections = [("text", text_section), ("index", index_section), ("service", service_section), ("batch", batch_section),
                 ("memory", memory_section), ("adversarial", adversarial_section), ("ocr", ocr_section),
+                ("ocr_gate", ocr_gate_section), ("ocr_service", ocr_service_section),
                 ("report", report_section), ("cli", cli_section)]
     data = {s["bench"]: load(s["bench"]) for s in statuses}
     if data.get("images") or data.get("bktree"):

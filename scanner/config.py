@@ -110,6 +110,28 @@ class Settings(BaseSettings):
         description="seconds of OCR per image (looked at between OCR steps); past it the image is an "
         "image_errors entry ocr_budget_exceeded and the listing at least review. 0 = no budget",
     )
+    ocr_gate: bool = Field(
+        default=True,
+        description="before reading an image, run the text detector on it at 480 px and read nothing when it finds "
+        "no text box (docs/ocr.md: saves ~170 ms of CPU per 800 px photo without text, adds ~55 ms per image with "
+        "text). Named in versions.ocr",
+    )
+    ocr_threads: int | None = Field(
+        default=None, ge=0,
+        description="OCR threads per process, apart from the scan threads (onnxruntime releases the GIL); "
+        "unset: 1 in the HTTP service, 0 elsewhere (0 = read in the scanning thread, as the library and batch "
+        "workers do)",
+    )
+    ocr_queue: int = Field(
+        default=4, ge=0,
+        description="with OCR threads: images that may wait for one; past it an image is an image_errors entry "
+        "ocr_busy (not read, the listing at least review) instead of holding another scan thread",
+    )
+    ocr_thread_nice: int = Field(
+        default=10, ge=0, le=19,
+        description="with OCR threads (Linux): how much nicer than the scan threads they run, so a text-only "
+        "scan gets a core first when OCR is running. 0 = the same priority",
+    )
     ocr_max_images_per_listing: int = Field(
         default=8, ge=0,
         description="images of one listing read by OCR (in order); the rest are image_errors entries "

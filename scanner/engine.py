@@ -114,7 +114,7 @@ class Scanner:
     def ocr_stats(self) -> dict[str, int]:
         """OCR runs and cache hits so far (zeros before the first OCR'd image)."""
         reader = self._ocr_reader
-        return reader.stats() if reader is not None else {"ocr_runs": 0, "ocr_cache_hits": 0}
+        return reader.stats() if reader is not None else {"ocr_runs": 0, "ocr_cache_hits": 0, "ocr_gated": 0}
 
     # -- introspection --------------------------------------------------------------
     @property
@@ -333,7 +333,7 @@ class Scanner:
                 "ocr_images_capped",
                 f"only the first {cap} images of a listing are read by OCR (SCANNER_OCR_MAX_IMAGES_PER_LISTING)")
         try:
-            read = reader.read(data, field)
+            read = reader.read(data, field, wait_until=state.deadline)
         except ImageInputError:
             raise
         except Exception as exc:  # an OCR failure must not let the listing pass unread

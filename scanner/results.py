@@ -156,7 +156,7 @@ UNFINISHED_SCORE = SCORE_BANDS["review"][0]
 
 # image_errors codes for an image whose text OCR did not read although asked to: not the caller's
 # input at fault (the service never refuses a listing for them), but the listing is at least `review`.
-OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped", "ocr_failed"})
+OCR_UNREAD_CODES = frozenset({"ocr_unavailable", "ocr_budget_exceeded", "ocr_images_capped", "ocr_failed", "ocr_busy"})
 
 
 def versions_dict(versions: Mapping[str, Any]) -> dict[str, Any]:

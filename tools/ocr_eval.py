@@ -1,6 +1,6 @@
 """OCR evaluation (issue #16): planted violations drawn into listing images, read back by the scanner.
 
-    python -m tools.ocr_eval [--no-clahe] [--per-style N] [--json OUT]
+    python -m tools.ocr_eval [--no-clahe] [--no-gate] [--per-style N] [--json OUT]
 
 Images are generated (deterministic for a seed) with Debian's CJK fonts (fonts-wqy-microhei,
 fonts-noto-cjk when installed) on synthetic product shots (tools.evalset) and scikit-image's
@@ -213,7 +213,7 @@ def encode(im: Image.Image, size: str) -> bytes:
 
 
 # -- scoring ---------------------------------------------------------------------------------
-def scanner(clahe: bool = True):
+def scanner(clahe: bool = True, gate: bool = True):
     """A text-only scanner with OCR on, no cache (every image is really read), no budgets."""
     from scanner.config import Settings
     from scanner.engine import Scanner
@@ -224,13 +224,13 @@ def scanner(clahe: bool = True):
         ocr.CLAHE = None
         ocr._version = None
     settings = Settings.model_construct(scan_budget_s=0.0, ocr_max_images_per_listing=100)
-    return Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=True, ocr_reader=ocr.OcrReader())
+    return Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=True, ocr_reader=ocr.OcrReader(gate=gate))
 
 
-def run(per_style: int = 8, clahe: bool = True, seed: int = 16, log=sys.stderr) -> dict:
+def run(per_style: int = 8, clahe: bool = True, seed: int = 16, log=sys.stderr, gate: bool = True) -> dict:
     import base64
 
-    sc = scanner(clahe)
+    sc = scanner(clahe, gate)
     table: dict = {}
     misses: list = []
     confidences: list = []  # (style, size, OCR confidence) of each planted image's right-category finding
@@ -262,7 +262,8 @@ def run(per_style: int = 8, clahe: bool = True, seed: int = 16, log=sys.stderr) 
                     misses.append((case.name, size, case.text, [f["text"] for f in row["findings"]]))
     for m in misses:
         print("miss:", *m, file=log)
-    return {"table": table, "images": n, "seconds": seconds, "clahe": clahe, "misses": misses,
+    return {"table": table, "images": n, "seconds": seconds, "clahe": clahe, "gate": gate,
+            "gated": sc.ocr_stats()["ocr_gated"], "misses": misses,
             "confidences": confidences}
 
 
@@ -301,13 +302,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.ocr_eval", description=__doc__.split("\n")[0])
     ap.add_argument("--per-style", type=int, default=8, help="planted images per style (default 8)")
     ap.add_argument("--no-clahe", action="store_true", help="read without the CLAHE lightness step")
+    ap.add_argument("--no-gate", action="store_true", help="read every image (no \"has text?\" gate)")
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = ap.parse_args(argv)
-    result = run(args.per_style, not args.no_clahe, args.seed)
+    result = run(args.per_style, not args.no_clahe, args.seed, gate=not args.no_gate)
     print(render(result))
     print(f"\n{result['images']} images read in {result['seconds']:.1f} s "
-          f"({1000 * result['seconds'] / max(result['images'], 1):.0f} ms per scan); CLAHE {'on' if result['clahe'] else 'off'}")
+          f"({1000 * result['seconds'] / max(result['images'], 1):.0f} ms per scan); CLAHE {'on' if result['clahe'] else 'off'}; "
+          f"gate {'on' if result['gate'] else 'off'} ({result['gated']} images gated)")
     if args.json:
         args.json.write_text(json.dumps({**result, "table": {f"{k[0]}/{k[1]}": v for k, v in result["table"].items()}},
                                         ensure_ascii=False, indent=1), "utf-8")

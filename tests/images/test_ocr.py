@@ -163,11 +163,11 @@ def test_a_rescan_reads_the_text_from_the_cache(ocr_scanner, tmp_path):
     first = Scanner(ocr_scanner.text_engine, None, settings, ocr=True)
     a = first.scan(listing(data)).to_dict()
     again = first.scan(listing(data)).to_dict()
-    assert first.ocr_stats() == {"ocr_runs": 1, "ocr_cache_hits": 1}
+    assert first.ocr_stats() == {"ocr_runs": 1, "ocr_cache_hits": 1, "ocr_gated": 0}
     # another process (a new scanner on the same file) after a word-list reload: no OCR run either
     later = Scanner(ocr_scanner.text_engine, None, settings, ocr=True)
     b = later.scan(listing(data)).to_dict()
-    assert later.ocr_stats() == {"ocr_runs": 0, "ocr_cache_hits": 1}
+    assert later.ocr_stats() == {"ocr_runs": 0, "ocr_cache_hits": 1, "ocr_gated": 0}
     for row in (again, b):
         assert row["findings"] == a["findings"] and row["image_text"] == a["image_text"]
 
@@ -204,7 +204,7 @@ def test_asking_for_ocr_without_the_extra_is_an_image_error_not_a_crash(monkeypa
 
 def test_an_ocr_failure_is_an_image_error_and_the_listing_is_reviewed(tmp_path):
     class Broken(ocr.OcrReader):
-        def read(self, data, field):
+        def read(self, data, field, wait_until=None):
             raise RuntimeError("onnxruntime: bad allocation")
 
     settings = Settings.model_construct(scan_budget_s=0.0)
@@ -300,7 +300,7 @@ class ScriptedReader(ocr.OcrReader):
         super().__init__()
         self._lines = lines
 
-    def read(self, data, field):
+    def read(self, data, field, wait_until=None):
         return ocr.ImageText.of(field, [ocr.OcrLine(text, (10, 10 + 40 * i, 300, 40 + 40 * i), conf,
                                                     (10, 10 + 40 * i, 300, 10 + 40 * i, 300, 40 + 40 * i, 10, 40 + 40 * i))
                                         for i, (text, conf) in enumerate(self._lines)])
