@@ -85,6 +85,11 @@ def result_schema():
         # fixes, and what the rewritten copy scans to (docs/api.md, scanner/text/rewrite.py)
         StructField("suggested", MapType(s, s)), StructField("suggested_manual", i),
         StructField("suggested_decision", s),
+        # review and qa rows only (#20): the item's kind, listing, speaker and what a buyer says about the listing
+        StructField("kind", s), StructField("listing_id", s), StructField("speaker", s),
+        StructField("listing_signals", ArrayType(StructType([
+            StructField("category", s), StructField("start", i), StructField("end", i), StructField("text", s),
+            StructField("explanation", s), StructField("explanation_zh", s)]))),
     ])
 
 
@@ -150,7 +155,15 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         if row.get("suggested") is not None else None,
         "suggested_manual": row.get("suggested_manual"),
         "suggested_decision": row.get("suggested_decision"),
+        "kind": row.get("kind"),
+        "listing_id": None if row.get("listing_id") is None else utf8_text(str(row["listing_id"])),
+        "speaker": row.get("speaker"),
+        "listing_signals": [{k: _text(sig.get(k)) for k in SIGNAL_FIELDS} for sig in row["listing_signals"]]
+        if row.get("listing_signals") is not None else None,
     }
+
+
+SIGNAL_FIELDS = ("category", "start", "end", "text", "explanation", "explanation_zh")
 
 
 def _image_text(read: dict[str, Any]) -> dict[str, Any]:
@@ -327,6 +340,9 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
             if d.get("suggested") is not None:
                 row.update(suggested=d["suggested"], suggested_manual=d["suggested_manual"],
                            suggested_decision=d["suggested_decision"])
+            if d.get("kind") is not None:
+                row.update(kind=d["kind"], listing_id=d["listing_id"], speaker=d["speaker"],
+                           listing_signals=d["listing_signals"])
         row["versions"] = d.get("versions")
         out.append(row)
     return out
