@@ -11,6 +11,7 @@ import { autosize, renderBackdrops } from "./highlight.js";
 import { scanImage, wireImageDrop } from "./images.js";
 import { noteNeedKey, wireKeyPanel } from "./key-panel.js";
 import { cpToJs } from "./offsets.js";
+import { wireKindSwitch } from "./kinds.js";
 import { renderAll, renderStatic } from "./render.js";
 import { afterEachScan, scanText, schedule } from "./scan.js";
 import { fields, state } from "./state.js";
@@ -76,6 +77,7 @@ byId("copy-clean").addEventListener("click", copyClean);
 byId("lang-toggle").addEventListener("click", toggleLanguage);
 wireKeyPanel();
 wireImageDrop();
+wireKindSwitch(() => { setActive(null); renderAll(); scanText(); });
 document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") setActive(null); });
 window.addEventListener("resize", () => { Object.keys(fields).forEach((n) => { autosize(fields[n]); }); });
 

@@ -22,6 +22,7 @@ export const state = {
   activeKey: null,     // finding key currently shown in the tooltip
   needKey: false,
   versions: null,      // GET /readyz versions, for the footer
+  kind: "listing",     // "listing" | "review": what the editor scans (kinds.js, #20)
 };
 
 /** The editor's text fields by listing field name (bullets: one per line). */
@@ -29,4 +30,5 @@ export const fields = {
   title: byId("f-title"),
   description: byId("f-description"),
   bullets: byId("f-bullets"),
+  text: byId("f-text"),  // a review's one field (review mode, kinds.js)
 };
