@@ -16,7 +16,9 @@ from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.options import DEFAULT_LANGUAGE, check_language
-from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ScanError, ScanResult
+from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ListingSignal, ScanError, ScanResult
+from scanner.speakers import rules_for, split
+from scanner.text import speech
 from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.personal_data import masked_fields
@@ -149,8 +151,6 @@ class Scanner:
 
     def _with_speech_version(self, versions: Mapping[str, Any]) -> Mapping[str, Any]:
         """`versions` plus `speech`, the version of the review and Q&A phrases (scanner/text/speech.py)."""
-        from scanner.text import speech
-
         cached = getattr(self, "_speech_versions_cached", None)
         if cached is not None and cached[0] is versions:
             return cached[1]
@@ -352,10 +352,6 @@ class Scanner:
 def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tuple[list, tuple]:
     """A review's or Q&A entry's findings: the engine's plus the phrases of reviews (scanner/text/speech.py), then
     split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing."""
-    from scanner.results import ListingSignal
-    from scanner.speakers import rules_for, split
-    from scanner.text import speech
-
     findings = list(findings)
     for field, original in listing.fields:
         findings += speech.find(field, original, profile.policy, findings)

@@ -150,3 +150,33 @@ def test_a_review_in_chinese_explanations(text_scanner):
     d = text_scanner.scan({"kind": "review", "text": "DM me for cheaper，明显是假的", "options": {"language": "zh"}}).to_dict()
     assert [f["category"] for f in d["findings"]] == ["diversion"]
     assert d["listing_signals"][0]["text"] == "明显是假的"
+
+
+def _all_texts():
+    import json
+    from pathlib import Path
+
+    rows = Path(__file__).resolve().parents[2] / "fixtures" / "reviews" / "reviews_dev.jsonl"
+    texts = [c[2] for c in CASES] + [json.loads(line)["text"] for line in rows.read_text("utf-8").splitlines()]
+    return texts + [t.upper() for t in texts] + ["İ DM ME for cheaper, CLEARLY A FAKE", "text me for a better price"]
+
+
+def test_the_anchor_prefilter_finds_what_every_phrase_regex_finds():
+    """Brute force is the oracle: every phrase's regex run over the whole text (case-insensitively) finds exactly
+    the spans speech.find reports with its one-pass anchor prefilter and lower-casing."""
+    import re
+
+    from scanner.text import speech
+    from scanner.text.policy import Policy
+
+    policy = Policy.from_dict({})
+    for text in _all_texts():
+        want = set()
+        for p in speech.PHRASES:
+            for m in re.finditer(p.pattern, text, re.IGNORECASE):
+                want.add((p.category, m.start(), m.end()))
+        got = {(f.category, f.start, f.end) for f in speech.find("text", text, policy, [])}
+        # find() keeps the first phrase of a category over an overlapping one: compare on what it kept
+        assert got <= want, text
+        for cat, s, e in want - got:
+            assert any(c == cat and s < ge and gs < e for c, gs, ge in got), (text, cat, text[s:e])
