@@ -37,10 +37,10 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("counterfeit", "high",
            r"(?:跟|和|与)(?:专柜|官网|官方|正品|实体店|门店|商场)(?:的|买的|里的|卖的)?(?:完全|根本|明显|一点都)?(?:不一样|不同)",
            "buyer reports the goods differ from the genuine ones", ("不一样", "不同")),
-    Phrase("counterfeit", "high", r"(?<![不会说])(?:不是|不像)(?:正品|真的|真货)(?![吗吧么？?])",
+    Phrase("counterfeit", "high", r"(?<![不会说是])(?:不是|不像)(?:正品|真的|真货)(?![吗吧么？?])",
            "buyer reports the goods are not genuine", ("不是", "不像")),
     Phrase("counterfeit", "high",
-           r"\b(?:clearly|obviously|definitely|totally|an? obvious|a cheap|100%)\s+(?:an?\s+)?(?:fake|knock-?off|counterfeit|replica)s?\b",
+           r"\b(?:clearly|obviously|definitely|totally|total|complete|an? obvious|a cheap|100%)\s+(?:an?\s+)?(?:fake|knock-?off|counterfeit|replica)s?\b",
            "buyer reports the goods are fake", ("fake", "knock", "counterfeit", "replica")),
     Phrase("counterfeit", "high", r"\b(?:not|isn't|aren't|wasn't)\s+(?:genuine|authentic|the real thing|real)\b(?!\s*\?)",
            "buyer reports the goods are not genuine", ("genuine", "authentic", "real")),
@@ -85,7 +85,7 @@ VERSION = "sha256:" + hashlib.sha256(
 # A report denied, doubted or asked about is no report: "不是假货", "以为是假的", "会不会是假的？", "not a fake".
 _CLAUSE_END = re.compile(r"[，,。！？!?.;；\n]")
 _DOUBT_BEFORE = re.compile(
-    r"(?:不是|不会是|并非|绝非|没有(?!想到)|没(?!想到)|以为|还以为|担心|怕|害怕|怀疑|会不会|是不是|是否|"
+    r"(?:不是|不会是|并非|绝非|没有(?!想到)|没(?!想到)|以为|还以为|不知道|不确定|担心|怕|害怕|怀疑|会不会|是不是|是否|"
     r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case)"
     r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 

@@ -39,6 +39,8 @@ CASES = [
     (R, None, "质量太差了，假货，退了", "pass", set(), ["假货"]),
     (R, None, "Stitching is off and the logo is crooked, not genuine at all", "pass", set(), ["not genuine"]),
     (R, None, "没想到是假的，白等了一周", "pass", set(), ["没想到是假的"]),
+    (R, None, "Total counterfeit, returned it", "pass", set(), ["Total counterfeit"]),
+    (R, None, "第一次买这个牌子，不知道是不是正品，先用用看", "pass", set(), []),  # 是不是: asked, not reported
     # -- hard negatives: buyer speech that a listing rule would catch
     (R, None, "物流第一名快，最好的一次购物", "pass", set(), []),
     (R, None, "best purchase ever, this cream cured my dry skin in a week", "pass", set(), []),
