@@ -39,7 +39,8 @@ from scanner.jsonio import utf8_text
 
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
-                  "source", "incomplete", "masked", "image_text", "suggested", "suggested_manual", "suggested_decision")
+                  "source", "incomplete", "masked", "image_text", "suggested", "suggested_manual", "suggested_decision",
+                  "kind", "listing_id", "speaker", "listing_signals")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label", "box", "ocr_confidence")
 
