@@ -21,6 +21,8 @@ EXAMPLE_LISTING = {
     "seller": {"authorized_brands": []},
     "locale": "zh-CN",
 }
+EXAMPLE_REVIEW = {"kind": "review", "id": "r-1", "listing_id": "sku-9",
+                  "text": "商家说五星送红包。跟专柜的不一样，明显是假的"}
 EXAMPLE_FINDING = {
     "kind": "text", "category": "counterfeit", "field": "title", "start": 0, "end": 2, "text": "高仿",
     "term": "高仿", "severity": "high", "score": 0.95, "effect": "block", "brand": None, "suggestion": None,
@@ -62,9 +64,21 @@ class ScanOptionsIn(BaseModel):
 
 
 class ListingIn(BaseModel):
-    """One listing. Every field is optional; unknown fields are ignored."""
+    """One listing, or (with `kind`) a customer review or Q&A entry (#20). Every field is optional; unknown fields
+    are ignored. A review or qa has one field, `text` (the description's length limit), and may not carry title,
+    description, bullets, attributes, images or seller (422 `invalid_listing`)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_LISTING]})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_LISTING, EXAMPLE_REVIEW]})
+    kind: Literal["listing", "review", "qa"] | None = Field(
+        None, description="what is scanned: absent or `listing` = a seller's listing (the fields below); `review` = a "
+        "buyer's review, `qa` = a question or answer (`speaker`), each one `text`. Who speaks decides which rules "
+        "apply (scanner/speakers.py): a buyer's 最好/best/cures/brand name is no violation, a buyer's report that the "
+        "goods are fake is a `listing_signals` entry, contact details and incentives revealed are findings")
+    listing_id: str | int | None = Field(None, description="review/qa: the listing it is about, echoed back")
+    speaker: Literal["buyer", "seller"] | None = Field(
+        None, description="qa: who wrote it (default buyer); a seller's answer is held to the listing's rules. "
+        "A review is always a buyer's")
+    text: str | None = Field(None, description="review/qa: the text; findings name it field `text`")
     id: str | int | None = Field(None, description="caller's id, echoed back")
     title: str | None = None
     description: str | None = None
@@ -144,6 +158,8 @@ class Versions(BaseModel):
     gallery: str
     scanner: str
     ocr: str | None = Field(None, description="when the images were read by OCR: engine, models and settings")
+    speech: str | None = Field(None, description="review/qa only: the version of the review and Q&A phrases "
+                                                 "(scanner/text/speech.py)")
 
 
 class OcrLineOut(BaseModel):
@@ -156,6 +172,17 @@ class ImageTextOut(BaseModel):
     field: str = Field(description='"images[i]"')
     text: str = Field(description="the lines read, joined by newlines; image_text findings' start/end index it")
     lines: list[OcrLineOut]
+
+
+class ListingSignalOut(BaseModel):
+    """What a buyer's review or question says about the listing (#20): never counted in the review's decision."""
+
+    category: Literal["counterfeit"] = Field(description="what the buyer reports about the goods")
+    start: int = Field(description="offset in the caller's `text`")
+    end: int
+    text: str = Field(description="exactly text[start:end]")
+    explanation: str
+    explanation_zh: str
 
 
 class ScanResultOut(BaseModel):
@@ -181,6 +208,12 @@ class ScanResultOut(BaseModel):
         "without authorization, prohibited goods in the title, images, a field that would be left empty)")
     suggested_decision: Literal["pass", "review", "block"] | None = Field(
         None, description="with `suggested`: the decision a re-scan of the suggested copy (text fields) gets")
+    kind: Literal["review", "qa"] | None = Field(None, description="review/qa only: the item's kind, echoed")
+    listing_id: str | int | None = Field(None, description="review/qa only: the listing the item is about, echoed")
+    speaker: Literal["buyer", "seller"] | None = Field(None, description="review/qa only: who wrote it")
+    listing_signals: list[ListingSignalOut] | None = Field(
+        None, description="review/qa only (empty list if none): a buyer's reports about the listing (明显是假的, "
+        "clearly a fake), for the listing's risk; they do not move this item's decision")
 
 
 class ErrorRow(BaseModel):

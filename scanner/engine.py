@@ -16,7 +16,9 @@ from scanner.budget import BudgetSpent, Caps, ScanState, deadline_after
 from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.options import DEFAULT_LANGUAGE, check_language
-from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ScanError, ScanResult
+from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ListingSignal, ScanError, ScanResult
+from scanner.speakers import rules_for, split
+from scanner.text import speech
 from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.personal_data import masked_fields
@@ -160,6 +162,15 @@ class Scanner:
         self._policy_versions_cached[key] = (versions, profile, out)  # holds both: their ids stay theirs
         return out
 
+    def _with_speech_version(self, versions: Mapping[str, Any]) -> Mapping[str, Any]:
+        """`versions` plus `speech`, the version of the review and Q&A phrases (scanner/text/speech.py)."""
+        cached = getattr(self, "_speech_versions_cached", None)
+        if cached is not None and cached[0] is versions:
+            return cached[1]
+        out = MappingProxyType({**versions, "speech": speech.VERSION})
+        self._speech_versions_cached = (versions, out)
+        return out
+
     def _with_ocr_version(self, versions: Mapping[str, str], reader) -> Mapping[str, str]:
         """`versions` plus the OCR version, for a result whose images OCR read (one shared mapping)."""
         cached = self._ocr_versions_cached
@@ -245,6 +256,9 @@ class Scanner:
 
                 state.findings = as_image_text(state.findings, state.image_texts)
         findings = state.findings + state.image_findings if state.image_findings else state.findings
+        signals = None
+        if listing.kind != "listing":  # a review or Q&A entry: who is speaking decides what counts (#20)
+            findings, signals = _by_speaker(listing, findings, profile)
         findings = score_findings(findings, profile.policy)
         decision, listing_score = decide(findings, profile.policy)
         findings = state.cap_findings(findings)
@@ -253,6 +267,9 @@ class Scanner:
         if language != DEFAULT_LANGUAGE and findings:
             findings = _in_language(findings, language)  # rendered at the end: the hot path stays English
         result = state.result(listing.id, decision, listing_score, findings, versions)
+        if signals is not None:
+            result = result._replace(kind=listing.kind, listing_id=listing.listing_id, speaker=listing.speaker,
+                                     listing_signals=signals, versions=self._with_speech_version(versions))
         if mask if mask is not None else listing.options.mask:
             result = result._replace(masked=masked_fields(listing.fields, findings))
         if suggest if suggest is not None else listing.options.suggest:
@@ -343,6 +360,28 @@ class Scanner:
             norms = [(field, normalise(read.text))]
             state.norms += norms
             state.add_candidates(text.matcher.find_all(norms))
+
+
+def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tuple[list, tuple]:
+    """A review's or Q&A entry's findings: the engine's plus the phrases of reviews (scanner/text/speech.py), then
+    split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing."""
+    findings = list(findings)
+    for field, original in listing.fields:
+        findings += speech.find(field, original, profile.policy, findings)
+    kept, signals = split(findings, rules_for(listing.kind, listing.speaker))
+    text = listing.fields[0][1] if listing.fields else ""
+    signals = [f for f in signals if not speech.doubted(text, f.start, f.end)]
+    signals.sort(key=lambda f: (f.start, f.end))
+    out: list = []
+    for f in signals:  # one signal per stretch of text: the engine's word and a phrase around it are one report
+        if out and f.start < out[-1].end:
+            if f.end > out[-1].end:
+                last = out[-1]
+                out[-1] = last._replace(end=f.end, text=listing.fields[0][1][last.start:f.end])
+            continue
+        out.append(ListingSignal(f.category, f.start, f.end, f.text, explain.render(f.reasons, "en"),
+                                 explain.render(f.reasons, "zh")))
+    return kept, tuple(out)
 
 
 def _in_language(findings: list, language: str) -> list:

@@ -28,6 +28,10 @@ class Listing(NamedTuple):
     authorized_brands: tuple[str, ...]
     locale: str | None
     options: ScanOptions = DEFAULT_OPTIONS  # "options": {...} (scanner/options.py)
+    # #20: what the text is and who wrote it (scanner/speakers.py); a listing is the seller's copy
+    kind: str = "listing"
+    speaker: str = "seller"
+    listing_id: Any = None  # a review's or question's listing, echoed back
 
 
 def _too_long(name: str, value: str, max_chars: int) -> InvalidListing:
@@ -74,6 +78,9 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
     listing_id = get("id")
     if listing_id is not None and not isinstance(listing_id, (str, int)):
         raise InvalidListing("field 'id' must be a string or an integer")
+    kind = get("kind")
+    if kind is not None and kind != "listing":
+        return _parse_text_item(raw, kind, listing_id, max_field_chars)
 
     fields: list[tuple[str, str]] = []
     _add_text(fields, "title", get("title"), max_field_chars)
@@ -125,3 +132,42 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
         except InvalidOptions as exc:
             raise InvalidListing(exc.message, code=exc.code) from None
     return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale, options or DEFAULT_OPTIONS)
+
+
+# Fields of a listing that a review or Q&A entry may not carry: it is one text, by one speaker.
+_LISTING_ONLY = ("title", "description", "bullets", "attributes", "images", "seller")
+
+
+def _parse_text_item(raw: Mapping[str, Any], kind: Any, item_id: Any, max_field_chars: int) -> Listing:
+    """A customer review or Q&A entry (#20): `{"kind": "review"|"qa", "id", "listing_id", "text", "speaker",
+    "options"}`, scanned as one field named `text`, which has the description's length limit."""
+    from scanner.speakers import DEFAULT_SPEAKER, KINDS, RULES
+
+    if kind not in KINDS:
+        known = ", ".join(repr(k) for k in KINDS)
+        raise InvalidListing(f"field 'kind' must be one of {known}; got {kind!r}")
+    extra = [name for name in _LISTING_ONLY if raw.get(name) is not None]
+    if extra:
+        raise InvalidListing(f"a {kind} has one field 'text'; it may not carry {', '.join(repr(e) for e in extra)}")
+    speaker = raw.get("speaker")
+    if speaker is None:
+        speaker = DEFAULT_SPEAKER[kind]
+    if not isinstance(speaker, str) or (kind, speaker) not in RULES:
+        speakers = sorted(s for k, s in RULES if k == kind)
+        raise InvalidListing(f"field 'speaker' of a {kind} must be one of {', '.join(repr(s) for s in speakers)}; "
+                             f"got {speaker!r}")
+    listing_id = raw.get("listing_id")
+    if listing_id is not None and not isinstance(listing_id, (str, int)):
+        raise InvalidListing("field 'listing_id' must be a string or an integer")
+    fields: list[tuple[str, str]] = []
+    _add_text(fields, "text", raw.get("text"), max_field_chars)
+    locale = raw.get("locale")
+    if locale is not None and not isinstance(locale, str):
+        raise InvalidListing("field 'locale' must be a string")
+    options = raw.get("options")
+    if options is not None:
+        try:
+            options = parse_options(options)
+        except InvalidOptions as exc:
+            raise InvalidListing(exc.message, code=exc.code) from None
+    return Listing(item_id, tuple(fields), (), (), locale, options or DEFAULT_OPTIONS, kind, speaker, listing_id)

@@ -91,6 +91,21 @@ class ScanError:
         return d
 
 
+class ListingSignal(NamedTuple):
+    """Something a buyer's review or question says about the LISTING (#20: "明显是假的" is a buyer's report, not
+    the buyer's violation): carried beside the findings, never counted in the review's own decision."""
+
+    category: str
+    start: int
+    end: int
+    text: str
+    explanation: str
+    explanation_zh: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
 class ScanResult(NamedTuple):
     id: Any
     decision: Decision
@@ -111,6 +126,12 @@ class ScanResult(NamedTuple):
     suggested: Mapping[str, str] | None = None
     suggested_manual: int = 0
     suggested_decision: Decision | None = None
+    # #20: a review's or Q&A entry's kind, speaker and listing (None for a listing: its JSON is unchanged), and what
+    # a buyer's text says about that listing (scanner/speakers.py)
+    kind: str | None = None
+    listing_id: Any = None
+    speaker: str | None = None
+    listing_signals: tuple[ListingSignal, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -133,6 +154,11 @@ class ScanResult(NamedTuple):
             d["suggested"] = dict(self.suggested)
             d["suggested_manual"] = self.suggested_manual
             d["suggested_decision"] = self.suggested_decision
+        if self.kind is not None:
+            d["kind"] = self.kind
+            d["listing_id"] = self.listing_id
+            d["speaker"] = self.speaker
+            d["listing_signals"] = [s.to_dict() for s in self.listing_signals]
         return d
 
 

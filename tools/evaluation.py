@@ -6,6 +6,12 @@ Each labelled row is a contract listing plus `expected: {decision, findings: [{c
 An expected finding is found when a finding of the same category in the same field
 overlaps an occurrence of the expected text. Reports recall of expected findings,
 the share of clean listings passed, decision agreement, and every miss.
+
+A row may also be a review or Q&A entry (#20): `{"kind": "review"|"qa", "text", …, "expected": {"decision",
+"findings": [{"category", "text"}], "listing_signal": null | "counterfeit"}}`. Its findings are in field `text`
+(no `field` needed); it is clean when it expects no findings (a buyer's counterfeit report is a listing signal,
+not a finding, so such a review is clean and should pass); `listing_signal` agrees when the result's
+`listing_signals` hold that category (null: none).
 """
 from __future__ import annotations
 
@@ -26,6 +32,10 @@ class Report:
     listings: int = 0
     decisions_agreed: int = 0
     misses: list[str] = field(default_factory=list)
+    # review and qa rows (#20)
+    items: int = 0
+    signals_labelled: int = 0
+    signals_agreed: int = 0
 
     @property
     def recall(self) -> float:
@@ -39,13 +49,21 @@ class Report:
     def decision_agreement(self) -> float:
         return self.decisions_agreed / self.listings if self.listings else 1.0
 
+    @property
+    def signal_agreement(self) -> float:
+        return self.signals_agreed / self.signals_labelled if self.signals_labelled else 1.0
+
     def summary(self) -> str:
-        return (
+        out = (
             f"listings {self.listings}; expected findings found {self.found_findings}/{self.expected_findings} "
             f"({self.recall:.1%}); clean listings passed {self.clean_passed}/{self.clean_listings} "
             f"({self.clean_pass_rate:.1%}); decisions agreed {self.decisions_agreed}/{self.listings} "
             f"({self.decision_agreement:.1%})"
         )
+        if self.items:
+            out += (f"; of them reviews/qa {self.items}: listing_signal agreed {self.signals_agreed}/"
+                    f"{self.signals_labelled} ({self.signal_agreement:.1%})")
+        return out
 
 
 def _field_text(listing: dict, name: str) -> str:
@@ -76,12 +94,23 @@ def evaluate(rows: Iterable[dict], results: Iterable[dict]) -> Report:
             report.decisions_agreed += 1
         elif "decision" in expected:
             report.misses.append(f"{row.get('id')}: decision {decision}, expected {expected['decision']}")
-        if expected.get("decision") == "pass":
+        item = row.get("kind") not in (None, "listing")  # a review or qa entry (#20)
+        if (not expected.get("findings")) if item else expected.get("decision") == "pass":
             report.clean_listings += 1
             report.clean_passed += decision == "pass"
+        if item:
+            report.items += 1
+            if "listing_signal" in expected:
+                report.signals_labelled += 1
+                want = expected["listing_signal"]
+                got = sorted({s.get("category") for s in result.get("listing_signals") or ()})
+                if got == ([want] if want else []):
+                    report.signals_agreed += 1
+                else:
+                    report.misses.append(f"{row.get('id')}: listing_signal {got or None}, expected {want}")
         for exp in expected.get("findings", []):
             report.expected_findings += 1
-            field_name = exp.get("field", "title")
+            field_name = exp.get("field", "text" if item else "title")
             spans = _occurrences(_field_text(row, field_name), exp["text"])
             hit = any(
                 f.get("field") == field_name

@@ -20,7 +20,7 @@ export function locate(f) {
   if (f.kind !== "text" || f.start == null || !state.snap) return null;
   let name, base, a, b;
   const m = /^bullets\[(\d+)\]$/.exec(f.field || "");
-  if (f.field === "title" || f.field === "description") {
+  if (f.field === "title" || f.field === "description" || f.field === "text") {
     name = f.field;
     base = state.snap[name];
     a = cpToJs(base, f.start); b = cpToJs(base, f.end);
@@ -64,6 +64,7 @@ export function suggestionText(f) {
 export function fieldLabel(field) {
   if (field === "title") return t("fTitle");
   if (field === "description") return t("fDescription");
+  if (field === "text") return t("fText");
   const m = /^bullets\[(\d+)\]$/.exec(field || "");
   if (m) return t("fBullets") + " " + (+m[1] + 1);
   return field || "";

@@ -9,7 +9,7 @@ import { fields, state } from "./state.js";
 /** Repaint every backdrop from the current findings; overlapping spans are cut into pieces and each piece is
  *  coloured by its worst finding, with data-keys listing every finding it belongs to. */
 export function renderBackdrops() {
-  const spans = { title: [], description: [], bullets: [] };
+  const spans = { title: [], description: [], bullets: [], text: [] };
   textFindings().forEach((f) => {
     const loc = locate(f);
     if (loc) spans[loc.name].push({ a: loc.a, b: loc.b, f });

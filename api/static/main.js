@@ -12,6 +12,7 @@ import { scanImage, wireImageDrop } from "./images.js";
 import { noteNeedKey, wireKeyPanel } from "./key-panel.js";
 import { loadPolicies, renderPolicies, wirePolicies } from "./policies.js";
 import { cpToJs } from "./offsets.js";
+import { wireKindSwitch } from "./kinds.js";
 import { renderAll, renderStatic } from "./render.js";
 import { afterEachScan, scanText, schedule } from "./scan.js";
 import { fields, state } from "./state.js";
@@ -83,6 +84,7 @@ byId("lang-toggle").addEventListener("click", toggleLanguage);
 wireKeyPanel(() => { loadPolicies().then(rescanAll); });  // another key may apply (or pin) another profile
 wireImageDrop();
 wirePolicies(rescanAll);
+wireKindSwitch(() => { setActive(null); renderAll(); scanText(); });
 document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") setActive(null); });
 window.addEventListener("resize", () => { Object.keys(fields).forEach((n) => { autosize(fields[n]); }); });
 

@@ -6,6 +6,7 @@ import { renderFindings } from "./findings-list.js";
 import { renderBackdrops, renderLegend } from "./highlight.js";
 import { t } from "./i18n.js";
 import { renderImages } from "./images.js";
+import { renderSignals } from "./kinds.js";
 import { state } from "./state.js";
 import { renderVerdict } from "./verdict.js";
 
@@ -31,4 +32,5 @@ export function renderAll() {
   renderError();
   renderAuthorized();
   renderImages();
+  renderSignals();
 }

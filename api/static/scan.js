@@ -20,6 +20,10 @@ let renderAfterScan = () => {};
 export function afterEachScan(render) { renderAfterScan = render; }
 
 function listingBody() {
+  if (state.kind === "review") {  // a customer review (#20): one text, findings in field "text"
+    const listingId = byId("f-listing-id").value.trim();
+    return { kind: "review", listing_id: listingId || null, text: fields.text.value, options: { ...scanOptions(), suggest: true } };
+  }
   const info = bulletLines(fields.bullets.value);
   const body = { title: fields.title.value, description: fields.description.value };
   if (info.list.length) body.bullets = info.list;
@@ -42,7 +46,8 @@ export function scanText() {
   const ctrl = window.AbortController ? new AbortController() : null;
   inflight = ctrl;
   const seq = ++state.seq;
-  const snap = { title: fields.title.value, description: fields.description.value, bullets: fields.bullets.value };
+  const snap = { title: fields.title.value, description: fields.description.value, bullets: fields.bullets.value,
+    text: fields.text.value };
   state.scanning = true;
   renderVerdict();
   return call("/v1/scan", {

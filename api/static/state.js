@@ -25,6 +25,7 @@ export const state = {
   policies: [],        // GET /v1/policies: {name, hash, description, default, allowed} (policies.js)
   policy: null,        // the profile chosen, sent as options.policy; null until the list is loaded
   policyPinned: false, // the key is pinned to its profile: the select is disabled
+  kind: "listing",     // "listing" | "review": what the editor scans (kinds.js, #20)
 };
 
 /** The editor's text fields by listing field name (bullets: one per line). */
@@ -32,4 +33,5 @@ export const fields = {
   title: byId("f-title"),
   description: byId("f-description"),
   bullets: byId("f-bullets"),
+  text: byId("f-text"),  // a review's one field (review mode, kinds.js)
 };

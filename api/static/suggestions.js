@@ -47,7 +47,8 @@ function suggestedValues() {
   const r = state.text, snap = state.snap;
   if (!r || !r.suggested || !snap) return null;
   if (Object.keys(fields).some((name) => fields[name].value !== snap[name])) return null;
-  const out = { title: snap.title, description: snap.description, bullets: snap.bullets };
+  const out = { title: snap.title, description: snap.description, bullets: snap.bullets, text: snap.text };
+  if (r.suggested.text != null) out.text = r.suggested.text;  // a review's one field (kinds.js)
   if (r.suggested.title != null) out.title = r.suggested.title;
   if (r.suggested.description != null) out.description = r.suggested.description;
   const info = bulletLines(snap.bullets), lines = info.lines.slice();
@@ -78,7 +79,8 @@ export function applyAll() {
 /** The listing with the suggested copy (the editor untouched); manual: findings that still need a person. */
 function cleanedText() {
   const v = suggestedValues() || { title: fields.title.value, description: fields.description.value, bullets: fields.bullets.value };
-  const text = [v.title, v.description, bulletLines(v.bullets).list.join("\n")].filter((s) => s && s.trim()).join("\n\n");
+  const text = state.kind === "review" ? (v.text != null ? v.text : fields.text.value)
+    : [v.title, v.description, bulletLines(v.bullets).list.join("\n")].filter((s) => s && s.trim()).join("\n\n");
   const r = state.text || {};
   const n = Object.keys(r.suggested || {}).length;
   return { text, n, manual: r.suggested_manual || 0 };

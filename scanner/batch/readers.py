@@ -60,6 +60,8 @@ _CSV_ALIASES = {
     "image": "images", "images": "images", "image_path": "images", "image_url": "images", "image_paths": "images",
     "authorized_brands": "authorized_brands", "seller_authorized_brands": "authorized_brands",
     "locale": "locale",
+    # a review or Q&A row (#20): kind, text, speaker; its listing_id column is then the listing it is about
+    "kind": "kind", "text": "text", "speaker": "speaker",
 }
 
 
@@ -68,9 +70,22 @@ def csv_row_to_listing(row: dict[str, str]) -> dict[str, Any]:
     attributes: JSON object; images: paths/URLs separated by '|' or whitespace
     (http(s) -> {"url"}, anything else -> {"path"}); authorized_brands: '|'-separated."""
     listing: dict[str, Any] = {}
+    kind = next((v.strip() for c, v in row.items() if (c or "").strip().lower() == "kind" and v), "")
+    if kind and kind != "listing":  # a review or qa row: id, listing_id, text, speaker as they are named
+        for column, value in row.items():
+            name = (column or "").strip().lower()
+            if value is None or value == "":
+                continue
+            if name in ("kind", "text", "speaker", "listing_id", "locale"):
+                listing[name] = value.strip() if name in ("kind", "speaker") else value
+            elif _CSV_ALIASES.get(name) == "id":
+                listing["id"] = value
+            elif _CSV_ALIASES.get(name) is not None:  # title, images… on a review: the engine refuses the row
+                listing[_CSV_ALIASES[name]] = value
+        return listing
     for column, value in row.items():
         key = _CSV_ALIASES.get((column or "").strip().lower())
-        if key is None or value is None or value == "":
+        if key is None or value is None or value == "" or key in ("kind", "text", "speaker"):
             continue
         if key in ("id", "title", "description", "locale"):
             listing[key] = value

@@ -40,7 +40,8 @@ from scanner.results import version_label
 
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
-                  "source", "incomplete", "masked", "image_text", "suggested", "suggested_manual", "suggested_decision")
+                  "source", "incomplete", "masked", "image_text", "suggested", "suggested_manual", "suggested_decision",
+                  "kind", "listing_id", "speaker", "listing_signals")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label", "box", "ocr_confidence")
 
@@ -86,6 +87,11 @@ def result_schema():
         # fixes, and what the rewritten copy scans to (docs/api.md, scanner/text/rewrite.py)
         StructField("suggested", MapType(s, s)), StructField("suggested_manual", i),
         StructField("suggested_decision", s),
+        # review and qa rows only (#20): the item's kind, listing, speaker and what a buyer says about the listing
+        StructField("kind", s), StructField("listing_id", s), StructField("speaker", s),
+        StructField("listing_signals", ArrayType(StructType([
+            StructField("category", s), StructField("start", i), StructField("end", i), StructField("text", s),
+            StructField("explanation", s), StructField("explanation_zh", s)]))),
     ])
 
 
@@ -152,7 +158,15 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         if row.get("suggested") is not None else None,
         "suggested_manual": row.get("suggested_manual"),
         "suggested_decision": row.get("suggested_decision"),
+        "kind": row.get("kind"),
+        "listing_id": None if row.get("listing_id") is None else utf8_text(str(row["listing_id"])),
+        "speaker": row.get("speaker"),
+        "listing_signals": [{k: _text(sig.get(k)) for k in SIGNAL_FIELDS} for sig in row["listing_signals"]]
+        if row.get("listing_signals") is not None else None,
     }
+
+
+SIGNAL_FIELDS = ("category", "start", "end", "text", "explanation", "explanation_zh")
 
 
 def _image_text(read: dict[str, Any]) -> dict[str, Any]:
@@ -329,6 +343,9 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
             if d.get("suggested") is not None:
                 row.update(suggested=d["suggested"], suggested_manual=d["suggested_manual"],
                            suggested_decision=d["suggested_decision"])
+            if d.get("kind") is not None:
+                row.update(kind=d["kind"], listing_id=d["listing_id"], speaker=d["speaker"],
+                           listing_signals=d["listing_signals"])
         row["versions"] = d.get("versions")
         out.append(row)
     return out

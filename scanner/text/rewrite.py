@@ -375,7 +375,7 @@ def listing_fields(listing: Mapping[str, Any]) -> list[tuple[str, str]]:
 def with_suggested(listing: Mapping[str, Any], suggested: Mapping[str, str]) -> dict[str, Any]:
     """The listing with each suggested field in place of its text (what a re-scan of the suggested copy reads)."""
     out = dict(listing)
-    for name in ("title", "description"):
+    for name in ("title", "description", "text"):  # text: a review's or Q&A entry's one field (#20)
         if name in suggested:
             out[name] = suggested[name]
     if listing.get("bullets"):

@@ -359,3 +359,32 @@ def test_ocr_boxes_confidence_and_image_text_survive_the_parquet_round_trip(spar
     assert finding == {k: v for k, v in ImageTextScanner.FINDING.items() if v is not None}
     assert row["image_text"] == ImageTextScanner.IMAGE_TEXT
     assert row["versions"]["ocr"] == "fake-ocr:1"
+
+
+def test_review_and_qa_rows_carry_kind_and_listing_signals_as_the_local_batch(spark, tmp_path, real_engine_reason):
+    """#20: review and qa rows in the job's Parquet output: kind, listing_id, speaker and listing_signals, the same
+    as the local batch; a listing row has none of them."""
+    if real_engine_reason:
+        pytest.skip(f"real engine not buildable: {real_engine_reason}")
+    from scanner.batch import spark_job
+
+    inp = tmp_path / "reviews.jsonl"
+    rows = [{"id": "l1", "title": "纯棉圆领T恤"},
+            {"kind": "review", "id": "r1", "listing_id": "sku-9", "text": "好评返现5元，明显是假的"},
+            {"kind": "qa", "id": "q1", "listing_id": 9, "speaker": "seller", "text": "亲，全网最低价"}]
+    inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    args = _job_args(inp, tmp_path / "out", "jsonl")
+    spark_job.run(spark, args)
+    out = {r["id"]: r for r in _spark_rows(spark, args.output)}
+    assert "kind" not in out["l1"]
+    r1 = out["r1"]
+    assert (r1["kind"], r1["listing_id"], r1["speaker"], r1["decision"]) == ("review", "sku-9", "buyer", "review")
+    assert [(s["category"], s["text"]) for s in r1["listing_signals"]] == [("counterfeit", "明显是假的")]
+    assert (out["q1"]["listing_id"], out["q1"]["listing_signals"]) == ("9", [])
+    local = tmp_path / "local.jsonl"
+    run_batch(inp, local, EngineSpec(with_images=False), BatchOptions(workers=1, progress="none"))
+    for want in read_rows(local):
+        if "kind" in want:
+            got = out[want["id"]]
+            assert [s["text"] for s in got["listing_signals"]] == [s["text"] for s in want["listing_signals"]]
+            assert [f["text"] for f in got["findings"]] == [f["text"] for f in want["findings"]]

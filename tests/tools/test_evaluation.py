@@ -72,3 +72,44 @@ def test_the_calibration_command_starts_from_a_checkout():
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "--write" in proc.stdout
+
+
+# -- review and qa rows (#20) -----------------------------------------------------------------------------------
+REVIEW = {"kind": "review", "id": "rv", "text": "好评返现5元，明显是假的",
+          "expected": {"decision": "review", "findings": [{"category": "incentivized_review", "text": "好评返现"}],
+                       "listing_signal": "counterfeit"}}
+CLEAN = {"kind": "qa", "id": "qa", "text": "是正品吗？", "expected": {"decision": "pass", "findings": [],
+                                                                  "listing_signal": None}}
+SIGNAL = {"category": "counterfeit", "start": 7, "end": 12, "text": "明显是假的"}
+
+
+@pytest.mark.parametrize("result, found, signal_agreed", [
+    ({"decision": "review", "findings": [finding("incentivized_review", "text", 0, 4)], "listing_signals": [SIGNAL]},
+     1, 1),
+    ({"decision": "review", "findings": [finding("incentivized_review", "text", 0, 4)], "listing_signals": []}, 1, 0),
+    ({"decision": "block", "findings": [finding("counterfeit", "text", 7, 12)], "listing_signals": []}, 0, 0),
+    ({"decision": "review", "findings": [finding("incentivized_review", "title", 0, 4)],
+      "listing_signals": [SIGNAL, {**SIGNAL, "category": "other"}]}, 0, 0),
+])
+def test_review_rows_score_findings_in_text_and_the_listing_signal(result, found, signal_agreed):
+    report = evaluate([REVIEW], [result])
+    assert (report.found_findings, report.expected_findings) == (found, 1)
+    assert (report.signals_agreed, report.signals_labelled, report.items) == (signal_agreed, 1, 1)
+    assert report.clean_listings == 0  # it expects a finding
+    assert "reviews/qa 1" in report.summary()
+
+
+@pytest.mark.parametrize("result, passed, signal_agreed", [
+    ({"decision": "pass", "findings": [], "listing_signals": []}, 1, 1),
+    ({"decision": "pass", "findings": [], "listing_signals": [SIGNAL]}, 1, 0),
+    ({"decision": "review", "findings": [finding("diversion", "text")], "listing_signals": []}, 0, 1),
+])
+def test_a_review_without_expected_findings_is_clean(result, passed, signal_agreed):
+    report = evaluate([CLEAN], [result])
+    assert (report.clean_passed, report.clean_listings, report.signals_agreed) == (passed, 1, signal_agreed)
+
+
+def test_the_dev_reviews_through_the_command_line():
+    out = subprocess.run([sys.executable, "-m", "tools.evaluation", str(ROOT / "fixtures" / "reviews" / "reviews_dev.jsonl")],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert "reviews/qa 28" in out and "listings 28" in out

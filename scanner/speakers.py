@@ -1,0 +1,67 @@
+"""Who is speaking, and which rules apply to them: the one table (#20, reviews and Q&A as content kinds).
+
+A listing is the seller's advertising copy: every category applies. A customer review is written by a buyer,
+and a Q&A entry by the buyer who asks or the seller who answers (`speaker`, default "buyer"). Each kind's text
+goes through the same engine (parse → normalise → match → verify → score → decide); this table then says, per
+(kind, speaker), what becomes of each category's findings:
+
+- `applies` (the default): an ordinary finding, counted in the decision;
+- `not_applicable`: rules written for a seller's advertising copy (广告法 art. 2: an advertiser's claims). A
+  buyer writing "best purchase ever", "治好了我的失眠" or "Nike 的鞋穿着舒服" is reporting, not advertising:
+  the finding is dropped;
+- `listing_signal`: a buyer's report about the goods ("明显是假的", "clearly a fake") is evidence against the
+  LISTING, not a violation by the writer: it goes in the result's `listing_signals` and never moves the
+  decision about the review itself.
+
+Everything else (diversion, personal data, incentivized reviews revealed, prohibited goods and illegal services
+posted as reviews, operator categories) applies to every speaker.
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
+
+KINDS = ("listing", "review", "qa")
+SPEAKERS = ("buyer", "seller")
+DEFAULT_SPEAKER = {"review": "buyer", "qa": "buyer"}  # a review is always a buyer's; a question, unless said
+
+# Categories whose rules only make sense for a seller's advertising copy.
+SELLER_COPY_ONLY = frozenset({"absolute_term", "false_claim", "medical_claim", "brand"})
+
+
+class SpeakerRules(NamedTuple):
+    speaker: str
+    not_applicable: frozenset[str]   # dropped
+    listing_signal: frozenset[str]   # moved to listing_signals
+
+
+_BUYER = SpeakerRules("buyer", SELLER_COPY_ONLY, frozenset({"counterfeit"}))
+_SELLER = SpeakerRules("seller", frozenset(), frozenset())
+
+# (kind, speaker) -> rules. The one place that says who may say what.
+RULES: Mapping[tuple[str, str], SpeakerRules] = MappingProxyType({
+    ("listing", "seller"): _SELLER,
+    ("review", "buyer"): _BUYER,
+    ("qa", "buyer"): _BUYER,
+    ("qa", "seller"): _SELLER,   # a seller's answer is seller speech: every rule applies, like the listing
+})
+
+
+def rules_for(kind: str, speaker: str) -> SpeakerRules:
+    """KeyError for a pair the table does not have (parse_listing refuses those first)."""
+    return RULES[(kind, speaker)]
+
+
+def split(findings: list, rules: SpeakerRules) -> tuple[list, list]:
+    """(findings that stay, findings that are signals about the listing); not-applicable ones are dropped.
+    A brand finding raised to block by counterfeit wording beside it is dropped with the brand (for a buyer
+    the counterfeit wording itself is the signal)."""
+    if not rules.not_applicable and not rules.listing_signal:
+        return findings, []
+    kept, signals = [], []
+    for f in findings:
+        if f.category in rules.listing_signal:
+            signals.append(f)
+        elif f.category not in rules.not_applicable:
+            kept.append(f)
+    return kept, signals

@@ -1,0 +1,128 @@
+"""What buyers and answerers say that listing copy does not: extra phrases for reviews and Q&A (#20).
+
+The word lists (wordlists/) were written for a seller's copy. A review says the same things in another voice:
+"明显是假的" (a buyer's counterfeit report), "received it free in exchange for my honest review" (an incentive
+revealed), "DM me for cheaper" (a push off the platform). These phrases run only for kinds other than `listing`,
+after the ordinary engine, on the caller's original text (offsets slice it); what becomes of each category is the
+speaker table's business (scanner/speakers.py), not this module's.
+
+Kept here as one table, not in wordlists/, so that adding them leaves every listing's result (and
+`versions.wordlists`) unchanged; their own version is `versions.speech` on review and qa results.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import NamedTuple
+
+from scanner.results import Finding
+from scanner.text.verify.explain import reason, render
+
+
+class Phrase(NamedTuple):
+    category: str
+    severity: str
+    pattern: str       # a regex over the original text, matched case-insensitively
+    note: str          # the basis, shown in the explanation
+    anchors: tuple[str, ...]  # lower-case words every match contains: the regex runs only if one is in the text
+
+
+_SENT = r"[^。！？!?.\n]"  # inside one sentence
+
+PHRASES: tuple[Phrase, ...] = (
+    # -- a buyer's report that the goods are copies (a listing signal when a buyer says it)
+    Phrase("counterfeit", "high",
+           r"(?:明显|肯定|绝对|一看就|一眼就(?:能)?(?:看出)?|分明|根本就|竟然|居然|完全|没想到)(?:是|就是)?(?:假的|假货|仿的|仿品|高仿)",
+           "buyer reports the goods are fake", ("假", "仿")),
+    Phrase("counterfeit", "high",
+           r"(?:跟|和|与)(?:专柜|官网|官方|正品|实体店|门店|商场)(?:的|买的|里的|卖的)?(?:完全|根本|明显|一点都)?(?:不一样|不同)",
+           "buyer reports the goods differ from the genuine ones", ("不一样", "不同")),
+    Phrase("counterfeit", "high", r"(?<![不会说是])(?:不是|不像)(?:正品|真的|真货)(?![吗吧么？?])",
+           "buyer reports the goods are not genuine", ("不是", "不像")),
+    Phrase("counterfeit", "high",
+           r"\b(?:clearly|obviously|definitely|totally|total|complete|an? obvious|a cheap|100%)\s+(?:an?\s+)?(?:fake|knock-?off|counterfeit|replica)s?\b",
+           "buyer reports the goods are fake", ("fake", "knock", "counterfeit", "replica")),
+    Phrase("counterfeit", "high", r"\b(?:not|isn't|aren't|wasn't)\s+(?:genuine|authentic|the real thing|real)\b(?!\s*\?)",
+           "buyer reports the goods are not genuine", ("genuine", "authentic", "real")),
+    Phrase("counterfeit", "high",
+           r"\bnot (?:the same|identical) (?:as|to) (?:the )?(?:ones?|pair|item)?\s*(?:at|in|from|sold at|sold in) (?:the )?(?:counter|store|official store|boutique|mall|shop)\b",
+           "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
+    # -- an incentive revealed by the writer (FTC 16 CFR 465; 反不正当竞争法 第八条)
+    Phrase("incentivized_review", "medium",
+           r"\bin exchange for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
+           "review written in exchange for the goods (FTC 16 CFR 465)", ("exchange for",)),
+    Phrase("incentivized_review", "medium",
+           rf"\b(?:received|got|was given|was sent|were sent|sent me)\b{_SENT}{{0,30}}?\b(?:for free|free(?: of charge)?|at no cost|a free sample)\b{_SENT}{{0,30}}?\b(?:review|rating|feedback|stars?)\b",
+           "goods received free for a review (FTC 16 CFR 465)", ("free", "no cost")),
+    Phrase("incentivized_review", "medium",
+           r"\b(?:refund(?:ed)?|rebate|gift card|cash ?back|paypal)\b[^.!?\n]{0,25}\b(?:for|after|if)\b[^.!?\n]{0,15}\b(?:5|five)[- ]stars?\b",
+           "money back for a five-star review (FTC 16 CFR 465)", ("star",)),
+    Phrase("incentivized_review", "medium",
+           r"(?:五星|好评|晒图|追评|带图评价)[^。！？\n]{0,6}(?:送|返|给|领)[^。！？\n]{0,4}(?:红包|现金|\d+\s*元|元|券|礼品)",
+           "反不正当竞争法 第八条：以利益换取好评", ("五星", "好评", "晒图", "追评", "带图评价")),
+    # -- the writer pushes a reader off the platform
+    Phrase("diversion", "medium", r"\b(?:dm|pm|inbox)\s+me\b", "asks readers to message the writer privately", ("dm", "pm", "inbox")),
+    Phrase("diversion", "medium",
+           r"\b(?:message|text|contact|whatsapp|email) me\b[^.!?\n]{0,30}\b(?:cheap|cheaper|price|deal|discount|wholesale|order)",
+           "asks readers to contact the writer for a deal", ("message me", "text me", "contact me", "whatsapp me", "email me")),
+    Phrase("diversion", "medium",
+           r"(?:私聊|私信|私我|加我|找我|联系我)[^。！？\n]{0,10}(?:更便宜|便宜|优惠|低价|拿货|代购|价格|团购)",
+           "引导私下联系交易", ("私聊", "私信", "私我", "加我", "找我", "联系我")),
+)
+
+# Matched on the lower-cased text (as fast again as re.IGNORECASE); a text whose length lower() changes (a
+# handful of characters such as İ) is matched as it is, with re.IGNORECASE.
+_COMPILED = tuple((p, re.compile(p.pattern)) for p in PHRASES)
+_COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PHRASES)
+# Every anchor in one pass: a text holding none (most reviews) is done after one scan.
+_ANCHORS = re.compile("|".join(re.escape(a) for a in sorted({a for p in PHRASES for a in p.anchors}, key=len, reverse=True)))
+
+# The table's content hash: `versions.speech` of every review and qa result.
+VERSION = "sha256:" + hashlib.sha256(
+    "\n".join("\t".join(p[:4]) for p in PHRASES).encode("utf-8")).hexdigest()
+
+
+# A report denied, doubted or asked about is no report: "不是假货", "以为是假的", "会不会是假的？", "not a fake".
+_CLAUSE_END = re.compile(r"[，,。！？!?.;；\n]")
+_DOUBT_BEFORE = re.compile(
+    r"(?:不是|不会是|并非|绝非|没有(?!想到)|没(?!想到)|以为|还以为|不知道|不确定|担心|怕|害怕|怀疑|会不会|是不是|是否|"
+    r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case)"
+    r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
+
+
+def doubted(text: str, start: int, end: int) -> bool:
+    """Is the report at text[start:end] denied, doubted or asked about in its clause?"""
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    if _DOUBT_BEFORE.search(text[clause_start:start]):
+        return True
+    after = _CLAUSE_END.search(text, end)
+    tail = text[end:after.start() if after is not None else len(text)].rstrip()
+    return (after is not None and after.group() in "？?") or tail.endswith(("吗", "么", "嘛"))
+
+
+def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]:
+    """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
+    category the engine already made (`covered`)."""
+    out: list[Finding] = []
+    taken = [(f.start, f.end, f.category) for f in covered if f.field == field and f.start is not None]
+    lowered = text.lower()
+    found = set(_ANCHORS.findall(lowered))
+    if not found:
+        return []
+    same_length = len(lowered) == len(text)
+    for (phrase, rx), (_, rx_any_case) in zip(_COMPILED, _COMPILED_ANY_CASE):
+        if found.isdisjoint(phrase.anchors):
+            continue
+        for m in (rx.finditer(lowered) if same_length else rx_any_case.finditer(text)):
+            start, end = m.span()
+            if start == end or any(s < end and start < e and c == phrase.category for s, e, c in taken + [
+                    (f.start, f.end, f.category) for f in out]):
+                continue
+            words = text[start:end]
+            reasons = (reason("term", category=phrase.category, term=words, source="speech"),
+                       reason("basis", text=phrase.note))
+            out.append(Finding(kind="text", category=phrase.category, field=field,
+                               severity=phrase.severity, score=policy.severity_scores.get(phrase.severity, 0.75),
+                               explanation=render(reasons), effect=policy.action(phrase.category),
+                               start=start, end=end, text=words, term=words, reasons=reasons))
+    return out
