@@ -553,3 +553,64 @@ def test_holdout9_family_wording_is_found(text_scanner, listing, decision, expec
 def test_holdout9_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# Half B of holdout9's families (odd labels), tuned after half A's transfer was measured.
+CONTACT_DIGITS_DISGUISED = [  # detectors.py: keycap, enclosed and spoken digits read as digits (#15, tune9)
+    ({"description": "急单直接打 1️⃣3️⃣9️⃣ 0️⃣0️⃣4️⃣2️⃣ 7️⃣7️⃣1️⃣8️⃣"}, "review", [("diversion", "1️⃣3️⃣9️⃣ 0️⃣0️⃣4️⃣2️⃣ 7️⃣7️⃣1️⃣8")]),
+    ({"description": "手机 ⑬"}, "pass", []),  # ⑬ is two digits in one character: not read
+    ({"description": "有事打 ①⑤⓪⑥⑧②⑦③④⑨① 不回平台消息"}, "review", [("diversion", "①⑤⓪⑥⑧②⑦③④⑨①")]),
+    ({"description": "加扣 ⑦⑦⑥⑤④③②① 发实拍"}, "review", [("diversion", "加扣 ⑦⑦⑥⑤④③②①")]),
+    ({"description": "电话 幺五洞 拐两三四 幺幺洞八"}, "review", [("diversion", "幺五洞 拐两三四 幺幺洞八")]),
+]
+CONTACT_DIGITS_NEGATIVES = [
+    {"description": "安装步骤：①拆箱 ②对齐卡扣 ③拧紧螺丝 ④通电测试"},  # numbered steps
+    {"title": "两件套 拐杖 洞洞鞋 三色可选"},  # 两/拐/洞 as words
+    {"title": "衬衫 加扣 备用纽扣 2 粒"},  # a spare button
+    {"title": "Keycap set 1️⃣2️⃣3️⃣ emoji stickers"},
+]
+PLATFORM_REASONS_AND_PICTURES = [  # `avoid the platform's fees`, `payment outside the platform is cheaper`, `contact details in the picture`
+    ({"description": "联系方式在图片里，拍前先问库存。"}, "review", [("diversion", "联系方式在图片里")]),
+    ({"description": "Payment off platform is cheaper for both of us."}, "review", [("diversion", "off platform is cheaper")]),
+]
+PLATFORM_REASONS_NEGATIVES = [
+    {"title": "收款二维码 亚克力台牌 定制", "description": "上传您的收款码图片即可。"},
+    {"description": "All payments go through the platform; we never take payment outside."},
+]
+CLAIMS_HALF_B = [  # constructions widened with half B: prevention, a medicine made needless, guaranteed grades
+    ({"description": "Daily capsule to prevent Alzheimer's in later life."}, "review", [("medical_claim", "prevent Alzheimer's")]),
+    ({"description": "坚持喝三个月，降糖药可以停了。"}, "review", [("medical_claim", "降糖药可以停")]),
+    ({"description": "孩子用了这套练习册，保证提分20分。"}, "review", [("false_claim", "保证提分")]),
+    ({"title": "充电宝 20000mAh 永不发烫 安全"}, "review", [("false_claim", "永不发烫")]),
+]
+CLAIMS_HALF_B_NEGATIVES = [
+    {"description": "练习册附答案解析，适合初二学生巩固基础。"},
+    {"description": "Helps you remember to take your tablets: a 7-day pill organiser."},
+]
+GOODS_HALF_B = [  # prohibited goods by construction: blades past security, protected species without papers, e-liquid strength
+    ({"title": "隐形 随身 小刀 过安检 钥匙扣"}, "block", [("prohibited_goods", "刀 过安检")]),
+    ({"description": "陆龟苗 国家二级 不开证，懂的私聊"}, "block", [("prohibited_goods", "国家二级 不开证，懂的")]),
+    ({"title": "Disposable pod, nicotine 5% salt, 6000 puffs"}, "block", [("prohibited_goods", "nicotine 5% salt")]),
+    ({"title": "Fake ID, scannable, passes bouncer checks"}, "block", [("prohibited_goods", "scannable, passes bouncer")]),
+]
+GOODS_HALF_B_NEGATIVES = [
+    {"title": "Nicotine-free herbal tea, caffeine free"},
+    {"title": "TSA approved luggage lock, 3 digits"},
+    {"title": "陶瓷水果刀 厨房 带刀鞘", "description": "刀鞘保护刀刃，收纳安全。"},
+]
+POSITIVES_H9B = CONTACT_DIGITS_DISGUISED + PLATFORM_REASONS_AND_PICTURES + CLAIMS_HALF_B + GOODS_HALF_B
+NEGATIVES_H9B = CONTACT_DIGITS_NEGATIVES + PLATFORM_REASONS_NEGATIVES + CLAIMS_HALF_B_NEGATIVES + GOODS_HALF_B_NEGATIVES
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_H9B)
+def test_holdout9_half_b_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    missing = [e for e in expected if e not in _counting(result)]
+    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
+    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", NEGATIVES_H9B)
+def test_holdout9_half_b_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
