@@ -614,3 +614,22 @@ def test_holdout9_half_b_family_wording_is_found(text_scanner, listing, decision
 def test_holdout9_half_b_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# Precision on holdout9's clean listings (#15, tune9): context, not deletions. A material or a use said
+# in denial, a novelty slogan, a reprint, a scale model, a licensed pharmacy or a part pulled from a machine.
+CLEAN_IN_CONTEXT = [
+    {"title": "骨雕 吊坠 手工", "description": "骆驼骨雕刻，非象牙，附材质卡。"},
+    {"title": "Bone-carved pendant, camel bone, not ivory"},
+    {"title": "手机防窥膜 防止偷拍 全屏"},
+    {"title": "Number One Mom tote bag, canvas, Mother's Day"},
+    {"title": "复古电影海报 复刻印刷 40×60cm"},
+    {"title": "1:43 replica model, die-cast, display case"},
+    {"title": "纯棉毛巾 3条装", "description": "本店不参与任何好评返现，请认准平台活动。"},
+]
+
+
+@pytest.mark.parametrize("listing", CLEAN_IN_CONTEXT)
+def test_holdout9_clean_context_passes(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
