@@ -15,6 +15,11 @@ alone fires on order numbers, tracking numbers and barcodes of the same length, 
   a listing that labels a number as someone's ID or card exposes it whether or not it was mistyped;
 - a US Social Security number (AAA-GG-SSSS, area not 000/666/9xx, group not 00, serial not 0000)
   needs an SSN word before it (SSN, social security).
+- a name + phone + address block needs two of its parts within BLOCK_GAP of each other: a name
+  after a buyer's cue, or (#15, tune9) a Chinese name right before a mobile number or an English
+  name right before a number or a street; a phone; a Chinese address down to its road or block
+  number, or a US street address (number, street words, suffix, optionally unit and City, ST ZIP);
+  the last digits of an ID after 身份证后六位. A shop's own address (本店, our showroom) is none.
 
 Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
 `text` and the masked copy of a field never hold the value while offsets still slice the
@@ -124,8 +129,8 @@ _EN_NAME_BEFORE = re.compile(
 _SELLER_CUE = re.compile(r"联系|客服|店主|老板|掌柜|找|加|咨询|微信|vx|VX")
 # The tail of a resident ID given as "身份证后六位 253016": still the person's ID beside their name.
 _ID_TAIL = re.compile(r"身份证(?:号码|号)?(?:后|末|尾号)[四六4６6]位[ \t:：]*[0-9]{3,5}[0-9Xx]")
-# 区 of 小区/社区/园区/景区 and the like is no district.
-_ADMIN_UNIT = re.compile(r"省|市|自治区|自治州|(?<![小社园景校厂片营])区|县|旗|镇|乡")
+# 区 of 小区/社区/园区/景区 and the like is no district, nor a compound's numbered part (西园三区, 2区: tune9).
+_ADMIN_UNIT = re.compile(r"省|市|自治区|自治州|(?<![小社园景校厂片营一二三四五六七八九十0-9])区|县|旗|镇|乡")
 # Provincial-level names: where one stands, the address starts there (发到|广东省…); otherwise
 # CITY_NAME_CHARS before the first unit (深圳市), as most city names have two characters.
 _PROVINCE = re.compile(r"北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西"
