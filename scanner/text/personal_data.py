@@ -115,6 +115,8 @@ _US_STREET = re.compile(
     r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|#) ?#?[0-9A-Za-z\-]{1,6})?"
     r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?(?![0-9]))?"
 )
+_STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane|Ct|Court|Way|Pl|Place"
+                          r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)(?![A-Za-z])")
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 _NAME_BEFORE_PHONE = re.compile(
@@ -359,15 +361,20 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
     parts += [(h[0], h[1], "phone") for h in hits if h[2] == "phone_number"]
     if "号" in text or "栋" in text or "幢" in text:
         parts += [(a, b, "address") for a, b in _addresses(text) if not _cue_before(_SHOP_CUE, text, a, SHOP_CUE_WINDOW)]
-    if any(c.isdigit() for c in text):
+    # The #15 (tune9) parts cost a regex pass each, so each runs only where it could be found: a US street
+    # after its suffix's hint (one skip-ahead search), an uncued name beside a mobile number, an ID's tail
+    # after 身份证.
+    phones = [(a, b) for a, b, kind in parts if kind == "phone"]
+    if _STREET_HINT.search(text):
         streets = [(m.start(), m.end(), "address") for m in _US_STREET.finditer(text)
                    if not _cue_before(_SHOP_CUE, text, m.start(), EN_SHOP_CUE_WINDOW)]
         if streets:
-            phones = {(a, b) for a, b, _ in parts}
-            parts += streets + [(m.start(), m.end(), "phone") for m in _NANP.finditer(text) if (m.start(), m.end()) not in phones]
+            taken_phones = set(phones)
+            parts += streets + [(m.start(), m.end(), "phone") for m in _NANP.finditer(text) if (m.start(), m.end()) not in taken_phones]
             parts += [(m.start(), m.end(), "name") for m in _EN_NAME_BEFORE.finditer(text)]
-        if "身份证" in text:
-            parts += [(m.start(), m.end(), "id") for m in _ID_TAIL.finditer(text)]
+    if "身份证" in text:
+        parts += [(m.start(), m.end(), "id") for m in _ID_TAIL.finditer(text)]
+    if phones:
         parts += [(m.start(), m.end(), "name") for m in _NAME_BEFORE_PHONE.finditer(text)
                   if not _cue_before(_SELLER_CUE, text, m.start(), 6) and not _cue_before(_SHOP_CUE, text, m.start(), 6)]
     if len(parts) < 2:
