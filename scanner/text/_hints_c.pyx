@@ -52,9 +52,10 @@ cdef extern from *:
 INTERFACE = 1  # detectors.py checks this; bump when configure() changes
 
 cdef enum:
-    MAX_WORDS = 48
+    MAX_WORDS = 64
     MAX_WORD = 12
-    MAX_SET = 32
+    MAX_SET = 96  # numerals: Chinese, spoken and enclosed digits (#15, tune9)
+    SET_FILTER = 4096
     STACK_CAP = 1024
 
 
@@ -69,7 +70,7 @@ cdef struct Words:
 cdef struct CharSet:
     int n
     uint32_t cp[MAX_SET]
-    uint8_t filter[256]  # by the low byte: most characters are turned away in one look
+    uint8_t filter[SET_FILTER]  # by the low 12 bits: most characters are turned away in one look
 
 
 cdef Words _literals, _tlds, _digit_words, _digit_tails
@@ -101,11 +102,11 @@ cdef int _set_chars(CharSet* out, chars, str what) except -1:
     if len(chars) > MAX_SET:
         raise ValueError(f"too many {what} for the compiled hints")
     out.n = len(chars)
-    for k in range(256):
+    for k in range(SET_FILTER):
         out.filter[k] = 0
     for k, ch in enumerate(chars):
         out.cp[k] = ord(ch)
-        out.filter[ord(ch) & 0xFF] = 1
+        out.filter[ord(ch) & (SET_FILTER - 1)] = 1
     return 0
 
 
@@ -134,7 +135,7 @@ def configure(literals, tlds, digit_words, numerals, gap_symbols):
 
 cdef inline bint _in(const CharSet* s, uint32_t c):
     cdef int k
-    if not s.filter[c & 0xFF]:
+    if not s.filter[c & (SET_FILTER - 1)]:
         return False
     for k in range(s.n):
         if s.cp[k] == c:

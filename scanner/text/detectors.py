@@ -15,11 +15,15 @@ from scanner._compiled import load as load_compiled
 from scanner.text import personal_data
 
 # What may stand between the digits (or the two q's) besides whitespace.
-_GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff"
+# U+FE0F and U+20E3 (#15, tune9): a keycap digit 1️⃣ is the digit, the emoji selector and the keycap.
+_GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3"
 _GAP = "[\\s" + re.escape(_GAP_SYMBOLS) + "]{0,3}"
 # Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
-_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺"
-_CN_DIGITS = str.maketrans(_CN_NUMERALS, "001234567891234567892361")
+# Also (#15, tune9) the spoken digits of radio and phone talk (洞 0, 两 2, 拐 7) and enclosed digits, one
+# character each: circled ①…⑨ ⓪, parenthesised ⑴…⑼, with a full stop ⒈…⒐, dingbat ➀…➈ and ❶…❾.
+_ENCLOSED_DIGITS = "⓪①②③④⑤⑥⑦⑧⑨⑴⑵⑶⑷⑸⑹⑺⑻⑼⒈⒉⒊⒋⒌⒍⒎⒏⒐➀➁➂➃➄➅➆➇➈❶❷❸❹❺❻❼❽❾⓿"
+_CN_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺洞两拐" + _ENCLOSED_DIGITS
+_CN_DIGITS = str.maketrans(_CN_NUMERALS, "001234567891234567892361027" + "0" + "123456789" * 5 + "0")
 # OCR (and sellers) write digits as look-alike letters: 8O2345671, l38 0013 8000, 1380O13800S. A number is
 # read through them only when it keeps most of its real digits (at least LOOKALIKE_MIN_DIGITS of them) and
 # holds at least one look-alike, in a second pass after the plain one, so a word beside a number (TEL13800…)
@@ -33,7 +37,8 @@ _LANDLINE = re.compile(r"(?<![\d\w])0\d{2,3}[\s\-]{0,2}\d{3,4}[\s\-]{0,2}\d{4}(?
 _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)[\s\-]?)?\d(?:[\s\-]?\d){6,12}(?!\d)")
 # q q 76554321 (letters spaced like digits) and 🐧：28817735 (the penguin is QQ's mascot) as well as QQ/扣扣/企鹅
 # 加群/进群/群号 7738 2201 is a QQ group number; the digits may be spaced like a phone number's.
-_QQ_WORD = r"q" + _GAP + r"q|扣扣|企鹅|🐧|加群|进群|群号"
+# 加扣/+扣 (#15, tune9) is "add my QQ"; 扣 alone is a button or a buckle, so only with the add sign.
+_QQ_WORD = r"q" + _GAP + r"q|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进群|群号"
 # The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
@@ -223,7 +228,7 @@ def _emails(text: str, hits: list[Hit]) -> None:
 # could_detect: the word hints split into literals (a substring test is a fast search)
 # and the few parts that need a regex, each run alone so it can skip ahead on its first
 # character: one alternation of everything was twice as slow.
-_HINT_LITERALS = ("qq", "扣扣", "企鹅", "🐧", "加群", "进群", "群号",
+_HINT_LITERALS = ("qq", "扣扣", "加扣", "+扣", "＋扣", "➕扣", "企鹅", "🐧", "加群", "进群", "群号",
                   "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
                   "vx", "wx", "weixin", "wechat", "@", "＠",
                   # weaker channel words before an id (_WEAK_CHANNEL)

@@ -15,6 +15,11 @@ alone fires on order numbers, tracking numbers and barcodes of the same length, 
   a listing that labels a number as someone's ID or card exposes it whether or not it was mistyped;
 - a US Social Security number (AAA-GG-SSSS, area not 000/666/9xx, group not 00, serial not 0000)
   needs an SSN word before it (SSN, social security).
+- a name + phone + address block needs two of its parts within BLOCK_GAP of each other: a name
+  after a buyer's cue, or (#15, tune9) a Chinese name right before a mobile number or an English
+  name right before a number or a street; a phone; a Chinese address down to its road or block
+  number, or a US street address (number, street words, suffix, optionally unit and City, ST ZIP);
+  the last digits of an ID after 身份证后六位. A shop's own address (本店, our showroom) is none.
 
 Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
 `text` and the masked copy of a field never hold the value while offsets still slice the
@@ -100,9 +105,34 @@ _NAME = re.compile(
 # A street address: a road (or lane) number after a road word, looked up first; the
 # administrative units (省/市/区/县) are then required in the same run of characters before it.
 _ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)[0-9]{1,5}(?:号|弄)(?:[0-9]{1,4}(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
-_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园)[0-9]{1,4}(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
-# 区 of 小区/社区/园区/景区 and the like is no district.
-_ADMIN_UNIT = re.compile(r"省|市|自治区|自治州|(?<![小社园景校厂片营])区|县|旗|镇|乡")
+# 区/园 before a building number: a residential compound's block (望京西园三区311号楼).
+_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])[0-9]{1,4}(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+# A US street address (#15, holdout9): house number, one to three capitalised street words and a
+# street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
+_US_STREET = re.compile(
+    r"(?<![0-9A-Za-z])[0-9]{1,6}(?: [A-Z][a-z]+){1,3} (?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane"
+    r"|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)\.?(?![A-Za-z])"
+    r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|#) ?#?[0-9A-Za-z\-]{1,6})?"
+    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?(?![0-9]))?"
+)
+_STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane|Ct|Court|Way|Pl|Place"
+                          r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)(?![A-Za-z])")
+# A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
+# 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
+_NAME_BEFORE_PHONE = re.compile(
+    r"(?<![\u4e00-\u9fff])[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
+    r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[3-9][0-9])"
+)
+# A North American number without +1 (detectors.py wants a cue word for it) is a phone part of a block
+# only: alone it makes no finding. An English name counts right before such a number or a street.
+_NANP = re.compile(r"(?<![0-9])\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}(?![0-9])")
+_EN_NAME_BEFORE = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+ [A-Z][a-z]+(?=,? (?:\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}|[0-9]{1,6} [A-Z][a-z]))")
+_SELLER_CUE = re.compile(r"联系|客服|店主|老板|掌柜|找|加|咨询|微信|vx|VX")
+# The tail of a resident ID given as "身份证后六位 253016": still the person's ID beside their name.
+_ID_TAIL = re.compile(r"身份证(?:号码|号)?(?:后|末|尾号)[四六4６6]位[ \t:：]*[0-9]{3,5}[0-9Xx]")
+# 区 of 小区/社区/园区/景区 and the like is no district, nor a compound's numbered part (西园三区, 2区: tune9).
+_ADMIN_UNIT = re.compile(r"省|市|自治区|自治州|(?<![小社园景校厂片营一二三四五六七八九十0-9])区|县|旗|镇|乡")
 # Provincial-level names: where one stands, the address starts there (发到|广东省…); otherwise
 # CITY_NAME_CHARS before the first unit (深圳市), as most city names have two characters.
 _PROVINCE = re.compile(r"北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西"
@@ -112,8 +142,10 @@ ADDRESS_REACH = 24  # characters of the same run before the road word that may b
 _RUN_BREAK = re.compile(r"[\s,，;；:：、/|()（）【】\[\]]")
 BLOCK_GAP = 12  # at most this many characters between two parts of one block
 # A business's own address (本店地址：…) is no buyer's: with the shop's phone it stays `diversion`.
-_SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖店|公司|厂址|工厂|总部|营业部|展厅|仓库|售后")
+_SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖店|公司|厂址|工厂|总部|营业部|展厅|仓库|售后"
+                       r"|(?i:our store|our shop|showroom|warehouse|pickup at|pick up at|return address|returns to|visit us)")
 SHOP_CUE_WINDOW = 8
+EN_SHOP_CUE_WINDOW = 20
 
 
 def could_detect(low: str) -> bool:
@@ -329,6 +361,22 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
     parts += [(h[0], h[1], "phone") for h in hits if h[2] == "phone_number"]
     if "号" in text or "栋" in text or "幢" in text:
         parts += [(a, b, "address") for a, b in _addresses(text) if not _cue_before(_SHOP_CUE, text, a, SHOP_CUE_WINDOW)]
+    # The #15 (tune9) parts cost a regex pass each, so each runs only where it could be found: a US street
+    # after its suffix's hint (one skip-ahead search), an uncued name beside a mobile number, an ID's tail
+    # after 身份证.
+    phones = [(a, b) for a, b, kind in parts if kind == "phone"]
+    if _STREET_HINT.search(text):
+        streets = [(m.start(), m.end(), "address") for m in _US_STREET.finditer(text)
+                   if not _cue_before(_SHOP_CUE, text, m.start(), EN_SHOP_CUE_WINDOW)]
+        if streets:
+            taken_phones = set(phones)
+            parts += streets + [(m.start(), m.end(), "phone") for m in _NANP.finditer(text) if (m.start(), m.end()) not in taken_phones]
+            parts += [(m.start(), m.end(), "name") for m in _EN_NAME_BEFORE.finditer(text)]
+    if "身份证" in text:
+        parts += [(m.start(), m.end(), "id") for m in _ID_TAIL.finditer(text)]
+    if phones:
+        parts += [(m.start(), m.end(), "name") for m in _NAME_BEFORE_PHONE.finditer(text)
+                  if not _cue_before(_SELLER_CUE, text, m.start(), 6) and not _cue_before(_SHOP_CUE, text, m.start(), 6)]
     if len(parts) < 2:
         return
     parts.sort()
@@ -339,7 +387,7 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
             continue
         if len(kinds) >= 2 and free(start, end):
             add(start, end, "name_address_phone",
-                "a person's " + " + ".join(k for k in ("name", "phone", "address") if k in kinds) + " posted together")
+                "a person's " + " + ".join(k for k in ("name", "phone", "address", "id") if k in kinds) + " posted together")
         start, end, kinds = a, b, {kind}
 
 

@@ -189,7 +189,10 @@ PIECES = st.sampled_from(
      "[at]", "(dot)", "➕微", "❤", "(", ")", "伍", "ab_9", "dm", "关注", "x.y",
      "8", "0", "壹", "叁", "捌", "+", "-", "86", "x", "a", "_", "İ", "ſ", "\u200b", "号", "。", "\n", "１", "．",
      "q", "🐧", " at ", "dot", "five", "oh", "nine", ", ", "call", "ſix",
-     "收件人", "护照", "passport", "身份证", "北京市", "朝阳区", "路", "号", "栋", "E", "X", "62", "1101051949"]
+     "收件人", "护照", "passport", "身份证", "北京市", "朝阳区", "路", "号", "栋", "E", "X", "62", "1101051949",
+     # #15 (tune9): keycap, enclosed and spoken digits, +扣; characters sharing an enclosed digit's low byte
+     "1\ufe0f\u20e3", "\u20e3", "\ufe0f", "①", "⑨", "⑴", "⒈", "➀", "❶", "⓪", "⓿", "洞", "两", "拐", "+扣", "加扣", "扣",
+     "`", "t", "\u2560", "\u3474"]
 )
 
 
@@ -249,7 +252,7 @@ def test_could_detect_equals_the_plain_hints_on_generated_text(text):
     assert d.could_detect(text) == could_detect_plainly(text)
 
 
-@given(st.text(alphabet=st.sampled_from("1234567890 -一二三壹叁。号abc\n"), max_size=60))
+@given(st.text(alphabet=st.sampled_from("1234567890 -一二三壹叁。号abc\n①⑴❶洞两拐\ufe0f\u20e3"), max_size=60))
 @settings(max_examples=600, deadline=None)
 def test_possessive_phone_hint_equals_the_backtracking_one(text):
     assert bool(d._PHONE_HINT.search(text)) == bool(_PLAIN_PHONE_HINT.search(text))

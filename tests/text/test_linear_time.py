@@ -42,6 +42,7 @@ HINT_WORDS = (
     ":", "/",
     # personal data: cue words, and the starts of IDs, cards, passports and addresses
     "收件人", "收件人：张", "ship to", "护照", "passport", "身份证", "卡号", "E", "110105", "6222", "北京市", "路1号",
+    "+扣", "加扣", "1️⃣", "身份证后六位", "1 Main St", "Dana Whitfield,",
 )
 BLANKS = " \t\n\u3000"  # every kind of \s the red team used, and the ideographic space
 
@@ -73,6 +74,10 @@ REPEATED_UNITS = (
     "card 4532 7710 2298 3346 ", "卡号 6",
     # digits written as look-alike letters (the detectors' second pass reads them as digits)
     "QQ 8O2345671 ", "l38 0013 8O00 ", "O", "l", "1O", "8O8O8O8O8O8", "qq l", "SB-1O0 ",
+    # #15 (tune9): keycap, enclosed and spoken digits; US street addresses, names before numbers, ID tails
+    "1️⃣", "1️⃣ ", "①", "⑴ ", "洞两拐", "+扣：⑨⑧⑦⑥⑤ ", "加扣 ", "Aa ", "1 Aa ", "1 Aa Aa Aa Aa ", "Aa Aa, 1 Aa ",
+    "88 Orchard St Apt 4B, New York NY 10002 ", "(937) 555-0164 ", "Dana Whitfield, (937) 555-0164 ",
+    "赵海鹏 15210873326 ", "赵海 ", "身份证后六位 253016 ", "身份证后", "西园三区311号楼 ", "区1号楼",
 )
 
 
@@ -93,7 +98,8 @@ SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t
     "'qq' + blanks + x", "'www.a.com' + spaces + x", "'a.cn ' * k + 'b. cn'", "'1' + 'o' * n",
 ] + [f"{u!r} * k" for u in ("LV ", "苹果 ", "好评返现 ", "最好 ", "Nike高仿 ", "Chan🌸l ", "高仿真 ", "适用于苹果 ", "瘦1斤 ",
                               "11010519491231002X ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ",
-                              "QQ 8O2345671 ", "l38 0013 8O00 ")]
+                              "QQ 8O2345671 ", "l38 0013 8O00 ", "1️⃣ ", "1 Aa Aa Aa Aa ",
+                              "Dana Whitfield, (937) 555-0164 ")]
 
 
 def _family(name: str):

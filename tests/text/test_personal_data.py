@@ -93,6 +93,17 @@ FOUND = [
      "name_address_phone", "深圳市南山区******** 138****5678"),
     ("收件人：刘洋 新疆维吾尔自治区乌鲁木齐市天山区解放北路88号", "收件人：刘洋 新疆维吾尔自治区乌鲁木齐市天山区解放北路88号",
      "name_address_phone", "收件人：刘* 新疆维吾尔自治区乌鲁木齐市天山区*******"),
+    # #15 (holdout9): a name with no buyer's cue right before a mobile number, a compound's block (新村12号楼),
+    # a US street address with its name and number, the tail of an ID beside a name and phone
+    ("买家信息 周雨桐 手机 15867231409 杭州市拱墅区和睦新村12号楼", "周雨桐 手机 15867231409 杭州市拱墅区和睦新村12号楼",
+     "name_address_phone", "*** ** 158****1409 杭州市拱墅区********"),
+    ("Ship it to Dana Whitfield, 7 Birch Hollow Ln, Dayton OH 45402, (937) 555-0164",
+     "Dana Whitfield, 7 Birch Hollow Ln, Dayton OH 45402, (937) 555-0164",
+     "name_address_phone", "**** *********, * ***** ****** **, ****** ** *****, (***) ***-****"),
+    ("钱多多 手机 13698765432 上海市闵行区莘庄北广场二区15号楼", "钱多多 手机 13698765432 上海市闵行区莘庄北广场二区15号楼",
+     "name_address_phone", "*** ** 136****5432 上海市闵行区***********"),  # 二区 is no district: masked
+    ("收货人 林晓峰 13706618254 身份证后四位 302X", "收货人 林晓峰 13706618254 身份证后四位 302X",
+     "name_address_phone", "收货人 林** 137****8254 ****** ****"),
 ]
 
 # Same shapes, not personal data: nothing in category personal_data.
@@ -163,6 +174,12 @@ NOT_FOUND = [
     "特殊化妆品 国妆特字G20211234",
     "保健食品批准文号：国食健注G20180456",
     "备案编号 G12345678",
+    # #15 (holdout9): a shop's own US address, a seller's contact by name, a car model that reads like a street
+    "Visit our showroom at 120 Main Street, Springfield IL 62701, call 217-555-0199",
+    "售后联系刘师傅 13812345678",
+    "有问题找王磊 13812345678",
+    "Fits 2015 Ford Focus Street Edition, part 800-555-1234",
+    "Kids puzzle 12 Sesame Street Friends, 48 pieces",
 ]
 
 

@@ -466,3 +466,170 @@ def test_refund_promise_is_not_an_admission(text_scanner, listing):
 def test_symbol_gaps_inside_words_of_names_and_short_terms(text_scanner, listing, found):
     result = text_scanner.scan(listing)
     assert any(f.category == "counterfeit" for f in result.findings) == found, [(f.category, f.text) for f in result.findings]
+
+
+# --- holdout9's families (#15, tune9): constructions written fresh, none copied from holdout9 -----------
+# Half A of holdout9's families (even labels) was tuned first; these rows test the construction, not a phrase.
+INDISTINGUISHABLE_FROM_GENUINE = [  # proximity `indistinguishable from the genuine`, `experts cannot tell`
+    ({"description": "拿去和专柜货摆一起，闺蜜愣是分不出来哪个是买的。"}, "block", [("counterfeit", "专柜货摆一起，闺蜜愣是分不出来")]),
+    ({"description": "Put it next to the authentic one and you honestly cannot tell."}, "block",
+     [("counterfeit", "authentic one and you honestly cannot tell")]),
+    ({"description": "拿去鉴定师那里都看不出来，放心背。"}, "block", [("counterfeit", "鉴定师那里都看不出来")]),
+    ({"title": "Superfake tote, stitching matches retail"}, "block", [("counterfeit", "Superfake")]),
+]
+INDISTINGUISHABLE_NEGATIVES = [
+    {"title": "正品保证 假一赔十", "description": "正品行货，请放心购买，与实体店同价。"},  # a genuine seller
+    {"description": "Photos are of the actual item; colours may differ slightly from screen to screen."},
+    {"title": "鉴定服务 奢侈品 专业鉴定师 出具证书"},  # an authentication service
+]
+OFF_PLATFORM_FEES = [  # `avoid the platform's fees`, `cheaper on another marketplace`
+    ({"description": "平台抽成太高了，想要的私我走别的渠道。"}, "review", [("diversion", "平台抽成")]),
+    ({"description": "Same boots are on Depop for less, search my name there."}, "review", [("diversion", "Depop for less, search my name")]),
+]
+OFF_PLATFORM_FEES_NEGATIVES = [
+    {"title": "Etsy shop sign, custom wood, 40cm"},  # a product about a marketplace
+    {"description": "运费由平台统一结算，下单即发货。"},
+]
+REVIEW_CHANGED_FOR_MONEY = [  # `remove a bad review for money`, new reward words of `reward for a review`
+    ({"description": "如果之前给了差评，改好评后联系客服补偿15元。"}, "review", [("incentivized_review", "改好评后联系客服补偿15元")]),
+    ({"description": "We'll refund your shipping if you update your review to five stars."}, "review",
+     [("incentivized_review", "refund your shipping if you update your review")]),
+]
+REVIEW_CHANGED_NEGATIVES = [
+    {"description": "有任何问题请先联系客服，我们会尽快处理，感谢您的耐心。"},
+    {"description": "Reviews help other shoppers; tell us honestly what you think."},
+]
+CURE_AS_A_RESULT = [  # @disease × more @disease_outcome words, `replaces a medicine`
+    ({"description": "家里孩子的假性近视，坚持用了两个月直接恢复了。"}, "review", [("medical_claim", "假性近视，坚持用了两个月直接恢复")]),
+    ({"description": "每天两勺，可以代替降压药。"}, "review", [("medical_claim", "代替降压药")]),
+    ({"description": "No side effects at all, zero side effects guaranteed."}, "review", [("medical_claim", "zero side effects")]),
+]
+CURE_AS_A_RESULT_NEGATIVES = [
+    {"title": "近视眼镜 防蓝光 1.61折射率", "description": "配镜请提供验光单。"},
+    {"description": "本品不能代替药物，孕妇慎用。"},
+]
+EXAGGERATION_BY_CONSTRUCTION = [  # `slimming without effort`, `rate of 100%`, `borrowed media authority`, `years younger`
+    ({"description": "不用节食也能瘦，上班族福音。"}, "review", [("false_claim", "不用节食也能瘦")]),
+    ({"description": "Lose weight without dieting, just one scoop a day."}, "review", [("false_claim", "Lose weight without dieting")]),
+    ({"bullets": ["除醛率百分百，新房放三天就能住"]}, "review", [("false_claim", "除醛率百分百")]),
+    ({"description": "这款锅曾被人民日报报道，品质有保障。"}, "review", [("false_claim", "人民日报报道")]),
+    ({"description": "Customers say they look ten years younger after a month."}, "review", [("false_claim", "look ten years younger")]),
+]
+EXAGGERATION_NEGATIVES = [
+    {"description": "我们建议搭配均衡饮食和适量运动。"},
+    {"description": "Pass rate of the safety test: see the lab report in the photos."},
+    {"title": "人民日报 2024年合订本 收藏"},  # the newspaper itself
+]
+GOODS_BY_CONSTRUCTION = [  # account of another person, synthetic drugs, plate covers, wifi cracking, hunting bows
+    ({"description": "账号不是自己的，介意勿拍。"}, "block", [("prohibited_goods", "账号不是自己的")]),
+    ({"title": "Herbal incense 10g, very strong effect, not for human consumption"}, "block",
+     [("prohibited_goods", "Herbal incense 10g, very strong effect, not for human consumption")]),
+    ({"title": "电动车牌翻转器 一键翻牌 摄像头拍不到"}, "block", [("prohibited_goods", "车牌翻转器")]),
+    ({"title": "WiFi密码破解器 万能蹭网"}, "block", [("prohibited_goods", "WiFi密码破解器 万能蹭网")]),
+    ({"title": "复合弓 狩猎级 80磅"}, "block", [("prohibited_goods", "复合弓 狩猎")]),
+]
+GOODS_BY_CONSTRUCTION_NEGATIVES = [
+    {"title": "车牌框 铝合金 通用款"},
+    {"title": "Incense sticks, sandalwood, 100 pieces"},
+    {"title": "WiFi信号放大器 穿墙 家用"},
+    {"title": "射箭 反曲弓 初学者 入门套装", "description": "适合射箭馆练习。"},
+    {"title": "账号密码记录本 便携 可上锁"},  # a password notebook
+]
+POSITIVES_H9 = (INDISTINGUISHABLE_FROM_GENUINE + OFF_PLATFORM_FEES + REVIEW_CHANGED_FOR_MONEY + CURE_AS_A_RESULT
+                + EXAGGERATION_BY_CONSTRUCTION + GOODS_BY_CONSTRUCTION)
+NEGATIVES_H9 = (INDISTINGUISHABLE_NEGATIVES + OFF_PLATFORM_FEES_NEGATIVES + REVIEW_CHANGED_NEGATIVES
+                + CURE_AS_A_RESULT_NEGATIVES + EXAGGERATION_NEGATIVES + GOODS_BY_CONSTRUCTION_NEGATIVES)
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_H9)
+def test_holdout9_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    missing = [e for e in expected if e not in _counting(result)]
+    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
+    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", NEGATIVES_H9)
+def test_holdout9_family_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# Half B of holdout9's families (odd labels), tuned after half A's transfer was measured.
+CONTACT_DIGITS_DISGUISED = [  # detectors.py: keycap, enclosed and spoken digits read as digits (#15, tune9)
+    ({"description": "急单直接打 1️⃣3️⃣9️⃣ 0️⃣0️⃣4️⃣2️⃣ 7️⃣7️⃣1️⃣8️⃣"}, "review", [("diversion", "1️⃣3️⃣9️⃣ 0️⃣0️⃣4️⃣2️⃣ 7️⃣7️⃣1️⃣8")]),
+    ({"description": "手机 ⑬"}, "pass", []),  # ⑬ is two digits in one character: not read
+    ({"description": "有事打 ①⑤⓪⑥⑧②⑦③④⑨① 不回平台消息"}, "review", [("diversion", "①⑤⓪⑥⑧②⑦③④⑨①")]),
+    ({"description": "加扣 ⑦⑦⑥⑤④③②① 发实拍"}, "review", [("diversion", "加扣 ⑦⑦⑥⑤④③②①")]),
+    ({"description": "电话 幺五洞 拐两三四 幺幺洞八"}, "review", [("diversion", "幺五洞 拐两三四 幺幺洞八")]),
+]
+CONTACT_DIGITS_NEGATIVES = [
+    {"description": "安装步骤：①拆箱 ②对齐卡扣 ③拧紧螺丝 ④通电测试"},  # numbered steps
+    {"title": "两件套 拐杖 洞洞鞋 三色可选"},  # 两/拐/洞 as words
+    {"title": "衬衫 加扣 备用纽扣 2 粒"},  # a spare button
+    {"title": "Keycap set 1️⃣2️⃣3️⃣ emoji stickers"},
+]
+PLATFORM_REASONS_AND_PICTURES = [  # `avoid the platform's fees`, `payment outside the platform is cheaper`, `contact details in the picture`
+    ({"description": "联系方式在图片里，拍前先问库存。"}, "review", [("diversion", "联系方式在图片里")]),
+    ({"description": "Payment off platform is cheaper for both of us."}, "review", [("diversion", "off platform is cheaper")]),
+]
+PLATFORM_REASONS_NEGATIVES = [
+    {"title": "收款二维码 亚克力台牌 定制", "description": "上传您的收款码图片即可。"},
+    {"description": "All payments go through the platform; we never take payment outside."},
+]
+CLAIMS_HALF_B = [  # constructions widened with half B: prevention, a medicine made needless, guaranteed grades
+    ({"description": "Daily capsule to prevent Alzheimer's in later life."}, "review", [("medical_claim", "prevent Alzheimer's")]),
+    ({"description": "坚持喝三个月，降糖药可以停了。"}, "review", [("medical_claim", "降糖药可以停")]),
+    ({"description": "孩子用了这套练习册，保证提分20分。"}, "review", [("false_claim", "保证提分")]),
+    ({"title": "充电宝 20000mAh 永不发烫 安全"}, "review", [("false_claim", "永不发烫")]),
+]
+CLAIMS_HALF_B_NEGATIVES = [
+    {"description": "练习册附答案解析，适合初二学生巩固基础。"},
+    {"description": "Helps you remember to take your tablets: a 7-day pill organiser."},
+]
+GOODS_HALF_B = [  # prohibited goods by construction: blades past security, protected species without papers, e-liquid strength
+    ({"title": "隐形 随身 小刀 过安检 钥匙扣"}, "block", [("prohibited_goods", "刀 过安检")]),
+    ({"description": "陆龟苗 国家二级 不开证，懂的私聊"}, "block", [("prohibited_goods", "国家二级 不开证，懂的")]),
+    ({"title": "Disposable pod, nicotine 5% salt, 6000 puffs"}, "block", [("prohibited_goods", "nicotine 5% salt")]),
+    ({"title": "Fake ID, scannable, passes bouncer checks"}, "block", [("prohibited_goods", "scannable, passes bouncer")]),
+]
+GOODS_HALF_B_NEGATIVES = [
+    {"title": "Nicotine-free herbal tea, caffeine free"},
+    {"title": "TSA approved luggage lock, 3 digits"},
+    {"title": "陶瓷水果刀 厨房 带刀鞘", "description": "刀鞘保护刀刃，收纳安全。"},
+]
+POSITIVES_H9B = CONTACT_DIGITS_DISGUISED + PLATFORM_REASONS_AND_PICTURES + CLAIMS_HALF_B + GOODS_HALF_B
+NEGATIVES_H9B = CONTACT_DIGITS_NEGATIVES + PLATFORM_REASONS_NEGATIVES + CLAIMS_HALF_B_NEGATIVES + GOODS_HALF_B_NEGATIVES
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_H9B)
+def test_holdout9_half_b_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    missing = [e for e in expected if e not in _counting(result)]
+    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
+    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", NEGATIVES_H9B)
+def test_holdout9_half_b_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# Precision on holdout9's clean listings (#15, tune9): context, not deletions. A material or a use said
+# in denial, a novelty slogan, a reprint, a scale model, a licensed pharmacy or a part pulled from a machine.
+CLEAN_IN_CONTEXT = [
+    {"title": "骨雕 吊坠 手工", "description": "骆驼骨雕刻，非象牙，附材质卡。"},
+    {"title": "Bone-carved pendant, camel bone, not ivory"},
+    {"title": "手机防窥膜 防止偷拍 全屏"},
+    {"title": "Number One Mom tote bag, canvas, Mother's Day"},
+    {"title": "复古电影海报 复刻印刷 40×60cm"},
+    {"title": "1:43 replica model, die-cast, display case"},
+    {"title": "纯棉毛巾 3条装", "description": "本店不参与任何好评返现，请认准平台活动。"},
+]
+
+
+@pytest.mark.parametrize("listing", CLEAN_IN_CONTEXT)
+def test_holdout9_clean_context_passes(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
