@@ -54,10 +54,12 @@ def test_policy_hashes_are_the_ones_results_carry(make_client):
 
 def test_descriptions_of_the_shipped_profiles(make_client):
     got = {p["name"]: p["description"] for p in make_client().get("/v1/policies").json()["policies"]}
-    assert got == {  # written by hand from policy.toml's absence of one and the profiles' first comment lines
+    assert got == {  # written by hand: policy.toml has none (built-in sentence); the profiles have description tables
         "default": {"en": "Default policy (policy.toml): general goods", "zh": "默认策略（policy.toml）：一般商品"},
-        "cosmetics": {"en": "For listings of cosmetics and personal-care goods.", "zh": None},
-        "secondhand": {"en": "For a second-hand / personal resale (闲置) business line.", "zh": None},
+        "cosmetics": {"en": "Cosmetics and personal care: medical, absolute and unverifiable efficacy claims block",
+                      "zh": "化妆品与个人护理：医疗、绝对化和无法证实的功效宣称直接拦截"},
+        "secondhand": {"en": "Second-hand and personal resale: honest resale of a branded item passes",
+                       "zh": "二手与个人闲置：如实描述来源的品牌二手商品放行"},
     }
 
 
@@ -87,7 +89,8 @@ def test_a_description_table_gives_both_languages(make_client, tmp_path, text_en
 
     wl = _profile_dir(tmp_path, food='description = {en = "Food and drink", zh = "食品饮料"}\n\n'
                                      '[actions]\nmedical_claim = "block"\n',
-                      plain='[actions]\nmedical_claim = "block"\n')  # the same policy, undescribed
+                      plain='[actions]\nmedical_claim = "block"\n',  # the same policy, undescribed
+                      toys='# Profile `toys`: for toys and games.\n# More words.\n[actions]\nbrand = "block"\n')
     policy_toml = wl / "policy.toml"
     policy_toml.write_text('description = {en = "General merchandise", zh = "综合百货"}\n' + policy_toml.read_text("utf-8"),
                            "utf-8")
@@ -95,6 +98,7 @@ def test_a_description_table_gives_both_languages(make_client, tmp_path, text_en
     listed = {p["name"]: p for p in client.get("/v1/policies").json()["policies"]}
     assert listed["food"]["description"] == {"en": "Food and drink", "zh": "食品饮料"}
     assert listed["plain"]["description"] == {"en": None, "zh": None}  # no table, no opening comment
+    assert listed["toys"]["description"] == {"en": "For toys and games.", "zh": None}  # its first comment line
     assert listed["default"]["description"] == {"en": "General merchandise", "zh": "综合百货"}
     assert listed["food"]["hash"] == listed["plain"]["hash"]  # a description never changes the policy hash
     assert listed["default"]["hash"] == text_engine.profiles["default"].hash  # the bundled policy.toml, undescribed
