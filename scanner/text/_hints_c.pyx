@@ -49,7 +49,7 @@ cdef extern from *:
     """
     int scanner_hints_unicode_ready(object) except -1
 
-INTERFACE = 1  # detectors.py checks this; bump when configure() changes
+INTERFACE = 2  # detectors.py checks this; bump when configure() changes (2: tune9 raised the numeral and literal capacities)
 
 cdef enum:
     MAX_WORDS = 64
