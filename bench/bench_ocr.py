@@ -10,6 +10,9 @@
 2. Cold start: building the engine (loading the three ONNX models) in this process.
 3. A rescan with a warm OCR cache: ms per listing (title + one image) with OCR on and every image in
    the cache, beside the same listings scanned with OCR off (target: within 2x).
+4. Throughput: images/s read by one worker process and by one per core (as `scanner batch` runs them), each
+   with its own reader and no cache, on the same 800 px images in the same run; the ratio says what the
+   extra workers buy on this machine.
 Writes bench/results/ocr.json and prints a markdown table.
 """
 from __future__ import annotations
@@ -61,6 +64,28 @@ def _timed(fn, blobs: list[bytes], rounds: int) -> tuple[float, float]:
         cpu.append(best_c * 1000)
         wall.append(best_w * 1000)
     return statistics.median(cpu), statistics.median(wall)
+
+
+_WORKER_READER = None
+
+
+def _worker_read(data: bytes) -> int:
+    """One image read in a pool worker (its own OcrReader, built once per process, no cache)."""
+    global _WORKER_READER
+    if _WORKER_READER is None:
+        _WORKER_READER = ocr.OcrReader()
+    return len(_WORKER_READER._run(data))
+
+
+def _images_per_second(blobs: list[bytes], workers: int, passes: int = 2) -> float:
+    """Images/s over `passes` passes of `blobs`, after one warm-up read per worker (model load excluded)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_worker_read, blobs[:workers]))  # each worker loads its models first
+        t = time.perf_counter()
+        n = sum(1 for _ in pool.map(_worker_read, blobs * passes))
+        return n / (time.perf_counter() - t)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +145,14 @@ def main(argv: list[str] | None = None) -> int:
         assert on.ocr_stats()["ocr_runs"] == len(listings)  # the rescans ran no OCR
         hits = on.ocr_stats()["ocr_cache_hits"] - hits_before
 
-    result = {"sizes": rows, "cold_start_ms": round(cold_ms), "warm_rescan_ms_per_listing": round(warm, 3),
+    import os
+
+    cores = os.cpu_count() or 1
+    one_worker = _images_per_second(images["800"], 1)
+    all_workers = _images_per_second(images["800"], cores)
+
+    result = {"sizes": rows, "cold_start_ms": round(cold_ms),
+              "images_per_s_800": {"workers_1": round(one_worker, 2), f"workers_{cores}": round(all_workers, 2)}, "warm_rescan_ms_per_listing": round(warm, 3),
               "text_only_ms_per_listing": round(text_only, 3), "warm_rescan_cache_hits": hits,
               "version": ocr.ocr_version()}
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -134,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| engine cold start | {result['cold_start_ms']} ms | | |")
     print(f"| rescan, warm OCR cache, ms per listing | {result['warm_rescan_ms_per_listing']} | text-only "
           f"{result['text_only_ms_per_listing']} (ratio {warm / text_only:.2f}) | ≤ 2x text-only |")
+    print(f"| images/s at 800 px, one worker per core ({cores}) | {all_workers:.2f} | one worker {one_worker:.2f} "
+          f"(ratio {all_workers / one_worker:.2f}) | |")
     return 0
 
 

@@ -379,6 +379,11 @@ def ocr_section(d: dict) -> list[str]:
     out.append(row("rescan with a warm OCR cache, ms per listing", fmt(warm, 3), f"{fmt(text_only, 3)} (OCR off)",
                    text_only / warm, "≤ 2× OCR off", warm <= 2 * text_only))
     out.append(row("OCR engine cold start (3 ONNX models), ms", fmt(d["cold_start_ms"], 0), "—", None))
+    per_s = d.get("images_per_s_800")
+    if per_s:  # results written before the throughput figure have none
+        many = max(per_s, key=lambda k: int(k.split("_")[1]))
+        out.append(row(f"images/s at 800 px, {many.split('_')[1]} worker processes", fmt(per_s[many], 2),
+                       f"{fmt(per_s['workers_1'], 2)} (one worker)", per_s[many] / per_s["workers_1"]))
     return out
 
 
