@@ -104,7 +104,7 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
         fields = list(parsed.fields)
     except Exception:  # a result row exists, so the listing parsed once; be safe anyway
         parsed, fields = None, []
-    private = is_private(result)
+    private = parsed.speaker == "buyer" if parsed is not None else is_private(result)
     by_field: dict[str, list[dict[str, Any]]] = {}
     for f in result.get("findings") or ():
         if f.get("kind") == "text":

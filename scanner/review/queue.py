@@ -60,6 +60,8 @@ def listing_key(listing: Any, row: dict[str, Any]) -> str:
     listing_id = row.get("id")
     if listing_id is not None:
         kind = row.get("kind")
+        if kind is None and type(listing) is dict:  # a timed-out or error row does not echo the kind
+            kind = listing.get("kind")
         return storable(f"{kind}:{listing_id}" if kind in ("review", "qa") else f"id:{listing_id}")
     return "sha256:" + hashlib.sha256(dumps(listing).encode("utf-8", "surrogatepass")).hexdigest()
 
