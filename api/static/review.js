@@ -42,6 +42,20 @@ function textFields(listing) {
   return out;
 }
 
+/** What a queued item is about, for a review or Q&A entry (#20): "review of listing sku-9"; "" for a listing. */
+function about(listing) {
+  if (!listing || !listing.kind || listing.kind === "listing") return "";
+  return t("rvAbout", { k: t("rvKind_" + listing.kind), l: listing.listing_id != null ? listing.listing_id : "—" });
+}
+
+/** One line for the queue list: the title (or description, or a review's text), after what a review is about. */
+function headline(listing) {
+  const f = (listing && (listing.fields || listing)) || {};
+  const text = String(f.title || f.description || f.text || "").slice(0, 60);
+  const what = about(listing);
+  return what ? what + ": " + text : text;
+}
+
 /** `text` with the findings of `field` marked (numbered as in the findings list); offsets are code points. */
 function markedField(field, text, findings) {
   const spans = findings.map((f, i) => ({ f, i })).filter((x) => x.f.field === field && x.f.kind === "text" &&
@@ -94,6 +108,7 @@ function renderItem() {
   const result = item.result || {};
   const findings = result.findings || [];
   byId("rv-meta").textContent = "#" + item.id + " · " + (item.listing && item.listing.id != null ? item.listing.id : "") +
+    (about(item.listing) ? " · " + about(item.listing) : "") +
     " · " + t("dec_" + (result.decision || "review")) + " · " + t("score") + " " + (result.score != null ? result.score : "—") +
     (item.reason ? " · " + item.reason : "") + (item.lease_expires ? " · " + t("rvLease", { t: leaseTime(item.lease_expires) }) : "");
   const fields = byId("rv-fields");
@@ -148,10 +163,9 @@ function renderQueue() {
   const ol = byId("rv-items");
   ol.innerHTML = "";
   shown.forEach((it) => {
-    const title = (it.listing && (it.listing.title || it.listing.description)) || "";
     ol.appendChild(el("li", { class: "rv-row", "data-id": String(it.id) }, [
       el("span", { class: "mini-badge badge-" + (it.decision || "review"), text: t("dec_" + (it.decision || "review")) }), " ",
-      el("span", { text: String(title).slice(0, 60) }), " ",
+      el("span", { text: headline(it.listing) }), " ",
       el("span", { class: "small muted", text: (it.categories || []).map(categoryLabel).join(", ") }),
     ]));
   });

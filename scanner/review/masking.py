@@ -11,6 +11,12 @@ The review store never holds a listing as the caller sent it. It holds a reviewe
 * image references without their bytes (`{"sha256", "bytes"}` for inline data; URLs as sent);
 * the seller's authorized brands and the locale (they change decisions).
 
+A customer's text (a review, a buyer's question: `speaker` "buyer", #20) is a private person's, not a
+seller's business copy: its phone numbers, IDs and cards are masked even inside a span another finding
+flagged (a buyer's number is `diversion` by the word lists, and still the buyer's own number), and the
+findings' and listing signals' `text` in the stored result are cut from the masked text. The reviewer's copy
+of such an item says what it is: `kind`, `listing_id` (the listing it is about) and `speaker`.
+
 Every masked text has the original's length, so findings' start/end still slice it, and the
 spans that were masked are stored beside it (a missed span may not reach into one: its text
 would be hidden from the reviewer who marks it and would end up in a word list).
@@ -39,8 +45,10 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def reviewer_text(text: str, findings: list[dict[str, Any]]) -> tuple[str, list[tuple[int, int]]]:
-    """(text as a reviewer sees it, the spans masked) for one field and its text findings."""
+def reviewer_text(text: str, findings: list[dict[str, Any]],
+                  private: bool = False) -> tuple[str, list[tuple[int, int]]]:
+    """(text as a reviewer sees it, the spans masked) for one field and its text findings. `private`: a
+    customer's text, whose digit runs are masked inside flagged spans too."""
     replace: list[tuple[int, int, str]] = []  # (start, end, shown instead)
     flagged: list[tuple[int, int]] = []
     for f in findings:
@@ -57,7 +65,7 @@ def reviewer_text(text: str, findings: list[dict[str, Any]]) -> tuple[str, list[
     if _SIX_DIGITS.search(text) is not None:
         personal = [(a, b) for a, b, _ in replace]
         for m in _DIGIT_RUN.finditer(text):
-            if _overlaps(flagged, m.start(), m.end()) or _overlaps(personal, m.start(), m.end()):
+            if (not private and _overlaps(flagged, m.start(), m.end())) or _overlaps(personal, m.start(), m.end()):
                 continue
             replace.append((m.start(), m.end(), mask("phone", m.group())))
     if not replace:  # most fields: nothing to hide
@@ -95,7 +103,8 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
         parsed = parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
         fields = list(parsed.fields)
     except Exception:  # a result row exists, so the listing parsed once; be safe anyway
-        fields = []
+        parsed, fields = None, []
+    private = parsed.speaker == "buyer" if parsed is not None else is_private(result)
     by_field: dict[str, list[dict[str, Any]]] = {}
     for f in result.get("findings") or ():
         if f.get("kind") == "text":
@@ -107,11 +116,13 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
         if found is None and _SIX_DIGITS.search(text) is None:  # nothing flagged, nothing to mask
             out_fields[name] = text
             continue
-        shown, masked = reviewer_text(text, found or [])
+        shown, masked = reviewer_text(text, found or [], private)
         out_fields[name] = shown
         if masked:
             spans[name] = [list(s) for s in masked]
     copy: dict[str, Any] = {"id": result.get("id"), "fields": out_fields}
+    if parsed is not None and parsed.kind != "listing":  # a review or Q&A entry: what it is, and about which listing
+        copy.update(kind=parsed.kind, listing_id=parsed.listing_id, speaker=parsed.speaker)
     if isinstance(listing, dict):
         images = listing.get("images")
         if isinstance(images, list) and images:
@@ -124,10 +135,39 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
     return copy, spans
 
 
-def reviewer_result(result: dict[str, Any]) -> dict[str, Any]:
+def is_private(result: dict[str, Any]) -> bool:
+    """Whether a result is of a customer's text (a review, a buyer's question), masked more strictly."""
+    return result.get("speaker") == "buyer"
+
+
+def _cut(entries: Any, fields: dict[str, str]) -> list:
+    """Findings or listing signals with `text` cut from the masked field they index (same length as the
+    original, so start/end still line up); an entry that does not line up has its digits masked."""
+    out = []
+    for e in entries or ():
+        if not isinstance(e, dict) or not isinstance(e.get("text"), str):
+            out.append(e)
+            continue
+        shown = fields.get(e.get("field", "text"))
+        start, end = e.get("start"), e.get("end")
+        if (isinstance(shown, str) and isinstance(start, int) and isinstance(end, int)
+                and 0 <= start <= end <= len(shown) and end - start == len(e["text"])):
+            out.append({**e, "text": shown[start:end]})
+        else:
+            out.append({**e, "text": reviewer_text(e["text"], [], True)[0]})
+    return out
+
+
+def reviewer_result(result: dict[str, Any], fields: dict[str, str] | None = None) -> dict[str, Any]:
     """The result as stored: without the `masked` copy (the reviewer's copy replaces it), and with the
-    text OCR read from images masked like a field (its findings index that text)."""
+    text OCR read from images masked like a field (its findings index that text). For a customer's text,
+    `fields` (the reviewer's copy's fields) gives the findings' and listing signals' `text`."""
     out = {k: v for k, v in result.items() if k != "masked"}
+    if is_private(out):
+        text_fields = fields or {}
+        out["findings"] = _cut(out.get("findings"), text_fields)
+        if out.get("listing_signals"):
+            out["listing_signals"] = _cut(out["listing_signals"], text_fields)
     if out.get("image_text"):
         by_field: dict[str, list] = {}
         for f in out.get("findings") or ():

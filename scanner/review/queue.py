@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from scanner.results import version_label
-from scanner.review.masking import reviewer_copy, reviewer_result
+from scanner.review.masking import is_private, reviewer_copy, reviewer_result
 from scanner.review.store import Store, dumps, now as _now, storable
 
 log = logging.getLogger("scanner.review")
@@ -54,10 +54,15 @@ def sample_fraction(key: str) -> float:
 
 
 def listing_key(listing: Any, row: dict[str, Any]) -> str:
-    """The listing id (`id:…`), or for a listing without one a hash of what it said (`sha256:…`)."""
+    """The listing id (`id:…`), or for a listing without one a hash of what it said (`sha256:…`). A review's
+    or Q&A entry's id is its own kind's (`review:…`, `qa:…`): review 7 is not listing 7, and a clean
+    rescan of one must not withdraw the other's item."""
     listing_id = row.get("id")
     if listing_id is not None:
-        return storable(f"id:{listing_id}")
+        kind = row.get("kind")
+        if kind is None and type(listing) is dict:  # a timed-out or error row does not echo the kind
+            kind = listing.get("kind")
+        return storable(f"{kind}:{listing_id}" if kind in ("review", "qa") else f"id:{listing_id}")
     return "sha256:" + hashlib.sha256(dumps(listing).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -169,8 +174,8 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
     if reason is None:
         return (key, None)
     copy, spans = reviewer_copy(listing, row)
-    if result_json is None or "masked" in row or row.get("image_text"):
-        result_json = dumps(reviewer_result(row))
+    if result_json is None or "masked" in row or row.get("image_text") or is_private(row):
+        result_json = dumps(reviewer_result(row, copy["fields"]))
     listing_id = row.get("id")
     categories = categories_of(row)
     return (key, (key, vkey, None if listing_id is None else storable(str(listing_id)), dumps(copy),

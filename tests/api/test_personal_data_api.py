@@ -77,3 +77,38 @@ def test_no_value_in_logs_metrics_or_audit(make_client, request_log, caplog, cap
     for value in (ID, CARD, PHONE, "张三", ID[6:14]):
         assert value not in written
     assert "personal_data" in metrics  # the category is counted, the value is not
+
+
+REVIEWS = [  # a customer's phone, ID and card in reviews and a question (#20), queued for a person
+    {"kind": "review", "id": "rv-1", "listing_id": "pd-1", "text": f"有问题打我电话 {PHONE}，商家说好评返现"},
+    {"kind": "review", "id": "rv-2", "listing_id": "pd-1", "text": f"我的身份证 {ID} 和卡号 {CARD} 都给客服了"},
+    {"kind": "qa", "id": "qa-1", "listing_id": "pd-1", "text": f"收件人：张三 {PHONE} 北京市朝阳区建国路88号 能改地址吗"},
+]
+
+
+def test_no_review_value_in_logs_or_the_review_store(make_client, request_log, caplog, capfd, tmp_path):
+    """Reviews holding a phone, an ID and a card, scanned one by one and in a batch with request logging on and
+    the review queue on: no log line, metric, audit line or stored review item holds a value."""
+    import sqlite3
+
+    from tests.api.conftest import ADMIN_KEY
+
+    client = make_client(keys=True)
+    headers = {"X-API-Key": ADMIN_KEY}
+    with caplog.at_level(logging.DEBUG):
+        for review in REVIEWS:
+            assert client.post("/v1/scan", json=review, headers=headers).json()["decision"] == "review"
+        assert client.post("/v1/scan/batch", json={"listings": [*REVIEWS, {**REVIEWS[0], "title": PHONE}]},
+                           headers=headers).status_code == 200
+        assert client.post("/v1/scan", json={**REVIEWS[1], "speaker": ID}, headers=headers).status_code == 422
+        client.app.state.review.enqueuer.flush()
+        metrics = client.get("/metrics").text
+    out, err = capfd.readouterr()
+    with sqlite3.connect(tmp_path / "review.sqlite3") as conn:
+        stored = conn.execute("SELECT * FROM review_items").fetchall()
+        audit_rows = conn.execute("SELECT * FROM review_audit").fetchall()
+    assert request_log and len(stored) == len(REVIEWS)  # real output and real rows, so the greps look at something
+    written = "\n".join([json.dumps(request_log, ensure_ascii=False), caplog.text, out, err, metrics,
+                         json.dumps([list(r) for r in stored + audit_rows], ensure_ascii=False)])
+    for value in (ID, CARD, PHONE, "张三", ID[6:14]):
+        assert value not in written

@@ -116,3 +116,21 @@ def test_two_replicas_on_postgresql_share_the_queue_and_the_published_lists(post
         time.sleep(0.5)
     assert seen["decision"] == "pass", seen
     assert not page.problems, page.problems
+
+
+def test_a_queued_review_shows_what_it_is_about_and_its_masked_text(review_server, page):
+    """A customer review (#20) with the buyer's phone number: the queue line says which listing it is about
+    (not an empty title), and the claimed copy shows the text with the number masked."""
+    from playwright.sync_api import expect
+
+    review = {"kind": "review", "id": "e2e-rv-r1", "listing_id": "sku-e2e-9", "text": "有问题打我电话 13812345678"}
+    assert api(review_server, "POST", "/v1/scan", "scan", json=review).json()["decision"] == "review"
+    page.goto(review_server.base + "/review")
+    page.locator("#key-input").fill(REVIEW_KEYS["reviewer"])
+    page.locator("#key-input").press("Enter")
+    line = page.locator("#rv-items li", has_text="sku-e2e-9")
+    expect(line).to_contain_text("review of listing sku-e2e-9: 有问题打我电话 13*****5678", timeout=WAIT)
+    page.keyboard.press("n")
+    expect(page.locator("#rv-meta")).to_contain_text("review of listing sku-e2e-9", timeout=WAIT)
+    expect(page.locator('#rv-fields [data-field="text"]')).to_have_text("有问题打我电话 13*****5678", timeout=WAIT)
+    assert not page.problems, page.problems

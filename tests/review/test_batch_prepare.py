@@ -28,6 +28,11 @@ LISTINGS = [
     {"title": "最好的 保温杯 第一品牌"},
     # personal data found as such: the finding's masked text in the copy
     {"id": "sku-1007", "title": "收纳盒", "description": "收件人身份证 11010519491231002X 请核对"},
+    # a review with a buyer's phone number (queued, the number masked although a diversion finding names it)
+    {"kind": "review", "id": "r-1", "listing_id": "sku-1001", "text": "有问题打我电话 13812345678"},
+    # a clean buyer question and a seller's answer pushing off the platform
+    {"kind": "qa", "id": "q-1", "listing_id": "sku-1001", "text": "有L码吗？"},
+    {"kind": "qa", "id": "q-2", "listing_id": "sku-1001", "speaker": "seller", "text": "加微信 shop_8899 更便宜"},
 ]
 
 
@@ -63,6 +68,16 @@ def test_a_timed_out_row_comes_without_a_listing_and_is_queued_from_its_line(tex
     assert rec == prepare(listing, row, "batch", QueuePolicy(), result_json=data.decode())
     copy = json.loads(rec[1][3])
     assert copy["fields"]["description"] == "客服 13*****5678"  # masked although no finding named it
+
+
+def test_a_timed_out_review_is_queued_masked_and_says_what_it_is(text_scanner):
+    review = {"kind": "review", "id": "r-2", "listing_id": "sku-1001", "text": "退款打到卡 4111 1111 1111 1111"}
+    payload = json.dumps(review, ensure_ascii=False).encode()
+    row = timeout_row(8, RAW, payload, "line 8: scanning took longer than 1 s")
+    rec = prepare_row(QueuePolicy(), RAW, payload, row, jsonio.dumps(row), None)
+    copy = json.loads(rec[1][3])
+    assert (rec[0], copy["kind"], copy["listing_id"], copy["speaker"]) == ("review:r-2", "review", "sku-1001", "buyer")
+    assert copy["fields"] == {"text": "退款打到卡 411* **** **** 1111"}
 
 
 def test_an_unreadable_line_is_not_queued(text_scanner):
