@@ -107,7 +107,8 @@ class Settings(BaseSettings):
     )
     ocr_image_budget_s: float = Field(
         default=5.0, ge=0, allow_inf_nan=False,
-        description="seconds of OCR per image (looked at between OCR steps); past it the image is an "
+        description="seconds of CPU time the OCR thread spends on one image (looked at between OCR steps; CPU, not "
+        "wall time, so a reader niced below busy scan threads is not failed for waiting); past it the image is an "
         "image_errors entry ocr_budget_exceeded and the listing at least review. 0 = no budget",
     )
     ocr_gate: bool = Field(

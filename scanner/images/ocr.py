@@ -215,8 +215,10 @@ def _recognise(img: np.ndarray, deadline: float | None, budget_s: float | None, 
     Returns [(quad in `img` pixels, text, confidence)]; raises Gated when the gate finds no text."""
     ocr = engine()
     with _run_lock:
-        if deadline is not None:  # waiting for the lock is not the image's cost
-            deadline = time.monotonic() + budget_s
+        if deadline is not None:  # waiting for the lock is not the image's cost; nor is waiting for a core:
+            # the budget is this thread's CPU time (onnxruntime runs in it: one intra-op thread), so an OCR
+            # thread niced below busy scan threads is not failed for being starved (the scan budget bounds waits)
+            deadline = time.thread_time() + budget_s
         if gate and max(img.shape[:2]) > GATE["side"] and not _may_hold_text(ocr, img):
             raise Gated
         raw_h, raw_w = img.shape[:2]
@@ -229,7 +231,7 @@ def _recognise(img: np.ndarray, deadline: float | None, budget_s: float | None, 
         crops = ocr.get_crop_img_list(work, boxes)
         read: list = []
         for at in range(0, len(crops), REC_CHUNK):
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and time.thread_time() > deadline:
                 raise ImageInputError(
                     "ocr_budget_exceeded",
                     f"OCR of this image ran past its time budget of {budget_s:g} s (SCANNER_OCR_IMAGE_BUDGET_S) "

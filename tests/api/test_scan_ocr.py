@@ -29,7 +29,7 @@ def test_scan_reads_image_text_when_asked(make_client, server_default, options, 
     r = client.post("/v1/scan", json=body)
     assert r.status_code == 200, r.text
     row = r.json()
-    assert ("image_text" in row) is read and ("ocr" in row["versions"]) is read
+    assert ("image_text" in row) is read and ("ocr" in row["versions"]) is read, row.get("image_errors")
     assert [f["kind"] for f in row["findings"]] == (["image_text"] if read else [])
     if read:
         assert row["decision"] == "review" and row["findings"][0]["category"] == "diversion"

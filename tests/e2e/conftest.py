@@ -92,7 +92,9 @@ def ocr_server(gallery_dir):
         pytest.skip("e2e OCR: the `ocr` extra is not installed")
     if not os.path.exists(OCR_FONT):
         pytest.skip("e2e OCR: fonts-wqy-microhei is not installed (the test draws Chinese text)")
-    srv = Server(gallery_dir, SCANNER_OCR="1")
+    # the page may send a second scan while the first read loads the models: on a busy CI machine that load can
+    # outlast the default 10 s scan budget, and the queued read would come back ocr_busy instead of drawn boxes
+    srv = Server(gallery_dir, SCANNER_OCR="1", SCANNER_SCAN_BUDGET_S="120")
     yield srv
     srv.stop()
 

@@ -43,7 +43,7 @@ def test_switching_profile_changes_the_decision_and_is_kept(server, page, shot):
 
     select.select_option("cosmetics")
     decided(page, "block", "Decided under profile cosmetics")
-    expect(page.locator("#policy-desc")).to_contain_text("cosmetics and personal-care goods")
+    expect(page.locator("#policy-desc")).to_contain_text("Cosmetics and personal care")
     shot(page, "policy-cosmetics")
 
     # kept across scans: more typing is still decided under cosmetics
@@ -58,6 +58,7 @@ def test_switching_profile_changes_the_decision_and_is_kept(server, page, shot):
     expect(page.locator('label[for="policy-select"]')).to_have_text("策略配置")
     decided(page, "block", "判定所用策略：cosmetics")
     expect(select).to_have_value("cosmetics")
+    expect(page.locator("#policy-desc")).to_contain_text("化妆品与个人护理")  # the profile's own zh description
     page.locator("#lang-toggle").click()
 
     select.select_option("secondhand")
