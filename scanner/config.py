@@ -283,8 +283,8 @@ class Settings(BaseSettings):
         description="share of `block` results to queue for a second look (by listing id hash)",
     )
     review_high_risk_categories: list[str] = Field(
-        default_factory=lambda: ["counterfeit", "prohibited_goods", "brand", "medical_claim", "personal_data",
-                                 "counterfeit_image"],
+        default_factory=lambda: ["counterfeit", "prohibited_goods", "illegal_service", "brand", "medical_claim",
+                                 "personal_data", "counterfeit_image"],
         description="categories whose `pass` results are sampled (SCANNER_REVIEW_SAMPLE_PASS)",
     )
     review_lease_s: float = Field(default=600.0, gt=0, allow_inf_nan=False,

@@ -28,7 +28,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} svg{
 @media (max-width:800px){.grid{grid-template-columns:1fr}}
 .filter{margin:.3rem 0}.filter .opt{white-space:nowrap}.filter .fl{color:#666;margin-right:.4rem}.filter label{margin:0 .6rem 0 .15rem;cursor:pointer}
 .chip{display:inline-block;padding:0 .35rem;border-radius:3px;background:#eceff4;font-size:12px}
-.k-counterfeit,.k-prohibited_goods,.k-counterfeit_image{background:#f8d7d7}.k-brand{background:#e6dcf5}
+.k-counterfeit,.k-prohibited_goods,.k-illegal_service,.k-counterfeit_image{background:#f8d7d7}.k-brand{background:#e6dcf5}
 .k-diversion{background:#d8e8fb}.k-personal_data{background:#e3f2d5}
 table.listings td{vertical-align:top} table.listings q{font-weight:600}
 """

@@ -39,13 +39,14 @@ STATUSES = ("open", "claimed", "done", "withdrawn")
 WITHDRAW_CHUNK = 500  # keys per IN (…) list: under SQLite's and PostgreSQL's parameter limits
 INSERT_CHUNK = 500    # rows per multi-row INSERT (14 parameters each: 7,000, under both limits)
 CATEGORY_BOOST_S = {
-    "personal_data": 4 * 3600, "prohibited_goods": 4 * 3600,
+    "personal_data": 4 * 3600, "prohibited_goods": 4 * 3600, "illegal_service": 4 * 3600,
     "counterfeit": 2 * 3600, "counterfeit_image": 2 * 3600, "brand": 2 * 3600,
     "medical_claim": 3600,
 }
 SCORE_BOOST_S = 60.0          # per score point
 SAMPLE_DELAY_S = 24 * 3600.0  # a sampled item waits behind the items that need a person
-HIGH_RISK_DEFAULT = ("counterfeit", "prohibited_goods", "brand", "medical_claim", "personal_data", "counterfeit_image")
+HIGH_RISK_DEFAULT = ("counterfeit", "prohibited_goods", "illegal_service", "brand", "medical_claim", "personal_data",
+                     "counterfeit_image")
 
 
 def sample_fraction(key: str) -> float:

@@ -44,6 +44,7 @@ STRATEGY: dict[str, str] = {
     "diversion": "clause",
     "incentivized_review": "clause",
     "prohibited_goods": "clause",  # "manual" in the title: the goods themselves may not be listed
+    "illegal_service": "clause",   # likewise: the service in the title is the listing (#20.3 moved rows here)
     "personal_data": "clause",
 }
 
@@ -88,7 +89,7 @@ def strategy(f: Any) -> str:
         if "with_counterfeit" in _reason_codes(f) or _get(f, "effect") == "block":
             return "words"
         return "manual"
-    if category == "prohibited_goods" and _get(f, "field") == "title":
+    if category in ("prohibited_goods", "illegal_service") and _get(f, "field") == "title":
         return "manual"
     return STRATEGY.get(category, "words")
 

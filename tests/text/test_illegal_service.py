@@ -33,13 +33,13 @@ EXAMS_AND_PAPERS = [  # 刑法 第二百八十四条之一, contract-cheating la
     ({"title": "We take your online class and exams, guaranteed A"}, "block", [(IS, "We take your online class")]),
     ({"title": "帮忙写论文 研究生 本科"}, "block", [(IS, "帮忙写论文")]),
     ({"title": "Dissertation writing service, PhD writers, UK"}, "block", [(IS, "Dissertation writing service")]),
-    ({"title": "电工证 免考 快速拿证"}, "block", [(IS, "电工证 免考")]),
+    ({"title": "电工证 免考 快速拿证"}, "block", [(IS, "电工证 免考 快速拿证")]),
     ({"title": "健康证 不用体检 当天出证"}, "block", [(IS, "健康证 不用体检")]),
     ({"title": "学历提升 买学历 全日制本科"}, "block", [(IS, "买学历")]),
     ({"title": "一级建造师 证书挂靠 价格高"}, "block", [(IS, "证书挂靠")]),
 ]
 INVOICES = [  # 刑法 第二百零五条之一 / 第二百零九条
-    ({"title": "代开各类发票 可验真"}, "block", [(IS, "各类发票")]),  # 代开发票 itself is prohibited_goods
+    ({"title": "代开各类发票 可验真"}, "block", [(IS, "各类发票")]),  # 代开发票 itself is an illegal_service term too
     ({"title": "出售发票 各行业都有"}, "block", [(IS, "出售发票")]),
     ({"title": "代 开 各 类 发 票 长期合作"}, "block", [(IS, "各 类 发 票")]),  # separators
 ]
@@ -63,7 +63,7 @@ SEXUAL_SERVICES = [  # 刑法 第三百五十九条, 治安管理处罚法 第�
 ]
 ACCOUNTS_AND_CARDS = [  # 反电信网络诈骗法 第三十一条, 刑法 第二百八十七条之二 (帮信罪)
     ({"title": "出售抖音号 万粉 带货权限"}, "block", [(IS, "出售抖音号")]),
-    ({"title": "支付宝账号 出租 已实名"}, "block", [(IS, "支付宝账号 出租")]),
+    ({"title": "支付宝账号 出租 已实名"}, "block", [(IS, "支付宝账号 出租 已实名")]),
     ({"title": "Verified accounts for sale, PVA, bulk"}, "block", [(IS, "Verified accounts for sale")]),
     ({"title": "美区ID 秒发 独享"}, "block", [(IS, "美区ID 秒发")]),
     ({"title": "出售抖yin号 秒发"}, "block", [(IS, "出售抖yin号 秒发")]),  # half pinyin in a slot word

@@ -122,6 +122,9 @@ def test_strategies_by_category():
     assert strategy(f(0, 2, "diversion", "")) == "clause"
     assert strategy(f(0, 2, "brand")) == "manual"
     assert strategy({**f(0, 2, "prohibited_goods"), "field": "title"}) == "manual"
+    # a service is the listing as much as goods are (#20.3 moved 代考, 代开发票 … from prohibited_goods)
+    assert strategy({**f(0, 2, "illegal_service"), "field": "title"}) == "manual"
+    assert strategy({**f(0, 2, "illegal_service"), "field": "description"}) == "clause"
     assert strategy({**f(0, 2, "counterfeit"), "kind": "image_text"}) == "manual"
 
 
@@ -168,7 +171,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _ALPHABET = "面膜补水加微信好评返现元，。！、 ,.!abcXY12😀\n"
 _CATEGORIES = sorted(["absolute_term", "false_claim", "medical_claim", "counterfeit", "brand", "diversion",
-                      "incentivized_review", "prohibited_goods", "personal_data"])
+                      "incentivized_review", "prohibited_goods", "illegal_service", "personal_data"])
 
 
 @st.composite

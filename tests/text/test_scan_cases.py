@@ -72,7 +72,7 @@ CATEGORIES = [
     ({"title": "Herbal tea that cures diabetes"}, "review", [("medical_claim", "cures diabetes")]),
     ({"title": "仿真枪 金属 可发射"}, "block", [("prohibited_goods", "仿真枪")]),
     ({"title": "天然象牙 手镯 收藏"}, "block", [("prohibited_goods", "象牙")]),
-    ({"title": "代开发票 各类 正规"}, "block", [("prohibited_goods", "代开发票")]),
+    ({"title": "代开发票 各类 正规"}, "block", [("illegal_service", "代开发票")]),
     ({"title": "加微信 发更多款式"}, "review", [("diversion", "加微信")]),
     ({"title": "好评返现 五元 亲"}, "review", [("incentivized_review", "好评返现")]),
     ({"title": "LV 老花 手提包", "description": "原单品质 专柜同款"}, "block", [("brand", "LV"), ("counterfeit", "原单")]),

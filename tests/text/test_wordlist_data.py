@@ -332,7 +332,7 @@ def test_absolute_terms_mostly_have_a_rewrite(terms):
     ("incentivized_review", "好评返现"), ("incentivized_review", "晒图返现"),
     ("incentivized_review", "5-star review for a refund"),
     ("prohibited_goods", "仿真枪"), ("prohibited_goods", "象牙"), ("prohibited_goods", "电击器"),
-    ("prohibited_goods", "代开发票"), ("prohibited_goods", "冰毒"), ("prohibited_goods", "针孔摄像头"),
+    ("illegal_service", "代开发票"), ("prohibited_goods", "冰毒"), ("prohibited_goods", "针孔摄像头"),
     # gaps the third independent holdout (holdout3.jsonl) exposed
     ("prohibited_goods", "羟考酮"), ("prohibited_goods", "crossbow"), ("prohibited_goods", "scannable id"),
     ("counterfeit", "swiss clone"), ("counterfeit", "镜面版"), ("counterfeit", "一模一样"), ("counterfeit", "得物"),
