@@ -259,6 +259,9 @@ class Scanner:
         signals = None
         if listing.kind != "listing":  # a review or Q&A entry: who is speaking decides what counts (#20)
             findings, signals = _by_speaker(listing, findings, profile)
+            # bounded like findings (SCANNER_MAX_FINDINGS_PER_LISTING): a review repeating one report 100,000
+            # characters long must not answer with ten thousand signals
+            signals = signals[: self.settings.max_findings_per_listing]
         findings = score_findings(findings, profile.policy)
         decision, listing_score = decide(findings, profile.policy)
         findings = state.cap_findings(findings)
@@ -370,7 +373,8 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tup
         findings += speech.find(field, original, profile.policy, findings)
     kept, signals = split(findings, rules_for(listing.kind, listing.speaker))
     text = listing.fields[0][1] if listing.fields else ""
-    signals = [f for f in signals if not speech.doubted(text, f.start, f.end)]
+    clauses = speech.Clauses(text) if signals else None
+    signals = [f for f in signals if not clauses.doubted(f.start, f.end)]
     signals.sort(key=lambda f: (f.start, f.end))
     out: list = []
     for f in signals:  # one signal per stretch of text: the engine's word and a phrase around it are one report

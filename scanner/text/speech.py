@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from typing import NamedTuple
 
 from scanner.results import Finding
@@ -90,34 +91,68 @@ _DOUBT_BEFORE = re.compile(
     r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 
 
-def doubted(text: str, start: int, end: int) -> bool:
+# Longest doubt word (8) + the 12 characters the pattern allows after it, with room: a report's doubt is always
+# inside this many characters before it, so a long clause is never re-read for each report in it.
+_DOUBT_REACH = 40
+
+
+class Clauses:
+    """Where the clauses of one text end, found once: each report then looks its clause up in O(log n), so a text
+    of many reports (a hostile review repeats one 100,000 characters long) stays linear."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+        self._asked: dict[int, bool] = {}  # clause end -> is that clause a question
+
+    def doubted(self, start: int, end: int) -> bool:
+        text, ends = self.text, self.ends
+        i = bisect_left(ends, start)  # clause ends before the report
+        clause_start = max(ends[i - 1] + 1 if i else 0, start - _DOUBT_REACH)
+        if _DOUBT_BEFORE.search(text, clause_start, start):
+            return True
+        j = bisect_left(ends, end)
+        after = ends[j] if j < len(ends) else len(text)
+        asked = self._asked.get(after)
+        if asked is None:  # once per clause, however many reports it holds
+            tail = text[end:after].rstrip()
+            asked = self._asked[after] = ((after < len(text) and text[after] in "？?")
+                                          or tail.endswith(("吗", "么", "嘛")))
+        return asked
+
+
+def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> bool:
     """Is the report at text[start:end] denied, doubted or asked about in its clause?"""
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    if _DOUBT_BEFORE.search(text[clause_start:start]):
-        return True
-    after = _CLAUSE_END.search(text, end)
-    tail = text[end:after.start() if after is not None else len(text)].rstrip()
-    return (after is not None and after.group() in "？?") or tail.endswith(("吗", "么", "嘛"))
+    return (clauses or Clauses(text)).doubted(start, end)
 
 
 def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]:
     """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
     category the engine already made (`covered`)."""
     out: list[Finding] = []
-    taken = [(f.start, f.end, f.category) for f in covered if f.field == field and f.start is not None]
     lowered = text.lower()
     found = set(_ANCHORS.findall(lowered))
     if not found:
         return []
+    # characters already reported, per category: an overlap test costs the span's length, not the findings' count
+    taken: dict[str, bytearray] = {}
+
+    def mark(category: str, start: int, end: int) -> None:
+        taken.setdefault(category, bytearray(len(text)))[start:end] = b"\1" * (end - start)
+
+    for f in covered:
+        if f.field == field and f.start is not None:
+            mark(f.category, f.start, f.end)
     same_length = len(lowered) == len(text)
     for (phrase, rx), (_, rx_any_case) in zip(_COMPILED, _COMPILED_ANY_CASE):
         if found.isdisjoint(phrase.anchors):
             continue
         for m in (rx.finditer(lowered) if same_length else rx_any_case.finditer(text)):
             start, end = m.span()
-            if start == end or any(s < end and start < e and c == phrase.category for s, e, c in taken + [
-                    (f.start, f.end, f.category) for f in out]):
+            seen = taken.get(phrase.category)
+            if start == end or (seen is not None and seen.find(1, start, end) >= 0):
                 continue
+            mark(phrase.category, start, end)
             words = text[start:end]
             reasons = (reason("term", category=phrase.category, term=words, source="speech"),
                        reason("basis", text=phrase.note))

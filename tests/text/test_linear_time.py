@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from scanner.text import detectors, normalize, personal_data
+from scanner.text import detectors, normalize, personal_data, speech
 
 SMALL, BIG = (int(x) for x in os.environ.get("SCANNER_LINEAR_SIZES", "10000,100000").split(","))
 MAX_RATIO = 30  # linear reads 10-20x, n log n ~12x, quadratic ~100x: 30 sits between with room for noise.
@@ -79,6 +79,9 @@ REPEATED_UNITS = (
     "88 Orchard St Apt 4B, New York NY 10002 ", "(937) 555-0164 ", "Dana Whitfield, (937) 555-0164 ",
     "赵海鹏 15210873326 ", "赵海 ", "身份证后六位 253016 ", "身份证后", "西园三区311号楼 ", "区1号楼",
 )
+# #20: a buyer's phrases (scanner/text/speech.py) open on these words and read on over blanks or a sentence
+SPEECH_WORDS = ("clearly ", "clearly an ", "not ", "not the same as ", "received ", "got it free ", "refund ",
+                "in exchange for ", "dm ", "message me ", "明显是", "跟专柜的", "不是", "五星好评", "好评返", "私聊", "加我")
 
 
 def _families():
@@ -93,6 +96,12 @@ def _families():
 
 
 FAMILIES = dict(_families())
+# a buyer's phrases get every family above and the three hint shapes of their own opening words
+SPEECH_FAMILIES = {**FAMILIES, **{
+    f"{w!r} {shape}": make for w in SPEECH_WORDS for shape, make in (
+        ("+ blanks + x", lambda n, w=w: w + _fill(BLANKS, n - len(w) - 1) + "x"),
+        ("+ space, repeated", lambda n, w=w: _fill(w + " ", n)),
+        ("repeated + spaces", lambda n, w=w: _fill(w, n // 2) + " " * (n - n // 2 - 1) + "1"))}}
 # The families a full scan and the matcher get (a scan of each of the 300 above would take minutes).
 SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t . me / x ", "a[at]b[dot]cn ", "call 415 555 0198 ")] + [
     "'qq' + blanks + x", "'www.a.com' + spaces + x", "'a.cn ' * k + 'b. cn'", "'1' + 'o' * n",
@@ -103,8 +112,8 @@ SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t
 
 
 def _family(name: str):
-    if name in FAMILIES:
-        return FAMILIES[name]
+    if name in SPEECH_FAMILIES:
+        return SPEECH_FAMILIES[name]
     unit = eval(name.removesuffix(" * k"))  # the names above are reprs of their units
     return lambda n: _fill(unit, n)
 
@@ -185,6 +194,11 @@ PATTERNS = {name: p for name, p in vars(detectors).items() if isinstance(p, re.P
 PATTERNS.update({f"_DETECTORS[{i}] hint for {run.__name__}": hint for i, (hint, run) in enumerate(detectors._DETECTORS)})
 # ... and every pattern of the personal-data recognisers, which detect() calls
 PATTERNS.update({f"personal_data.{name}": p for name, p in vars(personal_data).items() if isinstance(p, re.Pattern)})
+# ... and a buyer's phrases in reviews and Q&A, both as matched (lower-cased text) and case-insensitive
+PATTERNS.update({f"speech[{i}] {p.category}": rx for i, (p, rx) in enumerate(speech._COMPILED)})
+PATTERNS.update({f"speech[{i}] {p.category} (any case)": rx for i, (p, rx) in enumerate(speech._COMPILED_ANY_CASE)})
+PATTERNS["speech._ANCHORS"] = speech._ANCHORS
+SPEECH_PATTERNS = {name for name in PATTERNS if name.startswith("speech")}
 
 
 def test_every_detector_pattern_is_in_the_table():
@@ -196,7 +210,7 @@ def test_every_detector_pattern_is_in_the_table():
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_detector_pattern_is_linear(name):
-    _assert_linear(_finditer(PATTERNS[name]), FAMILIES)
+    _assert_linear(_finditer(PATTERNS[name]), SPEECH_FAMILIES if name in SPEECH_PATTERNS else FAMILIES)
 
 
 @pytest.mark.parametrize("stage", ["detect", "could_detect_python", "could_detect (compiled)"])
@@ -227,3 +241,12 @@ def test_full_scan_is_linear(text_scanner):
     """Normalise, match, detect, verify in context (jieba windows, allow-list, overlaps,
     proximity pairs, ambiguous brands), score: one listing with the hostile field."""
     _assert_linear(lambda text: text_scanner.scan({"id": "x", "description": text}), SCAN_FAMILIES)
+
+
+REVIEW_FAMILIES = SCAN_FAMILIES + [f"{u!r} * k" for u in ("clearly a fake ", "not genuine ", "received free for review ",
+                                                          "dm me ", "明显是假的 ", "跟专柜的不一样 ", "五星好评返5元 ", "私聊更便宜 ")]
+
+
+def test_review_scan_is_linear(text_scanner):
+    """A buyer's review (#20): the speaker table and the buyer's phrases on top of the listing stages."""
+    _assert_linear(lambda text: text_scanner.scan({"kind": "review", "id": "r", "text": text}), REVIEW_FAMILIES)

@@ -182,3 +182,17 @@ def test_the_anchor_prefilter_finds_what_every_phrase_regex_finds():
         assert got <= want, text
         for cat, s, e in want - got:
             assert any(c == cat and s < ge and gs < e for c, gs, ge in got), (text, cat, text[s:e])
+
+
+@pytest.mark.parametrize("unit,cap", [("明显是假的 ", 5), ("clearly a fake, ", 3)])
+def test_a_review_repeating_a_report_gets_bounded_signals(text_engine, unit, cap):
+    """Signals are capped like findings (SCANNER_MAX_FINDINGS_PER_LISTING): 2,000 repeats give `cap` of them,
+    each still slicing the caller's text."""
+    from scanner.config import Settings
+    from scanner.engine import Scanner
+
+    scanner = Scanner(text_engine, None, Settings.model_construct(max_findings_per_listing=cap, scan_budget_s=0.0))
+    text = unit * 2000
+    got = scanner.scan({"kind": "review", "id": "r", "text": text}).to_dict()["listing_signals"]
+    assert len(got) == cap
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in got)
