@@ -12,14 +12,8 @@ from api.main import create_app
 from scanner.config import BUNDLED_WORDLISTS
 from scanner.text.wordlists import WordlistError
 from tests.api.conftest import ADMIN_KEY, KEYS, SCAN_KEY
+from tests.api.test_api_policy_profiles import BEAUTY_KEY, PROFILE_KEYS, RESALE_KEY  # one set of keyed profiles
 
-BEAUTY_KEY = "sk_test_beauty_0123456789"
-RESALE_KEY = "sk_test_resale_0123456789"
-PROFILE_KEYS = KEYS + [
-    {"name": "beauty-shop", "role": "scan", "hash": hash_key(BEAUTY_KEY), "policy": "cosmetics"},
-    {"name": "resale-app", "role": "scan", "hash": hash_key(RESALE_KEY), "policy": "secondhand",
-     "policy_mode": "pinned"},
-]
 NAMES = ["default", "cosmetics", "secondhand"]  # `default` first, then by name: the shipped profiles
 
 # (key sent, the profile marked default, the profiles allowed, pinned)
