@@ -89,9 +89,11 @@ def build_summary(stats: dict[str, Counter], rows: int, resumed_from: int, elaps
         "findings": {"effective": stats["findings"].get("effective", 0),
                      "neutralised": stats["findings"].get("neutralised", 0)},
         "versions": versions or {},
-        # this run's OCR work (a resumed run's first part is not counted): images read vs served by the cache
+        # this run's OCR work (a resumed run's first part is not counted): images read vs served by the cache, and of
+        # those read, how many stopped at the has-text gate (no text detected: nothing recognised, docs/ocr.md)
         "ocr": {"runs": stats.get("ocr", Counter()).get("ocr_runs", 0),
-                "cache_hits": stats.get("ocr", Counter()).get("ocr_cache_hits", 0)},
+                "cache_hits": stats.get("ocr", Counter()).get("ocr_cache_hits", 0),
+                "gated": stats.get("ocr", Counter()).get("ocr_gated", 0)},
         "resumed_from": resumed_from, "scanned_this_run": scanned,
         "seconds": round(elapsed, 3), "rows_per_s": round(scanned / elapsed, 1) if elapsed > 0 else None,
         "workers": workers, "worker_restarts": restarts, "finished_at": now(),
@@ -110,7 +112,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines.append("  errors: " + ", ".join(f"{k} {v:,}" for k, v in summary["errors"].items()))
     ocr = summary.get("ocr") or {}
     if ocr.get("runs") or ocr.get("cache_hits"):
-        lines.append(f"  OCR: {ocr['runs']:,} images read, {ocr['cache_hits']:,} from the cache")
+        lines.append(f"  OCR: {ocr['runs']:,} images read ({ocr.get('gated', 0):,} without text, stopped at the gate), "
+                     f"{ocr['cache_hits']:,} from the cache")
     if summary.get("incomplete"):
         lines.append("  incomplete: " + ", ".join(f"{k} {v:,}" for k, v in summary["incomplete"].items()))
     if summary["categories"]:

@@ -193,10 +193,14 @@ def test_batch_ocr_rescan_reads_the_cache_not_the_image(tmp_path):
 
     if not ocr.available() or not Path(FONT).exists():
         pytest.skip("needs the `ocr` extra and fonts-wqy-microhei")
-    image = tmp_path / "banner.jpg"
+    from tests.images.test_ocr_gate import flat, jpeg
+
+    image, photo = tmp_path / "banner.jpg", tmp_path / "plain.jpg"
     image.write_bytes(drawn(WECHAT)[0])
+    photo.write_bytes(jpeg(flat()))  # a plain 800x600 product shot: no text, so OCR stops at the has-text gate
     cat = tmp_path / "c.jsonl"
-    cat.write_text(json.dumps({"id": "a", "title": "纯棉T恤", "images": [{"path": str(image)}]}) + "\n", "utf-8")
+    cat.write_text(json.dumps({"id": "a", "title": "纯棉T恤", "images": [{"path": str(image)}]}) + "\n"
+                   + json.dumps({"id": "b", "title": "纯棉短袖", "images": [{"path": str(photo)}]}) + "\n", "utf-8")
     env = {**subprocess_env(), "SCANNER_OCR_CACHE": str(tmp_path / "ocr.sqlite3")}
     rows, summaries = [], []
     for run in ("first", "again"):
@@ -207,6 +211,8 @@ def test_batch_ocr_rescan_reads_the_cache_not_the_image(tmp_path):
         assert proc.returncode == 0, proc.stderr
         rows.append(read_rows(out))
         summaries.append(json.loads(summary.read_text()))
-    assert [s["ocr"] for s in summaries] == [{"runs": 1, "cache_hits": 0}, {"runs": 0, "cache_hits": 1}]
+    assert [s["ocr"] for s in summaries] == [{"runs": 2, "cache_hits": 0, "gated": 1},
+                                             {"runs": 0, "cache_hits": 2, "gated": 0}]
+    assert [r["decision"] for r in rows[0]] == ["review", "pass"]
     assert [f["category"] for f in rows[0][0]["findings"]] == ["diversion"]
     assert rows[1][0]["findings"] == rows[0][0]["findings"] and rows[1][0]["image_text"] == rows[0][0]["image_text"]
