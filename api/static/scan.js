@@ -4,7 +4,7 @@ import { byId } from "./dom.js";
 import { renderBackdrops } from "./highlight.js";
 import { scanOptions } from "./i18n.js";
 import { bulletLines } from "./offsets.js";
-import { fields, state } from "./state.js";
+import { fields, isOneText, state } from "./state.js";
 import { renderVerdict } from "./verdict.js";
 
 const DEBOUNCE_MS = 300;
@@ -20,9 +20,12 @@ let renderAfterScan = () => {};
 export function afterEachScan(render) { renderAfterScan = render; }
 
 function listingBody() {
-  if (state.kind === "review") {  // a customer review (#20): one text, findings in field "text"
+  if (isOneText()) {  // a customer review or Q&A entry (#20): one text, findings in field "text"
     const listingId = byId("f-listing-id").value.trim();
-    return { kind: "review", listing_id: listingId || null, text: fields.text.value, options: { ...scanOptions(), suggest: true } };
+    const body = { kind: state.kind, listing_id: listingId || null, text: fields.text.value };
+    if (state.kind === "qa") body.speaker = byId("f-speaker").value;
+    body.options = { ...scanOptions(), suggest: true };
+    return body;
   }
   const info = bulletLines(fields.bullets.value);
   const body = { title: fields.title.value, description: fields.description.value };

@@ -25,10 +25,13 @@ export const state = {
   policies: [],        // GET /v1/policies: {name, hash, description, default, allowed} (policies.js)
   policy: null,        // the profile chosen, sent as options.policy; null until the list is loaded
   policyPinned: false, // the key is pinned to its profile: the select is disabled
-  kind: "listing",     // "listing" | "review": what the editor scans (kinds.js, #20)
+  kind: "listing",     // "listing" | "review" | "qa": what the editor scans (kinds.js, #20)
 };
 
 /** The editor's text fields by listing field name (bullets: one per line). */
+/** Reviews and Q&A are one text about a listing (kinds.js); only Q&A has a choice of speaker (a review is a buyer's). */
+export function isOneText() { return state.kind === "review" || state.kind === "qa"; }
+
 export const fields = {
   title: byId("f-title"),
   description: byId("f-description"),

@@ -7,7 +7,7 @@ import { locate } from "./findings.js";
 import { bulletLines } from "./offsets.js";
 import { t } from "./i18n.js";
 import { rescanThenFocus, scanText } from "./scan.js";
-import { fields, state } from "./state.js";
+import { fields, isOneText, state } from "./state.js";
 import { setActive } from "./tooltip.js";
 
 /** Replace [a, b) in a textarea the way typing would, so the browser's undo (Ctrl+Z) can take it back. */
@@ -79,7 +79,7 @@ export function applyAll() {
 /** The listing with the suggested copy (the editor untouched); manual: findings that still need a person. */
 function cleanedText() {
   const v = suggestedValues() || { title: fields.title.value, description: fields.description.value, bullets: fields.bullets.value };
-  const text = state.kind === "review" ? (v.text != null ? v.text : fields.text.value)
+  const text = isOneText() ? (v.text != null ? v.text : fields.text.value)
     : [v.title, v.description, bulletLines(v.bullets).list.join("\n")].filter((s) => s && s.trim()).join("\n\n");
   const r = state.text || {};
   const n = Object.keys(r.suggested || {}).length;

@@ -2,14 +2,15 @@
  * scores by decision, docs/api.md "Scores", so the highest score is the worst decision's). */
 import { byId } from "./dom.js";
 import { t } from "./i18n.js";
-import { state } from "./state.js";
+import { isOneText, state } from "./state.js";
 
 const RANK = { pass: 0, review: 1, block: 2 };
 
 function combined() {
   const parts = [];
   if (state.text) parts.push({ what: t("textPart"), decision: state.text.decision, score: state.text.score });
-  state.images.forEach((im) => {
+  // a review or Q&A entry has no images: pictures dropped in listing mode stay on the page but out of its badge
+  if (!isOneText()) state.images.forEach((im) => {
     if (im.result && im.result.decision) parts.push({ what: t("imagesPart"), decision: im.result.decision, score: im.result.score, image: true });
   });
   if (!parts.length) return null;
