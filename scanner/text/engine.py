@@ -14,10 +14,15 @@ from scanner.text.verify import VerifyContext
 from scanner.text.wordlists import DEFAULT_PROFILE, Wordlists, check_profiles_named, load_wordlists
 
 
-def policy_hash(policy: Policy) -> str:
-    """Content hash of a merged, validated policy (every value that changes a decision, defaults included):
-    two profiles that decide alike hash alike, whatever their files look like."""
-    canonical = json.dumps(asdict(policy), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def policy_hash(policy: Policy, own_terms=()) -> str:
+    """Content hash of a merged, validated policy (every value that changes a decision, defaults included) and of
+    the profile's own terms (profiles/<name>/terms/), if any: two profiles that decide alike hash alike, whatever
+    their files look like."""
+    decides = asdict(policy)
+    if own_terms:  # absent, not empty, when there are none: profiles without lists keep the hashes they had
+        decides["own_terms"] = sorted([t.term, t.category, t.severity, t.suggestion or "", list(t.variants)]
+                                      for t in own_terms)
+    canonical = json.dumps(decides, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -58,7 +63,10 @@ class TextEngine:
                                                    MappingProxyType(dict(described.get(DEFAULT_PROFILE, {}))))}
         for name, raw in self.wordlists.profiles.items():
             policy = Policy.from_dict(raw, custom)
-            profiles[name] = PolicyProfile(name, policy_hash(policy), replace(self.verifying, policy=policy),
+            own = [t for t in self.wordlists.terms if name in t.profiles]
+            profiles[name] = PolicyProfile(name, policy_hash(policy, own),
+                                           replace(self.verifying, policy=policy,
+                                                   hidden_terms=self.wordlists.terms_outside(name)),
                                            MappingProxyType(dict(described.get(name, {}))))
         object.__setattr__(self, "profiles", MappingProxyType(profiles))
 
@@ -74,10 +82,14 @@ class TextEngine:
     @classmethod
     def load(cls, directory) -> "TextEngine":
         wordlists = load_wordlists(directory)
-        terms = [t.term for t in wordlists.terms] + [v for t in wordlists.terms for v in t.variants]
+        # a profile's own terms stay out of the segmenter's dictionary: it is shared, and a new word there would
+        # change how every other profile's listings are cut into words
+        shared = [t for t in wordlists.terms if not t.profiles]
+        terms = [t.term for t in shared] + [v for t in shared for v in t.variants]
         terms += [a for b in wordlists.brands for a in b.aliases]
         segmenter = Segmenter(terms, [a.phrase for a in wordlists.allow])
-        return cls(wordlists, TextMatcher(wordlists), VerifyContext.build(wordlists, segmenter, Policy.from_wordlists(wordlists)))
+        return cls(wordlists, TextMatcher(wordlists),
+                   VerifyContext.build(wordlists, segmenter, Policy.from_wordlists(wordlists), DEFAULT_PROFILE))
 
     @property
     def policy(self) -> Policy:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 log = logging.getLogger("scanner.text")
 
-FORMAT = 1  # of the pickled tuple below; part of the key
+FORMAT = 2  # of the pickled tuple below; part of the key (2: Term.profiles)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # scanner/
 
 
@@ -157,6 +157,7 @@ def _read(cache_dir: Path, key: str, dictionary: str):
     from scanner.text.engine import TextEngine
     from scanner.text.segment import Segmenter
     from scanner.text.verify.cues import VerifyContext
+    from scanner.text.wordlists import DEFAULT_PROFILE
 
     fd = private_file(_engine_path(cache_dir, key))
     if fd is None:
@@ -172,7 +173,8 @@ def _read(cache_dir: Path, key: str, dictionary: str):
             return None
         wordlists, matcher, cues, policy, added, total = pickle.loads(payload)
         segmenter = Segmenter.layered(added, total, base)
-        return TextEngine(wordlists, matcher, VerifyContext(wordlists, segmenter, cues, policy))
+        return TextEngine(wordlists, matcher, VerifyContext(wordlists, segmenter, cues, policy,
+                                                            wordlists.terms_outside(DEFAULT_PROFILE)))
     except Exception as exc:  # whatever is wrong with a cache costs a build, never the scan
         log.info("text engine cache %s unreadable (%s): rebuilding", key, type(exc).__name__)
         return None

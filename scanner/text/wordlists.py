@@ -70,6 +70,8 @@ class Term:
     note: str
     source: str  # file:line, for explanations
     requires_brand: bool = False  # counts only when the listing names a brand (1:1, copy)
+    # the policy profiles whose listings it counts in (profiles/<name>/terms/, #20); () = every profile
+    profiles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,10 @@ class Wordlists:
     profiles: dict[str, dict] = field(default_factory=dict)
     # what each profile is for, `default` included: {"en", "zh" or None} (GET /v1/policies); never decides anything
     profile_descriptions: dict[str, dict[str, str | None]] = field(default_factory=dict)
+
+    def terms_outside(self, profile: str) -> frozenset[int]:
+        """Indexes (into `terms`) of the profile-only terms that do not count under `profile`."""
+        return frozenset(i for i, t in enumerate(self.terms) if t.profiles and profile not in t.profiles)
 
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in (*TEXT_CATEGORIES, *(c.id for c in self.custom_categories))}
@@ -259,7 +265,7 @@ def _rows(path: Path, columns: list[str], rel: str):
         yield n, dict(zip(columns, (c.strip() for c in cells)))
 
 
-def _load_terms(path: Path, rel: str, requires_brand: bool = False) -> list[Term]:
+def _load_terms(path: Path, rel: str, requires_brand: bool = False, profiles: tuple[str, ...] = ()) -> list[Term]:
     terms = []
     for n, row in _rows(path, TERM_COLUMNS, rel):
         where = f"{rel}:{n}"
@@ -283,6 +289,7 @@ def _load_terms(path: Path, rel: str, requires_brand: bool = False) -> list[Term
                 note=row["note"],
                 source=where,
                 requires_brand=requires_brand,
+                profiles=profiles,
             )
         )
     return terms
@@ -531,6 +538,32 @@ def _load_profiles(directory: Path, policy: dict, custom: dict[str, str]) -> tup
     return profiles, descriptions
 
 
+def _load_profile_terms(directory: Path, profiles: dict[str, dict]) -> list[Term]:
+    """profiles/<name>/terms/*.tsv: term lists in the terms/ format that count only under profile <name>. A
+    directory without its profiles/<name>.toml, or anything else in it, refuses the load (fail closed: a list
+    that silently never applies is as bad as a missing one)."""
+    terms: list[Term] = []
+    root = directory / "profiles"
+    for sub in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else ():
+        rel = sub.relative_to(directory).as_posix()
+        if sub.name not in profiles:
+            raise WordlistError(f"{rel}/: no profile {sub.name!r} to hold these lists (add profiles/{sub.name}.toml "
+                                f"or remove the directory)")
+        stray = sorted(p.relative_to(directory).as_posix() for p in sub.rglob("*")
+                       if p.is_file() and not (p.parent == sub / "terms" and p.suffix == ".tsv"))
+        if stray:
+            raise WordlistError(f"{stray[0]}: a profile's directory holds only terms/*.tsv")
+        files = sorted((sub / "terms").glob("*.tsv"))
+        if not files:
+            raise WordlistError(f"{rel}/terms/: no *.tsv list (remove the directory to have none)")
+        for path in files:
+            found = _load_terms(path, path.relative_to(directory).as_posix(), profiles=(sub.name,))
+            if not found:
+                raise WordlistError(f"{path.relative_to(directory).as_posix()}: holds no terms")
+            terms.extend(found)
+    return terms
+
+
 def load_wordlists(directory: str | Path) -> Wordlists:
     directory = Path(directory)
     if not directory.is_dir():
@@ -613,6 +646,9 @@ def load_wordlists(directory: str | Path) -> Wordlists:
     except (tomllib.TOMLDecodeError, PolicyError) as exc:
         raise WordlistError(f"policy.toml: {exc}") from None
     profiles, descriptions = _load_profiles(directory, policy, {c.id: c.default_action for c in custom})
+    # A profile's own lists (#20): wording only its market must screen, after every shared term so that the
+    # shared terms keep their indexes; they count only in that profile's listings (verify drops them elsewhere).
+    terms.extend(_load_profile_terms(directory, profiles))
 
     return Wordlists(
         directory=directory,

@@ -14,7 +14,7 @@ from scanner.text.wordlists import WordlistError
 from tests.api.conftest import ADMIN_KEY, KEYS, SCAN_KEY
 from tests.api.test_api_policy_profiles import BEAUTY_KEY, PROFILE_KEYS, RESALE_KEY  # one set of keyed profiles
 
-NAMES = ["default", "cosmetics", "secondhand"]  # `default` first, then by name: the shipped profiles
+NAMES = ["default", "cosmetics", "medicine", "secondhand"]  # `default` first, then by name: the shipped profiles
 
 # (key sent, the profile marked default, the profiles allowed, pinned)
 CASES = [
@@ -43,7 +43,7 @@ def test_policy_hashes_are_the_ones_results_carry(make_client):
     for name in NAMES:
         got = client.post("/v1/scan", json={"id": "x", "title": "最有效的保湿面霜 50ml", "options": {"policy": name}}).json()
         assert got["versions"]["policy"] == {"name": name, "hash": listed[name]}
-    assert len(set(listed.values())) == 3  # the three shipped profiles decide differently
+    assert len(set(listed.values())) == 4  # the four shipped profiles decide differently
 
 
 def test_descriptions_of_the_shipped_profiles(make_client):
@@ -52,6 +52,9 @@ def test_descriptions_of_the_shipped_profiles(make_client):
         "default": {"en": "Default policy (policy.toml): general goods", "zh": "默认策略（policy.toml）：一般商品"},
         "cosmetics": {"en": "Cosmetics and personal care: medical, absolute and unverifiable efficacy claims block",
                       "zh": "化妆品与个人护理：医疗、绝对化和无法证实的功效宣称直接拦截"},
+        "medicine": {"en": "Medicines, medical devices and health foods: efficacy rates, safety guarantees, inducements "
+                             "and rankings block",
+                     "zh": "药品、医疗器械与保健食品：治愈率/有效率、安全性保证、诱导性用语和排名指定直接拦截"},
         "secondhand": {"en": "Second-hand and personal resale: honest resale of a branded item passes",
                        "zh": "二手与个人闲置：如实描述来源的品牌二手商品放行"},
     }
@@ -127,7 +130,7 @@ def test_startup_refuses_a_key_naming_a_missing_profile(make_settings, text_engi
         create_app(settings, scanner=Scanner(text_engine, None, settings))
     message = str(exc.value)
     assert f"policy profile {entry['policy']!r}" in message and "'shop-eu'" in message
-    assert "known: cosmetics, default, secondhand" in message
+    assert "known: cosmetics, default, medicine, secondhand" in message
     assert secret not in message and hash_key(secret)[7:] not in message
 
 

@@ -35,7 +35,7 @@ def test_run_policy_under_each_rows_own(tmp_path, real_engine_reason):
 def test_unknown_run_policy_stops_before_any_row(real_engine_reason):
     if real_engine_reason:
         pytest.skip(f"real engine not buildable: {real_engine_reason}")
-    with pytest.raises(EngineBuildError, match="'cosmetic'.*known: cosmetics, default, secondhand"):
+    with pytest.raises(EngineBuildError, match="'cosmetic'.*known: cosmetics, default, medicine, secondhand"):
         build_engine(EngineSpec(with_images=False, options={"policy": "cosmetic"}))
 
 

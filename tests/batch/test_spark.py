@@ -297,7 +297,7 @@ def test_policy_flag_applies_to_rows_that_do_not_ask_as_the_local_batch(spark, t
 
 
 @pytest.mark.parametrize("policy, message", [
-    ("cosmetic", "--policy 'cosmetic': no such profile in the word lists (known: cosmetics, default, secondhand)"),
+    ("cosmetic", "--policy 'cosmetic': no such profile in the word lists (known: cosmetics, default, medicine, secondhand)"),
     ("x" * 41, "options.policy"),
 ])
 def test_spark_job_unknown_policy_stops_before_spark_starts(tmp_path, capsys, policy, message):

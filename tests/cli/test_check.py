@@ -176,7 +176,7 @@ def test_check_human_output_names_the_profile(capsys):
 
 
 @pytest.mark.parametrize("policy, message", [
-    ("cosmetic", "--policy 'cosmetic': no such profile in the word lists (known: cosmetics, default, secondhand)"),
+    ("cosmetic", "--policy 'cosmetic': no such profile in the word lists (known: cosmetics, default, medicine, secondhand)"),
     ("Cosmetics", "--policy 'Cosmetics': a profile name is lower-case letters"),
     ("x" * 41, "a profile name is lower-case letters, digits and '-' (at most 40)"),
 ])

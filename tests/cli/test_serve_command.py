@@ -50,5 +50,5 @@ def test_a_key_naming_a_missing_profile_stops_serve_naming_its_label(workers):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert ("policy profile 'eu-cosmetics' (profiles/eu-cosmetics.toml) is not in the word lists but API key "
-            "'shop-eu' (SCANNER_API_KEYS) names it (known: cosmetics, default, secondhand)") in done.stderr
+            "'shop-eu' (SCANNER_API_KEYS) names it (known: cosmetics, default, medicine, secondhand)") in done.stderr
     assert secret not in done.stderr and hash_key(secret)[7:] not in done.stderr and "Traceback" not in done.stderr

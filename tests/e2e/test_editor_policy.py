@@ -34,7 +34,7 @@ def test_switching_profile_changes_the_decision_and_is_kept(server, page, shot):
     page.goto(server.base + "/")
     select = page.locator("#policy-select")
     expect(select).to_be_enabled(timeout=WAIT)
-    assert select.locator("option").all_text_contents() == ["default (default)", "cosmetics", "secondhand"]
+    assert select.locator("option").all_text_contents() == ["default (default)", "cosmetics", "medicine", "secondhand"]
     expect(select).to_have_value("default")
     expect(page.locator("#policy-desc")).to_contain_text("general goods")
 

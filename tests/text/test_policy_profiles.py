@@ -133,7 +133,7 @@ def test_a_bad_profile_refuses_the_whole_load_with_file_and_line(tmp_path, name,
 
 
 def test_bundled_profiles_load(text_engine):
-    assert set(text_engine.profiles) == {"default", "cosmetics", "secondhand"}
+    assert set(text_engine.profiles) == {"default", "cosmetics", "medicine", "secondhand"}
     assert text_engine.profile("cosmetics").policy.action("medical_claim") == "block"
     assert text_engine.profile("secondhand").policy.action("absolute_term") == "none"
     assert text_engine.profile("default").policy.action("medical_claim") == "review"

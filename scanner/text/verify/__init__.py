@@ -36,6 +36,9 @@ __all__ = ["ContextIndex", "VerifyContext", "verify"]
 def verify(
     candidates: list[Candidate], listing: Listing, norms: list[tuple[str, Normalised]], ctx: VerifyContext
 ) -> list[Finding]:
+    if ctx.hidden_terms:
+        hidden = ctx.hidden_terms
+        candidates = [c for c in candidates if c.pattern.kind != "term" or c.pattern.index not in hidden]
     kept, cues, joined_only = standing(candidates, ctx.segmenter)
     findings = category_findings(kept, listing, norms, ctx)
     findings += proximity_findings(cues, findings, ctx, joined_only)

@@ -65,10 +65,13 @@ class VerifyContext:
     segmenter: "Segmenter"
     cues: ContextIndex
     policy: "Policy"
+    # other profiles' own terms (wordlists/profiles/<name>/terms/, #20): matched by the one shared automaton,
+    # dropped before any rule sees them, so a listing under this profile scans as if they were not listed
+    hidden_terms: frozenset[int] = frozenset()
 
     @classmethod
-    def build(cls, wordlists: "Wordlists", segmenter: "Segmenter", policy: "Policy") -> "VerifyContext":
-        return cls(wordlists, segmenter, ContextIndex.build(wordlists), policy)
+    def build(cls, wordlists: "Wordlists", segmenter: "Segmenter", policy: "Policy", profile: str) -> "VerifyContext":
+        return cls(wordlists, segmenter, ContextIndex.build(wordlists), policy, wordlists.terms_outside(profile))
 
 
 # words between an English negation cue and the finding it denies (we never pay or reward for reviews)
