@@ -39,6 +39,10 @@ try:
     from Cython.Build import cythonize
 except ImportError:  # only when build isolation is off and Cython is missing
     cythonize = None
+# SCANNER_COMPILE=0: install as plain Python (same results, slower scans) without compiling anything, so a first
+# try of the service does not wait on the C compiler; installing again without it builds the compiled modules.
+if os.environ.get("SCANNER_COMPILE", "1").strip() == "0":
+    cythonize = None
 
 # Keep in step with scanner/_compiled.py COMPILED_FROM_SOURCE (a test checks).
 COMPILED_FROM_SOURCE = (
@@ -134,6 +138,6 @@ if cythonize is not None:
 
     cmdclass["build_ext"] = build_ext_recording_sources
 else:
-    print("warning: Cython not available; scanner runs as plain Python")
+    print("note: no compiled modules (Cython unavailable or SCANNER_COMPILE=0); scanner runs as plain Python")
 
 setup(ext_modules=ext_modules, cmdclass=cmdclass)
