@@ -292,9 +292,11 @@ class ReviewQueue:
         # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
         # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
         with self.store.tx() as cur:
-            if gone and self.store.dialect == "postgresql":  # one array parameter: cheaper to send than 500
+            # PostgreSQL: the keys as one array parameter, sent binary (%b): cheaper to send than 500 parameters,
+            # and half the client's CPU of a text array (whose dumper tests every key for characters to quote)
+            if gone and self.store.dialect == "postgresql":
                 res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                  "AND listing_key = ANY(?)", (t, gone))
+                                  "AND listing_key = ANY(%b)", (t, gone))
                 counts["withdrawn"] += max(res.rowcount, 0)
                 gone = []
             for k in range(0, len(gone), WITHDRAW_CHUNK):  # listings no longer queued (most scans are clean)
@@ -305,7 +307,7 @@ class ReviewQueue:
             for keep, keys_all in replaced.items():
                 if self.store.dialect == "postgresql":
                     res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                      "AND versions_key <> ? AND listing_key = ANY(?)", (t, keep, keys_all))
+                                      "AND versions_key <> ? AND listing_key = ANY(%b)", (t, keep, keys_all))
                     counts["withdrawn"] += max(res.rowcount, 0)
                     continue
                 for k in range(0, len(keys_all), WITHDRAW_CHUNK):
