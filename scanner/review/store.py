@@ -292,6 +292,9 @@ class Store:
         )
 
 
+_INT2_OID, _INT4_OID, _INT8_OID = 21, 23, 20  # PostgreSQL's smallint, integer, bigint
+
+
 class _Cursor:
     def __init__(self, store: Store, conn) -> None:
         self._store, self._conn = store, conn
@@ -321,9 +324,14 @@ class _Cursor:
         if types is None:
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS "
                          f"SELECT 0 AS ord, {columns} FROM {table} WITH NO DATA")
-            types = made[staging] = [oid for (oid,) in conn.execute(
-                "SELECT atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-                "AND NOT attisdropped ORDER BY attnum", (staging,)).fetchall()]
+            found = conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                                 "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (staging,)).fetchall()
+            for name, oid in found:
+                # smallint/integer staged as bigint: a binary int4 dumper wraps a value out of range (2**40 became
+                # 0), while the INSERT … SELECT's cast refuses it ("integer out of range"), as text COPY did
+                if oid in (_INT2_OID, _INT4_OID):
+                    conn.execute(f'ALTER TABLE {staging} ALTER COLUMN "{name}" TYPE bigint')
+            types = made[staging] = [_INT8_OID if oid in (_INT2_OID, _INT4_OID) else oid for _, oid in found]
         try:
             cur = conn.cursor()
             with cur.copy(f"COPY {staging} (ord, {columns}) FROM STDIN (FORMAT BINARY)") as copy:

@@ -410,3 +410,14 @@ def test_a_failed_first_write_on_postgresql_leaves_the_next_one_working(store):
     good = ("id:sku-9", (*bad[1][:7], 50, *bad[1][8:]))
     assert q.write([good], now=T0)["queued"] == 1
     assert q.depth()["open"] == 1
+
+
+def test_a_score_out_of_postgresqls_integer_range_is_refused_not_wrapped(store):
+    """The binary COPY must fail closed like the text one did: a score of 2**40 is refused, never stored as 0."""
+    if store.dialect != "postgresql":
+        pytest.skip("SQLite's INTEGER holds 64 bits")
+    q = ReviewQueue(store)
+    with pytest.raises(Exception, match="out of range"):
+        q.enqueue_many([Entry(SHOE, {**SHOE_REVIEW, "score": 2**40}, "batch")], now=T0)
+    assert q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch")], now=T0)["queued"] == 1
+    assert store.read("SELECT score FROM review_items") == [(50,)]
