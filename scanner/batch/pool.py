@@ -76,6 +76,7 @@ class _Worker:
     row_timeout: float = 0.0  # seconds per row; 0 = no limit
     slot: WatchSlot | None = None
     review: Any = None  # the review queue's policy when the run queues its results (scanner/review/batch.py)
+    prepare_row: Any = None  # scanner.review.batch.prepare_row, imported once with the policy (not once a row)
 
     def scan_chunk(self, items: list[tuple[int, int, Any]]) -> tuple[bytes, dict[str, Counter], dict[str, str], list | None]:
         """(the chunk's output lines, counters, engine versions, what each row does to the review queue or
@@ -105,10 +106,8 @@ class _Worker:
         return b"\n".join(parts), stats, self.versions, records
 
     def review_record(self, kind: int, payload: Any, row: dict[str, Any], data: bytes, listing: Any = None) -> Any:
-        from scanner.review.batch import prepare_row
-
         try:
-            return prepare_row(self.review, kind, payload, row, data, listing)
+            return self.prepare_row(self.review, kind, payload, row, data, listing)
         except Exception as exc:  # noqa: BLE001 - the queue's trouble must not cost the row its output
             log.error("review queue: line %s could not be prepared (%s)", row.get("line"), type(exc).__name__)
             return None
@@ -148,9 +147,11 @@ def _init_worker(spec_json: str, parent_pid: int, row_timeout: float = 0.0, watc
     if watch is not None:
         _WORKER.slot = watch.claim(os.getpid())
     if review_policy is not None:
+        from scanner.review.batch import prepare_row
         from scanner.review.queue import QueuePolicy
 
         _WORKER.review = QueuePolicy.from_dict(review_policy)
+        _WORKER.prepare_row = prepare_row
     try:
         _WORKER.engine = build_engine(EngineSpec.from_json(spec_json))
         _WORKER.versions = dict(getattr(_WORKER.engine, "versions", {}) or {})

@@ -45,10 +45,11 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def reviewer_text(text: str, findings: list[dict[str, Any]],
-                  private: bool = False) -> tuple[str, list[tuple[int, int]]]:
+def reviewer_text(text: str, findings: list[dict[str, Any]], private: bool = False,
+                  digits: bool | None = None) -> tuple[str, list[tuple[int, int]]]:
     """(text as a reviewer sees it, the spans masked) for one field and its text findings. `private`: a
-    customer's text, whose digit runs are masked inside flagged spans too."""
+    customer's text, whose digit runs are masked inside flagged spans too. `digits`: whether the text holds
+    six digits in a row (_SIX_DIGITS), when the caller has looked already."""
     replace: list[tuple[int, int, str]] = []  # (start, end, shown instead)
     flagged: list[tuple[int, int]] = []
     for f in findings:
@@ -62,7 +63,7 @@ def reviewer_text(text: str, findings: list[dict[str, Any]],
             replace.append((start, end, shown))
         else:
             flagged.append((start, end))
-    if _SIX_DIGITS.search(text) is not None:
+    if digits if digits is not None else _SIX_DIGITS.search(text) is not None:
         personal = [(a, b) for a, b, _ in replace]
         for m in _DIGIT_RUN.finditer(text):
             if (not private and _overlaps(flagged, m.start(), m.end())) or _overlaps(personal, m.start(), m.end()):
@@ -113,10 +114,11 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
     spans: dict[str, list] = {}
     for name, text in fields:
         found = by_field.get(name)
-        if found is None and _SIX_DIGITS.search(text) is None:  # nothing flagged, nothing to mask
+        digits = _SIX_DIGITS.search(text) is not None
+        if found is None and not digits:  # nothing flagged, nothing to mask
             out_fields[name] = text
             continue
-        shown, masked = reviewer_text(text, found or [], private)
+        shown, masked = reviewer_text(text, found or [], private, digits)
         out_fields[name] = shown
         if masked:
             spans[name] = [list(s) for s in masked]

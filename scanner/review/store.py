@@ -292,6 +292,9 @@ class Store:
         )
 
 
+_INT2_OID, _INT4_OID, _INT8_OID = 21, 23, 20  # PostgreSQL's smallint, integer, bigint
+
+
 class _Cursor:
     def __init__(self, store: Store, conn) -> None:
         self._store, self._conn = store, conn
@@ -309,24 +312,39 @@ class _Cursor:
     def copy_insert(self, table: str, columns: str, rows: list[tuple], conflict: str) -> int:
         """PostgreSQL: `INSERT INTO table (columns) … ON CONFLICT conflict DO NOTHING` for every row, sent with
         COPY into a temporary staging table (emptied again in the same transaction) and inserted from it in the rows' order: one
-        COPY costs the client a fraction of a pipelined executemany's per-row work. The number inserted."""
+        COPY costs the client a fraction of a pipelined executemany's per-row work. COPY in binary format,
+        typed by the staging table's own columns (read once per connection): the client skips text escaping,
+        ~20 % of its CPU for a row of the review queue. The number inserted."""
         conn = self._conn
         staging = f"{table}_staging"
         made = getattr(self._store._local, "staging", None)
         if made is None:
-            made = self._store._local.staging = set()
-        if staging not in made:
+            made = self._store._local.staging = {}
+        types = made.get(staging)
+        if types is None:
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS "
                          f"SELECT 0 AS ord, {columns} FROM {table} WITH NO DATA")
-            made.add(staging)
-        cur = conn.cursor()
-        with cur.copy(f"COPY {staging} (ord, {columns}) FROM STDIN") as copy:
-            for n, values in enumerate(rows):
-                copy.write_row((n, *values))
-        res = conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ORDER BY ord "
-                           f"ON CONFLICT {conflict} DO NOTHING")
-        inserted = max(res.rowcount, 0)
-        conn.execute(f"DELETE FROM {staging}")
+            found = conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                                 "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (staging,)).fetchall()
+            for name, oid in found:
+                # smallint/integer staged as bigint: a binary int4 dumper wraps a value out of range (2**40 became
+                # 0), while the INSERT … SELECT's cast refuses it ("integer out of range"), as text COPY did
+                if oid in (_INT2_OID, _INT4_OID):
+                    conn.execute(f'ALTER TABLE {staging} ALTER COLUMN "{name}" TYPE bigint')
+            types = made[staging] = [_INT8_OID if oid in (_INT2_OID, _INT4_OID) else oid for _, oid in found]
+        try:
+            cur = conn.cursor()
+            with cur.copy(f"COPY {staging} (ord, {columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for n, values in enumerate(rows):
+                    copy.write_row((n, *values))
+            res = conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ORDER BY ord "
+                               f"ON CONFLICT {conflict} DO NOTHING")
+            inserted = max(res.rowcount, 0)
+            conn.execute(f"DELETE FROM {staging}")
+        except BaseException:
+            made.pop(staging, None)  # the transaction rolls back, and a table made in it goes with it
+            raise
         return inserted
 
     def insert_id(self, sql: str, params: tuple) -> int:

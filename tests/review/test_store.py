@@ -48,6 +48,9 @@ def test_migrations_run_once(store_url):
     ([[(SHOE, SHOE_REVIEW), (CREAM, CREAM_REVIEW)]], [2], 2),
     # the same listing scanned by other word lists: a new item replaces the open one
     ([[(SHOE, SHOE_REVIEW)], [(SHOE, {**SHOE_REVIEW, "versions": V2})]], [1, 1], 1),
+    # the same word lists under a policy profile whose hash changed: a new item replaces the open one
+    ([[(SHOE, {**SHOE_REVIEW, "versions": {**V1, "policy": {"name": "default", "hash": "sha256:p1"}}})],
+      [(SHOE, {**SHOE_REVIEW, "versions": {**V1, "policy": {"name": "default", "hash": "sha256:p2"}}})]], [1, 1], 1),
     # pass and block are not queued (no sampling by default); an error row never is
     ([[(SHIRT, row("sku-3", "pass")), (SHOE, row("sku-1", "block"))]], [0], 0),
     ([[(SHIRT, {"id": "sku-3", "error": {"code": "invalid_listing", "message": "…"}})]], [0], 0),
@@ -363,3 +366,58 @@ def test_items_of_equal_rank_written_in_one_batch_are_claimed_in_the_batchs_orde
     q.enqueue_many([Entry({"id": i, "title": "最佳选择"}, row(i, "review", [f]), "batch") for i in ids], now=T0)
     got = [q.claim("r1", now=T0 + 1)["listing"]["id"] for _ in ids]
     assert got == ids
+
+
+P1 = {"name": "default", "hash": "sha256:p1"}
+
+
+def test_versions_keys_follow_every_version_row_after_row():
+    """Rows in the order a run sees them (the key of the last row's versions is reused when they are equal)."""
+    from scanner.review.queue import versions_key
+
+    mutated = {**V1}
+    cases = [
+        (V1, "gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa"),
+        (dict(V1), "gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa"),
+        (V2, "gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:bbb"),
+        ({**V2, "policy": P1}, "gallery=sha256:ggg|policy=default sha256:p1|scanner=0.1.0|wordlists=sha256:bbb"),
+        ({**V2, "policy": {**P1, "hash": "sha256:p2"}},
+         "gallery=sha256:ggg|policy=default sha256:p2|scanner=0.1.0|wordlists=sha256:bbb"),
+        ({**V2, "policy": {"name": "strict", "hash": "sha256:p2"}},
+         "gallery=sha256:ggg|policy=strict sha256:p2|scanner=0.1.0|wordlists=sha256:bbb"),
+        ({}, ""),
+        (mutated, "gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa"),
+    ]
+    got = []
+    for versions, _ in cases:
+        got.append(versions_key({"id": "sku-1", "decision": "review", "versions": versions}))
+        if versions is mutated:  # a caller changing its row after the key was made: the next key follows it
+            mutated["wordlists"] = "sha256:ccc"
+            got.append(versions_key({"id": "sku-1", "decision": "review", "versions": mutated}))
+    assert got == [key for _, key in cases] + ["gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:ccc"]
+
+
+def test_a_failed_first_write_on_postgresql_leaves_the_next_one_working(store):
+    """The COPY staging table is made in the write's transaction; when that transaction rolls back the table
+    goes with it, and the next write must make it again (not COPY into a table that is not there)."""
+    if store.dialect != "postgresql":
+        pytest.skip("the COPY staging table is PostgreSQL's")
+    q = ReviewQueue(store)
+    bad = ("id:sku-9", ("id:sku-9", "v", "sku-9", "{}", "{}", "{}", "review", "fifty", "[]", "batch", "review", 0.0,
+                        "open"))
+    with pytest.raises(Exception):
+        q.write([bad], now=T0)
+    good = ("id:sku-9", (*bad[1][:7], 50, *bad[1][8:]))
+    assert q.write([good], now=T0)["queued"] == 1
+    assert q.depth()["open"] == 1
+
+
+def test_a_score_out_of_postgresqls_integer_range_is_refused_not_wrapped(store):
+    """The binary COPY must fail closed like the text one did: a score of 2**40 is refused, never stored as 0."""
+    if store.dialect != "postgresql":
+        pytest.skip("SQLite's INTEGER holds 64 bits")
+    q = ReviewQueue(store)
+    with pytest.raises(Exception, match="out of range"):
+        q.enqueue_many([Entry(SHOE, {**SHOE_REVIEW, "score": 2**40}, "batch")], now=T0)
+    assert q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch")], now=T0)["queued"] == 1
+    assert store.read("SELECT score FROM review_items") == [(50,)]

@@ -146,7 +146,9 @@ def _built_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-_REPORT = "import json, sys, scanner, scanner.engine; print(json.dumps({n: sys.modules['scanner.' + n].__file__ for n in scanner.COMPILED_GLUE}))"
+# every glue module imported (scanner.engine does not import the review queue's)
+_REPORT = ("import importlib, json, scanner; "
+           "print(json.dumps({n: importlib.import_module('scanner.' + n).__file__ for n in scanner.COMPILED_GLUE}))")
 
 
 def _import_from(copy: Path, **env) -> tuple[dict, str]:
