@@ -34,6 +34,12 @@ class SpeakerRules(NamedTuple):
     not_applicable: frozenset[str]   # dropped
     listing_signal: frozenset[str]   # moved to listing_signals
 
+    @property
+    def never_findings(self) -> frozenset[str]:
+        """Categories that never come back as this speaker's findings (dropped, or signals rendered from their
+        reasons): the engine does not render their explanations."""
+        return self.not_applicable | self.listing_signal
+
 
 _BUYER = SpeakerRules("buyer", SELLER_COPY_ONLY, frozenset({"counterfeit"}))
 _SELLER = SpeakerRules("seller", frozenset(), frozenset())

@@ -1,0 +1,172 @@
+"""Which regexes of a table can match a text at all, in one pass: literals every match must contain (#20).
+
+A regex such as `\\b(?:dm|pm|inbox)\\s+me\\b` cannot match a text holding none of "dm me"-like strings: every match
+contains "dm", "pm" or "inbox" followed by ... "me". `required(pattern)` reads that off the pattern itself (its
+parse tree, `re._parser`), so a table row added tomorrow is gated with no hand-kept list of cue words to drift from
+it. `Prefilter` puts the required strings of every pattern of a table in one Aho-Corasick automaton: one pass over
+the text says which patterns may match; the others are not run. A pattern with no required string (it can match
+with only classes and wildcards) is always run.
+
+Exact by construction: a gated pattern finds the same matches as the ungated one (tests/text/test_prefilter.py
+checks this against running every pattern, on the review fixtures and on generated text). The strings are read
+for a case-sensitive pattern: run the patterns on the text the prefilter read (speech.py lower-cases both).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import ahocorasick
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - 3.10
+    import sre_constants as _c
+    import sre_parse as _p
+
+# A finite set of strings a node matches is kept up to this many; beyond it only its required strings are.
+_LIMIT = 16
+_CLASS_LIMIT = 16  # a character class of at most this many characters is a set of one-character strings
+
+_EMPTY = frozenset({""})
+
+
+def _score(strings: frozenset[str]) -> tuple[int, int]:
+    """Better required sets first: longer shortest string (rarer in text), then fewer strings."""
+    return (min(map(len, strings)), -len(strings))
+
+
+def _best(clauses: list[frozenset[str]]) -> frozenset[str] | None:
+    return max(clauses, key=_score) if clauses else None
+
+
+def _class(items) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] < _CLASS_LIMIT:
+            chars.update(chr(i) for i in range(av[0], av[1] + 1))
+        else:  # NEGATE, CATEGORY (\s, \w, \d), a wide range
+            return None
+        if len(chars) > _CLASS_LIMIT:
+            return None
+    return frozenset(chars)
+
+
+def _node(op, av) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(exact, required) of one parse-tree node: exact is every string it matches (None if unknown or too many);
+    required a set of non-empty strings one of which every match contains (None if there is none)."""
+    if op is _c.LITERAL:
+        s = frozenset({chr(av)})
+        return s, s
+    if op is _c.IN:
+        s = _class(av)
+        return s, s
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: consume nothing
+        return _EMPTY, None
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, body = av
+        if add_flags & _c.SRE_FLAG_IGNORECASE:
+            return None, None
+        exact, clauses = _seq(body)
+        return exact, _best(clauses)
+    if op is _c.BRANCH:
+        parts = [(e, _best(c)) for e, c in (_seq(branch) for branch in av[1])]
+        exact = None
+        if all(e is not None for e, _ in parts):
+            union = frozenset().union(*(e for e, _ in parts))
+            exact = union if len(union) <= _LIMIT else None
+        reqs = [r for _, r in parts]
+        required = frozenset().union(*reqs) if all(r is not None for r in reqs) else None
+        return exact, required
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        lo, hi, body = av
+        exact, clauses = _seq(body)
+        required = _best(clauses)
+        if lo == 0:
+            if hi == 1 and exact is not None:
+                return exact | _EMPTY, None
+            return None, None
+        if lo == hi == 1:
+            return exact, required
+        return None, required  # at least one copy of the body: its required strings stand
+    return None, None  # ANY, NOT_LITERAL, CATEGORY, GROUPREF, ATOMIC_GROUP, ...
+
+
+def _seq(items) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
+    """(exact, required) of a sequence: adjacent nodes with exact sets are joined (their cross product, while it
+    stays small); every joined run and every other node's required set is required of the sequence."""
+    clauses: list[frozenset[str]] = []
+    run: frozenset[str] = _EMPTY
+    whole_exact = True
+    for op, av in items:
+        exact, required = _node(op, av)
+        if exact is not None:
+            if len(run) * len(exact) <= _LIMIT:
+                run = frozenset(a + b for a in run for b in exact)
+                continue
+            clauses.append(run)
+            whole_exact = False
+            run = exact
+            continue
+        whole_exact = False
+        clauses.append(run)
+        run = _EMPTY
+        if required is not None:
+            clauses.append(required)
+    clauses.append(run)
+    return (run if whole_exact else None), [c for c in clauses if c and "" not in c]
+
+
+def required(pattern: str) -> tuple[frozenset[str], ...]:
+    """Sets of non-empty strings such that every match of `pattern` (compiled without flags) contains a string of
+    each set; () when the pattern can match without any fixed string."""
+    parsed = _p.parse(pattern)
+    if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+        return ()
+    return tuple(_seq(list(parsed))[1])
+
+
+def _minimal(strings: frozenset[str]) -> frozenset[str]:
+    """The strings of a set that hold no other of its strings: holding "fakes" means holding "fake"."""
+    return frozenset(s for s in strings if not any(o != s and o in s for o in strings))
+
+
+class Prefilter:
+    """The patterns of a table that may match a text, from one pass of one automaton over it: a pattern is a
+    candidate when the text holds a string of each of its required sets. Each (pattern, set) is one bit; the
+    automaton's value for a string is the bits it satisfies, so the pass only ORs integers."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.required = tuple(required(p) for p in patterns)
+        self.always = frozenset(i for i, sets in enumerate(self.required) if not sets)
+        bits: dict[str, int] = {}
+        self._needs: list[tuple[int, int]] = []  # (pattern, the bits of all its sets)
+        bit = 1
+        for i, sets in enumerate(self.required):
+            if not sets:
+                continue
+            need = 0
+            for strings in sets:
+                for s in _minimal(strings):
+                    bits[s] = bits.get(s, 0) | bit
+                need |= bit
+                bit <<= 1
+            self._needs.append((i, need))
+        self._automaton = ahocorasick.Automaton()
+        for s, value in bits.items():
+            self._automaton.add_word(s, value)
+        if bits:
+            self._automaton.make_automaton()
+
+    def candidates(self, text: str) -> frozenset[int]:
+        """Indices of the patterns that may match `text` (every one that does is among them)."""
+        if not self._needs:
+            return self.always
+        seen = 0
+        for _end, value in self._automaton.iter(text):
+            seen |= value
+        if not seen:
+            return self.always
+        return self.always.union(i for i, need in self._needs if seen & need == need)
