@@ -17,6 +17,8 @@ from typing import Iterable
 
 import ahocorasick
 
+from scanner._compiled import load as load_compiled
+
 try:  # Python 3.11+
     from re import _constants as _c
     from re import _parser as _p
@@ -159,14 +161,48 @@ class Prefilter:
             self._automaton.add_word(s, value)
         if bits:
             self._automaton.make_automaton()
+        strings = list(bits)
+        self._values = [bits[s] for s in strings]
+        self._literals = _compiled.Literals(strings) if _compiled is not None and strings else None
+
+    def seen_python(self, text: str) -> int:
+        """The definition: the bits of every required string in `text`, from the automaton's pass."""
+        seen = 0
+        for _end, value in self._automaton.iter(text):
+            seen |= value
+        return seen
+
+    def seen_compiled(self, text: str) -> int:
+        """The same from scanner/text/_prefilter_c.pyx (ValueError if it is not built)."""
+        if self._literals is None:
+            raise ValueError("scanner.text._prefilter_c is not built")
+        values, seen = self._values, 0
+        for j in self._literals.found(text):
+            seen |= values[j]
+        return seen
 
     def candidates(self, text: str) -> frozenset[int]:
         """Indices of the patterns that may match `text` (every one that does is among them)."""
         if not self._needs:
             return self.always
-        seen = 0
-        for _end, value in self._automaton.iter(text):
-            seen |= value
-        if not seen:
-            return self.always
+        literals = self._literals
+        if literals is not None:  # seen_compiled, inline: this runs on every review
+            found = literals.found(text)
+            if not found:
+                return self.always
+            values, seen = self._values, 0
+            for j in found:
+                seen |= values[j]
+        else:
+            seen = self.seen_python(text)
+            if not seen:
+                return self.always
         return self.always.union(i for i, need in self._needs if seen & need == need)
+
+
+def _load_compiled():
+    return load_compiled("text._prefilter_c", 1, "the Python prefilter (pyahocorasick)")
+
+
+_compiled = _load_compiled()
+COMPILED: bool = _compiled is not None

@@ -139,9 +139,13 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
-    rows = sorted(_GATE.candidates(lowered)) if same_length else _ALL_ROWS
-    if not rows:
-        return []
+    if same_length:
+        rows = _GATE.candidates(lowered)
+        if not rows:
+            return []
+        rows = sorted(rows)
+    else:
+        rows = _ALL_ROWS
     # characters already reported, per category: an overlap test costs the span's length, not the findings' count
     taken: dict[str, bytearray] = {}
 
