@@ -379,8 +379,10 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tup
     for field, original in listing.fields:
         findings += speech.find(field, original, profile.policy, findings, rules.never_findings)
     kept, signals = split(findings, rules)
-    text = listing.fields[0][1] if listing.fields else ""
-    clauses = speech.Clauses(text) if signals else None
+    if not signals:  # most reviews
+        return kept, ()
+    text = listing.fields[0][1]
+    clauses = speech.Clauses(text)
     signals = [f for f in signals if not clauses.doubted(f.start, f.end)]
     signals.sort(key=lambda f: (f.start, f.end))
     out: list = []

@@ -38,7 +38,10 @@ class SpeakerRules(NamedTuple):
     def never_findings(self) -> frozenset[str]:
         """Categories that never come back as this speaker's findings (dropped, or signals rendered from their
         reasons): the engine does not render their explanations."""
-        return self.not_applicable | self.listing_signal
+        never = _NEVER_FINDINGS.get(self.speaker)
+        if never is None or never[0] is not self:  # a SpeakerRules built elsewhere (a test's): no cache
+            return self.not_applicable | self.listing_signal
+        return never[1]
 
 
 _BUYER = SpeakerRules("buyer", SELLER_COPY_ONLY, frozenset({"counterfeit"}))
@@ -51,6 +54,10 @@ RULES: Mapping[tuple[str, str], SpeakerRules] = MappingProxyType({
     ("qa", "buyer"): _BUYER,
     ("qa", "seller"): _SELLER,   # a seller's answer is seller speech: every rule applies, like the listing
 })
+
+
+# speaker -> (its rules, their never_findings), worked out once
+_NEVER_FINDINGS = {r.speaker: (r, r.not_applicable | r.listing_signal) for r in (_BUYER, _SELLER)}
 
 
 def rules_for(kind: str, speaker: str) -> SpeakerRules:

@@ -150,7 +150,10 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
     taken: dict[str, bytearray] = {}
 
     def mark(category: str, start: int, end: int) -> None:
-        taken.setdefault(category, bytearray(len(text)))[start:end] = b"\1" * (end - start)
+        seen = taken.get(category)
+        if seen is None:
+            seen = taken[category] = bytearray(len(text))
+        seen[start:end] = b"\1" * (end - start)
 
     for f in covered:
         if f.field == field and f.start is not None:
