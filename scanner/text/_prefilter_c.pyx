@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Compiled pass of `Prefilter` (scanner/text/prefilter.py): which of a set of literal strings occur in a text.
 
-scanner/text/prefilter.py stays the definition (its Aho-Corasick pass, `Prefilter.seen_python`) and the test
+scanner/text/prefilter.py stays the definition (its Aho-Corasick pass, `Prefilter.found_python`) and the test
 oracle: `Literals.found` must report exactly the strings that pass finds (tests/text/test_prefilter.py compares
 the two on the review fixtures and on generated text). The strings come from prefilter.py; nothing about them
 is written here.
@@ -30,7 +30,7 @@ cdef extern from *:
     """
     int scanner_prefilter_unicode_ready(object) except -1
 
-INTERFACE = 1  # prefilter.py checks this; bump when Literals' interface changes
+INTERFACE = 2  # prefilter.py checks this; bump when Literals' interface changes (2: found gives first starts)
 
 cdef enum:
     ONE = 1024   # buckets for one-character strings, by code point
@@ -46,8 +46,8 @@ cdef inline Py_ssize_t _two(uint32_t a, uint32_t b) noexcept nogil:
 
 
 cdef class Literals:
-    """The strings, filed by their first one or two code points. `found(text)`: the indices (into the list given)
-    of the strings that occur in `text`, each once."""
+    """The strings, filed by their first one or two code points. `found(text)`: (the indices, into the list given,
+    of the strings that occur in `text`, each once; where each first starts), as `Prefilter.found_python`."""
 
     cdef uint32_t *chars
     cdef Py_ssize_t *start
@@ -106,6 +106,7 @@ cdef class Literals:
 
     def found(self, str text not None):
         cdef list out = []
+        cdef list starts = []
         cdef Py_ssize_t n, i, m, p
         cdef int kind, j
         cdef void *data
@@ -129,6 +130,7 @@ cdef class Literals:
                     if not seen[j] and self.chars[self.start[j]] == a:
                         seen[j] = 1
                         out.append(j)
+                        starts.append(i)
                     j = self.next_one[j]
                 if i + 1 < n:
                     b = PyUnicode_READ(kind, data, i + 1)
@@ -143,7 +145,8 @@ cdef class Literals:
                             if p == m:
                                 seen[j] = 1
                                 out.append(j)
+                                starts.append(i)
                         j = self.next_two[j]
         finally:
             PyMem_Free(seen)
-        return out
+        return out, starts

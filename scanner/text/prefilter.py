@@ -130,18 +130,45 @@ def required(pattern: str) -> tuple[frozenset[str], ...]:
     return tuple(_seq(list(parsed))[1])
 
 
+def prefix(pattern: str) -> frozenset[str] | None:
+    """Non-empty strings one of which every match of `pattern` starts with (what it matches before its first
+    class, wildcard or open repeat; zero-width assertions consume nothing); None when there are none."""
+    parsed = _p.parse(pattern)
+    if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+        return None
+    run = _EMPTY
+    for op, av in parsed:
+        exact, _required = _node(op, av)
+        if exact is None or len(run) * len(exact) > _LIMIT:
+            break
+        run = frozenset(a + b for a in run for b in exact)
+    return run if "" not in run else None
+
+
 def _minimal(strings: frozenset[str]) -> frozenset[str]:
     """The strings of a set that hold no other of its strings: holding "fakes" means holding "fake"."""
     return frozenset(s for s in strings if not any(o != s and o in s for o in strings))
 
 
+def _prefix_minimal(strings: frozenset[str]) -> frozenset[str]:
+    """The strings of a set that start with no other of its strings: where "fakes" starts, "fake" starts."""
+    return frozenset(s for s in strings if not any(o != s and s.startswith(o) for o in strings))
+
+
 class Prefilter:
-    """The patterns of a table that may match a text, from one pass of one automaton over it: a pattern is a
-    candidate when the text holds a string of each of its required sets. Each (pattern, set) is one bit; the
-    automaton's value for a string is the bits it satisfies, so the pass only ORs integers."""
+    """The patterns of a table that may match a text, from one pass over it: a pattern is a candidate when the
+    text holds a string of each of its required sets. Each (pattern, set) is one bit; each string's value is the
+    bits it satisfies, so the pass only ORs integers. The pass also says where each string first occurs, so a
+    pattern whose every match starts with one of a set of strings need not be tried before the first of them
+    (`plan`).
+
+    The definition is one pyahocorasick automaton (`found_python`); scanner/text/_prefilter_c.pyx does the same
+    pass in C (`found_compiled`, used when built)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
+        patterns = list(patterns)
         self.required = tuple(required(p) for p in patterns)
+        self.prefixes = tuple(prefix(p) for p in patterns)
         self.always = frozenset(i for i, sets in enumerate(self.required) if not sets)
         bits: dict[str, int] = {}
         self._needs: list[tuple[int, int]] = []  # (pattern, the bits of all its sets)
@@ -156,52 +183,81 @@ class Prefilter:
                 need |= bit
                 bit <<= 1
             self._needs.append((i, need))
+        starting: dict[str, list[int]] = {}  # string -> the patterns whose matches may start with it
+        for i, strings in enumerate(self.prefixes):
+            for s in _prefix_minimal(strings or frozenset()):
+                starting.setdefault(s, []).append(i)
+                bits.setdefault(s, 0)
+        self._strings = list(bits)
+        self._values = [bits[s] for s in self._strings]
+        self._starting = [tuple(starting.get(s, ())) for s in self._strings]
+        self._lengths = [len(s) for s in self._strings]
         self._automaton = ahocorasick.Automaton()
-        for s, value in bits.items():
-            self._automaton.add_word(s, value)
-        if bits:
+        for j, s in enumerate(self._strings):
+            self._automaton.add_word(s, j)
+        if self._strings:
             self._automaton.make_automaton()
-        strings = list(bits)
-        self._values = [bits[s] for s in strings]
-        self._literals = _compiled.Literals(strings) if _compiled is not None and strings else None
+        self._literals = _compiled.Literals(self._strings) if _compiled is not None and self._strings else None
+        self._found = self.found_compiled if self._literals is not None else self.found_python
 
-    def seen_python(self, text: str) -> int:
-        """The definition: the bits of every required string in `text`, from the automaton's pass."""
-        seen = 0
-        for _end, value in self._automaton.iter(text):
-            seen |= value
-        return seen
+    def found_python(self, text: str) -> tuple[list[int], list[int]]:
+        """The definition: (the strings in `text`, by index, each once; where each first starts)."""
+        js: list[int] = []
+        starts: list[int] = []
+        first: dict[int, int] = {}
+        lengths = self._lengths
+        for end, j in self._automaton.iter(text):
+            start = end - lengths[j] + 1
+            if j not in first or start < first[j]:
+                first[j] = start
+        for j, start in first.items():
+            js.append(j)
+            starts.append(start)
+        return js, starts
 
-    def seen_compiled(self, text: str) -> int:
+    def found_compiled(self, text: str) -> tuple[list[int], list[int]]:
         """The same from scanner/text/_prefilter_c.pyx (ValueError if it is not built)."""
         if self._literals is None:
             raise ValueError("scanner.text._prefilter_c is not built")
-        values, seen = self._values, 0
-        for j in self._literals.found(text):
-            seen |= values[j]
-        return seen
+        return self._literals.found(text)
+
+    def seen(self, found: tuple[list[int], list[int]]) -> int:
+        values, bits = self._values, 0
+        for j in found[0]:
+            bits |= values[j]
+        return bits
 
     def candidates(self, text: str) -> frozenset[int]:
         """Indices of the patterns that may match `text` (every one that does is among them)."""
+        return frozenset(i for i, _start in self.plan(text))
+
+    def plan(self, text: str) -> list[tuple[int, int]]:
+        """(pattern, where to start trying it) for every pattern that may match `text`, in the patterns' order:
+        no match of the pattern starts before that position."""
         if not self._needs:
-            return self.always
-        literals = self._literals
-        if literals is not None:  # seen_compiled, inline: this runs on every review
-            found = literals.found(text)
-            if not found:
-                return self.always
-            values, seen = self._values, 0
-            for j in found:
-                seen |= values[j]
-        else:
-            seen = self.seen_python(text)
-            if not seen:
-                return self.always
-        return self.always.union(i for i, need in self._needs if seen & need == need)
+            return [(i, 0) for i in sorted(self.always)]
+        js, starts = self._found(text)
+        if not js:
+            return [(i, 0) for i in sorted(self.always)]
+        values, seen = self._values, 0
+        for j in js:
+            seen |= values[j]
+        rows = [i for i, need in self._needs if seen & need == need]
+        if self.always:
+            rows = sorted(self.always.union(rows))
+        if not rows:
+            return []
+        first: dict[int, int] = {}
+        starting = self._starting
+        for j, start in zip(js, starts):
+            for i in starting[j]:
+                if start < first.get(i, start + 1):
+                    first[i] = start
+        return [(i, first.get(i, 0)) for i in rows]
 
 
 def _load_compiled():
-    return load_compiled("text._prefilter_c", 1, "the Python prefilter (pyahocorasick)")
+    return load_compiled("text._prefilter_c", 2, "the Python prefilter (pyahocorasick)")
 
 
 _compiled = _load_compiled()

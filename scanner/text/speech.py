@@ -81,7 +81,7 @@ _COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PH
 # Which rows may match a lower-cased text, from one automaton pass over the strings each row's every match must
 # contain (read off the patterns): a text holding none (most reviews) is done after that pass.
 _GATE = Prefilter(p.pattern for p in PHRASES)
-_ALL_ROWS = range(len(PHRASES))
+_ALL_ROWS = tuple((row, 0) for row in range(len(PHRASES)))
 
 # The table's content hash: `versions.speech` of every review and qa result.
 VERSION = "sha256:" + hashlib.sha256(
@@ -139,13 +139,12 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
-    if same_length:
-        rows = _GATE.candidates(lowered)
-        if not rows:
+    if same_length:  # the rows that may match, and where each one's first match can start at the earliest
+        plan = _GATE.plan(lowered)
+        if not plan:
             return []
-        rows = sorted(rows)
     else:
-        rows = _ALL_ROWS
+        plan = _ALL_ROWS
     # characters already reported, per category: an overlap test costs the span's length, not the findings' count
     taken: dict[str, bytearray] = {}
 
@@ -158,10 +157,11 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
     for f in covered:
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
-    for row in rows:  # in the table's order: the first row of a category keeps an overlapping span
+    for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span
         phrase, rx = _COMPILED[row]
         rx_any_case = _COMPILED_ANY_CASE[row][1]
-        for m in (rx.finditer(lowered) if same_length else rx_any_case.finditer(text)):
+        # finditer from `begin` sees the text before it (\b, look-behind) and finds what it would from 0
+        for m in (rx.finditer(lowered, begin) if same_length else rx_any_case.finditer(text)):
             start, end = m.span()
             seen = taken.get(phrase.category)
             if start == end or (seen is not None and seen.find(1, start, end) >= 0):

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from scanner.text import speech
-from scanner.text.prefilter import Prefilter, required
+from scanner.text.prefilter import Prefilter, prefix, required
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +40,20 @@ ROOT = Path(__file__).resolve().parents[2]
 ])
 def test_required_strings(pattern, want):
     assert [set(s) for s in required(pattern)] == want
+
+
+@pytest.mark.parametrize("pattern,want", [
+    (r"\b(?:dm|pm|inbox)\s+me\b", {"dm", "pm", "inbox"}),
+    (r"(?<![不会])(?:不是|不像)(?:正品|真货)", {"不是正品", "不是真货", "不像正品", "不像真货"}),  # look-behind: nothing
+    (r"(?:是|就是)?假的", {"假的", "是假的", "就是假的"}),  # the optional part is spelt out
+    (r"(?:是|就是)?假的|x", {"假的", "是假的", "就是假的", "x"}),
+    (r"(?:是|就是)?.假", None),                         # a match may start with any character
+    (r"[ab]c.d", {"ac", "bc"}),
+    (r".fake", None),
+    (r"(?i)fake", None),
+])
+def test_prefix_strings(pattern, want):
+    assert prefix(pattern) == (frozenset(want) if want is not None else None)
 
 
 def _texts() -> list[str]:
@@ -105,15 +119,20 @@ def test_required_strings_are_in_every_match(pattern, texts):
         for m in rx.finditer(text):
             for strings in sets:
                 assert any(s in m.group() for s in strings), (pattern, text, m.group(), strings)
+        plan = dict(gate.plan(text))
         if rx.search(text):
-            assert 0 in gate.candidates(text), (pattern, text)
+            assert 0 in plan, (pattern, text)
+            assert all(m.start() >= plan[0] for m in rx.finditer(text)), (pattern, text, plan)
+        starts = prefix(pattern)
+        if starts is not None:
+            assert all(m.group().startswith(tuple(starts)) for m in rx.finditer(text)), (pattern, text, starts)
 
 
 def _ungated(monkeypatch):
-    class EveryRow:
+    class EveryRow:  # every row, each tried from the text's start
         @staticmethod
-        def candidates(_text):
-            return frozenset(range(len(speech.PHRASES)))
+        def plan(_text):
+            return [(row, 0) for row in range(len(speech.PHRASES))]
 
     monkeypatch.setattr(speech, "_GATE", EveryRow)
 
@@ -165,6 +184,12 @@ def test_a_scan_is_the_same_without_the_shortcuts(text_scanner, monkeypatch, kin
 _GATE_STRINGS = sorted({s for sets in speech._GATE.required for strings in sets for s in strings})
 
 
+def _pairs(found):
+    js, starts = found
+    assert len(set(js)) == len(js)  # each string once
+    return set(zip(js, starts))
+
+
 @pytest.mark.skipif(not __import__("scanner.text.prefilter", fromlist=["COMPILED"]).COMPILED,
                     reason="scanner.text._prefilter_c is not built (CI builds it: test_compiled_loading)")
 @settings(max_examples=300, deadline=None)
@@ -175,7 +200,7 @@ def test_the_compiled_pass_is_the_automaton(text):
     (any code point width), the fixtures, and every required string alone."""
     gate = speech._GATE
     for t in (text, text.lower()):
-        assert gate.seen_compiled(t) == gate.seen_python(t), t
+        assert _pairs(gate.found_compiled(t)) == _pairs(gate.found_python(t)), t
 
 
 def test_the_compiled_pass_on_every_fixture_and_string():
@@ -186,4 +211,4 @@ def test_the_compiled_pass_on_every_fixture_and_string():
     gate = speech._GATE
     for t in TEXTS + _GATE_STRINGS + [s[:-1] for s in _GATE_STRINGS] + ["", "a" * 1000]:
         for x in (t, t.lower()):
-            assert gate.seen_compiled(x) == gate.seen_python(x), x
+            assert _pairs(gate.found_compiled(x)) == _pairs(gate.found_python(x)), x
