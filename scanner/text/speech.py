@@ -78,8 +78,8 @@ PHRASES: tuple[Phrase, ...] = (
 # handful of characters such as İ) is matched as it is, with re.IGNORECASE.
 _COMPILED = tuple((p, re.compile(p.pattern)) for p in PHRASES)
 _COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PHRASES)
-# Which rows may match a lower-cased text, from one automaton pass over the strings each row's every match must
-# contain (read off the patterns): a text holding none (most reviews) is done after that pass.
+# Which rows may match a lower-cased text, and from where, from one pass over the strings each row's every match
+# must contain (read off the patterns by scanner/text/prefilter.py): a text holding none (most reviews) is done.
 _GATE = Prefilter(p.pattern for p in PHRASES)
 _ALL_ROWS = tuple((row, 0) for row in range(len(PHRASES)))
 
@@ -172,6 +172,7 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
                        reason("basis", text=phrase.note))
             out.append(Finding(kind="text", category=phrase.category, field=field,
                                severity=phrase.severity, score=policy.severity_scores.get(phrase.severity, 0.75),
-                               explanation="" if phrase.category in unread else render(reasons), effect=policy.action(phrase.category),
+                               explanation="" if phrase.category in unread else render(reasons),
+                               effect=policy.action(phrase.category),
                                start=start, end=end, text=words, term=words, reasons=reasons))
     return out
