@@ -9,7 +9,8 @@ is written here.
 Why: the pass runs on every review and Q&A entry, and pyahocorasick over a Python str costs ~4 µs for 200
 characters with no hit at all -- as much as the rest of a clean review's extra work. Here each position looks
 up its first two code points in a small hash table (strings of one character in another) and compares only
-the strings filed there: ~0.5 µs.
+the strings filed there: on the 200-character bench texts ~8x faster than that pass (1.2 against 9.4 µs, both
+measured at the same load).
 
 After editing this file, rebuild it: `pip install -e .`.
 """
