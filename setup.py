@@ -2,9 +2,10 @@
 
 Two kinds, all optional (without Cython or a C compiler the package still installs and
 runs as plain Python):
-- four twins, each the C version of a Python definition kept beside it as the oracle:
+- five twins, each the C version of a Python definition kept beside it as the oracle:
   scanner/text/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py), _segment_c.pyx
-  (jieba's token boundaries for segment.py) and scanner/images/_index_c.pyx (the gallery
+  (jieba's token boundaries for segment.py), _prefilter_c.pyx (prefilter.py's pass, which review phrases may
+  match) and scanner/images/_index_c.pyx (the gallery
   index's probe loop, index.py `_probe_numpy`);
 - the per-listing glue (COMPILED_FROM_SOURCE below): Cython compiles those .py files
   unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
@@ -47,7 +48,7 @@ if os.environ.get("SCANNER_COMPILE", "1").strip() == "0":
 # Keep in step with scanner/_compiled.py COMPILED_FROM_SOURCE (a test checks).
 COMPILED_FROM_SOURCE = (
     "listing", "engine", "text.matcher", "text.verify.boundaries", "text.verify.rules", "text.verify.proximity",
-    "text.verify.listing_rules", "text.verify.explain", "text.policy",
+    "text.verify.listing_rules", "text.verify.explain", "text.policy", "text.speech",
     "review.masking", "review.queue", "review.batch",  # per listing when results are queued (#19)
 )
 SOURCES_MANIFEST = "_compiled_sources.json"
@@ -70,6 +71,7 @@ if cythonize is not None:
             Extension("scanner.text._normalise_c", ["scanner/text/_normalise_c.pyx"]),
             Extension("scanner.text._hints_c", ["scanner/text/_hints_c.pyx"]),
             Extension("scanner.text._segment_c", ["scanner/text/_segment_c.pyx"]),
+            Extension("scanner.text._prefilter_c", ["scanner/text/_prefilter_c.pyx"]),
             # the gallery index's probe loop (C++ for std::vector; POPCNT on x86-64)
             Extension("scanner.images._index_c", ["scanner/images/_index_c.pyx"], language="c++",
                       extra_compile_args=["-O3"] + (["-mpopcnt"] if platform.machine() in ("x86_64", "AMD64") else [])),

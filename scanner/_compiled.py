@@ -29,7 +29,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # per listing: the rest gains nothing from a build.
 COMPILED_FROM_SOURCE = (
     "listing", "engine", "text.matcher", "text.verify.boundaries", "text.verify.rules", "text.verify.proximity",
-    "text.verify.listing_rules", "text.verify.explain", "text.policy",
+    "text.verify.listing_rules", "text.verify.explain", "text.policy", "text.speech",
     "review.masking", "review.queue", "review.batch",  # per listing when results are queued (#19)
 )
 SOURCES_MANIFEST = "_compiled_sources.json"

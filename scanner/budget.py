@@ -133,24 +133,26 @@ class ScanState:
         )
 
     # -- the result --------------------------------------------------------------------------
-    def result(self, listing_id: Any, decision: str, score: int, findings: list[Finding],
-               versions: Mapping[str, str]) -> ScanResult:
+    def result(self, item_id: Any, decision: str, score: int, findings: list[Finding],
+               versions: Mapping[str, str], **about: Any) -> ScanResult:
+        """`about`: what a review or Q&A result adds (kind, listing_id, speaker, listing_signals), set here
+        rather than by a copy of the finished result."""
         took_ms = (time.perf_counter() - self.started) * 1000
         capped = tuple(self.capped.values())
         if self.spent_while is not None:
             message = (f"the scan's time budget (SCANNER_SCAN_BUDGET_S) ran out after {took_ms:.0f} ms while "
                        f"{self.spent_while}; the findings made before it are listed")
-            row = unfinished(listing_id, "scan_budget_exceeded", message, versions, took_ms, tuple(findings))
+            row = unfinished(item_id, "scan_budget_exceeded", message, versions, took_ms, tuple(findings))
             row = row._replace(image_errors=tuple(self.image_errors), incomplete=row.incomplete + capped,
-                               image_text=tuple(self.image_texts))
+                               image_text=tuple(self.image_texts), **about)
             if decision == "block":
                 return row._replace(decision="block", score=score)
             return row._replace(score=max(score, UNFINISHED_SCORE))  # a review's own score, or the lowest review
         if (capped or self.ocr_unread) and decision == "pass":  # not read in full: never pass
             decision, score = "review", max(score, UNFINISHED_SCORE)
-        return ScanResult(id=listing_id, decision=decision, score=score, findings=tuple(findings), versions=versions,
+        return ScanResult(id=item_id, decision=decision, score=score, findings=tuple(findings), versions=versions,
                           took_ms=took_ms, image_errors=tuple(self.image_errors), incomplete=capped,
-                          image_text=tuple(self.image_texts))
+                          image_text=tuple(self.image_texts), **about)
 
 
 def _most_severe(findings: list[Finding], indexes: list[int], n: int) -> list[int]:

@@ -269,10 +269,12 @@ class Scanner:
             language = listing.options.language
         if language != DEFAULT_LANGUAGE and findings:
             findings = _in_language(findings, language)  # rendered at the end: the hot path stays English
-        result = state.result(listing.id, decision, listing_score, findings, versions)
-        if signals is not None:
-            result = result._replace(kind=listing.kind, listing_id=listing.listing_id, speaker=listing.speaker,
-                                     listing_signals=signals, versions=self._with_speech_version(versions))
+        if signals is None:
+            result = state.result(listing.id, decision, listing_score, findings, versions)
+        else:
+            result = state.result(listing.id, decision, listing_score, findings, self._with_speech_version(versions),
+                                  kind=listing.kind, listing_id=listing.listing_id, speaker=listing.speaker,
+                                  listing_signals=signals)
         if mask if mask is not None else listing.options.mask:
             result = result._replace(masked=masked_fields(listing.fields, findings))
         if suggest if suggest is not None else listing.options.suggest:
@@ -316,7 +318,8 @@ class Scanner:
         if not state.verified:
             state.verified = True
             if state.candidates:
-                state.findings = verify(state.candidates, listing, state.norms, profile.verifying)
+                unread = rules_for(listing.kind, listing.speaker).never_findings if listing.kind != "listing" else _NONE
+                state.findings = verify(state.candidates, listing, state.norms, profile.verifying, unread)
 
     def _scan_images(self, listing: Listing, gallery, image_loader, state: ScanState, text: TextEngine | None = None,
                      reader=None) -> None:
@@ -365,15 +368,21 @@ class Scanner:
             state.add_candidates(text.matcher.find_all(norms))
 
 
+_NONE: frozenset = frozenset()
+
+
 def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tuple[list, tuple]:
     """A review's or Q&A entry's findings: the engine's plus the phrases of reviews (scanner/text/speech.py), then
     split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing."""
+    rules = rules_for(listing.kind, listing.speaker)
     findings = list(findings)
     for field, original in listing.fields:
-        findings += speech.find(field, original, profile.policy, findings)
-    kept, signals = split(findings, rules_for(listing.kind, listing.speaker))
-    text = listing.fields[0][1] if listing.fields else ""
-    clauses = speech.Clauses(text) if signals else None
+        findings += speech.find(field, original, profile.policy, findings, rules.never_findings)
+    kept, signals = split(findings, rules)
+    if not signals:  # most reviews
+        return kept, ()
+    text = listing.fields[0][1]
+    clauses = speech.Clauses(text)
     signals = [f for f in signals if not clauses.doubted(f.start, f.end)]
     signals.sort(key=lambda f: (f.start, f.end))
     out: list = []

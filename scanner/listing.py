@@ -10,6 +10,7 @@ from collections import abc
 from typing import Any, Mapping, NamedTuple
 
 from scanner.options import DEFAULT_OPTIONS, InvalidOptions, ScanOptions, parse_options
+from scanner.speakers import DEFAULT_SPEAKER, KINDS, RULES
 
 
 class InvalidListing(ValueError):
@@ -141,8 +142,6 @@ _LISTING_ONLY = ("title", "description", "bullets", "attributes", "images", "sel
 def _parse_text_item(raw: Mapping[str, Any], kind: Any, item_id: Any, max_field_chars: int) -> Listing:
     """A customer review or Q&A entry (#20): `{"kind": "review"|"qa", "id", "listing_id", "text", "speaker",
     "options"}`, scanned as one field named `text`, which has the description's length limit."""
-    from scanner.speakers import DEFAULT_SPEAKER, KINDS, RULES
-
     if kind not in KINDS:
         known = ", ".join(repr(k) for k in KINDS)
         raise InvalidListing(f"field 'kind' must be one of {known}; got {kind!r}")

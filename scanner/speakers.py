@@ -34,6 +34,15 @@ class SpeakerRules(NamedTuple):
     not_applicable: frozenset[str]   # dropped
     listing_signal: frozenset[str]   # moved to listing_signals
 
+    @property
+    def never_findings(self) -> frozenset[str]:
+        """Categories that never come back as this speaker's findings (dropped, or signals rendered from their
+        reasons): the engine does not render their explanations."""
+        never = _NEVER_FINDINGS.get(self.speaker)
+        if never is None or never[0] is not self:  # a SpeakerRules built elsewhere (a test's): no cache
+            return self.not_applicable | self.listing_signal
+        return never[1]
+
 
 _BUYER = SpeakerRules("buyer", SELLER_COPY_ONLY, frozenset({"counterfeit"}))
 _SELLER = SpeakerRules("seller", frozenset(), frozenset())
@@ -45,6 +54,10 @@ RULES: Mapping[tuple[str, str], SpeakerRules] = MappingProxyType({
     ("qa", "buyer"): _BUYER,
     ("qa", "seller"): _SELLER,   # a seller's answer is seller speech: every rule applies, like the listing
 })
+
+
+# speaker -> (its rules, their never_findings), worked out once
+_NEVER_FINDINGS = {r.speaker: (r, r.not_applicable | r.listing_signal) for r in (_BUYER, _SELLER)}
 
 
 def rules_for(kind: str, speaker: str) -> SpeakerRules:

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from scanner.results import Finding
+from scanner.text.prefilter import Prefilter
 from scanner.text.verify.explain import reason, render
 
 
@@ -25,7 +26,9 @@ class Phrase(NamedTuple):
     severity: str
     pattern: str       # a regex over the original text, matched case-insensitively
     note: str          # the basis, shown in the explanation
-    anchors: tuple[str, ...]  # lower-case words every match contains: the regex runs only if one is in the text
+    # lower-case words every match contains, as the row's author saw them. No longer read: which rows run on a text
+    # is derived from the patterns themselves (scanner/text/prefilter.py), so it cannot drift from them
+    anchors: tuple[str, ...] = ()
 
 
 _SENT = r"[^。！？!?.\n]"  # inside one sentence
@@ -75,8 +78,10 @@ PHRASES: tuple[Phrase, ...] = (
 # handful of characters such as İ) is matched as it is, with re.IGNORECASE.
 _COMPILED = tuple((p, re.compile(p.pattern)) for p in PHRASES)
 _COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PHRASES)
-# Every anchor in one pass: a text holding none (most reviews) is done after one scan.
-_ANCHORS = re.compile("|".join(re.escape(a) for a in sorted({a for p in PHRASES for a in p.anchors}, key=len, reverse=True)))
+# Which rows may match a lower-cased text, and from where, from one pass over the strings each row's every match
+# must contain (read off the patterns by scanner/text/prefilter.py): a text holding none (most reviews) is done.
+_GATE = Prefilter(p.pattern for p in PHRASES)
+_ALL_ROWS = tuple((row, 0) for row in range(len(PHRASES)))
 
 # The table's content hash: `versions.speech` of every review and qa result.
 VERSION = "sha256:" + hashlib.sha256(
@@ -126,28 +131,37 @@ def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> 
     return (clauses or Clauses(text)).doubted(start, end)
 
 
-def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]:
+def find(field: str, text: str, policy, covered: list[Finding], unread: frozenset = frozenset()) -> list[Finding]:
     """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
-    category the engine already made (`covered`)."""
+    category the engine already made (`covered`). A finding of a category in `unread` (never returned as a finding
+    to this speaker, scanner/speakers.py) gets no rendered explanation."""
     out: list[Finding] = []
     lowered = text.lower()
-    found = set(_ANCHORS.findall(lowered))
-    if not found:
-        return []
+    same_length = len(lowered) == len(text)
+    # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
+    if same_length:  # the rows that may match, and where each one's first match can start at the earliest
+        plan = _GATE.plan(lowered)
+        if not plan:
+            return []
+    else:
+        plan = _ALL_ROWS
     # characters already reported, per category: an overlap test costs the span's length, not the findings' count
     taken: dict[str, bytearray] = {}
 
     def mark(category: str, start: int, end: int) -> None:
-        taken.setdefault(category, bytearray(len(text)))[start:end] = b"\1" * (end - start)
+        seen = taken.get(category)
+        if seen is None:
+            seen = taken[category] = bytearray(len(text))
+        seen[start:end] = b"\1" * (end - start)
 
     for f in covered:
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
-    same_length = len(lowered) == len(text)
-    for (phrase, rx), (_, rx_any_case) in zip(_COMPILED, _COMPILED_ANY_CASE):
-        if found.isdisjoint(phrase.anchors):
-            continue
-        for m in (rx.finditer(lowered) if same_length else rx_any_case.finditer(text)):
+    for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span
+        phrase, rx = _COMPILED[row]
+        rx_any_case = _COMPILED_ANY_CASE[row][1]
+        # finditer from `begin` sees the text before it (\b, look-behind) and finds what it would from 0
+        for m in (rx.finditer(lowered, begin) if same_length else rx_any_case.finditer(text)):
             start, end = m.span()
             seen = taken.get(phrase.category)
             if start == end or (seen is not None and seen.find(1, start, end) >= 0):
@@ -158,6 +172,7 @@ def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]
                        reason("basis", text=phrase.note))
             out.append(Finding(kind="text", category=phrase.category, field=field,
                                severity=phrase.severity, score=policy.severity_scores.get(phrase.severity, 0.75),
-                               explanation=render(reasons), effect=policy.action(phrase.category),
+                               explanation="" if phrase.category in unread else render(reasons),
+                               effect=policy.action(phrase.category),
                                start=start, end=end, text=words, term=words, reasons=reasons))
     return out

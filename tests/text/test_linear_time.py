@@ -197,7 +197,6 @@ PATTERNS.update({f"personal_data.{name}": p for name, p in vars(personal_data).i
 # ... and a buyer's phrases in reviews and Q&A, both as matched (lower-cased text) and case-insensitive
 PATTERNS.update({f"speech[{i}] {p.category}": rx for i, (p, rx) in enumerate(speech._COMPILED)})
 PATTERNS.update({f"speech[{i}] {p.category} (any case)": rx for i, (p, rx) in enumerate(speech._COMPILED_ANY_CASE)})
-PATTERNS["speech._ANCHORS"] = speech._ANCHORS
 SPEECH_PATTERNS = {name for name in PATTERNS if name.startswith("speech")}
 
 
@@ -250,3 +249,8 @@ REVIEW_FAMILIES = SCAN_FAMILIES + [f"{u!r} * k" for u in ("clearly a fake ", "no
 def test_review_scan_is_linear(text_scanner):
     """A buyer's review (#20): the speaker table and the buyer's phrases on top of the listing stages."""
     _assert_linear(lambda text: text_scanner.scan({"kind": "review", "id": "r", "text": text}), REVIEW_FAMILIES)
+
+
+def test_speech_prefilter_is_linear():
+    """The one automaton pass that says which of a buyer's phrases may match (scanner/text/prefilter.py)."""
+    _assert_linear(lambda text: len(speech._GATE.candidates(text.lower())), SPEECH_FAMILIES)

@@ -34,8 +34,11 @@ __all__ = ["ContextIndex", "VerifyContext", "verify"]
 
 
 def verify(
-    candidates: list[Candidate], listing: Listing, norms: list[tuple[str, Normalised]], ctx: VerifyContext
+    candidates: list[Candidate], listing: Listing, norms: list[tuple[str, Normalised]], ctx: VerifyContext,
+    unread: frozenset = frozenset(),
 ) -> list[Finding]:
+    """`unread`: categories the speaker never gets back as findings (scanner/speakers.py): found and judged like
+    every other (a brand still decides what a counterfeit word beside it means), their explanations not rendered."""
     if ctx.hidden_terms:
         hidden = ctx.hidden_terms
         candidates = [c for c in candidates if c.pattern.kind != "term" or c.pattern.index not in hidden]
@@ -47,4 +50,4 @@ def verify(
     findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)
     findings = brand_dependent(findings)
     findings = brand_with_counterfeit(findings, ctx)
-    return rendered(findings)
+    return rendered(findings, unread)

@@ -261,9 +261,13 @@ def render(reasons: tuple[Reason, ...], language: str = "en") -> str:
     return _JOINERS[language].join(render_reason(r, language) for r in reasons)
 
 
-def rendered(findings: list[Finding]) -> list[Finding]:
+def rendered(findings: list[Finding], unread: frozenset = frozenset()) -> list[Finding]:
     """Each finding with its explanation rendered from its reasons (English, the default: a caller
-    asking for another language gets it re-rendered at the end of the scan, `in_language`)."""
+    asking for another language gets it re-rendered at the end of the scan, `in_language`). Findings of a
+    category in `unread` (one a buyer's review never returns as a finding, scanner/speakers.py) are left as
+    they are: nobody reads their explanation."""
+    if unread:
+        return [f if f.category in unread else f._replace(explanation=render(f.reasons)) for f in findings]
     return [f._replace(explanation=render(f.reasons)) for f in findings]
 
 
