@@ -50,17 +50,44 @@ PHRASES: tuple[Phrase, ...] = (
            "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
     # -- an incentive revealed by the writer (FTC 16 CFR 465; 反不正当竞争法 第八条)
     Phrase("incentivized_review", "medium",
-           r"\bin exchange for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
-           "review written in exchange for the goods (FTC 16 CFR 465)", ("exchange for",)),
+           r"\bin (?:exchange|return) for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |positive |good |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
+           "review written in exchange for the goods (FTC 16 CFR 465)", ("exchange for", "return for")),
     Phrase("incentivized_review", "medium",
            rf"\b(?:received|got|was given|was sent|were sent|sent me)\b{_SENT}{{0,30}}?\b(?:for free|free(?: of charge)?|at no cost|a free sample)\b{_SENT}{{0,30}}?\b(?:review|rating|feedback|stars?)\b",
            "goods received free for a review (FTC 16 CFR 465)", ("free", "no cost")),
     Phrase("incentivized_review", "medium",
-           r"\b(?:refund(?:ed)?|rebate|gift card|cash ?back|paypal)\b[^.!?\n]{0,25}\b(?:for|after|if)\b[^.!?\n]{0,15}\b(?:5|five)[- ]stars?\b",
-           "money back for a five-star review (FTC 16 CFR 465)", ("star",)),
+           r"\b(?:refund(?:ed)?|rebate|gift ?card|voucher|coupon|cash ?back|paypal|venmo|money back|\$\d+|free [a-z]+)\b[^.!?\n]{0,40}?\b(?:for|after|if|once|when)\b[^.!?\n]{0,25}?\b(?:5|five)[- ]stars?\b",
+           "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
+    # "paid $5 to post 5 stars", "I was compensated for this review", "free product provided for review purposes"
     Phrase("incentivized_review", "medium",
-           r"(?:五星|好评|晒图|追评|带图评价)[^。！？\n]{0,6}(?:送|返|给|领)[^。！？\n]{0,4}(?:红包|现金|\d+\s*元|元|券|礼品)",
-           "反不正当竞争法 第八条：以利益换取好评", ("五星", "好评", "晒图", "追评", "带图评价")),
+           r"\b(?:paid|compensated|reimbursed|rewarded|tipped)\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?)\b",
+           "the writer was paid for the review (FTC 16 CFR 465)", ("paid", "compensated", "reimbursed", "rewarded", "tipped")),
+    Phrase("incentivized_review", "medium",
+           r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an? |my )?(?:honest |unbiased )?review|review(?:ing)? purposes|testing and review)\b",
+           "goods provided for a review (FTC 16 CFR 465)", ("review",)),
+    # a seller's offer: "leave us positive feedback and we'll refund your shipping"
+    Phrase("incentivized_review", "medium",
+           r"\b(?:leave|give|post|write|send)\s+(?:us\s+|me\s+)?(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
+           "a reward offered for a good review (FTC 16 CFR 465)", ("feedback", "review", "rating")),
+    # a reward said in Chinese, either order, with homophones and emoji: 好评返现, 郝评反现, 返5元求好评, 5⭐+📷=🧧
+    Phrase("incentivized_review", "medium",
+           r"(?:好评|郝评|豪评|号评|hao评|好pin|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒单|带图|图评|买家秀)"
+           r"[^。！？\n]{0,10}?"
+           r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           "反不正当竞争法 第八条：以利益换取好评",
+           ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
+    Phrase("incentivized_review", "medium",
+           r"(?:返现|反现|返钱|返红包|红包|🧧|现金|返\s?\d+元|(?<![0-9])\d+元红包|免费(?:拿|领|送|试用|寄))"
+           r"[^。！？\n]{0,12}?"
+           r"(?:换|求|要求|条件是|前提是|只要|就要|需要|写|给|打|留)[^。！？\n]{0,4}?(?:好评|郝评|五星|5星|追评|晒图|带图评价|评价)",
+           "反不正当竞争法 第八条：以利益换取好评", ("返现", "反现", "返钱", "返红包", "红包", "🧧", "现金", "元", "免费")),
+    # a seller's "好评联系客服" and "删差评给退": the reward is behind the customer-service chat
+    Phrase("incentivized_review", "medium",
+           r"(?:好评|五星|5星|[5５五]\s?⭐|追评|晒图|带图)[^。！？\n]{0,8}?(?:联系|找|私信?|私聊)\s?客服(?:领|返|有|拿|送)?",
+           "反不正当竞争法 第八条：好评后找客服领奖励", ("客服",)),
+    Phrase("incentivized_review", "medium",
+           r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:\s?\d+|款|钱|现|红包)",
+           "反不正当竞争法 第八条：以利益换取删改评价", ("删", "撤", "改")),
     # -- the writer pushes a reader off the platform
     Phrase("diversion", "medium", r"\b(?:dm|pm|inbox)\s+me\b", "asks readers to message the writer privately", ("dm", "pm", "inbox")),
     Phrase("diversion", "medium",
@@ -69,6 +96,49 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("diversion", "medium",
            r"(?:私聊|私信|私我|加我|找我|联系我)[^。！？\n]{0,10}(?:更便宜|便宜|优惠|低价|拿货|代购|价格|团购)",
            "引导私下联系交易", ("私聊", "私信", "私我", "加我", "找我", "联系我")),
+    # a disguised channel word, with the id after it if there is one: 加V, ➕q 三七五八…, 扣扣, 薇, 绿泡泡
+    Phrase("diversion", "medium",
+           r"(?:加|➕|＋|\+|添加|搜|找)\s?(?:vx|wx|qq|v|q|微信|薇信|威信|微(?![\u4e00-\u9fff])|微(?=私|聊|详|咨|了解)|薇|扣扣|企鹅|绿泡泡|小绿|飞机|tg)(?![a-z0-9])"
+           r"(?:[ \t:：]{0,3}[0-9a-z_零〇一二三四五六七八九幺两-]{5,24})?",
+           "引导到站外联系（变形的联系方式）", ("加", "➕", "＋", "+", "搜", "找")),
+    Phrase("diversion", "medium",
+           r"(?:绿色|绿|蓝色|蓝|紫色)(?:的)?(?:聊天)?(?:软件|app|泡泡|图标|应用)[^。！？\n]{0,6}?(?:搜|找|加|联系)(?:[ \t:：]{0,3}[0-9a-z_-]{3,24})?",
+           "引导到站外联系（隐晦地说聊天软件）", ("软件", "app", "泡泡", "图标", "应用")),
+    # a channel named in English, leet or not, with a handle: "d.m me on 1nsta: x", "snap: x", "find me on the green app"
+    Phrase("diversion", "medium",
+           r"\b(?:(?:d\.?m|p\.?m|msg|hmu|hit me up)\s+(?:me\s+)?|(?:message|text|add|find|follow|contact|reach|ping)\s+me\s+)(?:on|at|via|@)\s+(?:the\s+)?"
+           r"(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]egram|wa|wh[a4]ts\s?[a4]pp|viber|line|kik|signal|fb|facebook|messenger|wechat|discord|tiktok|(?:green|blue|purple|yellow)\s+(?:app|bird|chat))\b"
+           r"(?:[ \t:：@]{0,3}[a-z0-9_.]{3,30})?",
+           "asks readers to contact the writer on another app", ("on", "at", "via", "@")),
+    Phrase("diversion", "medium",
+           r"(?<![a-z0-9])(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]egram|kik|discord|viber|wh[a4]ts\s?[a4]pp|line id|wechat|wx|vx)\s?[:：@]\s?@?[a-z0-9][a-z0-9_.]{2,30}",
+           "a messaging handle to contact the writer off the platform", ("ig", "nsta", "sn", "sc", "tg", "te", "kik", "discord", "viber", "wh", "line id", "wechat", "wx", "vx")),
+    # a phone number spaced out digit by digit after a phone sign or channel word, or before one: 📱 0 9 1 2 - 4 4 8 …
+    Phrase("diversion", "medium",
+           r"(?:📱|📞|☎|\btel\b|\bphone\b|\bcall\b|\btext\b|\bwhatsapp\b|\bviber\b|电话|手机|号码)[^\n.。!！?？0-9]{0,6}(?:[0-9][ \t\-.]{1,3}){6,14}[0-9](?:\s?(?:via|on)\s+(?:viber|whatsapp|telegram|signal|line|wechat))?",
+           "a phone number spaced out to pass a filter", ("📱", "📞", "☎", "tel", "phone", "call", "text", "whatsapp", "viber", "电话", "手机", "号码")),
+    # a shop's line pushed for ordering outside: 拨打我们店的售后电话0571-…下单更优惠
+    Phrase("diversion", "medium",
+           r"(?:拨打|致电|打|联系|call|ring)[^。！？\n]{0,12}?0[0-9]{2,3}[\-－ ]?[0-9]{7,8}(?![0-9])[^。！？\n]{0,10}?(?:下单|订购|购买|优惠|便宜|拿货|团购|直购|order|cheaper|discount)",
+           "引导到站外电话下单", ("拨打", "致电", "打", "联系", "call", "ring")),
+    Phrase("diversion", "medium",
+           r"\b(?:venmo|paypal|zelle|cash ?app)\s+me\b(?:[ \t:：]{0,3}@?[a-z0-9][a-z0-9_.\-]{2,30})?",
+           "asks readers to pay the writer off the platform", ("venmo", "paypal", "zelle", "cash")),
+    # -- services advertised in a review (网络交易监督管理办法 第十四条; 反不正当竞争法 第八条)
+    Phrase("illegal_service", "high",
+           r"(?:刷单|刷销量|做销量|冲销量|刷信誉|刷好评|补单|拍单|代拍|点赞员|做任务|加粉|涨粉|刷粉|刷赞|刷播放)[^。！？\n]{0,12}?(?:佣金|日结|当天结|秒结|返款|提成|工资|兼职|日赚|日入)",
+           "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）",
+           ("刷单", "刷销量", "做销量", "冲销量", "刷信誉", "刷好评", "补单", "拍单", "代拍", "点赞员", "做任务", "加粉", "涨粉", "刷粉", "刷赞", "刷播放")),
+    Phrase("illegal_service", "high",
+           r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指|宝妈)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|点赞|加粉|涨粉|刷粉)",
+           "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指", "宝妈")),
+    Phrase("illegal_service", "high",
+           r"\b(?:selling|sell|cheap|got|have)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
+           "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
+           ("netflix", "disney", "spotify", "hbo", "hulu", "youtube premium", "prime video", "chatgpt", "canva pro", "game pass", "iptv")),
+    Phrase("illegal_service", "high",
+           r"\b(?:buy|selling|sell|get|cheap|real)\b[^.!?\n]{0,15}?\b(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bcheap|\bfast|\binstant|\bper\b|\bdm\b|\bmessage)",
+           "bought followers or likes (platform rules; 网络交易监督管理办法 第十四条)", ("followers", "likes", "views", "subscribers")),
 )
 
 # Matched on the lower-cased text (as fast again as re.IGNORECASE); a text whose length lower() changes (a
@@ -91,6 +161,17 @@ _DOUBT_BEFORE = re.compile(
     r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 
 
+# An offer, contact or service denied or warned against is none: "商家没有搞好评返现那一套", "谨防加V刷单",
+# "we never pay for 5 stars", "beware of anyone asking you to text them". (A buyer's counterfeit report has
+# its own test above: doubt and questions.) The listing engine's negation rows (exemptions.tsv) drop its own
+# findings; this keeps the phrases below from adding them back.
+_DENIED_BEFORE = re.compile(
+    r"(?:没有|没搞|没(?!想到)|不搞|不做|不会|不是|不要|不用|并非|绝不|从不|从来不|从没|拒绝|禁止|严禁|谨防|小心|当心|警惕|别信|"
+    r"举报|骗子|骗局|"
+    r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b|\bbeware\b|\bwarn|\breport|\bscam)"
+    r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
+
+
 # Longest doubt word (8) + the 12 characters the pattern allows after it, with room: a report's doubt is always
 # inside this many characters before it, so a long clause is never re-read for each report in it.
 _DOUBT_REACH = 40
@@ -105,11 +186,17 @@ class Clauses:
         self.ends = [m.start() for m in _CLAUSE_END.finditer(text)]
         self._asked: dict[int, bool] = {}  # clause end -> is that clause a question
 
+    def _clause_start(self, start: int) -> int:
+        i = bisect_left(self.ends, start)  # clause ends before the report
+        return max(self.ends[i - 1] + 1 if i else 0, start - _DOUBT_REACH)
+
+    def denied(self, start: int) -> bool:
+        """Is the offer or contact at `start` denied or warned against in its clause (words before it)?"""
+        return _DENIED_BEFORE.search(self.text, self._clause_start(start), start) is not None
+
     def doubted(self, start: int, end: int) -> bool:
         text, ends = self.text, self.ends
-        i = bisect_left(ends, start)  # clause ends before the report
-        clause_start = max(ends[i - 1] + 1 if i else 0, start - _DOUBT_REACH)
-        if _DOUBT_BEFORE.search(text, clause_start, start):
+        if _DOUBT_BEFORE.search(text, self._clause_start(start), start):
             return True
         j = bisect_left(ends, end)
         after = ends[j] if j < len(ends) else len(text)
@@ -144,6 +231,7 @@ def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
     same_length = len(lowered) == len(text)
+    clauses: Clauses | None = None  # made on the first match that needs it
     for (phrase, rx), (_, rx_any_case) in zip(_COMPILED, _COMPILED_ANY_CASE):
         if found.isdisjoint(phrase.anchors):
             continue
@@ -152,6 +240,11 @@ def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]
             seen = taken.get(phrase.category)
             if start == end or (seen is not None and seen.find(1, start, end) >= 0):
                 continue
+            if phrase.category != "counterfeit":  # a buyer's report is judged by the speaker step (doubted)
+                if clauses is None:
+                    clauses = Clauses(text)
+                if clauses.denied(start):
+                    continue
             mark(phrase.category, start, end)
             words = text[start:end]
             reasons = (reason("term", category=phrase.category, term=words, source="speech"),
