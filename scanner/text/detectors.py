@@ -274,6 +274,11 @@ COMPILED: bool = _compiled is not None
 could_detect = _compiled.could_detect if _compiled is not None else could_detect_python
 
 
+def digit_hint(text: str) -> bool:
+    """Does `text` hold the digit run that makes detect() read phone numbers and personal data?"""
+    return _PHONE_HINT.search(text) is not None
+
+
 def detect(text: str) -> list[Hit]:
     if not text:
         return []

@@ -17,7 +17,9 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from scanner.results import Finding
+from scanner.text import detectors, personal_data
 from scanner.text.verify.explain import reason, render
+from scanner.text.verify.rules import DETECTOR_SCORES
 
 
 class Phrase(NamedTuple):
@@ -215,9 +217,31 @@ def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> 
 
 def find(field: str, text: str, policy, covered: list[Finding]) -> list[Finding]:
     """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
-    category the engine already made (`covered`)."""
-    out: list[Finding] = []
+    category the engine already made (`covered`); then personal data the engine's detectors were not asked for."""
     lowered = text.lower()
+    return _phrases(field, text, lowered, policy, covered) + _personal_data(field, text, lowered, policy)
+
+
+def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]:
+    """A name and an address posted together with no phone number ("Sent to my mum: Margaret Ellison, 22 Hawthorn
+    Road, Leeds", "地址写的赵德明，四川省成都市…27 号"): the listing engine runs the personal-data recognisers only
+    behind a digit run or a cue word (most listings hold neither, and a shop's copy seldom holds a customer's
+    address). A review is where buyers post them, so here they run whenever the engine's gate was shut; the
+    recognisers and their rules are personal_data.py's, unchanged, and the finding is masked as the engine's are."""
+    if detectors.digit_hint(text) or personal_data.could_detect(lowered):
+        return []  # the engine ran them on this text already
+    out: list[Finding] = []
+    for start, end, name, category, detail in personal_data.detect(text, [], lowered):
+        reasons = (reason("personal_data", name=name, detail=detail),)
+        out.append(Finding(kind="text", category=category, field=field, severity="high",
+                           score=DETECTOR_SCORES.get(name, 0.8), explanation=render(reasons),
+                           effect=policy.action(category), start=start, end=end,
+                           text=personal_data.mask(name, text[start:end]), term=name, suggestion="", reasons=reasons))
+    return out
+
+
+def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding]) -> list[Finding]:
+    out: list[Finding] = []
     found = set(_ANCHORS.findall(lowered))
     if not found:
         return []
