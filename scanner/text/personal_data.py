@@ -112,7 +112,7 @@ _ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:[一二三四�
                           r"(?:[ \t]?[0-9]{1,4}[ \t]?(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}"
                           r"(?:[ \t][0-9]{3,4}(?![0-9]))?")
 # 区/园 before a building number: a residential compound's block (望京西园三区311号楼).
-_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])[0-9]{1,4}(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])(?:[A-Z]{1,2}[0-9]{0,3}[\-－]?[A-Z0-9]{0,2}|[0-9]{1,4})(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
 # A US street address (#15, holdout9): house number, one to three capitalised street words and a
 # street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
 _US_STREET = re.compile(
@@ -126,7 +126,7 @@ _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulev
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 # A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
-_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写]))"
+_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))"
 _NAME_BEFORE_PHONE = re.compile(
     _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
     r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[3-9][0-9])"

@@ -67,6 +67,9 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("incentivized_review", "medium",
            r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an? |my )?(?:honest |unbiased )?review|review(?:ing)? purposes|testing and review)\b",
            "goods provided for a review (FTC 16 CFR 465)", ("review",)),
+    Phrase("incentivized_review", "medium",
+           r"\b(?:for free|free of charge|at no cost|at no charge|no charge|gifted|comped|complimentary)\b[^.!?\n]{0,40}?\b(?:asked|required|wanted|requested|told|expected|on condition)\b[^.!?\n]{0,20}?\b(?:post|leave|write|give|share)\b[^.!?\n]{0,20}?\b(?:positive|good|glowing|great|5[- ]stars?|five[- ]stars?|reviews?|ratings?)\b",
+           "goods given on condition of a positive post (FTC 16 CFR 465)", ("free", "no cost", "no charge", "gifted", "comped", "complimentary")),
     # a seller's offer: "leave us positive feedback and we'll refund your shipping"
     Phrase("incentivized_review", "medium",
            r"\b(?:leave|give|post|write|send)\s+(?:us\s+|me\s+)?(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
@@ -119,6 +122,18 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("diversion", "medium",
            r"(?:📱|📞|☎|\btel\b|\bphone\b|\bcall\b|\btext\b|\bwhatsapp\b|\bviber\b|电话|手机|号码)[^\n.。!！?？0-9]{0,6}(?:[0-9][ \t\-.]{1,3}){6,14}[0-9](?:\s?(?:via|on)\s+(?:viber|whatsapp|telegram|signal|line|wechat))?",
            "a phone number spaced out to pass a filter", ("📱", "📞", "☎", "tel", "phone", "call", "text", "whatsapp", "viber", "电话", "手机", "号码")),
+    # a phone number said in words and digits mixed after a contact word: "text me at four one five, 3 3 8, 2 2 1 9"
+    Phrase("diversion", "medium",
+           r"\b(?:text|txt|call|ring|whatsapp|phone|reach|contact)\s+(?:me\s+)?(?:at|on)?\s*"
+           r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])[\s,.\-]{1,3}){6,14}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])(?![a-z0-9])",
+           "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
+    # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
+    Phrase("diversion", "medium",
+           r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式)",
+           "引导通过个人资料到站外联系", ("头像", "昵称", "主页", "名字", "签名", "id", "资料")),
+    Phrase("diversion", "medium",
+           r"\b(?:(?:check|see|look at|visit|click) my (?:profile|bio|page|username|user name)|(?:link|contact|number|info) (?:is )?in (?:my )?bio)\b",
+           "points readers to the writer's profile to contact them", ("my", "bio")),
     # a shop's line pushed for ordering outside: 拨打我们店的售后电话0571-…下单更优惠
     Phrase("diversion", "medium",
            r"(?:拨打|致电|打|联系|call|ring)[^。！？\n]{0,12}?0[0-9]{2,3}[\-－ ]?[0-9]{7,8}(?![0-9])[^。！？\n]{0,10}?(?:下单|订购|购买|优惠|便宜|拿货|团购|直购|order|cheaper|discount)",
@@ -134,6 +149,14 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("illegal_service", "high",
            r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指|宝妈)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|点赞|加粉|涨粉|刷粉)",
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指", "宝妈")),
+    # credit cashed out: 花呗白条秒tao现 (刑法 第二百二十五条 非法经营; 信用卡套现 in the word lists)
+    Phrase("illegal_service", "high",
+           r"(?:花呗|白条|借呗|信用卡|分付|月付|额度)[^。！？\n]{0,6}?(?:套现|tao现|t现|套出|提现|取现|变现)",
+           "信用卡/花呗套现（刑法 第二百二十五条）", ("花呗", "白条", "借呗", "信用卡", "分付", "月付", "额度")),
+    # papers made without the exam: 办zheng, 学历、职称证书都能做
+    Phrase("illegal_service", "high",
+           r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过))",
+           "办证/伪造证书（刑法 第二百八十条）", ("办证", "办z", "做证", "假证", "学历", "文凭", "毕业证", "学位证", "四六级", "职称", "驾照", "资格证")),
     Phrase("illegal_service", "high",
            r"\b(?:selling|sell|cheap|got|have)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
            "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
