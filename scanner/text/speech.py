@@ -50,6 +50,25 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("counterfeit", "high",
            r"\bnot (?:the same|identical) (?:as|to) (?:the )?(?:ones?|pair|item)?\s*(?:at|in|from|sold at|sold in) (?:the )?(?:counter|store|official store|boutique|mall|shop)\b",
            "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
+    # the check a buyer ran failed: 鉴定是假的, 序列号在官网查不到, 溯源码扫出来是别的型号, "serial number doesn't match"
+    Phrase("counterfeit", "high",
+           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?(?:是|为|出来是|出|了)?(?:假的|假货|仿品|高仿|不是正品)",
+           "buyer reports a check found the goods fake", ("鉴定", "验货", "查验", "检测", "一验", "验了", "验出")),
+    Phrase("counterfeit", "high",
+           r"(?:序列号|防伪码|溯源码|防伪标|验证码|串号)[^。！？\n]{0,8}?(?:查不到|查无|不存在|无效|对不上|是别的|扫不出)",
+           "buyer reports the goods' code fails the brand's check", ("序列号", "防伪码", "溯源码", "防伪标", "验证码", "串号")),
+    Phrase("counterfeit", "high",
+           r"\bserial(?: number| no\.?)?\b[^.!?\n]{0,20}?\b(?:doesn't|does not|didn't|did not|won't)\s+(?:match|register|verify|check out|exist)",
+           "buyer reports the goods' code fails the brand's check", ("serial",)),
+    # a verdict standing alone as its own clause: "…，假的。"; "this is a rep", "counterfeit card"
+    Phrase("counterfeit", "high", r"(?<=[，,。！!；;\s])(?:假的|假货)(?=[。！!，,；;\s]|$)",
+           "buyer reports the goods are fake", ("假的", "假货")),
+    Phrase("counterfeit", "high",
+           r"\b(?:this|it|it's|its|these|they're|theyre|they|that's|thats)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:an?\s+)?(?:obvious\s+|total\s+)?(?:rep|reps|knock-?offs?|fakes?|counterfeits?|bootlegs?)\b",
+           "buyer reports the goods are fake", ("rep", "knock", "fake", "counterfeit", "bootleg")),
+    Phrase("counterfeit", "high",
+           r"\b(?:counterfeit|fake|faked|knock-?off|bootleg)\s+(?:card|chip|controller|item|product|unit|pair|one|goods|battery|charger|cable|memory|movement)s?\b",
+           "buyer reports the goods are fake", ("counterfeit", "fake", "knock", "bootleg")),
     # -- an incentive revealed by the writer (FTC 16 CFR 465; 反不正当竞争法 第八条)
     Phrase("incentivized_review", "medium",
            r"\bin (?:exchange|return) for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |positive |good |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
@@ -170,8 +189,13 @@ PHRASES: tuple[Phrase, ...] = (
 # handful of characters such as İ) is matched as it is, with re.IGNORECASE.
 _COMPILED = tuple((p, re.compile(p.pattern)) for p in PHRASES)
 _COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PHRASES)
-# Every anchor in one pass: a text holding none (most reviews) is done after one scan.
-_ANCHORS = re.compile("|".join(re.escape(a) for a in sorted({a for p in PHRASES for a in p.anchors}, key=len, reverse=True)))
+# Every anchor in one pass: a text holding none (most reviews) is done after one scan. The scan reports, at every
+# position, the longest anchor starting there (a lookahead, so matches may overlap); an anchor inside a longer one
+# found ("假" in "假的") is then present too: _INSIDE adds it. A plain findall would hide "假" behind "假的" and
+# skip every phrase anchored on "假".
+_ANCHOR_SET = frozenset(a for p in PHRASES for a in p.anchors)
+_ANCHORS = re.compile("(?=(" + "|".join(re.escape(a) for a in sorted(_ANCHOR_SET, key=len, reverse=True)) + "))")
+_INSIDE = {a: frozenset(b for b in _ANCHOR_SET if b in a) for a in _ANCHOR_SET}
 
 # The table's content hash: `versions.speech` of every review and qa result.
 VERSION = "sha256:" + hashlib.sha256(
@@ -182,7 +206,8 @@ VERSION = "sha256:" + hashlib.sha256(
 _CLAUSE_END = re.compile(r"[，,。！？!?.;；\n]")
 _DOUBT_BEFORE = re.compile(
     r"(?:不是|不会是|并非|绝非|没有(?!想到)|没(?!想到)|以为|还以为|不知道|不确定|担心|怕|害怕|怀疑|会不会|是不是|是否|"
-    r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case)"
+    r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case|"
+    r"\bmight be|\bmay be|\bcould be)"
     r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 
 
@@ -265,7 +290,9 @@ def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]
 
 def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding]) -> list[Finding]:
     out: list[Finding] = []
-    found = set(_ANCHORS.findall(lowered))
+    found: set[str] = set()
+    for a in set(_ANCHORS.findall(lowered)):
+        found |= _INSIDE[a]
     if not found:
         return []
     # characters already reported, per category: an overlap test costs the span's length, not the findings' count
