@@ -52,7 +52,7 @@ PHRASES: tuple[Phrase, ...] = (
            "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
     # the check a buyer ran failed: 鉴定是假的, 序列号在官网查不到, 溯源码扫出来是别的型号, "serial number doesn't match"
     Phrase("counterfeit", "high",
-           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?(?:是|为|出来是|出|了)?(?:假的|假货|仿品|高仿|不是正品)",
+           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?[^。！？\n，,不没非]{0,4}?(?:假的|假货|仿品|高仿|不是正品)",
            "buyer reports a check found the goods fake", ("鉴定", "验货", "查验", "检测", "一验", "验了", "验出")),
     Phrase("counterfeit", "high",
            r"(?:序列号|防伪码|溯源码|防伪标|验证码|串号)[^。！？\n]{0,8}?(?:查不到|查无|不存在|无效|对不上|是别的|扫不出)",
@@ -97,7 +97,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("incentivized_review", "medium",
            r"(?:好评|郝评|豪评|号评|hao评|好pin|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒单|带图|图评|买家秀)"
            r"[^。！？\n]{0,10}?"
-           r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:返|反|退|给)[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
            "反不正当竞争法 第八条：以利益换取好评",
            ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
     Phrase("incentivized_review", "medium",
@@ -131,11 +131,11 @@ PHRASES: tuple[Phrase, ...] = (
     # a channel named in English, leet or not, with a handle: "d.m me on 1nsta: x", "snap: x", "find me on the green app"
     Phrase("diversion", "medium",
            r"\b(?:(?:d\.?m|p\.?m|msg|hmu|hit me up)\s+(?:me\s+)?|(?:message|text|add|find|follow|contact|reach|ping)\s+me\s+)(?:on|at|via|@)\s+(?:the\s+)?"
-           r"(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]egram|wa|wh[a4]ts\s?[a4]pp|viber|line|kik|signal|fb|facebook|messenger|wechat|discord|tiktok|(?:green|blue|purple|yellow)\s+(?:app|bird|chat))\b"
+           r"(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|wa|wh[a4]ts\s?[a4]pp|viber|line|kik|signal|fb|facebook|messenger|wechat|discord|tiktok|(?:green|blue|purple|yellow)\s+(?:app|bird|chat))\b"
            r"(?:[ \t:：@]{0,3}[a-z0-9_.]{3,30})?",
            "asks readers to contact the writer on another app", ("on", "at", "via", "@")),
     Phrase("diversion", "medium",
-           r"(?<![a-z0-9])(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]egram|kik|discord|viber|wh[a4]ts\s?[a4]pp|line id|wechat|wx|vx)\s?[:：@]\s?@?[a-z0-9][a-z0-9_.]{2,30}",
+           r"(?<![a-z0-9])(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|kik|discord|viber|wh[a4]ts\s?[a4]pp|line id|wechat|wx|vx)\s?[:：@]\s?@?[a-z0-9][a-z0-9_.]{2,30}",
            "a messaging handle to contact the writer off the platform", ("ig", "nsta", "sn", "sc", "tg", "te", "kik", "discord", "viber", "wh", "line id", "wechat", "wx", "vx")),
     # a phone number spaced out digit by digit after a phone sign or channel word, or before one: 📱 0 9 1 2 - 4 4 8 …
     Phrase("diversion", "medium",
