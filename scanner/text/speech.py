@@ -143,7 +143,7 @@ PHRASES: tuple[Phrase, ...] = (
            "a phone number spaced out to pass a filter", ("📱", "📞", "☎", "tel", "phone", "call", "text", "whatsapp", "viber", "电话", "手机", "号码")),
     # a phone number said in words and digits mixed after a contact word: "text me at four one five, 3 3 8, 2 2 1 9"
     Phrase("diversion", "medium",
-           r"\b(?:text|txt|call|ring|whatsapp|phone|reach|contact)\s+(?:me\s+)?(?:at|on)?\s*"
+           r"\b(?:text|txt|call|ring|whatsapp|phone|reach|contact)\s+(?:me\s+)?(?:(?:at|on)\s*)?"
            r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])[\s,.\-]{1,3}){6,14}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])(?![a-z0-9])",
            "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
     # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
