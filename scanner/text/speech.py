@@ -77,32 +77,36 @@ PHRASES: tuple[Phrase, ...] = (
            rf"\b(?:received|got|was given|was sent|were sent|sent me)\b{_SENT}{{0,30}}?\b(?:for free|free(?: of charge)?|at no cost|a free sample)\b{_SENT}{{0,30}}?\b(?:review|rating|feedback|stars?)\b",
            "goods received free for a review (FTC 16 CFR 465)", ("free", "no cost")),
     Phrase("incentivized_review", "medium",
-           r"\b(?:refund(?:ed)?|rebate|gift ?card|voucher|coupon|cash ?back|paypal|venmo|money back|\$\d+|free [a-z]+)\b[^.!?\n]{0,40}?\b(?:for|after|if|once|when)\b[^.!?\n]{0,25}?\b(?:5|five)[- ]stars?\b",
+           r"\b(?:refund(?:ed)?|rebate|gift ?card|voucher|coupon|cash ?back|paypal|venmo|money back)\b[^.!?\n]{0,40}?\b(?:for|after|if|once|when)\b[^.!?\n]{0,25}?\b(?:5|five)[- ]stars?\b",
+           "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
+    # "they'd send a free grinder if I bumped it to 5 stars": a free thing or money, then a change or post of the stars
+    Phrase("incentivized_review", "medium",
+           r"\b(?:free [a-z]+|\$\d+)\b[^.!?\n]{0,30}?\b(?:if|once)\s+(?:i|you|we|they|buyers?|customers?)\s+(?:bump(?:ed)?|chang(?:e|ed|ing)|updat(?:e|ed|ing)|rais(?:e|ed|ing)|edit(?:ed)?|leav(?:e|ing)|left|giv(?:e|ing)|gave|post(?:ed|ing)?|rat(?:e|ed|ing))\b[^.!?\n]{0,15}?\b(?:5|five)[- ]stars?\b",
            "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
     # "paid $5 to post 5 stars", "I was compensated for this review", "free product provided for review purposes"
     Phrase("incentivized_review", "medium",
-           r"\b(?:paid|compensated|reimbursed|rewarded|tipped)\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?)\b",
-           "the writer was paid for the review (FTC 16 CFR 465)", ("paid", "compensated", "reimbursed", "rewarded", "tipped")),
+           r"\b(?:(?:was|were|got|get|gets|been|am|are|is|being)\s+(?:paid|compensated|reimbursed|rewarded|tipped)|(?:paid|pays|paying|compensated|reimbursed|rewarded)\s+(?:me|us|them|people|buyers|reviewers|customers))\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?)\b",
+           "the writer was paid for the review (FTC 16 CFR 465)", ("paid", "pays", "paying", "compensated", "reimbursed", "rewarded", "tipped")),
     Phrase("incentivized_review", "medium",
-           r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an? |my )?(?:honest |unbiased )?review|review(?:ing)? purposes|testing and review)\b",
+           r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an?|my) (?:honest|unbiased|fair) review|review(?:ing)? purposes|review\b|testing and review)\b",
            "goods provided for a review (FTC 16 CFR 465)", ("review",)),
     Phrase("incentivized_review", "medium",
            r"\b(?:for free|free of charge|at no cost|at no charge|no charge|gifted|comped|complimentary)\b[^.!?\n]{0,40}?\b(?:asked|required|wanted|requested|told|expected|on condition)\b[^.!?\n]{0,20}?\b(?:post|leave|write|give|share)\b[^.!?\n]{0,20}?\b(?:positive|good|glowing|great|5[- ]stars?|five[- ]stars?|reviews?|ratings?)\b",
            "goods given on condition of a positive post (FTC 16 CFR 465)", ("free", "no cost", "no charge", "gifted", "comped", "complimentary")),
     # a seller's offer: "leave us positive feedback and we'll refund your shipping"
     Phrase("incentivized_review", "medium",
-           r"\b(?:leave|give|post|write|send)\s+(?:us\s+|me\s+)?(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
+           r"\b(?:leave|give|post|write|send)\s+(?:us|me)\s+(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
            "a reward offered for a good review (FTC 16 CFR 465)", ("feedback", "review", "rating")),
     # a reward said in Chinese, either order, with homophones and emoji: 好评返现, 郝评反现, 返5元求好评, 5⭐+📷=🧧
     Phrase("incentivized_review", "medium",
            r"(?:好评|郝评|豪评|号评|hao评|好pin|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒单|带图|图评|买家秀)"
-           r"[^。！？\n]{0,10}?"
+           r"[^。！？\n没不]{0,10}?"
            r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:返|反|退|给)[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
            "反不正当竞争法 第八条：以利益换取好评",
            ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
     Phrase("incentivized_review", "medium",
            r"(?:返现|反现|返钱|返红包|红包|🧧|现金|返\s?\d+元|(?<![0-9])\d+元红包|免费(?:拿|领|送|试用|寄))"
-           r"[^。！？\n]{0,12}?"
+           r"[^。！？\n没不]{0,12}?"
            r"(?:换|求|要求|条件是|前提是|只要|就要|需要|写|给|打|留)[^。！？\n]{0,4}?(?:好评|郝评|五星|5星|追评|晒图|带图评价|评价)",
            "反不正当竞争法 第八条：以利益换取好评", ("返现", "反现", "返钱", "返红包", "红包", "🧧", "现金", "元", "免费")),
     # a seller's "好评联系客服" and "删差评给退": the reward is behind the customer-service chat
@@ -166,8 +170,8 @@ PHRASES: tuple[Phrase, ...] = (
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）",
            ("刷单", "刷销量", "做销量", "冲销量", "刷信誉", "刷好评", "补单", "拍单", "代拍", "点赞员", "做任务", "加粉", "涨粉", "刷粉", "刷赞", "刷播放")),
     Phrase("illegal_service", "high",
-           r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指|宝妈)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|点赞|加粉|涨粉|刷粉)",
-           "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指", "宝妈")),
+           r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|加粉|涨粉|刷粉)",
+           "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指")),
     # credit cashed out: 花呗白条秒tao现 (刑法 第二百二十五条 非法经营; 信用卡套现 in the word lists)
     Phrase("illegal_service", "high",
            r"(?:花呗|白条|借呗|信用卡|分付|月付|额度)[^。！？\n]{0,6}?(?:套现|tao现|t现|套出|提现|取现|变现)",
@@ -177,11 +181,11 @@ PHRASES: tuple[Phrase, ...] = (
            r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过))",
            "办证/伪造证书（刑法 第二百八十条）", ("办证", "办z", "做证", "假证", "学历", "文凭", "毕业证", "学位证", "四六级", "职称", "驾照", "资格证")),
     Phrase("illegal_service", "high",
-           r"\b(?:selling|sell|cheap|got|have)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
+           r"\b(?:selling|sell|for sale)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
            "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
            ("netflix", "disney", "spotify", "hbo", "hulu", "youtube premium", "prime video", "chatgpt", "canva pro", "game pass", "iptv")),
     Phrase("illegal_service", "high",
-           r"\b(?:buy|selling|sell|get|cheap|real)\b[^.!?\n]{0,15}?\b(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bcheap|\bfast|\binstant|\bper\b|\bdm\b|\bmessage)",
+           r"\b(?:selling|sell|cheap|buy)\s+(?:[0-9]+k?\s+)?(?:real\s+|active\s+)?(?:(?:instagram|insta|ig|tiktok|youtube|twitter|fb)\s+)?(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bdm\b|\bmessage me|\binbox\b|\bcheap\b)",
            "bought followers or likes (platform rules; 网络交易监督管理办法 第十四条)", ("followers", "likes", "views", "subscribers")),
 )
 

@@ -73,6 +73,9 @@ CASES = [
     (R, None, "商家从不搞好评返现，良心店", "pass", set(), []),
     (R, None, "No one paid me for this review, I bought it myself", "pass", set(), []),
     (R, None, "给五星是因为物流快，没有任何返现", "pass", set(), []),
+    (R, None, "五星好评，没有返现也愿意给好评", "pass", set(), []),
+    (R, None, "I paid full price for it and my review is honest", "pass", set(), []),
+    (R, None, "Worth every penny at $25 for sure, five stars", "pass", set(), []),
     # -- disguised contacts: a channel word bent out of shape, spelled digits, a colour for the app, a handle
     (R, None, "要同款的➕薇 kk_shop2024 私聊", "review", {("diversion", "➕薇 kk_shop2024")}, []),
     (R, None, "Want more? hmu on tele: vintage_finds_22", "review", {("diversion", "hmu on tele: vintage_finds_22")}, []),
@@ -91,6 +94,9 @@ CASES = [
     # ... and their hard negatives
     (R, None, "我是宝妈，平时在家带娃，这个辅食机很好用", "pass", set(), []),
     (R, None, "Spotify plays fine through the speaker's Bluetooth", "pass", set(), []),
+    (R, None, "Works great if you have a Netflix subscription", "pass", set(), []),
+    (R, None, "Great ring light, I get more views fast on TikTok", "pass", set(), []),
+    (R, None, "宝妈们都点赞这个推车，折叠方便", "pass", set(), []),
     (R, None, "用花呗分期买的，免息很划算", "pass", set(), []),
     (R, None, "钻石带GIA证书，网上可查，很放心", "pass", set(), []),
     # -- an order number shaped like a mobile number, labelled as the order's: no phone (the label right before it)
