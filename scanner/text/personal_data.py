@@ -169,6 +169,17 @@ SHOP_CUE_WINDOW = 8
 EN_SHOP_CUE_WINDOW = 20
 
 
+# The suffixes _US_STREET ends on, each after a blank: a cheap necessary condition for a US street address.
+_STREET_SUFFIX_WORDS = tuple(" " + w for w in ("St", "Ave", "Dr", "Rd", "Road", "Ln", "Lane", "Ct", "Court", "Way", "Pl",
+                                               "Blvd", "Boulevard", "Ter", "Pkwy", "Parkway", "Hwy", "Highway", "Cir"))
+
+
+def could_hold_address(text: str) -> bool:
+    """False only if no address part (_addresses, _US_STREET) can be found in `text`: a Chinese address ends on
+    号/栋/幢 (what _address_blocks checks), a US one on a street suffix after a blank (" St" also opens " Street")."""
+    return "号" in text or "栋" in text or "幢" in text or any(w in text for w in _STREET_SUFFIX_WORDS)
+
+
 def could_detect(low: str) -> bool:
     """A cheap necessary condition for the recognisers that need no seven digits (the digit
     hint of detectors.py covers the rest): a name cue or a passport word."""

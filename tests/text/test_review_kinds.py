@@ -288,3 +288,14 @@ def test_a_review_repeating_a_report_gets_bounded_signals(text_engine, unit, cap
     got = scanner.scan({"kind": "review", "id": "r", "text": text}).to_dict()["listing_signals"]
     assert len(got) == cap
     assert all(text[s["start"]:s["end"]] == s["text"] for s in got)
+
+
+def test_the_anchor_scan_finds_every_anchor_a_text_holds():
+    """Brute force is the oracle for the one-pass anchor scan: an anchor overlapping a longer one found ('假' in
+    '假的', an anchor starting inside another and running past it) is still reported."""
+    from scanner.text import speech
+
+    texts = _all_texts() + ["明显是假的", "鉴定是假的，假货", "d.m me on the green app", "加微信加v加q", "text me at 415"]
+    for text in texts:
+        low = text.lower()
+        assert speech.anchors_in(low) == {a for a in speech._ANCHOR_SET if a in low}, text
