@@ -274,6 +274,11 @@ COMPILED: bool = _compiled is not None
 could_detect = _compiled.could_detect if _compiled is not None else could_detect_python
 
 
+def digit_hint(text: str) -> bool:
+    """Does `text` hold the digit run that makes detect() read phone numbers and personal data?"""
+    return _PHONE_HINT.search(text) is not None
+
+
 def detect(text: str) -> list[Hit]:
     if not text:
         return []
@@ -297,10 +302,20 @@ def _is_mobile(run: str) -> bool:
     return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
 
 
+# A number labelled as an order or parcel number right before it is that, even when shaped like a mobile number
+# (京东订单号 13562984471: #20, tunerev13); only the label itself and a colon or blank may stand between.
+_ORDER_LABEL = re.compile(r"(?:订单|单号|运单|快递单|物流单|(?i:order|tracking|waybill|parcel))(?:号|编号|(?i: no\.?| number| #|#))?[ \t:：#]*$")
+ORDER_LABEL_REACH = 16
+
+
+def _labelled_order(text: str, start: int) -> bool:
+    return _ORDER_LABEL.search(text, max(0, start - ORDER_LABEL_REACH), start) is not None
+
+
 def _phones(text: str, hits: list[Hit]) -> None:
     digits_text = text.translate(_CN_DIGITS)  # same length, so offsets carry over
     for m in _DIGIT_RUN.finditer(digits_text):
-        if _is_mobile(m.group()):
+        if _is_mobile(m.group()) and not _labelled_order(text, m.start()):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a mainland mobile number"))
     if _has_lookalike(text):
         taken = _Covered(hits)

@@ -51,6 +51,8 @@ _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])
 
 # Context words, read in a short window before a number (lower-cased text).
 CONTEXT_WINDOW = 16
+# "my passport number is K8830192": a passport word may stand a few words further back (#20, tunerev13)
+PASSPORT_CUE_WINDOW = 24
 # English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
 _ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
 _CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
@@ -104,9 +106,13 @@ _NAME = re.compile(
 )
 # A street address: a road (or lane) number after a road word, looked up first; the
 # administrative units (省/市/区/县) are then required in the same run of characters before it.
-_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)[0-9]{1,5}(?:号|弄)(?:[0-9]{1,4}(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+# A space may stand around the numbers as typed on a phone (学院路 35 号, 人民南路四段 27 号 5 栋 2 单元 803: #20,
+# tunerev13), and a road may have a numbered section (四段) before its number.
+_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:[一二三四五六七八九十]{1,2}段)?[ \t]?[0-9]{1,5}[ \t]?(?:号|弄)"
+                          r"(?:[ \t]?[0-9]{1,4}[ \t]?(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}"
+                          r"(?:[ \t][0-9]{3,4}(?![0-9]))?")
 # 区/园 before a building number: a residential compound's block (望京西园三区311号楼).
-_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])[0-9]{1,4}(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])(?:[A-Z]{1,2}[0-9]{0,3}[\-－]?[A-Z0-9]{0,2}|[0-9]{1,4})(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
 # A US street address (#15, holdout9): house number, one to three capitalised street words and a
 # street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
 _US_STREET = re.compile(
@@ -119,15 +125,30 @@ _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulev
                           r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)(?![A-Za-z])")
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
+# A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
+_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))"
 _NAME_BEFORE_PHONE = re.compile(
-    r"(?<![\u4e00-\u9fff])[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
+    _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
     r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[3-9][0-9])"
 )
 # A North American number without +1 (detectors.py wants a cue word for it) is a phone part of a block
 # only: alone it makes no finding. An English name counts right before such a number or a street.
+# ... or right before an address that starts with its province or city, after a blank or a comma (陈思琪 广东省深圳市…,
+# 赵德明，四川省…: #20, tunerev13); counted only where that address is found.
+_NAME_BEFORE_ADDRESS = re.compile(
+    _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
+    r"(?=[ \t,，:：]{1,2}(?:北京|天津|上海|重庆|[\u4e00-\u9fff]{2,3}(?:省|市|自治区)))"
+)
 _NANP = re.compile(r"(?<![0-9])\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}(?![0-9])")
 _EN_NAME_BEFORE = re.compile(
     r"(?<![A-Za-z])[A-Z][a-z]+ [A-Z][a-z]+(?=,? (?:\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}|[0-9]{1,6} [A-Z][a-z]))")
+# An English name right before any phone number the detectors found, maybe with its label ("Maria Gonzalez, 0917 884
+# 2351", "Name: Rahul Verma  Mobile: +91 98204 57731": #20, tunerev13), read in the EN_NAME_REACH characters
+# before the number; not after a word asking to call (call John Smith 555…: a seller's contact, a diversion).
+_EN_NAME_BEFORE_PHONE = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+ [A-Z][a-z]+[ \t,]{0,3}(?i:(?:mobile|phone|tel|cell|contact)(?: no\.?| number)?[ \t]?[:：]?[ \t]{0,2})?$")
+_EN_CALL_CUE = re.compile(r"(?i:call|contact|text|ring|whatsapp|ask for|reach)[ \t]+$")
+EN_NAME_REACH = 48
 _SELLER_CUE = re.compile(r"联系|客服|店主|老板|掌柜|找|加|咨询|微信|vx|VX")
 # The tail of a resident ID given as "身份证后六位 253016": still the person's ID beside their name.
 _ID_TAIL = re.compile(r"身份证(?:号码|号)?(?:后|末|尾号)[四六4６6]位[ \t:：]*[0-9]{3,5}[0-9Xx]")
@@ -146,6 +167,17 @@ _SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖�
                        r"|(?i:our store|our shop|showroom|warehouse|pickup at|pick up at|return address|returns to|visit us)")
 SHOP_CUE_WINDOW = 8
 EN_SHOP_CUE_WINDOW = 20
+
+
+# The suffixes _US_STREET ends on, each after a blank: a cheap necessary condition for a US street address.
+_STREET_SUFFIX_WORDS = tuple(" " + w for w in ("St", "Ave", "Dr", "Rd", "Road", "Ln", "Lane", "Ct", "Court", "Way", "Pl",
+                                               "Blvd", "Boulevard", "Ter", "Pkwy", "Parkway", "Hwy", "Highway", "Cir"))
+
+
+def could_hold_address(text: str) -> bool:
+    """False only if no address part (_addresses, _US_STREET) can be found in `text`: a Chinese address ends on
+    号/栋/幢 (what _address_blocks checks), a US one on a street suffix after a blank (" St" also opens " Street")."""
+    return "号" in text or "栋" in text or "幢" in text or any(w in text for w in _STREET_SUFFIX_WORDS)
 
 
 def could_detect(low: str) -> bool:
@@ -316,7 +348,7 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
                 add(m.start(), m.end(), "passport", "a Chinese passport number")
         if any(w in low for w in PASSPORT_WORDS):
             for m in _ANY_PASSPORT.finditer(text):
-                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start()):
+                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(), PASSPORT_CUE_WINDOW):
                     add(m.start(), m.end(), "passport", "a passport number after a passport word")
     _address_blocks(text, low, hits, free, add)
     if not found:
@@ -376,6 +408,14 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
         parts += [(m.start(), m.end(), "id") for m in _ID_TAIL.finditer(text)]
     if phones:
         parts += [(m.start(), m.end(), "name") for m in _NAME_BEFORE_PHONE.finditer(text)
+                  if not _cue_before(_SELLER_CUE, text, m.start(), 6) and not _cue_before(_SHOP_CUE, text, m.start(), 6)]
+    for a, _b in phones:
+        m = _EN_NAME_BEFORE_PHONE.search(text, max(0, a - EN_NAME_REACH), a)
+        if m is not None and not _EN_CALL_CUE.search(text, max(0, m.start() - 16), m.start()):
+            parts.append((m.start(), m.end(), "name"))
+    addresses = [(a, b) for a, b, kind in parts if kind == "address"]
+    if addresses:
+        parts += [(m.start(), m.end(), "name") for m in _NAME_BEFORE_ADDRESS.finditer(text)
                   if not _cue_before(_SELLER_CUE, text, m.start(), 6) and not _cue_before(_SHOP_CUE, text, m.start(), 6)]
     if len(parts) < 2:
         return

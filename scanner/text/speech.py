@@ -17,8 +17,10 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from scanner.results import Finding
+from scanner.text import detectors, personal_data
 from scanner.text.prefilter import Prefilter
 from scanner.text.verify.explain import reason, render
+from scanner.text.verify.rules import DETECTOR_SCORES
 
 
 class Phrase(NamedTuple):
@@ -51,19 +53,74 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("counterfeit", "high",
            r"\bnot (?:the same|identical) (?:as|to) (?:the )?(?:ones?|pair|item)?\s*(?:at|in|from|sold at|sold in) (?:the )?(?:counter|store|official store|boutique|mall|shop)\b",
            "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
+    # the check a buyer ran failed: 鉴定是假的, 序列号在官网查不到, 溯源码扫出来是别的型号, "serial number doesn't match"
+    Phrase("counterfeit", "high",
+           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?[^。！？\n，,不没非]{0,4}?(?:假的|假货|仿品|高仿|不是正品)",
+           "buyer reports a check found the goods fake", ("鉴定", "验货", "查验", "检测", "一验", "验了", "验出")),
+    Phrase("counterfeit", "high",
+           r"(?:序列号|防伪码|溯源码|防伪标|验证码|串号)[^。！？\n]{0,8}?(?:查不到|查无|不存在|无效|对不上|是别的|扫不出)",
+           "buyer reports the goods' code fails the brand's check", ("序列号", "防伪码", "溯源码", "防伪标", "验证码", "串号")),
+    Phrase("counterfeit", "high",
+           r"\bserial(?: number| no\.?)?\b[^.!?\n]{0,20}?\b(?:doesn't|does not|didn't|did not|won't)\s+(?:match|register|verify|check out|exist)",
+           "buyer reports the goods' code fails the brand's check", ("serial",)),
+    # a verdict standing alone as its own clause: "…，假的。"; "this is a rep", "counterfeit card"
+    Phrase("counterfeit", "high", r"(?<=[，,。！!；;\s])(?:假的|假货)(?=[。！!，,；;\s]|$)",
+           "buyer reports the goods are fake", ("假的", "假货")),
+    Phrase("counterfeit", "high",
+           r"\b(?:this|it|it's|its|these|they're|theyre|they|that's|thats)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:an?\s+)?(?:obvious\s+|total\s+)?(?:rep|reps|knock-?offs?|fakes?|counterfeits?|bootlegs?)\b",
+           "buyer reports the goods are fake", ("rep", "knock", "fake", "counterfeit", "bootleg")),
+    Phrase("counterfeit", "high",
+           r"\b(?:counterfeit|fake|faked|knock-?off|bootleg)\s+(?:card|chip|controller|item|product|unit|pair|one|goods|battery|charger|cable|memory|movement)s?\b",
+           "buyer reports the goods are fake", ("counterfeit", "fake", "knock", "bootleg")),
     # -- an incentive revealed by the writer (FTC 16 CFR 465; 反不正当竞争法 第八条)
     Phrase("incentivized_review", "medium",
-           r"\bin exchange for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
-           "review written in exchange for the goods (FTC 16 CFR 465)", ("exchange for",)),
+           r"\bin (?:exchange|return) for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |positive |good |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
+           "review written in exchange for the goods (FTC 16 CFR 465)", ("exchange for", "return for")),
     Phrase("incentivized_review", "medium",
            rf"\b(?:received|got|was given|was sent|were sent|sent me)\b{_SENT}{{0,30}}?\b(?:for free|free(?: of charge)?|at no cost|a free sample)\b{_SENT}{{0,30}}?\b(?:review|rating|feedback|stars?)\b",
            "goods received free for a review (FTC 16 CFR 465)", ("free", "no cost")),
     Phrase("incentivized_review", "medium",
-           r"\b(?:refund(?:ed)?|rebate|gift card|cash ?back|paypal)\b[^.!?\n]{0,25}\b(?:for|after|if)\b[^.!?\n]{0,15}\b(?:5|five)[- ]stars?\b",
-           "money back for a five-star review (FTC 16 CFR 465)", ("star",)),
+           r"\b(?:refund(?:ed)?|rebate|gift ?card|voucher|coupon|cash ?back|paypal|venmo|money back)\b[^.!?\n]{0,40}?\b(?:for|after|if|once|when)\b[^.!?\n]{0,25}?\b(?:5|five)[- ]stars?\b",
+           "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
+    # "they'd send a free grinder if I bumped it to 5 stars": a free thing or money, then a change or post of the stars
     Phrase("incentivized_review", "medium",
-           r"(?:五星|好评|晒图|追评|带图评价)[^。！？\n]{0,6}(?:送|返|给|领)[^。！？\n]{0,4}(?:红包|现金|\d+\s*元|元|券|礼品)",
-           "反不正当竞争法 第八条：以利益换取好评", ("五星", "好评", "晒图", "追评", "带图评价")),
+           r"\b(?:free [a-z]+|\$\d+)\b[^.!?\n]{0,30}?\b(?:if|once)\s+(?:i|you|we|they|buyers?|customers?)\s+(?:bump(?:ed)?|chang(?:e|ed|ing)|updat(?:e|ed|ing)|rais(?:e|ed|ing)|edit(?:ed)?|leav(?:e|ing)|left|giv(?:e|ing)|gave|post(?:ed|ing)?|rat(?:e|ed|ing))\b[^.!?\n]{0,15}?\b(?:5|five)[- ]stars?\b",
+           "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
+    # "paid $5 to post 5 stars", "I was compensated for this review", "free product provided for review purposes"
+    Phrase("incentivized_review", "medium",
+           r"\b(?:(?:was|were|got|get|gets|been|am|are|is|being)\s+(?:paid|compensated|reimbursed|rewarded|tipped)|(?:paid|pays|paying|compensated|reimbursed|rewarded)\s+(?:me|us|them|people|buyers|reviewers|customers))\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?)\b",
+           "the writer was paid for the review (FTC 16 CFR 465)", ("paid", "pays", "paying", "compensated", "reimbursed", "rewarded", "tipped")),
+    Phrase("incentivized_review", "medium",
+           r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an?|my) (?:honest|unbiased|fair) review|review(?:ing)? purposes|review\b|testing and review)\b",
+           "goods provided for a review (FTC 16 CFR 465)", ("review",)),
+    Phrase("incentivized_review", "medium",
+           r"\b(?:for free|free of charge|at no cost|at no charge|no charge|gifted|comped|complimentary)\b[^.!?\n]{0,40}?\b(?:asked|required|wanted|requested|told|expected|on condition)\b[^.!?\n]{0,20}?\b(?:post|leave|write|give|share)\b[^.!?\n]{0,20}?\b(?:positive|good|glowing|great|5[- ]stars?|five[- ]stars?|reviews?|ratings?)\b",
+           "goods given on condition of a positive post (FTC 16 CFR 465)", ("free", "no cost", "no charge", "gifted", "comped", "complimentary")),
+    # a seller's offer: "leave us positive feedback and we'll refund your shipping"
+    Phrase("incentivized_review", "medium",
+           r"\b(?:leave|give|post|write|send)\s+(?:us|me)\s+(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
+           "a reward offered for a good review (FTC 16 CFR 465)", ("feedback", "review", "rating")),
+    # a reward said in Chinese, either order, with homophones and emoji: 好评返现, 郝评反现, 返5元求好评, 5⭐+📷=🧧
+    Phrase("incentivized_review", "medium",
+           r"(?:好评|郝评|豪评|号评|hao评|好pin|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒单|带图|图评|买家秀)"
+           r"[^。！？\n没不]{0,10}?"
+           r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:返|反|退|给)[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           "反不正当竞争法 第八条：以利益换取好评",
+           ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
+    Phrase("incentivized_review", "medium",
+           r"(?:返现|反现|返钱|返红包|红包|🧧|现金|返\s?\d+元|(?<![0-9])\d+元红包|免费(?:拿|领|送|试用|寄))"
+           r"[^。！？\n没不]{0,12}?"
+           r"(?:换|求|要求|条件是|前提是|只要|就要|需要|写|给|打|留)[^。！？\n]{0,4}?(?:好评|郝评|五星|5星|追评|晒图|带图评价|评价)",
+           "反不正当竞争法 第八条：以利益换取好评", ("返现", "反现", "返钱", "返红包", "红包", "🧧", "现金", "元", "免费")),
+    # a seller's "好评联系客服" and "删差评给退": the reward is behind the customer-service chat
+    Phrase("incentivized_review", "medium",
+           r"(?:好评|五星|5星|[5５五]\s?⭐|追评|晒图|带图)[^。！？\n]{0,8}?(?:联系|找|私信?|私聊)\s?客服(?:领|返|有|拿|送)?",
+           "反不正当竞争法 第八条：好评后找客服领奖励",
+           # anchored on the review word, not 客服: most clean reviews thank the customer service
+           ("好评", "五星", "5星", "⭐", "追评", "晒图", "带图")),
+    Phrase("incentivized_review", "medium",
+           r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:\s?\d+|款|钱|现|红包)",
+           "反不正当竞争法 第八条：以利益换取删改评价", ("删", "撤", "改")),
     # -- the writer pushes a reader off the platform
     Phrase("diversion", "medium", r"\b(?:dm|pm|inbox)\s+me\b", "asks readers to message the writer privately", ("dm", "pm", "inbox")),
     Phrase("diversion", "medium",
@@ -72,6 +129,72 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("diversion", "medium",
            r"(?:私聊|私信|私我|加我|找我|联系我)[^。！？\n]{0,10}(?:更便宜|便宜|优惠|低价|拿货|代购|价格|团购)",
            "引导私下联系交易", ("私聊", "私信", "私我", "加我", "找我", "联系我")),
+    # a disguised channel word, with the id after it if there is one: 加V, ➕q 三七五八…, 扣扣, 薇, 绿泡泡
+    Phrase("diversion", "medium",
+           r"(?:加|➕|＋|\+|添加|搜|找)\s?(?:vx|wx|qq|v|q|微信|薇信|威信|微(?![\u4e00-\u9fff])|微(?=私|聊|详|咨|了解)|薇|扣扣|企鹅|绿泡泡|小绿|飞机|tg)(?![a-z0-9])"
+           r"(?:[ \t:：]{0,3}[0-9a-z_零〇一二三四五六七八九幺两-]{5,24})?",
+           "引导到站外联系（变形的联系方式）", ("加", "➕", "＋", "+", "搜", "找")),
+    Phrase("diversion", "medium",
+           r"(?:绿色|绿|蓝色|蓝|紫色)(?:的)?(?:聊天)?(?:软件|app|泡泡|图标|应用)[^。！？\n]{0,6}?(?:搜|找|加|联系)(?:[ \t:：]{0,3}[0-9a-z_-]{3,24})?",
+           "引导到站外联系（隐晦地说聊天软件）", ("软件", "app", "泡泡", "图标", "应用")),
+    # a channel named in English, leet or not, with a handle: "d.m me on 1nsta: x", "snap: x", "find me on the green app"
+    Phrase("diversion", "medium",
+           r"\b(?:(?:d\.?m|p\.?m|msg|hmu|hit me up)\s+(?:me\s+)?|(?:message|text|add|find|follow|contact|reach|ping)\s+me\s+)(?:on|at|via|@)\s+(?:the\s+)?"
+           r"(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|wa|wh[a4]ts\s?[a4]pp|viber|line|kik|signal|fb|facebook|messenger|wechat|discord|tiktok|(?:green|blue|purple|yellow)\s+(?:app|bird|chat))\b"
+           r"(?:[ \t:：@]{0,3}[a-z0-9_.]{3,30})?",
+           "asks readers to contact the writer on another app",
+           ("dm", "d.m", "pm", "p.m", "msg", "hmu", "hit me", "message", "text", "add", "find", "follow", "contact", "reach", "ping")),
+    Phrase("diversion", "medium",
+           r"(?<![a-z0-9])(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|kik|discord|viber|wh[a4]ts\s?[a4]pp|line id|wechat|wx|vx)\s?[:：@]\s?@?[a-z0-9][a-z0-9_.]{2,30}",
+           "a messaging handle to contact the writer off the platform", (":", "：", "@")),
+    # a phone number spaced out digit by digit after a phone sign or channel word, or before one: 📱 0 9 1 2 - 4 4 8 …
+    Phrase("diversion", "medium",
+           r"(?:📱|📞|☎|\btel\b|\bphone\b|\bcall\b|\btext\b|\bwhatsapp\b|\bviber\b|电话|手机|号码)[^\n.。!！?？0-9]{0,6}(?:[0-9][ \t\-.]{1,3}){6,14}[0-9](?:\s?(?:via|on)\s+(?:viber|whatsapp|telegram|signal|line|wechat))?",
+           "a phone number spaced out to pass a filter", ("📱", "📞", "☎", "tel", "phone", "call", "text", "whatsapp", "viber", "电话", "手机", "号码")),
+    # a phone number said in words and digits mixed after a contact word: "text me at four one five, 3 3 8, 2 2 1 9"
+    Phrase("diversion", "medium",
+           r"\b(?:text|txt|call|ring|whatsapp|phone|reach|contact)\s+(?:me\s+)?(?:(?:at|on)\s*)?"
+           r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])[\s,.\-]{1,3}){6,14}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])(?![a-z0-9])",
+           "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
+    # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
+    Phrase("diversion", "medium",
+           r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式)",
+           "引导通过个人资料到站外联系",
+           tuple(me + w for me in ("我", "我的") for w in ("头像", "昵称", "主页", "名字", "签名", "id", "资料"))),
+    Phrase("diversion", "medium",
+           r"\b(?:(?:check|see|look at|visit|click) my (?:profile|bio|page|username|user name)|(?:link|contact|number|info) (?:is )?in (?:my )?bio)\b",
+           "points readers to the writer's profile to contact them",
+           ("check my", "see my", "look at my", "visit my", "click my", "in bio", "in my bio")),
+    # a shop's line pushed for ordering outside: 拨打我们店的售后电话0571-…下单更优惠
+    Phrase("diversion", "medium",
+           r"(?:拨打|致电|打电话|打我们|联系|call|ring)[^。！？\n]{0,12}?0[0-9]{2,3}[\-－ ]?[0-9]{7,8}(?![0-9])[^。！？\n]{0,10}?(?:下单|订购|购买|优惠|便宜|拿货|团购|直购|order|cheaper|discount)",
+           "引导到站外电话下单", ("拨打", "致电", "打电话", "打我们", "联系", "call", "ring")),
+    Phrase("diversion", "medium",
+           r"\b(?:venmo|paypal|zelle|cash ?app)\s+me\b(?:[ \t:：]{0,3}@?[a-z0-9][a-z0-9_.\-]{2,30})?",
+           "asks readers to pay the writer off the platform", ("venmo", "paypal", "zelle", "cash")),
+    # -- services advertised in a review (网络交易监督管理办法 第十四条; 反不正当竞争法 第八条)
+    Phrase("illegal_service", "high",
+           r"(?:刷单|刷销量|做销量|冲销量|刷信誉|刷好评|补单|拍单|代拍|点赞员|做任务|加粉|涨粉|刷粉|刷赞|刷播放)[^。！？\n]{0,12}?(?:佣金|日结|当天结|秒结|返款|提成|工资|兼职|日赚|日入)",
+           "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）",
+           ("刷单", "刷销量", "做销量", "冲销量", "刷信誉", "刷好评", "补单", "拍单", "代拍", "点赞员", "做任务", "加粉", "涨粉", "刷粉", "刷赞", "刷播放")),
+    Phrase("illegal_service", "high",
+           r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|加粉|涨粉|刷粉)",
+           "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指")),
+    # credit cashed out: 花呗白条秒tao现 (刑法 第二百二十五条 非法经营; 信用卡套现 in the word lists)
+    Phrase("illegal_service", "high",
+           r"(?:花呗|白条|借呗|信用卡|分付|月付|额度)[^。！？\n]{0,6}?(?:套现|tao现|t现|套出|提现|取现|变现)",
+           "信用卡/花呗套现（刑法 第二百二十五条）", ("花呗", "白条", "借呗", "信用卡", "分付", "月付", "额度")),
+    # papers made without the exam: 办zheng, 学历、职称证书都能做
+    Phrase("illegal_service", "high",
+           r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过))",
+           "办证/伪造证书（刑法 第二百八十条）", ("办证", "办z", "做证", "假证", "学历", "文凭", "毕业证", "学位证", "四六级", "职称", "驾照", "资格证")),
+    Phrase("illegal_service", "high",
+           r"\b(?:selling|sell|for sale)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
+           "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
+           ("netflix", "disney", "spotify", "hbo", "hulu", "youtube premium", "prime video", "chatgpt", "canva pro", "game pass", "iptv")),
+    Phrase("illegal_service", "high",
+           r"\b(?:selling|sell|cheap|buy)\s+(?:[0-9]+k?\s+)?(?:real\s+|active\s+)?(?:(?:instagram|insta|ig|tiktok|youtube|twitter|fb)\s+)?(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bdm\b|\bmessage me|\binbox\b|\bcheap\b)",
+           "bought followers or likes (platform rules; 网络交易监督管理办法 第十四条)", ("followers", "likes", "views", "subscribers")),
 )
 
 # Matched on the lower-cased text (as fast again as re.IGNORECASE); a text whose length lower() changes (a
@@ -92,7 +215,19 @@ VERSION = "sha256:" + hashlib.sha256(
 _CLAUSE_END = re.compile(r"[，,。！？!?.;；\n]")
 _DOUBT_BEFORE = re.compile(
     r"(?:不是|不会是|并非|绝非|没有(?!想到)|没(?!想到)|以为|还以为|不知道|不确定|担心|怕|害怕|怀疑|会不会|是不是|是否|"
-    r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case)"
+    r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case|"
+    r"\bmight be|\bmay be|\bcould be)"
+    r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
+
+
+# An offer, contact or service denied or warned against is none: "商家没有搞好评返现那一套", "谨防加V刷单",
+# "we never pay for 5 stars", "beware of anyone asking you to text them". (A buyer's counterfeit report has
+# its own test above: doubt and questions.) The listing engine's negation rows (exemptions.tsv) drop its own
+# findings; this keeps the phrases below from adding them back.
+_DENIED_BEFORE = re.compile(
+    r"(?:没有|没搞|没(?!想到)|不搞|不做|不会|不是|不要|不用|并非|绝不|从不|从来不|从没|拒绝|禁止|严禁|谨防|小心|当心|警惕|别信|"
+    r"举报|骗子|骗局|"
+    r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b|\bbeware\b|\bwarn|\breport|\bscam)"
     r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 
 
@@ -110,11 +245,17 @@ class Clauses:
         self.ends = [m.start() for m in _CLAUSE_END.finditer(text)]
         self._asked: dict[int, bool] = {}  # clause end -> is that clause a question
 
+    def _clause_start(self, start: int) -> int:
+        i = bisect_left(self.ends, start)  # clause ends before the report
+        return max(self.ends[i - 1] + 1 if i else 0, start - _DOUBT_REACH)
+
+    def denied(self, start: int) -> bool:
+        """Is the offer or contact at `start` denied or warned against in its clause (words before it)?"""
+        return _DENIED_BEFORE.search(self.text, self._clause_start(start), start) is not None
+
     def doubted(self, start: int, end: int) -> bool:
         text, ends = self.text, self.ends
-        i = bisect_left(ends, start)  # clause ends before the report
-        clause_start = max(ends[i - 1] + 1 if i else 0, start - _DOUBT_REACH)
-        if _DOUBT_BEFORE.search(text, clause_start, start):
+        if _DOUBT_BEFORE.search(text, self._clause_start(start), start):
             return True
         j = bisect_left(ends, end)
         after = ends[j] if j < len(ends) else len(text)
@@ -133,10 +274,35 @@ def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> 
 
 def find(field: str, text: str, policy, covered: list[Finding], unread: frozenset = frozenset()) -> list[Finding]:
     """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
-    category the engine already made (`covered`). A finding of a category in `unread` (never returned as a finding
-    to this speaker, scanner/speakers.py) gets no rendered explanation."""
-    out: list[Finding] = []
+    category the engine already made (`covered`); then personal data the engine's detectors were not asked for. A
+    finding of a category in `unread` (never returned as a finding to this speaker, scanner/speakers.py) gets no
+    rendered explanation."""
     lowered = text.lower()
+    return _phrases(field, text, lowered, policy, covered, unread) + _personal_data(field, text, lowered, policy)
+
+
+def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]:
+    """A name and an address posted together with no phone number ("Sent to my mum: Margaret Ellison, 22 Hawthorn
+    Road, Leeds", "地址写的赵德明，四川省成都市…27 号"): the listing engine runs the personal-data recognisers only
+    behind a digit run or a cue word (most listings hold neither, and a shop's copy seldom holds a customer's
+    address). A review is where buyers post them, so here they run whenever the engine's gate was shut; the
+    recognisers and their rules are personal_data.py's, unchanged, and the finding is masked as the engine's are."""
+    if not personal_data.could_hold_address(text):
+        return []  # no address part: with no phone either, no block can form
+    if personal_data.could_detect(lowered) or detectors.digit_hint(text):
+        return []  # the engine ran them on this text already
+    out: list[Finding] = []
+    for start, end, name, category, detail in personal_data.detect(text, [], lowered):
+        reasons = (reason("personal_data", name=name, detail=detail),)
+        out.append(Finding(kind="text", category=category, field=field, severity="high",
+                           score=DETECTOR_SCORES.get(name, 0.8), explanation=render(reasons),
+                           effect=policy.action(category), start=start, end=end,
+                           text=personal_data.mask(name, text[start:end]), term=name, suggestion="", reasons=reasons))
+    return out
+
+
+def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding], unread: frozenset) -> list[Finding]:
+    out: list[Finding] = []
     same_length = len(lowered) == len(text)
     # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
     if same_length:  # the rows that may match, and where each one's first match can start at the earliest
@@ -157,6 +323,7 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
     for f in covered:
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
+    clauses: Clauses | None = None  # made on the first match that needs it
     for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span
         phrase, rx = _COMPILED[row]
         rx_any_case = _COMPILED_ANY_CASE[row][1]
@@ -166,6 +333,11 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
             seen = taken.get(phrase.category)
             if start == end or (seen is not None and seen.find(1, start, end) >= 0):
                 continue
+            if phrase.category != "counterfeit":  # a buyer's report is judged by the speaker step (doubted)
+                if clauses is None:
+                    clauses = Clauses(text)
+                if clauses.denied(start):
+                    continue
             mark(phrase.category, start, end)
             words = text[start:end]
             reasons = (reason("term", category=phrase.category, term=words, source="speech"),

@@ -78,10 +78,18 @@ REPEATED_UNITS = (
     "1️⃣", "1️⃣ ", "①", "⑴ ", "洞两拐", "+扣：⑨⑧⑦⑥⑤ ", "加扣 ", "Aa ", "1 Aa ", "1 Aa Aa Aa Aa ", "Aa Aa, 1 Aa ",
     "88 Orchard St Apt 4B, New York NY 10002 ", "(937) 555-0164 ", "Dana Whitfield, (937) 555-0164 ",
     "赵海鹏 15210873326 ", "赵海 ", "身份证后六位 253016 ", "身份证后", "西园三区311号楼 ", "区1号楼",
+    # #20 (tunerev13): spaced road numbers and sections, names before an address or after 的/卖家, block codes,
+    # an English name and label before a phone
+    "路 1 号 ", "路四段 1 号 2 栋 ", "的赵海 ", "卖家赵海 ", "赵海 广东省", "区R2-B栋 ", "区R", "Aa Bb Mobile: ",
+    "Aa Bb, 0917 884 2351 ",
 )
 # #20: a buyer's phrases (scanner/text/speech.py) open on these words and read on over blanks or a sentence
 SPEECH_WORDS = ("clearly ", "clearly an ", "not ", "not the same as ", "received ", "got it free ", "refund ",
-                "in exchange for ", "dm ", "message me ", "明显是", "跟专柜的", "不是", "五星好评", "好评返", "私聊", "加我")
+                "in exchange for ", "dm ", "message me ", "明显是", "跟专柜的", "不是", "五星好评", "好评返", "私聊", "加我",
+                # #20 (tunerev13)
+                "加v ", "➕q ", "hmu on ", "snap: ", "text me at ", "📱 ", "拨打 ", "venmo me ", "刷单 ", "兼职 ",
+                "selling netflix ", "buy followers ", "花呗 ", "学历 ", "鉴定 ", "序列号 ", "serial ", "this is a ",
+                "返现 ", "comped ", "paid ", "点我头像 ", "绿色软件 ", "check my ", "5⭐ ", "it's a ", "，假的")
 
 
 def _families():
@@ -243,7 +251,11 @@ def test_full_scan_is_linear(text_scanner):
 
 
 REVIEW_FAMILIES = SCAN_FAMILIES + [f"{u!r} * k" for u in ("clearly a fake ", "not genuine ", "received free for review ",
-                                                          "dm me ", "明显是假的 ", "跟专柜的不一样 ", "五星好评返5元 ", "私聊更便宜 ")]
+                                                          "dm me ", "明显是假的 ", "跟专柜的不一样 ", "五星好评返5元 ", "私聊更便宜 ",
+                                                          # #20 (tunerev13)
+                                                          "➕q 三七五八二二六一九 ", "5⭐️+📷=🧧 ", "text me at one 2 three 4 5 6 7 ",
+                                                          "Aa Bb, 0917 884 2351 ", "赵海 广东省深圳市南山区科技路 1 号 ",
+                                                          "Aa Bb, 41 Maple Avenue ", "没有搞好评返现 ")]
 
 
 def test_review_scan_is_linear(text_scanner):

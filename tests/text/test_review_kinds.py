@@ -61,6 +61,58 @@ CASES = [
     (Q, "seller", "全网最低价，治疗失眠效果好", "review", {("absolute_term", "全网最低价"), ("medical_claim", "治疗")}, []),
     (Q, "seller", "亲，是正品，支持专柜验货", "pass", set(), []),
     (Q, "seller", "有问题加微信 wx12345678 联系", "review", None, []),
+    # -- #20 tunerev13: paid reviews told another way (homophones, either order, a seller's offer)
+    (R, None, "红包换五星，商家亲口说的", "review", {("incentivized_review", "红包换五星")}, []),
+    (R, None, "包装不错，郝评反现三块，客服秒发", "review", {("incentivized_review", "郝评反现")}, []),
+    (R, None, "Got a $10 gift card from the seller for leaving five stars", "review",
+     {("incentivized_review", "gift card from the seller for leaving five stars")}, []),
+    (R, None, "They comped the whole order on condition I leave a 5-star review", "review",
+     {("incentivized_review", "comped the whole order on condition I leave a 5-star")}, []),
+    (Q, "seller", "答：好的亲，五星加图后私聊客服领奖励", "review", {("incentivized_review", "五星加图后私聊客服领奖励")}, []),
+    # ... and their hard negatives: denied, or a platform coupon beside the stars
+    (R, None, "商家从不搞好评返现，良心店", "pass", set(), []),
+    (R, None, "No one paid me for this review, I bought it myself", "pass", set(), []),
+    (R, None, "给五星是因为物流快，没有任何返现", "pass", set(), []),
+    (R, None, "五星好评，没有返现也愿意给好评", "pass", set(), []),
+    (R, None, "I paid full price for it and my review is honest", "pass", set(), []),
+    (R, None, "Worth every penny at $25 for sure, five stars", "pass", set(), []),
+    # -- disguised contacts: a channel word bent out of shape, spelled digits, a colour for the app, a handle
+    (R, None, "要同款的➕薇 kk_shop2024 私聊", "review", {("diversion", "➕薇 kk_shop2024")}, []),
+    (R, None, "Want more? hmu on tele: vintage_finds_22", "review", {("diversion", "hmu on tele: vintage_finds_22")}, []),
+    (R, None, "Great bulk price, ring me at oh seven seven 9, 0 1 2, 3 4 5 6", "review",
+     {("diversion", "ring me at oh seven seven 9, 0 1 2, 3 4 5 6")}, []),
+    (R, None, "想拿货的点我头像，主页有联系方式", "review", {("diversion", "点我头像，主页有联系方式")}, []),
+    # ... and their hard negatives: the app as a feature, 加微量, the platform's own chat
+    (R, None, "Seller replied on the app chat within an hour, very helpful", "pass", set(), []),
+    (R, None, "加微量元素的配方，宝宝吃得香", "pass", set(), []),
+    (R, None, "I use WhatsApp and Instagram daily and this phone handles both", "pass", set(), []),
+    # -- services advertised in a review: block
+    (R, None, "Selling Spotify family plan logins, $3 a month", "block",
+     {("illegal_service", "Selling Spotify family plan logins, $3")}, []),
+    (R, None, "花呗可以tao现，秒到账", "block", {("illegal_service", "花呗可以tao现")}, []),
+    (R, None, "宝妈在家冲销量，日结三百", "block", {("illegal_service", "冲销量，日结")}, []),
+    # ... and their hard negatives
+    (R, None, "我是宝妈，平时在家带娃，这个辅食机很好用", "pass", set(), []),
+    (R, None, "Spotify plays fine through the speaker's Bluetooth", "pass", set(), []),
+    (R, None, "Works great if you have a Netflix subscription", "pass", set(), []),
+    (R, None, "Great ring light, I get more views fast on TikTok", "pass", set(), []),
+    (R, None, "宝妈们都点赞这个推车，折叠方便", "pass", set(), []),
+    (R, None, "用花呗分期买的，免息很划算", "pass", set(), []),
+    (R, None, "钻石带GIA证书，网上可查，很放心", "pass", set(), []),
+    # -- an order number shaped like a mobile number, labelled as the order's: no phone (the label right before it)
+    (R, None, "拼多多订单号：15962984471，耳机降噪不错", "pass", set(), []),
+    (R, None, "Order # 13562984471 arrived two days early", "pass", set(), []),
+    (R, None, "订单号 88012 的售后找不到人，打13800138000也不接", "review", {("diversion", "13800138000")}, []),
+    # -- a buyer's failed check or bare verdict: a listing signal
+    (R, None, "专柜一验就是假的，气死", "pass", set(), ["一验就是假的"]),
+    (R, None, "Serial number didn't register on the maker's site, returning it", "pass", set(),
+     ["Serial number didn't register"]),
+    (R, None, "防伪码扫了显示不存在，退了", "pass", set(), ["防伪码扫了显示不存在"]),
+    (R, None, "lol it's a rep, sole glue everywhere", "pass", set(), ["it's a rep"]),
+    # ... and its hard negatives: the check passed, a fear that proved wrong
+    (R, None, "专柜鉴定过了，不是假的，放心", "pass", set(), []),
+    (R, None, "鉴定不是假的，放心买", "pass", set(), []),
+    (R, None, "Thought these could be fakes but the serial checks out on the brand site", "pass", set(), []),
 ]
 
 
@@ -112,6 +164,36 @@ def test_personal_data_in_a_review_is_masked(text_scanner):
     pd = [f for f in d["findings"] if f["category"] == "personal_data"]
     assert pd and d["decision"] != "pass"
     assert all("*" in f["text"] for f in pd)
+
+
+# #20 tunerev13: personal data a review posts without a phone, or beside one the listing rules read as contact.
+# (text, the span that must be reported as personal_data, or None when none may be)
+PERSONAL = [
+    ("帮我妈买的，寄给王桂芳，湖南省长沙市岳麓区麓山南路 12 号 3 栋 502，包装很好",
+     "王桂芳，湖南省长沙市岳麓区麓山南路 12 号 3 栋 502"),
+    ("Shipped to my sister: Laura Bennett, 41 Maple Avenue, Springfield, IL 62704. Fast delivery.",
+     "Laura Bennett, 41 Maple Avenue, Springfield, IL 62704"),
+    ("Pls deliver to Carlo Reyes, 0918 223 4471, thanks seller", "Carlo Reyes, 0918 223 4471"),
+    ("Customs asked for it, my passport number is K7719203", "K7719203"),
+    ("差评的那个买家周建军，电话13912345678，就住在我们小区", "周建军，电话13912345678"),
+    # hard negatives: a tracking number, a shop's street, a street with no one's name, a seller's line to call
+    ("快递单号 SF1402938475612 一直没更新", None),
+    ("Picked it up at their store on 88 Harbor Street, great service", None),
+    ("在王府井大街 12 号的专柜买过同款，对比了一下一样", None),
+    ("Call John Smith 0917 884 2351 for wholesale orders", None),
+]
+
+
+@pytest.mark.parametrize("text, span", PERSONAL)
+def test_personal_data_a_review_posts(text_scanner, text, span):
+    d = text_scanner.scan({"kind": "review", "text": text}).to_dict()
+    pd = [(f["start"], f["end"]) for f in d["findings"] if f["category"] == "personal_data"]
+    if span is None:
+        assert pd == [], d["findings"]
+    else:
+        at = text.index(span)  # one finding covers the whole of it (a cue word before it may be included)
+        assert any(a <= at and at + len(span) <= b for a, b in pd), (pd, [text[a:b] for a, b in pd])
+        assert d["decision"] != "pass"
 
 
 def test_the_speaker_table():
@@ -177,11 +259,21 @@ def test_the_anchor_prefilter_finds_what_every_phrase_regex_finds():
         for p in speech.PHRASES:
             for m in re.finditer(p.pattern, text, re.IGNORECASE):
                 want.add((p.category, m.start(), m.end()))
-        got = {(f.category, f.start, f.end) for f in speech.find("text", text, policy, [])}
+        # (find() also reports personal data the engine's gate skipped: no phrase has that category)
+        got = {(f.category, f.start, f.end) for f in speech.find("text", text, policy, []) if f.category != "personal_data"}
         # find() keeps the first phrase of a category over an overlapping one: compare on what it kept
         assert got <= want, text
         for cat, s, e in want - got:
+            # ... and drops an offer, contact or service denied or warned against in the words before it
+            before = re.split(r"[，,。！？!?.;；\n]", text[max(0, s - 40):s])[-1].lower()
+            if cat != "counterfeit" and any(w in before for w in _DENIALS):
+                continue
             assert any(c == cat and s < ge and gs < e for c, gs, ge in got), (text, cat, text[s:e])
+
+
+# Written by hand for the oracle above: words that deny or warn against an offer before it.
+_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "no ", "no one", "never", "not ",
+            "n't", "beware", "without")
 
 
 @pytest.mark.parametrize("unit,cap", [("明显是假的 ", 5), ("clearly a fake, ", 3)])
@@ -196,3 +288,17 @@ def test_a_review_repeating_a_report_gets_bounded_signals(text_engine, unit, cap
     got = scanner.scan({"kind": "review", "id": "r", "text": text}).to_dict()["listing_signals"]
     assert len(got) == cap
     assert all(text[s["start"]:s["end"]] == s["text"] for s in got)
+
+
+def test_the_phrase_gate_hides_no_overlapping_phrase(monkeypatch):
+    """The ungated table is the oracle for the gate that picks which phrases run (scanner/text/prefilter.py): a
+    phrase whose words overlap a longer one ('假' in '假的', one starting inside another) is still found."""
+    from scanner.text import speech
+    from scanner.text.policy import Policy
+    from tests.text.test_prefilter import _ungated
+
+    policy = Policy.from_dict({})
+    texts = _all_texts() + ["明显是假的", "鉴定是假的，假货", "d.m me on the green app", "加微信加v加q", "text me at 415"]
+    gated = [speech.find("text", text, policy, []) for text in texts]
+    _ungated(monkeypatch)
+    assert [speech.find("text", text, policy, []) for text in texts] == gated
