@@ -650,6 +650,8 @@ SERVICES_BY_DELIVERABLE = [  # @traffic_metric x @traffic_delivery, @credit_line
     ({"description": "实名可改 包换绑"}, "block", [("illegal_service", "实名可改 包换绑")]),
     ({"description": "Your essay comes back Turnitin-proof within two days"}, "block", [("illegal_service", "Turnitin-proof")]),
     ({"description": "征信上的逾期记录可以帮你洗白"}, "block", [("illegal_service", "逾期记录可以帮你洗白")]),
+    ({"description": "A tutor logs in and takes your midterm for you, grade B or better"}, "block",
+     [("illegal_service", "takes your midterm")]),
 ]
 SERVICES_NEGATIVES = [
     {"description": "支持花呗分期 免息 下单秒发"},  # a payment option, no cash word
@@ -695,6 +697,8 @@ REWARDS_AND_CLAIMS = [  # rewards beyond cash, more claim verbs, gains in a unit
     ({"description": "库存只剩5件，手慢无"}, "review", [("false_claim", "只剩5件")]),
     ({"description": "Hurry, just 3 left at this price"}, "review", [("false_claim", "just 3 left")]),
     ({"description": "Crow's feet and fine lines vanish in a week"}, "review", [("false_claim", "fine lines vanish")]),
+    ({"description": "This serum reverses aging at the cellular level"}, "review", [("false_claim", "reverses aging")]),
+    ({"description": "黑芝麻丸 坚持吃白发变黑发"}, "review", [("medical_claim", "白发变黑发")]),
 ]
 REWARDS_AND_CLAIMS_NEGATIVES = [
     {"description": "Take one tablet daily as recommended by your doctor."},  # the cues the other way round
@@ -703,6 +707,8 @@ REWARDS_AND_CLAIMS_NEGATIVES = [
     {"title": "电动牙刷", "description": "一次充满约可用30天，IPX7防水。"},  # a battery spec
     {"description": "库存3件，发完即止"},  # a count with no 仅剩/only
     {"description": "好评率99%，支持7天无理由"},  # a rating, no reward
+    {"title": "染发膏 植物 白发一洗变黑"},  # a hair dye does what it says
+    {"description": "Exam tips: how to take your exam calmly"},  # a study guide's 'your exam'
 ]
 GOODS_BY_DEED = [  # skimmers, quiet guns, doping, customs, spiked drinks, police insignia, ammunition, trackers
     ({"description": "Skimmer overlay for gas pump card readers"}, "block", [("prohibited_goods", "Skimmer overlay for gas pump")]),
