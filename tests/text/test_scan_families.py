@@ -638,7 +638,7 @@ def test_holdout9_clean_context_passes(text_scanner, listing):
 # --- holdout10's families (#15, tune10), written fresh: none copied from the set ------------------------------
 # Half A (even family labels) was tuned alone first; half B's rows came after its transfer was measured.
 SERVICES_BY_DELIVERABLE = [  # @traffic_metric x @traffic_delivery, @credit_line, bets, papers of proof, bank kits
-    ({"description": "抖音点赞1000个 半小时到账 掉了免费补"}, "block", [("illegal_service", "点赞1000个 半小时到账")]),
+    ({"description": "抖音点赞1000个 半小时到账 掉了免费补"}, "block", [("illegal_service", "点赞1000个 半小时到账 掉了免费补")]),
     ({"description": "YouTube subscribers 5000, delivered within 48 hours, lifetime refill"}, "block",
      [("illegal_service", "subscribers 5000, delivered")]),
     ({"description": "小红书笔记浏览量 匀速增加 平台查不出"}, "block", [("illegal_service", "浏览量 匀速增加 平台查不出")]),
@@ -662,6 +662,10 @@ SERVICES_NEGATIVES = [
     {"description": "抖音同款 点赞过万 秒发货"},
     {"description": "Our followers love it: 10K likes on Instagram"},
     {"title": "论文查重服务 知网 维普 报告"},  # a plagiarism check sold as itself
+    {"kind": "review", "text": "退款已经到账了，客服处理速度点赞"},  # a buyer's praise: 到账 and 点赞 are everyday words
+    {"description": "My son likes it, delivered fast"},
+    {"description": "粉丝福利 红包秒到账"},  # a shop's giveaway to its fans
+    {"description": "这款关注度很高，点赞的人多，缺货包补发"},
 ]
 COPIES_AND_CONTACTS = [  # the genuine's factory, authentication passed, the platform as a showroom, icon names, links
     ({"description": "和大牌同一家工厂出来的，只是没打标"}, "block", [("counterfeit", "大牌同一家工厂出来的")]),
