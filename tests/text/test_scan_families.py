@@ -731,8 +731,27 @@ GOODS_BY_DEED_NEGATIVES = [
     {"title": "宠物 GPS 定位器 防丢 追踪"},  # a pet tracker names no person
     {"title": "尿检试纸 早孕检测 准确"},
 ]
+# Commas do not end a clause: each construction's everyday halves read together in plain copy (#15, tune10).
+EVERYDAY_HALVES = [
+    {"description": "专家级音质，推荐入手"},  # 专家级 is an adjective, not an endorser
+    {"description": "安全无毒，人人都爱"},
+    {"description": "品质保证，首页有更多优惠"},
+    {"description": "店铺客服不回复请耐心等待"},  # the shop's own service, not the platform
+    {"title": "Police badge costume for kids, Halloween"},
+    {"description": "Ships as a gift with free wrapping"},
+    {"title": "Bike rental rates: hourly or daily"},
+    {"title": "Offshore bank accounts explained, paperback"},
+    {"description": "快递直接交给门卫就行"},
+    {"description": "摄像头夜间拍不清？换这款星光夜视"},  # a camera upgrade, not a plate cover
+    {"description": "Food-grade silicone, odorless, safe for drinks"},
+    {"title": "Kitchen timer resets automatically"},
+    {"title": "益智积木 提升IQ 开发大脑"},
+    {"title": "Wall shelf, guaranteed to hold 300 lbs"},  # a load rating
+    {"kind": "review", "text": "Bought it for my partner, we track our runs together"},
+    {"description": "My cat likes it, refill pack available"},
+]
 POSITIVES_H10 = SERVICES_BY_DELIVERABLE + COPIES_AND_CONTACTS + REWARDS_AND_CLAIMS + GOODS_BY_DEED
-NEGATIVES_H10 = SERVICES_NEGATIVES + COPIES_AND_CONTACTS_NEGATIVES + REWARDS_AND_CLAIMS_NEGATIVES + GOODS_BY_DEED_NEGATIVES
+NEGATIVES_H10 = SERVICES_NEGATIVES + COPIES_AND_CONTACTS_NEGATIVES + REWARDS_AND_CLAIMS_NEGATIVES + GOODS_BY_DEED_NEGATIVES + EVERYDAY_HALVES
 
 
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES_H10)
