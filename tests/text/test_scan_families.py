@@ -697,7 +697,7 @@ REWARDS_AND_CLAIMS = [  # rewards beyond cash, more claim verbs, gains in a unit
     ({"description": "营养师都在推荐"}, "review", [("false_claim", "营养师都在推荐")]),
     ({"description": "保证七天上首页"}, "review", [("false_claim", "保证七天上首页")]),
     ({"description": "本市最低价"}, "review", [("absolute_term", "最低价")]),
-    ({"description": "世界上最好喝的咖啡"}, "review", [("absolute_term", "世界上最")]),
+    ({"description": "世界上最好喝的咖啡"}, "review", [("absolute_term", "世界上最好喝")]),
     ({"description": "库存只剩5件，手慢无"}, "review", [("false_claim", "只剩5件")]),
     ({"description": "Hurry, just 3 left at this price"}, "review", [("false_claim", "just 3 left")]),
     ({"description": "Crow's feet and fine lines vanish in a week"}, "review", [("false_claim", "fine lines vanish")]),
@@ -749,6 +749,9 @@ EVERYDAY_HALVES = [
     {"title": "Wall shelf, guaranteed to hold 300 lbs"},  # a load rating
     {"kind": "review", "text": "Bought it for my partner, we track our runs together"},
     {"description": "My cat likes it, refill pack available"},
+    {"title": "Hunting blind with silent fabric, quiet setup"},  # hunting gear is sold as quiet
+    {"description": "这款枕头能保护颈椎"},  # a body part, not a disease
+    {"title": "可调节血压计袖带 成人"},  # a monitor's cuff that adjusts
 ]
 POSITIVES_H10 = SERVICES_BY_DELIVERABLE + COPIES_AND_CONTACTS + REWARDS_AND_CLAIMS + GOODS_BY_DEED
 NEGATIVES_H10 = SERVICES_NEGATIVES + COPIES_AND_CONTACTS_NEGATIVES + REWARDS_AND_CLAIMS_NEGATIVES + GOODS_BY_DEED_NEGATIVES + EVERYDAY_HALVES
