@@ -15,6 +15,7 @@ shape, as a loop that stands for its regex:
 - two digit words in a row                        (five five five, …)
 - [\\[(（]\\s*at\\s*[\\])）]                          ((at), [at])
 - \\.\\s*<tld>(?![a-z0-9]) | www\\s*\\. | :\\s*/\\s*/     (links)
+- [点點]\\s*<tld>(?![a-z0-9])                      (links with a spelled-out dot, tune10)
 - seven digits, at most three other characters between two (phone numbers), on the
   text as given (Unicode decimal digits and Chinese numerals).
 
@@ -49,7 +50,7 @@ cdef extern from *:
     """
     int scanner_hints_unicode_ready(object) except -1
 
-INTERFACE = 2  # detectors.py checks this; bump when configure() changes (2: tune9 raised the numeral and literal capacities)
+INTERFACE = 3  # detectors.py checks this; bump when configure() or a hint changes (2: tune9 raised the numeral and literal capacities; 3: tune10's 点 <tld>)
 
 cdef enum:
     MAX_WORDS = 64
@@ -253,6 +254,12 @@ cdef bint _word_hints_at(const uint32_t* t, Py_ssize_t n, Py_ssize_t i):
             for k in range(_tlds.n):
                 if _word_at(&_tlds, k, t, n, j) and (j + _tlds.length[k] == n or not _is_ascii_alnum_lower(t[j + _tlds.length[k]])):
                     return True
+    elif c == 0x70B9 or c == 0x9EDE:  # [点點]\s*<tld>(?![a-z0-9])
+        j = _skip_spaces(t, n, i + 1)
+        if j < n and _tlds.first[t[j] & 0xFF]:
+            for k in range(_tlds.n):
+                if _word_at(&_tlds, k, t, n, j) and (j + _tlds.length[k] == n or not _is_ascii_alnum_lower(t[j + _tlds.length[k]])):
+                    return True
     elif c == 0x3A:  # :\s*/\s*/
         j = _skip_spaces(t, n, i + 1)
         if j < n and t[j] == 0x2F:
@@ -327,7 +334,7 @@ def could_detect(str text not None):
             if c < 0x80:
                 if not _ascii_trigger[c]:
                     continue
-            elif not (_literals.first[c & 0xFF] or c == 0xFF08 or _is_space(c)):
+            elif not (_literals.first[c & 0xFF] or c == 0xFF08 or c == 0x70B9 or c == 0x9EDE or _is_space(c)):
                 continue
             if _word_hints_at(low, n, i):
                 return True

@@ -77,6 +77,25 @@ _WORDED_EMAIL = re.compile(
     r"(?i)(?<![a-z0-9._%+-])[a-z0-9._%+-]+(?:\s+at\s+|" + _AT + r")[a-z0-9-]+(?:(?:\.|\s+dot\s+)[a-z0-9-]+)*"
     r"\s+dot\s+(?:" + _TLDS + r")(?![a-z0-9])"
 )
+# w w w 点 shop88 点 com, beanbarn dot shop (slash deals): a link whose dots are spelled out as 点/點 or the word
+# "dot" (#15, tune10). Labels are ASCII words of at most 41 characters, at most four of them, so the work per
+# start is bounded. With 点 a label may hold single spaces (w w w, mei zhuang 88) and starts only where no word
+# or word-and-space stands before it (one start per run of spaced letters). With the English "dot" a label is one
+# word, not an article (the dot com era), not polka (polka dot top is a blouse), and the domain is a common
+# shop one not followed by era/boom/bubble.
+_SPELLED_TLDS = "com|net|org|cn|io|co|shop|store|site"
+_ZH_LABEL = r"[a-z0-9](?:[a-z0-9-]|[ \t](?=[a-z0-9])){0,40}+"
+_ZH_SEP = r"[ \t]*[点點][ \t]*"
+_EN_LABEL = r"(?!(?:the|a|an|of|polka)[ \t])[a-z0-9][a-z0-9-]{0,40}+"
+_EN_SEP = r"[ \t]+dot[ \t]+"
+_NOT_TLD = r"(?!(?:" + _SPELLED_TLDS + r")(?![a-z0-9]))"
+_SPELLED_LINK = re.compile(
+    r"(?i)(?<![a-z0-9])(?<![a-z0-9][ \t])" + _ZH_LABEL + r"(?:" + _ZH_SEP + _NOT_TLD + _ZH_LABEL + r"){0,3}+"
+    + _ZH_SEP + r"(?:" + _SPELLED_TLDS + r")(?![a-z0-9])"
+    + r"|(?<![a-z0-9.])" + _EN_LABEL + r"(?:" + _EN_SEP + _NOT_TLD + _EN_LABEL + r"){0,3}+"
+    + _EN_SEP + r"(?:" + _SPELLED_TLDS + r")(?![a-z0-9])(?![ \t]+(?:era|boom|bubble|crash|days|years))"
+    + r"(?:[ \t]+slash[ \t]+[a-z0-9-]{1,40})?"
+)
 # Call or text five five five, two one nine, eight eight four zero: seven to fifteen digits
 # written as English words, counted only after a word that says it is a number to call.
 _DIGIT_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -112,6 +131,8 @@ _SPELLED_PHONE_HINT = (
 # A link needs a scheme, www. or a dot before a top-level domain -- possibly with spaces
 # around the dot or slashes when the seller spaced it out (t . me / shop).
 _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
+# A spelled-out dot before a top-level domain (点 com, 點 cn, " dot shop"); the " dot " half is _DOT_WORD_HINT's.
+_SPELLED_LINK_HINT = r"[点點]\s*(?:" + _TLDS + r")(?![a-z0-9])|\sdot\s"
 # @handles (DM @shop.lab, Telegram @x_99) are contact only where the copy says how to reach them:
 # an @ on its own is also a price (2@$5), a mention or a decoration.
 _HANDLE = re.compile(r"(?i)(?<![\w.@＠])[@＠][a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])")
@@ -241,6 +262,7 @@ _SPACED_QQ_HINT = re.compile(r"q" + _GAP + r"q")
 _DOT_WORD_HINT = re.compile(r"\sdot\s")
 _SPELLED_PHONE_HINT_RE = re.compile(_SPELLED_PHONE_HINT)
 _LINK_HINT_RE = re.compile(_LINK_HINT)
+_SPELLED_DOT_HINT_RE = re.compile(r"[点點]\s*(?:" + _TLDS + r")(?![a-z0-9])")
 
 
 def could_detect_python(text: str) -> bool:
@@ -257,13 +279,15 @@ def could_detect_python(text: str) -> bool:
         return True
     if "dot" in low and _DOT_WORD_HINT.search(low):
         return True
+    if ("点" in low or "點" in low) and _SPELLED_DOT_HINT_RE.search(low):
+        return True
     if _SPELLED_PHONE_HINT_RE.search(low):
         return True
     return bool(_AT_HINT.search(low) or _LINK_HINT_RE.search(low) or _PHONE_HINT.search(text))
 
 
 def _load_compiled():
-    module = load_compiled("text._hints_c", 2, "the Python detector hints")
+    module = load_compiled("text._hints_c", 3, "the Python detector hints")
     if module is not None:
         module.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
     return module
@@ -372,6 +396,13 @@ def _links(text: str, hits: list[Hit]) -> None:
             hits.append((start, end, "url", "diversion", "a link written with spaces"))
 
 
+def _spelled_links(text: str, hits: list[Hit]) -> None:
+    taken = _Covered(hits)  # an e-mail's "gmail dot com" is that e-mail's
+    for m in _SPELLED_LINK.finditer(text):
+        if not taken.overlaps(m.start(), m.end()):
+            hits.append((m.start(), m.end(), "url", "diversion", "a link with its dots spelled out (点, dot)"))
+
+
 # (hint on the lower-cased text, detector) in the order hits are reported after phones.
 _DETECTORS = (
     (re.compile(_QQ_HINT), _qq),
@@ -380,4 +411,5 @@ _DETECTORS = (
     (re.compile(r"@|＠"), _handles),
     (re.compile(_LINK_HINT), _links),
     (_SPELLED_PHONE_HINT_RE, _spelled_phones),
+    (re.compile(_SPELLED_LINK_HINT), _spelled_links),
 )

@@ -57,6 +57,12 @@ PASSPORT_CUE_WINDOW = 24
 _ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
 _CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
 _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
+# Words that follow a card number given for a transfer (Presidio-style context on the other side, #15, tune10):
+# the account holder's name or the bank (6222 … 工行 户名张三). Read in CARD_AFTER_WINDOW characters after the number.
+_CARD_AFTER_CUE = re.compile(
+    r"户名|开户名|开户行|收款人|工行|建行|农行|中行|招行|交行|邮储|工商银行|建设银行|农业银行|中国银行|招商银行|交通银行|"
+    r"(?<![a-z])(?:account name|account holder|beneficiary)(?![a-z])", re.I)
+CARD_AFTER_WINDOW = 8
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
     r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|"
@@ -188,6 +194,12 @@ def could_detect(low: str) -> bool:
 
 def _cue_before(cue: re.Pattern, text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
     return cue.search(text, max(0, start - window), start) is not None
+
+
+def _cue_after(cue: re.Pattern, text: str, end: int, window: int = CARD_AFTER_WINDOW) -> bool:
+    """A cue that starts within `window` characters after a number (it may run past the window)."""
+    m = cue.search(text, end, end + window + 16)
+    return m is not None and m.start() <= end + window
 
 
 def _last_end(cue: re.Pattern, text: str, start: int) -> int:
@@ -332,6 +344,8 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
                 issuer = _issuer_by_prefix(digits)
                 if issuer is not None and _cue_before(_CARD_CUE, text, m.start(), CARD_CUE_WINDOW):
                     add(m.start(), m.end(), "bank_card", issuer + " after a card word (Luhn check not valid)")
+                elif issuer is not None and _cue_after(_CARD_AFTER_CUE, text, m.end()) and not _vetoed(text, m.start(), _CARD_CUE):
+                    add(m.start(), m.end(), "bank_card", issuer + " before its bank or account name (Luhn check not valid)")
                 continue
             issuer = card_issuer(digits)
             if issuer is None or _vetoed(text, m.start(), _CARD_CUE):

@@ -91,6 +91,9 @@ def detect_without_hints(text):
     hits += [(m.start(), m.end(), "phone_number", "diversion", "a phone number spelled out in words")
              for m in d._SPELLED_PHONE.finditer(text)
              if d._SPELLED_PHONE_CUE.search(text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start())]
+    before = list(hits)  # #15 (tune10): a spelled-out link that is part of an earlier hit (gmail dot com) is that hit's
+    hits += [(m.start(), m.end(), "url", "diversion", "a link with its dots spelled out (点, dot)")
+             for m in d._SPELLED_LINK.finditer(text) if not any(h[0] < m.end() and m.start() < h[1] for h in before)]
     return personal_data.detect(text, hits, d._lower(text))  # always run: detect() runs it only when hinted
 
 
@@ -137,6 +140,13 @@ CASES = [
     "Send photos to petart.studio at gmail dot com",
     "write to shop(at)qq dot com",
     "polka dot dress, meet us at the shop dot com",  # no address: dot com is not after 'x at y'
+    # #15 (tune10): links whose dots are spelled out (点, 點, the word dot)
+    "领券请去 w w w 点 hao huo 66 点 com",
+    "官网 shop 點 example 點 cn 有更多款",
+    "Browse the rest at meadowcraft dot store slash sale",
+    "Polka dot top, polka dot shop sign",  # a pattern, not a link
+    "Memoir of the dot com era, paperback",  # the era, not a link
+    "一点 com 都不贵",  # 一点 is no label
     "Call or text five five five, two one nine, eight eight four zero",
     "WhatsApp: one three eight oh oh one three eight oh oh oh",
     "Count with me: one, two, three, four, five, six, seven, eight, nine",  # a counting book: no cue before
@@ -192,7 +202,9 @@ PIECES = st.sampled_from(
      "收件人", "护照", "passport", "身份证", "北京市", "朝阳区", "路", "号", "栋", "E", "X", "62", "1101051949",
      # #15 (tune9): keycap, enclosed and spoken digits, +扣; characters sharing an enclosed digit's low byte
      "1\ufe0f\u20e3", "\u20e3", "\ufe0f", "①", "⑨", "⑴", "⒈", "➀", "❶", "⓪", "⓿", "洞", "两", "拐", "+扣", "加扣", "扣",
-     "`", "t", "\u2560", "\u3474"]
+     "`", "t", "\u2560", "\u3474",
+     # #15 (tune10): spelled-out dots and what shares their low byte
+     "点", "點", " 点 ", "cn", "shop", "slash", "polka", "the", "\u71b9"]
 )
 
 
@@ -222,6 +234,7 @@ def test_could_detect_holds_on_generated_text(text):
 # could_detect's hints, written the plain way: one alternation of every word hint, and a
 # phone hint whose gap may hold anything but an ASCII/Unicode digit (with backtracking).
 _PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT, d._SPELLED_PHONE_HINT,
+                                        d._SPELLED_LINK_HINT,
                                         *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)))
 _PLAIN_PHONE_HINT = re.compile(d._ANY_DIGIT + r"(?:\D{0,3}" + d._ANY_DIGIT + "){6}")
 

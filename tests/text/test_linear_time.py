@@ -43,6 +43,8 @@ HINT_WORDS = (
     # personal data: cue words, and the starts of IDs, cards, passports and addresses
     "收件人", "收件人：张", "ship to", "护照", "passport", "身份证", "卡号", "E", "110105", "6222", "北京市", "路1号",
     "+扣", "加扣", "1️⃣", "身份证后六位", "1 Main St", "Dana Whitfield,",
+    # #15 (tune10): links with spelled-out dots
+    "点", "點", "w w w 点", "a 点 b 点", "a dot", "a dot b dot",
 )
 BLANKS = " \t\n\u3000"  # every kind of \s the red team used, and the ideographic space
 
@@ -82,6 +84,9 @@ REPEATED_UNITS = (
     # an English name and label before a phone
     "路 1 号 ", "路四段 1 号 2 栋 ", "的赵海 ", "卖家赵海 ", "赵海 广东省", "区R2-B栋 ", "区R", "Aa Bb Mobile: ",
     "Aa Bb, 0917 884 2351 ",
+    # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound
+    "w w w 点 a b 点 com ", "a 点 ", "a 点 b ", "a b c d e ", "a dot b ", "a dot b dot com ", "x dot ", "点com ",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu 点 ", "a-a-a-a-", "polka dot shop ",
 )
 # #20: a buyer's phrases (scanner/text/speech.py) open on these words and read on over blanks or a sentence
 SPEECH_WORDS = ("clearly ", "clearly an ", "not ", "not the same as ", "received ", "got it free ", "refund ",
@@ -212,7 +217,8 @@ def test_every_detector_pattern_is_in_the_table():
     """A pattern added to detectors.py is measured below without anyone listing it."""
     assert {"_QQ", "_WECHAT_ID", "_URL", "_EMAIL", "_SPELLED_EMAIL", "_WORDED_EMAIL", "_LINK_SPACES",
             "_INTERNATIONAL", "_SPELLED_PHONE", "_PHONE_HINT", "_V_COLON_HINT", "_LINK_HINT_RE",
-            "personal_data._ID18", "personal_data._CARD", "personal_data._NAME", "personal_data._ROAD_NUMBER"} <= PATTERNS.keys()
+            "personal_data._ID18", "personal_data._CARD", "personal_data._NAME", "personal_data._ROAD_NUMBER",
+            "_SPELLED_LINK"} <= PATTERNS.keys()
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

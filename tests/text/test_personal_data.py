@@ -104,6 +104,9 @@ FOUND = [
      "name_address_phone", "*** ** 136****5432 上海市闵行区***********"),  # 二区 is no district: masked
     ("收货人 林晓峰 13706618254 身份证后四位 302X", "收货人 林晓峰 13706618254 身份证后四位 302X",
      "name_address_phone", "收货人 林** 137****8254 ****** ****"),
+    # #15 (tune10): a card number failing its check, with its bank or account name right after it
+    ("转账请打 6217 0033 2010 4455 667，建行，户名王小明", "6217 0033 2010 4455 667", "bank_card", "6217 **** **** ***5 667"),
+    ("Transfer to 4485 1234 5678 9013, account name J. Doe", "4485 1234 5678 9013", "bank_card", "4485 **** **** 9013"),
 ]
 
 # Same shapes, not personal data: nothing in category personal_data.
@@ -180,6 +183,9 @@ NOT_FOUND = [
     "有问题找王磊 13812345678",
     "Fits 2015 Ford Focus Street Edition, part 800-555-1234",
     "Kids puzzle 12 Sesame Street Friends, 48 pieces",
+    # #15 (tune10): a bank name after an order number is where the order came from
+    "订单号 6222 0213 0400 5567 128 工行发货",
+    "Model 6222021304005567128 fits 招行 card readers",
 ]
 
 

@@ -55,7 +55,7 @@ COVERT_SERVICES = [
     ({"title": "Track your wife's location from your phone, no icon on her screen"}, "block",
      [("prohibited_goods", "location from your phone, no icon")]),
     ({"title": "物联网卡 免实名 全国通用 不限速"}, "block", [("prohibited_goods", "物联网卡 免实名")]),
-    ({"title": "代开增值税专票 3个点 可认证"}, "block", [("illegal_service", "专票 3个点")]),
+    ({"title": "代开增值税专票 3个点 可认证"}, "block", [("illegal_service", "代开增值税专票 3个点")]),
     ({"title": "普票 点数低 长期合作"}, "block", [("illegal_service", "普票 点数低")]),
     ({"title": "合同章 公章 定制 加急"}, "block", [("illegal_service", "合同章 公章 定制")]),
     ({"title": "Sick note template, editable, any clinic"}, "block", [("prohibited_goods", "Sick note template, editable")]),
@@ -631,5 +631,141 @@ CLEAN_IN_CONTEXT = [
 
 @pytest.mark.parametrize("listing", CLEAN_IN_CONTEXT)
 def test_holdout9_clean_context_passes(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# --- holdout10's families (#15, tune10), written fresh: none copied from the set ------------------------------
+# Half A (even family labels) was tuned alone first; half B's rows came after its transfer was measured.
+SERVICES_BY_DELIVERABLE = [  # @traffic_metric x @traffic_delivery, @credit_line, bets, papers of proof, bank kits
+    ({"description": "抖音点赞1000个 半小时到账 掉了免费补"}, "block", [("illegal_service", "点赞1000个 半小时到账 掉了免费补")]),
+    ({"description": "YouTube subscribers 5000, delivered within 48 hours, lifetime refill"}, "block",
+     [("illegal_service", "subscribers 5000, delivered")]),
+    ({"description": "小红书笔记浏览量 匀速增加 平台查不出"}, "block", [("illegal_service", "浏览量 匀速增加 平台查不出")]),
+    ({"description": "Instagram views 100K non-drop, no password needed"}, "block", [("illegal_service", "views 100K non-drop")]),
+    ({"description": "京东白条可以提现，秒到账"}, "block", [("illegal_service", "京东白条可以提现，秒到账")]),
+    ({"description": "体育赛事下注，每日返水2%"}, "block", [("illegal_service", "下注，每日返水")]),
+    ({"description": "银行卡三件套 高价收 日结"}, "block", [("illegal_service", "银行卡三件套 高价收 日结")]),
+    ({"description": "在职证明 收入证明 全套代做 办签证用"}, "block", [("illegal_service", "在职证明 收入证明 全套代做")]),
+    ({"description": "实名可改 包换绑"}, "block", [("illegal_service", "实名可改 包换绑")]),
+    ({"description": "Your essay comes back Turnitin-proof within two days"}, "block", [("illegal_service", "Turnitin-proof")]),
+    ({"description": "征信上的逾期记录可以帮你洗白"}, "block", [("illegal_service", "逾期记录可以帮你洗白")]),
+    ({"description": "A tutor logs in and takes your midterm for you, grade B or better"}, "block",
+     [("illegal_service", "takes your midterm")]),
+]
+SERVICES_NEGATIVES = [
+    {"description": "支持花呗分期 免息 下单秒发"},  # a payment option, no cash word
+    {"title": "信用卡卡套 防消磁 10个装"},
+    {"title": "纯棉床上四件套 日晒不褪色"},  # a bedding set, no day pay
+    {"description": "专业翻译盖章 签证材料可用"},  # a translation agency's seal
+    {"description": "10万粉丝博主推荐 好用"},  # a metric told as a fact
+    {"description": "抖音同款 点赞过万 秒发货"},
+    {"description": "Our followers love it: 10K likes on Instagram"},
+    {"title": "论文查重服务 知网 维普 报告"},  # a plagiarism check sold as itself
+    {"kind": "review", "text": "退款已经到账了，客服处理速度点赞"},  # a buyer's praise: 到账 and 点赞 are everyday words
+    {"description": "My son likes it, delivered fast"},
+    {"description": "粉丝福利 红包秒到账"},  # a shop's giveaway to its fans
+    {"description": "这款关注度很高，点赞的人多，缺货包补发"},
+]
+COPIES_AND_CONTACTS = [  # the genuine's factory, authentication passed, the platform as a showroom, icon names, links
+    ({"description": "和大牌同一家工厂出来的，只是没打标"}, "block", [("counterfeit", "大牌同一家工厂出来的")]),
+    ({"description": "和专柜放一起分不出来"}, "block", [("counterfeit", "专柜放一起分不出来")]),
+    ({"description": "鉴定包过，放心入"}, "block", [("counterfeit", "鉴定包过")]),
+    ({"description": "打开另一个app领券 这里下单没优惠"}, "review", [("diversion", "另一个app领券 这里下单没优惠")]),
+    ({"description": "加我纸飞机 搜店名"}, "review", [("diversion", "加我纸飞机 搜")]),
+    ({"description": "领券请去 w w w 点 hao huo 66 点 com"}, "review", [("diversion", "w w w 点 hao huo 66 点 com")]),
+    ({"description": "Browse the rest at meadowcraft dot store slash sale"}, "review",
+     [("diversion", "meadowcraft dot store slash sale")]),
+    ({"description": "平台消息不常看，有事去闲鱼主页"}, "review", [("diversion", "平台消息不常看")]),
+]
+COPIES_AND_CONTACTS_NEGATIVES = [
+    {"description": "工厂直销 厂家直发 源头工厂"},  # factory direct, no brand's factory
+    {"description": "支持专柜鉴定，假一赔十"},  # a genuine seller offers the check
+    {"title": "Polka dot top, summer blouse, size M"},
+    {"title": "Memoir of the dot com era, paperback"},
+    {"title": "Leather case made to fit Samsung Galaxy S24"},  # a compatibility cue
+    {"title": "验钞机 点钞 可检测假币 银行专用"},  # a counterfeit-note detector
+]
+REWARDS_AND_CLAIMS = [  # rewards beyond cash, more claim verbs, gains in a unit, endorsements, scarcity, urgency
+    ({"description": "Leave a 5 star review and we'll enter you into our $50 gift card draw"}, "review",
+     [("incentivized_review", "review and we'll enter you into our $50 gift card")]),
+    ({"description": "好评后联系客服领积分，可抵现"}, "review", [("incentivized_review", "好评后联系客服领积分，可抵现")]),
+    ({"description": "追评写满一百字，再加三块红包"}, "review", [("incentivized_review", "追评写满一百字，再加三块红包")]),
+    ({"description": "这款茶能调节血糖"}, "review", [("medical_claim", "调节血糖")]),
+    ({"description": "提升马力15匹马力"}, "review", [("false_claim", "提升马力15匹马力")]),
+    ({"description": "Works for everyone with no exceptions"}, "review", [("false_claim", "Works for everyone")]),
+    ({"description": "营养师都在推荐"}, "review", [("false_claim", "营养师都在推荐")]),
+    ({"description": "保证七天上首页"}, "review", [("false_claim", "保证七天上首页")]),
+    ({"description": "本市最低价"}, "review", [("absolute_term", "最低价")]),
+    ({"description": "世界上最好喝的咖啡"}, "review", [("absolute_term", "世界上最好喝")]),
+    ({"description": "库存只剩5件，手慢无"}, "review", [("false_claim", "只剩5件")]),
+    ({"description": "Hurry, just 3 left at this price"}, "review", [("false_claim", "just 3 left")]),
+    ({"description": "Crow's feet and fine lines vanish in a week"}, "review", [("false_claim", "fine lines vanish")]),
+    ({"description": "This serum reverses aging at the cellular level"}, "review", [("false_claim", "reverses aging")]),
+    ({"description": "黑芝麻丸 坚持吃白发变黑发"}, "review", [("medical_claim", "白发变黑发")]),
+]
+REWARDS_AND_CLAIMS_NEGATIVES = [
+    {"description": "Take one tablet daily as recommended by your doctor."},  # the cues the other way round
+    {"title": "增高鞋垫 内增高3cm 隐形"},  # lifts, no growth promised
+    {"description": "Screen protector, 9H, 100% bubble free"},
+    {"title": "电动牙刷", "description": "一次充满约可用30天，IPX7防水。"},  # a battery spec
+    {"description": "库存3件，发完即止"},  # a count with no 仅剩/only
+    {"description": "好评率99%，支持7天无理由"},  # a rating, no reward
+    {"title": "染发膏 植物 白发一洗变黑"},  # a hair dye does what it says
+    {"description": "Exam tips: how to take your exam calmly"},  # a study guide's 'your exam'
+]
+GOODS_BY_DEED = [  # skimmers, quiet guns, doping, customs, spiked drinks, police insignia, ammunition, trackers
+    ({"description": "Skimmer overlay for gas pump card readers"}, "block", [("prohibited_goods", "Skimmer overlay for gas pump")]),
+    ({"description": "Ship as gift to avoid customs"}, "block", [("prohibited_goods", "Ship as gift to avoid customs")]),
+    ({"description": "倒进酒里无色无味，喝完一觉到天亮"}, "block", [("prohibited_goods", "酒里无色无味")]),
+    ({"title": "警用臂章 警衔 全套"}, "block", [("prohibited_goods", "警用臂章 警衔")]),
+    ({"title": "Range pack 5.56 ammo 200 rounds"}, "block", [("prohibited_goods", "5.56 ammo")]),
+    ({"description": "装车上随时追踪老公行踪"}, "block", [("prohibited_goods", "追踪老公行踪")]),
+    ({"description": "赛鸽专用，药检查不出"}, "block", [("prohibited_goods", "赛鸽专用，药检查不出")]),
+]
+GOODS_BY_DEED_NEGATIVES = [
+    {"title": "筋膜枪 按摩枪 静音 肌肉放松"},  # a massage gun
+    {"title": "Stainless measuring cups, set of 6, dishwasher safe"},
+    {"title": "Hunting boots, quiet sole, waterproof"},
+    {"title": "Ammo can, steel, 50 cal, waterproof seal"},
+    {"title": "宠物 GPS 定位器 防丢 追踪"},  # a pet tracker names no person
+    {"title": "尿检试纸 早孕检测 准确"},
+]
+# Commas do not end a clause: each construction's everyday halves read together in plain copy (#15, tune10).
+EVERYDAY_HALVES = [
+    {"description": "专家级音质，推荐入手"},  # 专家级 is an adjective, not an endorser
+    {"description": "安全无毒，人人都爱"},
+    {"description": "品质保证，首页有更多优惠"},
+    {"description": "店铺客服不回复请耐心等待"},  # the shop's own service, not the platform
+    {"title": "Police badge costume for kids, Halloween"},
+    {"description": "Ships as a gift with free wrapping"},
+    {"title": "Bike rental rates: hourly or daily"},
+    {"title": "Offshore bank accounts explained, paperback"},
+    {"description": "快递直接交给门卫就行"},
+    {"description": "摄像头夜间拍不清？换这款星光夜视"},  # a camera upgrade, not a plate cover
+    {"description": "Food-grade silicone, odorless, safe for drinks"},
+    {"title": "Kitchen timer resets automatically"},
+    {"title": "益智积木 提升IQ 开发大脑"},
+    {"title": "Wall shelf, guaranteed to hold 300 lbs"},  # a load rating
+    {"kind": "review", "text": "Bought it for my partner, we track our runs together"},
+    {"description": "My cat likes it, refill pack available"},
+    {"title": "Hunting blind with silent fabric, quiet setup"},  # hunting gear is sold as quiet
+    {"description": "这款枕头能保护颈椎"},  # a body part, not a disease
+    {"title": "可调节血压计袖带 成人"},  # a monitor's cuff that adjusts
+]
+POSITIVES_H10 = SERVICES_BY_DELIVERABLE + COPIES_AND_CONTACTS + REWARDS_AND_CLAIMS + GOODS_BY_DEED
+NEGATIVES_H10 = SERVICES_NEGATIVES + COPIES_AND_CONTACTS_NEGATIVES + REWARDS_AND_CLAIMS_NEGATIVES + GOODS_BY_DEED_NEGATIVES + EVERYDAY_HALVES
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_H10)
+def test_holdout10_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    missing = [e for e in expected if e not in _counting(result)]
+    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
+    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", NEGATIVES_H10)
+def test_holdout10_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]

@@ -103,6 +103,7 @@ _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "a North American phone number": "北美电话号码",
     "a link to another site": "指向其他网站的链接",
     "a link written with spaces": "用空格隔开写出的链接",
+    "a link with its dots spelled out (点, dot)": "用“点”或 dot 代替圆点写出的链接",
 }
 _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "a Chinese resident ID number (check digit and birth date valid)": "居民身份证号（校验位和出生日期有效）",
@@ -115,10 +116,15 @@ _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "a Chinese passport number": "中国护照号",
     "a Chinese resident ID number after an ID word (province and birth date valid)": "身份证字样后的身份证号（地区和出生日期有效）",
     "a UnionPay card number after a card word (Luhn check not valid)": "卡号字样后的银联卡号（Luhn 校验无效）",
+    "a UnionPay card number before its bank or account name (Luhn check not valid)": "后跟开户行或户名的银联卡号（Luhn 校验无效）",
     "a Visa card number after a card word (Luhn check not valid)": "卡号字样后的 Visa 卡号（Luhn 校验无效）",
+    "a Visa card number before its bank or account name (Luhn check not valid)": "后跟开户行或户名的 Visa 卡号（Luhn 校验无效）",
     "a Mastercard number after a card word (Luhn check not valid)": "卡号字样后的万事达卡号（Luhn 校验无效）",
+    "a Mastercard number before its bank or account name (Luhn check not valid)": "后跟开户行或户名的万事达卡号（Luhn 校验无效）",
     "an American Express card number after a card word (Luhn check not valid)": "卡号字样后的美国运通卡号（Luhn 校验无效）",
+    "an American Express card number before its bank or account name (Luhn check not valid)": "后跟开户行或户名的美国运通卡号（Luhn 校验无效）",
     "a JCB card number after a card word (Luhn check not valid)": "卡号字样后的 JCB 卡号（Luhn 校验无效）",
+    "a JCB card number before its bank or account name (Luhn check not valid)": "后跟开户行或户名的 JCB 卡号（Luhn 校验无效）",
     "a US Social Security number after an SSN word": "SSN 字样后的美国社会安全号",
     "a passport number after a passport word": "护照字样后的护照号",
 }
