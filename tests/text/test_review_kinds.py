@@ -64,8 +64,9 @@ CASES = [
     # -- #20 tunerev13: paid reviews told another way (homophones, either order, a seller's offer)
     (R, None, "红包换五星，商家亲口说的", "review", {("incentivized_review", "红包换五星")}, []),
     (R, None, "包装不错，郝评反现三块，客服秒发", "review", {("incentivized_review", "郝评反现")}, []),
+    # the listing engine's proximity rule (gift card … five-star, tune10) finds it first, with its cue's span
     (R, None, "Got a $10 gift card from the seller for leaving five stars", "review",
-     {("incentivized_review", "gift card from the seller for leaving five stars")}, []),
+     {("incentivized_review", "gift card from the seller for leaving five star")}, []),
     (R, None, "They comped the whole order on condition I leave a 5-star review", "review",
      {("incentivized_review", "comped the whole order on condition I leave a 5-star")}, []),
     (Q, "seller", "答：好的亲，五星加图后私聊客服领奖励", "review", {("incentivized_review", "五星加图后私聊客服领奖励")}, []),
@@ -89,7 +90,7 @@ CASES = [
     # -- services advertised in a review: block
     (R, None, "Selling Spotify family plan logins, $3 a month", "block",
      {("illegal_service", "Selling Spotify family plan logins, $3")}, []),
-    (R, None, "花呗可以tao现，秒到账", "block", {("illegal_service", "花呗可以tao现")}, []),
+    (R, None, "花呗可以tao现，秒到账", "block", {("illegal_service", "花呗可以tao现，秒到账")}, []),  # 花呗 … 秒到 (tune10)
     (R, None, "宝妈在家冲销量，日结三百", "block", {("illegal_service", "冲销量，日结")}, []),
     # ... and their hard negatives
     (R, None, "我是宝妈，平时在家带娃，这个辅食机很好用", "pass", set(), []),
