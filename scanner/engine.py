@@ -375,7 +375,10 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tup
     """A review's or Q&A entry's findings: the engine's plus the phrases of reviews (scanner/text/speech.py), then
     split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing."""
     rules = rules_for(listing.kind, listing.speaker)
-    findings = list(findings)
+    texts = dict(listing.fields)
+    # a phone number read inside a longer code (a parcel number's middle, a voucher code) is dropped for reviews
+    findings = [f for f in findings if not (f.term == "phone_number" and f.field in texts and f.start is not None
+                                            and speech.inside_longer_code(texts[f.field], f.start, f.end))]
     for field, original in listing.fields:
         findings += speech.find(field, original, profile.policy, findings, rules.never_findings)
     kept, signals = split(findings, rules)

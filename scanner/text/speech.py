@@ -102,9 +102,9 @@ PHRASES: tuple[Phrase, ...] = (
            "a reward offered for a good review (FTC 16 CFR 465)", ("feedback", "review", "rating")),
     # a reward said in Chinese, either order, with homophones and emoji: 好评返现, 郝评反现, 返5元求好评, 5⭐+📷=🧧
     Phrase("incentivized_review", "medium",
-           r"(?:好评|郝评|豪评|号评|hao评|好pin|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒单|带图|图评|买家秀)"
+           r"(?:好评|郝评|豪评|号评|hao评|好pin|好p[iīíǐì]ng|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒t[uūúǔù]|晒单|带图|图评|买家秀)"
            r"[^。！？\n没不]{0,10}?"
-           r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:返|反|退|给)[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           r"(?:返现|反现|返钱|返利|(?:返|反|f[aāáǎà]n)\s?(?:现|xian|xi[aāáǎà]n)|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金|💰|💵|💴|🤑)|返\s?\d+|反\s?\d+|(?:返|反|退|给)(?:我|你)?[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)(?:我|你)?\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
            "反不正当竞争法 第八条：以利益换取好评",
            ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
     Phrase("incentivized_review", "medium",
@@ -119,7 +119,7 @@ PHRASES: tuple[Phrase, ...] = (
            # anchored on the review word, not 客服: most clean reviews thank the customer service
            ("好评", "五星", "5星", "⭐", "追评", "晒图", "带图")),
     Phrase("incentivized_review", "medium",
-           r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:\s?\d+|款|钱|现|红包)",
+           r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:我|你)?(?:\s?\d+|款|钱|现|红包)",
            "反不正当竞争法 第八条：以利益换取删改评价", ("删", "撤", "改")),
     # -- the writer pushes a reader off the platform
     Phrase("diversion", "medium", r"\b(?:dm|pm|inbox)\s+me\b", "asks readers to message the writer privately", ("dm", "pm", "inbox")),
@@ -158,7 +158,7 @@ PHRASES: tuple[Phrase, ...] = (
            "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
     # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
     Phrase("diversion", "medium",
-           r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式)",
+           r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式|有(?:wei|vx|wx|v|微|薇|威|q|扣)(?![a-z\u4e00-\u9fff])|有(?:微信|薇信|威信|扣扣))",
            "引导通过个人资料到站外联系",
            tuple(me + w for me in ("我", "我的") for w in ("头像", "昵称", "主页", "名字", "签名", "id", "资料"))),
     Phrase("diversion", "medium",
@@ -180,6 +180,17 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("illegal_service", "high",
            r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|加粉|涨粉|刷粉)",
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指")),
+    # loans offered to the credit-blacklisted, or with no credit check (非法放贷: 最高法 2019 非法放贷意见; 网贷黑户)
+    Phrase("illegal_service", "high",
+           r"(?:黑户|白户|征信花|征信不好|征信差|逾期)[^。！？\n]{0,8}?(?:也能|也可以?|都能|照样|照常|能|可)(?:下款|放款|借|贷|批)|"
+           r"(?:不看|无视|不查|不上|不用|不需要?)征信|包下款|(?:押金|手续费)包过|"
+           r"\b(?:no|without)\s+credit\s+checks?\b[^.!?\n]{0,25}?\b(?:loans?|cash|approv\w*|funds?)\b|"
+           r"\b(?:loans?|cash)\b[^.!?\n]{0,25}?\b(?:no|without)\s+credit\s+checks?\b|\bbad credit\b[^.!?\n]{0,15}?\b(?:ok|okay|approved|accepted)\b",
+           "面向黑户/不看征信的放贷（非法放贷）", ("黑户", "征信", "下款", "包过", "credit")),
+    # a task scam: money per day for liking products or placing orders that get refunded
+    Phrase("illegal_service", "high",
+           r"\b(?:earn|make|get paid)\s+(?:up to\s+)?[$£€¥]?\s?\d[\d,]*(?:\s?(?:usd|dollars|rmb|k))?\s?(?:/\s?|a |an |per |each )?(?:day|daily|hour|hr|week|task)\b[^.!?\n]{0,30}?\b(?:liking|like|likes|clicking|rating|reviewing|placing orders|place orders|orders|boosting|tasks?)\b",
+           "a paid-task scam recruiting buyers (网络交易监督管理办法 第十四条)", ("earn", "make", "paid")),
     # credit cashed out: 花呗白条秒tao现 (刑法 第二百二十五条 非法经营; 信用卡套现 in the word lists)
     Phrase("illegal_service", "high",
            r"(?:花呗|白条|借呗|信用卡|分付|月付|额度)[^。！？\n]{0,6}?(?:套现|tao现|t现|套出|提现|取现|变现)",
@@ -265,6 +276,25 @@ class Clauses:
             asked = self._asked[after] = ((after < len(text) and text[after] in "？?")
                                           or tail.endswith(("吗", "么", "嘛")))
         return asked
+
+
+# A number the phone detector read inside a longer code is no phone (#20, tunerev14): the middle stretch of a grouped
+# parcel number ("USPS tracking 9405 5112 0620 1843 5521 87") or digits with letters glued after them ("兑换码是
+# 13800138000abc"). Letters glued BEFORE the digits stay a contact ("vx13800138000" is a WeChat id).
+_GROUP_SEPS = " -.\u3000"
+
+
+def inside_longer_code(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] (a phone number as the detector read it) one stretch of a longer code?"""
+    after = text[end:end + 1]
+    if after.isascii() and after.isalnum() or text[start - 1:start].isdigit():
+        return True
+    seps = {c for c in text[start:end] if c in _GROUP_SEPS}
+    if len(seps) != 1:  # an ungrouped run: only glued characters join it to something longer
+        return False
+    sep = seps.pop()  # the same grouping carried on past either end: "5112 [0620 1843 5521] 87"
+    return (start >= 2 and text[start - 1] == sep and text[start - 2].isdigit()) or (
+        text[end:end + 1] == sep and text[end + 1:end + 2].isdigit())
 
 
 def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> bool:

@@ -113,6 +113,27 @@ CASES = [
     (R, None, "专柜鉴定过了，不是假的，放心", "pass", set(), []),
     (R, None, "鉴定不是假的，放心买", "pass", set(), []),
     (R, None, "Thought these could be fakes but the serial checks out on the brand site", "pass", set(), []),
+    # #20 (tunerev14): a reward paid to the writer ("退我N块"), said with money emoji or toned pinyin
+    (R, None, "客服说删掉差评就退我20块，算了不删了", "review", {("incentivized_review", "删掉差评就退我20块")}, []),
+    (R, None, "好评就给我8块钱，东西一般", "review", {("incentivized_review", "好评就给我8块")}, []),
+    (R, None, "⭐⭐⭐⭐⭐=💵 老板爽快", "review", {("incentivized_review", "⭐⭐⭐⭐⭐=💵")}, []),
+    (Q, "seller", "亲 好píng返xiàn 哦", "review", {("incentivized_review", "好píng返xiàn")}, []),
+    (R, None, "⭐⭐⭐⭐⭐ 物超所值，下次还来", "pass", set(), []),
+    # ... the profile pointer with a channel hint; a profile mentioned with no channel
+    (R, None, "要同款的看我主页，有wei", "review", {("diversion", "看我主页，有wei")}, []),
+    (R, None, "看我头像，有微小色差但能接受", "pass", set(), []),
+    # ... loans to the blacklisted and paid-task scams posted as reviews
+    (R, None, "征信花了也能下款，急用钱的来", "block", {("illegal_service", "征信花了也能下款")}, []),
+    (R, None, "Loans with no credit check, cash the same day", "block",
+     {("illegal_service", "Loans with no credit check")}, []),
+    (R, None, "Make $50 a day rating products from your phone", "block",
+     {("illegal_service", "Make $50 a day rating")}, []),
+    (R, None, "我征信不好，还好这个是全款买的", "pass", set(), []),
+    (R, None, "Great for my side job, I earn about $15 an hour driving deliveries", "pass", set(), []),
+    # ... a phone number read inside a longer code is none; glued letters before it stay a contact
+    (R, None, "UPS tracking 9400 1118 9922 3847 5510 42 shows delivered but nothing here", "pass", set(), []),
+    (R, None, "礼品卡卡密是15012345678xyz这种格式，已成功兑换", "pass", set(), []),
+    (R, None, "有问题打我电话 13912345678，周末也在", "review", {("diversion", "13912345678")}, []),
 ]
 
 
