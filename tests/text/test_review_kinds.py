@@ -134,6 +134,32 @@ CASES = [
     (R, None, "UPS tracking 9400 1118 9922 3847 5510 42 shows delivered but nothing here", "pass", set(), []),
     (R, None, "礼品卡卡密是15012345678xyz这种格式，已成功兑换", "pass", set(), []),
     (R, None, "有问题打我电话 13912345678，周末也在", "review", {("diversion", "13912345678")}, []),
+    # #20 (tunerev14, half B): the reward after the post, an opinion in exchange, homophones of 好评返现
+    (R, None, "Got a coupon in exchange for my honest opinion, the blender is loud", "review",
+     {("incentivized_review", "in exchange for my honest opinion")}, []),
+    (R, None, "The shop reimbursed me after I left a 5 star review. Works fine.", "review",
+     {("incentivized_review", "reimbursed me after I left a 5 star")}, []),
+    (R, None, "Seller refunded me after I returned the broken one", "pass", set(), []),
+    (R, None, "好坪反线3元，东西还行", "review", {("incentivized_review", "好坪反线")}, []),
+    (R, None, "桌面好平整，返工都不用", "pass", set(), []),
+    # ... invite links, another app's handle, another shop named to search
+    (R, None, "For more colours drop me a line on insta: caseworks.jo", "review",
+     {("diversion", "drop me a line on insta: caseworks.jo")}, []),
+    (R, None, "Restock news in our server discord.gg/kicksdrop", "review", {("diversion", "discord.gg/kicksdrop")}, []),
+    (R, None, "The discord community was helpful when I had setup questions", "pass", set(), []),
+    (R, None, "质量一般，去搜店名「小林家居」更便宜", "review", {("diversion", "搜店名「小林家居」")}, []),
+    (R, None, "搜店铺名字就能找到回购", "pass", set(), []),
+    # ... accounts sold; a buyer's own account is none
+    (R, None, "出售吃鸡成品号，全皮肤", "block", {("prohibited_goods", "出售吃鸡成品号")}, []),
+    (R, None, "Selling verified Steam accounts with games, cheap", "block",
+     {("prohibited_goods", "Selling verified Steam accounts")}, []),
+    (R, None, "卖家帮我注册了账号，很耐心", "pass", set(), []),
+    (R, None, "I'm selling my old one, my Amazon account still shows the order", "pass", set(), []),
+    # ... a copy word half in pinyin from a seller (the engine's pinyin reading does not join fu+刻); pinyin beside
+    # other characters is none
+    (Q, "seller", "亲 这款是gao仿的，细节到位", "block", {("counterfeit", "gao仿")}, []),
+    (Q, "seller", "亲 这双是fu刻版，和原版一样", "block", {("counterfeit", "fu刻")}, []),
+    (R, None, "gao中生用的台灯，fu母都说好", "pass", set(), []),
 ]
 
 
