@@ -319,6 +319,28 @@ def inside_longer_code(text: str, start: int, end: int) -> bool:
         text[end:end + 1] == sep and text[end + 1:end + 2].isdigit())
 
 
+# A buyer's own circle named, not a channel offered (#20, tunerev14): "推荐给家里微信群的亲戚们", "发到同事群了" — the
+# bare app word right before 群, after a word for the writer's family, friends or colleagues or a verb of sharing.
+# (Joining a group, "加了微信群", stays a push off the platform.)
+_OWN_GROUP_BEFORE = re.compile(
+    r"(?:家里|家族|家人|亲戚|亲友|同事|朋友|同学|班级|班上|小区|邻居|公司|单位|宝妈|老乡)的?$|(?:推荐|分享|转发|发|晒)(?:到|给|在)了?$")
+
+
+def own_group(text: str, start: int, end: int) -> bool:
+    """Is the bare channel word text[start:end] the writer's own group ("家里微信群")?"""
+    return (text[end:end + 1] == "群" and not any(c.isdigit() for c in text[start:end])
+            and _OWN_GROUP_BEFORE.search(text, max(0, start - 8), start) is not None)
+
+
+# A gift said NOT to depend on a review: "不是评价才送的", "不用好评也送", "不需要晒图" (#20, tunerev14).
+_NOT_FOR_REVIEW = re.compile(r"(?:不是|并非|不用|不需要|无需|不必|没要求|不要求)(?:给|写|打|留|先)?(?:好评|评价|五星|晒图|追评)")
+
+
+def not_for_review(text: str, start: int, end: int) -> bool:
+    """Does a 'not for a review' denial overlap the reward-for-review finding text[start:end] or stand right after it?"""
+    return any(m.start() < end + 2 for m in _NOT_FOR_REVIEW.finditer(text, max(0, start - 6), min(len(text), end + 8)))
+
+
 def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> bool:
     """Is the report at text[start:end] denied, doubted or asked about in its clause?"""
     return (clauses or Clauses(text)).doubted(start, end)

@@ -160,6 +160,13 @@ CASES = [
     (Q, "seller", "亲 这款是gao仿的，细节到位", "block", {("counterfeit", "gao仿")}, []),
     (Q, "seller", "亲 这双是fu刻版，和原版一样", "block", {("counterfeit", "fu刻")}, []),
     (R, None, "gao中生用的台灯，fu母都说好", "pass", set(), []),
+    # ... the writer's own family group is no channel offered; joining the seller's group still is
+    (R, None, "分享到家族微信群了，都说划算", "pass", set(), []),
+    (R, None, "卖家拉我进了微信群，说群里更便宜", "review", {("diversion", "微信"), ("diversion", "群里更便宜")}, []),
+    # ... a gift said not to depend on a review is no reward for one; a gift for the review still is
+    (R, None, "赠品gift是下单就送的，不需要好评", "pass", set(), []),
+    (R, None, "礼物是小样，不是好评才送，下单就有", "pass", set(), []),
+    (R, None, "gift是评价送的，还不错", "review", {("incentivized_review", "gift是评价")}, []),
 ]
 
 
