@@ -375,7 +375,13 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tup
     """A review's or Q&A entry's findings: the engine's plus the phrases of reviews (scanner/text/speech.py), then
     split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing."""
     rules = rules_for(listing.kind, listing.speaker)
-    findings = list(findings)
+    texts = dict(listing.fields)
+    # what a review says that is no offence although the listing words are there (scanner/text/speech.py): a phone
+    # number read inside a longer code, the writer's own family group, a gift said not to depend on a review
+    findings = [f for f in findings if not (f.field in texts and f.start is not None and (
+        (f.term == "phone_number" and speech.inside_longer_code(texts[f.field], f.start, f.end))
+        or (f.category == "diversion" and speech.own_group(texts[f.field], f.start, f.end))
+        or (f.category == "incentivized_review" and speech.not_for_review(texts[f.field], f.start, f.end))))]
     for field, original in listing.fields:
         findings += speech.find(field, original, profile.policy, findings, rules.never_findings)
     kept, signals = split(findings, rules)

@@ -72,9 +72,13 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("counterfeit", "high",
            r"\b(?:counterfeit|fake|faked|knock-?off|bootleg)\s+(?:card|chip|controller|item|product|unit|pair|one|goods|battery|charger|cable|memory|movement)s?\b",
            "buyer reports the goods are fake", ("counterfeit", "fake", "knock", "bootleg")),
+    # a copy word half in pinyin, as sellers type it past a filter: fu刻版, 复ke, gao仿, 高fang, 原单wei货 (#20, tunerev14)
+    Phrase("counterfeit", "high",
+           r"(?<![a-z])fu\s?刻|复\s?ke(?![a-z])|(?<![a-z])gao\s?仿|高\s?fang(?![a-z])|仿\s?pin(?![a-z])",
+           "copy goods named half in pinyin", ("fu", "ke", "gao", "fang", "pin")),
     # -- an incentive revealed by the writer (FTC 16 CFR 465; 反不正当竞争法 第八条)
     Phrase("incentivized_review", "medium",
-           r"\bin (?:exchange|return) for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |positive |good |5[- ]star |five[- ]star )?(?:review|rating|feedback)\b",
+           r"\bin (?:exchange|return) for (?:an?|my|this|our) (?:honest |unbiased |fair |truthful |positive |good |5[- ]star |five[- ]star )?(?:review|rating|feedback|opinion|thoughts|testimonial)\b",
            "review written in exchange for the goods (FTC 16 CFR 465)", ("exchange for", "return for")),
     Phrase("incentivized_review", "medium",
            rf"\b(?:received|got|was given|was sent|were sent|sent me)\b{_SENT}{{0,30}}?\b(?:for free|free(?: of charge)?|at no cost|a free sample)\b{_SENT}{{0,30}}?\b(?:review|rating|feedback|stars?)\b",
@@ -96,15 +100,19 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("incentivized_review", "medium",
            r"\b(?:for free|free of charge|at no cost|at no charge|no charge|gifted|comped|complimentary)\b[^.!?\n]{0,40}?\b(?:asked|required|wanted|requested|told|expected|on condition)\b[^.!?\n]{0,20}?\b(?:post|leave|write|give|share)\b[^.!?\n]{0,20}?\b(?:positive|good|glowing|great|5[- ]stars?|five[- ]stars?|reviews?|ratings?)\b",
            "goods given on condition of a positive post (FTC 16 CFR 465)", ("free", "no cost", "no charge", "gifted", "comped", "complimentary")),
+    # the reward after the post: "Seller refunded the full price after I posted this review"
+    Phrase("incentivized_review", "medium",
+           r"\b(?:refunded|reimbursed|paid (?:me )?back|sent (?:me )?(?:\$\d+|money|cash|a gift ?card|a voucher)|gave (?:me )?(?:\$\d+|a gift ?card|a voucher|my money back))\b[^.!?\n]{0,30}?\b(?:after|once|when|because|since)\s+(?:i|we)\s+(?:posted|left|wrote|gave|submitted|updated|put up)\b[^.!?\n]{0,15}?\b(?:review|rating|feedback|(?:5|five)[- ]stars?)\b",
+           "money returned for posting the review (FTC 16 CFR 465)", ("refunded", "reimbursed", "paid", "sent", "gave")),
     # a seller's offer: "leave us positive feedback and we'll refund your shipping"
     Phrase("incentivized_review", "medium",
            r"\b(?:leave|give|post|write|send)\s+(?:us|me)\s+(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
            "a reward offered for a good review (FTC 16 CFR 465)", ("feedback", "review", "rating")),
     # a reward said in Chinese, either order, with homophones and emoji: 好评返现, 郝评反现, 返5元求好评, 5⭐+📷=🧧
     Phrase("incentivized_review", "medium",
-           r"(?:好评|郝评|豪评|号评|hao评|好pin|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒单|带图|图评|买家秀)"
+           r"(?:好评|郝评|豪评|号评|hao评|好pin|好p[iīíǐì]ng|好平|好坪|好苹|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒t[uūúǔù]|晒单|带图|图评|买家秀)"
            r"[^。！？\n没不]{0,10}?"
-           r"(?:返现|反现|返钱|返利|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金)|返\s?\d+|反\s?\d+|(?:返|反|退|给)[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           r"(?:返现|反现|返钱|返利|(?:返|反|f[aāáǎà]n)\s?(?:现|先|线|鲜|xian|xi[aāáǎà]n)|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金|💰|💵|💴|🤑)|返\s?\d+|反\s?\d+|(?:返|反|退|给)(?:我|你)?[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)(?:我|你)?\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
            "反不正当竞争法 第八条：以利益换取好评",
            ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
     Phrase("incentivized_review", "medium",
@@ -119,7 +127,7 @@ PHRASES: tuple[Phrase, ...] = (
            # anchored on the review word, not 客服: most clean reviews thank the customer service
            ("好评", "五星", "5星", "⭐", "追评", "晒图", "带图")),
     Phrase("incentivized_review", "medium",
-           r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:\s?\d+|款|钱|现|红包)",
+           r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:我|你)?(?:\s?\d+|款|钱|现|红包)",
            "反不正当竞争法 第八条：以利益换取删改评价", ("删", "撤", "改")),
     # -- the writer pushes a reader off the platform
     Phrase("diversion", "medium", r"\b(?:dm|pm|inbox)\s+me\b", "asks readers to message the writer privately", ("dm", "pm", "inbox")),
@@ -139,14 +147,23 @@ PHRASES: tuple[Phrase, ...] = (
            "引导到站外联系（隐晦地说聊天软件）", ("软件", "app", "泡泡", "图标", "应用")),
     # a channel named in English, leet or not, with a handle: "d.m me on 1nsta: x", "snap: x", "find me on the green app"
     Phrase("diversion", "medium",
-           r"\b(?:(?:d\.?m|p\.?m|msg|hmu|hit me up)\s+(?:me\s+)?|(?:message|text|add|find|follow|contact|reach|ping)\s+me\s+)(?:on|at|via|@)\s+(?:the\s+)?"
-           r"(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|wa|wh[a4]ts\s?[a4]pp|viber|line|kik|signal|fb|facebook|messenger|wechat|discord|tiktok|(?:green|blue|purple|yellow)\s+(?:app|bird|chat))\b"
+           r"\b(?:(?:d\.?m|p\.?m|msg|hmu|hit me up)\s+(?:me\s+)?|(?:message|text|add|find|follow|contact|reach|ping)\s+me\s+|(?:shoot|send|drop)\s+me\s+an?\s+(?:message|msg|dm|text|line|note)\s+)(?:on|at|via|@)\s+(?:the\s+)?"
+           r"(?:ig|[i1!]nsta(?:gram)?|gram|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|wa|wh[a4]ts\s?[a4]pp|viber|line|kik|signal|fb|facebook|messenger|wechat|discord|tiktok|skype|icq|(?:green|blue|purple|yellow)\s+(?:app|bird|chat))\b"
            r"(?:[ \t:：@]{0,3}[a-z0-9_.]{3,30})?",
            "asks readers to contact the writer on another app",
            ("dm", "d.m", "pm", "p.m", "msg", "hmu", "hit me", "message", "text", "add", "find", "follow", "contact", "reach", "ping")),
     Phrase("diversion", "medium",
            r"(?<![a-z0-9])(?:ig|[i1!]nsta(?:gram)?|sn[a4]p(?:chat)?|sc|tg|te[l1]e(?:gram)?|kik|discord|viber|wh[a4]ts\s?[a4]pp|line id|wechat|wx|vx)\s?[:：@]\s?@?[a-z0-9][a-z0-9_.]{2,30}",
            "a messaging handle to contact the writer off the platform", (":", "：", "@")),
+    # an invite link to a chat server or group, and an old messenger's number: discord.gg/x, t.me/+x, wa.me/…, ICQ 7731290
+    Phrase("diversion", "medium",
+           r"(?<![a-z0-9])(?:discord\.gg|discord(?:app)?\.com/invite|t\.me|telegram\.me|chat\.whatsapp\.com|wa\.me|m\.me|line\.me/ti/p)\s?/\s?[+~]?[a-z0-9_\-]{2,40}"
+           r"|(?<![a-z0-9])(?:icq|skype)(?: id| number| no\.?)?\s?[:：#]?\s?[a-z0-9_.\-]{5,30}",
+           "an invite link or messenger id to contact the writer off the platform", ("/", "icq", "skype")),
+    # another shop named for readers to search, its name quoted: 拼多多同款便宜一半，搜店铺'优品百货铺'就有
+    Phrase("diversion", "medium",
+           r"(?:搜|搜索|查)(?:一下)?(?:店铺|店名|同名店)[ \t:：]{0,2}['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【】《》]{2,15}['\"”’」』】》]",
+           "引导到其他平台的店铺", ("店铺", "店名", "这家店", "同名店")),
     # a phone number spaced out digit by digit after a phone sign or channel word, or before one: 📱 0 9 1 2 - 4 4 8 …
     Phrase("diversion", "medium",
            r"(?:📱|📞|☎|\btel\b|\bphone\b|\bcall\b|\btext\b|\bwhatsapp\b|\bviber\b|电话|手机|号码)[^\n.。!！?？0-9]{0,6}(?:[0-9][ \t\-.]{1,3}){6,14}[0-9](?:\s?(?:via|on)\s+(?:viber|whatsapp|telegram|signal|line|wechat))?",
@@ -158,7 +175,7 @@ PHRASES: tuple[Phrase, ...] = (
            "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
     # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
     Phrase("diversion", "medium",
-           r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式)",
+           r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式|有(?:wei|vx|wx|v|微|薇|威|q|扣)(?![a-z\u4e00-\u9fff])|有(?:微信|薇信|威信|扣扣))",
            "引导通过个人资料到站外联系",
            tuple(me + w for me in ("我", "我的") for w in ("头像", "昵称", "主页", "名字", "签名", "id", "资料"))),
     Phrase("diversion", "medium",
@@ -180,6 +197,17 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("illegal_service", "high",
            r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|加粉|涨粉|刷粉)",
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指")),
+    # loans offered to the credit-blacklisted, or with no credit check (非法放贷: 最高法 2019 非法放贷意见; 网贷黑户)
+    Phrase("illegal_service", "high",
+           r"(?:黑户|白户|征信花|征信不好|征信差|逾期)[^。！？\n]{0,8}?(?:也能|也可以?|都能|照样|照常|能|可)(?:下款|放款|借|贷|批)|"
+           r"(?:不看|无视|不查|不上|不用|不需要?)征信|包下款|(?:押金|手续费)包过|"
+           r"\b(?:no|without)\s+credit\s+checks?\b[^.!?\n]{0,25}?\b(?:loans?|cash|approv\w*|funds?)\b|"
+           r"\b(?:loans?|cash)\b[^.!?\n]{0,25}?\b(?:no|without)\s+credit\s+checks?\b|\bbad credit\b[^.!?\n]{0,15}?\b(?:ok|okay|approved|accepted)\b",
+           "面向黑户/不看征信的放贷（非法放贷）", ("黑户", "征信", "下款", "包过", "credit")),
+    # a task scam: money per day for liking products or placing orders that get refunded
+    Phrase("illegal_service", "high",
+           r"\b(?:earn|make|get paid)\s+(?:up to\s+)?[$£€¥]?\s?\d[\d,]*(?:\s?(?:usd|dollars|rmb|k))?\s?(?:/\s?|a |an |per |each )?(?:day|daily|hour|hr|week|task)\b[^.!?\n]{0,30}?\b(?:liking|like|likes|clicking|rating|reviewing|placing orders|place orders|orders|boosting|tasks?)\b",
+           "a paid-task scam recruiting buyers (网络交易监督管理办法 第十四条)", ("earn", "make", "paid")),
     # credit cashed out: 花呗白条秒tao现 (刑法 第二百二十五条 非法经营; 信用卡套现 in the word lists)
     Phrase("illegal_service", "high",
            r"(?:花呗|白条|借呗|信用卡|分付|月付|额度)[^。！？\n]{0,6}?(?:套现|tao现|t现|套出|提现|取现|变现)",
@@ -192,6 +220,11 @@ PHRASES: tuple[Phrase, ...] = (
            r"\b(?:selling|sell|for sale)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
            "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
            ("netflix", "disney", "spotify", "hbo", "hulu", "youtube premium", "prime video", "chatgpt", "canva pro", "game pass", "iptv")),
+    # accounts sold: 出售各类王者荣耀账号, "Selling verified PayPal & Amazon seller accounts" (实名账号买卖: 网络安全法 第二十四条)
+    Phrase("prohibited_goods", "high",
+           r"(?:出售|低价出|便宜出|批发|代售|收售|卖(?![家方]))[^。！？\n，,]{0,10}?(?:账号|帐号|成品号|白号|老号|实名号|小号)"
+           r"|\b(?:selling|for sale|sell|cheap)\b[^.!?\n]{0,30}?\b(?:verified|aged|pva|bulk|(?:paypal|amazon|ebay|gmail|steam|instagram|tiktok|facebook|bank|seller|game|gaming)(?: seller)?)\s+(?:accounts|accs)\b",
+           "出售账号（网络安全法 第二十四条：账号实名不得转让）", ("账号", "帐号", "号", "account", "accs")),
     Phrase("illegal_service", "high",
            r"\b(?:selling|sell|cheap|buy)\s+(?:[0-9]+k?\s+)?(?:real\s+|active\s+)?(?:(?:instagram|insta|ig|tiktok|youtube|twitter|fb)\s+)?(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bdm\b|\bmessage me|\binbox\b|\bcheap\b)",
            "bought followers or likes (platform rules; 网络交易监督管理办法 第十四条)", ("followers", "likes", "views", "subscribers")),
@@ -265,6 +298,47 @@ class Clauses:
             asked = self._asked[after] = ((after < len(text) and text[after] in "？?")
                                           or tail.endswith(("吗", "么", "嘛")))
         return asked
+
+
+# A number the phone detector read inside a longer code is no phone (#20, tunerev14): the middle stretch of a grouped
+# parcel number ("USPS tracking 9405 5112 0620 1843 5521 87") or digits with letters glued after them ("兑换码是
+# 13800138000abc"). Letters glued BEFORE the digits stay a contact ("vx13800138000" is a WeChat id).
+_GROUP_SEPS = " -.\u3000"
+
+
+def inside_longer_code(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] (a phone number as the detector read it) one stretch of a longer code?"""
+    after = text[end:end + 1]
+    if after.isascii() and after.isalnum() or text[start - 1:start].isdigit():
+        return True
+    seps = {c for c in text[start:end] if c in _GROUP_SEPS}
+    if len(seps) != 1:  # an ungrouped run: only glued characters join it to something longer
+        return False
+    sep = seps.pop()  # the same grouping carried on past either end: "5112 [0620 1843 5521] 87"
+    return (start >= 2 and text[start - 1] == sep and text[start - 2].isdigit()) or (
+        text[end:end + 1] == sep and text[end + 1:end + 2].isdigit())
+
+
+# A buyer's own circle named, not a channel offered (#20, tunerev14): "推荐给家里微信群的亲戚们", "发到同事群了" — the
+# bare app word right before 群, after a word for the writer's family, friends or colleagues or a verb of sharing.
+# (Joining a group, "加了微信群", stays a push off the platform.)
+_OWN_GROUP_BEFORE = re.compile(
+    r"(?:家里|家族|家人|亲戚|亲友|同事|朋友|同学|班级|班上|小区|邻居|公司|单位|宝妈|老乡)的?$|(?:推荐|分享|转发|发|晒)(?:到|给|在)了?$")
+
+
+def own_group(text: str, start: int, end: int) -> bool:
+    """Is the bare channel word text[start:end] the writer's own group ("家里微信群")?"""
+    return (text[end:end + 1] == "群" and not any(c.isdigit() for c in text[start:end])
+            and _OWN_GROUP_BEFORE.search(text, max(0, start - 8), start) is not None)
+
+
+# A gift said NOT to depend on a review: "不是评价才送的", "不用好评也送", "不需要晒图" (#20, tunerev14).
+_NOT_FOR_REVIEW = re.compile(r"(?:不是|并非|不用|不需要|无需|不必|没要求|不要求)(?:给|写|打|留|先)?(?:好评|评价|五星|晒图|追评)")
+
+
+def not_for_review(text: str, start: int, end: int) -> bool:
+    """Does a 'not for a review' denial overlap the reward-for-review finding text[start:end] or stand right after it?"""
+    return any(m.start() < end + 2 for m in _NOT_FOR_REVIEW.finditer(text, max(0, start - 6), min(len(text), end + 8)))
 
 
 def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> bool:

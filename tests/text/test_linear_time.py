@@ -94,7 +94,11 @@ SPEECH_WORDS = ("clearly ", "clearly an ", "not ", "not the same as ", "received
                 # #20 (tunerev13)
                 "加v ", "➕q ", "hmu on ", "snap: ", "text me at ", "📱 ", "拨打 ", "venmo me ", "刷单 ", "兼职 ",
                 "selling netflix ", "buy followers ", "花呗 ", "学历 ", "鉴定 ", "序列号 ", "serial ", "this is a ",
-                "返现 ", "comped ", "paid ", "点我头像 ", "绿色软件 ", "check my ", "5⭐ ", "it's a ", "，假的")
+                "返现 ", "comped ", "paid ", "点我头像 ", "绿色软件 ", "check my ", "5⭐ ", "it's a ", "，假的",
+                # #20 (tunerev14)
+                "好píng ", "晒tú ", "⭐⭐⭐⭐⭐ = ", "就退我 ", "看我主页，有 ", "征信花 ", "不看征信 ", "no credit check ",
+                "loans ", "bad credit ", "earn $300/day ", "make 50 a day ", "refunded ", "shoot me a message on ",
+                "discord.gg/ ", "icq ", "搜店铺' ", "出售 ", "selling aged ", "fu刻 ", "gao ", "好平返 ")
 
 
 def _families():

@@ -114,6 +114,60 @@ CASES = [
     (R, None, "专柜鉴定过了，不是假的，放心", "pass", set(), []),
     (R, None, "鉴定不是假的，放心买", "pass", set(), []),
     (R, None, "Thought these could be fakes but the serial checks out on the brand site", "pass", set(), []),
+    # #20 (tunerev14): a reward paid to the writer ("退我N块"), said with money emoji or toned pinyin
+    (R, None, "客服说删掉差评就退我20块，算了不删了", "review", {("incentivized_review", "删掉差评就退我20块")}, []),
+    (R, None, "好评就给我8块钱，东西一般", "review", {("incentivized_review", "好评就给我8块")}, []),
+    (R, None, "⭐⭐⭐⭐⭐=💵 老板爽快", "review", {("incentivized_review", "⭐⭐⭐⭐⭐=💵")}, []),
+    (Q, "seller", "亲 好píng返xiàn 哦", "review", {("incentivized_review", "好píng返xiàn")}, []),
+    (R, None, "⭐⭐⭐⭐⭐ 物超所值，下次还来", "pass", set(), []),
+    # ... the profile pointer with a channel hint; a profile mentioned with no channel
+    (R, None, "要同款的看我主页，有wei", "review", {("diversion", "看我主页，有wei")}, []),
+    (R, None, "看我头像，有微小色差但能接受", "pass", set(), []),
+    # ... loans to the blacklisted and paid-task scams posted as reviews
+    (R, None, "征信花了也能下款，急用钱的来", "block", {("illegal_service", "征信花了也能下款")}, []),
+    (R, None, "Loans with no credit check, cash the same day", "block",
+     {("illegal_service", "Loans with no credit check")}, []),
+    (R, None, "Make $50 a day rating products from your phone", "block",
+     {("illegal_service", "Make $50 a day rating")}, []),
+    (R, None, "我征信不好，还好这个是全款买的", "pass", set(), []),
+    (R, None, "Great for my side job, I earn about $15 an hour driving deliveries", "pass", set(), []),
+    # ... a phone number read inside a longer code is none; glued letters before it stay a contact
+    (R, None, "UPS tracking 9400 1118 9922 3847 5510 42 shows delivered but nothing here", "pass", set(), []),
+    (R, None, "礼品卡卡密是15012345678xyz这种格式，已成功兑换", "pass", set(), []),
+    (R, None, "有问题打我电话 13912345678，周末也在", "review", {("diversion", "13912345678")}, []),
+    # #20 (tunerev14, half B): the reward after the post, an opinion in exchange, homophones of 好评返现
+    (R, None, "Got a coupon in exchange for my honest opinion, the blender is loud", "review",
+     {("incentivized_review", "in exchange for my honest opinion")}, []),
+    (R, None, "The shop reimbursed me after I left a 5 star review. Works fine.", "review",
+     {("incentivized_review", "reimbursed me after I left a 5 star")}, []),
+    (R, None, "Seller refunded me after I returned the broken one", "pass", set(), []),
+    (R, None, "好坪反线3元，东西还行", "review", {("incentivized_review", "好坪反线")}, []),
+    (R, None, "桌面好平整，返工都不用", "pass", set(), []),
+    # ... invite links, another app's handle, another shop named to search
+    (R, None, "For more colours drop me a line on insta: caseworks.jo", "review",
+     {("diversion", "drop me a line on insta: caseworks.jo")}, []),
+    (R, None, "Restock news in our server discord.gg/kicksdrop", "review", {("diversion", "discord.gg/kicksdrop")}, []),
+    (R, None, "The discord community was helpful when I had setup questions", "pass", set(), []),
+    (R, None, "质量一般，去搜店名「小林家居」更便宜", "review", {("diversion", "搜店名「小林家居」")}, []),
+    (R, None, "搜店铺名字就能找到回购", "pass", set(), []),
+    # ... accounts sold; a buyer's own account is none
+    (R, None, "出售吃鸡成品号，全皮肤", "block", {("prohibited_goods", "出售吃鸡成品号")}, []),
+    (R, None, "Selling verified Steam accounts with games, cheap", "block",
+     {("prohibited_goods", "Selling verified Steam accounts")}, []),
+    (R, None, "卖家帮我注册了账号，很耐心", "pass", set(), []),
+    (R, None, "I'm selling my old one, my Amazon account still shows the order", "pass", set(), []),
+    # ... a copy word half in pinyin from a seller (the engine's pinyin reading does not join fu+刻); pinyin beside
+    # other characters is none
+    (Q, "seller", "亲 这款是gao仿的，细节到位", "block", {("counterfeit", "gao仿")}, []),
+    (Q, "seller", "亲 这双是fu刻版，和原版一样", "block", {("counterfeit", "fu刻")}, []),
+    (R, None, "gao中生用的台灯，fu母都说好", "pass", set(), []),
+    # ... the writer's own family group is no channel offered; joining the seller's group still is
+    (R, None, "分享到家族微信群了，都说划算", "pass", set(), []),
+    (R, None, "卖家拉我进了微信群，说群里更便宜", "review", {("diversion", "微信"), ("diversion", "群里更便宜")}, []),
+    # ... a gift said not to depend on a review is no reward for one; a gift for the review still is
+    (R, None, "赠品gift是下单就送的，不需要好评", "pass", set(), []),
+    (R, None, "礼物是小样，不是好评才送，下单就有", "pass", set(), []),
+    (R, None, "gift是评价送的，还不错", "review", {("incentivized_review", "gift是评价")}, []),
 ]
 
 
