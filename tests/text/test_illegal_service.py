@@ -9,6 +9,8 @@ among the findings that count.
 """
 import pytest
 
+from tests.text.test_scan_families import assert_counted
+
 IS = "illegal_service"
 
 FAKED_TRAFFIC = [  # 刷销量, 刷粉, 水军: 网络交易监督管理办法 第十四条
@@ -131,10 +133,6 @@ NOT_AN_ILLEGAL_SERVICE = [
 POSITIVES = FAKED_TRAFFIC + EXAMS_AND_PAPERS + INVOICES + GAMBLING + SEXUAL_SERVICES + ACCOUNTS_AND_CARDS
 
 
-def _counting(result):
-    return {(f.category, f.text) for f in result.findings if f.effect != "none"}
-
-
 def test_tables_are_big_enough():
     assert len(POSITIVES) >= 30 and len(HARD_NEGATIVES) >= 30
 
@@ -142,9 +140,7 @@ def test_tables_are_big_enough():
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES)
 def test_illegal_service_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
-    missing = [e for e in expected if e not in _counting(result)]
-    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
-    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+    assert_counted(result, decision, expected)
     for f in result.findings:
         assert listing[f.field][f.start : f.end] == f.text and f.explanation
 

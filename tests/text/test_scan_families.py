@@ -382,6 +382,13 @@ def _counting(result):
     return {(f.category, f.text) for f in result.findings if f.effect != "none"}
 
 
+def assert_counted(result, decision, expected):
+    """Every expected (category, text) is a finding that counts, and the decision is the one written by hand."""
+    missing = [e for e in expected if e not in _counting(result)]
+    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
+    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+
+
 # --- holdout8's families (#15): written fresh, none copied from holdout8 ------------------------
 # A brand resold with its provenance (exemptions `provenance`, policy `brand_with_provenance`).
 RESOLD_WITH_PROVENANCE = [
@@ -429,9 +436,7 @@ NEGATIVES_H8 = RESOLD_WITH_PROVENANCE + SCOPED_SUPERLATIVE_NEGATIVES + BORROWED_
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES + POSITIVES_H7 + POSITIVES_H8)
 def test_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
-    missing = [e for e in expected if e not in _counting(result)]
-    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
-    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+    assert_counted(result, decision, expected)
     for f in result.findings:
         assert _field_text(listing, f.field)[f.start : f.end] == f.text and f.explanation
 
@@ -544,9 +549,7 @@ NEGATIVES_H9 = (INDISTINGUISHABLE_NEGATIVES + OFF_PLATFORM_FEES_NEGATIVES + REVI
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES_H9)
 def test_holdout9_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
-    missing = [e for e in expected if e not in _counting(result)]
-    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
-    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+    assert_counted(result, decision, expected)
 
 
 @pytest.mark.parametrize("listing", NEGATIVES_H9)
@@ -605,9 +608,7 @@ NEGATIVES_H9B = CONTACT_DIGITS_NEGATIVES + PLATFORM_REASONS_NEGATIVES + CLAIMS_H
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES_H9B)
 def test_holdout9_half_b_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
-    missing = [e for e in expected if e not in _counting(result)]
-    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
-    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+    assert_counted(result, decision, expected)
 
 
 @pytest.mark.parametrize("listing", NEGATIVES_H9B)
@@ -760,9 +761,7 @@ NEGATIVES_H10 = SERVICES_NEGATIVES + COPIES_AND_CONTACTS_NEGATIVES + REWARDS_AND
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES_H10)
 def test_holdout10_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
-    missing = [e for e in expected if e not in _counting(result)]
-    assert not missing, f"missing {missing}; got {[(f.category, f.text, f.term) for f in result.findings]}"
-    assert result.decision == decision, [(f.category, f.text, f.term) for f in result.findings]
+    assert_counted(result, decision, expected)
 
 
 @pytest.mark.parametrize("listing", NEGATIVES_H10)
