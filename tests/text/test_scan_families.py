@@ -768,3 +768,108 @@ def test_holdout10_family_wording_is_found(text_scanner, listing, decision, expe
 def test_holdout10_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# --- holdout11's families (#15, tune11), written fresh: none copied from the set ------------------------------
+# Half A (crc32 of the family label even) was tuned alone first; its transfer to half B is in the branch report.
+SERVICES_AND_PAPERS_H11 = [  # price per bought count, reviews to the buyer's listing, remote exams, papers, parcels
+    ({"description": "快手双击 2元200赞 下单即刷"}, "block", [("illegal_service", "赞 下单即刷")]),
+    ({"description": "Instagram followers, 1k = $9, instant start"}, "block", [("illegal_service", "followers, 1k")]),
+    ({"description": "We post 5-star reviews on your listing from real buyer accounts"}, "block",
+     [("illegal_service", "5-star reviews on your listing from real buyer accounts")]),
+    ({"description": "期末网考 远程操控 你只需要开机"}, "block", [("illegal_service", "网考 远程操控")]),
+    ({"description": "驾照科目一 机考 本人不用到场 包过"}, "block", [("illegal_service", "机考 本人不用到场")]),
+    ({"description": "银行流水 可过银行审核 三天出"}, "block", [("illegal_service", "银行流水 可过银行审核")]),
+    ({"description": "空包 各快递 单号 当天出"}, "block", [("illegal_service", "空包 各快递 单号")]),
+    ({"description": "足疗 上门服务 另有特殊服务 详聊"}, "block", [("illegal_service", "足疗 上门服务 另有特殊服务")]),
+    ({"description": "开票点数可谈，票点优惠"}, "block", [("illegal_service", "票点")]),
+]
+SERVICES_AND_PAPERS_H11_NEGATIVES = [
+    {"description": "发货后提供快递单号，真实物流可查"},  # a shop's tracking number
+    {"description": "员工持健康证上岗，可查"},  # a restaurant's staff, no 系统/网上
+    {"title": "Remote control car, test drive in the background of the video"},
+    {"description": "Online exam prep course, practice tests and answer keys"},
+    {"description": "全身按摩 上门服务 正规理疗 持证技师"},  # a massage with no special service
+    {"description": "Thanks for your reviews! Ask us anything about your order"},
+    {"title": "空包弹 道具 拍摄用"},  # a prop, no tracking number
+]
+GOODS_BY_DEED_H11 = [  # controlled drugs by name or by likeness, protected species without papers, gun parts, card capture
+    ({"title": "杜冷丁注射液 私发"}, "block", [("prohibited_goods", "杜冷丁")]),
+    ({"description": "Herbal capsules, effects similar to benzos, calm in minutes"}, "block",
+     [("prohibited_goods", "effects similar to benzos")]),
+    ({"description": "阿卡红珊瑚 摆件 无证书 便宜出"}, "block", [("prohibited_goods", "红珊瑚 摆件 无证书")]),
+    ({"title": "六四式 撞针 替换件"}, "block", [("prohibited_goods", "六四式 撞针")]),
+    ({"description": "Reader clone kit captures magnetic stripe data at the till"}, "block",
+     [("prohibited_goods", "clone kit captures magnetic stripe")]),
+    ({"description": "监考老师发现不了，考试全程可用"}, "block", [("prohibited_goods", "监考老师发现不了，考试")]),
+    ({"title": "外挂 吃鸡 辅助", "description": "月卡 过检测 放心用"}, "block", [("prohibited_goods", "过检测")]),
+    ({"description": "Frame kit, no serial number, finish at home"}, "block", [("prohibited_goods", "Frame kit, no serial number, finish at home")]),
+]
+GOODS_BY_DEED_H11_NEGATIVES = [
+    {"title": "The Opioid Crisis: a history, paperback"},
+    {"title": "仿玳瑁 发夹 树脂 复古"},  # an imitation material, no permit cue
+    {"title": "54式 军装 收藏 展示"},  # a uniform, no gun part
+    {"title": "透视蕾丝连衣裙", "description": "面料过检测，甲醛合格"},  # see-through lace, passes a fabric test
+    {"description": "Magnetic stripe card reader for POS, reads tracks 1-3"},  # a reader names no capture
+    {"description": "考试专用 2B铅笔 不易断"},
+]
+CLAIMS_AND_COPIES_H11 = [  # durability for life or N years, consumption cut, results in time (en), medicines ended
+    ({"description": "电机终身不老化，质保一年"}, "review", [("false_claim", "终身不老化")]),
+    ({"description": "这把锅用15年不变形"}, "review", [("false_claim", "用15年不变形")]),
+    ({"description": "装上节电器，电费直接少一半"}, "review", [("false_claim", "电费直接少一半")]),
+    ({"description": "Real buyers lost 12 lbs in just 3 weeks"}, "review", [("false_claim", "lost 12 lbs in just 3 weeks")]),
+    ({"description": "坚持吃三个月，可以停掉降压药"}, "review", [("medical_claim", "可以停掉降压药")]),
+    ({"description": "这茶我们村里喝了一辈子，没有一个得糖尿病的"}, "review", [("medical_claim", "没有一个得糖尿病")]),
+    ({"description": "Smartest thermostat ever built"}, "review", [("absolute_term", "Smartest thermostat ever built")]),
+    ({"description": "Top rated in Canada for three years"}, "review", [("absolute_term", "Top rated in Canada")]),
+    ({"description": "这款拖把最好用，厨房必备"}, "review", [("absolute_term", "最好用")]),
+    ({"description": "过了今天就没有了，抓紧"}, "review", [("false_claim", "过了今天就没有了")]),
+    ({"description": "荣获联合国质量金奖"}, "review", [("false_claim", "联合国质量金奖")]),
+    ({"title": "茅台 飞天 53度", "description": "回收的原瓶重新灌装的白酒"}, "block", [("counterfeit", "回收的原瓶重新灌装")]),
+    ({"title": "欧米茄 海马 zf厂 自动机芯"}, "block", [("counterfeit", "zf厂")]),
+    ({"description": "柜员拿去比都分不出真假"}, "block", [("counterfeit", "柜员拿去比都分不出真假")]),
+    ({"description": "Trust me, no one will know it isn't genuine"}, "block",
+     [("counterfeit", "no one will know it isn't genuine")]),
+]
+CLAIMS_AND_COPIES_H11_NEGATIVES = [
+    {"description": "终身保修，坏了包换"},  # a warranty, no outcome word
+    {"description": "质保3年，3年内坏了免费换"},
+    {"title": "Best Dad Ever mug, 11oz"},
+    {"description": "Grow microgreens in 7 days, harvest in 2 weeks"},  # a seed kit
+    {"description": "No one will know you're wearing them: ultra-thin insoles"},
+    {"title": "玻璃空瓶 750ml 可灌装 自酿酒用"},  # empty bottles sold as bottles
+    {"description": "保质期6个月，最佳饮用温度为常温或微温。"},
+    {"description": "Ships within 24h, returns accepted no questions asked"},
+]
+REWARDS_AND_CONTACTS_H11 = [  # rewards by discount or for other review acts, deleting middling reviews, payment to a person
+    ({"description": "晒图好评下次下单打九折"}, "review", [("incentivized_review", "晒图好评下次下单打九折")]),
+    ({"description": "买家秀发出来的联系客服领红包"}, "review", [("incentivized_review", "买家秀发出来的联系客服领红包")]),
+    ({"description": "撤销中差评补偿5元"}, "review", [("incentivized_review", "撤销中差评补偿5元")]),
+    ({"description": "Positive feedback within 10 days earns a $3 PayPal thank-you"}, "review",
+     [("incentivized_review", "Positive feedback within 10 days earns a $3 PayPal")]),
+    ({"description": "嫌麻烦可以支付宝转账给我，便宜点"}, "review", [("diversion", "支付宝转账给我")]),
+    ({"description": "样品在这拍，大货付款走钉钉"}, "review", [("diversion", "付款走钉钉")]),
+    ({"description": "dm me for a better price"}, "review", [("diversion", "dm me for a better price")]),
+]
+REWARDS_AND_CONTACTS_H11_NEGATIVES = [
+    {"description": "Share your honest thoughts, refund within 30 days if unhappy"},
+    {"description": "DM me for custom orders"},
+    {"description": "关注微博@品牌官方 了解新品"},
+    {"description": "支持支付宝付款，退款原路返回"},
+    {"description": "全场八折，好评率99%"},  # a sale and a rating, no reward for the review
+]
+POSITIVES_H11 = SERVICES_AND_PAPERS_H11 + GOODS_BY_DEED_H11 + CLAIMS_AND_COPIES_H11 + REWARDS_AND_CONTACTS_H11
+NEGATIVES_H11 = (SERVICES_AND_PAPERS_H11_NEGATIVES + GOODS_BY_DEED_H11_NEGATIVES + CLAIMS_AND_COPIES_H11_NEGATIVES
+                 + REWARDS_AND_CONTACTS_H11_NEGATIVES)
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_H11)
+def test_holdout11_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
+
+
+@pytest.mark.parametrize("listing", NEGATIVES_H11)
+def test_holdout11_family_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
