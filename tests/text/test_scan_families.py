@@ -858,9 +858,50 @@ REWARDS_AND_CONTACTS_H11_NEGATIVES = [
     {"description": "支持支付宝付款，退款原路返回"},
     {"description": "全场八折，好评率99%"},  # a sale and a rating, no reward for the review
 ]
-POSITIVES_H11 = SERVICES_AND_PAPERS_H11 + GOODS_BY_DEED_H11 + CLAIMS_AND_COPIES_H11 + REWARDS_AND_CONTACTS_H11
+# Half B's families, written after half A's transfer to half B was measured (none copied from the set).
+HALF_B_H11 = [
+    ({"description": "前年查出血糖偏高，喝了半年，化验全部正常"}, "review", [("medical_claim", "化验全部正常")]),
+    ({"description": "Shields your kids from asthma all winter"}, "review", [("medical_claim", "Shields your kids from asthma")]),
+    ({"description": "敷上立马瘦一圈"}, "review", [("false_claim", "立马瘦")]),
+    ({"description": "一勺就灵，孩子不再挑食"}, "review", [("false_claim", "一勺就灵")]),
+    ({"description": "抑菌率百分之百，放心用"}, "review", [("false_claim", "抑菌率百分之百")]),
+    ({"description": "这批卖完绝版，手慢无"}, "review", [("false_claim", "卖完绝版")]),
+    ({"description": "Side hustle: earn $5,000/month from your phone"}, "review", [("false_claim", "earn $5,000/month")]),
+    ({"description": "水管接头 一辈子不漏水"}, "review", [("false_claim", "一辈子不漏水")]),
+    ({"description": "钢珠射程可达80米，威力大"}, "block", [("prohibited_goods", "钢珠射程")]),
+    ({"description": "去山里打野鸡一枪一个"}, "block", [("prohibited_goods", "打野鸡一枪一个")]),
+    ({"title": "充电头 摄像头 高清", "description": "伪装成普通充电头，放哪都行"}, "block", [("prohibited_goods", "伪装成")]),
+    ({"description": "克百威 国家禁用 我们还有库存"}, "block", [("prohibited_goods", "国家禁用 我们还有库存")]),
+    ({"description": "Marlboro 红 整条 低价"}, "block", [("prohibited_goods", "Marlboro 红 整条")]),
+    ({"description": "Soccer fixed matches, sure odds every weekend"}, "block", [("illegal_service", "fixed matches, sure odds")]),
+    ({"description": "Any subject essays, you just submit"}, "block", [("illegal_service", "Any subject essays, you just submit")]),
+    ({"description": "征信花了也不怕，黑户也能贷"}, "block", [("illegal_service", "征信花了也不怕，黑户也能贷")]),
+    ({"description": "我们做好的扫码查询页面可以做成官网样式"}, "block", [("counterfeit", "扫码查询页面可以做")]),
+    ({"description": "高价收五粮液空瓶 带盒"}, "block", [("counterfeit", "五粮液空瓶")]),
+    ({"description": "底部编号与正品一致"}, "block", [("counterfeit", "正品一致")]),
+    ({"description": "私聊的话给你更低价"}, "review", [("diversion", "私聊的话给你更低")]),
+    ({"description": "到店现金交易有折扣"}, "review", [("diversion", "到店现金交易")]),
+    ({"description": "Same rugs are cheaper outside this site"}, "review", [("diversion", "cheaper outside this site")]),
+    ({"description": "满30字+3张图可领20积分"}, "review", [("incentivized_review", "满30字+3张图可领20积分")]),
+    ({"description": "Once your review goes live we refund your order"}, "review",
+     [("incentivized_review", "review goes live we refund")]),
+]
+HALF_B_H11_NEGATIVES = [
+    {"description": "入职体检套餐 含血常规 肝功能"},  # a checkup sold, no result told
+    {"description": "Protects your phone from drops and scratches"},
+    {"description": "涂上立刻吸收，不油腻"},  # instant absorption is no body result
+    {"description": "一口一个的小零食，方便携带"},
+    {"description": "质保两年，终身维修"},
+    {"description": "钢珠轴承 6205 高转速"},  # a bearing's steel balls
+    {"title": "茅台酒 收藏展示柜 实木"},  # a cabinet, no empty bottle
+    {"description": "到店自提，可以当面验货"},  # collecting in person, no price
+    {"description": "写评价时最多可上传9张图"},  # a review guide, no reward
+    {"description": "小红书同款穿搭，点击查看尺码"},
+    {"description": "本品已通过药监局审核，正品一致性评价"},  # a generic drug's equivalence evaluation
+]
+POSITIVES_H11 = SERVICES_AND_PAPERS_H11 + GOODS_BY_DEED_H11 + CLAIMS_AND_COPIES_H11 + REWARDS_AND_CONTACTS_H11 + HALF_B_H11
 NEGATIVES_H11 = (SERVICES_AND_PAPERS_H11_NEGATIVES + GOODS_BY_DEED_H11_NEGATIVES + CLAIMS_AND_COPIES_H11_NEGATIVES
-                 + REWARDS_AND_CONTACTS_H11_NEGATIVES)
+                 + REWARDS_AND_CONTACTS_H11_NEGATIVES + HALF_B_H11_NEGATIVES)
 
 
 @pytest.mark.parametrize("listing,decision,expected", POSITIVES_H11)
