@@ -899,6 +899,19 @@ HALF_B_H11_NEGATIVES = [
     {"description": "小红书同款穿搭，点击查看尺码"},
     {"description": "本品已通过药监局审核，正品一致性评价"},  # a generic drug's equivalence evaluation
 ]
+# Innocent senses made plain by context rows (exemptions `provenance`/`negation`, allow-list), written fresh.
+CLEAN_IN_CONTEXT_H11 = [
+    {"title": "二手 戴森 吸尘器 V10", "description": "去年买的，有发票，配件齐全。"},
+    {"title": "Genuine Honda part, air filter 17220", "description": "Dealer stock, sealed."},
+    {"title": "拆机 原装 三星 内存条 16G", "description": "电脑升级换下来的，测试正常。"},
+    {"title": "肩颈按摩披肩 加热", "description": "缓解疲劳，非医疗器械，不能代替治疗。"},
+    {"title": "露营 折叠刀 刃长6cm", "description": "不属于管制刀具，可正常快递。"},
+    {"title": "儿童英语绘本 点读版", "description": "每页可微信扫码听原声朗读。"},
+]
+STILL_FLAGGED_IN_CONTEXT_H11 = [  # the context words do not clear the violation they sit beside
+    ({"description": "这款贴能替代治疗，放心用"}, "review", [("medical_claim", "治疗")]),
+    ({"title": "劳力士 复刻 有发票"}, "block", [("counterfeit", "复刻")]),
+]
 POSITIVES_H11 = SERVICES_AND_PAPERS_H11 + GOODS_BY_DEED_H11 + CLAIMS_AND_COPIES_H11 + REWARDS_AND_CONTACTS_H11 + HALF_B_H11
 NEGATIVES_H11 = (SERVICES_AND_PAPERS_H11_NEGATIVES + GOODS_BY_DEED_H11_NEGATIVES + CLAIMS_AND_COPIES_H11_NEGATIVES
                  + REWARDS_AND_CONTACTS_H11_NEGATIVES + HALF_B_H11_NEGATIVES)
@@ -914,3 +927,15 @@ def test_holdout11_family_wording_is_found(text_scanner, listing, decision, expe
 def test_holdout11_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", CLEAN_IN_CONTEXT_H11)
+def test_holdout11_clean_context_passes(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing,decision,expected", STILL_FLAGGED_IN_CONTEXT_H11)
+def test_holdout11_context_rows_do_not_clear_violations(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
