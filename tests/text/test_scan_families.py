@@ -849,7 +849,7 @@ REWARDS_AND_CONTACTS_H11 = [  # rewards by discount or for other review acts, de
      [("incentivized_review", "Positive feedback within 10 days earns a $3 PayPal")]),
     ({"description": "嫌麻烦可以支付宝转账给我，便宜点"}, "review", [("diversion", "支付宝转账给我")]),
     ({"description": "样品在这拍，大货付款走钉钉"}, "review", [("diversion", "付款走钉钉")]),
-    ({"description": "dm me for a better price"}, "review", [("diversion", "dm me for a better price")]),
+    ({"description": "Inbox us for discount on bulk"}, "review", [("diversion", "Inbox us for discount")]),
 ]
 REWARDS_AND_CONTACTS_H11_NEGATIVES = [
     {"description": "Share your honest thoughts, refund within 30 days if unhappy"},
