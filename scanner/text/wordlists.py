@@ -382,6 +382,8 @@ def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
 NUMBER_WORDS = (
     "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "半", "几", "十五", "二十", "三十",
     *(str(i) for i in range(1, 32)), "45", "60", "90", "100",
+    # round tens and hundreds (#15, tune11): gains and losses are told in them (adds 50 horsepower, 降100度)
+    "40", "50", "70", "80", "200", "300", "500",
 )
 
 

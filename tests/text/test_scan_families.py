@@ -768,3 +768,174 @@ def test_holdout10_family_wording_is_found(text_scanner, listing, decision, expe
 def test_holdout10_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# --- holdout11's families (#15, tune11), written fresh: none copied from the set ------------------------------
+# Half A (crc32 of the family label even) was tuned alone first; its transfer to half B is in the branch report.
+SERVICES_AND_PAPERS_H11 = [  # price per bought count, reviews to the buyer's listing, remote exams, papers, parcels
+    ({"description": "快手双击 2元200赞 下单即刷"}, "block", [("illegal_service", "赞 下单即刷")]),
+    ({"description": "Instagram followers, 1k = $9, instant start"}, "block", [("illegal_service", "followers, 1k")]),
+    ({"description": "We post 5-star reviews on your listing from real buyer accounts"}, "block",
+     [("illegal_service", "5-star reviews on your listing from real buyer accounts")]),
+    ({"description": "期末网考 远程操控 你只需要开机"}, "block", [("illegal_service", "网考 远程操控")]),
+    ({"description": "驾照科目一 机考 本人不用到场 包过"}, "block", [("illegal_service", "机考 本人不用到场")]),
+    ({"description": "银行流水 可过银行审核 三天出"}, "block", [("illegal_service", "银行流水 可过银行审核")]),
+    ({"description": "空包 各快递 单号 当天出"}, "block", [("illegal_service", "空包 各快递 单号")]),
+    ({"description": "足疗 上门服务 另有特殊服务 详聊"}, "block", [("illegal_service", "足疗 上门服务 另有特殊服务")]),
+    ({"description": "开票点数可谈，票点优惠"}, "block", [("illegal_service", "票点")]),
+]
+SERVICES_AND_PAPERS_H11_NEGATIVES = [
+    {"description": "发货后提供快递单号，真实物流可查"},  # a shop's tracking number
+    {"description": "员工持健康证上岗，可查"},  # a restaurant's staff, no 系统/网上
+    {"title": "Remote control car, test drive in the background of the video"},
+    {"description": "Online exam prep course, practice tests and answer keys"},
+    {"description": "全身按摩 上门服务 正规理疗 持证技师"},  # a massage with no special service
+    {"description": "Thanks for your reviews! Ask us anything about your order"},
+    {"title": "空包弹 道具 拍摄用"},  # a prop, no tracking number
+]
+GOODS_BY_DEED_H11 = [  # controlled drugs by name or by likeness, protected species without papers, gun parts, card capture
+    ({"title": "杜冷丁注射液 私发"}, "block", [("prohibited_goods", "杜冷丁")]),
+    ({"description": "Herbal capsules, effects similar to benzos, calm in minutes"}, "block",
+     [("prohibited_goods", "effects similar to benzos")]),
+    ({"description": "阿卡红珊瑚 摆件 无证书 便宜出"}, "block", [("prohibited_goods", "红珊瑚 摆件 无证书")]),
+    ({"title": "六四式 撞针 替换件"}, "block", [("prohibited_goods", "六四式 撞针")]),
+    ({"description": "Reader clone kit captures magnetic stripe data at the till"}, "block",
+     [("prohibited_goods", "clone kit captures magnetic stripe")]),
+    ({"description": "监考老师发现不了，考试全程可用"}, "block", [("prohibited_goods", "监考老师发现不了，考试")]),
+    ({"title": "外挂 吃鸡 辅助", "description": "月卡 过检测 放心用"}, "block", [("prohibited_goods", "过检测")]),
+    ({"description": "Frame kit, no serial number, finish at home"}, "block", [("prohibited_goods", "Frame kit, no serial number, finish at home")]),
+]
+GOODS_BY_DEED_H11_NEGATIVES = [
+    {"title": "The Opioid Crisis: a history, paperback"},
+    {"title": "仿玳瑁 发夹 树脂 复古"},  # an imitation material, no permit cue
+    {"title": "54式 军装 收藏 展示"},  # a uniform, no gun part
+    {"title": "透视蕾丝连衣裙", "description": "面料过检测，甲醛合格"},  # see-through lace, passes a fabric test
+    {"description": "Magnetic stripe card reader for POS, reads tracks 1-3"},  # a reader names no capture
+    {"description": "考试专用 2B铅笔 不易断"},
+]
+CLAIMS_AND_COPIES_H11 = [  # durability for life or N years, consumption cut, results in time (en), medicines ended
+    ({"description": "电机终身不老化，质保一年"}, "review", [("false_claim", "终身不老化")]),
+    ({"description": "这把锅用15年不变形"}, "review", [("false_claim", "用15年不变形")]),
+    ({"description": "装上节电器，电费直接少一半"}, "review", [("false_claim", "电费直接少一半")]),
+    ({"description": "Real buyers lost 12 lbs in just 3 weeks"}, "review", [("false_claim", "lost 12 lbs in just 3 weeks")]),
+    ({"description": "坚持吃三个月，可以停掉降压药"}, "review", [("medical_claim", "可以停掉降压药")]),
+    ({"description": "这茶我们村里喝了一辈子，没有一个得糖尿病的"}, "review", [("medical_claim", "没有一个得糖尿病")]),
+    ({"description": "Smartest thermostat ever built"}, "review", [("absolute_term", "Smartest thermostat ever built")]),
+    ({"description": "Top rated in Canada for three years"}, "review", [("absolute_term", "Top rated in Canada")]),
+    ({"description": "这款拖把最好用，厨房必备"}, "review", [("absolute_term", "最好用")]),
+    ({"description": "过了今天就没有了，抓紧"}, "review", [("false_claim", "过了今天就没有了")]),
+    ({"description": "荣获联合国质量金奖"}, "review", [("false_claim", "联合国质量金奖")]),
+    ({"title": "茅台 飞天 53度", "description": "回收的原瓶重新灌装的白酒"}, "block", [("counterfeit", "回收的原瓶重新灌装")]),
+    ({"title": "欧米茄 海马 zf厂 自动机芯"}, "block", [("counterfeit", "zf厂")]),
+    ({"description": "柜员拿去比都分不出真假"}, "block", [("counterfeit", "柜员拿去比都分不出真假")]),
+    ({"description": "Trust me, no one will know it isn't genuine"}, "block",
+     [("counterfeit", "no one will know it isn't genuine")]),
+]
+CLAIMS_AND_COPIES_H11_NEGATIVES = [
+    {"description": "终身保修，坏了包换"},  # a warranty, no outcome word
+    {"description": "质保3年，3年内坏了免费换"},
+    {"title": "Best Dad Ever mug, 11oz"},
+    {"description": "Grow microgreens in 7 days, harvest in 2 weeks"},  # a seed kit
+    {"description": "No one will know you're wearing them: ultra-thin insoles"},
+    {"title": "玻璃空瓶 750ml 可灌装 自酿酒用"},  # empty bottles sold as bottles
+    {"description": "保质期6个月，最佳饮用温度为常温或微温。"},
+    {"description": "Ships within 24h, returns accepted no questions asked"},
+]
+REWARDS_AND_CONTACTS_H11 = [  # rewards by discount or for other review acts, deleting middling reviews, payment to a person
+    ({"description": "晒图好评下次下单打九折"}, "review", [("incentivized_review", "晒图好评下次下单打九折")]),
+    ({"description": "买家秀发出来的联系客服领红包"}, "review", [("incentivized_review", "买家秀发出来的联系客服领红包")]),
+    ({"description": "撤销中差评补偿5元"}, "review", [("incentivized_review", "撤销中差评补偿5元")]),
+    ({"description": "Positive feedback within 10 days earns a $3 PayPal thank-you"}, "review",
+     [("incentivized_review", "Positive feedback within 10 days earns a $3 PayPal")]),
+    ({"description": "嫌麻烦可以支付宝转账给我，便宜点"}, "review", [("diversion", "支付宝转账给我")]),
+    ({"description": "样品在这拍，大货付款走钉钉"}, "review", [("diversion", "付款走钉钉")]),
+    ({"description": "Inbox us for discount on bulk"}, "review", [("diversion", "Inbox us for discount")]),
+]
+REWARDS_AND_CONTACTS_H11_NEGATIVES = [
+    {"description": "Share your honest thoughts, refund within 30 days if unhappy"},
+    {"description": "DM me for custom orders"},
+    {"description": "关注微博@品牌官方 了解新品"},
+    {"description": "支持支付宝付款，退款原路返回"},
+    {"description": "全场八折，好评率99%"},  # a sale and a rating, no reward for the review
+]
+# Half B's families, written after half A's transfer to half B was measured (none copied from the set).
+HALF_B_H11 = [
+    ({"description": "前年查出血糖偏高，喝了半年，化验全部正常"}, "review", [("medical_claim", "化验全部正常")]),
+    ({"description": "Shields your kids from asthma all winter"}, "review", [("medical_claim", "Shields your kids from asthma")]),
+    ({"description": "敷上立马瘦一圈"}, "review", [("false_claim", "立马瘦")]),
+    ({"description": "一勺就灵，孩子不再挑食"}, "review", [("false_claim", "一勺就灵")]),
+    ({"description": "抑菌率百分之百，放心用"}, "review", [("false_claim", "抑菌率百分之百")]),
+    ({"description": "这批卖完绝版，手慢无"}, "review", [("false_claim", "卖完绝版")]),
+    ({"description": "Side hustle: earn $5,000/month from your phone"}, "review", [("false_claim", "earn $5,000/month")]),
+    ({"description": "水管接头 一辈子不漏水"}, "review", [("false_claim", "一辈子不漏水")]),
+    ({"description": "钢珠射程可达80米，威力大"}, "block", [("prohibited_goods", "钢珠射程")]),
+    ({"description": "去山里打野鸡一枪一个"}, "block", [("prohibited_goods", "打野鸡一枪一个")]),
+    ({"title": "充电头 摄像头 高清", "description": "伪装成普通充电头，放哪都行"}, "block", [("prohibited_goods", "伪装成")]),
+    ({"description": "克百威 国家禁用 我们还有库存"}, "block", [("prohibited_goods", "国家禁用 我们还有库存")]),
+    ({"description": "Marlboro 红 整条 低价"}, "block", [("prohibited_goods", "Marlboro 红 整条")]),
+    ({"description": "Soccer fixed matches, sure odds every weekend"}, "block", [("illegal_service", "fixed matches, sure odds")]),
+    ({"description": "Any subject essays, you just submit"}, "block", [("illegal_service", "Any subject essays, you just submit")]),
+    ({"description": "征信花了也不怕，黑户也能贷"}, "block", [("illegal_service", "征信花了也不怕，黑户也能贷")]),
+    ({"description": "我们做好的扫码查询页面可以做成官网样式"}, "block", [("counterfeit", "扫码查询页面可以做")]),
+    ({"description": "高价收五粮液空瓶 带盒"}, "block", [("counterfeit", "五粮液空瓶")]),
+    ({"description": "底部编号与正品一致"}, "block", [("counterfeit", "正品一致")]),
+    ({"description": "私聊的话给你更低价"}, "review", [("diversion", "私聊的话给你更低")]),
+    ({"description": "到店现金交易有折扣"}, "review", [("diversion", "到店现金交易")]),
+    ({"description": "Same rugs are cheaper outside this site"}, "review", [("diversion", "cheaper outside this site")]),
+    ({"description": "满30字+3张图可领20积分"}, "review", [("incentivized_review", "满30字+3张图可领20积分")]),
+    ({"description": "Once your review goes live we refund your order"}, "review",
+     [("incentivized_review", "review goes live we refund")]),
+]
+HALF_B_H11_NEGATIVES = [
+    {"description": "入职体检套餐 含血常规 肝功能"},  # a checkup sold, no result told
+    {"description": "Protects your phone from drops and scratches"},
+    {"description": "涂上立刻吸收，不油腻"},  # instant absorption is no body result
+    {"description": "一口一个的小零食，方便携带"},
+    {"description": "质保两年，终身维修"},
+    {"description": "钢珠轴承 6205 高转速"},  # a bearing's steel balls
+    {"title": "茅台酒 收藏展示柜 实木"},  # a cabinet, no empty bottle
+    {"description": "到店自提，可以当面验货"},  # collecting in person, no price
+    {"description": "写评价时最多可上传9张图"},  # a review guide, no reward
+    {"description": "小红书同款穿搭，点击查看尺码"},
+    {"description": "本品已通过药监局审核，正品一致性评价"},  # a generic drug's equivalence evaluation
+]
+# Innocent senses made plain by context rows (exemptions `provenance`/`negation`, allow-list), written fresh.
+CLEAN_IN_CONTEXT_H11 = [
+    {"title": "二手 戴森 吸尘器 V10", "description": "去年买的，有发票，配件齐全。"},
+    {"title": "Genuine Honda part, air filter 17220", "description": "Dealer stock, sealed."},
+    {"title": "拆机 原装 三星 内存条 16G", "description": "电脑升级换下来的，测试正常。"},
+    {"title": "肩颈按摩披肩 加热", "description": "缓解疲劳，非医疗器械，不能代替治疗。"},
+    {"title": "露营 折叠刀 刃长6cm", "description": "不属于管制刀具，可正常快递。"},
+    {"title": "儿童英语绘本 点读版", "description": "每页可微信扫码听原声朗读。"},
+]
+STILL_FLAGGED_IN_CONTEXT_H11 = [  # the context words do not clear the violation they sit beside
+    ({"description": "这款贴能替代治疗，放心用"}, "review", [("medical_claim", "治疗")]),
+    ({"title": "劳力士 复刻 有发票"}, "block", [("counterfeit", "复刻")]),
+]
+POSITIVES_H11 = SERVICES_AND_PAPERS_H11 + GOODS_BY_DEED_H11 + CLAIMS_AND_COPIES_H11 + REWARDS_AND_CONTACTS_H11 + HALF_B_H11
+NEGATIVES_H11 = (SERVICES_AND_PAPERS_H11_NEGATIVES + GOODS_BY_DEED_H11_NEGATIVES + CLAIMS_AND_COPIES_H11_NEGATIVES
+                 + REWARDS_AND_CONTACTS_H11_NEGATIVES + HALF_B_H11_NEGATIVES)
+
+
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_H11)
+def test_holdout11_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
+
+
+@pytest.mark.parametrize("listing", NEGATIVES_H11)
+def test_holdout11_family_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", CLEAN_IN_CONTEXT_H11)
+def test_holdout11_clean_context_passes(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing,decision,expected", STILL_FLAGGED_IN_CONTEXT_H11)
+def test_holdout11_context_rows_do_not_clear_violations(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
