@@ -190,12 +190,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", metavar="MARKDOWN")
     ap.add_argument("--only-a", action="store_true", help="measure and choose on set A only (no set B)")
     ap.add_argument("--dump", metavar="PREFIX", help="also pickle the measurements (PREFIX.A.pkl, PREFIX.B.pkl)")
+    ap.add_argument("--only-measure", choices=("A", "B"),
+                    help="measure one split and pickle it (--dump), nothing else: the two splits can be "
+                         "measured by two processes at once, then chosen and scored with --load")
+    ap.add_argument("--load", metavar="PREFIX", help="reuse the measurements pickled by --dump (same code)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+
+    def rows_of(split: str, gal, queries):
+        if args.load:
+            return pickle.loads(Path(f"{args.load}.{split}.pkl").read_bytes())
+        rows = measure(gal, queries)
+        if args.dump:
+            Path(f"{args.dump}.{split}.pkl").write_bytes(pickle.dumps(rows))
+        return rows
+
+    if args.only_measure:
+        split, seed = (0, 1000) if args.only_measure == "A" else (1, 5000)
+        gal, pos, neg = build(split, seed, args.templates)
+        args.load = None
+        rows_of(args.only_measure, gal, pos + neg)
+        print(f"set {args.only_measure} measured in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        return 0
     gal_a, pos_a, neg_a = build(0, 1000, args.templates)
-    rows_a = measure(gal_a, pos_a + neg_a)
-    if args.dump:
-        pickle.dump(rows_a, open(args.dump + ".A.pkl", "wb"))
+    rows_a = rows_of("A", gal_a, pos_a + neg_a)
     t_a = time.perf_counter() - t0
     lim = choose(rows_a)
     tp_a, fp_a = decide(rows_a, lim)
@@ -204,9 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only_a:
         return 0
     gal_b, pos_b, neg_b = build(1, 5000, args.templates)
-    rows_b = measure(gal_b, pos_b + neg_b)
-    if args.dump:
-        pickle.dump(rows_b, open(args.dump + ".B.pkl", "wb"))
+    rows_b = rows_of("B", gal_b, pos_b + neg_b)
     tp_b, fp_b = decide(rows_b, lim)
     btp_b, bfp_b = hash_rule(rows_b)
     d_tp, d_fp = decide(rows_b, verify.DEFAULT_LIMITS)
