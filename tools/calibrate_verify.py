@@ -175,7 +175,8 @@ def choose(rows):
 def table(title, tp, fp, base_tp, base_fp, n_neg_pairs) -> str:
     lines = [title, "", "| transform | n | hashes propose, verification decides | hash rule alone (v3 decision) |",
              "|---|---|---|---|"]
-    for tn in tp:
+    order = [tn for tn, _ in evalset.hard_transforms()]
+    for tn in sorted(tp, key=lambda t: order.index(t) if t in order else len(order)):  # shards interleave
         lines.append(f"| {tn} | {len(tp[tn])} | {np.mean(tp[tn]):.1%} | {np.mean(base_tp[tn]):.1%} |")
     all_ours = [x for v in tp.values() for x in v]
     all_base = [x for v in base_tp.values() for x in v]
@@ -193,16 +194,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-measure", choices=("A", "B"),
                     help="measure one split and pickle it (--dump), nothing else: the two splits can be "
                          "measured by two processes at once, then chosen and scored with --load")
+    ap.add_argument("--shard", metavar="I/N", help="with --only-measure: only queries I, I+N, ... (PREFIX.A.I.pkl); "
+                    "--load then joins the N shards")
     ap.add_argument("--load", metavar="PREFIX", help="reuse the measurements pickled by --dump (same code)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
 
     def rows_of(split: str, gal, queries):
         if args.load:
-            return pickle.loads(Path(f"{args.load}.{split}.pkl").read_bytes())
+            whole = Path(f"{args.load}.{split}.pkl")
+            if whole.exists():
+                return pickle.loads(whole.read_bytes())
+            shards = sorted(Path(args.load).parent.glob(f"{Path(args.load).name}.{split}.*.pkl"))
+            parts = [pickle.loads(p.read_bytes()) for p in shards]
+            return [r for part in parts for r in part]
+        if args.shard:
+            i, n = map(int, args.shard.split("/"))
+            queries = queries[i::n]
         rows = measure(gal, queries)
         if args.dump:
-            Path(f"{args.dump}.{split}.pkl").write_bytes(pickle.dumps(rows))
+            name = f"{args.dump}.{split}.{args.shard.split('/')[0]}.pkl" if args.shard else f"{args.dump}.{split}.pkl"
+            Path(name).write_bytes(pickle.dumps(rows))
         return rows
 
     if args.only_measure:
