@@ -17,6 +17,7 @@ import argparse
 import collections
 import pickle
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -121,11 +122,13 @@ def report(out: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.verify_failures")
     ap.add_argument("--templates", type=int, default=24)
-    ap.add_argument("--cache", default="verify_failures_A.pkl", help="proposal cache (made when missing)")
+    ap.add_argument("--cache", help="proposal cache, made when missing (default: in the temp directory, named "
+                    "by the hash algorithm and template count; delete it after changing hashing without a bump)")
     ap.add_argument("--limit", type=int, help="only the first N queries")
     ap.add_argument("--dump", metavar="PATH", help="also pickle the measured rows")
     args = ap.parse_args(argv)
-    path = Path(args.cache)
+    path = Path(args.cache or Path(tempfile.gettempdir()) /
+                f"verify_failures_A.{hashing.ALGORITHM_VERSION}.{args.templates}.pkl")
     if path.exists():
         cache = pickle.loads(path.read_bytes())
     else:
