@@ -53,7 +53,7 @@ def prepare_row(policy: QueuePolicy, kind: int, payload: Any, row: dict[str, Any
         return None
     if t[2] is None:  # most rows: only the key (its open item is withdrawn), no result text to decode
         return (t[0], None)
-    return build(listing, row, "batch", *t, result_json=data.decode("utf-8"))
+    return build(listing, row, "batch", *t, result_utf8=data)
 
 
 class BatchQueueWriter:

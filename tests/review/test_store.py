@@ -403,8 +403,8 @@ def test_a_failed_first_write_on_postgresql_leaves_the_next_one_working(store):
     if store.dialect != "postgresql":
         pytest.skip("the COPY staging table is PostgreSQL's")
     q = ReviewQueue(store)
-    bad = ("id:sku-9", ("id:sku-9", "v", "sku-9", "{}", "{}", "{}", "review", "fifty", "[]", "batch", "review", 0.0,
-                        "open"))
+    bad = ("id:sku-9", ("id:sku-9", "v", "sku-9", b"{}", b"{}", "{}", "review", "fifty", "[]", "batch", "review", 0.0,
+                        "open"))  # listing and result as UTF-8 bytes (queue.UTF8_COLUMNS)
     with pytest.raises(Exception):
         q.write([bad], now=T0)
     good = ("id:sku-9", (*bad[1][:7], 50, *bad[1][8:]))
