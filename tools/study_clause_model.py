@@ -1,6 +1,6 @@
 """Issue #15 study: does a learned clause model add first-seen recall to the engine?
 
-    python -m tools.study_clause_model [--precision 0.8] [--no-engine]
+    python -m tools.study_clause_model [--precision 0.9 0.8 0.6] [--no-engine]
 
 Leave one writer out: for each held-out set H in holdout5..holdout11, a model is trained on every other
 labelled set (those six plus labelled.jsonl and holdout..holdout4, which are training only) and predicts on H,
