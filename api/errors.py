@@ -44,7 +44,16 @@ class ApiError(StarletteHTTPException):
         self.extra = extra
 
 
+# A message may quote the caller's value (repr: one control character becomes four, then JSON escapes them): without a
+# bound a 4 MB body drew a 20 MB error, outside SCANNER_MAX_RESPONSE_BYTES (redteam15). No message of ours needs more.
+MAX_MESSAGE_CHARS = 1000
+
+
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    if len(message) > MAX_MESSAGE_CHARS:
+        cut = f" …({len(message):,} characters, cut)… "  # the middle goes: both ends say what is wrong
+        keep = (MAX_MESSAGE_CHARS - len(cut)) // 2
+        message = message[:keep] + cut + message[-keep:]
     return {"error": {"code": code, "message": message}, **extra}
 
 

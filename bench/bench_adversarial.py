@@ -33,7 +33,7 @@ def fill(unit: str, n: int) -> str:
     return (unit * (n // len(unit) + 1))[:n]
 
 
-# name -> (stage, input of n characters); stages are "detect" or "normalise"
+# name -> (stage, input of n characters); stages are "detect", "normalise" or "review" (a whole review scan)
 FAMILIES = {
     '"qq" + " "*n + "x"': ("detect", lambda n: "qq" + " " * (n - 3) + "x"),
     '"qq" + "\\t"*n + "x"': ("detect", lambda n: "qq" + "\t" * (n - 3) + "x"),
@@ -45,6 +45,11 @@ FAMILIES = {
     '"o"*n': ("normalise", lambda n: "o" * n),
     '"1o "*n': ("normalise", lambda n: fill("1o ", n)),
     '"高仿 "*n': ("normalise", lambda n: fill("高仿 ", n)),
+    # reviews (#20; redteam15): İ lower-cases to two characters, so every phrase row runs case-insensitively
+    'review "İ dm me "*n': ("review", lambda n: fill("İ dm me ", n)),
+    'review "五星好评返5元 "*n': ("review", lambda n: fill("五星好评返5元 ", n)),
+    'review "，"*n': ("review", lambda n: "明显是假的" + "，" * (n - 5)),
+    'review "\\ud800明显是假的 "*n': ("review", lambda n: fill("\ud800明显是假的 ", n)),
 }
 
 
@@ -88,8 +93,9 @@ def main() -> None:
 
     scanner = Scanner.from_defaults(with_images=False)
     old = old_detectors()
-    stages = {"detect": detectors.detect, "normalise": normalize.normalise}
-    naive = {"detect": old.detect if old else None, "normalise": normalize.normalise_python}
+    stages = {"detect": detectors.detect, "normalise": normalize.normalise,
+              "review": lambda text: scanner.scan({"kind": "review", "id": "r", "text": text})}
+    naive = {"detect": old.detect if old else None, "normalise": normalize.normalise_python, "review": None}
     naive_label = {"detect": f"detectors.py at {OLD_COMMIT}", "normalise": "normalise_python (reference twin)"}
     rows = []
     for name, (stage, make) in FAMILIES.items():

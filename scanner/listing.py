@@ -67,6 +67,12 @@ def _too_many_fields(count: int, max_fields: int) -> InvalidListing:
     )
 
 
+# Fields of a listing that a review or Q&A entry may not carry: it is one text, by one speaker.
+_LISTING_ONLY = ("title", "description", "bullets", "attributes", "images", "seller")
+# ... and the fields of a review or Q&A entry that a listing may not carry.
+_TEXT_ITEM_ONLY = ("speaker", "text")
+
+
 def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int = 1_000) -> Listing:
     # Runs once per listing on the hot path: exact type checks first, the Mapping ABC
     # (a slower isinstance) only for the rare caller who passes another mapping type.
@@ -82,6 +88,12 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
     kind = get("kind")
     if kind is not None and kind != "listing":
         return _parse_text_item(raw, kind, listing_id, max_field_chars)
+    # A review or Q&A sent without its kind would be scanned as a listing whose `text` is an unknown field: nothing
+    # read, "pass". Refused instead (fail closed), as a review carrying a listing's fields is.
+    extra = [name for name in _TEXT_ITEM_ONLY if get(name) is not None]
+    if extra:
+        raise InvalidListing(f"a listing has no field {', '.join(repr(e) for e in extra)}: a review or Q&A entry needs "
+                             f"\"kind\": \"review\" or \"qa\"")
 
     fields: list[tuple[str, str]] = []
     _add_text(fields, "title", get("title"), max_field_chars)
@@ -134,9 +146,6 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
             raise InvalidListing(exc.message, code=exc.code) from None
     return Listing(listing_id, tuple(fields), tuple(images), tuple(brands), locale, options or DEFAULT_OPTIONS)
 
-
-# Fields of a listing that a review or Q&A entry may not carry: it is one text, by one speaker.
-_LISTING_ONLY = ("title", "description", "bullets", "attributes", "images", "seller")
 
 
 def _parse_text_item(raw: Mapping[str, Any], kind: Any, item_id: Any, max_field_chars: int) -> Listing:

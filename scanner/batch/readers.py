@@ -85,9 +85,10 @@ def csv_row_to_listing(row: dict[str, str]) -> dict[str, Any]:
         return listing
     for column, value in row.items():
         key = _CSV_ALIASES.get((column or "").strip().lower())
-        if key is None or value is None or value == "" or key in ("kind", "text", "speaker"):
+        if key is None or value is None or value == "" or key == "kind":
             continue
-        if key in ("id", "title", "description", "locale"):
+        if key in ("id", "title", "description", "locale", "text", "speaker"):  # text, speaker: the engine refuses
+            # them on a listing (a file of reviews with no kind column must not pass unscanned)
             listing[key] = value
         elif key == "bullets":
             listing["bullets"] = _column_json(key, value) if value.lstrip().startswith("[") else [

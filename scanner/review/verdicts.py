@@ -96,7 +96,7 @@ def parse_verdict(body: Any, item: dict[str, Any]) -> Verdict:
         if not isinstance(m, dict):
             raise InvalidVerdict(f"missed[{n}] must be an object {{field, start, end, category}}")
         field, start, end, category = m.get("field"), m.get("start"), m.get("end"), m.get("category")
-        if field not in fields:
+        if not isinstance(field, str) or field not in fields:  # a list or object would not hash: 500, not 422
             raise InvalidVerdict(f"missed[{n}].field must be one of the listing's text fields "
                                  f"({', '.join(fields) or 'none'}), got {field!r}")
         text = fields[field]

@@ -19,10 +19,9 @@ import ahocorasick
 import numpy as np
 
 from scanner.text.detectors import could_detect, detect
-from scanner.text.normalize import SYMBOL_GAP, Normalised, is_cjk, normalise_term
+from scanner.text.normalize import SYMBOL_GAP, Normalised, match_key
 from scanner.text.wordlists import Wordlists
 
-MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
 # Digits sellers put for a word's first or last letter (l is already folded into i).
 _LEET_INITIAL = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 
@@ -63,10 +62,8 @@ class TextMatcher:
         def add(alias: str, pattern: Pattern) -> None:
             key = normalised.get(alias)
             if key is None:
-                key = normalised[alias] = normalise_term(alias).strip()
-            # One Latin letter or digit fires everywhere; one listed Chinese character (弩, 返)
-            # is kept, and must then stand as a word of its own (jieba) to count.
-            if len(key) < MIN_KEY_CHARS and not (key and is_cjk(key)):
+                key = normalised[alias] = match_key(alias)
+            if not key:  # never matched (normalize.match_key); the loader refuses an entry with no other spelling
                 return
             self.patterns.append(pattern)
             keys.setdefault(key, []).append(len(self.patterns) - 1)

@@ -403,3 +403,14 @@ else:
 def normalise_term(term: str) -> str:
     """The matching key of a dictionary entry (same pipeline as listing text)."""
     return normalise(term).key
+
+
+MIN_KEY_CHARS = 2  # one-character keys would fire everywhere
+
+
+def match_key(alias: str) -> str:
+    """The key a dictionary spelling is matched by, or "" if it is never matched: one Latin letter or digit fires
+    everywhere; one listed Chinese character (弩, 返) is kept, and must then stand as a word of its own (jieba) to
+    count. The matcher drops "" keys; the loader refuses an entry with no other (wordlists.py)."""
+    key = normalise_term(alias).strip()
+    return key if len(key) >= MIN_KEY_CHARS or (key and is_cjk(key)) else ""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from scanner.text.normalize import is_cjk
+from scanner.text.normalize import MIN_KEY_CHARS, is_cjk, match_key
 from scanner.text.policy_schema import (ACTIONS, DESCRIPTION_KEY, PolicyError, custom_actions, line_of, merge_policy,
                                         parse_description, parse_policy)
 from scanner.categories import CATEGORIES, RESERVED_IDS, Category
@@ -349,6 +349,19 @@ def check_required(directory: Path) -> None:
         raise WordlistError("; ".join(problems) + " (required files: see wordlists/README.md)")
 
 
+def _check_matchable(terms: list[Term], brands: list[Brand]) -> None:
+    """WordlistError for the first entry none of whose spellings the matcher keeps (normalize.match_key): such a row
+    looks like coverage but finds nothing, so a list of them passed the check below and every listing passed."""
+    for entry, spellings in ((t, (t.term, *t.variants, *t.pinyin)) for t in terms):
+        if not any(match_key(s) for s in spellings):
+            raise WordlistError(f"{entry.source}: term {entry.term!r} can never match (every spelling normalises to "
+                                f"fewer than {MIN_KEY_CHARS} letters or digits)")
+    for b in brands:
+        if not any(match_key(s) for s in (b.brand, *b.zh, *b.en, *b.slang, *b.pinyin)):
+            raise WordlistError(f"{b.source}: brand {b.brand!r} can never match (every spelling normalises to "
+                                f"fewer than {MIN_KEY_CHARS} letters or digits)")
+
+
 def _check_not_empty(terms: list[Term], brands: list[Brand], proximity: list[ProximityRule]) -> None:
     counted = {rel: 0 for rel in REQUIRED_LISTS}
     for entry in (*terms, *brands, *proximity):
@@ -651,6 +664,7 @@ def load_wordlists(directory: str | Path) -> Wordlists:
     # A profile's own lists (#20): wording only its market must screen, after every shared term so that the
     # shared terms keep their indexes; they count only in that profile's listings (verify drops them elsewhere).
     terms.extend(_load_profile_terms(directory, profiles))
+    _check_matchable(terms, brands)
 
     return Wordlists(
         directory=directory,

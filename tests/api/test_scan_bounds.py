@@ -151,3 +151,25 @@ def test_a_heavy_request_hands_the_memory_it_freed_back(client, monkeypatch):
     refused = {"id": "refused", "bullets": ["高仿"] * 400_000}  # refused inside the slot: still trimmed
     assert client.post("/v1/scan", json=refused).status_code == 413
     assert calls == [1, 1]
+
+
+# redteam15: an error message quoting the caller's value (repr, so one DEL character is 4 of them, then JSON-escaped
+# to 5 bytes) was not bounded by SCANNER_MAX_RESPONSE_BYTES: a 4 MB body made a 20 MB error answer, serialised on
+# the event loop. Each error message is now cut to a bounded length, whatever value it quotes.
+ECHOED = "\x7f" * 200_000
+ECHOING_ERRORS = [
+    ("/v1/scan", {"id": 1, "title": "x", "options": {"language": ECHOED}}, 422, "invalid_options"),
+    ("/v1/scan", {"id": 1, "options": {ECHOED: True}}, 422, "invalid_options"),
+    ("/v1/scan/batch", {"listings": [{"id": 1}], "options": {"language": ECHOED}}, 422, "invalid_options"),
+    ("/v1/scan/batch", {"listings": [{"id": 1}], "options": {ECHOED: True}}, 422, "invalid_options"),
+]
+
+
+@pytest.mark.parametrize("path,body,status,code", ECHOING_ERRORS)
+def test_an_error_quoting_a_huge_value_stays_small(small, path, body, status, code):
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    resp = small.post(path, content=data, headers={"Content-Type": "application/json"})
+    assert (resp.status_code, resp.json()["error"]["code"]) == (status, code)
+    assert len(resp.content) <= 4096, f"{len(data):,} bytes sent, {len(resp.content):,} bytes of error answered"
+    message = resp.json()["error"]["message"]
+    assert "option" in message and "characters, cut" in message and len(message) <= 1000

@@ -40,9 +40,28 @@ def test_jsonl_rows_with_kind(tmp_path, real_engine_reason):
      {"kind": "review", "id": "r1", "listing_id": "sku-9", "text": "DM me"}),
     ({"kind": "qa", "sku": "q1", "listing_id": "sku-9", "speaker": " seller ", "text": "是正品"},
      {"kind": "qa", "id": "q1", "listing_id": "sku-9", "speaker": "seller", "text": "是正品"}),
-    # a listing row: listing_id is still the listing's own id, and kind/text columns are not copy
-    ({"kind": "", "listing_id": "sku-1", "title": "T恤", "text": "ignored"}, {"id": "sku-1", "title": "T恤"}),
+    # a listing row: listing_id is still the listing's own id; a text or speaker cell is passed on for the engine
+    # to refuse (redteam15: a file of reviews without a kind column passed every row unscanned)
+    ({"kind": "", "listing_id": "sku-1", "title": "T恤"}, {"id": "sku-1", "title": "T恤"}),
+    ({"kind": "", "listing_id": "sku-1", "title": "T恤", "text": "好评返现"}, {"id": "sku-1", "title": "T恤", "text": "好评返现"}),
+    ({"listing_id": "sku-2", "speaker": "buyer", "text": "加微信 abc123"}, {"id": "sku-2", "speaker": "buyer", "text": "加微信 abc123"}),
     ({"kind": "review", "id": "r3", "title": "t", "text": "x"}, {"kind": "review", "id": "r3", "title": "t", "text": "x"}),
 ])
 def test_csv_review_rows(row, listing):
     assert csv_row_to_listing(row) == listing
+
+
+def test_a_csv_of_reviews_without_a_kind_column_is_refused_row_by_row(tmp_path, real_engine_reason):
+    """A careless export: reviews with id/listing_id/text columns but no kind. Each row was read as a listing with
+    no copy and passed; now each is an invalid_listing error row naming the missing kind, and the run goes on."""
+    if real_engine_reason:
+        pytest.skip(f"real engine not buildable: {real_engine_reason}")
+    cat = tmp_path / "reviews.csv"
+    cat.write_text("id,listing_id,text\nr1,sku-9,高仿耐克 加微信 abc123\nr2,sku-9,好评返现5元\nr3,sku-9,\n",
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run_batch(cat, out, EngineSpec(with_images=False), opts(workers=1))
+    got = read_rows(out)
+    assert [(r.get("decision"), (r.get("error") or {}).get("code")) for r in got] == [
+        (None, "invalid_listing"), (None, "invalid_listing"), ("pass", None)]
+    assert "kind" in got[0]["error"]["message"]

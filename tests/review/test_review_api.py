@@ -117,6 +117,20 @@ def test_verdict_on_an_unclaimed_item_is_409(client):
     assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_request")
 
 
+@pytest.mark.parametrize("body", [
+    {"decision": "reject", "missed": [{"field": ["description"], "start": 0, "end": 2, "category": "false_claim"}]},
+    {"decision": "reject", "missed": [{"field": {"description": 0}, "start": 0, "end": 2, "category": "false_claim"}]},
+])
+def test_a_verdict_of_the_wrong_shape_is_422_not_500(client, body):
+    """redteam15: a missed span whose field is a list or an object made the verdict route answer 500."""
+    c = client()
+    scan(c, catalogue()["sku-00000026"])
+    item = c.post("/v1/review/claim", headers=H(REVIEWER_KEY)).json()["item"]
+    r = c.post(f"/v1/review/items/{item['id']}/verdict", json=body, headers=H(REVIEWER_KEY))
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_verdict"), r.text
+    assert c.get("/v1/review/items?status=claimed", headers=H(REVIEWER_KEY)).json()["items"][0]["id"] == item["id"]
+
+
 def _review(c, key, body_for):
     item = c.post("/v1/review/claim", headers=H(key)).json()["item"]
     r = c.post(f"/v1/review/items/{item['id']}/verdict", json=body_for(item), headers=H(key))

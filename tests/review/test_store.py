@@ -182,6 +182,9 @@ def test_a_verdict_without_the_claim_is_refused(store, claimer, verdict_by):
     ({"decision": "approve", "findings": [{"index": 0, "verdict": "correct"}, {"index": 0, "verdict": "correct"}]}, "twice"),
     ({"decision": "reject", "missed": [{"field": "price", "start": 0, "end": 1, "category": "false_claim"}]}, "missed[0].field"),
     ({"decision": "reject", "missed": [{"field": "title", "start": 3, "end": 99, "category": "false_claim"}]}, "start and end"),
+    # redteam15: a field that is not a string (unhashable: a list, an object) was looked up in a dict -> TypeError, 500
+    ({"decision": "reject", "missed": [{"field": ["title"], "start": 0, "end": 2, "category": "false_claim"}]}, "missed[0].field"),
+    ({"decision": "reject", "missed": [{"field": {"title": 1}, "start": 0, "end": 2, "category": "false_claim"}]}, "missed[0].field"),
     ({"decision": "reject", "missed": [{"field": "title", "start": 3, "end": 6, "category": "rude"}]}, "category"),
     ({"decision": "approve", "verdict": "x"}, "unknown field"),
 ])

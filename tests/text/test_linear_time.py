@@ -265,7 +265,12 @@ REVIEW_FAMILIES = SCAN_FAMILIES + [f"{u!r} * k" for u in ("clearly a fake ", "no
                                                           # #20 (tunerev13)
                                                           "➕q 三七五八二二六一九 ", "5⭐️+📷=🧧 ", "text me at one 2 three 4 5 6 7 ",
                                                           "Aa Bb, 0917 884 2351 ", "赵海 广东省深圳市南山区科技路 1 号 ",
-                                                          "Aa Bb, 41 Maple Avenue ", "没有搞好评返现 ")]
+                                                          "Aa Bb, 41 Maple Avenue ", "没有搞好评返现 ",
+                                                          # redteam15: a character whose lower() is longer (İ) sends
+                                                          # every phrase row, case-insensitive, over the whole text; a
+                                                          # lone surrogate; floods of clause ends and questions
+                                                          "İ dm me ", "İ明显是假的，", "\ud800明显是假的 ", "，", "吗？",
+                                                          "不是明显是假的 ")]
 
 
 def test_review_scan_is_linear(text_scanner):

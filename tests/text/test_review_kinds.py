@@ -277,6 +277,25 @@ def test_bad_items_are_refused(raw, words):
     assert exc.value.code == "invalid_listing" and words in exc.value.message
 
 
+# A review or Q&A sent without its `kind` is parsed as a listing, whose fields are title, description...: its
+# `text` was ignored as an unknown field and the item passed unscanned (redteam15: a careless client or a CSV of
+# reviews with no kind column got "pass" for "高仿耐克 加微信 abc123"). Fail closed: refuse it, saying what to send.
+@pytest.mark.parametrize("raw, words", [
+    ({"id": 1, "text": "高仿耐克 加微信 abc123"}, "'text'"),
+    ({"id": "r-9", "listing_id": "sku-9", "text": "商家说五星送红包，明显是假的"}, "'text'"),
+    ({"kind": "listing", "text": "Replica Rolex, DM me for cheaper"}, "'text'"),
+    ({"kind": None, "title": "纯棉T恤", "text": "好评返现5元"}, "'text'"),
+    ({"speaker": "buyer", "description": "最好的面霜，治好了我的湿疹"}, "'speaker'"),
+    ({"speaker": "seller", "text": "加我微信 abc123 便宜"}, "'speaker', 'text'"),
+])
+def test_a_listing_carrying_review_fields_is_refused(text_scanner, raw, words):
+    with pytest.raises(InvalidListing) as exc:
+        parse_listing(raw)
+    assert exc.value.code == "invalid_listing" and words in exc.value.message and "kind" in exc.value.message
+    d = text_scanner.scan(raw).to_dict()
+    assert "decision" not in d and d["error"]["code"] == "invalid_listing"
+
+
 def test_text_has_the_description_limit(text_scanner):
     with pytest.raises(InvalidListing) as exc:
         parse_listing({"kind": "review", "text": "好" * 11}, max_field_chars=10)

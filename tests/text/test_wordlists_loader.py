@@ -151,6 +151,36 @@ def test_a_missing_or_empty_required_list_stops_the_load(tmp_path, change, targe
     assert f"{named}: " in str(err.value) and why in str(err.value), str(err.value)
 
 
+# redteam15: a required list "emptied" by rows the matcher silently drops (every spelling normalises to fewer than
+# two letters: punctuation, one Latin letter, a control character) passed the no-entries check above, and every
+# listing that list was for passed. A row that can never match is refused, naming file:line.
+NEVER_MATCH = [
+    ("terms/counterfeit.tsv", "***\tcounterfeit\thigh\t\t\t\tplaceholder\n"),
+    ("terms/counterfeit.tsv", "x\tcounterfeit\thigh\t\t\t\tone letter\n"),
+    ("terms/diversion.tsv", "-\tdiversion\thigh\t\t/\t\tdash, a slash as variant\n"),
+    ("terms/counterfeit.tsv", "\x00\tcounterfeit\thigh\t\t\t\ta NUL\n"),
+    ("profiles/medicine/terms/false_claim.tsv", "…\tfalse_claim\thigh\t\t\t\tan ellipsis\n"),
+]
+
+
+@pytest.mark.parametrize("target, row", NEVER_MATCH)
+def test_a_term_that_can_never_match_stops_the_load(tmp_path, target, row):
+    directory = bundled_copy(tmp_path)
+    (directory / target).write_text(TERMS_HEADER + row, encoding="utf-8")
+    with pytest.raises(WordlistError) as err:
+        load_wordlists(directory)
+    assert f"{target}:2: " in str(err.value) and "can never match" in str(err.value), str(err.value)
+
+
+def test_short_terms_that_can_match_still_load(tmp_path):
+    """One CJK character (弩) is a key of its own; a short Latin term with a longer variant matches by the variant."""
+    directory = bundled_copy(tmp_path)
+    (directory / "terms" / "counterfeit.tsv").write_text(
+        TERMS_HEADER + "弩\tcounterfeit\thigh\t\t\t\tone CJK character\nA\tcounterfeit\thigh\t\tA货\t\tvariant\n",
+        encoding="utf-8")
+    assert len(load_wordlists(directory).terms) > 2
+
+
 @pytest.mark.parametrize("name", ["allowlist.tsv", "compatibility.tsv", "exemptions.tsv"])
 def test_lists_that_only_ever_find_less_may_be_empty(tmp_path, name):
     directory = bundled_copy(tmp_path)
