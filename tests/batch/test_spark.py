@@ -149,7 +149,9 @@ def test_result_schema_has_findings_as_array_of_structs():
     assert schema.fieldNames()[:4] == ["id", "line", "decision", "score"]
 
 
-@pytest.mark.parametrize("max_partition_bytes", [None, 3000], ids=["whole-files", "split-files"])
+# 8,000 bytes: the three files (50, 11 and 47 kB) are read as 7, 2 and 6 blocks, each file in several and
+# 15 in all (the check below wants more than 9); 3,000 bytes made 37, a Spark task each in every pass over them
+@pytest.mark.parametrize("max_partition_bytes", [None, 8000], ids=["whole-files", "split-files"])
 def test_multi_file_input_has_source_and_line_per_file(spark, tmp_path, max_partition_bytes):
     """A directory of JSONL files: every result row names its file and its line in that file, and
     agrees with the local batch run on that file -- also when Spark splits files into blocks and

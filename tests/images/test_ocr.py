@@ -65,12 +65,12 @@ def listing(*images: bytes, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def ocr_scanner(tmp_path_factory):
+def ocr_scanner(tmp_path_factory, text_engine):
     """Text-only scanner, OCR on, its own cache file: the engine is built once for the session."""
     if not ocr.available():
         pytest.skip("the `ocr` extra is not installed")
     settings = Settings.model_construct(ocr_cache=tmp_path_factory.mktemp("ocr") / "cache.sqlite3", scan_budget_s=0.0)
-    return Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=True)
+    return Scanner(text_engine, None, settings, ocr=True)
 
 
 # (name, drawing, category that must be reported, the key text in the finding)
@@ -189,20 +189,20 @@ def test_limits_make_the_listing_review_never_pass(ocr_scanner, tmp_path):
     assert "SCANNER_OCR_IMAGE_BUDGET_S" in spent["image_errors"][0]["message"]
 
 
-def test_asking_for_ocr_without_the_extra_is_an_image_error_not_a_crash(monkeypatch, tmp_path):
+def test_asking_for_ocr_without_the_extra_is_an_image_error_not_a_crash(monkeypatch, tmp_path, text_engine):
     monkeypatch.setattr(ocr, "_version", None)
     monkeypatch.setattr(ocr, "available", lambda: False)
     settings = Settings.model_construct(ocr_cache=tmp_path / "c.sqlite3", scan_budget_s=0.0)
     png = io.BytesIO()
     Image.new("RGB", (64, 64), "white").save(png, "PNG")
-    row = Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=True).scan(
+    row = Scanner(text_engine, None, settings, ocr=True).scan(
         listing(png.getvalue(), title="纯棉T恤")).to_dict()
     assert row["decision"] == "review" and row["versions"]["ocr"] == "unavailable"
     assert [e["code"] for e in row["image_errors"]] == ["ocr_unavailable"]
     assert 'listing-scanner[ocr]' in row["image_errors"][0]["message"]
 
 
-def test_an_ocr_failure_is_an_image_error_and_the_listing_is_reviewed(tmp_path):
+def test_an_ocr_failure_is_an_image_error_and_the_listing_is_reviewed(tmp_path, text_engine):
     class Broken(ocr.OcrReader):
         def read(self, data, field, wait_until=None):
             raise RuntimeError("onnxruntime: bad allocation")
@@ -210,7 +210,7 @@ def test_an_ocr_failure_is_an_image_error_and_the_listing_is_reviewed(tmp_path):
     settings = Settings.model_construct(scan_budget_s=0.0)
     png = io.BytesIO()
     Image.new("RGB", (64, 64), "white").save(png, "PNG")
-    row = Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=True, ocr_reader=Broken()).scan(
+    row = Scanner(text_engine, None, settings, ocr=True, ocr_reader=Broken()).scan(
         listing(png.getvalue(), title="纯棉T恤")).to_dict()
     assert row["decision"] == "review"
     assert [(e["code"], e["message"]) for e in row["image_errors"]] == [
@@ -277,7 +277,7 @@ def test_ocr_runs_with_the_network_cut_off(tmp_path):
 
 
 @pytest.mark.parametrize("asked", [False, True])
-def test_a_text_only_scanner_loads_images_only_to_read_them(tmp_path, asked):
+def test_a_text_only_scanner_loads_images_only_to_read_them(tmp_path, text_engine, asked):
     """Without a gallery and without OCR an image is refused (images_disabled) before it is loaded or fetched;
     with OCR asked it is loaded to be read."""
     loaded = []
@@ -287,7 +287,7 @@ def test_a_text_only_scanner_loads_images_only_to_read_them(tmp_path, asked):
         raise ImageInputErrorForTest("url_host_not_allowed", "not fetched in this test")
 
     settings = Settings.model_construct(ocr_cache=tmp_path / "c.sqlite3", scan_budget_s=0.0)
-    sc = Scanner(TextEngine.load(settings.wordlists), None, settings, ocr=asked)
+    sc = Scanner(text_engine, None, settings, ocr=asked)
     row = sc.scan({"title": "纯棉T恤", "images": [{"url": "https://cdn.example/x.jpg"}]}, image_loader=loader).to_dict()
     assert [e["code"] for e in row["image_errors"]] == (["url_host_not_allowed"] if asked else ["images_disabled"])
     assert len(loaded) == int(asked)
@@ -318,21 +318,23 @@ class ScriptedReader(ocr.OcrReader):
     # a sure line and an unsure line: the finding takes the confidence of the line it was read from
     ([("正品保障", 0.99), ("高仿货源", 0.6)], {}, "review", {"counterfeit": "review"}),
 ])
-def test_an_unsure_ocr_read_lowers_a_block_to_review(tmp_path, lines, policy, decision, effects):
+def test_an_unsure_ocr_read_lowers_a_block_to_review(tmp_path, text_engine, lines, policy, decision, effects):
     import shutil
 
     from scanner.config import BUNDLED_WORDLISTS
 
-    wordlists = tmp_path / "wl"
-    shutil.copytree(BUNDLED_WORDLISTS, wordlists)
-    if policy:
+    wordlists, engine = BUNDLED_WORDLISTS, text_engine  # the bundled policy: the session's engine
+    if policy:  # a policy of its own: a copy of the lists with it, loaded for this case
+        wordlists = tmp_path / "wl"
+        shutil.copytree(BUNDLED_WORDLISTS, wordlists)
         (wordlists / "policy.toml").write_text(
             "".join(f"[{table}]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()) for table, values in policy.items()),
             encoding="utf-8")
+        engine = TextEngine.load(wordlists)
     settings = Settings.model_construct(wordlists=wordlists, scan_budget_s=0.0)
     png = io.BytesIO()
     Image.new("RGB", (320, 120), "white").save(png, "PNG")
-    scanner = Scanner(TextEngine.load(wordlists), None, settings, ocr=True, ocr_reader=ScriptedReader(*lines))
+    scanner = Scanner(engine, None, settings, ocr=True, ocr_reader=ScriptedReader(*lines))
     row = scanner.scan(listing(png.getvalue(), title="运动鞋")).to_dict()
     read = [f for f in row["findings"] if f["kind"] == "image_text"]
     assert row["decision"] == decision, read

@@ -18,7 +18,6 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from scanner.config import Settings
 from scanner.engine import Scanner
 from scanner.images import ocr
-from scanner.text.engine import TextEngine
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 pytestmark = [pytest.mark.skipif(not ocr.available(), reason="the `ocr` extra is not installed"),
@@ -79,11 +78,6 @@ CASES = [
     ("product shape on a gradient 800x600: the detector sees a box, not gated", product(), False),
     ("gradient 400x400: not larger than the gate, never gated", gradient((400, 400)), False),
 ]
-
-
-@pytest.fixture(scope="module")
-def text_engine():
-    return TextEngine.load(Settings().wordlists)
 
 
 @pytest.mark.parametrize("name,image,gated", CASES, ids=[c[0] for c in CASES])

@@ -12,7 +12,6 @@ import pytest
 from scanner.config import Settings
 from scanner.engine import Scanner
 from scanner.images import ocr
-from scanner.text.engine import TextEngine
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="the `ocr` extra is not installed")
 
@@ -38,9 +37,9 @@ def listing(i: int) -> dict:
 
 
 @pytest.mark.parametrize("threads,queue,admitted", [(1, 0, 1), (1, 2, 3), (2, 1, 3)])
-def test_past_threads_plus_queue_an_image_is_busy_not_waiting(threads, queue, admitted):
+def test_past_threads_plus_queue_an_image_is_busy_not_waiting(text_engine, threads, queue, admitted):
     reader = _Held(threads=threads, queue=queue)
-    sc = Scanner(TextEngine.load(Settings().wordlists), None, Settings.model_construct(scan_budget_s=0.0),
+    sc = Scanner(text_engine, None, Settings.model_construct(scan_budget_s=0.0),
                  ocr=True, ocr_reader=reader)
     rows: dict[int, dict] = {}
     workers = [threading.Thread(target=lambda i=i: rows.__setitem__(i, sc.scan(listing(i)).to_dict()))
@@ -88,9 +87,9 @@ def test_the_ocr_thread_runs_nicer_than_the_scan_threads(nice):
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base  # the caller's is unchanged
 
 
-def test_an_image_still_queued_at_the_scan_deadline_is_busy_not_read():
+def test_an_image_still_queued_at_the_scan_deadline_is_busy_not_read(text_engine):
     reader = _Held(threads=1, queue=2)
-    te = TextEngine.load(Settings().wordlists)
+    te = text_engine
     patient = Scanner(te, None, Settings.model_construct(scan_budget_s=0.0), ocr=True, ocr_reader=reader)
     first: dict = {}
     holder = threading.Thread(target=lambda: first.update(patient.scan(listing(1)).to_dict()))

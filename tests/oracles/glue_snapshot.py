@@ -29,13 +29,15 @@ def snapshot(result) -> dict:
     return {"failed": _plain(result)}  # FailedScan (a dataclass)
 
 
-def snapshots(listings: list) -> list[dict]:
+def snapshots(listings: list, text_scanner=None) -> list[dict]:
+    """Scanned by `text_scanner` (the test session's), or by a text-only Scanner on the bundled lists."""
     import scanner
     from scanner.config import BUNDLED_WORDLISTS
     from scanner.engine import Scanner
     from scanner.text.engine import TextEngine
 
-    text_scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
+    if text_scanner is None:
+        text_scanner = Scanner(TextEngine.load(BUNDLED_WORDLISTS))
     out = [snapshot(text_scanner.scan(listing)) for listing in listings]
     return [{"glue": scanner.COMPILED_GLUE}] + out
 

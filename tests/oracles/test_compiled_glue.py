@@ -65,20 +65,28 @@ def _corpus() -> list:
     return fixtures + [generator.listing(i) for i in range(2000)] + _spliced(fixtures, 1500, seed=9) + _MALFORMED
 
 
-def test_compiled_glue_matches_the_python_source_exactly(tmp_path):
+def test_compiled_glue_matches_the_python_source_exactly(tmp_path, text_scanner):
     compiled = [name for name, how in scanner.COMPILED_GLUE.items() if how == "compiled"]
     if not compiled:
         pytest.skip(f"no glue module is compiled in this run ({scanner.COMPILED_GLUE}): nothing to compare")
     corpus = _corpus()
     (tmp_path / "corpus.json").write_text(json.dumps(corpus), encoding="ascii")  # \u escapes keep lone surrogates
     env = {**os.environ, "SCANNER_PURE_PYTHON": "1"}
-    subprocess.run(
+    # The Python side runs in its own process while this one scans the same corpus: on two cores the two
+    # sides overlap instead of running one after the other.
+    python_run = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("glue_snapshot.py")), str(tmp_path / "corpus.json"), str(tmp_path / "python.json")],
-        env=env, check=True, cwd=ROOT, timeout=600,
+        env=env, cwd=ROOT,
     )
+    try:
+        # The same corpus through JSON, as the subprocess saw it (lone surrogates and all).
+        ours = json.loads(json.dumps(snapshots(json.loads(json.dumps(corpus)), text_scanner)))
+        assert python_run.wait(timeout=600) == 0, f"the pure-Python side failed ({python_run.returncode})"
+    finally:
+        if python_run.poll() is None:
+            python_run.kill()
+            python_run.wait()
     python_side = json.loads((tmp_path / "python.json").read_text(encoding="utf-8"))
-    # The same corpus through JSON, as the subprocess saw it (lone surrogates and all).
-    ours = json.loads(json.dumps(snapshots(json.loads(json.dumps(corpus)))))
 
     assert set(python_side[0]["glue"].values()) <= {"source", "source: SCANNER_PURE_PYTHON is set"}
     assert ours[0]["glue"] == scanner.COMPILED_GLUE

@@ -18,11 +18,26 @@ def _edge(ch):
     return 1 if ch.isascii() and ch.isalpha() else 2 if ch.isascii() and ch.isdigit() else 0
 
 
+_BY_FIRST_CHARACTER: dict = {}
+
+
+def _keys_by_first_character(matcher) -> dict:
+    """The matcher's keys grouped by their first character: a key can only be found in a text holding it."""
+    groups = _BY_FIRST_CHARACTER.get(id(matcher.keys))
+    if groups is None:
+        groups = {}
+        for term_key, ids in matcher.keys.items():
+            groups.setdefault(term_key[0], []).append((term_key, ids))
+        _BY_FIRST_CHARACTER[id(matcher.keys)] = groups
+    return groups
+
+
 def brute_force(matcher, norms):
     found = []
+    by_first = _keys_by_first_character(matcher)
     for field, norm in norms:
         key, text = norm.key, norm.text
-        for term_key, ids in matcher.keys.items():
+        for term_key, ids in (pair for c in set(key) for pair in by_first.get(c, ())):
             first, last = _edge(term_key[0]), _edge(term_key[-1])
             at = key.find(term_key)
             while at >= 0:

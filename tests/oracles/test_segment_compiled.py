@@ -15,8 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.text import segment
-from scanner.config import BUNDLED_WORDLISTS
-from scanner.text.engine import TextEngine
 from scanner.text.verify import verify
 from scanner.listing import parse_listing
 from scanner.text.normalize import normalise
@@ -34,18 +32,13 @@ else:
 needs_compiled = pytest.mark.skipif(_c is None, reason=_WHY)
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return TextEngine.load(BUNDLED_WORDLISTS)
-
-
-def compiled_cuts(engine, text):
-    seg = engine.segmenter
+def compiled_cuts(text_engine, text):
+    seg = text_engine.segmenter
     return _c.cut_positions(text, seg._tk.FREQ, seg._logtotal)
 
 
-def jieba_cuts(engine, text):
-    return engine.segmenter._cut_window_jieba(text)
+def jieba_cuts(text_engine, text):
+    return text_engine.segmenter._cut_window_jieba(text)
 
 
 def _fixture_texts():
@@ -59,30 +52,30 @@ def _fixture_texts():
 
 
 @needs_compiled
-def test_equal_on_every_window_the_scanner_asks_about(engine):
+def test_equal_on_every_window_the_scanner_asks_about(text_engine):
     """The windows verify really cuts: around every candidate in every fixture listing."""
     asked = []
-    real = engine.segmenter._cuts
+    real = text_engine.segmenter._cuts
 
     def spy(window):
         asked.append(window)
         return real(window)
 
-    engine.segmenter._cuts = spy
+    text_engine.segmenter._cuts = spy
     try:
         for text in _fixture_texts():
             norms = [("description", normalise(text))]
-            candidates = engine.matcher.find_all(norms)
+            candidates = text_engine.matcher.find_all(norms)
             if candidates:
-                verify(candidates, parse_listing({"description": text}), norms, engine.verifying)
+                verify(candidates, parse_listing({"description": text}), norms, text_engine.verifying)
     finally:
-        engine.segmenter._cuts = real
+        text_engine.segmenter._cuts = real
     assert len(asked) > 500
-    assert [w for w in asked if compiled_cuts(engine, w) != jieba_cuts(engine, w)] == []
+    assert [w for w in asked if compiled_cuts(text_engine, w) != jieba_cuts(text_engine, w)] == []
 
 
 @needs_compiled
-def test_equal_on_whole_fixture_texts_and_random_windows(engine):
+def test_equal_on_whole_fixture_texts_and_random_windows(text_engine):
     rnd = random.Random(7)
     texts = [normalise(t).text for t in _fixture_texts()]
     windows = list(texts)
@@ -91,7 +84,7 @@ def test_equal_on_whole_fixture_texts_and_random_windows(engine):
             a = rnd.randrange(len(text) + 1)
             windows.append(text[max(0, a - 8): a + rnd.randint(1, 12)])
     assert len(windows) > 5000
-    assert [w for w in windows if compiled_cuts(engine, w) != jieba_cuts(engine, w)] == []
+    assert [w for w in windows if compiled_cuts(text_engine, w) != jieba_cuts(text_engine, w)] == []
 
 
 @needs_compiled
@@ -101,8 +94,8 @@ def test_equal_on_whole_fixture_texts_and_random_windows(engine):
     "第一\r\n第二", "\r\r\n\n", "，。！", "纯棉T恤 舒适透气", "一丁\u4e00\u9fd5\u9fd6\u4dff",
     "😀高仿😀", "ＡＢＣ全角", "加微信abc123", "x" * 300, "高仿" * 200, "第一" * 150 + "abc" * 40,
 ])
-def test_equal_on_edge_cases(engine, text):
-    assert compiled_cuts(engine, text) == jieba_cuts(engine, text)
+def test_equal_on_edge_cases(text_engine, text):
+    assert compiled_cuts(text_engine, text) == jieba_cuts(text_engine, text)
 
 
 ALPHABET = st.sampled_from(
@@ -115,17 +108,17 @@ ALPHABET = st.sampled_from(
 @needs_compiled
 @given(st.lists(ALPHABET, max_size=40).map("".join))
 @settings(max_examples=2000, deadline=None)
-def test_equal_on_generated_text(engine, text):
-    assert compiled_cuts(engine, text) == jieba_cuts(engine, text)
+def test_equal_on_generated_text(text_engine, text):
+    assert compiled_cuts(text_engine, text) == jieba_cuts(text_engine, text)
 
 
 @needs_compiled
-def test_segmenter_uses_it_unless_told_not_to(engine):
+def test_segmenter_uses_it_unless_told_not_to(text_engine):
     if os.environ.get("SCANNER_PURE_PYTHON", "").strip() in ("", "0"):
         assert segment.COMPILED
     # either way, the answers are jieba's
     window = "这款高仿真多肉植物"
-    assert engine.segmenter._cut_window(window) == jieba_cuts(engine, window)
+    assert text_engine.segmenter._cut_window(window) == jieba_cuts(text_engine, window)
 
 
 @needs_compiled

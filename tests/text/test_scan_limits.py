@@ -10,22 +10,16 @@ import time
 
 import pytest
 
-from scanner.config import BUNDLED_WORDLISTS, Settings
+from scanner.config import Settings
 from scanner.engine import Scanner
-from scanner.text.engine import TextEngine
 
 HANG = 60.0  # the uncapped pipeline took ~10 s for 400k bullets on an idle machine, ~66 s in the service
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return TextEngine.load(BUNDLED_WORDLISTS)
-
-
-@pytest.fixture(scope="module")
-def capped(engine):
+def capped(text_engine):
     """The documented defaults: 100 findings per field, 500 per listing."""
-    return Scanner(engine, settings=Settings.model_construct())
+    return Scanner(text_engine, settings=Settings.model_construct())
 
 
 def _codes(result) -> list[tuple[str, str | None]]:
@@ -82,8 +76,8 @@ def test_caps_must_be_positive(field_cap, listing_cap):
 
 
 # --- the time budget -------------------------------------------------------------------------------------
-def test_a_spent_budget_is_review_with_the_reason_never_pass(engine):
-    scanner = Scanner(engine, settings=Settings.model_construct())
+def test_a_spent_budget_is_review_with_the_reason_never_pass(text_engine):
+    scanner = Scanner(text_engine, settings=Settings.model_construct())
     result = scanner.scan({"id": "cotton", "title": "纯棉T恤 男款 夏季"}, deadline=time.monotonic() - 1)
     assert result.decision == "review"
     assert _codes(result) == [("scan_budget_exceeded", None)]
@@ -104,8 +98,8 @@ class _EmptyGallery:
         return []
 
 
-def test_what_was_found_before_the_budget_ran_out_still_blocks(engine):
-    scanner = Scanner(engine, _EmptyGallery(), settings=Settings.model_construct())
+def test_what_was_found_before_the_budget_ran_out_still_blocks(text_engine):
+    scanner = Scanner(text_engine, _EmptyGallery(), settings=Settings.model_construct())
     slow_images = []
 
     def loader(ref):  # each image takes longer than the whole budget
@@ -121,12 +115,12 @@ def test_what_was_found_before_the_budget_ran_out_still_blocks(engine):
     assert len(slow_images) == 1  # stopped after the first slow image
 
 
-def test_a_review_found_before_the_budget_ran_out_keeps_its_review_score(engine):
+def test_a_review_found_before_the_budget_ran_out_keeps_its_review_score(text_engine):
     """An unfinished listing scores at least the lowest review (UNFINISHED_SCORE); what it did find keeps
     its own place in the review band (it was a fixed 50 before scores were banded, issue #18)."""
     from scanner.results import SCORE_BANDS, UNFINISHED_SCORE
 
-    scanner = Scanner(engine, _EmptyGallery(), settings=Settings.model_construct())
+    scanner = Scanner(text_engine, _EmptyGallery(), settings=Settings.model_construct())
 
     def loader(ref):
         time.sleep(0.6)
@@ -141,11 +135,11 @@ def test_a_review_found_before_the_budget_ran_out_keeps_its_review_score(engine)
     assert SCORE_BANDS["review"][0] <= result.score <= SCORE_BANDS["review"][1]
 
 
-def test_the_budget_from_settings_applies_to_scanners_built_from_settings(engine, tmp_path):
+def test_the_budget_from_settings_applies_to_scanners_built_from_settings(text_engine, tmp_path):
     built = Scanner.from_settings(Settings(scan_budget_s=0.000_001), with_images=False)
     assert _codes(built.scan({"title": "纯棉T恤 " * 5000})) == [("scan_budget_exceeded", None)]
     # the library default (no settings given, or from_defaults) has no budget: results never depend on speed
-    assert Scanner(engine).scan({"title": "纯棉T恤 " * 5000}).incomplete == ()
+    assert Scanner(text_engine).scan({"title": "纯棉T恤 " * 5000}).incomplete == ()
     assert Scanner.from_defaults(with_images=False).budget_s is None
 
 
