@@ -51,6 +51,9 @@ _SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?)(?!
 # enough for an ID or a card is checked like typed digits; offsets stay those of the text.
 _HANZI_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _HANZI_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{13,}")
+# ... and an ID or a card disguised otherwise, read one for one too: an emoji between its groups (6228🔸4800🔸…) is a
+# blank, a letter O beside a digit (42O111 2OO111…) a zero, as detectors.py reads phone numbers
+_DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|[Oo]+(?=[0-9])")
 # A Hong Kong identity card number: one or two letters, six digits and a check character (mod 11 over the letters as
 # 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
 _HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
@@ -155,7 +158,7 @@ _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulev
 _NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))"
 _NAME_BEFORE_PHONE = re.compile(
     _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
-    r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[3-9][0-9])"
+    r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[ \t]?[3-9][ \t]?[0-9])"
 )
 # A North American number without +1 (detectors.py wants a cue word for it) is a phone part of a block
 # only: alone it makes no finding. An English name counts right before such a number or a street.
@@ -356,6 +359,8 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
     digits_text = text  # the text with numerals read as digits, where a run of them is long enough
     if not has_digits and _HANZI_DIGIT_RUN.search(text):
         digits_text, has_digits = text.translate(_HANZI_DIGITS), True
+    if has_digits and _DIGIT_DISGUISE.search(digits_text):
+        digits_text = _DIGIT_DISGUISE.sub(lambda m: (" " if m.group()[0] > "~" else "0") * len(m.group()), digits_text)
     if has_digits:
         for m in _ID18.finditer(digits_text):
             raw = m.group()

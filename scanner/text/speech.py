@@ -42,9 +42,12 @@ PHRASES: tuple[Phrase, ...] = (
            r"(?:明显|肯定|绝对|一看就|一眼就(?:能)?(?:看出)?|分明|根本就|竟然|居然|完全|没想到)(?:是|就是)?(?:假的|假货|仿的|仿品|高仿)",
            "buyer reports the goods are fake", ("假", "仿")),
     Phrase("counterfeit", "high",
-           r"(?:跟|和|与)(?:专柜|官网|官方|正品|实体店|门店|商场)(?:的|买的|里的|卖的)?(?:完全|根本|明显|一点都)?(?:不一样|不同)",
+           r"(?:跟|和|与)(?:我)?(?:在)?(?:专柜|专卖店|官网|官方|正品|实体店|门店|商场|旗舰店)(?:的|买的|里的|卖的)?(?:完全|根本|明显|一点都)?"
+           r"(?:不一样|不同|不是一个东西|不是一回事|两回事)",
            "buyer reports the goods differ from the genuine ones", ("不一样", "不同")),
-    Phrase("counterfeit", "high", r"(?<![不会说是])(?:不是|不像)(?:正品|真的|真货)(?![吗吧么？?])",
+    # (a guarantee "不是正品全额退款" is no report: a refund or payout follows within a few characters)
+    Phrase("counterfeit", "high",
+           r"(?<![不会说是])(?:不是|不像)(?:正品|真的|真货|原装|原厂|正版)(?![吗吧么？?])(?![^。！？\n，,]{0,4}?(?:退|赔|包退|包赔))",
            "buyer reports the goods are not genuine", ("不是", "不像")),
     Phrase("counterfeit", "high",
            r"\b(?:clearly|obviously|definitely|totally|total|complete|an? obvious|a cheap|100%)\s+(?:an?\s+)?(?:fake|knock-?off|counterfeit|replica)s?\b",
@@ -56,7 +59,9 @@ PHRASES: tuple[Phrase, ...] = (
            "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
     # the check a buyer ran failed: 鉴定是假的, 序列号在官网查不到, 溯源码扫出来是别的型号, "serial number doesn't match"
     Phrase("counterfeit", "high",
-           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?[^。！？\n，,不没非]{0,4}?(?:假的|假货|仿品|高仿|不是正品)",
+           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?[^。！？\n，,不没非]{0,4}?(?:假的|假货|仿品|高仿|不是正品)"
+           # ... or did not pass: 鉴定结果：不通过, 验货没通过 (#20, tunerev15)
+           r"|(?:鉴定|验货|查验|验证)(?:结果)?[：: \t]{0,2}(?:不通过|没通过|未通过|没过)",
            "buyer reports a check found the goods fake", ("鉴定", "验货", "查验", "检测", "一验", "验了", "验出")),
     Phrase("counterfeit", "high",
            r"(?:序列号|防伪码|溯源码|防伪标|验证码|串号)[^。！？\n]{0,8}?(?:查不到|查无|不存在|无效|对不上|是别的|扫不出"
@@ -69,8 +74,9 @@ PHRASES: tuple[Phrase, ...] = (
     # a verdict standing alone as its own clause: "…，假的。"; "this is a rep", "counterfeit card"
     Phrase("counterfeit", "high", r"(?<=[，,。！!；;\s])(?:假的|假货)(?=[。！!，,；;\s]|$)",
            "buyer reports the goods are fake", ("假的", "假货")),
-    # the verdict said twice over: 假的不能再假, 假得不能再假了, 假到家了 (#20, tunerev15)
-    Phrase("counterfeit", "high", r"假(?:的|得|到)不能再假|假(?:得|到)(?:离谱|家了|没边)",
+    # the verdict said twice over or with odds, or as another brand passed off: 假的不能再假, 99% 是假的, 别的牌子冒充的
+    Phrase("counterfeit", "high",
+           r"假(?:的|得|到)不能再假|假(?:得|到)(?:离谱|家了|没边)|(?<![0-9])(?:9[0-9]|100)[ \t]?[%％][ \t]?(?:是|就是)?(?:假的|假货|仿的)|(?:冒充|冒牌)(?:的|货)",
            "buyer reports the goods are fake", ("假",)),
     # the buyer's act names it: "Returned as counterfeit", "reported it as a fake", "sent them back as knockoffs"
     Phrase("counterfeit", "high",
@@ -112,8 +118,12 @@ PHRASES: tuple[Phrase, ...] = (
            "goods given on condition of a positive post (FTC 16 CFR 465)", ("free", "no cost", "no charge", "gifted", "comped", "complimentary")),
     # the reward after the post: "Seller refunded the full price after I posted this review"
     Phrase("incentivized_review", "medium",
-           r"\b(?:refunded|reimbursed|paid (?:me )?back|sent (?:me )?(?:\$\d+|money|cash|a gift ?card|a voucher)|gave (?:me )?(?:\$\d+|a gift ?card|a voucher|my money back))\b[^.!?\n]{0,30}?\b(?:after|once|when|because|since)\s+(?:i|we)\s+(?:posted|left|wrote|gave|submitted|updated|put up)\b[^.!?\n]{0,15}?\b(?:review|rating|feedback|(?:5|five)[- ]stars?)\b",
+           r"\b(?:refunded|reimbursed|paid (?:me )?back|(?:paypal|venmo|zelle)(?:'?d|ed) (?:me|us)(?: back)?|sent (?:me )?(?:\$\d+|money|cash|a gift ?card|a voucher)|gave (?:me )?(?:\$\d+|a gift ?card|a voucher|my money back))\b[^.!?\n]{0,30}?\b(?:after|once|when|because|since)\s+(?:i|we)\s+(?:posted|left|wrote|gave|submitted|updated|put up)\b[^.!?\n]{0,15}?\b(?:review|rating|feedback|(?:5|five)[- ]stars?|this(?! back)|it(?! back))\b",
            "money returned for posting the review (FTC 16 CFR 465)", ("refunded", "reimbursed", "paid", "sent", "gave")),
+    # goods given for raising the stars: "the brand sent me a second unit for bumping my 3-star to 5" (#20, tunerev15)
+    Phrase("incentivized_review", "medium",
+           r"\b(?:sent|gave|offered|shipped|mailed)(?: me| us)? (?:an? |another |one more )?(?:second |extra |free |new |replacement |spare )?(?:unit|one|item|product|pair|set|gift|voucher|coupon|refund)s?\b[^.!?\n]{0,10}?\bfor (?:bumping|changing|updating|raising|editing|upping|fixing) (?:my|the|our) (?:[1-4]|one|two|three|four)[- ]stars?",
+           "a reward for raising the rating (FTC 16 CFR 465)", ("for bumping", "for changing", "for updating", "for raising", "for editing", "for upping", "for fixing")),
     # a seller's offer: "leave us positive feedback and we'll refund your shipping"
     Phrase("incentivized_review", "medium",
            r"\b(?:leave|give|post|write|send)\s+(?:us|me)\s+(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
@@ -122,7 +132,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("incentivized_review", "medium",
            r"(?:好评|郝评|豪评|号评|hao评|好pin|好p[iīíǐì]ng|好平|好坪|好苹|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒t[uūúǔù]|晒单|带图|图评|买家秀)"
            r"[^。！？\n没不]{0,10}?"
-           r"(?:返现|反现|返钱|返利|(?:返|反|f[aāáǎà]n)\s?(?:现|先|线|鲜|xian|xi[aāáǎà]n)|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金|💰|💵|💴|🤑)|返\s?\d+|反\s?\d+|(?:返|反|退|给)(?:我|你)?[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)(?:我|你)?\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           r"(?:返现|反现|返钱|返利|(?:返|反|f[aāáǎà]n)\s?(?:现|先|线|鲜|xian|xi[aāáǎà]n)|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金|💰|💵|💴|🤑)|返\s?\d+|反\s?\d+|(?:返|反|退|给)了?(?:我|你)?[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)了?(?:我|你)?\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
            "反不正当竞争法 第八条：以利益换取好评",
            ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
     Phrase("incentivized_review", "medium",
@@ -212,7 +222,9 @@ PHRASES: tuple[Phrase, ...] = (
            "asks readers to pay the writer off the platform", ("venmo", "paypal", "zelle", "cash")),
     # -- services advertised in a review (网络交易监督管理办法 第十四条; 反不正当竞争法 第八条)
     Phrase("illegal_service", "high",
-           r"(?:刷单|刷销量|做销量|冲销量|刷信誉|刷好评|补单|拍单|代拍|点赞员|做任务|加粉|涨粉|刷粉|刷赞|刷播放|shua\s?(?:单|dan)|刷\s?dan)"
+           r"(?:刷单|刷销量|做销量|冲销量|刷信誉|刷好评|补单|拍单|代拍|点赞员|做任务|加粉|涨粉|刷粉|刷赞|刷播放|shua\s?(?:单|dan)|刷\s?dan"
+           # likes and follows farmed for pay, half in pinyin: 招人点zan关zhu (#20, tunerev15); plain 点赞 is praise
+           r"|点\s?zan|dian\s?zan|关\s?zhu|guan\s?zhu)"
            r"[^。！？\n]{0,12}?(?:佣金|yong\s?jin|日结|当天结|秒结|返款|提成|工资|兼职|日赚|日入)",
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）",
            ("刷单", "刷销量", "做销量", "冲销量", "刷信誉", "刷好评", "补单", "拍单", "代拍", "点赞员", "做任务", "加粉", "涨粉", "刷粉", "刷赞", "刷播放")),
@@ -236,7 +248,9 @@ PHRASES: tuple[Phrase, ...] = (
            "信用卡/花呗套现（刑法 第二百二十五条）", ("花呗", "白条", "借呗", "信用卡", "分付", "月付", "额度")),
     # papers made without the exam: 办zheng, 学历、职称证书都能做
     Phrase("illegal_service", "high",
-           r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过))",
+           r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过)"
+           # 代办各类证书：学历、会计证 (#20, tunerev15)
+           r"|代办[^。！？\n]{0,4}?(?:证书|证件|学历|文凭|毕业证|学位证|驾照|资格证|会计证|健康证))",
            "办证/伪造证书（刑法 第二百八十条）", ("办证", "办z", "做证", "假证", "学历", "文凭", "毕业证", "学位证", "四六级", "职称", "驾照", "资格证")),
     Phrase("illegal_service", "high",
            r"\b(?:selling|sell|for sale)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",

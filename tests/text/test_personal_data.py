@@ -25,6 +25,9 @@ FOUND = [
     ("過關要香港身份證 A123456(3)，謝謝", "A123456(3)", "hk_id", "A******(*)"),
     ("CIMB Bank 8004419238 a/n Lim Mei Ling, please transfer", "8004419238", "bank_account", "******9238"),
     ("卡号 4532.0151.1283.0366 退这张", "4532.0151.1283.0366", "bank_card", "4532.****.****.0366"),
+    # ... an emoji between a card's groups, a letter O for a zero in an ID
+    ("退到这张 6222💠0213💠4567💠8901💠230 工行", "6222💠0213💠4567💠8901💠230", "bank_card", "6222💠****💠****💠***1💠230"),
+    ("实名：4401O6 1987O9 233728", "4401O6 1987O9 233728", "resident_id", "4401O6 ****** **3728"),
     # #15 (holdout8, written fresh): numbers that fail only their check, right after their own word,
     # and US Social Security numbers after an SSN word (SSA's never-issued ranges excluded)
     ("登记表样张：身份证 320102198807154321，请勿外传", "320102198807154321", "resident_id", "320102********4321"),

@@ -200,6 +200,24 @@ CASES = [
     (R, None, "举报：这家店好评返现，违规", "review", None, []),
     # ... a QQ group's number spaced digit by digit
     (R, None, "想拼单的进 q群 5 3 8 1 7 2 0 6", "review", None, []),
+    # -- #20 tunerev15, from half B: a buyer's failed check or verdict told another way; a seller's guarantee is none
+    (R, None, "验货结果没通过，卖家还不认", "pass", set(), ["验货结果没通过"]),
+    (R, None, "表盘字体发虚，90%是仿的", "pass", set(), ["90%是仿的"]),
+    (R, None, "标签是杂牌冒充的，退了", "pass", set(), ["冒充的"]),
+    (R, None, "和我在旗舰店买的根本不是一回事", "pass", set(), ["和我在旗舰店买的根本不是一回事"]),
+    (R, None, "接口松，这不是原厂配件", "pass", set(), ["不是原厂"]),
+    (Q, "seller", "答：放心，不是原装包退", "pass", set(), []),
+    # ... money back for the review, told as a transfer or as goods for raising the stars
+    (R, None, "追评后商家退了我8块钱", "review", {("incentivized_review", "追评后商家退了我8块")}, []),
+    (R, None, "The seller Venmo'd me back $20 after I posted it. Solid blender.", "review",
+     {("incentivized_review", "Venmo'd me back $20 after I posted it")}, []),
+    (R, None, "They refunded me after I posted it back to them", "pass", set(), []),
+    (R, None, "Company mailed me a free pair for changing my two-star rating", "review",
+     {("incentivized_review", "mailed me a free pair for changing my two-star")}, []),
+    # ... likes farmed for pay with the word half in pinyin; praise with 点赞 is none
+    (R, None, "招人dian zan关注，日结50", "block", {("illegal_service", "dian zan关注，日结")}, []),
+    (R, None, "快递小哥必须点赞，希望老板给他涨工资", "pass", set(), []),
+    (R, None, "代办健康证，不用体检，当天拿", "block", None, []),
 ]
 
 
@@ -271,6 +289,8 @@ PERSONAL = [
     # #20 tunerev15: a British street and postcode beside a name; a street named alone is none
     ("Parcel went next door, it was for Tom Hughes, 7 Birch Close, Bristol BS8 1TH", "Tom Hughes, 7 Birch Close, Bristol BS8 1TH"),
     ("Ordered two, one for our flat on Birch Close. Both fine.", None),
+    # ... a name before a mobile spaced digit by digit
+    ("投诉那个装修师傅，叫赵海生，手机 1 5 8 2 2 0 9 6 6 1 4", "赵海生，手机 1 5 8 2 2 0 9 6 6 1 4"),
 ]
 
 
