@@ -53,7 +53,8 @@ _HANZI_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789"
 _HANZI_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{13,}")
 # ... and an ID or a card disguised otherwise, read one for one too: an emoji between its groups (6228🔸4800🔸…) is a
 # blank, a letter O beside a digit (42O111 2OO111…) a zero, as detectors.py reads phone numbers
-_DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|[Oo]+(?=[0-9])")
+# (a run of O is taken whole from its first letter: retried from each of its letters, "ooo…" would cost its square)
+_DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|(?<![Oo])[Oo]+(?=[0-9])")
 # A Hong Kong identity card number: one or two letters, six digits and a check character (mod 11 over the letters as
 # 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
 _HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
