@@ -258,7 +258,7 @@ class Scanner:
         findings = state.findings + state.image_findings if state.image_findings else state.findings
         signals = None
         if listing.kind != "listing":  # a review or Q&A entry: who is speaking decides what counts (#20)
-            findings, signals = _by_speaker(listing, findings, profile)
+            findings, signals = _by_speaker(listing, findings, profile, dict(state.norms))
             # bounded like findings (SCANNER_MAX_FINDINGS_PER_LISTING): a review repeating one report 100,000
             # characters long must not answer with ten thousand signals
             signals = signals[: self.settings.max_findings_per_listing]
@@ -371,19 +371,22 @@ class Scanner:
 _NONE: frozenset = frozenset()
 
 
-def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tuple[list, tuple]:
+def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms: dict) -> tuple[list, tuple]:
     """A review's or Q&A entry's findings: the engine's plus the phrases of reviews (scanner/text/speech.py), then
-    split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing."""
+    split by the speaker table (scanner/speakers.py) into findings that count and signals about the listing.
+    `norms` holds the fields as the engine normalised them (a field the budget cut off before reading is absent)."""
     rules = rules_for(listing.kind, listing.speaker)
     texts = dict(listing.fields)
     # what a review says that is no offence although the listing words are there (scanner/text/speech.py): a phone
-    # number read inside a longer code, the writer's own family group, a gift said not to depend on a review
+    # number read inside a longer code, the writer's own family group, a gift said not to depend on a review, a
+    # reward negated in its clause (不是商家返现)
     findings = [f for f in findings if not (f.field in texts and f.start is not None and (
         (f.term == "phone_number" and speech.inside_longer_code(texts[f.field], f.start, f.end))
         or (f.category == "diversion" and speech.own_group(texts[f.field], f.start, f.end))
-        or (f.category == "incentivized_review" and speech.not_for_review(texts[f.field], f.start, f.end))))]
+        or (f.category == "incentivized_review" and (speech.not_for_review(texts[f.field], f.start, f.end)
+                                                     or speech.Clauses(texts[f.field]).negated(f.start)))))]
     for field, original in listing.fields:
-        findings += speech.find(field, original, profile.policy, findings, rules.never_findings)
+        findings += speech.find(field, original, profile.policy, findings, rules.never_findings, norms.get(field))
     kept, signals = split(findings, rules)
     if not signals:  # most reviews
         return kept, ()

@@ -38,7 +38,8 @@ _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)
 # q q 76554321 (letters spaced like digits) and 🐧：28817735 (the penguin is QQ's mascot) as well as QQ/扣扣/企鹅
 # 加群/进群/群号 7738 2201 is a QQ group number; the digits may be spaced like a phone number's.
 # 加扣/+扣 (#15, tune9) is "add my QQ"; 扣 alone is a button or a buckle, so only with the add sign.
-_QQ_WORD = r"q" + _GAP + r"q|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进群|群号"
+# q群 (#20, tunerev15) is a QQ group: "q群 7 2 8 3 1 6 0 4 5".
+_QQ_WORD = r"q" + _GAP + r"q|q群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进群|群号"
 # The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
@@ -249,7 +250,7 @@ def _emails(text: str, hits: list[Hit]) -> None:
 # could_detect: the word hints split into literals (a substring test is a fast search)
 # and the few parts that need a regex, each run alone so it can skip ahead on its first
 # character: one alternation of everything was twice as slow.
-_HINT_LITERALS = ("qq", "扣扣", "加扣", "+扣", "＋扣", "➕扣", "企鹅", "🐧", "加群", "进群", "群号",
+_HINT_LITERALS = ("qq", "q群", "扣扣", "加扣", "+扣", "＋扣", "➕扣", "企鹅", "🐧", "加群", "进群", "群号",
                   "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
                   "vx", "wx", "weixin", "wechat", "@", "＠",
                   # weaker channel words before an id (_WEAK_CHANNEL)

@@ -37,15 +37,28 @@ CATEGORY = "personal_data"
 # (start, end, detector name, category, detail): the shape of scanner/text/detectors.Hit
 Hit = tuple[int, int, str, str, str]
 
-_SEP = r"[ \-\u3000－]"  # what may stand between the digit groups of an ID or a card number
+# what may stand between the digit groups of an ID or a card number; a dot too (1101.0819.8502.2778.26: #20, tunerev15)
+_SEP = r"[ \-.\u3000－]"
 # Digits as typed on a Chinese keyboard may be full-width (１１０１０５…); they are read as digits.
 _D, _NOT_ALNUM = "[0-9０-９]", "(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
 _ID18 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){16}" + _SEP + "?[0-9０-９XxＸｘ](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
-_SEP_CHARS = str.maketrans("", "", " -\u3000－")
+_SEP_CHARS = str.maketrans("", "", " -.\u3000－")
 _SSN = re.compile(r"(?<![0-9A-Za-z])([0-8][0-9]{2})[- ]([0-9]{2})[- ]([0-9]{4})(?![0-9A-Za-z])")
 _SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?)(?![a-z])", re.I)
+# Digits written as Chinese numerals (身份证号三三零一零六一九九九…: #20, tunerev15) are read one for one, so a run long
+# enough for an ID or a card is checked like typed digits; offsets stay those of the text.
+_HANZI_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
+_HANZI_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{13,}")
+# ... and an ID or a card disguised otherwise, read one for one too: an emoji between its groups (6228🔸4800🔸…) is a
+# blank, a letter O beside a digit (42O111 2OO111…) a zero, as detectors.py reads phone numbers
+# (a run of O is taken whole from its first letter: retried from each of its letters, "ooo…" would cost its square)
+_DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|(?<![Oo])[Oo]+(?=[0-9])")
+# A Hong Kong identity card number: one or two letters, six digits and a check character (mod 11 over the letters as
+# 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
+_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
+_HKID_CUE = re.compile(r"hkid|香港身份证|身份证|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
 _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
 _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])")
 
@@ -63,6 +76,14 @@ _CARD_AFTER_CUE = re.compile(
     r"户名|开户名|开户行|收款人|工行|建行|农行|中行|招行|交行|邮储|工商银行|建设银行|农业银行|中国银行|招商银行|交通银行|"
     r"(?<![a-z])(?:account name|account holder|beneficiary)(?![a-z])", re.I)
 CARD_AFTER_WINDOW = 8
+# A bank account number (any length a bank gives, not only a card's) given for a transfer between its bank and its
+# holder's name (Maybank 164233905521 a/n Tan Wei Ming, 工行账号 3602… 户名李娜: #20, tunerev15): both sides are needed,
+# since an account number has no check digit.
+_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,21}(?![0-9A-Za-z])")
+_ACCOUNT_CUE = re.compile(r"账号|账户|帐号|帐户|银行|工行|建行|农行|中行|招行|交行|邮储|"
+                          r"(?<![a-z])(?:[a-z]*bank|acct|account|a/c|iban)(?![a-z])", re.I)
+_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|(?<![a-z])(?:a/n|atas nama|account name|account holder|beneficiary|name on (?:the )?(?:card|account))(?![a-z])", re.I)
+ACCOUNT_CUE_WINDOW = 24
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
     r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|"
@@ -123,19 +144,22 @@ _BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[�
 # street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
 _US_STREET = re.compile(
     r"(?<![0-9A-Za-z])[0-9]{1,6}(?: [A-Z][a-z]+){1,3} (?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane"
-    r"|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)\.?(?![A-Za-z])"
-    r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|#) ?#?[0-9A-Za-z\-]{1,6})?"
-    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?(?![0-9]))?"
+    r"|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle"
+    # British street words (41 Elm Row, Leeds LS6 2QT: #20, tunerev15)
+    r"|Row|Close|Crescent|Gardens|Grove|Mews|Square|Walk)\.?(?![A-Za-z])"
+    r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|#) ?#?[0-9A-Za-z\-]{1,6})?"
+    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? (?:[A-Z]{2} [0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})(?![0-9A-Za-z]))?"
 )
 _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane|Ct|Court|Way|Pl|Place"
-                          r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)(?![A-Za-z])")
+                          r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Row|Close|Crescent|Gardens|Grove|Mews"
+                          r"|Square|Walk)(?![A-Za-z])")
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 # A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
 _NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))"
 _NAME_BEFORE_PHONE = re.compile(
     _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
-    r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[3-9][0-9])"
+    r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[ \t]?[3-9][ \t]?[0-9])"
 )
 # A North American number without +1 (detectors.py wants a cue word for it) is a phone part of a block
 # only: alone it makes no finding. An English name counts right before such a number or a street.
@@ -177,7 +201,8 @@ EN_SHOP_CUE_WINDOW = 20
 
 # The suffixes _US_STREET ends on, each after a blank: a cheap necessary condition for a US street address.
 _STREET_SUFFIX_WORDS = tuple(" " + w for w in ("St", "Ave", "Dr", "Rd", "Road", "Ln", "Lane", "Ct", "Court", "Way", "Pl",
-                                               "Blvd", "Boulevard", "Ter", "Pkwy", "Parkway", "Hwy", "Highway", "Cir"))
+                                               "Blvd", "Boulevard", "Ter", "Pkwy", "Parkway", "Hwy", "Highway", "Cir",
+                                               "Row", "Close", "Crescent", "Gardens", "Grove", "Mews", "Square", "Walk"))
 
 
 def could_hold_address(text: str) -> bool:
@@ -238,6 +263,15 @@ def resident_id_shape(chars: str) -> bool:
     """An 18-character ID's province and birth date, without its check character."""
     return (len(chars) == 18 and chars[:17].isdigit() and (chars[17].isdigit() or chars[17] in "xX")
             and int(chars[:2]) in _PROVINCES and valid_birth_date(chars[6:14]))
+
+
+def valid_hkid(letters: str, digits: str, check: str) -> bool:
+    """A Hong Kong identity card's check character: weights 9..2 over the letters (A=10 … Z=35; a single letter
+    is preceded by a blank worth 36) and the six digits; the check makes the sum 0 mod 11 (10 is written A)."""
+    values = ([36] if len(letters) == 1 else []) + [ord(c) - ord("A") + 10 for c in letters] + [int(c) for c in digits]
+    total = sum(v * w for v, w in zip(values, range(9, 1, -1)))
+    expected = (11 - total % 11) % 11
+    return check == ("A" if expected == 10 else str(expected))
 
 
 def valid_ssn(area: str, group: str, serial: str) -> bool:
@@ -323,19 +357,24 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
         taken.add(a, b)
 
     has_digits = any(c.isdigit() for c in text)
+    digits_text = text  # the text with numerals read as digits, where a run of them is long enough
+    if not has_digits and _HANZI_DIGIT_RUN.search(text):
+        digits_text, has_digits = text.translate(_HANZI_DIGITS), True
+    if has_digits and _DIGIT_DISGUISE.search(digits_text):
+        digits_text = _DIGIT_DISGUISE.sub(lambda m: (" " if m.group()[0] > "~" else "0") * len(m.group()), digits_text)
     if has_digits:
-        for m in _ID18.finditer(text):
+        for m in _ID18.finditer(digits_text):
             raw = m.group()
             chars = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
             if valid_resident_id(chars) and not _vetoed(text, m.start(), _ID_CUE):
                 add(m.start(), m.end(), "resident_id", "a Chinese resident ID number (check digit and birth date valid)")
             elif resident_id_shape(chars) and _cue_before(_ID_CUE, text, m.start()):
                 add(m.start(), m.end(), "resident_id", "a Chinese resident ID number after an ID word (province and birth date valid)")
-        for m in _ID15.finditer(text):
+        for m in _ID15.finditer(digits_text):
             digits = unicodedata.normalize("NFKC", m.group().translate(_SEP_CHARS))
             if free(m.start(), m.end()) and valid_old_resident_id(digits) and _cue_before(_ID_CUE, text, m.start()):
                 add(m.start(), m.end(), "resident_id", "a 15-digit Chinese resident ID number after an ID word")
-        for m in _CARD.finditer(text):
+        for m in _CARD.finditer(digits_text):
             raw = m.group()
             digits = unicodedata.normalize("NFKC", raw.translate(_SEP_CHARS))
             if not free(m.start(), m.end()):
@@ -354,6 +393,15 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
                 if not _cue_before(_CARD_CUE, text, m.start()):
                     continue
             add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
+        for m in _ACCOUNT.finditer(digits_text):
+            if (free(m.start(), m.end()) and _cue_after(_HOLDER_CUE, text, m.end())
+                    and _cue_before(_ACCOUNT_CUE, text, m.start(), ACCOUNT_CUE_WINDOW)
+                    and not _vetoed(text, m.start(), _ACCOUNT_CUE)):
+                add(m.start(), m.end(), "bank_account", "a bank account number between its bank and its holder's name")
+        for m in _HKID.finditer(text):
+            if free(m.start(), m.end()) and valid_hkid(*m.groups()) and (
+                    "(" in m.group() or "（" in m.group() or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
+                add(m.start(), m.end(), "hk_id", "a Hong Kong identity card number (check character valid)")
         for m in _SSN.finditer(text):
             if free(m.start(), m.end()) and valid_ssn(*m.groups()) and _cue_before(_SSN_CUE, text, m.start(), 28):
                 add(m.start(), m.end(), "us_ssn", "a US Social Security number after an SSN word")
@@ -447,7 +495,8 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
 
 # -- masking ------------------------------------------------------------------------------------
 # (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
-_KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "passport": (3, 4), "us_ssn": (0, 4)}
+_KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "bank_account": (0, 4), "passport": (3, 4), "us_ssn": (0, 4),
+         "hk_id": (1, 0)}
 MIN_MASKED = 0.4
 
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from scanner.results import Finding
 from scanner.text import detectors, personal_data
+from scanner.text.normalize import Normalised, is_cjk
 from scanner.text.prefilter import Prefilter
 from scanner.text.verify.explain import reason, render
 from scanner.text.verify.rules import DETECTOR_SCORES
@@ -41,9 +42,12 @@ PHRASES: tuple[Phrase, ...] = (
            r"(?:明显|肯定|绝对|一看就|一眼就(?:能)?(?:看出)?|分明|根本就|竟然|居然|完全|没想到)(?:是|就是)?(?:假的|假货|仿的|仿品|高仿)",
            "buyer reports the goods are fake", ("假", "仿")),
     Phrase("counterfeit", "high",
-           r"(?:跟|和|与)(?:专柜|官网|官方|正品|实体店|门店|商场)(?:的|买的|里的|卖的)?(?:完全|根本|明显|一点都)?(?:不一样|不同)",
+           r"(?:跟|和|与)(?:我)?(?:在)?(?:专柜|专卖店|官网|官方|正品|实体店|门店|商场|旗舰店)(?:的|买的|里的|卖的)?(?:完全|根本|明显|一点都)?"
+           r"(?:不一样|不同|不是一个东西|不是一回事|两回事)",
            "buyer reports the goods differ from the genuine ones", ("不一样", "不同")),
-    Phrase("counterfeit", "high", r"(?<![不会说是])(?:不是|不像)(?:正品|真的|真货)(?![吗吧么？?])",
+    # (a guarantee "不是正品全额退款" is no report: a refund or payout follows within a few characters)
+    Phrase("counterfeit", "high",
+           r"(?<![不会说是])(?:不是|不像)(?:正品|真的|真货|原装|原厂|正版)(?![吗吧么？?])(?![^。！？\n，,]{0,4}?(?:退|赔|包退|包赔))",
            "buyer reports the goods are not genuine", ("不是", "不像")),
     Phrase("counterfeit", "high",
            r"\b(?:clearly|obviously|definitely|totally|total|complete|an? obvious|a cheap|100%)\s+(?:an?\s+)?(?:fake|knock-?off|counterfeit|replica)s?\b",
@@ -55,10 +59,14 @@ PHRASES: tuple[Phrase, ...] = (
            "buyer reports the goods differ from the genuine ones", ("not the same", "not identical")),
     # the check a buyer ran failed: 鉴定是假的, 序列号在官网查不到, 溯源码扫出来是别的型号, "serial number doesn't match"
     Phrase("counterfeit", "high",
-           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?[^。！？\n，,不没非]{0,4}?(?:假的|假货|仿品|高仿|不是正品)",
+           r"(?:鉴定|验货|查验|检测|一验|验了|验出)(?:结果)?[^。！？\n，,不没非]{0,4}?(?:假的|假货|仿品|高仿|不是正品)"
+           # ... or did not pass: 鉴定结果：不通过, 验货没通过 (#20, tunerev15)
+           r"|(?:鉴定|验货|查验|验证)(?:结果)?[：: \t]{0,2}(?:不通过|没通过|未通过|没过)",
            "buyer reports a check found the goods fake", ("鉴定", "验货", "查验", "检测", "一验", "验了", "验出")),
     Phrase("counterfeit", "high",
-           r"(?:序列号|防伪码|溯源码|防伪标|验证码|串号)[^。！？\n]{0,8}?(?:查不到|查无|不存在|无效|对不上|是别的|扫不出)",
+           r"(?:序列号|防伪码|溯源码|防伪标|验证码|串号)[^。！？\n]{0,8}?(?:查不到|查无|不存在|无效|对不上|是别的|扫不出"
+           # a code already looked up many times was copied onto many boxes (#20, tunerev15): 已被查询37次, 被扫过很多次
+           r"|(?:已经?)?被(?:查询|查|扫描|扫|验证)过?[ \t]?(?:[2-9]|[1-9][0-9]+)[ \t]?次|(?:已经?)?被(?:查询|查|扫描|扫|验证)过?(?:多|好多|很多|无数)次)",
            "buyer reports the goods' code fails the brand's check", ("序列号", "防伪码", "溯源码", "防伪标", "验证码", "串号")),
     Phrase("counterfeit", "high",
            r"\bserial(?: number| no\.?)?\b[^.!?\n]{0,20}?\b(?:doesn't|does not|didn't|did not|won't)\s+(?:match|register|verify|check out|exist)",
@@ -66,6 +74,14 @@ PHRASES: tuple[Phrase, ...] = (
     # a verdict standing alone as its own clause: "…，假的。"; "this is a rep", "counterfeit card"
     Phrase("counterfeit", "high", r"(?<=[，,。！!；;\s])(?:假的|假货)(?=[。！!，,；;\s]|$)",
            "buyer reports the goods are fake", ("假的", "假货")),
+    # the verdict said twice over or with odds, or as another brand passed off: 假的不能再假, 99% 是假的, 别的牌子冒充的
+    Phrase("counterfeit", "high",
+           r"假(?:的|得|到)不能再假|假(?:得|到)(?:离谱|家了|没边)|(?<![0-9])(?:9[0-9]|100)[ \t]?[%％][ \t]?(?:是|就是)?(?:假的|假货|仿的)|(?:冒充|冒牌)(?:的|货)",
+           "buyer reports the goods are fake", ("假",)),
+    # the buyer's act names it: "Returned as counterfeit", "reported it as a fake", "sent them back as knockoffs"
+    Phrase("counterfeit", "high",
+           r"\b(?:returned|reported|flagged|sent (?:it |them )?back)\b[^.!?\n]{0,20}?\bas (?:an? )?(?:obvious )?(?:counterfeit|fake|knock-?off|replica)s?\b",
+           "buyer reports the goods are fake", ("returned", "reported", "flagged", "sent")),
     Phrase("counterfeit", "high",
            r"\b(?:this|it|it's|its|these|they're|theyre|they|that's|thats)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:an?\s+)?(?:obvious\s+|total\s+)?(?:rep|reps|knock-?offs?|fakes?|counterfeits?|bootlegs?)\b",
            "buyer reports the goods are fake", ("rep", "knock", "fake", "counterfeit", "bootleg")),
@@ -102,8 +118,12 @@ PHRASES: tuple[Phrase, ...] = (
            "goods given on condition of a positive post (FTC 16 CFR 465)", ("free", "no cost", "no charge", "gifted", "comped", "complimentary")),
     # the reward after the post: "Seller refunded the full price after I posted this review"
     Phrase("incentivized_review", "medium",
-           r"\b(?:refunded|reimbursed|paid (?:me )?back|sent (?:me )?(?:\$\d+|money|cash|a gift ?card|a voucher)|gave (?:me )?(?:\$\d+|a gift ?card|a voucher|my money back))\b[^.!?\n]{0,30}?\b(?:after|once|when|because|since)\s+(?:i|we)\s+(?:posted|left|wrote|gave|submitted|updated|put up)\b[^.!?\n]{0,15}?\b(?:review|rating|feedback|(?:5|five)[- ]stars?)\b",
+           r"\b(?:refunded|reimbursed|paid (?:me )?back|(?:paypal|venmo|zelle)(?:'?d|ed) (?:me|us)(?: back)?|sent (?:me )?(?:\$\d+|money|cash|a gift ?card|a voucher)|gave (?:me )?(?:\$\d+|a gift ?card|a voucher|my money back))\b[^.!?\n]{0,30}?\b(?:after|once|when|because|since)\s+(?:i|we)\s+(?:posted|left|wrote|gave|submitted|updated|put up)\b[^.!?\n]{0,15}?\b(?:review|rating|feedback|(?:5|five)[- ]stars?|this(?! back)|it(?! back))\b",
            "money returned for posting the review (FTC 16 CFR 465)", ("refunded", "reimbursed", "paid", "sent", "gave")),
+    # goods given for raising the stars: "the brand sent me a second unit for bumping my 3-star to 5" (#20, tunerev15)
+    Phrase("incentivized_review", "medium",
+           r"\b(?:sent|gave|offered|shipped|mailed)(?: me| us)? (?:an? |another |one more )?(?:second |extra |free |new |replacement |spare )?(?:unit|one|item|product|pair|set|gift|voucher|coupon|refund)s?\b[^.!?\n]{0,10}?\bfor (?:bumping|changing|updating|raising|editing|upping|fixing) (?:my|the|our) (?:[1-4]|one|two|three|four)[- ]stars?",
+           "a reward for raising the rating (FTC 16 CFR 465)", ("for bumping", "for changing", "for updating", "for raising", "for editing", "for upping", "for fixing")),
     # a seller's offer: "leave us positive feedback and we'll refund your shipping"
     Phrase("incentivized_review", "medium",
            r"\b(?:leave|give|post|write|send)\s+(?:us|me)\s+(?:an?\s+)?(?:positive|good|great|5[- ]star|five[- ]star|glowing)\s+(?:feedback|review|rating)\b[^.!?\n]{0,12}?\b(?:and|&|for|to get)\b[^.!?\n]{0,25}?\b(?:refund|rebate|gift ?card|voucher|coupon|cash|discount|free|money back|bonus|\$\d+)",
@@ -112,7 +132,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("incentivized_review", "medium",
            r"(?:好评|郝评|豪评|号评|hao评|好pin|好p[iīíǐì]ng|好平|好坪|好苹|五星|5星|５星|五颗星|5颗星|[5５五]\s?⭐|⭐{5}|追评|晒图|晒t[uūúǔù]|晒单|带图|图评|买家秀)"
            r"[^。！？\n没不]{0,10}?"
-           r"(?:返现|反现|返钱|返利|(?:返|反|f[aāáǎà]n)\s?(?:现|先|线|鲜|xian|xi[aāáǎà]n)|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金|💰|💵|💴|🤑)|返\s?\d+|反\s?\d+|(?:返|反|退|给)(?:我|你)?[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)(?:我|你)?\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
+           r"(?:返现|反现|返钱|返利|(?:返|反|f[aāáǎà]n)\s?(?:现|先|线|鲜|xian|xi[aāáǎà]n)|(?:送|返|反|给|领|有|发|得|拿|换|=|＝)[^。！？\n]{0,3}?(?:红包|🧧|现金|💰|💵|💴|🤑)|返\s?\d+|反\s?\d+|(?:返|反|退|给)了?(?:我|你)?[一两二三四五六七八九十]{1,3}(?:元|块)|(?:退|给)了?(?:我|你)?\s?\d+\s?(?:元|块)|免单|退运费(?!险))",
            "反不正当竞争法 第八条：以利益换取好评",
            ("好评", "郝评", "豪评", "号评", "hao评", "好pin", "五星", "5星", "５星", "五颗星", "5颗星", "⭐", "追评", "晒图", "晒单", "带图", "图评", "买家秀")),
     Phrase("incentivized_review", "medium",
@@ -122,7 +142,10 @@ PHRASES: tuple[Phrase, ...] = (
            "反不正当竞争法 第八条：以利益换取好评", ("返现", "反现", "返钱", "返红包", "红包", "🧧", "现金", "元", "免费")),
     # a seller's "好评联系客服" and "删差评给退": the reward is behind the customer-service chat
     Phrase("incentivized_review", "medium",
-           r"(?:好评|五星|5星|[5５五]\s?⭐|追评|晒图|带图)[^。！？\n]{0,8}?(?:联系|找|私信?|私聊)\s?客服(?:领|返|有|拿|送)?",
+           # its screenshot sent there, maybe with the reward named: 给个5⭐，截图发给在线客服有小惊喜 (#20, tunerev15)
+           r"(?:好评|五星|5星|[5５五]\s?⭐|追评|晒图|带图)[^。！？\n]{0,4}?(?:截图|截屏|截个图)[^。！？\n]{0,4}?(?:发给?|给|找|私信?|私聊|联系)(?:在线|人工)?客服"
+           r"(?:[^。！？\n]{0,4}?(?:领|返|有|拿|送|得)[^。！？\n]{0,3}?(?:惊喜|礼|红包|🎁|🧧|奖励|现金|福利))?"
+           r"|(?:好评|五星|5星|[5５五]\s?⭐|追评|晒图|带图)[^。！？\n]{0,8}?(?:联系|找|私信?|私聊)\s?客服(?:领|返|有|拿|送)?",
            "反不正当竞争法 第八条：好评后找客服领奖励",
            # anchored on the review word, not 客服: most clean reviews thank the customer service
            ("好评", "五星", "5星", "⭐", "追评", "晒图", "带图")),
@@ -142,6 +165,9 @@ PHRASES: tuple[Phrase, ...] = (
            r"(?:加|➕|＋|\+|添加|搜|找)\s?(?:vx|wx|qq|v|q|微信|薇信|威信|微(?![\u4e00-\u9fff])|微(?=私|聊|详|咨|了解)|薇|扣扣|企鹅|绿泡泡|小绿|飞机|tg)(?![a-z0-9])"
            r"(?:[ \t:：]{0,3}[0-9a-z_零〇一二三四五六七八九幺两-]{5,24})?",
            "引导到站外联系（变形的联系方式）", ("加", "➕", "＋", "+", "搜", "找")),
+    # V我 / vx我 / 薇我 with no id: "add me on WeChat", the id left to the profile (要的话直接 V 我; not V我50, a meme)
+    Phrase("diversion", "medium", r"(?<![a-z0-9])(?:v|vx|wx|薇|威)\s?我(?![们\s0-9])",
+           "引导到站外联系（V我）", ("v", "vx", "wx", "薇", "威")),
     Phrase("diversion", "medium",
            r"(?:绿色|绿|蓝色|蓝|紫色)(?:的)?(?:聊天)?(?:软件|app|泡泡|图标|应用)[^。！？\n]{0,6}?(?:搜|找|加|联系)(?:[ \t:：]{0,3}[0-9a-z_-]{3,24})?",
            "引导到站外联系（隐晦地说聊天软件）", ("软件", "app", "泡泡", "图标", "应用")),
@@ -160,6 +186,11 @@ PHRASES: tuple[Phrase, ...] = (
            r"(?<![a-z0-9])(?:discord\.gg|discord(?:app)?\.com/invite|t\.me|telegram\.me|chat\.whatsapp\.com|wa\.me|m\.me|line\.me/ti/p)\s?/\s?[+~]?[a-z0-9_\-]{2,40}"
            r"|(?<![a-z0-9])(?:icq|skype)(?: id| number| no\.?)?\s?[:：#]?\s?[a-z0-9_.\-]{5,30}",
            "an invite link or messenger id to contact the writer off the platform", ("/", "icq", "skype")),
+    # a link whose dot is bracketed, its name maybe spaced letter by letter: b i g d e a l s (dot) shop, shop88【点】com
+    Phrase("diversion", "medium",
+           r"(?<![a-z0-9])(?:[a-z0-9][a-z0-9-]{1,40}|[a-z0-9](?:[ \t][a-z0-9]){1,40})[ \t]*[(\[（【{][ \t]*(?:dot|点|\.)[ \t]*[)\]）】}][ \t]*"
+           r"(?:com|net|org|shop|store|site|io|co|cn|top|xyz|me)(?![a-z0-9])",
+           "a link with its dot spelled in brackets", ("dot", "点", ".")),
     # another shop named for readers to search, its name quoted: 拼多多同款便宜一半，搜店铺'优品百货铺'就有
     Phrase("diversion", "medium",
            r"(?:搜|搜索|查)(?:一下)?(?:店铺|店名|同名店)[ \t:：]{0,2}['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【】《》]{2,15}['\"”’」』】》]",
@@ -191,11 +222,14 @@ PHRASES: tuple[Phrase, ...] = (
            "asks readers to pay the writer off the platform", ("venmo", "paypal", "zelle", "cash")),
     # -- services advertised in a review (网络交易监督管理办法 第十四条; 反不正当竞争法 第八条)
     Phrase("illegal_service", "high",
-           r"(?:刷单|刷销量|做销量|冲销量|刷信誉|刷好评|补单|拍单|代拍|点赞员|做任务|加粉|涨粉|刷粉|刷赞|刷播放)[^。！？\n]{0,12}?(?:佣金|日结|当天结|秒结|返款|提成|工资|兼职|日赚|日入)",
+           r"(?:刷单|刷销量|做销量|冲销量|刷信誉|刷好评|补单|拍单|代拍|点赞员|做任务|加粉|涨粉|刷粉|刷赞|刷播放|shua\s?(?:单|dan)|刷\s?dan"
+           # likes and follows farmed for pay, half in pinyin: 招人点zan关zhu (#20, tunerev15); plain 点赞 is praise
+           r"|点\s?zan|dian\s?zan|关\s?zhu|guan\s?zhu)"
+           r"[^。！？\n]{0,12}?(?:佣金|yong\s?jin|日结|当天结|秒结|返款|提成|工资|兼职|日赚|日入)",
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）",
            ("刷单", "刷销量", "做销量", "冲销量", "刷信誉", "刷好评", "补单", "拍单", "代拍", "点赞员", "做任务", "加粉", "涨粉", "刷粉", "刷赞", "刷播放")),
     Phrase("illegal_service", "high",
-           r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|加粉|涨粉|刷粉)",
+           r"(?:兼职|日结|佣金|在家(?:就能|轻松)?(?:赚|挣)|动动手指)[^。！？\n]{0,12}?(?:刷单|刷销量|做销量|冲销量|补单|拍单|代拍|加粉|涨粉|刷粉|shua\s?(?:单|dan)|刷\s?dan)",
            "刷单/加粉兼职招募（网络交易监督管理办法 第十四条）", ("兼职", "日结", "佣金", "在家", "动动手指")),
     # loans offered to the credit-blacklisted, or with no credit check (非法放贷: 最高法 2019 非法放贷意见; 网贷黑户)
     Phrase("illegal_service", "high",
@@ -214,17 +248,31 @@ PHRASES: tuple[Phrase, ...] = (
            "信用卡/花呗套现（刑法 第二百二十五条）", ("花呗", "白条", "借呗", "信用卡", "分付", "月付", "额度")),
     # papers made without the exam: 办zheng, 学历、职称证书都能做
     Phrase("illegal_service", "high",
-           r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过))",
+           r"(?:办证|办zheng|办z证|做证|假证|(?:学历|文凭|毕业证|学位证|四六级|职称|驾照|资格证)[^。！？\n]{0,12}?(?:都能做|都能办|能做|可办|代办|包过)"
+           # 代办各类证书：学历、会计证 (#20, tunerev15)
+           r"|代办[^。！？\n]{0,4}?(?:证书|证件|学历|文凭|毕业证|学位证|驾照|资格证|会计证|健康证))",
            "办证/伪造证书（刑法 第二百八十条）", ("办证", "办z", "做证", "假证", "学历", "文凭", "毕业证", "学位证", "四六级", "职称", "驾照", "资格证")),
     Phrase("illegal_service", "high",
            r"\b(?:selling|sell|for sale)\b[^.!?\n]{0,30}?\b(?:netflix|disney\+?|spotify|hbo(?: max)?|hulu|youtube premium|prime video|chatgpt(?: plus)?|canva pro|game pass|iptv)\b[^.!?\n]{0,30}?\b(?:accounts?|logins?|subscriptions?|lifetime access)\b(?:[^.!?\n]{0,25}?\$\d+)?",
            "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
            ("netflix", "disney", "spotify", "hbo", "hulu", "youtube premium", "prime video", "chatgpt", "canva pro", "game pass", "iptv")),
+    # ... and in Chinese: 出 Netflix 共享账号, 奈飞会员合租, Spotify 家庭组车位 (#20, tunerev15)
+    Phrase("illegal_service", "high",
+           r"(?:出|出售|卖(?![家方])|低价|合租|拼车|上车|车位)[^。！？\n]{0,6}?(?:netflix|奈飞|网飞|disney\+?|迪士尼\+|spotify|hbo(?: max)?|youtube premium|油管会员|chatgpt(?: plus)?|gpt\s?plus|canva pro)"
+           r"[^。！？\n]{0,16}?(?:账号|帐号|会员|共享|合租|车位|家庭组|premium|plus)",
+           "shared or resold streaming accounts (platform rules; 反电信网络诈骗法 第三十一条)",
+           ("netflix", "奈飞", "网飞", "disney", "迪士尼", "spotify", "hbo", "youtube premium", "油管", "chatgpt", "gpt", "canva")),
     # accounts sold: 出售各类王者荣耀账号, "Selling verified PayPal & Amazon seller accounts" (实名账号买卖: 网络安全法 第二十四条)
     Phrase("prohibited_goods", "high",
            r"(?:出售|低价出|便宜出|批发|代售|收售|卖(?![家方]))[^。！？\n，,]{0,10}?(?:账号|帐号|成品号|白号|老号|实名号|小号)"
            r"|\b(?:selling|for sale|sell|cheap)\b[^.!?\n]{0,30}?\b(?:verified|aged|pva|bulk|(?:paypal|amazon|ebay|gmail|steam|instagram|tiktok|facebook|bank|seller|game|gaming)(?: seller)?)\s+(?:accounts|accs)\b",
            "出售账号（网络安全法 第二十四条：账号实名不得转让）", ("账号", "帐号", "号", "account", "accs")),
+    # drugs by their cover words, offered with a wink (懂的来, 懂的私): 叶子/糖果/邮票/冰 (刑法 第三百四十七条)
+    Phrase("prohibited_goods", "high",
+           # the wink asks the reader to act (懂的来, 懂的私); 懂的都懂 after a plant's 叶子 is only a knowing remark
+           r"(?:飞叶子|叶子|邮票|糖果|冰糖|溜冰|k粉|猪肉|开心水|听话水|神仙水|小树枝)[^。！？\n]{0,24}?(?:懂的|懂得)(?:来|私|联系|滴滴|加|找我)"
+           r"|(?:懂的|懂得)(?:来|私|联系|滴滴|加|找我)[^。！？\n]{0,12}?(?:飞叶子|叶子|邮票|糖果|冰糖|溜冰|k粉|开心水|听话水|神仙水)",
+           "毒品隐语加暗示（刑法 第三百四十七条）", ("懂的", "懂得")),
     Phrase("illegal_service", "high",
            r"\b(?:selling|sell|cheap|buy)\s+(?:[0-9]+k?\s+)?(?:real\s+|active\s+)?(?:(?:instagram|insta|ig|tiktok|youtube|twitter|fb)\s+)?(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bdm\b|\bmessage me|\binbox\b|\bcheap\b)",
            "bought followers or likes (platform rules; 网络交易监督管理办法 第十四条)", ("followers", "likes", "views", "subscribers")),
@@ -238,6 +286,18 @@ _COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PH
 # must contain (read off the patterns by scanner/text/prefilter.py): a text holding none (most reviews) is done.
 _GATE = Prefilter(p.pattern for p in PHRASES)
 _ALL_ROWS = tuple((row, 0) for row in range(len(PHRASES)))
+# The rows written in Chinese are also read on the engine's normalised text (#20, tunerev15), where a word spaced or
+# starred out character by character (佣 金, 好*评) or glued to pinyin by a blank (shua 单) reads as typed plainly; its spans map back to the original through the normaliser's offsets. English rows
+# are not: normalising turns . ' and - into blanks and glues spaced letters together, so their sentence bounds and
+# word edges would move.
+_CJK_ROWS = tuple(row for row, p in enumerate(PHRASES) if any(is_cjk(c) for c in p.pattern))
+# A Chinese character and a letter, digit or Chinese character with only blanks, stars, dashes, dots, zero-width
+# characters or emoji between them: where the second pass can read something the first could not.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_SPACED_OUT = re.compile(
+    rf"[{_CJK}][\s*·•_\-~/|.\u200b-\u200d\u2060\ufeff\u2190-\u2bff\U0001F300-\U0001FAFF]+[{_CJK}a-zA-Z0-9]"
+    rf"|[a-zA-Z0-9][\s*·•_\-~/|\u200b-\u200d\u2060\ufeff\u2190-\u2bff\U0001F300-\U0001FAFF]+[{_CJK}]")
+_GATE_CJK = Prefilter(PHRASES[row].pattern for row in _CJK_ROWS)
 
 # The table's content hash: `versions.speech` of every review and qa result.
 VERSION = "sha256:" + hashlib.sha256(
@@ -249,6 +309,7 @@ _CLAUSE_END = re.compile(r"[，,。！？!?.;；\n]")
 _DOUBT_BEFORE = re.compile(
     r"(?:不是|不会是|并非|绝非|没有(?!想到)|没(?!想到)|以为|还以为|不知道|不确定|担心|怕|害怕|怀疑|会不会|是不是|是否|"
     r"\bnot|\bisn't|\bis not|\bwasn't|\bno|\bnever|\bworried|\bafraid|\bthought|\bif|\bwhether|\bin case|"
+    r"\bnervous|\bscared|\bconcerned|\bwary|\bparanoid|\bsuspicious|\bskeptical|\bsceptical|\bfear|"
     r"\bmight be|\bmay be|\bcould be)"
     r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 
@@ -257,11 +318,13 @@ _DOUBT_BEFORE = re.compile(
 # "we never pay for 5 stars", "beware of anyone asking you to text them". (A buyer's counterfeit report has
 # its own test above: doubt and questions.) The listing engine's negation rows (exemptions.tsv) drop its own
 # findings; this keeps the phrases below from adding them back.
-_DENIED_BEFORE = re.compile(
-    r"(?:没有|没搞|没(?!想到)|不搞|不做|不会|不是|不要|不用|并非|绝不|从不|从来不|从没|拒绝|禁止|严禁|谨防|小心|当心|警惕|别信|"
-    r"举报|骗子|骗局|"
-    r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b|\bbeware\b|\bwarn|\breport|\bscam)"
-    r"[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
+_NEGATIONS = (r"没有|没搞|没(?!想到)|不搞|不做|不会|不是|不要|不用|并非|绝不|从不|从来不|从没|拒绝|"
+              r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b")
+_WARNINGS = r"禁止|严禁|谨防|小心|当心|警惕|别信|举报|骗子|骗局|\bbeware\b|\bwarn|\breport|\bscam"
+_DENIED_BEFORE = re.compile(r"(?:" + _NEGATIONS + "|" + _WARNINGS + r")[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
+# The listing engine's own reward finding in a review, negated in its clause: "评价送京豆是平台的规则，不是商家返现" (#20,
+# tunerev15). Only a negation: a warning (举报这家好评返现, 骗子) reports an offer that was made.
+_NEGATED_BEFORE = re.compile(r"(?:" + _NEGATIONS + r")[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 
 
 # Longest doubt word (8) + the 12 characters the pattern allows after it, with room: a report's doubt is always
@@ -281,6 +344,10 @@ class Clauses:
     def _clause_start(self, start: int) -> int:
         i = bisect_left(self.ends, start)  # clause ends before the report
         return max(self.ends[i - 1] + 1 if i else 0, start - _DOUBT_REACH)
+
+    def negated(self, start: int) -> bool:
+        """Is the offer at `start` negated in its clause (words before it)?"""
+        return _NEGATED_BEFORE.search(self.text, self._clause_start(start), start) is not None
 
     def denied(self, start: int) -> bool:
         """Is the offer or contact at `start` denied or warned against in its clause (words before it)?"""
@@ -346,13 +413,14 @@ def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> 
     return (clauses or Clauses(text)).doubted(start, end)
 
 
-def find(field: str, text: str, policy, covered: list[Finding], unread: frozenset = frozenset()) -> list[Finding]:
+def find(field: str, text: str, policy, covered: list[Finding], unread: frozenset = frozenset(),
+         norm: Normalised | None = None) -> list[Finding]:
     """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
     category the engine already made (`covered`); then personal data the engine's detectors were not asked for. A
     finding of a category in `unread` (never returned as a finding to this speaker, scanner/speakers.py) gets no
-    rendered explanation."""
+    rendered explanation. `norm`, the engine's normalised `text`, lets the Chinese rows see through spacing."""
     lowered = text.lower()
-    return _phrases(field, text, lowered, policy, covered, unread) + _personal_data(field, text, lowered, policy)
+    return _phrases(field, text, lowered, policy, covered, unread, norm) + _personal_data(field, text, lowered, policy)
 
 
 def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]:
@@ -375,16 +443,23 @@ def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]
     return out
 
 
-def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding], unread: frozenset) -> list[Finding]:
+def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding], unread: frozenset,
+             norm: Normalised | None = None) -> list[Finding]:
     out: list[Finding] = []
     same_length = len(lowered) == len(text)
     # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
     if same_length:  # the rows that may match, and where each one's first match can start at the earliest
         plan = _GATE.plan(lowered)
-        if not plan:
-            return []
     else:
         plan = _ALL_ROWS
+    # the Chinese rows on the normalised text where the normaliser dropped or joined something (its offsets are then
+    # a map) and the text has a Chinese character spaced out from the next character. A text it only changed
+    # character for character (，→,), or only around English punctuation ("size. 老板"), is not read twice: run on
+    # every such text, the second pass made a clean review cost 1.6 times what it had.
+    plan_norm = (_GATE_CJK.plan(norm.text) if norm is not None and norm.offsets is not None
+                 and _SPACED_OUT.search(text) is not None else ())
+    if not plan and not plan_norm:
+        return []
     # characters already reported, per category: an overlap test costs the span's length, not the findings' count
     taken: dict[str, bytearray] = {}
 
@@ -398,27 +473,36 @@ def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding]
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
     clauses: Clauses | None = None  # made on the first match that needs it
-    for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span
-        phrase, rx = _COMPILED[row]
-        rx_any_case = _COMPILED_ANY_CASE[row][1]
-        # finditer from `begin` sees the text before it (\b, look-behind) and finds what it would from 0
-        for m in (rx.finditer(lowered, begin) if same_length else rx_any_case.finditer(text)):
-            start, end = m.span()
-            seen = taken.get(phrase.category)
-            if start == end or (seen is not None and seen.find(1, start, end) >= 0):
+
+    def matches():  # (row, start, end) in the original text: the original's matches first, then the normalised's
+        for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span
+            rx = _COMPILED[row][1] if same_length else _COMPILED_ANY_CASE[row][1]
+            # finditer from `begin` sees the text before it (\b, look-behind) and finds what it would from 0
+            for m in rx.finditer(lowered, begin) if same_length else rx.finditer(text):
+                yield (row, *m.span())
+        for j, begin in plan_norm:
+            row = _CJK_ROWS[j]
+            for m in _COMPILED[row][1].finditer(norm.text, begin):
+                if m.start() < m.end():
+                    yield (row, *norm.span(*m.span()))
+
+    for row, start, end in matches():
+        phrase = PHRASES[row]
+        seen = taken.get(phrase.category)
+        if start == end or (seen is not None and seen.find(1, start, end) >= 0):
+            continue
+        if phrase.category != "counterfeit":  # a buyer's report is judged by the speaker step (doubted)
+            if clauses is None:
+                clauses = Clauses(text)
+            if clauses.denied(start):
                 continue
-            if phrase.category != "counterfeit":  # a buyer's report is judged by the speaker step (doubted)
-                if clauses is None:
-                    clauses = Clauses(text)
-                if clauses.denied(start):
-                    continue
-            mark(phrase.category, start, end)
-            words = text[start:end]
-            reasons = (reason("term", category=phrase.category, term=words, source="speech"),
-                       reason("basis", text=phrase.note))
-            out.append(Finding(kind="text", category=phrase.category, field=field,
-                               severity=phrase.severity, score=policy.severity_scores.get(phrase.severity, 0.75),
-                               explanation="" if phrase.category in unread else render(reasons),
-                               effect=policy.action(phrase.category),
-                               start=start, end=end, text=words, term=words, reasons=reasons))
+        mark(phrase.category, start, end)
+        words = text[start:end]
+        reasons = (reason("term", category=phrase.category, term=words, source="speech"),
+                   reason("basis", text=phrase.note))
+        out.append(Finding(kind="text", category=phrase.category, field=field,
+                           severity=phrase.severity, score=policy.severity_scores.get(phrase.severity, 0.75),
+                           explanation="" if phrase.category in unread else render(reasons),
+                           effect=policy.action(phrase.category),
+                           start=start, end=end, text=words, term=words, reasons=reasons))
     return out

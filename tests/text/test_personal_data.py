@@ -17,6 +17,17 @@ from scanner.text import personal_data as pd
 
 # (text, the value as it stands in the text, recogniser, masked text)
 FOUND = [
+    # #20 tunerev15 (fresh wording): an ID with dots or in Chinese numerals, a Hong Kong ID, a bank account between
+    # its bank and its holder, a card with dots
+    ("身份证 3201.0219.9205.1844.18 请保密", "3201.0219.9205.1844.18", "resident_id", "3201.02**.****.**44.18"),
+    ("身份证号四四零一零六一九八七零九二三三七二八，麻烦核对", "四四零一零六一九八七零九二三三七二八", "resident_id",
+     "四四零一零六********三七二八"),
+    ("過關要香港身份證 A123456(3)，謝謝", "A123456(3)", "hk_id", "A******(*)"),
+    ("CIMB Bank 8004419238 a/n Lim Mei Ling, please transfer", "8004419238", "bank_account", "******9238"),
+    ("卡号 4532.0151.1283.0366 退这张", "4532.0151.1283.0366", "bank_card", "4532.****.****.0366"),
+    # ... an emoji between a card's groups, a letter O for a zero in an ID
+    ("退到这张 6222💠0213💠4567💠8901💠230 工行", "6222💠0213💠4567💠8901💠230", "bank_card", "6222💠****💠****💠***1💠230"),
+    ("实名：4401O6 1987O9 233728", "4401O6 1987O9 233728", "resident_id", "4401O6 ****** **3728"),
     # #15 (holdout8, written fresh): numbers that fail only their check, right after their own word,
     # and US Social Security numbers after an SSN word (SSA's never-issued ranges excluded)
     ("登记表样张：身份证 320102198807154321，请勿外传", "320102198807154321", "resident_id", "320102********4321"),
@@ -111,6 +122,10 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #20 tunerev15: a Hong Kong ID shape whose check fails, a bank's hotline (no holder), a dotted ID after an order word
+    "HKID 格式像 A123456(7) 这种",
+    "Maybank hotline 1300886688, they answered fast",
+    "订单编号 4401.0619.8709.2337.28 已签收",
     # #15: a check-failing number with no ID or card word; an SSN shape without its word or in a never-issued range
     "货号 320102198807154321 现货",
     "批次 6228 4800 1234 5678 910",
@@ -215,7 +230,8 @@ def test_near_misses_are_not_personal_data(scan, text):
 
 def test_the_tables_are_large_enough():
     assert len(FOUND) >= 40 and len(NOT_FOUND) >= 40
-    assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone", "us_ssn"}
+    assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone", "us_ssn",
+                                                 "hk_id", "bank_account"}
 
 
 @pytest.mark.parametrize("text, diversion", [

@@ -168,6 +168,56 @@ CASES = [
     (R, None, "赠品gift是下单就送的，不需要好评", "pass", set(), []),
     (R, None, "礼物是小样，不是好评才送，下单就有", "pass", set(), []),
     (R, None, "gift是评价送的，还不错", "review", {("incentivized_review", "gift是评价")}, []),
+    # -- #20 tunerev15: the Chinese phrases read the normalised text too, so a word spaced out character by character
+    # or glued to pinyin by a blank reads as typed plainly; the finding still slices the original
+    (R, None, "低 价 出 奈 飞 会 员，要的私聊", "block", {("illegal_service", "低 价 出 奈 飞 会 员")}, []),
+    (R, None, "在家做shua dan的，一单yong jin 12", "block", {("illegal_service", "shua dan的，一单yong jin")}, []),
+    # ... V我 with no id; TV before 我 and the V我50 meme are none
+    (Q, "seller", "答：这款断货了，需要的 v 我拿", "review", {("diversion", "v 我")}, []),
+    (R, None, "买了个TV我爸很喜欢", "pass", set(), []),
+    # ... the review's screenshot sent to customer service for a reward
+    (Q, "seller", "答：亲，确认收货后打个五星，截屏私信客服有福利哦", "review",
+     {("incentivized_review", "五星，截屏私信客服有福利")}, []),
+    # ... streaming accounts sold in Chinese; watching them is none, nor the seller's gift of one
+    (R, None, "低价出网飞会员共享车位，一个月十块", "block", {("illegal_service", "低价出网飞会员")}, []),
+    (R, None, "卖家送了一个月网飞会员，很惊喜", "pass", set(), []),
+    # ... a link whose dot is bracketed, letters spaced; a polka (dot) print is none
+    (R, None, "same lamp is half price at l u m o s h o p [dot] com", "review",
+     {("diversion", "l u m o s h o p [dot] com")}, []),
+    (R, None, "The polka (dot) print is cute and the fabric is thick", "pass", set(), []),
+    # ... a drug's cover word with a wink that asks the reader to act; a plant's leaves are none
+    (R, None, "朋友那有叶子，懂的来私聊", "block", {("prohibited_goods", "叶子，懂的来")}, []),
+    (R, None, "绿萝叶子很精神，懂的都懂", "pass", set(), []),
+    # ... a buyer's counterfeit report: a code already queried many times, the verdict said twice over, the return
+    (R, None, "扫了防伪码，提示已被查询过12次，呵呵", "pass", set(), ["防伪码，提示已被查询过12次"]),
+    (R, None, "防伪码第一次查询，显示正品", "pass", set(), []),
+    (R, None, "logo歪的，假得不能再假了", "pass", set(), ["假得不能再假"]),
+    (R, None, "Sent it back as counterfeit, the hologram was missing", "pass", set(), ["Sent it back as counterfeit"]),
+    (R, None, "Returned as a gift for my sister, she loved it", "pass", set(), []),
+    (R, None, "I was nervous about knockoffs but the serial checked out", "pass", set(), []),
+    # ... a reward the writer says the seller did not give; a report of one that was given still counts
+    (R, None, "送的积分是平台活动，不是店家返现，别误会", "pass", set(), []),
+    (R, None, "举报：这家店好评返现，违规", "review", None, []),
+    # ... a QQ group's number spaced digit by digit
+    (R, None, "想拼单的进 q群 5 3 8 1 7 2 0 6", "review", None, []),
+    # -- #20 tunerev15, from half B: a buyer's failed check or verdict told another way; a seller's guarantee is none
+    (R, None, "验货结果没通过，卖家还不认", "pass", set(), ["验货结果没通过"]),
+    (R, None, "表盘字体发虚，90%是仿的", "pass", set(), ["90%是仿的"]),
+    (R, None, "标签是杂牌冒充的，退了", "pass", set(), ["冒充的"]),
+    (R, None, "和我在旗舰店买的根本不是一回事", "pass", set(), ["和我在旗舰店买的根本不是一回事"]),
+    (R, None, "接口松，这不是原厂配件", "pass", set(), ["不是原厂"]),
+    (Q, "seller", "答：放心，不是原装包退", "pass", set(), []),
+    # ... money back for the review, told as a transfer or as goods for raising the stars
+    (R, None, "追评后商家退了我8块钱", "review", {("incentivized_review", "追评后商家退了我8块")}, []),
+    (R, None, "The seller Venmo'd me back $20 after I posted it. Solid blender.", "review",
+     {("incentivized_review", "Venmo'd me back $20 after I posted it")}, []),
+    (R, None, "They refunded me after I posted it back to them", "pass", set(), []),
+    (R, None, "Company mailed me a free pair for changing my two-star rating", "review",
+     {("incentivized_review", "mailed me a free pair for changing my two-star")}, []),
+    # ... likes farmed for pay with the word half in pinyin; praise with 点赞 is none
+    (R, None, "招人dian zan关注，日结50", "block", {("illegal_service", "dian zan关注，日结")}, []),
+    (R, None, "快递小哥必须点赞，希望老板给他涨工资", "pass", set(), []),
+    (R, None, "代办健康证，不用体检，当天拿", "block", None, []),
 ]
 
 
@@ -236,6 +286,11 @@ PERSONAL = [
     ("Picked it up at their store on 88 Harbor Street, great service", None),
     ("在王府井大街 12 号的专柜买过同款，对比了一下一样", None),
     ("Call John Smith 0917 884 2351 for wholesale orders", None),
+    # #20 tunerev15: a British street and postcode beside a name; a street named alone is none
+    ("Parcel went next door, it was for Tom Hughes, 7 Birch Close, Bristol BS8 1TH", "Tom Hughes, 7 Birch Close, Bristol BS8 1TH"),
+    ("Ordered two, one for our flat on Birch Close. Both fine.", None),
+    # ... a name before a mobile spaced digit by digit
+    ("投诉那个装修师傅，叫赵海生，手机 1 5 8 2 2 0 9 6 6 1 4", "赵海生，手机 1 5 8 2 2 0 9 6 6 1 4"),
 ]
 
 
@@ -346,7 +401,7 @@ def test_the_anchor_prefilter_finds_what_every_phrase_regex_finds():
 
 
 # Written by hand for the oracle above: words that deny or warn against an offer before it.
-_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "no ", "no one", "never", "not ",
+_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "举报", "no ", "no one", "never", "not ",
             "n't", "beware", "without")
 
 

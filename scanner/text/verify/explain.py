@@ -127,6 +127,8 @@ _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "a JCB card number before its bank or account name (Luhn check not valid)": "后跟开户行或户名的 JCB 卡号（Luhn 校验无效）",
     "a US Social Security number after an SSN word": "SSN 字样后的美国社会安全号",
     "a passport number after a passport word": "护照字样后的护照号",
+    "a Hong Kong identity card number (check character valid)": "香港身份证号（校验位有效）",
+    "a bank account number between its bank and its holder's name": "前有银行、后有户名的银行账号",
 }
 _PERSON_PARTS_ZH = {"name": "姓名", "phone": "电话", "address": "地址"}
 
