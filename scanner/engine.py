@@ -382,13 +382,14 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile) -> tup
         (f.term == "phone_number" and speech.inside_longer_code(texts[f.field], f.start, f.end))
         or (f.category == "diversion" and speech.own_group(texts[f.field], f.start, f.end))
         or (f.category == "incentivized_review" and speech.not_for_review(texts[f.field], f.start, f.end))))]
+    text = listing.fields[0][1] if listing.fields else ""  # an empty review has no field
+    clauses = speech.Clauses(text)  # where its clauses end, found once for the phrases and the signals
     for field, original in listing.fields:
-        findings += speech.find(field, original, profile.policy, findings, rules.never_findings)
+        findings += speech.find(field, original, profile.policy, findings, rules.never_findings,
+                                clauses if original is text else None)
     kept, signals = split(findings, rules)
     if not signals:  # most reviews
         return kept, ()
-    text = listing.fields[0][1]
-    clauses = speech.Clauses(text)
     signals = [f for f in signals if not clauses.doubted(f.start, f.end)]
     signals.sort(key=lambda f: (f.start, f.end))
     out: list = []
