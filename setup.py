@@ -49,6 +49,7 @@ if os.environ.get("SCANNER_COMPILE", "1").strip() == "0":
 COMPILED_FROM_SOURCE = (
     "listing", "engine", "text.matcher", "text.verify.boundaries", "text.verify.rules", "text.verify.proximity",
     "text.verify.listing_rules", "text.verify.explain", "text.policy", "text.speech",
+    "text.prefilter",  # the review phrases' plan, on every review and Q&A entry (#20)
     "review.masking", "review.queue", "review.batch",  # per listing when results are queued (#19)
 )
 SOURCES_MANIFEST = "_compiled_sources.json"

@@ -377,6 +377,8 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms:
     `norms` holds the fields as the engine normalised them (a field the budget cut off before reading is absent)."""
     rules = rules_for(listing.kind, listing.speaker)
     texts = dict(listing.fields)
+    text = listing.fields[0][1] if listing.fields else ""  # a review or qa entry is one field; an empty one has none
+    clauses = speech.Clauses(text)  # where its clauses end, found once (on first use) for rewards, phrases and signals
     # what a review says that is no offence although the listing words are there (scanner/text/speech.py): a phone
     # number read inside a longer code, the writer's own family group, a gift said not to depend on a review, a
     # reward negated in its clause (不是商家返现)
@@ -384,14 +386,13 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms:
         (f.term == "phone_number" and speech.inside_longer_code(texts[f.field], f.start, f.end))
         or (f.category == "diversion" and speech.own_group(texts[f.field], f.start, f.end))
         or (f.category == "incentivized_review" and (speech.not_for_review(texts[f.field], f.start, f.end)
-                                                     or speech.Clauses(texts[f.field]).negated(f.start)))))]
+                                                     or clauses.negated(f.start)))))]
     for field, original in listing.fields:
-        findings += speech.find(field, original, profile.policy, findings, rules.never_findings, norms.get(field))
+        findings += speech.find(field, original, profile.policy, findings, rules.never_findings, norms.get(field),
+                                clauses if original is text else None)
     kept, signals = split(findings, rules)
     if not signals:  # most reviews
         return kept, ()
-    text = listing.fields[0][1]
-    clauses = speech.Clauses(text)
     signals = [f for f in signals if not clauses.doubted(f.start, f.end)]
     signals.sort(key=lambda f: (f.start, f.end))
     out: list = []

@@ -205,10 +205,14 @@ _STREET_SUFFIX_WORDS = tuple(" " + w for w in ("St", "Ave", "Dr", "Rd", "Road", 
                                                "Row", "Close", "Crescent", "Gardens", "Grove", "Mews", "Square", "Walk"))
 
 
+# What every address part (_addresses, _US_STREET) holds: a Chinese address ends on 号/栋/幢 (what _address_blocks
+# checks), a US one on a street suffix after a blank (" St" also opens " Street").
+ADDRESS_PART_WORDS = ("号", "栋", "幢") + _STREET_SUFFIX_WORDS
+
+
 def could_hold_address(text: str) -> bool:
-    """False only if no address part (_addresses, _US_STREET) can be found in `text`: a Chinese address ends on
-    号/栋/幢 (what _address_blocks checks), a US one on a street suffix after a blank (" St" also opens " Street")."""
-    return "号" in text or "栋" in text or "幢" in text or any(w in text for w in _STREET_SUFFIX_WORDS)
+    """False only if no address part can be found in `text` (it holds none of ADDRESS_PART_WORDS)."""
+    return any(w in text for w in ADDRESS_PART_WORDS)
 
 
 def could_detect(low: str) -> bool:

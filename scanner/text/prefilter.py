@@ -172,6 +172,10 @@ class Prefilter:
         self.always = frozenset(i for i, sets in enumerate(self.required) if not sets)
         bits: dict[str, int] = {}
         self._needs: list[tuple[int, int]] = []  # (pattern, the bits of all its sets)
+        # string -> the patterns (with their needs) whose best set holds it: a pattern can only be a candidate if a
+        # string of that set occurs, so `plan` looks at the patterns the strings found name, not at every pattern
+        # (most texts hold a few of the table's common strings, " ", "i", "和", and satisfy no pattern)
+        keyed: dict[str, list[tuple[int, int]]] = {}
         bit = 1
         for i, sets in enumerate(self.required):
             if not sets:
@@ -183,6 +187,8 @@ class Prefilter:
                 need |= bit
                 bit <<= 1
             self._needs.append((i, need))
+            for s in _minimal(max(sets, key=_score)):
+                keyed.setdefault(s, []).append((i, need))
         starting: dict[str, list[int]] = {}  # string -> the patterns whose matches may start with it
         for i, strings in enumerate(self.prefixes):
             for s in _prefix_minimal(strings or frozenset()):
@@ -192,6 +198,7 @@ class Prefilter:
         self._values = [bits[s] for s in self._strings]
         self._starting = [tuple(starting.get(s, ())) for s in self._strings]
         self._lengths = [len(s) for s in self._strings]
+        self._keyed = [tuple(keyed.get(s, ())) for s in self._strings]
         self._automaton = ahocorasick.Automaton()
         for j, s in enumerate(self._strings):
             self._automaton.add_word(s, j)
@@ -239,12 +246,13 @@ class Prefilter:
         js, starts = self._found(text)
         if not js:
             return [(i, 0) for i in sorted(self.always)]
-        values, seen = self._values, 0
+        values, keyed, seen = self._values, self._keyed, 0
         for j in js:
             seen |= values[j]
-        rows = [i for i, need in self._needs if seen & need == need]
+        rows = {i for j in js for i, need in keyed[j] if seen & need == need}
         if self.always:
-            rows = sorted(self.always.union(rows))
+            rows |= self.always
+        rows = sorted(rows)
         if not rows:
             return []
         first: dict[int, int] = {}

@@ -284,8 +284,13 @@ _COMPILED = tuple((p, re.compile(p.pattern)) for p in PHRASES)
 _COMPILED_ANY_CASE = tuple((p, re.compile(p.pattern, re.IGNORECASE)) for p in PHRASES)
 # Which rows may match a lower-cased text, and from where, from one pass over the strings each row's every match
 # must contain (read off the patterns by scanner/text/prefilter.py): a text holding none (most reviews) is done.
-_GATE = Prefilter(p.pattern for p in PHRASES)
-_ALL_ROWS = tuple((row, 0) for row in range(len(PHRASES)))
+# The same pass says whether the text may hold an address part (_personal_data's gate): one more row after the
+# phrases, never run as a regex, whose strings are personal_data.ADDRESS_PART_WORDS lower-cased (a text holding " St"
+# holds " st" once lower-cased, so no address is missed; a hit is checked on the text as written).
+_ADDRESS_ROW = len(PHRASES)
+_GATE = Prefilter([p.pattern for p in PHRASES]
+                  + ["|".join(re.escape(w.lower()) for w in personal_data.ADDRESS_PART_WORDS)])
+_ALL_ROWS = tuple((row, 0) for row in range(_ADDRESS_ROW + 1))
 # The rows written in Chinese are also read on the engine's normalised text (#20, tunerev15), where a word spaced or
 # starred out character by character (佣 金, 好*评) or glued to pinyin by a blank (shua 单) reads as typed plainly; its spans map back to the original through the normaliser's offsets. English rows
 # are not: normalising turns . ' and - into blanks and glues spaced letters together, so their sentence bounds and
@@ -338,8 +343,14 @@ class Clauses:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+        self._ends: list[int] | None = None  # found on first use: most reviews never ask
         self._asked: dict[int, bool] = {}  # clause end -> is that clause a question
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = [m.start() for m in _CLAUSE_END.finditer(self.text)]
+        return self._ends
 
     def _clause_start(self, start: int) -> int:
         i = bisect_left(self.ends, start)  # clause ends before the report
@@ -414,13 +425,28 @@ def doubted(text: str, start: int, end: int, clauses: Clauses | None = None) -> 
 
 
 def find(field: str, text: str, policy, covered: list[Finding], unread: frozenset = frozenset(),
-         norm: Normalised | None = None) -> list[Finding]:
+         norm: Normalised | None = None, clauses: Clauses | None = None) -> list[Finding]:
     """Findings for the phrases in `text` (field `field`), skipping any span overlapping a finding of the same
     category the engine already made (`covered`); then personal data the engine's detectors were not asked for. A
     finding of a category in `unread` (never returned as a finding to this speaker, scanner/speakers.py) gets no
-    rendered explanation. `norm`, the engine's normalised `text`, lets the Chinese rows see through spacing."""
+    rendered explanation. `norm`, the engine's normalised `text`, lets the Chinese rows see through spacing;
+    `clauses`: the caller's Clauses of `text`, if it has one (they are found once)."""
     lowered = text.lower()
-    return _phrases(field, text, lowered, policy, covered, unread, norm) + _personal_data(field, text, lowered, policy)
+    # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
+    # the rows that may match, and where each one's first match can start at the earliest; the address row last
+    plan = _GATE.plan(lowered) if len(lowered) == len(text) else _ALL_ROWS
+    # the Chinese rows on the normalised text where the normaliser dropped or joined something (its offsets are then
+    # a map) and the text has a Chinese character spaced out from the next character. A text it only changed
+    # character for character (，→,), or only around English punctuation ("size. 老板"), is not read twice: run on
+    # every such text, the second pass made a clean review cost 1.6 times what it had.
+    plan_norm = (_GATE_CJK.plan(norm.text) if norm is not None and norm.offsets is not None
+                 and _SPACED_OUT.search(text) is not None else ())
+    if not plan and not plan_norm:  # most reviews
+        return []
+    found = _phrases(field, text, lowered, plan, plan_norm, norm, policy, covered, unread, clauses)
+    if plan and plan[-1][0] == _ADDRESS_ROW:
+        found += _personal_data(field, text, lowered, policy)
+    return found
 
 
 def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]:
@@ -428,7 +454,8 @@ def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]
     Road, Leeds", "地址写的赵德明，四川省成都市…27 号"): the listing engine runs the personal-data recognisers only
     behind a digit run or a cue word (most listings hold neither, and a shop's copy seldom holds a customer's
     address). A review is where buyers post them, so here they run whenever the engine's gate was shut; the
-    recognisers and their rules are personal_data.py's, unchanged, and the finding is masked as the engine's are."""
+    recognisers and their rules are personal_data.py's, unchanged, and the finding is masked as the engine's are.
+    Called only when the gate saw an address part in the lower-cased text."""
     if not personal_data.could_hold_address(text):
         return []  # no address part: with no phone either, no block can form
     if personal_data.could_detect(lowered) or detectors.digit_hint(text):
@@ -443,23 +470,12 @@ def _personal_data(field: str, text: str, lowered: str, policy) -> list[Finding]
     return out
 
 
-def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding], unread: frozenset,
-             norm: Normalised | None = None) -> list[Finding]:
+def _phrases(field: str, text: str, lowered: str, plan, plan_norm, norm: Normalised | None, policy,
+             covered: list[Finding], unread: frozenset, clauses: Clauses | None) -> list[Finding]:
     out: list[Finding] = []
     same_length = len(lowered) == len(text)
-    # a text whose length lower() changes is matched as it is, case-insensitively: every row runs on it
-    if same_length:  # the rows that may match, and where each one's first match can start at the earliest
-        plan = _GATE.plan(lowered)
-    else:
-        plan = _ALL_ROWS
-    # the Chinese rows on the normalised text where the normaliser dropped or joined something (its offsets are then
-    # a map) and the text has a Chinese character spaced out from the next character. A text it only changed
-    # character for character (，→,), or only around English punctuation ("size. 老板"), is not read twice: run on
-    # every such text, the second pass made a clean review cost 1.6 times what it had.
-    plan_norm = (_GATE_CJK.plan(norm.text) if norm is not None and norm.offsets is not None
-                 and _SPACED_OUT.search(text) is not None else ())
-    if not plan and not plan_norm:
-        return []
+    if not plan_norm and plan[0][0] == _ADDRESS_ROW:  # only the address row: no phrase can match
+        return out
     # characters already reported, per category: an overlap test costs the span's length, not the findings' count
     taken: dict[str, bytearray] = {}
 
@@ -472,10 +488,11 @@ def _phrases(field: str, text: str, lowered: str, policy, covered: list[Finding]
     for f in covered:
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
-    clauses: Clauses | None = None  # made on the first match that needs it
 
     def matches():  # (row, start, end) in the original text: the original's matches first, then the normalised's
         for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span
+            if row == _ADDRESS_ROW:  # the gate's last row, never run as a regex
+                break
             rx = _COMPILED[row][1] if same_length else _COMPILED_ANY_CASE[row][1]
             # finditer from `begin` sees the text before it (\b, look-behind) and finds what it would from 0
             for m in rx.finditer(lowered, begin) if same_length else rx.finditer(text):

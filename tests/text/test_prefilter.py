@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scanner.text import speech
+from scanner.text import personal_data, speech
 from scanner.text.prefilter import Prefilter, prefix, required
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +84,37 @@ def test_every_row_that_matches_a_fixture_text_is_a_candidate():
     assert gated_out > len(TEXTS) * len(speech.PHRASES) // 2  # and it does gate: most rows skip most texts
 
 
+def test_the_plan_is_every_row_whose_strings_all_occur():
+    """Brute force is the oracle: a row is planned exactly when each of its required sets has a string in the text
+    (plan looks only at the rows the strings found name)."""
+    gate = speech._GATE
+    for text in TEXTS:
+        lowered = text.lower()
+        want = [i for i, sets in enumerate(gate.required)
+                if not sets or all(any(s in lowered for s in strings) for strings in sets)]
+        assert [row for row, _begin in gate.plan(lowered)] == want, text
+
+
+@pytest.mark.parametrize("text", [
+    "Sent to my mum: Margaret Ellison, 22 Hawthorn Road, Leeds", "ship to 14 Elm St, Springfield", "1 Main Pkwy",
+    "地址写的赵德明，四川省成都市武侯区人民南路四段27号", "住在3栋2单元", "A幢101", "İstanbul Cd. 5 Ave",
+])
+def test_the_gate_sees_every_address_part(text):
+    """The address row answers personal_data.could_hold_address from the same pass, on the lower-cased text (which
+    also opens it for " ROAD", that could_hold_address then refuses on the text as written)."""
+    assert personal_data.could_hold_address(text)
+    for t in (text, text.upper(), text.title()):
+        assert speech._ADDRESS_ROW in speech._GATE.candidates(t.lower()), t
+
+
+def test_the_address_row_is_never_hidden():
+    """Over every fixture and bench text: wherever could_hold_address says yes, the gate's address row is there."""
+    for text in TEXTS:
+        if len(text.lower()) == len(text) and personal_data.could_hold_address(text):
+            assert speech._ADDRESS_ROW in speech._GATE.candidates(text.lower()), text
+    assert any(not personal_data.could_hold_address(t) for t in TEXTS)  # and the gate has texts to shut
+
+
 # Small alphabets so that generated patterns and texts meet often.
 _ATOMS = ["a", "b", "c", "不", "是", " ", r"\s", r"\b", ".", "[ab]", "[^a]", r"\d", "1", r"(?=a)", r"(?!b)", r"(?<!c)"]
 
@@ -128,11 +159,14 @@ def test_required_strings_are_in_every_match(pattern, texts):
             assert all(m.group().startswith(tuple(starts)) for m in rx.finditer(text)), (pattern, text, starts)
 
 
+_EVERY_ROW = [(row, 0) for row in range(len(speech._GATE.required))]  # the phrases' rows and the address row
+
+
 def _ungated(monkeypatch):
     class EveryRow:  # every row, each tried from the text's start
         @staticmethod
         def plan(_text):
-            return [(row, 0) for row in range(len(speech.PHRASES))]
+            return _EVERY_ROW
 
     monkeypatch.setattr(speech, "_GATE", EveryRow)
 
@@ -140,7 +174,10 @@ def _ungated(monkeypatch):
 _WORDS = ["clearly", " a ", "fake", "knockoff", "not", "genuine", "real", "dm", "pm", " me", "message me", "for",
           "free", "review", "received", "in exchange for my honest review", "refund", "5 star", "cheaper", "明显",
           "是", "假的", "跟", "专柜", "的", "不一样", "不是", "正品", "好评", "送", "红包", "私聊", "便宜", "，", ". ",
-          "?", "吗", "İ", "DM", "Fake", " "]
+          "?", "吗", "İ", "DM", "Fake", " ",
+          # a name and an address with no phone (speech._personal_data, behind the gate's address row)
+          "Sent to my mum: Margaret Ellison, 22 Hawthorn Road, Leeds", " ROAD", " St", "收件人赵德明，",
+          "四川省成都市武侯区人民南路四段27号", "3栋", "幢"]
 
 
 @settings(max_examples=300, deadline=None)
