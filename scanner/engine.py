@@ -48,7 +48,9 @@ class Scanner:
         self._reload_lock = threading.Lock()
         self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
         self._ocr_versions_cached: tuple[Mapping[str, str], Mapping[str, str]] | None = None
-        self._policy_versions_cached: dict = {}
+        # (versions, {id(profile): (profile, mapping)}): only the current versions' profiles, so a reload
+        # lets the old engine (its profiles hold its lists) go
+        self._policy_versions_cached: tuple[Mapping[str, Any], dict] | None = None
         self._required_profiles: Mapping[str, tuple[str, ...]] = {}  # see require_profiles
 
     # -- construction ---------------------------------------------------------------
@@ -152,14 +154,15 @@ class Scanner:
 
     def _with_policy_version(self, versions: Mapping[str, Any], profile: PolicyProfile) -> Mapping[str, Any]:
         """`versions` plus `policy` = {name, hash} of the profile that decided (one shared mapping per pair)."""
-        key = (id(versions), id(profile))
-        hit = self._policy_versions_cached.get(key)
-        if hit is not None and hit[0] is versions and hit[1] is profile:
-            return hit[2]
+        cached = self._policy_versions_cached  # a tuple, replaced whole: safe to read from any thread
+        if cached is None or cached[0] is not versions:
+            cached = (versions, {})
+            self._policy_versions_cached = cached
+        hit = cached[1].get(id(profile))
+        if hit is not None and hit[0] is profile:
+            return hit[1]
         out = MappingProxyType({**versions, "policy": profile.version})
-        if len(self._policy_versions_cached) > 64:  # word lists reloaded many times: start again
-            self._policy_versions_cached = {}
-        self._policy_versions_cached[key] = (versions, profile, out)  # holds both: their ids stay theirs
+        cached[1][id(profile)] = (profile, out)  # holds the profile: its id stays its own
         return out
 
     def _with_speech_version(self, versions: Mapping[str, Any]) -> Mapping[str, Any]:
