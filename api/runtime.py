@@ -5,7 +5,7 @@ a few hundred thousand long-lived objects. Python's cyclic GC would walk all of 
 every full collection — measured at 50–160 ms per pass on this machine, a pause that lands
 on whatever request is running. `settle_heap()` collects once and then freezes everything
 that exists (gc.freeze), so later collections only look at per-request garbage. Call it
-after startup and after a reload (unfreezing first so the old engine can be collected).
+after startup, and with full=False after a reload (see its docstring).
 
 `tune_malloc()` fixes glibc's mmap threshold and caps its arenas (see its docstring): without it a
 worker's RSS kept the high-water mark of the hostile requests it had served.
@@ -22,10 +22,15 @@ from typing import Any
 _lock = threading.Lock()
 
 
-def settle_heap() -> None:
+def settle_heap(*, full: bool = True) -> None:
+    """Freeze what exists; `full` first unfreezes and collects everything (start-up). After a reload use
+    full=False: the old engine goes by reference counting alone (an engine holds no reference cycles, which
+    tests/text/test_reload_frees.py checks), while a full collection holds the GIL for 100-150 ms, a stall
+    of the worker's event loop on every reload (the soak reloads every 5 s)."""
     with _lock:
-        gc.unfreeze()
-        gc.collect()
+        if full:
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
 
 

@@ -93,7 +93,7 @@ class WorkerSync:
         if directory is not None and getattr(scanner, "settings", None) is not None:
             scanner.settings = scanner.settings.model_copy(update={"wordlists": directory})
         before, after = scanner.reload_wordlists()
-        settle_heap()
+        settle_heap(full=False)
         log.info("reload", extra={"fields": {"event": "reload", "source": "peer", "what": what,
                                              "before": before, "after": after, "pid": os.getpid()}})
         metrics.set_versions(scanner.versions)

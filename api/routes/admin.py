@@ -40,7 +40,7 @@ async def reload(request: Request, admin: AdminKey, scanner: ScannerDep, audit: 
         audit.finish(started, "error", after=before_version, error=reason)
         raise ApiError(422, "reload_failed",
                        f"the word lists on disk were refused; still serving {before_version}: {reason}") from None
-    await run_in_threadpool(settle_heap)  # let the old engine go, freeze the new one
+    await run_in_threadpool(settle_heap, full=False)  # freeze the new engine (the old goes by refcount)
     versions = scanner.versions
     metrics.set_versions(versions)
     audit.finish(started, before=before, after=after, changed=before != after)

@@ -184,7 +184,7 @@ def apply_live(scanner: Any, directory: Path) -> tuple[str, str]:
     """Serve the word lists in `directory` (a published version): point the scanner at it and reload."""
     scanner.settings = scanner.settings.model_copy(update={"wordlists": directory})
     result = scanner.reload_wordlists()
-    settle_heap()
+    settle_heap(full=False)
     return result
 
 

@@ -67,7 +67,7 @@ class Segmenter:
         self._compiled = compiled  # the compiled cut takes a dict: None for a layered dictionary
         self._logtotal = math.log(tk.total)  # the dictionary is complete: total no longer changes
         # Catalogues repeat phrases (templates, brand lines): cache cuts per window.
-        self._cuts = lru_cache(maxsize=32768)(self._cut_window)
+        self._cuts = lru_cache(maxsize=32768)(_window_cutter(tk, compiled, self._logtotal))
 
     def added_words(self) -> dict[str, int]:
         """What this segmenter learnt over jieba's base dictionary: every entry whose frequency differs from
@@ -95,18 +95,11 @@ class Segmenter:
 
     def _cut_window(self, window: str) -> frozenset[int]:
         """{0} and the end of every jieba token of `window` (precise mode, no HMM)."""
-        if self._compiled is not None:
-            return self._compiled.cut_positions(window, self._tk.FREQ, self._logtotal)
-        return self._cut_window_jieba(window)
+        return _window_cutter(self._tk, self._compiled, self._logtotal)(window)
 
     def _cut_window_jieba(self, window: str) -> frozenset[int]:
         """The definition: jieba itself (and the fallback without the compiled module)."""
-        cuts = {0}
-        pos = 0
-        for token in self._tk.cut(window, HMM=False):
-            pos += len(token)
-            cuts.add(pos)
-        return frozenset(cuts)
+        return _jieba_cuts(self._tk, window)
 
     def on_boundaries(self, text: str, start: int, end: int, start_ok: bool = False, end_ok: bool = False) -> bool:
         """Do text[start:end]'s ends both fall between jieba tokens? `start_ok`/`end_ok`
@@ -118,6 +111,25 @@ class Segmenter:
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
         cuts = self._cuts(text[lo:hi])
         return (not needs_start or start - lo in cuts) and (not needs_end or end - lo in cuts)
+
+
+def _jieba_cuts(tk: jieba.Tokenizer, window: str) -> frozenset[int]:
+    cuts = {0}
+    pos = 0
+    for token in tk.cut(window, HMM=False):
+        pos += len(token)
+        cuts.add(pos)
+    return frozenset(cuts)
+
+
+def _window_cutter(tk: jieba.Tokenizer, compiled, logtotal: float):
+    """The cut of one window as a function of the dictionary only. It must not hold the Segmenter: the cache
+    that wraps it is stored on the Segmenter, and that cycle kept a reloaded engine's segmenter (jieba's
+    dictionary, the window cache: ~15 MB) alive until a full collection, which a service worker avoids."""
+    if compiled is not None:
+        freq = tk.FREQ
+        return lambda window: compiled.cut_positions(window, freq, logtotal)
+    return lambda window: _jieba_cuts(tk, window)
 
 
 class _LayeredFreq:
