@@ -40,6 +40,10 @@ def default_data_dir() -> Path:
     return Path(base) / "listing-scanner"
 
 
+# The OCR cache's bound: at ~0.2-2 KB per image read (key + lines as JSON), room for the reads of a few hundred
+# thousand images; a catalogue larger than that, rescanned, reads its least recently used images again.
+OCR_CACHE_MAX_BYTES = 256 * 1024 * 1024
+
 # Settings only code may turn on (the CLI's check command, batch, Spark), never a SCANNER_* variable or the
 # SCANNER_CONFIG file: no deployment setting can make the HTTP service read files a request names.
 CODE_ONLY = frozenset({"allow_local_image_paths"})
@@ -104,6 +108,11 @@ class Settings(BaseSettings):
         default=None,
         description="SQLite cache of OCR text by image content hash + OCR version; default: ocr-cache.sqlite3 "
         "beside the gallery database",
+    )
+    ocr_cache_max_bytes: int = Field(
+        default=OCR_CACHE_MAX_BYTES, gt=0,
+        description="bytes the OCR cache may hold (keys + the text read, as JSON); past it the least recently used "
+        "reads go first (docs/ocr.md). A client sending many distinct images cannot grow it without limit",
     )
     ocr_image_budget_s: float = Field(
         default=5.0, ge=0, allow_inf_nan=False,
