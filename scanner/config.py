@@ -114,6 +114,12 @@ class Settings(BaseSettings):
         description="bytes the OCR cache may hold (keys + the text read, as JSON); past it the least recently used "
         "reads go first (docs/ocr.md). A client sending many distinct images cannot grow it without limit",
     )
+    ocr_per_request: bool = Field(
+        default=False,
+        description='service: whether a request\'s `"options": {"ocr": true}` may turn OCR on when SCANNER_OCR is '
+        "off. Off: such a request is refused, 422 ocr_not_allowed (OCR is the costliest stage; an operator who "
+        "turned it off decides). Asking for OCR off (`false`) is always allowed",
+    )
     ocr_image_budget_s: float = Field(
         default=5.0, ge=0, allow_inf_nan=False,
         description="seconds of CPU time the OCR thread spends on one image (looked at between OCR steps; CPU, not "
