@@ -211,7 +211,12 @@ class Settings(BaseSettings):
         description="a request's headers must arrive within this many seconds of its first byte (else 408, closed)",
     )
     max_header_bytes: int = Field(default=32_768, ge=1024, description="request line + headers cap (else 431)")
-    keep_alive_timeout_s: float = Field(default=5.0, gt=0, description="idle keep-alive connections are closed after this")
+    keep_alive_timeout_s: float = Field(
+        default=75.0, gt=0,
+        description="idle keep-alive connections are closed after this. Longer than the clients' own pool expiry "
+        "(httpx 5 s, aiohttp 15 s, nginx upstream 60 s): a server that closes first can close a connection the "
+        "client has just sent a request on, which the client sees as a reset (redteam15 soak)",
+    )
     max_connections: int = Field(
         default=1000, ge=1,
         description="open connections per worker; more are answered 503 and closed at once",
