@@ -54,8 +54,9 @@ class ScanOptionsIn(BaseModel):
                                           "replaced by * of the same length")
     ocr: bool | None = Field(
         None, description="read the text in the images (offline OCR) and scan it like copy; default: the "
-        "server's SCANNER_OCR. Needs the `ocr` extra; without it each image gets an image_errors entry "
-        "ocr_unavailable")
+        "server's SCANNER_OCR. `true` on a server whose SCANNER_OCR is off is refused, 422 ocr_not_allowed, unless "
+        "its operator set SCANNER_OCR_PER_REQUEST (OCR is the costliest stage); `false` is always allowed. Needs "
+        "the `ocr` extra; without it each image gets an image_errors entry ocr_unavailable")
     suggest: bool = Field(False, description="also return `suggested`: the text fields rewritten so an editor can "
                                              "publish them, `suggested_manual` and `suggested_decision` (docs/api.md)")
     policy: str | None = Field(

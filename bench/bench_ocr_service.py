@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             proc, port, _, _ = start_server(1, Path(tmp), False, {
                 "SCANNER_OCR_THREADS": threads, "SCANNER_OCR_QUEUE": "4",
+                "SCANNER_OCR_PER_REQUEST": "1",  # image clients ask with "ocr": true; text clients send no images
                 "SCANNER_OCR_THREAD_NICE": "0" if name == "threads-nice0" else "10",
                 "SCANNER_OCR_CACHE": str(Path(tmp) / "ocr.sqlite3")})
             try:

@@ -54,7 +54,8 @@ class ScanState:
         self.candidates: list = []
         self.findings: list[Finding] = []
         self.image_errors: list[ScanError] = []
-        self.capped: dict[str | None, ScanError] = {}  # field (None: the listing) -> why it was capped
+        # (what, field) -> why it was capped: what is "findings" or "listing signals", field None for the listing
+        self.capped: dict[tuple[str, str | None], ScanError] = {}
         self.verified = False
         self.spent_while: str | None = None
         self.image_findings: list[Finding] = []  # gallery matches, kept apart from the text stage's findings
@@ -121,14 +122,26 @@ class ScanState:
             keep = _most_severe(findings, keep, per_listing)
         return [findings[i] for i in sorted(keep)]
 
-    def _cap(self, field: str | None, cap: int, setting: str, note: str) -> None:
-        if field in self.capped:
+    def cap_signals(self, signals: Sequence) -> tuple:
+        """At most per_listing listing signals (a review or Q&A entry's reports about the listing), in reading
+        order: a review repeating one report 100,000 characters long must not answer with ten thousand
+        signals, and one that had some left out says so like a findings cap (and is never `pass`)."""
+        per_listing = self.caps.per_listing
+        if len(signals) > per_listing:
+            self._cap(None, per_listing, "SCANNER_MAX_FINDINGS_PER_LISTING",
+                      f"; {len(signals) - per_listing} of {len(signals)} were left out", what="listing signals")
+            signals = signals[:per_listing]
+        return tuple(signals)
+
+    def _cap(self, field: str | None, cap: int, setting: str, note: str, what: str = "findings") -> None:
+        key = (what, field)  # a field's or the listing's findings, or the listing signals: each said once
+        if key in self.capped:
             return
         where = f"field {field!r}" if field is not None else "the listing"
-        self.capped[field] = ScanError(
+        first = "the most severe first" if what == "findings" else "the first in reading order"
+        self.capped[key] = ScanError(
             "findings_capped",
-            f"{where} has more matches than a scan keeps: at most {cap} findings ({setting}), "
-            f"the most severe first{note}",
+            f"{where} has more matches than a scan keeps: at most {cap} {what} ({setting}), {first}{note}",
             field=field,
         )
 

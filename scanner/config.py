@@ -40,6 +40,10 @@ def default_data_dir() -> Path:
     return Path(base) / "listing-scanner"
 
 
+# The OCR cache's bound: at ~0.2-2 KB per image read (key + lines as JSON), room for the reads of a few hundred
+# thousand images; a catalogue larger than that, rescanned, reads its least recently used images again.
+OCR_CACHE_MAX_BYTES = 256 * 1024 * 1024
+
 # Settings only code may turn on (the CLI's check command, batch, Spark), never a SCANNER_* variable or the
 # SCANNER_CONFIG file: no deployment setting can make the HTTP service read files a request names.
 CODE_ONLY = frozenset({"allow_local_image_paths"})
@@ -104,6 +108,17 @@ class Settings(BaseSettings):
         default=None,
         description="SQLite cache of OCR text by image content hash + OCR version; default: ocr-cache.sqlite3 "
         "beside the gallery database",
+    )
+    ocr_cache_max_bytes: int = Field(
+        default=OCR_CACHE_MAX_BYTES, gt=0,
+        description="bytes the OCR cache may hold (keys + the text read, as JSON); past it the least recently used "
+        "reads go first (docs/ocr.md). A client sending many distinct images cannot grow it without limit",
+    )
+    ocr_per_request: bool = Field(
+        default=False,
+        description='service: whether a request\'s `"options": {"ocr": true}` may turn OCR on when SCANNER_OCR is '
+        "off. Off: such a request is refused, 422 ocr_not_allowed (OCR is the costliest stage; an operator who "
+        "turned it off decides). Asking for OCR off (`false`) is always allowed",
     )
     ocr_image_budget_s: float = Field(
         default=5.0, ge=0, allow_inf_nan=False,
@@ -196,7 +211,12 @@ class Settings(BaseSettings):
         description="a request's headers must arrive within this many seconds of its first byte (else 408, closed)",
     )
     max_header_bytes: int = Field(default=32_768, ge=1024, description="request line + headers cap (else 431)")
-    keep_alive_timeout_s: float = Field(default=5.0, gt=0, description="idle keep-alive connections are closed after this")
+    keep_alive_timeout_s: float = Field(
+        default=75.0, gt=0,
+        description="idle keep-alive connections are closed after this. Longer than the clients' own pool expiry "
+        "(httpx 5 s, aiohttp 15 s, nginx upstream 60 s): a server that closes first can close a connection the "
+        "client has just sent a request on, which the client sees as a reset (redteam15 soak)",
+    )
     max_connections: int = Field(
         default=1000, ge=1,
         description="open connections per worker; more are answered 503 and closed at once",

@@ -262,9 +262,7 @@ class Scanner:
         signals = None
         if listing.kind != "listing":  # a review or Q&A entry: who is speaking decides what counts (#20)
             findings, signals = _by_speaker(listing, findings, profile, dict(state.norms))
-            # bounded like findings (SCANNER_MAX_FINDINGS_PER_LISTING): a review repeating one report 100,000
-            # characters long must not answer with ten thousand signals
-            signals = signals[: self.settings.max_findings_per_listing]
+            signals = state.cap_signals(signals)  # bounded like findings, and said so (SCANNER_MAX_FINDINGS_PER_LISTING)
         findings = score_findings(findings, profile.policy)
         decision, listing_score = decide(findings, profile.policy)
         findings = state.cap_findings(findings)

@@ -108,9 +108,17 @@ def _listing_options(listing: Any, base: ScanOptions | None = None) -> ScanOptio
     return request_options(listing.get("options") if isinstance(listing, dict) else None, base)
 
 
-def scan_kwargs(options: ScanOptions, principal: Principal) -> dict[str, Any]:
+def scan_kwargs(options: ScanOptions, principal: Principal, settings: Settings) -> dict[str, Any]:
     """Scanner.scan's keyword arguments for a listing's options sent with `principal`'s key: the key's
-    policy profile unless the request names one (api/auth.py), or a 422 `policy_pinned`."""
+    policy profile unless the request names one (api/auth.py), or a 422 `policy_pinned`; a 422 `ocr_not_allowed`
+    for `"ocr": true` on a server whose operator left OCR off and did not let requests turn it on."""
+    if options.ocr and not settings.ocr and not settings.ocr_per_request:
+        # Refused rather than scanned without OCR: a caller who asked for the images' text to be read must not
+        # take a result that never read it for one that did. Asking once shows the mismatch at integration time.
+        raise ApiError(422, "ocr_not_allowed",
+                       "options.ocr: this server does not read the text in images for a request that asks "
+                       "(SCANNER_OCR is off and SCANNER_OCR_PER_REQUEST does not allow it); send the listing "
+                       "without \"ocr\", or ask the operator to turn OCR on")
     try:
         policy = principal.scan_policy(options.policy)
     except PolicyPinned as exc:
@@ -136,7 +144,7 @@ def _scan_one(scanner: Any, settings: Settings, body: bytes, enqueue: Any = None
               principal: Principal = ANONYMOUS) -> tuple[int, bytes, dict[str, Any]]:
     deadline = deadline_after(settings.scan_budget_s)  # one budget per request, from the body in hand
     listing = parse_json(body)
-    kwargs = scan_kwargs(_listing_options(listing), principal)
+    kwargs = scan_kwargs(_listing_options(listing), principal, settings)
     check_listing(listing, settings)
     status, row = _scan_listing(scanner, settings, listing, enqueue, deadline=deadline, **kwargs)
     return status, _bounded(row, settings), row
@@ -167,7 +175,7 @@ def _scan_batch(scanner: Any, settings: Settings, body: bytes,
         try:
             if i in bad_numbers:
                 raise invalid_number(jsonio.describe(bad_numbers[i]))
-            kwargs = scan_kwargs(_listing_options(raw, batch_options), principal)
+            kwargs = scan_kwargs(_listing_options(raw, batch_options), principal, settings)
             check_listing(raw, settings)
         except ApiError as exc:
             listing_id = jsonio.listing_id(raw) if i in bad_numbers else raw.get("id") if isinstance(raw, dict) else None
@@ -267,7 +275,7 @@ async def scan_image(
     scan_options = _listing_options(base)
     if options:
         scan_options = request_options(parse_json(options.encode("utf-8")), scan_options)
-    kwargs = scan_kwargs(scan_options, key)
+    kwargs = scan_kwargs(scan_options, key, settings)
     if id is not None:
         base["id"] = id
     base["images"] = [{"upload": i} for i in range(len(blobs))]

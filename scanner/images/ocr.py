@@ -34,6 +34,7 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
+from scanner.config import OCR_CACHE_MAX_BYTES
 from scanner.images import decode as _decode
 from scanner.results import ImageInputError
 
@@ -262,9 +263,10 @@ class OcrReader:
 
     def __init__(self, cache=None, *, max_pixels: int = _decode.DEFAULT_MAX_PIXELS,
                  max_bytes: int = _decode.DEFAULT_MAX_BYTES, image_budget_s: float | None = None,
-                 cache_path: Path | None = None, gate: bool = True, threads: int = 0, queue: int = 0,
-                 nice: int = 0) -> None:
+                 cache_path: Path | None = None, cache_max_bytes: int = OCR_CACHE_MAX_BYTES, gate: bool = True,
+                 threads: int = 0, queue: int = 0, nice: int = 0) -> None:
         self._cache = cache
+        self._cache_max_bytes = cache_max_bytes
         self.gate = gate
         # threads > 0 (the service): images are read by this reader's own bounded pool of OCR threads, not
         # in the scan thread that asked; at most `threads + queue` images are admitted (being read or waiting),
@@ -286,7 +288,8 @@ class OcrReader:
 
     @classmethod
     def from_settings(cls, settings) -> "OcrReader":
-        return cls(cache_path=settings.ocr_cache_path(), max_pixels=settings.max_image_pixels,
+        return cls(cache_path=settings.ocr_cache_path(), cache_max_bytes=settings.ocr_cache_max_bytes,
+                   max_pixels=settings.max_image_pixels,
                    max_bytes=settings.max_image_bytes, image_budget_s=settings.ocr_image_budget_s,
                    gate=settings.ocr_gate, threads=settings.ocr_threads or 0, queue=settings.ocr_queue,
                    nice=settings.ocr_thread_nice)
@@ -298,7 +301,7 @@ class OcrReader:
                 if self._cache is None:
                     from scanner.images.ocr_cache import OcrCache
 
-                    self._cache = OcrCache(self._cache_path)
+                    self._cache = OcrCache(self._cache_path, max_bytes=self._cache_max_bytes)
         return self._cache
 
     @property

@@ -486,15 +486,19 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
     if len(parts) < 2:
         return
     parts.sort()
-    start, end, kinds = parts[0][0], parts[0][1], {parts[0][2]}
+    start, end, kinds, last = parts[0][0], parts[0][1], {parts[0][2]}, parts[0][2]
     for a, b, kind in parts[1:] + [(len(text) + BLOCK_GAP + 1, 0, "")]:
-        if a - end <= BLOCK_GAP:  # the block goes on
-            end, kinds = max(end, b), kinds | {kind}
+        # A part of a kind the block already has, once it has two kinds, is the next person's block (a list of
+        # buyers, or one buyer's name and address pasted many times): one finding per block, not one as long as
+        # the field (redteam15). A person may give two numbers in a row; a part overlapping the block is its own.
+        next_block = a >= end and kind in kinds and len(kinds) >= 2 and not (kind == last == "phone")
+        if a - end <= BLOCK_GAP and not next_block:  # the block goes on
+            end, kinds, last = max(end, b), kinds | {kind}, kind
             continue
         if len(kinds) >= 2 and free(start, end):
             add(start, end, "name_address_phone",
                 "a person's " + " + ".join(k for k in ("name", "phone", "address", "id") if k in kinds) + " posted together")
-        start, end, kinds = a, b, {kind}
+        start, end, kinds, last = a, b, {kind}, kind
 
 
 # -- masking ------------------------------------------------------------------------------------

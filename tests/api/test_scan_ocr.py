@@ -24,7 +24,7 @@ def _listing(**extra) -> dict:
     (True, {"ocr": False}, False),
 ])
 def test_scan_reads_image_text_when_asked(make_client, server_default, options, read):
-    client = make_client(ocr=server_default)
+    client = make_client(ocr=server_default, ocr_per_request=True)  # who may ask: test_ocr_permission.py
     body = _listing(**({"options": options} if options is not None else {}))
     r = client.post("/v1/scan", json=body)
     assert r.status_code == 200, r.text
@@ -36,7 +36,7 @@ def test_scan_reads_image_text_when_asked(make_client, server_default, options, 
 
 
 def test_a_batch_reads_only_the_listings_that_ask(make_client):
-    client = make_client()
+    client = make_client(ocr_per_request=True)
     r = client.post("/v1/scan/batch", json={"listings": [_listing(options={"ocr": True}), _listing()]})
     assert r.status_code == 200, r.text
     first, second = r.json()["results"]

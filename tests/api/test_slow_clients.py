@@ -271,3 +271,43 @@ def test_a_normal_request_after_keepalive_idle_still_works(server):
         assert http.post("/v1/scan", json={"title": "运动鞋"}).status_code == 200
         time.sleep(HEADER_TIMEOUT + 0.5)  # idle longer than the header bound: keep-alive rules apply, not 408
         assert http.post("/v1/scan", json={"title": "运动鞋"}).status_code == 200
+
+
+# httpx keeps an idle pooled connection 5 s, aiohttp 15 s, nginx's upstream pool 60 s. A server that closes an idle
+# connection sooner than its client can close it just as the client sends its next request on it: the client reads
+# a reset (the soak's one failed ordinary request, `ReadError: Connection reset by peer`, with both at 5 s).
+CLIENT_POOL_EXPIRY = 5.0
+
+
+def _answer(sock: socket.socket) -> tuple[int, bytes]:
+    """One response read from a kept-alive connection: (status, body); (0, b"") if the server closed it."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        try:
+            more = sock.recv(65536)
+        except ConnectionResetError:
+            return 0, b""
+        if not more:
+            return 0, b""
+        data += more
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(head.split(b" ", 2)[1]), body
+
+
+def test_an_idle_connection_outlives_the_clients_pool_expiry(server):
+    _, port = server
+    body = json.dumps({"title": "蓝牙耳机 降噪"}).encode()
+    with _connect(port) as sock:
+        sock.sendall(_head(len(body)) + body)
+        assert _answer(sock)[0] == 200
+        time.sleep(CLIENT_POOL_EXPIRY + 1)  # a pool with a longer expiry than httpx's still holds it: reuse it
+        try:
+            sock.sendall(_head(len(body)) + body)
+        except (BrokenPipeError, ConnectionResetError):
+            pytest.fail("the server closed an idle connection its client may still reuse")
+        status, answer = _answer(sock)
+        assert status == 200, "the server closed an idle connection its client may still reuse"
+        assert json.loads(answer)["decision"] == "pass"

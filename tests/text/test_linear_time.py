@@ -125,7 +125,9 @@ SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t
 ] + [f"{u!r} * k" for u in ("LV ", "苹果 ", "好评返现 ", "最好 ", "Nike高仿 ", "Chan🌸l ", "高仿真 ", "适用于苹果 ", "瘦1斤 ",
                               "11010519491231002X ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ",
                               "QQ 8O2345671 ", "l38 0013 8O00 ", "1️⃣ ", "1 Aa Aa Aa Aa ",
-                              "Dana Whitfield, (937) 555-0164 ")]
+                              "Dana Whitfield, (937) 555-0164 ",
+                              # redteam15: whole blocks back to back, each its own finding (personal_data.py)
+                              "收件人：张三 13812345678 北京市朝阳区建国路88号 ", "13812345678 深圳市南山区科技园南路18号 ")]
 
 
 def _family(name: str):

@@ -245,6 +245,46 @@ def test_a_phone_alone_stays_diversion(scan, text, diversion):
     assert [f["text"] for f in scan(text)["findings"] if f["category"] == "diversion"] == diversion
 
 
+# Several people's blocks in one field, or one buyer's block pasted many times, are one finding per block, each
+# slicing the caller's text (redteam15: "Aa Bb, 41 Maple Avenue " x n was one finding as long as the field).
+# (text, the blocks in the order they stand in it)
+BLOCKS = [
+    ("Laura Bennett, 41 Maple Avenue " * 3, ["Laura Bennett, 41 Maple Avenue"] * 3),
+    ("收件人：张三 13812345678 北京市朝阳区建国路88号；" * 4, ["收件人：张三 13812345678 北京市朝阳区建国路88号"] * 4),
+    ("团购名单 赵德明 13512345678 王桂芳 13687654321 李秀英 15912348765",
+     ["赵德明 13512345678", "王桂芳 13687654321", "李秀英 15912348765"]),
+    ("寄两份：13812345678 深圳市南山区科技园南路18号 13987654321 广州市天河区体育西路1号",
+     ["13812345678 深圳市南山区科技园南路18号", "13987654321 广州市天河区体育西路1号"]),
+    ("Two orders: Dana Whitfield, (937) 555-0164, 7 Birch Hollow Ln / Mark Ellis, (614) 555-0199, 22 Oak Grove Ct",
+     ["Dana Whitfield, (937) 555-0164, 7 Birch Hollow Ln", "Mark Ellis, (614) 555-0199, 22 Oak Grove Ct"]),
+    # one person, two numbers in a row: still one block
+    ("收件人：孙七 13812345678 13987654321 江苏省南京市鼓楼区阳光小区3栋2单元501室",
+     ["收件人：孙七 13812345678 13987654321 江苏省南京市鼓楼区阳光小区3栋2单元501室"]),
+]
+
+
+@pytest.mark.parametrize("text, blocks", BLOCKS, ids=[b[0][:12] for b in BLOCKS])
+def test_each_persons_block_is_its_own_finding(text_scanner, text, blocks):
+    # a review: the recognisers run without a digit run or a cue word (docs/contract.md), as for the English lines
+    found = [f for f in text_scanner.scan({"kind": "review", "id": "r", "text": text}).to_dict()["findings"]
+             if f["category"] == "personal_data"]
+    spans, at = [], 0
+    for value in blocks:
+        start = text.index(value, at)
+        spans.append((start, start + len(value)))
+        at = start + len(value)
+    assert [(f["start"], f["end"]) for f in found] == spans, [text[f["start"]:f["end"]] for f in found]
+    assert all(f["term"] == "name_address_phone" and len(f["text"]) == f["end"] - f["start"] for f in found)
+
+
+def test_a_field_of_repeated_blocks_is_capped_not_one_finding(text_scanner):
+    text = "Aa Bb, 41 Maple Avenue " * 4_000  # 92,000 characters
+    result = text_scanner.scan({"kind": "review", "id": "r", "text": text}).to_dict()
+    found = [f for f in result["findings"] if f["category"] == "personal_data"]
+    assert len(found) == 100 and {f["end"] - f["start"] for f in found} == {len("Aa Bb, 41 Maple Avenue")}
+    assert [e["code"] for e in result["incomplete"]] == ["findings_capped"] and result["decision"] == "review"
+
+
 def test_contact_hits_inside_personal_data_are_dropped(scan):
     """19491231 002 inside a spaced ID reads as a mobile number: reporting it would show most
     of the ID unmasked, so the personal-data finding takes its place."""

@@ -69,6 +69,33 @@ def test_capping_keeps_the_most_severe_findings(capped):
     assert _codes(result) == [("findings_capped", "title")]
 
 
+# --- listing signals (#20): a buyer's reports about the listing are bounded like findings, and say so ----------------
+# (review or Q&A entry, signals kept, the incomplete entries expected, decision): under the cap nothing changes (a
+# report never moves the review's own decision); over it the result says signals were left out and is never pass.
+SIGNALS = [
+    ({"kind": "review", "id": "r-under", "text": "明显是假的。" * 400}, 400, [], "pass"),
+    ({"kind": "review", "id": "r-over", "text": "明显是假的。" * 600}, 500, [("findings_capped", None)], "review"),
+    # ... and where the engine's own words are that many, the field's findings are capped too (said apart)
+    ({"kind": "review", "id": "r-en", "text": "Clearly a fake, not genuine. " * 700}, 500,
+     [("findings_capped", "text"), ("findings_capped", None)], "review"),
+    ({"kind": "qa", "id": "q-buyer", "text": "跟专柜的不一样！" * 520}, 500,
+     [("findings_capped", "text"), ("findings_capped", None)], "review"),
+]
+
+
+@pytest.mark.parametrize("item,kept,incomplete,decision", SIGNALS, ids=[c[0]["id"] for c in SIGNALS])
+def test_listing_signals_over_the_cap_are_said_to_be_left_out(capped, item, kept, incomplete, decision):
+    row = capped.scan(item).to_dict()
+    assert len(row["listing_signals"]) == kept
+    assert [(e["code"], e.get("field")) for e in row.get("incomplete", [])] == incomplete
+    assert row["decision"] == decision and (row["score"] >= 30) is (decision != "pass")
+    if incomplete:
+        message = next(e["message"] for e in row["incomplete"] if "field" not in e)
+        assert "listing signals" in message and "SCANNER_MAX_FINDINGS_PER_LISTING" in message
+        text = item["text"]
+        assert all(text[s["start"]:s["end"]] == s["text"] for s in row["listing_signals"])
+
+
 @pytest.mark.parametrize("field_cap,listing_cap", [(0, 500), (100, 0), (-1, 500)])
 def test_caps_must_be_positive(field_cap, listing_cap):
     with pytest.raises(ValueError, match="max_findings_per"):
