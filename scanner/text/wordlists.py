@@ -145,6 +145,16 @@ class Wordlists:
         """Indexes (into `terms`) of the profile-only terms that do not count under `profile`."""
         return frozenset(i for i, t in enumerate(self.terms) if t.profiles and profile not in t.profiles)
 
+    def segmenter_words(self) -> tuple[list[str], list[str]]:
+        """(words, phrases) the segmenter learns over jieba's dictionary: listed terms, their variants and brand
+        names, so they stand as words of their own; allow-list phrases, so they win over the terms inside them.
+        A profile's own terms stay out: the segmenter is shared, and a new word there would change how every
+        other profile's listings are cut into words."""
+        shared = [t for t in self.terms if not t.profiles]
+        words = [t.term for t in shared] + [v for t in shared for v in t.variants]
+        words += [a for b in self.brands for a in b.aliases]
+        return words, [a.phrase for a in self.allow]
+
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in (*TEXT_CATEGORIES, *(c.id for c in self.custom_categories))}
         for t in self.terms:

@@ -14,6 +14,7 @@ from scanner.text.matcher import Candidate
 from scanner.text.normalize import is_cjk
 from scanner.text.segment import Segmenter
 from scanner.text.verify.allow import AllowIndex
+from scanner.text.verify.cues import ContextIndex
 
 SEGMENT_FREE_LENGTH = 4  # CJK terms this long are specific enough without jieba's opinion
 
@@ -32,7 +33,9 @@ def span_key(c: Candidate) -> tuple:
     return (c.field, c.start, c.end, c.norm_start, c.norm_end)
 
 
-def standing(candidates: list[Candidate], segmenter: Segmenter) -> Standing:
+def standing(candidates: list[Candidate], segmenter: Segmenter, cues: ContextIndex | None = None) -> Standing:
+    """`cues`: the context index whose listed words a jieba token may be only because a list named it
+    (`_hidden_by_listed_word`); without it every token counts as jieba's."""
     # Allow-list phrases are literal exemptions: they are not segmented, since jieba
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
     allowed = [c for c in candidates if c.pattern.kind == "allow"]
@@ -42,7 +45,7 @@ def standing(candidates: list[Candidate], segmenter: Segmenter) -> Standing:
     for c in candidates:
         if allows is not None and (c.pattern.kind == "allow" or allows.covers(c)):
             continue
-        if c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, segmenter):
+        if c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, segmenter, cues):
             kept.append(c)
         elif c.pattern.kind == "cue":
             # 治 inside 治咳嗽 is no jieba word, but written right against its partner
@@ -60,7 +63,7 @@ def _continues(left: str, right: str) -> bool:
     return False
 
 
-def _on_boundaries(c: Candidate, segmenter: Segmenter) -> bool:
+def _on_boundaries(c: Candidate, segmenter: Segmenter, cues: ContextIndex | None = None) -> bool:
     text, a, b = c.norm.text, c.norm_start, c.norm_end
     if a > 0 and _continues(text[a - 1], text[a]):
         return False
@@ -73,7 +76,29 @@ def _on_boundaries(c: Candidate, segmenter: Segmenter) -> bool:
     original = c.norm.original
     start_ok = c.start > 0 and _is_break(original[c.start - 1])
     end_ok = c.end < len(original) and _is_break(original[c.end])
-    return segmenter.on_boundaries(text, a, b, start_ok, end_ok)
+    if segmenter.on_boundaries(text, a, b, start_ok, end_ok):
+        return True
+    if cues is None or b - a < 2:  # one character must be a word of its own (弩, 返)
+        return False
+    start_ok = start_ok or segmenter.on_boundaries(text, a, b, start_ok, True)
+    end_ok = end_ok or segmenter.on_boundaries(text, a, b, True, end_ok)
+    return ((start_ok or _hidden_by_listed_word(text, a, b, a, segmenter, cues))
+            and (end_ok or _hidden_by_listed_word(text, a, b, b, segmenter, cues)))
+
+
+def _hidden_by_listed_word(text: str, a: int, b: int, at: int, segmenter: Segmenter, cues: ContextIndex) -> bool:
+    """Is the jieba token running across `at` (an end of text[a:b] that is no cut) a word jieba knows only
+    because a list named it? Then it says nothing against the shorter word: another row listed the longer
+    one (看不出区别 over 看不出, 高仿货 over 高仿), and each row is judged on its own. jieba's own words still
+    decide (第一次 is not 第一, 高仿真 is not 高仿). An allow-list phrase still hides the words wholly inside it
+    (象牙白; allow.py) but not a word reaching out of it (加微信 across 微信支付)."""
+    t0, t1 = segmenter.token_across(text, a, b, at)
+    token = text[t0:t1]
+    if segmenter.is_base_word(token):
+        return False
+    if token in cues.listed_words:
+        return True
+    return token in cues.listed_phrases and not (t0 <= a and b <= t1)
 
 
 def _is_word_cue(c: Candidate) -> bool:

@@ -15,6 +15,30 @@ from scanner.text.verify.explain import basis, reason
 _CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?![\d\w])")
 
 
+# A word that counts only beside a brand (1:1, 看不出区别, not authentic: `needs_brand`, rules.py) is dropped later
+# when the listing names none (listing_rules.brand_dependent). A pair it covers must not be lost with it, so the
+# pairs are read both ways and each reading is marked with the condition under which it stands; brand_dependent
+# keeps one of them. Without such a word both readings are the same and nothing is marked.
+IF_BRAND, IF_NO_BRAND = "if_brand", "if_no_brand"
+
+
+def paired_either_way(
+    cues: list[Candidate], findings: list[Finding], ctx: VerifyContext, joined_only: set[tuple]
+) -> list[Finding]:
+    """`proximity_findings` as the listing will read once brand_dependent has decided: the findings that stand
+    whether or not the listing names a brand unmarked, the others marked IF_BRAND or IF_NO_BRAND."""
+    beside = proximity_findings(cues, findings, ctx, joined_only)
+    if not cues or not any(r.code == "needs_brand" for f in findings for r in f.reasons):
+        return beside
+    alone = proximity_findings(cues, [f for f in findings if all(r.code != "needs_brand" for r in f.reasons)],
+                               ctx, joined_only)
+    if alone == beside:
+        return beside
+    both = [f for f in beside if f in alone]
+    return (both + [f._replace(reasons=f.reasons + (reason(IF_BRAND),)) for f in beside if f not in alone]
+            + [f._replace(reasons=f.reasons + (reason(IF_NO_BRAND),)) for f in alone if f not in beside])
+
+
 def proximity_findings(
     cues: list[Candidate], findings: list[Finding], ctx: VerifyContext, joined_only: set[tuple]
 ) -> list[Finding]:
