@@ -26,6 +26,9 @@ class Standing(NamedTuple):
     kept: list[Candidate]
     cues: list[Candidate]
     joined_only: set[tuple]  # span_key of each such cue
+    # candidates that a longer word counting only beside a brand (`brand_only_terms`) outlasted: they stand if the
+    # listing names no brand, when that word is dropped (listing_rules.brand_dependent)
+    if_no_brand: list[Candidate] = []
 
 
 def span_key(c: Candidate) -> tuple:
@@ -33,9 +36,10 @@ def span_key(c: Candidate) -> tuple:
     return (c.field, c.start, c.end, c.norm_start, c.norm_end)
 
 
-def standing(candidates: list[Candidate], segmenter: Segmenter, cues: ContextIndex | None = None) -> Standing:
-    """`cues`: the context index whose listed words a jieba token may be only because a list named it
-    (`_hidden_by_listed_word`); without it every token counts as jieba's."""
+def standing(candidates: list[Candidate], segmenter: Segmenter, cues_index: ContextIndex | None = None) -> Standing:
+    """`cues_index`: the lists' words a jieba token may be only because a list named them
+    (`_hidden_by_listed_word`) and the terms that count only beside a brand; without it every token counts as
+    jieba's and every term as any other."""
     # Allow-list phrases are literal exemptions: they are not segmented, since jieba
     # often joins their last character with the next word (QQ糖|水果 → 糖水).
     allowed = [c for c in candidates if c.pattern.kind == "allow"]
@@ -45,7 +49,7 @@ def standing(candidates: list[Candidate], segmenter: Segmenter, cues: ContextInd
     for c in candidates:
         if allows is not None and (c.pattern.kind == "allow" or allows.covers(c)):
             continue
-        if c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, segmenter, cues):
+        if c.pattern.kind == "detector" or _is_word_cue(c) or _on_boundaries(c, segmenter, cues_index):
             kept.append(c)
         elif c.pattern.kind == "cue":
             # 治 inside 治咳嗽 is no jieba word, but written right against its partner
@@ -53,7 +57,15 @@ def standing(candidates: list[Candidate], segmenter: Segmenter, cues: ContextInd
             kept.append(c)
             joined_only.add(span_key(c))
     cues = [c for c in kept if c.pattern.kind == "cue"]
-    return Standing(longest_per_category([c for c in kept if c.pattern.kind != "cue"]), cues, joined_only)
+    words = [c for c in kept if c.pattern.kind != "cue"]
+    longest = longest_per_category(words)
+    weak = cues_index.brand_only_terms if cues_index is not None else ()
+    if weak and any(c.pattern.kind == "term" and c.pattern.index in weak for c in longest):
+        # without those words (gaofang版 needs a brand; gaofang does not) other candidates may be the longest
+        strong = longest_per_category([c for c in words if c.pattern.kind != "term" or c.pattern.index not in weak])
+        kept_ids = {id(c) for c in longest}
+        return Standing(longest, cues, joined_only, [c for c in strong if id(c) not in kept_ids])
+    return Standing(longest, cues, joined_only)
 
 
 def _continues(left: str, right: str) -> bool:

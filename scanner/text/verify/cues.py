@@ -35,6 +35,7 @@ class ContextIndex:
     # named it must not hide another row's shorter word inside it (boundaries.py)
     listed_words: frozenset[str] = frozenset()
     listed_phrases: frozenset[str] = frozenset()
+    brand_only_terms: frozenset[int] = frozenset()  # indexes of the terms that count only beside a brand (1:1, reps)
 
     @classmethod
     def build(cls, wordlists: "Wordlists") -> "ContextIndex":
@@ -62,6 +63,7 @@ class ContextIndex:
             provenance=texts(ex.get("provenance", ())),
             listed_words=frozenset(w for w in words if len(w) > 1),
             listed_phrases=frozenset(p for p in phrases if len(p) > 1),
+            brand_only_terms=frozenset(i for i, t in enumerate(wordlists.terms) if t.requires_brand),
         )
 
 

@@ -22,16 +22,30 @@ _CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?![\d\w])")
 IF_BRAND, IF_NO_BRAND = "if_brand", "if_no_brand"
 
 
+def unless_brand(findings: list[Finding]) -> list[Finding]:
+    """`findings` marked to stand only if the listing names no brand (brand_dependent decides)."""
+    return [f._replace(reasons=f.reasons + (reason(IF_NO_BRAND),)) for f in findings]
+
+
+def _stands_beside_a_brand(f: Finding) -> bool:
+    return all(r.code != IF_NO_BRAND for r in f.reasons)
+
+
+def _stands_without_a_brand(f: Finding) -> bool:
+    return all(r.code not in ("needs_brand", IF_BRAND) for r in f.reasons)
+
+
 def paired_either_way(
     cues: list[Candidate], findings: list[Finding], ctx: VerifyContext, joined_only: set[tuple]
 ) -> list[Finding]:
     """`proximity_findings` as the listing will read once brand_dependent has decided: the findings that stand
     whether or not the listing names a brand unmarked, the others marked IF_BRAND or IF_NO_BRAND."""
-    beside = proximity_findings(cues, findings, ctx, joined_only)
-    if not cues or not any(r.code == "needs_brand" for f in findings for r in f.reasons):
-        return beside
-    alone = proximity_findings(cues, [f for f in findings if all(r.code != "needs_brand" for r in f.reasons)],
-                               ctx, joined_only)
+    if not cues:
+        return []
+    if all(_stands_beside_a_brand(f) and _stands_without_a_brand(f) for f in findings):
+        return proximity_findings(cues, findings, ctx, joined_only)
+    beside = proximity_findings(cues, [f for f in findings if _stands_beside_a_brand(f)], ctx, joined_only)
+    alone = proximity_findings(cues, [f for f in findings if _stands_without_a_brand(f)], ctx, joined_only)
     if alone == beside:
         return beside
     both = [f for f in beside if f in alone]
