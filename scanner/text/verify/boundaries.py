@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import NamedTuple
 
@@ -81,7 +82,7 @@ def _on_boundaries(c: Candidate, segmenter: Segmenter, cues: ContextIndex | None
         return False
     if b < len(text) and _continues(text[b - 1], text[b]) and not _plural_s(text, b):
         return False
-    if b - a >= SEGMENT_FREE_LENGTH:
+    if _word_length(text, a, b) >= SEGMENT_FREE_LENGTH:
         return True
     # A space or punctuation the seller typed next to the match is a boundary jieba
     # cannot see (spaces between Chinese characters are dropped before segmenting).
@@ -96,6 +97,19 @@ def _on_boundaries(c: Candidate, segmenter: Segmenter, cues: ContextIndex | None
     end_ok = end_ok or segmenter.on_boundaries(text, a, b, True, end_ok)
     return ((start_ok or _hidden_by_listed_word(text, a, b, a, segmenter, cues))
             and (end_ok or _hidden_by_listed_word(text, a, b, b, segmenter, cues)))
+
+
+_LATIN_RUN = re.compile(r"[a-z]+")
+
+
+def _word_length(text: str, a: int, b: int) -> int:
+    """The length of text[a:b] as a Chinese word: a half-pinyin spelling (fan现, gaofang版) counts each run of
+    letters as one character, the syllable it stands for, so that it is no more specific than the word it
+    spells (fan现 in fan现货 still needs jieba's word end)."""
+    word = text[a:b]
+    if word.isascii() or not any(c.isascii() and c.isalpha() for c in word):
+        return b - a
+    return b - a - sum(len(m.group()) - 1 for m in _LATIN_RUN.finditer(word))
 
 
 def _hidden_by_listed_word(text: str, a: int, b: int, at: int, segmenter: Segmenter, cues: ContextIndex) -> bool:
