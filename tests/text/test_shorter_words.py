@@ -76,3 +76,24 @@ def test_beside_a_brand_the_weak_word_still_says_it_once(text_scanner, listing, 
     assert [f.text for f in counterfeit] == [word], [(f.text, f.term) for f in counterfeit]
     assert all(f.term != pair_rule for f in counterfeit)
     assert all(r.code not in ("if_brand", "if_no_brand") for f in result.findings for r in f.reasons)
+
+
+# A star put for a letter or inside a name is read like an emoji there (normalize._IN_WORD_MARKS); a footnote
+# star, a size and a star between single letters change nothing.
+@pytest.mark.parametrize("listing,category,text", [
+    ({"title": "B*ats Studio Pro 头戴式耳机"}, "brand", "B*ats"),
+    ({"title": "G*cci belt, brand new in box"}, "brand", "G*cci"),
+    ({"description": "St*n gun, rechargeable, ships fast"}, "prohibited_goods", "St*n gun"),
+])
+def test_a_star_inside_a_name_is_read_through(text_scanner, listing, category, text):
+    result = text_scanner.scan(listing)
+    assert (category, text) in [(f.category, f.text) for f in result.findings], [(f.category, f.text) for f in result.findings]
+
+
+@pytest.mark.parametrize("listing", [
+    {"description": "Price* excludes shipping. *Free returns within 30 days"},
+    {"description": "Sizes S*M*L, 5*10cm pocket"},
+    {"title": "**NEW** arrivals daily, gift*wrap available"},
+])
+def test_a_star_elsewhere_changes_nothing(text_scanner, listing):
+    assert text_scanner.scan(listing).decision == "pass"
