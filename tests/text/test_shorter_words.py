@@ -24,8 +24,6 @@ SHORTER_WORD_FOUND = [
     ({"description": "拿去和专柜对比一模一样，五金做工都到位"}, "block", [("counterfeit", "专柜对比一模一样")]),
     ({"description": "Wear it to brunch - nobody will know it's not authentic."}, "block",
      [("counterfeit", "nobody will know it's not authentic")]),
-    ({"description": "Stitching and weight are indistinguishable from the real thing."}, "block",
-     [("counterfeit", "indistinguishable from the real thing")]),
 ]
 
 # words jieba itself knows still decide, allow-list phrases still hide the words inside them, and a weak word
@@ -39,6 +37,8 @@ STILL_PASS = [
     {"description": "支持微信支付 下单即发"},
     {"description": "最佳赏味期 6个月，开封后冷藏"},
     {"description": "Nobody will know you're wearing insoles - adds 2 inches."},
+    # a pair wholly inside a word that counts only beside a brand is that word's own wording: it follows the word
+    {"title": "OEM TV remote", "description": "Buttons and weight are indistinguishable from the real thing."},
 ]
 
 

@@ -45,7 +45,12 @@ def paired_either_way(
     if all(_stands_beside_a_brand(f) and _stands_without_a_brand(f) for f in findings):
         return proximity_findings(cues, findings, ctx, joined_only)
     beside = proximity_findings(cues, [f for f in findings if _stands_beside_a_brand(f)], ctx, joined_only)
-    alone = proximity_findings(cues, [f for f in findings if _stands_without_a_brand(f)], ctx, joined_only)
+    # a pair wholly inside such a word is that word's own wording (Looks identical to the original: the list says
+    # it counts only beside a brand); a pair reaching beyond it adds a cue the word does not have (柜姐 … 看不出区别)
+    weak = [f for f in findings if not _stands_without_a_brand(f)]
+    alone = [p for p in proximity_findings(cues, [f for f in findings if _stands_without_a_brand(f)], ctx, joined_only)
+             if not any(w.field == p.field and w.category == p.category and w.start <= p.start and p.end <= w.end
+                        for w in weak)]
     if alone == beside:
         return beside
     both = [f for f in beside if f in alone]
