@@ -126,10 +126,6 @@ SCAN_FAMILIES = [f"{u!r} * k" for u in REPEATED_UNITS[:6] + ("qq：1234567 ", "t
                               "11010519491231002X ", "收件人：张三 13812345678 ", "北京市朝阳区建国路88号 ",
                               "QQ 8O2345671 ", "l38 0013 8O00 ", "1️⃣ ", "1 Aa Aa Aa Aa ",
                               "Dana Whitfield, (937) 555-0164 ")]
-# #15 (engine16): a short word under a longer listed one, pairs read with and without a brand, half-pinyin words led
-# by a syllable, a star inside a name
-SCAN_FAMILIES += [f"{u!r} * k" for u in ("绝对安全 ", "柜姐都看不出区别 ", "Gucci 柜姐看不出区别 ", "gaofang版本 ", "zhi疗 ",
-                                          "B*ats ")]
 
 
 def _family(name: str):
@@ -137,6 +133,12 @@ def _family(name: str):
         return SPEECH_FAMILIES[name]
     unit = eval(name.removesuffix(" * k"))  # the names above are reprs of their units
     return lambda n: _fill(unit, n)
+
+
+# #15 (engine16): a short word under a longer listed one, pairs read with and without a brand, half-pinyin words led
+# by a syllable, a star inside a name
+SCAN_FAMILIES += [f"{u!r} * k" for u in ("绝对安全 ", "柜姐都看不出区别 ", "Gucci 柜姐看不出区别 ", "gaofang版本 ", "zhi疗 ",
+                                          "B*ats ")]
 
 
 # -- measuring ---------------------------------------------------------------------------------
