@@ -82,12 +82,7 @@ class TextEngine:
     @classmethod
     def load(cls, directory) -> "TextEngine":
         wordlists = load_wordlists(directory)
-        # a profile's own terms stay out of the segmenter's dictionary: it is shared, and a new word there would
-        # change how every other profile's listings are cut into words
-        shared = [t for t in wordlists.terms if not t.profiles]
-        terms = [t.term for t in shared] + [v for t in shared for v in t.variants]
-        terms += [a for b in wordlists.brands for a in b.aliases]
-        segmenter = Segmenter(terms, [a.phrase for a in wordlists.allow])
+        segmenter = Segmenter(*wordlists.segmenter_words())
         return cls(wordlists, TextMatcher(wordlists),
                    VerifyContext.build(wordlists, segmenter, Policy.from_wordlists(wordlists), DEFAULT_PROFILE))
 

@@ -122,10 +122,15 @@ def _map_char(ch: str) -> str:
     return "".join(pieces)
 
 
+# Punctuation sellers put for a letter or inside a name just as they put an emoji (B*ats, G*cci, St*n gun,
+# Ch＊nel: #15, engine16); a dash, a dot or a slash between letters stays a word break (T-shirt, e.g., w/o).
+_IN_WORD_MARKS = frozenset("*＊")
+
+
 def _is_symbol(ch: str) -> bool:
-    """Is `ch` a symbol that stage 1 turns into a space (emoji, ★, ™, +), as opposed to a
+    """Is `ch` a symbol that stage 1 turns into a space (emoji, ★, ™, +, a star), as opposed to a
     space, a dash or a dot? Only such characters can be read as nothing inside a word."""
-    return unicodedata.category(ch) in _SYMBOL_CATEGORIES and _map_char(ch) == " "
+    return (unicodedata.category(ch) in _SYMBOL_CATEGORIES or ch in _IN_WORD_MARKS) and _map_char(ch) == " "
 
 
 class _CharTable(dict):

@@ -50,6 +50,7 @@ class Segmenter:
         """`terms` (denied words) are added so they can stand as words of their own;
         `phrases` (allow-list) are added more strongly so they win over the terms inside them."""
         base = _base_tokenizer()
+        self._base_freq = base.FREQ
         tk = jieba.Tokenizer()
         tk.FREQ = dict(base.FREQ)
         tk.total = base.total
@@ -90,6 +91,7 @@ class Segmenter:
         tk.total = total
         tk.initialized = True
         self = cls.__new__(cls)
+        self._base_freq = base
         self._ready(tk, None)
         return self
 
@@ -111,6 +113,19 @@ class Segmenter:
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
         cuts = self._cuts(text[lo:hi])
         return (not needs_start or start - lo in cuts) and (not needs_end or end - lo in cuts)
+
+    def token_across(self, text: str, start: int, end: int, at: int) -> tuple[int, int]:
+        """The jieba token of the window `on_boundaries(text, start, end)` cuts that runs across position `at`
+        (start <= at <= end, not itself a cut): (token start, token end) in `text`."""
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        cuts = self._cuts(text[lo:hi])
+        before = max(c for c in cuts if c < at - lo)
+        after = min((c for c in cuts if c > at - lo), default=hi - lo)
+        return lo + before, lo + after
+
+    def is_base_word(self, word: str) -> bool:
+        """Is `word` a word of jieba's own dictionary (not only one this segmenter learnt from the word lists)?"""
+        return bool(self._base_freq.get(word))
 
 
 def _jieba_cuts(tk: jieba.Tokenizer, window: str) -> frozenset[int]:

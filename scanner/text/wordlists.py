@@ -145,6 +145,16 @@ class Wordlists:
         """Indexes (into `terms`) of the profile-only terms that do not count under `profile`."""
         return frozenset(i for i, t in enumerate(self.terms) if t.profiles and profile not in t.profiles)
 
+    def segmenter_words(self) -> tuple[list[str], list[str]]:
+        """(words, phrases) the segmenter learns over jieba's dictionary: listed terms, their variants and brand
+        names, so they stand as words of their own; allow-list phrases, so they win over the terms inside them.
+        A profile's own terms stay out: the segmenter is shared, and a new word there would change how every
+        other profile's listings are cut into words."""
+        shared = [t for t in self.terms if not t.profiles]
+        words = [t.term for t in shared] + [v for t in shared for v in t.variants]
+        words += [a for b in self.brands for a in b.aliases]
+        return words, [a.phrase for a in self.allow]
+
     def counts(self) -> dict[str, int]:
         counts = {c: 0 for c in (*TEXT_CATEGORIES, *(c.id for c in self.custom_categories))}
         for t in self.terms:
@@ -207,8 +217,6 @@ def mixed_spellings(chinese: str, curated: bool) -> tuple[str, ...]:
         return ()
     out = []
     for mask in range(1, 2**n - 1):  # bit i set: character i written as its syllable
-        if not curated and mask & 1:
-            continue
         out.append("".join(syllables[i] if mask >> i & 1 else chinese[i] for i in range(n)))
     if curated or n >= 3:
         out.append(chinese[0] + "".join(s[0] for s in syllables[1:]))
@@ -223,6 +231,12 @@ SPLIT_CHARS = {
     "评": "讠平", "证": "讠正", "版": "片反", "货": "化贝", "钱": "钅戋", "销": "钅肖", "精": "米青",
     "纺": "纟方", "液": "氵夜", "刻": "亥刂", "码": "石马", "现": "王见",
 }
+
+
+def disguised_spellings(word: str) -> tuple[str, ...]:
+    """The generated spellings of a listed Chinese word that is not a term row of its own (a slot word, a rule's
+    cue): half pinyin and split characters."""
+    return (*mixed_spellings(word, curated=False), *split_spellings(word))
 
 
 def split_spellings(term: str) -> tuple[str, ...]:
@@ -384,9 +398,7 @@ def _load_lexicons(directory: Path) -> dict[str, tuple[str, ...]]:
         if not words:
             raise WordlistError(f"{rel}: no entries (a slot lexicon must have at least one)")
         # the same generated spellings as a term's (咽yan, 血ya高): a slot word is a word sellers disguise too
-        out[path.stem] = tuple(dict.fromkeys(
-            form for w in words for form in (w, *mixed_spellings(w, curated=False), *split_spellings(w))
-        ))
+        out[path.stem] = tuple(dict.fromkeys(form for w in words for form in (w, *disguised_spellings(w))))
     return out
 
 
@@ -479,7 +491,9 @@ def _expand_slots(cues: tuple[str, ...], lexicons: dict[str, tuple[str, ...]], w
                 raise WordlistError(f"{where}: unknown slot lexicon {cue!r} (no lexicons/{cue[1:]}.tsv)")
             out += lexicons[cue[1:]]
         else:
-            out.append(cue)
+            # a rule's own cue word is disguised like any listed word (血ya, 开piao, 肉du): the same generated
+            # spellings as a term's or a slot word's (#15, engine16)
+            out += (cue, *disguised_spellings(cue))
     return tuple(dict.fromkeys(out))
 
 

@@ -80,6 +80,9 @@ CASES = [
     [("title", "O🔥MEGA Nike🔥Air Gu💎cci North⭐Face Ro⭐lex⌚watch"), ("description", "Gucc1 Prad4 1OO%有效 Insta36O")],
     # symbol gaps in place of letters, and letters drawn as emoji
     [("title", "Chan🌸l Herm💎s Lu🍋lemon Sum🌸mer"), ("description", "🅽🅸🅺🅴 Pr🅰da 🅶🆄🅲🅲🅸 🅿️")],
+    # shorter keys at the start of and inside longer keys of other rows (#15, engine16): every hit is reported
+    [("title", "儿童 蜡笔 绝对安全 溶脂针 老威信号出售"), ("description", "柜姐都看不出区别，加微信支付宝都可以")],
+    [("title", "网课代刷 微信解封"), ("description", "nobody will know it's not authentic, looks identical to the original")],
 ]
 
 

@@ -137,6 +137,12 @@ def _family(name: str):
     return lambda n: _fill(unit, n)
 
 
+# #15 (engine16): a short word under a longer listed one, pairs read with and without a brand, half-pinyin words led
+# by a syllable, a star inside a name
+SCAN_FAMILIES += [f"{u!r} * k" for u in ("绝对安全 ", "柜姐都看不出区别 ", "Gucci 柜姐看不出区别 ", "gaofang版本 ", "zhi疗 ",
+                                          "B*ats ")]
+
+
 # -- measuring ---------------------------------------------------------------------------------
 class _Hang(Exception):
     pass

@@ -170,7 +170,13 @@ SYMBOL_GAPS = [
     ("Ni™ke", True),
     ("Gu+cci", True),
     ("O·MEGA", False),  # sentence-ish punctuation and separators keep their meaning
-    ("O*MEGA", False),
+    ("O-MEGA", False),
+    # ... but a star is put for or inside a name like an emoji (B*ats, St*n gun; #15, engine16)
+    ("O*MEGA", True),
+    ("B*ats", True),
+    ("Ch＊nel", True),  # full width
+    ("5*10cm", False),  # between digits: a size
+    ("Price* excludes", False),  # a footnote mark after a word
     ("O\u3000MEGA", False),
     ("O🔥 MEGA", False),
     ("高🔥仿", False),

@@ -159,7 +159,8 @@ CASES = [
     # ... a copy word half in pinyin from a seller (the engine's pinyin reading does not join fu+刻); pinyin beside
     # other characters is none
     (Q, "seller", "亲 这款是gao仿的，细节到位", "block", {("counterfeit", "gao仿")}, []),
-    (Q, "seller", "亲 这双是fu刻版，和原版一样", "block", {("counterfeit", "fu刻")}, []),
+    # 和原版一样 is 'identical to the genuine' too: 原版 alone needs a brand, and no longer hides the pair (#15, engine16)
+    (Q, "seller", "亲 这双是fu刻版，和原版一样", "block", {("counterfeit", "fu刻"), ("counterfeit", "原版一样")}, []),
     (R, None, "gao中生用的台灯，fu母都说好", "pass", set(), []),
     # ... the writer's own family group is no channel offered; joining the seller's group still is
     (R, None, "分享到家族微信群了，都说划算", "pass", set(), []),

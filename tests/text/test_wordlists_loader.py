@@ -189,14 +189,16 @@ def test_lists_that_only_ever_find_less_may_be_empty(tmp_path, name):
     assert load_wordlists(directory).version != load_wordlists(BUNDLED_WORDLISTS).version
 
 
-# #15: half-pinyin spellings are generated from each Chinese term at build. Pinyin-led forms
-# only where the pinyin column says sellers type the term in pinyin; initials after a character.
+# #15: half-pinyin spellings are generated from each Chinese term at build, led by a syllable too (engine16:
+# zhi疗 and fan现 were sellers' spellings the lists missed; a syllable counts as one character, so fan现 in
+# "Electric fan现货" still needs jieba's word end after 现 and does not get it); initials after a character,
+# for 3+ characters unless curated; never the whole word in pinyin (that is the pinyin column's).
 MIXED = [
     ("高仿", True, {"gao仿", "高fang", "高f"}, set()),
-    ("降血糖", False, {"降xue糖", "降血tang", "降xuetang", "降xt"}, {"jiang血糖", "jiangxuetang"}),
-    ("返现", False, {"返xian"}, {"fan现", "返x"}),  # fan现 would fire on "Electric fan现货"
-    ("治疗", False, {"治liao"}, {"zhi疗", "治l"}),
-    ("高仿真花", False, {"高仿zhen花"}, {"gao仿真花"}),
+    ("降血糖", False, {"降xue糖", "降血tang", "降xuetang", "降xt", "jiang血糖"}, {"jiangxuetang"}),
+    ("返现", False, {"返xian", "fan现"}, {"返x", "fanxian"}),
+    ("治疗", False, {"治liao", "zhi疗"}, {"治l", "zhiliao"}),
+    ("高仿真花", False, {"高仿zhen花", "gao仿真花"}, {"gaofangzhenhua"}),
     ("LV", True, set(), {"LV"}),  # not Chinese: nothing generated
     ("一二三四五", False, set(), {"一er三四五"}),  # longer than MIXED_MAX_CHARS
 ]
@@ -238,8 +240,9 @@ def test_slot_lexicons_fill_proximity_cues_with_generated_spellings(tmp_path):
         "proximity.tsv": PROXIMITY_HEADER + "cures\tmedical_claim\thigh\t\t治|cures|@disease\t@disease\t8\tany\t\n",
     })
     rule, = load_wordlists(tmp_path).proximity
-    assert rule.second == ("咽炎", "咽yan", "gout")
-    assert rule.first == ("治", "cures", "咽炎", "咽yan", "gout")
+    assert rule.second == ("咽炎", "yan炎", "咽yan", "gout")
+    # a rule's own cue word gets them too (engine16): 治 written as its two components
+    assert rule.first == ("治", "氵台", "cures", "咽炎", "yan炎", "咽yan", "gout")
 
 
 def test_slot_words_with_a_count_are_one_word_per_count(tmp_path):

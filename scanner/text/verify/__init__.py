@@ -27,7 +27,7 @@ from scanner.text.verify.negation import denied
 from scanner.text.verify.listing_rules import (
     brand_dependent, brand_with_counterfeit, compatibility_per_listing, provenance_per_listing,
 )
-from scanner.text.verify.proximity import proximity_findings
+from scanner.text.verify.proximity import paired_either_way, unless_brand
 from scanner.text.verify.rules import category_findings
 
 __all__ = ["ContextIndex", "VerifyContext", "verify"]
@@ -42,9 +42,11 @@ def verify(
     if ctx.hidden_terms:
         hidden = ctx.hidden_terms
         candidates = [c for c in candidates if c.pattern.kind != "term" or c.pattern.index not in hidden]
-    kept, cues, joined_only = standing(candidates, ctx.segmenter)
+    kept, cues, joined_only, if_no_brand = standing(candidates, ctx.segmenter, ctx.cues)
     findings = category_findings(kept, listing, norms, ctx)
-    findings += proximity_findings(cues, findings, ctx, joined_only)
+    if if_no_brand:
+        findings += unless_brand(category_findings(if_no_brand, listing, norms, ctx))
+    findings += paired_either_way(cues, findings, ctx, joined_only)
     findings = denied(findings, {name: n.original for name, n in norms}, ctx)
     findings = compatibility_per_listing(findings)
     findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)

@@ -30,6 +30,12 @@ class ContextIndex:
     negation_zh: tuple[str, ...]  # non-Latin negation cues, longest first (不具备 before 不)
     negation_en: "re.Pattern | None"  # English negation cues with up to three words after them
     provenance: tuple[str, ...]  # where the goods came from: 附小票, 专柜购入, 二手, pre-owned, authenticated
+    # the Chinese words the segmenter learnt from the lists (Wordlists.segmenter_words): listed words (terms,
+    # variants, brand names) and allow-list phrases. A jieba token that is one of them only because a list
+    # named it must not hide another row's shorter word inside it (boundaries.py)
+    listed_words: frozenset[str] = frozenset()
+    listed_phrases: frozenset[str] = frozenset()
+    brand_only_terms: frozenset[int] = frozenset()  # indexes of the terms that count only beside a brand (1:1, reps)
 
     @classmethod
     def build(cls, wordlists: "Wordlists") -> "ContextIndex":
@@ -41,6 +47,7 @@ class ContextIndex:
             for alias in b.aliases:
                 brand_by_key.setdefault(normalise_term(alias), i)
         ex = wordlists.exemptions
+        words, phrases = wordlists.segmenter_words()
         return cls(
             brand_context=tuple(texts(b.context) for b in wordlists.brands),
             brand_by_key=brand_by_key,
@@ -54,6 +61,9 @@ class ContextIndex:
             negation_zh=tuple(sorted((c for c in ex.get("negation", ()) if not c.isascii()), key=len, reverse=True)),
             negation_en=english_negation(tuple(c.lower() for c in ex.get("negation", ()) if c.isascii())),
             provenance=texts(ex.get("provenance", ())),
+            listed_words=frozenset(w for w in words if len(w) > 1),
+            listed_phrases=frozenset(p for p in phrases if len(p) > 1),
+            brand_only_terms=frozenset(i for i, t in enumerate(wordlists.terms) if t.requires_brand),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from scanner.results import Finding
 from scanner.text.verify.cues import VerifyContext
 from scanner.text.verify.explain import reason
+from scanner.text.verify.proximity import IF_BRAND, IF_NO_BRAND
 from scanner.text.verify.rules import _mentions  # a word, with Latin word boundaries
 
 
@@ -65,10 +66,20 @@ def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: Veri
 def brand_dependent(findings: list[Finding]) -> list[Finding]:
     """Weak words (1:1, copy, reps) say "counterfeit" only when the listing names a
     brand that context did not make harmless: 1:1 mixing ratio, copy paper are fine.
-    Such findings carry the reason `needs_brand` from the start (rules.py)."""
-    if any(f.category == "brand" and f.effect != "none" for f in findings):
-        return findings
-    return [f for f in findings if not _has(f, "needs_brand")]
+    Such findings carry the reason `needs_brand` from the start (rules.py). The two-word
+    findings read either way (proximity.paired_either_way) keep the reading that holds."""
+    branded = any(f.category == "brand" and f.effect != "none" for f in findings)
+    drop = IF_NO_BRAND if branded else IF_BRAND
+    out = []
+    for f in findings:
+        if not branded and _has(f, "needs_brand"):
+            continue
+        if _has(f, IF_BRAND) or _has(f, IF_NO_BRAND):
+            if _has(f, drop):
+                continue
+            f = f._replace(reasons=tuple(r for r in f.reasons if r.code not in (IF_BRAND, IF_NO_BRAND)))
+        out.append(f)
+    return out
 
 
 def brand_with_counterfeit(findings: list[Finding], ctx: VerifyContext) -> list[Finding]:

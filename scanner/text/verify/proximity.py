@@ -15,6 +15,49 @@ from scanner.text.verify.explain import basis, reason
 _CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]|\.(?![\d\w])")
 
 
+# A word that counts only beside a brand (1:1, 看不出区别, not authentic: `needs_brand`, rules.py) is dropped later
+# when the listing names none (listing_rules.brand_dependent). A pair it covers must not be lost with it, so the
+# pairs are read both ways and each reading is marked with the condition under which it stands; brand_dependent
+# keeps one of them. Without such a word both readings are the same and nothing is marked.
+IF_BRAND, IF_NO_BRAND = "if_brand", "if_no_brand"
+
+
+def unless_brand(findings: list[Finding]) -> list[Finding]:
+    """`findings` marked to stand only if the listing names no brand (brand_dependent decides)."""
+    return [f._replace(reasons=f.reasons + (reason(IF_NO_BRAND),)) for f in findings]
+
+
+def _stands_beside_a_brand(f: Finding) -> bool:
+    return all(r.code != IF_NO_BRAND for r in f.reasons)
+
+
+def _stands_without_a_brand(f: Finding) -> bool:
+    return all(r.code not in ("needs_brand", IF_BRAND) for r in f.reasons)
+
+
+def paired_either_way(
+    cues: list[Candidate], findings: list[Finding], ctx: VerifyContext, joined_only: set[tuple]
+) -> list[Finding]:
+    """`proximity_findings` as the listing will read once brand_dependent has decided: the findings that stand
+    whether or not the listing names a brand unmarked, the others marked IF_BRAND or IF_NO_BRAND."""
+    if not cues:
+        return []
+    if all(_stands_beside_a_brand(f) and _stands_without_a_brand(f) for f in findings):
+        return proximity_findings(cues, findings, ctx, joined_only)
+    beside = proximity_findings(cues, [f for f in findings if _stands_beside_a_brand(f)], ctx, joined_only)
+    # a pair wholly inside such a word is that word's own wording (Looks identical to the original: the list says
+    # it counts only beside a brand); a pair reaching beyond it adds a cue the word does not have (柜姐 … 看不出区别)
+    weak = [f for f in findings if not _stands_without_a_brand(f)]
+    alone = [p for p in proximity_findings(cues, [f for f in findings if _stands_without_a_brand(f)], ctx, joined_only)
+             if not any(w.field == p.field and w.category == p.category and w.start <= p.start and p.end <= w.end
+                        for w in weak)]
+    if alone == beside:
+        return beside
+    both = [f for f in beside if f in alone]
+    return (both + [f._replace(reasons=f.reasons + (reason(IF_BRAND),)) for f in beside if f not in alone]
+            + [f._replace(reasons=f.reasons + (reason(IF_NO_BRAND),)) for f in alone if f not in beside])
+
+
 def proximity_findings(
     cues: list[Candidate], findings: list[Finding], ctx: VerifyContext, joined_only: set[tuple]
 ) -> list[Finding]:
