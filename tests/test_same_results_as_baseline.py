@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = "1f1dfe8"  # results changed on purpose here: tune11 (holdout11's families as constructions with slot lexicons), tunerev15 (review phrases read through the normaliser where Chinese is spaced out; personal-data recognisers shared with listings), redteam15 (a word-list row with no usable spelling is refused). Over the 6,744 fixture listings (holdout12 joined the corpus): 282 rows differ beyond versions.wordlists, 82 decisions change, 76 of them labelled: 74 now agree with their label, 0 agreed before; before: 2355fc5
+BASELINE = "9619360"  # results changed on purpose here: engine16 (a shorter listed word under a longer listed word is reported; half-pinyin spellings generated for every listed Chinese word; a star inside a Latin name read like an emoji), hostile16 (one personal-data finding per person's block). Over the 6,744 fixture listings: 30 rows differ beyond versions.wordlists, 4 decisions change, 3 of them labelled: 3 now agree with their label, 0 agreed before; before: 1f1dfe8
 
 # Runs inside the old tree: public API only.
 _SNAPSHOT_SCRIPT = r"""
