@@ -50,8 +50,14 @@ export PYSPARK_PYTHON="$PWD/.venv/bin/python"
 export PYSPARK_DRIVER_PYTHON="$PWD/.venv/bin/python"
 
 if [ "$#" -eq 0 ]; then
+    # Both passes run on one worker process per core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N to change).
+    # `--dist loadfile` keeps each test file on one worker, so a file's module fixtures (a Spark session, a
+    # `scanner serve`, an engine on edited word lists) are built once; everything a test writes is in its
+    # worker's own temporary directory, and every server or PostgreSQL cluster listens on a port of its own.
+    XDIST=(-n auto --dist loadfile)
     # The whole suite runs on the compiled build below. The engine's tests run first as plain
-    # Python too: that is what a machine without a C compiler runs (about a minute).
-    SCANNER_PURE_PYTHON=1 python -m pytest -q tests/text
+    # Python too: that is what a machine without a C compiler runs.
+    SCANNER_PURE_PYTHON=1 python -m pytest -q "${XDIST[@]}" tests/text
+    exec python -m pytest "${XDIST[@]}"
 fi
 exec python -m pytest "$@"
