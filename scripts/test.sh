@@ -50,8 +50,21 @@ export PYSPARK_PYTHON="$PWD/.venv/bin/python"
 export PYSPARK_DRIVER_PYTHON="$PWD/.venv/bin/python"
 
 if [ "$#" -eq 0 ]; then
-    # The whole suite runs on the compiled build below. The engine's tests run first as plain
-    # Python too: that is what a machine without a C compiler runs (about a minute).
-    SCANNER_PURE_PYTHON=1 python -m pytest -q tests/text
+    # Both passes run on one worker process per core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N to change):
+    # everything a test writes is in its worker's own temporary directory, and every server or PostgreSQL
+    # cluster listens on a port of its own (README "Tests").
+    #
+    # The engine's tests run first as plain Python: that is what a machine without a C compiler runs.
+    # `worksteal`: tests/text/test_linear_time.py alone is minutes of CPU-time ratios; an idle worker takes over half of
+    # what is left to the busy one. Not run twice: the linear-time tests of the `re` patterns (detectors,
+    # personal data, buyer phrases) and of the Python definitions called by name (normalise_python,
+    # could_detect_python) run the same code whichever build is installed, and the compiled pass runs them.
+    SCANNER_PURE_PYTHON=1 python -m pytest -q -n auto --dist worksteal tests/text \
+        --deselect tests/text/test_linear_time.py::test_detector_pattern_is_linear \
+        --deselect "tests/text/test_linear_time.py::test_normaliser_is_linear[normalise_python]" \
+        --deselect "tests/text/test_linear_time.py::test_detectors_and_hints_are_linear[could_detect_python]"
+    # The whole suite on the compiled build. `loadfile`: each file's tests on one worker, so a file's module
+    # fixtures (a Spark session, a `scanner serve`, an engine on edited word lists) are built once.
+    exec python -m pytest -n auto --dist loadfile
 fi
 exec python -m pytest "$@"

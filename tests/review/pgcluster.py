@@ -34,6 +34,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+BIND_ATTEMPTS = 5
+
+
+def _start(as_user: list[str], bindir: Path, data: Path, root: Path) -> int:
+    """pg_ctl start on a free loopback port -> the port. A port found free can be taken before the server binds
+    it (parallel test workers each start a cluster, other jobs open ports): then start again on a fresh one,
+    instead of reporting PostgreSQL unavailable and skipping every PostgreSQL test."""
+    for attempt in range(BIND_ATTEMPTS):
+        port = _free_port()
+        log = root / f"log-{port}"
+        try:
+            subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
+                            "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                                  "-c synchronous_commit=off -c max_connections=100",
+                            "start"], check=True, capture_output=True, timeout=120)
+            return port
+        except subprocess.CalledProcessError:
+            taken = "address already in use" in log.read_text(errors="replace").lower() if log.exists() else False
+            if not taken or attempt == BIND_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def throwaway_postgres() -> Iterator[str]:
     try:
@@ -52,14 +75,11 @@ def throwaway_postgres() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="scanner-pg-"))
     if as_user:
         shutil.chown(root, "postgres")
-    data, port = root / "data", _free_port()
+    data = root / "data"
     try:
         subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                         "--no-sync", "-E", "UTF8", "--locale", "C"], check=True, capture_output=True, timeout=120)
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60",
-                        "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                              "-c synchronous_commit=off -c max_connections=100",
-                        "start"], check=True, capture_output=True, timeout=120)
+        port = _start(as_user, bindir, data, root)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         out = getattr(exc, "stderr", b"") or b""
         shutil.rmtree(root, ignore_errors=True)
