@@ -302,6 +302,9 @@ function setKey(key) {
   state.key = key;
   sessionSet(KEY_STORE, key);
   byId("key-input").value = "";
+  // give the keyboard back to the shortcuts now: a hidden field loses focus only at the next rendering, and a
+  // key pressed before that went to the field (seen once as a lost "n" in the e2e test on a busy machine)
+  byId("key-input").blur();
   byId("key-panel").hidden = true;
   loadQueue();
 }
