@@ -593,8 +593,31 @@ def _load_profile_terms(directory: Path, profiles: dict[str, dict]) -> list[Term
     return terms
 
 
+# Loads of a directory whose files keep changing while they are read before the load gives up (fail closed).
+LOAD_ATTEMPTS = 3
+
+
 def load_wordlists(directory: str | Path) -> Wordlists:
+    """The word lists of `directory`, whose `version` is the content hash of exactly the files parsed: the hash is
+    taken before and after parsing, and a load during which a file changed is done again (an operator or a
+    publisher writing while a worker reloads), then refused."""
     directory = Path(directory)
+    for _ in range(LOAD_ATTEMPTS):
+        wordlists = _load_wordlists_once(directory)
+        if _version_now(directory) == wordlists.version:
+            return wordlists
+    raise WordlistError(f"word-list directory {directory} kept changing while it was read "
+                        f"({LOAD_ATTEMPTS} attempts); reload again once the edit is done")
+
+
+def _version_now(directory: Path) -> str | None:
+    try:
+        return content_version(directory)
+    except OSError:
+        return None
+
+
+def _load_wordlists_once(directory: Path) -> Wordlists:
     if not directory.is_dir():
         raise WordlistError(f"word-list directory {directory} does not exist")
     check_required(directory)

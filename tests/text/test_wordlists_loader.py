@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from scanner.config import BUNDLED_WORDLISTS
-from scanner.text.wordlists import WordlistError, derive_pinyin, load_wordlists
+from scanner.text import wordlists as wordlists_module
+from scanner.text.wordlists import WordlistError, content_version, derive_pinyin, load_wordlists
 
 TERMS_HEADER = "term\tcategory\tseverity\tsuggestion\tvariants\tpinyin\tnote\n"
 BRANDS_HEADER = "brand\towner\tsector\tzh\ten\tslang\tpinyin\tambiguous\tcontext\tnote\n"
@@ -69,6 +70,38 @@ def test_version_is_a_content_hash(minimal):
     path.write_text(path.read_text(encoding="utf-8") + "A货\tcounterfeit\thigh\t-\t\t\t\n", encoding="utf-8")
     v2 = load_wordlists(minimal).version
     assert v2 != v1 and v2.startswith("sha256:")
+
+
+def _edit_while_loading(monkeypatch, directory, edits):
+    """Append one counterfeit row to terms/counterfeit.tsv during each of the first `edits` loads, after the terms
+    were parsed (when the brands are read): what an operator's or a publisher's write does to a worker reloading."""
+    real = wordlists_module._load_brands
+    done = []
+
+    def load_brands(*args, **kwargs):
+        if len(done) < edits:
+            done.append(f"A货{len(done)}")
+            path = directory / "terms/counterfeit.tsv"
+            path.write_text(path.read_text(encoding="utf-8") + f"{done[-1]}\tcounterfeit\thigh\t-\t\t\t\n",
+                            encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wordlists_module, "_load_brands", load_brands)
+    return done
+
+
+def test_a_file_changed_during_the_load_is_read_again_so_the_version_names_what_was_parsed(minimal, monkeypatch):
+    added = _edit_while_loading(monkeypatch, minimal, edits=1)
+    wl = load_wordlists(minimal)
+    assert added == ["A货0"]
+    assert wl.version == content_version(minimal)  # the hash of the files as parsed, the edit included
+    assert "A货0" in {t.term for t in wl.terms}
+
+
+def test_a_directory_that_keeps_changing_is_refused(minimal, monkeypatch):
+    _edit_while_loading(monkeypatch, minimal, edits=wordlists_module.LOAD_ATTEMPTS)
+    with pytest.raises(WordlistError, match="kept changing"):
+        load_wordlists(minimal)
 
 
 @pytest.mark.parametrize(
