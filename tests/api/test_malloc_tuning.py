@@ -90,3 +90,28 @@ class _Stub:
     settings = None
     images = None
     versions = {"wordlists": "w", "gallery": "g", "scanner": "s"}
+
+
+def test_a_reload_settles_fully_at_most_once_a_minute(monkeypatch):
+    """settle_heap(full=False) after a reload: a freeze only, unless the last full collection is older than
+    FULL_SETTLE_EVERY_S (frozen garbage of requests in flight is then collected); start-up always settles fully."""
+    from api import runtime
+
+    calls = []
+    clock = [1000.0]
+    monkeypatch.setattr(runtime.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(runtime.gc, "unfreeze", lambda: calls.append("unfreeze"))
+    monkeypatch.setattr(runtime.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(runtime.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(runtime, "_last_full", [float("-inf")])
+
+    steps = [(True, 0.0), (False, 5.0), (False, 30.0), (False, 26.0), (False, 5.0), (True, 1.0)]
+    seen = []
+    for full, wait in steps:
+        clock[0] += wait
+        calls.clear()
+        runtime.settle_heap(full=full)
+        seen.append(tuple(calls))
+    whole, freeze = ("unfreeze", "collect", "freeze"), ("freeze",)
+    # start-up; +5 s; +35 s; +61 s since the full one: collect; +5 s; an explicit full one
+    assert seen == [whole, freeze, freeze, whole, freeze, whole]
