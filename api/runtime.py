@@ -5,7 +5,7 @@ a few hundred thousand long-lived objects. Python's cyclic GC would walk all of 
 every full collection — measured at 50–160 ms per pass on this machine, a pause that lands
 on whatever request is running. `settle_heap()` collects once and then freezes everything
 that exists (gc.freeze), so later collections only look at per-request garbage. Call it
-after startup, and with full=False after a reload (see its docstring).
+after startup; run a reload through `rebuild()`, which builds with collections paused and freezes what it built.
 
 `tune_malloc()` fixes glibc's mmap threshold and caps its arenas (see its docstring): without it a
 worker's RSS kept the high-water mark of the hostile requests it had served.
@@ -18,7 +18,10 @@ import gc
 import sys
 import threading
 import time
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 _lock = threading.Lock()
 # After a reload a full collection runs at most this often: a freeze alone also freezes whatever requests had
@@ -26,6 +29,8 @@ _lock = threading.Lock()
 # every 5 s), while each full collection holds the GIL 100-150 ms.
 FULL_SETTLE_EVERY_S = 60.0
 _last_full = [float("-inf")]
+_builds = [0]  # rebuilds in progress (collections stay paused until the last one ends)
+_enabled_before = [True]  # whether collections were on when the first of them began
 
 
 def settle_heap(*, full: bool = True) -> None:
@@ -34,12 +39,49 @@ def settle_heap(*, full: bool = True) -> None:
     tests/text/test_reload_frees.py checks), so only every FULL_SETTLE_EVERY_S does it collect as well, instead
     of a 100-150 ms stall of the worker's event loop on every reload (the soak reloads every 5 s)."""
     with _lock:
-        now = time.monotonic()
-        if full or now - _last_full[0] >= FULL_SETTLE_EVERY_S:
-            gc.unfreeze()
-            gc.collect()
-            _last_full[0] = now
-        gc.freeze()
+        _settle(full)
+
+
+def _settle(full: bool) -> None:
+    now = time.monotonic()
+    if full or now - _last_full[0] >= FULL_SETTLE_EVERY_S:
+        gc.unfreeze()
+        gc.collect()
+        _last_full[0] = now
+    gc.freeze()
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """No automatic collection while a new engine is built; what was built is frozen before they resume.
+
+    A build makes ~400k long-lived objects, enough to start two full collections on the way, each holding the
+    GIL 85-190 ms (/healthz waits behind it; bench/bench_reload_stall.py). Re-enabled with those objects still in
+    the young generation, the next allocation would walk them all, so they are frozen first (settle_heap's rule:
+    a full collection at most every FULL_SETTLE_EVERY_S). A failed build is not frozen: its garbage is collected.
+    Collections stay paused until the last of overlapping builds ends (a peer's reload beside an admin's)."""
+    with _lock:
+        if _builds[0] == 0:
+            _enabled_before[0] = gc.isenabled()
+            gc.disable()
+        _builds[0] += 1
+    built = False
+    try:
+        yield
+        built = True
+    finally:
+        with _lock:
+            _builds[0] -= 1
+            if built:
+                _settle(False)
+            if _builds[0] == 0 and _enabled_before[0]:
+                gc.enable()
+
+
+def rebuild(build: Callable[[], T]) -> T:
+    """`build()` (a reload) with collections paused, then its objects frozen: see collections_paused."""
+    with collections_paused():
+        return build()
 
 
 def tune_scan_threads(gil_switch_interval_ms: float) -> None:

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import metrics
-from api.runtime import settle_heap
+from api.runtime import rebuild
 
 log = logging.getLogger("scanner.api")
 
@@ -92,8 +92,7 @@ class WorkerSync:
         directory = resolve() if resolve is not None else None
         if directory is not None and getattr(scanner, "settings", None) is not None:
             scanner.settings = scanner.settings.model_copy(update={"wordlists": directory})
-        before, after = scanner.reload_wordlists()
-        settle_heap(full=False)
+        before, after = rebuild(scanner.reload_wordlists)
         log.info("reload", extra={"fields": {"event": "reload", "source": "peer", "what": what,
                                              "before": before, "after": after, "pid": os.getpid()}})
         metrics.set_versions(scanner.versions)

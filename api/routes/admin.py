@@ -17,7 +17,7 @@ from api import metrics
 from api.audit import request_fields
 from api.deps import AdminKey, AuditDep, ScannerDep
 from api.errors import ApiError
-from api.runtime import settle_heap
+from api.runtime import rebuild
 from api.schemas import ReloadOut, error_responses
 from scanner.text.wordlists import WordlistError
 
@@ -32,7 +32,7 @@ async def reload(request: Request, admin: AdminKey, scanner: ScannerDep, audit: 
     # Intent first: if it cannot be written, AuditUnavailable answers 503 and nothing is reloaded.
     started = audit.begin(admin.name, "wordlists.reload", before=before_version, **request_fields(request))
     try:
-        before, after = await run_in_threadpool(scanner.reload_wordlists)
+        before, after = await run_in_threadpool(rebuild, scanner.reload_wordlists)  # built, then frozen
     except Exception as exc:  # the files on disk could not be built: keep serving the old version
         reason = str(exc) if isinstance(exc, WordlistError) else f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, WordlistError):
@@ -40,7 +40,6 @@ async def reload(request: Request, admin: AdminKey, scanner: ScannerDep, audit: 
         audit.finish(started, "error", after=before_version, error=reason)
         raise ApiError(422, "reload_failed",
                        f"the word lists on disk were refused; still serving {before_version}: {reason}") from None
-    await run_in_threadpool(settle_heap, full=False)  # freeze the new engine (the old goes by refcount)
     versions = scanner.versions
     metrics.set_versions(versions)
     audit.finish(started, before=before, after=after, changed=before != after)

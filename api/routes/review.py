@@ -20,7 +20,7 @@ from api import metrics
 from api.audit import request_fields
 from api.deps import AdminKey, AuditDep, ReviewDep, ReviewerKey, ScannerDep, parse_json
 from api.errors import ApiError
-from api.runtime import settle_heap
+from api.runtime import rebuild
 from api.schemas import error_responses
 from scanner import jsonio
 from scanner.review import changesets, retention, stats, verdicts
@@ -183,9 +183,7 @@ def _keys_profiles_kept(request: Request, base: Path) -> None:
 def apply_live(scanner: Any, directory: Path) -> tuple[str, str]:
     """Serve the word lists in `directory` (a published version): point the scanner at it and reload."""
     scanner.settings = scanner.settings.model_copy(update={"wordlists": directory})
-    result = scanner.reload_wordlists()
-    settle_heap(full=False)
-    return result
+    return rebuild(scanner.reload_wordlists)
 
 
 async def follow_live(app: FastAPI) -> None:

@@ -8,6 +8,7 @@ hostile request makes: one large block freed (which raises glibc's threshold), t
 """
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -115,3 +116,73 @@ def test_a_reload_settles_fully_at_most_once_a_minute(monkeypatch):
     whole, freeze = ("unfreeze", "collect", "freeze"), ("freeze",)
     # start-up; +5 s; +35 s; +61 s since the full one: collect; +5 s; an explicit full one
     assert seen == [whole, freeze, freeze, whole, freeze, whole]
+
+
+def test_a_rebuild_runs_without_collections_and_freezes_what_it_built(monkeypatch):
+    """A reload builds ~400k long-lived objects: with collections on, two full collections of 85-190 ms each stalled
+    the worker during the build. rebuild() pauses them, freezes what was built, then turns them back on."""
+    from api import runtime
+
+    monkeypatch.setattr(runtime, "_last_full", [runtime.time.monotonic()])  # no full collection due
+    gc.collect()
+    assert gc.isenabled()
+    seen = {}
+
+    def build():
+        seen["enabled during the build"] = gc.isenabled()
+        seen["built"] = [{"term": "高仿"} for _ in range(100)]
+        return "after"
+
+    frozen_before = gc.get_freeze_count()
+    try:
+        assert runtime.rebuild(build) == "after"
+        assert seen["enabled during the build"] is False
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen_before + 100  # the built dicts are in the permanent generation
+    finally:
+        gc.unfreeze()
+
+
+def test_a_failed_rebuild_is_not_frozen_and_collections_resume(monkeypatch):
+    from api import runtime
+
+    monkeypatch.setattr(runtime, "_last_full", [runtime.time.monotonic()])
+    frozen = []
+    monkeypatch.setattr(runtime.gc, "freeze", lambda: frozen.append(True))
+
+    def broken():
+        raise ValueError("brands.tsv: empty")
+
+    with pytest.raises(ValueError):
+        runtime.rebuild(broken)
+    assert gc.isenabled()
+    assert frozen == []
+
+
+def test_overlapping_rebuilds_keep_collections_paused_until_the_last_ends(monkeypatch):
+    """A peer's reload (api/sync.py) may overlap an admin's: the first to finish must not turn collections back on
+    under the other's build."""
+    from api import runtime
+
+    monkeypatch.setattr(runtime, "_last_full", [runtime.time.monotonic()])
+    monkeypatch.setattr(runtime.gc, "freeze", lambda: None)
+    states = []
+    with runtime.collections_paused():
+        with runtime.collections_paused():
+            states.append(gc.isenabled())
+        states.append(gc.isenabled())
+    states.append(gc.isenabled())
+    assert states == [False, False, True]
+
+
+def test_a_rebuild_leaves_collections_off_when_they_were_off(monkeypatch):
+    from api import runtime
+
+    monkeypatch.setattr(runtime, "_last_full", [runtime.time.monotonic()])
+    monkeypatch.setattr(runtime.gc, "freeze", lambda: None)
+    gc.disable()
+    try:
+        runtime.rebuild(lambda: None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
