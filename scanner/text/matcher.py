@@ -11,6 +11,7 @@ We use `Automaton.iter` (all overlapping hits) and resolve overlaps ourselves:
 """
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -20,7 +21,13 @@ import numpy as np
 
 from scanner.text.detectors import could_detect, detect
 from scanner.text.normalize import SYMBOL_GAP, Normalised, match_key
+from scanner.text.release import release_when_gone
 from scanner.text.wordlists import Wordlists
+
+# Compiled, the build's loops never give the GIL away on their own (only the interpreter's loop does): building the
+# bundled lists' 72k keys held it ~150 ms at a time, and a reloading worker's event loop waited. So they yield it
+# every this many keys (bench/bench_reload_stall.py).
+YIELD_GIL_EVERY = 1024
 
 # Digits sellers put for a word's first or last letter (l is already folded into i).
 _LEET_INITIAL = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
@@ -60,6 +67,8 @@ class TextMatcher:
         gaps: dict[tuple[str, bool], list[str]] = {}
 
         def add(alias: str, pattern: Pattern) -> None:
+            if len(self.patterns) % YIELD_GIL_EVERY == 0:
+                time.sleep(0)
             key = normalised.get(alias)
             if key is None:
                 key = normalised[alias] = match_key(alias)
@@ -110,7 +119,9 @@ class TextMatcher:
         # description): their cues are kept when the other kind stands anywhere in the listing.
         self.any_field_rules = frozenset(i for i, r in enumerate(wordlists.proximity) if r.any_field)
         self.automaton = ahocorasick.Automaton()
-        for key, ids in keys.items():
+        for n, (key, ids) in enumerate(keys.items()):
+            if n % YIELD_GIL_EVERY == 0:
+                time.sleep(0)
             latin = key.encode("utf-8").decode("latin-1")
             # Whether each end of the key is an ASCII letter or digit: such ends must not
             # continue a word in the text (checked on bytes before any object is built).
@@ -121,6 +132,7 @@ class TextMatcher:
             self.automaton.add_word(latin, (len(latin), tuple(ids), edges, cues))
         if len(self.automaton):
             self.automaton.make_automaton()
+        release_when_gone(self, self.automaton)  # freed in one C call it would stall a worker (text/release.py)
 
     def find_all(self, norms: list[tuple[str, Normalised]]) -> list[Candidate]:
         """Every dictionary hit (overlapping, unverified except for Latin word boundaries)
