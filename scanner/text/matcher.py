@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
+from itertools import islice
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,6 +29,22 @@ from scanner.text.wordlists import Wordlists
 # bundled lists' 72k keys held it ~150 ms at a time, and a reloading worker's event loop waited. So they yield it
 # every this many keys (bench/bench_reload_stall.py).
 YIELD_GIL_EVERY = 1024
+# The same for a scan's hits: hostile copy (400 hits in each of 1,000 bullets) made tens of thousands of hits in one
+# step, and taking them from the automaton, then turning them into candidates, held the GIL ~35 ms at a time.
+HITS_PER_GIL_HOLD = 4096
+
+
+def _all_hits(automaton, text: str) -> list:
+    """Every hit of `automaton` in `text`, in its order; past HITS_PER_GIL_HOLD a batch at a time, yielding the GIL."""
+    found = automaton.iter(text)
+    hits = list(islice(found, HITS_PER_GIL_HOLD))
+    while len(hits) % HITS_PER_GIL_HOLD == 0 and hits:
+        time.sleep(0)
+        more = list(islice(found, HITS_PER_GIL_HOLD))
+        if not more:
+            break
+        hits += more
+    return hits
 
 # Digits sellers put for a word's first or last letter (l is already folded into i).
 _LEET_INITIAL = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
@@ -146,7 +163,7 @@ class TextMatcher:
         if keyed and self.automaton.kind == ahocorasick.AHOCORASICK:
             keys = [norm.key.encode("utf-8") for _, norm in keyed]
             encoded = b"\0".join(keys)
-            hits = list(self.automaton.iter(encoded.decode("latin-1")))
+            hits = _all_hits(self.automaton, encoded.decode("latin-1"))
             if hits:
                 out = self._candidates(hits, keyed, keys)
         # One look at the whole listing usually shows that no detector can match.
@@ -171,7 +188,9 @@ class TextMatcher:
         accepted = []
         cue_forms: set[tuple[int, int, str]] = set()  # (field, rule, form) of every cue found
         any_field = self.any_field_rules
-        for end_byte, (length, ids, edges, cues) in hits:
+        for i, (end_byte, (length, ids, edges, cues)) in enumerate(hits):
+            if i % HITS_PER_GIL_HOLD == HITS_PER_GIL_HOLD - 1:
+                time.sleep(0)
             start_byte, stop = end_byte + 1 - length, end_byte + 1
             if edges is not None:
                 if text_bytes is None:
@@ -194,7 +213,9 @@ class TextMatcher:
         out: list[Candidate] = []
         to_char: dict[int, object] = {}
         patterns = self.patterns
-        for start_byte, stop, ids, k, cues in accepted:
+        for i, (start_byte, stop, ids, k, cues) in enumerate(accepted):
+            if i % HITS_PER_GIL_HOLD == HITS_PER_GIL_HOLD - 1:
+                time.sleep(0)
             if cues:
                 alone = {pid for pid, rule, form in cues if (k, rule, _OTHER_FORM[form]) not in cue_forms
                          and (rule not in any_field or (-1, rule, _OTHER_FORM[form]) not in cue_forms)}

@@ -3,6 +3,7 @@ freed in one C call it held the GIL ~30-55 ms per reload, longer on a busy core 
 Emptying must never touch an automaton a live matcher can still use: that would make its scans find nothing."""
 from __future__ import annotations
 
+import threading
 import time
 
 import ahocorasick
@@ -24,6 +25,14 @@ def _automaton(keys=KEYS):
     return a
 
 
+def _count_sleeps(monkeypatch, module) -> list:
+    """time.sleep calls made by this thread (the release thread may be emptying an earlier test's automata)."""
+    sleeps, me = [], threading.get_ident()
+    real = module.time.sleep
+    monkeypatch.setattr(module.time, "sleep", lambda s: sleeps.append(s) if threading.get_ident() == me else real(s))
+    return sleeps
+
+
 def _wait_until(condition, seconds=10.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -34,8 +43,7 @@ def _wait_until(condition, seconds=10.0):
 
 
 def test_empty_removes_every_key_and_yields_between_batches(monkeypatch):
-    sleeps = []
-    monkeypatch.setattr(release.time, "sleep", sleeps.append)
+    sleeps = _count_sleeps(monkeypatch, release)
     a = _automaton()
     release.empty(a, batch=100)
     assert len(a) == 0
@@ -91,8 +99,19 @@ def test_building_a_matcher_yields_the_gil_every_so_many_keys(wordlists, monkeyp
     """Compiled, the build's loops never let another thread run on their own; they call time.sleep(0)."""
     from scanner.text import matcher as matcher_module
 
-    sleeps = []
-    monkeypatch.setattr(matcher_module.time, "sleep", sleeps.append)
+    sleeps = _count_sleeps(monkeypatch, matcher_module)
     built = TextMatcher(wordlists)
     assert sleeps and set(sleeps) == {0}
     assert len(sleeps) >= len(built.keys) // matcher_module.YIELD_GIL_EVERY
+
+
+@pytest.mark.parametrize("hits", [0, 1, 4_095, 4_096, 4_097, 8_192, 10_000])
+def test_all_hits_in_batches_equal_one_call_and_yield_between_batches(monkeypatch, hits):
+    """A scan's hits past HITS_PER_GIL_HOLD are taken a batch at a time (hostile copy held the GIL ~35 ms)."""
+    from scanner.text import matcher as matcher_module
+
+    a = _automaton(["高仿"])
+    text = ("高仿".encode("utf-8").decode("latin-1") + " ") * hits
+    sleeps = _count_sleeps(monkeypatch, matcher_module)
+    assert matcher_module._all_hits(a, text) == list(a.iter(text))
+    assert len(sleeps) == hits // matcher_module.HITS_PER_GIL_HOLD

@@ -174,3 +174,36 @@ def test_the_budget_from_settings_applies_to_scanners_built_from_settings(text_e
 def test_the_budget_must_be_a_finite_non_negative_number(value):
     with pytest.raises(ValueError, match="scan_budget_s"):
         Settings(scan_budget_s=value)
+
+
+# How a listing's fields are read a step at a time (scanner/budget.py): at most FIELDS_PER_STEP fields and
+# CHARS_PER_STEP characters (at least one field), so dense hostile copy stops at the cap after one small step.
+STEP_CASES = [
+    ("one title", [20], [1]),
+    ("a normal listing", [40, 800] + [60] * 5, [7]),
+    ("one field of 100k characters", [100_000], [1]),
+    ("two long descriptions", [40_000, 40_000], [1, 1]),
+    ("300 short bullets", [12] * 300, [256, 44]),
+    ("1,000 bullets of 1,600 characters", [1_600] * 1_000, [40] * 25),
+    ("a short field after a long one", [70_000, 10], [1, 1]),
+]
+
+
+@pytest.mark.parametrize("name, lengths, expected", STEP_CASES, ids=[c[0] for c in STEP_CASES])
+def test_fields_are_read_in_steps_bounded_by_fields_and_characters(name, lengths, expected):
+    from scanner.budget import Caps, ScanState
+
+    fields = [(f"bullets[{i}]", "好" * n) for i, n in enumerate(lengths)]
+    state = ScanState(Caps(10**6, 10**6), None, time.monotonic())
+    steps = list(state.steps(fields))
+    assert [len(step) for step in steps] == expected
+    assert [f for step in steps for f in step] == fields
+
+
+def test_dense_hostile_bullets_stop_after_one_small_step():
+    """400 hits in each of 1,000 bullets: before, the first step read 256 bullets (100k candidates for a cap of 2,000)."""
+    scanner = Scanner.from_defaults(with_images=False)
+    result = scanner.scan({"id": "hits", "bullets": ["高仿 " * 400] * 1_000}).to_dict()
+    assert result["decision"] == "block"
+    assert len(result["findings"]) == 500
+    assert {f["field"] for f in result["findings"]} <= {f"bullets[{i}]" for i in range(40)}
