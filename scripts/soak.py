@@ -121,14 +121,46 @@ def probe_healthz(base: str, out_path: str, stop) -> None:
 
     with open(out_path, "w") as out, httpx.Client(base_url=base, timeout=60) as c:
         while not stop.is_set():
-            t0 = time.perf_counter()
+            sent, t0 = time.time(), time.perf_counter()
             try:
                 ok = c.get("/healthz").status_code == 200
             except httpx.HTTPError:
                 ok = False
-            out.write(f"{time.perf_counter() - t0:.6f}\n" if ok else "fail\n")
+            out.write(f"{sent:.6f} {time.perf_counter() - t0:.6f}\n" if ok else f"{sent:.6f} fail\n")
             out.flush()
             stop.wait(0.1)
+
+
+SLOW_PROBE_S = 0.1
+
+
+def slow_probe_company(probes: list[tuple[float, float]], events: list[tuple[str, float, float]]) -> dict:
+    """What was going on during each /healthz probe slower than SLOW_PROBE_S: per kind of event (reloads, gallery
+    adds, hostile requests by kind), how many slow probes it overlapped beside the share of ALL probes it overlapped
+    (the base rate: a reload window covers a third of the run, so overlapping one alone says little). `nothing
+    recorded` when no event overlapped. Where the tail comes from, not proof of a cause."""
+    events = sorted(events, key=lambda e: e[1])
+    starts = [began for _, began, _ in events]
+    longest = max((ended - began for _, began, ended in events), default=0.0)
+
+    def kinds(start: float, end: float) -> set[str]:
+        from bisect import bisect_right
+        hi = bisect_right(starts, end)
+        lo = bisect_right(starts, start - longest)
+        return {kind for kind, began, ended in events[lo:hi] if began < end and ended > start} or {"nothing recorded"}
+
+    slow, every = Counter(), Counter()
+    n_slow = 0
+    for sent, lat in probes:
+        found = kinds(sent, sent + lat)
+        every.update(found)
+        if lat > SLOW_PROBE_S:
+            n_slow += 1
+            slow.update(found)
+    n = len(probes) or 1
+    return {"slow_probes": n_slow,
+            "by_kind": {kind: {"slow": count, "slow_share": round(count / max(n_slow, 1), 3),
+                               "all_share": round(every[kind] / n, 3)} for kind, count in slow.most_common()}}
 
 
 def free_port() -> int:
@@ -181,6 +213,7 @@ class Soak:
         self.hostile_status: Counter = Counter()
         self.held: list[tuple[float, socket.socket]] = []  # non-reading sockets and when they were opened
         self.healthz: list[float] = []
+        self.events: list[tuple[str, float, float]] = []  # (kind, wall-clock start, end): what slow probes overlap
         self.images = [probe_image(k) for k in range(args.max_images)]
         self.images_b64 = [base64.b64encode(b).decode() for b in self.images]
 
@@ -311,6 +344,7 @@ class Soak:
 
         name, how, payload = hostile
         self.hostile[name] += 1
+        began = time.time()
         head = (f"POST /v1/scan{'/batch' if how == 'no_read' else ''} HTTP/1.1\r\nHost: soak\r\n"
                 f"Content-Type: application/json\r\nX-API-Key: {SCAN_KEY}\r\nContent-Length: {len(payload)}\r\n\r\n")
         try:
@@ -339,6 +373,7 @@ class Soak:
                     self.failure_samples.append(f"hostile {name}: {type(exc).__name__}: {exc}"[:300])
             return
         with self.lock:
+            self.events.append((f"hostile {name}", began, time.time()))
             self.hostile_status[f"{name}: {status}"] += 1
             if status >= 500 or status == 0:
                 self.hostile_bad[f"{status or 'no answer'} {name}"] += 1
@@ -390,7 +425,10 @@ class Soak:
                         k = self.words_added
                         with open(self.wordlists / "terms" / "zz_soak.tsv", "a", encoding="utf-8") as fh:
                             fh.write(f"{probe_word(k)}\tprohibited_goods\thigh\t\t\t\tsoak probe {k}\n")
+                        began = time.time()
                         r = c.post("/v1/admin/reload")
+                        # the peer worker reloads when its watcher sees the new version (api/sync.py): later
+                        self.events.append(("reload (+1.5 s for the peer)", began, time.time() + 1.5))
                         self.admin["reload"] += 1
                         if r.status_code != 200:
                             self.fail(f"reload status {r.status_code}", r.text)
@@ -401,8 +439,10 @@ class Soak:
                     if now >= next_gallery and self.images_added < self.args.max_images:
                         next_gallery = now + self.args.gallery_every
                         k = self.images_added
+                        began = time.time()
                         r = c.post("/v1/gallery", data={"brand": "SoakBrand", "label": f"probe {k}"},
                                    files={"images": (f"p{k}.jpg", self.images[k], "image/jpeg")})
+                        self.events.append(("gallery add (+1.5 s for the peer)", began, time.time() + 1.5))
                         self.admin["gallery_add"] += 1
                         if r.status_code not in (200, 201):
                             self.fail(f"gallery add status {r.status_code}", r.text)
@@ -489,12 +529,15 @@ class Soak:
             for t in threads:
                 t.join(timeout=90)
         probe_lat: list[float] = []
+        probes: list[tuple[float, float]] = []
         if probe is not None and probe_path.exists():
-            for line in probe_path.read_text().split():
-                if line == "fail":
+            for line in probe_path.read_text().splitlines():
+                sent, _, value = line.partition(" ")
+                if value == "fail":
                     self.fail("healthz (probe process)", "not 200")
-                else:
-                    probe_lat.append(float(line))
+                elif value:
+                    probe_lat.append(float(value))
+                    probes.append((float(sent), float(value)))
         elapsed = time.monotonic() - started
         mixed = self.check()
         warm = [s for s in self.rss if s["t"] >= min(30, self.args.seconds / 4)] or self.rss
@@ -528,7 +571,8 @@ class Soak:
                 # the target: probed from a process of its own (as a load balancer does)
                 **summary(probe_lat, "healthz_"),
                 # as measured before 2026-12-04: a thread among the client threads (waits for their GIL too)
-                **summary(self.healthz, "healthz_in_client_")}
+                **summary(self.healthz, "healthz_in_client_"),
+                "healthz_slow_overlapping": slow_probe_company(probes, self.events)}
         report["ok"] = (report["failures"] == 0 and report["mixed_versions"] == 0
                         and not report.get("hostile", {}).get("bad"))
         return report
@@ -574,6 +618,11 @@ def main(argv=None) -> int:
               f"{h['healthz_p50_ms']} ms, p99 {h['healthz_p99_ms']} ms, max {h['healthz_max_ms']} ms "
               f"({h['healthz_probes']} probes from a process of their own; from a client thread as before: p50 "
               f"{h['healthz_in_client_p50_ms']} ms, p99 {h['healthz_in_client_p99_ms']} ms)")
+        slow = h["healthz_slow_overlapping"]
+        print(f"/healthz probes over {SLOW_PROBE_S * 1000:.0f} ms: {slow['slow_probes']}; what overlapped them "
+              f"(share of slow probes / share of all probes):")
+        for kind, c in slow["by_kind"].items():
+            print(f"  {kind}: {c['slow']} ({c['slow_share']:.0%} / {c['all_share']:.0%})")
     print(f"written: {out}")
     return 0 if report["ok"] else 1
 
