@@ -364,7 +364,7 @@ class Scanner:
             raise ImageInputError("ocr_failed", f"OCR could not read this image: {type(exc).__name__}") from None
         state.image_texts.append(read)
         if read.text:
-            norms = [(field, normalise(read.text))]
+            norms = [(field, normalise(read.scanned))]
             state.norms += norms
             state.add_candidates(text.matcher.find_all(norms))
 

@@ -85,6 +85,13 @@ class ImageText(NamedTuple):
             at += len(line.text) + 1
         return cls(field, "\n".join(line.text for line in lines), tuple(lines), tuple(starts))
 
+    @property
+    def scanned(self) -> str:
+        """What the text engine reads: the lines joined by spaces. In copy the engine reads a newline as the end of
+        a clause; in an image a line ends where the layout wrapped ("Review us ★★★★★" over "and get a free gift" is
+        one phrase: an independent image set lost 5 of 45 violations to it). As long as `text`: offsets are shared."""
+        return self.text.replace("\n", " ")
+
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.field, "text": self.text, "lines": [line.to_dict() for line in self.lines]}
 

@@ -19,6 +19,7 @@ def as_image_text(findings: Sequence[Finding], image_texts: Sequence) -> list[Fi
         read = by_field.get(f.field)
         if read is not None and f.kind == "text" and f.start is not None:
             box, confidence = read.span_box(f.start, f.end)
-            f = f._replace(kind="image_text", box=tuple(box), ocr_confidence=confidence)
+            # the engine read the lines joined by spaces (ImageText.scanned); the finding quotes the text as read
+            f = f._replace(kind="image_text", text=read.text[f.start:f.end], box=tuple(box), ocr_confidence=confidence)
         out.append(f)
     return out

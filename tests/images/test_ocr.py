@@ -345,3 +345,32 @@ def test_an_unsure_ocr_read_lowers_a_block_to_review(tmp_path, text_engine, line
     zh = scanner.scan(listing(png.getvalue(), title="运动鞋"), language="zh").to_dict()
     if decision == "review" and "counterfeit" in effects:
         assert any("识别置信度" in f["explanation"] for f in zh["findings"])
+
+
+# A line break in an image is where the layout wrapped, not where a clause ends: a phrase over two lines is one
+# phrase (an independent image set, 2026-12-05: 5 of its 45 violations were lost to it). The copy keeps reading
+# a newline as a clause end. Each case: the lines read, then the category that must be found across them.
+WRAPPED_LINES = [
+    ([("Review us ★★★★★", 0.95), ("and get a free gift", 0.95)], "incentivized_review"),
+    ([("Buy 10k real Instagram followers", 0.95), ("instant delivery", 0.95)], "illegal_service"),
+    ([("专业刷单补单", 0.95), ("安全不降权", 0.95)], "illegal_service"),
+    ([("Leave a 5-star review", 0.95), ("get a FULL REFUND", 0.95)], "incentivized_review"),
+]
+
+
+@pytest.mark.parametrize("lines, category", WRAPPED_LINES, ids=[c[1] + "-" + c[0][0][0][:12] for c in WRAPPED_LINES])
+def test_a_phrase_wrapped_over_two_lines_of_an_image_is_one_phrase(text_engine, lines, category):
+    settings = Settings.model_construct(scan_budget_s=0.0)
+    png = io.BytesIO()
+    Image.new("RGB", (320, 120), "white").save(png, "PNG")
+    scanner = Scanner(text_engine, None, settings, ocr=True, ocr_reader=ScriptedReader(*lines))
+    row = scanner.scan(listing(png.getvalue(), title="运动鞋")).to_dict()
+    read_text = row["image_text"][0]["text"]
+    assert read_text == "\n".join(text for text, _ in lines)  # what was read keeps its lines
+    found = [f for f in row["findings"] if f["kind"] == "image_text" and f["category"] == category]
+    assert found, row["findings"]
+    for f in found:  # offsets and quoted text are the text as read, line break included
+        assert read_text[f["start"]:f["end"]] == f["text"]
+    # the same words as two lines of copy stay two clauses
+    copy = scanner.scan({"title": "运动鞋", "description": read_text}).to_dict()
+    assert category not in {f["category"] for f in copy["findings"]}
