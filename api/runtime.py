@@ -34,10 +34,10 @@ _enabled_before = [True]  # whether collections were on when the first of them b
 
 
 def settle_heap(*, full: bool = True) -> None:
-    """Freeze what exists; `full` first unfreezes and collects everything (start-up). After a reload use
-    full=False: the old engine goes by reference counting alone (an engine holds no reference cycles, which
-    tests/text/test_reload_frees.py checks), so only every FULL_SETTLE_EVERY_S does it collect as well, instead
-    of a 100-150 ms stall of the worker's event loop on every reload (the soak reloads every 5 s)."""
+    """Freeze what exists; `full` first unfreezes and collects everything (start-up). full=False is what a reload
+    does (through `rebuild`): the old engine goes by reference counting alone (an engine holds no reference
+    cycles, which tests/text/test_reload_frees.py checks), so only every FULL_SETTLE_EVERY_S does it collect as
+    well, instead of a 100-150 ms stall of the worker's event loop on every reload (the soak reloads every 5 s)."""
     with _lock:
         _settle(full)
 

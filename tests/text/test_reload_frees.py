@@ -62,7 +62,7 @@ def test_the_versions_a_result_carries_follow_the_reload(reloading_scanner):
 
 
 def test_the_old_engine_goes_by_reference_counting_alone(reloading_scanner):
-    """After a reload the service only freezes the new engine (api/runtime.settle_heap(full=False)): an engine
+    """After a reload the service only freezes the new engine (api/runtime.rebuild): an engine
     part caught in a reference cycle would then stay until a full collection. The segmenter's window cache once
     held the segmenter through a bound method (its jieba dictionary, ~15 MB per reload)."""
     for listing, policy in LISTINGS:
