@@ -110,6 +110,10 @@ SPELLED_PHONE_CUE_WINDOW = 40  # characters before the number in which the cue m
 # words as spelled-out numbers less "number" and "ring" (part number 800-555-1234 is a part number).
 _NANP_CUE = re.compile(r"(?i)(?<![a-z])(?:call|text|txt|phone|tel|mobile|cell|sms|dial|whatsapp|contact|reach)(?![a-z])")
 _NANP = re.compile(r"(?<![\w.+])\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[.\-\s]\d{4}(?![\w]|\.\d)")
+# Other markets' numbers in national form (UK 07700 900123, Malaysia 012-345 6789, Philippines 0917 123 4567,
+# Australia 0412 345 678, France 06 12 34 56 78): a trunk 0 and 9 to 12 more digits, counted only after the same
+# cue words (the 0 also opens order, batch and tracking numbers).
+_NATIONAL = re.compile(r"(?<![\w.+])0\d(?:[\s.\-]?\d){8,11}(?![\w]|\.\d)")
 
 # Cheap necessary conditions: most copy has no contact details, so each detector runs
 # only if its hint matches. A hint must match wherever its detector can (tests run every
@@ -364,6 +368,12 @@ def _phones(text: str, hits: list[Hit]) -> None:
             text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start()
         ):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a North American phone number"))
+    taken = _Covered(hits)
+    for m in _NATIONAL.finditer(text):
+        if not taken.overlaps(m.start(), m.end()) and _NANP_CUE.search(
+            text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start()
+        ):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a phone number in national form"))
 
 
 def _links(text: str, hits: list[Hit]) -> None:

@@ -62,6 +62,11 @@ def detect_without_hints(text):
             text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start()
         ):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a North American phone number"))
+    for m in d._NATIONAL.finditer(text):
+        if not any(h[0] < m.end() and m.start() < h[1] for h in hits) and d._NANP_CUE.search(
+            text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start()
+        ):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a phone number in national form"))
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in d._QQ.finditer(digits_text)]
     before = list(hits)  # the phones and plain QQ numbers found so far
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number (letters read as digits)")

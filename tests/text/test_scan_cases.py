@@ -37,6 +37,12 @@ EVASIONS = [
     # found by the second independent holdout (holdout2.jsonl)
     ({"description": "For more items email vintagetoys [at] gmail [dot] com"}, "review", [("diversion", "vintagetoys [at] gmail [dot] com")]),
     ({"description": "Call or text +1 (415) 555-0198 for pricing"}, "review", [("diversion", "+1 (415) 555-0198")]),
+    # numbers in other markets' national form, after a word that says to call (found by an independent image set, ocr17)
+    ({"description": "Genuine parts, call 07700 900123 for trade prices"}, "review", [("diversion", "07700 900123")]),
+    ({"description": "Baju raya ready stock, WhatsApp 012-345 6789"}, "review", [("diversion", "WhatsApp"), ("diversion", "012-345 6789")]),
+    ({"description": "Pre-loved bag, text me 0917 123 4567 to meet up"}, "review", [("diversion", "0917 123 4567")]),
+    ({"description": "Tracking no. 0912345678901, ships in 2 days"}, "pass", []),
+    ({"description": "Batch 07700 900123, best before 03/2027"}, "pass", []),
     ({"description": "可定制颜色图案，详聊扣扣：伍柒叁捌贰玖壹零。"}, "review", [("diversion", "扣扣：伍柒叁捌贰玖壹零")]),
     ({"description": "更多款式请➕微：rlx_watch"}, "review", [("diversion", "➕微：rlx_watch")]),
     ({"description": "更多新款👉V❤：fashion_girl66"}, "review", [("diversion", "V❤：fashion_girl66")]),
