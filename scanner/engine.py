@@ -179,8 +179,10 @@ class Scanner:
         cached = self._ocr_versions_cached
         if cached is not None and cached[0] is versions:
             return cached[1]
+        from scanner.images import ocr_words
+
         try:
-            ocr = reader.version
+            ocr = f"{reader.version}; words {ocr_words.version()}"
         except ImageInputError:
             ocr = "unavailable"
         out = MappingProxyType({**versions, "ocr": ocr})
@@ -362,6 +364,10 @@ class Scanner:
             raise
         except Exception as exc:  # an OCR failure must not let the listing pass unread
             raise ImageInputError("ocr_failed", f"OCR could not read this image: {type(exc).__name__}") from None
+        if read.text:  # OCR reads glued English words ("AAAreplica"): part them, never cutting a listed word
+            from scanner.images import ocr_words
+
+            read = read._replace(breaks=ocr_words.breaks(read.text, text.matcher.keys.__contains__))
         state.image_texts.append(read)
         if read.text:
             norms = [(field, normalise(read.scanned))]

@@ -27,6 +27,7 @@ import hashlib
 import json
 import threading
 import time
+from bisect import bisect_left
 from concurrent.futures import TimeoutError as FuturesTimeout
 from importlib import metadata
 from pathlib import Path
@@ -76,6 +77,7 @@ class ImageText(NamedTuple):
     text: str
     lines: tuple[OcrLine, ...]
     starts: tuple[int, ...]            # where each line starts in `text`
+    breaks: tuple[int, ...] = ()       # where OCR left out a space between two words (ocr_words.breaks)
 
     @classmethod
     def of(cls, field: str, lines: Sequence[OcrLine]) -> "ImageText":
@@ -87,10 +89,26 @@ class ImageText(NamedTuple):
 
     @property
     def scanned(self) -> str:
-        """What the text engine reads: the lines joined by spaces. In copy the engine reads a newline as the end of
-        a clause; in an image a line ends where the layout wrapped ("Review us ★★★★★" over "and get a free gift" is
-        one phrase: an independent image set lost 5 of 45 violations to it). As long as `text`: offsets are shared."""
-        return self.text.replace("\n", " ")
+        """What the text engine reads: the lines joined by spaces, and a space wherever OCR glued two words
+        (`breaks`). In copy the engine reads a newline as the end of a clause; in an image a line ends where the
+        layout wrapped ("Review us ★★★★★" over "and get a free gift" is one phrase: an independent image set lost
+        5 of 45 violations to it). `read_offset` maps an offset in it back to `text`."""
+        joined = self.text.replace("\n", " ")
+        if not self.breaks:
+            return joined
+        parts, at = [], 0
+        for b in self.breaks:
+            parts.append(joined[at:b])
+            at = b
+        parts.append(joined[at:])
+        return " ".join(parts)
+
+    def read_offset(self, scanned_at: int) -> int:
+        """The offset in `text` of offset `scanned_at` in `scanned` (an added space maps to the letter after it)."""
+        if not self.breaks:
+            return scanned_at
+        added = [b + k for k, b in enumerate(self.breaks)]  # where the added spaces stand in `scanned`
+        return scanned_at - bisect_left(added, scanned_at)
 
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.field, "text": self.text, "lines": [line.to_dict() for line in self.lines]}

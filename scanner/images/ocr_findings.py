@@ -18,8 +18,11 @@ def as_image_text(findings: Sequence[Finding], image_texts: Sequence) -> list[Fi
     for f in findings:
         read = by_field.get(f.field)
         if read is not None and f.kind == "text" and f.start is not None:
-            box, confidence = read.span_box(f.start, f.end)
-            # the engine read the lines joined by spaces (ImageText.scanned); the finding quotes the text as read
-            f = f._replace(kind="image_text", text=read.text[f.start:f.end], box=tuple(box), ocr_confidence=confidence)
+            # the engine read ImageText.scanned (lines joined by spaces, glued words parted); the finding's offsets
+            # and quote are the text as read
+            start, end = read.read_offset(f.start), read.read_offset(f.end)
+            box, confidence = read.span_box(start, end)
+            f = f._replace(kind="image_text", start=start, end=end, text=read.text[start:end], box=tuple(box),
+                           ocr_confidence=confidence)
         out.append(f)
     return out
