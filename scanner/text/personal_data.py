@@ -38,15 +38,19 @@ CATEGORY = "personal_data"
 Hit = tuple[int, int, str, str, str]
 
 # what may stand between the digit groups of an ID or a card number; a dot too (1101.0819.8502.2778.26: #20, tunerev15)
-_SEP = r"[ \-.\u3000－]"
+# ... and a keycap's marks after a digit (6️⃣2️⃣2️⃣… : U+FE0F, U+20E3; #20, tunerev17) stand between two digits as a separator
+_SEP = r"(?:[ \-.\u3000－]|\ufe0f?\u20e3)"
 # Digits as typed on a Chinese keyboard may be full-width (１１０１０５…); they are read as digits.
 _D, _NOT_ALNUM = "[0-9０-９]", "(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
 _ID18 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){16}" + _SEP + "?[0-9０-９XxＸｘ](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
-_SEP_CHARS = str.maketrans("", "", " -.\u3000－")
+_SEP_CHARS = str.maketrans("", "", " -.\u3000－\ufe0f\u20e3")
 _SSN = re.compile(r"(?<![0-9A-Za-z])([0-8][0-9]{2})[- ]([0-9]{2})[- ]([0-9]{4})(?![0-9A-Za-z])")
 _SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?)(?![a-z])", re.I)
+# The SSN word may stand a clause back ("SSN on the customs slip??? they wrote 531-72-4486": #20, tunerev17): the
+# shape's own rules (area, group, serial) already leave out most other numbers of its shape.
+SSN_CUE_WINDOW = 48
 # Digits written as Chinese numerals (身份证号三三零一零六一九九九…: #20, tunerev15) are read one for one, so a run long
 # enough for an ID or a card is checked like typed digits; offsets stay those of the text.
 _HANZI_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
@@ -59,15 +63,39 @@ _DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=
 # 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
 _HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
 _HKID_CUE = re.compile(r"hkid|香港身份证|身份证|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
+# Other countries' identity numbers, each by its shape, its validation and a word before it (#20, tunerev17; as
+# Presidio's recognisers for them): a driving licence number (letters and digits, at least six digits) after its word;
+# a Malaysian identity card (YYMMDD-PB-NNNN, a real birth date) after IC/NRIC/MyKad or with its dashes and a state code
+# of the list; an Indian Aadhaar number (12 digits, Verhoeff) after its word.
+_DL_CUE = re.compile(r"(?<![a-z])(?:driver['’]?s?|driving)[ \t]+licen[cs]e|(?<![a-z])(?:dl|licen[cs]e)[ \t]?(?:#|no\.?|number)", re.I)
+_DL = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9](?:-?[0-9A-Z]){5,15}(?![0-9A-Za-z])")
+DL_MIN_DIGITS = 6
+_MY_IC = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})(-?)([0-9]{2})(-?)([0-9]{4})(?![0-9A-Za-z])")
+_MY_IC_CUE = re.compile(r"(?<![a-z])(?:nric|mykad|i/c|ic(?: no\.?| number)?|kad pengenalan|identity card)(?![a-z])|身份证|大马身份证", re.I)
+# state codes of birth (01-16), and of birth abroad by region (21-59 more states, 60-68, 71-72, 74-79, 82-93, 98-99)
+_MY_STATES = frozenset(range(1, 17)) | frozenset(range(21, 60)) | frozenset(range(60, 69)) | {71, 72} | frozenset(
+    range(74, 80)) | frozenset(range(82, 94)) | {98, 99}
+_AADHAAR = re.compile(r"(?<![0-9])[2-9][0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9])")
+_AADHAAR_CUE = re.compile(r"(?<![a-z])(?:aadhaa?r|uidai|uid)(?![a-z])", re.I)
+ID_CUE_WINDOW = 24
+_VERHOEFF_D = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+               (3, 4, 0, 1, 2, 8, 9, 5, 6, 7), (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+               (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3), (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+               (9, 8, 7, 6, 5, 4, 3, 2, 1, 0))
+_VERHOEFF_P = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+               (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+               (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8))
 _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
-_ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9]{6,9}(?![0-9A-Za-z])")
+# ... its digits maybe written as keycap emoji, 5️⃣3️⃣8️⃣… (a digit, maybe U+FE0F, then U+20E3: #20, tunerev17)
+_ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}(?:[0-9]{6,9}|(?:[0-9]\ufe0f?\u20e3){6,9})(?![0-9A-Za-z])")
 
 # Context words, read in a short window before a number (lower-cased text).
 CONTEXT_WINDOW = 16
 # "my passport number is K8830192": a passport word may stand a few words further back (#20, tunerev13)
 PASSPORT_CUE_WINDOW = 24
 # English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
-_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
+# (a Chinese driving licence, social-security or medical-insurance card is numbered with the holder's ID: #20, tunerev17)
+_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
 _CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
 _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
 # Words that follow a card number given for a transfer (Presidio-style context on the other side, #15, tune10):
@@ -128,14 +156,17 @@ _NAME = re.compile(
     r"(?i:收件人|收货人|寄件人|买家姓名|客户姓名|(?<![刻印制写绣定])姓名(?![贴牌章印刻签])|consignee|recipient|ship to|deliver to)"
     r"[ \t]*+[:：]?[ \t]*+"
     r"(?:(?:欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|[" + _SURNAMES + r"])"
-    r"(?:[\u4e00-\u9fff]?(?:先生|女士|小姐)|[\u4e00-\u9fff·]{1,3}?(?=[\s,，;；/|:：(（0-9]|$|电话|手机|地址|[\u4e00-\u9fff]{1,8}?(?:省|市|区|县)))"
+    r"(?:[\u4e00-\u9fff]?(?:先生|女士|小姐)|[\u4e00-\u9fff·]{1,3}?(?=[\s,，;；/|:：(（0-9]|$|电话|手机|地址|[\u4e00-\u9fff]{1,8}?(?:省|市|区|县))"
+    # a name spaced character by character after the cue (收件人 杨 德 福: #20, tunerev17)
+    r"|(?:[ \t][\u4e00-\u9fff]){1,2}(?=[\s,，;；/|:：(（0-9]|$))"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
 )
 # A street address: a road (or lane) number after a road word, looked up first; the
 # administrative units (省/市/区/县) are then required in the same run of characters before it.
 # A space may stand around the numbers as typed on a phone (学院路 35 号, 人民南路四段 27 号 5 栋 2 单元 803: #20,
 # tunerev13), and a road may have a numbered section (四段) before its number.
-_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:[一二三四五六七八九十]{1,2}段)?[ \t]?[0-9]{1,5}[ \t]?(?:号|弄)"
+# ... or a section named by its direction (天府大道北段1700号, 七一路西段16号: #20, tunerev17)
+_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:(?:[一二三四五六七八九十]{1,2}|[东南西北中])段)?[ \t]?[0-9]{1,5}[ \t]?(?:号|弄)"
                           r"(?:[ \t]?[0-9]{1,4}[ \t]?(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}"
                           r"(?:[ \t][0-9]{3,4}(?![0-9]))?")
 # 区/园 before a building number: a residential compound's block (望京西园三区311号楼).
@@ -283,6 +314,19 @@ def valid_ssn(area: str, group: str, serial: str) -> bool:
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
 
 
+def verhoeff(digits: str) -> bool:
+    """The Verhoeff check (Aadhaar's last digit)."""
+    c = 0
+    for i, ch in enumerate(reversed(digits)):
+        c = _VERHOEFF_D[c][_VERHOEFF_P[i % 8][int(ch)]]
+    return c == 0
+
+
+def valid_my_ic(birth: str, state: str) -> bool:
+    """A Malaysian identity card's YYMMDD is a real date (either century) and its place-of-birth code one of the list."""
+    return int(state) in _MY_STATES and (valid_birth_date("19" + birth) or valid_birth_date("20" + birth))
+
+
 def valid_old_resident_id(digits: str) -> bool:
     """A 15-digit ID (before 1999): province and a 19YYMMDD birth date; it has no check digit."""
     return len(digits) == 15 and int(digits[:2]) in _PROVINCES and valid_birth_date("19" + digits[6:12])
@@ -407,8 +451,25 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
                     "(" in m.group() or "（" in m.group() or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
                 add(m.start(), m.end(), "hk_id", "a Hong Kong identity card number (check character valid)")
         for m in _SSN.finditer(text):
-            if free(m.start(), m.end()) and valid_ssn(*m.groups()) and _cue_before(_SSN_CUE, text, m.start(), 28):
+            if free(m.start(), m.end()) and valid_ssn(*m.groups()) and _cue_before(_SSN_CUE, text, m.start(), SSN_CUE_WINDOW):
                 add(m.start(), m.end(), "us_ssn", "a US Social Security number after an SSN word")
+        if _DL_CUE.search(text) is not None:
+            for m in _DL.finditer(text):
+                if (free(m.start(), m.end()) and sum(c.isdigit() for c in m.group()) >= DL_MIN_DIGITS
+                        and _cue_before(_DL_CUE, text, m.start(), ID_CUE_WINDOW)):
+                    add(m.start(), m.end(), "driver_licence", "a driving licence number after its word")
+        for m in _MY_IC.finditer(text):
+            birth, dash1, state, dash2, _serial = m.groups()
+            if not (free(m.start(), m.end()) and valid_my_ic(birth, state)):
+                continue
+            if _cue_before(_MY_IC_CUE, text, m.start(), ID_CUE_WINDOW) or (
+                    dash1 and dash2 and not _vetoed(text, m.start(), _MY_IC_CUE)):
+                add(m.start(), m.end(), "my_ic", "a Malaysian identity card number (birth date and state code valid)")
+        if _AADHAAR_CUE.search(text) is not None:
+            for m in _AADHAAR.finditer(text):
+                digits = m.group().replace(" ", "").replace("-", "")
+                if free(m.start(), m.end()) and verhoeff(digits) and _cue_before(_AADHAAR_CUE, text, m.start(), ID_CUE_WINDOW):
+                    add(m.start(), m.end(), "aadhaar", "an Indian Aadhaar number after its word (Verhoeff check valid)")
         for m in _CN_PASSPORT.finditer(text):
             if free(m.start(), m.end()) and not _vetoed(text, m.start(), _PASSPORT_CUE):
                 add(m.start(), m.end(), "passport", "a Chinese passport number")
@@ -504,7 +565,7 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
 # -- masking ------------------------------------------------------------------------------------
 # (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
 _KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "bank_account": (0, 4), "passport": (3, 4), "us_ssn": (0, 4),
-         "hk_id": (1, 0)}
+         "hk_id": (1, 0), "driver_licence": (0, 4), "my_ic": (0, 4), "aadhaar": (0, 4)}
 MIN_MASKED = 0.4
 
 

@@ -84,6 +84,13 @@ REPEATED_UNITS = (
     # an English name and label before a phone
     "路 1 号 ", "路四段 1 号 2 栋 ", "的赵海 ", "卖家赵海 ", "赵海 广东省", "区R2-B栋 ", "区R", "Aa Bb Mobile: ",
     "Aa Bb, 0917 884 2351 ",
+    # #20 (tunerev17): keycap digits after a passport word, a name spaced after its cue, a road section by its direction,
+    # an SSN word a clause back; other countries' numbers after their words
+    "passport 1️⃣2️⃣3️⃣ ", "1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣", "收件人 杨 德 ", "收件人 杨 ", "路北段1号 ", "北段", "SSN on the slip 123-45-6789 ",
+    "driver's license D4417-20938-61 ", "dl# 1-1-1-1-1-1-", "IC 880412-10-5567 ", "880412-10-",
+    "aadhaar 2345 6789 0124 ", "A1-", "1-",
+    # #15 (national phone numbers after a call cue)
+    "call 07700 900123 ", "call 0 ", "0 1 2 3 4 5 6 7 8 9 ",
     # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound
     "w w w 点 a b 点 com ", "a 点 ", "a 点 b ", "a b c d e ", "a dot b ", "a dot b dot com ", "x dot ", "点com ",
     "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu 点 ", "a-a-a-a-", "polka dot shop ",

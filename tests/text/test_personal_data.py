@@ -17,6 +17,26 @@ from scanner.text import personal_data as pd
 
 # (text, the value as it stands in the text, recogniser, masked text)
 FOUND = [
+    # #20 tunerev17 (fresh wording): a passport in keycap digits, an SSN whose word stands a clause before it
+    ("Border control kept my passport 7\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3 for a day",
+     "7\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3", "passport",
+     "7\ufe0f\u20e3" + "*\ufe0f\u20e3" * 4 + "9\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3"),
+    ("My SSN ended up printed on the shipping label: 412-55-7301", "412-55-7301", "us_ssn", "***-**-7301"),
+    # ... a card in keycap digits; other countries' numbers by shape, validation and word: a driving licence, a Malaysian
+    # identity card, an Aadhaar number (Verhoeff)
+    ("退到卡 6\ufe0f\u20e32\ufe0f\u20e32\ufe0f\u20e32\ufe0f\u20e35\ufe0f\u20e32\ufe0f\u20e36\ufe0f\u20e30\ufe0f\u20e3"
+     "1\ufe0f\u20e38\ufe0f\u20e31\ufe0f\u20e35\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e38\ufe0f\u20e30\ufe0f\u20e3 谢谢",
+     "6\ufe0f\u20e32\ufe0f\u20e32\ufe0f\u20e32\ufe0f\u20e35\ufe0f\u20e32\ufe0f\u20e36\ufe0f\u20e30\ufe0f\u20e3"
+     "1\ufe0f\u20e38\ufe0f\u20e31\ufe0f\u20e35\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e38\ufe0f\u20e30", "bank_card",
+     "6\ufe0f\u20e32\ufe0f\u20e32\ufe0f\u20e32\ufe0f\u20e3" + "*\ufe0f\u20e3" * 8 + "9\ufe0f\u20e30\ufe0f\u20e38\ufe0f\u20e30"),
+    ("Courier photographed my driver's license D4417-20938-61 at the door", "D4417-20938-61", "driver_licence",
+     "*****-***38-61"),
+    ("IC number 880412-10-5567, the courier wrote it on the box", "880412-10-5567", "my_ic", "******-**-5567"),
+    ("aadhaar 2345 6789 0124 printed on the invoice", "2345 6789 0124", "aadhaar", "**** **** 0124"),
+    # ... a name spaced character by character after its cue, a road section named by its direction
+    ("收件人 杨 德 福 13617720458", "收件人 杨 德 福 13617720458", "name_address_phone", "收件人 杨 * * 136****0458"),
+    ("广东省广州市天河区天河路东段88号 13516607723", "广东省广州市天河区天河路东段88号 13516607723", "name_address_phone",
+     "广东省广州市天河区******** 135****7723"),
     # #20 tunerev15 (fresh wording): an ID with dots or in Chinese numerals, a Hong Kong ID, a bank account between
     # its bank and its holder, a card with dots
     ("身份证 3201.0219.9205.1844.18 请保密", "3201.0219.9205.1844.18", "resident_id", "3201.02**.****.**44.18"),
@@ -122,6 +142,18 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #20 tunerev17: keycap digits with no passport word, a dashed part number an SSN word's clause away is still
+    # needed to be one; a road section with no number
+    "Rated 4\ufe0f\u20e35\ufe0f\u20e30\ufe0f\u20e31\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e3 points this month",
+    "Part number 123-45-6789 fits my older model too",
+    "沿着人民路北段走到底就是小区门口",
+    # ... other countries' shapes without their word or check: a dated order code, a licence plate, an Aadhaar shape
+    # failing Verhoeff, a shop's licence
+    "Order 230415-10-1234 arrived fine",
+    "Tracking 880412-10-5567 shows delivered",
+    "Model 2021-05-12 release, license plate ABC 1234",
+    "aadhaar 2345 6789 0123 printed on the invoice",
+    "The license number of the shop is on the wall",
     # #20 tunerev15: a Hong Kong ID shape whose check fails, a bank's hotline (no holder), a dotted ID after an order word
     "HKID 格式像 A123456(7) 这种",
     "Maybank hotline 1300886688, they answered fast",
@@ -231,7 +263,7 @@ def test_near_misses_are_not_personal_data(scan, text):
 def test_the_tables_are_large_enough():
     assert len(FOUND) >= 40 and len(NOT_FOUND) >= 40
     assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone", "us_ssn",
-                                                 "hk_id", "bank_account"}
+                                                 "hk_id", "bank_account", "driver_licence", "my_ic", "aadhaar"}
 
 
 @pytest.mark.parametrize("text, diversion", [
