@@ -43,7 +43,7 @@ _QQ_WORD = r"q" + _GAP + r"q|q群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进�
 # The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
-_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).

@@ -85,6 +85,13 @@ _VERHOEFF_D = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (
 _VERHOEFF_P = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
                (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
                (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8))
+# An identifier typed one character at a time (4 4 0 3 0 5 - 1 9 8 8 …, E 8 8 2 3 1 9 0 4, Y 1 2 3 4 5 6 (7),
+# 5 4 1 - 2 2 - 0 9 8 7: two independent review writers, #20): single letters or digits, a bracket allowed around
+# one, each apart from the next by one or two blanks, a dash or a dot; it is read again with the blanks taken out.
+_SPACED_RUN = re.compile(
+    r"(?<![0-9A-Za-z０-９])[(（]?[0-9A-Za-z０-９][)）]?"
+    r"(?:(?:[ \t]{1,2}(?:[-－.][ \t]{1,2})?|[-－.])[(（]?[0-9A-Za-z０-９][)）]?(?![0-9A-Za-z０-９])){5,}+")
+SPACED_MIN_DIGITS = 6  # a run must hold this many digits to be read again (S M L XL, a b c d e f are not numbers)
 _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
 # ... its digits maybe written as keycap emoji, 5️⃣3️⃣8️⃣… (a digit, maybe U+FE0F, then U+20E3: #20, tunerev17)
 _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}(?:[0-9]{6,9}|(?:[0-9]\ufe0f?\u20e3){6,9})(?![0-9A-Za-z])")
@@ -389,7 +396,7 @@ def _is_grouped(raw: str) -> bool:
     return raw != raw.translate(_SEP_CHARS)
 
 
-def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
+def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[Hit]:
     """`hits` (the contact detectors' hits on `text`) with personal-data hits added; a contact
     hit inside a personal-data span is dropped, since it would show part of the value (the
     digits 19900101 123 of a spaced-out ID read as a mobile number). `low` is the lower-cased
@@ -477,10 +484,30 @@ def detect(text: str, hits: list[Hit], low: str) -> list[Hit]:
             for m in _ANY_PASSPORT.finditer(text):
                 if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(), PASSPORT_CUE_WINDOW):
                     add(m.start(), m.end(), "passport", "a passport number after a passport word")
+        if _spaced and (" " in text or "\t" in text):
+            _spaced_numbers(text, free, add)
     _address_blocks(text, low, hits, free, add)
     if not found:
         return hits
     return [h for h in hits if not taken.covers(h[0], h[1])] + found
+
+
+def _spaced_numbers(text: str, free, add) -> None:
+    """The recognisers above once more on `text` with the blanks inside each spaced-out run (_SPACED_RUN) taken out,
+    so every rule (check digits, cue words, vetoes) applies as to the number typed whole; spans map back to `text`."""
+    blanks: list[int] = []
+    for m in _SPACED_RUN.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= SPACED_MIN_DIGITS:
+            blanks.extend(i for i in range(m.start(), m.end()) if text[i] in " \t")
+    if not blanks:
+        return
+    dropped = set(blanks)
+    where = [i for i in range(len(text)) if i not in dropped]  # position in `text` of each character kept
+    squeezed = "".join(text[i] for i in where)
+    for a, b, name, _category, detail in detect(squeezed, [], squeezed.lower(), _spaced=False):
+        start, end = where[a], where[b - 1] + 1
+        if name != "name_address_phone" and free(start, end):
+            add(start, end, name, detail + ", typed with blanks between its characters")
 
 
 def _address_start(text: str, road_start: int) -> int:

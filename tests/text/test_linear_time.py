@@ -89,6 +89,9 @@ REPEATED_UNITS = (
     "passport 1️⃣2️⃣3️⃣ ", "1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣", "收件人 杨 德 ", "收件人 杨 ", "路北段1号 ", "北段", "SSN on the slip 123-45-6789 ",
     "driver's license D4417-20938-61 ", "dl# 1-1-1-1-1-1-", "IC 880412-10-5567 ", "880412-10-",
     "aadhaar 2345 6789 0124 ", "A1-", "1-",
+    # #20: identifiers typed one character at a time; quoted shop names to search; stars as signs; review = refund
+    "1 1 1 1 1 1 ", "1 - 1 - ", "(1) (1) ", "A 1 ", "搜“aa”", "店“aa” ", "搜 a “", "review 5⭐ ", "5⭐ + ", "r e v i e w = ",
+    "好评就", "只要评价", "只要评价就",
     # #15 (national phone numbers after a call cue)
     "call 07700 900123 ", "call 0 ", "0 1 2 3 4 5 6 7 8 9 ",
     # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound

@@ -17,6 +17,10 @@ from scanner.text import personal_data as pd
 
 # (text, the value as it stands in the text, recogniser, masked text)
 FOUND = [
+    # #20 (two review writers): an ID or passport typed one character at a time, read as if typed whole
+    ("快递单上印着我的身份证 1 1 0 1 0 5 - 1 9 4 9 1 2 3 1 - 0 0 2 X", "1 1 0 1 0 5 - 1 9 4 9 1 2 3 1 - 0 0 2 X",
+     "resident_id", "1 1 0 1 0 5 - * * * * * * * * - 0 0 2 X"),
+    ("护照号 G 1 2 3 4 5 6 7 8 别乱拍", "G 1 2 3 4 5 6 7 8", "passport", "G * * * * 5 6 7 8"),
     # #20 tunerev17 (fresh wording): a passport in keycap digits, an SSN whose word stands a clause before it
     ("Border control kept my passport 7\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3 for a day",
      "7\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3", "passport",
@@ -142,6 +146,9 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #20: spaced-out letters and numbers that are no identifier (sizes, a count, an order number spaced out)
+    "尺码 S M L XL XXL 都有，按 1 2 3 4 5 6 排号",
+    "订单号 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X 请核对",
     # #20 tunerev17: keycap digits with no passport word, a dashed part number an SSN word's clause away is still
     # needed to be one; a road section with no number
     "Rated 4\ufe0f\u20e35\ufe0f\u20e30\ufe0f\u20e31\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e3 points this month",

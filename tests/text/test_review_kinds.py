@@ -26,6 +26,23 @@ CASES = [
     (R, None, "Seller offered a refund for a 5 star rating, so here it is", "review",
      {("incentivized_review", "refund for a 5 star rating")}, []),
     (R, None, "晒图评价送10元红包，东西还行", "review", {("incentivized_review", "晒图评价送10元红包")}, []),
+    # a reward on condition of the review, "if review then X", and stars written as signs (two review writers, #20)
+    (R, None, "卖家说给好评就补发一个滤芯，不给就算了", "review", {("incentivized_review", "好评就补发")}, []),
+    (R, None, "主播讲只要评论里写“回购”就可以下单立减", "review",
+     {("incentivized_review", "评论里写“回购”就可以下单立减")}, []),
+    (Q, "seller", "Leave 5⭐ and we'll send you a free phone strap!", "review",
+     {("incentivized_review", "Leave 5⭐ and we'll send you a free")}, []),
+    (R, None, "The insert card says review 5⭐ = $5 PayPal, weird", "review",
+     {("incentivized_review", "review 5⭐ = $5 PayPal")}, []),
+    (R, None, "Card in the box: R E V I E W = CASH lol", "review", {("incentivized_review", "R E V I E W = CASH")}, []),
+    (R, None, "五星好评就送给这家店了，客服超好", "pass", set(), []),
+    (R, None, "这不是好评才送的，下单就送小样", "pass", set(), []),
+    (R, None, "I rate it five stars and you get what you pay for, free returns too", "pass", set(), []),
+    # another shop named in quotes for readers to search, cheaper there (two review writers, #20)
+    (R, None, "同款去搜“小李数码铺”，只要一半价格", "review", {("diversion", "搜“小李数码铺”，只要")}, []),
+    (R, None, "他在别的平台开了个店叫“阿杰五金”，大家搜一下", "review", {("diversion", "开了个店叫“阿杰五金”，大家搜")}, []),
+    (R, None, "店铺“小米之家”发货很快，包装也好", "pass", set(), []),
+    (R, None, "搜“加厚浴巾”出来第一个就是，质量不错", "pass", set(), []),
     # -- pushes off the platform
     (R, None, "DM me for cheaper, I have more pairs", "review", {("diversion", "DM me")}, []),
     (R, None, "加我V 138 0013 8000 有更便宜的", "review", {("diversion", "138 0013 8000")}, []),

@@ -43,6 +43,8 @@ EVASIONS = [
     ({"description": "Pre-loved bag, text me 0917 123 4567 to meet up"}, "review", [("diversion", "0917 123 4567")]),
     ({"description": "Tracking no. 0912345678901, ships in 2 days"}, "pass", []),
     ({"description": "Batch 07700 900123, best before 03/2027"}, "pass", []),
+    # the QQ number after "号是" (the number "is"), in Chinese numerals (a review writer, #20)
+    ({"description": "售后请加扣扣号是 八八六七二一三五零"}, "review", [("diversion", "扣扣号是 八八六七二一三五零")]),
     ({"description": "可定制颜色图案，详聊扣扣：伍柒叁捌贰玖壹零。"}, "review", [("diversion", "扣扣：伍柒叁捌贰玖壹零")]),
     ({"description": "更多款式请➕微：rlx_watch"}, "review", [("diversion", "➕微：rlx_watch")]),
     ({"description": "更多新款👉V❤：fashion_girl66"}, "review", [("diversion", "V❤：fashion_girl66")]),
