@@ -108,7 +108,8 @@ _SPELLED_PHONE_CUE = re.compile(
 SPELLED_PHONE_CUE_WINDOW = 40  # characters before the number in which the cue must stand
 # North American numbers (917.555.0143, (415) 555-0198) without +1: counted only after the same cue
 # words as spelled-out numbers less "number" and "ring" (part number 800-555-1234 is a part number).
-_NANP_CUE = re.compile(r"(?i)(?<![a-z])(?:call|text|txt|phone|tel|mobile|cell|sms|dial|whatsapp|contact|reach)(?![a-z])")
+# (h/p, handphone: Malaysia's and Singapore's word for a mobile: #20)
+_NANP_CUE = re.compile(r"(?i)(?<![a-z])(?:call|text|txt|phone|tel|mobile|cell|sms|dial|whatsapp|contact|reach|h/p|handphone)(?![a-z])")
 _NANP = re.compile(r"(?<![\w.+])\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[.\-\s]\d{4}(?![\w]|\.\d)")
 # Other markets' numbers in national form (UK 07700 900123, Malaysia 012-345 6789, Philippines 0917 123 4567,
 # Australia 0412 345 678, France 06 12 34 56 78): a trunk 0 and 9 to 12 more digits, counted only after the same
@@ -374,6 +375,13 @@ def _phones(text: str, hits: list[Hit]) -> None:
             text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start()
         ):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a phone number in national form"))
+    if _has_lookalike(text):  # ... its digits maybe look-alike letters (tel o12-3456 789, phone O9O8 123 456)
+        taken = _Covered(hits)
+        for m in _NATIONAL.finditer(text.translate(_LOOKALIKE_DIGITS)):
+            if (not taken.overlaps(m.start(), m.end()) and _read_through_lookalikes(text, m, "phone_number")
+                    and _NANP_CUE.search(text, max(0, m.start() - SPELLED_PHONE_CUE_WINDOW), m.start())):
+                hits.append((m.start(), m.end(), "phone_number", "diversion",
+                             "a phone number in national form (letters read as digits)"))
 
 
 def _links(text: str, hits: list[Hit]) -> None:

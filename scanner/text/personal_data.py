@@ -173,11 +173,16 @@ _NAME = re.compile(
 # A space may stand around the numbers as typed on a phone (学院路 35 号, 人民南路四段 27 号 5 栋 2 单元 803: #20,
 # tunerev13), and a road may have a numbered section (四段) before its number.
 # ... or a section named by its direction (天府大道北段1700号, 七一路西段16号: #20, tunerev17)
-_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:(?:[一二三四五六七八九十]{1,2}|[东南西北中])段)?[ \t]?[0-9]{1,5}[ \t]?(?:号|弄)"
+# ... the number maybe in Chinese numerals (科华北路六十五号), the section a bare direction (江南大道中200号: #20, three
+# review writers)
+_ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:(?:[一二三四五六七八九十]{1,2}|[东南西北中])段|[东南西北中](?=[ \t]?[0-9]))?[ \t]?"
+                          r"(?:[0-9]{1,5}|(?<=[路街道巷弄同里段])[一二三四五六七八九十百零]{1,5})[ \t]?(?:号|弄)"
                           r"(?:[ \t]?[0-9]{1,4}[ \t]?(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}"
-                          r"(?:[ \t][0-9]{3,4}(?![0-9]))?")
+                          # a room number after a space, or right after 单元/楼/层 (2栋1单元603: #20)
+                          r"(?:[ \t][0-9]{3,4}(?![0-9])|(?<=[元楼层])[0-9]{3,4}(?![0-9]))?")
 # 区/园 before a building number: a residential compound's block (望京西园三区311号楼).
-_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])(?:[A-Z]{1,2}[0-9]{0,3}[\-－]?[A-Z0-9]{0,2}|[0-9]{1,4})(?:号楼|栋|幢|座)(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+# ... or a plain 号 after a numbered compound area (望京西园二区204号: #20)
+_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])(?:[A-Z]{1,2}[0-9]{0,3}[\-－]?[A-Z0-9]{0,2}|[0-9]{1,4})(?:号楼|栋|幢|座|(?<=[0-9])号(?![码牌]))(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
 # A US street address (#15, holdout9): house number, one to three capitalised street words and a
 # street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
 _US_STREET = re.compile(
@@ -188,9 +193,16 @@ _US_STREET = re.compile(
     r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|#) ?#?[0-9A-Za-z\-]{1,6})?"
     r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? (?:[A-Z]{2} [0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})(?![0-9A-Za-z]))?"
 )
+# Streets of the other markets reviews come from (#20: three review writers), the street word before the name as in
+# Malaysia and Vietnam (No 12 Jalan Ampang, 50450 KL; 8 Đường Lê Lợi) or a lower-case street word after it (45 Le Loi
+# street); a postcode and city may follow.
+_INTL_STREET = re.compile(
+    r"(?<![0-9A-Za-z])(?:No\.? ?)?[0-9]{1,5}[A-Z]?,? (?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon)"
+    r"(?: [A-Z][a-z]+){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
+    r"|(?<![0-9A-Za-z])[0-9]{1,5}(?: [A-Z][a-z]+){1,3} (?:street|road|avenue|lane)(?![A-Za-z])")
 _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane|Ct|Court|Way|Pl|Place"
                           r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Row|Close|Crescent|Gardens|Grove|Mews"
-                          r"|Square|Walk)(?![A-Za-z])")
+                          r"|Square|Walk|Jalan|Jln|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon|street|road|avenue|lane)(?![A-Za-z])")
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 # A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
@@ -538,10 +550,22 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# Digits as typed on a Chinese keyboard (１５８…, 人民南路四段２７号) and runs of three or more Chinese numerals (孙伟
+# 一三九 零五七二 八八三一) are read as digits by the address and name parts, one character for one, so spans are
+# those of the text (#20: three review writers wrote them); a numeral or two inside a name (王一博) stays a character.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_NUMERAL_RUN = re.compile("[零〇一二三四五六七八九]{3,}")
+
+
+def _as_digits(text: str) -> str:
+    return _CN_NUMERAL_RUN.sub(lambda m: m.group().translate(_HANZI_DIGITS), text.translate(_FULL_WIDTH_DIGITS))
+
+
 def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
     """One hit over each block where at least two of a name (after a buyer's cue), a phone
     number and a street address stand within BLOCK_GAP characters of each other."""
     parts: list[tuple[int, int, str]] = []
+    text = _as_digits(text)  # same length; cue words hold no run of three numerals, so they read as before
     if could_detect(low):
         parts += [(m.start(), m.end(), "name") for m in _NAME.finditer(text)]
     parts += [(h[0], h[1], "phone") for h in hits if h[2] == "phone_number"]
@@ -552,7 +576,7 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
     # after 身份证.
     phones = [(a, b) for a, b, kind in parts if kind == "phone"]
     if _STREET_HINT.search(text):
-        streets = [(m.start(), m.end(), "address") for m in _US_STREET.finditer(text)
+        streets = [(m.start(), m.end(), "address") for pattern in (_US_STREET, _INTL_STREET) for m in pattern.finditer(text)
                    if not _cue_before(_SHOP_CUE, text, m.start(), EN_SHOP_CUE_WINDOW)]
         if streets:
             taken_phones = set(phones)

@@ -67,6 +67,12 @@ def detect_without_hints(text):
             text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start()
         ):
             hits.append((m.start(), m.end(), "phone_number", "diversion", "a phone number in national form"))
+    for m in d._NATIONAL.finditer(lookalike):
+        span = text[m.start():m.end()]
+        if (not any(h[0] < m.end() and m.start() < h[1] for h in hits)
+                and sum(c.isdigit() or c in d._CN_NUMERALS for c in span) >= 8 and any(c in "OoIl|SB" for c in span)
+                and d._NANP_CUE.search(text, max(0, m.start() - d.SPELLED_PHONE_CUE_WINDOW), m.start())):
+            hits.append((m.start(), m.end(), "phone_number", "diversion", "a phone number in national form (letters read as digits)"))
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number") for m in d._QQ.finditer(digits_text)]
     before = list(hits)  # the phones and plain QQ numbers found so far
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number (letters read as digits)")

@@ -92,6 +92,9 @@ REPEATED_UNITS = (
     # #20: identifiers typed one character at a time; quoted shop names to search; stars as signs; review = refund
     "1 1 1 1 1 1 ", "1 - 1 - ", "(1) (1) ", "A 1 ", "搜“aa”", "店“aa” ", "搜 a “", "review 5⭐ ", "5⭐ + ", "r e v i e w = ",
     "好评就", "只要评价", "只要评价就",
+    # #20: full-width digits and numeral runs read as digits; roads in numerals; Malaysian and Vietnamese streets
+    "１３８ ", "一三九 ", "路六十五号 ", "道中1号 ", "区1号 ", "No 12 Jalan Aa ", "1 Aa Aa street ", "12 Jalan Aa Bb, 50450 Cc ",
+    "tel o12-3456 ", "h/p 0 ", "O9O8 1 ",
     # #15 (national phone numbers after a call cue)
     "call 07700 900123 ", "call 0 ", "0 1 2 3 4 5 6 7 8 9 ",
     # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound

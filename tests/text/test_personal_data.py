@@ -146,6 +146,11 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #20: numerals in a name or a count, a compound's building as a landmark, a street named as a place
+    "王一博的同款，买了三个，一二三号都很好",
+    "我们小区二区3号楼下就有快递柜，很方便",
+    "Our hotel was on 45 Le Loi street, great location, the shoes held up fine",
+    "Bought at the mall on Jalan Ampang, cheaper here though",
     # #20: spaced-out letters and numbers that are no identifier (sizes, a count, an order number spaced out)
     "尺码 S M L XL XXL 都有，按 1 2 3 4 5 6 排号",
     "订单号 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X 请核对",
@@ -296,6 +301,15 @@ BLOCKS = [
      ["13812345678 深圳市南山区科技园南路18号", "13987654321 广州市天河区体育西路1号"]),
     ("Two orders: Dana Whitfield, (937) 555-0164, 7 Birch Hollow Ln / Mark Ellis, (614) 555-0199, 22 Oak Grove Ct",
      ["Dana Whitfield, (937) 555-0164, 7 Birch Hollow Ln", "Mark Ellis, (614) 555-0199, 22 Oak Grove Ct"]),
+    # #20 (three review writers): digits typed full-width or as Chinese numerals, a road number in numerals, a road's
+    # section as a bare direction, a compound's 区 + 号, the streets and mobile words of Malaysia
+    ("孙伟 一三九 零五七二 八八三一，地址成都市武侯区科华北路六十五号", ["孙伟 一三九 零五七二 八八三一，地址成都市武侯区科华北路六十五号"]),
+    ("收货的是何静 １５８２２０４７７３１ 四川省成都市武侯区人民南路四段２７号２栋１单元６０３",
+     ["何静 １５８２２０４７７３１ 四川省成都市武侯区人民南路四段２７号２栋１单元６０３"]),
+    ("她电话13566778899，住在广州市海珠区江南大道中200号", ["13566778899，住在广州市海珠区江南大道中200号"]),
+    ("打错了：13812345678，北京市朝阳区望京西园二区204号", ["13812345678，北京市朝阳区望京西园二区204号"]),
+    ("陈志明 H/P 012-345 6789, No. 8 Jalan Bukit Bintang, 55100 Kuala Lumpur",
+     ["012-345 6789, No. 8 Jalan Bukit Bintang, 55100 Kuala Lumpur"]),
     # one person, two numbers in a row: still one block
     ("收件人：孙七 13812345678 13987654321 江苏省南京市鼓楼区阳光小区3栋2单元501室",
      ["收件人：孙七 13812345678 13987654321 江苏省南京市鼓楼区阳光小区3栋2单元501室"]),
