@@ -16,7 +16,8 @@ from scanner.text import personal_data
 
 # What may stand between the digits (or the two q's) besides whitespace.
 # U+FE0F and U+20E3 (#15, tune9): a keycap digit 1️⃣ is the digit, the emoji selector and the keycap.
-_GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3"
+# (－, the full-width hyphen of a Chinese keyboard: １３６－８８２１－０４５７, #20)
+_GAP_SYMBOLS = "-.*·_\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3－"
 _GAP = "[\\s" + re.escape(_GAP_SYMBOLS) + "]{0,3}"
 # Phone numbers written in Chinese numerals (壹叁捌 零零壹贰 …) are read as digits.
 # Also (#15, tune9) the spoken digits of radio and phone talk (洞 0, 两 2, 拐 7) and enclosed digits, one

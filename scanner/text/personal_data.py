@@ -176,7 +176,7 @@ _NAME = re.compile(
 # ... the number maybe in Chinese numerals (科华北路六十五号), the section a bare direction (江南大道中200号: #20, three
 # review writers)
 _ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:(?:[一二三四五六七八九十]{1,2}|[东南西北中])段|[东南西北中](?=[ \t]?[0-9]))?[ \t]?"
-                          r"(?:[0-9]{1,5}|(?<=[路街道巷弄同里段])[一二三四五六七八九十百零]{1,5})[ \t]?(?:号|弄)"
+                          r"(?:[0-9]{1,5}|(?<=[路街道巷弄同里段])[一二三四五六七八九十百零]{1,5})[ \t]?(?:号院|号|弄)"
                           r"(?:[ \t]?[0-9]{1,4}[ \t]?(?:号楼|栋|幢|座|单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}"
                           # a room number after a space, or right after 单元/楼/层 (2栋1单元603: #20)
                           r"(?:[ \t][0-9]{3,4}(?![0-9])|(?<=[元楼层])[0-9]{3,4}(?![0-9]))?")
@@ -186,13 +186,23 @@ _BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[�
 # A US street address (#15, holdout9): house number, one to three capitalised street words and a
 # street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
 _US_STREET = re.compile(
-    r"(?<![0-9A-Za-z])[0-9]{1,6}(?: [A-Z][a-z]+){1,3} (?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane"
+    # the street's words may be a compass letter or an ordinal (400 W 57th St: #20)
+    r"(?<![0-9A-Za-z])[0-9]{1,6}(?: (?:[A-Z][a-z]+|[NSEW]\.?|[0-9]{1,3}(?:st|nd|rd|th))){1,3} (?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane"
     r"|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle"
     # British street words (41 Elm Row, Leeds LS6 2QT: #20, tunerev15)
     r"|Row|Close|Crescent|Gardens|Grove|Mews|Square|Walk)\.?(?![A-Za-z])"
     r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|#) ?#?[0-9A-Za-z\-]{1,6})?"
-    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? (?:[A-Z]{2} [0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})(?![0-9A-Za-z]))?"
+    # then the city and a US state (its ZIP maybe left out), an Australian state and postcode, or a UK postcode (#20)
+    r"(?:,? [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? (?:[A-Z]{2}(?: [0-9]{5}(?:-[0-9]{4})?)?|[A-Z]{2,3} [0-9]{4}"
+    r"|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})(?![0-9A-Za-z]))?"
 )
+# A Singapore HDB address (Blk 258 Jurong West St 24 #08-112 Singapore 640258: #20)
+_SG_BLOCK = re.compile(r"(?<![0-9A-Za-z])(?:Blk|Block) [0-9]{1,4}[A-Z]?(?: [A-Z][a-z]+){1,3}?"
+                       r" (?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Cres|Crescent|Central|Ring|Way)(?: [0-9]{1,3})?"
+                       r"(?:,? #[0-9]{1,3}-[0-9]{1,5})?(?:,? Singapore [0-9]{6})?")
+# Beside a street, a number in another market's national form (04 1234 5678, 07700 900461) or a Singapore mobile
+# (9123 4567) is the person's phone, as a North American one is (alone they need a call word: detectors.py).
+_NATIONAL_NEAR_STREET = re.compile(r"(?<![0-9])(?:0[0-9](?:[ \-.]?[0-9]){8,10}|[689][0-9]{3}[ \-][0-9]{4})(?![0-9])")
 # Streets of the other markets reviews come from (#20: three review writers), the street word before the name as in
 # Malaysia and Vietnam (No 12 Jalan Ampang, 50450 KL; 8 Đường Lê Lợi) or a lower-case street word after it (45 Le Loi
 # street); a postcode and city may follow.
@@ -202,7 +212,7 @@ _INTL_STREET = re.compile(
     r"|(?<![0-9A-Za-z])[0-9]{1,5}(?: [A-Z][a-z]+){1,3} (?:street|road|avenue|lane)(?![A-Za-z])")
 _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane|Ct|Court|Way|Pl|Place"
                           r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Row|Close|Crescent|Gardens|Grove|Mews"
-                          r"|Square|Walk|Jalan|Jln|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon|street|road|avenue|lane)(?![A-Za-z])")
+                          r"|Square|Walk|Jalan|Jln|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon|street|road|avenue|lane|Blk|Block)(?![A-Za-z])")
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 # A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
@@ -221,7 +231,8 @@ _NAME_BEFORE_ADDRESS = re.compile(
 )
 _NANP = re.compile(r"(?<![0-9])\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}(?![0-9])")
 _EN_NAME_BEFORE = re.compile(
-    r"(?<![A-Za-z])[A-Z][a-z]+ [A-Z][a-z]+(?=,? (?:\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}|[0-9]{1,6} [A-Z][a-z]))")
+    r"(?<![A-Za-z])[A-Z][a-z]+ [A-Z][a-z]+(?=,? (?:\(?[2-9][0-9]{2}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}|[0-9]{1,6} [A-Z][a-z]"
+    r"|0[0-9](?:[ \-.]?[0-9]){8,10}(?![0-9])))")  # ... or before a national-form number (Emily Tran, 04 1234 5678: #20)
 # An English name right before any phone number the detectors found, maybe with its label ("Maria Gonzalez, 0917 884
 # 2351", "Name: Rahul Verma  Mobile: +91 98204 57731": #20, tunerev13), read in the EN_NAME_REACH characters
 # before the number; not after a word asking to call (call John Smith 555…: a seller's contact, a diversion).
@@ -576,11 +587,14 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
     # after 身份证.
     phones = [(a, b) for a, b, kind in parts if kind == "phone"]
     if _STREET_HINT.search(text):
-        streets = [(m.start(), m.end(), "address") for pattern in (_US_STREET, _INTL_STREET) for m in pattern.finditer(text)
-                   if not _cue_before(_SHOP_CUE, text, m.start(), EN_SHOP_CUE_WINDOW)]
+        streets = [(m.start(), m.end(), "address") for pattern in (_US_STREET, _INTL_STREET, _SG_BLOCK)
+                   for m in pattern.finditer(text) if not _cue_before(_SHOP_CUE, text, m.start(), EN_SHOP_CUE_WINDOW)]
         if streets:
-            taken_phones = set(phones)
-            parts += streets + [(m.start(), m.end(), "phone") for m in _NANP.finditer(text) if (m.start(), m.end()) not in taken_phones]
+            taken_phones = _Spans()
+            for a, b in phones:
+                taken_phones.add(a, b)
+            near = [(m.start(), m.end(), "phone") for pattern in (_NANP, _NATIONAL_NEAR_STREET) for m in pattern.finditer(text)]
+            parts += streets + [(a, b, kind) for a, b, kind in near if not taken_phones.overlaps(a, b)]
             parts += [(m.start(), m.end(), "name") for m in _EN_NAME_BEFORE.finditer(text)]
     if "身份证" in text:
         parts += [(m.start(), m.end(), "id") for m in _ID_TAIL.finditer(text)]

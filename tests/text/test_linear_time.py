@@ -95,6 +95,7 @@ REPEATED_UNITS = (
     # #20: full-width digits and numeral runs read as digits; roads in numerals; Malaysian and Vietnamese streets
     "１３８ ", "一三九 ", "路六十五号 ", "道中1号 ", "区1号 ", "No 12 Jalan Aa ", "1 Aa Aa street ", "12 Jalan Aa Bb, 50450 Cc ",
     "tel o12-3456 ", "h/p 0 ", "O9O8 1 ",
+    "1 W 57th St ", "1 Aa St, Bb NSW 2042 ", "Blk 1 Aa ", "Blk 1 Aa St 2 #0", "04 1234 5678 ", "１３６－", "48 号院 ",
     # #15 (national phone numbers after a call cue)
     "call 07700 900123 ", "call 0 ", "0 1 2 3 4 5 6 7 8 9 ",
     # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound

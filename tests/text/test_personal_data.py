@@ -146,6 +146,9 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #20: an address with no person's number beside it, a model number beside a block name
+    "Our office is at 400 W 57th St, New York NY, the desk lamp works great",
+    "Bought 3 for my flat near Blk 258 Jurong West, delivery took 2 days, model 9123 4567 fits",
     # #20: numerals in a name or a count, a compound's building as a landmark, a street named as a place
     "王一博的同款，买了三个，一二三号都很好",
     "我们小区二区3号楼下就有快递柜，很方便",
@@ -310,6 +313,16 @@ BLOCKS = [
     ("打错了：13812345678，北京市朝阳区望京西园二区204号", ["13812345678，北京市朝阳区望京西园二区204号"]),
     ("陈志明 H/P 012-345 6789, No. 8 Jalan Bukit Bintang, 55100 Kuala Lumpur",
      ["012-345 6789, No. 8 Jalan Bukit Bintang, 55100 Kuala Lumpur"]),
+    # ... a street with a compass letter and an ordinal, a state without its ZIP, an Australian state and postcode
+    # beside a national-form mobile, a Singapore HDB block beside an 8-digit mobile, a full-width hyphen, 号院
+    ("Label said Olivia Park 212 555 0198, 400 W 57th St Apt 12C New York NY 10019 on it",
+     ["Olivia Park 212 555 0198, 400 W 57th St Apt 12C New York NY 10019"]),
+    ("Box had Emily Tran, 04 1234 5678, 27 King St, Newtown NSW 2042 on it",
+     ["Emily Tran, 04 1234 5678, 27 King St, Newtown NSW 2042"]),
+    ("Wrong parcel: 9123 4567, Blk 258 Jurong West St 24 #08-112 Singapore 640258",
+     ["9123 4567, Blk 258 Jurong West St 24 #08-112 Singapore 640258"]),
+    ("电话：１３６－８８２１－０４５７，北京市朝阳区望京西路 48 号院 2 号楼 1103",
+     ["１３６－８８２１－０４５７，北京市朝阳区望京西路 48 号院 2 号楼 1103"]),
     # one person, two numbers in a row: still one block
     ("收件人：孙七 13812345678 13987654321 江苏省南京市鼓楼区阳光小区3栋2单元501室",
      ["收件人：孙七 13812345678 13987654321 江苏省南京市鼓楼区阳光小区3栋2单元501室"]),
