@@ -37,7 +37,7 @@ class Phrase(NamedTuple):
 _SENT = r"[^。！？!?.\n]"  # inside one sentence
 _QUOTED = r"['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【】《》]{2,15}['\"”’」』】》]"  # a name in quotes: 搜“声悦数码”
 # a five-star rating written with star signs as well as words (the engine's normaliser drops the signs)
-_FIVE_STARS = r"(?:[5５五]\s?[⭐★🌟]|[⭐★🌟]{5}|\b(?:5|five)[- ]stars?\b)"
+_FIVE_STARS = r"(?:[5５五]\s?颗?\s?[⭐★🌟]|[⭐★🌟]{5}|\b(?:5|five)[- ]stars?\b|\b5\s?\*)"
 
 PHRASES: tuple[Phrase, ...] = (
     # -- a buyer's report that the goods are copies (a listing signal when a buyer says it)
@@ -155,7 +155,7 @@ PHRASES: tuple[Phrase, ...] = (
     # a reward promised on condition of the review, said as "if review then X" (#20: two review writers, 2026-12-05):
     # 给好评就补寄一个新的, 只要评价里写“已回购”就能下次抵扣 (送给/送上 is giving the praise itself)
     Phrase("incentivized_review", "medium",
-           r"(?<!不是)(?<!并非)(?:好评|五星|5星|[5５五]\s?⭐|晒图|追评)(?:的话)?(?:就|才|便)(?:能|可以|会|给|帮)?(?:你|您|我)?"
+           r"(?<!不是)(?<!并非)(?:好评|五星|5星|[5５五]\s?颗?\s?⭐|晒图|追评)(?:的话)?(?:就|才|便)(?:能|可以|会|给|帮)?(?:你|您|我)?"
            r"(?:补寄|补发|重发|寄|送(?![给上])|返|退|赠|换新|换个新|发个新|再发|免费)",
            "反不正当竞争法 第八条：以利益换取好评", ("好评", "五星", "5星", "⭐", "晒图", "追评")),
     Phrase("incentivized_review", "medium",
@@ -170,7 +170,8 @@ PHRASES: tuple[Phrase, ...] = (
            r"[^.!?\n]{0,25}?(?:\bfree\b|\brefund|\bcash\b|\bgift|\bvoucher|\bcoupon|\brm\s?\d|\$\s?\d|₱\s?\d|\btouch ?n ?go\b|\bgcash\b|\bpaypal\b|\bbonus\b)",
            "a reward offered for a five-star review (FTC 16 CFR 465)", ("leave", "give", "post", "rate", "review", "rating")),
     Phrase("incentivized_review", "medium",
-           r"\br[.\s]?e[.\s]?v[.\s]?i[.\s]?e[.\s]?w\s*[=＝→]\s*(?:r[.\s]?e[.\s]?f[.\s]?u[.\s]?n[.\s]?d|cash|money|free|gift|rm\s?\d|\$\s?\d)",
+           r"(?:\br[.\s\-_*]?e[.\s\-_*]?v[.\s\-_*]?i[.\s\-_*]?e[.\s\-_*]?w|" + _FIVE_STARS + r")\s*[=＝→]\s*"
+           r"(?:r[.\s\-_*]?e[.\s\-_*]?f[.\s\-_*]?u[.\s\-_*]?n[.\s\-_*]?d|cash|money|free|gift|rm\s?\d|\$\s?\d|[¥￥]\s?\d|\d+\s?(?:元|块))",
            "a review traded for money (FTC 16 CFR 465)", ("=", "＝", "→")),
     Phrase("incentivized_review", "medium",
            r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:我|你)?(?:\s?\d+|款|钱|现|红包)",
