@@ -40,6 +40,8 @@ _lock = threading.Lock()
 
 def _load() -> dict[str, float]:
     global _costs, _version
+    if _costs is not None:  # loaded (or found missing) once per process
+        return _costs
     with _lock:
         if _costs is not None:
             return _costs
