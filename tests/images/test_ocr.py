@@ -358,16 +358,22 @@ WRAPPED_LINES = [
 ]
 
 
-@pytest.mark.parametrize("lines, category", WRAPPED_LINES, ids=[c[1] + "-" + c[0][0][0][:12] for c in WRAPPED_LINES])
-def test_a_phrase_wrapped_over_two_lines_of_an_image_is_one_phrase(text_engine, lines, category):
+def _scan_one_image_read_as(text_engine, lines, category, title):
+    """A listing whose one image OCR reads as `lines`: (scanner, result, the text as read, its image findings of
+    `category`)."""
     settings = Settings.model_construct(scan_budget_s=0.0)
     png = io.BytesIO()
     Image.new("RGB", (320, 120), "white").save(png, "PNG")
     scanner = Scanner(text_engine, None, settings, ocr=True, ocr_reader=ScriptedReader(*lines))
-    row = scanner.scan(listing(png.getvalue(), title="运动鞋")).to_dict()
-    read_text = row["image_text"][0]["text"]
-    assert read_text == "\n".join(text for text, _ in lines)  # what was read keeps its lines
+    row = scanner.scan(listing(png.getvalue(), title=title)).to_dict()
     found = [f for f in row["findings"] if f["kind"] == "image_text" and f["category"] == category]
+    return scanner, row, row["image_text"][0]["text"], found
+
+
+@pytest.mark.parametrize("lines, category", WRAPPED_LINES, ids=[c[1] + "-" + c[0][0][0][:12] for c in WRAPPED_LINES])
+def test_a_phrase_wrapped_over_two_lines_of_an_image_is_one_phrase(text_engine, lines, category):
+    scanner, row, read_text, found = _scan_one_image_read_as(text_engine, lines, category, "运动鞋")
+    assert read_text == "\n".join(text for text, _ in lines)  # what was read keeps its lines
     assert found, row["findings"]
     for f in found:  # offsets and quoted text are the text as read, line break included
         assert read_text[f["start"]:f["end"]] == f["text"]
@@ -389,14 +395,8 @@ GLUED_WORDS = [
 
 @pytest.mark.parametrize("lines, category", GLUED_WORDS, ids=[c[1] + "-" + c[0][0][0][:12] for c in GLUED_WORDS])
 def test_words_ocr_glued_together_are_read_apart(text_engine, lines, category):
-    settings = Settings.model_construct(scan_budget_s=0.0)
-    png = io.BytesIO()
-    Image.new("RGB", (320, 120), "white").save(png, "PNG")
-    scanner = Scanner(text_engine, None, settings, ocr=True, ocr_reader=ScriptedReader(*lines))
-    row = scanner.scan(listing(png.getvalue(), title="手表")).to_dict()
-    read_text = row["image_text"][0]["text"]
+    _, row, read_text, found = _scan_one_image_read_as(text_engine, lines, category, "手表")
     assert read_text == "\n".join(text for text, _ in lines)  # the text as read is reported unchanged
-    found = [f for f in row["findings"] if f["kind"] == "image_text" and f["category"] == category]
     assert found, row["findings"]
     for f in found:  # offsets and quote are the text as read (no added spaces)
         assert read_text[f["start"]:f["end"]] == f["text"]
