@@ -367,7 +367,7 @@ class Scanner:
         if read.text:  # OCR reads glued English words ("AAAreplica"): part them, never cutting a listed word
             from scanner.images import ocr_words
 
-            read = read._replace(breaks=ocr_words.breaks(read.text, text.matcher.keys.__contains__))
+            read = read._replace(breaks=ocr_words.breaks(read.text, text.matcher.is_listed_word))
         state.image_texts.append(read)
         if read.text:
             norms = [(field, normalise(read.scanned))]

@@ -22,7 +22,8 @@ def as_image_text(findings: Sequence[Finding], image_texts: Sequence) -> list[Fi
             # and quote are the text as read
             start, end = read.read_offset(f.start), read.read_offset(f.end)
             box, confidence = read.span_box(start, end)
-            f = f._replace(kind="image_text", start=start, end=end, text=read.text[start:end], box=tuple(box),
-                           ocr_confidence=confidence)
+            # (a personal-data finding keeps the engine's masked quote: the value read must not be shown)
+            quote = f.text if f.category == "personal_data" else read.text[start:end]
+            f = f._replace(kind="image_text", start=start, end=end, text=quote, box=tuple(box), ocr_confidence=confidence)
         out.append(f)
     return out

@@ -30,6 +30,9 @@ MAX_RUN = 40           # longer letter runs are not English copy (and the search
 MAX_WORD = 20          # longest piece considered
 SHORT_WORDS = {"a", "i"}  # the only one-letter pieces; "AAAreplica" must not read "A A A replica"
 LISTED_WORD_COST = 12.0   # a listed word costs about what a common English word does (e^-12 of all words)
+# "a" and "i" are the commonest words, which made any run ending or starting in a or i cheapest as a cut there:
+# "AAAreplica" read "A A Areplica" (a listed phrase key, "a replica", glued). A one-letter piece costs as a rare word.
+ONE_LETTER_COST = 10.0
 _RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{%d,%d}(?![A-Za-z])" % (MIN_RUN, MAX_RUN))
 _DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
@@ -56,10 +59,10 @@ def _load() -> dict[str, float]:
                 if word.isascii() and word.isalpha() and (len(word) > 1 or word in SHORT_WORDS):
                     counts.append((word, int(count)))
             total = sum(c for _, c in counts)
-            costs = {w: math.log(total / c) for w, c in counts}
+            costs = {w: math.log(total / c) if len(w) > 1 else ONE_LETTER_COST for w, c in counts}
             _version = (f"symspellpy {metadata.version('symspellpy')} {_DICTIONARY} "
                         f"sha256:{hashlib.sha256(raw).hexdigest()[:16]}")
-        except (ImportError, OSError, ValueError):  # not installed: OCR'd text is scanned as read
+        except Exception:  # not installed (or unreadable): OCR'd text is scanned as read, and `version` says so
             costs, _version = {}, "none"
         _costs = costs
         return costs

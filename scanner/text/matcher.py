@@ -21,7 +21,7 @@ import ahocorasick
 import numpy as np
 
 from scanner.text.detectors import could_detect, detect
-from scanner.text.normalize import SYMBOL_GAP, Normalised, match_key
+from scanner.text.normalize import SYMBOL_GAP, Normalised, match_key, matching_key
 from scanner.text.release import release_when_gone
 from scanner.text.wordlists import Wordlists
 
@@ -150,6 +150,10 @@ class TextMatcher:
         if len(self.automaton):
             self.automaton.make_automaton()
         release_when_gone(self, self.automaton)  # freed in one C call it would stall a worker (text/release.py)
+
+    def is_listed_word(self, word: str) -> bool:
+        """Is this lower-case word (letters only) a key, folded as keys are (l reads i: normalize.matching_key)?"""
+        return matching_key(word) in self.keys
 
     def find_all(self, norms: list[tuple[str, Normalised]]) -> list[Candidate]:
         """Every dictionary hit (overlapping, unverified except for Latin word boundaries)

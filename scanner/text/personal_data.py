@@ -67,7 +67,8 @@ _HKID_CUE = re.compile(r"hkid|香港身份证|身份证|(?<![a-z])(?:id card|ide
 # Presidio's recognisers for them): a driving licence number (letters and digits, at least six digits) after its word;
 # a Malaysian identity card (YYMMDD-PB-NNNN, a real birth date) after IC/NRIC/MyKad or with its dashes and a state code
 # of the list; an Indian Aadhaar number (12 digits, Verhoeff) after its word.
-_DL_CUE = re.compile(r"(?<![a-z])(?:driver['’]?s?|driving)[ \t]+licen[cs]e|(?<![a-z])(?:dl|licen[cs]e)[ \t]?(?:#|no\.?|number)", re.I)
+# (a bare "License No." is a shop's or a food producer's licence: only the driving word or DL says whose it is)
+_DL_CUE = re.compile(r"(?<![a-z])(?:driver['’]?s?|driving)[ \t]+licen[cs]e|(?<![a-z])dl[ \t]?(?:#|no\.?|number)", re.I)
 _DL = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9](?:-?[0-9A-Z]){5,15}(?![0-9A-Za-z])")
 DL_MIN_DIGITS = 6
 _MY_IC = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})(-?)([0-9]{2})(-?)([0-9]{4})(?![0-9A-Za-z])")
@@ -91,6 +92,7 @@ _VERHOEFF_P = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (
 _SPACED_RUN = re.compile(
     r"(?<![0-9A-Za-z０-９])[(（]?[0-9A-Za-z０-９][)）]?"
     r"(?:(?:[ \t]{1,2}(?:[-－.][ \t]{1,2})?|[-－.])[(（]?[0-9A-Za-z０-９][)）]?(?![0-9A-Za-z０-９])){5,}+")
+SPACED_DETAIL = ", typed with blanks between its characters"  # explain.py renders it in Chinese too
 SPACED_MIN_DIGITS = 6  # a run must hold this many digits to be read again (S M L XL, a b c d e f are not numbers)
 _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
 # ... its digits maybe written as keycap emoji, 5️⃣3️⃣8️⃣… (a digit, maybe U+FE0F, then U+20E3: #20, tunerev17)
@@ -124,7 +126,9 @@ _NOT_PERSONAL_CUE = re.compile(
     r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|"
     # product registration and licence numbers: 国妆特字G2022…, 国食健注G2019…, 国药准字, 食品生产许可证
     r"准字|特字|健注|注准|备字|注册|备案|批准|许可|执照|"
-    r"(?<![a-z])(?:sku|ean|upc|gtin|isbn|imei|meid|order|tracking|track|parcel|waybill|serial|model|part|s/n|sn)(?![a-z])",
+    r"(?<![a-z])(?:sku|ean|upc|gtin|isbn|imei|meid|order|tracking|track|parcel|waybill|serial|model|part|s/n|sn"
+    # ... and an invoice's, lot's or receipt's number (Invoice 240315-01-0023 has a Malaysian IC's shape: #20)
+    r"|invoice|inv|lot|batch|receipt|ref|reference|po)(?![a-z])",
     re.I,
 )
 
@@ -182,7 +186,7 @@ _ROAD_NUMBER = re.compile(r"(?:路|街|道|巷|弄|胡同|里)(?:(?:[一二三�
                           r"(?:[ \t][0-9]{3,4}(?![0-9])|(?<=[元楼层])[0-9]{3,4}(?![0-9]))?")
 # 区/园 before a building number: a residential compound's block (望京西园三区311号楼).
 # ... or a plain 号 after a numbered compound area (望京西园二区204号: #20)
-_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])(?:[A-Z]{1,2}[0-9]{0,3}[\-－]?[A-Z0-9]{0,2}|[0-9]{1,4})(?:号楼|栋|幢|座|(?<=[0-9])号(?![码牌]))(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
+_BUILDING = re.compile(r"(?:小区|花园|公寓|大厦|苑|村|新村|家园|[区园])(?:[A-Z]{1,2}[0-9]{0,3}[\-－]?[A-Z0-9]{0,2}|[0-9]{1,4})(?:号楼|栋|幢|座|(?<=[0-9])号(?![码牌档门线展摊铺]))(?:[0-9]{1,4}(?:单元|楼|层|室|号)|[\-－][0-9]{1,5}(?:室|号)?){0,4}")
 # A US street address (#15, holdout9): house number, one to three capitalised street words and a
 # street suffix, then optionally the unit and "City, ST 12345"; the suffix is what makes it a street.
 _US_STREET = re.compile(
@@ -200,6 +204,7 @@ _US_STREET = re.compile(
 _SG_BLOCK = re.compile(r"(?<![0-9A-Za-z])(?:Blk|Block) [0-9]{1,4}[A-Z]?(?: [A-Z][a-z]+){1,3}?"
                        r" (?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Cres|Crescent|Central|Ring|Way)(?: [0-9]{1,3})?"
                        r"(?:,? #[0-9]{1,3}-[0-9]{1,5})?(?:,? Singapore [0-9]{6})?")
+_PHONE_WORD = re.compile(r"电话|手机|(?<![a-z])(?:tel|phone|ph|mobile|cell|h/p|hp)(?![a-z])", re.I)
 # Beside a street, a number in another market's national form (04 1234 5678, 07700 900461) or a Singapore mobile
 # (9123 4567) is the person's phone, as a North American one is (alone they need a call word: detectors.py).
 _NATIONAL_NEAR_STREET = re.compile(r"(?<![0-9])(?:0[0-9](?:[ \-.]?[0-9]){8,10}|[689][0-9]{3}[ \-][0-9]{4})(?![0-9])")
@@ -208,8 +213,10 @@ _NATIONAL_NEAR_STREET = re.compile(r"(?<![0-9])(?:0[0-9](?:[ \-.]?[0-9]){8,10}|[
 # street); a postcode and city may follow.
 _INTL_STREET = re.compile(
     r"(?<![0-9A-Za-z])(?:No\.? ?)?[0-9]{1,5}[A-Z]?,? (?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon)"
-    r"(?: [A-Z][a-z]+){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
-    r"|(?<![0-9A-Za-z])[0-9]{1,5}(?: [A-Z][a-z]+){1,3} (?:street|road|avenue|lane)(?![A-Za-z])")
+    r"(?: [A-ZÀ-Ỹ][a-zà-ỹ]+){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
+    # (2 Pack street light is a count and a product: no count word after the number, no product noun after the street)
+    r"|(?<![0-9A-Za-z])[0-9]{1,5}(?! (?:Pack|Packs|Pcs|Pc|Pieces|Piece|Set|Sets|Pair|Pairs|Pk)\b)(?: [A-ZÀ-Ỹ][a-zà-ỹ]+){1,3}"
+    r" (?:street|road|avenue|lane)(?![A-Za-z])(?! (?:light|lights|lamp|lamps|bike|bikes|style|wear|sign|signs|legal|tyre|tire|tires)\b)")
 _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulevard|Ln|Lane|Ct|Court|Way|Pl|Place"
                           r"|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Row|Close|Crescent|Gardens|Grove|Mews"
                           r"|Square|Walk|Jalan|Jln|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon|street|road|avenue|lane|Blk|Block)(?![A-Za-z])")
@@ -268,7 +275,9 @@ _STREET_SUFFIX_WORDS = tuple(" " + w for w in ("St", "Ave", "Dr", "Rd", "Road", 
 
 # What every address part (_addresses, _US_STREET) holds: a Chinese address ends on 号/栋/幢 (what _address_blocks
 # checks), a US one on a street suffix after a blank (" St" also opens " Street").
-ADDRESS_PART_WORDS = ("号", "栋", "幢") + _STREET_SUFFIX_WORDS
+ADDRESS_PART_WORDS = ("号", "栋", "幢") + _STREET_SUFFIX_WORDS + (
+    "Jalan", "Jln", "Lorong", "Persiaran", "Lebuh", "Duong", "Đường", "Pho", "Phố", "Soi", "Thanon", "Blk", "Block",
+    " street", " road", " avenue", " lane")  # _INTL_STREET and _SG_BLOCK (#20)
 
 
 def could_hold_address(text: str) -> bool:
@@ -520,7 +529,9 @@ def _spaced_numbers(text: str, free, add) -> None:
     so every rule (check digits, cue words, vetoes) applies as to the number typed whole; spans map back to `text`."""
     blanks: list[int] = []
     for m in _SPACED_RUN.finditer(text):
-        if sum(c.isdigit() for c in m.group()) >= SPACED_MIN_DIGITS:
+        digits = [int(c) for c in m.group() if c.isdigit()]
+        # (1 2 3 4 5 6 is a list of styles or sizes, not a number: a run counting up by one is left alone)
+        if len(digits) >= SPACED_MIN_DIGITS and any(b - a != 1 for a, b in zip(digits, digits[1:])):
             blanks.extend(i for i in range(m.start(), m.end()) if text[i] in " \t")
     if not blanks:
         return
@@ -530,7 +541,7 @@ def _spaced_numbers(text: str, free, add) -> None:
     for a, b, name, _category, detail in detect(squeezed, [], squeezed.lower(), _spaced=False):
         start, end = where[a], where[b - 1] + 1
         if name != "name_address_phone" and free(start, end):
-            add(start, end, name, detail + ", typed with blanks between its characters")
+            add(start, end, name, detail + SPACED_DETAIL)
 
 
 def _address_start(text: str, road_start: int) -> int:
@@ -593,7 +604,8 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
             taken_phones = _Spans()
             for a, b in phones:
                 taken_phones.add(a, b)
-            near = [(m.start(), m.end(), "phone") for pattern in (_NANP, _NATIONAL_NEAR_STREET) for m in pattern.finditer(text)]
+            near = [(m.start(), m.end(), "phone") for pattern in (_NANP, _NATIONAL_NEAR_STREET) for m in pattern.finditer(text)
+                    if not _vetoed(text, m.start(), _PHONE_WORD)]
             parts += streets + [(a, b, kind) for a, b, kind in near if not taken_phones.overlaps(a, b)]
             parts += [(m.start(), m.end(), "name") for m in _EN_NAME_BEFORE.finditer(text)]
     if "身份证" in text:

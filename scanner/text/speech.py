@@ -38,6 +38,9 @@ _SENT = r"[^。！？!?.\n]"  # inside one sentence
 _QUOTED = r"['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【】《》]{2,15}['\"”’」』】》]"  # a name in quotes: 搜“声悦数码”
 # a five-star rating written with star signs as well as words (the engine's normaliser drops the signs)
 _FIVE_STARS = r"(?:[5５五]\s?颗?\s?[⭐★🌟]|[⭐★🌟]{5}|\b(?:5|five)[- ]stars?\b|\b5\s?\*)"
+# money (or a refund, spelled maybe with separators) as a reward is named in an offer
+_MONEY = (r"(?:r[.\s\-_*]?e[.\s\-_*]?f[.\s\-_*]?u[.\s\-_*]?n[.\s\-_*]?d|\bcash ?back\b|\bcash\b|\bvoucher|\bcoupon|\brm\s?\d|\$\s?\d|₱\s?\d|[¥￥]\s?\d"
+          r"|\d+\s?(?:元|块)|\btouch ?n ?go\b|\bgcash\b|\bpaypal\b)")
 
 PHRASES: tuple[Phrase, ...] = (
     # -- a buyer's report that the goods are copies (a listing signal when a buyer says it)
@@ -156,7 +159,7 @@ PHRASES: tuple[Phrase, ...] = (
     # 给好评就补寄一个新的, 只要评价里写“已回购”就能下次抵扣 (送给/送上 is giving the praise itself)
     Phrase("incentivized_review", "medium",
            r"(?<!不是)(?<!并非)(?:好评|五星|5星|[5５五]\s?颗?\s?⭐|晒图|追评)(?:的话)?(?:就|才|便)(?:能|可以|会|给|帮)?(?:你|您|我)?"
-           r"(?:补寄|补发|重发|寄|送(?![给上])|返|退|赠|换新|换个新|发个新|再发|免费)",
+           r"(?:补寄|补发|重发|寄|送(?![给上])|返|退(?![了货])|赠|换新|换个新|发个新|再发|免费)",
            "反不正当竞争法 第八条：以利益换取好评", ("好评", "五星", "5星", "⭐", "晒图", "追评")),
     Phrase("incentivized_review", "medium",
            r"(?:只要|只需|只需要)[^。！？\n]{0,4}?(?:评价|好评|评论|晒图)[^。！？\n]{0,12}?就(?:能|可以|会|可)?[^。！？\n]{0,6}?"
@@ -165,13 +168,17 @@ PHRASES: tuple[Phrase, ...] = (
     # ... and in English, the stars maybe as signs: "leave 5⭐ and we'll send you a free spare battery",
     # "Review 5⭐ + photo = RM10", "r.e.v.i.e.w = r.e.f.u.n.d"
     Phrase("incentivized_review", "medium",
+           # the offer said in words may give anything; a bare +, = or "to get" only money (5 stars + free gift inside is
+           # a buyer's list of praise)
            r"\b(?:leave|give|post|rate|review|rating)\b[^.!?\n]{0,12}?" + _FIVE_STARS + r"[^.!?\n]{0,20}?"
-           r"(?:\band\s+(?:we|we'll|we will|i'll|i will|they'll|you'll|you will)\s+(?:send|give|refund|get|receive)\b|[+=＝→]|\bto get\b)"
-           r"[^.!?\n]{0,25}?(?:\bfree\b|\brefund|\bcash\b|\bgift|\bvoucher|\bcoupon|\brm\s?\d|\$\s?\d|₱\s?\d|\btouch ?n ?go\b|\bgcash\b|\bpaypal\b|\bbonus\b)",
+           r"(?:\band\s+(?:we|we'll|we will|i'll|i will|they'll|you'll|you will)\s+(?:send|give|refund|get|receive)\b"
+           r"[^.!?\n]{0,25}?(?:\bfree\b|\bgift|\bbonus\b|" + _MONEY + r")"
+           r"|(?:[+=＝→]|\bto get\b)[^.!?\n]{0,25}?" + _MONEY + r")",
            "a reward offered for a five-star review (FTC 16 CFR 465)", ("leave", "give", "post", "rate", "review", "rating")),
     Phrase("incentivized_review", "medium",
-           r"(?:\br[.\s\-_*]?e[.\s\-_*]?v[.\s\-_*]?i[.\s\-_*]?e[.\s\-_*]?w|" + _FIVE_STARS + r")\s*[=＝→]\s*"
-           r"(?:r[.\s\-_*]?e[.\s\-_*]?f[.\s\-_*]?u[.\s\-_*]?n[.\s\-_*]?d|cash|money|free|gift|rm\s?\d|\$\s?\d|[¥￥]\s?\d|\d+\s?(?:元|块))",
+           # (five stars = money well spent is praise: stars equal only an amount or a refund)
+           r"\br[.\s\-_*]?e[.\s\-_*]?v[.\s\-_*]?i[.\s\-_*]?e[.\s\-_*]?w\s*[=＝→]\s*(?:cash|money|free|gift|" + _MONEY + r")"
+           r"|" + _FIVE_STARS + r"\s*[=＝→]\s*" + _MONEY,
            "a review traded for money (FTC 16 CFR 465)", ("=", "＝", "→")),
     Phrase("incentivized_review", "medium",
            r"(?:删|撤|改)(?:掉|除|了|成)?(?:差评|中评|评价|好评)?[^。！？\n]{0,4}?(?:给|就|再|可以)?(?:退|返|补|赔)(?:我|你)?(?:\s?\d+|款|钱|现|红包)",
@@ -223,8 +230,10 @@ PHRASES: tuple[Phrase, ...] = (
     # 比这个便宜三百; and a shop named in quotes, then "search": 在抖音小店“萌娃鞋柜”只要39，大家去搜一下 (#20: two review
     # writers, 2026-12-05)
     Phrase("diversion", "medium",
-           r"(?:搜|搜索|查)(?:一下)?[^。！？\n'\"“‘「『【《]{0,16}?" + _QUOTED + r"[^。！？\n]{0,20}?(?:便宜|更低|低价|划算|只要|只卖)",
-           "引导到其他平台的店铺", ("搜", "查")),
+           # (said cheaper than here, 比这家/比这个, or priced there; 这家最便宜 after a search is this shop's praise)
+           r"(?:搜|搜索)(?:一下)?[^。！？\n'\"“‘「『【《]{0,16}?" + _QUOTED
+           + r"[^。！？\n]{0,20}?(?:(?<!对)比[^。！？\n]{0,6}?(?:便宜|更低|低价|划算)|只要|只卖)",
+           "引导到其他平台的店铺", ("搜",)),
     Phrase("diversion", "medium",
            r"(?:小店|店铺|网店|一家店|上一家|开了(?:个|家)?店)(?:叫|名叫|名字叫)?[ \t:：]{0,2}" + _QUOTED + r"[^。！？\n]{0,24}?(?:搜|search)",
            "引导到其他平台的店铺", ("店",)),

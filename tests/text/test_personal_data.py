@@ -20,7 +20,7 @@ FOUND = [
     # #20 (two review writers): an ID or passport typed one character at a time, read as if typed whole
     ("快递单上印着我的身份证 1 1 0 1 0 5 - 1 9 4 9 1 2 3 1 - 0 0 2 X", "1 1 0 1 0 5 - 1 9 4 9 1 2 3 1 - 0 0 2 X",
      "resident_id", "1 1 0 1 0 5 - * * * * * * * * - 0 0 2 X"),
-    ("护照号 G 1 2 3 4 5 6 7 8 别乱拍", "G 1 2 3 4 5 6 7 8", "passport", "G * * * * 5 6 7 8"),
+    ("护照号 G 3 8 1 5 2 9 0 7 别乱拍", "G 3 8 1 5 2 9 0 7", "passport", "G * * * * 2 9 0 7"),
     # #20 tunerev17 (fresh wording): a passport in keycap digits, an SSN whose word stands a clause before it
     ("Border control kept my passport 7\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3 for a day",
      "7\ufe0f\u20e32\ufe0f\u20e30\ufe0f\u20e34\ufe0f\u20e31\ufe0f\u20e39\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3", "passport",
@@ -148,7 +148,15 @@ FOUND = [
 NOT_FOUND = [
     # #20: an address with no person's number beside it, a model number beside a block name
     "Our office is at 400 W 57th St, New York NY, the desk lamp works great",
-    "Bought 3 for my flat near Blk 258 Jurong West, delivery took 2 days, model 9123 4567 fits",
+    "Bought 3 for my flat near Blk 258 Jurong West St 24, delivery took 2 days, model 9123 4567 fits",
+    # (code review, 2026-12-05): a food producer's licence, an invoice with an IC's shape, a count before a street
+    # light, a wholesale stall's number, a list of styles typed with blanks after a passport word
+    "Food Production License No.: SC10644011500123",
+    "Invoice 240315-01-0023 attached",
+    "Outdoor Solar Lights 2 Pack street light IP65, 3000K, 1200mAh",
+    "欢迎光临 广州市白云区批发市场B区3号档口 电话 13800001111",
+    "护照夹 款式 1 2 3 4 5 6 可选",
+    "Passport cover styles 1 2 3 4 5 6 7 8",
     # #20: numerals in a name or a count, a compound's building as a landmark, a street named as a place
     "王一博的同款，买了三个，一二三号都很好",
     "我们小区二区3号楼下就有快递柜，很方便",
@@ -319,7 +327,7 @@ BLOCKS = [
      ["Olivia Park 212 555 0198, 400 W 57th St Apt 12C New York NY 10019"]),
     ("Box had Emily Tran, 04 1234 5678, 27 King St, Newtown NSW 2042 on it",
      ["Emily Tran, 04 1234 5678, 27 King St, Newtown NSW 2042"]),
-    ("Wrong parcel: 9123 4567, Blk 258 Jurong West St 24 #08-112 Singapore 640258",
+    ("Wrong delivery: 9123 4567, Blk 258 Jurong West St 24 #08-112 Singapore 640258",
      ["9123 4567, Blk 258 Jurong West St 24 #08-112 Singapore 640258"]),
     ("电话：１３６－８８２１－０４５７，北京市朝阳区望京西路 48 号院 2 号楼 1103",
      ["１３６－８８２１－０４５７，北京市朝阳区望京西路 48 号院 2 号楼 1103"]),

@@ -40,6 +40,9 @@ CASES = [
     (R, None, "Rated 5* for the quality, 3 * 4 = 12 pieces arrived", "pass", set(), []),
     (R, None, "Honest 5 star review = my own opinion, no one paid me", "pass", set(), []),
     (R, None, "五星好评就送给这家店了，客服超好", "pass", set(), []),
+    (R, None, "之前给了好评就退了货，这次不会了", "pass", set(), []),
+    (R, None, "Five stars = money well spent!", "pass", set(), []),
+    (R, None, "搜“蓝牙耳机”对比了一圈，这家最便宜", "pass", set(), []),
     (R, None, "这不是好评才送的，下单就送小样", "pass", set(), []),
     (R, None, "I rate it five stars and you get what you pay for, free returns too", "pass", set(), []),
     # another shop named in quotes for readers to search, cheaper there (two review writers, #20)

@@ -101,6 +101,8 @@ _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "an international phone number": "国际电话号码",
     "a landline number": "座机号码",
     "a North American phone number": "北美电话号码",
+    "a phone number in national form": "本地格式的电话号码",
+    "a phone number in national form (letters read as digits)": "本地格式的电话号码（字母当数字读）",
     "a link to another site": "指向其他网站的链接",
     "a link written with spaces": "用空格隔开写出的链接",
     "a link with its dots spelled out (点, dot)": "用“点”或 dot 代替圆点写出的链接",
@@ -129,7 +131,11 @@ _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "a passport number after a passport word": "护照字样后的护照号",
     "a Hong Kong identity card number (check character valid)": "香港身份证号（校验位有效）",
     "a bank account number between its bank and its holder's name": "前有银行、后有户名的银行账号",
+    "a driving licence number after its word": "驾照字样后的驾照号",
+    "a Malaysian identity card number (birth date and state code valid)": "马来西亚身份证号（出生日期和州代码有效）",
+    "an Indian Aadhaar number after its word (Verhoeff check valid)": "Aadhaar 字样后的印度 Aadhaar 号（Verhoeff 校验有效）",
 }
+_SPACED_SUFFIX = ", typed with blanks between its characters"  # scanner/text/personal_data.py _spaced_numbers
 _PERSON_PARTS_ZH = {"name": "姓名", "phone": "电话", "address": "地址"}
 
 
@@ -137,6 +143,8 @@ def _personal_data_detail_zh(detail: str) -> str:
     if detail.startswith("a person's ") and detail.endswith(" posted together"):  # name_address_phone
         parts = detail.removeprefix("a person's ").removesuffix(" posted together").split(" + ")
         return "同时贴出的个人" + "、".join(_PERSON_PARTS_ZH.get(p, p) for p in parts)
+    if detail.endswith(_SPACED_SUFFIX):
+        return _personal_data_detail_zh(detail.removesuffix(_SPACED_SUFFIX)) + "（逐字以空格隔开）"
     return _PERSONAL_DATA_DETAILS_ZH.get(detail, detail)
 _SECTORS_ZH = {"luxury": "奢侈品", "cosmetics": "化妆品", "sportswear": "运动服饰"}  # brands.tsv sectors
 
