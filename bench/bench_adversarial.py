@@ -50,6 +50,13 @@ FAMILIES = {
     'review "五星好评返5元 "*n': ("review", lambda n: fill("五星好评返5元 ", n)),
     'review "，"*n': ("review", lambda n: "明显是假的" + "，" * (n - 5)),
     'review "\\ud800明显是假的 "*n': ("review", lambda n: fill("\ud800明显是假的 ", n)),
+    # 2026-12-05 (#20): the session's review rows and personal-data readings, each on its densest repeated unit
+    'review "好评就送"*n': ("review", lambda n: fill("好评就送", n)),
+    'review "rate 5* + "*n': ("review", lambda n: fill("rate 5* + ", n)),
+    'review "搜“aa”比"*n': ("review", lambda n: fill("搜“aa”比", n)),
+    'detect "4 4 0 3 0 5 - "*n': ("detect", lambda n: fill("4 4 0 3 0 5 - ", n)),
+    'detect "Blk 1 Aa St 2 #0 9123 4567 "*n': ("detect", lambda n: fill("Blk 1 Aa St 2 #0 9123 4567 ", n)),
+    'detect "孙伟 一三九 路六十五号 "*n': ("detect", lambda n: fill("孙伟 一三九 路六十五号 ", n)),
 }
 
 
