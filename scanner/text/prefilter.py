@@ -29,6 +29,10 @@ except ImportError:  # pragma: no cover - 3.10
 # A finite set of strings a node matches is kept up to this many; beyond it only its required strings are.
 _LIMIT = 16
 _CLASS_LIMIT = 16  # a character class of at most this many characters is a set of one-character strings
+# An alternation's required sets are unions of one set from each branch: at most this many of them are kept
+# (`(a and b) or c` needs `a or c` and `b or c`; keeping only one union let a common string of one branch open
+# the pattern on most texts: 客服 alone ran a "好评…截图…客服" row on every review that names customer service).
+_CNF_LIMIT = 64
 
 _EMPTY = frozenset({""})
 
@@ -36,10 +40,6 @@ _EMPTY = frozenset({""})
 def _score(strings: frozenset[str]) -> tuple[int, int]:
     """Better required sets first: longer shortest string (rarer in text), then fewer strings."""
     return (min(map(len, strings)), -len(strings))
-
-
-def _best(clauses: list[frozenset[str]]) -> frozenset[str] | None:
-    return max(clauses, key=_score) if clauses else None
 
 
 def _class(items) -> frozenset[str] | None:
@@ -56,44 +56,67 @@ def _class(items) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def _node(op, av) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+def _any_of(branches: list[list[frozenset[str]]]) -> list[frozenset[str]]:
+    """Required sets of an alternation whose branches require `branches` (each a list of sets, all of them
+    required): for one set from each branch, their union is required (whichever branch matched, its own set's
+    string is there). Every such union while there are at most _CNF_LIMIT of them; beyond that, the branches with
+    the most sets keep only their best ones (at worst one each: a single union, as a branch-free reading gives). A
+    branch that requires nothing makes the whole optional."""
+    if not branches or any(not b for b in branches):
+        return []
+    kept = [sorted(dict.fromkeys(b), key=_score, reverse=True) for b in branches]
+
+    def product_size() -> int:
+        n = 1
+        for b in kept:
+            n *= len(b)
+        return n
+
+    while product_size() > _CNF_LIMIT:
+        widest = max(range(len(kept)), key=lambda i: len(kept[i]))
+        kept[widest] = kept[widest][:-1]
+    out: list[frozenset[str]] = [frozenset()]
+    for sets in kept:
+        out = [u | s for u in out for s in sets]
+    out = list(dict.fromkeys(out))
+    # a set holding another set of the list asks less than it: keep the stricter ones
+    return [u for u in out if not any(o != u and o <= u for o in out)]
+
+
+def _node(op, av) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
     """(exact, required) of one parse-tree node: exact is every string it matches (None if unknown or too many);
-    required a set of non-empty strings one of which every match contains (None if there is none)."""
+    required, sets of non-empty strings such that every match contains a string of each ([] if none is known)."""
     if op is _c.LITERAL:
         s = frozenset({chr(av)})
-        return s, s
+        return s, [s]
     if op is _c.IN:
         s = _class(av)
-        return s, s
+        return s, [s] if s else []
     if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: consume nothing
-        return _EMPTY, None
+        return _EMPTY, []
     if op is _c.SUBPATTERN:
         _group, add_flags, _del_flags, body = av
         if add_flags & _c.SRE_FLAG_IGNORECASE:
-            return None, None
-        exact, clauses = _seq(body)
-        return exact, _best(clauses)
+            return None, []
+        return _seq(body)
     if op is _c.BRANCH:
-        parts = [(e, _best(c)) for e, c in (_seq(branch) for branch in av[1])]
+        parts = [_seq(branch) for branch in av[1]]
         exact = None
         if all(e is not None for e, _ in parts):
             union = frozenset().union(*(e for e, _ in parts))
             exact = union if len(union) <= _LIMIT else None
-        reqs = [r for _, r in parts]
-        required = frozenset().union(*reqs) if all(r is not None for r in reqs) else None
-        return exact, required
+        return exact, _any_of([c for _, c in parts])
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         lo, hi, body = av
         exact, clauses = _seq(body)
-        required = _best(clauses)
         if lo == 0:
             if hi == 1 and exact is not None:
-                return exact | _EMPTY, None
-            return None, None
+                return exact | _EMPTY, []
+            return None, []
         if lo == hi == 1:
-            return exact, required
-        return None, required  # at least one copy of the body: its required strings stand
-    return None, None  # ANY, NOT_LITERAL, CATEGORY, GROUPREF, ATOMIC_GROUP, ...
+            return exact, clauses
+        return None, clauses  # at least one copy of the body: its required strings stand
+    return None, []  # ANY, NOT_LITERAL, CATEGORY, GROUPREF, ATOMIC_GROUP, ...
 
 
 def _seq(items) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
@@ -115,8 +138,7 @@ def _seq(items) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
         whole_exact = False
         clauses.append(run)
         run = _EMPTY
-        if required is not None:
-            clauses.append(required)
+        clauses.extend(required)
     clauses.append(run)
     return (run if whole_exact else None), [c for c in clauses if c and "" not in c]
 

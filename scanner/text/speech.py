@@ -481,8 +481,10 @@ def find(field: str, text: str, policy, covered: list[Finding], unread: frozense
     # a map) and the text has a Chinese character spaced out from the next character. A text it only changed
     # character for character (，→,), or only around English punctuation ("size. 老板"), is not read twice: run on
     # every such text, the second pass made a clean review cost 1.6 times what it had.
-    plan_norm = (_GATE_CJK.plan(norm.text) if norm is not None and norm.offsets is not None
-                 and _SPACED_OUT.search(text) is not None else ())
+    # (the gate's pass first: on most texts it finds no row, and it costs a third of the spacing regex)
+    plan_norm = (_GATE_CJK.plan(norm.text) if norm is not None and norm.offsets is not None else ())
+    if plan_norm and _SPACED_OUT.search(text) is None:
+        plan_norm = ()
     if not plan and not plan_norm:  # most reviews
         return []
     found = _phrases(field, text, lowered, plan, plan_norm, norm, policy, covered, unread, clauses)

@@ -43,6 +43,34 @@ def test_required_strings(pattern, want):
 
 
 @pytest.mark.parametrize("pattern,want", [
+    # each branch's own sets, one from each, joined: (a and b) or (c and d) needs (a or c), (a or d), (b or c), (b or d)
+    (r"(?:好评|五星)[^。]{0,4}截图|(?:好评|晒图)[^。]{0,8}客服",
+     [{"截图", "客服"}, {"截图", "好评", "晒图"}, {"好评", "五星", "客服"}, {"好评", "五星", "晒图"}]),
+    # a string both branches need stands alone; the unions holding it ask less and go
+    (r"review\s*=\s*cash|5 stars\s*=\s*refund",
+     [{"review", "5 stars"}, {"review", "="}, {"review", "refund"}, {"=", "5 stars"}, {"="}, {"=", "refund"},
+      {"cash", "5 stars"}, {"cash", "="}, {"cash", "refund"}]),
+    (r"a\s*b|c", [{"a", "c"}, {"b", "c"}]),
+    (r"a\s*b|.", []),                                # a branch that needs nothing: nothing is needed
+])
+def test_required_strings_of_alternatives(pattern, want):
+    got = [set(s) for s in required(pattern)]
+    assert all(s in got for s in want if not any(o < s for o in want))  # the strictest sets are all there
+    assert all(not any(o < s for o in got) for s in got)                # and none that another set implies
+    assert len(got) == len([s for s in want if not any(o < s for o in want)])
+
+
+def test_a_clean_review_opens_no_phrase_row():
+    """Cost guard (#20): reviews that name customer service, stars or prices in passing run no phrase regex. A row
+    whose gate only asked for one branch's common string (客服, a letter) ran on nearly every review and made a
+    clean review cost 2.6 times a listing; the gate reads every branch's strings since."""
+    from bench.bench_kinds import CLEAN
+
+    for sentence in CLEAN:
+        assert speech._GATE.plan(sentence.lower()) == [], sentence
+
+
+@pytest.mark.parametrize("pattern,want", [
     (r"\b(?:dm|pm|inbox)\s+me\b", {"dm", "pm", "inbox"}),
     (r"(?<![不会])(?:不是|不像)(?:正品|真货)", {"不是正品", "不是真货", "不像正品", "不像真货"}),  # look-behind: nothing
     (r"(?:是|就是)?假的", {"假的", "是假的", "就是假的"}),  # the optional part is spelt out
