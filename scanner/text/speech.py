@@ -366,7 +366,7 @@ _DOUBT_BEFORE = re.compile(
 # its own test above: doubt and questions.) The listing engine's negation rows (exemptions.tsv) drop its own
 # findings; this keeps the phrases below from adding them back.
 _NEGATIONS = (r"没有|没搞|没(?!想到)|不搞|不做|不会|不是|不要|不用|并非|绝不|从不|从来不|从没|拒绝|"
-              r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b")
+              r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b|\bnobody\b|\bno-one\b|\bnothing\b")
 _WARNINGS = r"禁止|严禁|谨防|小心|当心|警惕|别信|举报|骗子|骗局|\bbeware\b|\bwarn|\breport|\bscam"
 _DENIED_BEFORE = re.compile(r"(?:" + _NEGATIONS + "|" + _WARNINGS + r")[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 # The listing engine's own reward finding in a review, negated in its clause: "评价送京豆是平台的规则，不是商家返现" (#20,
@@ -446,14 +446,28 @@ _OWN_GROUP_BEFORE = re.compile(
     r"(?:家里|家族|家人|亲戚|亲友|同事|朋友|同学|班级|班上|小区|邻居|公司|单位|宝妈|老乡)的?$|(?:推荐|分享|转发|发|晒)(?:到|给|在)了?$")
 
 
+# The same in English: the app named as where the writer reached a relative or friend ("sent a pic to my sister on
+# WhatsApp", "told my mum over Messenger"); "add me on WhatsApp" and a seller's "message us on WhatsApp" name no one
+# of the writer's own.
+_OWN_CIRCLE_BEFORE = re.compile(
+    r"\b(?:to|with|for)\s+my\s+(?:(?:little|big|older|younger|best)\s+)?(?:sister|brother|sis|bro|mum|mom|mother|"
+    r"dad|father|parents|wife|husband|partner|girlfriend|boyfriend|gf|bf|daughter|son|kids|family|cousin|aunt|"
+    r"uncle|grandma|grandpa|friends?|bestie|colleagues?|coworkers?|neighbou?r)(?:'s)?\s+(?:on|via|over|through|in)"
+    r"(?:\s+(?:our|the|their|her|his))?(?:\s+family)?\s+$", re.IGNORECASE)
+
+
 def own_group(text: str, start: int, end: int) -> bool:
-    """Is the bare channel word text[start:end] the writer's own group ("家里微信群")?"""
-    return (text[end:end + 1] == "群" and not any(c.isdigit() for c in text[start:end])
-            and _OWN_GROUP_BEFORE.search(text, max(0, start - 8), start) is not None)
+    """Is the bare channel word text[start:end] the writer's own group ("家里微信群") or the app the writer reached
+    family or friends on ("to my sister on WhatsApp")?"""
+    if any(c.isdigit() for c in text[start:end]):
+        return False
+    if text[end:end + 1] == "群":
+        return _OWN_GROUP_BEFORE.search(text, max(0, start - 8), start) is not None
+    return _OWN_CIRCLE_BEFORE.search(text, max(0, start - 48), start) is not None
 
 
 # A gift said NOT to depend on a review: "不是评价才送的", "不用好评也送", "不需要晒图" (#20, tunerev14).
-_NOT_FOR_REVIEW = re.compile(r"(?:不是|并非|不用|不需要|无需|不必|没要求|不要求)(?:给|写|打|留|先)?(?:好评|评价|五星|晒图|追评)")
+_NOT_FOR_REVIEW = re.compile(r"(?:不是|并非|不用|不需要|无需|不必|没有?要求|不要求|没有?让)(?:给|写|打|留|先)?(?:好评|评价|五星|晒图|追评)")
 
 
 def not_for_review(text: str, start: int, end: int) -> bool:

@@ -189,9 +189,17 @@ CASES = [
     # ... the writer's own family group is no channel offered; joining the seller's group still is
     (R, None, "分享到家族微信群了，都说划算", "pass", set(), []),
     (R, None, "卖家拉我进了微信群，说群里更便宜", "review", {("diversion", "微信"), ("diversion", "群里更便宜")}, []),
+    # ... and in English: the app the writer reached a relative on; the seller's own app, or "add me", still count
+    (R, None, "Sent a photo to my little sister on WhatsApp and she ordered two", "pass", set(), []),
+    (R, None, "Showed it to my mum over Messenger, she loved the colour", "pass", set(), []),
+    (R, None, "Seller said message them on WhatsApp for the cheaper price", "review", None, []),
+    (R, None, "Add me on WhatsApp if you want one for less", "review", None, []),
     # ... a gift said not to depend on a review is no reward for one; a gift for the review still is
     (R, None, "赠品gift是下单就送的，不需要好评", "pass", set(), []),
     (R, None, "礼物是小样，不是好评才送，下单就有", "pass", set(), []),
+    (R, None, "店家送了一包湿巾，没有要求写评价，很贴心", "pass", set(), []),
+    (R, None, "Nobody paid me for this review, I bought it with my own money", "pass", set(), []),
+    (R, None, "They paid me for this review, so take it with a grain of salt", "review", None, []),
     (R, None, "gift是评价送的，还不错", "review", {("incentivized_review", "gift是评价")}, []),
     # -- #20 tunerev15: the Chinese phrases read the normalised text too, so a word spaced out character by character
     # or glued to pinyin by a blank reads as typed plainly; the finding still slices the original
@@ -426,7 +434,7 @@ def test_the_anchor_prefilter_finds_what_every_phrase_regex_finds():
 
 
 # Written by hand for the oracle above: words that deny or warn against an offer before it.
-_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "举报", "no ", "no one", "never", "not ",
+_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "举报", "no ", "no one", "nobody", "no-one", "nothing", "never", "not ",
             "n't", "beware", "without")
 
 
