@@ -114,7 +114,7 @@ PHRASES: tuple[Phrase, ...] = (
            "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
     # "paid $5 to post 5 stars", "I was compensated for this review", "free product provided for review purposes"
     Phrase("incentivized_review", "medium",
-           r"\b(?:(?:was|were|got|get|gets|been|am|are|is|being)\s+(?:paid|compensated|reimbursed|rewarded|tipped)|(?:paid|pays|paying|compensated|reimbursed|rewarded)\s+(?:me|us|them|people|buyers|reviewers|customers))\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?)\b",
+           r"\b(?:(?:was|were|got|get|gets|been|am|are|is|being)\s+(?:paid|compensated|reimbursed|rewarded|tipped)|(?:paid|pays|paying|compensated|reimbursed|rewarded)\s+(?:me|us|them|people|buyers|reviewers|customers))\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give|remove|delete|change|update|edit|raise|take down))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?|this(?! back)|it(?! back))\b",
            "the writer was paid for the review (FTC 16 CFR 465)", ("paid", "pays", "paying", "compensated", "reimbursed", "rewarded", "tipped")),
     Phrase("incentivized_review", "medium",
            r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an?|my) (?:honest|unbiased|fair) review|review(?:ing)? purposes|review\b|testing and review)\b",

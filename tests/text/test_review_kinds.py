@@ -251,6 +251,17 @@ CASES = [
     (R, None, "招人dian zan关注，日结50", "block", {("illegal_service", "dian zan关注，日结")}, []),
     (R, None, "快递小哥必须点赞，希望老板给他涨工资", "pass", set(), []),
     (R, None, "代办健康证，不用体检，当天拿", "block", None, []),
+    # -- #20, after reviews18/19: a reward for the review in its initials (好评返现 as hp fx); paid to remove or change a
+    # review, or to write "this"; an English review act right before 送 in Chinese copy
+    (R, None, "hp fx 已到账，东西还行", "review", {("incentivized_review", "hp fx")}, []),
+    (R, None, "惠普 hp 打印机，fx 系列的墨盒也通用", "pass", set(), []),
+    (R, None, "The seller paid me $20 to remove my 1 star review", "review",
+     {("incentivized_review", "paid me $20 to remove my 1 star review")}, []),
+    (R, None, "got paid 10 bucks to write this lol", "review", {("incentivized_review", "got paid 10 bucks to write this")}, []),
+    (R, None, "I paid for this with my own money and it was worth it", "pass", set(), []),
+    (R, None, "Got paid back within a day after the return", "pass", set(), []),
+    (R, None, "卖家说 five star 送一个鼠标垫", "review", {("incentivized_review", "five star 送")}, []),
+    (R, None, "five stars，送货很快", "pass", set(), []),
 ]
 
 
