@@ -242,8 +242,17 @@ DENIALS = [
     {"title": "泡脚包 艾叶 生姜", "description": "本品为日用品，不具备治疗作用。"},
     {"title": "Yoga mat, 6mm", "description": "Honest reviews only: we do not give gifts for reviews."},
     {"title": "Tutoring session", "description": "Book here; please don't pay outside the platform."},
+    # ... a refused practice, its denial between a pair's two words (#20, session 16: 团队 … 刷单 paired across 绝不)
+    {"title": "网店运营托管", "description": "专业团队，绝不刷单，只做真实流量。"},
+    {"title": "店铺代运营", "description": "我们的团队从不刷单，数据真实可查。"},
+    {"title": "洗衣液 2kg", "description": "我们不做好评返现，请按真实感受评价。"},
+    {"title": "Essay feedback", "description": "We never write essays for students; we comment on your own draft."},
 ]
 DENIAL_IS_NOT_AN_ALIBI = [  # a denial cue elsewhere in the copy leaves the offer or claim standing
+    # ... and words of the offer itself are no refusal: 不用体检 is what a certificate sold without the exam promises
+    ({"title": "代办健康证", "description": "代办健康证，不用体检，当天拿证"}, "block",
+     [("illegal_service", "健康证，不用体检")]),
+    ({"title": "店铺代运营", "description": "专业团队刷单，兼职日结"}, "block", [("illegal_service", "团队刷单，兼职日结")]),
     ({"title": "抽纸", "description": "不满意包退，五星好评返现3元。"}, "review", [("incentivized_review", "五星好评返")]),
     ({"title": "Shampoo", "description": "Never fades your colour and cures eczema."}, "review", [("medical_claim", "cures eczema")]),
 ]

@@ -16,6 +16,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from scanner.text.verify.cues import VerifyContext
 
 NEGATABLE = frozenset({"incentivized_review", "medical_claim", "false_claim", "diversion"})
+# An illegal service is denied only by a refusal ("我们团队从不刷单", "绝不代考", "we never write essays for you"):
+# 不用/无需/不需要 before its words are part of the offer (代办健康证，不用体检), so the cues of exemptions.tsv do not
+# count for it.
+_REFUSALS_ZH = ("坚决不", "从来不", "绝不", "从不", "拒绝", "杜绝", "严禁", "禁止", "不做", "不接", "不提供", "不参与",
+                "不承接", "不搞")
+_REFUSAL_EN = re.compile(r"(?<![a-z'])(?:never|refuse to|will not|won't|(?:do not|don't|does not|doesn't)\s+(?:offer|provide|do|sell|accept|support|engage in))(?![a-z'])(?:\s+[a-z']+)?\s*$")
 # Categories where a one-character cue (不) denies: 不返现, 不加微信. Before a claim it is part of the
 # claim (不复发, 不反弹), so claims need a longer cue (不能, 不具备).
 _SHORT_CUE_CATEGORIES = frozenset({"incentivized_review", "diversion"})
@@ -37,8 +43,41 @@ def denied(findings: list[Finding], originals: dict[str, str], ctx: "VerifyConte
     for f in findings:
         if f.kind == "text" and f.category in NEGATABLE and _is_denied(f, originals.get(f.field, ""), zh, en, spans[f.field]):
             continue
+        if f.kind == "text" and f.category == "illegal_service" and refused(originals.get(f.field, "")[max(0, f.start - 48):f.start]):
+            continue
         out.append(f)
     return out
+
+
+def refused(before: str) -> bool:
+    """Do the words right before an illegal service's word (in its clause) refuse it (团队从不刷单, we never do)?"""
+    cut = None
+    for cut in _BREAK.finditer(before):
+        pass
+    if cut is not None:
+        before = before[cut.end():]
+    low = before.lower().rstrip()
+    return low.endswith(_REFUSALS_ZH) or _REFUSAL_EN.search(low) is not None
+
+
+def denied_between(gap: str, category: str, ctx: "VerifyContext") -> bool:
+    """Does the text between a proximity rule's two cues end in a denial of the later one ("专业团队，绝不刷单",
+    "好评，不返现", "contact us here, we never use WhatsApp")? The pair is then no finding: its later word is denied
+    as a term right after the same words would be (and the denial must not hide inside the pair's span)."""
+    if category == "illegal_service":
+        return refused(gap)
+    if category not in NEGATABLE:
+        return False
+    low = gap.lower().rstrip()
+    for cue in ctx.cues.negation_zh:
+        if low.endswith(cue) and (len(cue) > 1 or category in _SHORT_CUE_CATEGORIES):
+            return True
+    # English: only a denying verb ("no" and "without" open pitches too: "cheaper than here, no platform cut")
+    return _DENYING_VERB_AT_END.search(low) is not None
+
+
+_DENYING_VERB_AT_END = re.compile(r"(?<![a-z'])(?:never|don't|do not|won't|will not|doesn't|does not|didn't|did not)"
+                                  r"(?![a-z'])(?:\s+[a-z']+){0,2}\s*$")
 
 
 def _is_denied(f: Finding, text: str, zh: tuple[str, ...], en: re.Pattern | None, spans: list[tuple[int, int]]) -> bool:

@@ -9,6 +9,7 @@ from scanner.text.matcher import Candidate
 from scanner.text.verify.boundaries import span_key
 from scanner.text.verify.cues import VerifyContext
 from scanner.text.verify.explain import basis, reason
+from scanner.text.verify.negation import denied_between
 
 # A sentence break between two cues: sentence punctuation, or a '.' ending a sentence (not 2.5, t.me).
 # Commas do not break: 五星好评，联系客服返2元 is one offer.
@@ -86,11 +87,11 @@ def proximity_findings(
         first_at = [c.norm_start for c in firsts]
         second_at = [c.norm_start for c in seconds]
         for f in firsts:
-            s = _nearest_pair(f, seconds, second_at, rule, joined_only=joined_only)
+            s = _nearest_pair(f, seconds, second_at, rule, joined_only=joined_only, ctx=ctx)
             if s is not None:
                 spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
         for s in seconds:  # and from the other side, so every cue in a phrase is covered
-            f = _nearest_pair(s, firsts, first_at, rule, anchor_is_first=False, joined_only=joined_only)
+            f = _nearest_pair(s, firsts, first_at, rule, anchor_is_first=False, joined_only=joined_only, ctx=ctx)
             if f is not None:
                 spans.append([min(f.start, s.start), max(f.end, s.end), f, s])
         spans.sort(key=lambda x: x[0])
@@ -221,7 +222,7 @@ def _merge_overlapping(made: list[tuple[Finding, str, int]]) -> list[Finding]:
 
 def _nearest_pair(
     f: Candidate, others: list[Candidate], positions: list[int], rule, anchor_is_first: bool = True,
-    joined_only: set[tuple] = frozenset(),
+    joined_only: set[tuple] = frozenset(), ctx: VerifyContext | None = None,
 ) -> Candidate | None:
     """The closest cue of the other kind to `f` that the rule accepts with it. `others` is
     sorted by position (`positions`); only those near the window are looked at."""
@@ -242,5 +243,7 @@ def _nearest_pair(
         lo, hi = (f.end, s.start) if after else (s.end, f.start)
         if _CLAUSE_BREAK.search(f.norm.original, lo, hi):
             continue
+        if ctx is not None and denied_between(f.norm.original[lo:hi], rule.category, ctx):
+            continue  # 团队，绝不刷单: the later word is denied
         best = (gap, s)
     return None if best is None else best[1]
