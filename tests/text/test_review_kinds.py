@@ -262,6 +262,15 @@ CASES = [
     (R, None, "Got paid back within a day after the return", "pass", set(), []),
     (R, None, "卖家说 five star 送一个鼠标垫", "review", {("incentivized_review", "five star 送")}, []),
     (R, None, "five stars，送货很快", "pass", set(), []),
+    # ... order brushing offered to shops as a service; a denial or a buyer's question about it is none
+    (R, None, "需要刷单冲销量的店家找我", "block",
+     {("incentivized_review", "刷单"), ("illegal_service", "刷单冲销量的店家找我")}, []),
+    (R, None, "要刷好评的话我们这边有团队，五毛一条", "block",
+     {("incentivized_review", "刷好评"), ("illegal_service", "刷好评的话我们这边有团队")}, []),
+    (R, None, "我帮你问了客服，不是刷单，是真实销量", "pass", set(), []),
+    # ... a seller telling that customers stopped their medicine
+    (Q, "seller", "答：很多老客户吃了都停药了", "review", {("medical_claim", "都停药了")}, []),
+    (R, None, "医生说我可以停药了，跟这个没关系", "pass", set(), []),
 ]
 
 

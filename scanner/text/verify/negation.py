@@ -16,11 +16,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from scanner.text.verify.cues import VerifyContext
 
 NEGATABLE = frozenset({"incentivized_review", "medical_claim", "false_claim", "diversion"})
-# An illegal service is denied only by a refusal ("我们团队从不刷单", "绝不代考", "we never write essays for you"):
+# An illegal service is denied only by a refusal or a plain denial ("我们团队从不刷单", "绝不代考", "不是刷单", "we never
+# write essays for you"):
 # 不用/无需/不需要 before its words are part of the offer (代办健康证，不用体检), so the cues of exemptions.tsv do not
 # count for it.
 _REFUSALS_ZH = ("坚决不", "从来不", "绝不", "从不", "拒绝", "杜绝", "严禁", "禁止", "不做", "不接", "不提供", "不参与",
-                "不承接", "不搞")
+                "不承接", "不搞", "不是", "并非")
 _REFUSAL_EN = re.compile(r"(?<![a-z'])(?:never|refuse to|will not|won't|(?:do not|don't|does not|doesn't)\s+(?:offer|provide|do|sell|accept|support|engage in))(?![a-z'])(?:\s+[a-z']+)?\s*$")
 # Categories where a one-character cue (不) denies: 不返现, 不加微信. Before a claim it is part of the
 # claim (不复发, 不反弹), so claims need a longer cue (不能, 不具备).
