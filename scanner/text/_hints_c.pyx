@@ -9,7 +9,7 @@ comes from detectors.py through `configure()`; what is written here is each hint
 shape, as a loop that stands for its regex:
 
 - literal words (qq, 微信, vx, @ ...) on the lower-cased text;
-- v[^\\w\\s:：]{0,2}\\s*[:：]                      (V❤：id)
+- v[^\\w\\s:：]{0,2}\\s*(?:[:：]|是|为|👉|➡|→|->|=)   (V❤：id, v 是 id, V 👉 id)
 - q<gap>{0,3}q                                     (q q 7655…)
 - \\sdot\\s                                         (name at gmail dot com)
 - two digit words in a row                        (five five five, …)
@@ -230,12 +230,14 @@ cdef bint _word_hints_at(const uint32_t* t, Py_ssize_t n, Py_ssize_t i):
         for k in range(_literals.n):
             if _literals.cp[k][0] == c and _word_at(&_literals, k, t, n, i):
                 return True
-    if c == 0x76:  # v[^\w\s:：]{0,2}\s*[:：]
+    if c == 0x76:  # v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)
         j = i + 1
         while j < n and j < i + 3 and not (_is_word(t[j]) or _is_space(t[j]) or t[j] == 0x3A or t[j] == 0xFF1A):
             j += 1
         j = _skip_spaces(t, n, j)
-        if j < n and (t[j] == 0x3A or t[j] == 0xFF1A):
+        if j < n and (t[j] == 0x3A or t[j] == 0xFF1A or t[j] == 0x662F or t[j] == 0x4E3A or t[j] == 0x1F449
+                      or t[j] == 0x27A1 or t[j] == 0x2192 or t[j] == 0x3D
+                      or (t[j] == 0x2D and j + 1 < n and t[j + 1] == 0x3E)):
             return True
     elif c == 0x71:  # q<gap>{0,3}q (the gap never holds a q, so the greedy reading decides)
         j = i + 1

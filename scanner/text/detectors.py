@@ -48,9 +48,14 @@ _QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
+_SAYS_IS = r"(?:是|为|👉|➡\ufe0f?|→|->|=)"
 _WECHAT_ID = re.compile(
     r"(?i)(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,2}\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
     r"|(?:" + _WECHAT_WORD + r")号?\s+((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+    # "我 v 是 chihuo_2024", "加主播 V 👉 zb888" (#20, session 16: three review writers): 是/为 or an arrow for the colon,
+    # the id made up (a digit or an underscore), as after a weak channel word
+    r"|(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,3}\s*+" + _SAYS_IS + r"\s*+"
+    r"((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{4,19})(?![-_a-z0-9])"
 )
 # The same contact said with a weaker channel word (#15): a homophone character (薇, 威), 卫星/🛰 (wei xing, a
 # pun on 微信), V我 / +V (V = WeChat) with a few words before the colon, LINE ids. These words are too
@@ -60,7 +65,7 @@ _WECHAT_ID = re.compile(
 _WEAK_CHANNEL = (r"(?:[加+＋➕]v|v我)[\u4e00-\u9fff]{0,4}|[加+＋➕](?:薇|威|卫星|🛰)"
                  r"|(?<![\u4e00-\u9fff])(?:薇|威|卫星(?:联系|私聊|搜)?)|🛰|加line|line\s?id")
 _CHANNEL_HANDLE = re.compile(
-    r"(?i)(?:" + _WEAK_CHANNEL + r")(?:号|id)?[^\w\s:：]{0,3}\s*[:：]\s*"
+    r"(?i)(?:" + _WEAK_CHANNEL + r")(?:号|id)?[^\w\s:：]{0,3}\s*+(?:[:：]|" + _SAYS_IS + r")?\s*+"
     r"((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{4,19})(?![-_a-z0-9])"
 )
 _TLDS = "com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site"
@@ -126,7 +131,7 @@ _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # any 3 non-digits would, because numerals inside such a gap only shorten the chain's gaps.
 _PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:[^\d" + _CN_NUMERALS + r"]{0,3}+" + _ANY_DIGIT + "){6}")
 _QQ_HINT = _QQ_WORD
-_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*[:：]|[加+＋➕]v|v我|薇|威|卫星|🛰|加line|line\s?id"
+_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)|[加+＋➕]v|v我|薇|威|卫星|🛰|加line|line\s?id"
 _EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]|\sdot\s"
 # Two digit words in a row: every spelled-out number has them. It opens with a character
 # class so the regex engine can skip ahead (a leading lookbehind made it three times slower);
@@ -263,7 +268,9 @@ _HINT_LITERALS = ("qq", "q群", "扣扣", "加扣", "+扣", "＋扣", "➕扣", 
                   "加v", "+v", "＋v", "➕v", "v我", "薇", "威", "卫星", "🛰", "加line", "line id", "lineid",
                   # personal data without seven digits: a buyer's name cue, a passport word
                   *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)
-_V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")
+# v, a symbol or two, then a colon, 是/为 or an arrow before an id (V❤：id, v 是 id, V 👉 id; _WECHAT_ID)
+_V_SAYS = r"v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)"
+_V_COLON_HINT = re.compile(_V_SAYS)
 _AT_HINT = re.compile(r"[\[(（]\s*at\s*[\])）]")
 _SPACED_QQ_HINT = re.compile(r"q" + _GAP + r"q")
 _DOT_WORD_HINT = re.compile(r"\sdot\s")
@@ -280,7 +287,7 @@ def could_detect_python(text: str) -> bool:
     for literal in _HINT_LITERALS:
         if literal in low:
             return True
-    if ("：" in low or ":" in low) and _V_COLON_HINT.search(low):
+    if "v" in low and _V_COLON_HINT.search(low):
         return True
     if "q" in low and _SPACED_QQ_HINT.search(low):
         return True

@@ -48,6 +48,12 @@ EVASIONS = [
     ({"description": "可定制颜色图案，详聊扣扣：伍柒叁捌贰玖壹零。"}, "review", [("diversion", "扣扣：伍柒叁捌贰玖壹零")]),
     ({"description": "更多款式请➕微：rlx_watch"}, "review", [("diversion", "➕微：rlx_watch")]),
     ({"description": "更多新款👉V❤：fashion_girl66"}, "review", [("diversion", "V❤：fashion_girl66")]),
+    # ... 是/为 or an arrow for the colon, or only a symbol after a weak channel word, the id made up (#20, session 16)
+    ({"description": "有问题找我 v 是 chihuo_2024"}, "review", [("diversion", "v 是 chihuo_2024")]),
+    ({"description": "加主播 V 👉 zb888 进粉丝群"}, "review", [("diversion", "V 👉 zb888")]),
+    ({"description": "不走这个平台，威❤️ naifen_hk"}, "review", [("diversion", "威❤️ naifen_hk")]),
+    ({"description": "v = 速度, a 是加速度, 公式 v=at"}, "pass", []),
+    ({"description": "V 领设计 显瘦 是 2024 新款"}, "pass", []),
     ({"description": "蛋糕需提前预订，请加微信 cake_lily 确认款式"}, "review", [("diversion", "微信 cake_lily")]),
     ({"title": "华强北 AirPods Pro 2代 主动降噪"}, "block", [("counterfeit", "华强北"), ("brand", "AirPods")]),
     ({"title": "莆田 AJ1 芝加哥 高帮篮球鞋"}, "block", [("counterfeit", "莆田")]),
