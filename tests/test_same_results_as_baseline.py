@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = "38a93d0"  # word lists changed on purpose here (38a93d0: order brushing offered to shops, 都停药了): 0 fixture rows differ beyond versions.wordlists. Before: 51a4f5b, word lists changed on purpose here (51a4f5b: 不做, 从来不, 坚决不 as negation cues): 0 fixture rows differ beyond versions.wordlists. Before that, 486d3b0: 好评返现 as hp fx, paid to remove a review, five star 送 (486d3b0). Over the fixture listings: 5 rows differ beyond versions.wordlists, 3 decisions, every one to its label (h10-008, h5-394, h7-624; h2-072 and h3-154 spans grow to hp返现); before: 7eb4c1a
+BASELINE = "69b2fe7"  # results changed on purpose here (69b2fe7: messaging ids after 是/为/an arrow or a symbol): 2 fixture rows differ, 2 decisions, both to their labels (h10-072, h6-421). Before: 38a93d0, word lists changed on purpose here (38a93d0: order brushing offered to shops, 都停药了): 0 fixture rows differ beyond versions.wordlists. Before: 51a4f5b, word lists changed on purpose here (51a4f5b: 不做, 从来不, 坚决不 as negation cues): 0 fixture rows differ beyond versions.wordlists. Before that, 486d3b0: 好评返现 as hp fx, paid to remove a review, five star 送 (486d3b0). Over the fixture listings: 5 rows differ beyond versions.wordlists, 3 decisions, every one to its label (h10-008, h5-394, h7-624; h2-072 and h3-154 spans grow to hp返现); before: 7eb4c1a
 
 # Runs inside the old tree: public API only.
 _SNAPSHOT_SCRIPT = r"""
