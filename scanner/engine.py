@@ -391,7 +391,7 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms:
     # reward negated in its clause (不是商家返现)
     findings = [f for f in findings if not (f.field in texts and f.start is not None and (
         (f.term == "phone_number" and speech.inside_longer_code(texts[f.field], f.start, f.end))
-        or (f.category == "diversion" and speech.own_group(texts[f.field], f.start, f.end))
+        or (f.category == "diversion" and speech.own_group(texts[f.field], f.start, f.end, listing.speaker == "buyer"))
         or (f.category == "incentivized_review" and (speech.not_for_review(texts[f.field], f.start, f.end)
                                                      or clauses.negated(f.start)))))]
     for field, original in listing.fields:

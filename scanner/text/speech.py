@@ -112,9 +112,12 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("incentivized_review", "medium",
            r"\b(?:free [a-z]+|\$\d+)\b[^.!?\n]{0,30}?\b(?:if|once)\s+(?:i|you|we|they|buyers?|customers?)\s+(?:bump(?:ed)?|chang(?:e|ed|ing)|updat(?:e|ed|ing)|rais(?:e|ed|ing)|edit(?:ed)?|leav(?:e|ing)|left|giv(?:e|ing)|gave|post(?:ed|ing)?|rat(?:e|ed|ing))\b[^.!?\n]{0,15}?\b(?:5|five)[- ]stars?\b",
            "a reward for a five-star review (FTC 16 CFR 465)", ("star",)),
+    # 好评返现 in its pinyin initials, standing alone ("hp fx 已到账"); HP's FX900 drive is none (#20, session 16)
+    Phrase("incentivized_review", "high", r"(?<![a-z0-9])hp\s?fx(?![a-z0-9])",
+           "反不正当竞争法 第八条：好评返现 written as its initials"),
     # "paid $5 to post 5 stars", "I was compensated for this review", "free product provided for review purposes"
     Phrase("incentivized_review", "medium",
-           r"\b(?:(?:was|were|got|get|gets|been|am|are|is|being)\s+(?:paid|compensated|reimbursed|rewarded|tipped)|(?:paid|pays|paying|compensated|reimbursed|rewarded)\s+(?:me|us|them|people|buyers|reviewers|customers))\b[^.!?\n]{0,20}?\b(?:for|to (?:post|leave|write|give|remove|delete|change|update|edit|raise|take down))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?|this(?! back)|it(?! back))\b",
+           r"\b(?:(?:was|were|got|get|gets|been|am|are|is|being)\s+(?:paid|compensated|reimbursed|rewarded|tipped)|(?:paid|pays|paying|compensated|reimbursed|rewarded)\s+(?:me|us|them|people|buyers|reviewers|customers))\b[^.!?\n]{0,20}?(?:\b(?:for|to (?:post|leave|write|give|remove|delete|change|update|raise|take down))\b[^.!?\n]{0,20}?\b(?:reviews?|ratings?|feedback|(?:5|five)[- ]stars?)\b|\bto (?:post|write|leave) (?:this|it)\b(?! back))",
            "the writer was paid for the review (FTC 16 CFR 465)", ("paid", "pays", "paying", "compensated", "reimbursed", "rewarded", "tipped")),
     Phrase("incentivized_review", "medium",
            r"\b(?:provided|supplied|gifted|sent|given)\b[^.!?\n]{0,25}?\bfor (?:(?:an?|my) (?:honest|unbiased|fair) review|review(?:ing)? purposes|review\b|testing and review)\b",
@@ -366,7 +369,7 @@ _DOUBT_BEFORE = re.compile(
 # its own test above: doubt and questions.) The listing engine's negation rows (exemptions.tsv) drop its own
 # findings; this keeps the phrases below from adding them back.
 _NEGATIONS = (r"没有|没搞|没(?!想到)|不搞|不做|不会|不是|不要|不用|并非|绝不|从不|从来不|从没|拒绝|"
-              r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b|\bnobody\b|\bno-one\b|\bnothing\b")
+              r"\bno\b|\bnever\b|\bnot\b|n't\b|\bwithout\b|\bnobody\b|\bno-one\b")
 _WARNINGS = r"禁止|严禁|谨防|小心|当心|警惕|别信|举报|骗子|骗局|\bbeware\b|\bwarn|\breport|\bscam"
 _DENIED_BEFORE = re.compile(r"(?:" + _NEGATIONS + "|" + _WARNINGS + r")[^，,。！？!?.;；\n]{0,12}$", re.IGNORECASE)
 # The listing engine's own reward finding in a review, negated in its clause: "评价送京豆是平台的规则，不是商家返现" (#20,
@@ -456,14 +459,26 @@ _OWN_CIRCLE_BEFORE = re.compile(
     r"(?:\s+(?:our|the|their|her|his))?(?:\s+family)?\s+$", re.IGNORECASE)
 
 
-def own_group(text: str, start: int, end: int) -> bool:
-    """Is the bare channel word text[start:end] the writer's own group ("家里微信群") or the app the writer reached
-    family or friends on ("to my sister on WhatsApp")?"""
-    if any(c.isdigit() for c in text[start:end]):
+# ... but not when the clause goes on to a deal: "talk to my brother on WhatsApp, he sells them for half the price"
+_DEAL_AFTER = re.compile(r"[^.!?。！？;；\n]{0,60}?(?:\b(?:cheap\w*|discount\w*|price\w*|sells?|selling|sale|deals?|"
+                         r"off|less|half)\b|[$£€¥￥]|\d)", re.IGNORECASE)
+
+
+_DEAL_BEFORE = re.compile(r"(?:\b(?:cheap\w*|discount\w*|price\w*|sells?|selling|sale|deals?|off|less|half)\b|[$£€¥￥]|\d)"
+                          r"[^.!?。！？;；\n]{0,60}$", re.IGNORECASE)
+
+
+def own_group(text: str, start: int, end: int, buyer: bool = True) -> bool:
+    """Is the bare channel word text[start:end] the writer's own group ("家里微信群") or, in a buyer's words, the app
+    the writer reached family or friends on ("sent a pic to my sister on WhatsApp")?"""
+    word = text[start:end]
+    if any(c.isdigit() for c in word):
         return False
     if text[end:end + 1] == "群":
         return _OWN_GROUP_BEFORE.search(text, max(0, start - 8), start) is not None
-    return _OWN_CIRCLE_BEFORE.search(text, max(0, start - 48), start) is not None
+    return (buyer and word.isalpha()  # the app's name alone (WhatsApp), not a pitch the engine read around it
+            and _OWN_CIRCLE_BEFORE.search(text, max(0, start - 48), start) is not None
+            and _DEAL_AFTER.match(text, end) is None and _DEAL_BEFORE.search(text, max(0, start - 60), start) is None)
 
 
 # A gift said NOT to depend on a review: "不是评价才送的", "不用好评也送", "不需要晒图" (#20, tunerev14).

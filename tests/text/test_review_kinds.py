@@ -194,6 +194,10 @@ CASES = [
     (R, None, "Showed it to my mum over Messenger, she loved the colour", "pass", set(), []),
     (R, None, "Seller said message them on WhatsApp for the cheaper price", "review", None, []),
     (R, None, "Add me on WhatsApp if you want one for less", "review", None, []),
+    (R, None, "Talk to my brother on WhatsApp, he sells them for half the price", "review", None, []),
+    (R, None, "Pay to my wife through Venmo for a lower price", "review", None, []),
+    (R, None, "For a discount talk to my brother on WeChat", "review", None, []),
+    (Q, "seller", "答：for a discount talk to my brother on WeChat", "review", None, []),
     # ... a gift said not to depend on a review is no reward for one; a gift for the review still is
     (R, None, "赠品gift是下单就送的，不需要好评", "pass", set(), []),
     (R, None, "礼物是小样，不是好评才送，下单就有", "pass", set(), []),
@@ -261,7 +265,14 @@ CASES = [
     (R, None, "I paid for this with my own money and it was worth it", "pass", set(), []),
     (R, None, "Got paid back within a day after the return", "pass", set(), []),
     (R, None, "卖家说 five star 送一个鼠标垫", "review", {("incentivized_review", "five star 送")}, []),
-    (R, None, "five stars，送货很快", "pass", set(), []),
+    (R, None, "five stars 送货很快，包装也好", "pass", set(), []),
+    (R, None, "五星 送货上门很方便", "pass", set(), []),
+    (R, None, "HP FX900 Pro SSD is fast, 5 stars", "pass", set(), []),
+    # ... honest refunds and work expenses are no paid review (the code review's cases)
+    (R, None, "Item arrived broken but the seller reimbursed me for it within a day", "pass", set(), []),
+    (R, None, "Was paid for this by my employer, it is a work laptop", "pass", set(), []),
+    (R, None, "I get paid to edit this kind of video and this laptop handles it", "pass", set(), []),
+    (R, None, "Nothing to lose: got paid $5 for my review", "review", None, []),
     # ... order brushing offered to shops as a service; a denial or a buyer's question about it is none
     (R, None, "需要刷单冲销量的店家找我", "block",
      {("incentivized_review", "刷单"), ("illegal_service", "刷单冲销量的店家找我")}, []),
@@ -454,7 +465,7 @@ def test_the_anchor_prefilter_finds_what_every_phrase_regex_finds():
 
 
 # Written by hand for the oracle above: words that deny or warn against an offer before it.
-_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "举报", "no ", "no one", "nobody", "no-one", "nothing", "never", "not ",
+_DENIALS = ("没有", "没搞", "不搞", "从不", "绝不", "拒绝", "谨防", "小心", "别信", "举报", "no ", "no one", "nobody", "no-one", "never", "not ",
             "n't", "beware", "without")
 
 
