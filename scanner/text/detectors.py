@@ -12,7 +12,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 
 from scanner._compiled import load as load_compiled
-from scanner.text import personal_data
+from scanner.text import digit_reading, personal_data
 
 # What may stand between the digits (or the two q's) besides whitespace.
 # U+FE0F and U+20E3 (#15, tune9): a keycap digit 1️⃣ is the digit, the emoji selector and the keycap.
@@ -318,12 +318,40 @@ def detect(text: str) -> list[Hit]:
     if digits:
         _phones(text, hits)
     low = _lower(text)
+    words = False
     for hint, run in _DETECTORS:
         if hint.search(low):
             run(text, hits)
+            words = words or run is _spelled_phones
     if digits or personal_data.could_detect(low):
         hits = personal_data.detect(text, hits, low)
+    if digits or words:  # seven digits, or two digit words in a row: a number may be written so only its reading shows it
+        hits = _read_numbers(text, hits)
     return hits
+
+
+def _read_numbers(text: str, hits: list[Hit]) -> list[Hit]:
+    """The phone and personal-data recognisers once more on the digit reading of `text` (scanner/text/digit_reading.py:
+    spelled, spaced, full-width, Chinese-numeral and look-alike digits as one ASCII run each), for the personal data
+    only the reading shows; each such finding maps back onto `text`, and a contact hit inside it is dropped."""
+    reading = digit_reading.read(text)
+    if reading is None:
+        return hits
+    read, starts, ends = reading
+    read_hits: list[Hit] = []
+    _phones(read, read_hits)
+    taken = _Covered(h for h in hits if h[3] == personal_data.CATEGORY)
+    new: list[Hit] = []
+    for a, b, name, category, detail in personal_data.detect(read, read_hits, _lower(read), _spaced=False):
+        if category != personal_data.CATEGORY:
+            continue
+        start, end = digit_reading.to_original(starts, ends, a, b)
+        if not taken.overlaps(start, end) and read[a:b] != text[start:end]:
+            new.append((start, end, name, category, detail + digit_reading.READ_DETAIL))
+    if not new:
+        return hits
+    spans = _Covered(new)
+    return [h for h in hits if h[3] == personal_data.CATEGORY or not (spans.contains(h[0]) and spans.contains(h[1] - 1))] + new
 
 
 def _is_mobile(run: str) -> bool:

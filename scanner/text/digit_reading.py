@@ -1,0 +1,153 @@
+"""One normalised reading of the digits in a text (#20): numbers written so that no digit pattern sees them --
+spelled as English words ("five one two - five five five - zero one nine eight", "double-oh"), in Chinese
+numerals, plain or financial (一八九 八零, 叁贰零壹…), full-width with ideographic spaces (６２２２\u3000０２０１), with
+look-alike letters (O9O8, o12) or typed one digit at a time ("S 9 1 2 3 4 5 6 D", "5 4 1 - 2 2 - 0 9 8 7").
+
+`read(text)` gives the text again with each such run rewritten in ASCII digits (a blank between two single digits
+dropped, a group break kept as one "-"), and for each character of the reading the span of the original it came
+from, so every recogniser (phone, ID, card, account, passport, the name + address + phone block) runs once on the
+reading and its findings map back onto the caller's text. A run is rewritten only if it holds READ_MIN_DIGITS
+digits and at least one disguised part: "five stars", "two weeks", 一两个月, 2024, prices and plain digit runs stay
+as they are (they are already read by the recognisers on the original).
+
+One regex pass over the text (every quantifier possessive or bounded) and one pass over its tokens: linear.
+"""
+from __future__ import annotations
+
+import re
+
+READ_MIN_DIGITS = 6
+READ_DETAIL = ", read from digits written out or disguised"  # explain.py renders it in Chinese too
+
+_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+          "seven": "7", "eight": "8", "nine": "9"}
+_WORD = "(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + ")"
+_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺两"
+_NUMERAL_DIGITS = str.maketrans(_NUMERALS, "0012345678912345678923612")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Oo", "012345678900")
+# A token: a digit word (maybe doubled or tripled: double-oh, triple five), a run of Chinese numerals, a run of
+# digits and look-alike O/o (needs a real digit: checked after), or a single letter standing alone (an ID's S…D, X).
+_TOKEN = re.compile(
+    r"(?i:(?<![a-z])(?:(double|triple)[ \-]?)?(" + _WORD + r")(?![a-z]))"
+    r"|([" + _NUMERALS + r"]++)"
+    r"|(?<![A-Za-z])([0-9０-９Oo]++)(?![A-Za-z])"
+    r"|(?<![A-Za-z0-9])([A-Za-z])(?![A-Za-z0-9])"
+)
+# What may stand between two tokens of one number: blanks, maybe one of , / - . · around them (at most 4 chars).
+_SEP = re.compile(r"[ \t\u3000]{0,2}(?:[,，/\-－.·][ \t\u3000]{0,2})?")
+_BLANK = frozenset(" \t")
+_CLASS = {"word": "word", "numeral": "numeral", "digits": "digits", "disguised": "digits", "letter": "letter"}
+# A run of single digits, one blank apart (a house number typed 3 1 5), is read from this many digits.
+SPACED_MIN_DIGITS = 3
+
+
+def _token(m: re.Match) -> tuple[str, str] | None:
+    """(digits, kind) of a token: kind 'word', 'numeral', 'digits' (plain), 'disguised' (full-width or look-alike),
+    'letter'; None for a run of O's without a digit."""
+    word = m.group(2)
+    if word is not None:
+        d = _WORDS[word.lower()]
+        times = {"double": 2, "triple": 3}.get((m.group(1) or "").lower(), 1)
+        return d * times, "word"
+    if m.group(3) is not None:
+        return m.group(3).translate(_NUMERAL_DIGITS), "numeral"
+    run = m.group(4)
+    if run is not None:
+        if not any(c not in "Oo" for c in run):
+            return None
+        digits = run.translate(_FULL_WIDTH)
+        return digits, ("digits" if digits == run else "disguised")
+    return m.group(5).upper(), "letter"
+
+
+def read(text: str) -> tuple[str, list[int], list[int]] | None:
+    """(reading, starts, ends): the text with each disguised number rewritten, and for character i of the reading
+    the span starts[i]:ends[i] of `text` it stands for; None when no run was rewritten."""
+    runs: list[list] = []  # each: [tokens [(start, end, digits, kind)], separators [(start, end)]]
+    run: list | None = None
+    for m in _TOKEN.finditer(text):
+        tok = _token(m)
+        if tok is None:
+            run = None
+            continue
+        item = (m.start(), m.end(), tok[0], tok[1])
+        if run is not None:
+            last = run[0][-1]
+            gap = _SEP.match(text, last[1])
+            # (a comma between two kinds of writing ends the number: "zero one nine two, 88 Beacon St")
+            if gap is not None and gap.end() == m.start() and not (
+                    _CLASS[last[3]] != _CLASS[item[3]] and ("," in gap.group() or "，" in gap.group())):
+                run[0].append(item)
+                run[1].append((last[1], m.start()))
+                continue
+        run = [[item], []]
+        runs.append(run)
+    pieces: list[tuple[int, int, str]] = []  # (start, end, replacement) in order
+    for tokens, seps in runs:
+        # letters only at the edges of a run (S 9 1 2 … D, … 4 4 1 X)
+        while tokens and tokens[0][3] == "letter" and not (
+                len(tokens) > 1 and tokens[1][3] != "letter" and len(tokens[1][2]) == 1
+                and text[seps[0][0]:seps[0][1]] in ("", " ")):
+            tokens.pop(0)
+            seps = seps[1:]
+        while tokens and tokens[-1][3] == "letter" and len(tokens) > 1 and tokens[-2][3] == "letter":
+            tokens.pop()
+            seps = seps[:-1]
+        if not tokens:
+            continue
+        # a single letter before the run, one blank before its first digit (S 9 1 2 …, E 4 8 2 …)
+        digits = sum(len(t[2]) for t in tokens if t[3] != "letter")
+        if any(t[3] == "letter" for t in tokens[1:-1]):
+            continue
+        kinds = {t[3] for t in tokens}
+        spaced = any(text[a:b] in (" ", "\t") and len(x[2]) == 1 and len(y[2]) == 1
+                     for (a, b), x, y in zip(seps, tokens, tokens[1:]))
+        only_spaced = kinds == {"digits"} and all(len(t[2]) == 1 for t in tokens) and all(
+            text[a:b] == " " for a, b in seps)
+        if digits < (SPACED_MIN_DIGITS if only_spaced else READ_MIN_DIGITS):
+            continue
+        if kinds <= {"digits", "letter"} and not spaced:
+            continue
+        for i, (a, b, d, kind) in enumerate(tokens):
+            pieces.append((a, b, d))
+            if i + 1 < len(tokens):
+                sa, sb = seps[i]
+                sep = text[sa:sb]
+                nxt = tokens[i + 1]
+                single = len(d) == 1 and len(nxt[2]) == 1
+                if sep == "" or (single and (set(sep) <= _BLANK or sep in ("-", "－"))) or (
+                        kind == "word" and nxt[3] == "word" and sep in ("-", " ")):
+                    pieces.append((sa, sb, ""))
+                else:
+                    pieces.append((sa, sb, "-"))
+    if not pieces:
+        return None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for a, b, rep in pieces:
+        for i in range(at, a):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        if rep:
+            if len(rep) == b - a:  # one for one: each character keeps its own place
+                out.append(rep)
+                starts.extend(range(a, b))
+                ends.extend(range(a + 1, b + 1))
+            else:
+                out.append(rep)
+                starts.extend([a] * len(rep))
+                ends.extend([b] * len(rep))
+        at = b
+    for i in range(at, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def to_original(starts: list[int], ends: list[int], a: int, b: int) -> tuple[int, int]:
+    """The span of the original text that the reading's a:b stands for."""
+    return starts[a], ends[b - 1]
