@@ -262,7 +262,7 @@ _HINT_LITERALS = ("qq", "q群", "扣扣", "加扣", "+扣", "＋扣", "➕扣", 
                   # weaker channel words before an id (_WEAK_CHANNEL)
                   "加v", "+v", "＋v", "➕v", "v我", "薇", "威", "卫星", "🛰", "加line", "line id", "lineid",
                   # personal data without seven digits: a buyer's name cue, a passport word
-                  *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)
+                  *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS, *personal_data.ID_WORDS)
 _V_COLON_HINT = re.compile(r"v[^\w\s:：]{0,2}\s*[:：]")
 _AT_HINT = re.compile(r"[\[(（]\s*at\s*[\])）]")
 _SPACED_QQ_HINT = re.compile(r"q" + _GAP + r"q")

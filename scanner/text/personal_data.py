@@ -98,14 +98,36 @@ _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}
 # ... its digits maybe written as keycap emoji, 5️⃣3️⃣8️⃣… (a digit, maybe U+FE0F, then U+20E3: #20, tunerev17)
 _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}(?:[0-9]{6,9}|(?:[0-9]\ufe0f?\u20e3){6,9})(?![0-9A-Za-z])")
 
+# Bank details other than a card (#20, pd19), each by its shape and its own check, as Presidio's recognisers:
+# - an IBAN: country letters, two check digits, 11-30 letters or digits maybe in groups of four; mod 97 = 1
+#   (ISO 13616), which no order or tracking number of that shape passes by chance more than once in 97;
+# - a US routing number (ABA): nine digits whose weighted sum (3, 7, 1) is 0 mod 10, after its word; the account
+#   number after it (acct/account) belongs to the finding;
+# - a UK sort code (NN-NN-NN) after its word, with an account number of 8 digits beside it.
+_IBAN = re.compile(r"(?<![0-9A-Za-z])[A-Z]{2}[0-9]{2}(?:[ ]?[0-9A-Z]){11,30}+(?![0-9A-Za-z])")
+_IBAN_LENGTHS = {"DE": 22, "GB": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "AT": 20, "CH": 21, "IE": 22,
+                 "PL": 28, "PT": 25, "SE": 24, "DK": 18, "NO": 15, "FI": 18, "LU": 20, "AE": 23, "SA": 24, "TR": 26}
+_ROUTING = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
+_ROUTING_CUE = re.compile(r"(?<![a-z])(?:routing|aba|rtn|transit)(?![a-z])|路由号", re.I)
+_ACCOUNT_AFTER = re.compile(r"[ \t,;:：]{0,3}(?i:acct|account|a/c)(?i: no\.?| number| #)?[ \t:：#]{0,3}([0-9](?:[ \-]?[0-9]){5,16})(?![0-9])")
+_SORT_CODE = re.compile(r"(?i:sort[ \t]?code)[ \t:：]{0,3}([0-9]{2}[ \-][0-9]{2}[ \-][0-9]{2}|[0-9]{6})(?![0-9])")
+_UK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9]{8}(?![0-9A-Za-z])")
+SORT_CODE_REACH = 40
+# A Singapore NRIC/FIN (S/T/F/G, seven digits, a check letter over weights 2 7 6 5 4 3 2), valid by its check
+# alone (#20, pd19); a UK National Insurance number (two letters, three pairs of digits, A-D) after its word.
+_NRIC = re.compile(r"(?<![0-9A-Za-z])([STFG])([0-9]{7})([A-Z])(?![0-9A-Za-z])")
+_NINO = re.compile(r"(?<![0-9A-Za-z])[A-CEGHJ-PR-TW-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![0-9A-Za-z])")
+_NINO_CUE = re.compile(r"(?<![a-z])(?:ni|nino|national insurance)(?: no\.?| number| #)?(?![a-z])", re.I)
+
 # Context words, read in a short window before a number (lower-cased text).
 CONTEXT_WINDOW = 16
 # "my passport number is K8830192": a passport word may stand a few words further back (#20, tunerev13)
 PASSPORT_CUE_WINDOW = 24
 # English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
 # (a Chinese driving licence, social-security or medical-insurance card is numbered with the holder's ID: #20, tunerev17)
-_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
-_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
+_ID_CUE = re.compile(r"身份|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
+# (a bank named before the number, 招商银行 6214 …, or "my bank's card", 建行卡 6217 …: #20, pd19)
+_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|行卡|银行|卡上|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
 _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
 # Words that follow a card number given for a transfer (Presidio-style context on the other side, #15, tune10):
 # the account holder's name or the bank (6222 … 工行 户名张三). Read in CARD_AFTER_WINDOW characters after the number.
@@ -119,7 +141,8 @@ CARD_AFTER_WINDOW = 8
 _ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,21}(?![0-9A-Za-z])")
 _ACCOUNT_CUE = re.compile(r"账号|账户|帐号|帐户|银行|工行|建行|农行|中行|招行|交行|邮储|"
                           r"(?<![a-z])(?:[a-z]*bank|acct|account|a/c|iban)(?![a-z])", re.I)
-_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|(?<![a-z])(?:a/n|atas nama|account name|account holder|beneficiary|name on (?:the )?(?:card|account))(?![a-z])", re.I)
+# ... or just the word for a name after the number (Maybank 1142 …, name Lim Wei Ling; 名字 …: #20, pd19)
+_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|名字|(?<![a-z])(?:name|a/n|atas nama|account name|account holder|beneficiary|name on (?:the )?(?:card|account))(?![a-z])", re.I)
 ACCOUNT_CUE_WINDOW = 24
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
@@ -156,6 +179,8 @@ _ISSUERS = (
 # number stays a `diversion` finding as before.
 NAME_CUE_WORDS = ("收件人", "收货人", "寄件人", "姓名", "consignee", "recipient", "ship to", "deliver to")
 PASSPORT_WORDS = ("护照", "passport")
+# ... and the words of an ID with fewer than seven digits (a UK NI number: #20, pd19)
+ID_WORDS = ("ni number", "ni no", "national ins", "nino")
 # A Chinese name after the cue starts with a common surname: 收货人签收后…, 姓名贴定制款 are no names.
 # (Surnames that are also everyday function words -- 和, 时, 全, 应, 单, 商, 解, 向 -- are left out.)
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -288,7 +313,7 @@ def could_hold_address(text: str) -> bool:
 def could_detect(low: str) -> bool:
     """A cheap necessary condition for the recognisers that need no seven digits (the digit
     hint of detectors.py covers the rest): a name cue or a passport word."""
-    return any(w in low for w in NAME_CUE_WORDS) or any(w in low for w in PASSPORT_WORDS)
+    return any(w in low for w in NAME_CUE_WORDS) or any(w in low for w in PASSPORT_WORDS) or any(w in low for w in ID_WORDS)
 
 
 def _cue_before(cue: re.Pattern, text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
@@ -480,11 +505,18 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                 if not _cue_before(_CARD_CUE, text, m.start()):
                     continue
             add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
+        _bank_details(text, digits_text, free, add)
         for m in _ACCOUNT.finditer(digits_text):
             if (free(m.start(), m.end()) and _cue_after(_HOLDER_CUE, text, m.end())
                     and _cue_before(_ACCOUNT_CUE, text, m.start(), ACCOUNT_CUE_WINDOW)
                     and not _vetoed(text, m.start(), _ACCOUNT_CUE)):
                 add(m.start(), m.end(), "bank_account", "a bank account number between its bank and its holder's name")
+        for m in _NRIC.finditer(text):
+            if free(m.start(), m.end()) and valid_nric(*m.groups()) and not _vetoed(text, m.start(), _HKID_CUE):
+                add(m.start(), m.end(), "sg_nric", "a Singapore NRIC/FIN number (check letter valid)")
+        for m in _NINO.finditer(text):
+            if free(m.start(), m.end()) and _cue_before(_NINO_CUE, text, m.start(), ID_CUE_WINDOW):
+                add(m.start(), m.end(), "uk_nino", "a UK National Insurance number after its word")
         for m in _HKID.finditer(text):
             if free(m.start(), m.end()) and valid_hkid(*m.groups()) and (
                     "(" in m.group() or "（" in m.group() or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
@@ -522,6 +554,66 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
     if not found:
         return hits
     return [h for h in hits if not taken.covers(h[0], h[1])] + found
+
+
+def _bank_details(text: str, digits_text: str, free, add) -> None:
+    """IBANs (mod 97), US routing numbers (ABA check) with the account after them, UK sort codes with the account
+    beside them: see _IBAN."""
+    for m in _IBAN.finditer(text):
+        chars = m.group().replace(" ", "")
+        n = _IBAN_LENGTHS.get(chars[:2])
+        lengths = (n,) if n is not None else range(len(chars), 14, -1)
+        for length in lengths:
+            if length <= len(chars) and valid_iban(chars[:length]):
+                end, seen = m.start(), 0
+                while seen < length:
+                    seen += text[end] != " "
+                    end += 1
+                if free(m.start(), end):
+                    add(m.start(), end, "iban", "an IBAN (mod-97 check valid)")
+                break
+    low = text.lower()
+    if "routing" in low or "aba" in low or "rtn" in low or "transit" in low or "路由号" in text:
+        for m in _ROUTING.finditer(digits_text):
+            if not (valid_aba(m.group()) and _cue_before(_ROUTING_CUE, text, m.start(), ID_CUE_WINDOW)):
+                continue
+            acct = _ACCOUNT_AFTER.match(digits_text, m.end())
+            end = acct.end() if acct is not None else m.end()
+            if free(m.start(), end):
+                add(m.start(), end, "bank_account", "a US routing number (ABA check valid) and its account")
+    if "sort" in low:
+        for m in _SORT_CODE.finditer(digits_text):
+            near = [a for a in _UK_ACCOUNT.finditer(digits_text, max(0, m.start() - SORT_CODE_REACH),
+                                                     min(len(text), m.end() + SORT_CODE_REACH))
+                    if a.start() >= m.end() or a.end() <= m.start()]
+            if near:
+                start, end = min(m.start(1), near[0].start()), max(m.end(), near[0].end())
+                if free(start, end):
+                    add(start, end, "bank_account", "a UK sort code and account number")
+
+
+def valid_iban(chars: str) -> bool:
+    """ISO 13616: the first four characters moved to the end, letters as 10..35, the number mod 97 is 1."""
+    if not (15 <= len(chars) <= 34 and chars[:2].isalpha() and chars[2:4].isdigit()):
+        return False
+    moved = chars[4:] + chars[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def valid_aba(digits: str) -> bool:
+    """A US routing number's check: 3(d1+d4+d7) + 7(d2+d5+d8) + (d3+d6+d9) is 0 mod 10 (and not all zeros)."""
+    d = [int(c) for c in digits]
+    return len(d) == 9 and any(d) and (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8]) % 10 == 0
+
+
+_NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK"}
+
+
+def valid_nric(prefix: str, digits: str, check: str) -> bool:
+    """A Singapore NRIC/FIN check letter: weights 2 7 6 5 4 3 2, plus 4 for T and G, mod 11."""
+    total = sum(int(c) * w for c, w in zip(digits, (2, 7, 6, 5, 4, 3, 2))) + (4 if prefix in "TG" else 0)
+    letters = _NRIC_LETTERS["ST" if prefix in "ST" else "FG"]
+    return letters[total % 11] == check
 
 
 def _spaced_numbers(text: str, free, add) -> None:
@@ -642,7 +734,8 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
 # -- masking ------------------------------------------------------------------------------------
 # (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
 _KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "bank_account": (0, 4), "passport": (3, 4), "us_ssn": (0, 4),
-         "hk_id": (1, 0), "driver_licence": (0, 4), "my_ic": (0, 4), "aadhaar": (0, 4)}
+         "hk_id": (1, 0), "driver_licence": (0, 4), "my_ic": (0, 4), "aadhaar": (0, 4),
+         "iban": (2, 4), "sg_nric": (1, 1), "uk_nino": (2, 1)}
 MIN_MASKED = 0.4
 
 
