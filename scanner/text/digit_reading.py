@@ -24,14 +24,14 @@ _WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": 
 _WORD = "(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + ")"
 _NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺两"
 _NUMERAL_DIGITS = str.maketrans(_NUMERALS, "0012345678912345678923612")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Oo", "012345678900")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Oo", "012345678900", "\ufe0f\u20e3")
 # A token: a digit word (maybe doubled or tripled: double-oh, triple five), a run of Chinese numerals, a run of
 # digits and look-alike O/o (needs a real digit: checked after), or a single letter standing alone (an ID's S…D, X).
 _TOKEN = re.compile(
     r"(?i:(?<![a-z])(?:(double|triple)[ \-]?)?(" + _WORD + r")(?![a-z]))"
     r"|([" + _NUMERALS + r"]++)"
-    r"|(?<![A-Za-z])([0-9０-９Oo]++)(?![A-Za-z])"
-    r"|(?<![A-Za-z0-9])([A-Za-z])(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z])((?:[0-9０-９Oo]\ufe0f?\u20e3?)++)(?![A-Za-z])"  # (a keycap digit: 3️⃣ is 3, U+FE0F, U+20E3)
+    r"|(?<![A-Za-z0-9'’])([A-Zx])(?![A-Za-z0-9])"  # (an ID's letters are capitals, its X maybe x; not It's)
 )
 # What may stand between two tokens of one number: blanks, maybe one of , / - . · around them (at most 4 chars).
 _SEP = re.compile(r"[ \t\u3000]{0,2}(?:[,，/\-－.·][ \t\u3000]{0,2})?")

@@ -47,10 +47,11 @@ _ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za
 _CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _SEP_CHARS = str.maketrans("", "", " -.\u3000－\ufe0f\u20e3")
 _SSN = re.compile(r"(?<![0-9A-Za-z])([0-8][0-9]{2})[- ]([0-9]{2})[- ]([0-9]{4})(?![0-9A-Za-z])")
-_SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?)(?![a-z])", re.I)
+# ("my social is …": the number's everyday name, #20, pd19)
+_SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?|(?:my|his|her|their) social(?! media))(?![a-z])", re.I)
 # The SSN word may stand a clause back ("SSN on the customs slip??? they wrote 531-72-4486": #20, tunerev17): the
 # shape's own rules (area, group, serial) already leave out most other numbers of its shape.
-SSN_CUE_WINDOW = 48
+SSN_CUE_WINDOW = 64  # (… SSN is needed for the warranty form apparently?? It's 541-…: #20, pd19)
 # Digits written as Chinese numerals (身份证号三三零一零六一九九九…: #20, tunerev15) are read one for one, so a run long
 # enough for an ID or a card is checked like typed digits; offsets stay those of the text.
 _HANZI_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
@@ -61,8 +62,8 @@ _HANZI_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{13,}")
 _DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|(?<![Oo])[Oo]+(?=[0-9])")
 # A Hong Kong identity card number: one or two letters, six digits and a check character (mod 11 over the letters as
 # 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
-_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
-_HKID_CUE = re.compile(r"hkid|香港身份证|身份证|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
+_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
+_HKID_CUE = re.compile(r"hkid|身份证|身份證|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
 # Other countries' identity numbers, each by its shape, its validation and a word before it (#20, tunerev17; as
 # Presidio's recognisers for them): a driving licence number (letters and digits, at least six digits) after its word;
 # a Malaysian identity card (YYMMDD-PB-NNNN, a real birth date) after IC/NRIC/MyKad or with its dashes and a state code
@@ -123,6 +124,8 @@ _NINO_CUE = re.compile(r"(?<![a-z])(?:ni|nino|national insurance)(?: no\.?| numb
 CONTEXT_WINDOW = 16
 # "my passport number is K8830192": a passport word may stand a few words further back (#20, tunerev13)
 PASSPORT_CUE_WINDOW = 24
+# ... a sentence back when the code is typed apart (passport no. here so they could clear it?? fine: E 4 8 2 …: #20, pd19)
+PASSPORT_READ_WINDOW = 56
 # English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
 # (a Chinese driving licence, social-security or medical-insurance card is numbered with the holder's ID: #20, tunerev17)
 _ID_CUE = re.compile(r"身份|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
@@ -135,6 +138,9 @@ _CARD_AFTER_CUE = re.compile(
     r"户名|开户名|开户行|收款人|工行|建行|农行|中行|招行|交行|邮储|工商银行|建设银行|农业银行|中国银行|招商银行|交通银行|"
     r"(?<![a-z])(?:account name|account holder|beneficiary)(?![a-z])", re.I)
 CARD_AFTER_WINDOW = 8
+# A card's security code or expiry right after a number (5187-… , CVV 318; exp 08/27) says it is a card whatever
+# stands before it ("order failed — 5187-…": #20, pd19), with or without a valid Luhn check.
+_CARD_SECRET_AFTER = re.compile(r"(?<![a-z])(?:cvv2?|cvc2?|cvn|csc|security code|exp(?:iry|\.)?|valid thru)(?![a-z])|安全码|有效期", re.I)
 # A bank account number (any length a bank gives, not only a card's) given for a transfer between its bank and its
 # holder's name (Maybank 164233905521 a/n Tan Wei Ming, 工行账号 3602… 户名李娜: #20, tunerev15): both sides are needed,
 # since an account number has no check digit.
@@ -238,7 +244,8 @@ _NATIONAL_NEAR_STREET = re.compile(r"(?<![0-9])(?:0[0-9](?:[ \-.]?[0-9]){8,10}|[
 # street); a postcode and city may follow.
 _INTL_STREET = re.compile(
     r"(?<![0-9A-Za-z])(?:No\.? ?)?[0-9]{1,5}[A-Z]?,? (?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon)"
-    r"(?: [A-ZÀ-Ỹ][a-zà-ỹ]+){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
+    # (a street's name maybe a section code, Jalan SS2/24, Jalan USJ 1/2: #20, pd19)
+    r"(?: (?:[A-ZÀ-Ỹ][a-zà-ỹ]+|[A-Z]{1,4}[0-9]{0,3}(?:/[0-9]{1,3})?|[0-9]{1,3}(?:/[0-9]{1,3})?)){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
     # (2 Pack street light is a count and a product: no count word after the number, no product noun after the street)
     r"|(?<![0-9A-Za-z])[0-9]{1,5}(?! (?:Pack|Packs|Pcs|Pc|Pieces|Piece|Set|Sets|Pair|Pairs|Pk)\b)(?: [A-ZÀ-Ỹ][a-zà-ỹ]+){1,3}"
     r" (?:street|road|avenue|lane)(?![A-Za-z])(?! (?:light|lights|lamp|lamps|bike|bikes|style|wear|sign|signs|legal|tyre|tire|tires)\b)")
@@ -248,7 +255,8 @@ _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulev
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 # A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
-_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))"
+# (not a trade's title that opens with a surname's character: 师傅手机…, 老板电话…: #20, pd19)
+_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))(?!师傅|老板|老师|司机|医生)"
 _NAME_BEFORE_PHONE = re.compile(
     _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
     r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[ \t]?[3-9][ \t]?[0-9])"
@@ -283,8 +291,12 @@ _PROVINCE = re.compile(r"北京|天津|河北|山西|内蒙古|辽宁|吉林|黑
                        r"|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾")
 CITY_NAME_CHARS = 2
 ADDRESS_REACH = 24  # characters of the same run before the road word that may belong to the address
-_RUN_BREAK = re.compile(r"[\s,，;；:：、/|()（）【】\[\]]")
+# (a blank after a city or district, 成都市武侯区 人民南路四段 27号, goes on with the address: #20, pd19)
+_RUN_BREAK = re.compile(r"(?<![省市区县])[ \t\u3000]|[\r\n,，;；:：、/|()（）【】\[\]]")
 BLOCK_GAP = 12  # at most this many characters between two parts of one block
+# ... or, where the gap is written in Latin letters (English words are longer than Chinese ones: "14 Elm Rd, her
+# number is 555-…", "78704 and will text you at 512-…": #20, pd19), at most this many
+EN_BLOCK_GAP = 24
 # A business's own address (本店地址：…) is no buyer's: with the shop's phone it stays `diversion`.
 _SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖店|公司|厂址|工厂|总部|营业部|展厅|仓库|售后"
                        r"|(?i:our store|our shop|showroom|warehouse|pickup at|pick up at|return address|returns to|visit us)")
@@ -497,9 +509,11 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                     add(m.start(), m.end(), "bank_card", issuer + " after a card word (Luhn check not valid)")
                 elif issuer is not None and _cue_after(_CARD_AFTER_CUE, text, m.end()) and not _vetoed(text, m.start(), _CARD_CUE):
                     add(m.start(), m.end(), "bank_card", issuer + " before its bank or account name (Luhn check not valid)")
+                elif issuer is not None and _cue_after(_CARD_SECRET_AFTER, text, m.end()):
+                    add(m.start(), m.end(), "bank_card", issuer + " before its security code or expiry")
                 continue
             issuer = card_issuer(digits)
-            if issuer is None or _vetoed(text, m.start(), _CARD_CUE):
+            if issuer is None or (_vetoed(text, m.start(), _CARD_CUE) and not _cue_after(_CARD_SECRET_AFTER, text, m.end())):
                 continue
             if issuer.startswith("context:") or (issuer.startswith("amex:") and not _is_grouped(raw)):
                 if not _cue_before(_CARD_CUE, text, m.start()):
@@ -546,7 +560,8 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                 add(m.start(), m.end(), "passport", "a Chinese passport number")
         if any(w in low for w in PASSPORT_WORDS):
             for m in _ANY_PASSPORT.finditer(text):
-                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(), PASSPORT_CUE_WINDOW):
+                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(),
+                                                            PASSPORT_CUE_WINDOW if _spaced else PASSPORT_READ_WINDOW):
                     add(m.start(), m.end(), "passport", "a passport number after a passport word")
         if _spaced and (" " in text or "\t" in text):
             _spaced_numbers(text, free, add)
@@ -717,12 +732,13 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
         return
     parts.sort()
     start, end, kinds, last = parts[0][0], parts[0][1], {parts[0][2]}, parts[0][2]
-    for a, b, kind in parts[1:] + [(len(text) + BLOCK_GAP + 1, 0, "")]:
+    for a, b, kind in parts[1:] + [(len(text) + EN_BLOCK_GAP + 1, 0, "")]:
         # A part of a kind the block already has, once it has two kinds, is the next person's block (a list of
         # buyers, or one buyer's name and address pasted many times): one finding per block, not one as long as
         # the field (redteam15). A person may give two numbers in a row; a part overlapping the block is its own.
         next_block = a >= end and kind in kinds and len(kinds) >= 2 and not (kind == last == "phone")
-        if a - end <= BLOCK_GAP and not next_block:  # the block goes on
+        near = a - end <= BLOCK_GAP or (a - end <= EN_BLOCK_GAP and text[end:a].isascii())
+        if near and not next_block:  # the block goes on
             end, kinds, last = max(end, b), kinds | {kind}, kind
             continue
         if len(kinds) >= 2 and free(start, end):
