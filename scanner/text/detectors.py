@@ -340,18 +340,23 @@ def _read_numbers(text: str, hits: list[Hit]) -> list[Hit]:
     read, starts, ends = reading
     read_hits: list[Hit] = []
     _phones(read, read_hits)
-    taken = _Covered(h for h in hits if h[3] == personal_data.CATEGORY)
+    old = [h for h in hits if h[3] == personal_data.CATEGORY]
     new: list[Hit] = []
     for a, b, name, category, detail in personal_data.detect(read, read_hits, _lower(read), _spaced=False):
         if category != personal_data.CATEGORY:
             continue
         start, end = digit_reading.to_original(starts, ends, a, b)
-        if not taken.overlaps(start, end) and read[a:b] != text[start:end]:
+        if read[a:b] == text[start:end]:
+            continue  # found as it stands
+        # a block of the reading replaces those of the text it holds whole (a block that now has its phone too)
+        inside = [h for h in old if start < h[1] and h[0] < end]
+        if not inside or (name == "name_address_phone" and all(start <= h[0] and h[1] <= end for h in inside)):
+            old = [h for h in old if h not in inside]
             new.append((start, end, name, category, detail + digit_reading.READ_DETAIL))
     if not new:
         return hits
     spans = _Covered(new)
-    return [h for h in hits if h[3] == personal_data.CATEGORY or not (spans.contains(h[0]) and spans.contains(h[1] - 1))] + new
+    return [h for h in hits if h[3] != personal_data.CATEGORY and not (spans.contains(h[0]) and spans.contains(h[1] - 1))] + old + new
 
 
 def _is_mobile(run: str) -> bool:

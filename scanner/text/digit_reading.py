@@ -106,6 +106,8 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
             text[a:b] == " " for a, b in seps)
         if digits < (SPACED_MIN_DIGITS if only_spaced else READ_MIN_DIGITS):
             continue
+        if only_spaced and all(int(y[2]) - int(x[2]) == 1 for x, y in zip(tokens, tokens[1:])):
+            continue  # (styles 1 2 3 4 5 6 7 8: a list counting up, not a number)
         if kinds <= {"digits", "letter"} and not spaced:
             continue
         for i, (a, b, d, kind) in enumerate(tokens):
