@@ -350,6 +350,8 @@ def _read_numbers(text: str, hits: list[Hit]) -> list[Hit]:
             continue  # found as it stands
         # a block of the reading replaces those of the text it holds whole (a block that now has its phone too)
         inside = [h for h in old if start < h[1] and h[0] < end]
+        if inside and all((h[0], h[1], h[2]) == (start, end, name) for h in inside):
+            continue  # found the same in the text
         if not inside or (name == "name_address_phone" and all(start <= h[0] and h[1] <= end for h in inside)):
             old = [h for h in old if h not in inside]
             new.append((start, end, name, category, detail + digit_reading.READ_DETAIL))

@@ -28,7 +28,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９Oo", "012345678900", 
 # A token: a digit word (maybe doubled or tripled: double-oh, triple five), a run of Chinese numerals, a run of
 # digits and look-alike O/o (needs a real digit: checked after), or a single letter standing alone (an ID's S…D, X).
 _TOKEN = re.compile(
-    r"(?i:(?<![a-z])(?:(double|triple)[ \-]?)?(" + _WORD + r")(?![a-z]))"
+    # (a word in any case but "OH", the state: Dayton OH 45420)
+    r"(?i:(?<![a-z])(?:(double|triple)[ \-]?)?(?!OH)(" + _WORD + r")(?![a-z]))"
     r"|([" + _NUMERALS + r"]++)"
     r"|(?<![A-Za-z])((?:[0-9０-９Oo]\ufe0f?\u20e3?)++)(?![A-Za-z])"  # (a keycap digit: 3️⃣ is 3, U+FE0F, U+20E3)
     r"|(?<![A-Za-z0-9'’])([A-Zx])(?![A-Za-z0-9])"  # (an ID's letters are capitals, its X maybe x; not It's)
@@ -58,6 +59,10 @@ def _token(m: re.Match) -> tuple[str, str] | None:
         digits = run.translate(_FULL_WIDTH)
         return digits, ("digits" if digits == run else "disguised")
     return m.group(5).upper(), "letter"
+
+
+def _ideograph_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and "\u4e00" <= text[i] <= "\u9fff"
 
 
 def read(text: str) -> tuple[str, list[int], list[int]] | None:
@@ -91,6 +96,13 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
             tokens.pop(0)
             seps = seps[1:]
         while tokens and tokens[-1][3] == "letter" and len(tokens) > 1 and tokens[-2][3] == "letter":
+            tokens.pop()
+            seps = seps[:-1]
+        # a numeral or two at an edge of the run, the first or last character of a word (四川省, 一次): not a digit
+        if tokens and tokens[0][3] == "numeral" and len(tokens[0][2]) < 3 and _ideograph_at(text, tokens[0][0] - 1):
+            tokens.pop(0)
+            seps = seps[1:]
+        if tokens and tokens[-1][3] == "numeral" and len(tokens[-1][2]) < 3 and _ideograph_at(text, tokens[-1][1]):
             tokens.pop()
             seps = seps[:-1]
         if not tokens:

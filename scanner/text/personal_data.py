@@ -133,8 +133,7 @@ PASSPORT_READ_WINDOW = 56
 # English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
 # (a Chinese driving licence, social-security or medical-insurance card is numbered with the holder's ID: #20, tunerev17)
 _ID_CUE = re.compile(r"身份|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
-# (a bank named before the number, 招商银行 6214 …, or "my bank's card", 建行卡 6217 …: #20, pd19)
-_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|行卡|银行|卡上|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
+_CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
 _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
 # Words that follow a card number given for a transfer (Presidio-style context on the other side, #15, tune10):
 # the account holder's name or the bank (6222 … 工行 户名张三). Read in CARD_AFTER_WINDOW characters after the number.
@@ -142,6 +141,9 @@ _CARD_AFTER_CUE = re.compile(
     r"户名|开户名|开户行|收款人|工行|建行|农行|中行|招行|交行|邮储|工商银行|建设银行|农业银行|中国银行|招商银行|交通银行|"
     r"(?<![a-z])(?:account name|account holder|beneficiary)(?![a-z])", re.I)
 CARD_AFTER_WINDOW = 8
+# ... or a bank named before the number, or "my bank's card" (招商银行 6214 …, 建行卡 6217 …, 卡上：…: #20, pd19), read
+# after the card words and the words after the number, so what those found keeps its wording
+_BANK_BEFORE_CUE = re.compile(r"银行|行卡|卡上|[工建农中招交]行")
 # A card's security code or expiry right after a number (5187-… , CVV 318; exp 08/27) says it is a card whatever
 # stands before it ("order failed — 5187-…": #20, pd19), with or without a valid Luhn check.
 _CARD_SECRET_AFTER = re.compile(r"(?<![a-z])(?:cvv2?|cvc2?|cvn|csc|security code|exp(?:iry|\.)?|valid thru)(?![a-z])|安全码|有效期", re.I)
@@ -513,11 +515,15 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                     add(m.start(), m.end(), "bank_card", issuer + " after a card word (Luhn check not valid)")
                 elif issuer is not None and _cue_after(_CARD_AFTER_CUE, text, m.end()) and not _vetoed(text, m.start(), _CARD_CUE):
                     add(m.start(), m.end(), "bank_card", issuer + " before its bank or account name (Luhn check not valid)")
+                elif issuer is not None and _cue_before(_BANK_BEFORE_CUE, text, m.start(), CARD_CUE_WINDOW) and not _vetoed(
+                        text, m.start(), _BANK_BEFORE_CUE):
+                    add(m.start(), m.end(), "bank_card", issuer + " after its bank's name (Luhn check not valid)")
                 elif issuer is not None and _cue_after(_CARD_SECRET_AFTER, text, m.end()):
                     add(m.start(), m.end(), "bank_card", issuer + " before its security code or expiry")
                 continue
             issuer = card_issuer(digits)
-            if issuer is None or (_vetoed(text, m.start(), _CARD_CUE) and not _cue_after(_CARD_SECRET_AFTER, text, m.end())):
+            if issuer is None or (_vetoed(text, m.start(), _CARD_CUE) and _vetoed(text, m.start(), _BANK_BEFORE_CUE)
+                                  and not _cue_after(_CARD_SECRET_AFTER, text, m.end())):
                 continue
             if issuer.startswith("context:") or (issuer.startswith("amex:") and not _is_grouped(raw)):
                 if not _cue_before(_CARD_CUE, text, m.start()):
