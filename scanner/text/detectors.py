@@ -325,7 +325,8 @@ def detect(text: str) -> list[Hit]:
             words = words or run is _spelled_phones
     if digits or personal_data.could_detect(low):
         hits = personal_data.detect(text, hits, low)
-    if digits or words:  # seven digits, or two digit words in a row: a number may be written so only its reading shows it
+    # seven digits, or two digit words in a row: a number may be written so only its reading shows it
+    if (digits or words) and digit_reading.could_read(text, words):
         hits = _read_numbers(text, hits)
     return hits
 

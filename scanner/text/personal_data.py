@@ -105,7 +105,8 @@ _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}(?:[0-9]{6,9}|(?:[0-9]\uf
 # - a US routing number (ABA): nine digits whose weighted sum (3, 7, 1) is 0 mod 10, after its word; the account
 #   number after it (acct/account) belongs to the finding;
 # - a UK sort code (NN-NN-NN) after its word, with an account number of 8 digits beside it.
-_IBAN = re.compile(r"(?<![0-9A-Za-z])[A-Z]{2}[0-9]{2}(?:[ ]?[0-9A-Z]){11,30}+(?![0-9A-Za-z])")
+# (each of these opens on a character class, the lookbehind after it, so the regex engine skips ahead to candidates)
+_IBAN = re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z][0-9]{2}(?:[ ]?[0-9A-Z]){11,30}+(?![0-9A-Za-z])")
 _IBAN_LENGTHS = {"DE": 22, "GB": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "AT": 20, "CH": 21, "IE": 22,
                  "PL": 28, "PT": 25, "SE": 24, "DK": 18, "NO": 15, "FI": 18, "LU": 20, "AE": 23, "SA": 24, "TR": 26,
                  "GR": 27, "CZ": 24, "SK": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19, "LT": 20, "LV": 21,
@@ -120,7 +121,7 @@ _UK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9]{8}(?![0-9A-Za-z])")
 SORT_CODE_REACH = 40
 # A Singapore NRIC/FIN (S/T/F/G, seven digits, a check letter over weights 2 7 6 5 4 3 2), valid by its check
 # alone (#20, pd19); a UK National Insurance number (two letters, three pairs of digits, A-D) after its word.
-_NRIC = re.compile(r"(?<![0-9A-Za-z])([STFG])([0-9]{7})([A-Z])(?![0-9A-Za-z])")
+_NRIC = re.compile(r"([STFG])(?<![0-9A-Za-z][STFG])([0-9]{7})([A-Z])(?![0-9A-Za-z])")
 _NINO = re.compile(r"(?<![0-9A-Za-z])[A-CEGHJ-PR-TW-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![0-9A-Za-z])")
 _NINO_CUE = re.compile(r"(?<![a-z])(?:ni|nino|national insurance)(?: no\.?| number| #)?(?![a-z])", re.I)
 
@@ -538,9 +539,10 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
         for m in _NRIC.finditer(text):
             if free(m.start(), m.end()) and valid_nric(*m.groups()) and not _vetoed(text, m.start(), _HKID_CUE):
                 add(m.start(), m.end(), "sg_nric", "a Singapore NRIC/FIN number (check letter valid)")
-        for m in _NINO.finditer(text):
-            if free(m.start(), m.end()) and _cue_before(_NINO_CUE, text, m.start(), ID_CUE_WINDOW):
-                add(m.start(), m.end(), "uk_nino", "a UK National Insurance number after its word")
+        if any(w in low for w in ID_WORDS):
+            for m in _NINO.finditer(text):
+                if free(m.start(), m.end()) and _cue_before(_NINO_CUE, text, m.start(), ID_CUE_WINDOW):
+                    add(m.start(), m.end(), "uk_nino", "a UK National Insurance number after its word")
         for m in _HKID.finditer(text):
             if free(m.start(), m.end()) and valid_hkid(*m.groups()) and (
                     "(" in m.group() or "（" in m.group() or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
