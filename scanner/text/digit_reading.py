@@ -37,6 +37,7 @@ _TOKEN = re.compile(
 # What may stand between two tokens of one number: blanks, maybe one of , / - . · around them (at most 4 chars).
 _SEP = re.compile(r"[ \t\u3000]{0,2}(?:[,，/\-－.·][ \t\u3000]{0,2})?")
 _BLANK = frozenset(" \t")
+_ODD_CASE = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _CLASS = {"word": "word", "numeral": "numeral", "digits": "digits", "disguised": "digits", "letter": "letter"}
 # A run of single digits, one blank apart (a house number typed 3 1 5), is read from this many digits.
 SPACED_MIN_DIGITS = 3
@@ -47,7 +48,10 @@ def _token(m: re.Match) -> tuple[str, str] | None:
     'letter'; None for a run of O's without a digit."""
     word = m.group(2)
     if word is not None:
-        d = _WORDS[word.lower()]
+        # ((?i) also matches İ, ı and ſ to i and s, which lower() keeps: "ſix" is six as the pattern read it)
+        d = _WORDS.get(word.translate(_ODD_CASE).lower())
+        if d is None:
+            return None
         times = {"double": 2, "triple": 3}.get((m.group(1) or "").lower(), 1)
         return d * times, "word"
     if m.group(3) is not None:
