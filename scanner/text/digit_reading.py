@@ -29,7 +29,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９Oo", "012345678900", 
 # digits and look-alike O/o (needs a real digit: checked after), or a single letter standing alone (an ID's S…D, X).
 _TOKEN = re.compile(
     # (a word in any case but "OH", the state: Dayton OH 45420)
-    r"(?i:(?<![a-z])(?:(double|triple)[ \-]?)?(?!OH)(" + _WORD + r")(?![a-z]))"
+    r"(?i:(?<![a-z])(?:(double|triple)[ \-]?)?(?-i:(?!OH))(" + _WORD + r")(?![a-z]))"
     r"|([" + _NUMERALS + r"]++)"
     r"|(?<![A-Za-z])((?:[0-9０-９Oo]\ufe0f?\u20e3?)++)(?![A-Za-z])"  # (a keycap digit: 3️⃣ is 3, U+FE0F, U+20E3)
     r"|(?<![A-Za-z0-9'’])([A-Zx])(?![A-Za-z0-9])"  # (an ID's letters are capitals, its X maybe x; not It's)
@@ -37,6 +37,7 @@ _TOKEN = re.compile(
 # What may stand between two tokens of one number: blanks, maybe one of , / - . · around them (at most 4 chars).
 _SEP = re.compile(r"[ \t\u3000]{0,2}(?:[,，/\-－.·][ \t\u3000]{0,2})?")
 _BLANK = frozenset(" \t")
+_WORD_GAP = re.compile(r"[\s,.\-]{1,3}")  # between two digit words, as detectors.py _SPELLED_PHONE_HINT reads them
 _ODD_CASE = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _CLASS = {"word": "word", "numeral": "numeral", "digits": "digits", "disguised": "digits", "letter": "letter"}
 # A run of single digits, one blank apart (a house number typed 3 1 5), is read from this many digits.
@@ -66,13 +67,14 @@ def _token(m: re.Match) -> tuple[str, str] | None:
 
 
 # A cheap necessary condition for a disguised run (the caller has already seen seven digits or two digit words): a
-# full-width digit or a keycap, a look-alike O beside a digit, two digits one blank or a dash apart, two numerals in a
-# row or a blank apart. Most copy with a long plain number (an order or tracking number) has none of them.
+# full-width digit or a keycap, a look-alike O beside a digit, two single digits one blank or a dash apart (4 4 0 …, not
+# the groups of 2847 5930 …), a numeral beside a numeral or a digit, maybe a blank apart. Most copy with a long plain number (an order or tracking number) has none of them.
 # (one search that opens on a character class, so the regex engine skips ahead to candidates, what follows checked
 # by lookarounds: an alternation of the four cost 8 µs on a review with an order number)
 _N = "[" + _NUMERALS + "]"
 _HINT = re.compile(r"[\u20e3０-９Oo0-9" + _NUMERALS + r"](?:(?<=[\u20e3０-９])|(?<=[Oo])(?=[0-9])"
-                   r"|(?<=[0-9])(?=[Oo]|[ \t]{1,2}(?:[-－/.][ \t]{1,2})?[0-9])|(?<=" + _N + r")(?=[ \t\u3000]?" + _N + r"))")
+                   r"|(?<=[0-9])(?=[Oo])|(?<=[0-9])(?<![0-9]{2})(?=[ \t]{1,2}(?:[-－/.][ \t]{1,2})?[0-9](?![0-9]))|(?<=" + _N + r")(?=[ \t\u3000]?[0-9" + _NUMERALS + r"])"
+                   r"|(?<=[0-9])(?=[ \t\u3000]?" + _N + r"))")
 
 
 def could_read(text: str, words: bool) -> bool:
@@ -118,10 +120,15 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
             tokens.pop()
             seps = seps[:-1]
         # a numeral or two at an edge of the run, the first or last character of a word (四川省, 一次): not a digit
-        if tokens and tokens[0][3] == "numeral" and len(tokens[0][2]) < 3 and _ideograph_at(text, tokens[0][0] - 1):
+        # ... nor one a blank away from a plain number (订单 1234567 一直没到)
+        if tokens and tokens[0][3] == "numeral" and len(tokens[0][2]) < 3 and (
+                _ideograph_at(text, tokens[0][0] - 1)
+                or (len(tokens) > 1 and tokens[1][3] == "digits" and seps[0][1] > seps[0][0])):
             tokens.pop(0)
             seps = seps[1:]
-        if tokens and tokens[-1][3] == "numeral" and len(tokens[-1][2]) < 3 and _ideograph_at(text, tokens[-1][1]):
+        if tokens and tokens[-1][3] == "numeral" and len(tokens[-1][2]) < 3 and (
+                _ideograph_at(text, tokens[-1][1])
+                or (len(tokens) > 1 and tokens[-2][3] == "digits" and seps[-1][1] > seps[-1][0])):
             tokens.pop()
             seps = seps[:-1]
         if not tokens:
@@ -140,6 +147,10 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
         if only_spaced and all(int(y[2]) - int(x[2]) == 1 for x, y in zip(tokens, tokens[1:])):
             continue  # (styles 1 2 3 4 5 6 7 8: a list counting up, not a number)
         if kinds <= {"digits", "letter"} and not spaced:
+            continue
+        # digit words count as two in a row at least (what the caller's word hint sees): "six 1234567" is no number
+        if "word" in kinds and not any(x[3] == y[3] == "word" and _WORD_GAP.fullmatch(text, a, b)
+                                       for (a, b), x, y in zip(seps, tokens, tokens[1:])):
             continue
         for i, (a, b, d, kind) in enumerate(tokens):
             pieces.append((a, b, d))
