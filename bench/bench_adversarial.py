@@ -57,6 +57,14 @@ FAMILIES = {
     'detect "4 4 0 3 0 5 - "*n': ("detect", lambda n: fill("4 4 0 3 0 5 - ", n)),
     'detect "Blk 1 Aa St 2 #0 9123 4567 "*n': ("detect", lambda n: fill("Blk 1 Aa St 2 #0 9123 4567 ", n)),
     'detect "孙伟 一三九 路六十五号 "*n': ("detect", lambda n: fill("孙伟 一三九 路六十五号 ", n)),
+    # pd19 (#20): the digit reading (one run as long as the field: words, numerals, keycaps, look-alikes, spaced) and
+    # the bank and ID checks
+    'detect "five one two - "*n': ("detect", lambda n: fill("five one two - ", n)),
+    'detect "一八九 叁贰 "*n': ("detect", lambda n: fill("一八九 叁贰 ", n)),
+    'detect "3\ufe0f\u20e3 O9 ６ "*n': ("detect", lambda n: fill("3\ufe0f\u20e3 O9 ６ ", n)),
+    'detect "1 2 1 "*n': ("detect", lambda n: fill("1 2 1 ", n)),
+    'detect "IBAN DE89 3704 routing 011000015 sort code 40-47-84 "*n': (
+        "detect", lambda n: fill("IBAN DE89 3704 routing 011000015 sort code 40-47-84 ", n)),
 }
 
 

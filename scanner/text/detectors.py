@@ -12,7 +12,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 
 from scanner._compiled import load as load_compiled
-from scanner.text import personal_data
+from scanner.text import digit_reading, personal_data
 
 # What may stand between the digits (or the two q's) besides whitespace.
 # U+FE0F and U+20E3 (#15, tune9): a keycap digit 1️⃣ is the digit, the emoji selector and the keycap.
@@ -267,7 +267,7 @@ _HINT_LITERALS = ("qq", "q群", "扣扣", "加扣", "+扣", "＋扣", "➕扣", 
                   # weaker channel words before an id (_WEAK_CHANNEL)
                   "加v", "+v", "＋v", "➕v", "v我", "薇", "威", "卫星", "🛰", "加line", "line id", "lineid",
                   # personal data without seven digits: a buyer's name cue, a passport word
-                  *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)
+                  *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS, *personal_data.ID_WORDS)
 # v, a symbol or two, then a colon, 是/为 or an arrow before an id (V❤：id, v 是 id, V 👉 id; _WECHAT_ID)
 _V_SAYS = r"v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)"
 _V_COLON_HINT = re.compile(_V_SAYS)
@@ -325,12 +325,48 @@ def detect(text: str) -> list[Hit]:
     if digits:
         _phones(text, hits)
     low = _lower(text)
+    words = False
     for hint, run in _DETECTORS:
         if hint.search(low):
             run(text, hits)
+            words = words or run is _spelled_phones
     if digits or personal_data.could_detect(low):
         hits = personal_data.detect(text, hits, low)
+    # seven digits, or two digit words in a row: a number may be written so only its reading shows it
+    if (digits or words) and digit_reading.could_read(text, words):
+        hits = _read_numbers(text, hits)
     return hits
+
+
+def _read_numbers(text: str, hits: list[Hit]) -> list[Hit]:
+    """The phone and personal-data recognisers once more on the digit reading of `text` (scanner/text/digit_reading.py:
+    spelled, spaced, full-width, Chinese-numeral and look-alike digits as one ASCII run each), for the personal data
+    only the reading shows; each such finding maps back onto `text`, and a contact hit inside it is dropped."""
+    reading = digit_reading.read(text)
+    if reading is None:
+        return hits
+    read, starts, ends = reading
+    read_hits: list[Hit] = []
+    _phones(read, read_hits)
+    old = [h for h in hits if h[3] == personal_data.CATEGORY]
+    new: list[Hit] = []
+    for a, b, name, category, detail in personal_data.detect(read, read_hits, _lower(read), _spaced=False):
+        if category != personal_data.CATEGORY:
+            continue
+        start, end = digit_reading.to_original(starts, ends, a, b)
+        if read[a:b] == text[start:end]:
+            continue  # found as it stands
+        # a block of the reading replaces those of the text it holds whole (a block that now has its phone too)
+        inside = [h for h in old if start < h[1] and h[0] < end]
+        if inside and all((h[0], h[1], h[2]) == (start, end, name) for h in inside):
+            continue  # found the same in the text
+        if not inside or (name == "name_address_phone" and all(start <= h[0] and h[1] <= end for h in inside)):
+            old = [h for h in old if h not in inside]
+            new.append((start, end, name, category, detail + digit_reading.READ_DETAIL))
+    if not new:
+        return hits
+    spans = _Covered(new)
+    return [h for h in hits if h[3] != personal_data.CATEGORY and not (spans.contains(h[0]) and spans.contains(h[1] - 1))] + old + new
 
 
 def _is_mobile(run: str) -> bool:

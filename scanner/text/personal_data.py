@@ -47,10 +47,11 @@ _ID15 = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){14}(?![0-9A-Za
 _CARD = re.compile(_NOT_ALNUM + _D + "(?:" + _SEP + "?" + _D + "){12,18}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 _SEP_CHARS = str.maketrans("", "", " -.\u3000－\ufe0f\u20e3")
 _SSN = re.compile(r"(?<![0-9A-Za-z])([0-8][0-9]{2})[- ]([0-9]{2})[- ]([0-9]{4})(?![0-9A-Za-z])")
-_SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?)(?![a-z])", re.I)
+# ("my social is …": the number's everyday name, #20, pd19)
+_SSN_CUE = re.compile(r"(?<![a-z])(?:ssn|ss#|social security(?: number| no)?|(?:my|his|her|their) social(?! media))(?![a-z])", re.I)
 # The SSN word may stand a clause back ("SSN on the customs slip??? they wrote 531-72-4486": #20, tunerev17): the
 # shape's own rules (area, group, serial) already leave out most other numbers of its shape.
-SSN_CUE_WINDOW = 48
+SSN_CUE_WINDOW = 64  # (… SSN is needed for the warranty form apparently?? It's 541-…: #20, pd19)
 # Digits written as Chinese numerals (身份证号三三零一零六一九九九…: #20, tunerev15) are read one for one, so a run long
 # enough for an ID or a card is checked like typed digits; offsets stay those of the text.
 _HANZI_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
@@ -61,8 +62,8 @@ _HANZI_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{13,}")
 _DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|(?<![Oo])[Oo]+(?=[0-9])")
 # A Hong Kong identity card number: one or two letters, six digits and a check character (mod 11 over the letters as
 # 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
-_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
-_HKID_CUE = re.compile(r"hkid|香港身份证|身份证|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
+_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
+_HKID_CUE = re.compile(r"hkid|身份证|身份證|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
 # Other countries' identity numbers, each by its shape, its validation and a word before it (#20, tunerev17; as
 # Presidio's recognisers for them): a driving licence number (letters and digits, at least six digits) after its word;
 # a Malaysian identity card (YYMMDD-PB-NNNN, a real birth date) after IC/NRIC/MyKad or with its dashes and a state code
@@ -98,13 +99,41 @@ _CN_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}
 # ... its digits maybe written as keycap emoji, 5️⃣3️⃣8️⃣… (a digit, maybe U+FE0F, then U+20E3: #20, tunerev17)
 _ANY_PASSPORT = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}(?:[0-9]{6,9}|(?:[0-9]\ufe0f?\u20e3){6,9})(?![0-9A-Za-z])")
 
+# Bank details other than a card (#20, pd19), each by its shape and its own check, as Presidio's recognisers:
+# - an IBAN: country letters, two check digits, 11-30 letters or digits maybe in groups of four; mod 97 = 1
+#   (ISO 13616), which no order or tracking number of that shape passes by chance more than once in 97;
+# - a US routing number (ABA): nine digits whose weighted sum (3, 7, 1) is 0 mod 10, after its word; the account
+#   number after it (acct/account) belongs to the finding;
+# - a UK sort code (NN-NN-NN) after its word, with an account number of 8 digits beside it.
+# (each of these opens on a character class, the lookbehind after it, so the regex engine skips ahead to candidates)
+_IBAN = re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z][0-9]{2}(?:[ ]?[0-9A-Z]){11,30}+(?![0-9A-Za-z])")
+_IBAN_LENGTHS = {"DE": 22, "GB": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "AT": 20, "CH": 21, "IE": 22,
+                 "PL": 28, "PT": 25, "SE": 24, "DK": 18, "NO": 15, "FI": 18, "LU": 20, "AE": 23, "SA": 24, "TR": 26,
+                 "GR": 27, "CZ": 24, "SK": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19, "LT": 20, "LV": 21,
+                 "EE": 20, "MT": 31, "CY": 28, "IS": 26, "LI": 21, "MC": 27, "IL": 23, "QA": 29, "KW": 30, "BH": 22,
+                 "PK": 24, "BR": 29, "UA": 29, "KZ": 20, "EG": 29}
+# (its country's length only: trying every length would give a tracking code 1 in 97 chances per length)
+_ROUTING = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
+_ROUTING_CUE = re.compile(r"(?<![a-z])(?:routing|aba|rtn|transit)(?![a-z])|路由号", re.I)
+_ACCOUNT_AFTER = re.compile(r"[ \t,;:：]{0,3}(?i:acct|account|a/c)(?i: no\.?| number| #)?[ \t:：#]{0,3}([0-9](?:[ \-]?[0-9]){5,16})(?![0-9])")
+_SORT_CODE = re.compile(r"(?i:sort[ \t]?code)[ \t:：]{0,3}([0-9]{2}[ \-][0-9]{2}[ \-][0-9]{2}|[0-9]{6})(?![0-9])")
+_UK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9]{8}(?![0-9A-Za-z])")
+SORT_CODE_REACH = 40
+# A Singapore NRIC/FIN (S/T/F/G, seven digits, a check letter over weights 2 7 6 5 4 3 2), valid by its check
+# alone (#20, pd19); a UK National Insurance number (two letters, three pairs of digits, A-D) after its word.
+_NRIC = re.compile(r"([STFG])(?<![0-9A-Za-z][STFG])([0-9]{7})([A-Z])(?![0-9A-Za-z])")
+_NINO = re.compile(r"(?<![0-9A-Za-z])[A-CEGHJ-PR-TW-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![0-9A-Za-z])")
+_NINO_CUE = re.compile(r"(?<![a-z])(?:ni|nino|national insurance)(?: no\.?| number| #)?(?![a-z])", re.I)
+
 # Context words, read in a short window before a number (lower-cased text).
 CONTEXT_WINDOW = 16
 # "my passport number is K8830192": a passport word may stand a few words further back (#20, tunerev13)
 PASSPORT_CUE_WINDOW = 24
+# ... a sentence back when the code is typed apart (passport no. here so they could clear it?? fine: E 4 8 2 …: #20, pd19)
+PASSPORT_READ_WINDOW = 56
 # English cue words stand as words: "card" is not in "cardigan", "part" not in "apartment".
 # (a Chinese driving licence, social-security or medical-insurance card is numbered with the holder's ID: #20, tunerev17)
-_ID_CUE = re.compile(r"身份证|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
+_ID_CUE = re.compile(r"身份|证件号|身份号码|公民身份|驾驶证|驾照|社保卡|医保卡|(?<![a-z])(?:id card|id no|id number|identity card)(?![a-z])", re.I)
 _CARD_CUE = re.compile(r"卡号|银行卡|信用卡|借记卡|储蓄卡|银联|(?<![a-z])(?:card|visa|mastercard|amex|unionpay)(?![a-z])", re.I)
 _PASSPORT_CUE = re.compile(r"护照|passport", re.I)
 # Words that follow a card number given for a transfer (Presidio-style context on the other side, #15, tune10):
@@ -113,13 +142,20 @@ _CARD_AFTER_CUE = re.compile(
     r"户名|开户名|开户行|收款人|工行|建行|农行|中行|招行|交行|邮储|工商银行|建设银行|农业银行|中国银行|招商银行|交通银行|"
     r"(?<![a-z])(?:account name|account holder|beneficiary)(?![a-z])", re.I)
 CARD_AFTER_WINDOW = 8
+# ... or a bank named before the number, or "my bank's card" (招商银行 6214 …, 建行卡 6217 …, 卡上：…: #20, pd19), read
+# after the card words and the words after the number, so what those found keeps its wording
+_BANK_BEFORE_CUE = re.compile(r"银行|行卡|卡上|[工建农中招交]行")
+# A card's security code or expiry right after a number (5187-… , CVV 318; exp 08/27) says it is a card whatever
+# stands before it ("order failed — 5187-…": #20, pd19), with or without a valid Luhn check.
+_CARD_SECRET_AFTER = re.compile(r"(?<![a-z])(?:cvv2?|cvc2?|cvn|csc|security code|exp(?:iry|\.)?|valid thru)(?![a-z])|安全码|有效期", re.I)
 # A bank account number (any length a bank gives, not only a card's) given for a transfer between its bank and its
 # holder's name (Maybank 164233905521 a/n Tan Wei Ming, 工行账号 3602… 户名李娜: #20, tunerev15): both sides are needed,
 # since an account number has no check digit.
 _ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,21}(?![0-9A-Za-z])")
 _ACCOUNT_CUE = re.compile(r"账号|账户|帐号|帐户|银行|工行|建行|农行|中行|招行|交行|邮储|"
                           r"(?<![a-z])(?:[a-z]*bank|acct|account|a/c|iban)(?![a-z])", re.I)
-_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|(?<![a-z])(?:a/n|atas nama|account name|account holder|beneficiary|name on (?:the )?(?:card|account))(?![a-z])", re.I)
+# ... or just the word for a name after the number (Maybank 1142 …, name Lim Wei Ling; 名字 …: #20, pd19)
+_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|名字|(?<![a-z])(?:name|a/n|atas nama|account name|account holder|beneficiary|name on (?:the )?(?:card|account))(?![a-z])", re.I)
 ACCOUNT_CUE_WINDOW = 24
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
@@ -156,6 +192,8 @@ _ISSUERS = (
 # number stays a `diversion` finding as before.
 NAME_CUE_WORDS = ("收件人", "收货人", "寄件人", "姓名", "consignee", "recipient", "ship to", "deliver to")
 PASSPORT_WORDS = ("护照", "passport")
+# ... and the words of an ID with fewer than seven digits (a UK NI number: #20, pd19)
+ID_WORDS = ("ni number", "ni no", "national ins", "nino")
 # A Chinese name after the cue starts with a common surname: 收货人签收后…, 姓名贴定制款 are no names.
 # (Surnames that are also everyday function words -- 和, 时, 全, 应, 单, 商, 解, 向 -- are left out.)
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -213,7 +251,8 @@ _NATIONAL_NEAR_STREET = re.compile(r"(?<![0-9])(?:0[0-9](?:[ \-.]?[0-9]){8,10}|[
 # street); a postcode and city may follow.
 _INTL_STREET = re.compile(
     r"(?<![0-9A-Za-z])(?:No\.? ?)?[0-9]{1,5}[A-Z]?,? (?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh|Duong|Đường|Pho|Phố|Soi|Thanon)"
-    r"(?: [A-ZÀ-Ỹ][a-zà-ỹ]+){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
+    # (a street's name maybe a section code, Jalan SS2/24, Jalan USJ 1/2: #20, pd19)
+    r"(?: (?:[A-ZÀ-Ỹ][a-zà-ỹ]+|[A-Z]{1,4}[0-9]{0,3}(?:/[0-9]{1,3})?|[0-9]{1,3}(?:/[0-9]{1,3})?)){1,4}(?:,? [0-9]{5}(?: [A-Z][A-Za-z]+){1,3})?"
     # (2 Pack street light is a count and a product: no count word after the number, no product noun after the street)
     r"|(?<![0-9A-Za-z])[0-9]{1,5}(?! (?:Pack|Packs|Pcs|Pc|Pieces|Piece|Set|Sets|Pair|Pairs|Pk)\b)(?: [A-ZÀ-Ỹ][a-zà-ỹ]+){1,3}"
     r" (?:street|road|avenue|lane)(?![A-Za-z])(?! (?:light|lights|lamp|lamps|bike|bikes|style|wear|sign|signs|legal|tyre|tire|tires)\b)")
@@ -223,7 +262,8 @@ _STREET_HINT = re.compile(r"(?:St|Street|Ave|Avenue|Dr|Drive|Rd|Road|Blvd|Boulev
 # A Chinese name with no buyer's cue counts only right before a mobile number (赵海鹏 电话152…, 吴国庆
 # 139…), at the start of a run, and not as a seller's contact (联系人/客服/找 … before it) or a title (王经理).
 # A name starts a run, or follows 的/给/是/叫/写 (地址写的赵德明, 恶意差评的李秀英: #20, tunerev13).
-_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))"
+# (not a trade's title that opens with a surname's character: 师傅手机…, 老板电话…: #20, pd19)
+_NAME_OPENS = r"(?:(?<![\u4e00-\u9fff])|(?<=[的给是叫写])|(?<=卖家|买家))(?!师傅|老板|老师|司机|医生)"
 _NAME_BEFORE_PHONE = re.compile(
     _NAME_OPENS + r"[" + _SURNAMES + r"](?!经理|老师|师傅|总|姐|哥|店|客服|先生|女士|小姐)[\u4e00-\u9fff]{1,2}"
     r"(?=[ \t:：,，]{0,2}(?:电话|手机|tel|Tel|TEL)?[ \t:：]{0,2}1[ \t]?[3-9][ \t]?[0-9])"
@@ -258,8 +298,12 @@ _PROVINCE = re.compile(r"北京|天津|河北|山西|内蒙古|辽宁|吉林|黑
                        r"|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾")
 CITY_NAME_CHARS = 2
 ADDRESS_REACH = 24  # characters of the same run before the road word that may belong to the address
-_RUN_BREAK = re.compile(r"[\s,，;；:：、/|()（）【】\[\]]")
+# (a blank after a city or district, 成都市武侯区 人民南路四段 27号, goes on with the address: #20, pd19)
+_RUN_BREAK = re.compile(r"(?<![省市区县])[ \t\u3000]|[\r\n,，;；:：、/|()（）【】\[\]]")
 BLOCK_GAP = 12  # at most this many characters between two parts of one block
+# ... or, where the gap is written in Latin letters (English words are longer than Chinese ones: "14 Elm Rd, her
+# number is 555-…", "78704 and will text you at 512-…": #20, pd19), at most this many
+EN_BLOCK_GAP = 24
 # A business's own address (本店地址：…) is no buyer's: with the shop's phone it stays `diversion`.
 _SHOP_CUE = re.compile(r"门店|本店|店铺|店址|实体店|旗舰店|专卖店|公司|厂址|工厂|总部|营业部|展厅|仓库|售后"
                        r"|(?i:our store|our shop|showroom|warehouse|pickup at|pick up at|return address|returns to|visit us)")
@@ -288,7 +332,7 @@ def could_hold_address(text: str) -> bool:
 def could_detect(low: str) -> bool:
     """A cheap necessary condition for the recognisers that need no seven digits (the digit
     hint of detectors.py covers the rest): a name cue or a passport word."""
-    return any(w in low for w in NAME_CUE_WORDS) or any(w in low for w in PASSPORT_WORDS)
+    return any(w in low for w in NAME_CUE_WORDS) or any(w in low for w in PASSPORT_WORDS) or any(w in low for w in ID_WORDS)
 
 
 def _cue_before(cue: re.Pattern, text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
@@ -472,19 +516,33 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                     add(m.start(), m.end(), "bank_card", issuer + " after a card word (Luhn check not valid)")
                 elif issuer is not None and _cue_after(_CARD_AFTER_CUE, text, m.end()) and not _vetoed(text, m.start(), _CARD_CUE):
                     add(m.start(), m.end(), "bank_card", issuer + " before its bank or account name (Luhn check not valid)")
+                elif issuer is not None and _cue_before(_BANK_BEFORE_CUE, text, m.start(), CARD_CUE_WINDOW) and not _vetoed(
+                        text, m.start(), _BANK_BEFORE_CUE):
+                    add(m.start(), m.end(), "bank_card", issuer + " after its bank's name (Luhn check not valid)")
+                elif issuer is not None and _cue_after(_CARD_SECRET_AFTER, text, m.end()):
+                    add(m.start(), m.end(), "bank_card", issuer + " before its security code or expiry")
                 continue
             issuer = card_issuer(digits)
-            if issuer is None or _vetoed(text, m.start(), _CARD_CUE):
+            if issuer is None or (_vetoed(text, m.start(), _CARD_CUE) and _vetoed(text, m.start(), _BANK_BEFORE_CUE)
+                                  and not _cue_after(_CARD_SECRET_AFTER, text, m.end())):
                 continue
             if issuer.startswith("context:") or (issuer.startswith("amex:") and not _is_grouped(raw)):
                 if not _cue_before(_CARD_CUE, text, m.start()):
                     continue
             add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
+        _bank_details(text, digits_text, free, add)
         for m in _ACCOUNT.finditer(digits_text):
             if (free(m.start(), m.end()) and _cue_after(_HOLDER_CUE, text, m.end())
                     and _cue_before(_ACCOUNT_CUE, text, m.start(), ACCOUNT_CUE_WINDOW)
                     and not _vetoed(text, m.start(), _ACCOUNT_CUE)):
                 add(m.start(), m.end(), "bank_account", "a bank account number between its bank and its holder's name")
+        for m in _NRIC.finditer(text):
+            if free(m.start(), m.end()) and valid_nric(*m.groups()) and not _vetoed(text, m.start(), _HKID_CUE):
+                add(m.start(), m.end(), "sg_nric", "a Singapore NRIC/FIN number (check letter valid)")
+        if any(w in low for w in ID_WORDS):
+            for m in _NINO.finditer(text):
+                if free(m.start(), m.end()) and _cue_before(_NINO_CUE, text, m.start(), ID_CUE_WINDOW):
+                    add(m.start(), m.end(), "uk_nino", "a UK National Insurance number after its word")
         for m in _HKID.finditer(text):
             if free(m.start(), m.end()) and valid_hkid(*m.groups()) and (
                     "(" in m.group() or "（" in m.group() or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
@@ -514,7 +572,8 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                 add(m.start(), m.end(), "passport", "a Chinese passport number")
         if any(w in low for w in PASSPORT_WORDS):
             for m in _ANY_PASSPORT.finditer(text):
-                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(), PASSPORT_CUE_WINDOW):
+                if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(),
+                                                            PASSPORT_CUE_WINDOW if _spaced else PASSPORT_READ_WINDOW):
                     add(m.start(), m.end(), "passport", "a passport number after a passport word")
         if _spaced and (" " in text or "\t" in text):
             _spaced_numbers(text, free, add)
@@ -522,6 +581,65 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
     if not found:
         return hits
     return [h for h in hits if not taken.covers(h[0], h[1])] + found
+
+
+def _bank_details(text: str, digits_text: str, free, add) -> None:
+    """IBANs (mod 97), US routing numbers (ABA check) with the account after them, UK sort codes with the account
+    beside them: see _IBAN."""
+    for m in _IBAN.finditer(text):
+        chars = m.group().replace(" ", "")
+        length = _IBAN_LENGTHS.get(chars[:2])
+        if length is None or _vetoed(text, m.start(), _ACCOUNT_CUE):
+            continue
+        if length <= len(chars) and valid_iban(chars[:length]):
+            end, seen = m.start(), 0
+            while seen < length:
+                seen += text[end] != " "
+                end += 1
+            if free(m.start(), end):
+                add(m.start(), end, "iban", "an IBAN (mod-97 check valid)")
+    low = text.lower()
+    if "routing" in low or "aba" in low or "rtn" in low or "transit" in low or "路由号" in text:
+        for m in _ROUTING.finditer(digits_text):
+            if not (valid_aba(m.group()) and _cue_before(_ROUTING_CUE, text, m.start(), ID_CUE_WINDOW)):
+                continue
+            acct = _ACCOUNT_AFTER.match(digits_text, m.end())
+            end = acct.end() if acct is not None else m.end()
+            if free(m.start(), end):
+                add(m.start(), end, "bank_account", "a US routing number (ABA check valid) and its account")
+    if "sort" in low:
+        for m in _SORT_CODE.finditer(digits_text):
+            near = [a for a in _UK_ACCOUNT.finditer(digits_text, max(0, m.start() - SORT_CODE_REACH),
+                                                     min(len(text), m.end() + SORT_CODE_REACH))
+                    if a.start() >= m.end() or a.end() <= m.start()]
+            if near:
+                start, end = min(m.start(1), near[0].start()), max(m.end(), near[0].end())
+                if free(start, end):
+                    add(start, end, "bank_account", "a UK sort code and account number")
+
+
+def valid_iban(chars: str) -> bool:
+    """ISO 13616: the first four characters moved to the end, letters as 10..35, the number mod 97 is 1."""
+    if not (15 <= len(chars) <= 34 and chars[:2].isalpha() and chars[2:4].isdigit()):
+        return False
+    moved = chars[4:] + chars[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def valid_aba(digits: str) -> bool:
+    """A US routing number's check: 3(d1+d4+d7) + 7(d2+d5+d8) + (d3+d6+d9) is 0 mod 10 (and not all zeros)."""
+    d = [int(c) for c in digits]
+    return len(d) == 9 and any(d) and (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8]) % 10 == 0
+
+
+_NRIC_LETTERS = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK"}
+
+
+def valid_nric(prefix: str, digits: str, check: str) -> bool:
+    """A Singapore NRIC/FIN check letter: weights 2 7 6 5 4 3 2, plus 4 for T and G, mod 11."""
+    total = sum(int(c) * w for c, w in zip(digits, (2, 7, 6, 5, 4, 3, 2))) + (4 if prefix in "TG" else 0)
+    letters = _NRIC_LETTERS["ST" if prefix in "ST" else "FG"]
+    return letters[total % 11] == check
 
 
 def _spaced_numbers(text: str, free, add) -> None:
@@ -625,12 +743,13 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
         return
     parts.sort()
     start, end, kinds, last = parts[0][0], parts[0][1], {parts[0][2]}, parts[0][2]
-    for a, b, kind in parts[1:] + [(len(text) + BLOCK_GAP + 1, 0, "")]:
+    for a, b, kind in parts[1:] + [(len(text) + EN_BLOCK_GAP + 1, 0, "")]:
         # A part of a kind the block already has, once it has two kinds, is the next person's block (a list of
         # buyers, or one buyer's name and address pasted many times): one finding per block, not one as long as
         # the field (redteam15). A person may give two numbers in a row; a part overlapping the block is its own.
         next_block = a >= end and kind in kinds and len(kinds) >= 2 and not (kind == last == "phone")
-        if a - end <= BLOCK_GAP and not next_block:  # the block goes on
+        near = a - end <= BLOCK_GAP or (a - end <= EN_BLOCK_GAP and text[end:a].isascii())
+        if near and not next_block:  # the block goes on
             end, kinds, last = max(end, b), kinds | {kind}, kind
             continue
         if len(kinds) >= 2 and free(start, end):
@@ -642,7 +761,8 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
 # -- masking ------------------------------------------------------------------------------------
 # (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
 _KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "bank_account": (0, 4), "passport": (3, 4), "us_ssn": (0, 4),
-         "hk_id": (1, 0), "driver_licence": (0, 4), "my_ic": (0, 4), "aadhaar": (0, 4)}
+         "hk_id": (1, 0), "driver_licence": (0, 4), "my_ic": (0, 4), "aadhaar": (0, 4),
+         "iban": (2, 4), "sg_nric": (1, 1), "uk_nino": (2, 1)}
 MIN_MASKED = 0.4
 
 

@@ -105,7 +105,8 @@ def detect_without_hints(text):
     before = list(hits)  # #15 (tune10): a spelled-out link that is part of an earlier hit (gmail dot com) is that hit's
     hits += [(m.start(), m.end(), "url", "diversion", "a link with its dots spelled out (点, dot)")
              for m in d._SPELLED_LINK.finditer(text) if not any(h[0] < m.end() and m.start() < h[1] for h in before)]
-    return personal_data.detect(text, hits, d._lower(text))  # always run: detect() runs it only when hinted
+    hits = personal_data.detect(text, hits, d._lower(text))  # always run: detect() runs it only when hinted
+    return d._read_numbers(text, hits)  # ... and the digit reading (#20, pd19), which detect() runs only when hinted
 
 
 CASES = [
@@ -246,7 +247,8 @@ def test_could_detect_holds_on_generated_text(text):
 # phone hint whose gap may hold anything but an ASCII/Unicode digit (with backtracking).
 _PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT, d._SPELLED_PHONE_HINT,
                                         d._SPELLED_LINK_HINT,
-                                        *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS)))
+                                        *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS,
+                                        *personal_data.ID_WORDS)))
 _PLAIN_PHONE_HINT = re.compile(d._ANY_DIGIT + r"(?:\D{0,3}" + d._ANY_DIGIT + "){6}")
 
 

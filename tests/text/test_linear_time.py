@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from scanner.text import detectors, normalize, personal_data, speech
+from scanner.text import detectors, digit_reading, normalize, personal_data, speech
 
 SMALL, BIG = (int(x) for x in os.environ.get("SCANNER_LINEAR_SIZES", "10000,100000").split(","))
 MAX_RATIO = 30  # linear reads 10-20x, n log n ~12x, quadratic ~100x: 30 sits between with room for noise.
@@ -96,6 +96,10 @@ REPEATED_UNITS = (
     "１３８ ", "一三九 ", "路六十五号 ", "道中1号 ", "区1号 ", "No 12 Jalan Aa ", "1 Aa Aa street ", "12 Jalan Aa Bb, 50450 Cc ",
     "tel o12-3456 ", "h/p 0 ", "O9O8 1 ",
     "1 W 57th St ", "1 Aa St, Bb NSW 2042 ", "Blk 1 Aa ", "Blk 1 Aa St 2 #0", "04 1234 5678 ", "１３６－", "48 号院 ",
+    # #20 (pd19): the digit reading (spelled, numerals, keycaps, look-alikes, typed apart) and the bank and ID checks
+    "five one two - ", "five-five, ", "double-oh ", "一八九 八零 ", "叁贰零 ", "６２２２\u3000", "O9O8 ", "Oo1 ", "S 9 1 ",
+    "1, 2, 3, ", "1 / 2 / ", "IBAN DE89 3704 ", "DE89 3704 0044 0532 ", "routing 011000015 acct 1 ", "routing 0 ",
+    "sort code 40-47-84 ", "sort code 1 ", "NI number AB 12 ", "Jalan SS2/24 ", "S8734512B ", "cvv ",
     # #15 (national phone numbers after a call cue)
     "call 07700 900123 ", "call 0 ", "0 1 2 3 4 5 6 7 8 9 ",
     # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound
@@ -233,6 +237,7 @@ PATTERNS = {name: p for name, p in vars(detectors).items() if isinstance(p, re.P
 PATTERNS.update({f"_DETECTORS[{i}] hint for {run.__name__}": hint for i, (hint, run) in enumerate(detectors._DETECTORS)})
 # ... and every pattern of the personal-data recognisers, which detect() calls
 PATTERNS.update({f"personal_data.{name}": p for name, p in vars(personal_data).items() if isinstance(p, re.Pattern)})
+PATTERNS.update({f"digit_reading.{name}": p for name, p in vars(digit_reading).items() if isinstance(p, re.Pattern)})
 # ... and a buyer's phrases in reviews and Q&A, both as matched (lower-cased text) and case-insensitive
 PATTERNS.update({f"speech[{i}] {p.category}": rx for i, (p, rx) in enumerate(speech._COMPILED)})
 PATTERNS.update({f"speech[{i}] {p.category} (any case)": rx for i, (p, rx) in enumerate(speech._COMPILED_ANY_CASE)})

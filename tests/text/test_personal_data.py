@@ -17,6 +17,25 @@ from scanner.text import personal_data as pd
 
 # (text, the value as it stands in the text, recogniser, masked text)
 FOUND = [
+    # #20 (pd19): the digit reading (scanner/text/digit_reading.py) -- numbers spelled in words, in financial
+    # numerals, typed apart or with keycaps -- feeds every recogniser; bank details by their own checks (IBAN mod 97,
+    # US routing ABA, UK sort code + account), a Singapore NRIC check letter, a UK NI number after its word
+    ('Refund to IBAN DE89 3704 0044 0532 0130 00 please, the kettle leaks', 'DE89 3704 0044 0532 0130 00', 'iban', 'DE** **** **** **** **30 00'),
+    ('seller wants my bank: GB60 BARC 2000 0055 7799 11, name Tom Hale', 'GB60 BARC 2000 0055 7799 11', 'iban', 'GB** **** **** **** **99 11'),
+    ('For the rebate: routing 011000015, account 2837465501, thanks', '011000015, account 2837465501', 'bank_account', '*********, ******* ******5501'),
+    ('bank transfer is fine: sort code 40-47-84, acct 71625390, name J Wood', '40-47-84, acct 71625390', 'bank_account', '**-**-**, **** ****5390'),
+    ('The courier scanned my IC S8734512B at the door', 'S8734512B', 'sg_nric', 'S*******B'),
+    ("Employer asked for my NI number, it's AB 12 34 56 C", 'AB 12 34 56 C', 'uk_nino', 'AB ** ** ** C'),
+    ('refund to card four five three two / zero one five one / one two eight three / zero three six six', 'four five three two / zero one five one / one two eight three / zero three six six', 'bank_card', 'four **** ***** *** / **** *** **** *** / *** *** ***** ***** / **** ***** **x six'),
+    ('身份证 肆肆零壹零陆壹玖捌柒零玖贰叁叁柒贰捌 请保密', '肆肆零壹零陆壹玖捌柒零玖贰叁叁柒贰捌', 'resident_id', '肆肆零壹零陆********叁柒贰捌'),
+    ('the form wants my social: five three one, seven two, four four eight six', 'five three one, seven two, four four eight six', 'us_ssn', '**** ***** ***, ***** ***, **** **** ****t six'),
+    ('Send the replacement to Dana Wright, 52 Cedar Ave, Portland OR 97214, text me at five zero three - five five five - zero one four two', 'Dana Wright, 52 Cedar Ave, Portland OR 97214, text me at five zero three - five five five - zero one four two', 'name_address_phone', '**** ******, ** ***** ***, ******** ** *****, **** ** ** **** **** ***** - **** **** **** - **** *** **** ***'),
+    ('寄到 杭州市西湖区 文三路 88号 2幢 501，林 涛，一三七 五八二二 九零四六', '杭州市西湖区 文三路 88号 2幢 501，林 涛，一三七 五八二二 九零四六', 'name_address_phone', '杭州市西湖区 *** *** ** ***，* *，*** **** ****'),
+    ('customs wanted my passport no. so here it is, for the record: E 4 7 1 2 9 0 3 5', 'E 4 7 1 2 9 0 3 5', 'passport', 'E * * * * 9 0 3 5'),
+    ('order failed but I was charged, 4532-0151-1283-0366 CVV 204', '4532-0151-1283-0366', 'bank_card', '4532-****-****-0366'),
+    ('Deliver to Omar Haddad at 9 1 7 Pine St, Denver CO 80203, cell 7 2 0 - 5 5 5 - 0 1 6 6', 'Deliver to Omar Haddad at 9 1 7 Pine St, Denver CO 80203, cell 7 2 0 - 5 5 5 - 0 1 6 6', 'name_address_phone', 'Deliver to O*** ****** ** * * * **** **, ****** ** *****, **** * * * - * * * - * * * *'),
+    ('my IC is T 0 4 1 2 3 4 5 F, the rider wrote it down', 'T 0 4 1 2 3 4 5 F', 'sg_nric', 'T * * * * * * * F'),
+    ('Maybank 5 1 4 0 - 2 2 1 7 - 8 8 0 3，名字 Tan Mei Hua', '5 1 4 0 - 2 2 1 7 - 8 8 0 3', 'bank_account', '* * * * - * * * * - 8 8 0 3'),
     # #20 (two review writers): an ID or passport typed one character at a time, read as if typed whole
     ("快递单上印着我的身份证 1 1 0 1 0 5 - 1 9 4 9 1 2 3 1 - 0 0 2 X", "1 1 0 1 0 5 - 1 9 4 9 1 2 3 1 - 0 0 2 X",
      "resident_id", "1 1 0 1 0 5 - * * * * * * * * - 0 0 2 X"),
@@ -146,6 +165,27 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # #20 (pd19): hard negatives of the digit reading and the bank and ID checks: counts and quantities in words,
+    # a counting list, a tracking or SKU code typed apart, a masked number, an order number, codes whose check fails,
+    # a sort code with no account, a shop's own address or hotline, customer service's number
+    'five stars, would buy two more, it shipped in two weeks',
+    '一两个月就坏了，五星好评是假的，三四天才到',
+    'one two three four five six, the kids love counting with it',
+    'tracking SF 1 2 3 4 5 6 7 8 9 0 1 2 3 still not moving',
+    '快递员电话 138****5678 一直打不通',
+    'order 4532 0151 1283 0366 arrived late',
+    'Model GB29 NWBK 6016 1331 9268 19 is the old one',
+    'routing 123456789 is just the example in the manual',
+    'fan model S1234567A works fine',
+    "sort code 40-47-84 is printed on the bank's website",
+    'charger model AB 12 34 56 C, fast delivery',
+    'Call customer service at five five five - zero one nine eight, they were nice',
+    '本店地址：成都市武侯区 人民南路四段 27号 电话 13812345678',
+    'Bought 2 pairs, size 9 1/2, the 2024 model, $129.99, five stars',
+    'Our store at 120 Main Street, Springfield IL 62701, hotline eight zero zero - five five five - zero one nine nine',
+    'SKU 4 4 0 3 0 5 1 9 8 5 0 3 1 2 4 4 1 X label',
+    'batch 一九八五 零三一二 四四一 printed on the lid',
+    'Rated ten out of ten, took three days, size eight and a half',
     # #20: an address with no person's number beside it, a model number beside a block name
     "Our office is at 400 W 57th St, New York NY, the desk lamp works great",
     "Bought 3 for my flat near Blk 258 Jurong West St 24, delivery took 2 days, model 9123 4567 fits",
@@ -286,7 +326,8 @@ def test_near_misses_are_not_personal_data(scan, text):
 def test_the_tables_are_large_enough():
     assert len(FOUND) >= 40 and len(NOT_FOUND) >= 40
     assert {name for _, _, name, _ in FOUND} == {"resident_id", "bank_card", "passport", "name_address_phone", "us_ssn",
-                                                 "hk_id", "bank_account", "driver_licence", "my_ic", "aadhaar"}
+                                                 "hk_id", "bank_account", "driver_licence", "my_ic", "aadhaar",
+                                                 "iban", "sg_nric", "uk_nino"}
 
 
 @pytest.mark.parametrize("text, diversion", [

@@ -134,8 +134,24 @@ _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "a driving licence number after its word": "驾照字样后的驾照号",
     "a Malaysian identity card number (birth date and state code valid)": "马来西亚身份证号（出生日期和州代码有效）",
     "an Indian Aadhaar number after its word (Verhoeff check valid)": "Aadhaar 字样后的印度 Aadhaar 号（Verhoeff 校验有效）",
+    "an IBAN (mod-97 check valid)": "国际银行账号 IBAN（mod-97 校验有效）",
+    "a US routing number (ABA check valid) and its account": "美国银行路由号（ABA 校验有效）及其账号",
+    "a UK sort code and account number": "英国银行分行代码（sort code）及账号",
+    "a Singapore NRIC/FIN number (check letter valid)": "新加坡身份证号 NRIC/FIN（校验字母有效）",
+    "a UK National Insurance number after its word": "国民保险字样后的英国 NI 号",
+    "a UnionPay card number before its security code or expiry": "后跟安全码或有效期的银联卡号",
+    "a UnionPay card number after its bank's name (Luhn check not valid)": "银行名称后的银联卡号（Luhn 校验无效）",
+    "a Visa card number after its bank's name (Luhn check not valid)": "银行名称后的 Visa 卡号（Luhn 校验无效）",
+    "a Mastercard number after its bank's name (Luhn check not valid)": "银行名称后的万事达卡号（Luhn 校验无效）",
+    "an American Express card number after its bank's name (Luhn check not valid)": "银行名称后的美国运通卡号（Luhn 校验无效）",
+    "a JCB card number after its bank's name (Luhn check not valid)": "银行名称后的 JCB 卡号（Luhn 校验无效）",
+    "a Visa card number before its security code or expiry": "后跟安全码或有效期的 Visa 卡号",
+    "a Mastercard number before its security code or expiry": "后跟安全码或有效期的万事达卡号",
+    "an American Express card number before its security code or expiry": "后跟安全码或有效期的美国运通卡号",
+    "a JCB card number before its security code or expiry": "后跟安全码或有效期的 JCB 卡号",
 }
 _SPACED_SUFFIX = ", typed with blanks between its characters"  # scanner/text/personal_data.py _spaced_numbers
+_READ_SUFFIX = ", read from digits written out or disguised"  # scanner/text/digit_reading.py READ_DETAIL
 _PERSON_PARTS_ZH = {"name": "姓名", "phone": "电话", "address": "地址"}
 
 
@@ -145,6 +161,8 @@ def _personal_data_detail_zh(detail: str) -> str:
         return "同时贴出的个人" + "、".join(_PERSON_PARTS_ZH.get(p, p) for p in parts)
     if detail.endswith(_SPACED_SUFFIX):
         return _personal_data_detail_zh(detail.removesuffix(_SPACED_SUFFIX)) + "（逐字以空格隔开）"
+    if detail.endswith(_READ_SUFFIX):
+        return _personal_data_detail_zh(detail.removesuffix(_READ_SUFFIX)) + "（由拼写、空格隔开或伪装的数字读出）"
     return _PERSONAL_DATA_DETAILS_ZH.get(detail, detail)
 _SECTORS_ZH = {"luxury": "奢侈品", "cosmetics": "化妆品", "sportswear": "运动服饰"}  # brands.tsv sectors
 
