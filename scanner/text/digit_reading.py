@@ -37,6 +37,7 @@ _TOKEN = re.compile(
 # What may stand between two tokens of one number: blanks, maybe one of , / - . · around them (at most 4 chars).
 _SEP = re.compile(r"[ \t\u3000]{0,2}(?:[,，/\-－.·][ \t\u3000]{0,2})?")
 _BLANK = frozenset(" \t")
+_LIST_MARKS = frozenset(",，/")
 _WORD_GAP = re.compile(r"[\s,.\-]{1,3}")  # between two digit words, as detectors.py _SPELLED_PHONE_HINT reads them
 _ODD_CASE = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _CLASS = {"word": "word", "numeral": "numeral", "digits": "digits", "disguised": "digits", "letter": "letter"}
@@ -147,6 +148,12 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
         if only_spaced and all(int(y[2]) - int(x[2]) == 1 for x, y in zip(tokens, tokens[1:])):
             continue  # (styles 1 2 3 4 5 6 7 8: a list counting up, not a number)
         if kinds <= {"digits", "letter"} and not spaced:
+            continue
+        # a list of small numbers written in digits (sizes ４１/４２/４３…, 3,4,5): pieces of two digits at most split by a
+        # comma or a slash are no one number (the code review of pd19); spelled digits split so still are (four five
+        # five six / seven three …)
+        if "word" not in kinds and all(len(t[2]) <= 2 for t in tokens) and any(
+                set(text[a:b]) & _LIST_MARKS for a, b in seps):
             continue
         # digit words count as two in a row at least (what the caller's word hint sees): "six 1234567" is no number
         if "word" in kinds and not any(x[3] == y[3] == "word" and _WORD_GAP.fullmatch(text, a, b)

@@ -62,7 +62,7 @@ _HANZI_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{13,}")
 _DIGIT_DISGUISE = re.compile(r"(?<=[0-9])[\u2190-\u2bff\U0001F300-\U0001FAFF](?=[0-9])|(?<=[0-9])[Oo]+|(?<![Oo])[Oo]+(?=[0-9])")
 # A Hong Kong identity card number: one or two letters, six digits and a check character (mod 11 over the letters as
 # 10..35, a missing first letter as 36), usually with the check in brackets: K539281(0).
-_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6}) ?[(（]?([0-9A])[)）]?(?![0-9A-Za-z])")
+_HKID = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})([0-9]{6})(?:[(（]([0-9A])[)）]| ?[(（]([0-9A])[)）]|([0-9A]))(?![0-9A-Za-z])")
 _HKID_CUE = re.compile(r"hkid|身份证|身份證|(?<![a-z])(?:id card|identity card|id no|id number)(?![a-z])", re.I)
 # Other countries' identity numbers, each by its shape, its validation and a word before it (#20, tunerev17; as
 # Presidio's recognisers for them): a driving licence number (letters and digits, at least six digits) after its word;
@@ -114,7 +114,7 @@ _IBAN_LENGTHS = {"DE": 22, "GB": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE
                  "PK": 24, "BR": 29, "UA": 29, "KZ": 20, "EG": 29}
 # (its country's length only: trying every length would give a tracking code 1 in 97 chances per length)
 _ROUTING = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
-_ROUTING_CUE = re.compile(r"(?<![a-z])(?:routing|aba|rtn|transit)(?![a-z])|路由号", re.I)
+_ROUTING_CUE = re.compile(r"(?<![a-z])(?:routing|aba|rtn)(?![a-z])|路由号", re.I)  # not "transit": parcels are in transit
 _ACCOUNT_AFTER = re.compile(r"[ \t,;:：]{0,3}(?i:acct|account|a/c)(?i: no\.?| number| #)?[ \t:：#]{0,3}([0-9](?:[ \-]?[0-9]){5,16})(?![0-9])")
 _SORT_CODE = re.compile(r"(?i:sort[ \t]?code)[ \t:：]{0,3}([0-9]{2}[ \-][0-9]{2}[ \-][0-9]{2}|[0-9]{6})(?![0-9])")
 _UK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9]{8}(?![0-9A-Za-z])")
@@ -122,6 +122,8 @@ SORT_CODE_REACH = 40
 # A Singapore NRIC/FIN (S/T/F/G, seven digits, a check letter over weights 2 7 6 5 4 3 2), valid by its check
 # alone (#20, pd19); a UK National Insurance number (two letters, three pairs of digits, A-D) after its word.
 _NRIC = re.compile(r"([STFG])(?<![0-9A-Za-z][STFG])([0-9]{7})([A-Z])(?![0-9A-Za-z])")
+# ... after a word for it: a part number has the same shape (cartridge S1234562C: the code review of pd19)
+_NRIC_CUE = re.compile(r"nric|\bfin\b|\bic\b|i/c|identity|\bid\b|身份证|身份證|新加坡身份", re.I)
 _NINO = re.compile(r"(?<![0-9A-Za-z])[A-CEGHJ-PR-TW-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![0-9A-Za-z])")
 _NINO_CUE = re.compile(r"(?<![a-z])(?:ni|nino|national insurance)(?: no\.?| number| #)?(?![a-z])", re.I)
 
@@ -147,15 +149,23 @@ CARD_AFTER_WINDOW = 8
 _BANK_BEFORE_CUE = re.compile(r"银行|行卡|卡上|[工建农中招交]行")
 # A card's security code or expiry right after a number (5187-… , CVV 318; exp 08/27) says it is a card whatever
 # stands before it ("order failed — 5187-…": #20, pd19), with or without a valid Luhn check.
-_CARD_SECRET_AFTER = re.compile(r"(?<![a-z])(?:cvv2?|cvc2?|cvn|csc|security code|exp(?:iry|\.)?|valid thru)(?![a-z])|安全码|有效期", re.I)
+# An expiry counts only with a card's MM/YY after it: 有效期至2027年12月, Exp 2026-01 and Exp 12/2026 date products and
+# lots, not cards (the code review of pd19).
+_CARD_SECRET_AFTER = re.compile(r"(?<![a-z])(?:cvv2?|cvc2?|cvn|csc|security code)(?![a-z])|安全码|"
+                                r"(?:(?<![a-z])(?:exp(?:iry|ires|\.)?|valid thru)(?![a-z])|有效期至?)[ \t:：]{0,3}"
+                                r"(?:0[1-9]|1[0-2]) ?/ ?[0-9]{2}(?![0-9/])", re.I)
 # A bank account number (any length a bank gives, not only a card's) given for a transfer between its bank and its
 # holder's name (Maybank 164233905521 a/n Tan Wei Ming, 工行账号 3602… 户名李娜: #20, tunerev15): both sides are needed,
 # since an account number has no check digit.
 _ACCOUNT = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,21}(?![0-9A-Za-z])")
 _ACCOUNT_CUE = re.compile(r"账号|账户|帐号|帐户|银行|工行|建行|农行|中行|招行|交行|邮储|"
-                          r"(?<![a-z])(?:[a-z]*bank|acct|account|a/c|iban)(?![a-z])", re.I)
+                          r"(?<![a-z])(?:(?!power)[a-z]*bank|acct|account|a/c|iban)(?![a-z])", re.I)
+# The bare word for a name after a number counts only after a bank's name (Maybank 1142 …, name Lim Wei Ling): a game
+# or shop account's number and its name are no bank details (游戏账号 123456789 名字对得上: the code review of pd19).
+_BANK_NAME_CUE = re.compile(r"银行|工行|建行|农行|中行|招行|交行|邮储|(?<![a-z])(?:(?!power)[a-z]*bank|iban)(?![a-z])", re.I)
+_WEAK_HOLDER_CUE = re.compile(r"名字|(?<![a-z])name(?![a-z])", re.I)
 # ... or just the word for a name after the number (Maybank 1142 …, name Lim Wei Ling; 名字 …: #20, pd19)
-_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|名字|(?<![a-z])(?:name|a/n|atas nama|account name|account holder|beneficiary|name on (?:the )?(?:card|account))(?![a-z])", re.I)
+_HOLDER_CUE = re.compile(r"户名|开户名|收款人|持卡人|名字|(?<![a-z])(?:name on (?:the )?(?:card|account)|name|a/n|atas nama|account name|account holder|beneficiary)(?![a-z])", re.I)
 ACCOUNT_CUE_WINDOW = 24
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
@@ -519,7 +529,8 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                 elif issuer is not None and _cue_before(_BANK_BEFORE_CUE, text, m.start(), CARD_CUE_WINDOW) and not _vetoed(
                         text, m.start(), _BANK_BEFORE_CUE):
                     add(m.start(), m.end(), "bank_card", issuer + " after its bank's name (Luhn check not valid)")
-                elif issuer is not None and _cue_after(_CARD_SECRET_AFTER, text, m.end()):
+                elif issuer is not None and _cue_after(_CARD_SECRET_AFTER, text, m.end()) and not _vetoed(
+                        text, m.start(), _CARD_CUE):
                     add(m.start(), m.end(), "bank_card", issuer + " before its security code or expiry")
                 continue
             issuer = card_issuer(digits)
@@ -532,20 +543,29 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
             add(m.start(), m.end(), "bank_card", issuer.split(":")[-1] + " (Luhn check valid)")
         _bank_details(text, digits_text, free, add)
         for m in _ACCOUNT.finditer(digits_text):
-            if (free(m.start(), m.end()) and _cue_after(_HOLDER_CUE, text, m.end())
-                    and _cue_before(_ACCOUNT_CUE, text, m.start(), ACCOUNT_CUE_WINDOW)
+            holder = _HOLDER_CUE.search(text, m.end(), m.end() + CARD_AFTER_WINDOW + 16)
+            if holder is None or holder.start() > m.end() + CARD_AFTER_WINDOW:
+                continue
+            weak = _WEAK_HOLDER_CUE.fullmatch(holder.group()) is not None
+            if (free(m.start(), m.end())
+                    and _cue_before(_BANK_NAME_CUE if weak else _ACCOUNT_CUE, text, m.start(), ACCOUNT_CUE_WINDOW)
                     and not _vetoed(text, m.start(), _ACCOUNT_CUE)):
                 add(m.start(), m.end(), "bank_account", "a bank account number between its bank and its holder's name")
         for m in _NRIC.finditer(text):
-            if free(m.start(), m.end()) and valid_nric(*m.groups()) and not _vetoed(text, m.start(), _HKID_CUE):
+            if (free(m.start(), m.end()) and valid_nric(*m.groups()) and not _vetoed(text, m.start(), _HKID_CUE)
+                    and _cue_before(_NRIC_CUE, text, m.start(), PASSPORT_READ_WINDOW)):
                 add(m.start(), m.end(), "sg_nric", "a Singapore NRIC/FIN number (check letter valid)")
         if any(w in low for w in ID_WORDS):
             for m in _NINO.finditer(text):
                 if free(m.start(), m.end()) and _cue_before(_NINO_CUE, text, m.start(), ID_CUE_WINDOW):
                     add(m.start(), m.end(), "uk_nino", "a UK National Insurance number after its word")
         for m in _HKID.finditer(text):
-            if free(m.start(), m.end()) and valid_hkid(*m.groups()) and (
-                    "(" in m.group() or "（" in m.group() or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
+            letters, number, tight, spaced, bare = m.groups()
+            check = tight or spaced or bare
+            # K539281(0) stands alone; with a blank before the bracket or no bracket it needs an ID word
+            # (filter HW123452 (6 pack) is a product code and a count: the code review of pd19)
+            if free(m.start(), m.end()) and valid_hkid(letters, number, check) and (
+                    tight is not None or _cue_before(_HKID_CUE, text, m.start(), PASSPORT_CUE_WINDOW)):
                 add(m.start(), m.end(), "hk_id", "a Hong Kong identity card number (check character valid)")
         for m in _SSN.finditer(text):
             if free(m.start(), m.end()) and valid_ssn(*m.groups()) and _cue_before(_SSN_CUE, text, m.start(), SSN_CUE_WINDOW):
@@ -573,7 +593,8 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
         if any(w in low for w in PASSPORT_WORDS):
             for m in _ANY_PASSPORT.finditer(text):
                 if free(m.start(), m.end()) and _cue_before(_PASSPORT_CUE, text, m.start(),
-                                                            PASSPORT_CUE_WINDOW if _spaced else PASSPORT_READ_WINDOW):
+                                                            PASSPORT_CUE_WINDOW if _spaced else PASSPORT_READ_WINDOW) and not (
+                        _vetoed(text, m.start(), _PASSPORT_CUE)):  # passport cover … order number 1234…
                     add(m.start(), m.end(), "passport", "a passport number after a passport word")
         if _spaced and (" " in text or "\t" in text):
             _spaced_numbers(text, free, add)
@@ -599,9 +620,10 @@ def _bank_details(text: str, digits_text: str, free, add) -> None:
             if free(m.start(), end):
                 add(m.start(), end, "iban", "an IBAN (mod-97 check valid)")
     low = text.lower()
-    if "routing" in low or "aba" in low or "rtn" in low or "transit" in low or "路由号" in text:
+    if "routing" in low or "aba" in low or "rtn" in low or "路由号" in text:
         for m in _ROUTING.finditer(digits_text):
-            if not (valid_aba(m.group()) and _cue_before(_ROUTING_CUE, text, m.start(), ID_CUE_WINDOW)):
+            if not (valid_aba(m.group()) and _cue_before(_ROUTING_CUE, text, m.start(), ID_CUE_WINDOW)) or _vetoed(
+                    text, m.start(), _ROUTING_CUE):
                 continue
             acct = _ACCOUNT_AFTER.match(digits_text, m.end())
             end = acct.end() if acct is not None else m.end()

@@ -165,6 +165,19 @@ FOUND = [
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
+    # the code review of pd19 (session 16): a lot's expiry is no card's, parcels are in transit, a game account's
+    # name is no bank holder, a size list is no number, a count in brackets is no HKID check, a part number is no NRIC
+    "批号：4202312010001 有效期至2027年12月",
+    "Lot 4012345678901 Exp 2026-01",
+    "EAN 4006381333931 Exp 12/2026",
+    "Order 4111111111111112, exp delivery Friday",
+    "Parcel stuck in transit, tracking 123456780, seller ignored me",
+    "充值很快，游戏账号 123456789 名字对得上，好评",
+    "My Steam account 12345678 name was spelled wrong on the gift",
+    "powerbank 20000000 name brand feels cheap",
+    "尺码：４１/４２/４３/４４/４５/４６/４７/４８ 偏小一码",
+    "Replacement filter HW123452 (6 pack) fits my unit",
+    "Replacement cartridge S1234562C",
     # #20 (pd19): hard negatives of the digit reading and the bank and ID checks: counts and quantities in words,
     # a counting list, a tracking or SKU code typed apart, a masked number, an order number, codes whose check fails,
     # a sort code with no account, a shop's own address or hotline, customer service's number
