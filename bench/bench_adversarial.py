@@ -65,6 +65,13 @@ FAMILIES = {
     'detect "1 2 1 "*n': ("detect", lambda n: fill("1 2 1 ", n)),
     'detect "IBAN DE89 3704 routing 011000015 sort code 40-47-84 "*n': (
         "detect", lambda n: fill("IBAN DE89 3704 routing 011000015 sort code 40-47-84 ", n)),
+    # session 16 (#20): messaging ids after 是/an arrow or a symbol, the buyer's own circle and the deal around it,
+    # refusals and denials between a pair's words, the paid-review phrase
+    'detect "v 是 ab_12 "*n': ("detect", lambda n: fill("v 是 ab_12 ", n)),
+    'detect "威❤️ ab_12 "*n': ("detect", lambda n: fill("威\u2764\ufe0f ab_12 ", n)),
+    'review "to my sister on WhatsApp "*n': ("review", lambda n: fill("to my sister on WhatsApp ", n)),
+    'review "专业团队，绝不刷单"*n': ("review", lambda n: fill("专业团队，绝不刷单", n)),
+    'review "paid me $5 to remove this review "*n': ("review", lambda n: fill("paid me $5 to remove this review ", n)),
 }
 
 
