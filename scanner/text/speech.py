@@ -561,6 +561,8 @@ def _phrases(field: str, text: str, lowered: str, plan, plan_norm, norm: Normali
     for f in covered:
         if f.field == field and f.start is not None:
             mark(f.category, f.start, f.end)
+            if f.category == "personal_data":  # a contact inside a person's block is part of it, shown masked there
+                mark("diversion", f.start, f.end)
 
     def matches():  # (row, start, end) in the original text: the original's matches first, then the normalised's
         for row, begin in plan:  # in the table's order: the first row of a category keeps an overlapping span

@@ -7,6 +7,8 @@ findings whoever writes them; a seller's answer is held to the listing's rules.
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scanner.listing import InvalidListing, parse_listing
@@ -306,6 +308,18 @@ def test_reviews_and_qa_as_speech(text_scanner, kind, speaker, text, decision, f
     assert (d["kind"], d["listing_id"], d["id"]) == (kind, "sku-9", "r-1")
     assert d["speaker"] == (speaker or "buyer")
     assert set(d["versions"]) >= {"wordlists", "scanner", "policy", "speech"}
+
+
+def test_a_contact_phrase_inside_a_persons_block_is_not_shown_plain(text_scanner):
+    """A spelled phone number inside a buyer's name + address + phone block belongs to the personal-data finding,
+    which shows it masked; a second, diversion finding over the same words would show them as written (the code
+    review of pd19). Alone, the same words are still a contact push."""
+    text = "ship to: John Smith, 14 Elm Rd, Austin TX 78704, phone five one two five five five zero one nine eight"
+    d = text_scanner.scan({"kind": "review", "id": "r-1", "text": text}).to_dict()
+    assert [f["category"] for f in d["findings"]] == ["personal_data"]
+    assert "five one two" not in json.dumps(d, ensure_ascii=False)
+    alone = text_scanner.scan({"kind": "review", "id": "r-2", "text": "text me five one two five five five zero one nine eight"})
+    assert [f.category for f in alone.findings] == ["diversion"]
 
 
 def test_a_listing_result_has_no_kind_fields(text_scanner):
