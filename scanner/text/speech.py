@@ -460,12 +460,12 @@ _OWN_CIRCLE_BEFORE = re.compile(
 
 
 # ... but not when the clause goes on to a deal: "talk to my brother on WhatsApp, he sells them for half the price"
-_DEAL_AFTER = re.compile(r"[^.!?。！？;；\n]{0,60}?(?:\b(?:cheap\w*|discount\w*|price\w*|sells?|selling|sale|deals?|"
-                         r"off|less|half)\b|[$£€¥￥]|\d)", re.IGNORECASE)
+_DEAL = r"(?:\b(?:cheap\w*|discount\w*|price\w*|sells?|selling|sale|deals?|off|less|half)\b|[$£€¥￥]|\d)"
+_IN_CLAUSE = r"[^.!?。！？;；\n]"
+_DEAL_AFTER = re.compile(_IN_CLAUSE + r"{0,60}?" + _DEAL, re.IGNORECASE)
 
 
-_DEAL_BEFORE = re.compile(r"(?:\b(?:cheap\w*|discount\w*|price\w*|sells?|selling|sale|deals?|off|less|half)\b|[$£€¥￥]|\d)"
-                          r"[^.!?。！？;；\n]{0,60}$", re.IGNORECASE)
+_DEAL_BEFORE = re.compile(_DEAL + _IN_CLAUSE + r"{0,60}$", re.IGNORECASE)
 
 
 def own_group(text: str, start: int, end: int, buyer: bool = True) -> bool:

@@ -52,13 +52,16 @@ def denied(findings: list[Finding], originals: dict[str, str], ctx: "VerifyConte
 
 def refused(before: str) -> bool:
     """Do the words right before an illegal service's word (in its clause) refuse it (团队从不刷单, we never do)?"""
+    low = before[_clause_start(before):].lower().rstrip()
+    return low.endswith(_REFUSALS_ZH) or _REFUSAL_EN.search(low) is not None
+
+
+def _clause_start(before: str) -> int:
+    """Where the clause that `before` ends in starts: after its last break (0 if none)."""
     cut = None
     for cut in _BREAK.finditer(before):
         pass
-    if cut is not None:
-        before = before[cut.end():]
-    low = before.lower().rstrip()
-    return low.endswith(_REFUSALS_ZH) or _REFUSAL_EN.search(low) is not None
+    return 0 if cut is None else cut.end()
 
 
 def denied_between(gap: str, category: str, ctx: "VerifyContext") -> bool:
@@ -87,12 +90,9 @@ def _is_denied(f: Finding, text: str, zh: tuple[str, ...], en: re.Pattern | None
     the no belongs to "no more insulin"."""
     lo = max(0, f.start - 48)
     before = text[lo : f.start]
-    cut = None
-    for cut in _BREAK.finditer(before):
-        pass
-    if cut is not None:
-        lo += cut.end()
-        before = before[cut.end() :]
+    at = _clause_start(before)
+    lo += at
+    before = before[at:]
     low = before.lower()
     squeezed = low.rstrip()
 
