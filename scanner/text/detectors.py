@@ -45,6 +45,13 @@ _QQ_WORD = r"q" + _GAP + r"q|q群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进�
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
 _QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
+# A weaker QQ word (#20, session 17: eleven review writers): q alone, 扣 alone (a button, a buckle, a deduction), and
+# the homophones 蔻蔻/寇寇/抠抠, before a run of 7 to 11 digits (spaced, spelled in numerals or full width like the
+# strong word's). A deduction or a count names its unit after the number (被扣 1000000 积分, 纽扣 2000000 颗), and
+# 折扣/回扣/预扣 are words of their own.
+_WEAK_QQ_WORD = r"(?<![a-z])q(?![a-z群])|(?<![扣折纽回被预])扣(?![扣款])|蔻蔻|寇寇|抠抠"
+_WEAK_QQ = re.compile(r"(?i)(?:" + _WEAK_QQ_WORD + r")(?:号码|号)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){6,10}(?!\d)"
+                      r"(?!\s*(?:元|块|分|积分|个|次|天|颗|件|粒|只|条|%|％|k|w|万|千|百))")
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
@@ -216,6 +223,9 @@ def _qq(text: str, hits: list[Hit]) -> None:
         for m in _QQ.finditer(digits_text.translate(_LOOKALIKE_DIGITS)):
             if not taken.overlaps(m.start(), m.end()) and _read_through_lookalikes(text, m, "qq_number"):
                 hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number (letters read as digits)"))
+    taken = _Covered(hits)
+    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number after a weaker QQ word (q, 扣, 蔻蔻)")
+             for m in _WEAK_QQ.finditer(digits_text) if not taken.overlaps(m.start(), m.end())]
 
 
 def _has_lookalike(text: str) -> bool:
@@ -468,7 +478,7 @@ def _spelled_links(text: str, hits: list[Hit]) -> None:
 
 # (hint on the lower-cased text, detector) in the order hits are reported after phones.
 _DETECTORS = (
-    (re.compile(_QQ_HINT), _qq),
+    (re.compile(_QQ_HINT + "|q|扣|蔻蔻|寇寇|抠抠"), _qq),  # the weaker words too: this runs behind the digits' hint
     (re.compile(_WECHAT_HINT), _wechat),
     (re.compile(_EMAIL_HINT), _emails),
     (re.compile(r"@|＠"), _handles),

@@ -80,6 +80,9 @@ def detect_without_hints(text):
              if not any(h[0] < m.end() and m.start() < h[1] for h in before)
              and sum(c.isdigit() or c in d._CN_NUMERALS for c in text[m.start():m.end()]) >= 6
              and any(c in "OoIl|SB" for c in text[m.start():m.end()])]
+    before = list(hits)
+    hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number after a weaker QQ word (q, 扣, 蔻蔻)")
+             for m in d._WEAK_QQ.finditer(digits_text) if not any(h[0] < m.end() and m.start() < h[1] for h in before)]
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in d._WECHAT_ID.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in d._EMAIL.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")
@@ -130,6 +133,9 @@ CASES = [
     "写信 shop(at)qq(dot)com",
     "Call or text +1 (415) 555-0198 for pricing",
     "详聊扣扣：伍柒叁捌贰玖壹零",
+    "加我 q 2 6 6 1 9 0 8 5 3",
+    "扣：四七七零二八一九三",
+    "被扣了 1000000 积分",
     "更多款式请➕微：rlx_watch",
     "更多新款👉V❤：fashion_girl66",
     "请加微信 cake_lily 确认",

@@ -46,6 +46,14 @@ EVASIONS = [
     # the QQ number after "号是" (the number "is"), in Chinese numerals (a review writer, #20)
     ({"description": "售后请加扣扣号是 八八六七二一三五零"}, "review", [("diversion", "扣扣号是 八八六七二一三五零")]),
     ({"description": "可定制颜色图案，详聊扣扣：伍柒叁捌贰玖壹零。"}, "review", [("diversion", "扣扣：伍柒叁捌贰玖壹零")]),
+    # ... after a weaker QQ word: q alone, 扣 alone, 蔻蔻 (#20, session 17), 7 to 11 digits however written
+    ({"description": "要同款的加我 q 2 6 6 1 9 0 8 5 3"}, "review", [("diversion", "q 2 6 6 1 9 0 8 5 3")]),
+    ({"description": "拿货价更低，扣：四七七零二八一九三"}, "review", [("diversion", "扣：四七七零二八一九三")]),
+    ({"description": "蔻蔻 5567 2031 88 发实拍"}, "review", [("diversion", "蔻蔻 5567 2031 88")]),
+    ({"description": "被扣了 1000000 积分，客服也不管"}, "pass", []),  # a deduction names its unit
+    ({"description": "金属纽扣 2000000 颗起批"}, "pass", []),
+    ({"description": "折扣码：88886666，结算时填写"}, "pass", []),
+    ({"description": "Q1 2024 sales up 1234567 units"}, "pass", []),
     ({"description": "更多款式请➕微：rlx_watch"}, "review", [("diversion", "➕微：rlx_watch")]),
     ({"description": "更多新款👉V❤：fashion_girl66"}, "review", [("diversion", "V❤：fashion_girl66")]),
     # ... 是/为 or an arrow for the colon, or only a symbol after a weak channel word, the id made up (#20, session 16)

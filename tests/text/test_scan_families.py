@@ -948,3 +948,63 @@ def test_holdout11_clean_context_passes(text_scanner, listing):
 def test_holdout11_context_rows_do_not_clear_violations(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     assert_counted(result, decision, expected)
+
+
+# Session 17 (#20, #15): families the tuned review sets still missed (gambling sites, loan sharks, invoices in
+# another's name, bought followers and reviews, endorsement by hospitals, more 100 % / never / forever claims),
+# each case written fresh in its family's wording, not copied from a set.
+FAMILIES_S17 = [
+    ({"description": "真人线上娱乐城，每日返水，提款秒到"}, "block", [("illegal_service", "线上娱乐城")]),
+    ({"description": "新葡京 老虎机 首存送百分之五十"}, "block", [("illegal_service", "新葡京 老虎机 首存送")]),
+    ({"description": "Best online casino in Asia, first deposit matched 100%"}, "block",
+     [("illegal_service", "online casino")]),
+    ({"description": "急用钱？黑白户都可以，当天放款"}, "block", [("illegal_service", "黑白户都可以，当天放款")]),
+    ({"description": "不查征信 额度5万 随借随还"}, "block", [("illegal_service", "不查征信")]),
+    ({"description": "Personal loans, no credit check, cash in 24 hours"}, "block",
+     [("illegal_service", "loans, no credit check")]),
+    ({"description": "可代开各类发票，抬头随便写"}, "block", [("illegal_service", "代开各类发票，抬头")]),
+    ({"description": "Real TikTok followers for $15, fast delivery"}, "block", [("illegal_service", "followers for $")]),
+    ({"description": "需要涨粉的私信，快手抖音都能做"}, "block", [("illegal_service", "涨粉的私信")]),
+    ({"description": "招聘网店评价员，一单一结，手机就能做"}, "block", [("illegal_service", "招聘网店评价员，一单一结")]),
+    ({"description": "帮店家写好评，一条5元"}, "block", [("illegal_service", "帮店家写好评")]),
+    ({"description": "写五星好评 3元一单 日结"}, "block", [("illegal_service", "五星好评 3元一单")]),
+    ({"description": "Get paid per review: post 5-star reviews from home"}, "block",
+     [("illegal_service", "paid per review: post 5-star reviews")]),
+    ({"description": "高价回收抖音号 千粉以上都要"}, "block", [("illegal_service", "回收抖音号")]),
+    ({"description": "这款护膝三甲医院都在推荐"}, "review", [("false_claim", "三甲医院都在推荐")]),
+    ({"description": "Hospitals use it to keep wards fresh"}, "review", [("false_claim", "Hospitals use it")]),
+    ({"description": "充电宝 百分百不发烫 安全放心"}, "review", [("false_claim", "百分百不发烫 安全")]),
+    ({"description": "Phone case is 100% bulletproof"}, "review", [("false_claim", "100% bulletproof")]),
+    ({"description": "电池永不爆炸，质量过硬"}, "review", [("false_claim", "永不爆炸")]),
+    ({"description": "Waterproof forever, one coat is enough"}, "review", [("false_claim", "Waterproof forever")]),
+    ({"description": "Slimming wrap burns belly fat while you rest"}, "review", [("false_claim", "burns belly fat")]),
+]
+FAMILIES_S17_NEGATIVES = [
+    {"description": "万达广场娱乐城电玩区，会员卡首充送50个币"},  # an arcade's top-up, no gambling site
+    {"description": "Casino night party kit: play money, poker chips and a deposit box"},
+    {"description": "房贷需查征信，请备好身份证和收入证明"},  # a lender asking for the credit check
+    {"description": "支持花呗分期，本店可开发票，抬头请备注公司名称"},  # a seller's own invoice
+    {"description": "Selling point: our creators love it, 10k followers strong community"},
+    {"description": "I sell on Etsy and my followers love these stickers"},
+    {"description": "涨粉神器 直播补光灯 下单送手机支架"},  # a ring light sold as a follower booster
+    {"description": "涨粉技巧全攻略 电子书 9.9元"},
+    {"description": "招聘客服，在家可做，宝妈优先"},  # remote work, no reviews or orders faked
+    {"description": "诚招代理，一件代发"},
+    {"description": "运费险垫付，满意请给好评"},
+    {"description": "专业监听耳机，连手机电脑都行"},  # studio monitor headphones
+    {"description": "医生专用笔形手电筒 瞳孔检查"},  # a penlight for doctors, no endorsement
+    {"description": "永不分离 情侣手链 925银"},  # a slogan, not a claim about the product
+    {"description": "Never give up motivational T-shirt"},
+]
+
+
+@pytest.mark.parametrize("listing,decision,expected", FAMILIES_S17)
+def test_session17_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
+
+
+@pytest.mark.parametrize("listing", FAMILIES_S17_NEGATIVES)
+def test_session17_family_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
