@@ -45,13 +45,28 @@ _QQ_WORD = r"q" + _GAP + r"q|q群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进�
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
 _QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
-# A weaker QQ word (#20, session 17: eleven review writers): q alone, 扣 alone (a button, a buckle, a deduction), and
-# the homophones 蔻蔻/寇寇/抠抠, before a run of 7 to 11 digits (spaced, spelled in numerals or full width like the
-# strong word's). A deduction or a count names its unit after the number (被扣 1000000 积分, 纽扣 2000000 颗), and
-# 折扣/回扣/预扣 are words of their own.
-_WEAK_QQ_WORD = r"(?<![a-z])q(?![a-z群])|(?<![扣折纽回被预])扣(?![扣款])|蔻蔻|寇寇|抠抠"
-_WEAK_QQ = re.compile(r"(?i)(?:" + _WEAK_QQ_WORD + r")(?:号码|号)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){6,10}(?!\d)"
-                      r"(?!\s*(?:元|块|分|积分|个|次|天|颗|件|粒|只|条|%|％|k|w|万|千|百))")
+# A weaker QQ word (#20, session 17: eleven review writers): q alone, 扣 alone (a button, a buckle, a deduction, a
+# live-stream "扣1"), and the homophones 蔻蔻/寇寇/抠抠, then a blank or a colon, then 7 to 11 digits with at most
+# blanks between them (spaced, spelled in numerals or full width like the strong word's). A model, a size list or
+# a year range is written with q/扣 against the number (Q5, 扣6666666) or with - . * between numbers (四合扣
+# 10-12-15mm, Q: 2023-2024款), and a unit after it (磁扣 18 20 22 25mm, 被扣 1000000 积分); 折扣/回扣/直扣 are
+# words of their own. `_weak_qq_number` then refuses a run of one or two digits over and over (扣888888888), a
+# counting run (立扣 2 3 4 5 6 7 8) and a date (20241111).
+_WEAK_QQ_WORD = r"(?<![a-z0-9])q(?![a-z群])|(?<![扣折纽回被预直减])扣(?![扣款])|蔻蔻|寇寇|抠抠"
+_WEAK_QQ = re.compile(r"(?i)(?:" + _WEAK_QQ_WORD + r")(?:号码|号)?(?:\s*+[:：]\s*+|[ \t\u3000]++)[1-9](?:[ \t\u3000]{0,2}\d){6,10}(?!\d)"
+                      r"(?![ \t\u3000]*+(?:[-.*/~]|元|块|分|积分|个|次|天|颗|件|粒|只|条|号|款|年|月|日|米|%|％|mm|cm|m\b|kg|g\b|ml|k\b|w\b|万|千|百))")
+
+
+def _weak_qq_number(span: str) -> bool:
+    """The digits a weaker QQ word stands before look like an account number, not a repeated, counting or date run."""
+    digits = _digits(span)
+    if len(set(digits)) <= 2 or digits in "0123456789" or digits in "9876543210":
+        return False
+    if len(digits) == 8 and digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:] <= "31":
+        return False
+    return True
+
+
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
@@ -225,7 +240,8 @@ def _qq(text: str, hits: list[Hit]) -> None:
                 hits.append((m.start(), m.end(), "qq_number", "diversion", "a QQ number (letters read as digits)"))
     taken = _Covered(hits)
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number after a weaker QQ word (q, 扣, 蔻蔻)")
-             for m in _WEAK_QQ.finditer(digits_text) if not taken.overlaps(m.start(), m.end())]
+             for m in _WEAK_QQ.finditer(digits_text)
+             if not taken.overlaps(m.start(), m.end()) and _weak_qq_number(digits_text[m.start():m.end()])]
 
 
 def _has_lookalike(text: str) -> bool:

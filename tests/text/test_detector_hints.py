@@ -82,7 +82,8 @@ def detect_without_hints(text):
              and any(c in "OoIl|SB" for c in text[m.start():m.end()])]
     before = list(hits)
     hits += [(m.start(), m.end(), "qq_number", "diversion", "a QQ number after a weaker QQ word (q, 扣, 蔻蔻)")
-             for m in d._WEAK_QQ.finditer(digits_text) if not any(h[0] < m.end() and m.start() < h[1] for h in before)]
+             for m in d._WEAK_QQ.finditer(digits_text) if not any(h[0] < m.end() and m.start() < h[1] for h in before)
+             and d._weak_qq_number(digits_text[m.start():m.end()])]
     hits += [(m.start(), m.end(), "wechat_id", "diversion", "a WeChat id") for m in d._WECHAT_ID.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address") for m in d._EMAIL.finditer(text)]
     hits += [(m.start(), m.end(), "email", "diversion", "an e-mail address spelled out with [at]/[dot]")

@@ -959,14 +959,13 @@ FAMILIES_S17 = [
     ({"description": "Best online casino in Asia, first deposit matched 100%"}, "block",
      [("illegal_service", "online casino")]),
     ({"description": "急用钱？黑白户都可以，当天放款"}, "block", [("illegal_service", "黑白户都可以，当天放款")]),
-    ({"description": "不查征信 额度5万 随借随还"}, "block", [("illegal_service", "不查征信")]),
-    ({"description": "Personal loans, no credit check, cash in 24 hours"}, "block",
-     [("illegal_service", "loans, no credit check")]),
-    ({"description": "可代开各类发票，抬头随便写"}, "block", [("illegal_service", "代开各类发票，抬头")]),
+    ({"description": "征信黑也能下款，额度5万"}, "block", [("illegal_service", "征信黑也能下款")]),
+    ({"description": "No credit check loans up to $5,000, cash in 24 hours"}, "block",
+     [("illegal_service", "No credit check loans")]),
+    ({"description": "可代开各类发票，抬头随便写"}, "block", [("illegal_service", "代开各类发票，抬头随便")]),
     ({"description": "Real TikTok followers for $15, fast delivery"}, "block", [("illegal_service", "followers for $")]),
-    ({"description": "需要涨粉的私信，快手抖音都能做"}, "block", [("illegal_service", "涨粉的私信")]),
-    ({"description": "招聘网店评价员，一单一结，手机就能做"}, "block", [("illegal_service", "招聘网店评价员，一单一结")]),
-    ({"description": "帮店家写好评，一条5元"}, "block", [("illegal_service", "帮店家写好评")]),
+    ({"description": "需要涨粉的找我，一周一千"}, "block", [("illegal_service", "涨粉的找我")]),
+    ({"description": "招聘网店评价员，一单一结，手机就能做"}, "block", [("illegal_service", "招聘网店评价员")]),
     ({"description": "写五星好评 3元一单 日结"}, "block", [("illegal_service", "五星好评 3元一单")]),
     ({"description": "Get paid per review: post 5-star reviews from home"}, "block",
      [("illegal_service", "paid per review: post 5-star reviews")]),
@@ -976,8 +975,16 @@ FAMILIES_S17 = [
     ({"description": "充电宝 百分百不发烫 安全放心"}, "review", [("false_claim", "百分百不发烫 安全")]),
     ({"description": "Phone case is 100% bulletproof"}, "review", [("false_claim", "100% bulletproof")]),
     ({"description": "电池永不爆炸，质量过硬"}, "review", [("false_claim", "永不爆炸")]),
-    ({"description": "Waterproof forever, one coat is enough"}, "review", [("false_claim", "Waterproof forever")]),
     ({"description": "Slimming wrap burns belly fat while you rest"}, "review", [("false_claim", "burns belly fat")]),
+    # a buyer telling of a reward for the review or for raising the rating (reviews, first person)
+    ({"kind": "review", "text": "Bumped it to 5 stars since they sent me a $10 gift card"}, "review",
+     [("incentivized_review", "Bumped it to 5 stars since they sent me a $10 gift card")]),
+    ({"kind": "review", "text": "They offered a coupon if I changed my rating, so here we are"}, "review",
+     [("incentivized_review", "coupon if I changed my rating")]),
+    ({"kind": "review", "text": "Got 200 bonus points for posting a photo review"}, "review",
+     [("incentivized_review", "bonus points for posting a photo review")]),
+    ({"kind": "review", "text": "追评后卖家送了我一包湿巾"}, "review", [("incentivized_review", "追评后卖家送了我")]),
+    ({"kind": "review", "text": "店家让我改成五星，退我五块"}, "review", [("incentivized_review", "改成五星，退我")]),
 ]
 FAMILIES_S17_NEGATIVES = [
     {"description": "万达广场娱乐城电玩区，会员卡首充送50个币"},  # an arcade's top-up, no gambling site
@@ -995,6 +1002,37 @@ FAMILIES_S17_NEGATIVES = [
     {"description": "医生专用笔形手电筒 瞳孔检查"},  # a penlight for doctors, no endorsement
     {"description": "永不分离 情侣手链 925银"},  # a slogan, not a claim about the product
     {"description": "Never give up motivational T-shirt"},
+    {"kind": "review", "text": "I changed my review to 5 stars after they fixed the zipper"},  # no reward named
+    {"kind": "review", "text": "Got a refund for the broken one and left a review for the new one"},
+    {"kind": "review", "text": "好评后返回来看，还是很满意"},  # 返回: coming back
+    {"kind": "review", "text": "五星给卖家，客服态度好，物流快"},
+    {"kind": "review", "text": "I paid full price, this is my honest review"},
+    # a code reviewer's false positives of the first version of these rows (each was flagged; none may be)
+    {"description": "奥迪Q5 2018-2022款专用脚垫，全包围"},  # q against a model number, a year range
+    {"description": "四合扣 10-12-15-17-20mm 多规格可选"},  # 扣 before a size list
+    {"kind": "review", "text": "质量没得说 扣888888888"},  # a live-stream cheer
+    {"description": "立扣 2 3 4 5 6 7 8 号"},
+    {"description": "满减直扣 20241111 活动当天有效"},
+    {"description": "贷款需查征信，黑户不予办理"},
+    {"description": "黑白户外登山鞋 秒下单秒发货"},  # 黑户 inside 黑白户外
+    {"description": "Lease to own furniture, not a loan, no credit check required"},
+    {"description": "可以开专票，税务局代开，抬头写您公司名称"},
+    {"description": "专业代办公司注销，其他公司转让也可咨询"},
+    {"kind": "review", "text": "东西不错，帮商家好评"},  # a buyer's own review
+    {"description": "Professional resume review, $40 per review, 48h turnaround"},
+    {"description": "刷手服厂家直销 诚招全国代理 医用刷手服批发"},  # surgical scrubs
+    {"description": "急招跟单员 负责订单跟进和补单"},
+    {"description": "大玩家电玩城 捕鱼机 充值送游戏币"},
+    {"description": "Commission slots open - first deposit 50%, rest on delivery"},
+    {"description": "适用于直播、线上娱乐场景的声卡"},
+    {"description": "Newsletter subscribers only for $9.99 per month"},
+    {"description": "Instagram post templates to grow followers for your own shop"},
+    {"description": "Waterproof Permanent Marker Pens, 12 colors, fine tip"},
+    {"description": "Never Slow Down T-shirt, motivational gym tee"},
+    {"description": "Reduce waste with 100% recycled packaging"},
+    {"description": "100%硅胶不漏，密封圈设计"},
+    {"description": "配合医院推荐的七步洗手法，洗得更干净"},
+    {"description": "Dental clinics recommend replacing your brush head every 3 months"},
 ]
 
 

@@ -89,6 +89,7 @@ def normalised(disguised: tuple[Reason, ...]) -> tuple[Reason, ...]:
 _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "a QQ number": "QQ 号",
     "a QQ number (letters read as digits)": "QQ 号（字母当数字读）",
+    "a QQ number after a weaker QQ word (q, 扣, 蔻蔻)": "QQ 号（前面是 q、扣、蔻蔻 等弱写法）",
     "a phone number spelled out in words": "用文字写出的电话号码",
     "a WeChat id": "微信号",
     "a messaging id after a disguised channel word": "变形的联系方式名称（薇、V我、卫星等）后的账号",
