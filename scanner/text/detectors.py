@@ -46,25 +46,35 @@ _QQ_WORD = r"q" + _GAP + r"q|q群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进�
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
 _QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 # A weaker QQ word (#20, session 17: eleven review writers): q alone, 扣 alone (a button, a buckle, a deduction, a
-# live-stream "扣1"), and the homophones 蔻蔻/寇寇/抠抠, then a blank or a colon, then 7 to 11 digits with at most
-# blanks between them (spaced, spelled in numerals or full width like the strong word's). A model, a size list or
-# a year range is written with q/扣 against the number (Q5, 扣6666666) or with - . * between numbers (四合扣
-# 10-12-15mm, Q: 2023-2024款), and a unit after it (磁扣 18 20 22 25mm, 被扣 1000000 积分); 折扣/回扣/直扣 are
-# words of their own. `_weak_qq_number` then refuses a run of one or two digits over and over (扣888888888), a
-# counting run (立扣 2 3 4 5 6 7 8) and a date (20241111).
+# live-stream "扣1"), and the homophones 蔻蔻/寇寇/抠抠, then a blank or a colon, then 7 to 11 digits with blanks or
+# a hyphen between them (spaced, spelled in numerals or full width like the strong word's). A model is written
+# against q (Q5, Q235), a cheer against 扣 (扣6666666); a size list, a year range or an amount has a unit or another
+# number after it (磁扣 18 20 22 25mm, Q: 2023-2024款, 被扣 1000000 积分, 10-12-15mm); 折扣/回扣/直扣 are words of
+# their own. `_weak_qq_number` then refuses a run of one or two digits over and over (扣888888888), a counting
+# run (立扣 2 3 4 5 6 7 8), a date (20241111), rising sizes or years (35 36 37 38, 2024 2025) and 520 1314.
 _WEAK_QQ_WORD = r"(?<![a-z0-9])q(?![a-z群])|(?<![扣折纽回被预直减])扣(?![扣款])|蔻蔻|寇寇|抠抠"
-_WEAK_QQ = re.compile(r"(?i)(?:" + _WEAK_QQ_WORD + r")(?:号码|号)?(?:\s*+[:：]\s*+|[ \t\u3000]++)[1-9](?:[ \t\u3000]{0,2}\d){6,10}(?!\d)"
-                      r"(?![ \t\u3000]*+(?:[-.*/~]|元|块|分|积分|个|次|天|颗|件|粒|只|条|号|款|年|月|日|米|%|％|mm|cm|m\b|kg|g\b|ml|k\b|w\b|万|千|百))")
+_WEAK_QQ = re.compile(r"(?i)(?:" + _WEAK_QQ_WORD + r")(?:号码|号)?(?:\s*+[:：]\s*+|[ \t\u3000]++)[1-9](?:(?:[ \t\u3000]{0,2}|-)\d){6,10}(?!\d)"
+                      r"(?![ \t\u3000]*+(?:[-.*/~][ \t\u3000]*\d|元|块|分|积分|个|次|天|颗|件|粒|只|条|号|款|码|年|月|日|米|编号|型号|货号|配件|%|％|mm|cm|m\b|kg|g\b|ml|k\b|w\b|万|千|百))")
 
 
 def _weak_qq_number(span: str) -> bool:
     """The digits a weaker QQ word stands before look like an account number, not a repeated, counting or date run."""
     digits = _digits(span)
-    if len(set(digits)) <= 2 or digits in "0123456789" or digits in "9876543210":
+    if len(set(digits)) <= 2 or digits in "0123456789" or digits in "9876543210" or digits in _LOVE_NUMBERS:
         return False
     if len(digits) == 8 and digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:] <= "31":
-        return False
+        return False  # a date (20241111)
+    ascii_digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else " " for c in span)
+    groups = ascii_digits.split()
+    rising = len({len(g) for g in groups}) == 1 and len(groups[0]) >= 2 and all(
+        int(a) < int(b) for a, b in zip(groups, groups[1:]))
+    if rising and (len(groups) >= 3 or (len(groups) == 2 and all(g[:2] in ("19", "20") for g in groups))):
+        return False  # a run of sizes or years (35 36 37 38 39, 2024 2025, 2018-2022)
     return True
+
+
+# 520 1314 (我爱你一生一世) and its turns: a live-stream cheer, not an account number
+_LOVE_NUMBERS = ("5201314", "1314520", "52013141", "5211314")
 
 
 _WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"

@@ -978,13 +978,17 @@ FAMILIES_S17 = [
     ({"description": "Slimming wrap burns belly fat while you rest"}, "review", [("false_claim", "burns belly fat")]),
     # a buyer telling of a reward for the review or for raising the rating (reviews, first person)
     ({"kind": "review", "text": "Bumped it to 5 stars since they sent me a $10 gift card"}, "review",
-     [("incentivized_review", "Bumped it to 5 stars since they sent me a $10 gift card")]),
+     [("incentivized_review", "5 stars since they sent me a $10 gift card")]),
     ({"kind": "review", "text": "They offered a coupon if I changed my rating, so here we are"}, "review",
      [("incentivized_review", "coupon if I changed my rating")]),
     ({"kind": "review", "text": "Got 200 bonus points for posting a photo review"}, "review",
      [("incentivized_review", "bonus points for posting a photo review")]),
-    ({"kind": "review", "text": "追评后卖家送了我一包湿巾"}, "review", [("incentivized_review", "追评后卖家送了我")]),
-    ({"kind": "review", "text": "店家让我改成五星，退我五块"}, "review", [("incentivized_review", "改成五星，退我")]),
+    ({"kind": "review", "text": "先给好评，卖家就返了我五块"}, "review", [("incentivized_review", "先给好评，卖家就返")]),
+    ({"kind": "review", "text": "The shop offered me $15 to change my review to five stars"}, "review",
+     [("incentivized_review", "offered me $15 to change my review")]),
+    ({"description": "真人百家乐 首存送50%"}, "block", [("illegal_service", "真人百家乐 首存送")]),
+    ({"kind": "review", "text": "要货的扣 3391-0725 备注来意"}, "review", [("diversion", "扣 3391-0725")]),
+    ({"kind": "review", "text": "店家让我改好评，退我五块"}, "review", [("incentivized_review", "改好评，退我")]),
 ]
 FAMILIES_S17_NEGATIVES = [
     {"description": "万达广场娱乐城电玩区，会员卡首充送50个币"},  # an arcade's top-up, no gambling site
@@ -1033,6 +1037,20 @@ FAMILIES_S17_NEGATIVES = [
     {"description": "100%硅胶不漏，密封圈设计"},
     {"description": "配合医院推荐的七步洗手法，洗得更干净"},
     {"description": "Dental clinics recommend replacing your brush head every 3 months"},
+    # ... and a second reviewer's, of the narrowed rows
+    {"description": "本店可开增值税普通发票，抬头不限，个人或公司均可"},  # a shop's own invoice in the buyer's name
+    {"kind": "review", "text": "看了好评后才下单，卖家送了一个收纳袋"},  # a gift in the parcel, after reading reviews
+    {"kind": "review", "text": "给了好评，卖家送的赠品也很实用"},
+    {"kind": "review", "text": "好评之后退我的差价已到账，价保真好"},  # price protection
+    {"kind": "review", "text": "五星给了，老公送我的，很喜欢"},
+    {"kind": "review", "text": "I changed my rating to 5 stars after they sent a replacement for free."},
+    {"kind": "review", "text": "I had to change my rating after the company contacted me and offered a refund for the missing part."},
+    {"kind": "review", "text": "Free returns, but the fit just isn't there for 5 stars."},
+    {"kind": "review", "text": "本来给了差评，后来客服处理很好，退款也到了，改成好评"},
+    {"description": "鞋扣 35 36 37 38 39 码都有"},
+    {"description": "金属扣 2024 2025 新款"},
+    {"kind": "review", "text": "想要的扣 520 1314"},
+    {"description": "FAQ Q: 2018 2019 Camry fit?"},
 ]
 
 
