@@ -1064,3 +1064,59 @@ def test_session17_family_wording_is_found(text_scanner, listing, decision, expe
 def test_session17_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
+
+
+# Session 17 (#15): holdout14 half A's families (half B held back to measure transfer); every case is written here,
+# not copied from the set.
+HOLDOUT14_A = [
+    ({"description": "战术折刀 侧键一按弹出锁定 刃长12cm"}, "block", [("prohibited_goods", "一按弹出锁定 刃长")]),
+    ({"description": "实验室试剂 无需资质 个人可下单 保密发货"}, "block", [("prohibited_goods", "无需资质 个人可下单 保密发货")]),
+    ({"description": "特制糖果 吃一粒嗨一整晚"}, "block", [("prohibited_goods", "吃一粒嗨一整晚")]),
+    ({"description": "万能钥匙 各种门锁秒开 无损开启"}, "block", [("prohibited_goods", "门锁秒开 无损开启")]),
+    ({"description": "Android box: all sports channels and PPV, no monthly fee"}, "block",
+     [("prohibited_goods", "all sports channels and PPV, no monthly fee")]),
+    ({"description": "苦瓜茶 坚持喝 血压降下来了"}, "review", [("medical_claim", "血压降下来了")]),
+    ({"description": "抖音点赞 涨赞套餐 一条起"}, "block", [("illegal_service", "点赞 涨赞套餐 一条起")]),
+    ({"description": "收入证明 在职证明 都可以做 加急"}, "block", [("illegal_service", "收入证明 在职证明 都可以做")]),
+    ({"description": "出租收款码 每天佣金到账"}, "block", [("illegal_service", "出租收款码 每天佣金")]),
+    ({"description": "无色无味 倒进酒里 很快不省人事"}, "block", [("prohibited_goods", "无色无味 倒进酒里 很快不省人事")]),
+    ({"description": "硝石 硫磺 木炭粉 三件套 自制"}, "block", [("prohibited_goods", "硝石 硫磺 木炭粉")]),
+    ({"description": "64TB U盘 金属 高速"}, "review", [("false_claim", "64TB U盘")]),
+    ({"description": "专柜验证包过 放心入"}, "block", [("counterfeit", "专柜验证包过")]),
+    ({"description": "跟正品一个模具 细节一致"}, "block", [("counterfeit", "正品一个模具")]),
+    ({"description": "耳钉 戴一辈子不会掉色"}, "review", [("false_claim", "一辈子不会掉色")]),
+    ({"description": "鲮鲤 片 药用 收藏"}, "block", [("prohibited_goods", "鲮鲤")]),
+    ({"description": "Jailbroken Firestick with all apps installed"}, "block", [("prohibited_goods", "Jailbroken Firestick")]),
+    ({"description": "原厂外流 尾货 吊牌齐全"}, "block", [("counterfeit", "原厂外流")]),
+    ({"description": "手机卡 接收验证码专用 批发"}, "block", [("illegal_service", "接收验证码专用")]),
+]
+HOLDOUT14_A_NEGATIVES = [
+    {"description": "面包机 自动弹出 双面烘烤"},
+    {"description": "U盘 自动弹出 防误删"},
+    {"description": "维生素C 一片 补充每日所需"},
+    {"description": "C级锁芯 防技术开启 防盗门锁"},
+    {"description": "机顶盒 支持所有卫视 需开通会员"},
+    {"description": "电子血压计 测血压 家用"},
+    {"description": "银行存款证明 签证 柜台办理"},
+    {"description": "店铺收款码 扫码付款 立牌"},
+    {"description": "硫磺皂 除螨 洗脸"},
+    {"description": "16TB external hard drive USB 3.0"},
+    {"description": "官网可查 正品保障"},
+    {"description": "戴了一年不会变色，很满意"},
+    {"description": "点赞收藏 关注店铺 领取优惠"},
+    {"description": "美甲甲片 穿戴甲 可重复使用"},
+    {"description": "收款码 立牌 亚克力 定制店名"},  # a shop's payment-code stand
+    {"description": "宝宝水杯 饮料里加几滴果汁也行 听话好用"},
+]
+
+
+@pytest.mark.parametrize("listing,decision,expected", HOLDOUT14_A)
+def test_holdout14_half_a_family_wording_is_found(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
+
+
+@pytest.mark.parametrize("listing", HOLDOUT14_A_NEGATIVES)
+def test_holdout14_half_a_hard_negatives_pass(text_scanner, listing):
+    result = text_scanner.scan(listing)
+    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
