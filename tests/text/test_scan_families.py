@@ -1177,6 +1177,7 @@ HOLDOUT14_B_NEGATIVES = [
     {"description": "药量遵医嘱，不可自行减少"},
     {"description": "Roses bouquet, same day delivery accepted"},
     {"description": "拍照搜题 学习机 小学到高中"},
+    {"kind": "review", "text": "包装上写着原装，可防伪码在官网查不到，应该是假的"},  # a buyer's report, not a disguised parcel
 ]
 
 
