@@ -1177,8 +1177,21 @@ HOLDOUT14_B_NEGATIVES = [
     {"description": "药量遵医嘱，不可自行减少"},
     {"description": "Roses bouquet, same day delivery accepted"},
     {"description": "拍照搜题 学习机 小学到高中"},
-    {"kind": "review", "text": "包装上写着原装，可防伪码在官网查不到，应该是假的"},  # a buyer's report, not a disguised parcel
+    {"kind": "review", "text": "包装上写着原装，可防伪码在官网查不到，应该是假的"},  # a buyer's report, not a disguised parcel    # holdout14's false alarms, as allow-list phrases (written fresh)
+    {"description": "Feel free to leave an honest review, questions go to customer service"},
+    {"description": "下单即送同款小样两支，与评价无关"},
+    {"description": "\"World's #1 Mom\" mug, ceramic, dishwasher safe"},
 ]
+STILL_FLAGGED_BESIDE_THE_ALLOW_LIST_S17 = [  # the allow-list phrases clear only themselves
+    ({"description": "free gift for a 5-star review, feel free to contact us"}, "review",
+     [("incentivized_review", "free gift for a 5-star review")]),
+]
+
+
+@pytest.mark.parametrize("listing,decision,expected", STILL_FLAGGED_BESIDE_THE_ALLOW_LIST_S17)
+def test_session17_allow_list_phrases_clear_only_themselves(text_scanner, listing, decision, expected):
+    result = text_scanner.scan(listing)
+    assert_counted(result, decision, expected)
 
 
 @pytest.mark.parametrize("listing,decision,expected", HOLDOUT14_B)
