@@ -59,13 +59,12 @@ _WEAK_QQ = re.compile(r"(?i)(?:" + _WEAK_QQ_WORD + r")(?:号码|号)?(?:\s*+[:�
 
 def _weak_qq_number(span: str) -> bool:
     """The digits a weaker QQ word stands before look like an account number, not a repeated, counting or date run."""
-    digits = _digits(span)
+    groups = "".join(str(unicodedata.digit(c)) if c.isdigit() else " " for c in span).split()  # runs between blanks/-
+    digits = "".join(groups)
     if len(set(digits)) <= 2 or digits in "0123456789" or digits in "9876543210" or digits in _LOVE_NUMBERS:
         return False
     if len(digits) == 8 and digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:] <= "31":
         return False  # a date (20241111)
-    ascii_digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else " " for c in span)
-    groups = ascii_digits.split()
     rising = len({len(g) for g in groups}) == 1 and len(groups[0]) >= 2 and all(
         int(a) < int(b) for a, b in zip(groups, groups[1:]))
     if rising and (len(groups) >= 3 or (len(groups) == 2 and all(g[:2] in ("19", "20") for g in groups))):

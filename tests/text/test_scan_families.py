@@ -1054,18 +1054,6 @@ FAMILIES_S17_NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize("listing,decision,expected", FAMILIES_S17)
-def test_session17_family_wording_is_found(text_scanner, listing, decision, expected):
-    result = text_scanner.scan(listing)
-    assert_counted(result, decision, expected)
-
-
-@pytest.mark.parametrize("listing", FAMILIES_S17_NEGATIVES)
-def test_session17_family_hard_negatives_pass(text_scanner, listing):
-    result = text_scanner.scan(listing)
-    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
-
-
 # Session 17 (#15): holdout14 half A's families (half B held back to measure transfer); every case is written here,
 # not copied from the set.
 HOLDOUT14_A = [
@@ -1127,18 +1115,6 @@ HOLDOUT14_A_NEGATIVES = [
     {"description": "Insulated EpiPen case - replaces epipen plastic tube"},
     {"description": "欧姆龙电子血压计 家用 测血压 血压正常了就放心"},
 ]
-
-
-@pytest.mark.parametrize("listing,decision,expected", HOLDOUT14_A)
-def test_holdout14_half_a_family_wording_is_found(text_scanner, listing, decision, expected):
-    result = text_scanner.scan(listing)
-    assert_counted(result, decision, expected)
-
-
-@pytest.mark.parametrize("listing", HOLDOUT14_A_NEGATIVES)
-def test_holdout14_half_a_hard_negatives_pass(text_scanner, listing):
-    result = text_scanner.scan(listing)
-    assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
 
 
 # Session 17 (#15): holdout14 half B's families, written after half A's transfer to half B was measured (none).
@@ -1205,21 +1181,17 @@ STILL_FLAGGED_BESIDE_THE_ALLOW_LIST_S17 = [  # the allow-list phrases clear only
     ({"description": "free gift for a 5-star review, feel free to contact us"}, "review",
      [("incentivized_review", "free gift for a 5-star review")]),
 ]
+POSITIVES_S17 = FAMILIES_S17 + HOLDOUT14_A + HOLDOUT14_B + STILL_FLAGGED_BESIDE_THE_ALLOW_LIST_S17
+NEGATIVES_S17 = FAMILIES_S17_NEGATIVES + HOLDOUT14_A_NEGATIVES + HOLDOUT14_B_NEGATIVES
 
 
-@pytest.mark.parametrize("listing,decision,expected", STILL_FLAGGED_BESIDE_THE_ALLOW_LIST_S17)
-def test_session17_allow_list_phrases_clear_only_themselves(text_scanner, listing, decision, expected):
+@pytest.mark.parametrize("listing,decision,expected", POSITIVES_S17)
+def test_session17_family_wording_is_found(text_scanner, listing, decision, expected):
     result = text_scanner.scan(listing)
     assert_counted(result, decision, expected)
 
 
-@pytest.mark.parametrize("listing,decision,expected", HOLDOUT14_B)
-def test_holdout14_half_b_family_wording_is_found(text_scanner, listing, decision, expected):
-    result = text_scanner.scan(listing)
-    assert_counted(result, decision, expected)
-
-
-@pytest.mark.parametrize("listing", HOLDOUT14_B_NEGATIVES)
-def test_holdout14_half_b_hard_negatives_pass(text_scanner, listing):
+@pytest.mark.parametrize("listing", NEGATIVES_S17)
+def test_session17_family_hard_negatives_pass(text_scanner, listing):
     result = text_scanner.scan(listing)
     assert result.decision == "pass", [(f.category, f.text, f.term) for f in result.findings]
