@@ -2,10 +2,10 @@
 
 Two kinds, all optional (without Cython or a C compiler the package still installs and
 runs as plain Python):
-- five twins, each the C version of a Python definition kept beside it as the oracle:
+- six twins, each the C version of a Python definition kept beside it as the oracle:
   scanner/text/_normalise_c.pyx (normalize.py), _hints_c.pyx (detectors.py), _segment_c.pyx
   (jieba's token boundaries for segment.py), _prefilter_c.pyx (prefilter.py's pass, which review phrases may
-  match) and scanner/images/_index_c.pyx (the gallery
+  match), _clause_model_c.pyx (clause_model.py's scorer) and scanner/images/_index_c.pyx (the gallery
   index's probe loop, index.py `_probe_numpy`);
 - the per-listing glue (COMPILED_FROM_SOURCE below): Cython compiles those .py files
   unchanged, as pydantic v1 and aiohttp did. The .py file stays the only code.
@@ -73,6 +73,7 @@ if cythonize is not None:
             Extension("scanner.text._hints_c", ["scanner/text/_hints_c.pyx"]),
             Extension("scanner.text._segment_c", ["scanner/text/_segment_c.pyx"]),
             Extension("scanner.text._prefilter_c", ["scanner/text/_prefilter_c.pyx"]),
+            Extension("scanner.text._clause_model_c", ["scanner/text/_clause_model_c.pyx"]),
             # the gallery index's probe loop (C++ for std::vector; POPCNT on x86-64)
             Extension("scanner.images._index_c", ["scanner/images/_index_c.pyx"], language="c++",
                       extra_compile_args=["-O3"] + (["-mpopcnt"] if platform.machine() in ("x86_64", "AMD64") else [])),

@@ -161,6 +161,8 @@ class Versions(BaseModel):
     ocr: str | None = Field(None, description="when the images were read by OCR: engine, models and settings")
     speech: str | None = Field(None, description="review/qa only: the version of the review and Q&A phrases "
                                                  "(scanner/text/speech.py)")
+    clause_model: str | None = Field(None, description="review/qa only: the version of the learned review model "
+                                                       "(scanner/text/clause_model.py), or none")
 
 
 class OcrLineOut(BaseModel):

@@ -11,6 +11,9 @@ A listing of 200 characters usually has a title as well as a description, and ea
 of its own; so the same 200 characters are also scanned as `{"title": text[:60], "description": text[60:]}` (the
 last two columns). The first ratio (one description) stays the issue's measure.
 
+The learned review model (scanner/text/clause_model.py) is part of a review's scan; the same reviews are also
+scanned with it switched off (`clause_model.use(None)`), in the same alternating rounds: its own cost, as a ratio.
+
 On a shared machine a round's median still moves with the neighbours' load (one run saw a listing at 113 µs and the
 next at 350 µs). The last column is steadier: each text's fastest scan over all rounds, as a review and as a
 listing description, summed (`timeit`'s advice: the minimum is the cost without interference).
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scanner.engine import Scanner  # noqa: E402
+from scanner.text import clause_model  # noqa: E402
 
 SENTENCES = [
     "收到了，包装完好，物流很快，第二天就到了。", "鞋码偏大半码，建议拍小一码，穿着挺舒服的。",
@@ -75,8 +79,9 @@ def main(argv=None) -> int:
 
     result = {"chars": 200, "rounds": args.rounds, "compiled": dict(COMPILED_GLUE), "runs": []}
     print("| run | texts | µs as listing description | µs as review | review / listing "
-          "| µs as listing title + description | review / titled listing | review / listing, fastest per text |\n"
-          "|---|---|---|---|---|---|---|---|")
+          "| µs as listing title + description | review / titled listing | review / listing, fastest per text "
+          "| µs as review without the model | review / review without the model |\n"
+          "|---|---|---|---|---|---|---|---|---|---|")
     for run in range(1, args.runs + 1):
         result["runs"].append(_one_run(scanner, args.rounds, run))
     result.update(result["runs"][-1])  # the top-level rows: the last run (as before --runs)
@@ -94,16 +99,27 @@ def _one_run(scanner: Scanner, rounds: int, run: int) -> dict:
         listings = [{"id": i, "description": t} for i, t in enumerate(corpus)]
         reviews = [{"kind": "review", "id": i, "listing_id": "sku", "text": t} for i, t in enumerate(corpus)]
         titled = [{"id": i, "title": t[:60], "description": t[60:]} for i, t in enumerate(corpus)]
-        kinds = (listings, reviews, titled)
-        for items in kinds:  # warm up every path
-            one_round(scanner, items)
-        times: list[list[float]] = [[], [], []]
+        kinds = (listings, reviews, titled, reviews)  # the last: reviews without the learned model
+
+        def measure(k: int, fastest_k: list[float] | None = None) -> float:
+            if k != 3:
+                return one_round(scanner, kinds[k], fastest_k)
+            model = clause_model.shipped()
+            clause_model.use(None)
+            try:
+                return one_round(scanner, kinds[k], fastest_k)
+            finally:
+                clause_model.use(model)
+
+        for k in range(len(kinds)):  # warm up every path
+            measure(k)
+        times: list[list[float]] = [[] for _ in kinds]
         fastest = [[float("inf")] * len(corpus) for _ in kinds]
         for r in range(rounds):
-            order = (0, 1, 2) if r % 2 == 0 else (2, 1, 0)
+            order = (0, 1, 2, 3) if r % 2 == 0 else (3, 2, 1, 0)
             for k in order:
-                times[k].append(one_round(scanner, kinds[k], fastest[k]))
-        listing_us, review_us, titled_us = (statistics.median(t) for t in times)
+                times[k].append(measure(k, fastest[k]))
+        listing_us, review_us, titled_us, unmodelled_us = (statistics.median(t) for t in times)
         min_ratio = sum(fastest[1]) / sum(fastest[0])
         result[name] = {"texts": len(corpus), "listing_us": round(listing_us, 1), "review_us": round(review_us, 1),
                         "ratio_review_over_listing": round(review_us / listing_us, 3),
@@ -111,9 +127,12 @@ def _one_run(scanner: Scanner, rounds: int, run: int) -> dict:
                         "ratio_review_over_titled_listing": round(review_us / titled_us, 3),
                         "fastest_listing_us": round(sum(fastest[0]) / len(corpus), 1),
                         "fastest_review_us": round(sum(fastest[1]) / len(corpus), 1),
-                        "ratio_fastest_review_over_fastest_listing": round(min_ratio, 3)}
+                        "ratio_fastest_review_over_fastest_listing": round(min_ratio, 3),
+                        "review_without_model_us": round(unmodelled_us, 1),
+                        "ratio_review_over_review_without_model": round(review_us / unmodelled_us, 3)}
         print(f"| {run} | {name} ({len(corpus)}) | {listing_us:.1f} | {review_us:.1f} | {review_us / listing_us:.3f} "
-              f"| {titled_us:.1f} | {review_us / titled_us:.3f} | {min_ratio:.3f} |", flush=True)
+              f"| {titled_us:.1f} | {review_us / titled_us:.3f} | {min_ratio:.3f} | {unmodelled_us:.1f} "
+              f"| {review_us / unmodelled_us:.3f} |", flush=True)
     return result
 
 

@@ -18,7 +18,7 @@ from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.options import DEFAULT_LANGUAGE, check_language
 from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ListingSignal, ScanError, ScanResult
 from scanner.speakers import rules_for, split
-from scanner.text import speech
+from scanner.text import clause_model, speech
 from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
 from scanner.text.personal_data import masked_fields
@@ -166,12 +166,15 @@ class Scanner:
         return out
 
     def _with_speech_version(self, versions: Mapping[str, Any]) -> Mapping[str, Any]:
-        """`versions` plus `speech`, the version of the review and Q&A phrases (scanner/text/speech.py)."""
+        """`versions` plus `speech`, the version of the review and Q&A phrases (scanner/text/speech.py), and
+        `clause_model`, the version of the learned review model (scanner/text/clause_model.py)."""
+        model = clause_model.shipped()
         cached = getattr(self, "_speech_versions_cached", None)
-        if cached is not None and cached[0] is versions:
+        if cached is not None and cached[0] is versions and cached[2] is model:
             return cached[1]
-        out = MappingProxyType({**versions, "speech": speech.VERSION})
-        self._speech_versions_cached = (versions, out)
+        out = MappingProxyType({**versions, "speech": speech.VERSION,
+                                "clause_model": model.version if model is not None else "none"})
+        self._speech_versions_cached = (versions, out, model)
         return out
 
     def _with_ocr_version(self, versions: Mapping[str, str], reader) -> Mapping[str, str]:
@@ -397,6 +400,12 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms:
     for field, original in listing.fields:
         findings += speech.find(field, original, profile.policy, findings, rules.never_findings, norms.get(field),
                                 clauses if original is text else None)
+    model = clause_model.shipped()  # a learned second opinion on what no list names (review level at most)
+    if model is not None:
+        for field, _ in listing.fields:
+            norm = norms.get(field)
+            if norm is not None:
+                findings += clause_model.findings(model, field, norm, findings, profile.policy, rules.never_findings)
     kept, signals = split(findings, rules)
     if not signals:  # most reviews
         return kept, ()

@@ -54,6 +54,7 @@ def test_an_unbuilt_module_means_python(monkeypatch):
     ("text._hints_c", "scanner.text.detectors", "could_detect"),
     ("text._segment_c", "scanner.text.segment", None),  # used inside Segmenter, not bound to a name
     ("text._prefilter_c", "scanner.text.prefilter", None),  # used inside Prefilter
+    ("text._clause_model_c", "scanner.text.clause_model", None),  # used inside ClauseModel
 ])
 def test_every_twin_is_built_and_used_in_ci(twin, definition, public):
     """CI has a C compiler, so a twin missing there is a broken build, not a fallback to hide."""

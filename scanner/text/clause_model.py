@@ -1,0 +1,261 @@
+"""A learned second opinion for reviews and Q&A (issue #20): naive Bayes per category over character n-grams
+of a review's clauses, trained on the labelled review sets (tools/train_clause_model.py), shipped as data.
+
+Why: rules written from one writer's misses carry almost nothing to the next writer (README, "Accuracy"); a
+model of the wording many writers used finds some of what no list names. It only adds: a clause whose score
+for a category reaches that category's threshold becomes a `review`-level finding of that category over the
+clause, unless the engine already found that category there. It never blocks and never removes a finding.
+docs/accuracy-study.md gives its leave-one-writer-out study and its first-seen measurement.
+
+The definition (`ClauseModel.score`, plain Python) and the scorers the engine runs (`clause_scores`: the compiled
+table of scanner/text/_clause_model_c.pyx, or one pyahocorasick pass over the field) are kept equal by
+tests/text/test_clause_model.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+NGRAM_SIZES = (1, 2, 3, 4)
+
+# A clause ends at sentence and clause punctuation, line breaks and bullet marks of the normalised text (which
+# has ASCII punctuation for full-width). A full stop or comma between digits (99.9, 1,000) and the enumeration
+# comma 、 (a list inside one clause) do not end one.
+_CLAUSE_BREAK = re.compile(r"[，。！？；!?;\n\r\t|｜•●▪◆■~～]|\.(?!\d)|,(?!\d)")
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the clauses of `text` (normalised), trimmed of blanks; empty ones dropped."""
+    spans, start = [], 0
+    for stop in [m.start() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]:
+        s, e = start, stop
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+        start = stop + 1
+    return spans
+
+
+SCRIPTS = ("cjk", "latin")  # thresholds are per script: a Latin clause has more grams than a Chinese one
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def clause_script(clause: str) -> int:
+    """0 when the clause holds a Chinese character, else 1 (an index into SCRIPTS)."""
+    return 0 if _CJK.search(clause) else 1
+
+
+def clause_grams(clause: str) -> set[str]:
+    """The features of one clause: its distinct character n-grams (presence, not counts)."""
+    return {clause[i:i + n] for n in NGRAM_SIZES for i in range(len(clause) - n + 1)}
+
+
+@dataclass(frozen=True)
+class ClauseModel:
+    """`weights[gram][k]`: the gram's log-odds for categories[k]; a gram not listed weighs 0, and a listed gram's
+    prefixes are listed too (from_dict checks: the compiled scorer relies on it). A clause's
+    score for category k is bias[k] + the weights of its distinct grams; it is flagged at >= thresholds[k][script]
+    (clause_script)."""
+
+    categories: tuple[str, ...]
+    bias: tuple[float, ...]
+    thresholds: tuple[tuple[float, ...], ...]
+    weights: dict[str, tuple[float, ...]]
+    version: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    _automaton: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ClauseModel":
+        """From the JSON the trainer writes; ValueError when a part is missing or of the wrong shape."""
+        try:
+            categories = tuple(str(c) for c in data["categories"])
+            k = len(categories)
+            bias = tuple(float(x) for x in data["bias"])
+            thresholds = tuple(tuple(float(x) for x in t) for t in data["thresholds"])
+            weights = {str(g): tuple(float(x) for x in w) for g, w in data["weights"].items()}
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ValueError(f"clause model: {type(exc).__name__}: {exc}") from None
+        if len(bias) != k or len(thresholds) != k or any(len(w) != k or not 1 <= len(g) <= max(NGRAM_SIZES)
+                                                         for g, w in weights.items()):
+            raise ValueError("clause model: every weight row, the bias and the thresholds need one value per category")
+        if any(len(g) > 1 and g[:-1] not in weights for g in weights):
+            # the compiled scorer stops lengthening a gram at the first one not in the model
+            raise ValueError("clause model: every gram's prefixes must be grams of the model too")
+        if any(len(t) != len(SCRIPTS) for t in thresholds):
+            raise ValueError(f"clause model: each category needs a threshold per script {SCRIPTS}")
+        if not all(math.isfinite(x) for x in bias) or any(math.isnan(x) for t in thresholds for x in t):
+            raise ValueError("clause model: bias and thresholds must be numbers")
+        canonical = json.dumps({"categories": categories, "bias": bias, "thresholds": thresholds,
+                                "weights": sorted(weights.items())}, ensure_ascii=False, separators=(",", ":"))
+        version = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+        return cls(categories, bias, thresholds, weights, version, dict(data.get("meta") or {}),
+                   _build_automaton(weights, bias, thresholds))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ClauseModel":
+        return cls.from_dict(json.loads(Path(path).read_text("utf-8")))
+
+    # -- the definition -------------------------------------------------------------------------
+    def score(self, clause: str) -> list[float]:
+        """Per category, the clause's score (plain Python: the oracle of clause_scores)."""
+        total = list(self.bias)
+        for gram in clause_grams(clause):
+            w = self.weights.get(gram)
+            if w is not None:
+                for k, x in enumerate(w):
+                    total[k] += x
+        return total
+
+    # -- what the engine runs -----------------------------------------------------------------------
+    def clause_scores(self, text: str) -> list[tuple[int, int, list[float]]]:
+        """(start, end, scores) per clause of `text`, as `score` on each clause: from the compiled table
+        (scanner/text/_clause_model_c.pyx) when built, else `clause_scores_python`."""
+        table = self._automaton.table
+        if table is None:
+            return self.clause_scores_python(text)
+        spans = clause_spans(text)
+        return [(s, e, scores) for (s, e), scores in zip(spans, table.clause_scores(text, spans))]
+
+    def clause_scores_python(self, text: str) -> list[tuple[int, int, list[float]]]:
+        """The same in Python: one automaton pass over the whole text, each gram counted once per clause."""
+        spans = clause_spans(text)
+        if not spans:
+            return []
+        owner = [-1] * len(text)
+        for c, (s, e) in enumerate(spans):
+            owner[s:e] = [c] * (e - s)
+        seen: list[set[int]] = [set() for _ in spans]
+        totals = [list(self.bias) for _ in spans]
+        weights = self._automaton_weights
+        for end, (gram_id, length) in self._automaton.iter(text):
+            c = owner[end]
+            if c < 0 or owner[end - length + 1] != c or gram_id in seen[c]:
+                continue
+            seen[c].add(gram_id)
+            row = totals[c]
+            for k, x in enumerate(weights[gram_id]):
+                row[k] += x
+        return [(s, e, totals[c]) for c, (s, e) in enumerate(spans)]
+
+    @property
+    def _automaton_weights(self) -> list[tuple[float, ...]]:
+        return self._automaton.weights
+
+    def flagged(self, text: str) -> list[tuple[int, int, str, float]]:
+        """(start, end, category, score) of every clause of `text` at or over its category's threshold for the
+        clause's script: the compiled table's when built (splitting, scoring and comparing in C), else
+        `flagged_python`."""
+        table = self._automaton.table
+        if table is None:
+            return self.flagged_python(text)
+        categories = self.categories
+        return [(s, e, categories[k], x) for s, e, k, x in table.flagged(text)]
+
+    def flagged_python(self, text: str) -> list[tuple[int, int, str, float]]:
+        """The same without the compiled table (the Python scorer)."""
+        out = []
+        for s, e, scores in self.clause_scores_python(text):
+            j = clause_script(text[s:e])
+            for k, x in enumerate(scores):
+                if x >= self.thresholds[k][j]:
+                    out.append((s, e, self.categories[k], x))
+        return out
+
+
+class _GramAutomaton:
+    """The grams as a pyahocorasick automaton (the Python scorer) and, when built, the compiled table."""
+
+    def __init__(self, weights: dict[str, tuple[float, ...]], bias: tuple[float, ...],
+                 thresholds: tuple[tuple[float, ...], ...]) -> None:
+        import ahocorasick
+
+        self.table = (_compiled.GramTable(list(weights), [list(w) for w in weights.values()], list(bias),
+                                          [list(t) for t in thresholds]) if _compiled is not None else None)
+        self.weights: list[tuple[float, ...]] = []
+        self._a = ahocorasick.Automaton()
+        for gram, w in weights.items():
+            self._a.add_word(gram, (len(self.weights), len(gram)))
+            self.weights.append(w)
+        if self.weights:
+            self._a.make_automaton()
+
+    def iter(self, text: str) -> Iterable[tuple[int, tuple[int, int]]]:
+        return self._a.iter(text) if self.weights else ()
+
+
+def _build_automaton(weights: dict[str, tuple[float, ...]], bias: tuple[float, ...],
+                     thresholds: tuple[tuple[float, ...], ...]) -> _GramAutomaton:
+    return _GramAutomaton(weights, bias, thresholds)
+
+
+def _load_compiled():
+    from scanner._compiled import load
+
+    return load("text._clause_model_c", 2, "the Python clause scorer (pyahocorasick)")
+
+
+_compiled = _load_compiled()
+COMPILED: bool = _compiled is not None
+
+
+# -- the shipped model and what the engine asks of it ------------------------------------------------------------
+SHIPPED_PATH = Path(__file__).with_name("clause_model.json.gz")
+# Low severity and review at most: a model's guess asks a person; it never blocks on its own.
+SEVERITY = "low"
+_shipped: list[ClauseModel | None] = []  # loaded on first use (a process that scans no review never reads it)
+
+
+def shipped() -> ClauseModel | None:
+    """The model shipped in the package (None if the file is absent: a trimmed install scans without it)."""
+    if not _shipped:
+        import gzip
+
+        model = None
+        if SHIPPED_PATH.exists():  # a damaged file raises: a scanner must not run silently without its model
+            model = ClauseModel.from_dict(json.loads(gzip.decompress(SHIPPED_PATH.read_bytes()).decode("utf-8")))
+        _shipped.append(model)
+    return _shipped[0]
+
+
+def use(model: ClauseModel | None) -> None:
+    """Replace the model the engine asks (tools.study_review_model's leave-one-writer-out models; tests)."""
+    _shipped[:] = [model]
+
+
+def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread: frozenset = frozenset()) -> list:
+    """The model's findings for one field (`norm`: the engine's Normalised of it): a flagged clause of a category
+    the engine has not already reported over that clause. Effect `review` (`none` where the policy sets the
+    category to none); a personal-data clause is shown masked, as the detectors' findings are."""
+    from scanner.results import Finding
+    from scanner.text.verify.explain import reason, render
+
+    flagged = model.flagged(norm.key)
+    if not flagged:
+        return []
+    out = []
+    for norm_start, norm_end, category, score in flagged:
+        start, end = norm.span(norm_start, norm_end)
+        if any(f.field == field and f.category == category and f.start is not None and f.start < end
+               and start < f.end for f in covered):
+            continue
+        words = norm.original[start:end]
+        if category == "personal_data":
+            words = "".join("*" if c.isalnum() else c for c in words)
+        k = model.categories.index(category)
+        reasons = (reason("clause_model", category=category, score=round(score, 1),
+                          threshold=round(model.thresholds[k][clause_script(norm.key[norm_start:norm_end])], 1)),)
+        out.append(Finding(kind="text", category=category, field=field, severity=SEVERITY,
+                           score=policy.severity_scores.get(SEVERITY, 0.5),
+                           explanation="" if category in unread else render(reasons),
+                           effect="none" if policy.action(category) == "none" else "review",
+                           start=start, end=end, text=words, term="clause_model", reasons=reasons))
+    return out

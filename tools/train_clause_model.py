@@ -1,0 +1,183 @@
+"""Train the review clause model (scanner/text/clause_model.py) from labelled review sets.
+
+    python -m tools.train_clause_model [--out scanner/text/clause_model.json.gz]
+
+Naive Bayes per category (one-vs-rest: a clause can carry two categories) over the distinct character
+1-4-grams of each clause of the engine's normalised text. A clause is positive for a category when it overlaps
+an expected finding of that category. Grams seen in fewer than `min_count` training clauses weigh 0 (and are
+not shipped). Each category's threshold is the lowest score whose clause precision, out of fold (each training
+set scored by a model of the others), is still >= `precision`; a category that cannot reach it is never
+flagged. Only DEVELOPMENT_SETS are read: the newest writers (reviews24, 25) stay a first-seen measurement.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scanner.text.clause_model import SCRIPTS, clause_grams, clause_script, clause_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+REVIEWS = ROOT / "fixtures" / "reviews"
+DEVELOPMENT_SETS = ["reviews_dev", "reviews1"] + [f"reviews{i}" for i in range(10, 24)]
+# brand and prohibited goods: the study found nothing the engine misses (names and goods are lists' work)
+MODEL_CATEGORIES = ("absolute_term", "counterfeit", "diversion", "false_claim", "illegal_service",
+                    "incentivized_review", "medical_claim", "personal_data")
+PRECISION = 0.97
+SMOOTHING = 0.1
+MIN_COUNT = 2
+
+
+def load_set(name: str) -> list[dict]:
+    lines = (REVIEWS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    out, at = [], text.find(needle)
+    while needle and at >= 0:
+        out.append((at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return out
+
+
+@dataclass
+class Corpus:
+    """Every clause of every set: its grams as vocabulary ids (CSR), labels, where it came from."""
+
+    categories: tuple[str, ...]
+    vocab: dict[str, int]
+    set_of: np.ndarray
+    row_of: list[int]
+    original_span: list[tuple[int, int]]
+    positive: np.ndarray  # clauses x categories, bool
+    script: np.ndarray  # clause_script of each clause (an index into SCRIPTS)
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @property
+    def n_clauses(self) -> int:
+        return len(self.row_of)
+
+    @classmethod
+    def build(cls, sets: dict[str, list[dict]], categories: tuple[str, ...] = MODEL_CATEGORIES) -> "Corpus":
+        from scanner.text.normalize import normalise
+
+        vocab: dict[str, int] = {}
+        set_of, row_of, spans, labels, feats, scripts = [], [], [], [], [], []
+        for si, rows in enumerate(sets.values()):
+            for ri, row in enumerate(rows):
+                text = row.get("text") or ""
+                norm = normalise(text)
+                expected = [(f["category"], s, e) for f in row.get("expected", {}).get("findings", [])
+                            if f.get("field", "text") == "text" for s, e in _occurrences(text, f["text"])]
+                for s, e in clause_spans(norm.key):
+                    os_, oe = norm.span(s, e)
+                    labels.append([any(c == cat and os_ < fe and fs < oe for cat, fs, fe in expected)
+                                   for c in categories])
+                    feats.append(sorted(vocab.setdefault(g, len(vocab)) for g in sorted(clause_grams(norm.key[s:e]))))
+                    set_of.append(si); row_of.append(ri); spans.append((os_, oe))
+                    scripts.append(clause_script(norm.key[s:e]))
+        indptr = np.concatenate([[0], np.cumsum([len(f) for f in feats])]).astype(np.int64)
+        indices = np.fromiter((g for f in feats for g in f), dtype=np.int64, count=int(indptr[-1]))
+        return cls(tuple(categories), vocab, np.array(set_of), row_of, spans,
+                   np.array(labels, dtype=bool).reshape(len(labels), len(categories)), np.array(scripts), indptr,
+                   indices)
+
+    def clause_of_gram(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n_clauses), np.diff(self.indptr))
+
+    def scores(self, weights: np.ndarray, bias: float, mask: np.ndarray) -> np.ndarray:
+        sums = np.add.reduceat(np.concatenate([weights[self.indices], [0.0]]), self.indptr[:-1])
+        sums[np.diff(self.indptr) == 0] = 0.0  # reduceat's quirk for an empty clause
+        return (sums + bias)[mask]
+
+
+def train(corpus: Corpus, k: int, mask: np.ndarray, smoothing: float, min_count: int) -> tuple[np.ndarray, float]:
+    """(per-gram log-odds, prior log-odds) of category k from the masked clauses; grams seen in fewer than
+    min_count of them weigh 0."""
+    size = len(corpus.vocab)
+    positive = corpus.positive[:, k]
+    owner = corpus.clause_of_gram()
+    pos = np.bincount(corpus.indices[(mask & positive)[owner]], minlength=size).astype(float)
+    neg = np.bincount(corpus.indices[(mask & ~positive)[owner]], minlength=size).astype(float)
+    kept = (pos + neg) >= min_count
+    v = kept.sum()
+    log_pos = np.log(pos + smoothing) - np.log(pos[kept].sum() + smoothing * v)
+    log_neg = np.log(neg + smoothing) - np.log(neg[kept].sum() + smoothing * v)
+    n_pos, n_neg = (mask & positive).sum(), (mask & ~positive).sum()
+    return np.where(kept, log_pos - log_neg, 0.0), float(np.log((n_pos + 1) / (n_neg + 1)))
+
+
+def pick_threshold(scores: np.ndarray, positive: np.ndarray, precision: float) -> float:
+    """Lowest score whose clause precision (among clauses scoring at least it) is >= precision; inf if none."""
+    order = np.argsort(-scores, kind="stable")
+    tp = np.cumsum(positive[order])
+    ok = np.flatnonzero(tp / np.arange(1, len(order) + 1) >= precision)
+    ok = ok[tp[ok] > 0]
+    return float(scores[order[ok[-1]]]) if len(ok) else float("inf")
+
+
+def fit(corpus: Corpus, k: int, train_sets: list[int], precisions: list[float], smoothing: float = SMOOTHING,
+        min_count: int = MIN_COUNT) -> tuple[np.ndarray, float, dict[float, float]]:
+    """(weights, bias, {precision: threshold}) of category k, trained and thresholded on train_sets only."""
+    positive = corpus.positive[:, k]
+    in_train = np.isin(corpus.set_of, train_sets)
+    oof = np.empty(corpus.n_clauses)
+    for s in train_sets:
+        weights, bias = train(corpus, k, in_train & (corpus.set_of != s), smoothing, min_count)
+        held = corpus.set_of == s
+        oof[held] = corpus.scores(weights, bias, held)
+    # one threshold per script: English clauses are longer (more grams, larger sums) than Chinese ones
+    thresholds = {p: [pick_threshold(oof[in_train & (corpus.script == j)], positive[in_train & (corpus.script == j)], p)
+                      for j in range(len(SCRIPTS))] for p in precisions}
+    weights, bias = train(corpus, k, in_train, smoothing, min_count)
+    return weights, bias, thresholds
+
+
+def model_dict(corpus: Corpus, train_sets: list[int] | None = None, precision: float = PRECISION,
+               smoothing: float = SMOOTHING, min_count: int = MIN_COUNT, digits: int = 4) -> dict:
+    """A model as shipped (ClauseModel.from_dict reads it): every category fitted on `train_sets` (default: every
+    set of the corpus); weights rounded to `digits`."""
+    if train_sets is None:
+        train_sets = list(range(int(corpus.set_of.max()) + 1))
+    columns, bias, thresholds = [], [], []
+    for k in range(len(corpus.categories)):
+        w, b, t = fit(corpus, k, train_sets, [precision], smoothing, min_count)
+        columns.append(np.round(w, digits)); bias.append(round(b, digits)); thresholds.append(t[precision])
+    matrix = np.stack(columns, axis=1)
+    grams = sorted(corpus.vocab, key=corpus.vocab.get)
+    # every gram seen in min_count training clauses, even at weight 0: then every gram's prefixes are grams too
+    # (a prefix is in every clause its gram is in), which the compiled scorer relies on (ClauseModel.from_dict)
+    in_train = np.isin(corpus.set_of, train_sets)
+    seen = np.bincount(corpus.indices[in_train[corpus.clause_of_gram()]], minlength=len(grams)) >= min_count
+    weights = {g: [float(x) for x in matrix[i]] for i, g in enumerate(grams) if seen[i]}
+    return {"meta": {
+                     "precision": precision, "smoothing": smoothing, "min_count": min_count},
+            "categories": list(corpus.categories), "bias": bias,
+            "thresholds": [[x if np.isfinite(x) else 1e9 for x in t] for t in thresholds], "weights": weights}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "scanner" / "text" / "clause_model.json.gz")
+    parser.add_argument("--sets", nargs="+", default=DEVELOPMENT_SETS)
+    args = parser.parse_args(argv)
+    corpus = Corpus.build({name: load_set(name) for name in args.sets})
+    data = model_dict(corpus)
+    data["meta"]["trained_on"] = [f"fixtures/reviews/{name}.jsonl" for name in args.sets]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    # gzip without a time stamp: the same corpus gives the same bytes (the file is in git)
+    args.out.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0) if args.out.suffix == ".gz" else text.encode())
+    print(f"{args.out}: {len(data['weights'])} grams, thresholds "
+          + ", ".join(f"{c} {t[0]:.1f}/{t[1]:.1f}" for c, t in zip(data["categories"], data["thresholds"])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
