@@ -79,6 +79,7 @@ class Scanner:
             text = engine_cache.load(settings.wordlists)
         else:
             text = TextEngine.load(settings.wordlists)
+        clause_model.shipped()  # the review model now: a damaged file stops start-up, not the first review
         return cls(text, images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod

@@ -17,16 +17,20 @@ import hashlib
 import json
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 NGRAM_SIZES = (1, 2, 3, 4)
 
-# A clause ends at sentence and clause punctuation, line breaks and bullet marks of the normalised text (which
-# has ASCII punctuation for full-width). A full stop or comma between digits (99.9, 1,000) and the enumeration
-# comma 、 (a list inside one clause) do not end one.
-_CLAUSE_BREAK = re.compile(r"[，。！？；!?;\n\r\t|｜•●▪◆■~～]|\.(?!\d)|,(?!\d)")
+# A clause ends at sentence and clause punctuation of the normalised text (which has ASCII punctuation for
+# full-width). A full stop or comma before an ASCII digit (99.9, 1,000) and the enumeration comma 、 do not end one.
+# The normaliser has already dropped full stops, line breaks, tabs, bullets and 、 (and reads | and ! between
+# letters as i), so in practice clauses end at ， , ； ; ！ ! ？ ? and 。 only: an English review's sentences, or
+# lines without punctuation, are one clause. The model was trained and measured on these units; splitting on the
+# original text is a change for a retrained model (docs/accuracy-study.md, "Not done").
+_CLAUSE_BREAK = re.compile(r"[，。！？；!?;\n\r\t|｜•●▪◆■~～]|\.(?![0-9])|,(?![0-9])")
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -172,24 +176,39 @@ class ClauseModel:
 
 
 class _GramAutomaton:
-    """The grams as a pyahocorasick automaton (the Python scorer) and, when built, the compiled table."""
+    """The compiled table when built, and the pyahocorasick automaton of the Python scorer, built on first use
+    (a compiled scanner never pays its memory)."""
 
     def __init__(self, weights: dict[str, tuple[float, ...]], bias: tuple[float, ...],
                  thresholds: tuple[tuple[float, ...], ...]) -> None:
-        import ahocorasick
-
         self.table = (_compiled.GramTable(list(weights), [list(w) for w in weights.values()], list(bias),
                                           [list(t) for t in thresholds]) if _compiled is not None else None)
-        self.weights: list[tuple[float, ...]] = []
-        self._a = ahocorasick.Automaton()
-        for gram, w in weights.items():
-            self._a.add_word(gram, (len(self.weights), len(gram)))
-            self.weights.append(w)
-        if self.weights:
-            self._a.make_automaton()
+        self._grams = weights
+        self._built: tuple[Any, list[tuple[float, ...]]] | None = None
+        self._lock = threading.Lock()
+
+    def _automaton(self) -> tuple[Any, list[tuple[float, ...]]]:
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    import ahocorasick
+
+                    automaton, weights = ahocorasick.Automaton(), []
+                    for gram, w in self._grams.items():
+                        automaton.add_word(gram, (len(weights), len(gram)))
+                        weights.append(w)
+                    if weights:
+                        automaton.make_automaton()
+                    self._built = (automaton, weights)
+        return self._built
+
+    @property
+    def weights(self) -> list[tuple[float, ...]]:
+        return self._automaton()[1]
 
     def iter(self, text: str) -> Iterable[tuple[int, tuple[int, int]]]:
-        return self._a.iter(text) if self.weights else ()
+        automaton, weights = self._automaton()
+        return automaton.iter(text) if weights else ()
 
 
 def _build_automaton(weights: dict[str, tuple[float, ...]], bias: tuple[float, ...],
@@ -211,30 +230,46 @@ COMPILED: bool = _compiled is not None
 SHIPPED_PATH = Path(__file__).with_name("clause_model.json.gz")
 # Low severity and review at most: a model's guess asks a person; it never blocks on its own.
 SEVERITY = "low"
-_shipped: list[ClauseModel | None] = []  # loaded on first use (a process that scans no review never reads it)
+_shipped: list[ClauseModel | None] = []  # loaded once (Scanner.from_settings asks at start-up)
+_load_error: list[Exception] = []  # a damaged file's error, raised again without reading it again
+_lock = threading.Lock()  # one load when the first scans arrive together (a model is ~36 MB)
 
 
 def shipped() -> ClauseModel | None:
-    """The model shipped in the package (None if the file is absent: a trimmed install scans without it)."""
-    if not _shipped:
-        import gzip
+    """The model shipped in the package (None if the file is absent: a trimmed install scans without it). A damaged
+    file raises ValueError, now and on every later call: a scanner must not run silently without its model."""
+    if _shipped:
+        return _shipped[0]
+    with _lock:
+        if _load_error:
+            raise _load_error[0]
+        if not _shipped:
+            import gzip
 
-        model = None
-        if SHIPPED_PATH.exists():  # a damaged file raises: a scanner must not run silently without its model
-            model = ClauseModel.from_dict(json.loads(gzip.decompress(SHIPPED_PATH.read_bytes()).decode("utf-8")))
-        _shipped.append(model)
+            model = None
+            if SHIPPED_PATH.exists():
+                try:
+                    model = ClauseModel.from_dict(json.loads(gzip.decompress(SHIPPED_PATH.read_bytes())
+                                                             .decode("utf-8")))
+                except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+                    _load_error.append(ValueError(f"{SHIPPED_PATH.name}: {exc}"))
+                    raise _load_error[0] from None
+            _shipped[:] = [model]
     return _shipped[0]
 
 
 def use(model: ClauseModel | None) -> None:
     """Replace the model the engine asks (tools.study_review_model's leave-one-writer-out models; tests)."""
-    _shipped[:] = [model]
+    with _lock:
+        _load_error.clear()
+        _shipped[:] = [model]
 
 
 def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread: frozenset = frozenset()) -> list:
     """The model's findings for one field (`norm`: the engine's Normalised of it): a flagged clause of a category
-    the engine has not already reported over that clause. Effect `review` (`none` where the policy sets the
-    category to none); a personal-data clause is shown masked, as the detectors' findings are."""
+    the engine has not already reported over that clause, and holding no personal data the engine found. Effect
+    `review` (`none` where the policy sets the category to none); a personal-data clause is shown masked, as the
+    detectors' findings are."""
     from scanner.results import Finding
     from scanner.text.verify.explain import reason, render
 
@@ -244,8 +279,10 @@ def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread
     out = []
     for norm_start, norm_end, category, score in flagged:
         start, end = norm.span(norm_start, norm_end)
-        if any(f.field == field and f.category == category and f.start is not None and f.start < end
-               and start < f.end for f in covered):
+        # the engine's finding of the category over the clause says it already; and a clause holding personal data
+        # the engine found is left to that finding, which shows it masked (a clause-wide finding would show it)
+        if any(f.field == field and (f.category == category or f.category == "personal_data")
+               and f.start is not None and f.start < end and start < f.end for f in covered):
             continue
         words = norm.original[start:end]
         if category == "personal_data":

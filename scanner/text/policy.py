@@ -75,7 +75,8 @@ def decide(findings: list[Finding], policy: Policy) -> tuple[str, int]:
     for f in findings:
         if f.effect == "none":
             continue
-        remaining *= 1.0 - f.score
+        if f.term != "clause_model":  # a learned guess asks a person: it never adds up to a block (block_score)
+            remaining *= 1.0 - f.score
         effects.add(f.effect)
     risk = 1.0 - remaining
     if "block" in effects or int(round(100 * risk)) >= policy.block_score:

@@ -35,6 +35,7 @@ KNOWN_FALSE_POSITIVES = (
 def restore_model():
     saved = list(clause_model._shipped)
     yield clause_model.use
+    clause_model._load_error.clear()
     clause_model._shipped[:] = saved
 
 
@@ -52,10 +53,18 @@ def tiny(weights: dict, categories=("incentivized_review",), thresholds=((5.0, 5
     ("红、黄、蓝三色可选", ["红、黄、蓝三色可选"]),
     ("  \n , 。", []),
     ("one line\nanother line", ["one line", "another line"]),
+    ("返现,\u0661\u0662元", ["返现", "\u0661\u0662元"]),  # only an ASCII digit keeps a comma inside a clause
     ("", []),
 ])
 def test_clauses_end_at_clause_punctuation_not_inside_numbers_or_lists(text, clauses):
     assert [text[s:e] for s, e in clause_spans(text)] == clauses
+
+
+def test_the_units_are_clauses_of_the_normalised_text():
+    """What the model was trained on: the normaliser drops full stops and line breaks, so an English review's
+    sentences and unpunctuated lines are one clause (splitting the original text is a retraining's change)."""
+    key = normalise("Soft fabric. Fast delivery\n好评返现\n谢谢，再来").key
+    assert [key[s:e] for s, e in clause_spans(key)] == [key[:key.index(",")], "再来"]
 
 
 @pytest.mark.parametrize("clause, script", [("好评返现", 0), ("hp返现5元", 0), ("five stars for a refund", 1), ("123", 1)])
@@ -165,8 +174,14 @@ def test_a_damaged_shipped_file_stops_the_scan_from_running_without_it(tmp_path,
     bad.write_bytes(gzip.compress(b'{"categories": ["a"]}'))
     monkeypatch.setattr(clause_model, "SHIPPED_PATH", bad)
     clause_model._shipped.clear()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="clause_model.json.gz"):
         clause_model.shipped()
+    bad.unlink()  # raised again from memory, not read again
+    with pytest.raises(ValueError, match="clause_model.json.gz"):
+        clause_model.shipped()
+    with pytest.raises(ValueError):  # a service, batch or Spark job stops at start-up
+        Scanner.from_defaults(with_images=False)
+    clause_model.use(None)
     clause_model._shipped.clear()
     monkeypatch.setattr(clause_model, "SHIPPED_PATH", tmp_path / "absent.json.gz")
     assert clause_model.shipped() is None  # a trimmed install scans without it (versions say "none")
@@ -226,6 +241,52 @@ def test_without_a_model_reviews_scan_as_before_and_say_so(restore_model):
     result = Scanner.from_defaults(with_images=False).scan(_review("包裹里夹了张小卡片"))
     assert not [f for f in result.findings if f.term == "clause_model"]
     assert result.versions["clause_model"] == "none"
+
+
+def test_a_clause_holding_personal_data_the_engine_found_is_left_to_that_finding(restore_model):
+    """A clause-wide finding would show the card number the engine's finding masks (the code review's case)."""
+    restore_model(tiny({"卡号": (9.0,)}, categories=("diversion",)))
+    text = "差价说好退我，卡号写这：六二一七 零零零一 二三四五 六七八九 零一二，建设银行，别再拖了"
+    result = Scanner.from_defaults(with_images=False).scan(_review(text), mask=True)
+    assert [f.term for f in result.findings if f.category == "personal_data"]
+    assert not [f for f in result.findings if f.term == "clause_model"]
+    assert not any("零零零一" in (f.text or "") for f in result.findings)
+    alone = Scanner.from_defaults(with_images=False).scan(_review("卡号写这里，谢谢"))
+    assert [f.term for f in alone.findings] == ["clause_model"]  # without personal data the clause is flagged
+
+
+def test_the_models_findings_never_add_up_to_a_block():
+    """Review at most, whatever the policy's block_score: a guess asks a person."""
+    from dataclasses import replace
+
+    from scanner.results import Finding
+    from scanner.text.policy import decide
+
+    policy = replace(Scanner.from_defaults(with_images=False).text_engine.policy, block_score=80)
+    guesses = [Finding(kind="text", category="incentivized_review", field="text", severity="low", score=0.5,
+                       explanation="", effect="review", start=i, end=i + 1, text="x", term="clause_model")
+               for i in range(3)]
+    assert decide(guesses, policy)[0] == "review"
+    words = [g._replace(term="好评返现") for g in guesses]
+    assert decide(words, policy)[0] == "block"  # three such word-list findings do (1 - 0.5^3 = 0.875)
+
+
+def test_the_first_scans_arriving_together_load_one_model(restore_model):
+    import threading
+
+    clause_model._shipped.clear()
+    barrier, got = threading.Barrier(8), []
+
+    def first_scan():
+        barrier.wait()
+        got.append(clause_model.shipped())
+
+    threads = [threading.Thread(target=first_scan) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(m) for m in got}) == 1 and got[0] is not None
 
 
 @pytest.mark.parametrize("text", KNOWN_FALSE_POSITIVES)
