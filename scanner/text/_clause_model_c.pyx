@@ -14,6 +14,7 @@ small table of the gram ids it has seen, sized to the clause, so a long clause s
 
 After editing this file, rebuild it: `pip install -e .`.
 """
+cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.stdint cimport int32_t, uint64_t
 from libc.string cimport memset
@@ -24,6 +25,12 @@ cdef extern from "Python.h":
 INTERFACE = 2  # clause_model.py checks this; bump when GramTable's interface changes (2: thresholds, flagged)
 
 
+cdef struct Slot:
+    uint64_t lo
+    uint64_t hi
+    int32_t id
+
+
 cdef inline uint64_t _mix(uint64_t lo, uint64_t hi) noexcept nogil:
     cdef uint64_t h = lo * <uint64_t>0x9E3779B97F4A7C15 ^ (hi + <uint64_t>0xBF58476D1CE4E5B9)
     h ^= h >> 31
@@ -31,13 +38,13 @@ cdef inline uint64_t _mix(uint64_t lo, uint64_t hi) noexcept nogil:
     return h ^ (h >> 29)
 
 
+@cython.final
 cdef class GramTable:
     """The model's grams and weights. `clause_scores(text, spans)`: per [start, end) span, a list of
     len(bias) scores, as `ClauseModel.score(text[start:end])`."""
 
-    cdef uint64_t *key_lo
-    cdef uint64_t *key_hi
-    cdef int32_t *slot_id
+    cdef Slot *slots  # one array of (key, id): a probe touches one cache line
+    cdef int32_t *single  # grams of one BMP character, by code point (no hashing for the commonest lookup)
     cdef double *weights
     cdef double *bias
     cdef double *thresholds  # k x 2: per category, (Chinese clause, Latin clause)
@@ -54,13 +61,12 @@ cdef class GramTable:
         while size < 2 * self.n + 2:
             size *= 2
         self.mask = size - 1
-        self.key_lo = <uint64_t *> PyMem_Malloc(size * sizeof(uint64_t))
-        self.key_hi = <uint64_t *> PyMem_Malloc(size * sizeof(uint64_t))
-        self.slot_id = <int32_t *> PyMem_Malloc(size * sizeof(int32_t))
+        self.slots = <Slot *> PyMem_Malloc(size * sizeof(Slot))
+        self.single = <int32_t *> PyMem_Malloc(65536 * sizeof(int32_t))
         self.weights = <double *> PyMem_Malloc((self.n * self.k + 1) * sizeof(double))
         self.bias = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
         self.thresholds = <double *> PyMem_Malloc((2 * self.k + 1) * sizeof(double))
-        if not (self.key_lo and self.key_hi and self.slot_id and self.weights and self.bias and self.thresholds):
+        if not (self.slots and self.single and self.weights and self.bias and self.thresholds):
             raise MemoryError()
         if len(thresholds) != self.k or any(len(t) != 2 for t in thresholds):
             raise ValueError("a (Chinese, Latin) threshold pair per category")
@@ -68,7 +74,9 @@ cdef class GramTable:
             self.thresholds[2 * j] = thresholds[j][0]
             self.thresholds[2 * j + 1] = thresholds[j][1]
         for i in range(size):
-            self.slot_id[i] = -1
+            self.slots[i].id = -1
+        for i in range(65536):
+            self.single[i] = -1
         for j in range(self.k):
             self.bias[j] = bias[j]
         for i in range(self.n):
@@ -83,21 +91,22 @@ cdef class GramTable:
                 else:
                     hi |= <uint64_t> ord(gram[j])
             slot = _mix(lo, hi) & self.mask
-            while self.slot_id[slot] >= 0:
-                if self.key_lo[slot] == lo and self.key_hi[slot] == hi:
+            while self.slots[slot].id >= 0:
+                if self.slots[slot].lo == lo and self.slots[slot].hi == hi:
                     raise ValueError(f"gram {gram!r} twice")
                 slot = (slot + 1) & self.mask
-            self.key_lo[slot] = lo
-            self.key_hi[slot] = hi
-            self.slot_id[slot] = <int32_t> i
+            self.slots[slot].lo = lo
+            self.slots[slot].hi = hi
+            self.slots[slot].id = <int32_t> i
+            if len(gram) == 1 and ord(gram) < 65536:
+                self.single[ord(gram)] = <int32_t> i
             row = weights[i]
             for j in range(self.k):
                 self.weights[i * self.k + j] = row[j]
 
     def __dealloc__(self):
-        PyMem_Free(self.key_lo)
-        PyMem_Free(self.key_hi)
-        PyMem_Free(self.slot_id)
+        PyMem_Free(self.slots)
+        PyMem_Free(self.single)
         PyMem_Free(self.weights)
         PyMem_Free(self.bias)
         PyMem_Free(self.thresholds)
@@ -106,89 +115,124 @@ cdef class GramTable:
         cdef Py_ssize_t slot = _mix(lo, hi) & self.mask
         cdef int32_t g
         while True:
-            g = self.slot_id[slot]
-            if g < 0 or (self.key_lo[slot] == lo and self.key_hi[slot] == hi):
+            g = self.slots[slot].id
+            if g < 0 or (self.slots[slot].lo == lo and self.slots[slot].hi == hi):
                 return g
             slot = (slot + 1) & self.mask
+
+    cdef int _score(self, str text, Py_ssize_t s, Py_ssize_t e, double *total, int32_t *seen, Py_ssize_t *used,
+                    Py_ssize_t seen_mask) except -1:
+        """total[] = the scores of text[s:e]; `seen` (all -1, seen_mask + 1 slots, at least 8 per character) is
+        left all -1 again: the slots a clause filled are listed in `used` and cleared, so one table serves every
+        clause of a text (clearing it whole per clause would cost the text's length per clause)."""
+        cdef Py_ssize_t i, n, m, slot, n_used = 0
+        cdef uint64_t lo, hi
+        cdef int32_t g
+        cdef int j
+        cdef Py_UCS4 c
+        for j in range(self.k):
+            total[j] = self.bias[j]
+        for i in range(s, e):
+            lo = 0
+            m = e - i if e - i < 4 else 4
+            for n in range(m):
+                c = text[i + n]
+                if n < 3:
+                    lo |= (<uint64_t> c) << (21 * n)
+                    hi = (<uint64_t> (n + 1)) << 21
+                else:
+                    hi = ((<uint64_t> 4) << 21) | <uint64_t> c
+                g = self.single[c] if n == 0 and c < 65536 else self._find(lo, hi)
+                if g < 0:  # no longer gram either: a model holds every gram's prefixes (ClauseModel.from_dict)
+                    break
+                slot = ((<uint64_t> g) * <uint64_t>0x9E3779B97F4A7C15 >> 20) & seen_mask
+                while seen[slot] >= 0 and seen[slot] != g:
+                    slot = (slot + 1) & seen_mask
+                if seen[slot] == g:
+                    continue
+                seen[slot] = g
+                used[n_used] = slot
+                n_used += 1
+                for j in range(self.k):
+                    total[j] += self.weights[g * self.k + j]
+        for i in range(n_used):
+            seen[used[i]] = -1
+        return 0
 
     def flagged(self, str text):
         """clause_model.ClauseModel.flagged: (start, end, category index, score) of every clause of `text` at or
         over its category's threshold for the clause's script (a Chinese character in it, or not)."""
         cdef list spans = clause_spans(text)
         cdef list out = []
-        cdef Py_ssize_t s, e, i
+        cdef Py_ssize_t s, e, i, longest = 0, size = 16
         cdef int j, script
         cdef Py_UCS4 c
+        cdef double *total = NULL
+        cdef int32_t *seen = NULL
+        cdef Py_ssize_t *used = NULL
         if not spans:
             return out
-        scores = self.clause_scores(text, spans)
-        for span, row in zip(spans, scores):
-            s, e = span
-            script = 1
-            for i in range(s, e):
-                c = text[i]
-                if (0x3400 <= c <= 0x4DBF) or (0x4E00 <= c <= 0x9FFF):
-                    script = 0
-                    break
-            for j in range(self.k):
-                if row[j] >= self.thresholds[2 * j + script]:
-                    out.append((s, e, j, row[j]))
+        for s, e in spans:
+            if e - s > longest:
+                longest = e - s
+        while size < 8 * longest + 2:
+            size *= 2
+        total = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
+        seen = <int32_t *> PyMem_Malloc(size * sizeof(int32_t))
+        used = <Py_ssize_t *> PyMem_Malloc((4 * longest + 1) * sizeof(Py_ssize_t))
+        try:
+            if total == NULL or seen == NULL or used == NULL:
+                raise MemoryError()
+            memset(seen, 0xFF, size * sizeof(int32_t))
+            for s, e in spans:
+                self._score(text, s, e, total, seen, used, size - 1)
+                script = 1
+                for i in range(s, e):
+                    c = text[i]
+                    if (0x3400 <= c <= 0x4DBF) or (0x4E00 <= c <= 0x9FFF):
+                        script = 0
+                        break
+                for j in range(self.k):
+                    if total[j] >= self.thresholds[2 * j + script]:
+                        out.append((s, e, j, total[j]))
+        finally:
+            PyMem_Free(total)
+            PyMem_Free(seen)
+            PyMem_Free(used)
         return out
 
     def clause_scores(self, str text, list spans):
-        cdef Py_ssize_t s, e, i, n, m, size, slot, seen_mask
-        cdef uint64_t lo, hi
-        cdef int32_t g
+        """Per [start, end) span, the list of its scores (the tests' view; the engine asks `flagged`)."""
+        cdef Py_ssize_t s, e, longest = 0, size = 16
         cdef int j
+        cdef double *total = NULL
         cdef int32_t *seen = NULL
-        cdef double *total = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
-        cdef Py_UCS4 c
-        if total == NULL:
-            raise MemoryError()
+        cdef Py_ssize_t *used = NULL
+        for span in spans:
+            s, e = span
+            if s < 0 or e > len(text) or s > e:
+                raise ValueError("span outside the text")
+            if e - s > longest:
+                longest = e - s
+        while size < 8 * longest + 2:
+            size *= 2
         out = []
+        total = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
+        seen = <int32_t *> PyMem_Malloc(size * sizeof(int32_t))
+        used = <Py_ssize_t *> PyMem_Malloc((4 * longest + 1) * sizeof(Py_ssize_t))
         try:
+            if total == NULL or seen == NULL or used == NULL:
+                raise MemoryError()
+            memset(seen, 0xFF, size * sizeof(int32_t))
             for span in spans:
                 s, e = span
-                if s < 0 or e > len(text) or s > e:
-                    raise ValueError("span outside the text")
-                for j in range(self.k):
-                    total[j] = self.bias[j]
-                size = 16
-                while size < 8 * (e - s) + 2:  # at most 4 grams a position: the table stays at most half full
-                    size *= 2
-                PyMem_Free(seen)
-                seen = <int32_t *> PyMem_Malloc(size * sizeof(int32_t))
-                if seen == NULL:
-                    raise MemoryError()
-                memset(seen, 0xFF, size * sizeof(int32_t))  # -1: empty
-                seen_mask = size - 1
-                for i in range(s, e):
-                    lo = 0
-                    m = e - i if e - i < 4 else 4
-                    for n in range(m):
-                        c = text[i + n]
-                        if n < 3:
-                            lo |= (<uint64_t> c) << (21 * n)
-                            hi = (<uint64_t> (n + 1)) << 21
-                        else:
-                            hi = ((<uint64_t> 4) << 21) | <uint64_t> c
-                        g = self._find(lo, hi)
-                        if g < 0:  # no longer gram either: a kept gram's prefixes are kept (each is in its clauses)
-                            break
-                        slot = ((<uint64_t> g) * <uint64_t>0x9E3779B97F4A7C15 >> 20) & seen_mask
-                        while seen[slot] >= 0 and seen[slot] != g:
-                            slot = (slot + 1) & seen_mask
-                        if seen[slot] == g:
-                            continue
-                        seen[slot] = g
-                        for j in range(self.k):
-                            total[j] += self.weights[g * self.k + j]
+                self._score(text, s, e, total, seen, used, size - 1)
                 out.append([total[j] for j in range(self.k)])
         finally:
-            PyMem_Free(seen)
             PyMem_Free(total)
+            PyMem_Free(seen)
+            PyMem_Free(used)
         return out
-
 
 cdef inline bint _breaks(str text, Py_ssize_t i, Py_ssize_t length):
     """clause_model._CLAUSE_BREAK at i (a full stop or comma before a digit does not break)."""
