@@ -8,7 +8,7 @@ clause, unless the engine already found that category there. It never blocks and
 docs/accuracy-study.md gives its leave-one-writer-out study and its first-seen measurement.
 
 The definition (`ClauseModel.score`, plain Python) and the scorers the engine runs (`clause_scores`: the compiled
-table of scanner/text/_clause_model_c.pyx, or one pyahocorasick pass over the field) are kept equal by
+table of scanner/text/_clause_model_c.pyx, or a dict of grams and a numpy matrix) are kept equal by
 tests/text/test_clause_model.py.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 NGRAM_SIZES = (1, 2, 3, 4)
 
@@ -75,7 +75,7 @@ class ClauseModel:
     weights: dict[str, tuple[float, ...]]
     version: str
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
-    _automaton: Any = field(default=None, compare=False, repr=False)
+    _scorer: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ClauseModel":
@@ -102,7 +102,7 @@ class ClauseModel:
                                 "weights": sorted(weights.items())}, ensure_ascii=False, separators=(",", ":"))
         version = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
         return cls(categories, bias, thresholds, weights, version, dict(data.get("meta") or {}),
-                   _build_automaton(weights, bias, thresholds))
+                   _Scorer(weights, bias, thresholds))
 
     @classmethod
     def load(cls, path: str | Path) -> "ClauseModel":
@@ -123,42 +123,46 @@ class ClauseModel:
     def clause_scores(self, text: str) -> list[tuple[int, int, list[float]]]:
         """(start, end, scores) per clause of `text`, as `score` on each clause: from the compiled table
         (scanner/text/_clause_model_c.pyx) when built, else `clause_scores_python`."""
-        table = self._automaton.table
+        table = self._scorer.table
         if table is None:
             return self.clause_scores_python(text)
         spans = clause_spans(text)
         return [(s, e, scores) for (s, e), scores in zip(spans, table.clause_scores(text, spans))]
 
     def clause_scores_python(self, text: str) -> list[tuple[int, int, list[float]]]:
-        """The same in Python: one automaton pass over the whole text, each gram counted once per clause."""
+        """The same in Python: each clause's grams looked up by length until one is not in the model (every gram's
+        prefixes are), counted once, their weight rows summed by numpy for the whole text at once."""
+        import numpy as np
+
         spans = clause_spans(text)
         if not spans:
             return []
-        owner = [-1] * len(text)
-        for c, (s, e) in enumerate(spans):
-            owner[s:e] = [c] * (e - s)
-        seen: list[set[int]] = [set() for _ in spans]
-        totals = [list(self.bias) for _ in spans]
-        weights = self._automaton_weights
-        for end, (gram_id, length) in self._automaton.iter(text):
-            c = owner[end]
-            if c < 0 or owner[end - length + 1] != c or gram_id in seen[c]:
-                continue
-            seen[c].add(gram_id)
-            row = totals[c]
-            for k, x in enumerate(weights[gram_id]):
-                row[k] += x
-        return [(s, e, totals[c]) for c, (s, e) in enumerate(spans)]
-
-    @property
-    def _automaton_weights(self) -> list[tuple[float, ...]]:
-        return self._automaton.weights
+        index, matrix = self._scorer.python()
+        ids: list[int] = []
+        starts: list[int] = []
+        for s, e in spans:
+            starts.append(len(ids))
+            seen: set[int] = set()
+            for i in range(s, e):
+                for n in range(1, min(NGRAM_SIZES[-1], e - i) + 1):
+                    g = index.get(text[i:i + n])
+                    if g is None:
+                        break
+                    seen.add(g)
+            ids.extend(seen)
+        sums = np.zeros((len(spans), len(self.bias)))
+        if ids:
+            rows = matrix[np.array(ids, dtype=np.intp)]
+            nonempty = [c for c in range(len(spans)) if starts[c] < (starts[c + 1] if c + 1 < len(spans) else len(ids))]
+            sums[nonempty] = np.add.reduceat(rows, [starts[c] for c in nonempty], axis=0)
+        bias = np.array(self.bias)
+        return [(s, e, (bias + sums[c]).tolist()) for c, (s, e) in enumerate(spans)]
 
     def flagged(self, text: str) -> list[tuple[int, int, str, float]]:
         """(start, end, category, score) of every clause of `text` at or over its category's threshold for the
         clause's script: the compiled table's when built (splitting, scoring and comparing in C), else
         `flagged_python`."""
-        table = self._automaton.table
+        table = self._scorer.table
         if table is None:
             return self.flagged_python(text)
         categories = self.categories
@@ -175,51 +179,35 @@ class ClauseModel:
         return out
 
 
-class _GramAutomaton:
-    """The compiled table when built, and the pyahocorasick automaton of the Python scorer, built on first use
-    (a compiled scanner never pays its memory)."""
+class _Scorer:
+    """The compiled table when built; the Python scorer's gram index and weight matrix, built on first use (a
+    compiled scanner never pays their memory)."""
 
     def __init__(self, weights: dict[str, tuple[float, ...]], bias: tuple[float, ...],
                  thresholds: tuple[tuple[float, ...], ...]) -> None:
         self.table = (_compiled.GramTable(list(weights), [list(w) for w in weights.values()], list(bias),
                                           [list(t) for t in thresholds]) if _compiled is not None else None)
-        self._grams = weights
-        self._built: tuple[Any, list[tuple[float, ...]]] | None = None
+        self._weights = weights
+        self._python: tuple[dict[str, int], Any] | None = None
         self._lock = threading.Lock()
 
-    def _automaton(self) -> tuple[Any, list[tuple[float, ...]]]:
-        if self._built is None:
+    def python(self) -> tuple[dict[str, int], Any]:
+        """(gram -> row, the rows as a numpy matrix)."""
+        if self._python is None:
             with self._lock:
-                if self._built is None:
-                    import ahocorasick
+                if self._python is None:
+                    import numpy as np
 
-                    automaton, weights = ahocorasick.Automaton(), []
-                    for gram, w in self._grams.items():
-                        automaton.add_word(gram, (len(weights), len(gram)))
-                        weights.append(w)
-                    if weights:
-                        automaton.make_automaton()
-                    self._built = (automaton, weights)
-        return self._built
-
-    @property
-    def weights(self) -> list[tuple[float, ...]]:
-        return self._automaton()[1]
-
-    def iter(self, text: str) -> Iterable[tuple[int, tuple[int, int]]]:
-        automaton, weights = self._automaton()
-        return automaton.iter(text) if weights else ()
-
-
-def _build_automaton(weights: dict[str, tuple[float, ...]], bias: tuple[float, ...],
-                     thresholds: tuple[tuple[float, ...], ...]) -> _GramAutomaton:
-    return _GramAutomaton(weights, bias, thresholds)
+                    index = {g: i for i, g in enumerate(self._weights)}
+                    matrix = np.array(list(self._weights.values()), dtype=float).reshape(len(index), -1)
+                    self._python = (index, matrix)
+        return self._python
 
 
 def _load_compiled():
     from scanner._compiled import load
 
-    return load("text._clause_model_c", 2, "the Python clause scorer (pyahocorasick)")
+    return load("text._clause_model_c", 2, "the Python clause scorer")
 
 
 _compiled = _load_compiled()
