@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scanner.text.clause_model import spans_between
 from tools.evaluation import Report, _field_text, _occurrences, evaluate
 
 LISTINGS = Path(__file__).resolve().parent.parent / "fixtures" / "listings"
@@ -46,17 +47,7 @@ _CLAUSE_BREAK = re.compile(r"[，。！？；!?;\n\r\t|｜•●▪◆■]|\.(?!
 
 def split_clauses(text: str) -> list[tuple[int, int]]:
     """[start, end) spans of the clauses of `text`, trimmed of surrounding whitespace, empty ones dropped."""
-    spans, start = [], 0
-    for stop in [m.start() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]:
-        s, e = start, stop
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-        start = stop + 1
-    return spans
+    return spans_between(text, _CLAUSE_BREAK)
 
 
 def listing_fields(row: dict) -> list[str]:

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from scanner.text.clause_model import SCRIPTS, clause_grams, clause_script, clause_spans
+from tools.evaluation import _occurrences
+from tools.study_clause_model import pick_threshold
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEWS = ROOT / "fixtures" / "reviews"
@@ -39,14 +41,6 @@ MIN_COUNT = 2
 def load_set(name: str) -> list[dict]:
     lines = (REVIEWS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
-
-
-def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    out, at = [], text.find(needle)
-    while needle and at >= 0:
-        out.append((at, at + len(needle)))
-        at = text.find(needle, at + 1)
-    return out
 
 
 @dataclass
@@ -115,15 +109,6 @@ def train(corpus: Corpus, k: int, mask: np.ndarray, smoothing: float, min_count:
     log_neg = np.log(neg + smoothing) - np.log(neg[kept].sum() + smoothing * v)
     n_pos, n_neg = (mask & positive).sum(), (mask & ~positive).sum()
     return np.where(kept, log_pos - log_neg, 0.0), float(np.log((n_pos + 1) / (n_neg + 1)))
-
-
-def pick_threshold(scores: np.ndarray, positive: np.ndarray, precision: float) -> float:
-    """Lowest score whose clause precision (among clauses scoring at least it) is >= precision; inf if none."""
-    order = np.argsort(-scores, kind="stable")
-    tp = np.cumsum(positive[order])
-    ok = np.flatnonzero(tp / np.arange(1, len(order) + 1) >= precision)
-    ok = ok[tp[ok] > 0]
-    return float(scores[order[ok[-1]]]) if len(ok) else float("inf")
 
 
 def fit(corpus: Corpus, k: int, train_sets: list[int], precisions: list[float], smoothing: float = SMOOTHING,

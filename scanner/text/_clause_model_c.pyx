@@ -159,10 +159,9 @@ cdef class GramTable:
             seen[used[i]] = -1
         return 0
 
-    def flagged(self, str text):
-        """clause_model.ClauseModel.flagged: (start, end, category index, score) of every clause of `text` at or
-        over its category's threshold for the clause's script (a Chinese character in it, or not)."""
-        cdef list spans = clause_spans(text)
+    cdef list _walk(self, str text, list spans, bint flag):
+        """Score each span: with `flag`, (start, end, category index, score) of each category at or over its
+        threshold for the span's script; else the list of the span's scores."""
         cdef list out = []
         cdef Py_ssize_t s, e, i, longest = 0, size = 16
         cdef int j, script
@@ -170,12 +169,13 @@ cdef class GramTable:
         cdef double *total = NULL
         cdef int32_t *seen = NULL
         cdef Py_ssize_t *used = NULL
-        if not spans:
-            return out
-        for s, e in spans:
+        for span in spans:
+            s, e = span
+            if s < 0 or e > len(text) or s > e:
+                raise ValueError("span outside the text")
             if e - s > longest:
                 longest = e - s
-        while size < 8 * longest + 2:
+        while size < 8 * longest + 2:  # at most 4 grams a position: the seen-table stays at most half full
             size *= 2
         total = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
         seen = <int32_t *> PyMem_Malloc(size * sizeof(int32_t))
@@ -184,8 +184,12 @@ cdef class GramTable:
             if total == NULL or seen == NULL or used == NULL:
                 raise MemoryError()
             memset(seen, 0xFF, size * sizeof(int32_t))
-            for s, e in spans:
+            for span in spans:
+                s, e = span
                 self._score(text, s, e, total, seen, used, size - 1)
+                if not flag:
+                    out.append([total[j] for j in range(self.k)])
+                    continue
                 script = 1
                 for i in range(s, e):
                     c = text[i]
@@ -201,38 +205,15 @@ cdef class GramTable:
             PyMem_Free(used)
         return out
 
+    def flagged(self, str text):
+        """clause_model.ClauseModel.flagged: (start, end, category index, score) of every clause of `text` at or
+        over its category's threshold for the clause's script (a Chinese character in it, or not)."""
+        return self._walk(text, clause_spans(text), True)
+
     def clause_scores(self, str text, list spans):
         """Per [start, end) span, the list of its scores (the tests' view; the engine asks `flagged`)."""
-        cdef Py_ssize_t s, e, longest = 0, size = 16
-        cdef int j
-        cdef double *total = NULL
-        cdef int32_t *seen = NULL
-        cdef Py_ssize_t *used = NULL
-        for span in spans:
-            s, e = span
-            if s < 0 or e > len(text) or s > e:
-                raise ValueError("span outside the text")
-            if e - s > longest:
-                longest = e - s
-        while size < 8 * longest + 2:
-            size *= 2
-        out = []
-        total = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
-        seen = <int32_t *> PyMem_Malloc(size * sizeof(int32_t))
-        used = <Py_ssize_t *> PyMem_Malloc((4 * longest + 1) * sizeof(Py_ssize_t))
-        try:
-            if total == NULL or seen == NULL or used == NULL:
-                raise MemoryError()
-            memset(seen, 0xFF, size * sizeof(int32_t))
-            for span in spans:
-                s, e = span
-                self._score(text, s, e, total, seen, used, size - 1)
-                out.append([total[j] for j in range(self.k)])
-        finally:
-            PyMem_Free(total)
-            PyMem_Free(seen)
-            PyMem_Free(used)
-        return out
+        return self._walk(text, spans, False)
+
 
 cdef inline bint _breaks(str text, Py_ssize_t i, Py_ssize_t length):
     """clause_model._CLAUSE_BREAK at i (a full stop or comma before a digit does not break)."""

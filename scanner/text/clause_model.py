@@ -35,8 +35,14 @@ _CLAUSE_BREAK = re.compile(r"[，。！？；!?;\n\r\t|｜•●▪◆■~～]|\
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of the clauses of `text` (normalised), trimmed of blanks; empty ones dropped."""
+    return spans_between(text, _CLAUSE_BREAK)
+
+
+def spans_between(text: str, breaks: re.Pattern) -> list[tuple[int, int]]:
+    """[start, end) of the stretches of `text` between matches of `breaks` (each one character), trimmed of
+    blanks; empty ones dropped."""
     spans, start = [], 0
-    for stop in [m.start() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]:
+    for stop in [m.start() for m in breaks.finditer(text)] + [len(text)]:
         s, e = start, stop
         while s < e and text[s].isspace():
             s += 1
