@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner.text import detectors, normalize  # noqa: E402
+from scanner.text import clause_model, detectors, normalize  # noqa: E402
 
 OLD_COMMIT = "c61c887"  # the code the red team measured
 
@@ -33,7 +33,8 @@ def fill(unit: str, n: int) -> str:
     return (unit * (n // len(unit) + 1))[:n]
 
 
-# name -> (stage, input of n characters); stages are "detect", "normalise" or "review" (a whole review scan)
+# name -> (stage, input of n characters); stages are "detect", "normalise", "review" (a whole review scan) or
+# "clause_model" (the review model's step on the normalised text: split, score, compare; scanner/text/clause_model.py)
 FAMILIES = {
     '"qq" + " "*n + "x"': ("detect", lambda n: "qq" + " " * (n - 3) + "x"),
     '"qq" + "\\t"*n + "x"': ("detect", lambda n: "qq" + "\t" * (n - 3) + "x"),
@@ -72,6 +73,13 @@ FAMILIES = {
     'review "to my sister on WhatsApp "*n': ("review", lambda n: fill("to my sister on WhatsApp ", n)),
     'review "专业团队，绝不刷单"*n': ("review", lambda n: fill("专业团队，绝不刷单", n)),
     'review "paid me $5 to remove this review "*n': ("review", lambda n: fill("paid me $5 to remove this review ", n)),
+    # the review model (eighteenth session): one clause of n characters (its seen-table grows with it), n clauses,
+    # repeated grams, astral characters
+    'model "x"*n': ("clause_model", lambda n: "x" * n),
+    'model "好评返现加微信"*n': ("clause_model", lambda n: fill("好评返现加微信", n)),
+    'model "a，"*n': ("clause_model", lambda n: fill("a，", n)),
+    'model "refund for five stars "*n': ("clause_model", lambda n: fill("refund for five stars ", n)),
+    'model "\U0001F600好评"*n': ("clause_model", lambda n: fill("\U0001F600好评", n)),
 }
 
 
@@ -115,12 +123,18 @@ def main() -> None:
 
     scanner = Scanner.from_defaults(with_images=False)
     old = old_detectors()
+    model = clause_model.shipped()
     stages = {"detect": detectors.detect, "normalise": normalize.normalise,
-              "review": lambda text: scanner.scan({"kind": "review", "id": "r", "text": text})}
-    naive = {"detect": old.detect if old else None, "normalise": normalize.normalise_python, "review": None}
-    naive_label = {"detect": f"detectors.py at {OLD_COMMIT}", "normalise": "normalise_python (reference twin)"}
+              "review": lambda text: scanner.scan({"kind": "review", "id": "r", "text": text}),
+              "clause_model": lambda key: model.flagged(key)}
+    naive = {"detect": old.detect if old else None, "normalise": normalize.normalise_python, "review": None,
+             "clause_model": model.flagged_python}
+    naive_label = {"detect": f"detectors.py at {OLD_COMMIT}", "normalise": "normalise_python (reference twin)",
+                   "clause_model": "flagged_python (the Python scorer)"}
     rows = []
     for name, (stage, make) in FAMILIES.items():
+        if stage == "clause_model":  # the model reads the normalised text, as in a scan
+            make = (lambda m: lambda n: normalize.normalise(m(n)).key)(make)
         t_small, t_big = best(stages[stage], make(small), args.repeat), best(stages[stage], make(big), args.repeat)
         scan = best(lambda text: scanner.scan({"id": "x", "description": text}), make(big), args.repeat)
         row = {"family": name, "stage": stage, "small": small, "big": big, "t_small_s": t_small, "t_big_s": t_big,
