@@ -79,7 +79,8 @@ class Scanner:
             text = engine_cache.load(settings.wordlists)
         else:
             text = TextEngine.load(settings.wordlists)
-        clause_model.shipped()  # the review model now: a damaged file stops start-up, not the first review
+        if not cached_text_engine:  # a long-running process: a damaged review model stops start-up, not the first
+            clause_model.shipped()  # review (`scanner check`, one listing, loads it only if it scans a review: 0.3 s)
         return cls(text, images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod
