@@ -4,7 +4,8 @@ of a review's clauses, trained on the labelled review sets (tools/train_clause_m
 Why: rules written from one writer's misses carry almost nothing to the next writer (README, "Accuracy"); a
 model of the wording many writers used finds some of what no list names. It only adds: a clause whose score
 for a category reaches that category's threshold becomes a `review`-level finding of that category over the
-clause, unless the engine already found that category there. It never blocks and never removes a finding.
+clause, unless the engine already found that category, or personal data, there. It never blocks (nor counts
+towards block_score) and never removes a finding.
 docs/accuracy-study.md gives its leave-one-writer-out study and its first-seen measurement.
 
 The definition (`ClauseModel.score`, plain Python) and the scorers the engine runs (`clause_scores`: the compiled
@@ -28,8 +29,8 @@ NGRAM_SIZES = (1, 2, 3, 4)
 # full-width). A full stop or comma before an ASCII digit (99.9, 1,000) and the enumeration comma 、 do not end one.
 # The normaliser has already dropped full stops, line breaks, tabs, bullets and 、 (and reads | and ! between
 # letters as i), so in practice clauses end at ， , ； ; ！ ! ？ ? and 。 only: an English review's sentences, or
-# lines without punctuation, are one clause. The model was trained and measured on these units; splitting on the
-# original text is a change for a retrained model (docs/accuracy-study.md, "Not done").
+# lines without punctuation, are one clause. The model was trained and measured on these units; clauses of the
+# original text read no better in a leave-one-writer-out comparison (docs/accuracy-study.md).
 _CLAUSE_BREAK = re.compile(r"[，。！？；!?;\n\r\t|｜•●▪◆■~～]|\.(?![0-9])|,(?![0-9])")
 
 
