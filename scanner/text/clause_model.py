@@ -225,6 +225,7 @@ COMPILED: bool = _compiled is not None
 SHIPPED_PATH = Path(__file__).with_name("clause_model.json.gz")
 # Low severity and review at most: a model's guess asks a person; it never blocks on its own.
 SEVERITY = "low"
+TERM = "clause_model"  # the `term` of its findings (scanner/text/policy.py leaves them out of block_score)
 _shipped: list[ClauseModel | None] = []  # loaded once (Scanner.from_settings asks at start-up)
 _load_error: list[Exception] = []  # a damaged file's error, raised again without reading it again
 _lock = threading.Lock()  # one load when the first scans arrive together (a model is ~36 MB)
@@ -289,5 +290,5 @@ def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread
                            score=policy.severity_scores.get(SEVERITY, 0.5),
                            explanation="" if category in unread else render(reasons),
                            effect="none" if policy.action(category) == "none" else "review",
-                           start=start, end=end, text=words, term="clause_model", reasons=reasons))
+                           start=start, end=end, text=words, term=TERM, reasons=reasons))
     return out

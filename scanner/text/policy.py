@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from scanner.text.policy_schema import custom_actions, parse_policy
 from scanner.results import Finding, band_score
 from scanner.text.verify.explain import reason, with_reason
+from scanner.text.clause_model import TERM as MODEL_TERM
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def decide(findings: list[Finding], policy: Policy) -> tuple[str, int]:
     for f in findings:
         if f.effect == "none":
             continue
-        if f.term != "clause_model":  # a learned guess asks a person: it never adds up to a block (block_score)
+        if f.term != MODEL_TERM:  # a learned guess asks a person: it never adds up to a block (block_score)
             remaining *= 1.0 - f.score
         effects.add(f.effect)
     risk = 1.0 - remaining
