@@ -14,18 +14,14 @@ from scanner.text.clause_model import ClauseModel, clause_script, clause_spans
 from scanner.text.normalize import normalise
 from tests.support import ROOT
 
-# Hard negatives of the rules' tables that the shipped model sends to review (seven; the model of sixteen writers
-# also flagged 五星好评就送给这家店了 and 之前给了好评就退了货, which the model of twenty-two passes): the accepted cost of its first-seen
+# Hard negatives of the rules' tables that the shipped model (26 writers) sends to review: two. The model of twenty-two
+# flagged seven (these and five English ones about honest or refunded reviews, now passing in their tables); the model
+# of sixteen also 五星好评就送给这家店了 and 之前给了好评就退了货. The accepted cost of its first-seen
 # recall (docs/accuracy-study.md, "Reviews: a learned second opinion"). Without the model each passes; with it the
 # model's clause is the only finding. The tables they came from leave them out (test_review_kinds.py,
 # test_scan_families.py) and this one holds them, so a retrained model that fixes or adds one shows here.
 KNOWN_FALSE_POSITIVES = (
-    "Honest 5 star review = my own opinion, no one paid me",
-    "I rate it five stars and you get what you pay for, free returns too",
-    "I paid full price for it and my review is honest",
-    "They refunded me after I posted it back to them",
     "I changed my review to 5 stars after they fixed the zipper",
-    "Got a refund for the broken one and left a review for the new one",
     "I changed my rating to 5 stars after they sent a replacement for free.",
 )
 
@@ -191,7 +187,7 @@ def test_the_shipped_model_is_what_its_trainer_makes_from_the_listed_sets():
 
     made = ClauseModel.from_dict(model_dict(Corpus.build({name: load_set(name) for name in DEVELOPMENT_SETS})))
     assert made.version == clause_model.shipped().version
-    assert not {"reviews30", "reviews31"} & set(DEVELOPMENT_SETS)  # kept for first-seen
+    assert not {"reviews34", "reviews35"} & set(DEVELOPMENT_SETS)  # kept for first-seen
 
 
 def _review(text: str, **extra) -> dict:
