@@ -36,6 +36,13 @@ class Phrase(NamedTuple):
 
 _SENT = r"[^。！？!?.\n]"  # inside one sentence
 _QUOTED = r"['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【】《》]{2,15}['\"”’」』】》]"  # a name in quotes: 搜“声悦数码”
+# another selling platform, as buyers name it (nicknames, a letter or an emoji inside: 拼夕夕, 咸🐟, 抖ㄧ音); lower case,
+# as the phrases run on the lower-cased text
+_PLATFORM = (r"(?:拼多多|拼夕夕|(?<![a-z])pdd(?![a-z])|闲鱼|咸鱼|[闲咸]\s?🐟|(?<![a-z])xianyu(?![a-z])|抖[^\u4e00-\u9fff\s]?音"
+             r"|快手|淘宝|某宝|(?<![a-z])tb(?![a-z])|京东|某东|(?<![a-z])jd(?![a-z])|小红书|微店|得物|唯品会|天猫|苏宁"
+             r"|(?<![a-z])(?:shopee|lazada|tiktok|taobao)(?![a-z]))")
+# what a buyer says after searching a quoted name on a platform to tell how they found this shop
+_FOUND_HERE = r"(?:找到|搜到|看到|发现|刷到|才到|进来|进的|来的|买的|下的单)"
 # a five-star rating written with star signs as well as words (the engine's normaliser drops the signs)
 _FIVE_STARS = r"(?:[5５五]\s?颗?\s?[⭐★🌟]|[⭐★🌟]{5}|\b(?:5|five)[- ]stars?\b|\b5\s?\*)"
 # money (or a refund, spelled maybe with separators) as a reward is named in an offer
@@ -240,6 +247,30 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("diversion", "medium",
            r"(?:小店|店铺|网店|一家店|上一家|开了(?:个|家)?店)(?:叫|名叫|名字叫)?[ \t:：]{0,2}" + _QUOTED + r"[^。！？\n]{0,24}?(?:搜|search)",
            "引导到其他平台的店铺", ("店",)),
+    # another platform named and a quoted name to search there, the platform before the search or after it:
+    # 闲鱼上还挂了几只更便宜的，搜“…”; 去抖音搜 “…”; 搜咸🐟“…”, 半价 (#20: four blind writers, reviews31-35). Not how the
+    # writer found this shop: 在淘宝搜“防水鞋”才找到这家
+    Phrase("diversion", "medium",
+           r"(?:" + _PLATFORM + r"[^。！？\n]{0,20}?(?:搜|搜索)(?:一下)?|(?:搜|搜索)(?:一下)?[ \t]?" + _PLATFORM + r")"
+           r"[^。！？\n'\"“‘「『【《]{0,6}?" + _QUOTED + r"(?![^。！？\n]{0,8}?" + _FOUND_HERE + r")",
+           "引导到其他平台的店铺", ("搜",)),
+    # going to another platform's (or the next) shop, quoted, to buy or search there, or its price there said lower
+    # than here: 去隔壁“…旗舰店”搜同款; 去我拼多多店铺“…”买; 在拼夕夕旗舰店“…”更便宜; 我在拼多多“…”才卖89. (Not a
+    # purchase there told as past, 在京东“…”买过, nor this shop said cheaper: 在京东“…”要贵五十，这家便宜)
+    Phrase("diversion", "medium",
+           r"(?:去|到|在)(?:我(?:的|家)?)?(?:" + _PLATFORM + r"|隔壁)(?:上|的)?(?:店铺|小店|旗舰店|网店|店)?[ \t:：]{0,2}" + _QUOTED
+           + r"(?:(?!这家|这边|这里|这个|本店|这店)[^。！？\n]){0,20}?"
+           r"(?:搜|下单|(?:买|拍)(?![过了的到])|更便宜|便宜|才卖|只要|只卖|半价|更低|低价)",
+           "引导到其他平台的店铺", ("去", "到", "在")),
+    # the writer's own shop, page or group elsewhere, with a word sending readers there: "check my Etsy shop X",
+    # "join our Facebook group", "check out my shop on the other site"
+    Phrase("diversion", "medium",
+           r"\b(?:check out|check|visit|join|follow|find|search for|search|go to|head to|buy (?:straight |directly |direct )?from"
+           r"|order from|shop at|come to)\s+(?:my|our)\s+(?:own\s+)?"
+           r"(?:(?:etsy|ebay|depop|poshmark|shopify|amazon|facebook|fb|ig|instagram|tiktok|whatsapp|telegram|carousell"
+           r"|mercari|vinted|online|web)\s+(?:shop|store|page|group|site|channel)"
+           r"|(?:shop|store|page)\s+on\s+(?:the\s+)?(?:other|another|a different)\s+(?:site|app|platform))\b",
+           "asks readers to buy from the writer's shop elsewhere", ("my", "our")),
     # a phone number spaced out digit by digit after a phone sign or channel word, or before one: 📱 0 9 1 2 - 4 4 8 …
     Phrase("diversion", "medium",
            r"(?:📱|📞|☎|\btel\b|\bphone\b|\bcall\b|\btext\b|\bwhatsapp\b|\bviber\b|电话|手机|号码)[^\n.。!！?？0-9]{0,6}(?:[0-9][ \t\-.]{1,3}){6,14}[0-9](?:\s?(?:via|on)\s+(?:viber|whatsapp|telegram|signal|line|wechat))?",

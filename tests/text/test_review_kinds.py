@@ -283,6 +283,22 @@ CASES = [
     (R, None, "要刷好评的话我们这边有团队，五毛一条", "block",
      {("incentivized_review", "刷好评"), ("illegal_service", "刷好评的话我们这边有团队")}, []),
     (R, None, "我帮你问了客服，不是刷单，是真实销量", "pass", set(), []),
+    # -- #20, after reviews30-35: another platform named with a quoted shop to search or buy from, or the writer's own
+    # shop elsewhere; a purchase there told as past, and the price there said higher, are none (how a buyer found this
+    # shop, 在淘宝搜“防水登山鞋”才找到这家, is flagged by proximity.tsv's marketplace + 搜 row before these phrases run)
+    (R, None, "我在快手上也卖这个，更便宜，搜“阿明渔具”就行", "review",
+     {("diversion", "快手上也卖这个，更便宜，搜“阿明渔具”")}, []),
+    (R, None, "搜 拼夕夕“大熊家纺”有同款", "review", {("diversion", "搜 拼夕夕“大熊家纺”")}, []),
+    (R, None, "别在这买了，去我淘宝店“小周茶叶”下单送茶杯", "review", {("diversion", "去我淘宝店“小周茶叶”下单")}, []),
+    (R, None, "同款在京东“佳佳母婴”只要59", "review", {("diversion", "在京东“佳佳母婴”只要")}, []),
+    (R, None, "Cute mug. I sell hand-painted ones, visit my Etsy shop MugsByMei for more", "review",
+     {("diversion", "visit my Etsy shop")}, []),
+    (R, None, "For the wholesale price come to our Facebook page and message us", "review",
+     {("diversion", "come to our Facebook page")}, []),
+    (R, None, "以前在京东“佳佳母婴”买过，这家更便宜", "pass", set(), []),
+    (R, None, "在天猫“某某旗舰店”要贵五十，这家便宜", "pass", set(), []),
+    (R, None, "I saw this on my Facebook page feed and ordered, no regrets", "pass", set(), []),
+    (R, None, "Bought this after I checked my Amazon order history for the old one", "pass", set(), []),
     # ... a seller telling that customers stopped their medicine
     (Q, "seller", "答：很多老客户吃了都停药了", "review", {("medical_claim", "都停药了")}, []),
     (R, None, "医生说我可以停药了，跟这个没关系", "pass", set(), []),
