@@ -41,6 +41,12 @@ _QUOTED = r"['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【�
 _PLATFORM = (r"(?:拼多多|拼夕夕|(?<![a-z])pdd(?![a-z])|闲鱼|咸鱼|[闲咸]\s?🐟|(?<![a-z])xianyu(?![a-z])|抖[^\u4e00-\u9fff\s]?音"
              r"|快手|淘宝|某宝|(?<![a-z])tb(?![a-z])|京东|某东|(?<![a-z])jd(?![a-z])|小红书|微店|得物|唯品会|天猫|苏宁"
              r"|(?<![a-z])(?:shopee|lazada|tiktok|taobao)(?![a-z]))")
+# one digit of a number written to pass a filter: a digit word, a digit (full-width too), a Chinese numeral, an enclosed
+# or parenthesised digit (㈠ ① ❶ ⑴)
+_DIGIT_CHARS = "零〇一二三四五六七八九幺两㈠㈡㈢㈣㈤㈥㈦㈧㈨⓪①②③④⑤⑥⑦⑧⑨❶❷❸❹❺❻❼❽❾⑴⑵⑶⑷⑸⑹⑺⑻⑼"
+_DISGUISED_DIGIT = r"(?<![a-z])(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?![a-z])|[０-９" + _DIGIT_CHARS + "]"
+_DIGIT_TOKEN = _DISGUISED_DIGIT + "|[0-9]"
+_DIGIT_SEP = r"[ \t,，.\-－]{0,3}"
 # what a buyer says after searching a quoted name on a platform to tell how they found this shop
 _FOUND_HERE = r"(?:找到|搜到|看到|发现|刷到|才到|进来|进的|来的|买的|下的单)"
 # a five-star rating written with star signs as well as words (the engine's normaliser drops the signs)
@@ -280,6 +286,20 @@ PHRASES: tuple[Phrase, ...] = (
            r"\b(?:text|txt|call|ring|whatsapp|phone|reach|contact)\s+(?:me\s+)?(?:(?:at|on)\s*)?"
            r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])[\s,.\-]{1,3}){6,14}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])(?![a-z0-9])",
            "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
+    # ... and in any mix of words, digits (full-width too), Chinese numerals and enclosed digits, in groups or one by one,
+    # after a contact word or a channel's nickname: 扣扣找我 ㈠㈡㈢④⑤…, ➕威💬 one three nine，零零八八…, 打我电话
+    # zero-eight-one, 5 5 2…, WA: +86 one three eight 0 0 2…, txt me four one five, 555, … (#20: six fresh writers,
+    # reviews31-35). Seven digits at least, each a token; a list mark (、) ends the number (sizes 38、39、40)
+    Phrase("diversion", "medium",
+           # (English cues long enough, or with "me"/a colon, that the phrase gate stays shut on ordinary reviews)
+           r"(?:(?<![a-z])(?:(?:text|txt|call|ring|phone) (?:me|us)|whatsapp|wsp|telegram|tele|viber|qq|vx|wx|wa ?[:：]|tel ?[:：.])(?![a-z])"
+           r"|电话|(?<!单)号码|手机号|打我|扣扣|球球|企鹅|微信|威信|薇信|卫星|微同号|[加➕＋+]\s?(?:威|微|薇))"
+           r"[^\n。！？!?0-9０-９" + _DIGIT_CHARS + r"]{0,8}?[+＋]?"
+           # (seven tokens from here; one of them not a plain digit: a plain number is the digit detectors' to judge,
+           # an order number after 号码 among them)
+           r"(?=(?:" + _DIGIT_TOKEN + r")(?:" + _DIGIT_SEP + r"(?:" + _DIGIT_TOKEN + r")){6})"
+           r"(?:[0-9]" + _DIGIT_SEP + r"){0,20}?(?:" + _DISGUISED_DIGIT + r")(?:" + _DIGIT_SEP + r"(?:" + _DIGIT_TOKEN + r")){0,20}",
+           "a phone number written in pieces after a contact word", ("电话", "号码", "打我", "扣扣", "球球", "微", "威", "薇")),
     # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
     Phrase("diversion", "medium",
            r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式|有(?:wei|vx|wx|v|微|薇|威|q|扣)(?![a-z\u4e00-\u9fff])|有(?:微信|薇信|威信|扣扣))",

@@ -299,6 +299,18 @@ CASES = [
     (R, None, "在天猫“某某旗舰店”要贵五十，这家便宜", "pass", set(), []),
     (R, None, "I saw this on my Facebook page feed and ordered, no regrets", "pass", set(), []),
     (R, None, "Bought this after I checked my Amazon order history for the old one", "pass", set(), []),
+    # -- #20, after reviews30-35: a phone number written in pieces (words, numerals, enclosed and full-width digits mixed)
+    # after a contact word or a channel's nickname; sizes in a list, dates and plain order numbers are none
+    (R, None, "要货的扣扣联系 ㈦㈧⑨①②③④⑤，量大从优", "review", {("diversion", "扣扣联系 ㈦㈧⑨①②③④⑤")}, []),
+    (R, None, "批发价更低，打我电话 one three six，二二八八，四四六六", "review",
+     {("diversion", "打我电话 one three six，二二八八，四四六六")}, []),
+    (R, None, "Want two? ring me nine one seven, 555, 0 1 3 8 after 6pm", "review",
+     {("diversion", "ring me nine one seven, 555, 0 1 3 8")}, []),
+    (Q, "seller", "Bulk orders welcome, WA: +60 one two, 345 6789", "review", {("diversion", "WA: +60 one two, 345 6789")}, []),
+    (R, None, "尺码号码 38、39、40、41 都有，偏大", "pass", set(), []),
+    (R, None, "客服电话里说三到五天发货，结果两天就到了", "pass", set(), []),
+    (R, None, "快递单号码 7731 2209 8812 one day 就到", "pass", set(), []),
+    (R, None, "phone 13 pro max 256gb works with it, line 2 cable too", "pass", set(), []),
     # ... a seller telling that customers stopped their medicine
     (Q, "seller", "答：很多老客户吃了都停药了", "review", {("medical_claim", "都停药了")}, []),
     (R, None, "医生说我可以停药了，跟这个没关系", "pass", set(), []),
