@@ -41,14 +41,14 @@ _QUOTED = r"['\"“‘「『【《][^。！？\n'\"“”‘’「」『』【�
 _PLATFORM = (r"(?:拼多多|拼夕夕|(?<![a-z])pdd(?![a-z])|闲鱼|咸鱼|[闲咸]\s?🐟|(?<![a-z])xianyu(?![a-z])|抖[^\u4e00-\u9fff\s]?音"
              r"|快手|淘宝|某宝|(?<![a-z])tb(?![a-z])|京东|某东|(?<![a-z])jd(?![a-z])|小红书|微店|得物|唯品会|天猫|苏宁"
              r"|(?<![a-z])(?:shopee|lazada|tiktok|taobao)(?![a-z]))")
-# one digit of a number written to pass a filter: a digit word, a digit (full-width too), a Chinese numeral, an enclosed
-# or parenthesised digit (㈠ ① ❶ ⑴)
-_DIGIT_CHARS = "零〇一二三四五六七八九幺两㈠㈡㈢㈣㈤㈥㈦㈧㈨⓪①②③④⑤⑥⑦⑧⑨❶❷❸❹❺❻❼❽❾⑴⑵⑶⑷⑸⑹⑺⑻⑼"
-_DISGUISED_DIGIT = r"(?<![a-z])(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?![a-z])|[０-９" + _DIGIT_CHARS + "]"
-_DIGIT_TOKEN = _DISGUISED_DIGIT + "|[0-9]"
-_DIGIT_SEP = r"[ \t,，.\-－]{0,3}"
 # what a buyer says after searching a quoted name on a platform to tell how they found this shop
 _FOUND_HERE = r"(?:找到|搜到|看到|发现|刷到|才到|进来|进的|来的|买的|下的单)"
+# a word that sends the reader to the other shop, in the sentence of a quoted name to search
+_STEERS = (r"(?:更便宜|便宜|半价|只要|才卖|只卖|优惠|包邮|更低|我的|我家|我们家|我在|我也|有店|关注我|找我|联系我|私信|收藏|同款"
+           r"|直播间|[才少][0-9一二三四五六七八九十两])")
+# the sentence says this shop wins after all (还是这家靠谱, 但这家送了膜): a comparison, not a push
+_NOT_THIS_SHOP = (r"(?![^。！？\n]{0,40}?(?:还是|但是?|只有|不如|所以来?|果断|就选了?|最后)(?:在)?(?:这家|这款|这里|这边|本店|你们|你家)"
+                  r"|[^。！？\n]{0,40}?(?<!比)(?:这家|这款|本店)的?[^。！？\n]{0,6}?(?:更好|好多了|最稳|最好|靠谱|没问题))")
 # a five-star rating written with star signs as well as words (the engine's normaliser drops the signs)
 _FIVE_STARS = r"(?:[5５五]\s?颗?\s?[⭐★🌟]|[⭐★🌟]{5}|\b(?:5|five)[- ]stars?\b|\b5\s?\*)"
 # money (or a refund, spelled maybe with separators) as a reward is named in an offer
@@ -257,6 +257,9 @@ PHRASES: tuple[Phrase, ...] = (
     # 闲鱼上还挂了几只更便宜的，搜“…”; 去抖音搜 “…”; 搜咸🐟“…”, 半价 (#20: four blind writers, reviews31-35). Not how the
     # writer found this shop: 在淘宝搜“防水鞋”才找到这家
     Phrase("diversion", "medium",
+           # (a word sending the reader there within the sentence: cheaper, the writer's, follow me; this shop not said
+           # to win, 还是这家靠谱, the code review's hard negatives)
+           r"(?=[^。！？\n]{0,40}?" + _STEERS + r")" + _NOT_THIS_SHOP +
            r"(?:" + _PLATFORM + r"[^。！？\n]{0,20}?(?:搜|搜索)(?:一下)?|(?:搜|搜索)(?:一下)?[ \t]?" + _PLATFORM + r")"
            r"[^。！？\n'\"“‘「『【《]{0,6}?" + _QUOTED + r"(?![^。！？\n]{0,8}?" + _FOUND_HERE + r")",
            "引导到其他平台的店铺", ("搜",)),
@@ -264,18 +267,26 @@ PHRASES: tuple[Phrase, ...] = (
     # than here: 去隔壁“…旗舰店”搜同款; 去我拼多多店铺“…”买; 在拼夕夕旗舰店“…”更便宜; 我在拼多多“…”才卖89. (Not a
     # purchase there told as past, 在京东“…”买过, nor this shop said cheaper: 在京东“…”要贵五十，这家便宜)
     Phrase("diversion", "medium",
-           r"(?:去|到|在)(?:我(?:的|家)?)?(?:" + _PLATFORM + r"|隔壁)(?:上|的)?(?:店铺|小店|旗舰店|网店|店)?[ \t:：]{0,2}" + _QUOTED
-           + r"(?:(?!这家|这边|这里|这个|本店|这店)[^。！？\n]){0,20}?"
-           r"(?:搜|下单|(?:买|拍)(?![过了的到])|更便宜|便宜|才卖|只要|只卖|半价|更低|低价)",
+           # (not a purchase told as past, 以前在…下单; not a question, 在天猫“88VIP”下单能用券吗？; this shop not said to win)
+           r"(?<!以前)(?<!之前)(?<!上次)(?<!曾经)(?<!以前是)" + _NOT_THIS_SHOP + r"(?![^。！？\n]{0,40}?[吗么](?:[？?]|$))"
+           r"(?:去|到|在)(?:我(?:的|家)?)?(?:" + _PLATFORM + r"|隔壁)(?:上|的)?(?:店铺|小店|旗舰店|网店|店)?[ \t:：]{0,2}"
+           # (the platform's own pages and programmes, quoted: 在淘宝“店铺首页”搜型号, 在拼多多“百亿补贴”里买)
+           r"(?!.(?:店铺首页|首页|我的订单|已买到|百亿补贴|88vip|以旧换新|特卖|京东超市|自营))" + _QUOTED
+           + r"(?:(?!这家|这边|这里|这个|本店|这店|看到|刷到|找到)[^。！？\n]){0,20}?"
+           r"(?:搜(?![不到])|下单|(?:买|拍)(?![过了的到])|更便宜|便宜|才卖|只要|只卖|半价|更低|低价)",
            "引导到其他平台的店铺", ("去", "到", "在")),
     # the writer's own shop, page or group elsewhere, with a word sending readers there: "check my Etsy shop X",
     # "join our Facebook group", "check out my shop on the other site"
     Phrase("diversion", "medium",
+           # (an order or a check of the writer's own: "every order from my Etsy shop", "I use it to check my online store
+           # inventory", the code review's hard negatives)
+           r"(?<!\bto )(?<!\bi )(?<!\bwe )(?<!\bevery )(?<!\beach )(?<!\ban )(?<!\bthe )(?<!\bper )(?<!\bone )"
            r"\b(?:check out|check|visit|join|follow|find|search for|search|go to|head to|buy (?:straight |directly |direct )?from"
            r"|order from|shop at|come to)\s+(?:my|our)\s+(?:own\s+)?"
            r"(?:(?:etsy|ebay|depop|poshmark|shopify|amazon|facebook|fb|ig|instagram|tiktok|whatsapp|telegram|carousell"
            r"|mercari|vinted|online|web)\s+(?:shop|store|page|group|site|channel)"
-           r"|(?:shop|store|page)\s+on\s+(?:the\s+)?(?:other|another|a different)\s+(?:site|app|platform))\b",
+           r"|(?:shop|store|page)\s+on\s+(?:the\s+)?(?:other|another|a different)\s+(?:site|app|platform))\b"
+           r"(?!\s+(?:inventory|messages|orders?|listings?|notifications|stats|analytics|account|dashboard|feed))",
            "asks readers to buy from the writer's shop elsewhere", ("my", "our")),
     # a phone number spaced out digit by digit after a phone sign or channel word, or before one: 📱 0 9 1 2 - 4 4 8 …
     Phrase("diversion", "medium",
@@ -286,20 +297,6 @@ PHRASES: tuple[Phrase, ...] = (
            r"\b(?:text|txt|call|ring|whatsapp|phone|reach|contact)\s+(?:me\s+)?(?:(?:at|on)\s*)?"
            r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])[\s,.\-]{1,3}){6,14}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[0-9])(?![a-z0-9])",
            "a phone number spelled out in words and digits", ("text", "txt", "call", "ring", "whatsapp", "phone", "reach", "contact")),
-    # ... and in any mix of words, digits (full-width too), Chinese numerals and enclosed digits, in groups or one by one,
-    # after a contact word or a channel's nickname: 扣扣找我 ㈠㈡㈢④⑤…, ➕威💬 one three nine，零零八八…, 打我电话
-    # zero-eight-one, 5 5 2…, WA: +86 one three eight 0 0 2…, txt me four one five, 555, … (#20: six fresh writers,
-    # reviews31-35). Seven digits at least, each a token; a list mark (、) ends the number (sizes 38、39、40)
-    Phrase("diversion", "medium",
-           # (English cues long enough, or with "me"/a colon, that the phrase gate stays shut on ordinary reviews)
-           r"(?:(?<![a-z])(?:(?:text|txt|call|ring|phone) (?:me|us)|whatsapp|wsp|telegram|tele|viber|qq|vx|wx|wa ?[:：]|tel ?[:：.])(?![a-z])"
-           r"|电话|(?<!单)号码|手机号|打我|扣扣|球球|企鹅|微信|威信|薇信|卫星|微同号|[加➕＋+]\s?(?:威|微|薇))"
-           r"[^\n。！？!?0-9０-９" + _DIGIT_CHARS + r"]{0,8}?[+＋]?"
-           # (seven tokens from here; one of them not a plain digit: a plain number is the digit detectors' to judge,
-           # an order number after 号码 among them)
-           r"(?=(?:" + _DIGIT_TOKEN + r")(?:" + _DIGIT_SEP + r"(?:" + _DIGIT_TOKEN + r")){6})"
-           r"(?:[0-9]" + _DIGIT_SEP + r"){0,20}?(?:" + _DISGUISED_DIGIT + r")(?:" + _DIGIT_SEP + r"(?:" + _DIGIT_TOKEN + r")){0,20}",
-           "a phone number written in pieces after a contact word", ("电话", "号码", "打我", "扣扣", "球球", "微", "威", "薇")),
     # the writer points at their profile: 看我头像昵称就能找到我, "check my bio", "link in bio"
     Phrase("diversion", "medium",
            r"(?:看|点|点开|搜|查)(?:我的?)(?:头像|昵称|主页|名字|签名|id|资料)[^。！？\n]{0,8}?(?:找到我|加我|联系我|私我|找我|有联系方式|有方式|有(?:wei|vx|wx|v|微|薇|威|q|扣)(?![a-z\u4e00-\u9fff])|有(?:微信|薇信|威信|扣扣))",
@@ -372,6 +369,28 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("illegal_service", "high",
            r"\b(?:selling|sell|cheap|buy)\s+(?:[0-9]+k?\s+)?(?:real\s+|active\s+)?(?:(?:instagram|insta|ig|tiktok|youtube|twitter|fb)\s+)?(?:followers|likes|views|subscribers)\b[^.!?\n]{0,20}?(?:\$\d+|\bdm\b|\bmessage me|\binbox\b|\bcheap\b)",
            "bought followers or likes (platform rules; 网络交易监督管理办法 第十四条)", ("followers", "likes", "views", "subscribers")),
+    # ... and in Chinese, sold by the thousand with a price: 千粉只要十块, 真人粉1000个只要10块, 1000粉10元 (#20: three fresh
+    # writers, reviews32-36). Not 粉色/粉底/粉扑, nor a blogger "with ten thousand fans" (万粉博主, 1000粉的博主, 万粉以上)
+    Phrase("illegal_service", "high",
+           r"(?:真人|活|僵尸|千|万|[0-9０-９]{2,6}\s?个?)粉(?![色底丝条饼末刷剂扑状质红博达网主的以上])[^。！？\n]{0,12}?"
+           r"(?:只要|仅需|才|[0-9０-９]+\s?(?:元|块|rmb)|[一二三四五六七八九十百两]+\s?(?:元|块)|十块|二十)",
+           "买卖粉丝（网络交易监督管理办法 第十四条）", ("粉",)),
+    # coursework and exams done for pay: "I take your exam for you", "we write essays and take online exams for you"
+    # (#20: four fresh writers, reviews32-37); a buyer's own homework is none
+    Phrase("illegal_service", "high",
+           r"\b(?:i|we)\s+(?:can\s+|will\s+|also\s+)?(?:do|take|write|sit|complete|handle|finish)\s+(?:all\s+)?your\s+(?:[a-z\-]+\s+){0,3}?"
+           r"(?:exams?|tests?|quiz(?:zes)?|courses?|classes|assignments?|essays?|homework|finals|coursework|thesis|dissertations?)\b"
+           # (for pay, or said as the whole offer: not "I take your exam date into account")
+           r"(?:\s+for\s+you|[^.!?\n]{0,40}?(?:guarantee|\bpay|\$|\bfee|\bprice|\bcheap|\bdm\b|whatsapp|\bhire)|(?=\s*(?:[.!,;]|$)))"
+           r"|\b(?:i|we)\s+(?:can\s+|will\s+|also\s+)?(?:do|take|write|sit|complete)\s+(?:[a-z\-,]+\s+){0,6}?"
+           r"(?:exams?|tests?|quiz(?:zes)?|courses?|classes|assignments?|essays?|homework|finals|coursework)\s+for\s+you\b",
+           "exams or coursework done for pay (academic fraud; 刑法 第二百八十四条之一 代替考试)", ("i ", "we ")),
+    # reviews or ratings sold to sellers: "50 verified-purchase 5-star reviews for your listing", "boost your store rating"
+    Phrase("illegal_service", "high",
+           r"\bverified[- ]purchase\s+(?:(?:5|five)[- ]star\s+)?reviews\b[^.!?\n]{0,30}?"
+           r"(?:for\s+your\s+(?:listing|store|shop|product|page|asin)|per\s+(?:week|day)|\$|\bdm\b|\bcheap|\bundetectable|\d+\+)"
+           r"|\bboost\s+your\s+(?:store|shop|seller|listing)(?:'s)?\s+(?:rating|ranking|reviews|sales)\b",
+           "reviews or ratings sold to sellers (反不正当竞争法 第八条; 网络交易监督管理办法 第十四条)", ("verified", "boost")),
 )
 
 # Matched on the lower-cased text (as fast again as re.IGNORECASE); a text whose length lower() changes (a

@@ -299,18 +299,29 @@ CASES = [
     (R, None, "在天猫“某某旗舰店”要贵五十，这家便宜", "pass", set(), []),
     (R, None, "I saw this on my Facebook page feed and ordered, no regrets", "pass", set(), []),
     (R, None, "Bought this after I checked my Amazon order history for the old one", "pass", set(), []),
-    # -- #20, after reviews30-35: a phone number written in pieces (words, numerals, enclosed and full-width digits mixed)
-    # after a contact word or a channel's nickname; sizes in a list, dates and plain order numbers are none
-    (R, None, "要货的扣扣联系 ㈦㈧⑨①②③④⑤，量大从优", "review", {("diversion", "扣扣联系 ㈦㈧⑨①②③④⑤")}, []),
-    (R, None, "批发价更低，打我电话 one three six，二二八八，四四六六", "review",
-     {("diversion", "打我电话 one three six，二二八八，四四六六")}, []),
-    (R, None, "Want two? ring me nine one seven, 555, 0 1 3 8 after 6pm", "review",
-     {("diversion", "ring me nine one seven, 555, 0 1 3 8")}, []),
-    (Q, "seller", "Bulk orders welcome, WA: +60 one two, 345 6789", "review", {("diversion", "WA: +60 one two, 345 6789")}, []),
-    (R, None, "尺码号码 38、39、40、41 都有，偏大", "pass", set(), []),
-    (R, None, "客服电话里说三到五天发货，结果两天就到了", "pass", set(), []),
-    (R, None, "快递单号码 7731 2209 8812 one day 就到", "pass", set(), []),
-    (R, None, "phone 13 pro max 256gb works with it, line 2 cable too", "pass", set(), []),
+    # -- #20, after reviews32-37: followers sold by the thousand, coursework done for pay, reviews and ratings sold to
+    # sellers (block); a blogger's fan count, pink things, a buyer's own homework and a count of real reviews are none
+    (R, None, "快手两千粉只要三十，全是真人", "block", {("illegal_service", "千粉只要")}, []),
+    (R, None, "小红书500粉8元，秒到", "block", {("illegal_service", "500粉8元")}, []),
+    (R, None, "We can complete your statistics coursework, any deadline", "block",
+     {("illegal_service", "We can complete your statistics coursework")}, []),
+    (R, None, "Need help? I sit quizzes and finals for you, pay after grade", "block",
+     {("illegal_service", "I sit quizzes and finals for you")}, []),
+    (Q, "seller", "Verified purchase reviews available, $3 each, message the shop", "block",
+     {("illegal_service", "Verified purchase reviews available, $")}, []),
+    (R, None, "万粉博主推荐的，只要59元就买到了", "pass", set(), []),
+    (R, None, "粉扑两个才10块，挺软", "pass", set(), []),
+    (R, None, "My daughter does her homework at this desk every evening", "pass", set(), []),
+    (R, None, "It has thousands of verified purchase reviews, so I trusted it", "pass", set(), []),
+    # ... the code review's hard negatives for the quoted-shop rows: a purchase there told as past, a question about the
+    # platform's own programme, this shop said to win, the writer's own store checked
+    (R, None, "以前在拼多多“某某专营店”下单，等了十天才到，这家两天就到", "pass", set(), []),
+    (R, None, "在京东“百亿补贴”里买会更便宜吗？", "pass", set(), []),
+    (R, None, "咸鱼上有人挂“全新未拆”便宜两百，但还是这家靠谱", "pass", set(), []),
+    (R, None, "I check my online store orders on this tablet every morning", "pass", set(), []),
+    (R, None, "Every order from our Shopify store ships in these mailers", "pass", set(), []),
+    (R, None, "1000粉的博主推荐的，才99", "pass", set(), []),
+    (Q, "seller", "Yes, I take your exam date into account when planning the lessons", "pass", set(), []),
     # ... a seller telling that customers stopped their medicine
     (Q, "seller", "答：很多老客户吃了都停药了", "review", {("medical_claim", "都停药了")}, []),
     (R, None, "医生说我可以停药了，跟这个没关系", "pass", set(), []),
