@@ -1,6 +1,7 @@
 """Helpers shared by several test directories (imported as `tests.support`; fixtures live in tests/conftest.py)."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import io
@@ -81,3 +82,23 @@ def loopback_image_server(routes: Callable[[int], dict]):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def run_coroutine(coroutine) -> object:
+    """asyncio.run(coroutine) on a thread of its own. A test worker that ran the e2e tests still holds Playwright's
+    session-scoped sync API, whose event loop counts as running in the main thread, and asyncio.run refuses to start
+    under it (a flake that depended on which test files pytest-xdist gave the same worker)."""
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, name="test-event-loop")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.routes import health
 from tests.api.conftest import assert_error
+from tests.support import run_coroutine
 
 
 def test_unknown_route_404_shape(client):
@@ -166,7 +167,7 @@ def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(client, reque
              "headers": [(b"host", b"testserver"), (b"content-type", ctype), (b"content-length", b"1000")],
              "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
     with caplog.at_level(logging.INFO):
-        asyncio.run(asyncio.wait_for(client.app(scope, receive, send), 30))
+        run_coroutine(asyncio.wait_for(client.app(scope, receive, send), 30))
     lines = [line for line in request_log if line.get("route") == path]
     assert [line["status"] for line in lines] == [499], lines
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], caplog.text

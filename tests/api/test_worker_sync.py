@@ -6,6 +6,7 @@ import asyncio
 from types import SimpleNamespace
 
 from api.sync import WorkerSync
+from tests.support import run_coroutine
 
 
 class FakeScanner:
@@ -26,7 +27,7 @@ def run_watch(sync: WorkerSync, scanner: FakeScanner, seconds: float) -> None:
         await asyncio.sleep(seconds)
         task.cancel()
 
-    asyncio.run(main())
+    run_coroutine(main())
 
 
 def test_a_peer_reload_during_start_up_is_not_missed(tmp_path):
