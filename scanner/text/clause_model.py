@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.results import Finding
+from scanner.text.verify.explain import reason, render
+
 NGRAM_SIZES = (1, 2, 3, 4)
 
 # A clause ends at sentence and clause punctuation of the normalised text (which has ASCII punctuation for
@@ -266,9 +269,6 @@ def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread
     the engine has not already reported over that clause, and holding no personal data the engine found. Effect
     `review` (`none` where the policy sets the category to none); a personal-data clause is shown masked, as the
     detectors' findings are."""
-    from scanner.results import Finding
-    from scanner.text.verify.explain import reason, render
-
     flagged = model.flagged(norm.key)
     if not flagged:
         return []
