@@ -50,7 +50,7 @@ cdef extern from *:
     """
     int scanner_hints_unicode_ready(object) except -1
 
-INTERFACE = 3  # detectors.py checks this; bump when configure() or a hint changes (2: tune9 raised the numeral and literal capacities; 3: tune10's 点 <tld>)
+INTERFACE = 4  # detectors.py and speech.py check this; bump when configure() or a hint changes (2: tune9 raised the numeral and literal capacities; 3: tune10's 点 <tld>; 4: spaced_out)
 
 cdef enum:
     MAX_WORDS = 64
@@ -344,3 +344,59 @@ def could_detect(str text not None):
     finally:
         if low != stack_buf:
             PyMem_Free(low)
+
+
+# -- speech.py's spacing check (#20) -----------------------------------------------------------------------------
+
+cdef inline bint _is_cjk(uint32_t c):  # speech._CJK
+    return (0x3400 <= c <= 0x4DBF) or (0x4E00 <= c <= 0x9FFF)
+
+
+cdef inline bint _is_ascii_alnum(uint32_t c):  # [a-zA-Z0-9]
+    return 0x30 <= c <= 0x39 or 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A
+
+
+cdef inline bint _is_spacer(uint32_t c, bint dot):
+    """[\s*·•_\-~/|.\u200b-\u200d\u2060\ufeff\u2190-\u2bff\U0001F300-\U0001FAFF], the full stop only with `dot`
+    (the regex's second branch, after a letter or digit, leaves it out: "size. 老板" is not spaced out)."""
+    if c < 0x80:
+        return (_is_space(c) or c == 0x2A or c == 0x5F or c == 0x2D or c == 0x7E or c == 0x2F or c == 0x7C
+                or (dot and c == 0x2E))
+    return (c == 0xB7 or c == 0x2022 or 0x200B <= c <= 0x200D or c == 0x2060 or c == 0xFEFF
+            or 0x2190 <= c <= 0x2BFF or 0x1F300 <= c <= 0x1FAFF or _is_space(c))
+
+
+def spaced_out(str text not None):
+    """speech._SPACED_OUT.search(text) is not None, in one pass: a Chinese character, a run of blanks or symbols,
+    then a Chinese character, letter or digit; or a letter or digit, such a run without a full stop, then a Chinese
+    character. (A run
+    ends at the first character outside it, and Chinese characters, letters and digits are never in it, so looking
+    at the characters on either side of each whole run answers what the regex answers.)"""
+    cdef Py_ssize_t n, i, j
+    cdef int kind
+    cdef void* data
+    cdef uint32_t c, d
+    cdef bint cjk
+    scanner_hints_unicode_ready(text)
+    n = PyUnicode_GET_LENGTH(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    i = 0
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        cjk = _is_cjk(c)
+        if not (cjk or _is_ascii_alnum(c)):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _is_spacer(PyUnicode_READ(kind, data, j), cjk):
+            j += 1
+        if j == i + 1:
+            i += 1
+            continue
+        if j < n:
+            d = PyUnicode_READ(kind, data, j)
+            if (_is_cjk(d) or _is_ascii_alnum(d)) if cjk else _is_cjk(d):
+                return True
+        i = j
+    return False
