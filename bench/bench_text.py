@@ -7,7 +7,8 @@
    vs one `re` alternation of all keys.
 2. Full listing scans on a synthetic catalogue (bench/catalogue.py): our Scanner
    vs a naive pipeline (jieba.lcut of the whole text + a `str` automaton over the
-   raw terms) — listings/s and chars/s on one core.
+   raw terms) — listings/s and chars/s on one core; and our Scanner with the learned
+   listing model switched off, in the same turns (its cost, as a ratio).
 Prints a markdown table and writes bench/results/text.json. Nothing here is asserted.
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ from catalogue import CatalogueGenerator  # noqa: E402
 
 from scanner.config import BUNDLED_WORDLISTS  # noqa: E402
 from scanner.engine import Scanner
+from scanner.text import clause_model  # noqa: E402
 from scanner.text.engine import TextEngine  # noqa: E402
 from scanner.text.verify import verify  # noqa: E402
 from scanner.listing import parse_listing  # noqa: E402
@@ -130,6 +132,14 @@ def bench_scans(scanner: Scanner, listings: list[dict], warmup: list[dict], chun
         for listing in batch:
             scanner.scan(listing)
 
+    def ours_without_listing_model(batch: list[dict]) -> None:  # its own cost, in the same turns (#15)
+        model = clause_model.shipped_listing()
+        clause_model.use_listing(None)
+        try:
+            ours(batch)
+        finally:
+            clause_model.use_listing(model)
+
     def naive(batch: list[list[str]]) -> None:
         for fs in batch:
             for text in fs:
@@ -138,12 +148,14 @@ def bench_scans(scanner: Scanner, listings: list[dict], warmup: list[dict], chun
                 del words
 
     ours(warmup)
+    ours_without_listing_model(warmup)
     naive([_texts(l) for l in warmup])
-    t_ours = t_naive = 0.0
+    t_ours = t_naive = t_unmodelled = 0.0
     chunk_ratios = []
     for i in range(0, len(listings), chunk):
         a = timed(ours, listings[i : i + chunk])
         b = timed(naive, fields[i : i + chunk])
+        t_unmodelled += timed(ours_without_listing_model, listings[i : i + chunk])
         t_ours += a
         t_naive += b
         chunk_ratios.append(b / a)
@@ -158,6 +170,8 @@ def bench_scans(scanner: Scanner, listings: list[dict], warmup: list[dict], chun
         "naive_listings_per_s": len(listings) / t_naive,
         "naive_chars_per_s": chars / t_naive,
         "ratio_vs_naive": t_naive / t_ours,
+        "ours_without_listing_model_chars_per_s": chars / t_unmodelled,
+        "ratio_with_over_without_listing_model": t_ours / t_unmodelled,
         "chunk_ratio_min": chunk_ratios[0],
         "chunk_ratio_median": chunk_ratios[len(chunk_ratios) // 2],
         "chunk_ratio_max": chunk_ratios[-1],
@@ -251,8 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     s = scans
     print("\n| full scan, 1 core | listings/s | M chars/s |\n|---|---|---|")
     print(f"| ours | {s['ours_listings_per_s']:.0f} | {s['ours_chars_per_s']/1e6:.2f} |")
+    print(f"| ours without the listing model | {s['listings'] / s['chars'] * s['ours_without_listing_model_chars_per_s']:.0f} "
+          f"| {s['ours_without_listing_model_chars_per_s']/1e6:.2f} |")
     print(f"| naive (jieba.lcut + str automaton) | {s['naive_listings_per_s']:.0f} | {s['naive_chars_per_s']/1e6:.2f} |")
     print(f"| ratio | {s['ratio_vs_naive']:.1f}× (per {s['chunk']}-listing turn: min {s['chunk_ratio_min']:.1f}×, median {s['chunk_ratio_median']:.1f}×, max {s['chunk_ratio_max']:.1f}×) | |")
+    print(f"| the listing model's cost (with ÷ without) | {s['ratio_with_over_without_listing_model']:.2f}× | |")
     print(f"\nwhere the time goes (µs per listing, best of 3; {stages['flagged_share']:.0%} of listings flagged):")
     print("| listings | parse | normalise | match + detectors | verify | whole scan |\n|---|---|---|---|---|---|")
     for name in ("clean", "flagged"):

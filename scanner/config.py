@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         default=None, description="override per-hash match thresholds (bits); default: calibrated values"
     )
 
+    # --- the learned listing model (issue #15) --------------------------------------------------
+    listing_model: bool = Field(
+        default=True,
+        description="scan listing copy with the learned listing model too (scanner/text/clause_model.py: review-level "
+        "findings on clauses no row names; +2.5 points of first-seen recall, ~1.3x a listing scan's CPU, "
+        "docs/accuracy-study.md). Off: listings are scanned by the rows alone and say versions.listing_model \"off\"",
+    )
+
     # --- OCR of listing images (issue #16; needs the `ocr` extra) -----------------
     ocr: bool = Field(
         default=False,

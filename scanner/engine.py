@@ -44,9 +44,10 @@ class Scanner:
         # OCR of listing images (issue #16): off unless asked (ocr=True, SCANNER_OCR, or a listing's
         # "options": {"ocr": true}); the reader (engine + cache) is built on first use.
         self.ocr = self.settings.ocr if ocr is None else ocr
+        self.listing_model = self.settings.listing_model  # scan listings with the learned listing model (#15)
         self._ocr_reader = ocr_reader
         self._reload_lock = threading.Lock()
-        self._versions_cached: tuple[TextEngine, Any, Mapping[str, str]] | None = None
+        self._versions_cached: tuple[TextEngine, Any, Mapping[str, str], Any] | None = None
         self._ocr_versions_cached: tuple[Mapping[str, str], Mapping[str, str]] | None = None
         # (versions, {id(profile): (profile, mapping)}): only the current versions' profiles, so a reload
         # lets the old engine (its profiles hold its lists) go
@@ -81,6 +82,8 @@ class Scanner:
             text = TextEngine.load(settings.wordlists)
         if not cached_text_engine:  # a long-running process: a damaged review model stops start-up, not the first
             clause_model.shipped()  # review (`scanner check`, one listing, loads it only if it scans a review: 0.3 s)
+        if settings.listing_model:
+            clause_model.shipped_listing()  # every listing scan asks it: a damaged file stops start-up
         return cls(text, images, settings, budget_s=settings.scan_budget_s)
 
     @classmethod
@@ -136,22 +139,29 @@ class Scanner:
     def versions(self) -> dict[str, str]:
         return self._versions(self._text, self._images.snapshot() if self._images else None)
 
-    @staticmethod
-    def _versions(text: TextEngine, gallery) -> dict[str, str]:
+    def _listing_model(self):
+        """The listing model listings are scanned with: None when switched off (SCANNER_LISTING_MODEL=0) or
+        not installed."""
+        return clause_model.shipped_listing() if self.listing_model else None
+
+    def _versions(self, text: TextEngine, gallery) -> dict[str, str]:
+        model = self._listing_model()
         return {
             "wordlists": text.version,
             "gallery": gallery.version if gallery is not None else "none",
+            "listing_model": model.version if model is not None else ("none" if self.listing_model else "off"),
             "scanner": __version__,
         }
 
     def _scan_versions(self, text: TextEngine, gallery) -> Mapping[str, str]:
-        """The versions a result carries: one read-only mapping per (word lists, gallery)
-        pair, shared by every result scanned with them instead of a dict per scan."""
+        """The versions a result carries: one read-only mapping per (word lists, gallery, listing model),
+        shared by every result scanned with them instead of a dict per scan."""
         cached = self._versions_cached  # a tuple, replaced whole: safe to read from any thread
-        if cached is not None and cached[0] is text and cached[1] is gallery:
+        model = self._listing_model()
+        if cached is not None and cached[0] is text and cached[1] is gallery and cached[3] is model:
             return cached[2]
         versions = MappingProxyType(self._versions(text, gallery))
-        self._versions_cached = (text, gallery, versions)
+        self._versions_cached = (text, gallery, versions, model)
         return versions
 
     def _with_policy_version(self, versions: Mapping[str, Any], profile: PolicyProfile) -> Mapping[str, Any]:
@@ -267,7 +277,9 @@ class Scanner:
                 state.findings = as_image_text(state.findings, state.image_texts)
         findings = state.findings + state.image_findings if state.image_findings else state.findings
         signals = None
-        if listing.kind != "listing":  # a review or Q&A entry: who is speaking decides what counts (#20)
+        if listing.kind == "listing":  # the listing model's second opinion on what no row names (#15)
+            findings = _with_listing_model(self._listing_model(), listing, findings, profile, state.norms)
+        else:  # a review or Q&A entry: who is speaking decides what counts (#20)
             findings, signals = _by_speaker(listing, findings, profile, dict(state.norms))
             signals = state.cap_signals(signals)  # bounded like findings, and said so (SCANNER_MAX_FINDINGS_PER_LISTING)
         findings = score_findings(findings, profile.policy)
@@ -381,6 +393,24 @@ class Scanner:
 
 
 _NONE: frozenset = frozenset()
+
+
+def _with_listing_model(model, listing: Listing, findings: list, profile: PolicyProfile, norms: list) -> list:
+    """A listing's findings plus the listing model's: a clause of a text field the model flags for a category no
+    finding of the engine covers there (scanner/text/clause_model.py: review at most, never counted towards a
+    block). `norms`: the fields as the engine normalised them (one the budget cut off before reading is absent)."""
+    if model is None or not listing.fields:
+        return findings
+    read = dict(norms)
+    added: list = []
+    for field, _ in listing.fields:
+        norm = read.get(field)
+        if norm is not None:
+            flagged = model.flagged(norm.key)  # most fields: nothing, and no Python call past this one
+            if flagged:
+                added += clause_model.findings(model, field, norm, findings, profile.policy, which="listing",
+                                               flagged=flagged)
+    return findings + added if added else findings
 
 
 def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms: dict) -> tuple[list, tuple]:

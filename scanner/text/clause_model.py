@@ -1,5 +1,6 @@
-"""A learned second opinion for reviews and Q&A (issue #20): naive Bayes per category over character n-grams
-of a review's clauses, trained on the labelled review sets (tools/train_clause_model.py), shipped as data.
+"""A learned second opinion for reviews and Q&A (issue #20) and for listing copy (#15): naive Bayes per category
+over character n-grams of a text's clauses, trained on the labelled review sets and, separately, the labelled
+listing sets (tools/train_clause_model.py), shipped as data: `shipped()` and `shipped_listing()`.
 
 Why: rules written from one writer's misses carry almost nothing to the next writer (README, "Accuracy"); a
 model of the wording many writers used finds some of what no list names. It only adds: a clause whose score
@@ -72,6 +73,16 @@ def clause_grams(clause: str) -> set[str]:
     return {clause[i:i + n] for n in NGRAM_SIZES for i in range(len(clause) - n + 1)}
 
 
+def _shared_row(weights: Any, rows: dict) -> tuple[float, ...]:
+    """The row as a tuple of floats, the same tuple for every gram with this row: most grams share theirs (13,421
+    distinct rows among the listing model's 66,780 grams), which keeps ~20 MB out of every process. A row holding
+    -0.0 keeps its own (it equals 0.0, but the version reads it as written)."""
+    row = tuple(float(x) for x in weights)
+    if 0.0 in row and any(x == 0.0 and math.copysign(1.0, x) < 0 for x in row):
+        return row
+    return rows.setdefault(row, row)
+
+
 @dataclass(frozen=True)
 class ClauseModel:
     """`weights[gram][k]`: the gram's log-odds for categories[k]; a gram not listed weighs 0, and a listed gram's
@@ -95,7 +106,8 @@ class ClauseModel:
             k = len(categories)
             bias = tuple(float(x) for x in data["bias"])
             thresholds = tuple(tuple(float(x) for x in t) for t in data["thresholds"])
-            weights = {str(g): tuple(float(x) for x in w) for g, w in data["weights"].items()}
+            rows: dict[tuple[float, ...], tuple[float, ...]] = {}
+            weights = {str(g): _shared_row(w, rows) for g, w in data["weights"].items()}
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"clause model: {type(exc).__name__}: {exc}") from None
         if len(bias) != k or len(thresholds) != k or any(len(w) != k or not 1 <= len(g) <= max(NGRAM_SIZES)
@@ -224,8 +236,9 @@ _compiled = _load_compiled()
 COMPILED: bool = _compiled is not None
 
 
-# -- the shipped model and what the engine asks of it ------------------------------------------------------------
-SHIPPED_PATH = Path(__file__).with_name("clause_model.json.gz")
+# -- the shipped models and what the engine asks of them ----------------------------------------------------------
+SHIPPED_PATH = Path(__file__).with_name("clause_model.json.gz")  # reviews and Q&A (#20)
+LISTING_PATH = Path(__file__).with_name("listing_clause_model.json.gz")  # listing copy (#15)
 # Low severity and review at most: a model's guess asks a person; it never blocks on its own.
 SEVERITY = "low"
 TERM = "clause_model"  # the `term` of its findings (scanner/text/policy.py leaves them out of block_score)
@@ -243,13 +256,10 @@ def shipped() -> ClauseModel | None:
         if _load_error:
             raise _load_error[0]
         if not _shipped:
-            import gzip
-
             model = None
             if SHIPPED_PATH.exists():
                 try:
-                    model = ClauseModel.from_dict(json.loads(gzip.decompress(SHIPPED_PATH.read_bytes())
-                                                             .decode("utf-8")))
+                    model = load_gzipped(SHIPPED_PATH)
                 except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
                     _load_error.append(ValueError(f"{SHIPPED_PATH.name}: {exc}"))
                     raise _load_error[0] from None
@@ -264,12 +274,53 @@ def use(model: ClauseModel | None) -> None:
         _shipped[:] = [model]
 
 
-def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread: frozenset = frozenset()) -> list:
-    """The model's findings for one field (`norm`: the engine's Normalised of it): a flagged clause of a category
+_listing: list[ClauseModel | None] = []  # the listing model, loaded once like the review model
+_listing_error: list[Exception] = []
+
+
+def shipped_listing() -> ClauseModel | None:
+    """The listing model (trained on labelled listing copy: tools/train_clause_model.py --kind listing), as
+    `shipped` is the review model: None if its file is absent, ValueError now and on every later call if it is
+    damaged."""
+    if _listing:
+        return _listing[0]
+    with _lock:
+        if _listing_error:
+            raise _listing_error[0]
+        if not _listing:
+            model = None
+            if LISTING_PATH.exists():
+                try:
+                    model = load_gzipped(LISTING_PATH)
+                except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+                    _listing_error.append(ValueError(f"{LISTING_PATH.name}: {exc}"))
+                    raise _listing_error[0] from None
+            _listing[:] = [model]
+    return _listing[0]
+
+
+def use_listing(model: ClauseModel | None) -> None:
+    """Replace the listing model the engine asks (tests; None: listings are scanned without one)."""
+    with _lock:
+        _listing_error.clear()
+        _listing[:] = [model]
+
+
+def load_gzipped(path: Path) -> ClauseModel:
+    import gzip
+
+    return ClauseModel.from_dict(json.loads(gzip.decompress(path.read_bytes()).decode("utf-8")))
+
+
+def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread: frozenset = frozenset(),
+             which: str = "review", flagged: list | None = None) -> list:
+    """The model's findings for one field (`norm`: the engine's Normalised of it; `which`: "review" or "listing", the
+    model its explanation names): a flagged clause of a category
     the engine has not already reported over that clause, and holding no personal data the engine found. Effect
     `review` (`none` where the policy sets the category to none); a personal-data clause is shown masked, as the
     detectors' findings are."""
-    flagged = model.flagged(norm.key)
+    if flagged is None:  # the caller's model.flagged(norm.key), if it asked already
+        flagged = model.flagged(norm.key)
     if not flagged:
         return []
     out = []
@@ -284,8 +335,10 @@ def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread
         if category == "personal_data":
             words = "".join("*" if c.isalnum() else c for c in words)
         k = model.categories.index(category)
+        said = {"model": which} if which != "review" else {}  # a review's reasons stay as they were
         reasons = (reason("clause_model", category=category, score=round(score, 1),
-                          threshold=round(model.thresholds[k][clause_script(norm.key[norm_start:norm_end])], 1)),)
+                          threshold=round(model.thresholds[k][clause_script(norm.key[norm_start:norm_end])], 1),
+                          **said),)
         out.append(Finding(kind="text", category=category, field=field, severity=SEVERITY,
                            score=policy.severity_scores.get(SEVERITY, 0.5),
                            explanation="" if category in unread else render(reasons),

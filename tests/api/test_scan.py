@@ -19,7 +19,7 @@ def test_counterfeit_listing_is_blocked_with_exact_offsets(client):
     assert body["id"] == "sku-1"
     assert body["decision"] == "block"
     assert 0 <= body["score"] <= 100
-    assert set(body["versions"]) == {"wordlists", "gallery", "scanner", "policy"}  # policy: the profile (#20)
+    assert set(body["versions"]) == {"wordlists", "gallery", "listing_model", "scanner", "policy"}  # policy: #20; listing_model: #15
     assert isinstance(body["took_ms"], (int, float))
     counterfeit = [f for f in body["findings"] if f["category"] == "counterfeit"]
     assert counterfeit, body["findings"]

@@ -377,9 +377,12 @@ def test_a_phrase_wrapped_over_two_lines_of_an_image_is_one_phrase(text_engine, 
     assert found, row["findings"]
     for f in found:  # offsets and quoted text are the text as read, line break included
         assert read_text[f["start"]:f["end"]] == f["text"]
-    # the same words as two lines of copy stay two clauses
+    # the same words as two lines of copy stay two clauses for the rows (no row reads across a line break). The
+    # listing model (#15) reads the normalised text, which has no line breaks, and does flag these two lines
+    # together (rightly: "Leave a 5-star review / get a FULL REFUND" is the offer): for a person to confirm only
     copy = scanner.scan({"title": "运动鞋", "description": read_text}).to_dict()
-    assert category not in {f["category"] for f in copy["findings"]}
+    assert category not in {f["category"] for f in copy["findings"] if f["term"] != "clause_model"}
+    assert all(f["effect"] == "review" for f in copy["findings"] if f["term"] == "clause_model")
 
 
 # OCR often reads a line of English without the spaces between its words; the engine reads Latin words only at

@@ -226,10 +226,10 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
                          f"[{p['source']}]"),
     },
     "clause_model": {  # scanner/text/clause_model.py: a learned guess, for a person to confirm
-        "en": lambda p: (f"{_label(p, 'en')}: this clause reads like one, says the learned review model "
-                         f"(score {p['score']} >= {p['threshold']}); a person should confirm it [model]"),
-        "zh": lambda p: (f"{_label(p, 'zh')}：学习模型认为此分句像此类内容（得分 {p['score']} ≥ {p['threshold']}）；"
-                         "需人工确认 [模型]"),
+        "en": lambda p: (f"{_label(p, 'en')}: this clause reads like one, says the learned {p.get('model', 'review')} "
+                         f"model (score {p['score']} >= {p['threshold']}); a person should confirm it [model]"),
+        "zh": lambda p: (f"{_label(p, 'zh')}：{'商品文案' if p.get('model') == 'listing' else ''}学习模型认为此分句像此类内容"
+                         f"（得分 {p['score']} ≥ {p['threshold']}）；需人工确认 [模型]"),
     },
     # a word-list note: data, shown as the list wrote it
     "basis": {"en": lambda p: p["text"], "zh": lambda p: p["text"]},
