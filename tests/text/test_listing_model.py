@@ -32,9 +32,17 @@ def tiny(weights: dict, categories=("illegal_service",), thresholds=((5.0, 5.0),
                                   "thresholds": [list(t) for t in thresholds], "weights": rows})
 
 
+def with_listing_model(**settings) -> Scanner:
+    """A scanner that reads listings with the learned model: it is off unless asked (SCANNER_LISTING_MODEL=1)."""
+    from scanner.config import Settings
+
+    return Scanner.from_settings(Settings.model_construct(scan_budget_s=0.0, listing_model=True, **settings),
+                                 with_images=False)
+
+
 @pytest.fixture(scope="module")
 def scanner():
-    return Scanner.from_defaults(with_images=False)
+    return with_listing_model()
 
 
 # (listing, model grams, category, the clause it should flag as (field, text) or None, decision)
@@ -112,8 +120,9 @@ def test_a_damaged_listing_model_stops_start_up(tmp_path, monkeypatch, listing_m
     bad.write_bytes(gzip.compress(json.dumps({"categories": ["a"]}).encode()))
     monkeypatch.setattr(clause_model, "LISTING_PATH", bad)
     clause_model._listing.clear()
+    Scanner.from_defaults(with_images=False)  # off by default: the file is not read at all
     with pytest.raises(ValueError, match="listing_clause_model.json.gz"):
-        Scanner.from_defaults(with_images=False)
+        with_listing_model()
     with pytest.raises(ValueError):  # and on every later call, without reading it again
         clause_model.shipped_listing()
     clause_model._listing_error.clear()
@@ -132,14 +141,17 @@ def test_the_shipped_listing_model_is_what_its_trainer_makes_from_the_listed_set
     assert not {"holdout15", "holdout16"} & set(LISTING_DEVELOPMENT_SETS)
 
 
-def test_switched_off_listings_scan_by_the_rows_alone_and_say_so(listing_model):
-    """SCANNER_LISTING_MODEL=0: a deployment that wants the rows' speed; results say "off", not "none"."""
+def test_by_default_listings_scan_by_the_rows_alone_and_say_so(listing_model, monkeypatch):
+    """Off unless SCANNER_LISTING_MODEL=1 (#15's bar for keeping a model is not met); results say "off", not "none"."""
     from scanner.config import Settings
 
     listing_model(tiny({"进考场": (9.0,)}))
     listing = {"id": "l-4", "description": "时间紧可以找学长替你进考场"}
-    on = Scanner.from_settings(Settings.model_construct(scan_budget_s=0.0), with_images=False)
-    off = Scanner.from_settings(Settings.model_construct(scan_budget_s=0.0, listing_model=False), with_images=False)
+    monkeypatch.setenv("SCANNER_LISTING_MODEL", "1")
+    on = Scanner.from_settings(Settings(), with_images=False)
+    monkeypatch.delenv("SCANNER_LISTING_MODEL")
+    off = Scanner.from_settings(Settings(), with_images=False)
+    assert Scanner.from_defaults(with_images=False).versions["listing_model"] == "off"
     assert [f.term for f in on.scan(listing).findings] == [clause_model.TERM]
     result = off.scan(listing)
     assert not result.findings and result.decision == "pass"

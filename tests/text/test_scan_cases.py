@@ -469,7 +469,7 @@ def test_every_result_carries_versions(text_scanner):
     result = text_scanner.scan({"title": "运动鞋"})
     assert result.versions["wordlists"].startswith("sha256:")
     assert set(result.versions) == {"wordlists", "gallery", "listing_model", "scanner", "policy"}
-    assert result.versions["listing_model"].startswith("sha256:")  # the learned listing model (#15)
+    assert result.versions["listing_model"] == "off"  # the learned listing model (#15): off unless asked
     assert result.versions["policy"]["name"] == "default"  # no profile asked: policy.toml (#20)
 
 
