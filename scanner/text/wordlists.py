@@ -8,6 +8,8 @@ closed: a reload keeps the old version, start-up stops). See wordlists/README.md
 """
 from __future__ import annotations
 
+from functools import cached_property
+
 import csv
 import hashlib
 import io
@@ -140,6 +142,19 @@ class Wordlists:
     profiles: dict[str, dict] = field(default_factory=dict)
     # what each profile is for, `default` included: {"en", "zh" or None} (GET /v1/policies); never decides anything
     profile_descriptions: dict[str, dict[str, str | None]] = field(default_factory=dict)
+
+    @cached_property
+    def brand_site_names(self) -> frozenset[str]:
+        """Brand names as a web address spells them (letters and digits, lower case: nike, drmartens, samsung),
+        for telling a link to the maker's own site from a link to another shop (#15). Four characters at least:
+        shorter aliases (LV, AJ, HP) are the first label of too many other sites."""
+        out = set()
+        for b in self.brands:
+            for name in (b.brand, *b.en):
+                key = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())
+                if len(key) >= 4:
+                    out.add(key)
+        return frozenset(out)
 
     def terms_outside(self, profile: str) -> frozenset[int]:
         """Indexes (into `terms`) of the profile-only terms that do not count under `profile`."""

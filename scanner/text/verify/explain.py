@@ -271,6 +271,8 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
         "en": lambda p: f"overlapping rule {', '.join(repr(t) for t in p['terms'])} merged into this finding",
         "zh": lambda p: f"重叠的规则{'、'.join(_q(t) for t in p['terms'])}已并入此项",
     },
+    "brand_site": {"en": lambda p: f"a link to the maker's own site ({p['site']!r}), not to another shop",
+                   "zh": lambda p: f"链接指向品牌官网（{_q(p['site'])}），不是其他店铺"},
     "provenance": {"en": lambda p: f"the listing says where the goods came from ({p['cue']!r}): a resale or an authorised sale",
                    "zh": lambda p: f"商品说明了货源（{_q(p['cue'])}）：转售或授权销售"},
     "compatible_accessory": {"en": lambda p: "the listing describes a compatible accessory for this brand",

@@ -34,6 +34,8 @@ DISGUISES = frozenset({"slang", "pinyin", "look_alike", "leetspeak", "symbol_for
 
 
 def _disguised(f: Finding) -> bool:
+    if f.brand is not None and f.text.casefold() == f.brand.casefold():
+        return False  # the brand's own spelling, whose dot or space the normaliser dropped (Dr. Martens)
     return any(d.code in DISGUISES for r in f.reasons if r.code == "normalised" for d in r.params["disguises"])
 
 

@@ -3,7 +3,9 @@
 Sellers and honest listings alike state what they do NOT do: 好评不返现, 本品不具备治疗功效, 不能治疗近视,
 "we never pay or reward for reviews", "don't pay outside the platform". Read as bare words these
 are the violations themselves. The cues are `negation` rows of exemptions.tsv; only categories whose
-words a listing may deny are read so (a counterfeit or prohibited good is not made harmless by 不).
+words a listing may deny are read so (a prohibited good is not made harmless by 不). Illegal services and
+counterfeit wording are denied only by a refusal (绝不刷单, 不做任何仿款, 不是仿品): an original design's maker or
+a sewing workshop says what it will not copy; a counterfeiter's 不是高仿，是原单 still has 原单.
 """
 from __future__ import annotations
 
@@ -21,8 +23,11 @@ NEGATABLE = frozenset({"incentivized_review", "medical_claim", "false_claim", "d
 # 不用/无需/不需要 before its words are part of the offer (代办健康证，不用体检), so the cues of exemptions.tsv do not
 # count for it.
 _REFUSALS_ZH = ("坚决不", "从来不", "绝不", "从不", "拒绝", "杜绝", "严禁", "禁止", "不做", "不接", "不提供", "不参与",
-                "不承接", "不搞", "不是", "并非")
+                "不承接", "不搞", "不是", "并非", "不卖", "不售", "非")
 _REFUSAL_EN = re.compile(r"(?<![a-z'])(?:never|refuse to|will not|won't|(?:do not|don't|does not|doesn't)\s+(?:offer|provide|do|sell|accept|support|engage in))(?![a-z'])(?:\s+[a-z']+)?\s*$")
+REFUSABLE = frozenset({"illegal_service", "counterfeit"})
+# Words a refusal may reach past (不做任何仿款, 不接任何品牌仿款, 非任何品牌复刻): what is refused, in general.
+_REFUSAL_FILLER = re.compile(r"(?:任何|一切|品牌|大牌|名牌|的|\s)+$")
 # Categories where a one-character cue (不) denies: 不返现, 不加微信. Before a claim it is part of the
 # claim (不复发, 不反弹), so claims need a longer cue (不能, 不具备).
 _SHORT_CUE_CATEGORIES = frozenset({"incentivized_review", "diversion"})
@@ -44,15 +49,18 @@ def denied(findings: list[Finding], originals: dict[str, str], ctx: "VerifyConte
     for f in findings:
         if f.kind == "text" and f.category in NEGATABLE and _is_denied(f, originals.get(f.field, ""), zh, en, spans[f.field]):
             continue
-        if f.kind == "text" and f.category == "illegal_service" and refused(originals.get(f.field, "")[max(0, f.start - 48):f.start]):
+        if f.kind == "text" and f.category in REFUSABLE and refused(originals.get(f.field, "")[max(0, f.start - 48):f.start]):
             continue
         out.append(f)
     return out
 
 
 def refused(before: str) -> bool:
-    """Do the words right before an illegal service's word (in its clause) refuse it (团队从不刷单, we never do)?"""
-    low = before[_clause_start(before):].lower().rstrip()
+    """Do the words right before an illegal service's or counterfeit word (in its clause) refuse it (团队从不刷单,
+    不接任何品牌仿款, we never do)? 是不是 asks (不知道是不是高仿): no refusal."""
+    low = _REFUSAL_FILLER.sub("", before[_clause_start(before):].lower().rstrip())
+    if low.endswith(("是不是", "除非", "是非", "莫非")):
+        return False
     return low.endswith(_REFUSALS_ZH) or _REFUSAL_EN.search(low) is not None
 
 
@@ -68,7 +76,7 @@ def denied_between(gap: str, category: str, ctx: "VerifyContext") -> bool:
     """Does the text between a proximity rule's two cues end in a denial of the later one ("专业团队，绝不刷单",
     "好评，不返现", "contact us here, we never use WhatsApp")? The pair is then no finding: its later word is denied
     as a term right after the same words would be (and the denial must not hide inside the pair's span)."""
-    if category == "illegal_service":
+    if category in REFUSABLE:
         return refused(gap)
     if category not in NEGATABLE:
         return False

@@ -82,6 +82,10 @@ def base_score(severity: str, ctx: VerifyContext, disguised: tuple[Reason, ...],
     return max(0.0, min(0.99, score))
 
 
+# Disguises of a word's letters (not its spacing, case, script or a listed variant such as 一比一): evidence enough
+# without a brand beside it.
+LETTER_DISGUISES = frozenset({"leetspeak", "symbol_for_letters", "symbol_between_letters", "emoji_letters"})
+
 def _term_finding(c: Candidate, ctx: VerifyContext) -> Finding | None:
     term = ctx.wordlists.terms[c.pattern.index]
     if term.category == "absolute_term" and _absolute_exemption(c, ctx.cues):
@@ -96,7 +100,10 @@ def _term_finding(c: Candidate, ctx: VerifyContext) -> Finding | None:
         *basis(term.note),
         *normalised(disguised),
     )
-    if term.requires_brand:  # 1:1, copy, reps: counts only beside a brand (listing_rules.brand_dependent)
+    if term.requires_brand and not (len(term.term) >= 4 and any(d.code in LETTER_DISGUISES for d in disguised)):
+        # 1:1, copy, replica: counts only beside a brand (listing_rules.brand_dependent); a word of four letters or
+        # more with its letters disguised (r3plica, f.a.k.e) is hiding from a filter, which a scale model's
+        # "replica" never does (three letters are too few: a@a in an e-mail address reads as AAA)
         reasons += (reason("needs_brand"),)
     return finding_at(
         c,
@@ -250,13 +257,33 @@ def _detector_finding(c: Candidate, ctx: VerifyContext) -> Finding:
             suggestion="",
             reasons=(reason("personal_data", name=name, detail=c.detail),),
         )._replace(text=mask(name, c.norm.original[c.start : c.end]))
+    site = _brand_site(c, ctx) if name == "url" else None
     return finding_at(
         c,
         category="diversion",
         term=name,
-        severity="medium",
+        severity="low" if site else "medium",
         score=DETECTOR_SCORES.get(name, 0.7),
-        effect=ctx.policy.action("diversion"),
+        effect="none" if site else ctx.policy.action("diversion"),
         suggestion="",
-        reasons=(reason("detector", name=name, detail=c.detail),),
+        reasons=(reason("detector", name=name, detail=c.detail), *((reason("brand_site", site=site),) if site else ())),
     )
+
+
+def _brand_site(c: Candidate, ctx: VerifyContext) -> str | None:
+    """The brand whose own site a link points at (Nike.com, samsung.com/support, www.dyson.co.uk): a buyer sent to
+    the maker for support or set-up is not sent to another shop. None for any other link."""
+    link = c.norm.original[c.start : c.end].lower()
+    host = link.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    labels = [part for part in host.split(".") if part]
+    if labels and labels[0] == "www":
+        labels = labels[1:]
+    if len(labels) < 2 or not set(labels[1:]) <= _SITE_SUFFIXES:
+        return None  # nike.shop, nike.com.cheap-outlet.cn: a shop wearing the name
+    first = "".join(ch for ch in labels[0] if ch.isalnum())
+    return first if first in ctx.wordlists.brand_site_names else None
+
+
+# What may follow a maker's name in its own address: generic and country endings (com, com.cn, co.uk, de …).
+_SITE_SUFFIXES = frozenset({"com", "net", "org", "co", "cn", "hk", "tw", "jp", "kr", "sg", "my", "uk", "de", "fr", "it",
+                            "es", "nl", "ca", "au", "us", "eu", "ch", "se", "in", "th", "vn", "id", "ph", "br", "mx"})
