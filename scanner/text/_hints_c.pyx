@@ -231,14 +231,17 @@ cdef bint _word_hints_at(const uint32_t* t, Py_ssize_t n, Py_ssize_t i):
             if _literals.cp[k][0] == c and _word_at(&_literals, k, t, n, i):
                 return True
     if c == 0x76:  # v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)
-        j = i + 1
-        while j < n and j < i + 3 and not (_is_word(t[j]) or _is_space(t[j]) or t[j] == 0x3A or t[j] == 0xFF1A):
-            j += 1
-        j = _skip_spaces(t, n, j)
-        if j < n and (t[j] == 0x3A or t[j] == 0xFF1A or t[j] == 0x662F or t[j] == 0x4E3A or t[j] == 0x1F449
-                      or t[j] == 0x27A1 or t[j] == 0x2192 or t[j] == 0x3D
-                      or (t[j] == 0x2D and j + 1 < n and t[j + 1] == 0x3E)):
-            return True
+        # every length of the symbol run, as the regex backtracks: the run's own symbols may be the sign (v=, v👉)
+        r = i + 1
+        while True:
+            j = _skip_spaces(t, n, r)
+            if j < n and (t[j] == 0x3A or t[j] == 0xFF1A or t[j] == 0x662F or t[j] == 0x4E3A or t[j] == 0x1F449
+                          or t[j] == 0x27A1 or t[j] == 0x2192 or t[j] == 0x3D
+                          or (t[j] == 0x2D and j + 1 < n and t[j + 1] == 0x3E)):
+                return True
+            if r >= n or r >= i + 3 or _is_word(t[r]) or _is_space(t[r]) or t[r] == 0x3A or t[r] == 0xFF1A:
+                break
+            r += 1
     elif c == 0x71:  # q<gap>{0,3}q (the gap never holds a q, so the greedy reading decides)
         j = i + 1
         while j < n and j < i + 4 and (_is_space(t[j]) or _in(&_gap_symbols, t[j])):

@@ -42,11 +42,14 @@ CAUGHT = [
      [("prohibited_goods", "fake receipt")]),
 ]
 
-# (listing, the illegal-service words a finding must cover): each row of proximity.tsv's twenty-first-session block
-ILLEGAL_SERVICES = [
+# (listing, words a finding must cover): each row of proximity.tsv's twenty-first-session block; an ID or a degree is
+# goods (prohibited_goods, as tests/text/test_service_or_goods.py has it), the rest are services
+DOCUMENTS = [
     ({"title": "Novelty Driver License - Scannable, Any State", "description": "Passes bouncer scanners."}, "Passes bouncer"),
     ({"title": "Scannable Novelty ID", "description": "Hologram, any state."}, "Scannable Novelty"),
     ({"title": "Novelty Degree Certificate", "description": "Embossed seal, any university."}, "Novelty Degree"),
+]
+ILLEGAL_SERVICES = [
     ({"title": "招募兼职 手机操作", "description": "拍指定商品，好评后本金加佣金一起返。"}, "本金加佣金"),
     ({"title": "上门按摩 全套服务", "description": "同城可约，快餐包夜。"}, "按摩 全套服务"),
     ({"title": "Discreet companion", "description": "Incall/Outcall, hourly rates."}, "Incall/Outcall"),
@@ -132,11 +135,12 @@ def test_not_read_as_a_service(text_scanner, listing):
     assert not [f for f in result.findings if f.category == "diversion" and f.effect != "none"]  # the maker's own site
 
 
-@pytest.mark.parametrize("listing,words", ILLEGAL_SERVICES)
-def test_illegal_services_told_in_new_words(text_scanner, listing, words):
+@pytest.mark.parametrize("listing,words,category", [(*c, "prohibited_goods") for c in DOCUMENTS]
+                         + [(*c, "illegal_service") for c in ILLEGAL_SERVICES])
+def test_services_and_documents_told_in_new_words(text_scanner, listing, words, category):
     result = text_scanner.scan(listing)
     assert result.decision == "block", [(f.category, f.text, f.explanation) for f in result.findings]
-    services = [f for f in result.findings if f.category == "illegal_service" and f.effect != "none"]
+    services = [f for f in result.findings if f.category == category and f.effect != "none"]
     where = [(f, listing[f.field].find(words)) for f in services]
     assert any(0 <= at < f.end and f.start < at + len(words) for f, at in where), \
         [(f.category, f.text, f.explanation) for f in result.findings]

@@ -25,7 +25,7 @@ from scanner.text.verify.cues import ContextIndex, VerifyContext
 from scanner.text.verify.explain import rendered
 from scanner.text.verify.negation import denied
 from scanner.text.verify.listing_rules import (
-    brand_dependent, brand_with_counterfeit, compatibility_per_listing, provenance_per_listing,
+    SIGNALS_WITHOUT_BRAND, brand_dependent, brand_with_counterfeit, compatibility_per_listing, provenance_per_listing,
 )
 from scanner.text.verify.proximity import paired_either_way, unless_brand
 from scanner.text.verify.rules import category_findings
@@ -50,6 +50,6 @@ def verify(
     findings = denied(findings, {name: n.original for name, n in norms}, ctx)
     findings = compatibility_per_listing(findings)
     findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)
-    findings = brand_dependent(findings)
+    findings = brand_dependent(findings, SIGNALS_WITHOUT_BRAND if "counterfeit" in unread else frozenset())
     findings = brand_with_counterfeit(findings, ctx)
     return rendered(findings, unread)

@@ -65,7 +65,12 @@ def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: Veri
     ]
 
 
-def brand_dependent(findings: list[Finding]) -> list[Finding]:
+# A buyer's "fake" or "replica" speaks of the listing's own goods, whatever brand they carry (a review's
+# listing_signals): these two count only beside a brand in a seller's copy (#15, twenty-first session), not here.
+SIGNALS_WITHOUT_BRAND = frozenset({"fake", "replica"})
+
+
+def brand_dependent(findings: list[Finding], standing: frozenset[str] = frozenset()) -> list[Finding]:
     """Weak words (1:1, copy, reps) say "counterfeit" only when the listing names a
     brand that context did not make harmless: 1:1 mixing ratio, copy paper are fine.
     Such findings carry the reason `needs_brand` from the start (rules.py). The two-word
@@ -75,7 +80,9 @@ def brand_dependent(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         if not branded and _has(f, "needs_brand"):
-            continue
+            if f.term not in standing:
+                continue
+            f = f._replace(reasons=tuple(r for r in f.reasons if r.code != "needs_brand"))
         if _has(f, IF_BRAND) or _has(f, IF_NO_BRAND):
             if _has(f, drop):
                 continue
