@@ -29,6 +29,7 @@ from scanner.text.verify.listing_rules import (
 )
 from scanner.text.verify.proximity import paired_either_way, unless_brand
 from scanner.text.verify.rules import category_findings
+from scanner.speakers import rules_for
 
 __all__ = ["ContextIndex", "VerifyContext", "verify"]
 
@@ -50,6 +51,11 @@ def verify(
     findings = denied(findings, {name: n.original for name, n in norms}, ctx)
     findings = compatibility_per_listing(findings)
     findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)
-    findings = brand_dependent(findings, SIGNALS_WITHOUT_BRAND if "counterfeit" in unread else frozenset())
+    findings = brand_dependent(findings, SIGNALS_WITHOUT_BRAND if _reports_on_the_goods(listing) else frozenset())
     findings = brand_with_counterfeit(findings, ctx)
     return rendered(findings, unread)
+
+
+def _reports_on_the_goods(listing: Listing) -> bool:
+    """Does this writer's counterfeit wording speak of the listing's goods (a buyer's review: listing_signals)?"""
+    return listing.kind != "listing" and "counterfeit" in rules_for(listing.kind, listing.speaker).listing_signal
