@@ -250,21 +250,24 @@ _lock = threading.Lock()  # one load when the first scans arrive together (a mod
 def shipped() -> ClauseModel | None:
     """The model shipped in the package (None if the file is absent: a trimmed install scans without it). A damaged
     file raises ValueError, now and on every later call: a scanner must not run silently without its model."""
-    if _shipped:
-        return _shipped[0]
+    return _shipped[0] if _shipped else _load_once(_shipped, _load_error, SHIPPED_PATH)
+
+
+def _load_once(cache: list, errors: list, path: Path) -> ClauseModel | None:
+    """Load `path` into `cache` once, under the lock; a damaged file's error is kept in `errors` and raised again."""
     with _lock:
-        if _load_error:
-            raise _load_error[0]
-        if not _shipped:
+        if errors:
+            raise errors[0]
+        if not cache:
             model = None
-            if SHIPPED_PATH.exists():
+            if path.exists():
                 try:
-                    model = load_gzipped(SHIPPED_PATH)
+                    model = load_gzipped(path)
                 except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
-                    _load_error.append(ValueError(f"{SHIPPED_PATH.name}: {exc}"))
-                    raise _load_error[0] from None
-            _shipped[:] = [model]
-    return _shipped[0]
+                    errors.append(ValueError(f"{path.name}: {exc}"))
+                    raise errors[0] from None
+            cache[:] = [model]
+    return cache[0]
 
 
 def use(model: ClauseModel | None) -> None:
@@ -282,21 +285,7 @@ def shipped_listing() -> ClauseModel | None:
     """The listing model (trained on labelled listing copy: tools/train_clause_model.py --kind listing), as
     `shipped` is the review model: None if its file is absent, ValueError now and on every later call if it is
     damaged."""
-    if _listing:
-        return _listing[0]
-    with _lock:
-        if _listing_error:
-            raise _listing_error[0]
-        if not _listing:
-            model = None
-            if LISTING_PATH.exists():
-                try:
-                    model = load_gzipped(LISTING_PATH)
-                except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
-                    _listing_error.append(ValueError(f"{LISTING_PATH.name}: {exc}"))
-                    raise _listing_error[0] from None
-            _listing[:] = [model]
-    return _listing[0]
+    return _listing[0] if _listing else _load_once(_listing, _listing_error, LISTING_PATH)
 
 
 def use_listing(model: ClauseModel | None) -> None:
