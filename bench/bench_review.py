@@ -17,7 +17,8 @@
    catalogue listings (2 workers, text only), (a) without the queue, (b) with the BatchQueueWriter the CLI
    hands it (workers prepare each row's record, the parent's writer thread writes a transaction per chunk)
    into a fresh store, (c) the same input again into that store (a rescan: every item already queued),
-   alternating a/b/c twice, on SQLite and on PostgreSQL. CPU seconds of the run (parent, its writer
+   in rounds, each running (a) and (b then c) in a random order (`--batch-rounds`), on SQLite and on PostgreSQL; the ratios
+   per round (median and range) beside the best-of-rounds figures. CPU seconds of the run (parent, its writer
    thread and the workers; not the PostgreSQL server's) and wall seconds; ratios b/a and c/a, for the
    whole run and per listing after the engine start-up (measured on a 500-row run without the queue).
    Whole runs are noisy on a shared machine, so the same is also measured piece by piece in one thread
@@ -144,8 +145,13 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str]) -> dict:
-    """`scanner batch` with and without --review-queue (see 4. above), one result per database."""
+def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str], rounds: int = 6) -> dict:
+    """`scanner batch` with and without --review-queue (see 4. above), one result per database. Each round
+    runs the batch without the queue and, into a fresh store, with it then again (the rescan), the two in a
+    random order; the ratios are per round (with / without of the same round), reported as the median and
+    the range over rounds: a shared machine's drift moves both runs of a round alike."""
+    import random
+
     from scanner.batch import BatchOptions, EngineSpec, run_batch
     from scanner.review.batch import BatchQueueWriter
 
@@ -173,20 +179,29 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str]) -> dict:
 
     startup = min(run(small, None)[0] for _ in range(2))  # the engine builds, and 500 rows (cheap beside them)
     out = {}
+    rng = random.Random(19)
     for db, base in urls.items():
-        best: dict[str, list] = {"without": [], "with": [], "rescan": []}
+        runs: dict[str, list] = {"without": [], "with": [], "rescan": []}
         counts = {}
-        for rnd in range(2):
+        for rnd in range(rounds):
             url = base(f"batch_{rnd}")
-            best["without"].append(run(inp, None)[:2])
-            cpu, wall, counts["with"] = run(inp, url)
-            best["with"].append((cpu, wall))
-            cpu, wall, counts["rescan"] = run(inp, url)
-            best["rescan"].append((cpu, wall))
-        cpu = {k: min(c for c, _ in v) for k, v in best.items()}
-        wall = {k: min(w for _, w in v) for k, v in best.items()}
+            for unit in rng.sample(["without", "queue"], 2):
+                if unit == "without":
+                    runs["without"].append(run(inp, None)[:2])
+                    continue
+                cpu, wall, counts["with"] = run(inp, url)
+                runs["with"].append((cpu, wall))
+                cpu, wall, counts["rescan"] = run(inp, url)
+                runs["rescan"].append((cpu, wall))
+        cpu = {k: min(c for c, _ in v) for k, v in runs.items()}
+        wall = {k: min(w for _, w in v) for k, v in runs.items()}
         marginal = cpu["without"] - startup
-        out[db] = {"rows": n_rows, "counts": counts, "startup_cpu_s": round(startup, 2),
+
+        def per_round(kind: str, i: int) -> dict:
+            ratios = sorted(a[i] / b[i] for a, b in zip(runs[kind], runs["without"]))
+            return {"median": round(statistics.median(ratios), 3), "range": [round(ratios[0], 3), round(ratios[-1], 3)]}
+
+        out[db] = {"rows": n_rows, "rounds": rounds, "counts": counts, "startup_cpu_s": round(startup, 2),
                    "cpu_s": {k: round(v, 2) for k, v in cpu.items()}, "wall_s": {k: round(v, 2) for k, v in wall.items()},
                    "cpu_us_per_row_without": round(marginal / n_rows * 1e6, 1),
                    "queue_cpu_us_per_row": round((cpu["with"] - cpu["without"]) / n_rows * 1e6, 1),
@@ -195,7 +210,9 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str]) -> dict:
                    "ratio_cpu_per_row": round(1 + (cpu["with"] - cpu["without"]) / marginal, 3),
                    "ratio_cpu_per_row_rescan": round(1 + (cpu["rescan"] - cpu["without"]) / marginal, 3),
                    "ratio_wall": round(wall["with"] / wall["without"], 3),
-                   "ratio_wall_rescan": round(wall["rescan"] / wall["without"], 3)}
+                   "ratio_wall_rescan": round(wall["rescan"] / wall["without"], 3),
+                   "per_round_cpu": per_round("with", 0), "per_round_wall": per_round("with", 1),
+                   "per_round_cpu_rescan": per_round("rescan", 0), "per_round_wall_rescan": per_round("rescan", 1)}
         print(json.dumps({"db": db, **out[db]}), flush=True)
     return out
 
@@ -347,6 +364,7 @@ def main() -> None:
     ap.add_argument("--batch-only", action="store_true", help="only the `scanner batch --review-queue` comparison")
     ap.add_argument("--parts-only", action="store_true", help="only its piece-by-piece CPU figures")
     ap.add_argument("--batch-rows", type=int, default=30000, help="listings in the scanner batch comparison")
+    ap.add_argument("--batch-rounds", type=int, default=6, help="rounds of the scanner batch comparison")
     args = ap.parse_args()
     sizes = [10_000] + ([1_000_000] if args.full else [])
     out: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -359,7 +377,7 @@ def main() -> None:
             return
         if args.batch_only:
             out["batch_parts"] = with_databases(args, tmp, lambda urls: parts_bench(6000, urls, tmp))
-            out["batch_review_queue"] = with_databases(args, tmp, lambda urls: batch_bench(args.batch_rows, tmp, urls))
+            out["batch_review_queue"] = with_databases(args, tmp, lambda urls: batch_bench(args.batch_rows, tmp, urls, args.batch_rounds))
             out["parts_over_whole_row"] = parts_over_whole_row(out["batch_parts"], out["batch_review_queue"])
             print(json.dumps(out["parts_over_whole_row"]), flush=True)
             (HERE / "results").mkdir(exist_ok=True)

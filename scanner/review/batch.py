@@ -3,8 +3,8 @@
 The same rules as the service's results (scanner/review/queue.py): `review` results queued, sampled
 pass/block results queued, listings rescanned clean leave the queue; idempotent per listing + versions.
 
-During the run (`BatchQueueWriter`, handed to `run_batch`): each worker process works out, beside the
-row it scanned, what the row does to the queue (`prepare_row`: for a queued row the reviewer's copy, built
+During the run (`BatchQueueWriter`, handed to `run_batch`): each worker process works out, once its chunk's
+rows are scanned, what each row does to the queue (`prepare_row`: for a queued row the reviewer's copy, built
 from the listing the scan already parsed, and every column, its result being the output line it already
 wrote; for a clean one only its key), so nothing is read or parsed twice. The parent hands each chunk's records, once the chunk is in the output
 file, to a writer thread that writes them in one transaction per chunk. The workers never wait on the
