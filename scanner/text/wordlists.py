@@ -235,6 +235,8 @@ def mixed_spellings(chinese: str, curated: bool) -> tuple[str, ...]:
         out.append("".join(syllables[i] if mask >> i & 1 else chinese[i] for i in range(n)))
     if curated or n >= 3:
         out.append(chinese[0] + "".join(s[0] for s in syllables[1:]))
+    # one inner character as its initial (黑火药 → 黑h药, 听话水 → 听h水): the letter alone stands for the sound
+    out += [chinese[:i] + syllables[i][0] + chinese[i + 1:] for i in range(1, n - 1)]
     return tuple(dict.fromkeys(out))
 
 
@@ -314,7 +316,9 @@ def _load_terms(path: Path, rel: str, requires_brand: bool = False, profiles: tu
                 suggestion=suggestion,
                 variants=split_list(row["variants"]) + split_spellings(row["term"]),
                 pinyin=_pinyin_cell(row["pinyin"], (row["term"],))
-                + mixed_spellings(row["term"], curated=bool(row["pinyin"])),
+                + mixed_spellings(row["term"], curated=bool(row["pinyin"]))
+                # a Chinese variant of three or four characters is typed half in pinyin like a term (听hua水)
+                + tuple(m for v in split_list(row["variants"]) if len(v) >= 3 for m in mixed_spellings(v, curated=False)),
                 note=row["note"],
                 source=where,
                 requires_brand=requires_brand,

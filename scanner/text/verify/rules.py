@@ -12,7 +12,7 @@ import re
 from scanner.listing import Listing
 from scanner.results import Finding, Reason
 from scanner.text.matcher import Candidate
-from scanner.text.normalize import Normalised, normalise_term
+from scanner.text.normalize import Normalised, is_cjk, normalise_term
 from scanner.text.personal_data import CATEGORY as PERSONAL_DATA, mask
 from scanner.text.verify.cues import ContextIndex, VerifyContext
 from scanner.text.verify.explain import SPELLINGS, basis, disguises, normalised, reason
@@ -85,6 +85,16 @@ def base_score(severity: str, ctx: VerifyContext, disguised: tuple[Reason, ...],
 # Disguises of a word's letters (not its spacing, case, script or a listed variant such as 一比一): evidence enough
 # without a brand beside it.
 LETTER_DISGUISES = frozenset({"leetspeak", "symbol_for_letters", "symbol_between_letters", "emoji_letters"})
+# A Chinese copy word split apart (复 刻, 复\u200b刻, 复·刻) is hiding from a filter too: no period-style
+# reproduction or painting is written that way (#15, twenty-second session)
+SPLIT_DISGUISES = frozenset({"separators_removed", "symbol_between_letters"})
+
+
+def _stands_alone(term_text: str, disguised: tuple[Reason, ...]) -> bool:
+    """Does a copy word that needs a brand (1:1, replica, 复刻) count without one, its spelling being the tell?"""
+    if len(term_text) >= 4 and any(d.code in LETTER_DISGUISES for d in disguised):
+        return True
+    return len(term_text) >= 2 and all(is_cjk(ch) for ch in term_text) and any(d.code in SPLIT_DISGUISES for d in disguised)
 
 def _term_finding(c: Candidate, ctx: VerifyContext) -> Finding | None:
     term = ctx.wordlists.terms[c.pattern.index]
@@ -100,7 +110,7 @@ def _term_finding(c: Candidate, ctx: VerifyContext) -> Finding | None:
         *basis(term.note),
         *normalised(disguised),
     )
-    if term.requires_brand and not (len(term.term) >= 4 and any(d.code in LETTER_DISGUISES for d in disguised)):
+    if term.requires_brand and not _stands_alone(term.term, disguised):
         # 1:1, copy, replica: counts only beside a brand (listing_rules.brand_dependent); a word of four letters or
         # more with its letters disguised (r3plica, f.a.k.e) is hiding from a filter, which a scale model's
         # "replica" never does (three letters are too few: a@a in an e-mail address reads as AAA)
