@@ -50,10 +50,10 @@ cdef extern from *:
     """
     int scanner_hints_unicode_ready(object) except -1
 
-INTERFACE = 4  # detectors.py and speech.py check this; bump when configure() or a hint changes (2: tune9 raised the numeral and literal capacities; 3: tune10's 点 <tld>; 4: spaced_out)
+INTERFACE = 5  # detectors.py and speech.py check this; bump when configure() or a hint changes (2: tune9 raised the numeral and literal capacities; 3: tune10's 点 <tld>; 4: spaced_out; 5: 128 literals, #15 twenty-second session: social apps' names)
 
 cdef enum:
-    MAX_WORDS = 64
+    MAX_WORDS = 128
     MAX_WORD = 12
     MAX_SET = 96  # numerals: Chinese, spoken and enclosed digits (#15, tune9)
     SET_FILTER = 4096

@@ -40,11 +40,13 @@ _INTERNATIONAL = re.compile(r"(?<![\d\w])[+＋][1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)
 # 加群/进群/群号 7738 2201 is a QQ group number; the digits may be spaced like a phone number's.
 # 加扣/+扣 (#15, tune9) is "add my QQ"; 扣 alone is a button or a buckle, so only with the add sign.
 # q群 (#20, tunerev15) is a QQ group: "q群 7 2 8 3 1 6 0 4 5".
-_QQ_WORD = r"q" + _GAP + r"q|q群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进群|群号"
+_QQ_WORD = r"q" + _GAP + r"q|q ?群|扣扣|[加+＋➕]扣|企鹅|🐧|加群|进群|群号"
 # The gaps around the colon are possessive: with plain \s*[:：]?\s* a long blank run has
 # quadratically many splits between the two, all tried when no number follows. A colon or a
 # digit is never whitespace, so the greedy split is the only one that can match anyway.
-_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?(?:是|为)?\s*+[:：]?\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
+# 扣扣找我：…, 微信联系我：… (#15, twenty-second session): a short "reach me" phrase between the word and the colon
+_REACH_ME = r"(?:找我|加我|联系我|私我|搜我)"
+_QQ = re.compile(r"(?i)(?<![a-z])(?:" + _QQ_WORD + r")(?:号码|号|群号|群)?(?:是|为)?\s*+(?:" + _REACH_ME + r"\s*+[:：]|[:：]?)\s*+[1-9](?:" + _GAP + r"\d){4,10}(?!\d)")
 # A weaker QQ word (#20, session 17: eleven review writers): q alone, 扣 alone (a button, a buckle, a deduction, a
 # live-stream "扣1"), and the homophones 蔻蔻/寇寇/抠抠, then a blank or a colon, then 7 to 11 digits with blanks or
 # a hyphen between them (spaced, spelled in numerals or full width like the strong word's). A model is written
@@ -76,12 +78,12 @@ def _weak_qq_number(span: str) -> bool:
 _LOVE_NUMBERS = ("5201314", "1314520", "52013141", "5211314")
 
 
-_WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微"
+_WECHAT_WORD = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|[❤♥💚]\ufe0f?信"
 # 微信：shop_88, V❤：girl66 (a symbol or two before the colon), and without a colon after a
 # Chinese app word when the id has a digit or underscore (加微信 cake_lily, not 微信 支付).
 _SAYS_IS = r"(?:是|为|👉|➡\ufe0f?|→|->|=)"
 _WECHAT_ID = re.compile(
-    r"(?i)(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,2}\s*[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+    r"(?i)(?:" + _WECHAT_WORD + r"|vx|wx|weixin|wechat|(?<![a-z])v)(?:号|id)?[^\w\s:：]{0,2}\s*(?:" + _REACH_ME + r"\s*)?[:：]\s*([a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
     r"|(?:" + _WECHAT_WORD + r")号?\s+((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
     # "我 v 是 chihuo_2024", "加主播 V 👉 zb888" (#20, session 16: three review writers): 是/为 or an arrow for the colon,
     # the id made up (a digit or an underscore), as after a weak channel word
@@ -99,6 +101,23 @@ _CHANNEL_HANDLE = re.compile(
     r"(?i)(?:" + _WEAK_CHANNEL + r")(?:号|id)?[^\w\s:：]{0,3}\s*+(?:[:：]|" + _SAYS_IS + r")?\s*+"
     r"((?=[-_a-z0-9]*[\d_])[a-z][-_a-z0-9]{4,19})(?![-_a-z0-9])"
 )
+# An id after a social or messaging app's name and a colon (Discord: inkfox#2231, LINE 我：shop_88, tele: r_ae.2024;
+# #15, twenty-second session). The id must look made up (a digit, an underscore, a dot or a # inside, and three
+# letters at least: "Signal: strong", "tg: 5g_ready" and "Line: v2.0" are no ids). An app's rare name may have an id
+# word and a "reach me" before the colon; a short name that is also a word (tele, ins, ig, snap, signal) only with
+# the colon right after it, and line only as LINE id / LINE 我 / LINE 号 ("Production line: L2_speed").
+_SOCIAL_APP_RARE = ("discord", "disc0rd", "telegram", "snapchat", "kakao", "instagram", "skype", "whatsapp", "messenger")
+_SOCIAL_APP_SHORT = ("tele", "tg", "ins", "insta", "ig", "snap", "signal")
+_SOCIAL_ID = re.compile(
+    r"(?i)(?<![a-z0-9])(?:(?:" + "|".join(_SOCIAL_APP_RARE) + r")[a-z]*(?:[ \t]?(?:id|号|账号|handle))?[ \t]*+(?:我|"
+    + _REACH_ME + r")?[ \t]*+[:：]|(?:" + "|".join(_SOCIAL_APP_SHORT) + r")[:：]|line ?(?:id|我|号)[ \t]*+(?:"
+    + _REACH_ME + r")?[ \t]*+[:：])"
+    r"[ \t]*+[@＠]?((?=[a-z0-9._#-]*[\d_.#])(?=(?:[0-9._#-]*[a-z]){3})[a-z][a-z0-9._#-]{3,29})(?<![.#-])(?![a-z0-9_#])"
+)
+# could_detect's literals for it, and the hint that runs it: each name as the regex needs it
+_SOCIAL_LITERALS = (*_SOCIAL_APP_RARE, *(f"{name}{colon}" for name in _SOCIAL_APP_SHORT for colon in ":："),
+                    "line id", "lineid", "line我", "line 我", "line号", "line 号")
+_SOCIAL_HINT = "|".join(re.escape(w) for w in _SOCIAL_LITERALS)
 _TLDS = "com|cn|net|org|io|me|co|shop|top|xyz|cc|tk|info|biz|app|link|ly|vip|club|site"
 _URL = re.compile(
     r"(?i)(?:https?://|www\.)[^\s<>\"'，。、；）)\]]+"
@@ -162,7 +181,7 @@ _ANY_DIGIT = r"[\d" + _CN_NUMERALS + "]"
 # any 3 non-digits would, because numerals inside such a gap only shorten the chain's gaps.
 _PHONE_HINT = re.compile(_ANY_DIGIT + r"(?:[^\d" + _CN_NUMERALS + r"]{0,3}+" + _ANY_DIGIT + "){6}")
 _QQ_HINT = _QQ_WORD
-_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)|[加+＋➕]v|v我|薇|威|卫星|🛰|加line|line\s?id"
+_WECHAT_HINT = r"微信|威信|薇信|徽信|v信|[加+＋➕]微|[❤♥💚]\ufe0f?信|vx|wx|weixin|wechat|v[^\w\s:：]{0,2}\s*(?:[:：]|是|为|👉|➡|→|->|=)|[加+＋➕]v|v我|薇|威|卫星|🛰|加line|line\s?id"
 _EMAIL_HINT = r"@|＠|[\[(（]\s*at\s*[\])）]|\sdot\s"
 # Two digit words in a row: every spelled-out number has them. It opens with a character
 # class so the regex engine can skip ahead (a leading lookbehind made it three times slower);
@@ -178,10 +197,10 @@ _LINK_HINT = r"\.\s*(?:" + _TLDS + r")(?![a-z0-9])|www\s*\.|:\s*/\s*/"
 _SPELLED_LINK_HINT = r"[点點]\s*(?:" + _TLDS + r")(?![a-z0-9])|\sdot\s"
 # @handles (DM @shop.lab, Telegram @x_99) are contact only where the copy says how to reach them:
 # an @ on its own is also a price (2@$5), a mention or a decoration.
-_HANDLE = re.compile(r"(?i)(?<![\w.@＠])[@＠][a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])")
+_HANDLE = re.compile(r"(?i)(?<![\w.@＠])[@＠][ \t]?[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?(?![\w@])")
 _HANDLE_CUE = re.compile(
-    r"(?i)(?<![a-z])(?:dm|pm|message|follow|ig|insta|instagram|telegram|tg|tiktok|whatsapp|snapchat|twitter)(?![a-z])"
-    r"|the gram|私信|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
+    r"(?i)(?<![a-z])(?:dm|pm|message|follow|ig|ins|insta|instagram|telegram|tg|tiktok|whatsapp|snapchat|twitter|discord|line)(?![a-z])"
+    r"|the gram|私信|私我|找我|关注|联系|小红书|抖音|微博|推特|电报|纸飞机"
 )
 HANDLE_CUE_WINDOW = 20  # characters before the @ in which a cue must stand
 # Whitespace next to . / : @ -- dropped to read a spaced-out link. Whole runs only: a run
@@ -277,6 +296,13 @@ def _wechat(text: str, hits: list[Hit]) -> None:
              for m in _CHANNEL_HANDLE.finditer(text) if not taken.overlaps(m.start(), m.end())]
 
 
+
+def _social_ids(text: str, hits: list[Hit]) -> None:
+    taken = _Covered(hits)
+    hits += [(m.start(), m.end(), "social_handle", "diversion", "an id on a social or messaging app")
+             for m in _SOCIAL_ID.finditer(text) if not taken.overlaps(m.start(), m.end())]
+
+
 def _handles(text: str, hits: list[Hit]) -> None:
     emails = _Covered(h for h in hits if h[2] == "email")
     for m in _HANDLE.finditer(text):
@@ -296,9 +322,10 @@ def _emails(text: str, hits: list[Hit]) -> None:
 # could_detect: the word hints split into literals (a substring test is a fast search)
 # and the few parts that need a regex, each run alone so it can skip ahead on its first
 # character: one alternation of everything was twice as slow.
-_HINT_LITERALS = ("qq", "q群", "扣扣", "加扣", "+扣", "＋扣", "➕扣", "企鹅", "🐧", "加群", "进群", "群号",
+_HINT_LITERALS = ("qq", "q群", "q 群", "扣扣", "加扣", "+扣", "＋扣", "➕扣", "企鹅", "🐧", "加群", "进群", "群号",
                   "微信", "威信", "薇信", "徽信", "v信", "加微", "+微", "＋微", "➕微",
-                  "vx", "wx", "weixin", "wechat", "@", "＠",
+                  "vx", "wx", "weixin", "wechat", "@", "＠", "❤信", "♥信", "💚信", "❤\ufe0f信", "♥\ufe0f信", "💚\ufe0f信",
+                  *_SOCIAL_LITERALS,  # an app's name before an id (_SOCIAL_ID)
                   # weaker channel words before an id (_WEAK_CHANNEL)
                   "加v", "+v", "＋v", "➕v", "v我", "薇", "威", "卫星", "🛰", "加line", "line id", "lineid",
                   # personal data without seven digits: a buyer's name cue, a passport word
@@ -336,7 +363,7 @@ def could_detect_python(text: str) -> bool:
 
 
 def _load_compiled():
-    module = load_compiled("text._hints_c", 4, "the Python detector hints")
+    module = load_compiled("text._hints_c", 5, "the Python detector hints")
     if module is not None:
         module.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
     return module
@@ -505,6 +532,7 @@ def _spelled_links(text: str, hits: list[Hit]) -> None:
 _DETECTORS = (
     (re.compile(_QQ_HINT + "|q|扣|蔻蔻|寇寇|抠抠"), _qq),  # the weaker words too: this runs behind the digits' hint
     (re.compile(_WECHAT_HINT), _wechat),
+    (re.compile(_SOCIAL_HINT), _social_ids),
     (re.compile(_EMAIL_HINT), _emails),
     (re.compile(r"@|＠"), _handles),
     (re.compile(_LINK_HINT), _links),

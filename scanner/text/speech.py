@@ -429,7 +429,7 @@ def spaced_out_python(text: str) -> bool:
 def _load_spaced_out():
     from scanner._compiled import load
 
-    module = load("text._hints_c", 4, "the spacing regex")
+    module = load("text._hints_c", 5, "the spacing regex")
     return module.spaced_out if module is not None else spaced_out_python
 
 

@@ -70,6 +70,15 @@ CAUGHT = [
     # contact on a social app
     ({"title": "Custom portrait", "description": "DM me on Insta for a quote."}, "diversion", "DM me on Insta", "review"),
     ({"title": "手工耳环", "description": "想要定制 ins 私我。"}, "diversion", "ins 私我", "review"),
+    # an id after an app's name (scanner/text/detectors.py _SOCIAL_ID), a reach-me phrase before the colon, a heart
+    # for 微, q 群 spaced, an @ with a blank after it
+    ({"title": "Pixel art commissions", "description": "Discord: pixelmoth#4410 for rates."}, "diversion", "pixelmoth#4410", "review"),
+    ({"title": "日本代购 面膜", "description": "LINE 我：tokyo_buyer21"}, "diversion", "tokyo_buyer21", "review"),
+    ({"title": "Vintage denim", "description": "Skype: denim.barn77 for bulk orders."}, "diversion", "denim.barn77", "review"),
+    ({"title": "二手相机", "description": "扣扣找我：8 2 7 3 6 1 9 4 0"}, "diversion", "扣扣找我", "review"),
+    ({"title": "手机壳 定制", "description": "q 群 ：叁伍柒 贰肆陆 捌玖零"}, "diversion", "q 群", "review"),
+    ({"title": "烘焙 蛋糕 定制", "description": "❤信 找我：cake_lin2024"}, "diversion", "cake_lin2024", "review"),
+    ({"title": "Crochet bears", "description": "Follow me on ig @ bear.loops for new drops."}, "diversion", "bear.loops", "review"),
 ]
 
 PASSED = [
@@ -106,6 +115,10 @@ PASSED = [
     {"title": "万代 高达 RG 拼装模型", "description": "万代正版授权，需自行拼装。"},
     {"title": "双立人 不锈钢锅", "description": "京东双立人自营店发货。"},
     {"title": "哈利波特 精装 全集", "description": "人民文学出版社正版，塑封未拆。"},
+    # an app's name before a colon and no id: a product line, a signal strength, a version
+    {"title": "Trail shoes", "description": "Line: trail running. Colours: 3."},
+    {"title": "Wi-Fi router", "description": "Signal: strong in every room."},
+    {"title": "Desk lamp", "description": "Size: M. Line: v2.0 classic."},
     # the platform's own chat
     {"title": "Custom portrait", "description": "Message me through the app for a quote."},
 ]

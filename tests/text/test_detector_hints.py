@@ -253,7 +253,7 @@ def test_could_detect_holds_on_generated_text(text):
 # could_detect's hints, written the plain way: one alternation of every word hint, and a
 # phone hint whose gap may hold anything but an ASCII/Unicode digit (with backtracking).
 _PLAIN_WORD_HINT = re.compile("|".join((d._QQ_HINT, d._WECHAT_HINT, d._EMAIL_HINT, d._LINK_HINT, d._SPELLED_PHONE_HINT,
-                                        d._SPELLED_LINK_HINT,
+                                        d._SPELLED_LINK_HINT, d._SOCIAL_HINT,
                                         *personal_data.NAME_CUE_WORDS, *personal_data.PASSPORT_WORDS,
                                         *personal_data.ID_WORDS)))
 _PLAIN_PHONE_HINT = re.compile(d._ANY_DIGIT + r"(?:\D{0,3}" + d._ANY_DIGIT + "){6}")

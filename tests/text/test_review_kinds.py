@@ -107,7 +107,9 @@ CASES = [
     (R, None, "Worth every penny at $25 for sure, five stars", "pass", set(), []),
     # -- disguised contacts: a channel word bent out of shape, spelled digits, a colour for the app, a handle
     (R, None, "要同款的➕薇 kk_shop2024 私聊", "review", {("diversion", "➕薇 kk_shop2024")}, []),
-    (R, None, "Want more? hmu on tele: vintage_finds_22", "review", {("diversion", "hmu on tele: vintage_finds_22")}, []),
+    # the id after the app's name is the engine's own finding since the twenty-second session (detectors._SOCIAL_ID),
+    # and an engine finding is kept over a review phrase on the same words
+    (R, None, "Want more? hmu on tele: vintage_finds_22", "review", {("diversion", "tele: vintage_finds_22")}, []),
     (R, None, "Great bulk price, ring me at oh seven seven 9, 0 1 2, 3 4 5 6", "review",
      {("diversion", "ring me at oh seven seven 9, 0 1 2, 3 4 5 6")}, []),
     (R, None, "想拿货的点我头像，主页有联系方式", "review", {("diversion", "点我头像，主页有联系方式")}, []),
@@ -173,7 +175,7 @@ CASES = [
     (R, None, "桌面好平整，返工都不用", "pass", set(), []),
     # ... invite links, another app's handle, another shop named to search
     (R, None, "For more colours drop me a line on insta: caseworks.jo", "review",
-     {("diversion", "drop me a line on insta: caseworks.jo")}, []),
+     {("diversion", "insta: caseworks.jo")}, []),  # the id detector's span, as above
     (R, None, "Restock news in our server discord.gg/kicksdrop", "review", {("diversion", "discord.gg/kicksdrop")}, []),
     (R, None, "The discord community was helpful when I had setup questions", "pass", set(), []),
     (R, None, "质量一般，去搜店名「小林家居」更便宜", "review", {("diversion", "搜店名「小林家居」")}, []),

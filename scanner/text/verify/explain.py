@@ -93,6 +93,7 @@ _DETECTOR_DETAILS_ZH = {  # scanner/text/detectors.py
     "a phone number spelled out in words": "用文字写出的电话号码",
     "a WeChat id": "微信号",
     "a messaging id after a disguised channel word": "变形的联系方式名称（薇、V我、卫星等）后的账号",
+    "an id on a social or messaging app": "社交或聊天软件名称（Discord、LINE、Telegram 等）后的账号",
     "a social-media handle to contact off the platform": "用于站外联系的社交媒体账号",
     "an e-mail address": "电子邮箱地址",
     "an e-mail address spelled out with [at]/[dot]": "用 [at]/[dot] 写出的电子邮箱地址",
