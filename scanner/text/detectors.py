@@ -106,10 +106,11 @@ _CHANNEL_HANDLE = re.compile(
 # letters at least: "Signal: strong", "tg: 5g_ready" and "Line: v2.0" are no ids). An app's rare name may have an id
 # word and a "reach me" before the colon; a short name that is also a word (tele, ins, ig, snap, signal) only with
 # the colon right after it, and line only as LINE id / LINE 我 / LINE 号 ("Production line: L2_speed").
-_SOCIAL_APP_RARE = ("discord", "disc0rd", "telegram", "snapchat", "kakao", "instagram", "skype", "whatsapp", "messenger")
+_SOCIAL_APP_RARE = ("discord", "disc0rd", "telegram", "snapchat", "kakaotalk", "kakao", "instagram", "skype", "whatsapp",
+                    "messenger")
 _SOCIAL_APP_SHORT = ("tele", "tg", "ins", "insta", "ig", "snap", "signal")
 _SOCIAL_ID = re.compile(
-    r"(?i)(?<![a-z0-9])(?:(?:" + "|".join(_SOCIAL_APP_RARE) + r")[a-z]*(?:[ \t]?(?:id|号|账号|handle))?[ \t]*+(?:我|"
+    r"(?i)(?<![a-z0-9])(?:(?:" + "|".join(_SOCIAL_APP_RARE) + r")(?:[ \t]?(?:id|号|账号|handle))?[ \t]*+(?:我|"
     + _REACH_ME + r")?[ \t]*+[:：]|(?:" + "|".join(_SOCIAL_APP_SHORT) + r")[:：]|line ?(?:id|我|号)[ \t]*+(?:"
     + _REACH_ME + r")?[ \t]*+[:：])"
     r"[ \t]*+[@＠]?((?=[a-z0-9._#-]*[\d_.#])(?=(?:[0-9._#-]*[a-z]){3})[a-z][a-z0-9._#-]{3,29})(?<![.#-])(?![a-z0-9_#])"
