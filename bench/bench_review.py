@@ -26,12 +26,18 @@
    queue's additions are set against the worker's scan and output line (`*_ratio`, the first measure),
    against the batch's row around it (`*_ratio_batch_row`: reading, pickles, counters, output write) and,
    with `--batch-only`, against a whole run's CPU per row without the queue (`parts_over_whole_row`).
+   And inside each run with the queue, its own cost is timed where it is spent (the workers' CPU making
+   the records, `summary["review_queue"]`, and the writer thread's CPU, `BatchQueueWriter.cpu_s`) and set
+   against the rest of that run's CPU (`in_run_*`): one run measures itself, no difference of two noisy
+   runs; what it leaves out is the cache the record pass cools for the next chunk's first scans. On
+   PostgreSQL the server's CPU during the run (its processes on this machine, from /proc) counts as the queue's.
 Results go to bench/results/review.json.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -145,6 +151,22 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _postgres_cpu() -> float:
+    """CPU seconds of this machine's PostgreSQL server processes, the exited backends included (counted in
+    the postmaster's children): a run that writes to a server on the same two cores pays for it too."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if "(postgres)" not in text:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str], rounds: int = 6) -> dict:
     """`scanner batch` with and without --review-queue (see 4. above), one result per database. Each round
     runs the batch without the queue and, into a fresh store, with it then again (the rescan), the two in a
@@ -161,20 +183,29 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str], rounds: int = 6) -
     inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     small.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[:500]), "utf-8")
 
-    def run(path: Path, url: str | None) -> tuple[float, float, dict]:
+    in_run: dict[str, list[tuple[float, float]]] = {}  # "db/with|rescan" -> (run CPU, the queue's share of it)
+
+    def run(path: Path, url: str | None, label: str | None = None) -> tuple[float, float, dict]:
         writer, store = None, None
         if url is not None:
             store = Store(url)
             writer = BatchQueueWriter(ReviewQueue(store))
+        server = url is not None and url.startswith("postgresql")
+        server_cpu = _postgres_cpu() if server else 0.0
         cpu, wall = _cpu(), time.perf_counter()
+        summary = {}
         try:
-            run_batch(path, tmp / "batch-out.jsonl", spec, BatchOptions(workers=2, progress="none", overwrite=True),
-                      review=writer)
+            summary = run_batch(path, tmp / "batch-out.jsonl", spec,
+                                BatchOptions(workers=2, progress="none", overwrite=True), review=writer)
         finally:
             counts = writer.close() if writer is not None else {}
         cpu, wall = _cpu() - cpu, time.perf_counter() - wall
         if store is not None:
             store.close()
+        if writer is not None and label:
+            server_cpu = _postgres_cpu() - server_cpu if server else 0.0  # all the queue's: no server without it
+            queue_cpu = summary.get("review_queue", {}).get("prepare_cpu_s", 0.0) + writer.cpu_s + server_cpu
+            in_run.setdefault(label, []).append((cpu + server_cpu, queue_cpu))
         return cpu, wall, counts
 
     startup = min(run(small, None)[0] for _ in range(2))  # the engine builds, and 500 rows (cheap beside them)
@@ -189,17 +220,24 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str], rounds: int = 6) -
                 if unit == "without":
                     runs["without"].append(run(inp, None)[:2])
                     continue
-                cpu, wall, counts["with"] = run(inp, url)
+                cpu, wall, counts["with"] = run(inp, url, f"{db}/with")
                 runs["with"].append((cpu, wall))
-                cpu, wall, counts["rescan"] = run(inp, url)
+                cpu, wall, counts["rescan"] = run(inp, url, f"{db}/rescan")
                 runs["rescan"].append((cpu, wall))
         cpu = {k: min(c for c, _ in v) for k, v in runs.items()}
         wall = {k: min(w for _, w in v) for k, v in runs.items()}
         marginal = cpu["without"] - startup
 
-        def per_round(kind: str, i: int) -> dict:
-            ratios = sorted(a[i] / b[i] for a, b in zip(runs[kind], runs["without"]))
+        def per_round(kind: str, i: int, less: float = 0.0) -> dict:
+            # less: the engines' build and start, measured above, so the ratio is a row's, as in a long run
+            ratios = sorted((a[i] - less) / (b[i] - less) for a, b in zip(runs[kind], runs["without"]))
             return {"median": round(statistics.median(ratios), 3), "range": [round(ratios[0], 3), round(ratios[-1], 3)]}
+
+        def in_run_ratio(kind: str, less: float = 0.0) -> dict:
+            # a run's CPU over the same run's CPU less the queue's share; less: the engines' start-up, as above
+            ratios = sorted((c - less) / (c - less - q) for c, q in in_run[f"{db}/{kind}"])
+            return {"median": round(statistics.median(ratios), 3), "range": [round(ratios[0], 3), round(ratios[-1], 3)],
+                    "queue_cpu_us_per_row": round(statistics.median(q for _, q in in_run[f"{db}/{kind}"]) / n_rows * 1e6, 1)}
 
         out[db] = {"rows": n_rows, "rounds": rounds, "counts": counts, "startup_cpu_s": round(startup, 2),
                    "cpu_s": {k: round(v, 2) for k, v in cpu.items()}, "wall_s": {k: round(v, 2) for k, v in wall.items()},
@@ -212,6 +250,11 @@ def batch_bench(n_rows: int, tmp: Path, urls: dict[str, str], rounds: int = 6) -
                    "ratio_wall": round(wall["with"] / wall["without"], 3),
                    "ratio_wall_rescan": round(wall["rescan"] / wall["without"], 3),
                    "per_round_cpu": per_round("with", 0), "per_round_wall": per_round("with", 1),
+                   "in_run_cpu": in_run_ratio("with"), "in_run_cpu_per_row": in_run_ratio("with", startup),
+                   "in_run_cpu_rescan": in_run_ratio("rescan"),
+                   "in_run_cpu_per_row_rescan": in_run_ratio("rescan", startup),
+                   "per_round_cpu_per_row": per_round("with", 0, startup),
+                   "per_round_cpu_per_row_rescan": per_round("rescan", 0, startup),
                    "per_round_cpu_rescan": per_round("rescan", 0), "per_round_wall_rescan": per_round("rescan", 1)}
         print(json.dumps({"db": db, **out[db]}), flush=True)
     return out

@@ -106,7 +106,11 @@ class _Worker:
         if ocr_before is not None:
             stats["ocr"] = Counter({k: v - ocr_before.get(k, 0) for k, v in ocr_stats().items()})
         parts.append(b"")
-        records = None if scanned is None else [self.review_record(*s) for s in scanned]
+        records = None
+        if scanned is not None:
+            started = time.thread_time_ns()  # this thread's CPU only: what the queue costs the run (summary)
+            records = [self.review_record(*s) for s in scanned]
+            stats["review_queue"] = Counter({"prepare_cpu_ns": time.thread_time_ns() - started})
         return b"\n".join(parts), stats, self.versions, records
 
     def review_record(self, kind: int, payload: Any, row: dict[str, Any], data: bytes, listing: Any = None) -> Any:

@@ -94,6 +94,9 @@ def build_summary(stats: dict[str, Counter], rows: int, resumed_from: int, elaps
         "ocr": {"runs": stats.get("ocr", Counter()).get("ocr_runs", 0),
                 "cache_hits": stats.get("ocr", Counter()).get("ocr_cache_hits", 0),
                 "gated": stats.get("ocr", Counter()).get("ocr_gated", 0)},
+        # --review-queue: the workers' CPU making the queue's records (the writer's is in its own totals)
+        **({"review_queue": {"prepare_cpu_s": round(stats["review_queue"].get("prepare_cpu_ns", 0) / 1e9, 3)}}
+           if "review_queue" in stats else {}),
         "resumed_from": resumed_from, "scanned_this_run": scanned,
         "seconds": round(elapsed, 3), "rows_per_s": round(scanned / elapsed, 1) if elapsed > 0 else None,
         "workers": workers, "worker_restarts": restarts, "finished_at": now(),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import queue as queue_mod
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ class BatchQueueWriter:
         self.queue = review_queue
         self.totals = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
         self._q: queue_mod.Queue = queue_mod.Queue(maxsize=capacity)
+        self.cpu_s = 0.0  # the writer thread's CPU (bench/bench_review.py: what the queue adds to a run)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="review-batch-writer", daemon=True)
         self._thread.start()
@@ -97,6 +99,7 @@ class BatchQueueWriter:
             if self._error is not None:
                 continue  # drain: the run ends with the error
             kind, arg = job
+            started = time.thread_time()
             try:
                 if kind == "file":
                     counts = enqueue_results(self.queue, arg[0], arg[1], arg[2], limit=arg[3])
@@ -108,6 +111,7 @@ class BatchQueueWriter:
             except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by put/close
                 self._error = exc
                 log.error("review queue: writing a batch chunk failed (%s)", type(exc).__name__)
+            self.cpu_s += time.thread_time() - started
 
     def close(self) -> dict[str, int]:
         """Wait for every chunk handed over to be written; the totals (raises the writer's error)."""

@@ -110,3 +110,27 @@ def test_records_written_as_utf8_bytes_are_stored_and_read_back_as_text(text_sca
         assert got[key] == ("text,text", json.loads(values[3]), json.loads(values[4]))
     shown = got["id:sku-1007"][1]["fields"]["description"]  # data minimisation holds through the bytes
     assert shown.startswith("收件人身份证 ") and shown.endswith(" 请核对") and "11010519491231002X" not in shown
+
+
+def test_a_run_with_the_queue_accounts_for_the_queues_own_cpu(tmp_path, store):
+    """What the queue costs a batch run is timed where it is spent (bench/bench_review.py sets it against the
+    run's CPU): the workers' record pass in the run's summary, the writer thread's CPU on the writer. A run
+    without the queue carries no such figure."""
+    from scanner.batch import BatchOptions, EngineSpec, run_batch
+    from scanner.config import BUNDLED_WORDLISTS
+    from scanner.review.batch import BatchQueueWriter
+    from scanner.review.queue import ReviewQueue
+
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps(l, ensure_ascii=False) + "\n" for l in LISTINGS * 20), "utf-8")
+    spec = EngineSpec(with_images=False, settings={"wordlists": str(BUNDLED_WORDLISTS)})
+    opts = BatchOptions(workers=1, progress="none", overwrite=True, chunk_size=50)
+    plain = run_batch(inp, tmp_path / "plain.jsonl", spec, opts)
+    assert "review_queue" not in plain
+
+    writer = BatchQueueWriter(ReviewQueue(store))
+    queued = run_batch(inp, tmp_path / "queued.jsonl", spec, opts, review=writer)
+    counts = writer.close()
+    assert counts["queued"] > 0
+    assert isinstance(queued["review_queue"]["prepare_cpu_s"], float) and queued["review_queue"]["prepare_cpu_s"] >= 0
+    assert writer.cpu_s > 0
