@@ -30,6 +30,7 @@ class ContextIndex:
     negation_zh: tuple[str, ...]  # non-Latin negation cues, longest first (不具备 before 不)
     negation_en: "re.Pattern | None"  # English negation cues with up to three words after them
     provenance: tuple[str, ...]  # where the goods came from: 附小票, 专柜购入, 二手, pre-owned, authenticated
+    tests_for: tuple[str, ...] = ()  # right after a prohibited good, a test or detector for it: 检测试纸, test strips
     # the Chinese words the segmenter learnt from the lists (Wordlists.segmenter_words): listed words (terms,
     # variants, brand names) and allow-list phrases. A jieba token that is one of them only because a list
     # named it must not hide another row's shorter word inside it (boundaries.py)
@@ -61,6 +62,7 @@ class ContextIndex:
             negation_zh=tuple(sorted((c for c in ex.get("negation", ()) if not c.isascii()), key=len, reverse=True)),
             negation_en=english_negation(tuple(c.lower() for c in ex.get("negation", ()) if c.isascii())),
             provenance=texts(ex.get("provenance", ())),
+            tests_for=texts(ex.get("tests_for", ())),
             listed_words=frozenset(w for w in words if len(w) > 1),
             listed_phrases=frozenset(p for p in phrases if len(p) > 1),
             brand_only_terms=frozenset(i for i, t in enumerate(wordlists.terms) if t.requires_brand),

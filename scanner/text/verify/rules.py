@@ -102,6 +102,8 @@ def _term_finding(c: Candidate, ctx: VerifyContext) -> Finding | None:
         return None
     if term.category == "diversion" and _looks_like_model_number(c):
         return None
+    if term.category == "prohibited_goods" and _tests_for(c, ctx.cues):
+        return None
     disguised = disguises(c)
     reasons = (
         # an operator's category (wordlists/custom/) carries its labels: explain.py knows only the built-in ones
@@ -132,6 +134,12 @@ def _looks_like_model_number(c: Candidate) -> bool:
     (a phone number after them is caught by the phone detector on its own)."""
     text, a, b = c.norm.text, c.norm_start, c.norm_end
     return _SHORT_LATIN.fullmatch(text[a:b]) is not None and _THEN_DIGIT.match(text, b) is not None
+
+
+def _tests_for(c: Candidate, ix: ContextIndex) -> bool:
+    """吗啡检测试纸, fentanyl test strips, 窃听器检测仪: a kit that tests for a prohibited good, or a detector that
+    finds one, is sold to keep people safe from it (a noun, not 检测: 检测不出 is the opposite)."""
+    return c.norm.text[c.norm_end : c.norm_end + 16].lstrip(" -").startswith(ix.tests_for) if ix.tests_for else False
 
 
 def _absolute_exemption(c: Candidate, ix: ContextIndex) -> str | None:
