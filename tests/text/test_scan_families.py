@@ -1135,7 +1135,9 @@ HOLDOUT14_B = [
     ({"description": "锡纸 冰壶 套装 保密发货"}, "block", [("prohibited_goods", "冰壶 套装 保密发货")]),
     ({"description": "业主名单 精准数据 五千条起"}, "block", [("prohibited_goods", "业主名单 精准数据 五千条起")]),
     ({"description": "失信人员也能下 当天放款"}, "block", [("illegal_service", "失信人员也能下 当天放款")]),
-    ({"description": "莫达非尼 免处方 快递到家"}, "block", [("prohibited_goods", "莫达非尼 免处方")]),
+    # 莫达非尼 is a catalogued psychotropic since session 23 (prohibited with or without a prescription): its own
+    # term's finding stands in place of the prescription row's wider one
+    ({"description": "莫达非尼 免处方 快递到家"}, "block", [("prohibited_goods", "莫达非尼")]),
     ({"description": "Ozempic pens, no doctor visit needed"}, "block", [("prohibited_goods", "Ozempic pens, no doctor visit")]),
     ({"description": "复制整段去淘宝 领券更便宜"}, "review", [("diversion", "复制整段去")]),
     ({"description": "we take your proctored exams, A guaranteed"}, "block", [("illegal_service", "we take your proctored exam")]),

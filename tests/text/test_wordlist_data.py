@@ -429,7 +429,9 @@ def test_compatibility_cues():
 
 def test_exemption_rules():
     _, rows, _ = read_tsv(WORDLISTS / "exemptions.tsv")
-    assert all(r["rule"] in {"spec_noun", "self_comparison", "time_order", "negation", "provenance"} for r in rows)
+    from scanner.text.wordlists import EXEMPTION_RULES
+
+    assert all(r["rule"] in EXEMPTION_RULES for r in rows)
     by_rule = defaultdict(set)
     for r in rows:
         by_rule[r["rule"]].add(r["cue"])
@@ -439,6 +441,9 @@ def test_exemption_rules():
     # negation cues (#15): the denials honest copy uses; 无/非/未 start claims themselves (无副作用, 非手术)
     assert {"不", "不能", "不具备", "never", "don't", "do not"} <= by_rule["negation"]
     assert not {"无", "非", "未"} & by_rule["negation"]
+    # tests_for (#15, session 23): nouns for a test or a detector; never 检测/test alone (检测不出, passes a drug test)
+    assert {"检测试纸", "检测卡", "test strips", "test kit", "detector"} <= by_rule["tests_for"]
+    assert not {"检测", "test", "测试", "tests"} & by_rule["tests_for"]
 
 
 # ------------------------------------------------------------------------------------------------- brands
