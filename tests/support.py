@@ -102,3 +102,15 @@ def run_coroutine(coroutine) -> object:
     if "error" in result:
         raise result["error"]
     return result.get("value")
+
+
+def assert_caught(result, listing: dict, category: str, words: str, decision: str) -> None:
+    """A copy-words table's positive (tests/text/test_copy_words_session*.py): the listing gets `decision`, a counting
+    finding of `category` covers `words` in its field, and every finding's offsets slice the caller's text."""
+    said = [(f.category, f.text, f.explanation) for f in result.findings]
+    assert result.decision == decision, said
+    hits = [f for f in result.findings if f.category == category and f.effect != "none"]
+    where = [(f, listing[f.field].find(words)) for f in hits]
+    assert any(0 <= at < f.end and f.start < at + len(words) for f, at in where), said
+    for f in result.findings:
+        assert listing[f.field][f.start:f.end] == f.text

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.text.wordlists import mixed_spellings
+from tests.support import assert_caught
 
 # (listing, category, words a counting finding of that category must cover, decision)
 CAUGHT = [
@@ -126,14 +127,7 @@ PASSED = [
 
 @pytest.mark.parametrize("listing,category,words,decision", CAUGHT)
 def test_caught(text_scanner, listing, category, words, decision):
-    result = text_scanner.scan(listing)
-    assert result.decision == decision, [(f.category, f.text, f.explanation) for f in result.findings]
-    hits = [f for f in result.findings if f.category == category and f.effect != "none"]
-    where = [(f, listing[f.field].find(words)) for f in hits]
-    assert any(0 <= at < f.end and f.start < at + len(words) for f, at in where), \
-        [(f.category, f.text, f.explanation) for f in result.findings]
-    for f in result.findings:
-        assert listing[f.field][f.start:f.end] == f.text
+    assert_caught(text_scanner.scan(listing), listing, category, words, decision)
 
 
 @pytest.mark.parametrize("listing", PASSED)
