@@ -201,11 +201,15 @@ def _best(run, text: str, repeats: int, batch: int = 1) -> float:
 
 def _ratio(run, make) -> tuple[float, float]:
     """(time at SMALL, time at BIG), each the best of a few runs; re-measured when the
-    first look says super-linear (up to five times), so a busy moment on a shared machine cannot fail it."""
+    first look says super-linear (up to five times), so a busy moment on a shared machine cannot fail it.
+    BIG is timed first: a run under FLOOR_S passes whatever SMALL takes, so SMALL is then not run (nan)."""
     small, big = make(SMALL), make(BIG)
     try:
         with _hang_guard():
-            t_small, t_big = _best(run, small, 1, batch=3), _best(run, big, 1)
+            t_big = _best(run, big, 1)
+            if t_big <= FLOOR_S:
+                return float("nan"), t_big
+            t_small = _best(run, small, 1, batch=3)
             for _ in range(5):  # only borderline or broken cases get here; quadratic ones stay at 50x+
                 if t_big <= FLOOR_S or t_big <= MAX_RATIO * t_small:
                     break
