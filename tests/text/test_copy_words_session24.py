@@ -25,7 +25,7 @@ CAUGHT = [
     ({"title": "出卡口 贴片 超薄 盗刷专用", "description": "一次安装用一个月。"}, PG, "出卡口"),
     ({"title": "黑客接单 微信号找回", "description": "查聊天记录，定位手机。"}, IS, "黑客接单"),
     ({"title": "Hacker for hire", "description": "Instagram recovery, grades changed, phones unlocked."}, IS, "Hacker for hire"),
-    ({"title": "DDoS 服务器 包打瘫", "description": "对手网站半小时打瘫。"}, IS, "打瘫"),
+    ({"title": "服务器压力测试 包打瘫", "description": "对手网站半小时见效。"}, IS, "打瘫"),
     ({"title": "百元 练功券 高仿", "description": "水印清晰，验钞机能过。"}, PG, "验钞机能过"),
     ({"title": "Prop bills, movie grade", "description": "Passes the counterfeit pen every time."}, PG, "Passes the counterfeit pen"),
     ({"title": "防身手电 强光", "description": "Self defense flashlight with built-in zapper."}, PG, "zapper"),
@@ -43,6 +43,8 @@ PASSED = [
     {"title": "验钞机 家用 小型", "description": "紫光磁性检测，一验就知真假。"},
     {"title": "Counterfeit detector pens, 12 pack", "description": "Marks fake bills dark; genuine notes stay yellow."},
     {"title": "Ethical hacking course book", "description": "Learn penetration testing for your own network."},
+    {"title": "高防CDN CC攻击防护", "description": "流量清洗，防止网站瘫痪。"},
+    {"title": "DDoS protection plan", "description": "Keeps your shop from being knocked offline during sales."},
 ]
 
 
