@@ -81,11 +81,17 @@ def first_class(pattern: str, flags: int = 0) -> str | None:
     if _parser is None:
         return None
     try:
-        parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & ~(flags | re.UNICODE):  # inline global flags, e.g. (?i): left as written
-            return None
+        return _class_of(_parser.parse(pattern, flags), flags)
+    except re.error:
+        return None
+
+
+def _class_of(parsed, flags: int) -> str | None:
+    if parsed.state.flags & ~(flags | re.UNICODE):  # inline global flags, e.g. (?i): left as written
+        return None
+    try:
         chars, empty = _first(parsed.data)
-    except (_Unknown, re.error, RecursionError):
+    except (_Unknown, RecursionError):
         return None
     if empty or not chars:
         return None
@@ -108,14 +114,13 @@ def _skips_ahead(items) -> bool:
 def guarded(pattern: str, flags: int = 0) -> str:
     """`pattern` with a look-ahead for its possible first characters in front (same matches), or as it is when
     it opens with a literal or a class already (re skips ahead by itself) or its first characters cannot be told."""
-    if _parser is not None:
-        try:
-            first = _parser.parse(pattern, flags).data
-        except re.error:
-            return pattern
-        if _skips_ahead(first):
-            return pattern
-    found = first_class(pattern, flags)
+    if _parser is None:
+        return pattern
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return pattern
+    found = None if _skips_ahead(parsed.data) else _class_of(parsed, flags)
     if found is None:
         return pattern
     with_guard = f"(?={found}){pattern}"
