@@ -789,8 +789,7 @@ SERVICES_AND_PAPERS_H11 = [  # price per bought count, reviews to the buyer's li
     ({"description": "We post 5-star reviews on your listing from real buyer accounts"}, "block",
      [("illegal_service", "5-star reviews on your listing from real buyer accounts")]),
     ({"description": "期末网考 远程操控 你只需要开机"}, "block", [("illegal_service", "网考 远程操控")]),
-    # the exam-without-the-candidate row (af14e61) reads 驾照科目一 as the exam too: the span is the whole offer
-    ({"description": "驾照科目一 机考 本人不用到场 包过"}, "block", [("illegal_service", "驾照科目一 机考 本人不用到场")]),
+    ({"description": "驾照科目一 机考 本人不用到场 包过"}, "block", [("illegal_service", "机考 本人不用到场")]),
     ({"description": "银行流水 可过银行审核 三天出"}, "block", [("illegal_service", "银行流水 可过银行审核")]),
     ({"description": "空包 各快递 单号 当天出"}, "block", [("illegal_service", "空包 各快递 单号")]),
     ({"description": "足疗 上门服务 另有特殊服务 详聊"}, "block", [("illegal_service", "足疗 上门服务 另有特殊服务")]),
