@@ -16,41 +16,43 @@ try:  # the parser behind re.compile (Python 3.11+); elsewhere patterns stay as 
 except ImportError:  # pragma: no cover - older Pythons name it sre_parse
     _parser = None
 
-_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
+_CATEGORIES = {_c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_SPACE: r"\s", _c.CATEGORY_WORD: r"\w"} if _parser else {}
 
 
 class _Unknown(Exception):
     """The pattern's first character cannot be told (a negated class, any character, a back reference, flags)."""
 
 
-def _class_items(op, av) -> list[str]:
+def _class_items(op, av, flags: int) -> list[str]:
     if op is _c.LITERAL:
+        if av > 0xFFFF and flags & re.IGNORECASE:  # CPython 3.11's classes miss case variants of astral letters
+            raise _Unknown(op)  # under IGNORECASE (gh-126505), where a literal alone does not: left as written
         return [re.escape(chr(av))]
     if op is _c.RANGE:
         return [f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}"]
-    if op is _c.CATEGORY and str(av) in _CATEGORIES:
-        return [_CATEGORIES[str(av)]]
+    if op is _c.CATEGORY and av in _CATEGORIES:
+        return [_CATEGORIES[av]]
     raise _Unknown(op)
 
 
-def _first(items) -> tuple[list[str], bool]:
+def _first(items, flags: int) -> tuple[list[str], bool]:
     """(class items any match of the sequence `items` can start with, whether the sequence can match nothing)."""
     out: list[str] = []
     for op, av in items:
         if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):  # zero width: the first character comes later
             continue
-        if op in (_c.LITERAL, _c.RANGE, _c.CATEGORY):
-            return out + _class_items(op, av), False
+        if op is _c.LITERAL:
+            return out + _class_items(op, av, flags), False
         if op is _c.IN:
             for sub_op, sub_av in av:
                 if sub_op is _c.NEGATE:
                     raise _Unknown(sub_op)
-                out += _class_items(sub_op, sub_av)
+                out += _class_items(sub_op, sub_av, flags)
             return out, False
         if op is _c.BRANCH:
             nullable = False
             for alternative in av[1]:
-                chars, empty = _first(alternative.data)
+                chars, empty = _first(alternative.data, flags)
                 out += chars
                 nullable = nullable or empty
             if not nullable:
@@ -60,12 +62,12 @@ def _first(items) -> tuple[list[str], bool]:
             _group, add_flags, del_flags, sub = av
             if add_flags or del_flags:
                 raise _Unknown(op)
-            chars, empty = _first(sub.data)
+            chars, empty = _first(sub.data, flags)
         elif op is _c.ATOMIC_GROUP:
-            chars, empty = _first(av.data)
+            chars, empty = _first(av.data, flags)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
             low, _high, sub = av
-            chars, empty = _first(sub.data)
+            chars, empty = _first(sub.data, flags)
             empty = empty or low == 0
         else:  # ANY, NOT_LITERAL, GROUPREF, conditionals: anything may come first
             raise _Unknown(op)
@@ -90,7 +92,7 @@ def _class_of(parsed, flags: int) -> str | None:
     if parsed.state.flags & ~(flags | re.UNICODE):  # inline global flags, e.g. (?i): left as written
         return None
     try:
-        chars, empty = _first(parsed.data)
+        chars, empty = _first(parsed.data, flags)
     except (_Unknown, RecursionError):
         return None
     if empty or not chars:

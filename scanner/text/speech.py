@@ -396,8 +396,8 @@ PHRASES: tuple[Phrase, ...] = (
 
 # Matched on the lower-cased text (as fast again as re.IGNORECASE); a text whose length lower() changes (a
 # handful of characters such as İ) is matched as it is, with re.IGNORECASE. Compiled with a look-ahead for the
-# characters a match can start with (scanner/text/first_chars.py): most rows open with look-behinds and 40-character
-# look-aheads that `re` would otherwise try at every position (0.3-0.4 s a row on 100,000 characters; 2-3 ms with it).
+# characters a match can start with (scanner/text/first_chars.py): many rows open with look-behinds or look-aheads,
+# which `re` would otherwise try at every position (the two shop-push rows: 0.3-0.5 s each on 100,000 characters).
 _COMPILED = tuple((p, re.compile(guarded(p.pattern))) for p in PHRASES)
 _COMPILED_ANY_CASE = tuple((p, re.compile(guarded(p.pattern, re.IGNORECASE), re.IGNORECASE)) for p in PHRASES)
 # Which rows may match a lower-cased text, and from where, from one pass over the strings each row's every match
