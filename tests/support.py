@@ -104,6 +104,11 @@ def run_coroutine(coroutine) -> object:
     return result.get("value")
 
 
+def assert_passes(result) -> None:
+    """A copy-words table's hard negative: the listing passes (the findings are shown when it does not)."""
+    assert result.decision == "pass", [(f.category, f.text, f.explanation) for f in result.findings]
+
+
 def assert_caught(result, listing: dict, category: str, words: str, decision: str) -> None:
     """A copy-words table's positive (tests/text/test_copy_words_session*.py): the listing gets `decision`, a counting
     finding of `category` covers `words` in its field, and every finding's offsets slice the caller's text."""

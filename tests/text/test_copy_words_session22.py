@@ -19,7 +19,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.text.wordlists import mixed_spellings
-from tests.support import assert_caught
+from tests.support import assert_caught, assert_passes
 
 # (listing, category, words a counting finding of that category must cover, decision)
 CAUGHT = [
@@ -132,8 +132,7 @@ def test_caught(text_scanner, listing, category, words, decision):
 
 @pytest.mark.parametrize("listing", PASSED)
 def test_passes(text_scanner, listing):
-    result = text_scanner.scan(listing)
-    assert result.decision == "pass", [(f.category, f.text, f.explanation) for f in result.findings]
+    assert_passes(text_scanner.scan(listing))
 
 
 @pytest.mark.parametrize("word,spelling", [("黑火药", "黑h药"), ("听话水", "听h水"), ("降血糖", "降x糖"),
