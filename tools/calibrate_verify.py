@@ -40,6 +40,9 @@ from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex
 from scanner.results import ImageInputError
 from tools import evalset
 
+# name -> (which half of the photos, first template seed). C (2026-12-06) is a fresh split for a first-seen
+# measurement after B had been scored four times: B's photo half (the scikit-image pool has two), new templates.
+SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000)}
 MIN_RATE = 0.9  # choose(): the fewest false matches among points keeping this true-match rate on A
 BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
 # measured with these (loose) limits; the grid below applies the real ones afterwards
@@ -50,6 +53,7 @@ GRID = {
     "min_structure": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9),
     "max_residual": (0.002, 0.004, 0.006, 0.01, 0.015, 0.02, 0.03),
     "max_blob": (0.002, 0.005, 0.01, 0.02, 1.0),
+    "min_detail": (0.0, 0.5, 0.6, 0.7, 0.8),
 }
 
 
@@ -113,7 +117,7 @@ def _flat(rows):
                 cols["row"].append(r)
                 cols["entry"].append(e)
                 cols["true"].append(e == gi)
-                for k in ("inliers", "cells", "colour", "structure", "residual", "blob", "mirrored"):
+                for k in ("inliers", "cells", "colour", "structure", "residual", "blob", "detail", "mirrored"):
                     cols[k].append(getattr(v, k))
                 cols["fitted"].append(v.reason not in ("no_fit", "geometry"))
     return {k: np.asarray(v) for k, v in cols.items()}
@@ -132,7 +136,7 @@ def decide(rows, lim: verify.VerifyLimits, flat=None):
     ok = (f["fitted"] & (f["inliers"] >= lim.min_inliers) & (f["cells"] >= lim.min_cells)
           & (f["colour"] >= lim.min_colour) & (f["structure"] >= lim.min_structure)
           & (f["residual"] <= np.where(f["mirrored"], lim.max_residual_mirrored, lim.max_residual))
-          & (f["blob"] <= lim.max_blob))
+          & (f["blob"] <= lim.max_blob) & (f["detail"] >= lim.min_detail))
     good_rows = set(f["row"][ok & f["true"]].tolist())
     fp = len(set(zip(f["row"][ok & ~f["true"]].tolist(), f["entry"][ok & ~f["true"]].tolist())))
     for r, (gi, tn, _, _) in enumerate(rows):
@@ -166,7 +170,7 @@ def choose(rows):
         n = sum(sum(v) for v in tp.values())
         # zero false matches when reachable with at least MIN_RATE true matches; otherwise the
         # fewest false matches at that rate; then most true matches; ties: the strictest point
-        key = (n >= MIN_RATE * n_pos, -fp, n, values[0], values[1], values[2], -values[3], -values[4])
+        key = (n >= MIN_RATE * n_pos, -fp, n, values[0], values[1], values[2], -values[3], -values[4], values[5])
         if best is None or key > best[0]:
             best = (key, lim)
     return best[1]
@@ -191,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", metavar="MARKDOWN")
     ap.add_argument("--only-a", action="store_true", help="measure and choose on set A only (no set B)")
     ap.add_argument("--dump", metavar="PREFIX", help="also pickle the measurements (PREFIX.A.pkl, PREFIX.B.pkl)")
-    ap.add_argument("--only-measure", choices=("A", "B"),
+    ap.add_argument("--only-measure", choices=tuple(SPLITS),
                     help="measure one split and pickle it (--dump), nothing else: the two splits can be "
                          "measured by two processes at once, then chosen and scored with --load")
     ap.add_argument("--shard", metavar="I/N", help="with --only-measure: only queries I, I+N, ... (PREFIX.A.I.pkl); "
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         return rows
 
     if args.only_measure:
-        split, seed = (0, 1000) if args.only_measure == "A" else (1, 5000)
+        split, seed = SPLITS[args.only_measure]
         gal, pos, neg = build(split, seed, args.templates)
         args.load = None
         rows_of(args.only_measure, gal, pos + neg)
