@@ -135,8 +135,9 @@ def decide(rows, lim: verify.VerifyLimits, flat=None):
         return tp, 0
     ok = (f["fitted"] & (f["inliers"] >= lim.min_inliers) & (f["cells"] >= lim.min_cells)
           & (f["colour"] >= lim.min_colour) & (f["structure"] >= lim.min_structure)
-          & (f["residual"] <= np.where(f["mirrored"], lim.max_residual_mirrored, lim.max_residual))
-          & (f["blob"] <= lim.max_blob) & (f["detail"] >= lim.min_detail))
+          & (f["residual"] <= np.where(f["mirrored"], max(lim.max_residual_mirrored, lim.max_residual), lim.max_residual))
+          & (f["blob"] <= np.where(f["mirrored"], max(lim.max_blob_mirrored, lim.max_blob), lim.max_blob))
+          & (f["detail"] >= lim.min_detail))
     good_rows = set(f["row"][ok & f["true"]].tolist())
     fp = len(set(zip(f["row"][ok & ~f["true"]].tolist(), f["entry"][ok & ~f["true"]].tolist())))
     for r, (gi, tn, _, _) in enumerate(rows):
@@ -164,8 +165,7 @@ def choose(rows):
     n_pos = sum(1 for gi, _, _, _ in rows if gi >= 0)
     for values in itertools.product(*(GRID[k] for k in keys)):
         point = dict(zip(keys, values))
-        # a mirrored copy also differs where its text is mirrored: never a tighter limit than unmirrored
-        lim = replace(verify.DEFAULT_LIMITS, **point, max_residual_mirrored=point["max_residual"])
+        lim = replace(verify.DEFAULT_LIMITS, **point)  # the mirrored limits stay as set by hand (verify.py)
         tp, fp = decide(rows, lim, flat)
         n = sum(sum(v) for v in tp.values())
         # zero false matches when reachable with at least MIN_RATE true matches; otherwise the
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     tp_b, fp_b = decide(rows_b, lim)
     btp_b, bfp_b = hash_rule(rows_b)
     d_tp, d_fp = decide(rows_b, verify.DEFAULT_LIMITS)
-    chosen = {k: getattr(lim, k) for k in (*GRID, "max_residual_mirrored")}
+    chosen = {k: getattr(lim, k) for k in (*GRID, "max_residual_mirrored", "max_blob_mirrored")}
     n_pairs_b = len(neg_b) * len(gal_b) + len(pos_b) * (len(gal_b) - 1)
     md = [f"Limits chosen on set A ({fp_a} false matches: the fewest at >= {MIN_RATE:.0%} true matches; then the "
           f"best true-match rate, "
