@@ -241,17 +241,23 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
                      borderValue=0).astype(bool)
     if use.sum() < 16:
         return {**_NO}
-    # first a rough brightness match (median ratio) to find a banner; the level match comes
-    # after the banner is left out (its colours would bend the mapping everywhere else)
-    gain = float(np.median(gy[use])) / max(1.0, float(np.median(qy[use])))
-    bad = np.abs(qy * gain - gy) > 48
     if q.ycc is not None and g.ycc is not None:
         qc = np.stack([cv2.warpAffine(np.ascontiguousarray(q.ycc[:, :, k]), Mi, (w, h), flags=flags)
                        for k in (1, 2)], axis=2)
         gc = g.ycc[:, :, 1:]
-        bad |= np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64 > 24
     else:
         qc = gc = None
+    # a brightened photo clips: where a channel reached 255 its colour and texture changed, which no gain undoes.
+    # So the entry is brightened the same way (gain, then clipped per channel) and compared with that.
+    k = _brightening(qy, gy, use)
+    if k > BRIGHTER:
+        gy, gc = _brightened(gy, gc, k)
+    # first a rough brightness match (median ratio) to find a banner; the level match comes
+    # after the banner is left out (its colours would bend the mapping everywhere else)
+    gain = float(np.median(gy[use])) / max(1.0, float(np.median(qy[use])))
+    bad = np.abs(qy * gain - gy) > 48
+    if qc is not None:
+        bad |= np.abs(qc / np.maximum(qy, 32)[:, :, None] - gc / np.maximum(gy, 32)[:, :, None]).sum(axis=2) * 64 > 24
     # banner: the largest top/bottom band of the photo (<= BANNER_MAX) where most pixels disagree
     banner = 0.0
     keep = np.ones((h, w), bool)
@@ -351,6 +357,30 @@ def _detail(qn: np.ndarray, gy: np.ndarray, cells, count: np.ndarray, used: np.n
 
 
 _K3 = np.ones((3, 3), np.uint8)
+BRIGHTER = 1.08  # a listing photo this much brighter than the entry is compared with the entry brightened
+
+
+def _brightening(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> float:
+    """How much brighter q is than g: the median ratio over compared pixels that neither clipped nor are dark."""
+    ok = use & (q < 240) & (g > 16)
+    if ok.sum() < 16:
+        return 1.0
+    return float(np.median(q[ok] / g[ok]))
+
+
+def _brightened(y: np.ndarray, c: np.ndarray | None, k: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """(Y, (Cb, Cr) centred) of the image brightened by k as PIL's ImageEnhance.Brightness does: each RGB channel
+    times k, clipped to 255."""
+    if c is None:
+        return np.minimum(y * k, 255.0).astype(np.float32), None
+    cb, cr = c[:, :, 0], c[:, :, 1]
+    rgb = [np.clip((y + 1.402 * cr) * k, 0, 255), np.clip((y - 0.344136 * cb - 0.714136 * cr) * k, 0, 255),
+           np.clip((y + 1.772 * cb) * k, 0, 255)]
+    r, g, b = rgb
+    y2 = 0.299 * r + 0.587 * g + 0.114 * b
+    cb2 = -0.168736 * r - 0.331264 * g + 0.5 * b
+    cr2 = 0.5 * r - 0.418688 * g - 0.081312 * b
+    return y2.astype(np.float32), np.stack([cb2, cr2], axis=2).astype(np.float32)
 
 
 def _match_levels(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> np.ndarray:

@@ -118,10 +118,29 @@ def test_a_monogram_of_other_marks_or_colour_is_refused_by_its_fine_detail(seed)
     (1016, "jpeg_q15", "structure"),
     (1023, "pad_15_white", "residual"),  # the outline a pixel off
     (1009, "resize_0.5", "residual"),
+    (1023, "bright_+30", "colour"),  # brightened 30 %: the body's red channel clipped, its hue moved
+    (1019, "bright_+30", "detail"),  # clipped marks lose their texture
+    (1004, "bright_+30", "detail"),
+    (1000, "bright_+30", "structure"),
 ])
-def test_copies_with_a_fit_a_pixel_off_or_faint_shading_are_accepted(seed, transform, v4_refused_by):
+def test_copies_with_a_fit_a_pixel_off_faint_shading_or_clipped_are_accepted(seed, transform, v4_refused_by):
     v = verify.verify(_view(T[transform](evalset.template_product(seed, size=SIZE))), _reference(seed))
     assert v.accepted, v
+
+
+@pytest.mark.parametrize("factor", [1.3, 1.1, 1.0])
+def test_the_entry_brightened_is_what_pil_brightening_gives(factor):
+    """verify._brightened against its definition, PIL's ImageEnhance.Brightness (each channel times the factor,
+    clipped), on a product shot with saturated colours: the same Y, Cb, Cr within JPEG-free rounding."""
+    from PIL import ImageEnhance
+
+    im = evalset.template_product(1023, size=(160, 160)).convert("RGB")
+    ycc = np.asarray(im.convert("YCbCr"), dtype=np.float32)
+    y, c = ycc[:, :, 0], ycc[:, :, 1:] - 128.0
+    want = np.asarray(ImageEnhance.Brightness(im).enhance(factor).convert("YCbCr"), dtype=np.float32)
+    got_y, got_c = verify._brightened(y, c, factor)
+    assert np.abs(got_y - want[:, :, 0]).max() <= 3
+    assert np.abs(got_c - (want[:, :, 1:] - 128.0)).max() <= 3
 
 
 def _dots(shift: int = 0, contrast: float = 60.0) -> np.ndarray:
