@@ -41,7 +41,8 @@ from scanner.results import ImageInputError
 from tools import evalset
 
 # name -> (which half of the photos, first template seed). C (2026-12-06) is a fresh split for a first-seen
-# measurement after B had been scored four times: B's photo half (the scikit-image pool has two), new templates.
+# measurement after B had been scored four times: new templates, but B's photo half (the scikit-image pool has
+# only two), so its 11 photo entries and their copies are B's, and its unrelated negatives are A's photos.
 SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000)}
 MIN_RATE = 0.9  # choose(): the fewest false matches among points keeping this true-match rate on A
 BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
@@ -49,11 +50,11 @@ BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
 MEASURE = replace(verify.DEFAULT_LIMITS, min_inliers=6)
 GRID = {
     "min_inliers": (8, 12, 16, 24),
-    "min_colour": (0.8, 0.85, 0.9, 0.95),
-    "min_structure": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9),
-    "max_residual": (0.002, 0.004, 0.006, 0.01, 0.015, 0.02, 0.03),
-    "max_blob": (0.002, 0.005, 0.01, 0.02, 1.0),
-    "min_detail": (0.0, 0.5, 0.6, 0.7, 0.8),
+    "min_colour": (0.8, 0.85, 0.9, 0.95, 0.98, 1.0),
+    "min_structure": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0),
+    "max_residual": (0.0005, 0.001, 0.002, 0.004, 0.006, 0.01, 0.015, 0.02, 0.03),
+    "max_blob": (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 1.0),
+    "min_detail": (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0),
 }
 
 
@@ -165,7 +166,8 @@ def choose(rows):
     n_pos = sum(1 for gi, _, _, _ in rows if gi >= 0)
     for values in itertools.product(*(GRID[k] for k in keys)):
         point = dict(zip(keys, values))
-        lim = replace(verify.DEFAULT_LIMITS, **point)  # the mirrored limits stay as set by hand (verify.py)
+        lim = replace(verify.DEFAULT_LIMITS, **point, max_residual_mirrored=point["max_residual"],
+                      max_blob_mirrored=point["max_blob"])
         tp, fp = decide(rows, lim, flat)
         n = sum(sum(v) for v in tp.values())
         # zero false matches when reachable with at least MIN_RATE true matches; otherwise the
@@ -194,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--templates", type=int, default=24)
     ap.add_argument("--write", metavar="MARKDOWN")
     ap.add_argument("--only-a", action="store_true", help="measure and choose on set A only (no set B)")
-    ap.add_argument("--dump", metavar="PREFIX", help="also pickle the measurements (PREFIX.A.pkl, PREFIX.B.pkl)")
+    ap.add_argument("--score", choices=tuple(s for s in SPLITS if s != "A"), default="B",
+                    help="the split scored with the limits chosen on A (default B)")
+    ap.add_argument("--dump", metavar="PREFIX", help="also pickle the measurements (PREFIX.A.pkl and PREFIX.<scored split>.pkl)")
     ap.add_argument("--only-measure", choices=tuple(SPLITS),
                     help="measure one split and pickle it (--dump), nothing else: the two splits can be "
                          "measured by two processes at once, then chosen and scored with --load")
@@ -237,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"set A with {lim}: {sum(map(sum, tp_a.values()))}/{len(pos_a)} true, {fp_a} false", file=sys.stderr)
     if args.only_a:
         return 0
-    gal_b, pos_b, neg_b = build(1, 5000, args.templates)
-    rows_b = rows_of("B", gal_b, pos_b + neg_b)
+    scored = args.score
+    gal_b, pos_b, neg_b = build(*SPLITS[scored], args.templates)
+    rows_b = rows_of(scored, gal_b, pos_b + neg_b)
     tp_b, fp_b = decide(rows_b, lim)
     btp_b, bfp_b = hash_rule(rows_b)
     d_tp, d_fp = decide(rows_b, verify.DEFAULT_LIMITS)
@@ -248,10 +253,10 @@ def main(argv: list[str] | None = None) -> int:
           f"best true-match rate, "
           f"{sum(map(sum, tp_a.values())) / len(pos_a):.1%}): "
           f"{chosen}. Proposal: {verify.PROPOSAL_THRESHOLDS}, at most {verify.MAX_CANDIDATES} candidates.", "",
-          f"Set B: {len(gal_b)} gallery images, {len(pos_b)} transformed copies, {len(neg_b)} non-matching queries "
+          f"Set {scored}: {len(gal_b)} gallery images, {len(pos_b)} transformed copies, {len(neg_b)} non-matching queries "
           f"(same-template colour/pattern/logo variants, recoloured copies, unrelated images).", "",
-          table("Set B with the limits chosen on A:", tp_b, fp_b, btp_b, bfp_b, n_pairs_b), "",
-          table("Set B with the hand-set defaults in verify.py (VerifyLimits()):", d_tp, d_fp, btp_b, bfp_b, n_pairs_b),
+          table(f"Set {scored} with the limits chosen on A:", tp_b, fp_b, btp_b, bfp_b, n_pairs_b), "",
+          table(f"Set {scored} with the defaults in verify.py (VerifyLimits()):", d_tp, d_fp, btp_b, bfp_b, n_pairs_b),
           "", f"Run time {time.perf_counter() - t0:.0f} s."]
     text = "\n".join(md)
     print(text)

@@ -73,10 +73,11 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
     "gallery_verified": {
         "en": lambda p: (
             f"verified by alignment{' of the mirrored photo' if p['mirrored'] else ''}: {p['inliers']} matching "
-            f"keypoints, {p['colour']:.0%} of the product's cells agree in colour and {p['structure']:.0%} in structure"),
+            f"keypoints, {p['colour']:.0%} of the product's cells agree in colour, {p['structure']:.0%} in structure"
+            f" and {p.get('detail', 1.0):.0%} in fine detail; {p.get('residual', 0.0):.1%} of its pixels differ"),
         "zh": lambda p: (
             f"{'镜像后' if p['mirrored'] else ''}对齐验证通过：{p['inliers']} 个匹配特征点，商品区域 {p['colour']:.0%} 的格子"
-            f"颜色一致、{p['structure']:.0%} 结构一致"),
+            f"颜色一致、{p['structure']:.0%} 结构一致、{p.get('detail', 1.0):.0%} 细节纹理一致；{p.get('residual', 0.0):.1%} 的像素不同"),
     },
 }
 
@@ -88,10 +89,12 @@ def gallery_match(entry_id: str, label: str | None, brand: str, distances: tuple
                                     "query_view": query_view, "gallery_view": gallery_view})
 
 
-def gallery_verified(inliers: int, colour: float, structure: float, mirrored: bool) -> Reason:
+def gallery_verified(inliers: int, colour: float, structure: float, mirrored: bool, detail: float = 1.0,
+                     residual: float = 0.0) -> Reason:
     """Geometric verification's measures for an accepted match (scanner/images/verify.py)."""
     return Reason("gallery_verified", {"inliers": inliers, "colour": round(colour, 3),
-                                       "structure": round(structure, 3), "mirrored": mirrored})
+                                       "structure": round(structure, 3), "mirrored": mirrored,
+                                       "detail": round(detail, 3), "residual": round(residual, 4)})
 
 
 _JOINERS = {"en": "; ", "zh": "；"}

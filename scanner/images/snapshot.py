@@ -236,7 +236,8 @@ class GallerySnapshot:
         why = (gallery_match(meta["id"], meta.get("label"), meta["brand"],
                              tuple((h, hit.distance[h], th[h]) for h in th), hit.query_view, hit.gallery_view),)
         if verdict is not None:
-            why += (gallery_verified(verdict.inliers, verdict.colour, verdict.structure, verdict.mirrored),)
+            why += (gallery_verified(verdict.inliers, verdict.colour, verdict.structure, verdict.mirrored,
+                                     verdict.detail, verdict.residual),)
         return Finding(
             kind="image", category="counterfeit_image", field=field, severity="high", score=score,
             explanation=render(why), effect="block", brand=meta["brand"], gallery_id=meta["id"],

