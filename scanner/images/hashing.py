@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -75,38 +76,46 @@ MIN_STD = 6.0  # grey levels: below this the image is "low information" (flat, n
 MIN_EDGE_ENERGY = 0.5  # mean |gradient| below this is refused too (smooth gradients/blurs)
 
 
-def trim_box(a: np.ndarray) -> tuple[int, int, int, int]:
+def trim_box(a: np.ndarray, wedges: bool = False) -> tuple[int, int, int, int]:
     """The (r0, r1, c0, c1) box that `trim` keeps (the whole array when nothing is trimmed).
 
     The border colour is the median of the outermost pixel frame; it is only trimmed when
     that frame is really uniform (most of it within tolerance), so photos are left alone.
+    `wedges`: white wedges at the edge beside a light studio shade are background too
+    (`_past_white_wedges`; the query's rotation views only).
     """
-    return _background_box(a, min_frame=0.9, min_side=8)
+    return _background_box(a, min_frame=0.9, min_side=8, wedges=wedges)
 
 
 TRIM_PASSES = 3  # _background_box repeats its trim until nothing changes, at most this often
 
 
-def _background_box(a: np.ndarray, min_frame: float, min_side: int) -> tuple[int, int, int, int]:
+def _background_box(a: np.ndarray, min_frame: float, min_side: int,
+                    wedges: bool = False) -> tuple[int, int, int, int]:
     """`_trim_once` repeated on its own result until nothing changes (at most TRIM_PASSES):
     a white pad around a shaded studio background is trimmed to the old canvas by the first
     pass and to the product by the second, as the unpadded original is by its first (v4)."""
     r0, r1, c0, c1 = 0, a.shape[0], 0, a.shape[1]
     for _ in range(TRIM_PASSES):
-        b0, b1, d0, d1 = _trim_once(a[r0:r1, c0:c1], min_frame, min_side)
+        b0, b1, d0, d1 = _trim_once(a[r0:r1, c0:c1], min_frame, min_side, wedges)
         if (b0, b1, d0, d1) == (0, r1 - r0, 0, c1 - c0):
             break
         r0, r1, c0, c1 = r0 + b0, r0 + b1, c0 + d0, c0 + d1
     return r0, r1, c0, c1
 
 
-def _trim_once(a: np.ndarray, min_frame: float, min_side: int) -> tuple[int, int, int, int]:
+def _trim_once(a: np.ndarray, min_frame: float, min_side: int, wedges: bool = False) -> tuple[int, int, int, int]:
     """The box of rows/columns that differ from the frame's median (the background), when at
     least `min_frame` of the outermost frame is background and the box is at least
-    `min_side` pixels each way; the whole array otherwise."""
+    `min_side` pixels each way; the whole array otherwise. With `wedges`, see
+    `_past_white_wedges` first."""
     h, w = a.shape
     whole = (0, h, 0, w)
     frame = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
+    if wedges:
+        box = _past_white_wedges(a, frame, min_frame, min_side)
+        if box is not None:
+            return box
     bg = float(np.median(frame))
     if np.mean(np.abs(frame - bg) <= BORDER_TOLERANCE) < min_frame:
         return whole
@@ -123,9 +132,58 @@ def _trim_once(a: np.ndarray, min_frame: float, min_side: int) -> tuple[int, int
     return r0, r1, c0, c1
 
 
-def trim(a: np.ndarray) -> np.ndarray:
+# A listing photo rotated by a few degrees on a shaded studio background has white corners (or, padded first,
+# a white pad and a rotated canvas with white corners): neither the photo nor its rotation views were trimmed to
+# the product, as the unrotated entry is, so the hashes never proposed it (calibration set A: 17 of the 34 copies
+# v4.1 missed, all rotations of shaded shots). The query's rotation views, which exist for rotated photos, trim
+# past such wedges. Only those: on every view (verify15's hashing v5, measured 2026-12-06) a light product with
+# rounded corners on white read as a shade around its logo and was trimmed down to it, and the gallery would
+# have needed rehashing; the entries' views are unchanged.
+FILL = 255.0  # what padding and a rotation's corners are filled with (sellers' white)
+FILL_TOLERANCE = 8  # grey levels from FILL still fill: JPEG ringing, not a light studio shade (which reaches 245)
+STUDIO_MIN = FILL - 3 * BORDER_TOLERANCE  # the other background must be a light shade, not a product's edge
+MAX_FILL_DEPTH = 0.06  # tan 3.4 deg: the deepest wedge a rotation by up to 3 deg leaves, of the shorter side
+_RIM = np.ones((5, 5), np.uint8)
+
+
+def _past_white_wedges(a: np.ndarray, frame: np.ndarray, min_frame: float,
+                       min_side: int) -> tuple[int, int, int, int] | None:
+    """When white touches the edge beside another colour in thin wedges (a rotation's corners, at most
+    MAX_FILL_DEPTH deep) and the rest of the frame is a light studio shade: the box of what is neither (the
+    product); None otherwise."""
+    is_fill = frame >= FILL - FILL_TOLERANCE
+    if not is_fill.any() or is_fill.all():
+        return None
+    near = (a >= FILL - FILL_TOLERANCE).astype(np.uint8)
+    _, labels = cv2.connectedComponents(near, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    fill = cv2.dilate(np.isin(labels, edge[edge > 0]).astype(np.uint8), _RIM).astype(bool)  # with the blended rim
+    depth = cv2.distanceTransform(np.pad(fill.astype(np.uint8), 1), cv2.DIST_L2, 3)
+    if float(depth.max()) > MAX_FILL_DEPTH * min(fill.shape):
+        return None
+    rest = np.concatenate([x[~f] for x, f in ((a[0], fill[0]), (a[-1], fill[-1]), (a[:, 0], fill[:, 0]),
+                                               (a[:, -1], fill[:, -1]))])
+    if rest.size < 2:
+        return None
+    lo, hi = np.percentile(rest, (5, 95))  # the shade's range: a gradient spans more than one tolerance
+    if lo < STUDIO_MIN or hi - lo > 2 * BORDER_TOLERANCE:
+        return None
+    background = fill | ((a >= lo - BORDER_TOLERANCE) & (a <= hi + BORDER_TOLERANCE))
+    if np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]]).mean() < min_frame:
+        return None
+    rows = np.nonzero((~background).mean(axis=1) > 0.01)[0]
+    cols = np.nonzero((~background).mean(axis=0) > 0.01)[0]
+    if rows.size == 0 or cols.size == 0:
+        return None
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    if (r1 - r0) < min_side or (c1 - c0) < min_side:
+        return None
+    return r0, r1, c0, c1
+
+
+def trim(a: np.ndarray, wedges: bool = False) -> np.ndarray:
     """Cut away uniform borders (padding, plain studio background) around the content."""
-    r0, r1, c0, c1 = trim_box(a)
+    r0, r1, c0, c1 = trim_box(a, wedges)
     return a[r0:r1, c0:c1]
 
 
@@ -224,8 +282,8 @@ def _rotate(a: np.ndarray, deg: float) -> np.ndarray:
 
 
 def view(raw: np.ndarray, name: str) -> np.ndarray:
-    """One named view of the untrimmed float array, trimmed."""
-    return trim(_untrimmed(raw, name))
+    """One named view of the untrimmed float array, trimmed (a rotation view past white wedges too)."""
+    return trim(_untrimmed(raw, name), wedges=name in ROTATIONS)
 
 
 def _untrimmed(a: np.ndarray, name: str) -> np.ndarray:

@@ -11,6 +11,7 @@ from scanner.cli import main
 from scanner.images import GalleryError, ImageScanner, hashing, verify
 from scanner.images.canonical import canonical_copy, derive, reference, stored_fields
 from scanner.images.gallery import GalleryAlgorithmError, GalleryStore
+from scanner.images.index import DEFAULT_THRESHOLDS, HashIndex
 from scanner.images import decode
 from tools import evalset
 
@@ -39,6 +40,47 @@ def test_trimmer_reaches_the_product_through_a_pad(pad, fill, want):
     if pad:
         a = np.pad(a, pad, constant_values=fill)
     assert hashing.trim_box(a) == want
+
+
+def _rotated(a: np.ndarray, deg: float, pad: int = 0) -> np.ndarray:
+    """`a` padded with white, then rotated in place with white corners (as evalset.rotate does)."""
+    if pad:
+        a = np.pad(a, pad, constant_values=255.0)
+    return np.asarray(Image.fromarray(a.astype(np.uint8)).rotate(deg, resample=Image.Resampling.BICUBIC,
+                                                                fillcolor=255), dtype=np.float32)
+
+
+def _dark_box(a: np.ndarray) -> tuple[int, int, int, int]:
+    """The dark product's bounding box, by a threshold (the oracle the trimmer is checked by)."""
+    rows, cols = np.nonzero(a < 125)
+    return int(rows.min()), int(rows.max()) + 1, int(cols.min()), int(cols.max()) + 1
+
+
+@pytest.mark.parametrize("deg, pad", [
+    (2, 0),      # white corners over the shaded background
+    (-3, 0),
+    (2, 10),     # padded 10 % white, then rotated: the rotated canvas has white corners inside the pad
+    (-2, 15),
+])
+def test_rotation_views_trim_past_white_wedges_to_the_product(deg, pad):
+    a = np.repeat(np.linspace(210, 240, 100)[:, None], 100, axis=1).astype(np.float32)  # evalset's studio shade
+    a[30:70, 20:80] = 60
+    a = _rotated(a, deg, pad)
+    got, want = hashing.trim_box(a, wedges=True), _dark_box(a)
+    assert all(abs(g - w) <= 2 for g, w in zip(got, want)), (got, want)
+    # the entries' views (and a query's other views) trim as before: past the pad at most, never to the product
+    r0, r1, c0, c1 = hashing.trim_box(a)
+    assert (r1 - r0) > (want[1] - want[0]) + 10
+
+
+def test_a_light_product_with_rounded_corners_on_white_keeps_its_body():
+    """The entries' trim (no wedges) of a light body with rounded white corners and a logo: the body, not the
+    logo (what on every view made verify15's hashing v5 unusable)."""
+    a = np.full((100, 100), 255.0)
+    a[20:80, 20:80] = 200.0  # a light body: above STUDIO_MIN, so it could pass for a studio shade
+    a[20:24, 20:24] = a[20:24, 76:80] = a[76:80, 20:24] = a[76:80, 76:80] = 255.0  # rounded corners
+    a[45:55, 45:55] = 90.0  # a logo
+    assert hashing.trim_box(a) == (20, 80, 20, 80)
 
 
 def test_a_photo_is_not_trimmed():
@@ -202,6 +244,17 @@ def test_residual_tolerates_a_pixel_of_misalignment_not_a_change(change, differs
         q[40:50, 40:50] = 180.0
     residual, blob = verify._residual(q, g, np.ones(g.shape, bool))
     assert (residual > verify.DEFAULT_LIMITS.max_residual) is differs, residual
+
+
+@pytest.mark.parametrize("seed, transform", [  # calibration set A's copies the hashes did not propose before
+    (1009, "pad+rotate"), (1013, "pad+rotate"), (1015, "pad+rotate"), (1021, "pad+rotate"), (1023, "rotate_-3"),
+])
+def test_a_rotated_shot_on_a_studio_shade_is_proposed(seed, transform):
+    image, _ = canonical_copy(encode(evalset.template_product(seed, size=SIZE), "PNG"))
+    index = HashIndex([derive(image).hashes], {**DEFAULT_THRESHOLDS, **verify.PROPOSAL_THRESHOLDS})
+    query = hashing.compute(decode.decode(encode(T[transform](evalset.template_product(seed, size=SIZE)), "JPEG",
+                                                 quality=90)), hashing.QUERY_VARIANTS)
+    assert [h.entry for h in index.search(query.variants)] == [0]
 
 
 def test_an_unrelated_image_has_no_fit(entries):
