@@ -83,12 +83,12 @@ def test_images_from_listing_mode_stay_out_of_a_reviews_badge(server, page):
     from tests.e2e.e2e_support import fixture_image
 
     page.goto(server.base + "/")
-    page.locator("#f-title").fill("宇航员印花卫衣")
-    page.locator("#file-input").set_input_files([fixture_image("match_astronaut_mirrored_small.jpg")])
+    page.locator("#f-title").fill("男款休闲运动鞋")
+    page.locator("#file-input").set_input_files([fixture_image("match_sneaker_banner.jpg")])
     expect(page.locator("#image-results li.image-result")).to_have_attribute("data-decision", "block", timeout=WAIT)
     expect(page.locator("#badge")).to_have_attribute("data-decision", "block", timeout=WAIT)
     page.locator('input[name="kind"][value="review"]').check()
-    page.locator("#f-text").fill("衣服收到了，尺码合适，面料挺舒服。")
+    page.locator("#f-text").fill("鞋子收到了，尺码合适，穿着挺舒服。")
     expect(page.locator("#badge")).to_have_attribute("data-decision", "pass", timeout=WAIT)
     page.locator('input[name="kind"][value="listing"]').check()
     expect(page.locator("#badge")).to_have_attribute("data-decision", "block", timeout=WAIT)
