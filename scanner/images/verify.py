@@ -342,9 +342,10 @@ def _detail(qn: np.ndarray, gy: np.ndarray, cells, count: np.ndarray, used: np.n
 
     Why: the structure check compares blurred grey, in which a monogram of 5-px marks at the work size is gone;
     a same-template product with another pattern, or the same marks in another colour (faint in grey where the
-    original's were bright), passed it. A transformed copy keeps its marks where they were and about as strong
-    (calibration set A: a resize + JPEG q30 copy is the weakest). `cells` sums a plane over each cell's compared
-    pixels, `count` is their number (>= 1), `used` the cells with enough of them (compare)."""
+    original's were bright), passed it. A transformed copy keeps its marks where they were and about as strong,
+    except under heavy JPEG (set A's resized copies at q25 are refused by it five times: docs/images.md). `cells`
+    sums a plane over each cell's compared pixels, `count` is their number (>= 1), `used` the cells with enough of
+    them (compare)."""
     qh = qn.astype(np.float64) - cv2.GaussianBlur(qn, (0, 0), DETAIL_SIGMA).astype(np.float64)
     gh = gy.astype(np.float64) - cv2.GaussianBlur(gy, (0, 0), DETAIL_SIGMA).astype(np.float64)
     ma, mb = cells(qh) / count, cells(gh) / count
