@@ -119,16 +119,20 @@ def _trim_once(a: np.ndarray, min_frame: float, min_side: int, wedges: bool = Fa
     bg = float(np.median(frame))
     if np.mean(np.abs(frame - bg) <= BORDER_TOLERANCE) < min_frame:
         return whole
-    diff = np.abs(a - bg) > BORDER_TOLERANCE
-    # a row/column counts as content when more than 1 % of it differs: JPEG ringing and a
-    # few stray pixels do not stop the trim.
-    rows = np.nonzero(diff.mean(axis=1) > 0.01)[0]
-    cols = np.nonzero(diff.mean(axis=0) > 0.01)[0]
+    box = _content_box(np.abs(a - bg) > BORDER_TOLERANCE, min_side)
+    return whole if box is None else box
+
+
+def _content_box(content: np.ndarray, min_side: int) -> tuple[int, int, int, int] | None:
+    """The box of the rows/columns where more than 1 % of the pixels are `content` (JPEG ringing and a few stray
+    pixels do not stop the trim); None when there are none or the box is under `min_side` either way."""
+    rows = np.nonzero(content.mean(axis=1) > 0.01)[0]
+    cols = np.nonzero(content.mean(axis=0) > 0.01)[0]
     if rows.size == 0 or cols.size == 0:
-        return whole
+        return None
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     if (r1 - r0) < min_side or (c1 - c0) < min_side:
-        return whole
+        return None
     return r0, r1, c0, c1
 
 
@@ -171,14 +175,7 @@ def _past_white_wedges(a: np.ndarray, frame: np.ndarray, min_frame: float,
     background = fill | ((a >= lo - BORDER_TOLERANCE) & (a <= hi + BORDER_TOLERANCE))
     if np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]]).mean() < min_frame:
         return None
-    rows = np.nonzero((~background).mean(axis=1) > 0.01)[0]
-    cols = np.nonzero((~background).mean(axis=0) > 0.01)[0]
-    if rows.size == 0 or cols.size == 0:
-        return None
-    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-    if (r1 - r0) < min_side or (c1 - c0) < min_side:
-        return None
-    return r0, r1, c0, c1
+    return _content_box(~background, min_side)
 
 
 def trim(a: np.ndarray, wedges: bool = False) -> np.ndarray:
