@@ -149,6 +149,7 @@ class Scanner:
         return {
             "wordlists": text.version,
             "gallery": gallery.version if gallery is not None else "none",
+            "image_rules": gallery.rules_version if gallery is not None else "none",  # how it was matched
             "listing_model": model.version if model is not None else ("none" if self.listing_model else "off"),
             "scanner": __version__,
         }

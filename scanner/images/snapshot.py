@@ -13,10 +13,18 @@ verified: it is decided by the hash rule alone, at the calibrated `thresholds`.
 
 `ImageScanner` (scanner.py) builds a new `GallerySnapshot` on every edit and swaps it in,
 so a scan that took a snapshot finishes on that version.
+
+A result names both what was matched and how: `version` hashes the gallery's entries,
+`rules_version` the rules that read them (MATCH_RULES, the stored hashes' algorithm, every
+threshold and verification limit), so a result's `versions.image_rules` moves when any of
+them does.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,6 +41,10 @@ from scanner.results import Finding
 
 log = logging.getLogger(__name__)
 
+# The query side of matching (the query's views, hashing.py) and verification (verify.py), by hand:
+# bump it with any change to either that can move a verdict. The entries' stored hashes are
+# versioned apart (hashing.ALGORITHM_VERSION: a change there needs a rehash), the limits by value.
+MATCH_RULES = "v4.3"
 INDEX_FILE_SUFFIX = ".index"  # the index file beside the gallery database: <gallery>.index
 INDEX_FILE_MIN_ENTRIES = 100_000  # smaller galleries load from SQLite in a few seconds: no file
 
@@ -43,6 +55,14 @@ def _file_key(version: str, generation: str | None, limits: dict[str, int]) -> d
             "limits": dict(sorted(limits.items())), "views": list(hashing.GALLERY_VARIANTS),
             "compare": [list(p) for p in hashing.COMPARE], "verify_dtype": str(VERIFY_DTYPE.descr),
             "layout": INDEX_LAYOUT}
+
+def rules_version(thresholds: dict[str, int], proposal: dict[str, int], limits: verify.VerifyLimits) -> str:
+    """"sha256:…" over everything besides the entries that decides a match (see MATCH_RULES)."""
+    rules = {"match_rules": MATCH_RULES, "algorithm": hashing.ALGORITHM_VERSION,
+             "thresholds": thresholds, "proposal": proposal, "limits": asdict(limits),
+             "max_candidates": verify.MAX_CANDIDATES}
+    return "sha256:" + hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
+
 
 class _Meta:
     """Entry metadata (id, brand, label, source) per index position, compact: all ids in one
@@ -122,6 +142,7 @@ class GallerySnapshot:
         self._max_bytes = max_bytes
         self._verification = verification or (lambda entry_id: None)
         self._limits = limits
+        self.rules_version = rules_version(self._thresholds, self._proposal, limits)
 
     @classmethod
     def from_store(cls, store: GalleryStore, thresholds: dict[str, int], max_pixels: int,

@@ -35,7 +35,7 @@ def test_healthz_and_readyz(client):
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
-    assert set(ready.json()["versions"]) == {"wordlists", "gallery", "listing_model", "scanner"}
+    assert set(ready.json()["versions"]) == {"wordlists", "gallery", "image_rules", "listing_model", "scanner"}
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])

@@ -19,7 +19,7 @@ def test_counterfeit_listing_is_blocked_with_exact_offsets(client):
     assert body["id"] == "sku-1"
     assert body["decision"] == "block"
     assert 0 <= body["score"] <= 100
-    assert set(body["versions"]) == {"wordlists", "gallery", "listing_model", "scanner", "policy"}  # policy: #20; listing_model: #15
+    assert set(body["versions"]) == {"wordlists", "gallery", "image_rules", "listing_model", "scanner", "policy"}  # policy: #20; listing_model: #15; image_rules: #17
     assert isinstance(body["took_ms"], (int, float))
     counterfeit = [f for f in body["findings"] if f["category"] == "counterfeit"]
     assert counterfeit, body["findings"]
@@ -184,6 +184,7 @@ def test_gallery_match_blocks_listing(make_client, gallery_image):
     assert image_findings[0]["gallery_id"] == gid
     assert image_findings[0]["field"] == "images[0]"
     assert body["versions"]["gallery"] == added.json()["version"]
+    assert body["versions"]["image_rules"].startswith("sha256:")  # how it was matched, beside what (#17)
 
 
 # -- batch ------------------------------------------------------------------------------

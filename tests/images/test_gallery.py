@@ -1,10 +1,11 @@
 """Gallery: add/list/show/remove/export/import, versions, snapshots, matching, failures."""
 import sqlite3
 import threading
+from dataclasses import replace
 
 import pytest
 
-from scanner.images import GalleryError, ImageScanner
+from scanner.images import GalleryError, ImageScanner, hashing, index, snapshot, verify
 from tools import evalset
 from scanner.images.gallery import EMPTY_VERSION, GalleryStore
 from scanner.results import ImageInputError
@@ -37,6 +38,44 @@ def test_round_trip_and_version_changes_on_every_edit(scanner, tmp_path):
     assert other.version == versions[2]  # same content, same version, no images needed
     assert {e["id"] for e in other.list()} == {e["id"] for e in scanner.list()} | {b[0]["id"]}
     other.close()
+
+
+BASE_RULES = dict(thresholds=dict(index.DEFAULT_THRESHOLDS), proposal=dict(verify.PROPOSAL_THRESHOLDS),
+                  limits=verify.DEFAULT_LIMITS)
+
+
+@pytest.mark.parametrize("change", [
+    dict(thresholds={**index.DEFAULT_THRESHOLDS, "phash64": 12}),  # an operator's stricter hash rule
+    dict(proposal={**verify.PROPOSAL_THRESHOLDS, "phash": 96}),  # a wider proposal
+    dict(limits=replace(verify.DEFAULT_LIMITS, max_residual=0.004)),  # a recalibrated limit
+    dict(limits=replace(verify.DEFAULT_LIMITS, min_inliers=12)),
+])
+def test_rules_version_moves_with_every_limit(change):
+    base = snapshot.rules_version(**BASE_RULES)
+    assert base.startswith("sha256:") and len(base) == 71
+    assert snapshot.rules_version(**BASE_RULES) == base  # a value of its inputs, not of the call
+    assert snapshot.rules_version(**{**BASE_RULES, **change}) != base
+
+
+@pytest.mark.parametrize("module, name", [(snapshot, "MATCH_RULES"), (hashing, "ALGORITHM_VERSION"),
+                                          (verify, "MAX_CANDIDATES")])
+def test_rules_version_moves_with_the_rules_code_version(monkeypatch, module, name):
+    base = snapshot.rules_version(**BASE_RULES)
+    monkeypatch.setattr(module, name, getattr(module, name) * 2)  # "v4.3v4.3", 16: any other value
+    assert snapshot.rules_version(**BASE_RULES) != base
+
+
+def test_an_edit_moves_the_gallery_version_not_the_rules_version(scanner, tmp_path):
+    rules, version = scanner.snapshot().rules_version, scanner.version
+    assert rules == snapshot.rules_version(**BASE_RULES)  # the defaults
+    scanner.add([IMG[0]], brand="Nova")
+    assert scanner.version != version and scanner.snapshot().rules_version == rules
+    stricter = ImageScanner(GalleryStore(tmp_path / "strict.sqlite3"),
+                            thresholds={**index.DEFAULT_THRESHOLDS, "phash64": 10})
+    try:
+        assert stricter.version == EMPTY_VERSION == version and stricter.snapshot().rules_version != rules
+    finally:
+        stricter.close()
 
 
 def test_add_directory_and_bad_file_rolls_back(scanner, tmp_path):

@@ -468,7 +468,7 @@ def test_attributes_and_bullets_are_scanned_with_their_field_names(text_scanner)
 def test_every_result_carries_versions(text_scanner):
     result = text_scanner.scan({"title": "运动鞋"})
     assert result.versions["wordlists"].startswith("sha256:")
-    assert set(result.versions) == {"wordlists", "gallery", "listing_model", "scanner", "policy"}
+    assert set(result.versions) == {"wordlists", "gallery", "image_rules", "listing_model", "scanner", "policy"}
     assert result.versions["listing_model"] == "off"  # the learned listing model (#15): off unless asked
     assert result.versions["policy"]["name"] == "default"  # no profile asked: policy.toml (#20)
 
