@@ -109,6 +109,25 @@ def measure(gal, queries):
     return out
 
 
+def keypoint_counts(gal) -> np.ndarray:
+    """Per gallery entry, how many keypoints its stored record holds (as `measure` derives them)."""
+    return np.array([verify.Keypoints.count(derive(canonical_copy(_bytes(im, "PNG"))[0]).keypoints) for _, im in gal])
+
+
+def _hash_decided(rows, unverifiable: set[int]):
+    """(rows the hash rule matched to their own entry, false (row, entry) pairs) over the candidates that
+    verification cannot judge (verify.can_verify), as snapshot.decide treats them."""
+    good, false = set(), set()
+    for r, (gi, _, rule, cands) in enumerate(rows):
+        for e, _ in cands:
+            if e in unverifiable and e in rule:
+                if e == gi:
+                    good.add(r)
+                else:
+                    false.add((r, e))
+    return good, false
+
+
 def _flat(rows):
     """All measured (query, candidate, orientation) verdicts as columns (vectorised decisions)."""
     cols = collections.defaultdict(list)
@@ -124,10 +143,20 @@ def _flat(rows):
     return {k: np.asarray(v) for k, v in cols.items()}
 
 
-def decide(rows, lim: verify.VerifyLimits, flat=None):
+def decide(rows, lim: verify.VerifyLimits, flat=None, kp: np.ndarray | None = None, _cache: dict | None = None):
     """(true matches per transform {tn: [bool]}, false-match (query, entry) pairs): `verify.judge`
-    applied to every measured verdict at once."""
+    applied to every measured verdict at once; with `kp` (keypoint_counts), entries verification cannot
+    judge are decided by the hash rule instead, as in snapshot.decide."""
     f = flat if flat is not None else _flat(rows)
+    hashed_good, hashed_false = set(), set()
+    if kp is not None:
+        key = lim.min_inliers
+        if _cache is None or key not in _cache:
+            got = _hash_decided(rows, {e for e, n in enumerate(kp) if not verify.can_verify(int(n), lim)})
+            if _cache is None:
+                _cache = {}
+            _cache[key] = got
+        hashed_good, hashed_false = _cache[key]
     tp = collections.defaultdict(list)
     if len(f) == 0 or "row" not in f:
         for gi, tn, _, _ in rows:
@@ -139,8 +168,10 @@ def decide(rows, lim: verify.VerifyLimits, flat=None):
           & (f["residual"] <= np.where(f["mirrored"], max(lim.max_residual_mirrored, lim.max_residual), lim.max_residual))
           & (f["blob"] <= np.where(f["mirrored"], max(lim.max_blob_mirrored, lim.max_blob), lim.max_blob))
           & (f["detail"] >= lim.min_detail))
-    good_rows = set(f["row"][ok & f["true"]].tolist())
-    fp = len(set(zip(f["row"][ok & ~f["true"]].tolist(), f["entry"][ok & ~f["true"]].tolist())))
+    if kp is not None:
+        ok &= kp[f["entry"]] >= lim.min_inliers
+    good_rows = set(f["row"][ok & f["true"]].tolist()) | hashed_good
+    fp = len(set(zip(f["row"][ok & ~f["true"]].tolist(), f["entry"][ok & ~f["true"]].tolist())) | hashed_false)
     for r, (gi, tn, _, _) in enumerate(rows):
         if gi >= 0:
             tp[tn].append(r in good_rows)
@@ -159,16 +190,17 @@ def hash_rule(rows):
     return tp, fp
 
 
-def choose(rows):
+def choose(rows, kp: np.ndarray | None = None):
     best = None
     keys = list(GRID)
     flat = _flat(rows)
+    cache: dict = {}
     n_pos = sum(1 for gi, _, _, _ in rows if gi >= 0)
     for values in itertools.product(*(GRID[k] for k in keys)):
         point = dict(zip(keys, values))
         lim = replace(verify.DEFAULT_LIMITS, **point, max_residual_mirrored=point["max_residual"],
                       max_blob_mirrored=point["max_blob"])
-        tp, fp = decide(rows, lim, flat)
+        tp, fp = decide(rows, lim, flat, kp, cache)
         n = sum(sum(v) for v in tp.values())
         # zero false matches when reachable with at least MIN_RATE true matches; otherwise the
         # fewest false matches at that rate; then most true matches; ties: the strictest point
@@ -235,8 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     gal_a, pos_a, neg_a = build(0, 1000, args.templates)
     rows_a = rows_of("A", gal_a, pos_a + neg_a)
     t_a = time.perf_counter() - t0
-    lim = choose(rows_a)
-    tp_a, fp_a = decide(rows_a, lim)
+    kp_a = keypoint_counts(gal_a)
+    lim = choose(rows_a, kp_a)
+    tp_a, fp_a = decide(rows_a, lim, kp=kp_a)
     print(f"set A: {len(gal_a)} gallery, {len(pos_a)} positives, {len(neg_a)} negatives; {t_a:.0f} s", file=sys.stderr)
     print(f"set A with {lim}: {sum(map(sum, tp_a.values()))}/{len(pos_a)} true, {fp_a} false", file=sys.stderr)
     if args.only_a:
@@ -244,9 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     scored = args.score
     gal_b, pos_b, neg_b = build(*SPLITS[scored], args.templates)
     rows_b = rows_of(scored, gal_b, pos_b + neg_b)
-    tp_b, fp_b = decide(rows_b, lim)
+    kp_b = keypoint_counts(gal_b)
+    tp_b, fp_b = decide(rows_b, lim, kp=kp_b)
     btp_b, bfp_b = hash_rule(rows_b)
-    d_tp, d_fp = decide(rows_b, verify.DEFAULT_LIMITS)
+    d_tp, d_fp = decide(rows_b, verify.DEFAULT_LIMITS, kp=kp_b)
     chosen = {k: getattr(lim, k) for k in (*GRID, "max_residual_mirrored", "max_blob_mirrored")}
     n_pairs_b = len(neg_b) * len(gal_b) + len(pos_b) * (len(gal_b) - 1)
     md = [f"Limits chosen on set A ({fp_a} false matches: the fewest at >= {MIN_RATE:.0%} true matches; then the "

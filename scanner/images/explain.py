@@ -2,7 +2,8 @@
 scanner/text/verify/explain.py (kept apart so the gallery tools need not import the text engine).
 
 An image finding carries `Reason("gallery_match", params)` (the hashes that proposed it) and, when the entry
-has verification data (algorithm v4, #17), `Reason("gallery_verified", params)` (what decided it); its English explanation is rendered
+has verification data (algorithm v4, #17), `Reason("gallery_verified", params)` (what decided it), else
+`Reason("gallery_unverified", params)` (why the hash rule decided); its English explanation is rendered
 when it is made (`GallerySnapshot.match`), another language at the end of the scan (scanner/engine.py).
 """
 from __future__ import annotations
@@ -79,6 +80,16 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
             f"{'镜像后' if p['mirrored'] else ''}对齐验证通过：{p['inliers']} 个匹配特征点，商品区域 {p['colour']:.0%} 的格子"
             f"颜色一致、{p['structure']:.0%} 结构一致、{p.get('detail', 1.0):.0%} 细节纹理一致；{p.get('residual', 0.0):.1%} 的像素不同"),
     },
+    "gallery_unverified": {
+        "en": lambda p: (
+            "not verified by alignment: the gallery keeps no image copy of this entry" if p["keypoints"] is None else
+            f"not verified by alignment: the gallery image has {p['keypoints']} keypoints, fewer than a fit needs"
+        ) + "; decided by the hashes at the calibrated limits",
+        "zh": lambda p: (
+            "未做对齐验证：图库未保存该图片的副本" if p["keypoints"] is None else
+            f"未做对齐验证：图库图片只有 {p['keypoints']} 个特征点，不足以对齐"
+        ) + "；按哈希的校准上限判定",
+    },
 }
 
 
@@ -95,6 +106,11 @@ def gallery_verified(inliers: int, colour: float, structure: float, mirrored: bo
     return Reason("gallery_verified", {"inliers": inliers, "colour": round(colour, 3),
                                        "structure": round(structure, 3), "mirrored": mirrored,
                                        "detail": round(detail, 3), "residual": round(residual, 4)})
+
+
+def gallery_unverified(keypoints: int | None) -> Reason:
+    """A match decided by the hash rule alone: the entry has no image copy (None) or too few keypoints."""
+    return Reason("gallery_unverified", {"keypoints": keypoints})
 
 
 _JOINERS = {"en": "; ", "zh": "；"}

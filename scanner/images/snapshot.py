@@ -9,7 +9,9 @@
     -> findings.
 
 An entry stored without an image copy (imported from an export that had none) cannot be
-verified: it is decided by the hash rule alone, at the calibrated `thresholds`.
+verified, nor can one with fewer keypoints than a fit needs inliers (a flat gradient, a plain
+product, a tiny image: `verify.can_verify`): each is decided by the hash rule alone, at the
+calibrated `thresholds`.
 
 `ImageScanner` (scanner.py) builds a new `GallerySnapshot` on every edit and swaps it in,
 so a scan that took a snapshot finishes on that version.
@@ -35,7 +37,7 @@ from scanner.images import hashing, verify
 from scanner.images import index_file as _index_file
 from scanner.images.canonical import reference
 from scanner.images.gallery import GalleryStore
-from scanner.images.explain import gallery_match, gallery_verified, render
+from scanner.images.explain import gallery_match, gallery_unverified, gallery_verified, render
 from scanner.images.index import INDEX_LAYOUT, VERIFY_DTYPE, HashIndex, Hit
 from scanner.results import Finding
 
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 # The query side of matching (the query's views, hashing.py) and verification (verify.py), by hand:
 # bump it with any change to either that can move a verdict. The entries' stored hashes are
 # versioned apart (hashing.ALGORITHM_VERSION: a change there needs a rehash), the limits by value.
-MATCH_RULES = "v4.3"
+MATCH_RULES = "v4.4"
 INDEX_FILE_SUFFIX = ".index"  # the index file beside the gallery database: <gallery>.index
 INDEX_FILE_MIN_ENTRIES = 100_000  # smaller galleries load from SQLite in a few seconds: no file
 
@@ -216,16 +218,19 @@ class GallerySnapshot:
         hits.sort(key=lambda h: (sum(h.distance[k] / max(1, th[k]) for k in th), h.entry))
         return hits[:verify.MAX_CANDIDATES]
 
-    def decide(self, im, hits: list[Hit]) -> list[tuple[Hit, verify.Verdict | None]]:
-        """Stage 2 (verify): the candidates that verification accepts, with its verdicts; an
-        entry without verification data passes only the calibrated hash rule (verdict None)."""
+    def decide(self, im, hits: list[Hit]) -> list[tuple[Hit, verify.Verdict | int | None]]:
+        """Stage 2 (verify): the candidates that verification accepts, with its verdicts. An entry
+        verification cannot judge passes only the calibrated hash rule: one without an image copy
+        (None in place of a verdict) or with too few keypoints for a fit (verify.can_verify; their
+        number in place of a verdict)."""
         out = []
         query: verify.View | None = None
         for hit in hits:
             stored = self._verification(self._meta[hit.entry]["id"])
-            if stored is None:
+            keypoints = None if stored is None else verify.Keypoints.count(stored[1])
+            if keypoints is None or not verify.can_verify(keypoints, self._limits):
                 if all(hit.distance[h] <= t for h, t in self._thresholds.items()):
-                    out.append((hit, None))
+                    out.append((hit, keypoints))
                 continue
             if query is None:  # keypoints only for queries that have candidates
                 query = verify.view_of(im)
@@ -248,17 +253,20 @@ class GallerySnapshot:
         findings.sort(key=lambda f: (-f.score, f.gallery_id or ""))
         return findings
 
-    def _finding(self, hit: Hit, verdict: verify.Verdict | None, field: str) -> Finding:
+    def _finding(self, hit: Hit, verdict: verify.Verdict | int | None, field: str) -> Finding:
         meta = self._meta[hit.entry]
+        verified = isinstance(verdict, verify.Verdict)
         # a verified hit was proposed within the proposal limits; an unverified one passed the hash rule
-        th = self._thresholds if verdict is None else self._proposal
+        th = self._proposal if verified else self._thresholds
         closeness = max(hit.distance[h] / max(1, th[h]) for h in th)  # 0 = identical, 1 = at threshold
         score = round(1.0 - 0.5 * closeness, 4)
         why = (gallery_match(meta["id"], meta.get("label"), meta["brand"],
                              tuple((h, hit.distance[h], th[h]) for h in th), hit.query_view, hit.gallery_view),)
-        if verdict is not None:
+        if verified:
             why += (gallery_verified(verdict.inliers, verdict.colour, verdict.structure, verdict.mirrored,
                                      verdict.detail, verdict.residual),)
+        else:
+            why += (gallery_unverified(verdict),)
         return Finding(
             kind="image", category="counterfeit_image", field=field, severity="high", score=score,
             explanation=render(why), effect="block", brand=meta["brand"], gallery_id=meta["id"],

@@ -62,6 +62,11 @@ class Keypoints:
         n = len(self.xy)
         return n.to_bytes(2, "big") + self.xy.astype("<f2").tobytes() + self.desc.astype(np.uint8).tobytes()
 
+    @staticmethod
+    def count(b: bytes) -> int:
+        """How many keypoints a stored record holds (its header; the record is not parsed)."""
+        return int.from_bytes(b[:2], "big") if len(b) >= 2 else 0
+
     @classmethod
     def from_bytes(cls, b: bytes) -> "Keypoints":
         n = int.from_bytes(b[:2], "big")
@@ -479,6 +484,13 @@ def judge(v: Verdict, lim: VerifyLimits) -> str:
     if v.detail < lim.min_detail:
         return "detail"
     return ""
+
+
+def can_verify(keypoints: int, lim: VerifyLimits = DEFAULT_LIMITS) -> bool:
+    """Can verification ever accept an entry with this many stored keypoints? Not with fewer than
+    `min_inliers`: a fit's inliers are a subset of them (a flat gradient or a plain product has next to
+    none; a thumbnail has few). Such an entry is decided by the hash rule (snapshot.decide)."""
+    return keypoints >= lim.min_inliers
 
 
 def measure_both(q: View, g: View, lim: VerifyLimits = DEFAULT_LIMITS) -> tuple[Verdict, Verdict]:

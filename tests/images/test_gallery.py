@@ -3,9 +3,12 @@ import sqlite3
 import threading
 from dataclasses import replace
 
+import numpy as np
+from PIL import Image
+
 import pytest
 
-from scanner.images import GalleryError, ImageScanner, hashing, index, snapshot, verify
+from scanner.images import GalleryError, ImageScanner, explain, hashing, index, snapshot, verify
 from tools import evalset
 from scanner.images.gallery import EMPTY_VERSION, GalleryStore
 from scanner.results import ImageInputError
@@ -76,6 +79,41 @@ def test_an_edit_moves_the_gallery_version_not_the_rules_version(scanner, tmp_pa
         assert stricter.version == EMPTY_VERSION == version and stricter.snapshot().rules_version != rules
     finally:
         stricter.close()
+
+
+def _colour_wheel(size: int = 360, turn: float = 0.0) -> Image.Image:
+    """Hue by angle, saturation by radius: a product shot with no corners, so no keypoints for a fit."""
+    y, x = np.mgrid[-1:1:size * 1j, -1:1:size * 1j]
+    hue = ((np.arctan2(y, x) / (2 * np.pi) + turn) % 1.0 * 255).astype(np.uint8)
+    sat = (np.clip(np.hypot(x, y), 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(np.stack([hue, sat, np.full_like(hue, 255)], axis=2), "HSV").convert("RGB")
+
+
+@pytest.mark.parametrize("name, query, matched", [
+    ("the same wheel as a JPEG", _colour_wheel(), True),
+    ("halved", _colour_wheel().resize((180, 180)), True),
+    ("mirrored", _colour_wheel().transpose(Image.Transpose.FLIP_LEFT_RIGHT), True),
+    ("hues turned by 11 degrees", _colour_wheel(turn=0.03), False),
+    ("hues turned half way", _colour_wheel(turn=0.5), False),
+])
+def test_an_entry_too_plain_to_verify_is_decided_by_the_hash_rule(scanner, name, query, matched):
+    # v4.3 refused every copy of such an entry: a fit needs min_inliers keypoints and it has none
+    (entry,) = scanner.add([encode(_colour_wheel(), "PNG")], brand="Spin")
+    findings = scanner.snapshot().match(encode(query, "JPEG", quality=40), "images[0]")
+    assert [f.gallery_id for f in findings] == ([entry["id"]] if matched else []), name
+    if matched:
+        (why,) = [r for r in findings[0].reasons if r.code == "gallery_unverified"]
+        assert why.params["keypoints"] < verify.DEFAULT_LIMITS.min_inliers
+        assert "fewer than a fit needs; decided by the hashes" in findings[0].explanation
+        assert "不足以对齐；按哈希的校准上限判定" in explain.render(findings[0].reasons, "zh")
+
+
+def test_an_entry_with_keypoints_is_still_verified(scanner):
+    # the same path for an ordinary product shot: verification decides, never the hash rule alone
+    (entry,) = scanner.add([IMG[0]], brand="Nova")
+    (finding,) = scanner.snapshot().match(IMG[0], "images[0]")
+    assert finding.gallery_id == entry["id"]
+    assert [r.code for r in finding.reasons] == ["gallery_match", "gallery_verified"]
 
 
 def test_add_directory_and_bad_file_rolls_back(scanner, tmp_path):
