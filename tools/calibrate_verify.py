@@ -43,7 +43,8 @@ from tools import evalset
 # name -> (which half of the photos, first template seed). C (2026-12-06) is a fresh split for a first-seen
 # measurement after B had been scored four times: new templates, but B's photo half (the scikit-image pool has
 # only two), so its 11 photo entries and their copies are B's, and its unrelated negatives are A's photos.
-SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000)}
+# D (2026-12-06, session 26) likewise, for a first-seen reading of v4.4's templates after C had been read three times.
+SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000), "D": (1, 13000)}
 MIN_RATE = 0.9  # choose(): the fewest false matches among points keeping this true-match rate on A
 BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
 # measured with these (loose) limits; the grid below applies the real ones afterwards
@@ -55,6 +56,7 @@ GRID = {
     "max_residual": (0.0005, 0.001, 0.002, 0.004, 0.006, 0.01, 0.015, 0.02, 0.03),
     "max_blob": (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 1.0),
     "min_detail": (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0),
+    "max_marks": (0.0001, 0.0002, 0.0003, 0.0005, 1.0),
 }
 
 
@@ -137,7 +139,7 @@ def _flat(rows):
                 cols["row"].append(r)
                 cols["entry"].append(e)
                 cols["true"].append(e == gi)
-                for k in ("inliers", "cells", "colour", "structure", "residual", "blob", "detail", "mirrored"):
+                for k in ("inliers", "cells", "colour", "structure", "residual", "blob", "detail", "marks", "mirrored"):
                     cols[k].append(getattr(v, k))
                 cols["fitted"].append(v.reason not in ("no_fit", "geometry"))
     return {k: np.asarray(v) for k, v in cols.items()}
@@ -167,7 +169,7 @@ def decide(rows, lim: verify.VerifyLimits, flat=None, kp: np.ndarray | None = No
           & (f["colour"] >= lim.min_colour) & (f["structure"] >= lim.min_structure)
           & (f["residual"] <= np.where(f["mirrored"], max(lim.max_residual_mirrored, lim.max_residual), lim.max_residual))
           & (f["blob"] <= np.where(f["mirrored"], max(lim.max_blob_mirrored, lim.max_blob), lim.max_blob))
-          & (f["detail"] >= lim.min_detail))
+          & (f["detail"] >= lim.min_detail) & (f["marks"] <= lim.max_marks))
     if kp is not None:
         ok &= kp[f["entry"]] >= lim.min_inliers
     good_rows = set(f["row"][ok & f["true"]].tolist()) | hashed_good
@@ -204,7 +206,7 @@ def choose(rows, kp: np.ndarray | None = None):
         n = sum(sum(v) for v in tp.values())
         # zero false matches when reachable with at least MIN_RATE true matches; otherwise the
         # fewest false matches at that rate; then most true matches; ties: the strictest point
-        key = (n >= MIN_RATE * n_pos, -fp, n, values[0], values[1], values[2], -values[3], -values[4], values[5])
+        key = (n >= MIN_RATE * n_pos, -fp, n, values[0], values[1], values[2], -values[3], -values[4], values[5], -values[6])
         if best is None or key > best[0]:
             best = (key, lim)
     return best[1]

@@ -143,6 +143,7 @@ class VerifyLimits:
     max_residual_mirrored: float = 0.002  # chosen equal to the unmirrored ones (calibration)
     max_blob_mirrored: float = 0.002
     min_detail: float = 0.9  # share of textured product cells whose fine texture agrees (_detail)
+    max_marks: float = 0.0001  # the largest mark in one image only (_marks), as a share of the compared pixels
 
 
 DEFAULT_LIMITS = VerifyLimits()
@@ -169,10 +170,12 @@ class Verdict:
     residual: float = 1.0  # share of compared pixels that differ (after alignment)
     blob: float = 1.0  # the largest connected differing region, as a share of compared pixels
     detail: float = 0.0  # share of the textured product cells whose fine texture agrees (_detail)
+    marks: float = 1.0  # the largest region where one image has a mark and the other none (_marks)
 
     def measures(self) -> dict[str, float]:
         return {"inliers": self.inliers, "colour": round(self.colour, 3), "structure": round(self.structure, 3),
-                "residual": round(self.residual, 4), "blob": round(self.blob, 4), "detail": round(self.detail, 3)}
+                "residual": round(self.residual, 4), "blob": round(self.blob, 4), "detail": round(self.detail, 3),
+                "marks": round(self.marks, 4)}
 
 
 _NO = dict(colour=0.0, structure=0.0, cells=0, banner=0.0, residual=1.0, blob=1.0)
@@ -330,8 +333,34 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     else:
         gd = gy
     detail = _detail(qn, gd, cells, c, used)
+    marks = _marks(qn, gy, use, max(1.0, scale))
     return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
-            "residual": res, "blob": blob, "detail": detail}
+            "residual": res, "blob": blob, "detail": detail, "marks": marks}
+
+
+MARK_FLAT = 16.0  # grey levels: a 5x5 neighbourhood whose range is under this holds no mark
+MARK_DIFF = 32.0  # a pixel of a mark differs from the other image by at least this
+
+
+def _marks(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0) -> float:
+    """The largest connected region where one image has a mark (a stroke of a word, a ring, a dot) and the other
+    is plain around it, as a share of the compared pixels.
+
+    Why: the residual opens away lines thinner than RESIDUAL_OPEN px (a fit a pixel off draws every outline as
+    one), so another logo word or another thin ring in the same place read 0 there. A misaligned outline is an
+    edge in both images; a changed word is a stroke in one image over plain ground in the other."""
+    if scale > 1.05:  # at the listing photo's resolution, as the residual
+        size = (max(8, round(g.shape[1] / scale)), max(8, round(g.shape[0] / scale)))
+        q, g = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (q, g))
+        use = cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    q, g = np.ascontiguousarray(q, np.float32), np.ascontiguousarray(g, np.float32)
+    k5 = np.ones((5, 5), np.uint8)
+    plain_q = cv2.dilate(q, k5) - cv2.erode(q, k5) < MARK_FLAT
+    plain_g = cv2.dilate(g, k5) - cv2.erode(g, k5) < MARK_FLAT
+    m = ((np.abs(q - g) > MARK_DIFF) & use & (plain_q != plain_g)).astype(np.uint8)
+    total = max(1, int(use.sum()))
+    k, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    return (int(stats[1:, cv2.CC_STAT_AREA].max()) if k > 1 else 0) / total
 
 
 # The fine texture of a cell: grey minus its blur at DETAIL_SIGMA px (a monogram's marks, print, stitching). A
@@ -459,10 +488,10 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
         return Verdict(False, inliers, mirrored=mirrored, reason="geometry", **_NO)
     c = compare(q, g, M, lim)
     v = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
-                c["residual"], c["blob"], c.get("detail", 0.0))
+                c["residual"], c["blob"], c.get("detail", 0.0), c.get("marks", 1.0))
     reason = judge(v, lim)
     return Verdict(reason == "", v.inliers, v.colour, v.structure, v.cells, mirrored, v.banner, reason,
-                   v.residual, v.blob, v.detail)
+                   v.residual, v.blob, v.detail, v.marks)
 
 
 def judge(v: Verdict, lim: VerifyLimits) -> str:
@@ -483,6 +512,8 @@ def judge(v: Verdict, lim: VerifyLimits) -> str:
         return "residual"
     if v.detail < lim.min_detail:
         return "detail"
+    if v.marks > lim.max_marks:
+        return "marks"
     return ""
 
 

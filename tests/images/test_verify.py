@@ -115,8 +115,6 @@ def entries():
 KNOWN = {
     (1006, "resize+jpeg"): "resized to 0.45 and JPEG q25: residual 0.0036 > 0.002",
     (1007, "resize+jpeg"): "resized to 0.45 and JPEG q25: residual 0.0021 > 0.002",
-    (1007, "logo"): "another brand word 10 px high at the frame's foot, the mark in nearly the same grey: residual 0, "
-                    "detail 1.0",
 }
 
 
@@ -139,7 +137,7 @@ def test_same_template_other_products_are_refused(entries, seed, variant):
     im = evalset.recolour(base) if variant == "recolour" else evalset.template_product(seed, variant, size=SIZE)
     v = verify.verify(_view(im), entries[seed])
     assert not v.accepted, v
-    assert v.reason in ("colour", "structure", "residual", "detail")  # fitted (same outline), then refused
+    assert v.reason in ("colour", "structure", "residual", "detail", "marks")  # fitted (same outline), then refused
 
 
 def _reference(seed: int) -> verify.View:
@@ -244,6 +242,42 @@ def test_residual_tolerates_a_pixel_of_misalignment_not_a_change(change, differs
         q[40:50, 40:50] = 180.0
     residual, blob = verify._residual(q, g, np.ones(g.shape, bool))
     assert (residual > verify.DEFAULT_LIMITS.max_residual) is differs, residual
+
+
+@pytest.mark.parametrize("change, differs", [
+    ("none", False),
+    ("shift one pixel", False),        # the outline and the word's strokes are edges in both images
+    ("another word", True),            # 1 px strokes where the other image is plain ground
+    ("a word taken away", True),
+])
+def test_marks_tell_a_thin_word_on_plain_ground_from_a_fit_a_pixel_off(change, differs):
+    g = np.full((96, 96), 220.0, np.float32)
+    g[10:60, 24:72] = 60.0  # a product on a light background, its brand word below it
+    word = [(70, x) for x in range(30, 40)] + [(y, 35) for y in range(70, 80)]  # a thin "T"
+    for y, x in word:
+        g[y, x] = 90.0
+    q = g.copy()
+    if change == "shift one pixel":
+        q = np.roll(g, 1, axis=1)
+    elif change == "another word":
+        for y, x in word:
+            q[y, x + 20] = 90.0  # the same strokes further right: a word of other letters
+    elif change == "a word taken away":
+        q[66:84, 26:44] = 220.0
+    marks = verify._marks(q, g, np.ones(g.shape, bool))
+    assert (marks > verify.DEFAULT_LIMITS.max_marks) is differs, marks
+    # the residual opens away lines this thin: this is what the marks check is for
+    assert verify._residual(q, g, np.ones(g.shape, bool))[1] <= verify.DEFAULT_LIMITS.max_blob
+
+
+# another brand word at the frame's foot or under the body, in nearly the same grey (residual 0, detail 1.0 for
+# both; 1007 was a pinned false match of v4.3); 1039 is from calibration set A measured with 72 templates
+@pytest.mark.parametrize("seed", [1007, 1039])
+def test_another_brand_word_under_the_product_is_refused_by_its_marks(seed):
+    v = verify.verify(_view(evalset.template_product(seed, "logo", size=SIZE)), _reference(seed))
+    assert not v.accepted and v.reason == "marks", v
+    for transform in ("jpeg_q30", "resize_0.4", "pad_12_white", "rotate_+2"):  # and its copies are not
+        assert verify.verify(_view(T[transform](evalset.template_product(seed, size=SIZE))), _reference(seed)).accepted
 
 
 @pytest.mark.parametrize("seed, transform", [  # calibration set A's copies the hashes did not propose before
