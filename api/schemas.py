@@ -156,8 +156,14 @@ class FindingOut(BaseModel):
 
 class Versions(BaseModel):
     wordlists: str
-    gallery: str
+    gallery: str = Field(description='the gallery\'s entries ("sha256:…" over them), or "none"')
+    image_rules: str = Field(description='how images were matched against the gallery: "sha256:…" over the match '
+                                         'rules\' version, the stored hashes\' algorithm, every threshold and '
+                                         'verification limit (docs/images.md), or "none"')
+    listing_model: str = Field(description='the learned listing model: "off" unless asked, "sha256:…", or "none" '
+                                           '(not installed)')
     scanner: str
+    policy: dict[str, str] | None = Field(None, description="the policy profile that decided: {name, hash}")
     ocr: str | None = Field(None, description="when the images were read by OCR: engine, models and settings")
     speech: str | None = Field(None, description="review/qa only: the version of the review and Q&A phrases "
                                                  "(scanner/text/speech.py)")

@@ -6,7 +6,7 @@ The proposal stage (decode, hashes, index search) is run once and cached (`--cac
 query bytes and each query's candidates); every later run re-decodes the queries and
 re-runs only verification, so a change to verify.py can be read in a minute instead of the
 eight of `tools.calibrate_verify`. Per transform: true copies refused, and for each the check
-that refused it (no_fit, geometry, cells, colour, structure, residual) with its measures;
+that refused it (no_fit, geometry, cells, colour, structure, residual, detail, marks) with its measures;
 then every accepted (look-alike query, entry) pair. Positives are verified only against their
 own entry (what their true-match rate depends on); negatives against every candidate.
 Split A only: split B is scored by tools.calibrate_verify, never read case by case.
@@ -97,7 +97,8 @@ def _fmt(v: verify.Verdict | None) -> str:
     if v is None:
         return "not proposed"
     return (f"{v.reason or 'accepted'} inl={v.inliers} col={v.colour:.2f} str={v.structure:.2f} "
-            f"res={v.residual:.4f} blob={v.blob:.4f} ban={v.banner:.2f}{' M' if v.mirrored else ''}")
+            f"res={v.residual:.4f} blob={v.blob:.4f} det={v.detail:.2f} marks={v.marks:.4f} ban={v.banner:.2f}"
+            f"{' M' if v.mirrored else ''}")
 
 
 def report(out: dict) -> str:
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"measured in {time.perf_counter() - t0:.0f} s")
     print("with the default limits", verify.DEFAULT_LIMITS)
     print(report(failures(rows, cache["names"], verify.DEFAULT_LIMITS)))
-    lim = choose(rows)
+    lim = choose(rows)  # no kp: entries too plain to verify (verify.can_verify) are not separated here
     tp, fp = decide(rows, lim)
     n = sum(map(len, tp.values()))
     print(f"\nlimits chosen as tools.calibrate_verify would: {lim}: {sum(map(sum, tp.values()))}/{n} true, {fp} false")

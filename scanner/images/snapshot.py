@@ -59,10 +59,16 @@ def _file_key(version: str, generation: str | None, limits: dict[str, int]) -> d
             "layout": INDEX_LAYOUT}
 
 def rules_version(thresholds: dict[str, int], proposal: dict[str, int], limits: verify.VerifyLimits) -> str:
-    """"sha256:…" over everything besides the entries that decides a match (see MATCH_RULES)."""
+    """"sha256:…" over everything besides the entries that decides a match (see MATCH_RULES): also
+    verification's numeric module constants (MAX_CANDIDATES, the residual's and marks' levels, …) and
+    OpenCV's version (its ORB and RANSAC find the fit). Numbers as float/int, so 12 and 12.0 are one."""
+    constants = {k: float(v) for k, v in sorted(vars(verify).items())
+                 if k.isupper() and isinstance(v, (int, float)) and not isinstance(v, bool)}
     rules = {"match_rules": MATCH_RULES, "algorithm": hashing.ALGORITHM_VERSION,
-             "thresholds": thresholds, "proposal": proposal, "limits": asdict(limits),
-             "max_candidates": verify.MAX_CANDIDATES}
+             "thresholds": {k: int(v) for k, v in thresholds.items()},
+             "proposal": {k: int(v) for k, v in proposal.items()},
+             "limits": {k: float(v) for k, v in asdict(limits).items()},
+             "verify": constants, "opencv": verify.cv2.__version__}
     return "sha256:" + hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
 
 

@@ -64,8 +64,12 @@ class Keypoints:
 
     @staticmethod
     def count(b: bytes) -> int:
-        """How many keypoints a stored record holds (its header; the record is not parsed)."""
-        return int.from_bytes(b[:2], "big") if len(b) >= 2 else 0
+        """How many keypoints a stored record holds, from its header (the record is not parsed); a record
+        whose length does not match its header raises ValueError, as `from_bytes` would."""
+        n = int.from_bytes(b[:2], "big")
+        if len(b) != 2 + n * (4 + 32):
+            raise ValueError(f"keypoint record has {len(b)} bytes, expected {2 + n * 36}")
+        return n
 
     @classmethod
     def from_bytes(cls, b: bytes) -> "Keypoints":
@@ -124,8 +128,8 @@ def view_of(im: Image.Image, kp: Keypoints | None = None) -> View:
 class VerifyLimits:
     """The decision rule's limits. Defaults = chosen on calibration set A by
     `python -m tools.calibrate_verify` (min_inliers, min_colour, min_structure, max_residual,
-    max_blob, min_detail: the fewest false matches at >= 90 % true matches on A); the others are
-    set by hand."""
+    max_blob, min_detail, max_marks: the fewest false matches at >= 90 % true matches on A); the
+    others are set by hand."""
 
     ratio: float = 0.8  # Lowe's ratio test on descriptor distances
     reproj_px: float = 4.0  # RANSAC inlier distance at WORK_SIZE
@@ -166,7 +170,7 @@ class Verdict:
     cells: int
     mirrored: bool
     banner: float  # share of the listing photo's height ignored as a banner
-    reason: str  # "", or why it was refused: no_fit, geometry, cells, colour, structure, residual, detail
+    reason: str  # "", or why it was refused: no_fit, geometry, cells, colour, structure, residual, detail, marks
     residual: float = 1.0  # share of compared pixels that differ (after alignment)
     blob: float = 1.0  # the largest connected differing region, as a share of compared pixels
     detail: float = 0.0  # share of the textured product cells whose fine texture agrees (_detail)
@@ -518,9 +522,12 @@ def judge(v: Verdict, lim: VerifyLimits) -> str:
 
 
 def can_verify(keypoints: int, lim: VerifyLimits = DEFAULT_LIMITS) -> bool:
-    """Can verification ever accept an entry with this many stored keypoints? Not with fewer than
-    `min_inliers`: a fit's inliers are a subset of them (a flat gradient or a plain product has next to
-    none; a thumbnail has few). Such an entry is decided by the hash rule (snapshot.decide)."""
+    """Is an entry with this many stored keypoints one verification can judge? Not with fewer than
+    `min_inliers` (a flat gradient or a plain product has next to none; a thumbnail has few): its fit would
+    rest on fewer distinct points than the limit asks for. (The ratio test may pair several of the photo's
+    keypoints with one of the entry's, so such a fit can still count min_inliers inliers, now and then,
+    over 3-12 stored points: a code review measured it on blurred shapes.) Such an entry is decided by the
+    hash rule (snapshot.decide)."""
     return keypoints >= lim.min_inliers
 
 

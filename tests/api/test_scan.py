@@ -184,7 +184,8 @@ def test_gallery_match_blocks_listing(make_client, gallery_image):
     assert image_findings[0]["gallery_id"] == gid
     assert image_findings[0]["field"] == "images[0]"
     assert body["versions"]["gallery"] == added.json()["version"]
-    assert body["versions"]["image_rules"].startswith("sha256:")  # how it was matched, beside what (#17)
+    # how it was matched, beside what (#17): the rules of the snapshot that matched it
+    assert body["versions"]["image_rules"] == client.app.state.scanner.images.snapshot().rules_version
 
 
 # -- batch ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Gallery: add/list/show/remove/export/import, versions, snapshots, matching, failures."""
 import sqlite3
 import threading
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 from PIL import Image
@@ -50,9 +50,8 @@ BASE_RULES = dict(thresholds=dict(index.DEFAULT_THRESHOLDS), proposal=dict(verif
 @pytest.mark.parametrize("change", [
     dict(thresholds={**index.DEFAULT_THRESHOLDS, "phash64": 12}),  # an operator's stricter hash rule
     dict(proposal={**verify.PROPOSAL_THRESHOLDS, "phash": 96}),  # a wider proposal
-    dict(limits=replace(verify.DEFAULT_LIMITS, max_residual=0.004)),  # a recalibrated limit
-    dict(limits=replace(verify.DEFAULT_LIMITS, min_inliers=12)),
-])
+] + [dict(limits=replace(verify.DEFAULT_LIMITS, **{f.name: getattr(verify.DEFAULT_LIMITS, f.name) * 2}))
+     for f in fields(verify.VerifyLimits)])  # any recalibrated limit
 def test_rules_version_moves_with_every_limit(change):
     base = snapshot.rules_version(**BASE_RULES)
     assert base.startswith("sha256:") and len(base) == 71
@@ -60,8 +59,14 @@ def test_rules_version_moves_with_every_limit(change):
     assert snapshot.rules_version(**{**BASE_RULES, **change}) != base
 
 
+def test_rules_version_reads_numbers_by_value():
+    as_floats = dict(BASE_RULES, thresholds={k: float(v) for k, v in index.DEFAULT_THRESHOLDS.items()})
+    assert snapshot.rules_version(**as_floats) == snapshot.rules_version(**BASE_RULES)
+
+
 @pytest.mark.parametrize("module, name", [(snapshot, "MATCH_RULES"), (hashing, "ALGORITHM_VERSION"),
-                                          (verify, "MAX_CANDIDATES")])
+                                          (verify, "MAX_CANDIDATES"), (verify, "MARK_DIFF"),
+                                          (verify, "RESIDUAL_GREY")])
 def test_rules_version_moves_with_the_rules_code_version(monkeypatch, module, name):
     base = snapshot.rules_version(**BASE_RULES)
     monkeypatch.setattr(module, name, getattr(module, name) * 2)  # "v4.3v4.3", 16: any other value
@@ -327,6 +332,28 @@ def test_entries_with_only_v1_views_still_load_and_match(scanner, tmp_path):
     found = other.snapshot().match(IMG[0], "images[0]")
     assert found and found[0].gallery_id == doc["id"]
     other.close()
+
+
+def test_an_entry_imported_without_its_image_copy_is_decided_by_the_hash_rule(scanner, tmp_path):
+    import json
+
+    (entry,) = scanner.add([IMG[0]], brand="Nova")
+    out = tmp_path / "g.jsonl"
+    scanner.export(out)
+    head, line = out.read_text("utf-8").splitlines()
+    doc = json.loads(line)
+    del doc["image"]  # an export made without image copies
+    out.write_text(head + "\n" + json.dumps(doc) + "\n", "utf-8")
+    other = ImageScanner(GalleryStore(tmp_path / "bare.sqlite3"))
+    try:
+        assert other.import_(out) == 1
+        (found,) = other.snapshot().match(IMG[0], "images[0]")
+        assert found.gallery_id == entry["id"]
+        assert [(r.code, r.params) for r in found.reasons][1:] == [("gallery_unverified", {"keypoints": None})]
+        assert "the gallery keeps no image copy of this entry" in found.explanation
+        assert other.snapshot().match(IMG[1], "images[0]") == []  # another product: the hash rule refuses it
+    finally:
+        other.close()
 
 
 def test_cropped_photo_matches_through_a_crop_view(seeded):
