@@ -153,7 +153,7 @@ class VerifyLimits:
 DEFAULT_LIMITS = VerifyLimits()
 # Stage 1 limits: looser than the calibrated hash rule (index.DEFAULT_THRESHOLDS), so that
 # transformed copies the hashes alone miss are proposed; verification then decides.
-PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 80, "dhash": 128, "colour": 200}
+PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 112, "dhash": 128, "colour": 200}
 MAX_CANDIDATES = 8
 GRID = 8
 SATURATED = 250.0  # grey level: listing-photo pixels at or above it are left out of the comparison
