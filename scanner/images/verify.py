@@ -26,6 +26,7 @@ entry's canonical copy (table `images`), decoded exactly like a listing photo.
 """
 from __future__ import annotations
 
+import io
 import threading
 from dataclasses import dataclass, field
 
@@ -494,8 +495,43 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
     v = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
                 c["residual"], c["blob"], c.get("detail", 0.0), c.get("marks", 1.0))
     reason = judge(v, lim)
+    if reason == "residual":  # fitted, colour and structure agree: maybe a heavily compressed copy
+        c2 = compare(q, _recompressed(g, float(np.hypot(M[0, 0], M[1, 0]))), M, lim)
+        v2 = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
+                     c2["residual"], c2["blob"], c["detail"], max(c["marks"], c2.get("marks", 1.0)))
+        if judge(v2, lim) == "":
+            v, reason = v2, ""
     return Verdict(reason == "", v.inliers, v.colour, v.structure, v.cells, mirrored, v.banner, reason,
                    v.residual, v.blob, v.detail, v.marks)
+
+
+RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when only residual/detail refused
+
+
+def _recompressed(g: View, scale: float, quality: int = RECOMPRESSED_QUALITY) -> View:
+    """The entry as a listing photo of its size, JPEG-compressed at `quality`: compared with a heavily
+    compressed photo, it carries the same kind of blur and ringing."""
+    h, w = g.grey.shape
+    if g.ycc is not None:
+        y, cb, cr = g.ycc[:, :, 0], g.ycc[:, :, 1], g.ycc[:, :, 2]
+        rgb = np.clip(np.stack([y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb], axis=2), 0, 255)
+        im = Image.fromarray(rgb.round().astype(np.uint8), "RGB")
+    else:
+        im = Image.fromarray(g.grey, "L")
+    if scale > 1.05:
+        im = im.resize((max(8, round(w / scale)), max(8, round(h / scale))), Image.Resampling.BOX)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality)
+    back = Image.open(io.BytesIO(buf.getvalue()))
+    back.load()
+    if back.size != (w, h):
+        back = back.resize((w, h), Image.Resampling.BILINEAR)
+    grey = np.asarray(back.convert("L"), dtype=np.uint8)
+    ycc = None
+    if g.ycc is not None:
+        ycc = colour_array(back.convert("YCbCr"))
+        ycc[:, :, 0] = grey
+    return View(grey, ycc, g.kp)
 
 
 def judge(v: Verdict, lim: VerifyLimits) -> str:

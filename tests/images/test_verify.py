@@ -113,8 +113,6 @@ def entries():
 # Known misses/false matches of the calibrated limits are listed as strict xfails: they flip
 # to failures the day they are fixed (docs/images.md, "Known limits").
 KNOWN = {
-    (1006, "resize+jpeg"): "resized to 0.45 and JPEG q25: residual 0.0036 > 0.002",
-    (1007, "resize+jpeg"): "resized to 0.45 and JPEG q25: residual 0.0021 > 0.002",
 }
 
 
@@ -278,6 +276,31 @@ def test_another_brand_word_under_the_product_is_refused_by_its_marks(seed):
     assert not v.accepted and v.reason == "marks", v
     for transform in ("jpeg_q30", "resize_0.4", "pad_12_white", "rotate_+2"):  # and its copies are not
         assert verify.verify(_view(T[transform](evalset.template_product(seed, size=SIZE))), _reference(seed)).accepted
+
+
+# v4.7: a copy the residual refuses is compared again with the entry JPEG-compressed at RECOMPRESSED_QUALITY. The
+# copies of 1006/1007 resized to 0.45 and JPEG q25 were pinned misses of v4.3-v4.6 (residual 0.0036, 0.0021 > 0.002)
+# and are accepted above; the look-alikes the residual or the fine detail refuses stay refused.
+@pytest.mark.parametrize("seed, variant, transform", [
+    (1054, "logo", None),           # another brand word: residual 0.0037, not only JPEG ringing
+    pytest.param(1054, "logo", "jpeg_q30", marks=pytest.mark.xfail(strict=True, reason=(
+        "a false match before the retry too (set A with 72 templates, v4.4-v4.6): at q30 the two words' difference "
+        "reads residual 0.0004, marks 0"))),
+    (1001, "pattern", "jpeg_q30"),  # rings for crosses: the detail check's, never retried
+    (1001, "pattern", "resize+jpeg"),
+    (1013, "logo", None),
+])
+def test_a_look_alike_is_not_let_through_by_the_recompressed_entry(seed, variant, transform):
+    im = evalset.template_product(seed, variant, size=SIZE)
+    v = verify.verify(_view(T[transform](im) if transform else im), _reference(seed))
+    assert not v.accepted, v
+
+
+def test_the_recompressed_entry_keeps_size_and_keypoints():
+    g = _reference(1006)
+    r = verify._recompressed(g, 2.2)
+    assert r.grey.shape == g.grey.shape and r.ycc.shape == g.ycc.shape and r.kp is g.kp
+    assert 0 < np.abs(r.grey.astype(int) - g.grey.astype(int)).mean() < 8  # softened, not another image
 
 
 @pytest.mark.parametrize("seed, transform", [  # calibration set A's copies the hashes did not propose before
