@@ -505,7 +505,7 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
                    v.residual, v.blob, v.detail, v.marks)
 
 
-RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when only residual/detail refused
+RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when the residual refused
 
 
 def _recompressed(g: View, scale: float, quality: int = RECOMPRESSED_QUALITY) -> View:
