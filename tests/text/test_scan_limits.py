@@ -117,6 +117,7 @@ def test_a_spent_budget_is_review_with_the_reason_never_pass(text_engine):
 class _EmptyGallery:
     """A gallery that matches nothing (the images here only take time)."""
     version = "empty"
+    rules_version = "empty"
 
     def snapshot(self):
         return self
