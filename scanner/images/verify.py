@@ -332,8 +332,8 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     if qc is not None:  # per-pixel chromaticity of each (x64, the colour signature's unit)
         chroma = (qc / np.maximum(qy, 32)[:, :, None] * 64, gc / np.maximum(gy, 32)[:, :, None] * 64)
     res, blob = _residual(qn, gy, use, max(1.0, scale), chroma)
-    if scale > 1.05:  # the listing photo was smaller: the entry's finer texture is not in it, so not compared
-        small = (max(8, round(w / scale)), max(8, round(h / scale)))
+    small = _photo_size(gy.shape, scale)
+    if small is not None:  # the listing photo was smaller: the entry's finer texture is not in it, so not compared
         gd = cv2.resize(cv2.resize(gy, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
     else:
         gd = gy
@@ -341,6 +341,20 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     marks = _marks(qn, gy, use, max(1.0, scale))
     return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
             "residual": res, "blob": blob, "detail": detail, "marks": marks}
+
+
+def _photo_size(shape: tuple[int, ...], scale: float) -> tuple[int, int] | None:
+    """(width, height) of an entry-sized plane at the listing photo's resolution, when the photo was smaller
+    (the fit's scale > 1.05); None when it was not."""
+    if scale <= 1.05:
+        return None
+    return max(8, round(shape[1] / scale)), max(8, round(shape[0] / scale))
+
+
+def _reduced(size: tuple[int, int], q: np.ndarray, g: np.ndarray, use: np.ndarray):
+    """q and g area-averaged to `size`, and the mask of compared pixels with them."""
+    return (cv2.resize(q, size, interpolation=cv2.INTER_AREA), cv2.resize(g, size, interpolation=cv2.INTER_AREA),
+            cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool))
 
 
 MARK_FLAT = 16.0  # grey levels: a 5x5 neighbourhood whose range is under this holds no mark
@@ -354,10 +368,9 @@ def _marks(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0) ->
     Why: the residual opens away lines thinner than RESIDUAL_OPEN px (a fit a pixel off draws every outline as
     one), so another logo word or another thin ring in the same place read 0 there. A misaligned outline is an
     edge in both images; a changed word is a stroke in one image over plain ground in the other."""
-    if scale > 1.05:  # at the listing photo's resolution, as the residual
-        size = (max(8, round(g.shape[1] / scale)), max(8, round(g.shape[0] / scale)))
-        q, g = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (q, g))
-        use = cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    size = _photo_size(g.shape, scale)
+    if size is not None:  # at the listing photo's resolution, as the residual
+        q, g, use = _reduced(size, q, g, use)
     q, g = np.ascontiguousarray(q, np.float32), np.ascontiguousarray(g, np.float32)
     k5 = np.ones((5, 5), np.uint8)
     plain_q = cv2.dilate(q, k5) - cv2.erode(q, k5) < MARK_FLAT
@@ -448,10 +461,9 @@ def _residual(q: np.ndarray, g: np.ndarray, use: np.ndarray, scale: float = 1.0,
     (listing photo's, entry's) (h, w, 2) x64, by more than RESIDUAL_CHROMA), with lines thinner
     than RESIDUAL_OPEN opened away: (their share of the compared pixels, the largest connected
     region's share)."""
-    if scale > 1.05:  # the listing photo was smaller: compare at its resolution, not the gallery's
-        size = (max(8, round(g.shape[1] / scale)), max(8, round(g.shape[0] / scale)))
-        q, g = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (q, g))
-        use = cv2.resize(use.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    size = _photo_size(g.shape, scale)
+    if size is not None:  # the listing photo was smaller: compare at its resolution, not the gallery's
+        q, g, use = _reduced(size, q, g, use)
         if chroma is not None:
             chroma = tuple(cv2.resize(x.astype(np.float32), size, interpolation=cv2.INTER_AREA) for x in chroma)
     # a grey level differs when it is outside the other image's 3x3 range, both ways: a fit a pixel off drew the
@@ -518,8 +530,9 @@ def _recompressed(g: View, scale: float, quality: int = RECOMPRESSED_QUALITY) ->
         im = Image.fromarray(rgb.round().astype(np.uint8), "RGB")
     else:
         im = Image.fromarray(g.grey, "L")
-    if scale > 1.05:
-        im = im.resize((max(8, round(w / scale)), max(8, round(h / scale))), Image.Resampling.BOX)
+    size = _photo_size(g.grey.shape, scale)
+    if size is not None:
+        im = im.resize(size, Image.Resampling.BOX)
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=quality)
     back = Image.open(io.BytesIO(buf.getvalue()))
