@@ -141,13 +141,13 @@ class VerifyLimits:
     cell_colour: float = 10.0  # per-cell |d(Cb/Y)| + |d(Cr/Y)|, x64 (the colour signature's unit)
     cell_structure: float = 0.5  # per-cell correlation of the blurred grey
     min_colour: float = 1.0  # share of product cells that must agree in colour
-    min_structure: float = 0.95  # share of product cells that must agree in structure
+    min_structure: float = 1.0  # share of product cells that must agree in structure
     min_cells: int = 4
     max_residual: float = 0.002  # share of compared pixels that differ after alignment
     max_blob: float = 0.002  # the largest connected differing region (a changed logo, a patch)
     max_residual_mirrored: float = 0.002  # chosen equal to the unmirrored ones (calibration)
     max_blob_mirrored: float = 0.002
-    min_detail: float = 0.9  # share of textured product cells whose fine texture agrees (_detail)
+    min_detail: float = 0.95  # share of textured product cells whose fine texture agrees (_detail)
     max_marks: float = 0.0001  # the largest mark in one image only (_marks), as a share of the compared pixels
 
 
@@ -157,7 +157,8 @@ DEFAULT_LIMITS = VerifyLimits()
 PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 112, "dhash": 128, "colour": 200}
 MAX_CANDIDATES = 8
 GRID = 8
-SATURATED = 250.0  # grey level: listing-photo pixels at or above it are left out of the comparison
+SATURATED = 250.0  # grey level: a brightened listing photo's pixels at or above it are left out of the comparison
+CLIPPED_FROM = SATURATED - 48  # an entry's tone from here up may have been clipped to white by the photo (compare)
 BANNER_MAX = 0.25  # at most this share of the listing photo's height is ignored as a banner
 BG_TOLERANCE = 24.0
 
@@ -284,9 +285,17 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     use &= keep
     if use.sum() < 16:
         return {**_NO, "banner": banner}
-    # a saturated pixel of the listing photo (brightened past white) says nothing about what was
-    # there, nor do its neighbours that resampling and JPEG blended with it
-    use &= ~cv2.dilate((qy >= SATURATED).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    # a saturated pixel of a brightened listing photo (past white) says nothing about what was there, nor do its
+    # neighbours that resampling and JPEG blended with it. A photo no brighter than the entry clipped nothing: its
+    # white is white, and only where it is white over a light tone of the entry is it left out. (v4.8: before, every
+    # white pixel and its 2-px neighbourhood were, so a thin word or a silhouette's outline on white ground was never
+    # compared: a label's other word passed, and a black-on-white shape's copies were refused.) Colour is still read
+    # away from white: JPEG keeps colour at half resolution, so a thin stroke's colour bleeds into the white.
+    use_colour = use & ~cv2.dilate((qy >= SATURATED).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    if k > BRIGHTER:
+        use = use_colour
+    else:
+        use &= ~((qy >= SATURATED) & (gy >= CLIPPED_FROM))
     if use.sum() < 16:
         return {**_NO, "banner": banner}
     qn = _match_levels(qy, gy, use)
@@ -320,11 +329,20 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     if qc is None:
         col_ok = n
     else:
-        ya = np.maximum(cells(qy.astype(np.float64)) / c, 32.0)
-        yb = np.maximum(cells(gy.astype(np.float64)) / c, 32.0)
-        d = sum(np.abs(cells(qc[:, :, k].astype(np.float64)) / c / ya - cells(gc[:, :, k].astype(np.float64)) / c / yb)
-                for k in (0, 1)) * 64
-        col_ok = int(((d <= lim.cell_colour) & used).sum())
+        # over the pixels away from white; a cell with too few of them has no colour of its own to disagree with
+        mfc = use_colour.astype(np.float64)
+
+        def colour_cells(x: np.ndarray) -> np.ndarray:
+            return np.add.reduceat(np.add.reduceat(x * mfc, rows[:-1], axis=0), cols[:-1], axis=1)
+
+        cnt_c = colour_cells(np.ones_like(mfc))
+        used_c = (area > 0) & (cnt_c >= 0.3 * np.maximum(area, 1))
+        cc = np.maximum(cnt_c, 1)
+        ya = np.maximum(colour_cells(qy.astype(np.float64)) / cc, 32.0)
+        yb = np.maximum(colour_cells(gy.astype(np.float64)) / cc, 32.0)
+        d = sum(np.abs(colour_cells(qc[:, :, k].astype(np.float64)) / cc / ya
+                       - colour_cells(gc[:, :, k].astype(np.float64)) / cc / yb) for k in (0, 1)) * 64
+        col_ok = int(((d <= lim.cell_colour) & used_c).sum()) + int((used & ~used_c).sum())
     if n == 0:
         return {**_NO, "banner": banner}
     scale = float(np.hypot(M[0, 0], M[1, 0]))  # > 1: the listing photo was smaller, so it is softer

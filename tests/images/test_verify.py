@@ -160,7 +160,7 @@ def test_a_monogram_of_other_marks_or_colour_is_refused_by_its_fine_detail(seed)
     (1023, "bright_+30"),  # colour: brightened 30 %, the body's red channel clipped and its hue moved
     (1019, "bright_+30"),  # detail (v4.1): clipped marks lose their texture
     pytest.param(1004, "bright_+30", marks=pytest.mark.xfail(
-        strict=True, reason="clipped marks: detail 0.85 < 0.9 even against the entry brightened")),
+        strict=True, reason="clipped marks: detail 0.85 < 0.95 even against the entry brightened")),
     (1000, "bright_+30"),  # structure
 ])
 def test_copies_with_a_fit_a_pixel_off_faint_shading_or_clipped_are_accepted(seed, transform):
@@ -273,7 +273,7 @@ def test_marks_tell_a_thin_word_on_plain_ground_from_a_fit_a_pixel_off(change, d
 @pytest.mark.parametrize("seed", [1007, 1039])
 def test_another_brand_word_under_the_product_is_refused_by_its_marks(seed):
     v = verify.verify(_view(evalset.template_product(seed, "logo", size=SIZE)), _reference(seed))
-    assert not v.accepted and v.reason == "marks", v
+    assert not v.accepted and v.marks > verify.DEFAULT_LIMITS.max_marks, v  # v4.8: 1039's structure refuses it first
     for transform in ("jpeg_q30", "resize_0.4", "pad_12_white", "rotate_+2"):  # and its copies are not
         assert verify.verify(_view(T[transform](evalset.template_product(seed, size=SIZE))), _reference(seed)).accepted
 
@@ -283,9 +283,7 @@ def test_another_brand_word_under_the_product_is_refused_by_its_marks(seed):
 # and are accepted above; the look-alikes the residual or the fine detail refuses stay refused.
 @pytest.mark.parametrize("seed, variant, transform", [
     (1054, "logo", None),           # another brand word: residual 0.0037, not only JPEG ringing
-    pytest.param(1054, "logo", "jpeg_q30", marks=pytest.mark.xfail(strict=True, reason=(
-        "a false match before the retry too (set A with 72 templates, v4.4-v4.6): at q30 the two words' difference "
-        "reads residual 0.0004, marks 0"))),
+    (1054, "logo", "jpeg_q30"),     # a false match of v4.4-v4.7 (residual 0.0004, marks 0): its word is on white
     (1001, "pattern", "jpeg_q30"),  # rings for crosses: the detail check's, never retried
     (1001, "pattern", "resize+jpeg"),
     (1013, "logo", None),
@@ -294,6 +292,31 @@ def test_a_look_alike_is_not_let_through_by_the_recompressed_entry(seed, variant
     im = evalset.template_product(seed, variant, size=SIZE)
     v = verify.verify(_view(T[transform](im) if transform else im), _reference(seed))
     assert not v.accepted, v
+
+
+# v4.8: a listing photo no brighter than the entry is compared on white ground too; only its white over a light tone
+# of the entry is left out (compare). v4.7 left out every white pixel and its 2-px neighbourhood, so a word printed
+# on white was never compared, nor a silhouette's outline: set D's 13018 with another word under the body was a
+# false match as it is, at q30 and mirrored; the horse's copies were refused by detail and structure (11 of 20).
+@pytest.mark.parametrize("transform", [None, "jpeg_q30", "mirror"])
+def test_another_word_printed_on_white_is_compared(transform):
+    im = evalset.template_product(13018, "logo", size=SIZE)
+    v = verify.verify(_view(T[transform](im) if transform else im), _reference(13018))
+    assert not v.accepted and v.reason in ("structure", "residual", "marks"), v
+
+
+@pytest.fixture(scope="module")
+def silhouette():
+    """skimage's horse: a black shape on white, nothing inside its outline."""
+    im = dict(evalset.skimage_photos())["photo:horse"]
+    image, _ = canonical_copy(encode(im, "PNG"))
+    return im, reference(image, derive(image).keypoints)
+
+
+@pytest.mark.parametrize("transform", ["jpeg_q30", "jpeg_q15", "resize_0.5", "resize+jpeg", "mirror", "pad_12_white"])
+def test_a_silhouette_on_white_is_compared_by_its_outline(silhouette, transform):
+    im, ref = silhouette
+    assert verify.verify(_view(T[transform](im)), ref).accepted
 
 
 def test_the_recompressed_entry_keeps_size_and_keypoints():
