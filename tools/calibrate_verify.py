@@ -48,9 +48,10 @@ from tools import evalset
 SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000), "D": (1, 13000), "E": (1, 17000)}
 MIN_RATE = 0.9  # choose(): the fewest false matches among points keeping this true-match rate on A
 BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
-# measured with these (loose) limits; the grid below applies the real ones afterwards. (v4.7's second comparison
-# against the recompressed entry is made when these refuse by the residual, so a grid point with other colour,
-# structure or residual limits sees the verdicts as retried at the defaults': exact at the chosen point only.)
+# measured with these (loose) limits; the grid below applies the real ones afterwards. (The second comparison
+# against the recompressed entry is made when these refuse by the residual (v4.7) or the fine detail (v4.9), so a
+# grid point with other colour, structure, residual or detail limits sees the verdicts as retried at the
+# defaults': exact at the chosen point only.)
 MEASURE = replace(verify.DEFAULT_LIMITS, min_inliers=6)
 GRID = {
     "min_inliers": (8, 12, 16, 24),

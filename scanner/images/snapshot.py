@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # The query side of matching (the query's views, hashing.py) and verification (verify.py), by hand:
 # bump it with any change to either that can move a verdict. The entries' stored hashes are
 # versioned apart (hashing.ALGORITHM_VERSION: a change there needs a rehash), the limits by value.
-MATCH_RULES = "v4.8"
+MATCH_RULES = "v4.9"
 INDEX_FILE_SUFFIX = ".index"  # the index file beside the gallery database: <gallery>.index
 INDEX_FILE_MIN_ENTRIES = 100_000  # smaller galleries load from SQLite in a few seconds: no file
 

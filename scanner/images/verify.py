@@ -525,17 +525,21 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
     v = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
                 c["residual"], c["blob"], c.get("detail", 0.0), c.get("marks", 1.0))
     reason = judge(v, lim)
-    if reason == "residual":  # fitted, colour and structure agree: maybe a heavily compressed copy
+    if reason in ("residual", "detail"):  # fitted, colour and structure agree: maybe a heavily compressed copy
         c2 = compare(q, _recompressed(g, float(np.hypot(M[0, 0], M[1, 0]))), M, lim)
+        # only the check that refused is read again; the others keep the first comparison's measures (a
+        # look-alike's other pattern blurs away in the recompressed entry, so a residual retry keeps the detail)
+        res, blob, det = ((c2["residual"], c2["blob"], c["detail"]) if reason == "residual"
+                          else (c["residual"], c["blob"], c2["detail"]))
         v2 = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
-                     c2["residual"], c2["blob"], c["detail"], max(c["marks"], c2.get("marks", 1.0)))
+                     res, blob, det, max(c["marks"], c2.get("marks", 1.0)))
         if judge(v2, lim) == "":
             v, reason = v2, ""
     return Verdict(reason == "", v.inliers, v.colour, v.structure, v.cells, mirrored, v.banner, reason,
                    v.residual, v.blob, v.detail, v.marks)
 
 
-RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when the residual refused
+RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when the residual or detail refused
 
 
 def _recompressed(g: View, scale: float, quality: int = RECOMPRESSED_QUALITY) -> View:
