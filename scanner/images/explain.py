@@ -80,6 +80,11 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
             f"{'镜像后' if p['mirrored'] else ''}对齐验证通过：{p['inliers']} 个匹配特征点，商品区域 {p['colour']:.0%} 的格子"
             f"颜色一致、{p['structure']:.0%} 结构一致、{p.get('detail', 1.0):.0%} 细节纹理一致；{p.get('residual', 0.0):.1%} 的像素不同"),
     },
+    "gallery_colour_unchecked": {
+        "en": lambda p: ("colour not compared: the listing photo is greyscale, and the same product in another "
+                         "colour looks alike in grey; left for a person to review, not blocked"),
+        "zh": lambda p: "未比较颜色：商品图为灰度图，其他颜色的同款在灰度下看起来相同；转人工复核，不直接拦截",
+    },
     "gallery_unverified": {
         "en": lambda p: (
             "not verified by alignment: the gallery keeps no image copy of this entry" if p["keypoints"] is None else
@@ -106,6 +111,11 @@ def gallery_verified(inliers: int, colour: float, structure: float, mirrored: bo
     return Reason("gallery_verified", {"inliers": inliers, "colour": round(colour, 3),
                                        "structure": round(structure, 3), "mirrored": mirrored,
                                        "detail": round(detail, 3), "residual": round(residual, 4)})
+
+
+def gallery_colour_unchecked() -> Reason:
+    """A verified match whose colour could not be compared (a grey listing photo): review, not block."""
+    return Reason("gallery_colour_unchecked", {})
 
 
 def gallery_unverified(keypoints: int | None) -> Reason:

@@ -37,7 +37,7 @@ from scanner.images import hashing, verify
 from scanner.images import index_file as _index_file
 from scanner.images.canonical import reference
 from scanner.images.gallery import GalleryStore
-from scanner.images.explain import gallery_match, gallery_unverified, gallery_verified, render
+from scanner.images.explain import gallery_colour_unchecked, gallery_match, gallery_unverified, gallery_verified, render
 from scanner.images.index import INDEX_LAYOUT, VERIFY_DTYPE, HashIndex, Hit
 from scanner.results import Finding
 
@@ -268,13 +268,17 @@ class GallerySnapshot:
         score = round(1.0 - 0.5 * closeness, 4)
         why = (gallery_match(meta["id"], meta.get("label"), meta["brand"],
                              tuple((h, hit.distance[h], th[h]) for h in th), hit.query_view, hit.gallery_view),)
+        effect = "block"
         if verified:
             why += (gallery_verified(verdict.inliers, verdict.colour, verdict.structure, verdict.mirrored,
                                      verdict.detail, verdict.residual),)
+            if not verdict.colour_compared:  # a grey photo of the product in another colour would match too
+                why += (gallery_colour_unchecked(),)
+                effect = "review"
         else:
             why += (gallery_unverified(verdict),)
         return Finding(
             kind="image", category="counterfeit_image", field=field, severity="high", score=score,
-            explanation=render(why), effect="block", brand=meta["brand"], gallery_id=meta["id"],
+            explanation=render(why), effect=effect, brand=meta["brand"], gallery_id=meta["id"],
             distance=dict(hit.distance), gallery_label=meta.get("label"), reasons=why,
         )

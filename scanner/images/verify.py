@@ -177,6 +177,7 @@ class Verdict:
     blob: float = 1.0  # the largest connected differing region, as a share of compared pixels
     detail: float = 0.0  # share of the textured product cells whose fine texture agrees (_detail)
     marks: float = 1.0  # the largest region where one image has a mark and the other none (_marks)
+    colour_compared: bool = True  # False when either image is grey: no colour check could be made
 
     def measures(self) -> dict[str, float]:
         return {"inliers": self.inliers, "colour": round(self.colour, 3), "structure": round(self.structure, 3),
@@ -358,6 +359,7 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     detail = _detail(qn, gd, cells, c, used)
     marks = _marks(qn, gy, use, max(1.0, scale))
     return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
+            "colour_compared": qc is not None,
             "residual": res, "blob": blob, "detail": detail, "marks": marks}
 
 
@@ -523,7 +525,7 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
         return Verdict(False, inliers, mirrored=mirrored, reason="geometry", **_NO)
     c = compare(q, g, M, lim)
     v = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
-                c["residual"], c["blob"], c.get("detail", 0.0), c.get("marks", 1.0))
+                c["residual"], c["blob"], c.get("detail", 0.0), c.get("marks", 1.0), c.get("colour_compared", True))
     reason = judge(v, lim)
     if reason in ("residual", "detail"):  # fitted, colour and structure agree: maybe a heavily compressed copy
         c2 = compare(q, _recompressed(g, float(np.hypot(M[0, 0], M[1, 0]))), M, lim)
@@ -532,11 +534,11 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
         res, blob, det = ((c2["residual"], c2["blob"], c["detail"]) if reason == "residual"
                           else (c["residual"], c["blob"], c2["detail"]))
         v2 = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
-                     res, blob, det, max(c["marks"], c2.get("marks", 1.0)))
+                     res, blob, det, max(c["marks"], c2.get("marks", 1.0)), v.colour_compared)
         if judge(v2, lim) == "":
             v, reason = v2, ""
     return Verdict(reason == "", v.inliers, v.colour, v.structure, v.cells, mirrored, v.banner, reason,
-                   v.residual, v.blob, v.detail, v.marks)
+                   v.residual, v.blob, v.detail, v.marks, v.colour_compared)
 
 
 RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when the residual or detail refused

@@ -121,6 +121,25 @@ def test_an_entry_with_keypoints_is_still_verified(scanner):
     assert [r.code for r in finding.reasons] == ["gallery_match", "gallery_verified"]
 
 
+# A grey listing photo carries no colour to check: a verified match of it could be the same product in another
+# colour, which looks alike in grey. It asks a person instead of blocking.
+@pytest.mark.parametrize("entry_grey, query_grey, effect", [
+    (False, False, "block"),   # the copy in colour: verified in colour too
+    (False, True, "review"),   # the copy sent as a greyscale JPEG
+    (True, True, "review"),    # both grey (a grey gallery photo is kept as a colour JPEG without colour: a colour
+])                             # listing photo of it is refused by colour, as before)
+def test_a_match_whose_colour_could_not_be_compared_asks_a_person(scanner, entry_grey, query_grey, effect):
+    im = evalset.product_image(11)
+    (entry,) = scanner.add([encode(im.convert("L")) if entry_grey else IMG[0]], brand="Nova")
+    (finding,) = scanner.snapshot().match(encode(im.convert("L") if query_grey else im), "images[0]")
+    assert finding.gallery_id == entry["id"] and finding.effect == effect
+    unchecked = [r for r in finding.reasons if r.code == "gallery_colour_unchecked"]
+    assert bool(unchecked) is (effect == "review")
+    if unchecked:
+        assert "colour not compared" in finding.explanation
+        assert "未比较颜色" in explain.render(finding.reasons, "zh")
+
+
 def test_add_directory_and_bad_file_rolls_back(scanner, tmp_path):
     d = tmp_path / "imgs"
     d.mkdir()
