@@ -158,7 +158,6 @@ PROPOSAL_THRESHOLDS: dict[str, int] = {"phash64": 20, "phash": 112, "dhash": 128
 MAX_CANDIDATES = 8
 GRID = 8
 SATURATED = 250.0  # grey level: a brightened listing photo's pixels at or above it are left out of the comparison
-CLIPPED_FROM = SATURATED - 48  # an entry's tone from here up may have been clipped to white by the photo (compare)
 BANNER_MAX = 0.25  # at most this share of the listing photo's height is ignored as a banner
 BG_TOLERANCE = 24.0
 
@@ -287,14 +286,15 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     if use.sum() < 16:
         return {**_NO, "banner": banner}
     # a saturated pixel of a brightened listing photo (past white) says nothing about what was there, nor do its
-    # neighbours that resampling and JPEG blended with it. A photo no brighter than the entry clipped nothing: its
-    # white is white, and only where it is white over a light tone of the entry is it left out. (v4.8: before, every
-    # white pixel and its 2-px neighbourhood were, so a thin word or a silhouette's outline on white ground was never
-    # compared: a label's other word passed, and a black-on-white shape's copies were refused.) Colour is still read
-    # away from white: JPEG keeps colour at half resolution, so a thin stroke's colour bleeds into the white.
-    use_colour = use & ~cv2.dilate((qy >= SATURATED).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    # neighbours that resampling and JPEG blended with it. A photo at most BRIGHTER than the entry can have clipped
+    # only the entry's lightest tones: elsewhere its white is white, and only white over a tone from CLIPPED_FROM up
+    # is left out. (v4.8: before, every white pixel and its 2-px neighbourhood were, so a thin word or a silhouette's
+    # outline on white ground was never compared: a label's other word passed, a black-on-white shape's copies were
+    # refused.) The cells' colour is still read away from white: JPEG keeps colour at half resolution, so a thin
+    # stroke's colour bleeds into the white around it. (The per-pixel chroma of the residual reads all of `use`.)
+    away_from_white = use & ~cv2.dilate((qy >= SATURATED).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     if k > BRIGHTER:
-        use = use_colour
+        use = away_from_white
     else:
         use &= ~((qy >= SATURATED) & (gy >= CLIPPED_FROM))
     if use.sum() < 16:
@@ -303,16 +303,8 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     rows, cols = _cells(product)
     qb = cv2.GaussianBlur(qn, (0, 0), 1.5)
     gb = cv2.GaussianBlur(gy, (0, 0), 1.5)
-    # per-cell sums over the compared pixels (one pass each, no loop over cells)
-    mf = use.astype(np.float64)
-
-    def cells(x: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(np.add.reduceat(x * mf, rows[:-1], axis=0), cols[:-1], axis=1)
-
     area = np.outer(np.diff(rows), np.diff(cols)).astype(np.float64)
-    cnt = cells(np.ones_like(mf))
-    used = (area > 0) & (cnt >= 0.3 * np.maximum(area, 1))
-    c = np.maximum(cnt, 1)
+    cells, used, c = _cell_sums(use, rows, cols, area)
     qb64, gb64 = qb.astype(np.float64), gb.astype(np.float64)
     ma, mb = cells(qb64) / c, cells(gb64) / c
     va = np.maximum(cells(qb64 * qb64) / c - ma * ma, 0)
@@ -331,14 +323,7 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
         col_ok = n
     else:
         # over the pixels away from white; a cell with too few of them has no colour of its own to disagree with
-        mfc = use_colour.astype(np.float64)
-
-        def colour_cells(x: np.ndarray) -> np.ndarray:
-            return np.add.reduceat(np.add.reduceat(x * mfc, rows[:-1], axis=0), cols[:-1], axis=1)
-
-        cnt_c = colour_cells(np.ones_like(mfc))
-        used_c = (area > 0) & (cnt_c >= 0.3 * np.maximum(area, 1))
-        cc = np.maximum(cnt_c, 1)
+        colour_cells, used_c, cc = _cell_sums(away_from_white, rows, cols, area)
         ya = np.maximum(colour_cells(qy.astype(np.float64)) / cc, 32.0)
         yb = np.maximum(colour_cells(gy.astype(np.float64)) / cc, 32.0)
         d = sum(np.abs(colour_cells(qc[:, :, k].astype(np.float64)) / cc / ya
@@ -361,6 +346,21 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
     return {"colour": float(col_ok) / n, "structure": float(str_ok) / n, "cells": n, "banner": banner,
             "colour_compared": qc is not None,
             "residual": res, "blob": blob, "detail": detail, "marks": marks}
+
+
+CELL_MIN_SHARE = 0.3  # a cell is compared when at least this share of its pixels are
+
+
+def _cell_sums(mask: np.ndarray, rows: np.ndarray, cols: np.ndarray, area: np.ndarray):
+    """(sums(plane): per-cell sums of a plane over `mask`'s pixels, one pass each with no loop over cells; the
+    cells holding at least CELL_MIN_SHARE of their area in `mask`; their pixel counts, at least 1)."""
+    weight = mask.astype(np.float64)
+
+    def sums(x: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.add.reduceat(x * weight, rows[:-1], axis=0), cols[:-1], axis=1)
+
+    count = sums(np.ones_like(weight))
+    return sums, (area > 0) & (count >= CELL_MIN_SHARE * np.maximum(area, 1)), np.maximum(count, 1)
 
 
 def _photo_size(shape: tuple[int, ...], scale: float) -> tuple[int, int] | None:
@@ -434,6 +434,9 @@ def _detail(qn: np.ndarray, gy: np.ndarray, cells, count: np.ndarray, used: np.n
 
 _K3 = np.ones((3, 3), np.uint8)
 BRIGHTER = 1.08  # a listing photo this much brighter than the entry is compared with the entry brightened
+# a photo at most BRIGHTER can have clipped an entry's tone from SATURATED / BRIGHTER (~231) up; 30 levels lower for
+# the error of the brightness estimate and of JPEG (compare): 202 as a grey level
+CLIPPED_FROM = SATURATED / BRIGHTER - 30
 
 
 def _brightening(q: np.ndarray, g: np.ndarray, use: np.ndarray) -> float:
@@ -527,7 +530,9 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
     v = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
                 c["residual"], c["blob"], c.get("detail", 0.0), c.get("marks", 1.0), c.get("colour_compared", True))
     reason = judge(v, lim)
-    if reason in ("residual", "detail"):  # fitted, colour and structure agree: maybe a heavily compressed copy
+    # fitted, colour and structure agree, and the residual or the fine detail refused: maybe the photo lost its
+    # fine texture (JPEG, resampling). A detail reading far off is another pattern, not a blurred one: not retried
+    if reason == "residual" or (reason == "detail" and v.detail >= DETAIL_RETRY_FROM):
         c2 = compare(q, _recompressed(g, float(np.hypot(M[0, 0], M[1, 0]))), M, lim)
         # only the check that refused is read again; the others keep the first comparison's measures (a
         # look-alike's other pattern blurs away in the recompressed entry, so a residual retry keeps the detail)
@@ -542,6 +547,9 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
 
 
 RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when the residual or detail refused
+# a detail refusal is retried from this first reading up: the copies the retry accepted on sets A and D read 0.83-0.95
+# first; a pattern look-alike (rings for crosses) read 0.49, and 0.91-0.92 against the blurred entry
+DETAIL_RETRY_FROM = 0.8
 
 
 def _recompressed(g: View, scale: float, quality: int = RECOMPRESSED_QUALITY) -> View:

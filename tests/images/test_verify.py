@@ -271,7 +271,7 @@ def test_marks_tell_a_thin_word_on_plain_ground_from_a_fit_a_pixel_off(change, d
 # another brand word at the frame's foot or under the body, in nearly the same grey (residual 0, detail 1.0 for
 # both; 1007 was a pinned false match of v4.3); 1039 is from calibration set A measured with 72 templates
 @pytest.mark.parametrize("seed", [1007, 1039])
-def test_another_brand_word_under_the_product_is_refused_by_its_marks(seed):
+def test_another_brand_word_under_the_product_is_caught_by_its_marks(seed):
     v = verify.verify(_view(evalset.template_product(seed, "logo", size=SIZE)), _reference(seed))
     assert not v.accepted and v.marks > verify.DEFAULT_LIMITS.max_marks, v  # v4.8: 1039's structure refuses it first
     for transform in ("jpeg_q30", "resize_0.4", "pad_12_white", "rotate_+2"):  # and its copies are not
@@ -303,6 +303,25 @@ def test_a_look_alike_is_not_let_through_by_the_recompressed_entry(seed, variant
 def test_a_copy_whose_fine_detail_compression_blurred_is_accepted(seed, transform):
     v = verify.verify(_view(T[transform](evalset.template_product(seed, size=SIZE))), _reference(seed))
     assert v.accepted, v
+
+
+def test_a_detail_reading_far_off_is_not_retried_against_the_recompressed_entry(monkeypatch):
+    """1001's pattern look-alike reads detail 0.49; against the blurred entry 0.92 (a code review's probe), 0.03 under
+    the limit. Below DETAIL_RETRY_FROM there is no second comparison at all."""
+    calls = []
+    monkeypatch.setattr(verify, "_recompressed", lambda *a, **k: calls.append(a) or pytest.fail("retried"))
+    v = verify.verify(_view(evalset.template_product(1001, "pattern", size=SIZE)), _reference(1001))
+    assert not v.accepted and v.reason == "detail" and v.detail < verify.DETAIL_RETRY_FROM, v
+    assert calls == []
+
+
+# Found by a code review on fresh templates (seeds 21000-21069, v4.8): adding white ground to the compared pixels
+# grows the residual's denominator (~1.1x on white-ground templates), and this pattern look-alike's residual fell
+# from 0.0021 (refused) to 0.0018. The same review read 18 -> 13 false matches over its 70 templates x 4 variants.
+@pytest.mark.xfail(strict=True, reason="a false match of v4.8-v4.9: residual 0.0018 under 0.002 (denominator)")
+def test_a_pattern_look_alike_whose_residual_the_white_ground_diluted_is_refused():
+    v = verify.verify(_view(evalset.template_product(21048, "pattern", size=SIZE)), _reference(21048))
+    assert not v.accepted, v
 
 
 # v4.8: a listing photo no brighter than the entry is compared on white ground too; only its white over a light tone
