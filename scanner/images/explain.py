@@ -60,6 +60,22 @@ def _distances_zh(p: Mapping[str, Any]) -> str:
                      for h, d, limit in p["distances"])
 
 
+def _cells_agree_en(p: Mapping[str, Any]) -> str:
+    """A verified match's cell measures; its colour is None when it was not compared (a grey listing photo)."""
+    rest = f"{p['structure']:.0%} in structure and {p.get('detail', 1.0):.0%} in fine detail"
+    if p["colour"] is None:
+        return f"colour not compared, {p['structure']:.0%} of the product's cells agree in structure and " \
+               f"{p.get('detail', 1.0):.0%} in fine detail"
+    return f"{p['colour']:.0%} of the product's cells agree in colour, {rest}"
+
+
+def _cells_agree_zh(p: Mapping[str, Any]) -> str:
+    rest = f"{p['structure']:.0%} 结构一致、{p.get('detail', 1.0):.0%} 细节纹理一致"
+    if p["colour"] is None:
+        return f"未比较颜色，商品区域 {rest}"
+    return f"商品区域 {p['colour']:.0%} 的格子颜色一致、{rest}"
+
+
 _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
     "gallery_match": {
         "en": lambda p: (
@@ -74,11 +90,10 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
     "gallery_verified": {
         "en": lambda p: (
             f"verified by alignment{' of the mirrored photo' if p['mirrored'] else ''}: {p['inliers']} matching "
-            f"keypoints, {p['colour']:.0%} of the product's cells agree in colour, {p['structure']:.0%} in structure"
-            f" and {p.get('detail', 1.0):.0%} in fine detail; {p.get('residual', 0.0):.1%} of its pixels differ"),
+            f"keypoints, {_cells_agree_en(p)}; {p.get('residual', 0.0):.1%} of its pixels differ"),
         "zh": lambda p: (
-            f"{'镜像后' if p['mirrored'] else ''}对齐验证通过：{p['inliers']} 个匹配特征点，商品区域 {p['colour']:.0%} 的格子"
-            f"颜色一致、{p['structure']:.0%} 结构一致、{p.get('detail', 1.0):.0%} 细节纹理一致；{p.get('residual', 0.0):.1%} 的像素不同"),
+            f"{'镜像后' if p['mirrored'] else ''}对齐验证通过：{p['inliers']} 个匹配特征点，{_cells_agree_zh(p)}；"
+            f"{p.get('residual', 0.0):.1%} 的像素不同"),
     },
     "gallery_colour_unchecked": {
         "en": lambda p: ("colour not compared: the listing photo is greyscale, and the same product in another "
@@ -105,10 +120,11 @@ def gallery_match(entry_id: str, label: str | None, brand: str, distances: tuple
                                     "query_view": query_view, "gallery_view": gallery_view})
 
 
-def gallery_verified(inliers: int, colour: float, structure: float, mirrored: bool, detail: float = 1.0,
+def gallery_verified(inliers: int, colour: float | None, structure: float, mirrored: bool, detail: float = 1.0,
                      residual: float = 0.0) -> Reason:
-    """Geometric verification's measures for an accepted match (scanner/images/verify.py)."""
-    return Reason("gallery_verified", {"inliers": inliers, "colour": round(colour, 3),
+    """Geometric verification's measures for an accepted match (scanner/images/verify.py); `colour` None when it
+    was not compared (a grey listing photo)."""
+    return Reason("gallery_verified", {"inliers": inliers, "colour": None if colour is None else round(colour, 3),
                                        "structure": round(structure, 3), "mirrored": mirrored,
                                        "detail": round(detail, 3), "residual": round(residual, 4)})
 

@@ -270,8 +270,8 @@ class GallerySnapshot:
                              tuple((h, hit.distance[h], th[h]) for h in th), hit.query_view, hit.gallery_view),)
         effect = "block"
         if verified:
-            why += (gallery_verified(verdict.inliers, verdict.colour, verdict.structure, verdict.mirrored,
-                                     verdict.detail, verdict.residual),)
+            why += (gallery_verified(verdict.inliers, verdict.colour if verdict.colour_compared else None,
+                                     verdict.structure, verdict.mirrored, verdict.detail, verdict.residual),)
             if not verdict.colour_compared:  # a grey photo of the product in another colour would match too
                 why += (gallery_colour_unchecked(),)
                 effect = "review"

@@ -135,9 +135,12 @@ def test_a_match_whose_colour_could_not_be_compared_asks_a_person(scanner, entry
     assert finding.gallery_id == entry["id"] and finding.effect == effect
     unchecked = [r for r in finding.reasons if r.code == "gallery_colour_unchecked"]
     assert bool(unchecked) is (effect == "review")
-    if unchecked:
-        assert "colour not compared" in finding.explanation
-        assert "未比较颜色" in explain.render(finding.reasons, "zh")
+    if unchecked:  # and no share of cells agreeing in a colour nobody compared
+        assert "colour not compared" in finding.explanation and "agree in colour" not in finding.explanation
+        zh = explain.render(finding.reasons, "zh")
+        assert "未比较颜色" in zh and "颜色一致" not in zh
+    else:
+        assert "100% of the product's cells agree in colour" in finding.explanation
 
 
 def test_add_directory_and_bad_file_rolls_back(scanner, tmp_path):
