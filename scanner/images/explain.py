@@ -62,11 +62,11 @@ def _distances_zh(p: Mapping[str, Any]) -> str:
 
 def _cells_agree_en(p: Mapping[str, Any]) -> str:
     """A verified match's cell measures; its colour is None when it was not compared (a grey listing photo)."""
-    rest = f"{p['structure']:.0%} in structure and {p.get('detail', 1.0):.0%} in fine detail"
     if p["colour"] is None:
-        return f"colour not compared, {p['structure']:.0%} of the product's cells agree in structure and " \
-               f"{p.get('detail', 1.0):.0%} in fine detail"
-    return f"{p['colour']:.0%} of the product's cells agree in colour, {rest}"
+        return (f"colour not compared, {p['structure']:.0%} of the product's cells agree in structure and "
+                f"{p.get('detail', 1.0):.0%} in fine detail")
+    return (f"{p['colour']:.0%} of the product's cells agree in colour, {p['structure']:.0%} in structure and "
+            f"{p.get('detail', 1.0):.0%} in fine detail")
 
 
 def _cells_agree_zh(p: Mapping[str, Any]) -> str:

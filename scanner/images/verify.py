@@ -323,7 +323,8 @@ def compare(q: View, g: View, M: np.ndarray, lim: VerifyLimits = DEFAULT_LIMITS)
         col_ok = n
     else:
         # over the pixels away from white; a cell with too few of them has no colour of its own to disagree with
-        colour_cells, used_c, cc = _cell_sums(away_from_white, rows, cols, area)
+        colour_cells, used_c, cc = ((cells, used, c) if use is away_from_white  # a brightened photo: the same
+                                    else _cell_sums(away_from_white, rows, cols, area))
         ya = np.maximum(colour_cells(qy.astype(np.float64)) / cc, 32.0)
         yb = np.maximum(colour_cells(gy.astype(np.float64)) / cc, 32.0)
         d = sum(np.abs(colour_cells(qc[:, :, k].astype(np.float64)) / cc / ya
