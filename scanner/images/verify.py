@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -539,12 +539,10 @@ def _measure(q: View, g: View, lim: VerifyLimits, mirrored: bool) -> Verdict:
         # look-alike's other pattern blurs away in the recompressed entry, so a residual retry keeps the detail)
         res, blob, det = ((c2["residual"], c2["blob"], c["detail"]) if reason == "residual"
                           else (c["residual"], c["blob"], c2["detail"]))
-        v2 = Verdict(False, inliers, c["colour"], c["structure"], int(c["cells"]), mirrored, c["banner"], "",
-                     res, blob, det, max(c["marks"], c2.get("marks", 1.0)), v.colour_compared)
+        v2 = replace(v, residual=res, blob=blob, detail=det, marks=max(c["marks"], c2.get("marks", 1.0)))
         if judge(v2, lim) == "":
             v, reason = v2, ""
-    return Verdict(reason == "", v.inliers, v.colour, v.structure, v.cells, mirrored, v.banner, reason,
-                   v.residual, v.blob, v.detail, v.marks, v.colour_compared)
+    return replace(v, accepted=reason == "", reason=reason)
 
 
 RECOMPRESSED_QUALITY = 30  # the entry is compared again as a JPEG of this quality when the residual or detail refused
