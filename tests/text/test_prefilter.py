@@ -291,11 +291,13 @@ def _pairs(found):
 @given(st.lists(st.one_of(st.sampled_from(_GATE_STRINGS), st.text(max_size=4),
                           st.sampled_from(["İ", "ſ", "😀", "\U0002a6a5", "é", "\x00"])), max_size=20).map("".join))
 def test_the_compiled_pass_is_the_automaton(text):
-    """scanner/text/_prefilter_c.pyx reports the strings the Aho-Corasick definition reports: on generated text
-    (any code point width), the fixtures, and every required string alone."""
+    """scanner/text/_prefilter_c.pyx reports the strings the Aho-Corasick definition reports, and plans the rows
+    Prefilter.plan_python plans from them: on generated text (any code point width), the fixtures, and every
+    required string alone."""
     gate = speech._GATE
     for t in (text, text.lower()):
         assert _pairs(gate.found_compiled(t)) == _pairs(gate.found_python(t)), t
+        assert gate.plan_compiled(t) == gate.plan_python(t), t
 
 
 def test_the_compiled_pass_on_every_fixture_and_string():
@@ -304,6 +306,11 @@ def test_the_compiled_pass_on_every_fixture_and_string():
     if not prefilter.COMPILED:
         pytest.skip("scanner.text._prefilter_c is not built")
     gate = speech._GATE
+    planned = 0
     for t in TEXTS + _GATE_STRINGS + [s[:-1] for s in _GATE_STRINGS] + ["", "a" * 1000]:
         for x in (t, t.lower()):
             assert _pairs(gate.found_compiled(x)) == _pairs(gate.found_python(x)), x
+            assert gate.plan_compiled(x) == gate.plan_python(x), x  # the rows and where each may first match
+            planned += bool(gate.plan_python(x))
+    assert planned > 1000  # texts that open rows, not only texts that open none
+    assert gate.plan == gate.plan_compiled  # and scans use it
