@@ -19,7 +19,7 @@ what the model adds to a clean 200-character review's scan fell from ~36 % to ~1
 """
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
-from libc.stdint cimport int32_t, uint64_t
+from libc.stdint cimport int32_t, uint32_t, uint64_t
 from libc.string cimport memset
 
 cdef extern from "Python.h":
@@ -29,10 +29,9 @@ cdef extern from "Python.h":
 INTERFACE = 2  # clause_model.py checks this; bump when GramTable's interface changes (2: thresholds, flagged)
 
 
-cdef struct Slot:
+cdef struct Gram:  # a gram's record: its key, then its k weights (doubles) right after it
     uint64_t lo
     uint64_t hi
-    int32_t id
 
 
 cdef inline uint64_t _mix(uint64_t lo, uint64_t hi) noexcept nogil:
@@ -47,9 +46,13 @@ cdef class GramTable:
     """The model's grams and weights. `clause_scores(text, spans)`: per [start, end) span, a list of
     len(bias) scores, as `ClauseModel.score(text[start:end])`."""
 
-    cdef Slot *slots  # one array of (key, id): a probe touches one cache line
+    # Open addressing over small slots, each (gram id + 1) << 8 | 8 bits of the key's hash (0: empty): the slot array
+    # stays in the core's own cache, and a gram found costs one read of its record, key and weights together (the
+    # key in one table and the weights in another cost two reads from the shared cache: ~13 ns a gram)
+    cdef uint32_t *slots
+    cdef char *records  # gram i's Gram and weights at records + i * stride
+    cdef Py_ssize_t stride
     cdef int32_t *single  # grams of one BMP character, by code point (no hashing for the commonest lookup)
-    cdef double *weights
     cdef double *bias
     cdef double *thresholds  # k x 2: per category, (Chinese clause, Latin clause)
     cdef Py_ssize_t mask
@@ -58,19 +61,24 @@ cdef class GramTable:
 
     def __cinit__(self, list grams, list weights, list bias, list thresholds):
         cdef Py_ssize_t size = 16, i, j, slot
-        cdef uint64_t lo, hi
+        cdef uint64_t lo, hi, h
+        cdef uint32_t tag, v
         cdef str gram
+        cdef Gram *record
         self.k = len(bias)
         self.n = len(grams)
+        if self.n >= (1 << 24) - 1:
+            raise ValueError("at most 2**24 - 2 grams (a slot holds the id in 24 bits)")
         while size < 2 * self.n + 2:
             size *= 2
         self.mask = size - 1
-        self.slots = <Slot *> PyMem_Malloc(size * sizeof(Slot))
+        self.stride = sizeof(Gram) + self.k * sizeof(double)
+        self.slots = <uint32_t *> PyMem_Malloc(size * sizeof(uint32_t))
         self.single = <int32_t *> PyMem_Malloc(65536 * sizeof(int32_t))
-        self.weights = <double *> PyMem_Malloc((self.n * self.k + 1) * sizeof(double))
+        self.records = <char *> PyMem_Malloc(self.n * self.stride + 1)
         self.bias = <double *> PyMem_Malloc((self.k + 1) * sizeof(double))
         self.thresholds = <double *> PyMem_Malloc((2 * self.k + 1) * sizeof(double))
-        if not (self.slots and self.single and self.weights and self.bias and self.thresholds):
+        if not (self.slots and self.single and self.records and self.bias and self.thresholds):
             raise MemoryError()
         if len(thresholds) != self.k or any(len(t) != 2 for t in thresholds):
             raise ValueError("a (Chinese, Latin) threshold pair per category")
@@ -78,7 +86,7 @@ cdef class GramTable:
             self.thresholds[2 * j] = thresholds[j][0]
             self.thresholds[2 * j + 1] = thresholds[j][1]
         for i in range(size):
-            self.slots[i].id = -1
+            self.slots[i] = 0
         for i in range(65536):
             self.single[i] = -1
         for j in range(self.k):
@@ -94,34 +102,47 @@ cdef class GramTable:
                     lo |= (<uint64_t> ord(gram[j])) << (21 * j)
                 else:
                     hi |= <uint64_t> ord(gram[j])
-            slot = _mix(lo, hi) & self.mask
-            while self.slots[slot].id >= 0:
-                if self.slots[slot].lo == lo and self.slots[slot].hi == hi:
-                    raise ValueError(f"gram {gram!r} twice")
+            if self._find(lo, hi) >= 0:
+                raise ValueError(f"gram {gram!r} twice")
+            h = _mix(lo, hi)
+            slot = h & self.mask
+            while self.slots[slot] != 0:
                 slot = (slot + 1) & self.mask
-            self.slots[slot].lo = lo
-            self.slots[slot].hi = hi
-            self.slots[slot].id = <int32_t> i
+            self.slots[slot] = ((<uint32_t> i + 1) << 8) | <uint32_t> (h >> 56)
+            record = <Gram *> (self.records + i * self.stride)
+            record.lo = lo
+            record.hi = hi
             if len(gram) == 1 and ord(gram) < 65536:
                 self.single[ord(gram)] = <int32_t> i
             row = weights[i]
             for j in range(self.k):
-                self.weights[i * self.k + j] = row[j]
+                self._weights(i)[j] = row[j]
 
     def __dealloc__(self):
         PyMem_Free(self.slots)
         PyMem_Free(self.single)
-        PyMem_Free(self.weights)
+        PyMem_Free(self.records)
         PyMem_Free(self.bias)
         PyMem_Free(self.thresholds)
 
+    cdef inline double *_weights(self, int32_t g) noexcept nogil:
+        return <double *> (self.records + g * self.stride + sizeof(Gram))
+
     cdef inline int32_t _find(self, uint64_t lo, uint64_t hi) noexcept nogil:
-        cdef Py_ssize_t slot = _mix(lo, hi) & self.mask
+        cdef uint64_t h = _mix(lo, hi)
+        cdef Py_ssize_t slot = h & self.mask
+        cdef uint32_t tag = <uint32_t> (h >> 56), v
         cdef int32_t g
+        cdef Gram *record
         while True:
-            g = self.slots[slot].id
-            if g < 0 or (self.slots[slot].lo == lo and self.slots[slot].hi == hi):
-                return g
+            v = self.slots[slot]
+            if v == 0:
+                return -1
+            if (v & 0xFF) == tag:
+                g = <int32_t> (v >> 8) - 1
+                record = <Gram *> (self.records + g * self.stride)
+                if record.lo == lo and record.hi == hi:
+                    return g
             slot = (slot + 1) & self.mask
 
     cdef int _score(self, const Py_UCS4 *text, Py_ssize_t s, Py_ssize_t e, double *total, int32_t *seen,
@@ -132,6 +153,7 @@ cdef class GramTable:
         cdef Py_ssize_t i, n, m, slot, n_used = 0
         cdef uint64_t lo, hi
         cdef int32_t g
+        cdef double *w
         cdef int j
         cdef Py_UCS4 c
         for j in range(self.k):
@@ -157,8 +179,9 @@ cdef class GramTable:
                 seen[slot] = g
                 used[n_used] = slot
                 n_used += 1
+                w = self._weights(g)
                 for j in range(self.k):
-                    total[j] += self.weights[g * self.k + j]
+                    total[j] += w[j]
         for i in range(n_used):
             seen[used[i]] = -1
         return 0
