@@ -364,7 +364,7 @@ def could_detect_python(text: str) -> bool:
 
 
 def _load_compiled():
-    module = load_compiled("text._hints_c", 5, "the Python detector hints")
+    module = load_compiled("text._hints_c", 6, "the Python detector hints")
     if module is not None:
         module.configure(_HINT_LITERALS, _TLDS.split("|"), _DIGIT_WORDS, _CN_NUMERALS, _GAP_SYMBOLS)
     return module

@@ -429,14 +429,22 @@ def spaced_out_python(text: str) -> bool:
     return _SPACED_OUT.search(text) is not None
 
 
-def _load_spaced_out():
+def clause_ends_python(text: str) -> list[int]:
+    """Where each clause of `text` ends: the index of each character of _CLAUSE_END (the definition;
+    scanner/text/_hints_c.pyx's `clause_ends` answers the same in one pass, tests/text/test_detector_hints.py)."""
+    return [m.start() for m in _CLAUSE_END.finditer(text)]
+
+
+def _load_hints():
     from scanner._compiled import load
 
-    module = load("text._hints_c", 5, "the spacing regex")
-    return module.spaced_out if module is not None else spaced_out_python
+    module = load("text._hints_c", 6, "the spacing and clause regexes")
+    if module is None:
+        return spaced_out_python, clause_ends_python
+    return module.spaced_out, module.clause_ends
 
 
-spaced_out = _load_spaced_out()
+spaced_out, clause_ends = _load_hints()
 
 # The table's content hash: `versions.speech` of every review and qa result.
 VERSION = "sha256:" + hashlib.sha256(
@@ -483,7 +491,7 @@ class Clauses:
     @property
     def ends(self) -> list[int]:
         if self._ends is None:
-            self._ends = [m.start() for m in _CLAUSE_END.finditer(self.text)]
+            self._ends = clause_ends(self.text)
         return self._ends
 
     def _clause_start(self, start: int) -> int:
