@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from scanner.speakers import MATCHER_VIEWS
 from scanner.text.matcher import TextMatcher
 from scanner.text.policy import Policy
 from scanner.text.segment import Segmenter
@@ -84,7 +83,7 @@ class TextEngine:
     def load(cls, directory) -> "TextEngine":
         wordlists = load_wordlists(directory)
         segmenter = Segmenter(*wordlists.segmenter_words())
-        return cls(wordlists, TextMatcher(wordlists, MATCHER_VIEWS),
+        return cls(wordlists, TextMatcher(wordlists),
                    VerifyContext.build(wordlists, segmenter, Policy.from_wordlists(wordlists), DEFAULT_PROFILE))
 
     @property
