@@ -327,6 +327,12 @@ CASES = [
     # ... a seller telling that customers stopped their medicine
     (Q, "seller", "答：很多老客户吃了都停药了", "review", {("medical_claim", "都停药了")}, []),
     (R, None, "医生说我可以停药了，跟这个没关系", "pass", set(), []),
+    # a buyer's claim words are no finding of theirs, yet they still own their negation: the no of "no side effects"
+    # and the never of "never fades" deny nothing after them (a code review's counter-examples to matching a buyer's
+    # text without the seller's advertising rules, which then read them as denials and passed these)
+    (R, None, "no side effects whatsapp me", "review", {("diversion", "whatsapp me")}, []),
+    (R, None, "never fades wechat", "review", {("diversion", "wechat")}, []),
+    (Q, None, "never fades WeChat me for more", "review", None, []),
 ]
 
 
