@@ -112,21 +112,30 @@ cdef class Literals:
 
     def configure_plan(self, list values, list keyed, list starting, list needs, always, int n_bits):
         """Prefilter.plan_python's tables: per string (in the order given to the constructor) its bits, the rows
-        keyed by it and the rows that may start with it; per row the bits it needs; the rows always tried."""
+        keyed by it and the rows that may start with it; per row the bits it needs; the rows always tried. Once per
+        object (a second call could free tables a thread is reading); every index is checked before it is stored."""
+        cdef Py_ssize_t n_rows = len(needs), i
+        cdef int *flags
+        if self.always != NULL:
+            raise ValueError("the plan is configured once")
         if len(values) != self.n or len(keyed) != self.n or len(starting) != self.n:
             raise ValueError("one entry per string")
-        self.n_rows = len(needs)
-        self.n_bits = n_bits
+        if n_bits < 0 or any(not 0 <= b < n_bits for part in values + needs for b in part):
+            raise ValueError("a bit outside 0..n_bits-1")
+        if any(not 0 <= r < n_rows for part in keyed + starting + [list(always)] for r in part):
+            raise ValueError("a row outside 0..len(needs)-1")
         _flat(values, &self.value_at, &self.values)
         _flat(keyed, &self.keyed_at, &self.keyed)
         _flat(starting, &self.starting_at, &self.starting)
         _flat(needs, &self.need_at, &self.needs)
-        PyMem_Free(self.always)
-        self.always = <int *> PyMem_Malloc((self.n_rows + 1) * sizeof(int))
-        if self.always == NULL:
+        self.n_rows = n_rows
+        self.n_bits = n_bits
+        flags = <int *> PyMem_Malloc((n_rows + 1) * sizeof(int))
+        if flags == NULL:
             raise MemoryError()
-        for i in range(self.n_rows):
-            self.always[i] = 1 if i in always else 0
+        for i in range(n_rows):
+            flags[i] = 1 if i in always else 0
+        self.always = flags  # last: plan() refuses to run until every table is in place
 
     def __dealloc__(self):
         PyMem_Free(self.value_at)

@@ -431,7 +431,7 @@ def spaced_out_python(text: str) -> bool:
 
 def clause_ends_python(text: str) -> list[int]:
     """Where each clause of `text` ends: the index of each character of _CLAUSE_END (the definition;
-    scanner/text/_hints_c.pyx's `clause_ends` answers the same in one pass, tests/text/test_detector_hints.py)."""
+    scanner/text/_hints_c.pyx's `clause_ends` answers the same in one pass, tests/text/test_clause_ends.py)."""
     return [m.start() for m in _CLAUSE_END.finditer(text)]
 
 

@@ -314,3 +314,25 @@ def test_the_compiled_pass_on_every_fixture_and_string():
             planned += bool(gate.plan_python(x))
     assert planned > 1000  # texts that open rows, not only texts that open none
     assert gate.plan == gate.plan_compiled  # and scans use it
+
+
+def test_the_compiled_plan_refuses_tables_it_could_read_past():
+    """Literals.configure_plan checks every bit and row index before storing it, runs once per object (a second
+    call could free tables another thread is reading), and plan() refuses to run before it."""
+    from scanner.text import prefilter
+
+    if not prefilter.COMPILED:
+        pytest.skip("scanner.text._prefilter_c is not built")
+    from scanner.text._prefilter_c import Literals
+
+    table = Literals(["ab", "c"])
+    with pytest.raises(ValueError, match="configure_plan first"):
+        table.plan("abc")
+    with pytest.raises(ValueError, match="bit outside"):
+        table.configure_plan([[5], []], [[], []], [[], []], [[0]], frozenset(), 1)
+    with pytest.raises(ValueError, match="row outside"):
+        table.configure_plan([[0], []], [[3], []], [[], []], [[0]], frozenset(), 1)
+    table.configure_plan([[0], []], [[0], []], [[0], []], [[0]], frozenset(), 1)  # row 0 needs "ab", starts there
+    assert table.plan("xxabc") == [(0, 2)] and table.plan("xxc") == []
+    with pytest.raises(ValueError, match="once"):
+        table.configure_plan([[0], []], [[0], []], [[0], []], [[0]], frozenset(), 1)
