@@ -90,10 +90,15 @@ class ScanState:
             yield fields[at:end]
             at = end
 
+    def uncapped(self) -> int:
+        """How many candidates add_candidates takes next without looking at any cap."""
+        per_field, per_listing = self.caps
+        return min(per_field, per_listing * CANDIDATES_PER_FINDING - len(self.candidates))
+
     def add_candidates(self, found: list) -> None:
         per_field, per_listing = self.caps
         room = per_listing * CANDIDATES_PER_FINDING - len(self.candidates)
-        if len(found) <= min(per_field, room):  # the usual case: no cap can be reached
+        if len(found) <= self.uncapped():  # the usual case: no cap can be reached
             self.candidates += found
             return
         field_limit = per_field * CANDIDATES_PER_FINDING

@@ -324,14 +324,19 @@ class Scanner:
 
     @staticmethod
     def _match_text(text: TextEngine, listing: Listing, state: ScanState) -> None:
-        """Normalise and match the fields, a step at a time, capping the candidates."""
+        """Normalise and match the fields, a step at a time, capping the candidates. A buyer's words are not looked
+        up in the lists of the seller's advertising rules (scanner/speakers.py: SpeakerRules.unmatched) unless
+        that could change the result (TextMatcher.find_all: a finding whose denial reads the others' spans, or a
+        cap within reach)."""
+        without = rules_for(listing.kind, listing.speaker).unmatched if listing.kind != "listing" else _NONE
         for fields in state.steps(listing.fields):
             norms = []
             for field, original in fields:
                 state.check(f"reading {field}")
                 norms.append((field, normalise(original)))
             state.norms += norms
-            state.add_candidates(text.matcher.find_all(norms))
+            state.add_candidates(text.matcher.find_all(norms, without, state.uncapped()) if without
+                                 else text.matcher.find_all(norms))
             state.check("matching")
 
     @staticmethod

@@ -29,10 +29,22 @@ DEFAULT_SPEAKER = {"review": "buyer", "qa": "buyer"}  # a review is always a buy
 SELLER_COPY_ONLY = frozenset({"absolute_term", "false_claim", "medical_claim", "brand"})
 
 
+# Categories other categories' rules read: a brand decides what a counterfeit word beside it means
+# (scanner/text/verify/listing_rules.py). They are matched for every speaker, even one whose findings of them are
+# dropped.
+READ_BY_OTHER_RULES = frozenset({"brand"})
+
+
 class SpeakerRules(NamedTuple):
     speaker: str
     not_applicable: frozenset[str]   # dropped
     listing_signal: frozenset[str]   # moved to listing_signals
+
+    @property
+    def unmatched(self) -> frozenset[str]:
+        """Categories whose words are not even looked for in this speaker's text (the matcher's view without them):
+        their findings would be dropped, and no other rule reads them."""
+        return self.not_applicable - READ_BY_OTHER_RULES
 
     @property
     def never_findings(self) -> frozenset[str]:
@@ -55,6 +67,9 @@ RULES: Mapping[tuple[str, str], SpeakerRules] = MappingProxyType({
     ("qa", "seller"): _SELLER,   # a seller's answer is seller speech: every rule applies, like the listing
 })
 
+
+# What the text matcher builds a view without, once per word-list version (scanner/text/matcher.py)
+MATCHER_VIEWS = tuple(dict.fromkeys(r.unmatched for r in RULES.values() if r.unmatched))
 
 # speaker -> (its rules, their never_findings), worked out once
 _NEVER_FINDINGS = {r.speaker: (r, r.not_applicable | r.listing_signal) for r in (_BUYER, _SELLER)}

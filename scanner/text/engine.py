@@ -7,10 +7,12 @@ from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
+from scanner.speakers import MATCHER_VIEWS
 from scanner.text.matcher import TextMatcher
 from scanner.text.policy import Policy
 from scanner.text.segment import Segmenter
 from scanner.text.verify import VerifyContext
+from scanner.text.verify.negation import NEGATABLE
 from scanner.text.wordlists import DEFAULT_PROFILE, Wordlists, check_profiles_named, load_wordlists
 
 
@@ -83,7 +85,7 @@ class TextEngine:
     def load(cls, directory) -> "TextEngine":
         wordlists = load_wordlists(directory)
         segmenter = Segmenter(*wordlists.segmenter_words())
-        return cls(wordlists, TextMatcher(wordlists),
+        return cls(wordlists, TextMatcher(wordlists, MATCHER_VIEWS, NEGATABLE),
                    VerifyContext.build(wordlists, segmenter, Policy.from_wordlists(wordlists), DEFAULT_PROFILE))
 
     @property

@@ -15,7 +15,7 @@ import time
 from bisect import bisect_right
 from itertools import islice
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import ahocorasick
 import numpy as np
@@ -75,7 +75,12 @@ class Candidate(NamedTuple):
 
 
 class TextMatcher:
-    def __init__(self, wordlists: Wordlists) -> None:
+    def __init__(self, wordlists: Wordlists, views: Sequence[frozenset[str]] = (),
+                 watched: frozenset[str] = frozenset()) -> None:
+        """`views`: sets of categories some caller never needs candidates of (a buyer's review: the seller's
+        advertising rules, scanner/speakers.py); `find_all(norms, without=one of them)` then skips their hits
+        before any work is done on them, unless a hit holds a pattern of a `watched` category it keeps (a finding
+        whose verification reads the left-out ones: verify/negation.py)."""
         self.patterns: list[Pattern] = []
         keys: dict[str, list[int]] = {}
         # A slot lexicon's words are cues of every rule that names the slot (#15): normalise each
@@ -135,6 +140,9 @@ class TextMatcher:
         # Rules whose two cues may stand in two fields of one listing (伟哥 in the title, 无需处方 in the
         # description): their cues are kept when the other kind stands anywhere in the listing.
         self.any_field_rules = frozenset(i for i, r in enumerate(wordlists.proximity) if r.any_field)
+        self.views = {without: v for v, without in enumerate(dict.fromkeys(w for w in views if w))}
+        self.watched = watched
+        unchanged = (None,) * len(self.views)  # shared by every key no view changes (most of them)
         self.automaton = ahocorasick.Automaton()
         for n, (key, ids) in enumerate(keys.items()):
             if n % YIELD_GIL_EVERY == 0:
@@ -146,38 +154,65 @@ class TextMatcher:
             edges = None if edges == (0, 0) else edges  # most CJK keys: no check, no unpacking
             # Proximity cues among the key's patterns: (pattern id, rule, form).
             cues = tuple((pid, self.patterns[pid].index, self.patterns[pid].form) for pid in ids if self.patterns[pid].kind == "cue")
-            self.automaton.add_word(latin, (len(latin), tuple(ids), edges, cues))
+            ids = tuple(ids)
+            seen = tuple(self._view(ids, cues, without, watched) for without in self.views)
+            self.automaton.add_word(latin, (len(latin), ids, edges, cues, unchanged if seen == unchanged else seen))
         if len(self.automaton):
             self.automaton.make_automaton()
         release_when_gone(self, self.automaton)  # freed in one C call it would stall a worker (text/release.py)
+
+    def _view(self, ids: tuple, cues: tuple, without: frozenset[str], watched: frozenset[str]) -> object:
+        """A key's (pattern ids, cues) with the patterns of categories in `without` left out: None if it loses none,
+        () if it loses all (its hits are skipped); WATCHED if it keeps a pattern of a watched category (a hit of it
+        has the text matched in full)."""
+        if any(self.patterns[pid].category in watched and self.patterns[pid].category not in without for pid in ids):
+            return WATCHED
+        kept = tuple(pid for pid in ids if self.patterns[pid].category not in without)
+        if len(kept) == len(ids):
+            return None
+        return (kept, tuple(c for c in cues if c[0] in kept)) if kept else ()
 
     def is_listed_word(self, word: str) -> bool:
         """Is this lower-case word (letters only) a key, folded as keys are (l reads i: normalize.matching_key)?"""
         return matching_key(word) in self.keys
 
-    def find_all(self, norms: list[tuple[str, Normalised]]) -> list[Candidate]:
+    def find_all(self, norms: list[tuple[str, Normalised]], without: frozenset[str] = frozenset(),
+                 limit: int | None = None) -> list[Candidate]:
         """Every dictionary hit (overlapping, unverified except for Latin word boundaries)
         and every detector hit in a listing's fields.
+
+        With `without` (one of the matcher's `views`), none of a pattern of those categories, as long as that
+        changes nothing downstream: the text is matched in full instead when a hit or a detector stands for a
+        watched category (a finding whose denial reads every other finding's span, verify/negation.py: "no side
+        effects" owns its no), or when the full candidates could number more than `limit` (the caller's caps would
+        then have counted the left-out ones). A `without` that is no view leaves nothing out.
 
         The fields' keys are joined with NUL -- which normalisation removes from text and
         no key contains, so no hit can span two fields -- and the automaton runs once per
         listing: its fixed cost per call was a large share of scanning short fields."""
         out: list[Candidate] = []
+        detected: list[Candidate] = []
+        # One look at the whole listing usually shows that no detector can match.
+        if could_detect("\n".join(norm.original for _, norm in norms)):
+            for field, norm in norms:
+                for start, end, name, category, detail in detect(norm.original):
+                    detected.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
+        view = self.views.get(without, -1) if without else -1
+        if view >= 0 and any(c.pattern.category in self.watched for c in detected):
+            view = -1
         keyed = [(field, norm) for field, norm in norms if norm.key]
         if keyed and self.automaton.kind == ahocorasick.AHOCORASICK:
             keys = [norm.key.encode("utf-8") for _, norm in keyed]
             encoded = b"\0".join(keys)
             hits = _all_hits(self.automaton, encoded.decode("latin-1"))
+            if view >= 0 and (any(value[4][view] is WATCHED for _end, value in hits)
+                              or (limit is not None and _most_candidates(hits) + len(detected) > limit)):
+                view = -1  # the view could change a result: everything
             if hits:
-                out = self._candidates(hits, keyed, keys)
-        # One look at the whole listing usually shows that no detector can match.
-        if could_detect("\n".join(norm.original for _, norm in norms)):
-            for field, norm in norms:
-                for start, end, name, category, detail in detect(norm.original):
-                    out.append(Candidate(field, start, end, Pattern("detector", -1, name, "detector", category), norm, -1, -1, detail))
-        return out
+                out = self._candidates(hits, keyed, keys, view)
+        return out + detected if detected else out
 
-    def _candidates(self, hits, keyed, keys) -> list[Candidate]:
+    def _candidates(self, hits, keyed, keys, view: int = -1) -> list[Candidate]:
         """Automaton hits -> candidates with original offsets. Latin word ends are checked
         on bytes, and a proximity cue whose rule has no cue of the other kind in the same
         field is dropped before any offset is mapped: common one-character cues (做, 送礼,
@@ -192,9 +227,13 @@ class TextMatcher:
         accepted = []
         cue_forms: set[tuple[int, int, str]] = set()  # (field, rule, form) of every cue found
         any_field = self.any_field_rules
-        for i, (end_byte, (length, ids, edges, cues)) in enumerate(hits):
+        for i, (end_byte, (length, ids, edges, cues, views)) in enumerate(hits):
             if i % HITS_PER_GIL_HOLD == HITS_PER_GIL_HOLD - 1:
                 time.sleep(0)
+            if view >= 0 and views[view] is not None:
+                if not views[view]:
+                    continue  # every pattern of this key is left out
+                ids, cues = views[view]
             start_byte, stop = end_byte + 1 - length, end_byte + 1
             if edges is not None:
                 if text_bytes is None:
@@ -287,6 +326,16 @@ def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
 
 
 # Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.
+WATCHED = "watched"  # a key's view entry: it keeps a pattern of a watched category (TextMatcher._view)
+
+
+def _most_candidates(hits: list) -> int:
+    """How many candidates `hits` can make at most, every pattern of every hit kept."""
+    if len(hits) > 1024:  # past any cap's reach: no need to count
+        return len(hits)
+    return sum(len(value[1]) for _end, value in hits)
+
+
 _CLASS = bytes(1 if chr(b).isalpha() and b < 128 else 2 if chr(b).isdigit() and b < 128 else 0 for b in range(256))
 
 
