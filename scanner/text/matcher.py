@@ -163,14 +163,15 @@ class TextMatcher:
 
     def _view(self, ids: tuple, cues: tuple, without: frozenset[str], watched: frozenset[str]) -> object:
         """A key's (pattern ids, cues) with the patterns of categories in `without` left out: None if it loses none,
-        () if it loses all (its hits are skipped); WATCHED if it keeps a pattern of a watched category (a hit of it
-        has the text matched in full)."""
-        if any(self.patterns[pid].category in watched and self.patterns[pid].category not in without for pid in ids):
-            return WATCHED
+        () if it loses all (its hits are skipped). A key keeping a pattern of a watched category gets a Watched
+        entry around that: what find_all needs to tell whether a hit of it can become a watched candidate."""
         kept = tuple(pid for pid in ids if self.patterns[pid].category not in without)
-        if len(kept) == len(ids):
-            return None
-        return (kept, tuple(c for c in cues if c[0] in kept)) if kept else ()
+        entry = None if len(kept) == len(ids) else (kept, tuple(c for c in cues if c[0] in kept)) if kept else ()
+        mine = [self.patterns[pid] for pid in kept if self.patterns[pid].category in watched]
+        if not mine:
+            return entry
+        return Watched(entry, any(p.kind != "cue" for p in mine),
+                       tuple((p.index, p.form) for p in mine if p.kind == "cue"))
 
     def is_listed_word(self, word: str) -> bool:
         """Is this lower-case word (letters only) a key, folded as keys are (l reads i: normalize.matching_key)?"""
@@ -205,7 +206,7 @@ class TextMatcher:
             keys = [norm.key.encode("utf-8") for _, norm in keyed]
             encoded = b"\0".join(keys)
             hits = _all_hits(self.automaton, encoded.decode("latin-1"))
-            if view >= 0 and (any(value[4][view] is WATCHED for _end, value in hits)
+            if view >= 0 and (_watched_candidate(hits, view, len(keys) == 1)
                               or (limit is not None and _most_candidates(hits) + len(detected) > limit)):
                 view = -1  # the view could change a result: everything
             if hits:
@@ -230,10 +231,14 @@ class TextMatcher:
         for i, (end_byte, (length, ids, edges, cues, views)) in enumerate(hits):
             if i % HITS_PER_GIL_HOLD == HITS_PER_GIL_HOLD - 1:
                 time.sleep(0)
-            if view >= 0 and views[view] is not None:
-                if not views[view]:
-                    continue  # every pattern of this key is left out
-                ids, cues = views[view]
+            if view >= 0:
+                entry = views[view]
+                if type(entry) is Watched:  # find_all saw that none of its watched patterns becomes a candidate
+                    entry = entry.kept
+                if entry is not None:
+                    if not entry:
+                        continue  # every pattern of this key is left out
+                    ids, cues = entry
             start_byte, stop = end_byte + 1 - length, end_byte + 1
             if edges is not None:
                 if text_bytes is None:
@@ -326,7 +331,29 @@ def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
 
 
 # Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.
-WATCHED = "watched"  # a key's view entry: it keeps a pattern of a watched category (TextMatcher._view)
+class Watched(NamedTuple):
+    """A key's view entry when it keeps a pattern of a watched category (TextMatcher._view)."""
+
+    kept: tuple | None  # the view's (ids, cues), None if it loses no pattern, () if it loses all
+    term: bool  # a watched pattern that is no proximity cue: a hit of it is a watched candidate
+    cues: tuple[tuple[int, str], ...]  # the (rule, form) of its watched proximity cues
+
+
+def _watched_candidate(hits: list, view: int, one_field: bool) -> bool:
+    """Can `hits` make a candidate of a watched category? A watched term can; a watched proximity cue only with a cue
+    of the other form of its rule in the field (else _candidates drops it), and both are watched keys. Where it
+    cannot tell (several fields), yes."""
+    forms: set[tuple[int, str]] = set()
+    for _end, value in hits:
+        entry = value[4][view]
+        if type(entry) is Watched:
+            if entry.term or not one_field:
+                return True
+            for rule, form in entry.cues:
+                if (rule, _OTHER_FORM[form]) in forms:
+                    return True
+                forms.add((rule, form))
+    return False
 
 
 def _most_candidates(hits: list) -> int:
