@@ -207,7 +207,7 @@ class TextMatcher:
             encoded = b"\0".join(keys)
             hits = _all_hits(self.automaton, encoded.decode("latin-1"))
             if view >= 0 and (_watched_candidate(hits, view, len(keys) == 1)
-                              or (limit is not None and _most_candidates(hits) + len(detected) > limit)):
+                              or (limit is not None and not _within(hits, limit - len(detected)))):
                 view = -1  # the view could change a result: everything
             if hits:
                 out = self._candidates(hits, keyed, keys, view)
@@ -356,11 +356,12 @@ def _watched_candidate(hits: list, view: int, one_field: bool) -> bool:
     return False
 
 
-def _most_candidates(hits: list) -> int:
-    """How many candidates `hits` can make at most, every pattern of every hit kept."""
-    if len(hits) > 1024:  # past any cap's reach: no need to count
-        return len(hits)
-    return sum(len(value[1]) for _end, value in hits)
+def _within(hits: list, limit: int) -> bool:
+    """Can `hits` make no more than `limit` candidates, every pattern of every hit kept? (A key can hold several
+    patterns of one spelling: a hit is at least one candidate, and at most as many as its patterns.)"""
+    if len(hits) > limit:
+        return False
+    return sum(len(value[1]) for _end, value in hits) <= limit
 
 
 _CLASS = bytes(1 if chr(b).isalpha() and b < 128 else 2 if chr(b).isdigit() and b < 128 else 0 for b in range(256))

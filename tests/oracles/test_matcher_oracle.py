@@ -180,3 +180,28 @@ def test_generated_listings_equal_brute_force(text_scanner, texts):
     matcher = text_scanner.text_engine.matcher
     norms = [(f"bullets[{i}]", normalise(t)) for i, t in enumerate(texts)]
     assert automaton(matcher, norms) == brute_force(matcher, norms)
+
+
+def test_a_buyers_view_keeps_the_caps_it_would_reach(text_engine, monkeypatch):
+    """The caps count the left-out candidates too, and one hit can be several candidates (软化血管 is two rows' term):
+    near a cap the text is matched in full (a red-team pass found the bound short past 1,024 hits, at a per-field
+    cap of 1,025)."""
+    from scanner.config import Settings
+    from scanner.engine import Scanner
+
+    scanner = Scanner(text_engine, settings=Settings(max_findings_per_field=1025, max_findings_per_listing=1025))
+    matcher = text_engine.matcher
+    texts = ["软化血管 " * 1025, "软化血管 " * 1500 + " 高仿耐克", "国家级 " * 101]
+
+    def scans():
+        out = []
+        for text in texts:
+            d = scanner.scan({"kind": "review", "id": "r", "text": text}).to_dict()
+            d.pop("took_ms")
+            out.append(d)
+        return out
+
+    with_views = scans()
+    assert with_views[0]["incomplete"]  # capped, as the full match is
+    monkeypatch.setattr(matcher, "views", {})
+    assert scans() == with_views
