@@ -183,10 +183,11 @@ class TextMatcher:
         and every detector hit in a listing's fields.
 
         With `without` (one of the matcher's `views`), none of a pattern of those categories, as long as that
-        changes nothing downstream: the text is matched in full instead when a hit or a detector stands for a
-        watched category (a finding whose denial reads every other finding's span, verify/negation.py: "no side
-        effects" owns its no), or when the full candidates could number more than `limit` (the caller's caps would
-        then have counted the left-out ones). A `without` that is no view leaves nothing out.
+        changes nothing downstream: the text is matched in full instead when a candidate of a watched category can
+        form (a finding whose denial reads every other finding's span, verify/negation.py: "no side effects" owns
+        its no; `_watched_candidate`, or a detector's), or when the full candidates could number more than `limit`
+        (the caller's caps would then have counted the left-out ones). A `without` that is no view leaves nothing
+        out.
 
         The fields' keys are joined with NUL -- which normalisation removes from text and
         no key contains, so no hit can span two fields -- and the automaton runs once per
@@ -330,7 +331,6 @@ def _symbol_gap_variants(key: str, inside: bool) -> list[str]:
     return out
 
 
-# Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.
 class Watched(NamedTuple):
     """A key's view entry when it keeps a pattern of a watched category (TextMatcher._view)."""
 
@@ -364,6 +364,7 @@ def _within(hits: list, limit: int) -> bool:
     return sum(len(value[1]) for _end, value in hits) <= limit
 
 
+# Byte classes for Latin word boundaries: 1 = ASCII letter, 2 = ASCII digit, 0 = anything else.
 _CLASS = bytes(1 if chr(b).isalpha() and b < 128 else 2 if chr(b).isdigit() and b < 128 else 0 for b in range(256))
 
 
