@@ -117,8 +117,10 @@ def _view_or_everything(matcher, norms, without):
     if any(matcher.patterns[h[3]].category in matcher.watched - without for h in everything):
         assert got == everything
         return False
-    assert got in (brute_force(matcher, norms, without), everything)
-    return got != everything
+    if got == everything:
+        return False
+    assert got == brute_force(matcher, norms, without)
+    return True
 
 
 def test_a_buyers_view_equals_brute_force_without_the_sellers_rules(text_scanner):
@@ -132,11 +134,11 @@ def test_a_buyers_view_equals_brute_force_without_the_sellers_rules(text_scanner
     assert without in MATCHER_VIEWS and without and "brand" not in without
     assert matcher.watched >= {"incentivized_review", "diversion"}
     viewed, n = 0, 0
-    for path in sorted((ROOT / "fixtures" / "reviews").glob("reviews1*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+    for name in ("reviews14.jsonl", "reviews15.jsonl"):  # two writers' reviews, Q&A and hard negatives
+        for line in (ROOT / "fixtures" / "reviews" / name).read_text(encoding="utf-8").splitlines():
             viewed += _view_or_everything(matcher, [("text", normalise(json.loads(line)["text"]))], without)
             n += 1
-    assert n > 300 and viewed > 100
+    assert n > 400 and viewed > 30  # texts where the view left something out (45 of 480)
     for fields in CASES:
         _view_or_everything(matcher, [(f, normalise(t)) for f, t in fields], without)
 
