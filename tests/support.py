@@ -17,6 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
 
+def review_fixture_texts() -> list[str]:
+    """The `text` of every item in fixtures/reviews/*.jsonl (reviews and Q&A entries of every writer), in file order."""
+    texts = []
+    for path in sorted((FIXTURES / "reviews").glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip().startswith("{"):
+                texts.append(json.loads(line).get("text") or "")
+    return texts
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 

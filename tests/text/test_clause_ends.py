@@ -1,14 +1,12 @@
 """speech.clause_ends (compiled in scanner/text/_hints_c.pyx) against its definition, the clause-end regex
 (speech.clause_ends_python): a review's reports are judged within their clause (denied, doubted, asked about), so
 the two must agree on every character."""
-import json
-from pathlib import Path
 
 import pytest
 
 from scanner.text import speech
+from tests.support import review_fixture_texts
 
-ROOT = Path(__file__).resolve().parents[2]
 COMPILED = speech.clause_ends is not speech.clause_ends_python
 
 
@@ -37,11 +35,7 @@ def test_every_code_point():
 
 @pytest.mark.skipif(not COMPILED, reason="scanner.text._hints_c is not built")
 def test_the_review_fixtures():
-    checked = 0
-    for path in sorted((ROOT / "fixtures" / "reviews").glob("*.jsonl")):
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip().startswith("{"):
-                text = json.loads(line).get("text") or ""
-                assert speech.clause_ends(text) == speech.clause_ends_python(text), text
-                checked += 1
-    assert checked > 3000
+    texts = review_fixture_texts()
+    for text in texts:
+        assert speech.clause_ends(text) == speech.clause_ends_python(text), text
+    assert len(texts) > 3000

@@ -1,16 +1,14 @@
 """speech.spaced_out (compiled in scanner/text/_hints_c.pyx) against its definition, the spacing regex
 (speech.spaced_out_python): a review's Chinese phrases are read a second time on the normalised text only where
 it says so, so the two must agree everywhere."""
-import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.text import speech
+from tests.support import review_fixture_texts
 
-ROOT = Path(__file__).resolve().parents[2]
 COMPILED = speech.spaced_out is not speech.spaced_out_python
 
 pytestmark = pytest.mark.skipif(not COMPILED, reason="scanner.text._hints_c is not built")
@@ -66,14 +64,10 @@ def test_every_code_point_as_the_spacer():
 
 
 def test_the_review_fixtures():
-    checked = 0
-    for path in sorted((ROOT / "fixtures" / "reviews").glob("*.jsonl")):
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip().startswith("{"):
-                text = json.loads(line).get("text") or ""
-                assert speech.spaced_out(text) is speech.spaced_out_python(text), text
-                checked += 1
-    assert checked > 3000
+    texts = review_fixture_texts()
+    for text in texts:
+        assert speech.spaced_out(text) is speech.spaced_out_python(text), text
+    assert len(texts) > 3000
 
 
 @settings(max_examples=400, deadline=None)
