@@ -322,7 +322,7 @@ class ReviewQueue:
                                   (t, keep, dumps(keys_all)))
                 counts["withdrawn"] += max(res.rowcount, 0)
             if inserts and self.store.dialect == "postgresql":  # COPY: the client's cheapest way in
-                queued = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, "(listing_key, versions_key)",
+                queued = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ("listing_key", "versions_key"),
                                          UTF8_COLUMNS)
                 counts["queued"] += queued
                 counts["unchanged"] += len(inserts) - queued

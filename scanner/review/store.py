@@ -24,7 +24,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 from urllib.parse import unquote, urlparse
 
 DEFAULT_DB_NAME = "review.sqlite3"
@@ -292,7 +292,21 @@ class Store:
         )
 
 
-_INT2_OID, _INT4_OID, _INT8_OID = 21, 23, 20  # PostgreSQL's smallint, integer, bigint
+_INT2_OID, _INT4_OID, _INT8_OID, _BYTEA_OID = 21, 23, 20, 17  # PostgreSQL's smallint, integer, bigint, bytea
+_INT_RANGE = {_INT2_OID: (-2**15, 2**15 - 1), _INT4_OID: (-2**31, 2**31 - 1)}
+
+
+class _CopyTypes(NamedTuple):
+    oids: list[int]  # the binary COPY's type of each column
+    ints: tuple[tuple[int, int, int], ...]  # (position, lowest, highest) of the int2/int4 columns: checked first
+
+
+def _bytes_dumper_back(conn) -> None:
+    """set_types picks dumpers by type oid, and bytea's binary one is psycopg.dbapi20's (registered last, for
+    Binary(), in Python: +0.6 µs a row); this puts the compiled bytes dumper back for the oid."""
+    from psycopg.types.string import BytesBinaryDumper
+
+    conn.adapters.register_dumper(bytes, BytesBinaryDumper)
 
 
 class _Cursor:
@@ -309,16 +323,70 @@ class _Cursor:
         cur.executemany(self._store.q(sql), rows)  # psycopg: prepared once, pipelined; rowcount is the total
         return cur
 
-    def copy_insert(self, table: str, columns: str, rows: list[tuple], conflict: str,
+    def copy_insert(self, table: str, columns: str, rows: list[tuple], conflict: tuple[str, str],
                     utf8_columns: tuple[str, ...] = ()) -> int:
-        """PostgreSQL: `INSERT INTO table (columns) … ON CONFLICT conflict DO NOTHING` for every row, sent with
-        COPY into a temporary staging table (emptied when the transaction commits) and inserted from it in the rows' order: one
-        COPY costs the client a fraction of a pipelined executemany's per-row work. COPY in binary format,
-        typed by the staging table's own columns (read once per connection): the client skips text escaping,
-        ~20 % of its CPU for a row of the review queue. `utf8_columns`: text columns whose values come as UTF-8
-        bytes (scanner.review.store.dumps_utf8), staged as bytea and turned into text by the INSERT (convert_from
-        checks the encoding as a text column's input does), so the client copies them as they are instead of
-        decoding and encoding them again. The number inserted."""
+        """PostgreSQL: `INSERT INTO table (columns) … ON CONFLICT (conflict) DO NOTHING` for every row, in the
+        rows' order; the number inserted. `conflict`: the two columns of a unique key. `utf8_columns`: text
+        columns whose values come as UTF-8 bytes (scanner.review.store.dumps_utf8), copied as they are.
+
+        The rows whose key is not in the table yet (one indexed SELECT) go straight into it with one binary
+        COPY: COPY inserts many rows per call, where INSERT … ON CONFLICT inserts one row at a time with a
+        speculative index entry each (about half a queued row's server time on the batch's machine;
+        bench/bench_review.py). A row inserted by another writer in between fails the COPY with a unique
+        violation: the COPY is undone (a savepoint) and those rows go the conflict-checking way,
+        `_copy_staged`, as do rows with a value the direct COPY could not type exactly (an int2/int4 column's
+        value not an int in its range: the staged INSERT refuses it, as a text COPY would)."""
+        names = [c.strip() for c in columns.split(",")]
+        first, second = names.index(conflict[0]), names.index(conflict[1])
+        have = set(self._conn.execute(f"SELECT {conflict[0]}, {conflict[1]} FROM {table} "
+                                      f"WHERE {conflict[0]} = ANY(%b)", ([r[first] for r in rows],)).fetchall())
+        fresh = []
+        for r in rows:
+            key = (r[first], r[second])
+            if key not in have:
+                have.add(key)  # a second row with the same key: DO NOTHING
+                fresh.append(r)
+        if not fresh:
+            return 0
+        types = self._table_types(table, names, utf8_columns)
+        if all(r[i] is None or (type(r[i]) is int and low <= r[i] <= high) for i, low, high in types.ints for r in fresh):
+            import psycopg
+
+            try:
+                with self._conn.transaction():  # a savepoint inside the write's transaction
+                    with self._conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                        copy.set_types(types.oids)
+                        for r in fresh:
+                            copy.write_row(r)
+                return len(fresh)
+            except psycopg.errors.UniqueViolation:
+                pass  # written meanwhile by another writer
+        return self._copy_staged(table, columns, fresh, f"({conflict[0]}, {conflict[1]})", utf8_columns)
+
+    def _table_types(self, table: str, names: list[str], utf8_columns: tuple[str, ...]) -> "_CopyTypes":
+        """The binary COPY's type of each column (read once per connection): the table's own, bytea for the
+        UTF-8 columns (a text column's binary input is its UTF-8 bytes, checked by the server as text input
+        is: so the bytes dumper copies them unchanged), and the int2/int4 columns' ranges (their binary dumpers
+        wrap a value out of range instead of refusing it)."""
+        made = getattr(self._store._local, "table_types", None)
+        if made is None:
+            made = self._store._local.table_types = {}
+        key = (table, tuple(names), utf8_columns)
+        if key not in made:
+            found = dict(self._conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                                            "AND attnum > 0 AND NOT attisdropped", (table,)).fetchall())
+            if utf8_columns:
+                _bytes_dumper_back(self._conn)
+            oids = [_BYTEA_OID if n in utf8_columns else found[n] for n in names]
+            made[key] = _CopyTypes(oids, tuple((i, *_INT_RANGE[oid]) for i, oid in enumerate(oids) if oid in _INT_RANGE))
+        return made[key]
+
+    def _copy_staged(self, table: str, columns: str, rows: list[tuple], conflict: str,
+                     utf8_columns: tuple[str, ...] = ()) -> int:
+        """`INSERT … ON CONFLICT conflict DO NOTHING` for every row, in the rows' order, sent with binary COPY
+        into a temporary staging table (emptied when the transaction commits) and inserted from it. Typed by
+        the staging table's own columns (read once per connection); the UTF-8 columns staged as bytea and made
+        text by the INSERT (convert_from checks the encoding as a text column's input does)."""
         conn = self._conn
         staging = f"{table}_staging"
         made = getattr(self._store._local, "staging", None)
@@ -334,11 +402,7 @@ class _Cursor:
             for name in utf8_columns:
                 conn.execute(f'ALTER TABLE {staging} ALTER COLUMN "{name}" TYPE bytea USING NULL')
             if utf8_columns:
-                # set_types picks dumpers by type oid, and bytea's binary one is psycopg.dbapi20's (registered last,
-                # for Binary(), in Python: +0.6 µs a row); this puts the compiled bytes dumper back for the oid
-                from psycopg.types.string import BytesBinaryDumper
-
-                conn.adapters.register_dumper(bytes, BytesBinaryDumper)
+                _bytes_dumper_back(conn)
             found = conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
                                  "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (staging,)).fetchall()
             for name, oid in found:

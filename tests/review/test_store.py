@@ -362,7 +362,7 @@ def test_dumps_writes_what_the_standard_encoder_writes(value):
 
 def test_items_of_equal_rank_written_in_one_batch_are_claimed_in_the_batchs_order(store):
     # one transaction, same score and category, same time: rank ties, so the order written decides
-    # (PostgreSQL writes through a COPY staging table: it must keep that order)
+    # (PostgreSQL writes with COPY, straight into the table or through a staging table: both keep that order)
     q = ReviewQueue(store)
     ids = [f"sku-{n}" for n in (31, 7, 19, 2, 25)]
     f = finding("absolute_term", "title", 0, 2, "最佳")
@@ -413,6 +413,49 @@ def test_a_failed_first_write_on_postgresql_leaves_the_next_one_working(store):
     good = ("id:sku-9", (*bad[1][:7], 50, *bad[1][8:]))
     assert q.write([good], now=T0)["queued"] == 1
     assert q.depth()["open"] == 1
+
+
+def test_a_row_written_by_another_replica_between_the_check_and_the_copy_is_kept_once(store, monkeypatch):
+    """PostgreSQL checks which keys are new, then COPYs those straight in. Another replica queuing one of them in
+    between makes that COPY fail on the unique key: the write must still queue the rest, in order, and leave the
+    other replica's item as it is (ON CONFLICT DO NOTHING, as before)."""
+    if store.dialect != "postgresql":
+        pytest.skip("the direct COPY is PostgreSQL's")
+    from scanner.review import store as store_mod
+
+    other = Store(store.url)
+    q, elsewhere = ReviewQueue(store), ReviewQueue(other)
+    between = store_mod._Cursor._table_types
+    raced = []
+
+    def replica_writes_first(self, *args):
+        if self._store is store and not raced:
+            raced.append(elsewhere.enqueue_many([Entry(CREAM, CREAM_REVIEW, "api")], now=T0 - 5))
+        return between(self, *args)
+
+    monkeypatch.setattr(store_mod._Cursor, "_table_types", replica_writes_first)
+    try:
+        counts = q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch"), Entry(CREAM, CREAM_REVIEW, "batch")], now=T0)
+    finally:
+        other.close()
+    assert raced and raced[0]["queued"] == 1
+    assert (counts["queued"], counts["unchanged"]) == (1, 1)
+    assert store.read("SELECT listing_id, source FROM review_items ORDER BY id") == [("sku-2", "api"), ("sku-1", "batch")]
+
+
+def test_a_write_repeating_a_listing_keeps_its_first_row(store):
+    """Two rows with the same listing and versions in one COPY: the first is queued, the second changes nothing
+    (as INSERT … ON CONFLICT DO NOTHING in the rows' order)."""
+    if store.dialect != "postgresql":
+        pytest.skip("the direct COPY is PostgreSQL's")
+    from scanner.review.queue import INSERT_COLUMNS, UTF8_COLUMNS, build, triage
+
+    q = ReviewQueue(store)
+    rows = [(*p[1][:11], T0 + p[1][11], p[1][12], T0)
+            for p in (build(SHOE, SHOE_REVIEW, source, *triage(SHOE_REVIEW, SHOE, q.policy)) for source in ("batch", "api"))]
+    with store.tx() as cur:
+        assert cur.copy_insert("review_items", INSERT_COLUMNS, rows, ("listing_key", "versions_key"), UTF8_COLUMNS) == 1
+    assert store.read("SELECT source FROM review_items") == [("batch",)]
 
 
 def test_a_score_out_of_postgresqls_integer_range_is_refused_not_wrapped(store):
