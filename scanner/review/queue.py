@@ -178,7 +178,7 @@ Prepared = tuple
 INSERT_COLUMNS = ("listing_key, versions_key, listing_id, listing, result, masked, decision, score, categories, "
                   "source, reason, rank, status, created_at")
 # Columns a Prepared holds as UTF-8 bytes: SQLite stores them as text with CAST(? AS TEXT) (bytes would be a
-# BLOB), PostgreSQL stages them as bytea (Cursor.copy_insert). Read back, they are text as ever.
+# BLOB), PostgreSQL's binary COPY sends them as they are (Cursor.copy_insert). Read back, they are text as ever.
 UTF8_COLUMNS = ("listing", "result")
 SQLITE_INSERT = (f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES ("
                  + ", ".join("CAST(? AS TEXT)" if c.strip() in UTF8_COLUMNS else "?" for c in INSERT_COLUMNS.split(","))
@@ -297,42 +297,38 @@ class ReviewQueue:
             return counts
         # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
         # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
-        with self.store.tx() as cur:
-            # PostgreSQL: the keys as one array parameter, sent binary (%b): cheaper to send than 500 parameters,
-            # and half the client's CPU of a text array (whose dumper tests every key for characters to quote)
-            if gone and self.store.dialect == "postgresql":
-                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                  "AND listing_key = ANY(%b)", (t, gone))
-                counts["withdrawn"] += max(res.rowcount, 0)
-                gone = []
-            if gone:  # SQLite: listings no longer queued (most scans are clean), the keys as one JSON array:
-                # one statement of one parameter, instead of a 500-placeholder statement built, parsed and bound
+        postgres = self.store.dialect == "postgresql"
+
+        def statements(cur) -> dict[str, int]:
+            done = {"queued": 0, "unchanged": 0, "withdrawn": 0}
+            if gone:  # listings no longer queued (most scans are clean): their open items are withdrawn
+                # PostgreSQL: the keys as one array parameter, sent binary (%b): cheaper to send than 500 parameters,
+                # and half the client's CPU of a text array (whose dumper tests every key for characters to quote).
+                # SQLite: one JSON array parameter, instead of a 500-placeholder statement built, parsed and bound
                 # per chunk (~0.2 µs a listing less)
+                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' AND "
+                                  + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))"),
+                                  (t, gone if postgres else dumps(gone)))
+                done["withdrawn"] += max(res.rowcount, 0)
+            for keep, keys_all in replaced.items():  # a listing queued again: its open items of other versions go
                 res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                  "AND listing_key IN (SELECT value FROM json_each(?))", (t, dumps(gone)))
-                counts["withdrawn"] += max(res.rowcount, 0)
-            for keep, keys_all in replaced.items():
-                if self.store.dialect == "postgresql":
-                    res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                      "AND versions_key <> ? AND listing_key = ANY(%b)", (t, keep, keys_all))
-                    counts["withdrawn"] += max(res.rowcount, 0)
-                    continue
-                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                  "AND versions_key <> ? AND listing_key IN (SELECT value FROM json_each(?))",
-                                  (t, keep, dumps(keys_all)))
-                counts["withdrawn"] += max(res.rowcount, 0)
-            if inserts and self.store.dialect == "postgresql":  # COPY: the client's cheapest way in
-                queued = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ("listing_key", "versions_key"),
-                                         UTF8_COLUMNS)
-                counts["queued"] += queued
-                counts["unchanged"] += len(inserts) - queued
-                inserts = []
-            if inserts:  # SQLite: one prepared statement, re-run: no 7,000-parameter parse
-                res = cur.executemany(SQLITE_INSERT, inserts)
-                queued = max(res.rowcount, 0)
-                counts["queued"] += queued
-                counts["unchanged"] += len(inserts) - queued
-                inserts = []
+                                  "AND versions_key <> ? AND "
+                                  + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))"),
+                                  (t, keep, keys_all if postgres else dumps(keys_all)))
+                done["withdrawn"] += max(res.rowcount, 0)
+            if inserts:
+                if postgres:  # COPY: the client's cheapest way in
+                    queued = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ("listing_key", "versions_key"),
+                                             UTF8_COLUMNS)
+                else:  # one prepared statement, re-run: no 7,000-parameter parse
+                    queued = max(cur.executemany(SQLITE_INSERT, inserts).rowcount, 0)
+                done["queued"] += queued
+                done["unchanged"] += len(inserts) - queued
+            return done
+
+        # one transaction, run again if PostgreSQL ends it as one side of a deadlock (Store.tx_retrying)
+        for k, v in self.store.tx_retrying(statements).items():
+            counts[k] += v
         return counts
 
     def _known(self, keys: list[str]) -> set[tuple[str, str]]:

@@ -24,7 +24,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple, TypeVar
 from urllib.parse import unquote, urlparse
 
 DEFAULT_DB_NAME = "review.sqlite3"
@@ -133,6 +133,11 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 
+T = TypeVar("T")
+DEADLOCK_RETRIES = 3  # Store.tx_retrying
+_DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE for a transaction ended to break a deadlock
+
+
 class StoreError(RuntimeError):
     """The database cannot be opened or migrated (a clear message, at start-up)."""
 
@@ -232,6 +237,21 @@ class Store:
             with conn.transaction():
                 yield _Cursor(self, conn)
 
+    def tx_retrying(self, work: Callable[[Any], T]) -> T:
+        """`work(cursor)` in one transaction (Store.tx), run again, up to DEADLOCK_RETRIES times, when PostgreSQL
+        ends the transaction as one side of a deadlock (two replicas or runs writing the same listings in
+        different orders lock their rows in different orders). The transaction rolled back did nothing, so `work`
+        must only be safe to run twice (the queue's writes are: ON CONFLICT DO NOTHING, withdrawals by status)."""
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                with self.tx() as cur:
+                    return work(cur)
+            except Exception as exc:
+                if attempt == DEADLOCK_RETRIES or getattr(exc, "sqlstate", None) != _DEADLOCK_DETECTED:
+                    raise
+                time.sleep(0.01 * (attempt + 1))  # the other side, let through, finishes meanwhile
+        raise AssertionError("unreachable")
+
     def read(self, sql: str, params: tuple = ()) -> list[tuple]:
         conn = self.conn()
         cur = conn.execute(self.q(sql), params)
@@ -301,6 +321,12 @@ class _CopyTypes(NamedTuple):
     ints: tuple[tuple[int, int, int], ...]  # (position, lowest, highest) of the int2/int4 columns: checked first
 
 
+def _column_types(conn, table: str) -> list[tuple[str, int]]:
+    """(name, type oid) of a PostgreSQL table's columns, in their order."""
+    return conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                        "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (table,)).fetchall()
+
+
 def _bytes_dumper_back(conn) -> None:
     """set_types picks dumpers by type oid, and bytea's binary one is psycopg.dbapi20's (registered last, for
     Binary(), in Python: +0.6 µs a row); this puts the compiled bytes dumper back for the oid."""
@@ -326,16 +352,19 @@ class _Cursor:
     def copy_insert(self, table: str, columns: str, rows: list[tuple], conflict: tuple[str, str],
                     utf8_columns: tuple[str, ...] = ()) -> int:
         """PostgreSQL: `INSERT INTO table (columns) … ON CONFLICT (conflict) DO NOTHING` for every row, in the
-        rows' order; the number inserted. `conflict`: the two columns of a unique key. `utf8_columns`: text
-        columns whose values come as UTF-8 bytes (scanner.review.store.dumps_utf8), copied as they are.
+        rows' order; the number inserted. `conflict`: the two columns of a unique key (NOT NULL: keys are
+        compared in Python). `utf8_columns`: text columns whose values come as UTF-8 bytes
+        (scanner.review.store.dumps_utf8), copied as they are.
 
         The rows whose key is not in the table yet (one indexed SELECT) go straight into it with one binary
-        COPY: COPY inserts many rows per call, where INSERT … ON CONFLICT inserts one row at a time with a
-        speculative index entry each (about half a queued row's server time on the batch's machine;
-        bench/bench_review.py). A row inserted by another writer in between fails the COPY with a unique
-        violation: the COPY is undone (a savepoint) and those rows go the conflict-checking way,
-        `_copy_staged`, as do rows with a value the direct COPY could not type exactly (an int2/int4 column's
-        value not an int in its range: the staged INSERT refuses it, as a text COPY would)."""
+        COPY, which inserts in batches where INSERT … ON CONFLICT goes row by row with a speculative index
+        entry each (the server's CPU for a batch's queue ~4.2 → ~3.3 µs a listing; docs/benchmarks.md).
+        The COPY runs in a savepoint. If it fails (another writer queued one of the keys meanwhile, or any
+        other error) it is undone and the rows go the conflict-checking way, `_copy_staged`, which writes them
+        or refuses them with the database's own error. The whole call goes that way from the start when the
+        direct COPY could not pass a value on exactly: an int2/int4 column's value that is not an int in its
+        range (a binary int dumper would wrap it), or UTF-8 bytes on a connection whose client encoding is not
+        UTF-8 (a text column's binary input is read in the client's encoding)."""
         names = [c.strip() for c in columns.split(",")]
         first, second = names.index(conflict[0]), names.index(conflict[1])
         have = set(self._conn.execute(f"SELECT {conflict[0]}, {conflict[1]} FROM {table} "
@@ -349,44 +378,49 @@ class _Cursor:
         if not fresh:
             return 0
         types = self._table_types(table, names, utf8_columns)
-        if all(r[i] is None or (type(r[i]) is int and low <= r[i] <= high) for i, low, high in types.ints for r in fresh):
+        if (not utf8_columns or self._conn.info.encoding == "utf-8") and all(
+                r[i] is None or (type(r[i]) is int and low <= r[i] <= high) for i, low, high in types.ints for r in fresh):
             import psycopg
 
             try:
                 with self._conn.transaction():  # a savepoint inside the write's transaction
-                    with self._conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                    with self._conn.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
                         copy.set_types(types.oids)
                         for r in fresh:
                             copy.write_row(r)
                 return len(fresh)
             except psycopg.errors.UniqueViolation:
                 pass  # written meanwhile by another writer
-        return self._copy_staged(table, columns, fresh, f"({conflict[0]}, {conflict[1]})", utf8_columns)
+            except psycopg.Error:
+                # binary COPY needs each column's exact type, and a migration elsewhere may have changed one: the
+                # types are read again next time, and the staged INSERT (which casts) writes these rows or
+                # refuses them with the database's own error
+                self._store._local.table_types = {}
+        return self._copy_staged(table, columns, fresh, conflict, utf8_columns)
 
     def _table_types(self, table: str, names: list[str], utf8_columns: tuple[str, ...]) -> "_CopyTypes":
         """The binary COPY's type of each column (read once per connection): the table's own, bytea for the
-        UTF-8 columns (a text column's binary input is its UTF-8 bytes, checked by the server as text input
-        is: so the bytes dumper copies them unchanged), and the int2/int4 columns' ranges (their binary dumpers
-        wrap a value out of range instead of refusing it)."""
+        UTF-8 columns (a text column's binary input is its bytes in the client's encoding, checked by the server
+        as text input is: so on a UTF-8 connection the bytes dumper copies them unchanged), and the int2/int4
+        columns' ranges."""
         made = getattr(self._store._local, "table_types", None)
         if made is None:
             made = self._store._local.table_types = {}
         key = (table, tuple(names), utf8_columns)
         if key not in made:
-            found = dict(self._conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
-                                            "AND attnum > 0 AND NOT attisdropped", (table,)).fetchall())
+            found = dict(_column_types(self._conn, table))
             if utf8_columns:
                 _bytes_dumper_back(self._conn)
             oids = [_BYTEA_OID if n in utf8_columns else found[n] for n in names]
             made[key] = _CopyTypes(oids, tuple((i, *_INT_RANGE[oid]) for i, oid in enumerate(oids) if oid in _INT_RANGE))
         return made[key]
 
-    def _copy_staged(self, table: str, columns: str, rows: list[tuple], conflict: str,
+    def _copy_staged(self, table: str, columns: str, rows: list[tuple], conflict: tuple[str, str],
                      utf8_columns: tuple[str, ...] = ()) -> int:
-        """`INSERT … ON CONFLICT conflict DO NOTHING` for every row, in the rows' order, sent with binary COPY
+        """`INSERT … ON CONFLICT (conflict) DO NOTHING` for every row, in the rows' order, sent with binary COPY
         into a temporary staging table (emptied when the transaction commits) and inserted from it. Typed by
         the staging table's own columns (read once per connection); the UTF-8 columns staged as bytea and made
-        text by the INSERT (convert_from checks the encoding as a text column's input does)."""
+        text by the INSERT (convert_from reads them as UTF-8 and checks them as a text column's input does)."""
         conn = self._conn
         staging = f"{table}_staging"
         made = getattr(self._store._local, "staging", None)
@@ -403,8 +437,7 @@ class _Cursor:
                 conn.execute(f'ALTER TABLE {staging} ALTER COLUMN "{name}" TYPE bytea USING NULL')
             if utf8_columns:
                 _bytes_dumper_back(conn)
-            found = conn.execute("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
-                                 "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (staging,)).fetchall()
+            found = _column_types(conn, staging)
             for name, oid in found:
                 # smallint/integer staged as bigint: a binary int4 dumper wraps a value out of range (2**40 became
                 # 0), while the INSERT … SELECT's cast refuses it ("integer out of range"), as text COPY did
@@ -422,7 +455,7 @@ class _Cursor:
                 for n, values in enumerate(rows):
                     copy.write_row((n, *values))
             res = conn.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {staging} ORDER BY ord "
-                               f"ON CONFLICT {conflict} DO NOTHING")
+                               f"ON CONFLICT ({conflict[0]}, {conflict[1]}) DO NOTHING")
             inserted = max(res.rowcount, 0)
         except BaseException:
             made.clear()  # the transaction rolls back, and a table made in it goes with it

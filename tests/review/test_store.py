@@ -411,7 +411,12 @@ def test_a_failed_first_write_on_postgresql_leaves_the_next_one_working(store):
     with pytest.raises(Exception):
         q.write([bad], now=T0)
     good = ("id:sku-9", (*bad[1][:7], 50, *bad[1][8:]))
-    assert q.write([good], now=T0)["queued"] == 1
+    with store.tx() as cur:  # the staged way itself (a good row would otherwise go straight into the table)
+        from scanner.review.queue import INSERT_COLUMNS, UTF8_COLUMNS
+
+        row = (*good[1][:11], T0 + good[1][11], good[1][12], T0)
+        assert cur._copy_staged("review_items", INSERT_COLUMNS, [row], ("listing_key", "versions_key"),
+                                UTF8_COLUMNS) == 1
     assert q.depth()["open"] == 1
 
 
@@ -456,6 +461,85 @@ def test_a_write_repeating_a_listing_keeps_its_first_row(store):
     with store.tx() as cur:
         assert cur.copy_insert("review_items", INSERT_COLUMNS, rows, ("listing_key", "versions_key"), UTF8_COLUMNS) == 1
     assert store.read("SELECT source FROM review_items") == [("batch",)]
+
+
+@pytest.mark.parametrize("listing_bytes, stored", [
+    ('{"title":"耐克 é"}'.encode(), '{"title":"耐克 é"}'),
+    (b'{"title":"\xff\xfe"}', None),  # not UTF-8: refused, nothing stored
+])
+def test_utf8_columns_are_read_as_utf8_whatever_the_clients_encoding(store, listing_bytes, stored):
+    """The direct COPY hands text columns their bytes in the client's encoding: on a LATIN1 connection the UTF-8
+    bytes must still be read as UTF-8 (stored as sent, or refused), never stored as Latin-1 mojibake."""
+    if store.dialect != "postgresql":
+        pytest.skip("client encodings are PostgreSQL's")
+    import psycopg
+
+    from scanner.review.queue import INSERT_COLUMNS, UTF8_COLUMNS
+
+    latin1 = Store(store.url + "?options=-c%20client_encoding%3DLATIN1")
+    row = ("id:sku-7", "v", "sku-7", listing_bytes, b"{}", "{}", "review", 50, "[]", "api", "review", T0, "open", T0)
+    try:
+        if stored is None:
+            with pytest.raises(psycopg.errors.DataError), latin1.tx() as cur:
+                cur.copy_insert("review_items", INSERT_COLUMNS, [row], ("listing_key", "versions_key"), UTF8_COLUMNS)
+        else:
+            with latin1.tx() as cur:
+                cur.copy_insert("review_items", INSERT_COLUMNS, [row], ("listing_key", "versions_key"), UTF8_COLUMNS)
+    finally:
+        latin1.close()
+    assert store.read("SELECT listing FROM review_items") == ([] if stored is None else [(stored,)])
+
+
+def test_a_column_type_changed_by_a_migration_elsewhere_does_not_stop_the_writes(store):
+    """Binary COPY needs each column's exact type, read once per connection. A column changed meanwhile (another
+    replica's migration) must not make the connection's writes fail: the staged INSERT casts."""
+    if store.dialect != "postgresql":
+        pytest.skip("the binary COPY's column types are PostgreSQL's")
+    import psycopg
+
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch")], now=T0)  # the types read and kept
+    with psycopg.connect(store.url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE review_items ALTER COLUMN score TYPE bigint")
+    for n in (9, 10):
+        got = q.enqueue_many([Entry({"id": f"sku-{n}"}, {**SHOE_REVIEW, "id": f"sku-{n}"}, "batch")], now=T0)
+        assert got["queued"] == 1
+    assert store.read("SELECT listing_id, score FROM review_items ORDER BY id") == [
+        ("sku-1", 50), ("sku-9", 50), ("sku-10", 50)]
+
+
+@pytest.mark.parametrize("error, fails, attempts, queued", [
+    ("DeadlockDetected", 1, 2, 1),  # PostgreSQL broke a deadlock by ending this write: the next try writes it
+    ("DeadlockDetected", 99, 4, None),  # still deadlocked after DEADLOCK_RETRIES more tries: the error goes up
+    ("UniqueViolation", 1, 1, None),  # any other error: not tried again
+])
+def test_a_write_ended_by_a_deadlock_is_tried_again(store, monkeypatch, error, fails, attempts, queued):
+    """Two replicas writing the same listings in different orders can deadlock; PostgreSQL rolls one back. That
+    write is run again (it is idempotent); nothing else is."""
+    psycopg = pytest.importorskip("psycopg")
+    from contextlib import contextmanager
+
+    real_tx, tries = store.tx, []
+
+    @contextmanager
+    def tx_ended_by_the_server(*args, **kwargs):
+        with real_tx(*args, **kwargs) as cur:
+            yield cur
+            tries.append(1)
+            if len(tries) <= fails:  # after the write's statements, before the commit: all of it rolled back
+                raise getattr(psycopg.errors, error)("ended by the server")
+
+    monkeypatch.setattr(store, "tx", tx_ended_by_the_server)
+    q = ReviewQueue(store)
+    entries = [Entry(SHOE, SHOE_REVIEW, "batch"), Entry(SHIRT, row("sku-3", "pass"), "batch")]
+    if queued is None:
+        with pytest.raises(getattr(psycopg.errors, error)):
+            q.enqueue_many(entries, now=T0)
+    else:
+        assert q.enqueue_many(entries, now=T0)["queued"] == queued
+    assert len(tries) == attempts
+    monkeypatch.undo()
+    assert store.read("SELECT listing_id FROM review_items") == ([("sku-1",)] if queued else [])
 
 
 def test_a_score_out_of_postgresqls_integer_range_is_refused_not_wrapped(store):
