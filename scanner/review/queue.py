@@ -224,6 +224,8 @@ def prepare(listing: Any, row: dict[str, Any], source: str, policy: QueuePolicy,
 
 ITEM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, "
                 "source, reason, status, claimed_by, done_at")
+CLAIM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, "
+                 "reason, listing_key")  # what Store.claim_sql returns
 
 
 def item_dict(row: tuple, columns: str = ITEM_COLUMNS) -> dict[str, Any]:
@@ -357,13 +359,24 @@ class ReviewQueue:
             self.release_expired(t)
         expires = t + (self.lease_s if lease_s is None else lease_s)
         with self.store.tx() as cur:
-            row = cur.execute(self.store.claim_sql(), (reviewer, expires, t)).fetchone()
-            if row is None:
-                return None
+            while True:
+                row = cur.execute(self.store.claim_sql(CLAIM_COLUMNS), (reviewer, expires, t)).fetchone()
+                if row is None:
+                    return None
+                newer = cur.execute("SELECT id FROM review_items WHERE listing_key = ? AND id > ? ORDER BY id LIMIT 1",
+                                    (row[-1], row[0])).fetchone()
+                if newer is None:
+                    break
+                # A later scan of the listing is queued too: this item is what an earlier scan found (two replicas
+                # queued two versions of it at once, or its lease ran out after a rescan). The last scan counts,
+                # as when a scan withdraws the open items before it: withdrawn, and the next item taken instead.
+                cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ?, claimed_by = NULL, "
+                            "lease_expires = NULL, claimed_at = NULL WHERE id = ?", (t, row[0]))
+                audit(cur, "system", "review.superseded", t, item_id=row[0], before={"status": "open"},
+                      after={"status": "withdrawn", "by_item": newer[0]})
             audit(cur, reviewer, "review.claim", t, item_id=row[0], before={"status": "open"},
                   after={"status": "claimed", "lease_expires": expires})
-        cols = "id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, reason"
-        return item_dict(row, cols)
+        return item_dict(row, CLAIM_COLUMNS)
 
     # -- read: an expired lease is put back first, so nothing shows `claimed` that nobody holds ------------
     def items(self, status: str | None = None, limit: int = 100, offset: int = 0,

@@ -291,12 +291,11 @@ class Store:
         return self.read("SELECT MAX(version) FROM review_schema")[0][0] or 0
 
     # -- the one dialect-specific statement: take the next item ------------------------------
-    def claim_sql(self) -> str:
-        """Take the most urgent open item (lowest rank, then oldest id) for a reviewer.
+    def claim_sql(self, cols: str) -> str:
+        """Take the most urgent open item (lowest rank, then oldest id) for a reviewer, returning `cols` of it.
         PostgreSQL: the row is locked with FOR UPDATE SKIP LOCKED, so concurrent claimers each
         take a different row without waiting. SQLite: writers are serialised by the database
         lock (BEGIN IMMEDIATE + busy timeout), and the WHERE re-checks the status."""
-        cols = "id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, reason"
         if self.dialect == "postgresql":
             return (
                 "UPDATE review_items SET status = 'claimed', claimed_by = ?, lease_expires = ?, claimed_at = ? "

@@ -162,6 +162,53 @@ def test_an_expired_lease_goes_back_and_the_old_holder_gets_409(store):
     assert actions == ["review.claim", "review.lease_expired", "review.claim", "review.verdict"]
 
 
+SHOE_REVIEW_V2 = row("sku-1", "review", [finding("brand", "title", 0, 2, "耐克")], versions=V2)
+
+
+def test_an_earlier_scans_item_back_from_an_expired_lease_is_withdrawn_when_it_comes_up(store):
+    """Per listing the last scan counts. A rescan queues a new version but leaves the claimed item with its
+    reviewer; when that lease runs out the earlier item is open again beside the later one. The claim that
+    reaches it withdraws it (audited) and hands out the later one."""
+    q = ReviewQueue(store, lease_s=600)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    earlier = q.claim("alice", now=T0)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW_V2, "api")], now=T0 + 10)  # the rescan, while alice holds v1
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("claimed",), ("open",)]
+    later = q.claim("bob", now=T0 + 601)  # alice's lease ran out: v1 is open again, and comes first by rank
+    assert later["id"] != earlier["id"] and later["result"]["versions"] == V2
+    assert q.claim("carol", now=T0 + 602) is None
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("withdrawn",), ("claimed",)]
+    actions = [r[0] for r in store.read("SELECT action FROM review_audit ORDER BY id")]
+    assert actions == ["review.claim", "review.lease_expired", "review.superseded", "review.claim"]
+
+
+def test_two_versions_queued_at_once_by_two_replicas_leave_one_to_claim(store, monkeypatch):
+    """Two replicas queue two versions of one listing at the same moment: each withdraws the open items it sees
+    before inserting its own, so neither sees the other's, and both stay open. A claim hands out the later one only."""
+    if store.dialect != "postgresql":
+        pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE): no such race")
+    from scanner.review import store as store_mod
+
+    other = Store(store.url)
+    q, elsewhere = ReviewQueue(store), ReviewQueue(other)
+    between, raced = store_mod._Cursor._table_types, []
+
+    def replica_writes_meanwhile(self, *args):  # after this write's withdrawals, before its insert
+        if self._store is store and not raced:
+            raced.append(elsewhere.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0 - 5))
+        return between(self, *args)
+
+    monkeypatch.setattr(store_mod._Cursor, "_table_types", replica_writes_meanwhile)
+    try:
+        q.enqueue_many([Entry(SHOE, SHOE_REVIEW_V2, "batch")], now=T0)
+    finally:
+        other.close()
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("open",), ("open",)]
+    got = q.claim("bob", now=T0 + 1)
+    assert got["result"]["versions"] == V2 and q.claim("carol", now=T0 + 2) is None
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("withdrawn",), ("claimed",)]
+
+
 @pytest.mark.parametrize("claimer, verdict_by", [(None, "alice"), ("bob", "alice")])
 def test_a_verdict_without_the_claim_is_refused(store, claimer, verdict_by):
     q = ReviewQueue(store)
