@@ -225,7 +225,7 @@ def prepare(listing: Any, row: dict[str, Any], source: str, policy: QueuePolicy,
 ITEM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, "
                 "source, reason, status, claimed_by, done_at")
 CLAIM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, "
-                 "reason, listing_key")  # what Store.claim_sql returns
+                 "reason")  # what Store.claim_next returns of the item (and then its listing's newest item's id)
 
 
 def item_dict(row: tuple, columns: str = ITEM_COLUMNS) -> dict[str, Any]:
@@ -360,12 +360,11 @@ class ReviewQueue:
         expires = t + (self.lease_s if lease_s is None else lease_s)
         with self.store.tx() as cur:
             while True:
-                row = cur.execute(self.store.claim_sql(CLAIM_COLUMNS), (reviewer, expires, t)).fetchone()
+                row = self.store.claim_next(cur, CLAIM_COLUMNS, reviewer, expires, t)
                 if row is None:
                     return None
-                newer = cur.execute("SELECT id FROM review_items WHERE listing_key = ? AND id > ? ORDER BY id LIMIT 1",
-                                    (row[-1], row[0])).fetchone()
-                if newer is None:
+                newest = row[-1]  # the id of the listing's newest item
+                if newest == row[0]:
                     break
                 # A later scan of the listing is queued too: this item is what an earlier scan found (two replicas
                 # queued two versions of it at once, or its lease ran out after a rescan). The last scan counts,
@@ -373,7 +372,7 @@ class ReviewQueue:
                 cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ?, claimed_by = NULL, "
                             "lease_expires = NULL, claimed_at = NULL WHERE id = ?", (t, row[0]))
                 audit(cur, "system", "review.superseded", t, item_id=row[0], before={"status": "open"},
-                      after={"status": "withdrawn", "by_item": newer[0]})
+                      after={"status": "withdrawn", "by_item": newest})
             audit(cur, reviewer, "review.claim", t, item_id=row[0], before={"status": "open"},
                   after={"status": "claimed", "lease_expires": expires})
         return item_dict(row, CLAIM_COLUMNS)

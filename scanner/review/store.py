@@ -14,7 +14,7 @@ Tables (migration 1):
 * `review_audit`      who did what when, with before/after
 
 Placeholders are written `?` and turned into `%s` for PostgreSQL. Connections are per thread.
-The claim — the one statement where the two databases really differ — is `claim_sql`.
+The claim — the one step where the two databases really differ — is `Store.claim_next`.
 """
 from __future__ import annotations
 
@@ -290,25 +290,28 @@ class Store:
     def schema_version(self) -> int:
         return self.read("SELECT MAX(version) FROM review_schema")[0][0] or 0
 
-    # -- the one dialect-specific statement: take the next item ------------------------------
-    def claim_sql(self, cols: str) -> str:
-        """Take the most urgent open item (lowest rank, then oldest id) for a reviewer, returning `cols` of it.
-        PostgreSQL: the row is locked with FOR UPDATE SKIP LOCKED, so concurrent claimers each
-        take a different row without waiting. SQLite: writers are serialised by the database
-        lock (BEGIN IMMEDIATE + busy timeout), and the WHERE re-checks the status."""
+    # -- the one dialect-specific step: take the next item ------------------------------------
+    def claim_next(self, cur: "_Cursor", cols: str, reviewer: str, expires: float, t: float) -> tuple | None:
+        """Take the most urgent open item (lowest rank, then oldest id) for a reviewer, in `cur`'s transaction:
+        `cols` of it and, last, the id of its listing's newest item (its own id unless a later scan queued another),
+        or None when nothing is open. PostgreSQL: the row is locked with FOR UPDATE SKIP LOCKED, so concurrent
+        claimers each take a different row without waiting, and the newest id comes back with it (one round
+        trip). SQLite: writers are serialised by the database lock (BEGIN IMMEDIATE + busy timeout), the WHERE
+        re-checks the status, and the newest id is a second read (a subquery in SQLite's RETURNING cannot use the
+        listing's index: it read the whole index, 0.06 → 0.5 ms a claim at 10,000 items)."""
+        # MAX(id + 0): the sum keeps the planner off the primary key (MAX(id) read it backwards from the table's
+        # newest item down to the listing's, a claim 0.2 → 0.8 ms at 10,000 items); the listing key leads two indexes
+        newest = "(SELECT MAX(n.id + 0) FROM review_items n WHERE n.listing_key = review_items.listing_key)"
+        take = "UPDATE review_items SET status = 'claimed', claimed_by = ?, lease_expires = ?, claimed_at = ? WHERE id = "
         if self.dialect == "postgresql":
-            return (
-                "UPDATE review_items SET status = 'claimed', claimed_by = ?, lease_expires = ?, claimed_at = ? "
-                "WHERE id = (SELECT id FROM review_items WHERE status = 'open' ORDER BY rank, id "
-                "LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                f"RETURNING {cols}"
-            )
-        return (
-            "UPDATE review_items SET status = 'claimed', claimed_by = ?, lease_expires = ?, claimed_at = ? "
-            "WHERE id = (SELECT id FROM review_items WHERE status = 'open' ORDER BY rank, id LIMIT 1) "
-            "AND status = 'open' "
-            f"RETURNING {cols}"
-        )
+            return cur.execute(take + "(SELECT id FROM review_items WHERE status = 'open' ORDER BY rank, id LIMIT 1 "
+                               f"FOR UPDATE SKIP LOCKED) RETURNING {cols}, {newest}", (reviewer, expires, t)).fetchone()
+        row = cur.execute(take + "(SELECT id FROM review_items WHERE status = 'open' ORDER BY rank, id LIMIT 1) "
+                          f"AND status = 'open' RETURNING {cols}, listing_key", (reviewer, expires, t)).fetchone()
+        if row is None:
+            return None
+        found = cur.execute("SELECT MAX(id + 0) FROM review_items WHERE listing_key = ?", (row[-1],)).fetchone()
+        return (*row[:-1], found[0])
 
 
 _INT2_OID, _INT4_OID, _INT8_OID, _BYTEA_OID = 21, 23, 20, 17  # PostgreSQL's smallint, integer, bigint, bytea
