@@ -15,7 +15,8 @@
   A listing rescanned with other versions replaces its open item; a listing rescanned and not
   queued (clean, or blocked and not sampled) leaves the queue (its open item is `withdrawn`).
 * `ReviewQueue.claim`: gives one open item to one reviewer with a lease; an expired lease puts
-  the item back (`release_expired`).
+  the item back (`release_expired`). An open item with a later open item of its listing (an earlier
+  scan's, back from an expired lease or left by two replicas writing at once) is withdrawn instead.
 * `Enqueuer`: a background thread that writes what scans hand it, so a scan only pays for a
   decision and a queue put (bench/bench_review.py measures it).
 """
@@ -225,7 +226,8 @@ def prepare(listing: Any, row: dict[str, Any], source: str, policy: QueuePolicy,
 ITEM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, "
                 "source, reason, status, claimed_by, done_at")
 CLAIM_COLUMNS = ("id, listing_id, listing, masked, result, lease_expires, created_at, decision, categories, source, "
-                 "reason")  # what Store.claim_next returns of the item (and then its listing's newest item's id)
+                 "reason")  # what Store.claim_next returns of the item (then its listing's newest other open item's id)
+SUPERSEDED_PER_CLAIM = 100  # at most so many earlier items withdrawn by one claim (then the item is handed out)
 
 
 def item_dict(row: tuple, columns: str = ITEM_COLUMNS) -> dict[str, Any]:
@@ -264,7 +266,7 @@ class ReviewQueue:
                 ignored += 1
             elif t[2] is not None and (t[0], t[1]) in known:
                 unchanged += 1
-                prepared.append((t[0], ()))  # keeps its place: a later scan of the listing still wins
+                prepared.append((t[0], t[1]))  # its versions key: a later scan still wins, other versions' open items go
             else:
                 prepared.append(build(e.listing, e.row, e.source, *t))
         counts = self.write(prepared, now)
@@ -276,7 +278,8 @@ class ReviewQueue:
         """Write prepared scans in one transaction. Per listing the last scan counts: queued → its item is
         inserted (a no-op if it is there with these versions) and its open items of other versions are
         withdrawn; not queued → its open items are withdrawn. A claimed item stays with its reviewer.
-        `(key, ())` (known unchanged, see enqueue_many) only stops an earlier scan in the batch."""
+        `(key, versions key)` (already queued with these versions, see enqueue_many) inserts nothing but withdraws
+        the listing's open items of other versions, as a queued scan does."""
         t = _now() if now is None else now
         counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
         last: dict[str, Prepared] = {}
@@ -292,10 +295,12 @@ class ReviewQueue:
         for key, values in last.values():
             if values is None:
                 gone.append(key)
-            elif values:
+            elif isinstance(values, str):  # already queued with these versions
+                replaced.setdefault(values, []).append(key)
+            else:
                 replaced.setdefault(values[1], []).append(key)
                 inserts.append((*values[:11], t + values[11], values[12], t))
-        if not gone and not inserts:
+        if not gone and not replaced:
             return counts
         # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
         # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
@@ -359,20 +364,21 @@ class ReviewQueue:
             self.release_expired(t)
         expires = t + (self.lease_s if lease_s is None else lease_s)
         with self.store.tx() as cur:
-            while True:
+            for _ in range(SUPERSEDED_PER_CLAIM + 1):
                 row = self.store.claim_next(cur, CLAIM_COLUMNS, reviewer, expires, t)
                 if row is None:
                     return None
-                newest = row[-1]  # the id of the listing's newest item
-                if newest == row[0]:
+                newer = row[-1]  # the listing's newest other open item's id, if it is newer than this one
+                if newer is None or newer <= row[0]:
                     break
-                # A later scan of the listing is queued too: this item is what an earlier scan found (two replicas
-                # queued two versions of it at once, or its lease ran out after a rescan). The last scan counts,
-                # as when a scan withdraws the open items before it: withdrawn, and the next item taken instead.
+                # Another item of the listing, queued later, is open too: this one is what an earlier scan found
+                # (its lease ran out after a rescan queued another version, or two replicas queued two versions at
+                # once). Every scan withdraws the open items of other versions before it, so an open later item is
+                # the later scan's: this one is withdrawn, and the next item taken instead.
                 cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ?, claimed_by = NULL, "
                             "lease_expires = NULL, claimed_at = NULL WHERE id = ?", (t, row[0]))
                 audit(cur, "system", "review.superseded", t, item_id=row[0], before={"status": "open"},
-                      after={"status": "withdrawn", "by_item": newest})
+                      after={"status": "withdrawn", "by_item": newer})
             audit(cur, reviewer, "review.claim", t, item_id=row[0], before={"status": "open"},
                   after={"status": "claimed", "lease_expires": expires})
         return item_dict(row, CLAIM_COLUMNS)

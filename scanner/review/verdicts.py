@@ -269,4 +269,7 @@ def _not_claimed_message(item: dict[str, Any], reviewer: str, t: float) -> str:
         return f"review item {item['id']} is claimed by another reviewer"
     if item["status"] == "claimed":
         return f"your lease on review item {item['id']} ran out; claim again"
+    if item["status"] == "withdrawn":
+        return (f"review item {item['id']} was withdrawn (the listing was scanned again, clean or as another item); "
+                "claim an item first (POST /v1/review/claim)")
     return f"review item {item['id']} is {item['status']}, not claimed by you; claim an item first (POST /v1/review/claim)"

@@ -180,6 +180,34 @@ def test_an_earlier_scans_item_back_from_an_expired_lease_is_withdrawn_when_it_c
     assert store.read("SELECT status FROM review_items ORDER BY id") == [("withdrawn",), ("claimed",)]
     actions = [r[0] for r in store.read("SELECT action FROM review_audit ORDER BY id")]
     assert actions == ["review.claim", "review.lease_expired", "review.superseded", "review.claim"]
+    with pytest.raises(verdicts.NotClaimed, match="withdrawn .the listing was scanned again"):  # alice, too late
+        verdicts.submit(store, earlier["id"], "alice", {"decision": "approve"}, now=T0 + 603)
+
+
+@pytest.mark.parametrize("path", ["api", "batch"])
+def test_a_rescan_back_to_the_first_versions_keeps_the_first_item_and_withdraws_the_other(store, path):
+    """v1 queued and held by alice, v2 queued, then v1 scanned again (an old replica, another policy): the last scan
+    is v1's. Its item exists already, so nothing is inserted, but v2's open item is withdrawn, and when alice's
+    lease runs out the v1 item is the one handed out (not withdrawn as if v2's item, which has the higher id, were
+    the later scan). The service's path (enqueue_many, which skips items it knows) and the batch's (write)."""
+    from scanner.review.queue import prepare
+
+    q = ReviewQueue(store, lease_s=600)
+
+    def scan(row_, now):
+        if path == "api":
+            q.enqueue_many([Entry(SHOE, row_, "api")], now=now)
+        else:
+            q.write([prepare(SHOE, row_, "batch", q.policy)], now=now)
+
+    scan(SHOE_REVIEW, T0)
+    first = q.claim("alice", now=T0)
+    scan(SHOE_REVIEW_V2, T0 + 10)
+    scan(SHOE_REVIEW, T0 + 20)
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("claimed",), ("withdrawn",)]
+    got = q.claim("bob", now=T0 + 601)  # alice's lease ran out
+    assert got is not None and got["id"] == first["id"] and got["result"]["versions"] == V1
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("claimed",), ("withdrawn",)]
 
 
 def test_two_versions_queued_at_once_by_two_replicas_leave_one_to_claim(store, monkeypatch):
@@ -587,6 +615,34 @@ def test_a_write_ended_by_a_deadlock_is_tried_again(store, monkeypatch, error, f
     assert len(tries) == attempts
     monkeypatch.undo()
     assert store.read("SELECT listing_id FROM review_items") == ([("sku-1",)] if queued else [])
+
+
+def test_a_staged_write_rolled_back_after_its_insert_is_written_on_the_next_try(store, monkeypatch):
+    """The staged way's temporary table is made in the write's transaction: when the transaction is rolled back
+    after the staged insert (PostgreSQL ending it to break a deadlock), the table goes with it, and the next try
+    must make it again rather than COPY into a table that is not there."""
+    if store.dialect != "postgresql":
+        pytest.skip("the staging table is PostgreSQL's")
+    import psycopg
+    from contextlib import contextmanager
+
+    latin1 = Store(store.url + "?options=-c%20client_encoding%3DLATIN1")  # UTF-8 bytes go the staged way there
+    real_tx, tries = latin1.tx, []
+
+    @contextmanager
+    def ended_once_after_the_insert(*args, **kwargs):
+        with real_tx(*args, **kwargs) as cur:
+            yield cur
+            tries.append(1)
+            if len(tries) == 1:
+                raise psycopg.errors.DeadlockDetected("ended by the server")
+
+    monkeypatch.setattr(latin1, "tx", ended_once_after_the_insert)
+    try:
+        assert ReviewQueue(latin1).enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch")], now=T0)["queued"] == 1
+    finally:
+        latin1.close()
+    assert len(tries) == 2 and store.read("SELECT listing_id FROM review_items") == [("sku-1",)]
 
 
 def test_a_score_out_of_postgresqls_integer_range_is_refused_not_wrapped(store):
