@@ -45,7 +45,8 @@ from tools import evalset
 # only two), so its 11 photo entries and their copies are B's, and its unrelated negatives are A's photos.
 # D (2026-12-06, session 26) likewise, for a first-seen reading of v4.4's templates after C had been read three times.
 # E (2026-12-06, session 27) likewise, read first-seen with v4.7 before anything was changed on D's failures.
-SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000), "D": (1, 13000), "E": (1, 17000)}
+# F (2026-12-06, session 29) likewise, read first-seen with v4.9 (E had been read four times).
+SPLITS = {"A": (0, 1000), "B": (1, 5000), "C": (1, 9000), "D": (1, 13000), "E": (1, 17000), "F": (1, 25000)}
 MIN_RATE = 0.9  # choose(): the fewest false matches among points keeping this true-match rate on A
 BEGIN, END = "<!-- VERIFY:BEGIN -->", "<!-- VERIFY:END -->"
 # measured with these (loose) limits; the grid below applies the real ones afterwards. (The second comparison
