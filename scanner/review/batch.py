@@ -25,6 +25,7 @@ from typing import Any
 
 from scanner import jsonio
 from scanner.batch.readers import LISTING, RAW, detect_format, iter_rows
+from scanner.batch.rows import TIMED_OUT
 from scanner.review.queue import Entry, Prepared, QueuePolicy, ReviewQueue, build, listing_key, triage
 
 log = logging.getLogger("scanner.review")
@@ -45,6 +46,8 @@ def prepare_row(policy: QueuePolicy, kind: int, payload: Any, row: dict[str, Any
     `listing`: the listing as the scan read it (scanner.batch.rows.scan_item), for the reviewer's copy of a
     queued row; without it (a timed-out row) the payload is parsed again. `data` is the row as written to
     the output, stored as the item's result."""
+    if kind == TIMED_OUT:  # a row that hung its worker, sent again as (kind, payload, message): its line is inside
+        kind, payload = payload[0], payload[1]
     decision = row.get("decision")
     if (decision == "pass" and not policy.sample_pass) or (decision == "block" and not policy.sample_block):
         # Most rows of a run: not queued, whatever else they hold (no sample to fall in). Only the key goes

@@ -70,6 +70,21 @@ def test_a_timed_out_row_comes_without_a_listing_and_is_queued_from_its_line(tex
     assert copy["fields"]["description"] == "客服 13*****5678"  # masked although no finding named it
 
 
+def test_a_row_that_hung_its_worker_is_queued_from_the_line_the_parent_sends_again(text_scanner):
+    """A row whose worker had to be killed comes back from the parent as TIMED_OUT, (kind, payload, message): it is
+    a `review` row and must be queued during the run, from the line inside (it used to be dropped)."""
+    from scanner.batch.rows import TIMED_OUT
+
+    listing = {"id": "sku-2002", "title": "卡死 " * 50, "description": "加微信 shop_7788"}
+    payload = json.dumps(listing, ensure_ascii=False).encode()
+    sent_again = (RAW, payload, "line 9: the worker hung and was replaced")
+    row, scanned = scan_item(text_scanner, 9, TIMED_OUT, sent_again)
+    data = jsonio.dumps(row)
+    assert scanned is None and row["decision"] == "review"
+    assert prepare_row(QueuePolicy(), TIMED_OUT, sent_again, row, data, scanned) == prepare(
+        listing, row, "batch", QueuePolicy(), result_utf8=data)
+
+
 def test_a_timed_out_review_is_queued_masked_and_says_what_it_is(text_scanner):
     review = {"kind": "review", "id": "r-2", "listing_id": "sku-1001", "text": "退款打到卡 4111 1111 1111 1111"}
     payload = json.dumps(review, ensure_ascii=False).encode()
