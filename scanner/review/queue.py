@@ -169,7 +169,7 @@ class Entry:
 # What one scan does to the queue, worked out without the database: `(listing key, values)`, a plain tuple
 # (a batch worker builds it beside the row it scanned and sends it to the parent, which only writes it;
 # a tuple pickles ten times faster than a dataclass). `values` None: the listing is not queued (its open item
-# is withdrawn); `()`: already queued with these versions (enqueue_many); else the item's columns in
+# is withdrawn); a str, its versions key: already queued with these versions (enqueue_many); else the item's columns in
 # INSERT_COLUMNS order up to `status`, with the rank offset in place of the rank (rank = time of the write
 # + offset) and no created_at (the time of the write). `listing` and `result` (the two large columns) are
 # UTF-8 JSON bytes (store.dumps_utf8), stored as text: see UTF8_COLUMNS.
