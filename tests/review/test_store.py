@@ -583,15 +583,9 @@ def test_a_column_type_changed_by_a_migration_elsewhere_does_not_stop_the_writes
         ("sku-1", 50), ("sku-9", 50), ("sku-10", 50)]
 
 
-@pytest.mark.parametrize("error, fails, attempts, queued", [
-    ("DeadlockDetected", 1, 2, 1),  # PostgreSQL broke a deadlock by ending this write: the next try writes it
-    ("DeadlockDetected", 99, 4, None),  # still deadlocked after DEADLOCK_RETRIES more tries: the error goes up
-    ("UniqueViolation", 1, 1, None),  # any other error: not tried again
-])
-def test_a_write_ended_by_a_deadlock_is_tried_again(store, monkeypatch, error, fails, attempts, queued):
-    """Two replicas writing the same listings in different orders can deadlock; PostgreSQL rolls one back. That
-    write is run again (it is idempotent); nothing else is."""
-    psycopg = pytest.importorskip("psycopg")
+def end_transactions(monkeypatch, store: Store, error: type, fails: int) -> list:
+    """Make `store`'s first `fails` transactions end with `error` after their statements, before the commit (all
+    of each rolled back), as PostgreSQL ends one side of a deadlock. Returns the list of tries, one entry each."""
     from contextlib import contextmanager
 
     real_tx, tries = store.tx, []
@@ -601,10 +595,23 @@ def test_a_write_ended_by_a_deadlock_is_tried_again(store, monkeypatch, error, f
         with real_tx(*args, **kwargs) as cur:
             yield cur
             tries.append(1)
-            if len(tries) <= fails:  # after the write's statements, before the commit: all of it rolled back
-                raise getattr(psycopg.errors, error)("ended by the server")
+            if len(tries) <= fails:
+                raise error("ended by the server")
 
     monkeypatch.setattr(store, "tx", tx_ended_by_the_server)
+    return tries
+
+
+@pytest.mark.parametrize("error, fails, attempts, queued", [
+    ("DeadlockDetected", 1, 2, 1),  # PostgreSQL broke a deadlock by ending this write: the next try writes it
+    ("DeadlockDetected", 99, 4, None),  # still deadlocked after DEADLOCK_RETRIES more tries: the error goes up
+    ("UniqueViolation", 1, 1, None),  # any other error: not tried again
+])
+def test_a_write_ended_by_a_deadlock_is_tried_again(store, monkeypatch, error, fails, attempts, queued):
+    """Two replicas writing the same listings in different orders can deadlock; PostgreSQL rolls one back. That
+    write is run again (it is idempotent); nothing else is."""
+    psycopg = pytest.importorskip("psycopg")
+    tries = end_transactions(monkeypatch, store, getattr(psycopg.errors, error), fails)
     q = ReviewQueue(store)
     entries = [Entry(SHOE, SHOE_REVIEW, "batch"), Entry(SHIRT, row("sku-3", "pass"), "batch")]
     if queued is None:
@@ -624,20 +631,9 @@ def test_a_staged_write_rolled_back_after_its_insert_is_written_on_the_next_try(
     if store.dialect != "postgresql":
         pytest.skip("the staging table is PostgreSQL's")
     import psycopg
-    from contextlib import contextmanager
 
     latin1 = Store(store.url + "?options=-c%20client_encoding%3DLATIN1")  # UTF-8 bytes go the staged way there
-    real_tx, tries = latin1.tx, []
-
-    @contextmanager
-    def ended_once_after_the_insert(*args, **kwargs):
-        with real_tx(*args, **kwargs) as cur:
-            yield cur
-            tries.append(1)
-            if len(tries) == 1:
-                raise psycopg.errors.DeadlockDetected("ended by the server")
-
-    monkeypatch.setattr(latin1, "tx", ended_once_after_the_insert)
+    tries = end_transactions(monkeypatch, latin1, psycopg.errors.DeadlockDetected, 1)
     try:
         assert ReviewQueue(latin1).enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch")], now=T0)["queued"] == 1
     finally:
