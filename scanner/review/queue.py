@@ -11,9 +11,11 @@
   items of equal risk the oldest comes first, and a high-risk item overtakes younger ones, with
   one index (status, rank, id) serving the claim.
 * `ReviewQueue.enqueue_many`: one transaction per batch of results. Idempotent per listing
-  key (the listing id, else a hash of its text) + versions: the same result twice is one item.
-  A listing rescanned with other versions replaces its open item; a listing rescanned and not
-  queued (clean, or blocked and not sampled) leaves the queue (its open item is `withdrawn`).
+  key (the listing id, else a hash of its text) + item key (`item_key`: the data's versions and a
+  digest of what the scan read): the same scan twice is one item, and a verdict holds for one content
+  under one set of versions. A listing rescanned with other versions or edited replaces its open item;
+  a listing rescanned and not queued (clean, or blocked and not sampled) leaves the queue (its open
+  item is `withdrawn`); a withdrawn item is history, so the same scan coming back is a new item.
 * `ReviewQueue.claim`: gives one open item to one reviewer with a lease; an expired lease puts
   the item back (`release_expired`). An open item with a later open item of its listing (an earlier
   scan's, back from an expired lease or left by two replicas writing at once) is withdrawn instead.
@@ -23,6 +25,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import queue as queue_mod
 import threading
@@ -30,14 +33,14 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from scanner.listing import parse_listing
 from scanner.results import version_label
 from scanner.review.masking import is_private, reviewer_copy, reviewer_result
-from scanner.review.store import Store, dumps, dumps_utf8, now as _now, storable
+from scanner.review.store import LIVE_ITEM, Store, dumps, dumps_utf8, now as _now, storable
 
 log = logging.getLogger("scanner.review")
 
 STATUSES = ("open", "claimed", "done", "withdrawn")
-WITHDRAW_CHUNK = 500  # keys per IN (…) list: under SQLite's and PostgreSQL's parameter limits
 CATEGORY_BOOST_S = {
     "personal_data": 4 * 3600, "prohibited_goods": 4 * 3600, "illegal_service": 4 * 3600,
     "counterfeit": 2 * 3600, "counterfeit_image": 2 * 3600, "brand": 2 * 3600,
@@ -91,6 +94,41 @@ def _remember_versions(v: dict[str, Any], key: str) -> None:
     global _LAST_VERSIONS
     # a copy (nested dicts too): a caller changing its row afterwards must not change what the key stands for
     _LAST_VERSIONS = ({k: dict(x) if isinstance(x, dict) else x for k, x in v.items()}, key)
+
+
+CONTENT_MARK = "|content="  # an item key: the versions key, this, and the digest of what the scan read
+
+
+def content_digest(listing: Any) -> str:
+    """What a scan read of a listing, canonical, as 32 hex digits of BLAKE2b: its text fields (as parse_listing
+    reads them), image references, authorised brands and locale, and a review's or Q&A entry's kind, speaker and
+    listing id (as text). Not its id (the listing key holds it), not its scan options (how to scan and answer, not
+    what it says: an editor's English preview must not make a second item), and not how it was written: the API's
+    `"id": 7` and a CSV row's `"7"`, `"5"` and 5 as an attribute, or another key order, are one content."""
+    try:
+        parsed = parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
+        canon: Any = [parsed.kind, parsed.speaker, None if parsed.listing_id is None else str(parsed.listing_id),
+                      parsed.fields, [sorted(i.items()) for i in parsed.images], parsed.authorized_brands, parsed.locale]
+    except Exception:  # noqa: BLE001 - a row that has a result parsed once; be safe anyway
+        canon = json.dumps(listing, sort_keys=True, default=str)
+    # the store's encoder (built once: json.dumps with options builds one a call, 3 of the digest's 8 µs); the
+    # image objects' keys sorted above, as pairs
+    return hashlib.blake2b(dumps(canon).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def item_key(row: dict[str, Any], listing: Any) -> str:
+    """What makes a scan a new item for its listing: the data's versions and the listing's content. A reviewer's
+    verdict holds for this content under these versions; an edit, or new word lists, is reviewed again."""
+    return versions_key(row) + CONTENT_MARK + content_digest(listing)
+
+
+def stored_key(live: set[str], key: str) -> str | None:
+    """The key under which `key`'s item is live, from its listing's live keys: `key` itself, or its versions key
+    alone (an item queued before keys held the content, with these versions: taken as this content, once), or None."""
+    if key in live:
+        return key
+    head, mark, _ = key.rpartition(CONTENT_MARK)
+    return head if mark and head in live else None
 
 
 def categories_of(row: dict[str, Any]) -> list[str]:
@@ -169,7 +207,7 @@ class Entry:
 # What one scan does to the queue, worked out without the database: `(listing key, values)`, a plain tuple
 # (a batch worker builds it beside the row it scanned and sends it to the parent, which only writes it;
 # a tuple pickles ten times faster than a dataclass). `values` None: the listing is not queued (its open item
-# is withdrawn); a str, its versions key: already queued with these versions (enqueue_many); else the item's columns in
+# is withdrawn); a str, its item key: live already under it (enqueue_many); else the item's columns in
 # INSERT_COLUMNS order up to `status`, with the rank offset in place of the rank (rank = time of the write
 # + offset) and no created_at (the time of the write). `listing` and `result` (the two large columns) are
 # UTF-8 JSON bytes (store.dumps_utf8), stored as text: see UTF8_COLUMNS.
@@ -183,12 +221,12 @@ INSERT_COLUMNS = ("listing_key, versions_key, listing_id, listing, result, maske
 UTF8_COLUMNS = ("listing", "result")
 SQLITE_INSERT = (f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES ("
                  + ", ".join("CAST(? AS TEXT)" if c.strip() in UTF8_COLUMNS else "?" for c in INSERT_COLUMNS.split(","))
-                 + ") ON CONFLICT (listing_key, versions_key) DO NOTHING")
+                 + f") ON CONFLICT (listing_key, versions_key) WHERE {LIVE_ITEM} DO NOTHING")
 
 
 def triage(row: dict[str, Any], listing: Any, policy: QueuePolicy) -> tuple[str, str | None, str | None] | None:
-    """(listing key, versions key, reason) of a scan, cheaply: reason None = not queued (versions key None
-    too); None = the queue ignores it (an error row, or a listing without id that is not queued)."""
+    """(listing key, item key, reason) of a scan, cheaply: reason None = not queued (item key None too);
+    None = the queue ignores it (an error row, or a listing without id that is not queued)."""
     if row.get("decision") not in ("pass", "review", "block") or row.get("error"):
         return None
     reason = policy.reason(row)
@@ -196,7 +234,7 @@ def triage(row: dict[str, Any], listing: Any, policy: QueuePolicy) -> tuple[str,
         if row.get("id") is None:
             return None
         return listing_key(listing, row), None, None
-    return listing_key(listing, row), versions_key(row), reason
+    return listing_key(listing, row), item_key(row, listing), reason
 
 
 def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | None, reason: str | None,
@@ -254,19 +292,19 @@ class ReviewQueue:
 
     # -- enqueue ------------------------------------------------------------------------------
     def enqueue_many(self, entries: Iterable[Entry], now: float | None = None) -> dict[str, int]:
-        """Write a batch of scans in one transaction; counts of what happened. Items already queued with
-        the same versions are looked up first, so a rescan builds no reviewer's copy for them."""
+        """Write a batch of scans in one transaction; counts of what happened. Items already live under the
+        same key are looked up first, so a rescan builds no reviewer's copy for them."""
         entries = list(entries)
         triaged = [triage(e.row, e.listing, self.policy) for e in entries]
-        known = self._known([t[0] for t in triaged if t is not None and t[2] is not None])
+        live = self.store_live_keys([t[0] for t in triaged if t is not None and t[2] is not None])
         prepared: list[Prepared] = []
         unchanged = ignored = 0
         for e, t in zip(entries, triaged):
             if t is None:
                 ignored += 1
-            elif t[2] is not None and (t[0], t[1]) in known:
+            elif t[2] is not None and stored_key(live.get(t[0], ()), t[1]) is not None:
                 unchanged += 1
-                prepared.append((t[0], t[1]))  # its versions key: a later scan still wins, other versions' open items go
+                prepared.append((t[0], t[1]))  # its item key: a later scan still wins, the listing's other open items go
             else:
                 prepared.append(build(e.listing, e.row, e.source, *t))
         counts = self.write(prepared, now)
@@ -276,10 +314,11 @@ class ReviewQueue:
 
     def write(self, prepared: Iterable[Prepared], now: float | None = None) -> dict[str, int]:
         """Write prepared scans in one transaction. Per listing the last scan counts: queued → its item is
-        inserted (a no-op if it is there with these versions) and its open items of other versions are
-        withdrawn; not queued → its open items are withdrawn. A claimed item stays with its reviewer.
-        `(key, versions key)` (already queued with these versions, see enqueue_many) inserts nothing but withdraws
-        the listing's open items of other versions, as a queued scan does."""
+        inserted unless one is live under its key (open, claimed or done: the same content under the same
+        versions is reviewed once), and the listing's open items under other keys are withdrawn; not queued → its
+        open items are withdrawn. A claimed item stays with its reviewer. A withdrawn item is history: the
+        same scan coming back is a new item. `(key, item key)` (live already, see enqueue_many) inserts nothing
+        but withdraws the listing's other open items, as a queued scan does."""
         t = _now() if now is None else now
         counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
         last: dict[str, Prepared] = {}
@@ -289,48 +328,57 @@ class ReviewQueue:
             last.pop(p[0], None)
             last[p[0]] = p
         counts["unchanged"] += n - len(last)  # superseded by a later scan of the same listing in this batch
-        gone: list[str] = []
-        replaced: dict[str, list[str]] = {}  # versions key -> listings queued with it (older open items go)
-        inserts: list[tuple] = []
-        for key, values in last.values():
-            if values is None:
-                gone.append(key)
-            elif isinstance(values, str):  # already queued with these versions
-                replaced.setdefault(values, []).append(key)
-            else:
-                replaced.setdefault(values[1], []).append(key)
-                inserts.append((*values[:11], t + values[11], values[12], t))
-        if not gone and not replaced:
+        gone = [key for key, values in last.values() if values is None]
+        queued = [(key, values) for key, values in last.values() if values is not None]
+        if not gone and not queued:
             return counts
-        # A handful of statements per batch, whatever its size: the sqlite3 module lets go of the GIL for every
-        # statement, and a writer thread that has to win it back from busy scan threads once per row fell behind.
         postgres = self.store.dialect == "postgresql"
 
         def statements(cur) -> dict[str, int]:
             done = {"queued": 0, "unchanged": 0, "withdrawn": 0}
-            if gone:  # listings no longer queued (most scans are clean): their open items are withdrawn
-                # PostgreSQL: the keys as one array parameter, sent binary (%b): cheaper to send than 500 parameters,
-                # and half the client's CPU of a text array (whose dumper tests every key for characters to quote).
-                # SQLite: one JSON array parameter, instead of a 500-placeholder statement built, parsed and bound
-                # per chunk (~0.2 µs a listing less)
-                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' AND "
-                                  + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))"),
-                                  (t, gone if postgres else dumps(gone)))
-                done["withdrawn"] += max(res.rowcount, 0)
-            for keep, keys_all in replaced.items():  # a listing queued again: its open items of other versions go
+            kept = dict.fromkeys(gone, "")  # listing key -> the item key its open items may keep ("": none)
+            adopted: list[tuple[str, str, str]] = []
+            inserts: list[tuple] = []
+            live = live_keys(cur.execute, [key for key, _ in queued], postgres) if queued else {}
+            for key, values in queued:
+                ikey = values if isinstance(values, str) else values[1]
+                stored = stored_key(live.get(key, ()), ikey)
+                if stored is None:
+                    if not isinstance(values, str):
+                        inserts.append((*values[:11], t + values[11], values[12], t))
+                else:
+                    if stored != ikey:  # queued before keys held the content: it takes this scan's key from now on
+                        adopted.append((ikey, key, stored))
+                    if not isinstance(values, str):
+                        done["unchanged"] += 1
+                kept[key] = ikey
+            if adopted:
+                cur.executemany(f"UPDATE review_items SET versions_key = ? WHERE listing_key = ? AND versions_key = ? "
+                                f"AND {LIVE_ITEM}", adopted)
+            # Every listing's open items under another key are withdrawn (a clean scan keeps none), in one statement
+            # for the batch, whatever its size: the sqlite3 module lets go of the GIL for every statement, and a writer
+            # thread that has to win it back from busy scan threads once per row fell behind. PostgreSQL: the keys as
+            # arrays sent binary (%b), cheaper to send than parameters and half the client's CPU of text arrays.
+            # SQLite: one JSON object {listing key: item key kept}, read by json_each.
+            if postgres:
+                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = %s WHERE status = 'open' "
+                                  "AND listing_key = ANY(%b) AND (listing_key, versions_key) NOT IN "
+                                  "(SELECT * FROM unnest(%b::text[], %b::text[]))",
+                                  (t, list(kept), list(kept), list(kept.values())))
+            else:
+                pairs = dumps(kept)
                 res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                  "AND versions_key <> ? AND "
-                                  + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))"),
-                                  (t, keep, keys_all if postgres else dumps(keys_all)))
-                done["withdrawn"] += max(res.rowcount, 0)
+                                  "AND listing_key IN (SELECT key FROM json_each(?)) AND (listing_key, versions_key) NOT IN "
+                                  "(SELECT key, value FROM json_each(?))", (t, pairs, pairs))
+            done["withdrawn"] += max(res.rowcount, 0)
             if inserts:
-                if postgres:  # COPY: the client's cheapest way in
-                    queued = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ("listing_key", "versions_key"),
-                                             UTF8_COLUMNS)
+                if postgres:  # COPY: the client's cheapest way in (the live keys were looked up above)
+                    queued_n = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ITEM_KEY, UTF8_COLUMNS,
+                                               live=LIVE_ITEM, checked=True)
                 else:  # one prepared statement, re-run: no 7,000-parameter parse
-                    queued = max(cur.executemany(SQLITE_INSERT, inserts).rowcount, 0)
-                done["queued"] += queued
-                done["unchanged"] += len(inserts) - queued
+                    queued_n = max(cur.executemany(SQLITE_INSERT, inserts).rowcount, 0)
+                done["queued"] += queued_n
+                done["unchanged"] += len(inserts) - queued_n
             return done
 
         # one transaction, run again if PostgreSQL ends it as one side of a deadlock (Store.tx_retrying)
@@ -338,16 +386,12 @@ class ReviewQueue:
             counts[k] += v
         return counts
 
-    def _known(self, keys: list[str]) -> set[tuple[str, str]]:
-        """(listing key, versions key) pairs already in the store for these listing keys."""
-        keys = list(dict.fromkeys(keys))
-        found: set[tuple[str, str]] = set()
-        for k in range(0, len(keys), WITHDRAW_CHUNK):
-            chunk = keys[k:k + WITHDRAW_CHUNK]
-            found.update(tuple(r) for r in self.store.read(
-                f"SELECT listing_key, versions_key FROM review_items WHERE listing_key IN ({', '.join('?' * len(chunk))})",
-                tuple(chunk)))
-        return found
+    def store_live_keys(self, keys: list[str]) -> dict[str, set[str]]:
+        """live_keys, read outside a write."""
+        if not keys:
+            return {}
+        return live_keys(lambda sql, params: self.store.conn().execute(self.store.q(sql), params), keys,
+                         self.store.dialect == "postgresql")
 
     # -- claim --------------------------------------------------------------------------------
     def release_expired(self, now: float | None = None) -> int:
@@ -399,6 +443,21 @@ class ReviewQueue:
 
     def depth(self, now: float | None = None) -> dict[str, int]:
         return depth(self.store, now)
+
+
+ITEM_KEY = ("listing_key", "versions_key")  # an item's key, unique among live items (store.LIVE_ITEM)
+
+
+def live_keys(execute: Any, keys: list[str], postgres: bool) -> dict[str, set[str]]:
+    """The item keys live (not withdrawn) for each of these listing keys, in one indexed read (review_items_listing)."""
+    keys = list(dict.fromkeys(keys))
+    sql = ("SELECT listing_key, versions_key FROM review_items WHERE "
+           + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))")
+           + f" AND {LIVE_ITEM}")
+    found: dict[str, set[str]] = {}
+    for key, ikey in execute(sql, (keys if postgres else dumps(keys),)).fetchall():
+        found.setdefault(key, set()).add(ikey)
+    return found
 
 
 def release_expired(store: Store, now: float | None = None) -> int:

@@ -13,6 +13,9 @@ Tables (migration 1):
 * `review_wordlists`  every published word-list version, its files, and which one is live
 * `review_audit`      who did what when, with before/after
 
+Migration 2: an item's key (listing key, versions key) is unique among live items only (`review_items_key`,
+WHERE status <> 'withdrawn'), so a withdrawn item is history and the same scan coming back is a new item.
+
 Placeholders are written `?` and turned into `%s` for PostgreSQL. Connections are per thread.
 The claim — the one step where the two databases really differ — is `Store.claim_next`.
 """
@@ -30,10 +33,8 @@ from urllib.parse import unquote, urlparse
 DEFAULT_DB_NAME = "review.sqlite3"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
-# Each migration is a list of statements; {id} is the auto-increment primary key type of the dialect.
-MIGRATIONS: list[list[str]] = [
-    [
-        """CREATE TABLE review_items (
+# review_items' columns, as migration 1 made them (migration 2 makes the table again with them).
+_ITEM_COLUMNS_DDL = """
             id {id},
             listing_key TEXT NOT NULL,
             versions_key TEXT NOT NULL,
@@ -53,12 +54,24 @@ MIGRATIONS: list[list[str]] = [
             created_at DOUBLE PRECISION NOT NULL,
             claimed_at DOUBLE PRECISION,
             done_at DOUBLE PRECISION,
-            UNIQUE (listing_key, versions_key)
-        )""",
-        "CREATE INDEX review_items_queue ON review_items (status, rank, id)",
-        "CREATE INDEX review_items_listing ON review_items (listing_key, status)",
-        "CREATE INDEX review_items_created ON review_items (created_at)",
-        "CREATE INDEX review_items_lease ON review_items (status, lease_expires)",
+"""
+_ITEM_INDEXES = [
+    "CREATE INDEX review_items_queue ON review_items (status, rank, id)",
+    "CREATE INDEX review_items_listing ON review_items (listing_key, status)",
+    "CREATE INDEX review_items_created ON review_items (created_at)",
+    "CREATE INDEX review_items_lease ON review_items (status, lease_expires)",
+]
+# One live item per listing and key (its data's versions and its content): a withdrawn item is history, and
+# the same scan coming back later is a new item (migration 2; before it, a withdrawn item held its key for good).
+LIVE_ITEM = "status <> 'withdrawn'"
+_ITEM_KEY_INDEX = f"CREATE UNIQUE INDEX review_items_key ON review_items (listing_key, versions_key) WHERE {LIVE_ITEM}"
+
+# Each migration is a list of statements; {id} is the auto-increment primary key type of the dialect. A statement
+# written as {"sqlite": …, "postgresql": …} is the dialect's own (None: nothing on that one).
+MIGRATIONS: list[list[Any]] = [
+    [
+        "CREATE TABLE review_items (" + _ITEM_COLUMNS_DDL + "            UNIQUE (listing_key, versions_key)\n        )",
+        *_ITEM_INDEXES,
         """CREATE TABLE review_verdicts (
             id {id},
             item_id BIGINT NOT NULL,
@@ -129,6 +142,20 @@ MIGRATIONS: list[list[str]] = [
             after_state TEXT
         )""",
         "CREATE INDEX review_audit_ts ON review_audit (ts)",
+    ],
+    [  # 2: an item's key is unique among live items only, so a scan coming back after its item was withdrawn is queued
+        # SQLite cannot drop a table's UNIQUE constraint: the table is made again (ids and the id counter kept)
+        {"sqlite": "CREATE TABLE review_items_new (" + _ITEM_COLUMNS_DDL.rstrip().rstrip(",") + ")",
+         "postgresql": "ALTER TABLE review_items DROP CONSTRAINT review_items_listing_key_versions_key_key"},
+        {"sqlite": "INSERT INTO review_items_new SELECT * FROM review_items", "postgresql": None},
+        # a purged item's id is never given again (AUTOINCREMENT's promise): the old table's counter, not the copy's
+        {"sqlite": "DELETE FROM sqlite_sequence WHERE name = 'review_items_new'", "postgresql": None},
+        {"sqlite": "INSERT INTO sqlite_sequence (name, seq) SELECT 'review_items_new', seq FROM sqlite_sequence "
+                   "WHERE name = 'review_items'", "postgresql": None},
+        {"sqlite": "DROP TABLE review_items", "postgresql": None},
+        {"sqlite": "ALTER TABLE review_items_new RENAME TO review_items", "postgresql": None},
+        *({"sqlite": index, "postgresql": None} for index in _ITEM_INDEXES),
+        _ITEM_KEY_INDEX,
     ],
 ]
 
@@ -285,7 +312,10 @@ class Store:
                 if n <= current:
                     continue
                 for statement in statements:
-                    conn.execute(statement.replace("{id}", self._id_type()))
+                    if isinstance(statement, dict):
+                        statement = statement[self.dialect]
+                    if statement is not None:
+                        conn.execute(statement.replace("{id}", self._id_type()))
                 conn.execute(self.q("INSERT INTO review_schema (version) VALUES (?)"), (n,))
         except BaseException:
             conn.execute("ROLLBACK")
@@ -359,11 +389,13 @@ class _Cursor:
         return cur
 
     def copy_insert(self, table: str, columns: str, rows: list[tuple], conflict: tuple[str, str],
-                    utf8_columns: tuple[str, ...] = ()) -> int:
-        """PostgreSQL: `INSERT INTO table (columns) … ON CONFLICT (conflict) DO NOTHING` for every row, in the
-        rows' order; the number inserted. `conflict`: the two columns of a unique key (NOT NULL: keys are
-        compared in Python). `utf8_columns`: text columns whose values come as UTF-8 bytes
-        (scanner.review.store.dumps_utf8), copied as they are.
+                    utf8_columns: tuple[str, ...] = (), *, live: str = "", checked: bool = False) -> int:
+        """PostgreSQL: `INSERT INTO table (columns) … ON CONFLICT (conflict) [WHERE live] DO NOTHING` for every row,
+        in the rows' order; the number inserted. `conflict`: the two columns of a unique key (NOT NULL: keys are
+        compared in Python); `live`: the predicate of a partial unique index on them (rows outside it do not hold
+        their key). `utf8_columns`: text columns whose values come as UTF-8 bytes (scanner.review.store.dumps_utf8),
+        copied as they are. `checked`: the caller has left out the rows whose key it found in the table, in this
+        transaction (the lookup is not made twice).
 
         The rows whose key is not in the table yet (one indexed SELECT) go straight into it with one binary
         COPY, which inserts in batches where INSERT … ON CONFLICT goes row by row with a speculative index
@@ -376,8 +408,9 @@ class _Cursor:
         UTF-8 (a text column's binary input is read in the client's encoding)."""
         names = [c.strip() for c in columns.split(",")]
         first, second = names.index(conflict[0]), names.index(conflict[1])
-        have = set(self._conn.execute(f"SELECT {conflict[0]}, {conflict[1]} FROM {table} "
-                                      f"WHERE {conflict[0]} = ANY(%b)", ([r[first] for r in rows],)).fetchall())
+        have = set() if checked else set(self._conn.execute(
+            f"SELECT {conflict[0]}, {conflict[1]} FROM {table} WHERE {conflict[0]} = ANY(%b)"
+            + (f" AND {live}" if live else ""), ([r[first] for r in rows],)).fetchall())
         fresh = []
         for r in rows:
             key = (r[first], r[second])
@@ -405,7 +438,7 @@ class _Cursor:
                 # types are read again next time, and the staged INSERT (which casts) writes these rows or
                 # refuses them with the database's own error
                 self._store._local.table_types = {}
-        return self._copy_staged(table, columns, fresh, conflict, utf8_columns)
+        return self._copy_staged(table, columns, fresh, conflict, utf8_columns, live)
 
     def _table_types(self, table: str, names: list[str], utf8_columns: tuple[str, ...]) -> "_CopyTypes":
         """The binary COPY's type of each column (read once per connection): the table's own, bytea for the
@@ -425,8 +458,8 @@ class _Cursor:
         return made[key]
 
     def _copy_staged(self, table: str, columns: str, rows: list[tuple], conflict: tuple[str, str],
-                     utf8_columns: tuple[str, ...] = ()) -> int:
-        """`INSERT … ON CONFLICT (conflict) DO NOTHING` for every row, in the rows' order, sent with binary COPY
+                     utf8_columns: tuple[str, ...] = (), live: str = "") -> int:
+        """`INSERT … ON CONFLICT (conflict) [WHERE live] DO NOTHING` for every row, in the rows' order, sent with binary COPY
         into a temporary staging table (emptied when the transaction commits) and inserted from it. Typed by
         the staging table's own columns (read once per connection); the UTF-8 columns staged as bytea and made
         text by the INSERT (convert_from reads them as UTF-8 and checks them as a text column's input does)."""
@@ -464,7 +497,7 @@ class _Cursor:
                 for n, values in enumerate(rows):
                     copy.write_row((n, *values))
             res = conn.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {staging} ORDER BY ord "
-                               f"ON CONFLICT ({conflict[0]}, {conflict[1]}) DO NOTHING")
+                               f"ON CONFLICT ({conflict[0]}, {conflict[1]}){f' WHERE {live}' if live else ''} DO NOTHING")
             inserted = max(res.rowcount, 0)
         except BaseException:
             made.clear()  # the transaction rolls back, and a table made in it goes with it

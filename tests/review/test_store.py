@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from scanner.review import changesets, retention, stats, verdicts
-from scanner.review.queue import Entry, QueuePolicy, ReviewQueue
-from scanner.review.store import Store
+from scanner.review.queue import ITEM_KEY, Entry, QueuePolicy, ReviewQueue
+from scanner.review.store import LIVE_ITEM, Store
 
 V1 = {"wordlists": "sha256:aaa", "gallery": "sha256:ggg", "scanner": "0.1.0"}
 V2 = {"wordlists": "sha256:bbb", "gallery": "sha256:ggg", "scanner": "0.1.0"}
@@ -36,7 +36,7 @@ SHIRT = {"id": "sku-3", "title": "纯棉T恤 夏季新款"}
 def test_migrations_run_once(store_url):
     first = Store(store_url)
     second = Store(store_url)  # a second process starting on the same database
-    assert first.schema_version() == second.schema_version() == 1
+    assert first.schema_version() == second.schema_version() == 2
     first.close(), second.close()
 
 
@@ -490,8 +490,7 @@ def test_a_failed_first_write_on_postgresql_leaves_the_next_one_working(store):
         from scanner.review.queue import INSERT_COLUMNS, UTF8_COLUMNS
 
         row = (*good[1][:11], T0 + good[1][11], good[1][12], T0)
-        assert cur._copy_staged("review_items", INSERT_COLUMNS, [row], ("listing_key", "versions_key"),
-                                UTF8_COLUMNS) == 1
+        assert cur._copy_staged("review_items", INSERT_COLUMNS, [row], ITEM_KEY, UTF8_COLUMNS, LIVE_ITEM) == 1
     assert q.depth()["open"] == 1
 
 
@@ -534,7 +533,7 @@ def test_a_write_repeating_a_listing_keeps_its_first_row(store):
     rows = [(*p[1][:11], T0 + p[1][11], p[1][12], T0)
             for p in (build(SHOE, SHOE_REVIEW, source, *triage(SHOE_REVIEW, SHOE, q.policy)) for source in ("batch", "api"))]
     with store.tx() as cur:
-        assert cur.copy_insert("review_items", INSERT_COLUMNS, rows, ("listing_key", "versions_key"), UTF8_COLUMNS) == 1
+        assert cur.copy_insert("review_items", INSERT_COLUMNS, rows, ITEM_KEY, UTF8_COLUMNS, live=LIVE_ITEM) == 1
     assert store.read("SELECT source FROM review_items") == [("batch",)]
 
 
@@ -556,10 +555,10 @@ def test_utf8_columns_are_read_as_utf8_whatever_the_clients_encoding(store, list
     try:
         if stored is None:
             with pytest.raises(psycopg.errors.DataError), latin1.tx() as cur:
-                cur.copy_insert("review_items", INSERT_COLUMNS, [row], ("listing_key", "versions_key"), UTF8_COLUMNS)
+                cur.copy_insert("review_items", INSERT_COLUMNS, [row], ITEM_KEY, UTF8_COLUMNS, live=LIVE_ITEM)
         else:
             with latin1.tx() as cur:
-                cur.copy_insert("review_items", INSERT_COLUMNS, [row], ("listing_key", "versions_key"), UTF8_COLUMNS)
+                cur.copy_insert("review_items", INSERT_COLUMNS, [row], ITEM_KEY, UTF8_COLUMNS, live=LIVE_ITEM)
     finally:
         latin1.close()
     assert store.read("SELECT listing FROM review_items") == ([] if stored is None else [(stored,)])

@@ -1,0 +1,161 @@
+"""An item follows what its listing says: a reviewer's verdict holds for one content under one set of data versions.
+
+Stories on both paths (the service's enqueue_many, the batch's write) and both databases (fixture `store`). Each
+failed on the code before item keys held the content (a key of listing id + versions only).
+"""
+from __future__ import annotations
+
+import pytest
+
+from scanner.review import verdicts
+from scanner.review.queue import Entry, ReviewQueue, content_digest, prepare
+from scanner.review.store import Store
+
+V1 = {"wordlists": "sha256:aaa", "gallery": "sha256:ggg", "scanner": "0.1.0"}
+T0 = 1_800_000_000.0
+
+
+def review_row(listing_id, text, start=0):
+    finding = {"kind": "text", "category": "counterfeit", "field": "title", "start": start, "end": start + 2,
+               "text": text, "term": text, "severity": "high", "score": 0.9, "effect": "review"}
+    return {"id": listing_id, "decision": "review", "score": 60, "findings": [finding], "versions": V1}
+
+
+BAG = {"id": "sku-7", "title": "原单 女士手提包", "description": "头层牛皮"}
+BAG_ROW = review_row("sku-7", "原单")
+BAG_EDITED = {"id": "sku-7", "title": "原单 女士手提包 顶级复刻", "description": "头层牛皮"}
+BAG_EDITED_ROW = review_row("sku-7", "原单")
+BAG_CLEAN = {"id": "sku-7", "title": "女士手提包", "description": "头层牛皮"}
+BAG_CLEAN_ROW = {"id": "sku-7", "decision": "pass", "score": 0, "findings": [], "versions": V1}
+
+
+@pytest.fixture(params=["api", "batch"])
+def scan(request, store):
+    q = ReviewQueue(store, lease_s=600)
+
+    def scan_(listing, row, now):
+        if request.param == "api":
+            return q.enqueue_many([Entry(listing, row, "api")], now=now)
+        return q.write([prepare(listing, row, "batch", q.policy)], now=now)
+
+    scan_.queue = q
+    return scan_
+
+
+def items(store):
+    return store.read("SELECT id, status, listing FROM review_items ORDER BY id")
+
+
+def test_an_approved_listing_edited_is_reviewed_again(scan, store):
+    scan(BAG, BAG_ROW, T0)
+    item = scan.queue.claim("alice", now=T0 + 1)
+    verdicts.submit(store, item["id"], "alice", {"decision": "approve"}, now=T0 + 2)
+    assert scan(BAG, BAG_ROW, T0 + 3)["queued"] == 0  # the same copy again: approved already
+    assert scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 4)["queued"] == 1
+    again = scan.queue.claim("bob", now=T0 + 5)
+    assert again is not None and again["id"] > item["id"] and "顶级复刻" in again["listing"]["fields"]["title"]
+
+
+def test_an_edit_while_queued_replaces_the_open_item(scan, store):
+    scan(BAG, BAG_ROW, T0)
+    scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 1)
+    rows = items(store)
+    assert [r[1] for r in rows] == ["withdrawn", "open"] and "顶级复刻" in rows[1][2]
+    assert scan.queue.claim("alice", now=T0 + 2)["id"] == rows[1][0]
+
+
+def test_a_scan_coming_back_after_its_item_was_withdrawn_is_a_new_item(scan, store):
+    scan(BAG, BAG_ROW, T0)
+    scan(BAG_CLEAN, BAG_CLEAN_ROW, T0 + 1)  # the seller took the words out
+    scan(BAG, BAG_ROW, T0 + 2)              # ... and put them back
+    assert [r[1] for r in items(store)] == ["withdrawn", "open"]
+    assert scan(BAG, BAG_ROW, T0 + 3)["queued"] == 0  # and once is enough
+
+
+def test_a_listing_reverted_to_reviewed_copy_is_not_reviewed_twice(scan, store):
+    scan(BAG, BAG_ROW, T0)
+    first = scan.queue.claim("alice", now=T0 + 1)
+    verdicts.submit(store, first["id"], "alice", {"decision": "approve"}, now=T0 + 2)
+    scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 3)
+    second = scan.queue.claim("alice", now=T0 + 4)
+    verdicts.submit(store, second["id"], "alice", {"decision": "reject"}, now=T0 + 5)
+    assert scan(BAG, BAG_ROW, T0 + 6)["queued"] == 0  # back to the copy alice approved, under the same data
+    assert scan.queue.claim("bob", now=T0 + 7) is None
+
+
+@pytest.mark.parametrize("first, again", [
+    # the API's number and a CSV row's text; an attribute as a number and as text; another key order
+    ({"id": 7, "title": "原单 手提包", "attributes": {"尺寸": 30}}, {"id": "7", "attributes": {"尺寸": "30"}, "title": "原单 手提包"}),
+    # an empty or absent field reads the same; scan options are how to answer, not what the listing says
+    ({"id": "7", "title": "原单 手提包", "description": ""}, {"id": "7", "title": "原单 手提包"}),
+    ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "options": {"language": "en"}}),
+])
+def test_the_same_content_written_two_ways_is_one_item(scan, store, first, again):
+    assert scan(first, review_row(first["id"], "原单"), T0)["queued"] == 1
+    assert scan(again, review_row(again["id"], "原单"), T0 + 1)["queued"] == 0
+    assert [r[1] for r in items(store)] == ["open"]
+
+
+@pytest.mark.parametrize("one, other", [
+    ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "images": [{"url": "https://img.example/1.jpg"}]}),
+    ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "seller": {"authorized_brands": ["Coach"]}}),
+    ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "locale": "zh-TW"}),
+    ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单  手提包"}),
+])
+def test_what_the_scan_reads_changes_the_content(one, other):
+    assert content_digest(one) != content_digest(other)
+
+
+# -- upgrading: items queued before keys held the content ---------------------------------------------------------------
+def _legacy_item(store: Store, status: str) -> int:
+    """Queue BAG as the code before did (versions key alone), and set its status."""
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(BAG, BAG_ROW, "api")], now=T0 - 100)
+    with store.tx() as cur:
+        cur.execute("UPDATE review_items SET versions_key = 'gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa', "
+                    "status = ?", (status,))
+    return store.read("SELECT id FROM review_items")[0][0]
+
+
+@pytest.mark.parametrize("status, queued, statuses", [
+    ("done", 0, ["done"]),            # reviewed before the upgrade: not reviewed again
+    ("claimed", 0, ["claimed"]),      # with its reviewer: stays there
+    ("open", 0, ["open"]),            # waiting: keeps its place
+    ("withdrawn", 1, ["withdrawn", "open"]),  # history: the scan is a new item
+])
+def test_an_item_queued_before_the_upgrade_is_taken_as_this_scans(scan, store, status, queued, statuses):
+    legacy = _legacy_item(store, status)
+    assert scan(BAG, BAG_ROW, T0)["queued"] == queued
+    assert [r[1] for r in items(store)] == statuses
+    if status != "withdrawn":  # it took the scan's key: the next edit is a new item
+        key = store.read("SELECT versions_key FROM review_items WHERE id = ?", (legacy,))[0][0]
+        assert key.endswith("|content=" + content_digest(BAG))
+        assert scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 1)["queued"] == 1
+
+
+def test_migrating_keeps_the_items_and_frees_the_keys_of_withdrawn_ones(store_url, monkeypatch):
+    """A database made by migration 1 (one item per key, withdrawn or not) moves to migration 2 with its items, ids
+    and id counter (SQLite makes the table again), and the key of a withdrawn item can be queued again."""
+    from scanner.review import store as store_mod
+
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+    old = Store(store_url)
+    q = ReviewQueue(old)
+    q.enqueue_many([Entry(BAG, BAG_ROW, "api"), Entry({"id": "sku-8", "title": "原单"}, review_row("sku-8", "原单"), "api")],
+                   now=T0)
+    with old.tx() as cur:
+        cur.execute("UPDATE review_items SET status = 'withdrawn' WHERE listing_key = 'id:sku-7'")
+        cur.execute("DELETE FROM review_items WHERE listing_key = 'id:sku-8'")  # purged: its id is not given again
+    before = old.read("SELECT id, listing_key, versions_key, status, listing FROM review_items ORDER BY id")
+    assert old.schema_version() == 1
+    old.close()
+    monkeypatch.undo()
+    new = Store(store_url)
+    try:
+        assert new.schema_version() == 2
+        assert new.read("SELECT id, listing_key, versions_key, status, listing FROM review_items ORDER BY id") == before
+        assert ReviewQueue(new).enqueue_many([Entry(BAG, BAG_ROW, "api")], now=T0 + 1)["queued"] == 1
+        ids = [r[0] for r in new.read("SELECT id FROM review_items ORDER BY id")]
+        assert ids == [before[0][0], before[0][0] + 2]
+    finally:
+        new.close()
