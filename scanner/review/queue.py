@@ -104,11 +104,14 @@ def content_digest(listing: Any) -> str:
     reads them), image references, authorised brands and locale, and a review's or Q&A entry's kind, speaker and
     listing id (as text). Not its id (the listing key holds it), not its scan options (how to scan and answer, not
     what it says: an editor's English preview must not make a second item), and not how it was written: the API's
-    `"id": 7` and a CSV row's `"7"`, `"5"` and 5 as an attribute, or another key order, are one content."""
+    `"id": 7` and a CSV row's `"7"`, `"5"` and 5 as an attribute, attributes or brands in another order, an empty
+    and an absent field or locale, an image key set to null and left out, are one content."""
     try:
         parsed = parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
         canon: Any = [parsed.kind, parsed.speaker, None if parsed.listing_id is None else str(parsed.listing_id),
-                      parsed.fields, [sorted(i.items()) for i in parsed.images], parsed.authorized_brands, parsed.locale]
+                      sorted(parsed.fields),  # by name: attributes in another order are the same listing
+                      [sorted((k, v) for k, v in i.items() if v is not None) for i in parsed.images],
+                      sorted(set(parsed.authorized_brands)), parsed.locale or None]
     except Exception:  # noqa: BLE001 - a row that has a result parsed once; be safe anyway
         canon = json.dumps(listing, sort_keys=True, default=str)
     # the store's encoder (built once: json.dumps with options builds one a call, 3 of the digest's 8 µs); the
@@ -122,13 +125,18 @@ def item_key(row: dict[str, Any], listing: Any) -> str:
     return versions_key(row) + CONTENT_MARK + content_digest(listing)
 
 
-def stored_key(live: set[str], key: str) -> str | None:
-    """The key under which `key`'s item is live, from its listing's live keys: `key` itself, or its versions key
-    alone (an item queued before keys held the content, with these versions: taken as this content, once), or None."""
-    if key in live:
-        return key
-    head, mark, _ = key.rpartition(CONTENT_MARK)
-    return head if mark and head in live else None
+def adopted(cur: Any, key: str, ikey: str, live: dict[str, bool], copy_utf8: bytes) -> bool:
+    """Whether a live item stored before keys held the content (its versions key alone: `ikey` without its
+    digest) is this scan's, and if so give it `ikey`. It is when its reviewer's copy is the one this scan
+    builds: then a reviewed item is not reviewed again and an open one keeps its place; else (the listing was
+    edited since) the scan is a new item. One statement per such item, once ever; RETURNING says whether it
+    still matched (another writer may have taken it meanwhile)."""
+    head, mark, _ = ikey.rpartition(CONTENT_MARK)
+    if not mark or head not in live:
+        return False
+    return cur.execute(f"UPDATE review_items SET versions_key = ? WHERE listing_key = ? AND versions_key = ? AND "
+                       f"{LIVE_ITEM} AND listing = ? RETURNING id",
+                       (ikey, key, head, copy_utf8.decode("utf-8"))).fetchone() is not None
 
 
 def categories_of(row: dict[str, Any]) -> list[str]:
@@ -207,7 +215,7 @@ class Entry:
 # What one scan does to the queue, worked out without the database: `(listing key, values)`, a plain tuple
 # (a batch worker builds it beside the row it scanned and sends it to the parent, which only writes it;
 # a tuple pickles ten times faster than a dataclass). `values` None: the listing is not queued (its open item
-# is withdrawn); a str, its item key: live already under it (enqueue_many); else the item's columns in
+# is withdrawn); else the item's columns in
 # INSERT_COLUMNS order up to `status`, with the rank offset in place of the rank (rank = time of the write
 # + offset) and no created_at (the time of the write). `listing` and `result` (the two large columns) are
 # UTF-8 JSON bytes (store.dumps_utf8), stored as text: see UTF8_COLUMNS.
@@ -292,23 +300,18 @@ class ReviewQueue:
 
     # -- enqueue ------------------------------------------------------------------------------
     def enqueue_many(self, entries: Iterable[Entry], now: float | None = None) -> dict[str, int]:
-        """Write a batch of scans in one transaction; counts of what happened. Items already live under the
-        same key are looked up first, so a rescan builds no reviewer's copy for them."""
-        entries = list(entries)
-        triaged = [triage(e.row, e.listing, self.policy) for e in entries]
-        live = self.store_live_keys([t[0] for t in triaged if t is not None and t[2] is not None])
+        """Write a batch of scans in one transaction; counts of what happened. Every queued scan's reviewer's copy
+        is built (a few µs), so that what is live is decided inside the write's transaction: a read before it could
+        be overtaken by another writer's scan of the same listing, and the scan lost (a code review's case)."""
         prepared: list[Prepared] = []
-        unchanged = ignored = 0
-        for e, t in zip(entries, triaged):
-            if t is None:
+        ignored = 0
+        for e in entries:
+            p = prepare(e.listing, e.row, e.source, self.policy)
+            if p is None:
                 ignored += 1
-            elif t[2] is not None and stored_key(live.get(t[0], ()), t[1]) is not None:
-                unchanged += 1
-                prepared.append((t[0], t[1]))  # its item key: a later scan still wins, the listing's other open items go
             else:
-                prepared.append(build(e.listing, e.row, e.source, *t))
+                prepared.append(p)
         counts = self.write(prepared, now)
-        counts["unchanged"] += unchanged
         counts["ignored"] += ignored
         return counts
 
@@ -317,8 +320,9 @@ class ReviewQueue:
         inserted unless one is live under its key (open, claimed or done: the same content under the same
         versions is reviewed once), and the listing's open items under other keys are withdrawn; not queued → its
         open items are withdrawn. A claimed item stays with its reviewer. A withdrawn item is history: the
-        same scan coming back is a new item. `(key, item key)` (live already, see enqueue_many) inserts nothing
-        but withdraws the listing's other open items, as a queued scan does."""
+        same scan coming back is a new item. A claimed item under another key is marked superseded: it is
+        withdrawn when its lease runs out (release_expired) instead of coming back open with a stale copy.
+        `withdrawn` counts the open items withdrawn."""
         t = _now() if now is None else now
         counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
         last: dict[str, Prepared] = {}
@@ -329,48 +333,49 @@ class ReviewQueue:
             last[p[0]] = p
         counts["unchanged"] += n - len(last)  # superseded by a later scan of the same listing in this batch
         gone = [key for key, values in last.values() if values is None]
-        queued = [(key, values) for key, values in last.values() if values is not None]
-        if not gone and not queued:
+        queued = [p for p in last.values() if p[1] is not None]
+        if not last:
             return counts
         postgres = self.store.dialect == "postgresql"
 
         def statements(cur) -> dict[str, int]:
             done = {"queued": 0, "unchanged": 0, "withdrawn": 0}
-            kept = dict.fromkeys(gone, "")  # listing key -> the item key its open items may keep ("": none)
-            adopted: list[tuple[str, str, str]] = []
+            kept = dict.fromkeys(gone, "")  # listing key -> the item key its items may keep ("": none)
             inserts: list[tuple] = []
+            revived: list[tuple[str, str]] = []
             live = live_keys(cur.execute, [key for key, _ in queued], postgres) if queued else {}
             for key, values in queued:
-                ikey = values if isinstance(values, str) else values[1]
-                stored = stored_key(live.get(key, ()), ikey)
-                if stored is None:
-                    if not isinstance(values, str):
-                        inserts.append((*values[:11], t + values[11], values[12], t))
+                ikey = values[1]
+                have = live.get(key)
+                if have is not None and (ikey in have or adopted(cur, key, ikey, have, values[3])):
+                    done["unchanged"] += 1
+                    if have.get(ikey):  # marked superseded by a scan since, and this later scan is its again
+                        revived.append((key, ikey))
                 else:
-                    if stored != ikey:  # queued before keys held the content: it takes this scan's key from now on
-                        adopted.append((ikey, key, stored))
-                    if not isinstance(values, str):
-                        done["unchanged"] += 1
+                    inserts.append((*values[:11], t + values[11], values[12], t))
                 kept[key] = ikey
-            if adopted:
-                cur.executemany(f"UPDATE review_items SET versions_key = ? WHERE listing_key = ? AND versions_key = ? "
-                                f"AND {LIVE_ITEM}", adopted)
-            # Every listing's open items under another key are withdrawn (a clean scan keeps none), in one statement
-            # for the batch, whatever its size: the sqlite3 module lets go of the GIL for every statement, and a writer
-            # thread that has to win it back from busy scan threads once per row fell behind. PostgreSQL: the keys as
-            # arrays sent binary (%b), cheaper to send than parameters and half the client's CPU of text arrays.
-            # SQLite: one JSON object {listing key: item key kept}, read by json_each.
+            if revived:  # rare (a listing back to the copy its reviewer holds): one statement each
+                cur.executemany(f"UPDATE review_items SET superseded_at = NULL WHERE listing_key = ? AND versions_key = ? "
+                                f"AND {LIVE_ITEM}", revived)
+            # Every listing's open items under another key are withdrawn (a clean scan keeps none), and its claimed
+            # ones marked superseded (withdrawn when their lease runs out, not put back: the reviewer may finish),
+            # in one statement for the batch, whatever its size: the sqlite3 module lets go of the GIL for every
+            # statement, and a writer thread that has to win it back from busy scan threads once per row fell
+            # behind. PostgreSQL: the keys as arrays sent binary (%b), cheaper to send than parameters and half the
+            # client's CPU of text arrays. SQLite: one JSON object {listing key: item key kept}, read by json_each.
+            change = ("UPDATE review_items SET status = CASE WHEN status = 'open' THEN 'withdrawn' ELSE status END, "
+                      "done_at = CASE WHEN status = 'open' THEN ? ELSE done_at END, "
+                      "superseded_at = CASE WHEN status = 'claimed' THEN ? ELSE superseded_at END "
+                      "WHERE (status = 'open' OR (status = 'claimed' AND superseded_at IS NULL)) AND ")
             if postgres:
-                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = %s WHERE status = 'open' "
-                                  "AND listing_key = ANY(%b) AND (listing_key, versions_key) NOT IN "
-                                  "(SELECT * FROM unnest(%b::text[], %b::text[]))",
-                                  (t, list(kept), list(kept), list(kept.values())))
+                res = cur.execute(change + "listing_key = ANY(%b) AND (listing_key, versions_key) NOT IN "
+                                  "(SELECT * FROM unnest(%b::text[], %b::text[])) RETURNING status",
+                                  (t, t, list(kept), list(kept), list(kept.values())))
             else:
                 pairs = dumps(kept)
-                res = cur.execute("UPDATE review_items SET status = 'withdrawn', done_at = ? WHERE status = 'open' "
-                                  "AND listing_key IN (SELECT key FROM json_each(?)) AND (listing_key, versions_key) NOT IN "
-                                  "(SELECT key, value FROM json_each(?))", (t, pairs, pairs))
-            done["withdrawn"] += max(res.rowcount, 0)
+                res = cur.execute(change + "listing_key IN (SELECT key FROM json_each(?)) AND (listing_key, versions_key) "
+                                  "NOT IN (SELECT key, value FROM json_each(?)) RETURNING status", (t, t, pairs, pairs))
+            done["withdrawn"] += sum(status == "withdrawn" for status, in res.fetchall())
             if inserts:
                 if postgres:  # COPY: the client's cheapest way in (the live keys were looked up above)
                     queued_n = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ITEM_KEY, UTF8_COLUMNS,
@@ -385,13 +390,6 @@ class ReviewQueue:
         for k, v in self.store.tx_retrying(statements).items():
             counts[k] += v
         return counts
-
-    def store_live_keys(self, keys: list[str]) -> dict[str, set[str]]:
-        """live_keys, read outside a write."""
-        if not keys:
-            return {}
-        return live_keys(lambda sql, params: self.store.conn().execute(self.store.q(sql), params), keys,
-                         self.store.dialect == "postgresql")
 
     # -- claim --------------------------------------------------------------------------------
     def release_expired(self, now: float | None = None) -> int:
@@ -448,15 +446,15 @@ class ReviewQueue:
 ITEM_KEY = ("listing_key", "versions_key")  # an item's key, unique among live items (store.LIVE_ITEM)
 
 
-def live_keys(execute: Any, keys: list[str], postgres: bool) -> dict[str, set[str]]:
-    """The item keys live (not withdrawn) for each of these listing keys, in one indexed read (review_items_listing)."""
-    keys = list(dict.fromkeys(keys))
-    sql = ("SELECT listing_key, versions_key FROM review_items WHERE "
+def live_keys(execute: Any, keys: list[str], postgres: bool) -> dict[str, dict[str, bool]]:
+    """{listing key: {item key: superseded}} of the items live (not withdrawn) for these listing keys, in one
+    indexed read (review_items_key); `superseded`: claimed and marked to go when its lease runs out."""
+    sql = ("SELECT listing_key, versions_key, superseded_at IS NOT NULL FROM review_items WHERE "
            + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))")
            + f" AND {LIVE_ITEM}")
-    found: dict[str, set[str]] = {}
-    for key, ikey in execute(sql, (keys if postgres else dumps(keys),)).fetchall():
-        found.setdefault(key, set()).add(ikey)
+    found: dict[str, dict[str, bool]] = {}
+    for key, ikey, superseded in execute(sql, (keys if postgres else dumps(keys),)).fetchall():
+        found.setdefault(key, {})[ikey] = bool(superseded)
     return found
 
 
@@ -468,16 +466,18 @@ def release_expired(store: Store, now: float | None = None) -> int:
         return 0
     released = 0
     with store.tx() as cur:
-        rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
-                           (t,)).fetchall()
-        for item_id, who in rows:
-            res = cur.execute("UPDATE review_items SET status = 'open', claimed_by = NULL, lease_expires = NULL, "
+        rows = cur.execute("SELECT id, claimed_by, superseded_at FROM review_items WHERE status = 'claimed' "
+                           "AND lease_expires < ?", (t,)).fetchall()
+        for item_id, who, superseded in rows:
+            # an item a later scan of its listing superseded while it was held goes, rather than back with a stale copy
+            status = "open" if superseded is None else "withdrawn"
+            res = cur.execute("UPDATE review_items SET status = ?, done_at = ?, claimed_by = NULL, lease_expires = NULL, "
                               "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
-                              (item_id, t))
+                              (status, None if superseded is None else t, item_id, t))
             if res.rowcount:
                 released += 1
                 audit(cur, "system", "review.lease_expired", t, item_id=item_id,
-                      before={"status": "claimed", "claimed_by": who}, after={"status": "open"})
+                      before={"status": "claimed", "claimed_by": who}, after={"status": status})
     return released
 
 

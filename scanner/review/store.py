@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlparse
 
 DEFAULT_DB_NAME = "review.sqlite3"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_MIGRATE_WAIT_MS = 600_000  # Store.migrate waits this long for another process's migration
 
 # review_items' columns, as migration 1 made them (migration 2 makes the table again with them).
 _ITEM_COLUMNS_DDL = """
@@ -143,11 +144,14 @@ MIGRATIONS: list[list[Any]] = [
         )""",
         "CREATE INDEX review_audit_ts ON review_audit (ts)",
     ],
-    [  # 2: an item's key is unique among live items only, so a scan coming back after its item was withdrawn is queued
-        # SQLite cannot drop a table's UNIQUE constraint: the table is made again (ids and the id counter kept)
-        {"sqlite": "CREATE TABLE review_items_new (" + _ITEM_COLUMNS_DDL.rstrip().rstrip(",") + ")",
+    [  # 2: an item's key is unique among live items only, so a scan coming back after its item was withdrawn is
+        # queued; `superseded_at`: when a later scan of the listing made a claimed item stale (withdrawn, not put
+        # back, when its lease runs out). SQLite cannot drop a table's UNIQUE constraint: the table is made again
+        # (ids and the id counter kept)
+        {"sqlite": "CREATE TABLE review_items_new (" + _ITEM_COLUMNS_DDL + "            superseded_at DOUBLE PRECISION)",
          "postgresql": "ALTER TABLE review_items DROP CONSTRAINT review_items_listing_key_versions_key_key"},
-        {"sqlite": "INSERT INTO review_items_new SELECT * FROM review_items", "postgresql": None},
+        {"sqlite": "INSERT INTO review_items_new SELECT *, NULL FROM review_items",
+         "postgresql": "ALTER TABLE review_items ADD COLUMN superseded_at DOUBLE PRECISION"},
         # a purged item's id is never given again (AUTOINCREMENT's promise): the old table's counter, not the copy's
         {"sqlite": "DELETE FROM sqlite_sequence WHERE name = 'review_items_new'", "postgresql": None},
         {"sqlite": "INSERT INTO sqlite_sequence (name, seq) SELECT 'review_items_new', seq FROM sqlite_sequence "
@@ -300,7 +304,12 @@ class Store:
         write lock (BEGIN IMMEDIATE)."""
         conn = self.conn()
         if self.dialect == "sqlite":
-            conn.execute("BEGIN IMMEDIATE")
+            # another process may be migrating a large file (migration 2 copies the items table): wait for it
+            conn.execute(f"PRAGMA busy_timeout = {SQLITE_MIGRATE_WAIT_MS}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         else:
             conn.execute("BEGIN")
             conn.execute("SELECT pg_advisory_xact_lock(19190019)")
@@ -308,6 +317,9 @@ class Store:
             conn.execute("CREATE TABLE IF NOT EXISTS review_schema (version INTEGER NOT NULL)")
             row = conn.execute("SELECT MAX(version) FROM review_schema").fetchone()
             current = row[0] or 0
+            if current > len(MIGRATIONS):  # a newer release migrated it: this code would write what that one misreads
+                raise StoreError(f"the review database is at schema {current}, newer than this release knows "
+                                 f"({len(MIGRATIONS)}): run the release that migrated it")
             for n, statements in enumerate(MIGRATIONS, 1):
                 if n <= current:
                     continue

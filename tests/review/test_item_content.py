@@ -83,9 +83,29 @@ def test_a_listing_reverted_to_reviewed_copy_is_not_reviewed_twice(scan, store):
     assert scan.queue.claim("bob", now=T0 + 7) is None
 
 
+def test_a_listing_reverted_while_both_copies_are_held_keeps_the_reverted_copy(scan, store):
+    """Both copies with a reviewer when the seller reverts: the kept item is the last scan's, the other copy's
+    item is superseded and goes when its lease runs out; the current copy is what the next reviewer gets."""
+    scan(BAG, BAG_ROW, T0)
+    first = scan.queue.claim("alice", now=T0 + 1)
+    scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 2)
+    second = scan.queue.claim("bob", now=T0 + 3)
+    assert scan(BAG, BAG_ROW, T0 + 4)["queued"] == 0  # back to the copy alice holds
+    got = scan.queue.claim("carol", now=T0 + 700)  # both leases ran out
+    assert got is not None and got["id"] == first["id"] and "顶级复刻" not in got["listing"]["fields"]["title"]
+    assert store.read("SELECT status FROM review_items WHERE id = ?", (second["id"],)) == [("withdrawn",)]
+    assert scan.queue.claim("dave", now=T0 + 701) is None
+
+
 @pytest.mark.parametrize("first, again", [
     # the API's number and a CSV row's text; an attribute as a number and as text; another key order
     ({"id": 7, "title": "原单 手提包", "attributes": {"尺寸": 30}}, {"id": "7", "attributes": {"尺寸": "30"}, "title": "原单 手提包"}),
+    # attributes and authorised brands in another order; an image key sent as null or left out
+    ({"id": "7", "title": "原单 手提包", "attributes": {"尺寸": "30", "颜色": "黑"}, "seller": {"authorized_brands": ["Coach", "Gucci"]}},
+     {"id": "7", "title": "原单 手提包", "attributes": {"颜色": "黑", "尺寸": "30"}, "seller": {"authorized_brands": ["Gucci", "Coach"]}}),
+    ({"id": "7", "title": "原单 手提包", "images": [{"url": "https://img.example/1.jpg", "data": None}]},
+     {"id": "7", "title": "原单 手提包", "images": [{"url": "https://img.example/1.jpg"}]}),
+    ({"id": "7", "title": "原单 手提包", "locale": ""}, {"id": "7", "title": "原单 手提包"}),
     # an empty or absent field reads the same; scan options are how to answer, not what the listing says
     ({"id": "7", "title": "原单 手提包", "description": ""}, {"id": "7", "title": "原单 手提包"}),
     ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "options": {"language": "en"}}),
@@ -101,19 +121,22 @@ def test_the_same_content_written_two_ways_is_one_item(scan, store, first, again
     ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "seller": {"authorized_brands": ["Coach"]}}),
     ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单 手提包", "locale": "zh-TW"}),
     ({"id": "7", "title": "原单 手提包"}, {"id": "7", "title": "原单  手提包"}),
+    ({"id": "7", "bullets": ["原单", "手提包"]}, {"id": "7", "bullets": ["手提包", "原单"]}),
 ])
 def test_what_the_scan_reads_changes_the_content(one, other):
     assert content_digest(one) != content_digest(other)
 
 
 # -- upgrading: items queued before keys held the content ---------------------------------------------------------------
+LEGACY_KEY = "gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa"  # V1's versions key
+
+
 def _legacy_item(store: Store, status: str) -> int:
     """Queue BAG as the code before did (versions key alone), and set its status."""
     q = ReviewQueue(store)
     q.enqueue_many([Entry(BAG, BAG_ROW, "api")], now=T0 - 100)
     with store.tx() as cur:
-        cur.execute("UPDATE review_items SET versions_key = 'gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa', "
-                    "status = ?", (status,))
+        cur.execute("UPDATE review_items SET versions_key = ?, status = ?", (LEGACY_KEY, status))
     return store.read("SELECT id FROM review_items")[0][0]
 
 
@@ -133,6 +156,18 @@ def test_an_item_queued_before_the_upgrade_is_taken_as_this_scans(scan, store, s
         assert scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 1)["queued"] == 1
 
 
+@pytest.mark.parametrize("status", ["open", "done"])
+def test_an_item_queued_before_the_upgrade_and_edited_since_is_not_taken_as_this_scans(scan, store, status):
+    """The stored reviewer's copy is not the one this scan builds: the listing changed after it was queued, so the
+    old item is not this content's (an open one is withdrawn, a done one stays history) and the scan is a new item."""
+    legacy = _legacy_item(store, status)
+    assert scan(BAG_EDITED, BAG_EDITED_ROW, T0)["queued"] == 1
+    assert store.read("SELECT status FROM review_items WHERE id = ?", (legacy,)) == [
+        ("withdrawn" if status == "open" else "done",)]
+    got = scan.queue.claim("alice", now=T0 + 1)
+    assert got is not None and "顶级复刻" in got["listing"]["fields"]["title"]
+
+
 def test_migrating_keeps_the_items_and_frees_the_keys_of_withdrawn_ones(store_url, monkeypatch):
     """A database made by migration 1 (one item per key, withdrawn or not) moves to migration 2 with its items, ids
     and id counter (SQLite makes the table again), and the key of a withdrawn item can be queued again."""
@@ -140,11 +175,12 @@ def test_migrating_keeps_the_items_and_frees_the_keys_of_withdrawn_ones(store_ur
 
     monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
     old = Store(store_url)
-    q = ReviewQueue(old)
-    q.enqueue_many([Entry(BAG, BAG_ROW, "api"), Entry({"id": "sku-8", "title": "原单"}, review_row("sku-8", "原单"), "api")],
-                   now=T0)
-    with old.tx() as cur:
-        cur.execute("UPDATE review_items SET status = 'withdrawn' WHERE listing_key = 'id:sku-7'")
+    with old.tx() as cur:  # as the code before wrote them: the versions key alone
+        for listing_key, status in (("id:sku-7", "withdrawn"), ("id:sku-8", "open")):
+            cur.execute("INSERT INTO review_items (listing_key, versions_key, listing_id, listing, result, masked, "
+                        "decision, score, categories, source, reason, rank, status, created_at) VALUES "
+                        "(?, ?, ?, '{}', '{}', '{}', 'review', 60, '[]', 'api', 'review', ?, ?, ?)",
+                        (listing_key, LEGACY_KEY, listing_key[3:], T0, status, T0))
         cur.execute("DELETE FROM review_items WHERE listing_key = 'id:sku-8'")  # purged: its id is not given again
     before = old.read("SELECT id, listing_key, versions_key, status, listing FROM review_items ORDER BY id")
     assert old.schema_version() == 1

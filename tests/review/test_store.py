@@ -165,23 +165,43 @@ def test_an_expired_lease_goes_back_and_the_old_holder_gets_409(store):
 SHOE_REVIEW_V2 = row("sku-1", "review", [finding("brand", "title", 0, 2, "耐克")], versions=V2)
 
 
-def test_an_earlier_scans_item_back_from_an_expired_lease_is_withdrawn_when_it_comes_up(store):
+def test_an_item_held_while_a_later_scan_queued_another_goes_when_its_lease_runs_out(store):
     """Per listing the last scan counts. A rescan queues a new version but leaves the claimed item with its
-    reviewer; when that lease runs out the earlier item is open again beside the later one. The claim that
-    reaches it withdraws it (audited) and hands out the later one."""
+    reviewer, marked superseded; when that lease runs out the earlier item is withdrawn (audited), not put back
+    open beside the later one with a stale copy, and the next claim hands out the later one."""
     q = ReviewQueue(store, lease_s=600)
     q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
     earlier = q.claim("alice", now=T0)
     q.enqueue_many([Entry(SHOE, SHOE_REVIEW_V2, "api")], now=T0 + 10)  # the rescan, while alice holds v1
     assert store.read("SELECT status FROM review_items ORDER BY id") == [("claimed",), ("open",)]
-    later = q.claim("bob", now=T0 + 601)  # alice's lease ran out: v1 is open again, and comes first by rank
+    later = q.claim("bob", now=T0 + 601)  # alice's lease ran out: v1 goes
     assert later["id"] != earlier["id"] and later["result"]["versions"] == V2
     assert q.claim("carol", now=T0 + 602) is None
     assert store.read("SELECT status FROM review_items ORDER BY id") == [("withdrawn",), ("claimed",)]
-    actions = [r[0] for r in store.read("SELECT action FROM review_audit ORDER BY id")]
-    assert actions == ["review.claim", "review.lease_expired", "review.superseded", "review.claim"]
+    audited = [(r[0], r[1]) for r in store.read("SELECT action, after_state FROM review_audit ORDER BY id")]
+    assert [a for a, _ in audited] == ["review.claim", "review.lease_expired", "review.claim"]
+    assert '"status":"withdrawn"' in audited[1][1]
     with pytest.raises(verdicts.NotClaimed, match="withdrawn .the listing was scanned again"):  # alice, too late
         verdicts.submit(store, earlier["id"], "alice", {"decision": "approve"}, now=T0 + 603)
+
+
+def test_a_reviewer_holding_a_superseded_item_may_still_give_the_verdict(store):
+    q = ReviewQueue(store, lease_s=600)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    earlier = q.claim("alice", now=T0)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW_V2, "api")], now=T0 + 10)
+    verdicts.submit(store, earlier["id"], "alice", {"decision": "reject"}, now=T0 + 20)
+    assert store.read("SELECT status FROM review_items ORDER BY id") == [("done",), ("open",)]
+
+
+@pytest.mark.parametrize("rescan", [row("sku-1", "pass"), SHOE_REVIEW_V2])
+def test_a_held_item_of_a_listing_rescanned_clean_or_otherwise_does_not_come_back(store, rescan):
+    q = ReviewQueue(store, lease_s=600)
+    q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "api")], now=T0)
+    q.claim("alice", now=T0)
+    q.enqueue_many([Entry(SHOE, rescan, "api")], now=T0 + 10)
+    q.release_expired(now=T0 + 601)
+    assert [s for s, in store.read("SELECT status FROM review_items ORDER BY id")][0] == "withdrawn"
 
 
 @pytest.mark.parametrize("path", ["api", "batch"])
