@@ -366,7 +366,9 @@ class ReviewQueue:
             change = ("UPDATE review_items SET status = CASE WHEN status = 'open' THEN 'withdrawn' ELSE status END, "
                       "done_at = CASE WHEN status = 'open' THEN ? ELSE done_at END, "
                       "superseded_at = CASE WHEN status = 'claimed' THEN ? ELSE superseded_at END "
-                      "WHERE (status = 'open' OR (status = 'claimed' AND superseded_at IS NULL)) AND ")
+                      # (an open item's superseded_at is always NULL; `status IN` keeps SQLite on the listing index,
+                      # where an OR of the two made it read every open item of the queue)
+                      "WHERE status IN ('open', 'claimed') AND superseded_at IS NULL AND ")
             if postgres:
                 res = cur.execute(change + "listing_key = ANY(%b) AND (listing_key, versions_key) NOT IN "
                                   "(SELECT * FROM unnest(%b::text[], %b::text[])) RETURNING status",
