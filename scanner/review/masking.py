@@ -98,13 +98,12 @@ def _image_ref(image: Any) -> dict[str, Any]:
     return {"ref": sorted(str(k) for k in image)}
 
 
-def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
-    """(the listing as stored for reviewers, {field: masked spans})."""
-    try:
-        parsed = parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
-        fields = list(parsed.fields)
-    except Exception:  # a result row exists, so the listing parsed once; be safe anyway
-        parsed, fields = None, []
+def reviewer_copy(listing: Any, result: dict[str, Any], parsed: Any = None) -> tuple[dict[str, Any], dict[str, list]]:
+    """(the listing as stored for reviewers, {field: masked spans}). `parsed`: parse_listing(listing), when the
+    caller has it (None: parsed here)."""
+    if parsed is None:
+        parsed = parse_unlimited(listing)
+    fields = list(parsed.fields) if parsed is not None else []
     private = parsed.speaker == "buyer" if parsed is not None else is_private(result)
     by_field: dict[str, list[dict[str, Any]]] = {}
     for f in result.get("findings") or ():
@@ -135,6 +134,15 @@ def reviewer_copy(listing: Any, result: dict[str, Any]) -> tuple[dict[str, Any],
         if isinstance(listing.get("locale"), str):
             copy["locale"] = listing["locale"]
     return copy, spans
+
+
+def parse_unlimited(listing: Any) -> Any:
+    """parse_listing without the request limits (the scan applied them), or None if it cannot be parsed (a result
+    row exists, so the listing parsed once; be safe anyway)."""
+    try:
+        return parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def is_private(result: dict[str, Any]) -> bool:

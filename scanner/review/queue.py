@@ -33,9 +33,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from scanner.listing import parse_listing
 from scanner.results import version_label
-from scanner.review.masking import is_private, reviewer_copy, reviewer_result
+from scanner.review.masking import is_private, parse_unlimited, reviewer_copy, reviewer_result
 from scanner.review.store import LIVE_ITEM, Store, dumps, dumps_utf8, now as _now, storable
 
 log = logging.getLogger("scanner.review")
@@ -99,30 +98,31 @@ def _remember_versions(v: dict[str, Any], key: str) -> None:
 CONTENT_MARK = "|content="  # an item key: the versions key, this, and the digest of what the scan read
 
 
-def content_digest(listing: Any) -> str:
+def content_digest(listing: Any, parsed: Any = None) -> str:
     """What a scan read of a listing, canonical, as 32 hex digits of BLAKE2b: its text fields (as parse_listing
     reads them), image references, authorised brands and locale, and a review's or Q&A entry's kind, speaker and
     listing id (as text). Not its id (the listing key holds it), not its scan options (how to scan and answer, not
     what it says: an editor's English preview must not make a second item), and not how it was written: the API's
     `"id": 7` and a CSV row's `"7"`, `"5"` and 5 as an attribute, attributes or brands in another order, an empty
     and an absent field or locale, an image key set to null and left out, are one content."""
-    try:
-        parsed = parse_listing(listing, max_field_chars=10**9, max_fields=10**9)
+    if parsed is None:
+        parsed = parse_unlimited(listing)
+    if parsed is not None:
         canon: Any = [parsed.kind, parsed.speaker, None if parsed.listing_id is None else str(parsed.listing_id),
                       sorted(parsed.fields),  # by name: attributes in another order are the same listing
                       [sorted((k, v) for k, v in i.items() if v is not None) for i in parsed.images],
                       sorted(set(parsed.authorized_brands)), parsed.locale or None]
-    except Exception:  # noqa: BLE001 - a row that has a result parsed once; be safe anyway
+    else:
         canon = json.dumps(listing, sort_keys=True, default=str)
     # the store's encoder (built once: json.dumps with options builds one a call, 3 of the digest's 8 µs); the
     # image objects' keys sorted above, as pairs
     return hashlib.blake2b(dumps(canon).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def item_key(row: dict[str, Any], listing: Any) -> str:
-    """What makes a scan a new item for its listing: the data's versions and the listing's content. A reviewer's
-    verdict holds for this content under these versions; an edit, or new word lists, is reviewed again."""
-    return versions_key(row) + CONTENT_MARK + content_digest(listing)
+def item_key(versions: str, listing: Any, parsed: Any = None) -> str:
+    """What makes a scan a new item for its listing: the data's versions (versions_key) and the listing's content.
+    A reviewer's verdict holds for this content under these versions; an edit, or new word lists, is reviewed again."""
+    return versions + CONTENT_MARK + content_digest(listing, parsed)
 
 
 def adopted(cur: Any, key: str, ikey: str, live: dict[str, bool], copy_utf8: bytes) -> bool:
@@ -233,8 +233,9 @@ SQLITE_INSERT = (f"INSERT INTO review_items ({INSERT_COLUMNS}) VALUES ("
 
 
 def triage(row: dict[str, Any], listing: Any, policy: QueuePolicy) -> tuple[str, str | None, str | None] | None:
-    """(listing key, item key, reason) of a scan, cheaply: reason None = not queued (item key None too);
-    None = the queue ignores it (an error row, or a listing without id that is not queued)."""
+    """(listing key, versions key, reason) of a scan, cheaply: reason None = not queued (versions key None too);
+    None = the queue ignores it (an error row, or a listing without id that is not queued). build adds the
+    content to the versions key (item_key), from the listing it parses anyway."""
     if row.get("decision") not in ("pass", "review", "block") or row.get("error"):
         return None
     reason = policy.reason(row)
@@ -242,7 +243,7 @@ def triage(row: dict[str, Any], listing: Any, policy: QueuePolicy) -> tuple[str,
         if row.get("id") is None:
             return None
         return listing_key(listing, row), None, None
-    return listing_key(listing, row), item_key(row, listing), reason
+    return listing_key(listing, row), versions_key(row), reason
 
 
 def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | None, reason: str | None,
@@ -252,12 +253,13 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
     as it is when there is nothing to take out of it (no `masked` copy, no OCR text)."""
     if reason is None:
         return (key, None)
-    copy, spans = reviewer_copy(listing, row)
+    parsed = parse_unlimited(listing)  # once, for the copy and the content digest
+    copy, spans = reviewer_copy(listing, row, parsed)
     if result_utf8 is None or "masked" in row or row.get("image_text") or is_private(row):
         result_utf8 = dumps_utf8(reviewer_result(row, copy["fields"]))
     listing_id = row.get("id")
     categories = categories_of(row)
-    return (key, (key, vkey, None if listing_id is None else storable(str(listing_id)), dumps_utf8(copy),
+    return (key, (key, item_key(vkey, listing, parsed), None if listing_id is None else storable(str(listing_id)), dumps_utf8(copy),
                           result_utf8, dumps(spans) if spans else "{}", row["decision"], int(row.get("score") or 0),
                           category_set(categories)[0], source, reason, rank(row, 0.0, reason, categories), "open"))
 
