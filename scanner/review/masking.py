@@ -84,7 +84,7 @@ def reviewer_text(text: str, findings: list[dict[str, Any]], private: bool = Fal
 def _image_ref(image: Any) -> dict[str, Any]:
     if not isinstance(image, dict):
         return {"invalid": True}
-    if "data" in image:
+    if image.get("data") is not None:  # {"url": …, "data": null} is the URL's image, not an empty upload
         data = image.get("data")
         try:
             raw = base64.b64decode(data, validate=False) if isinstance(data, str) else b""

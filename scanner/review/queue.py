@@ -125,18 +125,36 @@ def item_key(versions: str, listing: Any, parsed: Any = None) -> str:
     return versions + CONTENT_MARK + content_digest(listing, parsed)
 
 
+def copy_form(copy: Any) -> Any:
+    """A reviewer's copy as the content digest reads a listing: fields by name, brands as a set, an empty locale
+    as none, the id left out (the API's 7 and a CSV row's "7" are one listing)."""
+    if not isinstance(copy, dict):
+        return copy
+    fields = copy.get("fields")
+    seller = copy.get("seller")
+    brands = seller.get("authorized_brands") if isinstance(seller, dict) else None
+    listing_id = copy.get("listing_id")
+    return (sorted(fields.items()) if isinstance(fields, dict) else fields, copy.get("images") or [],
+            sorted(set(brands)) if isinstance(brands, list) else brands, copy.get("locale") or None,
+            copy.get("kind"), copy.get("speaker"), None if listing_id is None else str(listing_id))
+
+
 def adopted(cur: Any, key: str, ikey: str, live: dict[str, bool], copy_utf8: bytes) -> bool:
     """Whether a live item stored before keys held the content (its versions key alone: `ikey` without its
-    digest) is this scan's, and if so give it `ikey`. It is when its reviewer's copy is the one this scan
-    builds: then a reviewed item is not reviewed again and an open one keeps its place; else (the listing was
-    edited since) the scan is a new item. One statement per such item, once ever; RETURNING says whether it
-    still matched (another writer may have taken it meanwhile)."""
+    digest) is this scan's, and if so give it `ikey` (and clear a superseded mark: this later scan is its).
+    It is when its reviewer's copy reads as the one this scan builds (copy_form): then a reviewed item is not
+    reviewed again and an open one keeps its place; else (the listing was edited since) the scan is a new
+    item. Two statements per such item, once ever; RETURNING says whether it still matched (another writer
+    may have taken it meanwhile)."""
     head, mark, _ = ikey.rpartition(CONTENT_MARK)
     if not mark or head not in live:
         return False
-    return cur.execute(f"UPDATE review_items SET versions_key = ? WHERE listing_key = ? AND versions_key = ? AND "
-                       f"{LIVE_ITEM} AND listing = ? RETURNING id",
-                       (ikey, key, head, copy_utf8.decode("utf-8"))).fetchone() is not None
+    found = cur.execute(f"SELECT id, listing FROM review_items WHERE listing_key = ? AND versions_key = ? AND {LIVE_ITEM}",
+                        (key, head)).fetchone()
+    if found is None or copy_form(json.loads(found[1])) != copy_form(json.loads(copy_utf8)):
+        return False
+    return cur.execute(f"UPDATE review_items SET versions_key = ?, superseded_at = NULL WHERE id = ? AND versions_key = ? "
+                       f"AND {LIVE_ITEM} RETURNING id", (ikey, found[0], head)).fetchone() is not None
 
 
 def categories_of(row: dict[str, Any]) -> list[str]:
@@ -370,9 +388,9 @@ class ReviewQueue:
             change = ("UPDATE review_items SET status = CASE WHEN status = 'open' THEN 'withdrawn' ELSE status END, "
                       "done_at = CASE WHEN status = 'open' THEN ? ELSE done_at END, "
                       "superseded_at = CASE WHEN status = 'claimed' THEN ? ELSE superseded_at END "
-                      # (an open item's superseded_at is always NULL; `status IN` keeps SQLite on the listing index,
-                      # where an OR of the two made it read every open item of the queue)
-                      "WHERE status IN ('open', 'claimed') AND superseded_at IS NULL AND ")
+                      # (`status IN` keeps SQLite on the listing index, where an OR of the two made it read every open
+                      # item of the queue; an open item is withdrawn whatever its superseded_at says)
+                      "WHERE status IN ('open', 'claimed') AND (status = 'open' OR superseded_at IS NULL) AND ")
             if gone:  # listings no longer queued (most scans are clean): all their items go
                 res = cur.execute(change + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))")
                                   + " RETURNING status", (t, t, gone if postgres else dumps(gone)))
@@ -477,18 +495,19 @@ def release_expired(store: Store, now: float | None = None) -> int:
         return 0
     released = 0
     with store.tx() as cur:
-        rows = cur.execute("SELECT id, claimed_by, superseded_at FROM review_items WHERE status = 'claimed' "
-                           "AND lease_expires < ?", (t,)).fetchall()
-        for item_id, who, superseded in rows:
-            # an item a later scan of its listing superseded while it was held goes, rather than back with a stale copy
-            status = "open" if superseded is None else "withdrawn"
-            res = cur.execute("UPDATE review_items SET status = ?, done_at = ?, claimed_by = NULL, lease_expires = NULL, "
-                              "claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ?",
-                              (status, None if superseded is None else t, item_id, t))
-            if res.rowcount:
+        rows = cur.execute("SELECT id, claimed_by FROM review_items WHERE status = 'claimed' AND lease_expires < ?",
+                           (t,)).fetchall()
+        for item_id, who in rows:
+            # an item a later scan of its listing superseded while it was held goes, rather than back with a stale
+            # copy; decided in the statement (another replica's scan may mark it between the read and this)
+            got = cur.execute("UPDATE review_items SET status = CASE WHEN superseded_at IS NULL THEN 'open' ELSE 'withdrawn' END, "
+                              "done_at = CASE WHEN superseded_at IS NULL THEN NULL ELSE ? END, claimed_by = NULL, "
+                              "lease_expires = NULL, claimed_at = NULL WHERE id = ? AND status = 'claimed' AND lease_expires < ? "
+                              "RETURNING status", (t, item_id, t)).fetchone()
+            if got is not None:
                 released += 1
                 audit(cur, "system", "review.lease_expired", t, item_id=item_id,
-                      before={"status": "claimed", "claimed_by": who}, after={"status": status})
+                      before={"status": "claimed", "claimed_by": who}, after={"status": got[0]})
     return released
 
 

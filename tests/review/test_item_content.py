@@ -156,6 +156,29 @@ def test_an_item_queued_before_the_upgrade_is_taken_as_this_scans(scan, store, s
         assert scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 1)["queued"] == 1
 
 
+def test_an_item_queued_before_the_upgrade_reads_as_this_scans_whatever_the_ids_type_and_fields_order(scan, store):
+    """Queued from a CSV row ("id": "7", attributes in one order), reviewed, then scanned from the API (7, the other
+    order): the same content, so not reviewed again (a code review's case: the stored copy was compared as text)."""
+    csv_row = {"id": "sku-7", "title": "原单 手提包", "attributes": {"尺寸": "30", "颜色": "黑"}, "locale": ""}
+    api_row = {"id": "sku-7", "title": "原单 手提包", "attributes": {"颜色": "黑", "尺寸": 30}}
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(csv_row, review_row("sku-7", "原单"), "batch")], now=T0 - 100)
+    with store.tx() as cur:
+        cur.execute("UPDATE review_items SET versions_key = ?, status = 'done'", (LEGACY_KEY,))
+    assert scan(api_row, review_row("sku-7", "原单"), T0)["queued"] == 0
+
+
+def test_an_item_held_before_the_upgrade_superseded_then_reverted_to_is_handed_out_again(scan, store):
+    """alice holds a pre-upgrade item; an edit marks it superseded; the seller reverts (the scan adopts alice's item,
+    and must clear the mark); alice's lease runs out: her item is the listing's current copy and comes back."""
+    legacy = _legacy_item(store, "open")
+    scan.queue.claim("alice", now=T0)
+    scan(BAG_EDITED, BAG_EDITED_ROW, T0 + 1)
+    assert scan(BAG, BAG_ROW, T0 + 2)["queued"] == 0
+    got = scan.queue.claim("carol", now=T0 + 700)
+    assert got is not None and got["id"] == legacy
+
+
 @pytest.mark.parametrize("status", ["open", "done"])
 def test_an_item_queued_before_the_upgrade_and_edited_since_is_not_taken_as_this_scans(scan, store, status):
     """The stored reviewer's copy is not the one this scan builds: the listing changed after it was queued, so the
