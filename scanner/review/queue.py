@@ -391,20 +391,20 @@ class ReviewQueue:
                       # (`status IN` keeps SQLite on the listing index, where an OR of the two made it read every open
                       # item of the queue; an open item is withdrawn whatever its superseded_at says)
                       "WHERE status IN ('open', 'claimed') AND (status = 'open' OR superseded_at IS NULL) AND ")
+
+            def withdraw(where: str, params: tuple) -> None:
+                res = cur.execute(change + where + " RETURNING status", (t, t, *params))
+                done["withdrawn"] += sum(status == "withdrawn" for status, in res.fetchall())
+
             if gone:  # listings no longer queued (most scans are clean): all their items go
-                res = cur.execute(change + ("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))")
-                                  + " RETURNING status", (t, t, gone if postgres else dumps(gone)))
-                done["withdrawn"] += sum(status == "withdrawn" for status, in res.fetchall())
-            if kept:  # listings queued: their items under other keys go
-                if postgres:
-                    res = cur.execute(change + "listing_key = ANY(%b) AND (listing_key, versions_key) NOT IN "
-                                      "(SELECT * FROM unnest(%b::text[], %b::text[])) RETURNING status",
-                                      (t, t, list(kept), list(kept), list(kept.values())))
-                else:
-                    pairs = dumps(kept)
-                    res = cur.execute(change + "listing_key IN (SELECT key FROM json_each(?)) AND (listing_key, versions_key) "
-                                      "NOT IN (SELECT key, value FROM json_each(?)) RETURNING status", (t, t, pairs, pairs))
-                done["withdrawn"] += sum(status == "withdrawn" for status, in res.fetchall())
+                withdraw("listing_key = ANY(%b)" if postgres else "listing_key IN (SELECT value FROM json_each(?))",
+                         (gone if postgres else dumps(gone),))
+            if kept and postgres:  # listings queued: their items under other keys go
+                withdraw("listing_key = ANY(%b) AND (listing_key, versions_key) NOT IN "
+                         "(SELECT * FROM unnest(%b::text[], %b::text[]))", (list(kept), list(kept), list(kept.values())))
+            elif kept:
+                withdraw("listing_key IN (SELECT key FROM json_each(?)) AND (listing_key, versions_key) "
+                         "NOT IN (SELECT key, value FROM json_each(?))", (dumps(kept),) * 2)
             if inserts:
                 if postgres:  # COPY: the client's cheapest way in (the live keys were looked up above)
                     queued_n = cur.copy_insert("review_items", INSERT_COLUMNS, inserts, ITEM_KEY, UTF8_COLUMNS,
