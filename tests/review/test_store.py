@@ -669,3 +669,64 @@ def test_a_score_out_of_postgresqls_integer_range_is_refused_not_wrapped(store):
         q.enqueue_many([Entry(SHOE, {**SHOE_REVIEW, "score": 2**40}, "batch")], now=T0)
     assert q.enqueue_many([Entry(SHOE, SHOE_REVIEW, "batch")], now=T0)["queued"] == 1
     assert store.read("SELECT score FROM review_items") == [(50,)]
+
+
+def test_two_replicas_releasing_the_same_leases_while_the_listings_are_rescanned_release_each_once(store_url):
+    """Two replicas put back the same run-out leases at once while a third rescans half of the listings with other
+    word lists (marking held items superseded, or withdrawing them once open): each item is released once (one
+    audit line), a superseded one is withdrawn, never open, and every listing ends with exactly one live item, the
+    last scan's."""
+    n = 200
+    shoes = [{"id": f"sku-{i}", "title": "耐克 运动鞋 正品"} for i in range(n)]
+    setup = Store(store_url)
+    q = ReviewQueue(setup, lease_s=600)
+    q.enqueue_many([Entry(s, row(s["id"], "review", [finding("brand", "title", 0, 2, "耐克")]), "api") for s in shoes],
+                   now=T0)
+    while q.claim("alice", now=T0) is not None:
+        pass
+    assert q.depth(now=T0) == {"open": 0, "claimed": n, "done": 0, "withdrawn": 0}
+    rescanned = shoes[::2]
+    start = threading.Barrier(3)
+    released: list[int] = []
+    errors: list[BaseException] = []
+
+    def replica_release() -> None:
+        try:
+            mine = Store(store_url)
+            start.wait()
+            released.append(ReviewQueue(mine, lease_s=600).release_expired(now=T0 + 601))
+            mine.close()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def replica_rescan() -> None:
+        try:
+            mine = Store(store_url)
+            start.wait()
+            rq = ReviewQueue(mine, lease_s=600)
+            for k in range(0, len(rescanned), 10):  # small writes, interleaving with the releases
+                rq.enqueue_many([Entry(s, row(s["id"], "review", [finding("brand", "title", 0, 2, "耐克")], versions=V2),
+                                       "api") for s in rescanned[k:k + 10]], now=T0 + 601)
+            mine.close()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=replica_release), threading.Thread(target=replica_release),
+               threading.Thread(target=replica_rescan)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sum(released) == n
+    audited = [i for i, in setup.read("SELECT item_id FROM review_audit WHERE action = 'review.lease_expired'")]
+    assert sorted(audited) == sorted(set(audited)) and len(audited) == n
+    assert setup.read("SELECT COUNT(*) FROM review_items WHERE status = 'claimed'") == [(0,)]
+    assert setup.read("SELECT COUNT(*) FROM review_items WHERE status = 'open' AND superseded_at IS NOT NULL") == [(0,)]
+    live = {}
+    for key, versions_key in setup.read(f"SELECT listing_key, versions_key FROM review_items WHERE {LIVE_ITEM}"):
+        live.setdefault(key, []).append(versions_key)
+    assert len(live) == n and all(len(v) == 1 for v in live.values())
+    rescanned_live = setup.read("SELECT COUNT(*) FROM review_items WHERE status = 'open' AND id > ?", (n,))
+    assert rescanned_live == [(len(rescanned),)]  # the rescans' items are the live ones of their listings
+    setup.close()
