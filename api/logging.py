@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import time
+from typing import Any
 
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Mount
@@ -74,11 +75,27 @@ def route_template(scope: Scope, root_path: str = "") -> str:
         return route.path
     app = scope.get("app")
     as_received = {**scope, "root_path": root_path}
-    for candidate in getattr(getattr(app, "router", None), "routes", ()):
-        match, _ = candidate.matches(as_received)
+    return _matching_template(getattr(getattr(app, "router", None), "routes", ()), as_received) or "unmatched"
+
+
+def _matching_template(routes: Any, scope: Scope) -> str | None:
+    """The template of the first of `routes` the scope fully matches. Newer FastAPI keeps an included router as one
+    route without a path (its routes inside): looked into, not asked for a path it lacks (a request refused
+    before routing, such as a 413 on its Content-Length, made this raise and went unlogged)."""
+    for candidate in routes:
+        inner = getattr(candidate, "original_router", None)
+        if inner is not None:
+            found = _matching_template(getattr(inner, "routes", ()), scope)
+            if found:
+                return found
+            continue
+        path = getattr(candidate, "path", None)
+        if not path:
+            continue
+        match, _ = candidate.matches(scope)
         if match == Match.FULL:
-            return candidate.path + "/{path}" if isinstance(candidate, Mount) else candidate.path
-    return "unmatched"
+            return path + "/{path}" if isinstance(candidate, Mount) else path
+    return None
 
 
 class ObserveMiddleware:

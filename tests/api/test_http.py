@@ -200,3 +200,34 @@ def test_metrics_label_every_route_by_its_template(client, path, route, status):
     client.get(path)
     text = client.get("/metrics").text
     assert f'scanner_http_requests_total{{method="GET",route="{route}",status="{status}"}}' in text, path
+
+
+@pytest.mark.parametrize("path", ["/v1/scan", "/v1/scan/batch", "/v1/scan/image", "/v1/gallery"])
+def test_a_body_refused_on_its_content_length_is_logged_under_its_route(client, request_log, caplog, path):
+    """Red-team R04: a Content-Length over the body limit is answered 413 before routing; naming the route for the
+    log line then asked newer FastAPI's included-router entry for a path it lacks, so every such request left a
+    traceback and no request line (nor metric). No key is needed to cause it."""
+    import asyncio
+    import logging
+
+    messages = [{"type": "http.request", "body": b"{", "more_body": True}]
+    sent: list[dict] = []
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                         (b"content-length", b"25000000")],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    with caplog.at_level(logging.INFO):
+        run_coroutine(asyncio.wait_for(client.app(scope, receive, send), 30))
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [413]
+    assert [line["status"] for line in request_log if line.get("route") == path] == [413], request_log
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], caplog.text
