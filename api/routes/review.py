@@ -37,7 +37,8 @@ def _json(payload: Any) -> Response:
 
 
 # Row ids are SQLite/PostgreSQL BIGINTs: a larger number is refused as a bad request, not passed to the driver.
-RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
+BIGINT_MAX = 2**63 - 1  # ids and offsets past a BIGINT are a bad request, not a driver error (OverflowError: a 500)
+RowId = Annotated[int, PathParam(ge=1, le=BIGINT_MAX)]
 
 
 @router.post("/claim", summary="Take the next review item (reviewer)",
@@ -55,7 +56,7 @@ def claim(request: Request, reviewer: ReviewerKey, review: ReviewDep) -> Any:
 @router.get("/items", summary="List review items (reviewer)", responses=error_responses(401, 403, 422, 503))
 def items(reviewer: ReviewerKey, review: ReviewDep,
           status: str | None = Query(None, description="open | claimed | done | withdrawn"),
-          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Response:
+          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=BIGINT_MAX)) -> Response:
     if status is not None and status not in STATUSES:
         raise ApiError(422, "invalid_request", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
     return _json({"items": review.queue.items(status, limit, offset)})

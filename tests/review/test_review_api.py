@@ -70,6 +70,9 @@ def scan(c, listing):
     # ids past a BIGINT (the schema fuzzer's 9223372036854775808) are a bad request, not a driver error
     ("post", "/v1/review/changesets/9223372036854775808/publish", ADMIN_KEY, 422, "invalid_request"),
     ("post", "/v1/review/changesets/0/discard", ADMIN_KEY, 422, "invalid_request"),
+    # red-team R03: an offset past a BIGINT was sqlite3's OverflowError, a 500
+    ("get", "/v1/review/items?offset=9223372036854775808", REVIEWER_KEY, 422, "invalid_request"),
+    ("get", "/v1/review/items?offset=9223372036854775807", REVIEWER_KEY, 200, None),
 ])
 def test_roles(client, method, path, key, status, code):
     c = client()
