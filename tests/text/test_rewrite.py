@@ -74,6 +74,33 @@ def test_suggested_copy_of_real_listings(text_scanner, listing, expected, manual
     assert (result.decision, result.score, result.findings) == (plain.decision, plain.score, plain.findings)
 
 
+# Red-team R05: a suggestion is bounded like the scan. A field over SUGGEST_MAX_FIELD_CHARS, or any field once the
+# scan's budget is spent, is left as it is and its findings that count go to a person; the re-scan of the copy then
+# answers review (its budget is the scan's), and took_ms covers the suggestion.
+LONG_COPY = "纯棉毛巾，吸水柔软。" * 1999 + "顶级品质"  # 19,994 characters of real copy, then a superlative
+
+
+@pytest.mark.parametrize("listing, over_budget, rewritten, manual, again", [
+    ({"id": "b1", "description": LONG_COPY}, False, True, 0, "pass"),            # at the bound: rewritten
+    ({"id": "b2", "description": LONG_COPY + "。高仿的运动鞋"}, False, False, 2, "block"),  # over it: left for a person
+    ({"id": "b3", "title": "顶级品质 面膜", "description": LONG_COPY + "。高仿的运动鞋"}, False, True, 2, "block"),  # the title still
+    ({"id": "b4", "title": "顶级品质 面膜"}, True, False, 1, "review"),           # the budget spent: nothing rewritten
+])
+def test_a_suggestion_is_bounded_by_field_length_and_the_scans_budget(text_scanner, monkeypatch, listing, over_budget,
+                                                                       rewritten, manual, again):
+    from scanner.text import rewrite
+
+    assert len(LONG_COPY) <= rewrite.SUGGEST_MAX_FIELD_CHARS < len(LONG_COPY + "。高仿的运动鞋")
+    if over_budget:  # the clock past the deadline as the suggestion starts: the scan itself finished in time
+        real = rewrite.suggest
+        monkeypatch.setattr(rewrite, "suggest", lambda fields, findings, deadline=None: real(fields, findings, 0.0))
+    result = text_scanner.scan(listing, suggest=True)
+    assert bool(result.suggested) == rewritten
+    assert result.suggested_manual == manual
+    assert result.suggested_decision == again
+    assert result.took_ms >= 0 and result.decision == text_scanner.scan(listing).decision
+
+
 def f(start, end, category, suggestion=None, effect="review", reasons=()):
     return {"kind": "text", "field": "description", "start": start, "end": end, "category": category,
             "suggestion": suggestion, "effect": effect, "reasons": reasons}
