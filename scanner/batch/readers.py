@@ -2,7 +2,7 @@
 
 JSONL (optionally gzip): every physical line is a row; the parent only splits lines and
 the workers parse the JSON, so parsing scales with the cores. CSV/TSV: one row per record
-(a record may span lines), turned into a contract listing here; a record we cannot use is
+(a quoted field may span lines), turned into a contract listing here; a record we cannot use is
 an ERROR item, answered with an error row like any other.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import os
+from collections import deque
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -111,31 +112,130 @@ def _column_json(key: str, value: str) -> Any:
         raise jsonio.InvalidNumber(exc.value, [((key, *path), m) for path, m in exc.found]) from None
 
 
+MAX_RECORD_LINES = 1000
+"""A CSV record may span lines (a quoted field may hold newlines), but not more than this many: a quote still open
+after them is read as a stray quote (red-team R06), like one the file ends inside."""
+
+
+class _RecordTooLong(Exception):
+    """The record being read runs past MAX_RECORD_LINES physical lines."""
+
+
+class _Lines:
+    """The physical lines of a CSV text, fed to csv.reader one at a time. It numbers them and keeps the lines of the
+    record being read, so that a record we refuse can be read again from its second line: a stray quote costs its
+    own row an error row and nothing else."""
+
+    def __init__(self, fh) -> None:
+        self._fh = iter(fh)
+        self._again: deque[str] = deque()  # lines of a refused record, to be read again
+        self.record: list[str] = []  # the physical lines of the record being read
+        self.first = 1  # the physical line number of its first line (the header is line 1)
+        self.hit_end = False  # the reader asked for a line past the end of the file during this record
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        if len(self.record) >= MAX_RECORD_LINES:
+            raise _RecordTooLong
+        if self._again:
+            line = self._again.popleft()
+        else:
+            try:
+                line = next(self._fh)
+            except StopIteration:
+                self.hit_end = True
+                raise
+        self.record.append(line)
+        return line
+
+    def accept(self) -> int:
+        """The record just read is a row (or an error row of its own): the next record starts after its last
+        line. Returns its first line."""
+        line = self.first
+        self.first += len(self.record)
+        self.record, self.hit_end = [], False
+        return line
+
+    def refuse(self) -> int:
+        """The record just read is a stray quote: the next record starts at the line after its first line.
+        Returns its first line."""
+        line = self.first
+        self._again.extendleft(reversed(self.record[1:]))
+        self.first += 1
+        self.record, self.hit_end = [], False
+        return line
+
+
+def _open_quote(lines: _Lines, dialect: str) -> str | None:
+    """Why the record csv.reader just returned is a quote left open that swallowed the lines after it, or None.
+    A legitimate quoted field closes before the end of the file and is followed by a delimiter or the end of a
+    line (csv's strict mode checks that); a stray quote runs to the end of the file, or closes at some later row's
+    quote in the middle of a field."""
+    if lines.hit_end:  # csv.reader reads past the last line only while a quote is open
+        return "the file ends inside the quoted field it opens"
+    if len(lines.record) > 1:
+        try:
+            next(csv.reader(lines.record, dialect=dialect, strict=True))
+        except csv.Error as exc:
+            return f"it runs on to line {lines.first + len(lines.record) - 1} and ends there badly ({exc})"
+    return None
+
+
+def _stray_quote_row(lines: _Lines, header: list[str], dialect: str, why: str) -> tuple[int, int, Any]:
+    """The error row of a record whose quote never closed properly; its id if the id column comes before the
+    field the quote opens (that field is the last one of its first line)."""
+    try:
+        fields = next(csv.reader(lines.record[:1], dialect=dialect))[:-1]
+    except (csv.Error, StopIteration):
+        fields = []
+    line = lines.refuse()
+    return line, ERROR, ("invalid_csv", f"line {line}: a quote on this line is not closed: {why}; read as a stray "
+                         "quote, the lines after it are rows of their own", _csv_id(dict(zip(header, fields))))
+
+
 def iter_csv(fh_text, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, dialect: str = "excel"
              ) -> Iterator[tuple[int, int, Any]]:
-    """One row per CSV record (a record may span lines); `line` is the record's first
-    physical line (the header is line 1)."""
+    """One row per CSV record (a record may span up to MAX_RECORD_LINES lines); `line` is the record's first
+    physical line (the header is line 1). A quote that does not close properly (a stray quote) is one
+    `invalid_csv` error row for the line it is on, and reading goes on at the next physical line."""
     csv.field_size_limit(max_line_bytes)
-    reader = csv.reader(fh_text, dialect=dialect)
+    lines = _Lines(fh_text)
+    reader = csv.reader(lines, dialect=dialect)
     try:
         header = next(reader)
     except StopIteration:
         return
     except csv.Error as exc:
         raise BatchError(f"cannot read the CSV header: {exc}") from exc
+    except _RecordTooLong:
+        raise BatchError(f"cannot read the CSV header: a quote on line 1 is still open {MAX_RECORD_LINES} lines "
+                         "later") from None
+    if why := _open_quote(lines, dialect):
+        raise BatchError(f"cannot read the CSV header: a quote on line 1 is not closed: {why}")
+    lines.accept()
     if not any(_CSV_ALIASES.get(h.strip().lower()) for h in header):
         raise BatchError(f"the CSV header names none of the listing columns (id, title, description, image…): {header}")
-    start = reader.line_num + 1
     while True:
         try:
             record = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
-            yield start, ERROR, ("invalid_csv", f"line {start}: {exc}")
-            start = reader.line_num + 1
+        except _RecordTooLong:
+            yield _stray_quote_row(lines, header, dialect, f"it is still open {MAX_RECORD_LINES} lines later")
             continue
-        line, start = start, reader.line_num + 1
+        except csv.Error as exc:
+            if len(lines.record) > 1:  # a field larger than --max-line-bytes that began with a quote
+                yield _stray_quote_row(lines, header, dialect, str(exc))
+            else:
+                line = lines.accept()
+                yield line, ERROR, ("invalid_csv", f"line {line}: {exc}")
+            continue
+        if why := _open_quote(lines, dialect):
+            yield _stray_quote_row(lines, header, dialect, why)
+            continue
+        line = lines.accept()
         if not record or (len(record) == 1 and not record[0].strip()):
             yield line, ERROR, ("empty_line", f"line {line} is empty")
             continue

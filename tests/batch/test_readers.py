@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import io
+import json
 
+import pytest
 from batch_helpers import FAKE, comparable, opts, read_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.batch import run_batch
+from scanner.batch import BatchOptions, run_batch, state_path_for
+from scanner.batch.rows import ERROR, LISTING
 
 
 def test_csv_input(tmp_path):
@@ -30,6 +33,95 @@ def test_csv_input(tmp_path):
                                   "authorized_brands": "Nike"})
     assert listing["images"] == [{"path": "a.jpg"}, {"url": "https://cdn.example/x.jpg"}]
     assert listing["bullets"] == ["a", "b"] and listing["seller"] == {"authorized_brands": ["Nike"]}
+
+
+# Stray quotes (red-team R06): a quote that opens a field and never closes properly made csv read every following
+# line into that field, so 1,002 rows in gave 3 rows out. Now the row where the quote opens is one invalid_csv error
+# row and every physical line after it is read again as a row. Each case: the CSV lines (CRLF), then what each
+# record becomes, (first physical line, id, title) for a listing or (line, id, "!code") for an error row.
+STRAY_QUOTES = {
+    "stray quote, never closed: one error row, the rows after it each read": (
+        ["id,title", "r1,普通T恤", 'r2,"oops a stray quote', "r3,高仿耐克 运动鞋", "r4,保温杯", "r_last,全网最好"],
+        [(2, "r1", "普通T恤"), (3, "r2", "!invalid_csv"), (4, "r3", "高仿耐克 运动鞋"), (5, "r4", "保温杯"),
+         (6, "r_last", "全网最好")]),
+    "stray quote closed by a later row's quoted field in mid-field": (
+        ["id,title,description", 'r1,"高仿 耐克 运动鞋,正品', "r2,保温杯,不锈钢", 'r3,"Nike 跑鞋",透气', "r4,马克杯,"],
+        [(2, "r1", "!invalid_csv"), (3, "r2", "保温杯"), (4, "r3", "Nike 跑鞋"), (5, "r4", "马克杯")]),
+    "a quoted field over two lines is valid CSV: one row": (
+        ["id,title,description", 'c1,高仿耐克 运动鞋,"两行', '描述"', "c2,耐克 跑鞋,正品"],
+        [(2, "c1", "高仿耐克 运动鞋"), (4, "c2", "耐克 跑鞋")]),
+    "a quoted field with a doubled quote over three lines: one row": (
+        ["id,title,description", 'c1,"显示器 ""27寸""', "高清", '护眼",IPS', "c2,键盘,机械"],
+        [(2, "c1", '显示器 "27寸"\r\n高清\r\n护眼'), (5, "c2", "键盘")]),
+    "stray quote on the last row": (
+        ["id,title", "r1,普通T恤", 'r_last,"全网最好 正品'],
+        [(2, "r1", "普通T恤"), (3, "r_last", "!invalid_csv")]),
+    "stray quote in the id column: no id to echo": (
+        ["id,title", '"r1,普通T恤', "r2,保温杯"],
+        [(2, None, "!invalid_csv"), (3, "r2", "保温杯")]),
+    "a quote inside an unquoted field is a literal": (
+        ["id,title", "r1,普通T恤", 'r3,5" screen 显示器', "r4,保温杯"],
+        [(2, "r1", "普通T恤"), (3, "r3", '5" screen 显示器'), (4, "r4", "保温杯")]),
+}
+
+
+@pytest.mark.parametrize("lines,expected", STRAY_QUOTES.values(), ids=STRAY_QUOTES.keys())
+@pytest.mark.parametrize("newline_at_end", [True, False])
+def test_a_stray_quote_costs_one_error_row(tmp_path, lines, expected, newline_at_end):
+    from scanner.batch.readers import iter_rows
+
+    cat = tmp_path / "listings.csv"
+    cat.write_bytes(("\r\n".join(lines) + ("\r\n" if newline_at_end else "")).encode("utf-8"))
+    got = []
+    for line, kind, payload in iter_rows(cat, "csv"):
+        if kind == ERROR:
+            code, message, *listing_id = payload
+            assert message.startswith(f"line {line}: "), message
+            got.append((line, listing_id[0] if listing_id else None, "!" + code))
+        else:
+            got.append((line, payload.get("id"), payload.get("title")))
+    assert got == expected
+
+
+def test_a_stray_quote_past_the_field_limit_or_in_the_header(tmp_path):
+    """A runaway field that outgrows --max-line-bytes is the same stray quote; one in the header ends the run."""
+    from scanner.batch.readers import iter_rows
+    from scanner.batch.spec import BatchError
+
+    cat = tmp_path / "listings.csv"
+    cat.write_text("id,title\r\nr1,\"高仿耐克 运动鞋\r\n" + "".join(f"r{i},保温杯 {i}\r\n" for i in range(2, 12)),
+                   encoding="utf-8")
+    got = list(iter_rows(cat, "csv", max_line_bytes=64))
+    assert [(line, kind) for line, kind, _ in got] == [(2, ERROR)] + [(n, LISTING) for n in range(3, 13)]
+    assert got[0][2][0] == "invalid_csv" and "field limit" in got[0][2][1] and got[0][2][2] == "r1"
+
+    cat.write_text('id,"title\r\nr1,高仿耐克 运动鞋\r\nr2,保温杯\r\n', encoding="utf-8")
+    with pytest.raises(BatchError, match="CSV header: a quote on line 1 is not closed"):
+        list(iter_rows(cat, "csv"))
+
+
+def test_a_stray_quote_in_a_large_file_loses_no_row_and_resume_agrees(tmp_path):
+    """The red-team file: a stray quote on line 3, then more rows than a record may span, in a TSV too."""
+    lines = ["id\ttitle", "r1\t普通T恤", 'r2\t"oops a stray quote'] + [f"bad{i}\t高仿耐克 运动鞋" for i in range(1_500)]
+    cat = tmp_path / "listings.tsv"
+    cat.write_text("\r\n".join(lines + ["r_last\t全网最好"]) + "\r\n", encoding="utf-8")
+    full, partial = tmp_path / "full.jsonl", tmp_path / "partial.jsonl"
+    summary = run_batch(cat, full, FAKE, opts(chunk_size=100))
+    rows = read_rows(full)
+    assert [r["line"] for r in rows] == list(range(2, len(lines) + 2))  # every physical line after the header
+    assert summary["rows"] == len(lines) and summary["errors"] == {"invalid_csv": 1}
+    assert rows[1]["id"] == "r2" and rows[1]["error"]["code"] == "invalid_csv"
+    assert "line 3: a quote" in rows[1]["error"]["message"]
+    assert [r["decision"] for r in rows[2:-1]] == ["block"] * 1_500 and rows[-1]["id"] == "r_last"
+
+    run_batch(cat, partial, FAKE, opts(chunk_size=100))
+    data = partial.read_bytes()
+    partial.write_bytes(data[:data.index(b"\n", len(data) // 2) + 5])  # killed mid-write, halfway
+    state = json.loads(state_path_for(partial).read_text(encoding="utf-8"))
+    state_path_for(partial).write_text(json.dumps({**state, "complete": False}), encoding="utf-8")
+    summary = run_batch(cat, partial, FAKE, BatchOptions(resume=True, workers=2, chunk_size=100, progress="none"))
+    assert 0 < summary["resumed_from"] < len(rows)
+    assert [comparable(r) for r in read_rows(partial)] == [comparable(r) for r in rows]
 
 
 @settings(max_examples=200, deadline=None)
