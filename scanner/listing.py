@@ -13,6 +13,12 @@ from scanner.options import DEFAULT_OPTIONS, InvalidOptions, ScanOptions, parse_
 from scanner.speakers import DEFAULT_SPEAKER, KINDS, RULES
 
 
+# An attribute's name is a label (材质, Screen size): every finding in its value carries it in `field`, so a long one
+# was copied into up to SCANNER_MAX_FINDINGS_PER_FIELD findings, its stored review item and its batch row (red-team
+# R07: a 5 MB name cost 1.5 GB of memory and a 100 MB result).
+MAX_ATTRIBUTE_NAME_CHARS = 200
+
+
 class InvalidListing(ValueError):
     def __init__(self, message: str, code: str = "invalid_listing") -> None:
         super().__init__(message)
@@ -115,6 +121,9 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
         if len(attributes) + len(bullets or ()) > max_fields:
             raise _too_many_fields(len(attributes) + len(bullets or ()), max_fields)
         for key, value in attributes.items():
+            if len(key) > MAX_ATTRIBUTE_NAME_CHARS:
+                raise InvalidListing(f"an attribute's name has {len(key)} characters; the limit is "
+                                     f"{MAX_ATTRIBUTE_NAME_CHARS}")
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
             _add_text(fields, f"attributes.{key}", value, max_field_chars)

@@ -55,6 +55,8 @@ def test_other_parts_are_carried():
         ({"bullets": ["x" * 11]}, "field_too_long", "'bullets[0]' has 11"),
         ({"bullets": ["高仿"] * 6}, "too_many_fields", "6 bullets and attributes; the limit is 5"),
         ({"bullets": ["a", "b"], "attributes": {str(i): "x" for i in range(4)}}, "too_many_fields", "has 6 bullets"),
+        # red-team R07: every finding of a value carries its attribute's name, so a long name multiplied the result
+        ({"attributes": {"规格" * 101: "x"}}, "invalid_listing", "an attribute's name has 202 characters; the limit is 200"),
     ],
 )
 def test_bad_shapes_get_a_clear_error_naming_the_field(raw, code, words):
@@ -62,3 +64,8 @@ def test_bad_shapes_get_a_clear_error_naming_the_field(raw, code, words):
         parse_listing(raw, max_field_chars=10, max_fields=5)
     assert info.value.code == code
     assert words in info.value.message
+
+
+def test_an_attribute_name_at_the_limit_is_read():
+    listing = parse_listing({"attributes": {"规" * 200: "高仿"}})
+    assert listing.fields == (("attributes." + "规" * 200, "高仿"),)
