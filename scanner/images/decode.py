@@ -21,7 +21,9 @@ Errors are `scanner.results.ImageInputError(code, message)` with these codes:
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -135,11 +137,34 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, int, int]:
     return im, w, h
 
 
+# A decode's memory follows its pixels, not its bytes: a 5 KB palette PNG of 6300x6300 with transparency held ~230 MB
+# a copy through RGBA compositing (red-team R02: eight such requests at once, +3.8 GB). Decodes of more than
+# LARGE_DECODE_PIXELS (after a JPEG's DCT reduction, so phone photos never wait) take one of LARGE_DECODES_AT_ONCE
+# slots per process; the others wait their turn (about a second each at the 40 MP cap).
+LARGE_DECODE_PIXELS = 4_000_000
+LARGE_DECODES_AT_ONCE = 2
+_LARGE_DECODES = threading.BoundedSemaphore(LARGE_DECODES_AT_ONCE)
+
+
+@contextmanager
+def _decode_slot(pixels: int):
+    if pixels <= LARGE_DECODE_PIXELS:
+        yield
+        return
+    with _LARGE_DECODES:
+        yield
+
+
 def _decode_colour(data: bytes, max_pixels: int, max_side: int) -> Image.Image:
     im, w, h = _open(data, max_pixels)
     orientation = _exif_orientation(im)
     if im.format in ("JPEG", "MPO") and im.mode in ("RGB", "L", "YCbCr"):
         im.draft("RGB" if im.mode != "L" else "L", (max_side, max_side))
+    with _decode_slot(im.size[0] * im.size[1]):
+        return _colour_of(im, orientation, max_side, w, h)
+
+
+def _colour_of(im: Image.Image, orientation: int, max_side: int, w: int, h: int) -> Image.Image:
     im.load()
     if im.mode != "RGB":
         if im.mode in ("P", "PA", "LA", "RGBA", "RGBa", "La") or "transparency" in im.info:
@@ -163,6 +188,7 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
     # Animated GIF/WebP/APNG: Image.open is positioned on the first frame; we never seek,
     # so the other frames (possibly thousands) are never decoded.
     orientation = _exif_orientation(im)
+    rgb_coded = False
     if im.format in ("JPEG", "MPO"):
         # DCT-domain downscale (1/2, 1/4, 1/8) to at least 2*work_size, straight to luma when
         # the file is YCbCr/greyscale. CMYK keeps its mode (draft cannot convert it).
@@ -173,15 +199,16 @@ def _decode(data: bytes, max_pixels: int, work_size: int) -> Image.Image:
         rgb_coded = im.info.get("adobe_transform") == 0
         mode = {"RGB": "L" if rgb_coded else "YCbCr", "L": "L"}.get(im.mode, im.mode)
         im.draft(mode, (2 * work_size, 2 * work_size))
+    with _decode_slot(w * h if rgb_coded else im.size[0] * im.size[1]):  # an RGB-coded JPEG is decoded in full
         if rgb_coded and im.mode == "L":
             im.load()
             full = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             full.load()
             return _finish(im, full.convert("YCbCr"), orientation, work_size, w, h)
-    im.load()
-    if im.mode == "YCbCr":
-        return _finish(im.getchannel(0), im, orientation, work_size, w, h, y_is_grey=True)
-    return _finish(_to_grey(im), _to_ycbcr(im), orientation, work_size, w, h)
+        im.load()
+        if im.mode == "YCbCr":
+            return _finish(im.getchannel(0), im, orientation, work_size, w, h, y_is_grey=True)
+        return _finish(_to_grey(im), _to_ycbcr(im), orientation, work_size, w, h)
 
 
 def _finish(im: Image.Image, col: Image.Image | None, orientation: int, work_size: int,

@@ -188,3 +188,68 @@ def test_colour_jpeg_keeps_a_small_colour_image_and_grey_is_the_luma_decode():
                 ref = ref.convert("L")
                 ref.thumbnail((256, 256), _Image.Resampling.BOX, reducing_gap=None)
                 assert _np.array_equal(_np.asarray(im), _np.asarray(ref))
+
+
+def _palette_png(side: int) -> bytes:
+    """A palette PNG with transparency: a few KB that decode to side x side RGBA (red-team R02's shape)."""
+    im = Image.new("P", (side, side), 0)
+    im.putpalette([255, 255, 255, 200, 30, 30] + [0] * 762)
+    im.paste(1, (side // 4, side // 4, side // 2, side // 2))
+    buf = io.BytesIO()
+    im.save(buf, "PNG", transparency=0)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("side, jpeg, takes_a_slot", [
+    (1600, False, True),    # 2.6 MP palette PNG, over the (lowered) line: waits its turn
+    (800, False, False),    # 0.64 MP: decoded at once
+    (1600, True, False),    # a JPEG of the same pixels decodes DCT-reduced: never waits
+])
+def test_large_decodes_take_turns_and_small_ones_do_not(monkeypatch, side, jpeg, takes_a_slot):
+    """Red-team R02: a decode's memory follows its pixels, not its bytes, so decodes over LARGE_DECODE_PIXELS run
+    at most LARGE_DECODES_AT_ONCE at a time in a process; the rest wait, and every one still decodes."""
+    import threading
+
+    from scanner.images import decode as decode_mod
+
+    monkeypatch.setattr(decode_mod, "LARGE_DECODE_PIXELS", 1_000_000)
+    holding, most = [0], [0]
+    lock = threading.Lock()
+    real_finish = decode_mod._finish
+
+    def slow_finish(*args, **kwargs):  # the work a slot guards, made long enough for the threads to overlap
+        with lock:
+            holding[0] += 1
+            most[0] = max(most[0], holding[0])
+        time.sleep(0.05)
+        try:
+            return real_finish(*args, **kwargs)
+        finally:
+            with lock:
+                holding[0] -= 1
+
+    monkeypatch.setattr(decode_mod, "_finish", slow_finish)
+    if jpeg:
+        buf = io.BytesIO()
+        _base((side, side)).save(buf, "JPEG", quality=85)
+        data = buf.getvalue()
+    else:
+        data = _palette_png(side)
+    out, errors = [], []
+
+    def one():
+        try:
+            out.append(decode(data).size)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(out) == 8 and len(set(out)) == 1
+    if takes_a_slot:
+        assert most[0] == decode_mod.LARGE_DECODES_AT_ONCE
+    else:
+        assert most[0] > decode_mod.LARGE_DECODES_AT_ONCE  # nothing held them back
