@@ -59,3 +59,26 @@ def text_scanner(text_engine):
 def gallery_image() -> bytes:
     """The first image of the bundled seed gallery: a scan of it matches the seeded gallery."""
     return gallery_image_bytes(0)
+
+
+# Files that take minutes of one worker (measured with --durations on 2 cores, 2026-12-06: the linear-time file
+# ~8 min, the compiled normaliser's oracle ~2 min, ...). With `--dist loadfile` a file runs on one worker, and
+# xdist hands files out in collection order: collected last (tests/text sorts late), the linear-time file ran
+# alone for ~10 minutes at the end of the compiled pass. Collected first, the other worker takes the rest meanwhile.
+LONGEST_FILES = (
+    "tests/text/test_linear_time.py",
+    "tests/oracles/test_normalize_compiled.py",
+    "tests/batch/test_spark.py",
+    "tests/text/test_prefilter.py",
+    "tests/hardening/test_schema_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    first = {name: rank for rank, name in enumerate(LONGEST_FILES)}
+
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return first.get(path, len(first))
+
+    items.sort(key=rank)  # stable: every other file, and the tests inside each file, keep their order
