@@ -48,7 +48,7 @@ SPACED_MIN_DIGITS = 3
 def _token(m: re.Match) -> tuple[str, str] | None:
     """(digits, kind) of a token: kind 'word', 'numeral', 'digits' (plain), 'disguised' (full-width or look-alike),
     'letter'; None for a run of O's without a digit."""
-    word = m.group(2)
+    word, numerals, run = m.group(2, 3, 4)
     if word is not None:
         # ((?i) also matches İ, ı and ſ to i and s, which lower() keeps: "ſix" is six as the pattern read it)
         d = _WORDS.get(word.translate(_ODD_CASE).lower())
@@ -56,11 +56,10 @@ def _token(m: re.Match) -> tuple[str, str] | None:
             return None
         times = {"double": 2, "triple": 3}.get((m.group(1) or "").lower(), 1)
         return d * times, "word"
-    if m.group(3) is not None:
-        return m.group(3).translate(_NUMERAL_DIGITS), "numeral"
-    run = m.group(4)
+    if numerals is not None:
+        return numerals.translate(_NUMERAL_DIGITS), "numeral"
     if run is not None:
-        if not any(c not in "Oo" for c in run):
+        if not run.strip("Oo"):  # (only O's and o's)
             return None
         digits = run.translate(_FULL_WIDTH)
         return digits, ("digits" if digits == run else "disguised")
@@ -87,6 +86,63 @@ def _ideograph_at(text: str, i: int) -> bool:
     return 0 <= i < len(text) and "\u4e00" <= text[i] <= "\u9fff"
 
 
+def _trimmed(text: str, tokens: list, seps: list) -> tuple[list, list]:
+    """A run's tokens and separators without what stands at its edges but is no part of the number. The run is
+    cut to tokens[lo:hi] (seps[lo:hi - 1] between them) once: taking one token off at a time, `seps` copied each
+    time, was quadratic on a field of lone letters ("A A A …": red-team R01). _trimmed_by_popping is its
+    definition (tests/text/test_digit_reading_oracle.py compares the two)."""
+    lo, hi = 0, len(tokens)
+    # letters only at the edges of a run (S 9 1 2 … D, … 4 4 1 X)
+    while lo < hi and tokens[lo][3] == "letter" and not (
+            hi - lo > 1 and tokens[lo + 1][3] != "letter" and len(tokens[lo + 1][2]) == 1
+            and text[seps[lo][0]:seps[lo][1]] in ("", " ")):
+        lo += 1
+    while lo < hi and tokens[hi - 1][3] == "letter" and hi - lo > 1 and tokens[hi - 2][3] == "letter":
+        hi -= 1
+    # a numeral or two at an edge of the run, the first or last character of a word (四川省, 一次): not a digit
+    # ... nor one a blank away from a plain number (订单 1234567 一直没到)
+    if lo < hi and tokens[lo][3] == "numeral" and len(tokens[lo][2]) < 3 and (
+            _ideograph_at(text, tokens[lo][0] - 1)
+            or (hi - lo > 1 and tokens[lo + 1][3] == "digits" and seps[lo][1] > seps[lo][0])):
+        lo += 1
+    if lo < hi and tokens[hi - 1][3] == "numeral" and len(tokens[hi - 1][2]) < 3 and (
+            _ideograph_at(text, tokens[hi - 1][1])
+            or (hi - lo > 1 and tokens[hi - 2][3] == "digits" and seps[hi - 2][1] > seps[hi - 2][0])):
+        hi -= 1
+    if lo >= hi:
+        return [], []
+    if lo == 0 and hi == len(tokens):
+        return tokens, seps
+    return tokens[lo:hi], seps[lo:hi - 1]
+
+
+def _trimmed_by_popping(text: str, tokens: list, seps: list) -> tuple[list, list]:
+    """_trimmed's definition (its oracle): the tokens taken off the edges one at a time."""
+    tokens = list(tokens)
+    # letters only at the edges of a run (S 9 1 2 … D, … 4 4 1 X)
+    while tokens and tokens[0][3] == "letter" and not (
+            len(tokens) > 1 and tokens[1][3] != "letter" and len(tokens[1][2]) == 1
+            and text[seps[0][0]:seps[0][1]] in ("", " ")):
+        tokens.pop(0)
+        seps = seps[1:]
+    while tokens and tokens[-1][3] == "letter" and len(tokens) > 1 and tokens[-2][3] == "letter":
+        tokens.pop()
+        seps = seps[:-1]
+    # a numeral or two at an edge of the run, the first or last character of a word (四川省, 一次): not a digit
+    # ... nor one a blank away from a plain number (订单 1234567 一直没到)
+    if tokens and tokens[0][3] == "numeral" and len(tokens[0][2]) < 3 and (
+            _ideograph_at(text, tokens[0][0] - 1)
+            or (len(tokens) > 1 and tokens[1][3] == "digits" and seps[0][1] > seps[0][0])):
+        tokens.pop(0)
+        seps = seps[1:]
+    if tokens and tokens[-1][3] == "numeral" and len(tokens[-1][2]) < 3 and (
+            _ideograph_at(text, tokens[-1][1])
+            or (len(tokens) > 1 and tokens[-2][3] == "digits" and seps[-1][1] > seps[-1][0])):
+        tokens.pop()
+        seps = seps[:-1]
+    return tokens, seps
+
+
 def read(text: str) -> tuple[str, list[int], list[int]] | None:
     """(reading, starts, ends): the text with each disguised number rewritten, and for character i of the reading
     the span starts[i]:ends[i] of `text` it stands for; None when no run was rewritten."""
@@ -97,41 +153,22 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
         if tok is None:
             run = None
             continue
-        item = (m.start(), m.end(), tok[0], tok[1])
+        start, end = m.span()
+        item = (start, end, tok[0], tok[1])
         if run is not None:
             last = run[0][-1]
             gap = _SEP.match(text, last[1])
             # (a comma between two kinds of writing ends the number: "zero one nine two, 88 Beacon St")
-            if gap is not None and gap.end() == m.start() and not (
+            if gap is not None and gap.end() == start and not (
                     _CLASS[last[3]] != _CLASS[item[3]] and ("," in gap.group() or "，" in gap.group())):
                 run[0].append(item)
-                run[1].append((last[1], m.start()))
+                run[1].append((last[1], start))
                 continue
         run = [[item], []]
         runs.append(run)
     pieces: list[tuple[int, int, str]] = []  # (start, end, replacement) in order
     for tokens, seps in runs:
-        # letters only at the edges of a run (S 9 1 2 … D, … 4 4 1 X)
-        while tokens and tokens[0][3] == "letter" and not (
-                len(tokens) > 1 and tokens[1][3] != "letter" and len(tokens[1][2]) == 1
-                and text[seps[0][0]:seps[0][1]] in ("", " ")):
-            tokens.pop(0)
-            seps = seps[1:]
-        while tokens and tokens[-1][3] == "letter" and len(tokens) > 1 and tokens[-2][3] == "letter":
-            tokens.pop()
-            seps = seps[:-1]
-        # a numeral or two at an edge of the run, the first or last character of a word (四川省, 一次): not a digit
-        # ... nor one a blank away from a plain number (订单 1234567 一直没到)
-        if tokens and tokens[0][3] == "numeral" and len(tokens[0][2]) < 3 and (
-                _ideograph_at(text, tokens[0][0] - 1)
-                or (len(tokens) > 1 and tokens[1][3] == "digits" and seps[0][1] > seps[0][0])):
-            tokens.pop(0)
-            seps = seps[1:]
-        if tokens and tokens[-1][3] == "numeral" and len(tokens[-1][2]) < 3 and (
-                _ideograph_at(text, tokens[-1][1])
-                or (len(tokens) > 1 and tokens[-2][3] == "digits" and seps[-1][1] > seps[-1][0])):
-            tokens.pop()
-            seps = seps[:-1]
+        tokens, seps = _trimmed(text, tokens, seps)
         if not tokens:
             continue
         # a single letter before the run, one blank before its first digit (S 9 1 2 …, E 4 8 2 …)
@@ -153,7 +190,7 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
         # comma or a slash are no one number (the code review of pd19); spelled digits split so still are (four five
         # five six / seven three …)
         if "word" not in kinds and all(len(t[2]) <= 2 for t in tokens) and any(
-                set(text[a:b]) & _LIST_MARKS for a, b in seps):
+                not _LIST_MARKS.isdisjoint(text[a:b]) for a, b in seps):
             continue
         # digit words count as two in a row at least (what the caller's word hint sees): "six 1234567" is no number
         if "word" in kinds and not any(x[3] == y[3] == "word" and _WORD_GAP.fullmatch(text, a, b)
@@ -173,6 +210,38 @@ def read(text: str) -> tuple[str, list[int], list[int]] | None:
                     pieces.append((sa, sb, "-"))
     if not pieces:
         return None
+    return _assemble(text, pieces)
+
+
+def _assemble(text: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int]]:
+    """The reading of `text` with each piece (start, end, replacement; in order, none overlapping) put in, and
+    its starts and ends. A character kept, or a piece as long as what it replaces, stands for its own place (i:i+1),
+    so only the stretches between pieces of another length are written out, each as one range: copying the text
+    one character at a time cost as much as the rest of read() on a field of digits (red-team R01).
+    _assemble_by_character is its definition (tests/text/test_digit_reading_oracle.py compares the two)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0  # text[:at] is read
+    same = 0  # text[same:at] was read one for one; its starts and ends are not written yet
+    for a, b, rep in pieces:
+        out.append(text[at:a])
+        out.append(rep)
+        if len(rep) != b - a:
+            starts.extend(range(same, a))
+            ends.extend(range(same + 1, a + 1))
+            starts.extend([a] * len(rep))
+            ends.extend([b] * len(rep))
+            same = b
+        at = b
+    out.append(text[at:])
+    starts.extend(range(same, len(text)))
+    ends.extend(range(same + 1, len(text) + 1))
+    return "".join(out), starts, ends
+
+
+def _assemble_by_character(text: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int]]:
+    """_assemble's definition (its oracle): the text copied one character at a time between the pieces."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -128,6 +128,10 @@ def _families():
     yield "'1' + 'o' * n", lambda n: "1" + "o" * (n - 1)
     yield "'1' + 'o' * n + 'a'", lambda n: "1" + "o" * (n - 2) + "a"
     yield "'1' * n + ' x'", lambda n: "1" * (n - 2) + " x"
+    # red-team R01: lone letters at the edges of one run of the digit reading (digit_reading.read took them off one at
+    # a time, copying the run's separators each time: 0.95 s in detect at 40k; _trimmed now cuts the run once)
+    yield "'A ' * k + '1234567 o0'", lambda n: _fill("A ", n - 10) + "1234567 o0"
+    yield "'o0 1234567' + ' A' * k", lambda n: "o0 1234567" + _fill(" A", n - 10)
 
 
 FAMILIES = dict(_families())

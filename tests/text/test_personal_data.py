@@ -487,3 +487,50 @@ def test_resident_id_check(chars, valid):
 ])
 def test_card_issuers(digits, issuer):
     assert pd.card_issuer(digits) == issuer
+
+
+def _issuer_table_numbers() -> list[str]:
+    """Every issuer prefix at every length 11-20 (padded with 0s, 9s or random digits), the numbers either side of
+    each prefix range's ends (2220/2221, 2720/2721, 3527/3528, 3589/3590, 50/51, 55/56, 33/34, 37/38, 61/62/63, 3/4/5
+    ...), and random digit strings of 12-19 digits; a few that are no digit strings at all."""
+    import random
+
+    rng = random.Random(20)
+    prefixes = {prefix for prefix, _, _ in pd._ISSUERS}
+    near = set()
+    for prefix in prefixes:
+        value, width = int(prefix), len(prefix)
+        near |= {str(value + d).zfill(width) for d in (-1, 1) if value + d >= 0}
+        near |= {prefix[:-1], prefix + "0", prefix + "9"}
+    numbers = []
+    for start in sorted(prefixes | near):
+        for length in range(11, 21):
+            fill = ("0", "9", None)[length % 3]
+            tail = "".join(rng.choice("0123456789") for _ in range(length)) if fill is None else fill * length
+            numbers.append((start + tail)[:length])
+    numbers += ["".join(rng.choice("0123456789") for _ in range(rng.randint(12, 19))) for _ in range(5_000)]
+    numbers += ["", "4", "62", "2221", "４１１１１１１１１１１１１１１１", "4111 1111 1111 1111", "abcd" * 4]
+    return numbers
+
+
+def test_card_issuer_table_is_the_scan_of_every_rule():
+    """card_issuer (a dict look-up per prefix length, red-team R01) names the same rule as card_issuer_by_scan, its
+    definition, for every number of the table."""
+    numbers = _issuer_table_numbers()
+    found = {pd.card_issuer_by_scan(n) for n in numbers}
+    assert {detail for _, _, detail in pd._ISSUERS} | {None} == found  # the table reaches every rule
+    assert [pd.card_issuer(n) for n in numbers] == [pd.card_issuer_by_scan(n) for n in numbers]
+
+
+def test_card_issuer_table_keeps_the_first_rule_that_fits(monkeypatch):
+    """With rules that overlap (none of _ISSUERS do today), the look-up still names the first rule that fits, as the
+    scan does: a shorter prefix before a longer one and after it, one key twice."""
+    issuers = (("45", (16,), "second-digit rule"), ("4", (16, 19), "one-digit rule"), ("4567", range(13, 20), "four"),
+               ("45", (16,), "never: the first rule of this key wins"), ("", (12,), "any twelve digits"),
+               ("6", (12,), "never: the empty prefix came first"))
+    monkeypatch.setattr(pd, "_ISSUERS", issuers)
+    monkeypatch.setattr(pd, "_ISSUER_RULES", pd._issuer_rules(issuers))
+    monkeypatch.setattr(pd, "_ISSUER_PREFIX_LENGTHS", tuple(sorted({len(p) for p, _, _ in issuers})))
+    numbers = [(start + "0" * 20)[:n] for start in ("45", "4567", "4", "46", "6", "", "4568") for n in range(10, 21)]
+    assert [pd.card_issuer(n) for n in numbers] == [pd.card_issuer_by_scan(n) for n in numbers]
+    assert {pd.card_issuer(n) for n in numbers} == {"second-digit rule", "one-digit rule", "four", "any twelve digits", None}
