@@ -138,20 +138,10 @@ def test_the_docs_page_works_offline(client):
     assert "/openapi.json" in html and client.get("/openapi.json").status_code == 200
 
 
-DISCONNECTS = [
-    # method  path               content type
-    ("POST", "/v1/scan",         b"application/json"),
-    ("POST", "/v1/scan/batch",   b"application/json"),
-]
-
-
-@pytest.mark.parametrize("method, path, ctype", DISCONNECTS)
-def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(client, request_log, caplog, method, path, ctype):
-    """Issue #13, finding 10: a client that went away mid-body was logged as a 500 with a traceback."""
+def _call_asgi(client, method: str, path: str, ctype: bytes, length: bytes, messages: list[dict]) -> list[dict]:
+    """Run the app on one raw request whose body arrives as `messages` (then nothing more, ever); what it sent."""
     import asyncio
-    import logging
 
-    messages = [{"type": "http.request", "body": b'{"title": "', "more_body": True}, {"type": "http.disconnect"}]
     sent: list[dict] = []
 
     async def receive():
@@ -164,10 +154,27 @@ def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(client, reque
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver"), (b"content-type", ctype), (b"content-length", b"1000")],
+             "headers": [(b"host", b"testserver"), (b"content-type", ctype), (b"content-length", length)],
              "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    run_coroutine(asyncio.wait_for(client.app(scope, receive, send), 30))
+    return sent
+
+
+DISCONNECTS = [
+    # method  path               content type
+    ("POST", "/v1/scan",         b"application/json"),
+    ("POST", "/v1/scan/batch",   b"application/json"),
+]
+
+
+@pytest.mark.parametrize("method, path, ctype", DISCONNECTS)
+def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(client, request_log, caplog, method, path, ctype):
+    """Issue #13, finding 10: a client that went away mid-body was logged as a 500 with a traceback."""
+    import logging
+
     with caplog.at_level(logging.INFO):
-        run_coroutine(asyncio.wait_for(client.app(scope, receive, send), 30))
+        _call_asgi(client, method, path, ctype, b"1000",
+                   [{"type": "http.request", "body": b'{"title": "', "more_body": True}, {"type": "http.disconnect"}])
     lines = [line for line in request_log if line.get("route") == path]
     assert [line["status"] for line in lines] == [499], lines
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], caplog.text
@@ -207,27 +214,11 @@ def test_a_body_refused_on_its_content_length_is_logged_under_its_route(client, 
     """Red-team R04: a Content-Length over the body limit is answered 413 before routing; naming the route for the
     log line then asked newer FastAPI's included-router entry for a path it lacks, so every such request left a
     traceback and no request line (nor metric). No key is needed to cause it."""
-    import asyncio
     import logging
 
-    messages = [{"type": "http.request", "body": b"{", "more_body": True}]
-    sent: list[dict] = []
-
-    async def receive():
-        if messages:
-            return messages.pop(0)
-        await asyncio.sleep(3600)
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
-                         (b"content-length", b"25000000")],
-             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
     with caplog.at_level(logging.INFO):
-        run_coroutine(asyncio.wait_for(client.app(scope, receive, send), 30))
+        sent = _call_asgi(client, "POST", path, b"application/json", b"25000000",
+                          [{"type": "http.request", "body": b"{", "more_body": True}])
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [413]
     assert [line["status"] for line in request_log if line.get("route") == path] == [413], request_log
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], caplog.text
