@@ -26,7 +26,8 @@ from typing import Any
 from scanner import jsonio
 from scanner.batch.readers import LISTING, RAW, detect_format, iter_rows
 from scanner.batch.rows import TIMED_OUT
-from scanner.review.queue import Entry, Prepared, QueuePolicy, ReviewQueue, build, listing_key, triage
+from scanner.review.queue import (Entry, Prepared, QueuePolicy, ReviewQueue, build, listing_key, triage,
+                                  write_isolated)
 
 log = logging.getLogger("scanner.review")
 
@@ -71,11 +72,12 @@ def prepare_row(policy: QueuePolicy, kind: int, payload: Any, row: dict[str, Any
 class BatchQueueWriter:
     """The parent's side of `--review-queue`: a thread writing each chunk's records (one transaction a
     chunk) while the workers scan the next ones. Bounded: if the database falls behind by `capacity`
-    chunks, `put` waits. An error stops the writer and is raised by the next `put` or by `close`."""
+    chunks, `put` waits. A record the database refuses costs only itself (`write_isolated`: counted
+    `failed`); a database that fails stops the writer, its error raised by the next `put` or by `close`."""
 
     def __init__(self, review_queue: ReviewQueue, capacity: int = 16) -> None:
         self.queue = review_queue
-        self.totals = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
+        self.totals = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0, "failed": 0}
         self._q: queue_mod.Queue = queue_mod.Queue(maxsize=capacity)
         self.cpu_s = 0.0  # the writer thread's CPU (bench/bench_review.py: what the queue adds to a run)
         self._error: BaseException | None = None
@@ -107,7 +109,7 @@ class BatchQueueWriter:
                 if kind == "file":
                     counts = enqueue_results(self.queue, arg[0], arg[1], arg[2], limit=arg[3])
                 else:
-                    counts = self.queue.write([r for r in arg if r is not None])
+                    counts = write_isolated(self.queue, self.queue.write, [r for r in arg if r is not None])
                     counts["ignored"] += sum(r is None for r in arg)
                 for k, v in counts.items():
                     self.totals[k] += v
@@ -129,11 +131,11 @@ def enqueue_results(queue: ReviewQueue, input_path: str | Path, results_path: st
                     chunk: int = 1000, limit: int | None = None) -> dict[str, int]:
     """Queue the results of a finished run (or its first `limit` rows), `chunk` rows a transaction."""
     input_path = Path(input_path)
-    totals = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0}
+    totals = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0, "failed": 0}
     batch: list[Entry] = []
 
     def flush() -> None:
-        for k, v in queue.enqueue_many(batch).items():
+        for k, v in write_isolated(queue, queue.enqueue_many, batch).items():
             totals[k] += v
         batch.clear()
 

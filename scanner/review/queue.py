@@ -66,7 +66,7 @@ def listing_key(listing: Any, row: dict[str, Any]) -> str:
         if kind is None and type(listing) is dict:  # a timed-out or error row does not echo the kind
             kind = listing.get("kind")
         key = f"{kind}:{listing_id}" if kind in ("review", "qa") else f"id:{listing_id}"
-        return key if key.isascii() else storable(key)
+        return storable(key)
     return "sha256:" + hashlib.sha256(dumps(listing).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -529,6 +529,38 @@ def audit(cur: Any, actor: str, action: str, ts: float, *, item_id: int | None =
                  None if after is None else dumps(after)))
 
 
+def write_isolated(queue: ReviewQueue, write, records: list) -> dict[str, int]:
+    """`write(records)` in one transaction; if the database refuses it, each record in a transaction of its own,
+    so a record it will not take costs only itself (counted `failed`, logged by its type of error: an error's text
+    can quote the row, and a row can hold personal data). When not one record could be written and the database
+    does not answer a plain query either, the database is what fails: the chunk's error is raised (the run ends,
+    and --resume queues its rows again) rather than counting a whole run `failed`."""
+    try:
+        counts = write(records)
+        counts.setdefault("failed", 0)
+        return counts
+    except Exception as exc:  # noqa: BLE001 - sorted out below, record by record
+        chunk_error = exc
+    counts = {"queued": 0, "unchanged": 0, "withdrawn": 0, "ignored": 0, "failed": 0}
+    errors: dict[str, int] = {}
+    for record in records:
+        try:
+            for k, v in write([record]).items():
+                counts[k] += v
+        except Exception as exc:  # noqa: BLE001
+            counts["failed"] += 1
+            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+    if records and counts["failed"] == len(records):
+        try:
+            queue.store.read("SELECT 1")
+        except Exception:  # noqa: BLE001 - the database, not the records
+            raise chunk_error from None
+    if errors:
+        log.error("review queue: %d of %d records of a chunk could not be queued (%s); the others were",
+                  counts["failed"], len(records), ", ".join(f"{n} {e}" for e, n in sorted(errors.items())))
+    return counts
+
+
 class Enqueuer:
     """Hands scans to a background writer thread. `submit` costs a policy check and a queue put;
     the writer drains up to `batch` entries per transaction. The queue is bounded: when the
@@ -585,18 +617,13 @@ class Enqueuer:
                     self._q.put(None)
                     break
                 entries.append(nxt)
-            try:
-                self.queue.enqueue_many(entries)
-                self.written += len(entries)
-            except Exception:  # never let the queue break scanning; the server log has it (no listing text)
-                log.exception("review queue: writing %d results failed; retrying them one by one", len(entries))
-                for entry in entries:  # one bad row must not cost the others their place in the queue
-                    try:
-                        self.queue.enqueue_many([entry])
-                        self.written += 1
-                    except Exception as exc:  # noqa: BLE001
-                        self.errors += 1
-                        log.error("review queue: a result could not be queued (%s)", type(exc).__name__)
+            try:  # one bad row must not cost the others their place in the queue
+                failed = write_isolated(self.queue, self.queue.enqueue_many, entries)["failed"]
+            except Exception as exc:  # never let the queue break scanning; only the error's type is logged (its
+                failed = len(entries)  # text can quote a row, and a row can hold personal data)
+                log.error("review queue: writing %d results failed (%s)", len(entries), type(exc).__name__)
+            self.errors += failed
+            self.written += len(entries) - failed
             with self._lock:
                 self._pending -= len(entries)
                 if self._pending == 0:

@@ -569,7 +569,10 @@ def dumps_utf8(value: Any) -> bytes:
 
 
 def storable(text: str) -> str:
-    """A string the database can store as UTF-8 (lone surrogates become \\udfff escapes)."""
+    """A string both databases store as it is: lone surrogates become \\udfff escapes and NUL becomes \\x00
+    (PostgreSQL refuses NUL in text: a listing id holding one made the whole write fail, red team R08)."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
     if text.isascii():  # most keys and ids: a flag read, no encoding
         return text
     try:

@@ -376,6 +376,77 @@ def test_a_batch_runs_results_are_queued_beside_their_listings(store, tmp_path, 
     assert {i["source"] for i in q.items(limit=100)} == {"batch"}
 
 
+@pytest.mark.parametrize("listing_id", ["sku-\x00-7", "\x00", "货号\x00"])
+def test_an_id_holding_nul_is_queued_on_both_databases(store, listing_id):
+    # PostgreSQL refuses NUL in text: a listing id holding one made the whole write fail (red team R08)
+    q = ReviewQueue(store)
+    listing = {**SHOE, "id": listing_id}
+    counts = q.enqueue_many([Entry(listing, {**SHOE_REVIEW, "id": listing_id}, "api"),
+                             Entry(CREAM, CREAM_REVIEW, "api")], now=T0)
+    assert counts["queued"] == 2
+    assert sorted(i["listing"]["id"] for i in q.items()) == sorted([listing_id, "sku-2"])  # the copy keeps the NUL
+    keys = [k for k, in store.read("SELECT listing_key FROM review_items")]
+    assert "id:" + listing_id.replace("\x00", "\\x00") in keys
+    # rescanned clean, the same key withdraws it
+    assert q.enqueue_many([Entry(listing, row(listing_id, "pass"), "api")], now=T0 + 1)["withdrawn"] == 1
+
+
+class Refusing(ReviewQueue):
+    """A queue whose database refuses every record of the listings in `refused` (as it refused R08's row)."""
+
+    def __init__(self, store, refused):
+        super().__init__(store)
+        self.refused = refused
+
+    def write(self, prepared, now=None):
+        prepared = list(prepared)
+        if any(p[0] in self.refused for p in prepared):
+            raise ValueError("string or blob too big")
+        return super().write(prepared, now)
+
+
+@pytest.mark.parametrize("refused, database_up, expect", [
+    ({"id:sku-2"}, True, {"queued": 2, "failed": 1}),  # one record refused: the others are queued
+    ({"id:sku-1", "id:sku-2", "id:sku-4"}, True, {"queued": 0, "failed": 3}),  # all refused, the database answers
+    (set(), True, {"queued": 3, "failed": 0}),
+    ({"id:sku-1", "id:sku-2", "id:sku-4"}, False, ValueError),  # all refused and the database is down: raised
+])
+def test_a_record_the_database_refuses_costs_only_itself(store, refused, database_up, expect):
+    from scanner.review.queue import prepare, write_isolated
+
+    q = Refusing(store, refused)
+    records = [prepare(listing, r, "batch", q.policy) for listing, r in (
+        (SHOE, SHOE_REVIEW), (CREAM, CREAM_REVIEW),
+        ({"id": "sku-4", "title": "最佳选择"}, row("sku-4", "review", [finding("absolute_term", "title", 0, 2, "最佳")])))]
+    if not database_up:
+        q.store = type("Down", (), {"read": lambda self, sql: (_ for _ in ()).throw(ConnectionError("down"))})()
+    if expect is ValueError:
+        with pytest.raises(ValueError):
+            write_isolated(q, q.write, records)
+        return
+    counts = write_isolated(q, q.write, records)
+    assert {k: counts[k] for k in expect} == expect
+    assert store.read("SELECT COUNT(*) FROM review_items")[0][0] == expect["queued"]
+
+
+def test_a_batch_run_goes_on_past_a_record_the_queue_refuses(store, tmp_path):
+    import json
+
+    from scanner.batch import BatchOptions, EngineSpec, run_batch
+    from scanner.config import BUNDLED_WORDLISTS
+    from scanner.review.batch import BatchQueueWriter
+
+    listings = [{"id": f"sku-{n}", "title": "全网最低价 纯棉T恤"} for n in range(30)]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in listings), "utf-8")
+    writer = BatchQueueWriter(Refusing(store, {"id:sku-13"}))
+    summary = run_batch(tmp_path / "in.jsonl", tmp_path / "out.jsonl",
+                        EngineSpec(with_images=False, settings={"wordlists": str(BUNDLED_WORDLISTS)}),
+                        BatchOptions(workers=1, progress="none", overwrite=True, chunk_size=10), review=writer)
+    counts = writer.close()
+    assert summary["rows"] == 30 and counts["failed"] == 1 and counts["queued"] == 29
+    assert "sku-13" not in {i["listing"]["id"] for i in ReviewQueue(store).items(limit=100)}
+
+
 def test_the_same_proposal_from_two_verdicts_is_one_row_with_both_sources(store):
     q = ReviewQueue(store)
     other = {**ORDER, "id": "sku-10"}
