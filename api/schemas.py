@@ -223,6 +223,9 @@ class ScanResultOut(BaseModel):
     listing_signals: list[ListingSignalOut] | None = Field(
         None, description="review/qa only (empty list if none): a buyer's reports about the listing (明显是假的, "
         "clearly a fake), for the listing's risk; they do not move this item's decision")
+    image_sha256: dict[str, str] | None = Field(
+        None, description='only when an image was read: "images[i]" -> the SHA-256 (hex) of the bytes the scan '
+        "judged (a URL can serve other bytes later; the review queue keys its items by them)")
 
 
 class ErrorRow(BaseModel):

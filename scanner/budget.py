@@ -19,6 +19,7 @@ one step, nothing capped.
 from __future__ import annotations
 
 import time
+from types import MappingProxyType
 from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 from scanner.results import UNFINISHED_SCORE, Finding, ScanError, ScanResult, unfinished
@@ -48,7 +49,7 @@ class ScanState:
 
     __slots__ = ("caps", "deadline", "started", "norms", "candidates", "findings", "image_errors", "capped",
                  "verified", "spent_while",
-                 "image_findings", "image_texts", "ocr_unread")
+                 "image_findings", "image_texts", "ocr_unread", "image_sha256")
 
     def __init__(self, caps: Caps, deadline: float | None, started: float) -> None:
         self.caps = caps
@@ -65,6 +66,7 @@ class ScanState:
         self.image_findings: list[Finding] = []  # gallery matches, kept apart from the text stage's findings
         self.image_texts: list = []  # scanner.images.ocr.ImageText of each image OCR read
         self.ocr_unread = False  # an image OCR was asked to read was not read (budget, cap, no extra)
+        self.image_sha256: dict[str, str] = {}  # "images[i]" -> the SHA-256 of the bytes read (ScanResult.image_sha256)
 
     # -- the clock ---------------------------------------------------------------------
     def check(self, doing: str) -> None:
@@ -168,6 +170,8 @@ class ScanState:
         rather than by a copy of the finished result."""
         took_ms = (time.perf_counter() - self.started) * 1000
         capped = tuple(self.capped.values())
+        if self.image_sha256:
+            about["image_sha256"] = MappingProxyType(self.image_sha256)
         if self.spent_while is not None:
             message = (f"the scan's time budget (SCANNER_SCAN_BUDGET_S) ran out after {took_ms:.0f} ms while "
                        f"{self.spent_while}; the findings made before it are listed")

@@ -6,6 +6,7 @@ score → decide. Each stage lives in its own module; this file only wires them.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from types import MappingProxyType
@@ -365,6 +366,8 @@ class Scanner:
                 if gallery is None and reader is None:  # refused before anything is loaded or fetched
                     raise ImageInputError("images_disabled", "this scanner was built without an image gallery")
                 data = loader(ref)
+                if isinstance(data, (bytes, bytearray)):  # which pixels were judged: a URL can serve others later
+                    state.image_sha256[field] = hashlib.sha256(data).hexdigest()
                 if gallery is not None:
                     findings.extend(gallery.match(data, field))
                 if reader is not None:

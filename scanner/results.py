@@ -132,6 +132,9 @@ class ScanResult(NamedTuple):
     listing_id: Any = None
     speaker: str | None = None
     listing_signals: tuple[ListingSignal, ...] = ()
+    # The SHA-256 of each image's bytes as the scan read them ("images[i]" -> hex; absent when no image was read):
+    # what the image findings are of, since a URL can serve other bytes tomorrow (the review queue's item key, #19)
+    image_sha256: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -159,6 +162,8 @@ class ScanResult(NamedTuple):
             d["listing_id"] = self.listing_id
             d["speaker"] = self.speaker
             d["listing_signals"] = [s.to_dict() for s in self.listing_signals]
+        if self.image_sha256:
+            d["image_sha256"] = dict(self.image_sha256)
         return d
 
 

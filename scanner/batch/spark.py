@@ -41,7 +41,7 @@ from scanner.results import version_label
 # new columns go last, so positional readers of an older schema are unaffected
 RESULT_COLUMNS = ("id", "line", "decision", "score", "findings", "image_errors", "error", "versions", "took_ms",
                   "source", "incomplete", "masked", "image_text", "suggested", "suggested_manual", "suggested_decision",
-                  "kind", "listing_id", "speaker", "listing_signals")
+                  "kind", "listing_id", "speaker", "listing_signals", "image_sha256")
 FINDING_FIELDS = ("kind", "category", "field", "start", "end", "text", "term", "severity", "score", "effect",
                   "brand", "suggestion", "explanation", "gallery_id", "distance", "label", "box", "ocr_confidence")
 
@@ -92,6 +92,7 @@ def result_schema():
         StructField("listing_signals", ArrayType(StructType([
             StructField("category", s), StructField("start", i), StructField("end", i), StructField("text", s),
             StructField("explanation", s), StructField("explanation_zh", s)]))),
+        StructField("image_sha256", MapType(s, s)),  # "images[i]" -> SHA-256 of the bytes read, when any was
     ])
 
 
@@ -163,6 +164,7 @@ def _to_record(row: dict[str, Any]) -> dict[str, Any]:
         "speaker": row.get("speaker"),
         "listing_signals": [{k: _text(sig.get(k)) for k in SIGNAL_FIELDS} for sig in row["listing_signals"]]
         if row.get("listing_signals") is not None else None,
+        "image_sha256": dict(row["image_sha256"]) if row.get("image_sha256") else None,
     }
 
 
@@ -346,6 +348,8 @@ def result_rows_as_contract(rows) -> list[dict[str, Any]]:
             if d.get("kind") is not None:
                 row.update(kind=d["kind"], listing_id=d["listing_id"], speaker=d["speaker"],
                            listing_signals=d["listing_signals"])
+            if d.get("image_sha256"):
+                row["image_sha256"] = d["image_sha256"]
         row["versions"] = d.get("versions")
         out.append(row)
     return out

@@ -98,10 +98,12 @@ def _remember_versions(v: dict[str, Any], key: str) -> None:
 CONTENT_MARK = "|content="  # an item key: the versions key, this, and the digest of what the scan read
 
 
-def content_digest(listing: Any, parsed: Any = None) -> str:
+def content_digest(listing: Any, parsed: Any = None, image_sha256: Any = None) -> str:
     """What a scan read of a listing, canonical, as 32 hex digits of BLAKE2b: its text fields (as parse_listing
-    reads them), image references, authorised brands and locale, and a review's or Q&A entry's kind, speaker and
-    listing id (as text). Not its id (the listing key holds it), not its scan options (how to scan and answer, not
+    reads them), image references, authorised brands and locale, a review's or Q&A entry's kind, speaker and
+    listing id (as text), and the SHA-256 of each image's bytes the scan read (the result's `image_sha256`: an
+    image replaced behind the same URL is new content; a scan that read no image adds nothing, so such keys are
+    what they were before the digests came). Not its id (the listing key holds it), not its scan options (how to scan and answer, not
     what it says: an editor's English preview must not make a second item), and not how it was written: the API's
     `"id": 7` and a CSV row's `"7"`, `"5"` and 5 as an attribute, attributes or brands in another order, an empty
     and an absent field or locale, an image key set to null and left out, are one content."""
@@ -114,15 +116,17 @@ def content_digest(listing: Any, parsed: Any = None) -> str:
                       sorted(set(parsed.authorized_brands)), parsed.locale or None]
     else:
         canon = json.dumps(listing, sort_keys=True, default=str)
+    if image_sha256:
+        canon = [canon, sorted(image_sha256.items())]
     # the store's encoder (built once: json.dumps with options builds one a call, 3 of the digest's 8 µs); the
     # image objects' keys sorted above, as pairs
     return hashlib.blake2b(dumps(canon).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def item_key(versions: str, listing: Any, parsed: Any = None) -> str:
+def item_key(versions: str, listing: Any, parsed: Any = None, image_sha256: Any = None) -> str:
     """What makes a scan a new item for its listing: the data's versions (versions_key) and the listing's content.
     A reviewer's verdict holds for this content under these versions; an edit, or new word lists, is reviewed again."""
-    return versions + CONTENT_MARK + content_digest(listing, parsed)
+    return versions + CONTENT_MARK + content_digest(listing, parsed, image_sha256)
 
 
 def copy_form(copy: Any) -> Any:
@@ -139,15 +143,18 @@ def copy_form(copy: Any) -> Any:
             copy.get("kind"), copy.get("speaker"), None if listing_id is None else str(listing_id))
 
 
-def adopted(cur: Any, key: str, ikey: str, live: dict[str, bool], copy_utf8: bytes) -> bool:
+def adopted(cur: Any, key: str, ikey: str, live: dict[str, bool], copy_utf8: bytes, unread_key: str | None = None) -> bool:
     """Whether a live item stored before keys held the content (its versions key alone: `ikey` without its
-    digest) is this scan's, and if so give it `ikey` (and clear a superseded mark: this later scan is its).
+    digest), or before they held the images' bytes (`unread_key`: this scan's key without them), is this scan's,
+    and if so give it `ikey` (and clear a superseded mark: this later scan is its).
     It is when its reviewer's copy reads as the one this scan builds (copy_form): then a reviewed item is not
     reviewed again and an open one keeps its place; else (the listing was edited since) the scan is a new
     item. Two statements per such item, once ever; RETURNING says whether it still matched (another writer
     may have taken it meanwhile)."""
     head, mark, _ = ikey.rpartition(CONTENT_MARK)
-    if not mark or head not in live:
+    if unread_key is not None and unread_key in live:
+        head = unread_key  # the same copy read by an earlier release, which kept no image digest: taken as this
+    elif not mark or head not in live:
         return False
     found = cur.execute(f"SELECT id, listing FROM review_items WHERE listing_key = ? AND versions_key = ? AND {LIVE_ITEM}",
                         (key, head)).fetchone()
@@ -277,9 +284,14 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
         result_utf8 = dumps_utf8(reviewer_result(row, copy["fields"]))
     listing_id = row.get("id")
     categories = categories_of(row)
-    return (key, (key, item_key(vkey, listing, parsed), None if listing_id is None else storable(str(listing_id)), dumps_utf8(copy),
-                          result_utf8, dumps(spans) if spans else "{}", row["decision"], int(row.get("score") or 0),
-                          category_set(categories)[0], source, reason, rank(row, 0.0, reason, categories), "open"))
+    images = row.get("image_sha256")
+    values = (key, item_key(vkey, listing, parsed, images), None if listing_id is None else storable(str(listing_id)),
+              dumps_utf8(copy), result_utf8, dumps(spans) if spans else "{}", row["decision"],
+              int(row.get("score") or 0), category_set(categories)[0], source, reason,
+              rank(row, 0.0, reason, categories), "open")
+    if images:  # and the key an earlier release gave this scan (no image digests), for `adopted`
+        values += (item_key(vkey, listing, parsed),)
+    return (key, values)
 
 
 def prepare(listing: Any, row: dict[str, Any], source: str, policy: QueuePolicy,
@@ -367,7 +379,8 @@ class ReviewQueue:
             for key, values in queued:
                 ikey = values[1]
                 have = live.get(key)
-                if have is not None and (ikey in have or adopted(cur, key, ikey, have, values[3])):
+                if have is not None and (ikey in have or adopted(cur, key, ikey, have, values[3],
+                                                                 values[13] if len(values) > 13 else None)):
                     done["unchanged"] += 1
                     if have.get(ikey):  # marked superseded by a scan since, and this later scan is its again
                         revived.append((key, ikey))

@@ -387,3 +387,44 @@ def test_cropped_photo_matches_through_a_crop_view(seeded):
     found = seeded.snapshot().match(encode(cropped, "JPEG", quality=70), "images[0]")
     assert found and found[0].brand == "OrbitWear"
     assert "right 95% crop" in found[0].explanation
+
+
+def test_a_result_names_the_bytes_it_judged_and_the_queue_keys_its_item_by_them(scanner, text_engine, tmp_path):
+    """The same URL serving other bytes later (a seller replacing the picture) is other content: the result says
+    which bytes were read (image_sha256), and a reviewer's approval of the first picture does not carry over to
+    the second (#19)."""
+    import hashlib
+
+    from scanner.config import Settings
+    from scanner.engine import Scanner
+    from scanner.review import verdicts
+    from scanner.review.queue import Entry, ReviewQueue
+    from scanner.review.store import Store
+
+    served = {"bytes": IMG[0]}
+    sc = Scanner(text_engine, scanner, Settings())
+    listing = {"id": "sku-31", "title": "全网最低价 女士手提包", "images": [{"url": "https://img.example/sku-31.jpg"},
+                                                                      {"url": "https://img.example/gone.jpg"}]}
+
+    def loader(ref):
+        if ref["url"].endswith("gone.jpg"):
+            raise ImageInputError("url_fetch_failed", "not served")
+        return served["bytes"]
+
+    first = sc.scan(listing, image_loader=loader).to_dict()
+    assert first["decision"] == "review"
+    assert first["image_sha256"] == {"images[0]": hashlib.sha256(IMG[0]).hexdigest()}  # the unread image: none
+    assert "image_sha256" not in sc.scan({"title": "原单 女士手提包"}).to_dict()
+    store = Store(f"sqlite:///{tmp_path}/review.sqlite3")
+    try:
+        q = ReviewQueue(store)
+        assert q.enqueue_many([Entry(listing, first, "api")])["queued"] == 1
+        item = q.claim("alice")
+        verdicts.submit(store, item["id"], "alice", {"decision": "approve"})
+        assert q.enqueue_many([Entry(listing, sc.scan(listing, image_loader=loader).to_dict(), "api")])["queued"] == 0
+        served["bytes"] = IMG[1]
+        second = sc.scan(listing, image_loader=loader).to_dict()
+        assert second["image_sha256"] == {"images[0]": hashlib.sha256(IMG[1]).hexdigest()}
+        assert q.enqueue_many([Entry(listing, second, "api")])["queued"] == 1
+    finally:
+        store.close()

@@ -127,6 +127,52 @@ def test_what_the_scan_reads_changes_the_content(one, other):
     assert content_digest(one) != content_digest(other)
 
 
+# -- the pixels behind an image reference (the result's image_sha256) -----------------------------------------------------
+PHOTO = {"id": "sku-9", "title": "原单 女士手提包", "images": [{"url": "https://img.example/bag-9.jpg"}]}
+PIXELS_A = {"images[0]": "a3" * 32}  # the SHA-256 of the bytes the URL served at the first scan
+PIXELS_B = {"images[0]": "5c" * 32}  # ... and of what it serves after the seller replaced the picture
+
+
+def photo_row(pixels):
+    row = review_row("sku-9", "原单")
+    return {**row, "image_sha256": pixels} if pixels is not None else row
+
+
+def test_an_approved_listing_whose_picture_was_replaced_behind_its_url_is_reviewed_again(scan, store):
+    scan(PHOTO, photo_row(PIXELS_A), T0)
+    item = scan.queue.claim("alice", now=T0 + 1)
+    verdicts.submit(store, item["id"], "alice", {"decision": "approve"}, now=T0 + 2)
+    assert scan(PHOTO, photo_row(PIXELS_A), T0 + 3)["queued"] == 0  # the same bytes again: approved already
+    assert scan(PHOTO, photo_row(PIXELS_B), T0 + 4)["queued"] == 1  # same URL, other bytes: a new item
+    assert scan.queue.claim("bob", now=T0 + 5)["id"] > item["id"]
+
+
+def test_an_open_item_whose_picture_was_replaced_is_replaced(scan, store):
+    scan(PHOTO, photo_row(PIXELS_A), T0)
+    scan(PHOTO, photo_row(PIXELS_B), T0 + 1)
+    assert [r[1] for r in items(store)] == ["withdrawn", "open"]
+
+
+@pytest.mark.parametrize("status, queued", [("done", 0), ("open", 0), ("withdrawn", 1)])
+def test_an_item_queued_before_results_held_image_digests_is_taken_as_this_scans(scan, store, status, queued):
+    # an earlier release keyed the same scan without the bytes' digests: the same copy is taken as this scan's
+    # (as the upgrade to content keys does); the next picture replaced is a new item
+    scan(PHOTO, photo_row(None), T0)
+    with store.tx() as cur:
+        cur.execute("UPDATE review_items SET status = ?", (status,))
+    assert scan(PHOTO, photo_row(PIXELS_A), T0 + 1)["queued"] == queued
+    if status != "withdrawn":
+        assert [r[1] for r in items(store)] == [status]
+        assert store.read("SELECT versions_key FROM review_items")[0][0].endswith(content_digest(PHOTO, None, PIXELS_A))
+        assert scan(PHOTO, photo_row(PIXELS_B), T0 + 2)["queued"] == 1
+
+
+def test_image_digests_change_the_content_only_when_a_scan_read_an_image():
+    assert content_digest(PHOTO, None, PIXELS_A) != content_digest(PHOTO, None, PIXELS_B)
+    assert content_digest(PHOTO, None, PIXELS_A) != content_digest(PHOTO)
+    assert content_digest(PHOTO, None, {}) == content_digest(PHOTO, None, None) == content_digest(PHOTO)
+
+
 # -- upgrading: items queued before keys held the content ---------------------------------------------------------------
 LEGACY_KEY = "gallery=sha256:ggg|scanner=0.1.0|wordlists=sha256:aaa"  # V1's versions key
 
