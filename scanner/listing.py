@@ -89,7 +89,8 @@ def parse_listing(raw: Any, *, max_field_chars: int = 100_000, max_fields: int =
             raise InvalidListing(f"a listing must be a JSON object, got {type(raw).__name__}")
     get = raw.get
     listing_id = get("id")
-    if listing_id is not None and not isinstance(listing_id, (str, int)):
+    if listing_id is not None and (not isinstance(listing_id, (str, int)) or listing_id is True or listing_id is False):
+        # (a bool is an int to Python, not to the contract: `"id": true` was echoed as an id, red team 2026-12-06)
         raise InvalidListing("field 'id' must be a string or an integer")
     kind = get("kind")
     if kind is not None and kind != "listing":
@@ -174,7 +175,7 @@ def _parse_text_item(raw: Mapping[str, Any], kind: Any, item_id: Any, max_field_
         raise InvalidListing(f"field 'speaker' of a {kind} must be one of {', '.join(repr(s) for s in speakers)}; "
                              f"got {speaker!r}")
     listing_id = raw.get("listing_id")
-    if listing_id is not None and not isinstance(listing_id, (str, int)):
+    if listing_id is not None and (not isinstance(listing_id, (str, int)) or listing_id is True or listing_id is False):
         raise InvalidListing("field 'listing_id' must be a string or an integer")
     fields: list[tuple[str, str]] = []
     _add_text(fields, "text", raw.get("text"), max_field_chars)

@@ -38,6 +38,8 @@ def test_other_parts_are_carried():
         ("not a listing", "invalid_listing", "JSON object, got str"),
         (["a", "list"], "invalid_listing", "JSON object, got list"),
         ({"id": 1.5}, "invalid_listing", "'id'"),
+        ({"id": True}, "invalid_listing", "'id' must be a string or an integer"),  # an int to Python, not to JSON
+        ({"id": False}, "invalid_listing", "'id' must be a string or an integer"),
         ({"title": 42}, "invalid_listing", "'title' must be a string, got int"),
         ({"description": False}, "invalid_listing", "'description' must be a string, got bool"),
         ({"bullets": "one"}, "invalid_listing", "'bullets' must be a list"),

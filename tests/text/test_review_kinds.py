@@ -453,6 +453,8 @@ def test_the_speaker_table():
     ({"kind": "review", "speaker": "seller", "text": "x"}, "field 'speaker' of a review must be one of 'buyer'"),
     ({"kind": "review", "text": 5}, "'text' must be a string"),
     ({"kind": "review", "listing_id": 1.5, "text": "x"}, "'listing_id'"),
+    ({"kind": "review", "listing_id": True, "text": "x"}, "'listing_id'"),
+    ({"kind": "review", "id": False, "listing_id": "sku-1", "text": "x"}, "'id'"),
 ])
 def test_bad_items_are_refused(raw, words):
     with pytest.raises(InvalidListing) as exc:
