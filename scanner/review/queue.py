@@ -242,7 +242,8 @@ class Entry:
 # a tuple pickles ten times faster than a dataclass). `values` None: the listing is not queued (its open item
 # is withdrawn); else the item's columns in
 # INSERT_COLUMNS order up to `status`, with the rank offset in place of the rank (rank = time of the write
-# + offset) and no created_at (the time of the write). `listing` and `result` (the two large columns) are
+# + offset) and no created_at (the time of the write), then, for a scan that read images, the item key an earlier
+# release gave it (without the images' digests: `adopted`). `listing` and `result` (the two large columns) are
 # UTF-8 JSON bytes (store.dumps_utf8), stored as text: see UTF8_COLUMNS.
 Prepared = tuple
 
