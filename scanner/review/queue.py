@@ -107,15 +107,22 @@ def content_digest(listing: Any, parsed: Any = None, image_sha256: Any = None) -
     what it says: an editor's English preview must not make a second item), and not how it was written: the API's
     `"id": 7` and a CSV row's `"7"`, `"5"` and 5 as an attribute, attributes or brands in another order, an empty
     and an absent field or locale, an image key set to null and left out, are one content."""
+    return _digest(_canonical(listing, parsed), image_sha256)
+
+
+def _canonical(listing: Any, parsed: Any = None) -> Any:
+    """The listing as content_digest reads it (before any image digests)."""
     if parsed is None:
         parsed = parse_unlimited(listing)
     if parsed is not None:
-        canon: Any = [parsed.kind, parsed.speaker, None if parsed.listing_id is None else str(parsed.listing_id),
-                      sorted(parsed.fields),  # by name: attributes in another order are the same listing
-                      [sorted((k, v) for k, v in i.items() if v is not None) for i in parsed.images],
-                      sorted(set(parsed.authorized_brands)), parsed.locale or None]
-    else:
-        canon = json.dumps(listing, sort_keys=True, default=str)
+        return [parsed.kind, parsed.speaker, None if parsed.listing_id is None else str(parsed.listing_id),
+                sorted(parsed.fields),  # by name: attributes in another order are the same listing
+                [sorted((k, v) for k, v in i.items() if v is not None) for i in parsed.images],
+                sorted(set(parsed.authorized_brands)), parsed.locale or None]
+    return json.dumps(listing, sort_keys=True, default=str)
+
+
+def _digest(canon: Any, image_sha256: Any = None) -> str:
     if image_sha256:
         canon = [canon, sorted(image_sha256.items())]
     # the store's encoder (built once: json.dumps with options builds one a call, 3 of the digest's 8 µs); the
@@ -286,12 +293,13 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
     listing_id = row.get("id")
     categories = categories_of(row)
     images = row.get("image_sha256")
-    values = (key, item_key(vkey, listing, parsed, images), None if listing_id is None else storable(str(listing_id)),
+    canon = _canonical(listing, parsed)  # once, for the key and (a scan that read images) the pre-digest key
+    values = (key, vkey + CONTENT_MARK + _digest(canon, images), None if listing_id is None else storable(str(listing_id)),
               dumps_utf8(copy), result_utf8, dumps(spans) if spans else "{}", row["decision"],
               int(row.get("score") or 0), category_set(categories)[0], source, reason,
               rank(row, 0.0, reason, categories), "open")
     if images:  # and the key an earlier release gave this scan (no image digests), for `adopted`
-        values += (item_key(vkey, listing, parsed),)
+        values += (vkey + CONTENT_MARK + _digest(canon),)
     return (key, values)
 
 
