@@ -130,10 +130,11 @@ def _digest(canon: Any, image_sha256: Any = None) -> str:
     return hashlib.blake2b(dumps(canon).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def item_key(versions: str, listing: Any, parsed: Any = None, image_sha256: Any = None) -> str:
-    """What makes a scan a new item for its listing: the data's versions (versions_key) and the listing's content.
-    A reviewer's verdict holds for this content under these versions; an edit, or new word lists, is reviewed again."""
-    return versions + CONTENT_MARK + content_digest(listing, parsed, image_sha256)
+def item_key(versions: str, canon: Any, image_sha256: Any = None) -> str:
+    """What makes a scan a new item for its listing: the data's versions (versions_key) and the listing's content
+    (`canon`: its _canonical form; content_digest). A reviewer's verdict holds for this content under these
+    versions; an edit, or new word lists, is reviewed again."""
+    return versions + CONTENT_MARK + _digest(canon, image_sha256)
 
 
 def copy_form(copy: Any) -> Any:
@@ -294,12 +295,12 @@ def build(listing: Any, row: dict[str, Any], source: str, key: str, vkey: str | 
     categories = categories_of(row)
     images = row.get("image_sha256")
     canon = _canonical(listing, parsed)  # once, for the key and (a scan that read images) the pre-digest key
-    values = (key, vkey + CONTENT_MARK + _digest(canon, images), None if listing_id is None else storable(str(listing_id)),
+    values = (key, item_key(vkey, canon, images), None if listing_id is None else storable(str(listing_id)),
               dumps_utf8(copy), result_utf8, dumps(spans) if spans else "{}", row["decision"],
               int(row.get("score") or 0), category_set(categories)[0], source, reason,
               rank(row, 0.0, reason, categories), "open")
     if images:  # and the key an earlier release gave this scan (no image digests), for `adopted`
-        values += (vkey + CONTENT_MARK + _digest(canon),)
+        values += (item_key(vkey, canon),)
     return (key, values)
 
 
