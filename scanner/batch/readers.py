@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import os
+import re
 from collections import deque
 from pathlib import Path
 from typing import Any, Iterator
@@ -168,11 +169,13 @@ class _Lines:
         return line
 
 
-def _open_quote(lines: _Lines, dialect: str) -> str | None:
+def _open_quote(lines: _Lines, dialect: str, record: list[str] | None = None, header_len: int = 0,
+                id_column: int | None = None) -> str | None:
     """Why the record csv.reader just returned is a quote left open that swallowed the lines after it, or None.
     A legitimate quoted field closes before the end of the file and is followed by a delimiter or the end of a
-    line (csv's strict mode checks that); a stray quote runs to the end of the file, or closes at some later row's
-    quote in the middle of a field."""
+    line (csv's strict mode checks that); a stray quote runs to the end of the file, closes at some later row's
+    quote in the middle of a field, or closes properly at a later row's quote that ends a field (`24"`): then a
+    line it swallowed reads on its own as a row of this file (`_reads_as_a_row`)."""
     if lines.hit_end:  # csv.reader reads past the last line only while a quote is open
         return "the file ends inside the quoted field it opens"
     if len(lines.record) > 1:
@@ -180,7 +183,33 @@ def _open_quote(lines: _Lines, dialect: str) -> str | None:
             next(csv.reader(lines.record, dialect=dialect, strict=True))
         except csv.Error as exc:
             return f"it runs on to line {lines.first + len(lines.record) - 1} and ends there badly ({exc})"
+        if record is not None and id_column is not None and id_column < len(record):
+            for n, line in enumerate(lines.record[1:], start=lines.first + 1):
+                if _reads_as_a_row(line, dialect, header_len, id_column, record[id_column]):
+                    return f"line {n} inside it reads as a row of its own"
     return None
+
+
+def _id_shape(value: str) -> str:
+    """A listing id's shape: each run of capitals, small letters or digits as one A, a or 9, the rest as it is
+    (r2 and r10: a9; SKU-000123: A-9). One file's ids share a shape; prose inside a field rarely has it."""
+    return re.sub(r"[A-Z]+", "A", re.sub(r"[a-z]+", "a", re.sub(r"[0-9]+", "9", value)))
+
+
+def _reads_as_a_row(line: str, dialect: str, header_len: int, id_column: int, own_id: str) -> bool:
+    """A physical line inside a multi-line field that is a row of the file on its own: no more fields than the
+    header, at least the id's column and one more, and an id of the shape of the record's own id (a legitimate
+    field's lines are prose or specs: `尺寸: 10cm, 重量: 2kg` has no id-shaped first value)."""
+    if not own_id or "\n" in own_id or "\r" in own_id:
+        return False
+    try:
+        fields = next(csv.reader([line.rstrip("\r\n")], dialect=dialect))
+    except (csv.Error, StopIteration):
+        return False
+    if not (max(2, id_column + 1) <= len(fields) <= header_len):
+        return False
+    candidate = fields[id_column]
+    return bool(candidate) and candidate.strip() == candidate and _id_shape(candidate) == _id_shape(own_id)
 
 
 def _stray_quote_row(lines: _Lines, header: list[str], dialect: str, why: str) -> tuple[int, int, Any]:
@@ -217,6 +246,7 @@ def iter_csv(fh_text, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, dialect: str
     lines.accept()
     if not any(_CSV_ALIASES.get(h.strip().lower()) for h in header):
         raise BatchError(f"the CSV header names none of the listing columns (id, title, description, image…): {header}")
+    id_column = next((i for i, h in enumerate(header) if _CSV_ALIASES.get(h.strip().lower()) == "id"), None)
     while True:
         try:
             record = next(reader)
@@ -232,7 +262,7 @@ def iter_csv(fh_text, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES, dialect: str
                 line = lines.accept()
                 yield line, ERROR, ("invalid_csv", f"line {line}: {exc}")
             continue
-        if why := _open_quote(lines, dialect):
+        if why := _open_quote(lines, dialect, record, len(header), id_column):
             yield _stray_quote_row(lines, header, dialect, why)
             continue
         line = lines.accept()

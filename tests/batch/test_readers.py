@@ -47,6 +47,16 @@ STRAY_QUOTES = {
     "stray quote closed by a later row's quoted field in mid-field": (
         ["id,title,description", 'r1,"高仿 耐克 运动鞋,正品', "r2,保温杯,不锈钢", 'r3,"Nike 跑鞋",透气', "r4,马克杯,"],
         [(2, "r1", "!invalid_csv"), (3, "r2", "保温杯"), (4, "r3", "Nike 跑鞋"), (5, "r4", "马克杯")]),
+    "stray quote closed by a later row's quote that ends a field (24\"): the rows it swallowed read again": (
+        ["id,title,description", 'r1,"高仿 耐克 运动鞋,正品', "r2,保温杯,不锈钢", 'r3,显示器 24",IPS', "r4,马克杯,"],
+        [(2, "r1", "!invalid_csv"), (3, "r2", "保温杯"), (4, "r3", '显示器 24"'), (5, "r4", "马克杯")]),
+    "stray quote closed by the very next row's 24\" at its line's end": (
+        ["id,title", 'SKU-000121,"oops 全网最低', 'SKU-000122,Monitor 24"', "SKU-000123,保温杯"],
+        [(2, "SKU-000121", "!invalid_csv"), (3, "SKU-000122", 'Monitor 24"'), (4, "SKU-000123", "保温杯")]),
+    "a quoted field whose lines are specs with commas is one row (no line of it has an id's shape)": (
+        ["id,title,description", 'c1,蓝牙耳机,"规格:', "颜色,黑色,白色", "Colour: black, white", '续航,24小时"',
+         "c2,键盘,机械"],
+        [(2, "c1", "蓝牙耳机"), (6, "c2", "键盘")]),
     "a quoted field over two lines is valid CSV: one row": (
         ["id,title,description", 'c1,高仿耐克 运动鞋,"两行', '描述"', "c2,耐克 跑鞋,正品"],
         [(2, "c1", "高仿耐克 运动鞋"), (4, "c2", "耐克 跑鞋")]),
