@@ -18,11 +18,11 @@ from scanner.config import Settings, load_settings
 from scanner.listing import InvalidListing, Listing, parse_listing
 from scanner.options import DEFAULT_LANGUAGE, check_language
 from scanner.results import OCR_UNREAD_CODES, FailedScan, ImageInputError, ListingSignal, ScanError, ScanResult
-from scanner.speakers import rules_for, split
+from scanner.speakers import CONTACT_TERMS, rules_for, split
 from scanner.text import clause_model, speech
 from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
-from scanner.text.personal_data import masked_fields
+from scanner.text.personal_data import mask, masked_fields
 from scanner.text.policy import decide, score_findings
 from scanner.text.verify import verify
 from scanner.text.verify import explain
@@ -451,6 +451,9 @@ def _by_speaker(listing: Listing, findings: list, profile: PolicyProfile, norms:
             if norm is not None:
                 findings += clause_model.findings(model, field, norm, findings, profile.policy, rules.never_findings)
     kept, signals = split(findings, rules)
+    if rules.masks_contacts:  # a buyer's phone number or id is a person's data (scanner/speakers.py)
+        kept = [f._replace(text=mask(f.term, f.text))
+                if f.category == "diversion" and f.term in CONTACT_TERMS and f.kind == "text" else f for f in kept]
     if not signals:  # most reviews
         return kept, ()
     signals = [f for f in signals if not clauses.doubted(f.start, f.end)]

@@ -15,6 +15,10 @@ goes through the same engine (parse → normalise → match → verify → score
 
 Everything else (diversion, personal data, incentivized reviews revealed, prohibited goods and illegal services
 posted as reviews, operator categories) applies to every speaker.
+
+A buyer's contact (a phone number, QQ, WeChat id, e-mail or handle found as `diversion`) is also a person's data: its
+finding's text is masked as personal data's is (`masks_contacts`), so the batch output, the HTML report and the review
+store never hold it. A seller's is the shop's own contact, shown as it is.
 """
 from __future__ import annotations
 
@@ -35,10 +39,15 @@ SELLER_COPY_ONLY = frozenset({"absolute_term", "false_claim", "medical_claim", "
 READ_BY_OTHER_RULES = frozenset({"brand"})
 
 
+# The detectors' names (scanner/text/detectors.py) of a contact that identifies a person; a link does not.
+CONTACT_TERMS = frozenset({"phone_number", "qq_number", "wechat_id", "email", "social_handle"})
+
+
 class SpeakerRules(NamedTuple):
     speaker: str
     not_applicable: frozenset[str]   # dropped
     listing_signal: frozenset[str]   # moved to listing_signals
+    masks_contacts: bool = False     # the speaker's contacts (CONTACT_TERMS) shown masked
 
     @property
     def unmatched(self) -> frozenset[str]:
@@ -56,7 +65,7 @@ class SpeakerRules(NamedTuple):
         return never[1]
 
 
-_BUYER = SpeakerRules("buyer", SELLER_COPY_ONLY, frozenset({"counterfeit"}))
+_BUYER = SpeakerRules("buyer", SELLER_COPY_ONLY, frozenset({"counterfeit"}), masks_contacts=True)
 _SELLER = SpeakerRules("seller", frozenset(), frozenset())
 
 # (kind, speaker) -> rules. The one place that says who may say what.

@@ -13,7 +13,8 @@ The review store never holds a listing as the caller sent it. It holds a reviewe
 
 A customer's text (a review, a buyer's question: `speaker` "buyer", #20) is a private person's, not a
 seller's business copy: its phone numbers, IDs and cards are masked even inside a span another finding
-flagged (a buyer's number is `diversion` by the word lists, and still the buyer's own number), and the
+flagged (a buyer's number is `diversion` by the word lists, and still the buyer's own number), a contact the
+scan found (its finding's text comes masked: scanner/speakers.py) is replaced by that text, and the
 findings' and listing signals' `text` in the stored result are cut from the masked text. The reviewer's copy
 of such an item says what it is: `kind`, `listing_id` (the listing it is about) and `speaker`.
 
@@ -30,6 +31,7 @@ import re
 from typing import Any
 
 from scanner.listing import parse_listing
+from scanner.speakers import CONTACT_TERMS
 from scanner.text.personal_data import CATEGORY as PERSONAL_DATA
 from scanner.text.personal_data import mask
 
@@ -56,7 +58,8 @@ def reviewer_text(text: str, findings: list[dict[str, Any]], private: bool = Fal
         start, end = f.get("start"), f.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
             continue
-        if f.get("category") == PERSONAL_DATA:
+        if f.get("category") == PERSONAL_DATA or (private and f.get("category") == "diversion"
+                                                  and f.get("term") in CONTACT_TERMS):
             shown = f.get("text") or ""
             if len(shown) != end - start:  # never trust a text we cannot line up: mask it all
                 shown = "".join("*" if c.isalnum() else c for c in text[start:end])

@@ -876,17 +876,17 @@ def mask(name: str, value: str) -> str:
 
 
 def masked_fields(fields, findings) -> dict[str, str]:
-    """Each text field (name, original) with every personal-data finding's span replaced by its
-    masked text: the masked copy a caller asks for with options.mask."""
+    """Each text field (name, original) with the span of every finding shown masked replaced by its masked text
+    (personal data, and a buyer's contact: scanner/speakers.py): the masked copy a caller asks for with options.mask."""
     spans: dict[str, list] = {}
     for f in findings:
-        if f.category == CATEGORY and f.kind == "text":
+        if f.kind == "text" and f.start is not None:
             spans.setdefault(f.field, []).append(f)
     out = {}
     for name, original in fields:
         parts, at = [], 0
         for f in sorted(spans.get(name, ()), key=lambda f: f.start):
-            if f.start >= at:
+            if f.start >= at and (f.category == CATEGORY or f.text != original[f.start : f.end]):
                 parts += [original[at : f.start], f.text]
                 at = f.end
         out[name] = "".join(parts) + original[at:]

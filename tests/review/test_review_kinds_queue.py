@@ -21,6 +21,7 @@ from tests.review.test_review_api import H, REVIEWER_KEY, SCAN_KEY, client  # no
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE, PHONE_2, RID, CARD = "13812345678", "13912345678", "11010519491231002X", "4111 1111 1111 1111"
+EMAIL = "lily.wang88@gmail.com"
 
 # (item, queued?, the `text` (or title) a reviewer sees). None: not queued.
 ITEMS = [
@@ -35,6 +36,8 @@ ITEMS = [
     ({"kind": "review", "id": "r-3", "listing_id": "sku-10", "text": f"refund for a five star rating, card {CARD}"},
      "refund for a five star rating, card 4111 **** **** 1111"),
     ({"kind": "review", "id": "r-4", "listing_id": "sku-9", "text": "质量很好，物流快，会回购"}, None),
+    # a buyer's e-mail: a contact the scan found, shown masked as its finding shows it (not a digit run)
+    ({"kind": "review", "id": "r-6", "listing_id": "sku-9", "text": f"配件找我要 {EMAIL}"}, "配件找我要 lil*.******@****l.com"),
     # a buyer's counterfeit report is a signal about the listing, not a finding: the review passes
     ({"kind": "review", "id": "r-5", "listing_id": "sku-9", "text": "明显是假的，跟专柜的不一样"}, None),
     # no id: keyed by its text's hash, still queued and masked
@@ -52,7 +55,7 @@ BAD = [  # error rows: never queued, never stop the run
     {"kind": "review", "id": "r-bad", "listing_id": "sku-9", "text": "x", "title": "a review has no title"},
     {"kind": "review", "id": "r-bad2", "listing_id": "sku-9", "speaker": "seller", "text": f"打 {PHONE}"},
 ]
-RAW_VALUES = (PHONE, PHONE_2, RID, CARD, CARD.replace(" ", ""), RID[6:14])
+RAW_VALUES = (PHONE, PHONE_2, RID, CARD, CARD.replace(" ", ""), RID[6:14], EMAIL)
 
 
 def _key(item):

@@ -14,7 +14,7 @@ import pytest
 from tests.text.test_clause_model import KNOWN_FALSE_POSITIVES  # the model's, held there
 
 from scanner.listing import InvalidListing, parse_listing
-from scanner.speakers import RULES, SELLER_COPY_ONLY
+from scanner.speakers import CONTACT_TERMS, RULES, SELLER_COPY_ONLY
 
 R, Q = "review", "qa"
 
@@ -346,11 +346,16 @@ def test_reviews_and_qa_as_speech(text_scanner, kind, speaker, text, decision, f
     result = text_scanner.scan(item)
     d = result.to_dict()
     assert d["decision"] == decision, d
-    got = {(f["category"], f["text"]) for f in d["findings"]}
+    got = {(f["category"], text[f["start"]:f["end"]]) for f in d["findings"]}
     if findings is not None:
         assert got == findings
     for f in d["findings"]:
-        assert f["field"] == "text" and text[f["start"]:f["end"]] == f["text"]
+        original = text[f["start"]:f["end"]]
+        assert f["field"] == "text"
+        if f["category"] == "diversion" and f["term"] in CONTACT_TERMS and (speaker or "buyer") == "buyer":
+            assert len(f["text"]) == len(original) and "*" in f["text"]  # a buyer's contact, shown masked
+        else:
+            assert f["text"] == original
     assert [s["text"] for s in d["listing_signals"]] == signals
     for s in d["listing_signals"]:
         assert s["category"] == "counterfeit" and text[s["start"]:s["end"]] == s["text"]
@@ -397,6 +402,37 @@ def test_personal_data_in_a_review_is_masked(text_scanner):
     pd = [f for f in d["findings"] if f["category"] == "personal_data"]
     assert pd and d["decision"] != "pass"
     assert all("*" in f["text"] for f in pd)
+
+
+# A buyer's contact is a private person's data: the finding shows it masked (personal data's masking, written out
+# by hand: at least 40 % of letters and digits hidden, at most the first 3 and last 4 shown; separators stay). The
+# same contact from a seller (the shop's own line) is shown as written; a link is a site, not a person.
+# (item, the finding's text, the masked copy's text or None when not asked)
+CONTACTS = [
+    ({"kind": "review", "text": "有问题打我电话 13912345678，周末也在"}, "13*****5678", None),
+    ({"kind": "review", "text": "加我V 138 0013 8000 有更便宜的", "options": {"mask": True}}, "13* **** 8000",
+     "加我V 13* **** 8000 有更便宜的"),
+    ({"kind": "review", "text": "配件找我要 lily.wang88@gmail.com"}, "lil*.******@****l.com", None),
+    # the detector's span holds its cue word: 微信 counts among the characters shown
+    ({"kind": "qa", "text": "能便宜点吗？加我微信 zhou_1988x 聊", "options": {"mask": True}}, "微信 ****_*988x",
+     "能便宜点吗？加我微信 ****_*988x 聊"),
+    ({"kind": "qa", "speaker": "seller", "text": "答：缺货，打 13912345678 预订"}, "13912345678", None),
+    ({"description": "缺货，打 13912345678 预订", "options": {"mask": True}}, "13912345678",
+     "缺货，打 13912345678 预订"),
+    ({"kind": "review", "text": "Restock news in our server discord.gg/kicksdrop"}, "discord.gg/kicksdrop", None),
+]
+
+
+@pytest.mark.parametrize("item, shown, masked_copy", CONTACTS)
+def test_a_buyers_contact_is_shown_masked(text_scanner, item, shown, masked_copy):
+    d = text_scanner.scan(item).to_dict()
+    text = item.get("text", item.get("description"))
+    (f,) = [f for f in d["findings"] if f["category"] == "diversion"]
+    assert f["text"] == shown and len(shown) == f["end"] - f["start"]
+    if masked_copy is not None:
+        assert list(d["masked"].values()) == [masked_copy]
+    if shown != text[f["start"]:f["end"]]:  # masked: the raw value is nowhere in the result
+        assert text[f["start"]:f["end"]] not in json.dumps(d, ensure_ascii=False)
 
 
 # #20 tunerev13: personal data a review posts without a phone, or beside one the listing rules read as contact.
