@@ -34,17 +34,18 @@ else:
 needs_compiled = pytest.mark.skipif(_c is None, reason=_WHY)
 
 
-def _pairs(length: int, rnd: random.Random) -> list[tuple[int, int]]:
-    """Every (a, b) with 0 <= a < b <= length for short texts; a dense sample for long ones."""
-    if length <= 120:
+def _pairs(length: int, rnd: random.Random, exhaustive: int = 120, sampled: int = 3000) -> list[tuple[int, int]]:
+    """Every (a, b) with 0 <= a < b <= length for texts up to `exhaustive` characters; for longer ones every single
+    character, every prefix and suffix, and `sampled` random spans."""
+    if length <= exhaustive:
         return [(a, b) for a in range(length) for b in range(a + 1, length + 1)]
     pairs = {(a, a + 1) for a in range(length)}
     pairs |= {(0, b) for b in range(1, length + 1)} | {(a, length) for a in range(length)}
-    pairs |= {tuple(sorted(rnd.sample(range(length + 1), 2))) for _ in range(3000)}
+    pairs |= {tuple(sorted(rnd.sample(range(length + 1), 2))) for _ in range(sampled)}
     return sorted(pairs)
 
 
-def assert_same(original: str) -> None:
+def assert_same(original: str, exhaustive: int = 120, sampled: int = 3000) -> None:
     ref = n.normalise_python(original)
     got = _c.normalise(original)
     assert type(got) is n.Normalised
@@ -53,8 +54,10 @@ def assert_same(original: str) -> None:
     assert got.key == ref.key, original
     # no character added or removed: no map, on both paths
     assert (got.offsets is None) == (ref.offsets is None), original
+    if ref.offsets is None:  # both spans are Normalised.span's identity: no map of either side to compare
+        return
     rnd = random.Random(len(original))
-    for a, b in _pairs(len(ref.text), rnd):
+    for a, b in _pairs(len(ref.text), rnd, exhaustive, sampled):
         assert got.span(a, b) == ref.span(a, b), (original, a, b)
         assert got.original_slice(a, b) == ref.original_slice(a, b)
 
@@ -150,7 +153,7 @@ def _listing_texts() -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 walk(json.loads(line))
-    return out
+    return list(dict.fromkeys(out))  # each text once (6 % of them repeat across the sets)
 
 
 LISTING_TEXTS = _listing_texts()
@@ -159,8 +162,8 @@ LISTING_TEXTS = _listing_texts()
 @needs_compiled
 def test_every_fixture_listing_text():
     assert len(LISTING_TEXTS) > 1000
-    for text in LISTING_TEXTS:
-        assert_same(text)
+    for text in LISTING_TEXTS:  # 24,000 texts: spans checked all pairs up to 40 characters, sampled past it (the
+        assert_same(text, exhaustive=40, sampled=300)  # hand-made and generated cases above take every pair to 120)
 
 
 # Arbitrary Unicode: astral characters, lone surrogates, combining marks, RTL marks,

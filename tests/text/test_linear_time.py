@@ -206,10 +206,17 @@ def _best(run, text: str, repeats: int, batch: int = 1) -> float:
 def _ratio(run, make) -> tuple[float, float]:
     """(time at SMALL, time at BIG), each the best of a few runs; re-measured when the
     first look says super-linear (up to five times), so a busy moment on a shared machine cannot fail it.
-    BIG is timed first: a run under FLOOR_S passes whatever SMALL takes, so SMALL is then not run (nan)."""
+
+    SMALL is looked at once first: a run so fast there that even quadratic growth (x(BIG/SMALL)^2) keeps BIG under
+    FLOOR_S passes whatever BIG would take, so BIG is not run (nan). Most pattern x family pairs stop there, and
+    BIG's runs were most of this file's minutes of CPU. A quadratic stage is not hidden by it: n^2 steps over a whole
+    10,000-character input are ~10^8, a tenth of a second at least, far over the screen. Otherwise BIG is timed:
+    a run under FLOOR_S passes whatever SMALL takes (nan)."""
     small, big = make(SMALL), make(BIG)
     try:
         with _hang_guard():
+            if _best(run, small, 1) * (BIG / SMALL) ** 2 <= FLOOR_S:  # CPU time is never under the work: no false pass
+                return float("nan"), float("nan")
             t_big = _best(run, big, 1)
             if t_big <= FLOOR_S:
                 return float("nan"), t_big
@@ -234,6 +241,23 @@ def _assert_linear(run, families) -> None:
                 slow.append("(further families not measured)")
                 break
     assert not slow, "super-linear:\n" + "\n".join(slow)
+
+
+# The measure itself: `re`'s " +x" on blanks with no x reads from every start to the end (~n^2/2 steps), the shape
+# of the red team's "qq" + blanks; at 2,000 and 20,000 characters it is ~5 ms and ~0.5 s, over the screen and the floor.
+_QUADRATIC = re.compile(r" +x")
+
+
+def test_the_measure_fails_a_quadratic_stage_and_skips_what_is_fast_at_small(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "SMALL", 2_000)
+    monkeypatch.setattr(sys.modules[__name__], "BIG", 20_000)
+    with pytest.raises(AssertionError, match="super-linear"):
+        _assert_linear(lambda text: _QUADRATIC.search(text), ["' ' * k"])
+    sizes: list[int] = []
+    _assert_linear(lambda text: sizes.append(len(text)) or text.count(" "), ["' ' * k"])
+    assert sizes == [2_000]  # linear and fast at SMALL: BIG is never run
 
 
 def _finditer(pattern: re.Pattern):
