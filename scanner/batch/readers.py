@@ -197,19 +197,21 @@ def _id_shape(value: str) -> str:
 
 
 def _reads_as_a_row(line: str, dialect: str, header_len: int, id_column: int, own_id: str) -> bool:
-    """A physical line inside a multi-line field that is a row of the file on its own: no more fields than the
-    header, at least the id's column and one more, and an id of the shape of the record's own id (a legitimate
-    field's lines are prose or specs: `尺寸: 10cm, 重量: 2kg` has no id-shaped first value)."""
-    if not own_id or "\n" in own_id or "\r" in own_id:
+    """A physical line inside a multi-line field that is a row of the file on its own: exactly the header's number
+    of fields (what an export writes for every row), and an id of the shape and about the length of the record's
+    own id. A legitimate field's lines are prose or specs: `尺寸: 10cm, 重量: 2kg` has no id-shaped first value, and
+    `1,299元起` under numeric ids has neither their length nor the header's fields."""
+    if header_len < 2 or not own_id or "\n" in own_id or "\r" in own_id:
         return False
     try:
         fields = next(csv.reader([line.rstrip("\r\n")], dialect=dialect))
     except (csv.Error, StopIteration):
         return False
-    if not (max(2, id_column + 1) <= len(fields) <= header_len):
+    if len(fields) != header_len:
         return False
     candidate = fields[id_column]
-    return bool(candidate) and candidate.strip() == candidate and _id_shape(candidate) == _id_shape(own_id)
+    return (bool(candidate) and candidate.strip() == candidate and abs(len(candidate) - len(own_id)) <= 2
+            and _id_shape(candidate) == _id_shape(own_id))
 
 
 def _stray_quote_row(lines: _Lines, header: list[str], dialect: str, why: str) -> tuple[int, int, Any]:

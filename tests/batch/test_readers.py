@@ -57,6 +57,9 @@ STRAY_QUOTES = {
         ["id,title,description", 'c1,蓝牙耳机,"规格:', "颜色,黑色,白色", "Colour: black, white", '续航,24小时"',
          "c2,键盘,机械"],
         [(2, "c1", "蓝牙耳机"), (6, "c2", "键盘")]),
+    "numeric ids and a price line with the header's count of commas inside a field: one row (not an id's length)": (
+        ["id,title,description", '100231,空气净化器,"到手价', "1,299,元起", '送滤网"', "100232,加湿器,静音"],
+        [(2, "100231", "空气净化器"), (5, "100232", "加湿器")]),
     "a quoted field over two lines is valid CSV: one row": (
         ["id,title,description", 'c1,高仿耐克 运动鞋,"两行', '描述"', "c2,耐克 跑鞋,正品"],
         [(2, "c1", "高仿耐克 运动鞋"), (4, "c2", "耐克 跑鞋")]),
