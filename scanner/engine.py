@@ -22,7 +22,7 @@ from scanner.speakers import CONTACT_TERMS, rules_for, split
 from scanner.text import clause_model, speech
 from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
-from scanner.text.personal_data import mask, masked_fields
+from scanner.text.personal_data import hide_what_others_mask, mask, masked_fields
 from scanner.text.policy import decide, score_findings
 from scanner.text.verify import verify
 from scanner.text.verify import explain
@@ -286,7 +286,7 @@ class Scanner:
             signals = state.cap_signals(signals)  # bounded like findings, and said so (SCANNER_MAX_FINDINGS_PER_LISTING)
         findings = score_findings(findings, profile.policy)
         decision, listing_score = decide(findings, profile.policy)
-        findings = state.cap_findings(findings)
+        findings = hide_what_others_mask(state.cap_findings(findings))  # no finding shows what another masks
         if language is None:
             language = listing.options.language
         if language != DEFAULT_LANGUAGE and findings:

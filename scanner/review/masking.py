@@ -51,37 +51,62 @@ def reviewer_text(text: str, findings: list[dict[str, Any]], private: bool = Fal
                   digits: bool | None = None) -> tuple[str, list[tuple[int, int]]]:
     """(text as a reviewer sees it, the spans masked) for one field and its text findings. `private`: a
     customer's text, whose digit runs are masked inside flagged spans too. `digits`: whether the text holds
-    six digits in a row (_SIX_DIGITS), when the caller has looked already."""
-    replace: list[tuple[int, int, str]] = []  # (start, end, shown instead)
+    six digits in a row (_SIX_DIGITS), when the caller has looked already.
+
+    Masks are laid character by character, so two that overlap (a buyer's phone finding inside a person's block)
+    hide the union of what each hides: a finding's text that differs from the text it slices shows what it hides."""
+    chars: list[str] | None = None
+    masked: list[tuple[int, int]] = []
     flagged: list[tuple[int, int]] = []
+
+    def lay(start: int, end: int, shown: str, whole: bool = True) -> None:
+        """Lay `shown` over text[start:end]; the span is masked as a whole, or (`whole` False: a finding of
+        another kind whose text hides a contact inside it) only its characters that differ."""
+        nonlocal chars
+        if chars is None:
+            chars = list(text)
+        for i, c in enumerate(shown, start):
+            if c != text[i]:
+                chars[i] = c
+                if not whole:
+                    masked.append((i, i + 1))
+        if whole:
+            masked.append((start, end))
+
     for f in findings:
         start, end = f.get("start"), f.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
             continue
-        if f.get("category") == PERSONAL_DATA or (private and f.get("category") == "diversion"
-                                                  and f.get("term") in CONTACT_TERMS):
-            shown = f.get("text") or ""
-            if len(shown) != end - start:  # never trust a text we cannot line up: mask it all
-                shown = "".join("*" if c.isalnum() else c for c in text[start:end])
-            replace.append((start, end, shown))
+        shown = f.get("text")
+        hides = f.get("category") == PERSONAL_DATA or (private and f.get("category") == "diversion"
+                                                       and f.get("term") in CONTACT_TERMS)
+        if not isinstance(shown, str) or len(shown) != end - start:
+            if hides:  # never trust a text we cannot line up: mask it all
+                lay(start, end, "".join("*" if c.isalnum() else c for c in text[start:end]))
+            else:
+                flagged.append((start, end))
+        elif hides:
+            lay(start, end, shown)
         else:
+            if shown != text[start:end]:  # a finding's text that hides something inside it (a phrase over a contact)
+                lay(start, end, shown, whole=False)
             flagged.append((start, end))
     if digits if digits is not None else _SIX_DIGITS.search(text) is not None:
-        personal = [(a, b) for a, b, _ in replace]
+        personal = list(masked)
         for m in _DIGIT_RUN.finditer(text):
             if (not private and _overlaps(flagged, m.start(), m.end())) or _overlaps(personal, m.start(), m.end()):
                 continue
-            replace.append((m.start(), m.end(), mask("phone", m.group())))
-    if not replace:  # most fields: nothing to hide
+            lay(m.start(), m.end(), mask("phone", m.group()))
+    if chars is None:  # most fields: nothing to hide
         return text, []
-    replace.sort()
-    parts, at = [], 0
-    for a, b, shown in replace:
-        if a >= at:  # personal-data findings never overlap each other; digit runs skip them
-            parts += [text[at:a], shown]
-            at = b
-    parts.append(text[at:])
-    return "".join(parts), [(a, b) for a, b, _ in replace]
+    masked.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in masked:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return "".join(chars), merged
 
 
 def _image_ref(image: Any) -> dict[str, Any]:

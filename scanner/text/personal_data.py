@@ -33,6 +33,8 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from datetime import date
 
+from scanner.speakers import CONTACT_TERMS
+
 CATEGORY = "personal_data"
 # (start, end, detector name, category, detail): the shape of scanner/text/detectors.Hit
 Hit = tuple[int, int, str, str, str]
@@ -876,18 +878,49 @@ def mask(name: str, value: str) -> str:
 
 
 def masked_fields(fields, findings) -> dict[str, str]:
-    """Each text field (name, original) with the span of every finding shown masked replaced by its masked text
-    (personal data, and a buyer's contact: scanner/speakers.py): the masked copy a caller asks for with options.mask."""
-    spans: dict[str, list] = {}
+    """Each text field (name, original) with what its findings hide hidden: the masked copy a caller asks for with
+    options.mask. A finding hides the characters where its text differs from the original (personal data, a
+    buyer's contact, a finding over either: `hide_what_others_mask`), laid character by character, so two
+    overlapping masks hide the union of both."""
+    by_field: dict[str, list] = {}
     for f in findings:
         if f.kind == "text" and f.start is not None:
-            spans.setdefault(f.field, []).append(f)
+            by_field.setdefault(f.field, []).append(f)
     out = {}
     for name, original in fields:
-        parts, at = [], 0
-        for f in sorted(spans.get(name, ()), key=lambda f: f.start):
-            if f.start >= at and (f.category == CATEGORY or f.text != original[f.start : f.end]):
-                parts += [original[at : f.start], f.text]
-                at = f.end
-        out[name] = "".join(parts) + original[at:]
+        chars = None
+        for f in by_field.get(name, ()):
+            piece = original[f.start : f.end]
+            shown = f.text
+            if len(shown) != len(piece):  # never trust a text we cannot line up: a personal-data one masked whole
+                if f.category != CATEGORY:
+                    continue
+                shown = "".join("*" if c.isalnum() else c for c in piece)
+            if shown != piece:
+                if chars is None:
+                    chars = list(original)
+                for i, c in enumerate(shown, f.start):
+                    if c != original[i]:
+                        chars[i] = c
+        out[name] = original if chars is None else "".join(chars)
+    return out
+
+
+def hide_what_others_mask(findings: list) -> list:
+    """No finding shows what another finding of its field masks: a character a personal-data finding or a buyer's
+    contact (scanner/speakers.py) shows as `*` is `*` in every text finding over it (a paid-review phrase holding
+    the buyer's WeChat id, a phone finding overlapping a person's block). The findings, changed only there."""
+    hidden: dict[str, set[int]] = {}
+    for f in findings:
+        if (f.kind == "text" and f.start is not None and "*" in f.text and len(f.text) == f.end - f.start
+                and (f.category == CATEGORY or f.term in CONTACT_TERMS)):
+            hidden.setdefault(f.field, set()).update(i for i, c in enumerate(f.text, f.start) if c == "*")
+    if not hidden:  # most scans
+        return findings
+    out = []
+    for f in findings:
+        under = hidden.get(f.field) if f.kind == "text" and f.start is not None else None
+        if under and len(f.text) == f.end - f.start and any(f.start <= i < f.end for i in under):
+            f = f._replace(text="".join("*" if i in under else c for i, c in enumerate(f.text, f.start)))
+        out.append(f)
     return out

@@ -21,7 +21,7 @@ from tests.review.test_review_api import H, REVIEWER_KEY, SCAN_KEY, client  # no
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE, PHONE_2, RID, CARD = "13812345678", "13912345678", "11010519491231002X", "4111 1111 1111 1111"
-EMAIL = "lily.wang88@gmail.com"
+EMAIL, WECHAT = "lily.wang88@gmail.com", "hm_kefu01"
 
 # (item, queued?, the `text` (or title) a reviewer sees). None: not queued.
 ITEMS = [
@@ -38,6 +38,9 @@ ITEMS = [
     ({"kind": "review", "id": "r-4", "listing_id": "sku-9", "text": "质量很好，物流快，会回购"}, None),
     # a buyer's e-mail: a contact the scan found, shown masked as its finding shows it (not a digit run)
     ({"kind": "review", "id": "r-6", "listing_id": "sku-9", "text": f"配件找我要 {EMAIL}"}, "配件找我要 lil*.******@****l.com"),
+    # ... and one inside a paid-review phrase: the phrase's finding shows it masked too, and so does the copy
+    ({"kind": "review", "id": "r-7", "listing_id": "sku-9", "text": f"五星好评截图发到微信 {WECHAT} 返6元，我加了确实返"},
+     "五星好评截图发到微信 **_**fu01 返6元，我加了确实返"),
     # a buyer's counterfeit report is a signal about the listing, not a finding: the review passes
     ({"kind": "review", "id": "r-5", "listing_id": "sku-9", "text": "明显是假的，跟专柜的不一样"}, None),
     # no id: keyed by its text's hash, still queued and masked
@@ -55,7 +58,7 @@ BAD = [  # error rows: never queued, never stop the run
     {"kind": "review", "id": "r-bad", "listing_id": "sku-9", "text": "x", "title": "a review has no title"},
     {"kind": "review", "id": "r-bad2", "listing_id": "sku-9", "speaker": "seller", "text": f"打 {PHONE}"},
 ]
-RAW_VALUES = (PHONE, PHONE_2, RID, CARD, CARD.replace(" ", ""), RID[6:14], EMAIL)
+RAW_VALUES = (PHONE, PHONE_2, RID, CARD, CARD.replace(" ", ""), RID[6:14], EMAIL, WECHAT)
 
 
 def _key(item):

@@ -435,6 +435,28 @@ def test_a_buyers_contact_is_shown_masked(text_scanner, item, shown, masked_copy
         assert text[f["start"]:f["end"]] not in json.dumps(d, ensure_ascii=False)
 
 
+# No finding shows what another masks, and overlapping masks hide the union of both (a code review's cases: a buyer's
+# spelled phone number overlapping the model's personal-data clause over an address; a paid-review phrase holding the
+# buyer's WeChat id). (text, the categories found, values that must appear nowhere in the result or its masked copy)
+HIDDEN_EVERYWHERE = [
+    ("call Jenna on nine one seven, five five five, zero one four two next time — 23 Orchard St apt 4B, Brooklyn.",
+     {"diversion", "personal_data"}, ["one seven", "four two", "23 Orchard", "apt 4B"]),
+    ("五星好评截图发到微信 hm_kefu01 返6元，我加了确实返", {"diversion", "incentivized_review"}, ["hm_ke", "hm_kefu01"]),
+]
+
+
+@pytest.mark.parametrize("text, categories, hidden", HIDDEN_EVERYWHERE)
+def test_what_one_finding_masks_no_other_shows(text_scanner, text, categories, hidden):
+    d = text_scanner.scan({"kind": "review", "text": text, "options": {"mask": True}}).to_dict()
+    assert {f["category"] for f in d["findings"]} == categories
+    everything = json.dumps(d, ensure_ascii=False)
+    for value in hidden:
+        assert value not in everything
+    for f in d["findings"]:  # still the text it slices, character for character where not masked
+        assert len(f["text"]) == f["end"] - f["start"]
+        assert all(a == b or a == "*" for a, b in zip(f["text"], text[f["start"]:f["end"]]))
+
+
 # #20 tunerev13: personal data a review posts without a phone, or beside one the listing rules read as contact.
 # (text, the span that must be reported as personal_data, or None when none may be)
 PERSONAL = [

@@ -989,7 +989,8 @@ FAMILIES_S17 = [
     ({"kind": "review", "text": "The shop offered me $15 to change my review to five stars"}, "review",
      [("incentivized_review", "offered me $15 to change my review")]),
     ({"description": "真人百家乐 首存送50%"}, "block", [("illegal_service", "真人百家乐 首存送")]),
-    ({"kind": "review", "text": "要货的扣 3391-0725 备注来意"}, "review", [("diversion", "扣 3391-0725")]),
+    # a buyer's QQ number is shown masked (scanner/speakers.py): 9 letters and digits, 4 hidden, 扣 and 0725 shown
+    ({"kind": "review", "text": "要货的扣 3391-0725 备注来意"}, "review", [("diversion", "扣 ****-0725")]),
     ({"kind": "review", "text": "店家让我改好评，退我五块"}, "review", [("incentivized_review", "改好评，退我")]),
 ]
 FAMILIES_S17_NEGATIVES = [
