@@ -190,28 +190,37 @@ def _open_quote(lines: _Lines, dialect: str, record: list[str] | None = None, he
     return None
 
 
-def _id_shape(value: str) -> str:
-    """A listing id's shape: each run of capitals, small letters or digits as one A, a or 9, the rest as it is
-    (r2 and r10: a9; SKU-000123: A-9). One file's ids share a shape; prose inside a field rarely has it."""
-    return re.sub(r"[A-Z]+", "A", re.sub(r"[a-z]+", "a", re.sub(r"[0-9]+", "9", value)))
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+NEIGHBOUR_IDS = 1000
+"""How far apart two ids' numbers may be for one to read as the row after the other (`_next_id`)."""
+
+
+def _next_id(candidate: str, own: str) -> bool:
+    """Whether `candidate` reads as an id of a row near `own` in the same file: the same letters and punctuation
+    around its digits, the same digits but the last run, and that run's number within NEIGHBOUR_IDS of own's, with
+    as many digits or one more (r2 → r3, r9 → r10, SKU-000121 → SKU-000122, 100231 → 100232). A size chart's
+    165 under the ids 1001…, an XL34 under AB12 or a price under six-digit ids is no neighbour; random ids (ASINs,
+    UUIDs) are never one either, so a stray quote among them is not caught."""
+    runs_c, runs_o = _DIGIT_RUNS.findall(candidate), _DIGIT_RUNS.findall(own)
+    if not runs_c or len(runs_c) != len(runs_o) or runs_c[:-1] != runs_o[:-1]:
+        return False
+    if _DIGIT_RUNS.sub("#", candidate) != _DIGIT_RUNS.sub("#", own):
+        return False
+    last_c, last_o = runs_c[-1], runs_o[-1]
+    return len(last_c) in (len(last_o), len(last_o) + 1) and abs(int(last_c) - int(last_o)) <= NEIGHBOUR_IDS
 
 
 def _reads_as_a_row(line: str, dialect: str, header_len: int, id_column: int, own_id: str) -> bool:
     """A physical line inside a multi-line field that is a row of the file on its own: exactly the header's number
-    of fields (what an export writes for every row), and an id of the shape and about the length of the record's
-    own id. A legitimate field's lines are prose or specs: `尺寸: 10cm, 重量: 2kg` has no id-shaped first value, and
-    `1,299元起` under numeric ids has neither their length nor the header's fields."""
-    if header_len < 2 or not own_id or "\n" in own_id or "\r" in own_id:
+    of fields (what an export writes for every row), and an id that reads as a neighbour of the record's own
+    (`_next_id`). A legitimate field's lines are prose, specs or charts: `尺寸: 10cm, 重量: 2kg`, `165,88,60`."""
+    if header_len < 2 or not own_id or len(own_id) > 100:
         return False
     try:
         fields = next(csv.reader([line.rstrip("\r\n")], dialect=dialect))
     except (csv.Error, StopIteration):
         return False
-    if len(fields) != header_len:
-        return False
-    candidate = fields[id_column]
-    return (bool(candidate) and candidate.strip() == candidate and abs(len(candidate) - len(own_id)) <= 2
-            and _id_shape(candidate) == _id_shape(own_id))
+    return len(fields) == header_len and _next_id(fields[id_column], own_id)
 
 
 def _stray_quote_row(lines: _Lines, header: list[str], dialect: str, why: str) -> tuple[int, int, Any]:

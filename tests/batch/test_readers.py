@@ -60,6 +60,15 @@ STRAY_QUOTES = {
     "numeric ids and a price line with the header's count of commas inside a field: one row (not an id's length)": (
         ["id,title,description", '100231,空气净化器,"到手价', "1,299,元起", '送滤网"', "100232,加湿器,静音"],
         [(2, "100231", "空气净化器"), (5, "100232", "加湿器")]),
+    "a size chart inside a field under four-digit ids: one row (165 is no neighbour of 1001)": (
+        ["id,title,description", '1001,T恤,"尺码表(身高,胸围,衣长):', "165,88,60", "170,92,62", '175,96,64"', "1002,卫衣,加绒"],
+        [(2, "1001", "T恤"), (6, "1002", "卫衣")]),
+    "sizes inside a field under SKU ids: one row (XL34 has other letters than AB12)": (
+        ["id,title,description", 'AB12,外套,"尺码:', "XL34,黑,XL", '备注"', "AB13,裤子,黑"],
+        [(2, "AB12", "外套"), (5, "AB13", "裤子")]),
+    "a stray quote before r9, closed by r10's 24\"": (
+        ["id,title", 'r9,"oops', 'r10,Monitor 24"', "r11,保温杯"],
+        [(2, "r9", "!invalid_csv"), (3, "r10", 'Monitor 24"'), (4, "r11", "保温杯")]),
     "a quoted field over two lines is valid CSV: one row": (
         ["id,title,description", 'c1,高仿耐克 运动鞋,"两行', '描述"', "c2,耐克 跑鞋,正品"],
         [(2, "c1", "高仿耐克 运动鞋"), (4, "c2", "耐克 跑鞋")]),
