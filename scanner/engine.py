@@ -286,11 +286,13 @@ class Scanner:
             signals = state.cap_signals(signals)  # bounded like findings, and said so (SCANNER_MAX_FINDINGS_PER_LISTING)
         findings = score_findings(findings, profile.policy)
         decision, listing_score = decide(findings, profile.policy)
-        findings = hide_what_others_mask(state.cap_findings(findings))  # no finding shows what another masks
+        findings = state.cap_findings(findings)
         if language is None:
             language = listing.options.language
         if language != DEFAULT_LANGUAGE and findings:
             findings = _in_language(findings, language)  # rendered at the end: the hot path stays English
+        # last, on the texts as returned: no finding or signal shows what a personal-data or buyer-contact one masks
+        findings, signals = hide_what_others_mask(findings, listing.fields, signals)
         if signals is None:
             result = state.result(listing.id, decision, listing_score, findings, versions)
         else:

@@ -906,21 +906,58 @@ def masked_fields(fields, findings) -> dict[str, str]:
     return out
 
 
-def hide_what_others_mask(findings: list) -> list:
-    """No finding shows what another finding of its field masks: a character a personal-data finding or a buyer's
-    contact (scanner/speakers.py) shows as `*` is `*` in every text finding over it (a paid-review phrase holding
-    the buyer's WeChat id, a phone finding overlapping a person's block). The findings, changed only there."""
-    hidden: dict[str, set[int]] = {}
+def hide_what_others_mask(findings: list, fields, signals: tuple | None = None) -> tuple[list, tuple | None]:
+    """(findings, signals) with nothing shown that a personal-data finding or a buyer's contact (scanner/speakers.py)
+    masks: a character it shows as `*` is `*` in every text finding and listing signal over it (a paid-review phrase
+    holding the buyer's WeChat id, a phone number inside a person's block), and its value as written is replaced by
+    its masked text wherever a `term` or an explanation quotes it (a phrase's term is the phrase). `fields`: the
+    (name, original) pairs the findings index. Run last, on the texts as returned (explanations rendered)."""
+    originals = dict(fields)
+    hidden: dict[str, dict[int, str]] = {}  # field -> {position: the character shown}
+    quoted: dict[str, list[tuple[str, str]]] = {}  # field -> (value as written, as shown)
     for f in findings:
-        if (f.kind == "text" and f.start is not None and "*" in f.text and len(f.text) == f.end - f.start
-                and (f.category == CATEGORY or f.term in CONTACT_TERMS)):
-            hidden.setdefault(f.field, set()).update(i for i, c in enumerate(f.text, f.start) if c == "*")
+        original = originals.get(f.field)
+        if (f.kind != "text" or f.start is None or original is None or not f.text or len(f.text) != f.end - f.start
+                or (f.category != CATEGORY and f.term not in CONTACT_TERMS)):
+            continue
+        raw = original[f.start : f.end]
+        if f.text == raw:  # a seller's contact: shown as written
+            continue
+        hidden.setdefault(f.field, {}).update((i, c) for i, c in enumerate(f.text, f.start) if c != original[i])
+        quoted.setdefault(f.field, []).append((raw, f.text))
     if not hidden:  # most scans
-        return findings
+        return findings, signals
+
+    def shown(field: str, start: int, end: int, text: str) -> str:
+        under = hidden[field]
+        if len(text) != end - start or not any(i in under for i in range(start, end)):
+            return text
+        return "".join(under.get(i, c) for i, c in enumerate(text, start))
+
+    def unquoted(field: str, words: str | None, own: tuple[str, str] | None = None) -> str | None:
+        if not words:
+            return words
+        pairs = quoted[field] + ([own] if own is not None and own[0] != own[1] else [])
+        for raw, masked in sorted(pairs, key=lambda p: -len(p[0])):
+            words = re.sub(re.escape(raw), lambda _m, masked=masked: masked, words, flags=re.IGNORECASE)
+        return words
+
     out = []
     for f in findings:
-        under = hidden.get(f.field) if f.kind == "text" and f.start is not None else None
-        if under and len(f.text) == f.end - f.start and any(f.start <= i < f.end for i in under):
-            f = f._replace(text="".join("*" if i in under else c for i, c in enumerate(f.text, f.start)))
+        if f.kind == "text" and f.start is not None and f.field in hidden and f.text:
+            text = shown(f.field, f.start, f.end, f.text)
+            own = (originals[f.field][f.start : f.end], text)
+            f = f._replace(text=text, term=unquoted(f.field, f.term, own),
+                           explanation=unquoted(f.field, f.explanation, own))
         out.append(f)
-    return out
+    if signals:
+        field = next(iter(originals), None)  # a review or question is one field
+        if field in hidden:
+            masked_signals = []
+            for sig in signals:
+                text = shown(field, sig.start, sig.end, sig.text)
+                own = (originals[field][sig.start : sig.end], text)
+                masked_signals.append(sig._replace(text=text, explanation=unquoted(field, sig.explanation, own),
+                                                   explanation_zh=unquoted(field, sig.explanation_zh, own)))
+            signals = tuple(masked_signals)
+    return out, signals

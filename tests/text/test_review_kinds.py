@@ -442,12 +442,17 @@ HIDDEN_EVERYWHERE = [
     ("call Jenna on nine one seven, five five five, zero one four two next time — 23 Orchard St apt 4B, Brooklyn.",
      {"diversion", "personal_data"}, ["one seven", "four two", "23 Orchard", "apt 4B"]),
     ("五星好评截图发到微信 hm_kefu01 返6元，我加了确实返", {"diversion", "incentivized_review"}, ["hm_ke", "hm_kefu01"]),
+    # a second review's cases: a phrase's term and explanation quote the phrase, and a listing signal its words
+    ("leave us a 5-star review and text 917-555-0142 for a refund", {"diversion", "incentivized_review"},
+     ["917-555", "555-0142"]),
+    ("serial number 13912345678 doesn't match, returned", {"diversion"}, ["13912345678", "139123"]),
 ]
 
 
 @pytest.mark.parametrize("text, categories, hidden", HIDDEN_EVERYWHERE)
-def test_what_one_finding_masks_no_other_shows(text_scanner, text, categories, hidden):
-    d = text_scanner.scan({"kind": "review", "text": text, "options": {"mask": True}}).to_dict()
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_what_one_finding_masks_no_other_shows(text_scanner, text, categories, hidden, language):
+    d = text_scanner.scan({"kind": "review", "text": text, "options": {"mask": True, "language": language}}).to_dict()
     assert {f["category"] for f in d["findings"]} == categories
     everything = json.dumps(d, ensure_ascii=False)
     for value in hidden:
