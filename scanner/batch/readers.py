@@ -198,16 +198,21 @@ NEIGHBOUR_IDS = 1000
 def _next_id(candidate: str, own: str) -> bool:
     """Whether `candidate` reads as an id of a row near `own` in the same file: the same letters and punctuation
     around its digits, the same digits but the last run, and that run's number within NEIGHBOUR_IDS of own's, with
-    as many digits or one more (r2 → r3, r9 → r10, SKU-000121 → SKU-000122, 100231 → 100232). A size chart's
-    165 under the ids 1001…, an XL34 under AB12 or a price under six-digit ids is no neighbour; random ids (ASINs,
-    UUIDs) are never one either, so a stray quote among them is not caught."""
+    as many digits (one more only after 9, 99…: r9 → r10) (r2 → r3, SKU-000121 → SKU-000122, 100231 → 100232).
+    A size chart's 165 under the ids 1001… or 12, an XL34 under AB12 is no neighbour, nor is any number under the
+    ids 1-99; random ids (ASINs, UUIDs) are never one either, so a stray quote among them is not caught."""
     runs_c, runs_o = _DIGIT_RUNS.findall(candidate), _DIGIT_RUNS.findall(own)
     if not runs_c or len(runs_c) != len(runs_o) or runs_c[:-1] != runs_o[:-1]:
         return False
     if _DIGIT_RUNS.sub("#", candidate) != _DIGIT_RUNS.sub("#", own):
         return False
     last_c, last_o = runs_c[-1], runs_o[-1]
-    return len(last_c) in (len(last_o), len(last_o) + 1) and abs(int(last_c) - int(last_o)) <= NEIGHBOUR_IDS
+    if candidate.isdigit() and len(own) < 3:  # ids 1-99: a chart's sizes (38,39,40) are as near
+        return False
+    # as many digits, or one more right after an all-9 number (r9 -> r10); the first line a stray quote swallows
+    # is the next row, so a run of ids crossing 10^k later is still caught by that first line
+    longer = len(last_c) == len(last_o) + 1 and set(last_o) == {"9"}
+    return (len(last_c) == len(last_o) or longer) and abs(int(last_c) - int(last_o)) <= NEIGHBOUR_IDS
 
 
 def _reads_as_a_row(line: str, dialect: str, header_len: int, id_column: int, own_id: str) -> bool:

@@ -63,6 +63,12 @@ STRAY_QUOTES = {
     "a size chart inside a field under four-digit ids: one row (165 is no neighbour of 1001)": (
         ["id,title,description", '1001,T恤,"尺码表(身高,胸围,衣长):', "165,88,60", "170,92,62", '175,96,64"', "1002,卫衣,加绒"],
         [(2, "1001", "T恤"), (6, "1002", "卫衣")]),
+    "a size chart under two-digit ids: one row (no number is a neighbour of the ids 1-99)": (
+        ["id,title,description", '12,T恤,"尺码表(身高,胸围,衣长):', "165,88,60", '170,92,62"', "13,卫衣,加绒"],
+        [(2, "12", "T恤"), (5, "13", "卫衣")]),
+    "a size chart under three-digit ids, one more digit: one row (one more only after 999)": (
+        ["id,title,description", '107,T恤,"尺码表:', "1000,88,60", '备注"', "108,卫衣,加绒"],
+        [(2, "107", "T恤"), (5, "108", "卫衣")]),
     "sizes inside a field under SKU ids: one row (XL34 has other letters than AB12)": (
         ["id,title,description", 'AB12,外套,"尺码:', "XL34,黑,XL", '备注"', "AB13,裤子,黑"],
         [(2, "AB12", "外套"), (5, "AB13", "裤子")]),
