@@ -207,15 +207,17 @@ def _ratio(run, make) -> tuple[float, float]:
     """(time at SMALL, time at BIG), each the best of a few runs; re-measured when the
     first look says super-linear (up to five times), so a busy moment on a shared machine cannot fail it.
 
-    SMALL is looked at once first: a run so fast there that even quadratic growth (x(BIG/SMALL)^2) keeps BIG under
-    FLOOR_S passes whatever BIG would take, so BIG is not run (nan). Most pattern x family pairs stop there, and
-    BIG's runs were most of this file's minutes of CPU. A quadratic stage is not hidden by it: n^2 steps over a whole
-    10,000-character input are ~10^8, a tenth of a second at least, far over the screen. Otherwise BIG is timed:
-    a run under FLOOR_S passes whatever SMALL takes (nan)."""
+    SMALL is looked at once first: a run so fast there that even quadratic growth (x(BIG/SMALL)^2, twice over for
+    BIG's dearer memory: see MAX_RATIO) keeps BIG under FLOOR_S passes whatever BIG would take, so BIG is not run
+    (nan). Three pattern x family pairs in four stop there, and BIG's runs were most of this file's CPU. A quadratic
+    stage over the input is not hidden by it: n^2 steps over 10,000 characters are ~10^8, a tenth of a second at
+    least. What it can hide (a code review's case): a stage worse than quadratic on a sliver of the input only
+    (`a*a*a*b` on its first 1/300), cheap at 10,000; the families are hostile all through, not in a sliver.
+    Otherwise BIG is timed: a run under FLOOR_S passes whatever SMALL takes (nan)."""
     small, big = make(SMALL), make(BIG)
     try:
         with _hang_guard():
-            if _best(run, small, 1) * (BIG / SMALL) ** 2 <= FLOOR_S:  # CPU time is never under the work: no false pass
+            if _best(run, small, 1) * 2 * (BIG / SMALL) ** 2 <= FLOOR_S:  # CPU time is never under the work
                 return float("nan"), float("nan")
             t_big = _best(run, big, 1)
             if t_big <= FLOOR_S:
