@@ -934,13 +934,20 @@ def hide_what_others_mask(findings: list, fields, signals: tuple | None = None) 
             return text
         return "".join(under.get(i, c) for i, c in enumerate(text, start))
 
+    # per field, one pattern of every value it masks (longest first) and what each becomes: one pass a text
+    patterns: dict[str, tuple[re.Pattern, dict[str, str]]] = {}
+    for field, pairs in quoted.items():
+        shown_as = {raw.casefold(): masked for raw, masked in pairs}
+        alternatives = "|".join(re.escape(raw) for raw in sorted(dict(pairs), key=len, reverse=True))
+        patterns[field] = (re.compile(alternatives, re.IGNORECASE), shown_as)
+
     def unquoted(field: str, words: str | None, own: tuple[str, str] | None = None) -> str | None:
         if not words:
             return words
-        pairs = quoted[field] + ([own] if own is not None and own[0] != own[1] else [])
-        for raw, masked in sorted(pairs, key=lambda p: -len(p[0])):
-            words = re.sub(re.escape(raw), lambda _m, masked=masked: masked, words, flags=re.IGNORECASE)
-        return words
+        if own is not None and own[0] != own[1]:  # the finding's own words (a phrase's term is the phrase)
+            words = re.sub(re.escape(own[0]), lambda _m: own[1], words, flags=re.IGNORECASE)
+        pattern, shown_as = patterns[field]
+        return pattern.sub(lambda m: shown_as.get(m.group().casefold(), "*" * len(m.group())), words)
 
     out = []
     for f in findings:
