@@ -201,14 +201,14 @@ def _next_id(candidate: str, own: str) -> bool:
     as many digits (one more only after 9, 99…: r9 → r10) (r2 → r3, SKU-000121 → SKU-000122, 100231 → 100232).
     A size chart's 165 under the ids 1001… or 12, an XL34 under AB12 is no neighbour, nor is any number under the
     ids 1-99; random ids (ASINs, UUIDs) are never one either, so a stray quote among them is not caught."""
-    runs_c, runs_o = _DIGIT_RUNS.findall(candidate), _DIGIT_RUNS.findall(own)
-    if not runs_c or len(runs_c) != len(runs_o) or runs_c[:-1] != runs_o[:-1]:
-        return False
-    if _DIGIT_RUNS.sub("#", candidate) != _DIGIT_RUNS.sub("#", own):
-        return False
-    last_c, last_o = runs_c[-1], runs_o[-1]
     if candidate.isdigit() and len(own) < 3:  # ids 1-99: a chart's sizes (38,39,40) are as near
         return False
+    if _DIGIT_RUNS.sub("#", candidate) != _DIGIT_RUNS.sub("#", own):  # other letters or punctuation
+        return False
+    runs_c, runs_o = _DIGIT_RUNS.findall(candidate), _DIGIT_RUNS.findall(own)  # as many runs: the same skeleton
+    if not runs_c or runs_c[:-1] != runs_o[:-1]:
+        return False
+    last_c, last_o = runs_c[-1], runs_o[-1]
     # as many digits, or one more right after an all-9 number (r9 -> r10); the first line a stray quote swallows
     # is the next row, so a run of ids crossing 10^k later is still caught by that first line
     longer = len(last_c) == len(last_o) + 1 and set(last_o) == {"9"}

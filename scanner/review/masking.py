@@ -33,7 +33,7 @@ from typing import Any
 from scanner.listing import parse_listing
 from scanner.speakers import CONTACT_TERMS
 from scanner.text.personal_data import CATEGORY as PERSONAL_DATA
-from scanner.text.personal_data import mask
+from scanner.text.personal_data import mask, mask_whole
 
 # Runs of 7+ digits (separators inside allowed): phone numbers, IDs, cards, account numbers.
 # Shorter numbers (sizes, prices, years, model numbers) stay readable.
@@ -82,7 +82,7 @@ def reviewer_text(text: str, findings: list[dict[str, Any]], private: bool = Fal
                                                        and f.get("term") in CONTACT_TERMS)
         if not isinstance(shown, str) or len(shown) != end - start:
             if hides:  # never trust a text we cannot line up: mask it all
-                lay(start, end, "".join("*" if c.isalnum() else c for c in text[start:end]))
+                lay(start, end, mask_whole(text[start:end]))
             else:
                 flagged.append((start, end))
         elif hides:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.results import Finding
+from scanner.text.personal_data import mask_whole
 from scanner.text.verify.explain import reason, render
 
 NGRAM_SIZES = (1, 2, 3, 4)
@@ -322,7 +323,7 @@ def findings(model: ClauseModel, field: str, norm, covered: list, policy, unread
             continue
         words = norm.original[start:end]
         if category == "personal_data":
-            words = "".join("*" if c.isalnum() else c for c in words)
+            words = mask_whole(words)
         k = model.categories.index(category)
         said = {"model": which} if which != "review" else {}  # a review's reasons stay as they were
         reasons = (reason("clause_model", category=category, score=round(score, 1),

@@ -869,6 +869,12 @@ def _cue_length(value: str) -> int:
     return m.end() if m else 0
 
 
+def mask_whole(value: str) -> str:
+    """Every letter and digit of `value` as *, separators kept: a text we cannot mask by its kind (a clause the
+    model judged personal data, a finding's text that does not line up with its span)."""
+    return "".join("*" if c.isalnum() else c for c in value)
+
+
 def mask(name: str, value: str) -> str:
     """The text a personal-data finding shows instead of `value`: same length, most of it *."""
     if name == "name_address_phone":
@@ -895,7 +901,7 @@ def masked_fields(fields, findings) -> dict[str, str]:
             if len(shown) != len(piece):  # never trust a text we cannot line up: a personal-data one masked whole
                 if f.category != CATEGORY:
                     continue
-                shown = "".join("*" if c.isalnum() else c for c in piece)
+                shown = mask_whole(piece)
             if shown != piece:
                 if chars is None:
                     chars = list(original)
