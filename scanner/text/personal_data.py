@@ -32,6 +32,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from datetime import date
+from typing import NamedTuple
 
 from scanner.speakers import CONTACT_TERMS
 
@@ -883,13 +884,42 @@ def mask(name: str, value: str) -> str:
     return _mask_chars(value, first, last)
 
 
-def masked_fields(fields, findings) -> dict[str, str]:
+class Unreported(NamedTuple):
+    """Personal data or a person's contact the detectors see in a field the scan did not read in full (`unreported`):
+    no finding reports it, but nothing a result shows may show it. Shaped as the findings masked_fields reads."""
+
+    field: str
+    start: int
+    end: int
+    text: str  # masked
+    term: str  # the detector's name
+    category: str
+    kind: str = "text"
+
+
+def unreported(fields, findings, contacts: bool) -> list[Unreported]:
+    """What the detectors find in `fields` ((name, original) pairs: the fields a scan did not read in full, a cap or
+    the time budget having cut it short) that no finding in `findings` reports: personal data, and a person's contacts
+    (CONTACT_TERMS) when `contacts` (a buyer's: scanner/speakers.py), each with its masked text. Linear in the fields'
+    length, as the engine's own detection is."""
+    from scanner.text.detectors import detect  # the detectors read this module's recognisers
+
+    reported = {(f.field, f.start, f.end) for f in findings if getattr(f, "kind", None) == "text"}
+    out = []
+    for field, original in fields:
+        for start, end, name, category, _ in detect(original):
+            if (category == CATEGORY or (contacts and name in CONTACT_TERMS)) and (field, start, end) not in reported:
+                out.append(Unreported(field, start, end, mask(name, original[start:end]), name, category))
+    return out
+
+
+def masked_fields(fields, findings, unreported_too: list | tuple = ()) -> dict[str, str]:
     """Each text field (name, original) with what its findings hide hidden: the masked copy a caller asks for with
     options.mask. A finding hides the characters where its text differs from the original (personal data, a
     buyer's contact, a finding over either: `hide_what_others_mask`), laid character by character, so two
-    overlapping masks hide the union of both."""
+    overlapping masks hide the union of both; so does what `unreported_too` holds (`unreported`)."""
     by_field: dict[str, list] = {}
-    for f in findings:
+    for f in (list(findings) + list(unreported_too)) if unreported_too else findings:
         if f.kind == "text" and f.start is not None:
             by_field.setdefault(f.field, []).append(f)
     out = {}
@@ -912,16 +942,18 @@ def masked_fields(fields, findings) -> dict[str, str]:
     return out
 
 
-def hide_what_others_mask(findings: list, fields, signals: tuple | None = None) -> tuple[list, tuple | None]:
+def hide_what_others_mask(findings: list, fields, signals: tuple | None = None,
+                          unreported_too: list | tuple = ()) -> tuple[list, tuple | None]:
     """(findings, signals) with nothing shown that a personal-data finding or a buyer's contact (scanner/speakers.py)
     masks: a character it shows as `*` is `*` in every text finding and listing signal over it (a paid-review phrase
     holding the buyer's WeChat id, a phone number inside a person's block), and its value as written is replaced by
     its masked text wherever a `term` or an explanation quotes it (a phrase's term is the phrase). `fields`: the
-    (name, original) pairs the findings index. Run last, on the texts as returned (explanations rendered)."""
+    (name, original) pairs the findings index; `unreported_too`: what `unreported` found that no finding reports (a
+    scan cut short), masked the same way. Run last, on the texts as returned (explanations rendered)."""
     originals = dict(fields)
     hidden: dict[str, dict[int, str]] = {}  # field -> {position: the character shown}
     quoted: dict[str, list[tuple[str, str]]] = {}  # field -> (value as written, as shown)
-    for f in findings:
+    for f in (list(findings) + list(unreported_too)) if unreported_too else findings:
         original = originals.get(f.field)
         if (f.kind != "text" or f.start is None or original is None or not f.text or len(f.text) != f.end - f.start
                 or (f.category != CATEGORY and f.term not in CONTACT_TERMS)):
