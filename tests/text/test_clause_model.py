@@ -141,6 +141,35 @@ def test_the_compiled_table_refuses_what_it_cannot_hold():
         table_of(["ab"], [[1.0]], [0.0], [[1.0, 1.0]]).clause_scores("ab", [(0, 5)])
 
 
+@pytest.mark.skipif(not clause_model.COMPILED, reason="scanner.text._clause_model_c is not built")
+@pytest.mark.parametrize("seed", range(40))
+def test_the_compiled_flagging_skips_only_clauses_that_cannot_reach_a_threshold(seed):
+    """The compiled `flagged` sums the grams of one character first and looks up longer grams only where a category
+    could still reach its threshold (a bound on what they add). Brute force is the oracle: random models (grams
+    of 1-4 letters of a small alphabet, weights of both signs, 1 to 9 categories) and random clauses, each threshold
+    set at or just beside the score of one of the clauses, so every clause sits near a bound's edge."""
+    rnd = random.Random(seed)
+    alphabet = "ab好评c"
+    k = rnd.randint(1, 9)
+    weights: dict[str, list[float]] = {}
+    for _ in range(rnd.randint(1, 60)):
+        gram = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 4)))
+        for n in range(1, len(gram) + 1):  # a model holds every gram's prefixes
+            weights.setdefault(gram[:n], [rnd.choice([-3.0, -0.5, 0.0, 0.25, 1.0, 2.5, 7.0]) for _ in range(k)])
+    clauses = ["".join(rnd.choice(alphabet + "x") for _ in range(rnd.randint(1, 12))) for _ in range(12)]
+    probe = ClauseModel.from_dict({"categories": [f"c{j}" for j in range(k)], "bias": [0.5] * k,
+                                   "thresholds": [[0.0, 0.0]] * k, "weights": weights})
+    scores = [probe.score(c) for c in clauses]
+    thresholds = [[scores[rnd.randrange(len(clauses))][j] + rnd.choice([0.0, 0.0, 1e-9, -1e-9, 0.5])
+                   for _ in range(2)] for j in range(k)]
+    model = ClauseModel.from_dict({"categories": [f"c{j}" for j in range(k)], "bias": [0.5] * k,
+                                   "thresholds": thresholds, "weights": weights})
+    text = ",".join(clauses)
+    want = [(s, e, model.categories[j]) for s, e in clause_spans(text)
+            for j, x in enumerate(model.score(text[s:e])) if x >= model.thresholds[j][clause_script(text[s:e])]]
+    assert [g[:3] for g in model.flagged(text)] == want
+
+
 def test_flagged_compares_each_clause_with_its_scripts_threshold():
     model = tiny({"返现": (6.0,), "fund": (6.0,)}, thresholds=((5.0, 7.0),))
     assert model.flagged("好评返现") == [(0, 4, "incentivized_review", 6.0)]
