@@ -15,9 +15,9 @@ allow-list row — the finding's text with up to two characters of context on ea
 neighbouring word in Latin script), so the phrase covers this use, not the term everywhere; a
 missed span in a text category proposes a new term (its text; severity high for a category that
 blocks, else medium). Proposals gather in the one open change set (scanner/review/changesets.py).
-Personal-data findings, image findings, findings holding a number of 5+ digits (a phone, an account)
-and brand spans propose nothing: their lists are not
-phrase lists. A missed span may not reach into masked text (its value is not the reviewer's to see,
+Personal-data findings, image findings, findings holding a number of 5+ digits (a phone, an account),
+findings over text the reviewer sees masked (a buyer's contact) and brand spans propose nothing: their
+lists are not phrase lists. A missed span may not reach into masked text (its value is not the reviewer's to see,
 and must not reach a word list) nor hold a tab or a line break.
 """
 from __future__ import annotations
@@ -170,7 +170,10 @@ def proposals_for(item: dict[str, Any], verdict: Verdict) -> list[tuple[str, str
         start, end = f.get("start"), f.get("end")
         if text is None or not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
             continue
-        phrase = allow_phrase(text, start, end, masked.get(f["field"], ()))
+        hidden = masked.get(f["field"], ())
+        if any(s < end and start < e for s, e in hidden):
+            continue  # shown masked (a buyer's contact): its phrase could never match, and its value is no entry
+        phrase = allow_phrase(text, start, end, hidden)
         # a number (a phone, an account) is a person's or a shop's, never a word-list entry
         if (phrase and not any(c in phrase for c in "\t\r\n") and not _LONG_NUMBER.search(phrase)
                 and storable(phrase) == phrase):

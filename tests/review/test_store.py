@@ -328,6 +328,28 @@ def test_false_positives_and_missed_spans_become_proposals(store):
     assert numbers["queue"]["done"] == 1
 
 
+# A buyer's WeChat id is shown masked (scanner/speakers.py), to the reviewer too: judged a false positive, it proposes
+# nothing (its masked phrase could never match, and its value is not a word-list entry); a seller's id, shown as
+# written, proposes its allow row as any phrase does.
+@pytest.mark.parametrize("item, shown, proposed", [
+    ({"kind": "review", "id": "r-7", "listing_id": "sku-9", "text": "能便宜点吗？加我微信 zhou_1988x 聊"},
+     "微信 ****_*988x", []),
+    ({"kind": "qa", "speaker": "seller", "id": "q-7", "listing_id": "sku-9", "text": "答：加我微信 zhou_1988x 聊"},
+     "微信 zhou_1988x", [("allow", "diversion", "加我微信 zhou_1988x")]),
+])
+def test_a_masked_contact_judged_a_false_positive_proposes_nothing(store, item, shown, proposed):
+    start = item["text"].index("微信")
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(item, row(item["id"], "review", [finding("diversion", "text", start, start + 13, shown)]),
+                          "api")], now=T0)
+    claimed = q.claim("alice", now=T0)
+    assert claimed["listing"]["fields"]["text"][start:start + 13] == shown
+    verdicts.submit(store, claimed["id"], "alice", {"decision": "approve",
+                    "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 1)
+    proposals = [p for cs in changesets.list_all(store) for p in cs["proposals"]]
+    assert [(p["kind"], p["category"], p["phrase"]) for p in proposals] == proposed
+
+
 @pytest.mark.parametrize("text, start, end, phrase", [
     ("绝对正品，假一赔十", 0, 2, "绝对正品"),
     ("本店最好的面料", 2, 4, "本店最好的面"),      # two characters each side
