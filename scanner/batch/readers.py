@@ -200,7 +200,10 @@ def _next_id(candidate: str, own: str) -> bool:
     around its digits, the same digits but the last run, and that run's number within NEIGHBOUR_IDS of own's, with
     as many digits (one more only after 9, 99…: r9 → r10) (r2 → r3, SKU-000121 → SKU-000122, 100231 → 100232).
     A size chart's 165 under the ids 1001… or 12, an XL34 under AB12 is no neighbour, nor is any number under the
-    ids 1-99; random ids (ASINs, UUIDs) are never one either, so a stray quote among them is not caught."""
+    ids 1-99. Random ids (ASINs, UUIDs) have no numbers to compare: one of the same code shape is a neighbour
+    (`_same_code`)."""
+    if _same_code(candidate, own):
+        return True
     if candidate.isdigit() and len(own) < 3:  # ids 1-99: a chart's sizes (38,39,40) are as near
         return False
     if _DIGIT_RUNS.sub("#", candidate) != _DIGIT_RUNS.sub("#", own):  # other letters or punctuation
@@ -213,6 +216,31 @@ def _next_id(candidate: str, own: str) -> bool:
     # is the next row, so a run of ids crossing 10^k later is still caught by that first line
     longer = len(last_c) == len(last_o) + 1 and set(last_o) == {"9"}
     return (len(last_c) == len(last_o) or longer) and abs(int(last_c) - int(last_o)) <= NEIGHBOUR_IDS
+
+
+CODE_MIN = 8
+"""The shortest random id `_same_code` compares: shorter codes (sizes, colours: XL34, A2) are common in charts."""
+
+
+def _same_code(candidate: str, own: str) -> bool:
+    """Whether two random ids have one code shape: as long (at least CODE_MIN), letters and digits in both, the same
+    punctuation at the same places, letters of the same case, and (with no punctuation to line up) the same first
+    character: B07XJ8C8F5 and B08N5WRWNW (ASINs), two UUIDs. A spec line's model number (SM-G991B, MPN 4A1B2C3D) has
+    another length, case or punctuation."""
+    if len(candidate) != len(own) or len(own) < CODE_MIN or not (candidate.isascii() and own.isascii()):
+        return False
+    punctuation = False
+    for a, b in zip(candidate, own):
+        if a.isalnum() != b.isalnum() or (not a.isalnum() and a != b):
+            return False
+        punctuation = punctuation or not a.isalnum()
+    if not punctuation and candidate[0] != own[0]:
+        return False
+    for code in (candidate, own):
+        if not (any(c.isdigit() for c in code) and any(c.isalpha() for c in code)):
+            return False
+    letters = candidate + own
+    return not (any(c.isupper() for c in letters) and any(c.islower() for c in letters))
 
 
 def _reads_as_a_row(line: str, dialect: str, header_len: int, id_column: int, own_id: str) -> bool:

@@ -53,6 +53,21 @@ STRAY_QUOTES = {
     "stray quote closed by the very next row's 24\" at its line's end": (
         ["id,title", 'SKU-000121,"oops 全网最低', 'SKU-000122,Monitor 24"', "SKU-000123,保温杯"],
         [(2, "SKU-000121", "!invalid_csv"), (3, "SKU-000122", 'Monitor 24"'), (4, "SKU-000123", "保温杯")]),
+    "a stray quote among ASINs, closed by a later row's 24\": the rows it swallowed read again": (
+        ["id,title,description", 'B07XJ8C8F5,"oops 全网最低,正品', "B08N5WRWNW,保温杯,不锈钢",
+         'B09G9FPHY6,Monitor 24",IPS', "B0BSHF7WHW,马克杯,"],
+        [(2, "B07XJ8C8F5", "!invalid_csv"), (3, "B08N5WRWNW", "保温杯"), (4, "B09G9FPHY6", 'Monitor 24"'),
+         (5, "B0BSHF7WHW", "马克杯")]),
+    "a stray quote among UUIDs": (
+        ["id,title", '3f2c8a1e-9b4d-4c2a-8e7f-1a2b3c4d5e6f,"oops', "7d9e0b2c-1f3a-4e5b-9c8d-2b3c4d5e6f70,保温杯",
+         '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d,Monitor 24"'],
+        [(2, "3f2c8a1e-9b4d-4c2a-8e7f-1a2b3c4d5e6f", "!invalid_csv"),
+         (3, "7d9e0b2c-1f3a-4e5b-9c8d-2b3c4d5e6f70", "保温杯"),
+         (4, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 'Monitor 24"')]),
+    "model numbers inside a field under ASINs: one row (another length, case or first letter)": (
+        ["id,title,description", 'B07XJ8C8F5,手机壳,"适用型号,说明', "SM-G991B,Galaxy S21,5G", "A2403BX7Z,iPhone 12,黑",
+         "mpn4a1b2c3,备用,无", "b07xj8c8f5,小写,无", 'C07XJ8C8F5,旧款,停产"', "B08N5WRWNW,保温杯,不锈钢"],
+        [(2, "B07XJ8C8F5", "手机壳"), (8, "B08N5WRWNW", "保温杯")]),
     "a quoted field whose lines are specs with commas is one row (no line of it has an id's shape)": (
         ["id,title,description", 'c1,蓝牙耳机,"规格:', "颜色,黑色,白色", "Colour: black, white", '续航,24小时"',
          "c2,键盘,机械"],
