@@ -962,7 +962,10 @@ def hide_what_others_mask(findings: list, fields, signals: tuple | None = None,
         if f.text == raw:  # a seller's contact: shown as written
             continue
         hidden.setdefault(f.field, {}).update((i, c) for i, c in enumerate(f.text, f.start) if c != original[i])
-        quoted.setdefault(f.field, []).append((raw, f.text))
+        # a value no finding reports is quoted only by the finding over it (its own words, below): an alternation of
+        # every value a field cut short holds would cost their number for every term and explanation
+        if type(f) is not Unreported:
+            quoted.setdefault(f.field, []).append((raw, f.text))
     if not hidden:  # most scans
         return findings, signals
 
@@ -984,6 +987,8 @@ def hide_what_others_mask(findings: list, fields, signals: tuple | None = None,
             return words
         if own is not None and own[0] != own[1]:  # the finding's own words (a phrase's term is the phrase)
             words = re.sub(re.escape(own[0]), lambda _m: own[1], words, flags=re.IGNORECASE)
+        if field not in patterns:  # only unreported values in this field
+            return words
         pattern, shown_as = patterns[field]
         return pattern.sub(lambda m: shown_as.get(m.group().casefold(), "*" * len(m.group())), words)
 
