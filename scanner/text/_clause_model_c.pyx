@@ -245,7 +245,6 @@ cdef class GramTable:
         cdef Py_ssize_t i, n, m, n_used = 0
         cdef uint64_t key, cid
         cdef int32_t g
-        cdef double *w
         cdef int j
         cdef bint within_reach
         for j in range(self.width):
