@@ -22,7 +22,7 @@ from scanner.speakers import CONTACT_TERMS, rules_for, split
 from scanner.text import clause_model, speech
 from scanner.text.engine import PolicyProfile, TextEngine
 from scanner.text.normalize import normalise
-from scanner.text.personal_data import hide_what_others_mask, mask, masked_fields, unreported
+from scanner.text.personal_data import hide_what_others_mask, mask, mask_whole, masked_fields, unreported
 from scanner.text.policy import decide, score_findings
 from scanner.text.verify import verify
 from scanner.text.verify import explain
@@ -291,9 +291,8 @@ class Scanner:
             language = listing.options.language
         if language != DEFAULT_LANGUAGE and findings:
             findings = _in_language(findings, language)  # rendered at the end: the hot path stays English
-        masking = mask if mask is not None else listing.options.mask
-        # what a scan cut short did not report is masked all the same (findings over it, the masked copy)
-        cut_short = _not_read_in_full(listing, state, masking)
+        # what a scan the caps cut short did not report is masked all the same (findings over it, the masked copy)
+        cut_short = _cut_by_caps(listing, state)
         unreported_ = unreported(cut_short, findings, listing.kind != "listing" and rules_for(
             listing.kind, listing.speaker).masks_contacts) if cut_short else ()
         # last, on the texts as returned: no finding or signal shows what a personal-data or buyer-contact one masks
@@ -304,8 +303,12 @@ class Scanner:
             result = state.result(listing.id, decision, listing_score, findings, self._with_speech_version(versions),
                                   kind=listing.kind, listing_id=listing.listing_id, speaker=listing.speaker,
                                   listing_signals=signals)
-        if masking:
-            result = result._replace(masked=masked_fields(listing.fields, findings, unreported_))
+        if mask if mask is not None else listing.options.mask:
+            masked = masked_fields(listing.fields, findings, unreported_)
+            if state.spent_while is not None:  # a field the budget left unread was never checked: hidden whole
+                read = {field for field, _ in state.norms}
+                masked.update((field, mask_whole(original)) for field, original in listing.fields if field not in read)
+            result = result._replace(masked=masked)
         if suggest if suggest is not None else listing.options.suggest:
             result = self._with_suggested(result, raw, listing, deadline, profile.name)
         return result
@@ -414,17 +417,14 @@ class Scanner:
 _NONE: frozenset = frozenset()
 
 
-def _not_read_in_full(listing: Listing, state: ScanState, masking: bool) -> list[tuple[str, str]]:
-    """The text fields whose findings may leave out personal data or a contact: a field a findings cap cut (all of
-    them under the listing's cap), and, when a masked copy is asked for, a field the time budget left unread (no
-    finding can show one: only the copy would)."""
-    if not state.capped and state.spent_while is None:  # most scans
+def _cut_by_caps(listing: Listing, state: ScanState) -> list[tuple[str, str]]:
+    """The text fields whose findings a cap cut (all of them under the listing's cap): they may leave out personal
+    data or a contact the detectors see."""
+    if not state.capped:  # most scans
         return []
     if ("findings", None) in state.capped:
         return list(listing.fields)
-    read = {field for field, _ in state.norms} if masking and state.spent_while is not None else None
-    return [(field, original) for field, original in listing.fields
-            if ("findings", field) in state.capped or (read is not None and field not in read)]
+    return [(field, original) for field, original in listing.fields if ("findings", field) in state.capped]
 
 
 def _with_listing_model(model, listing: Listing, findings: list, profile: PolicyProfile, norms: list) -> list:

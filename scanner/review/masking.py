@@ -33,7 +33,7 @@ from typing import Any
 from scanner.listing import parse_listing
 from scanner.speakers import CONTACT_TERMS
 from scanner.text.personal_data import CATEGORY as PERSONAL_DATA
-from scanner.text.personal_data import mask, mask_whole
+from scanner.text.personal_data import mask, mask_whole, unreported
 
 # Runs of 7+ digits (separators inside allowed): phone numbers, IDs, cards, account numbers.
 # Shorter numbers (sizes, prices, years, model numbers) stay readable.
@@ -137,6 +137,9 @@ def reviewer_copy(listing: Any, result: dict[str, Any], parsed: Any = None) -> t
     for f in result.get("findings") or ():
         if f.get("kind") == "text":
             by_field.setdefault(f.get("field"), []).append(f)
+    if result.get("incomplete"):  # a scan cut short (caps, budget): what it did not report is hidden all the same
+        for u in unreported(fields, (), private):
+            by_field.setdefault(u.field, []).append(u._asdict())
     out_fields: dict[str, str] = {}
     spans: dict[str, list] = {}
     for name, text in fields:
