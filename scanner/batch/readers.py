@@ -202,7 +202,7 @@ def _next_id(candidate: str, own: str) -> bool:
     A size chart's 165 under the ids 1001… or 12, an XL34 under AB12 is no neighbour, nor is any number under the
     ids 1-99. Random ids (ASINs, UUIDs) have no numbers to compare: one of the same code shape is a neighbour
     (`_same_code`)."""
-    if _same_code(candidate, own):
+    if _same_code(candidate, own) and not _NUMBERED.search(own):  # a numbered id (SKU-000121) compares its number
         return True
     if candidate.isdigit() and len(own) < 3:  # ids 1-99: a chart's sizes (38,39,40) are as near
         return False
@@ -219,6 +219,7 @@ def _next_id(candidate: str, own: str) -> bool:
 
 
 CODE_MIN = 8
+_NUMBERED = re.compile(r"[0-9]{3}")  # an id with a run of 3+ digits is numbered: `_next_id` compares the number
 """The shortest random id `_same_code` compares: shorter codes (sizes, colours: XL34, A2) are common in charts."""
 
 

@@ -68,6 +68,9 @@ STRAY_QUOTES = {
         ["id,title,description", 'B07XJ8C8F5,手机壳,"适用型号,说明', "SM-G991B,Galaxy S21,5G", "A2403BX7Z,iPhone 12,黑",
          "mpn4a1b2c3,备用,无", "b07xj8c8f5,小写,无", 'C07XJ8C8F5,旧款,停产"', "B08N5WRWNW,保温杯,不锈钢"],
         [(2, "B07XJ8C8F5", "手机壳"), (8, "B08N5WRWNW", "保温杯")]),
+    "a spec line inside a field under numbered SKU ids: one row (LED-12000W has the dashes, not the number)": (
+        ["id,title,description", 'SKU-000121,灯带,"规格:', "LED-12000W,220V,IP65", '防水等级高"', "SKU-000122,灯泡,E27"],
+        [(2, "SKU-000121", "灯带"), (5, "SKU-000122", "灯泡")]),
     "a quoted field whose lines are specs with commas is one row (no line of it has an id's shape)": (
         ["id,title,description", 'c1,蓝牙耳机,"规格:', "颜色,黑色,白色", "Colour: black, white", '续航,24小时"',
          "c2,键盘,机械"],
