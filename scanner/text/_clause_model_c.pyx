@@ -24,6 +24,7 @@ After editing this file, rebuild it: `pip install -e .`.
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from libc.stdint cimport int32_t, uint16_t, uint32_t, uint64_t
+from libc.math cimport fabs
 from libc.string cimport memset
 
 cdef extern from "Python.h":
@@ -263,8 +264,9 @@ cdef class GramTable:
             _add(total, self.rows + <Py_ssize_t> self.slots[g].row * self.width, self.width)
         if script >= 0:
             within_reach = False
-            for j in range(self.k):  # with room for the sums' rounding in another order
-                if total[j] + bound[j] + 1e-6 * (1.0 + bound[j]) >= self.thresholds[2 * j + script] - 1e-9:
+            for j in range(self.k):  # with room for the sums' rounding in another order, at any magnitude
+                if (total[j] + bound[j] + 1e-6 + 1e-9 * (fabs(total[j]) + bound[j] + fabs(self.thresholds[2 * j + script]))
+                        >= self.thresholds[2 * j + script]):
                     within_reach = True
                     break
             if not within_reach:

@@ -121,6 +121,9 @@ class ClauseModel:
             raise ValueError(f"clause model: each category needs a threshold per script {SCRIPTS}")
         if not all(math.isfinite(x) for x in bias) or any(math.isnan(x) for t in thresholds for x in t):
             raise ValueError("clause model: bias and thresholds must be numbers")
+        distinct_rows = {id(r): r for r in weights.values()}.values()  # most grams share their row
+        if not all(math.isfinite(x) for row in distinct_rows for x in row):  # the compiled bound's arithmetic needs them
+            raise ValueError("clause model: weights must be finite numbers")
         canonical = json.dumps({"categories": categories, "bias": bias, "thresholds": thresholds,
                                 "weights": sorted(weights.items())}, ensure_ascii=False, separators=(",", ":"))
         version = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

@@ -187,6 +187,7 @@ def test_flagged_compares_each_clause_with_its_scripts_threshold():
     ({"categories": ["a"], "bias": ["x"], "thresholds": [[1, 1]], "weights": {}}, "ValueError"),
     ({"categories": ["a"], "bias": [0], "thresholds": [[1, 1]], "weights": []}, "AttributeError"),
     ({"categories": ["a"], "bias": [0], "thresholds": [[1, 1]], "weights": {"ab": [1], "b": [1]}}, "prefixes"),
+    ({"categories": ["a"], "bias": [0], "thresholds": [[1, 1]], "weights": {"a": [float("inf")]}}, "finite"),
 ])
 def test_a_malformed_model_is_refused_with_what_is_wrong(data, message):
     with pytest.raises(ValueError, match=message):
