@@ -185,8 +185,7 @@ def publish(store: Store, changeset_id: int, actor: str, base: Path, versions_ro
                       before={"status": "open", "version": before}, after={"outcome": "refused", "error": str(exc)})
             raise
         target = versions_root / after.removeprefix("sha256:")[:16]
-        if not target.exists():
-            (staging / "wordlists").rename(target)
+        _put_in_place(staging / "wordlists", target, after)
         files = _files(target)
         with store.tx() as cur:
             res = cur.execute("UPDATE review_changesets SET status = 'published', closed_at = ?, closed_by = ?, "
@@ -234,7 +233,7 @@ def materialise(store: Store, versions_root: Path) -> Path | None:
         return None
     version, files = rows[0]
     target = versions_root / version.removeprefix("sha256:")[:16]
-    if target.is_dir() and content_version(target) == version:
+    if _holds(target, version):
         return target
     versions_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions_root))
@@ -247,7 +246,35 @@ def materialise(store: Store, versions_root: Path) -> Path | None:
     if content_version(staging) != version:
         shutil.rmtree(staging, ignore_errors=True)
         raise PublishRefused(f"stored word lists do not hash to {version}")
-    if target.exists():
-        shutil.rmtree(target)
-    staging.rename(target)
+    _put_in_place(staging, target, version)
     return target
+
+
+def _holds(directory: Path, version: str) -> bool:
+    try:
+        return directory.is_dir() and content_version(directory) == version
+    except OSError:  # being moved aside by another process as damaged
+        return False
+
+
+def _put_in_place(staging: Path, target: Path, version: str) -> None:
+    """Move the checked copy `staging` to `target`. Every worker of every replica on a machine follows the
+    live version into the same directory, so several may get here at once while another is already loading
+    `target`: a copy there that hashes right is kept (rename is atomic, never rmtree under a reader); only
+    a damaged one is moved aside first, then removed."""
+    for _ in range(3):
+        try:
+            staging.rename(target)
+            return
+        except OSError:  # target exists (not empty) or is not a directory
+            if _holds(target, version):
+                shutil.rmtree(staging, ignore_errors=True)
+                return
+            aside = Path(tempfile.mkdtemp(prefix=".damaged-", dir=target.parent))
+            try:
+                target.rename(aside / target.name)
+            except FileNotFoundError:  # another process moved it meanwhile
+                pass
+            shutil.rmtree(aside, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    raise PublishRefused(f"{target} could not be replaced by the stored word lists of {version}")

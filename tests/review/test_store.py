@@ -823,3 +823,44 @@ def test_two_replicas_releasing_the_same_leases_while_the_listings_are_rescanned
     rescanned_live = setup.read("SELECT COUNT(*) FROM review_items WHERE status = 'open' AND id > ?", (n,))
     assert rescanned_live == [(len(rescanned),)]  # the rescans' items are the live ones of their listings
     setup.close()
+
+
+def test_replicas_writing_out_a_published_version_at_once_never_pull_it_from_under_a_reader(store, tmp_path):
+    """Every worker of every replica follows the live version (api/routes/review.follow_live): several may
+    write the same version out at the same moment into one data directory, and one may be loading it
+    while the others finish. A copy that hashes right is never removed or replaced under a reader."""
+    from scanner.config import BUNDLED_WORDLISTS
+    from scanner.text.wordlists import content_version
+
+    q = ReviewQueue(store)
+    q.enqueue_many([Entry(ORDER, ORDER_ROW, "api")], now=T0)
+    item = q.claim("alice", now=T0)
+    verdicts.submit(store, item["id"], "alice", {"decision": "reject",
+                    "findings": [{"index": 0, "verdict": "false_positive"}]}, now=T0 + 1)
+    (cs,) = changesets.list_all(store)
+    version = changesets.publish(store, cs["id"], "ops", BUNDLED_WORDLISTS, tmp_path / "publisher")["after"]
+    for attempt in range(4):  # the machine that did not publish: several workers at once, several times
+        root, workers = tmp_path / f"follower-{attempt}", 6
+        start, failures = threading.Barrier(workers), []
+
+        def follow():
+            start.wait()
+            try:
+                directory = changesets.materialise(store, root)
+                for _ in range(3):  # reading every file, as apply_live's load does next
+                    assert content_version(directory) == version
+            except Exception as exc:  # noqa: BLE001 - collected and reported below
+                failures.append(repr(exc))
+
+        threads = [threading.Thread(target=follow) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+        assert [p.name for p in root.iterdir()] == [version.removeprefix("sha256:")[:16]]  # no staging left
+    # a copy damaged on disk is written out again (moved aside, never read as the live version)
+    (directory,) = root.iterdir()
+    (directory / "allowlist.tsv").write_text("damaged\n", "utf-8")
+    assert content_version(changesets.materialise(store, root)) == version
+    assert [p.name for p in root.iterdir()] == [directory.name]
