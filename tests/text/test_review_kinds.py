@@ -224,7 +224,7 @@ CASES = [
     (Q, "seller", "答：亲，确认收货后打个五星，截屏私信客服有福利哦", "review",
      {("incentivized_review", "五星，截屏私信客服有福利")}, []),
     # ... streaming accounts sold in Chinese; watching them is none, nor the seller's gift of one
-    (R, None, "低价出网飞会员共享车位，一个月十块", "block", {("illegal_service", "低价出网飞会员")}, []),
+    (R, None, "低价出网飞会员共享车位，一个月十块", "block", {("illegal_service", "网飞会员共享车位")}, []),  # the seat row (#15, thirty-fifth session) names the seat
     (R, None, "卖家送了一个月网飞会员，很惊喜", "pass", set(), []),
     # ... a link whose dot is bracketed, letters spaced; a polka (dot) print is none
     (R, None, "same lamp is half price at l u m o s h o p [dot] com", "review",
