@@ -75,6 +75,23 @@ CAUGHT = [
     ({"title": "含伪麻黄碱 感冒片", "description": "一次五十盒，不用登记。"}, PG, "不用登记"),
     ({"title": "细支 爆珠 香烟", "description": "免税店货，整条出。"}, PG, "整条出"),
     ({"title": "年货 鞭炮 大地红", "description": "快递不收的我们能发，包装写日用品。"}, PG, "鞭炮"),
+    # third pass, read from holdout30 after its first-seen score
+    ({"title": "博彩 平台 注册送", "description": "真人视讯 体育 电竞，首存送20%。"}, IS, "首存"),
+    ({"title": "三甲医院 专家号", "description": "挂不上号的找我，当天可看。"}, IS, "专家号"),
+    ({"title": "CPN service", "description": "New credit file with two seasoned tradelines."}, IS, "tradelines"),
+    ({"title": "Voice bot subscription", "description": "Calls the customer pretending to be their bank and reads back the OTP."}, IS, "pretending to be"),
+    ({"title": "Snapchat recovery", "description": "Any account, even if it's not yours."}, IS, "even if it's not yours"),
+    ({"title": "Online math class help", "description": "Send us your login and we finish every quiz."}, IS, "Send us your login"),
+    ({"title": "自考 本科 包拿证", "description": "不用本人到场，老师代替。"}, IS, "不用本人到场"),
+    ({"title": "稳定 机场 月付", "description": "全球节点 支持 clash 订阅。"}, IS, "机场"),
+    ({"title": "游戏 点卡 代充 五折", "description": "偶尔被风控，冻结不退。"}, IS, "代充"),
+    ({"title": "二手手机 出", "description": "连同微信聊天记录一起打包给你。"}, IS, "聊天记录"),
+    ({"title": "Homeowner list, Ohio", "description": "Names, cell phones and mortgage balance, CSV."}, IS, "Homeowner list"),
+    ({"title": "金刚鹦鹉 幼鸟", "description": "手养亲人，没有证所以便宜。"}, PG, "没有证"),
+    ({"title": "EDC 甩刀 D2钢", "description": "单手秒开，开刃锋利。"}, PG, "单手秒开"),
+    ({"title": "防身手电 高压 女生", "description": "按一下侧键噼啪作响，坏人瞬间倒地。"}, PG, "防身"),
+    ({"title": "Pre-ban netsuke", "description": "Creamy colour, cross-hatch lines under a loupe."}, PG, "cross-hatch"),
+    ({"title": "Blue bars, 30 count", "description": "Pharma grade, no script needed."}, PG, "bars"),
 ]
 
 # hard negatives: the same words in an innocent sense
@@ -125,6 +142,17 @@ PASSED = [
     {"title": "感冒灵颗粒 整箱", "description": "正规药店，处方药须凭方。"},
     {"title": "辣条 一条 小包装", "description": "童年零食，整箱更划算。"},
     {"title": "LED 烟花灯 串", "description": "圣诞装饰，包邮。"},
+    {"title": "新鲜菠菜 500g", "description": "当天采摘，首单包邮。"},
+    {"title": "医院 陪诊 服务", "description": "帮您熟悉流程，不代挂号，号源请自行预约。"},
+    {"title": "Scam awareness handbook", "description": "How fraudsters pose as your bank's fraud team, and what to do."},
+    {"title": "Remote IT support", "description": "Help with your own accounts only; no access to other people's accounts."},
+    {"title": "机场 接送 专车", "description": "航班延误免费等待，全程高速。"},
+    {"title": "铝合金 梯子 家用", "description": "五步人字梯，承重150kg。"},
+    {"title": "腾讯视频 VIP 官方直充", "description": "直充到您本人账号，不涉及账号出售。"},
+    {"title": "儿童电话手表", "description": "可设置白名单联系人电话，上课禁用。"},
+    {"title": "Blank address book", "description": "Pages for names, phone numbers and home address."},
+    {"title": "玄凤鹦鹉 人工繁殖", "description": "手养亲人，自家繁殖。"},
+    {"title": "Granola bars 12 pack", "description": "Oat and honey, 2mg of iron per bar."},
 ]
 
 
