@@ -54,8 +54,9 @@ CASES = [
     ({"title": "Essay help", "bullets": ["Plagiarism report included", "get it back ready to submit as yours"]},
      {"iari": 9.0}, "illegal_service", ("bullets[0]", "Plagiarism report included"), "block"),
     # a category whose rows block (prohibited goods): the model's guess still only asks a person
-    ({"title": "老料手串", "description": "是老象料，有油性，纹理清晰"}, {"象料": 9.0}, "prohibited_goods",
-     ("description", "是老象料"), "review"),
+    # (not 老象 beside 老料: a row reads that pair since the thirty-fifth session, and blocks)
+    ({"title": "手串 包浆", "description": "是象料，有油性，纹理清晰"}, {"象料": 9.0}, "prohibited_goods",
+     ("description", "是象料"), "review"),
     # the engine already found the category over the clause: no second finding
     ({"title": "高仿包 一比一", "description": "细节看图"}, {"高仿": 9.0}, "counterfeit", None, "block"),
     # below the threshold: nothing
