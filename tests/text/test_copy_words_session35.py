@@ -222,27 +222,29 @@ RED_TEAM_PASSED = [
     {"title": "复古皮面通讯录本 A5", "description": "按拼音分页，附赠同色书签和笔。"},
     {"title": "Holiday Card Mailing List Organizer Book", "description": "Keep track of who sent cards each year, with space for names, home address and phone numbers."},
     {"title": "美容院客户资料登记本 会员档案本", "description": "每页含姓名电话住址生日栏位，方便记录客户护理项目。"},
+    # … and these, fixed in the thirty-sixth session by the allow-list's innocent compounds (五星红旗, 隐形眼镜, 快手菜,
+    # 签名笔, 钉钉子, factory unlocked, shock-absorbing, name and number, …; tests/text/test_copy_words_session36.py)
+    {"title": "五星红旗贴纸 儿童国庆节小礼物 50张装", "description": "国庆节班级活动必备，五星红旗贴纸小礼物人手一张，贴在脸上手背上都行。PET材质防水，撕下不留胶。"},
+    {"title": "Book Review Journal – Gift for Book Club Lovers", "description": "A guided reading log with 100 review pages for titles, quotes and ratings. Hardcover, lay-flat binding. Makes a lovely present for readers."},
+    {"title": "Self-Defense Crash Mat – Shock-Absorbing Foam", "description": "Thick 10 cm mat for self-defense classes and Krav Maga drills. High-density foam absorbs the impact when students practise falls and takedowns. Vinyl cover wipes clean."},
+    {"title": "Castle Siege Tower-Defense Board Game for Ages 8+", "description": "Defenders build walls while the attackers' catapult knocks down towers block by block. 2–4 players, about 30 minutes per game. Wooden pieces included."},
+    {"title": "隐形眼镜护理液 500ml 高清透氧", "description": "多功能隐形眼镜护理液，清洁除蛋白，让隐形眼镜高清透亮不模糊。开封后90天内用完，附镜盒一个。"},
+    {"title": "Hotel Collection Pillow – 5-Star Hotel Quality with Complimentary Pillowcase", "description": "The same down-alternative pillow used in luxury hotels. Machine washable, queen size. Ships vacuum-packed."},
+    {"title": "家常快手菜100道 菜谱书 彩图版", "description": "上班族也能半小时做好一桌饭。全书快手菜便宜又下饭，食材超市都买得到，每道菜配全彩步骤图。"},
+    {"title": "大号签名笔 商务宝珠笔 黑色0.7mm", "description": "加粗笔身握感舒适，大号签名笔写合同签字更有气势，可替换笔芯，送礼自用都合适。"},
+    {"title": "钉钉子专用羊角锤 木工家用锤", "description": "高碳钢锻造锤头，木柄防滑减震。钉钉子拔钉子的用法详情见视频演示，新手也能上手。"},
+    {"title": "RFID防盗刷卡套 10个装", "description": "铝箔屏蔽层防读取，公司门禁卡和别人的卡分开装也不会拿错。"},
 ]
 
 # the rest still fire, on rows older than this session (or an old term); kept as known false positives to fix
 RED_TEAM_KNOWN = [
-    {"title": "五星红旗贴纸 儿童国庆节小礼物 50张装", "description": "国庆节班级活动必备，五星红旗贴纸小礼物人手一张，贴在脸上手背上都行。PET材质防水，撕下不留胶。"},
-    {"title": "Book Review Journal – Gift for Book Club Lovers", "description": "A guided reading log with 100 review pages for titles, quotes and ratings. Hardcover, lay-flat binding. Makes a lovely present for readers."},
     {"title": "湛江马鲛咸鱼 500g 农家自晒", "description": "海边渔村自家晒的马鲛咸鱼，只用海盐腌制，无添加。今年渔获多咸鱼更便宜了，欢迎回购。蒸、煎、做咸鱼茄子煲都好吃。"},
-    {"title": "Self-Defense Crash Mat – Shock-Absorbing Foam", "description": "Thick 10 cm mat for self-defense classes and Krav Maga drills. High-density foam absorbs the impact when students practise falls and takedowns. Vinyl cover wipes clean."},
-    {"title": "Castle Siege Tower-Defense Board Game for Ages 8+", "description": "Defenders build walls while the attackers' catapult knocks down towers block by block. 2–4 players, about 30 minutes per game. Wooden pieces included."},
-    {"title": "隐形眼镜护理液 500ml 高清透氧", "description": "多功能隐形眼镜护理液，清洁除蛋白，让隐形眼镜高清透亮不模糊。开封后90天内用完，附镜盒一个。"},
     {"title": "Refurbished iPhone 12 64GB – Grade A Rating – Factory Unlocked", "description": "Grade A rating means minimal signs of wear. Factory unlocked and works with all major carriers. Battery health 88% or higher, 90-day warranty."},
-    {"title": "Hotel Collection Pillow – 5-Star Hotel Quality with Complimentary Pillowcase", "description": "The same down-alternative pillow used in luxury hotels. Machine washable, queen size. Ships vacuum-packed."},
-    {"title": "Custom Youth Football Jersey with Name and Number", "description": "Personalised with your player's name and number. The name and number in the photo are only a sample – enter yours at checkout. Breathable mesh, sizes YS–YXL."},
-    {"title": "家常快手菜100道 菜谱书 彩图版", "description": "上班族也能半小时做好一桌饭。全书快手菜便宜又下饭，食材超市都买得到，每道菜配全彩步骤图。"},
-    {"title": "大号签名笔 商务宝珠笔 黑色0.7mm", "description": "加粗笔身握感舒适，大号签名笔写合同签字更有气势，可替换笔芯，送礼自用都合适。"},
-    {"title": "钉钉子专用羊角锤 木工家用锤", "description": "高碳钢锻造锤头，木柄防滑减震。钉钉子拔钉子的用法详情见视频演示，新手也能上手。"},
     {"title": "2019款 大众朗逸 1.5L 自动挡 无事故 违章已处理", "description": "一手车，全程4S店保养，可查保养记录。支持车辆买卖分期付款，首付三成即可提车。"},
     {"title": "印章收纳盒 公章财务章合同章分格存放 带锁", "description": "卡位按常用圆形公章尺寸一比一还原，放进去不晃动，附钥匙两把。"},
-    {"title": "RFID防盗刷卡套 10个装", "description": "铝箔屏蔽层防读取，公司门禁卡和别人的卡分开装也不会拿错。"},
-    {"title": "考试报名照片处理 尺寸像素修改 不用本人到场", "description": "发来手机拍的照片即可，按考试报名网站要求调整尺寸和底色，10分钟出图。"},
     {"title": "Seed Catcher Cage Skirt for African Grey Parrots", "description": "Mesh skirt catches seed and shells, so there are no papers to change every morning. Fits cages up to 100 cm wide."},
+    {"title": "Custom Youth Football Jersey with Name and Number", "description": "Personalised with your player's name and number. The name and number in the photo are only a sample – enter yours at checkout. Breathable mesh, sizes YS–YXL."},
+    {"title": "考试报名照片处理 尺寸像素修改 不用本人到场", "description": "发来手机拍的照片即可，按考试报名网站要求调整尺寸和底色，10分钟出图。"},
 ]
 
 
@@ -261,8 +263,9 @@ def test_red_team_innocents_pass(text_scanner, listing):
     assert_passes(text_scanner.scan(listing))
 
 
-@pytest.mark.xfail(strict=True, reason="known false positives of rows older than this session (reward words, 咸鱼, 隐形, "
-                   "self-defense + shock, number in the photo, 号 + 签名, 钉钉 …) and of old terms: to fix, not to hide")
+@pytest.mark.xfail(strict=True, reason="known false positives of older rows and terms, still open: 咸鱼 the food beside 更便宜, a "
+                   "refurbished phone's and a used car's brand, 一比一还原 of a size, a parrot's cage accessory, a jersey's "
+                   "name and number in the photo, an exam photo's 不用本人到场 (allow-listing the last two hid real offers)")
 @pytest.mark.parametrize("listing", RED_TEAM_KNOWN)
 def test_red_team_innocents_older_rows_still_flag(text_scanner, listing):
     assert_passes(text_scanner.scan(listing))
