@@ -30,7 +30,8 @@ BRAND_COLUMNS = ["brand", "owner", "sector", "zh", "en", "slang", "pinyin", "amb
 ALLOW_COLUMNS = ["phrase", "category", "note"]
 COMPAT_COLUMNS = ["cue", "position", "note"]
 EXEMPTION_COLUMNS = ["cue", "rule", "note"]
-EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order", "negation", "provenance", "tests_for")
+EXEMPTION_RULES = ("spec_noun", "self_comparison", "time_order", "negation", "provenance", "tests_for", "depiction",
+                   "depicted")
 PROXIMITY_COLUMNS = ["rule", "category", "severity", "suggestion", "first", "second", "window", "order", "note"]
 LEXICON_COLUMNS = ["word", "source"]
 # An operator's own category (#20): custom/<id>.tsv, declared by `# key: value` lines before the header.

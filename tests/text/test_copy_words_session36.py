@@ -59,6 +59,11 @@ PASSED_FAMILIES = [
     {"title": "丝绒口红 小样", "description": "色号No.1 正红，2g试色装。"},
     {"title": "Engraved Mug – No.1 Grandpa", "description": "Ceramic, 11 oz, dishwasher safe."},
     {"title": "宝宝照片 定制微信表情包", "description": "16个一套，GIF文件在平台内交付。"},
+    # a picture of the animal, said by the title (exemptions.tsv depiction / depicted; listing_rules.depiction_per_listing)
+    {"title": "穿山甲玩偶 40cm 软萌", "description": "以濒危的穿山甲为原型设计，PP棉填充，可机洗。"},
+    {"title": "濒危动物图鉴 儿童版", "description": "收录穿山甲、雪豹、朱鹮等80种动物，手绘插图。"},
+    {"title": "Pangolin Stuffed Animal, 12 inch", "description": "A soft pangolin to raise awareness of the most trafficked mammal."},
+    {"title": "Helmeted Hornbill Sticker Pack", "description": "Vinyl stickers of the hornbill, the toucan and the kingfisher."},
 ]
 
 PG, IR, DV, IS = "prohibited_goods", "incentivized_review", "diversion", "illegal_service"
@@ -87,6 +92,10 @@ CAUGHT = [
     ({"title": "RFID读卡器 手持便携", "description": "别人的卡就算套了防读取卡套也照样读出来。"}, PG, "别人的卡", "block"),
     ({"title": "Paint brush", "description": "The No.1 brush on the market for pros."}, "absolute_term", "No.1", "review"),
     ({"title": "表情包", "description": "加微信表情包群领优惠券。"}, DV, "加微信", "review"),
+    # the animal's parts, or the animal without a picture in the title, still block
+    ({"title": "穿山甲片 送毛绒公仔", "description": "正宗穿山甲片，量大从优。"}, PG, "穿山甲片", "block"),
+    ({"title": "穿山甲 活体", "description": "送毛绒玩偶一个。"}, PG, "穿山甲", "block"),
+    ({"title": "Pangolin scales, with a free plush", "description": "Genuine scales, 100 g."}, PG, "Pangolin scales", "block"),
 ]
 
 

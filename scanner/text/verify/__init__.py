@@ -9,6 +9,7 @@ A candidate becomes a finding only where a reader would agree, in this order (on
      negation.py     a review reward, claim or contact the words right before deny (好评不返现, we never pay);
 5.   listing_rules.py  rules over the whole listing: a compatible accessory's other brand mentions,
                      brands resold with their provenance (附小票, 二手, authenticated),
+                     an animal named by a plush toy's or a picture book's title (穿山甲毛绒公仔),
                      weak words that count only beside a brand, a brand named with counterfeit wording.
 Every rule that fired is a `Reason` on its finding; stages decide from reasons, and explain.py
 renders them into the explanation once, at the end. cues.py holds what the stages read
@@ -25,7 +26,8 @@ from scanner.text.verify.cues import ContextIndex, VerifyContext
 from scanner.text.verify.explain import rendered
 from scanner.text.verify.negation import denied
 from scanner.text.verify.listing_rules import (
-    SIGNALS_WITHOUT_BRAND, brand_dependent, brand_with_counterfeit, compatibility_per_listing, provenance_per_listing,
+    SIGNALS_WITHOUT_BRAND, brand_dependent, brand_with_counterfeit, compatibility_per_listing, depiction_per_listing,
+    provenance_per_listing,
 )
 from scanner.text.verify.proximity import paired_either_way, unless_brand
 from scanner.text.verify.rules import category_findings
@@ -51,6 +53,7 @@ def verify(
     findings = denied(findings, {name: n.original for name, n in norms}, ctx)
     findings = compatibility_per_listing(findings)
     findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)
+    findings = depiction_per_listing(findings, [n.text for name, n in norms if name == "title"], ctx)
     findings = brand_dependent(findings, SIGNALS_WITHOUT_BRAND if _reports_on_the_goods(listing) else frozenset())
     findings = brand_with_counterfeit(findings, ctx)
     return rendered(findings, unread)

@@ -31,6 +31,8 @@ class ContextIndex:
     negation_en: "re.Pattern | None"  # English negation cues with up to three words after them
     provenance: tuple[str, ...]  # where the goods came from: 附小票, 专柜购入, 二手, pre-owned, authenticated
     tests_for: tuple[str, ...] = ()  # right after a prohibited good, a test or detector for it: 检测试纸, test strips
+    depiction: tuple[str, ...] = ()  # in a title, goods that picture an animal: 毛绒公仔, 绘本, plush (#15)
+    depicted: frozenset[str] = frozenset()  # the whole animals such goods may name: 穿山甲, pangolin (not its parts)
     # the Chinese words the segmenter learnt from the lists (Wordlists.segmenter_words): listed words (terms,
     # variants, brand names) and allow-list phrases. A jieba token that is one of them only because a list
     # named it must not hide another row's shorter word inside it (boundaries.py)
@@ -63,6 +65,8 @@ class ContextIndex:
             negation_en=english_negation(tuple(c.lower() for c in ex.get("negation", ()) if c.isascii())),
             provenance=texts(ex.get("provenance", ())),
             tests_for=texts(ex.get("tests_for", ())),
+            depiction=texts(ex.get("depiction", ())),
+            depicted=frozenset(texts(ex.get("depicted", ()))),
             listed_words=frozenset(w for w in words if len(w) > 1),
             listed_phrases=frozenset(p for p in phrases if len(p) > 1),
             brand_only_terms=frozenset(i for i, t in enumerate(wordlists.terms) if t.requires_brand),

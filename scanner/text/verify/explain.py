@@ -276,6 +276,8 @@ _TEMPLATES: dict[str, dict[str, Callable[[Mapping[str, Any]], str]]] = {
                    "zh": lambda p: f"链接指向品牌官网（{_q(p['site'])}），不是其他店铺"},
     "provenance": {"en": lambda p: f"the listing says where the goods came from ({p['cue']!r}): a resale or an authorised sale",
                    "zh": lambda p: f"商品说明了货源（{_q(p['cue'])}）：转售或授权销售"},
+    "depiction": {"en": lambda p: f"the title sells a picture of the animal ({p['cue']!r}), not the animal or its parts",
+                  "zh": lambda p: f"标题表明商品是该动物的形象（{_q(p['cue'])}），不是动物或其制品"},
     "compatible_accessory": {"en": lambda p: "the listing describes a compatible accessory for this brand",
                              "zh": lambda p: "商品描述的是该品牌的兼容配件"},
     "needs_brand": {"en": lambda p: "counts because the listing names a brand", "zh": lambda p: "因商品提到品牌而计入"},

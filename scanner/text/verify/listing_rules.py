@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from scanner.results import Finding
+from scanner.text.normalize import normalise
 from scanner.text.verify.cues import VerifyContext
 from scanner.text.verify.explain import reason
 from scanner.text.verify.proximity import IF_BRAND, IF_NO_BRAND
@@ -63,6 +64,31 @@ def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: Veri
         else f
         for f in findings
     ]
+
+
+def depiction_per_listing(findings: list[Finding], titles: list[str], ctx: VerifyContext) -> list[Finding]:
+    """A listing whose title says it sells a picture of an animal (a plush toy, a picture book, a sticker:
+    exemptions.tsv `depiction`) names the animal as its subject, not as goods: a prohibited-goods finding whose
+    words are the whole animal (`depicted`: 穿山甲, pangolin) is harmless there. Its parts and products (穿山甲片,
+    scales, ivory) stay findings, and so does every other word of the listing. `titles`: the normalised titles."""
+    ix = ctx.cues
+    if not ix.depicted or not titles or not any(f.category == "prohibited_goods" and f.effect != "none"
+                                                for f in findings):
+        return findings
+    title = "\n".join(titles)
+    cue = next((c for c in ix.depiction if _mentions(title, c)), None)
+    if cue is None:
+        return findings
+    return [
+        f._replace(effect="none", severity="low", reasons=f.reasons + (reason("depiction", cue=cue),))
+        if f.category == "prohibited_goods" and f.effect != "none" and _depicted(f, ix.depicted)
+        else f
+        for f in findings
+    ]
+
+
+def _depicted(f: Finding, depicted: frozenset[str]) -> bool:
+    return normalise(f.text).text.strip() in depicted
 
 
 # A buyer's "fake" or "replica" speaks of the listing's own goods, whatever brand they carry (a review's
