@@ -16,6 +16,7 @@ not a finding, so such a review is clean and should pass); `listing_signal` agre
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from dataclasses import dataclass, field
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labelled", help="labelled JSONL")
     parser.add_argument("--results", help="results JSONL from `scanner batch` (default: scan now)")
+    parser.add_argument("--listing-model", type=Path, metavar="FILE",
+                        help="scan with this listing model (JSON or .json.gz from tools/train_clause_model.py), switched on")
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.labelled).read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.results:
@@ -137,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         from scanner.engine import Scanner
 
         scanner = Scanner.from_settings(with_images=False)
+        if args.listing_model:  # a candidate model, measured as the shipped one would be (#15 studies)
+            from scanner.text import clause_model
+
+            clause_model.use_listing(clause_model.ClauseModel.from_dict(json.loads(
+                gzip.decompress(args.listing_model.read_bytes()) if args.listing_model.suffix == ".gz"
+                else args.listing_model.read_bytes())))
+            scanner.listing_model = True
         results = [scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
     report = evaluate(rows, results)
     for miss in report.misses:

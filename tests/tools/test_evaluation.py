@@ -67,6 +67,32 @@ def test_the_command_scores_a_results_file_from_a_checkout(tmp_path):
     assert "expected findings found 1/1 (100.0%)" in proc.stdout
 
 
+def test_the_command_scores_with_a_candidate_listing_model(tmp_path):
+    """--listing-model FILE: the engine scans with that model switched on (#15 studies); without it, the default."""
+    import gzip
+
+    # a made-up word no row will ever name, which the made-up model flags
+    row = {"id": "r5", "title": "qzxv kit", "description": "qzxv",
+           "expected": {"decision": "review", "findings": [{"category": "illegal_service", "text": "qzxv",
+                                                              "field": "description"}]}}
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    grams = {"qzxv"[:n]: [0.0] for n in range(1, 4)}
+    grams["qzxv"] = [9.0]
+    model = {"categories": ["illegal_service"], "bias": [0.0], "thresholds": [[5.0, 5.0]], "weights": grams}
+    path = tmp_path / "candidate.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(model, ensure_ascii=False).encode()))
+
+    def run(*extra):
+        proc = subprocess.run([sys.executable, "-m", "tools.evaluation", str(labelled), *extra],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "expected findings found 1/1" in run("--listing-model", str(path))
+    assert "expected findings found 0/1" in run()
+
+
 def test_the_calibration_command_starts_from_a_checkout():
     proc = subprocess.run([sys.executable, "-m", "tools.calibrate", "--help"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
