@@ -214,18 +214,24 @@ def test_large_decodes_take_turns_and_small_ones_do_not(monkeypatch, side, jpeg,
 
     monkeypatch.setattr(decode_mod, "LARGE_DECODE_PIXELS", 1_000_000)
     holding, most = [0], [0]
-    lock = threading.Lock()
+    changed = threading.Condition()
     real_finish = decode_mod._finish
+    # The overlap the test asserts must not hang on timing (a loaded CI machine once ran the decodes one after
+    # another: most 1, not 2): each decode waits in the guarded step until `overlap` of them have been there at once
+    # (the slot limit when a slot is taken, one more than it when none is), then they all run freely.
+    overlap = decode_mod.LARGE_DECODES_AT_ONCE + (0 if takes_a_slot else 1)
 
     def slow_finish(*args, **kwargs):  # the work a slot guards, made long enough for the threads to overlap
-        with lock:
+        with changed:
             holding[0] += 1
             most[0] = max(most[0], holding[0])
+            changed.notify_all()
+            changed.wait_for(lambda: most[0] >= overlap, timeout=10)
         time.sleep(0.05)
         try:
             return real_finish(*args, **kwargs)
         finally:
-            with lock:
+            with changed:
                 holding[0] -= 1
 
     monkeypatch.setattr(decode_mod, "_finish", slow_finish)
