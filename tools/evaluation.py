@@ -16,7 +16,6 @@ not a finding, so such a review is clean and should pass); `listing_signal` agre
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from dataclasses import dataclass, field
@@ -143,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.listing_model:  # a candidate model, measured as the shipped one would be (#15 studies)
             from scanner.text import clause_model
 
-            clause_model.use_listing(clause_model.ClauseModel.from_dict(json.loads(
-                gzip.decompress(args.listing_model.read_bytes()) if args.listing_model.suffix == ".gz"
-                else args.listing_model.read_bytes())))
+            path = args.listing_model
+            clause_model.use_listing(clause_model.load_gzipped(path) if path.suffix == ".gz"
+                                     else clause_model.ClauseModel.load(path))
             scanner.listing_model = True
         results = [scanner.scan({k: v for k, v in r.items() if k != "expected"}).to_dict() for r in rows]
     report = evaluate(rows, results)
