@@ -1,9 +1,10 @@
-"""Thirty-seventh session (#15): illegal services told by what they do (wordlists/proximity.tsv and
-terms/illegal_service.tsv, rows marked "thirty-seventh session"). Read from the illegal-service misses of holdout31–33
-(the category stood at 23–29 % recall); the listings below are our own wording of the same families, each of which
-passed or was flagged under another category on the lists before this session. Beside them, innocent listings
+"""Thirty-seventh session (#15): illegal services and prohibited goods told by what they do, a trade name or a count
+(wordlists/proximity.tsv and terms/, rows marked "thirty-seventh session"). Read from the misses of holdout31–33 (the
+two categories stood at 23–39 % recall); the listings below are our own wording of the same families, most of which
+passed or were flagged under another category on the lists before this session. Beside them, innocent listings
 holding the same cue words (bedding 四件套, a phone's 跑分, receipt books printed for a shop, a 病历本, airport
-transfers, a slot-machine money box, a bomber model): a family must not catch its cue's everyday sense.
+transfers, a slot-machine money box, a bomber model, a home camera's manual, a smoke alarm): a family must not catch
+its cue's everyday sense. Last, what a red-team pass found still firing on older rows, as strict xfails.
 """
 from __future__ import annotations
 
