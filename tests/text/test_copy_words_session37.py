@@ -16,10 +16,10 @@ IS, PG = "illegal_service", "prohibited_goods"
 
 # (listing, category, words a counting finding covers, decision)
 CAUGHT = [
-    # a stand-in sent into the exam hall, or the candidate never there
+    # a stand-in sent into the exam hall, or a certificate without its check
     ({"title": "成人高考 全科 稳过", "description": "考试当天我们安排人进考场，你在家等通知。"}, IS, "安排人进考场", "block"),
-    ({"title": "科目四 包过 外地可接", "description": "报名后不用本人到场，有人替你去考。"}, IS, "不用本人到场", "block"),
-    ({"title": "健康证 加急办理", "description": "本人不用到场，提供照片即可，三天出证。"}, IS, "本人不用到场", "block"),
+    ({"title": "科目四 包过 外地可接", "description": "报名后不用本人到场，有人替你去考。"}, IS, "替你去考", "block"),
+    ({"title": "健康证 加急办理", "description": "健康证不用去体检，提供照片即可，三天出证。"}, IS, "不用去体检", "block"),
     ({"title": "四六级 考试辅导", "description": "开考后十五分钟同步发送答案，耳机接收。"}, IS, "开考后", "block"),
     ({"title": "考研 考场同步 服务", "description": "名额有限，先到先得。"}, IS, "考场同步", "block"),
     # papers and receipts made to order
