@@ -219,7 +219,7 @@ DEFEATS_A_CONTROL = [
     ({"title": "Valorant triggerbot macro, undetected since launch"}, "block", [("prohibited_goods", "macro, undetected")]),
     ({"title": "电动车 解除限速 控制器 刷机"}, "block", [("prohibited_goods", "解除限速")]),
     ({"title": "Radar jammer for your car, police radar can't read you"}, "block", [("prohibited_goods", "Radar jammer")]),
-    ({"description": "充电头造型摄像头，放房间里对方完全不知道。"}, "block", [("prohibited_goods", "摄像头，放房间里对方完全不知道")]),
+    ({"description": "充电头造型摄像头，放房间里对方完全不知道。"}, "block", [("prohibited_goods", "充电头造型摄像头，放房间里对方完全不知道")]),  # the disguise joins the span (thirty-eighth session)
     ({"title": "汽车 车牌翻转器 一键切换"}, "block", [("prohibited_goods", "车牌翻转器")]),
 ]
 DEFEATS_A_CONTROL_NEGATIVES = [
