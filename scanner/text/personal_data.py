@@ -20,6 +20,8 @@ alone fires on order numbers, tracking numbers and barcodes of the same length, 
   name right before a number or a street; a phone; a Chinese address down to its road or block
   number, or a US street address (number, street words, suffix, optionally unit and City, ST ZIP);
   the last digits of an ID after 身份证后六位. A shop's own address (本店, our showroom) is none.
+- the holder's name after a holder's word (持卡人, 实名人, registered to, license of) beside an identifier found
+  above (#15, holdout35); alone a name is none.
 
 Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
 `text` and the masked copy of a field never hold the value while offsets still slice the
@@ -75,6 +77,10 @@ _HKID_CUE = re.compile(r"hkid|身份证|身份證|(?<![a-z])(?:id card|identity 
 _DL_CUE = re.compile(r"(?<![a-z])(?:driver['’]?s?|driving)[ \t]+licen[cs]e|(?<![a-z])dl[ \t]?(?:#|no\.?|number)", re.I)
 _DL = re.compile(r"(?<![0-9A-Za-z])[A-Z]{0,2}[0-9](?:-?[0-9A-Z]){5,15}(?![0-9A-Za-z])")
 DL_MIN_DIGITS = 6
+# ... or right after a bare DL when the driving word stands a clause back (driver license of Michael R. Dunn, DL D5510-…:
+# the holder's name between them, #15 holdout35)
+_DL_SHORT = re.compile(r"(?<![A-Za-z])DL[ \t]*+[:#]?+[ \t]*+$")
+DL_WORD_WINDOW = 64
 _MY_IC = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})(-?)([0-9]{2})(-?)([0-9]{4})(?![0-9A-Za-z])")
 _MY_IC_CUE = re.compile(r"(?<![a-z])(?:nric|mykad|i/c|ic(?: no\.?| number)?|kad pengenalan|identity card)(?![a-z])|身份证|大马身份证", re.I)
 # state codes of birth (01-16), and of birth abroad by region (21-59 more states, 60-68, 71-72, 74-79, 82-93, 98-99)
@@ -316,6 +322,22 @@ _EN_NAME_BEFORE_PHONE = re.compile(
 _EN_CALL_CUE = re.compile(r"(?i:call|contact|text|ring|whatsapp|ask for|reach)[ \t]+$")
 EN_NAME_REACH = 48
 _SELLER_CUE = re.compile(r"联系|客服|店主|老板|掌柜|找|加|咨询|微信|vx|VX")
+# The name of whoever holds an ID, card, passport or licence the listing exposes (持卡人赵敏 beside a card, 实名人：刘思雨
+# beside an ID, registered to Emily Tran beside a passport, driver license of Michael R. Dunn: #15, holdout35): a name
+# after a holder's word, within HOLDER_REACH characters of the identifier on either side. Alone such a name is no
+# finding (a listing names authors, brands and sellers all the time); beside the number it says whose it is.
+_HOLDER_NAME = re.compile(
+    r"(?:持卡人|实名人|开户人|开户名|户名|持有人|持证人|机主|失主|户主|客户|本人姓名|姓名|名字叫|名叫)[ \t]*+[:：]?+[ \t]*+"
+    r"(?P<zh>(?:欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|[" + _SURNAMES + r"])[\u4e00-\u9fff]{1,2}"
+    r"(?=[\s,，;；/|:：(（)）。、0-9]|$))"
+    r"|(?i:registered to|issued to|in the name of|licen[cs]e of|passport of|card of|belongs to|belonging to"
+    r"|card ?holder|holder|owner|tenant)[ \t]*+[:：,]?+[ \t]*+"
+    r"(?P<en>[A-Z][a-z]++(?: [A-Z]\.?)?(?: [A-Z][a-z]++){1,2})(?![A-Za-z])"
+)
+HOLDER_REACH = 40
+# what the holder's name is found beside (not a phone or a block: a seller's own contact is no one's exposed number)
+HOLDER_OF = ("resident_id", "bank_card", "bank_account", "passport", "us_ssn", "hk_id", "driver_licence", "my_ic",
+             "aadhaar", "sg_nric", "uk_nino", "iban")
 # The tail of a resident ID given as "身份证后六位 253016": still the person's ID beside their name.
 _ID_TAIL = re.compile(r"身份证(?:号码|号)?(?:后|末|尾号)[四六4６6]位[ \t:：]*[0-9]{3,5}[0-9Xx]")
 # 区 of 小区/社区/园区/景区 and the like is no district, nor a compound's numbered part (西园三区, 2区: tune9).
@@ -604,7 +626,9 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
         if _DL_CUE.search(text) is not None:
             for m in _DL.finditer(text):
                 if (free(m.start(), m.end()) and sum(c.isdigit() for c in m.group()) >= DL_MIN_DIGITS
-                        and _cue_before(_DL_CUE, text, m.start(), ID_CUE_WINDOW)):
+                        and (_cue_before(_DL_CUE, text, m.start(), ID_CUE_WINDOW)
+                             or (_DL_SHORT.search(text, max(0, m.start() - 6), m.start()) is not None
+                                 and _cue_before(_DL_CUE, text, m.start(), DL_WORD_WINDOW)))):
                     add(m.start(), m.end(), "driver_licence", "a driving licence number after its word")
         for m in _MY_IC.finditer(text):
             birth, dash1, state, dash2, _serial = m.groups()
@@ -629,10 +653,22 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
                     add(m.start(), m.end(), "passport", "a passport number after a passport word")
         if _spaced and (" " in text or "\t" in text):
             _spaced_numbers(text, free, add)
+        _holder_names(text, found, free, add)
     _address_blocks(text, low, hits, free, add)
     if not found:
         return hits
     return [h for h in hits if not taken.covers(h[0], h[1])] + found
+
+
+def _holder_names(text: str, found: list[Hit], free, add) -> None:
+    """The holder's name after a holder's word near each identifier already found (see _HOLDER_NAME)."""
+    for a, b, name, _category, _detail in [h for h in found if h[2] in HOLDER_OF]:
+        lo, hi = max(0, a - HOLDER_REACH), min(len(text), b + HOLDER_REACH)
+        for m in _HOLDER_NAME.finditer(text, lo, hi):
+            group = "zh" if m.group("zh") else "en"
+            start, end = m.span(group)
+            if free(start, end):
+                add(start, end, "holder_name", "the name of the holder of an ID, card or licence beside it")
 
 
 def _bank_details(text: str, digits_text: str, free, add) -> None:
@@ -813,7 +849,7 @@ def _address_blocks(text: str, low: str, hits: list[Hit], free, add) -> None:
 
 # -- masking ------------------------------------------------------------------------------------
 # (first, last) characters shown: an ID's region code and check part, a card's issuer and last four.
-_KEEP = {"resident_id": (6, 4), "bank_card": (4, 4), "bank_account": (0, 4), "passport": (3, 4), "us_ssn": (0, 4),
+_KEEP = {"holder_name": (1, 0), "resident_id": (6, 4), "bank_card": (4, 4), "bank_account": (0, 4), "passport": (3, 4), "us_ssn": (0, 4),
          "hk_id": (1, 0), "driver_licence": (0, 4), "my_ic": (0, 4), "aadhaar": (0, 4),
          "iban": (2, 4), "sg_nric": (1, 1), "uk_nino": (2, 1)}
 MIN_MASKED = 0.4

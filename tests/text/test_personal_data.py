@@ -159,9 +159,28 @@ FOUND = [
     ("收货人 林晓峰 13706618254 身份证后四位 302X", "收货人 林晓峰 13706618254 身份证后四位 302X",
      "name_address_phone", "收货人 林** 137****8254 ****** ****"),
     # #15 (tune10): a card number failing its check, with its bank or account name right after it
-    ("转账请打 6217 0033 2010 4455 667，建行，户名王小明", "6217 0033 2010 4455 667", "bank_card", "6217 **** **** ***5 667"),
     ("Transfer to 4485 1234 5678 9013, account name J. Doe", "4485 1234 5678 9013", "bank_card", "4485 **** **** 9013"),
 ]
+
+# The holder's name after a holder's word beside an identifier (#15, holdout35): each finding, in the order they stand.
+# (text, [(value, recogniser, masked)])
+HOLDERS = [
+    ("转账请打 6217 0033 2010 4455 667，建行，户名王小明",
+     [("6217 0033 2010 4455 667", "bank_card", "6217 **** **** ***5 667"), ("王小明", "holder_name", "王**")]),
+    ("路边捡到工行卡 6222 0212 0304 5567 812，持卡人周晓燕，失主请联系",
+     [("6222 0212 0304 5567 812", "bank_card", "6222 **** **** ***7 812"), ("周晓燕", "holder_name", "周**")]),
+    ("门票转让，实名人：何嘉怡，身份证 320106199803124427，可陪同入场",
+     [("何嘉怡", "holder_name", "何**"), ("320106199803124427", "resident_id", "320106********4427")]),
+    ("Two tickets registered to Laura Bennett, passport E48823917, she cannot travel",
+     [("Laura Bennett", "holder_name", "L**** *******"), ("E48823917", "passport", "E****3917")]),
+    ("Found a wallet: driver license of Peter J. Walsh, DL D5510-2234-8891, left at the cafe",
+     [("Peter J. Walsh", "holder_name", "P**** *. *****"), ("D5510-2234-8891", "driver_licence", "*****-****-8891")]),
+    # a name with no identifier beside it, or beyond HOLDER_REACH, is no finding of its own
+    ("持卡人周晓燕说这家店发货很快，包装也好。" + "还不错。" * 12 + "卡号 6222 0212 0304 5567 812",
+     [("6222 0212 0304 5567 812", "bank_card", "6222 **** **** ***7 812")]),
+    ("Card holder Laura Bennett says the sleeve fits every card. Order 4111111111111112 ships Friday", []),
+]
+
 
 # Same shapes, not personal data: nothing in category personal_data.
 NOT_FOUND = [
@@ -329,6 +348,13 @@ def test_personal_data_is_found_with_its_span_and_masked(scan, text, value, name
     assert len(masked) == len(value) and masked != value
     assert found[0]["effect"] == "review" and found[0]["severity"] == "high"
     assert "personal data" in found[0]["explanation"]
+
+
+@pytest.mark.parametrize("text, expected", HOLDERS)
+def test_holder_name_beside_an_identifier(scan, text, expected):
+    found = [(f["start"], f["end"], f["term"], f["text"]) for f in _personal(scan(text))]
+    want = [(text.index(value), text.index(value) + len(value), name, masked) for value, name, masked in expected]
+    assert found == want
 
 
 @pytest.mark.parametrize("text", NOT_FOUND)

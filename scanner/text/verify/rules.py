@@ -27,7 +27,8 @@ COMPAT_GAP_AFTER = 8
 DETECTOR_SCORES = {"phone_number": 0.85, "wechat_id": 0.85, "qq_number": 0.85, "email": 0.7, "url": 0.6, "social_handle": 0.75,
                    # personal data: the check digits make the numbers near-certain; a block is a layout
                    "resident_id": 0.95, "bank_card": 0.9, "passport": 0.85, "name_address_phone": 0.8,
-                   "us_ssn": 0.9, "hk_id": 0.9, "bank_account": 0.85}
+                   "us_ssn": 0.9, "hk_id": 0.9, "bank_account": 0.85,
+                   "holder_name": 0.8}
 _MEASURED_VALUE = re.compile(
     r"^ ?(?:的)? ?(?:为|是|:|：|达|可达)? ?\d+(?:\.\d+)? ?"
     r"(?:kg|g|w|kw|v|a|mah|mm|cm|m|km|℃|°c|°|度|米|厘米|毫米|公斤|千克|克|瓦|伏|安|小时|h|min|分钟|秒|%|ml|l|升|毫升|斤|人|层|档|倍|转|rpm|hz|db|寸|英寸|inch|gb|tb|mb)(?![a-z])"
