@@ -18,7 +18,7 @@ import pytest
 
 from tests.support import assert_caught, assert_passes
 
-IS, PG = "illegal_service", "prohibited_goods"
+IS, PG, FC, MC = "illegal_service", "prohibited_goods", "false_claim", "medical_claim"
 
 # (listing, category, words a counting finding covers, decision)
 CAUGHT = [
@@ -93,6 +93,18 @@ CAUGHT_HOLDOUT35 = [
     ({"title": "侧跳 户外小刀", "description": "一按即出。"}, PG, "侧跳", "block"),
 ]
 
+# claims holdout35 showed (after its first-seen score): a disease waved goodbye, a medicine given up, an authority's
+# endorsement, 100 % of the sun blocked
+CLAIMS = [
+    ({"title": "Turmeric Joint Capsules", "description": "Goodbye arthritis, hello mornings."}, MC, "Goodbye arthritis", "review"),
+    ({"title": "Bitter Melon Tea", "description": "Grandma got off metformin after two months of this."}, MC, "got off metformin", "review"),
+    ({"title": "Blood Sugar Reset Tea", "description": "Diabetes reversal in a cup."}, MC, "Diabetes reversal", "review"),
+    ({"title": "磁疗护膝", "description": "我妈戴了三个月，降糖药都不吃了。"}, MC, "降糖药都不吃了", "review"),
+    ({"title": "智能插座 省电", "description": "国家电网推荐，一年省几百。"}, FC, "国家电网推荐", "review"),
+    ({"title": "保温杯 钛合金", "description": "航天员同款材料，摔不坏。"}, FC, "航天员同款", "review"),
+    ({"title": "防晒伞 黑胶", "description": "100%防紫外线，夏天必备。"}, FC, "100%防紫外线", "review"),
+]
+
 PASSED = [
     {"title": "孕妇枕 护腰侧睡", "description": "帮怀孕的妻子缓解腰酸，U型设计，可拆洗。"},
     {"title": "第三代防胀气奶瓶 男宝女宝通用", "description": "宽口径，PPSU材质，耐高温。"},
@@ -118,10 +130,14 @@ PASSED = [
     {"title": "酒店 前台 查房记录本", "description": "开房登记用，100页。"},
     {"title": "Coat Hook, Brass", "description": "Two screws included; holds a winter coat."},
     {"title": "白货 家电 清仓", "description": "冰箱洗衣机，满减。"},
+    {"title": "CCTV 监控摄像头 店长推荐", "description": "400万像素，夜视清晰。"},
+    {"title": "《航天员的故事》 少儿科普", "description": "讲述中国航天员训练的绘本。"},
+    {"title": "Goodbye Moon Picture Book", "description": "A bedtime story for toddlers."},
+    {"title": "Pill Organizer, 7 Day", "description": "Never forget your metformin or blood pressure pills again."},
 ]
 
 
-@pytest.mark.parametrize("listing,category,words,decision", CAUGHT + CAUGHT_HOLDOUT35)
+@pytest.mark.parametrize("listing,category,words,decision", CAUGHT + CAUGHT_HOLDOUT35 + CLAIMS)
 def test_service_shorthand_caught(text_scanner, listing, category, words, decision):
     assert_caught(text_scanner.scan(listing), listing, category, words, decision)
 
