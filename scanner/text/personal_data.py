@@ -179,8 +179,9 @@ ACCOUNT_CUE_WINDOW = 24
 # A number right after one of these is an order, parcel, barcode, device or product code.
 _NOT_PERSONAL_CUE = re.compile(
     r"订单|单号|运单|快递|物流|货号|编号|编码|条码|条形码|型号|序列号|串号|批号|批次|"
-    # product registration and licence numbers: 国妆特字G2022…, 国食健注G2019…, 国药准字, 食品生产许可证
-    r"准字|特字|健注|注准|备字|注册|备案|批准|许可|执照|"
+    # product registration and licence numbers: 国妆特字G2022…, 国食健注G2019…, 国食健字G2012… (a passport's shape), 国药准字,
+    # 食品生产许可证
+    r"准字|特字|健注|健字|注准|备字|注册|备案|批准|许可|执照|"
     r"(?<![a-z])(?:sku|ean|upc|gtin|isbn|imei|meid|order|tracking|track|parcel|waybill|serial|model|part|s/n|sn"
     # ... and an invoice's, lot's or receipt's number (Invoice 240315-01-0023 has a Malaysian IC's shape: #20)
     r"|invoice|inv|lot|batch|receipt|ref|reference|po)(?![a-z])",

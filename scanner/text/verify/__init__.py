@@ -50,9 +50,10 @@ def verify(
     if if_no_brand:
         findings += unless_brand(category_findings(if_no_brand, listing, norms, ctx))
     findings += paired_either_way(cues, findings, ctx, joined_only)
-    findings = denied(findings, {name: n.original for name, n in norms}, ctx)
+    originals = {name: n.original for name, n in norms}
+    findings = denied(findings, originals, ctx)
     findings = compatibility_per_listing(findings)
-    findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx)
+    findings = provenance_per_listing(findings, [n.text for _, n in norms], ctx, originals)
     findings = depiction_per_listing(findings, [n.text for name, n in norms if name == "title"], ctx)
     findings = brand_dependent(findings, SIGNALS_WITHOUT_BRAND if _reports_on_the_goods(listing) else frozenset())
     findings = brand_with_counterfeit(findings, ctx)

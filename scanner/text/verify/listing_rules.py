@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from scanner.results import Finding
-from scanner.text.normalize import normalise
+from scanner.text.normalize import is_cjk, normalise
 from scanner.text.verify.cues import VerifyContext
 from scanner.text.verify.explain import reason
 from scanner.text.verify.proximity import IF_BRAND, IF_NO_BRAND
@@ -34,24 +34,53 @@ DISGUISES = frozenset({"slang", "pinyin", "look_alike", "leetspeak", "symbol_for
                        "emoji_letters", "separators_removed"})
 
 
-def _disguised(f: Finding) -> bool:
+def _disguised(f: Finding, originals: dict[str, str]) -> bool:
     if f.brand is not None and f.text.casefold() == f.brand.casefold():
         return False  # the brand's own spelling, whose dot or space the normaliser dropped (Dr. Martens)
-    return any(d.code in DISGUISES for r in f.reasons if r.code == "normalised" for d in r.params["disguises"])
+    codes = {d.code for r in f.reasons if r.code == "normalised" for d in r.params["disguises"]}
+    if codes == {"separators_removed"} and _spaced_like_its_field(f, originals.get(f.field)):
+        return False
+    return bool(codes & DISGUISES)
 
 
-def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: VerifyContext) -> list[Finding]:
+# A field written with a space between every Chinese character (闲 置 出 爱 马 仕 丝 巾) is the writer's style, not a
+# dodge aimed at one word: a brand spaced like the rest of its field is spelled as plainly as the field allows
+# (#15, thirty-ninth session: 4 of 15 false alarms on a fresh writer's genuine resales). A brand spaced out inside
+# unspaced copy (爱 马 仕 丝巾 专柜购入) is still the disguise it was. At least this many spaced pairs outside the brand,
+# and at most a third as many unspaced ones:
+SPACED_FIELD_PAIRS = 4
+
+
+def _spaced_like_its_field(f: Finding, original: str | None) -> bool:
+    """Is the finding's text Chinese characters parted by single spaces only, in a field whose other Chinese
+    characters are mostly parted by single spaces too?"""
+    if original is None or f.start is None or not all(c == " " or is_cjk(c) for c in f.text):
+        return False
+    rest = original[:f.start] + "\n" + original[f.end:]
+    spaced = tight = 0
+    for i in range(len(rest) - 1):
+        if is_cjk(rest[i]):
+            if is_cjk(rest[i + 1]):
+                tight += 1
+            elif rest[i + 1] == " " and i + 2 < len(rest) and is_cjk(rest[i + 2]):
+                spaced += 1
+    return spaced >= SPACED_FIELD_PAIRS and 3 * tight <= spaced
+
+
+def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: VerifyContext,
+                           originals: dict[str, str] | None = None) -> list[Finding]:
     """A listing that says where the goods came from (a receipt, a counter or official-site
     purchase, an authentication certificate, an authorised store, second-hand or vintage) is
     reselling or selling the brand, not claiming to be it: its brand mentions are harmless.
     Counterfeit wording anywhere still blocks (`brand_with_counterfeit` runs after this).
-    `fields`: the listing's normalised field texts; policy `brand_with_provenance` says what such a
-    brand mention does ("none" by default; "review" is the contract's strict reading)."""
+    `fields`: the listing's normalised field texts, `originals` the caller's by field name; policy
+    `brand_with_provenance` says what such a brand mention does ("none" by default; "review" is the contract's
+    strict reading)."""
     action = ctx.policy.brand_with_provenance
     brands = [f for f in findings if f.category == "brand" and f.effect != "none"]
     if (action == ctx.policy.action("brand") or not brands
             or any(f.category == "counterfeit" and f.effect != "none" for f in findings)
-            or {f.brand for f in brands} != {f.brand for f in brands if not _disguised(f)}):
+            or {f.brand for f in brands} != {f.brand for f in brands if not _disguised(f, originals or {})}):
         return findings
     listing_text = "\n".join(fields)
     cue = next((c for c in ctx.cues.provenance if _mentions(listing_text, c)), None)

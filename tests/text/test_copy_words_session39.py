@@ -1,0 +1,64 @@
+"""Thirty-ninth session (#15): genuine listings a fresh writer's clean set showed flagged (holdout36, read after its
+first-seen score), as rules: a brand resold with its provenance in a field spaced out throughout (闲 置 出 … 专 柜 购 入;
+scanner/text/verify/listing_rules.py, `_spaced_like_its_field`), provenance words for licensed retail units, receipts
+and condition grades (wordlists/exemptions.tsv), allow-list phrases for a colour, a car antenna and a documentary's
+subject, and a health food's approval number that has a passport's shape (scanner/text/personal_data.py). Our own
+wording, with the hard cases beside each: a brand spaced out only where it stands, counterfeit words with the same
+provenance, ivory and shark fin sold, a real passport number.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.support import assert_caught, assert_passes
+
+PASSED = [
+    # a field spaced out throughout: the brand is spaced like every other word, and the resale says where it came from
+    {"title": "闲 置 转 让 古 驰 腰 带 ， 商 场 专 柜 购 入", "description": "用过三次，带盒子。"},
+    {"title": "出 一 双 耐 克 跑 鞋 二 手 九 成 新", "description": "尺码42，鞋底磨损很少。"},
+    {"title": "自 用 闲 置 兰 蔻 粉 水 ， 附 购 买 小 票", "description": "只用了两次，过敏了用不了。"},
+    # licensed retail units, receipts, warranty registration, condition grades
+    {"title": "全新未拆 索尼 WH-1000XM5 国行", "description": "公司抽奖得的，可官网注册保修。"},
+    {"title": "苹果 iPhone 15 港行 双卡", "description": "自用一年，电池健康92%。"},
+    {"title": "Canon EOS R50 Camera Kit — International Version, Like New", "description": "Shutter count under 2,000, box and strap included."},
+    # a colour, a car part and a film's subject
+    {"title": "Acetate Hair Claw 玳瑁花色", "description": "大号抓夹，不伤发。"},
+    {"title": "Shark Fin Antenna for Sedans", "description": "Replaces the whip antenna; AM/FM reception kept."},
+    {"title": "环保纪录片 蓝光碟", "description": "跟随巡护员调查象牙走私网络，中英字幕。"},
+    # a health food's approval number (国食健字 + a letter and eight digits, a passport's shape)
+    {"title": "钙片 蓝帽子 60片", "description": "保健食品。", "attributes": {"批准文号": "国食健字G20150877"}},
+]
+
+# (listing, category, words a counting finding covers, decision)
+CAUGHT = [
+    # a brand spaced out in copy that is not: the disguise it always was, provenance or not
+    ({"title": "古 驰 腰带 商场专柜购入", "description": "全新。"}, "brand", "古 驰", "review"),
+    # counterfeit words beside the same provenance still block
+    ({"title": "高 仿 古 驰 腰 带 二 手", "description": "做工好。"}, "counterfeit", "高 仿", "block"),
+    ({"title": "Canon lens 1:1 replica, Like New", "description": "Looks the same as the original."}, "counterfeit", "1:1", "block"),
+    ({"title": "国行 AirPods 原单 尾货", "description": "和专柜一模一样。"}, "counterfeit", "原单", "block"),
+    # a grading label is no provenance: proxy slabs and fake labels carry "PSA 10" too
+    ({"title": "Pokemon Charizard 1st Edition PSA 10 - Proxy", "description": "Custom slab, looks real."}, "brand", "Pokemon", "review"),
+    # the animal goods themselves
+    ({"title": "象牙手镯 老料 包浆", "description": "传家的老物件。"}, "prohibited_goods", "象牙", "block"),
+    ({"title": "Dried Shark Fin 500g", "description": "Premium grade for soup."}, "prohibited_goods", "Shark Fin", "block"),
+    # a passport number is still one
+    ({"title": "代购", "description": "护照号 G20120345，按这个报关。"}, "personal_data", "G20120345", "review"),
+]
+
+
+@pytest.mark.parametrize("listing", PASSED)
+def test_genuine_listing_passes(text_scanner, listing):
+    assert_passes(text_scanner.scan(listing))
+
+
+@pytest.mark.parametrize("listing,category,words,decision", CAUGHT)
+def test_hard_case_still_caught(text_scanner, listing, category, words, decision):
+    result = text_scanner.scan(listing)
+    if category == "personal_data":  # its text is masked: only the span is compared
+        said = [(f.category, f.text) for f in result.findings]
+        assert result.decision == decision, said
+        at = listing["description"].find(words)
+        assert any(f.category == category and (f.start, f.end) == (at, at + len(words)) for f in result.findings), said
+    else:
+        assert_caught(result, listing, category, words, decision)
