@@ -2,7 +2,8 @@
 first-seen score), as rules: a brand resold with its provenance in a field spaced out throughout (闲 置 出 … 专 柜 购 入;
 scanner/text/verify/listing_rules.py, `_spaced_like_its_field`), provenance words for licensed retail units, receipts
 and condition grades (wordlists/exemptions.tsv), allow-list phrases for a colour, a car antenna and a documentary's
-subject, and a health food's approval number that has a passport's shape (scanner/text/personal_data.py). Our own
+subject, a health food's approval number that has a passport's shape (scanner/text/personal_data.py), and the
+disease told as gone after the goods in more words (都能好, 好一半, 降回去; relief from). Our own
 wording, with the hard cases beside each: a brand spaced out only where it stands, counterfeit words with the same
 provenance, ivory and shark fin sold, a real passport number.
 """
@@ -25,6 +26,9 @@ PASSED = [
     {"title": "Acetate Hair Claw 玳瑁花色", "description": "大号抓夹，不伤发。"},
     {"title": "Shark Fin Antenna for Sedans", "description": "Replaces the whip antenna; AM/FM reception kept."},
     {"title": "环保纪录片 蓝光碟", "description": "跟随巡护员调查象牙走私网络，中英字幕。"},
+    # a disease named for whom the goods are, or relief from something that is no disease
+    {"title": "护颈枕 记忆棉 颈椎病人适用", "description": "睡一晚就知道合不合适，7天无理由。"},
+    {"title": "Lavender Bath Salts", "description": "Stress relief from a long day at work."},
     # a health food's approval number (国食健字 + a letter and eight digits, a passport's shape)
     {"title": "钙片 蓝帽子 60片", "description": "保健食品。", "attributes": {"批准文号": "国食健字G20150877"}},
 ]
@@ -42,6 +46,10 @@ CAUGHT = [
     # the animal goods themselves
     ({"title": "象牙手镯 老料 包浆", "description": "传家的老物件。"}, "prohibited_goods", "象牙", "block"),
     ({"title": "Dried Shark Fin 500g", "description": "Premium grade for soup."}, "prohibited_goods", "Shark Fin", "block"),
+    # the disease told as gone after the goods (wordlists/lexicons/disease_outcome.tsv), relief from a disease
+    ({"title": "艾草护膝贴", "description": "贴一个月，老寒腿、关节炎都能好。"}, "medical_claim", "关节炎都能好", "review"),
+    ({"title": "叶黄素软糖 儿童", "description": "坚持吃，近视度数能降回去。"}, "medical_claim", "近视度数能降回去", "review"),
+    ({"title": "Magnetic Insoles", "description": "Customers say they got relief from arthritis in a week."}, "medical_claim", "relief from arthritis", "review"),
     # a passport number is still one
     ({"title": "代购", "description": "护照号 G20120345，按这个报关。"}, "personal_data", "G20120345", "review"),
 ]
