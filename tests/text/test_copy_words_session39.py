@@ -70,3 +70,25 @@ def test_hard_case_still_caught(text_scanner, listing, category, words, decision
         assert any(f.category == category and (f.start, f.end) == (at, at + len(words)) for f in result.findings), said
     else:
         assert_caught(result, listing, category, words, decision)
+
+
+def test_spaced_pairs_counted_once_equal_the_pairs_of_the_field_without_the_brand():
+    """listing_rules._spaced_like_its_field counts a field's pairs once and takes out those touching the brand; the
+    definition is the pairs of the field with the brand cut out (a line break in its place): brute force is the oracle."""
+    import random
+
+    from scanner.text.verify.listing_rules import cjk_pairs
+
+    def definition(text: str) -> tuple[int, int]:
+        han = "爱马仕"  # the Chinese characters the texts below are made of
+        spaced = sum(1 for i in range(len(text) - 2) if text[i] in han and text[i + 1] == " " and text[i + 2] in han)
+        tight = sum(1 for i in range(len(text) - 1) if text[i] in han and text[i + 1] in han)
+        return spaced, tight
+
+    rnd = random.Random(39)
+    for _ in range(5000):
+        text = "".join(rnd.choice("爱马 仕a\n，") for _ in range(rnd.randint(0, 14)))
+        start = rnd.randint(0, len(text))
+        end = rnd.randint(start, len(text))
+        whole, touching = cjk_pairs(text), cjk_pairs(text, start - 2, end, start)
+        assert (whole[0] - touching[0], whole[1] - touching[1]) == definition(text[:start] + "\n" + text[end:])

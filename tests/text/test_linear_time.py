@@ -163,6 +163,9 @@ def _family(name: str):
 # by a syllable, a star inside a name
 SCAN_FAMILIES += [f"{u!r} * k" for u in ("绝对安全 ", "柜姐都看不出区别 ", "Gucci 柜姐看不出区别 ", "gaofang版本 ", "zhi疗 ",
                                           "B*ats ")]
+# #15 (thirty-ninth session): spaced-out brands in a spaced-out field beside provenance, each weighed against its field
+# (listing_rules._spaced_like_its_field: the field's pairs are counted once; per brand it was 1 s at 16k characters)
+SCAN_FAMILIES += ["'二 手 爱 马 仕 丝 巾 ， ' * k"]
 
 
 # -- measuring ---------------------------------------------------------------------------------

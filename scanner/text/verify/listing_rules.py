@@ -34,11 +34,11 @@ DISGUISES = frozenset({"slang", "pinyin", "look_alike", "leetspeak", "symbol_for
                        "emoji_letters", "separators_removed"})
 
 
-def _disguised(f: Finding, originals: dict[str, str]) -> bool:
+def _disguised(f: Finding, originals: dict[str, str], counted: dict[str, tuple[int, int]]) -> bool:
     if f.brand is not None and f.text.casefold() == f.brand.casefold():
         return False  # the brand's own spelling, whose dot or space the normaliser dropped (Dr. Martens)
     codes = {d.code for r in f.reasons if r.code == "normalised" for d in r.params["disguises"]}
-    if codes == {"separators_removed"} and _spaced_like_its_field(f, originals.get(f.field)):
+    if codes == {"separators_removed"} and _spaced_like_its_field(f, originals.get(f.field), counted):
         return False
     return bool(codes & DISGUISES)
 
@@ -51,19 +51,31 @@ def _disguised(f: Finding, originals: dict[str, str]) -> bool:
 SPACED_FIELD_PAIRS = 4
 
 
-def _spaced_like_its_field(f: Finding, original: str | None) -> bool:
+def cjk_pairs(text: str, lo: int = 0, hi: int | None = None, reach: int = 0) -> tuple[int, int]:
+    """(spaced, tight): Chinese characters parted by one space (爱 马) and side by side (爱马), over the pairs that start
+    at lo <= i < hi and end at or after `reach`."""
+    spaced = tight = 0
+    n = len(text)
+    for i in range(max(0, lo), min(n - 1, n if hi is None else hi)):
+        if is_cjk(text[i]):
+            if is_cjk(text[i + 1]):
+                tight += i + 1 >= reach
+            elif text[i + 1] == " " and i + 2 < n and is_cjk(text[i + 2]):
+                spaced += i + 2 >= reach
+    return spaced, tight
+
+
+def _spaced_like_its_field(f: Finding, original: str | None, counted: dict[str, tuple[int, int]]) -> bool:
     """Is the finding's text Chinese characters parted by single spaces only, in a field whose other Chinese
-    characters are mostly parted by single spaces too?"""
+    characters are mostly parted by single spaces too? The field's pairs are counted once (`counted`, by field), then
+    those touching the finding taken out: a listing of many spaced brands stays one pass over its text."""
     if original is None or f.start is None or not all(c == " " or is_cjk(c) for c in f.text):
         return False
-    rest = original[:f.start] + "\n" + original[f.end:]
-    spaced = tight = 0
-    for i in range(len(rest) - 1):
-        if is_cjk(rest[i]):
-            if is_cjk(rest[i + 1]):
-                tight += 1
-            elif rest[i + 1] == " " and i + 2 < len(rest) and is_cjk(rest[i + 2]):
-                spaced += 1
+    if f.field not in counted:
+        counted[f.field] = cjk_pairs(original)
+    spaced, tight = counted[f.field]
+    touching_spaced, touching_tight = cjk_pairs(original, f.start - 2, f.end, f.start)
+    spaced, tight = spaced - touching_spaced, tight - touching_tight
     return spaced >= SPACED_FIELD_PAIRS and 3 * tight <= spaced
 
 
@@ -78,9 +90,10 @@ def provenance_per_listing(findings: list[Finding], fields: list[str], ctx: Veri
     strict reading)."""
     action = ctx.policy.brand_with_provenance
     brands = [f for f in findings if f.category == "brand" and f.effect != "none"]
+    counted: dict[str, tuple[int, int]] = {}
     if (action == ctx.policy.action("brand") or not brands
             or any(f.category == "counterfeit" and f.effect != "none" for f in findings)
-            or {f.brand for f in brands} != {f.brand for f in brands if not _disguised(f, originals or {})}):
+            or {f.brand for f in brands} != {f.brand for f in brands if not _disguised(f, originals or {}, counted)}):
         return findings
     listing_text = "\n".join(fields)
     cue = next((c for c in ctx.cues.provenance if _mentions(listing_text, c)), None)
