@@ -22,6 +22,9 @@ alone fires on order numbers, tracking numbers and barcodes of the same length, 
   the last digits of an ID after 身份证后六位. A shop's own address (本店, our showroom) is none.
 - the holder's name after a holder's word (持卡人, 实名人, registered to, license of) beside an identifier found
   above (#15, holdout35); alone a name is none.
+- a phone number said to be another person's: a third party's word before it in its sentence (房东, 邻居, 室友, 原机主,
+  她的电话, her number, my ex's), or right after an identifier found above (#15, forty-second session); a seller's own
+  number stays `diversion`.
 
 Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
 `text` and the masked copy of a field never hold the value while offsets still slice the
@@ -656,9 +659,50 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
             _spaced_numbers(text, free, add)
         _holder_names(text, found, free, add)
     _address_blocks(text, low, hits, free, add)
+    if has_digits:
+        _third_party_phones(text, hits, found, free, add)
     if not found:
         return hits
     return [h for h in hits if not taken.covers(h[0], h[1])] + found
+
+
+# A phone number said to be someone else's -- the landlord's, a neighbour's, a roommate's, a former owner's, an ex's
+# (看货联系房东张大爷 138…, 有问题打她电话 177…, her number is (312) …: #15, forty-second session): that person's
+# data exposed, not the seller's own contact (which stays `diversion`). The cue stands within THIRD_PARTY_REACH
+# characters before the number, in its sentence; 房东直租 / 房东本人 is a landlord selling on their own behalf.
+_THIRD_PARTY_CUE = re.compile(
+    r"房东(?!直租|直签|直招|本人|自己)|邻居|室友|舍友|原主人|原机主|原车主|前任|前夫|前妻|前男友|前女友|[她他]的?(?:电话|手机|号码)"
+    r"|(?i:(?<![a-z])(?:(?:her|his)(?: phone| cell| mobile)? number|(?:her|his) (?:phone|cell|mobile)(?![a-z])|my ex['’]?s?(?![a-z])))")
+THIRD_PARTY_REACH = 24
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+_EXPOSED_LINK = re.compile(r"[ \t,，、]*(?:和|及|还有|与|and)?[ \t]*(?:的)?(?:电话|手机|手机号|phone|tel)?[ \t:：]*", re.I)
+EXPOSED_GAP = 8
+_FIRST_PERSON = re.compile(r"我|本人|(?i:(?<![a-z])(?:me|my|i)(?![a-z]))")
+
+
+def _third_party_phones(text: str, hits: list[Hit], found: list[Hit], free, add) -> None:
+    """Each phone number with a third party's word before it (_THIRD_PARTY_CUE), or right after another identifier the
+    listing exposes (她身份证号…和电话139…: the same person's): the contact detectors' numbers, and North American
+    ones, which those find only after a call word (her number is (312) 778-4519)."""
+    exposed_ends = sorted(b for _a, b, name, _c, _d in found if name in HOLDER_OF)
+    phones = [(a, b) for a, b, name, _c, _d in hits if name == "phone_number"]
+    if "(" in text or "-" in text or "." in text or " " in text:
+        phones += [m.span() for m in _NANP.finditer(text)]
+    for a, b in phones:
+        if not free(a, b):
+            continue
+        lo = max(0, a - THIRD_PARTY_REACH)
+        for m in _SENTENCE_BREAK.finditer(text, lo, a):
+            lo = m.end()
+        # (the identifiers ending at most EXPOSED_GAP before the number, found by bisection: linear in the text)
+        near = exposed_ends[bisect_left(exposed_ends, a - EXPOSED_GAP):bisect_right(exposed_ends, a)]
+        cue = None
+        for cue in _THIRD_PARTY_CUE.finditer(text, lo, a):
+            pass
+        # (邻居家的猫粮多买了，要的联系我 138…: the seller's own number after a third party's word)
+        third_party = cue is not None and _FIRST_PERSON.search(text, cue.end(), a) is None
+        if third_party or any(_EXPOSED_LINK.fullmatch(text, end, a) for end in near):
+            add(a, b, "third_party_phone", "a phone number said to be another person's (a landlord's, a neighbour's, a roommate's)")
 
 
 def _holder_names(text: str, found: list[Hit], free, add) -> None:

@@ -105,6 +105,8 @@ REPEATED_UNITS = (
     # #15 (tune10): spelled-out dots, spaced letters without a domain, labels at their length bound
     "w w w 点 a b 点 com ", "a 点 ", "a 点 b ", "a b c d e ", "a dot b ", "a dot b dot com ", "x dot ", "点com ",
     "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu 点 ", "a-a-a-a-", "polka dot shop ",
+    # #15 (forty-second session): a third party's phone, after their word or right after their ID
+    "房东电话13812345678 ", "她身份证号11010519491231002X和电话13812345678 ", "her number is (312) 778-4519 ",
 )
 # #20: a buyer's phrases (scanner/text/speech.py) open on these words and read on over blanks or a sentence
 SPEECH_WORDS = ("clearly ", "clearly an ", "not ", "not the same as ", "received ", "got it free ", "refund ",

@@ -380,6 +380,33 @@ def test_a_phone_alone_stays_diversion(scan, text, diversion):
     assert [f["text"] for f in scan(text)["findings"] if f["category"] == "diversion"] == diversion
 
 
+
+# A phone number said to be someone else's (#15, forty-second session): a third party's word before it in its sentence,
+# or the number right after that person's ID; the seller's own number, after a word of their own, stays diversion.
+# (text, the number, its masked text or None where it stays diversion)
+THIRD_PARTY_PHONES = [
+    ("房子是朋友的，看房请联系房东李阿姨 13912345678，我下周出国", "13912345678", "13*****5678"),
+    ("车登记在前夫名下，过户手续要他本人到场，他的电话 13698765432", "13698765432", "13*****5432"),
+    ("The bike is my roommate's, his phone is 415-555-0198 if you want to ask him", "415-555-0198", "41*-***-0198"),
+    ("行李箱是室友的，她身份证号11010519491231002X和电话15811112222我先发你", "15811112222", "15*****2222"),
+    ("房东直租 无中介费 电话13812345678", "13812345678", None),
+    ("邻居家的猫粮多买了，要的联系我13812345678", "13812345678", None),
+    ("看房联系我 13812345678", "13812345678", None),
+]
+
+
+@pytest.mark.parametrize("text, number, masked", THIRD_PARTY_PHONES)
+def test_a_third_partys_phone_is_personal_data(scan, text, number, masked):
+    findings = scan(text)["findings"]
+    start = text.index(number)
+    personal = [(f["start"], f["end"], f["term"], f["text"]) for f in findings if f["category"] == "personal_data"
+                and f["term"] == "third_party_phone"]
+    diversion = [f["text"] for f in findings if f["category"] == "diversion"]
+    if masked is None:
+        assert personal == [] and diversion == [number]
+    else:
+        assert personal == [(start, start + len(number), "third_party_phone", masked)] and number not in diversion
+
 # Several people's blocks in one field, or one buyer's block pasted many times, are one finding per block, each
 # slicing the caller's text (redteam15: "Aa Bb, 41 Maple Avenue " x n was one finding as long as the field).
 # (text, the blocks in the order they stand in it)

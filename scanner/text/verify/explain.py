@@ -152,6 +152,7 @@ _PERSONAL_DATA_DETAILS_ZH = {  # scanner/text/personal_data.py
     "an American Express card number before its security code or expiry": "后跟安全码或有效期的美国运通卡号",
     "a JCB card number before its security code or expiry": "后跟安全码或有效期的 JCB 卡号",
     "the name of the holder of an ID, card or licence beside it": "证件、卡号或驾照旁其持有人的姓名",
+    "a phone number said to be another person's (a landlord's, a neighbour's, a roommate's)": "注明是他人（房东、邻居、室友等）的电话号码",
 }
 _SPACED_SUFFIX = ", typed with blanks between its characters"  # scanner/text/personal_data.py _spaced_numbers
 _READ_SUFFIX = ", read from digits written out or disguised"  # scanner/text/digit_reading.py READ_DETAIL
