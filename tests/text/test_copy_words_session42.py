@@ -39,6 +39,16 @@ CAUGHT = [
     ({"title": "手工耳环", "description": "更多款式斗音搜同名店铺。"}, "diversion", "斗音", "review"),
     # a remedy said to replace chemotherapy
     ({"title": "Soursop capsules", "description": "Take it instead of chemo."}, "medical_claim", "chemo", "review"),
+    # a disease fixed, starved or cured, and the diseases listed before "all treated" (lexicons/disease_outcome.tsv)
+    ({"title": "Copper insoles", "description": "Fixed my gout in a month."}, "medical_claim", "Fixed my gout", "review"),
+    ({"title": "Alkaline water drops", "description": "Starves cancer cells of oxygen."}, "medical_claim", "Starves cancer cells", "review"),
+    ({"title": "Herbal Psoriasis Cure Cream", "description": "Natural."}, "medical_claim", "Psoriasis Cure", "review"),
+    ({"title": "生发精华液", "description": "斑秃、脂溢性脱发都能治。"}, "medical_claim", "都能治", "review"),
+    # never smells, never breaks in ten years, an award with no giver, returns doubling daily
+    ({"title": "竹纤维抹布 永不发臭", "description": "吸水快。"}, "false_claim", "永不发臭", "review"),
+    ({"title": "铸铁锅", "description": "加厚锅底，用十年都不会坏。"}, "false_claim", "都不会坏", "review"),
+    ({"title": "Memory foam mattress", "description": "Voted the best mattress of the year."}, "false_claim", "Voted the best", "review"),
+    ({"title": "理财入门课", "description": "学会这套方法，收益每天翻倍。"}, "false_claim", "每天翻倍", "review"),
     # the same words' hard cases: the phone of a third party in the listing
     ({"title": "二手冰箱 自提", "description": "我已经搬走了，看货请联系邻居刘师傅 13712345678。"}, "personal_data", "13712345678", "review"),
 ]
@@ -61,6 +71,9 @@ PASSED = [
     {"title": "翡翠手镯", "description": "天然。", "attributes": {"品质": "A货（天然翡翠）"}},
     {"title": "纪录片 象牙的归途 DVD", "description": "讲述反盗猎巡护员的故事。"},
     {"title": "Antique telegram, 1952", "description": "Original paper telegram in its envelope."},
+    # a fixed cord, an engraved award title
+    {"title": "Hair dryer", "description": "The fixed cord is 2 m long and fixes to the wall."},
+    {"title": "年会奖杯", "description": "可刻被评为最佳员工。"},
     # a landlord selling on their own behalf, a seller's own number after a neighbour is named
     {"title": "房东直租 一室户", "description": "看房打我电话。"},
 ]
