@@ -24,7 +24,7 @@ alone fires on order numbers, tracking numbers and barcodes of the same length, 
   above (#15, holdout35); alone a name is none.
 - a phone number said to be another person's: a third party's word before it in its sentence (房东, 邻居, 室友, 原机主,
   她的电话, her number, my ex's), or right after an identifier found above (#15, forty-second session); a seller's own
-  number stays `diversion`.
+  number (a first-person word after the cue, a business's person nearby, 房东直租) stays `diversion`.
 
 Hits have the detectors' shape; `mask` gives each a same-length masked text, so a finding's
 `text` and the masked copy of a field never hold the value while offsets still slice the
@@ -671,13 +671,18 @@ def detect(text: str, hits: list[Hit], low: str, _spaced: bool = True) -> list[H
 # data exposed, not the seller's own contact (which stays `diversion`). The cue stands within THIRD_PARTY_REACH
 # characters before the number, in its sentence; 房东直租 / 房东本人 is a landlord selling on their own behalf.
 _THIRD_PARTY_CUE = re.compile(
-    r"房东(?!直租|直签|直招|本人|自己)|邻居|室友|舍友|原主人|原机主|原车主|前任|前夫|前妻|前男友|前女友|[她他]的?(?:电话|手机|号码)"
+    r"房东(?![ \t]*(?:直租|直签|直招|本人|自己|个人|出租))|邻居|室友|舍友|原主人|原机主|原车主|前任|前夫|前妻|前男友|前女友|[她他]的?(?:电话|手机|号码)"
     r"|(?i:(?<![a-z])(?:(?:her|his)(?: phone| cell| mobile)? number|(?:her|his) (?:phone|cell|mobile)(?![a-z])|my ex['’]?s?(?![a-z])))")
 THIRD_PARTY_REACH = 24
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 _EXPOSED_LINK = re.compile(r"[ \t,，、]*(?:和|及|还有|与|and)?[ \t]*(?:的)?(?:电话|手机|手机号|phone|tel)?[ \t:：]*", re.I)
 EXPOSED_GAP = 8
 _FIRST_PERSON = re.compile(r"我|本人|(?i:(?<![a-z])(?:me|my|i)(?![a-z]))")
+# A business's people (经纪人小王，他的电话…; the shop's previous owner beside 现老板电话): a trade's contact, not a
+# person exposed
+_LANDLORD_SELLS = re.compile(r"房东[ \t]*(?:直租|直签|直招|本人|自己|个人|出租)")
+_BUSINESS_ROLE = re.compile(r"老板|店主|店长|经纪人|中介|师傅|客服|经理|物业|"
+                            r"(?i:(?<![a-z])(?:agent|manager|staff|receptionist|assistant|technician|dealer)(?![a-z]))")
 
 
 def _third_party_phones(text: str, hits: list[Hit], found: list[Hit], free, add) -> None:
@@ -700,7 +705,10 @@ def _third_party_phones(text: str, hits: list[Hit], found: list[Hit], free, add)
         for cue in _THIRD_PARTY_CUE.finditer(text, lo, a):
             pass
         # (邻居家的猫粮多买了，要的联系我 138…: the seller's own number after a third party's word)
-        third_party = cue is not None and _FIRST_PERSON.search(text, cue.end(), a) is None
+        # (房东直租 … 联系房东 138…: a field where the landlord rents out their own flat names the seller)
+        third_party = (cue is not None and _FIRST_PERSON.search(text, cue.end(), a) is None
+                       and not (cue.group().startswith("房东") and _LANDLORD_SELLS.search(text) is not None)
+                       and _BUSINESS_ROLE.search(text, lo, a) is None)
         if third_party or any(_EXPOSED_LINK.fullmatch(text, end, a) for end in near):
             add(a, b, "third_party_phone", "a phone number said to be another person's (a landlord's, a neighbour's, a roommate's)")
 

@@ -16,19 +16,19 @@ CAUGHT = [
     ({"title": "户外狩猎 十字弓 碳纤维", "description": "配三支箭。"}, "prohibited_goods", "十字弓", "block"),
     ({"title": "Waklert 150 - focus - 30 tabs", "description": "Ships from India."}, "prohibited_goods", "Waklert", "block"),
     ({"title": "3-CMC 5g research", "description": "Lab grade."}, "prohibited_goods", "3-CMC", "block"),
-    ({"title": "Deca + Test E bundle", "description": "12 week cycle, UGL gear, pins included."}, "prohibited_goods", "cycle", "block"),
-    ({"title": "户外 狗粮 4.5 平头 一罐", "description": "精度高。"}, "prohibited_goods", "平头", "block"),
-    ({"title": "收藏小方块 一张十格", "description": "贴舌头上等二十分钟。"}, "prohibited_goods", "贴舌头", "block"),
+    ({"title": "Test Cyp 250 + Tren Ace bundle", "description": "12 week cycle, pins included."}, "prohibited_goods", "cycle", "block"),
+    ({"title": "户外 狗粮 5.5 铅头 一盒500粒", "description": "精度高。"}, "prohibited_goods", "铅头", "block"),
+    ({"title": "收藏邮票 一版十格", "description": "贴舌头等二十分钟。"}, "prohibited_goods", "贴舌头", "block"),
     ({"title": "Wall charger with built-in camera, 2K", "description": "Records to micro SD."}, "prohibited_goods", "built-in camera", "block"),
     ({"title": "Magnetic GPS tracker", "description": "Finally see where your husband goes after work."}, "prohibited_goods", "where your husband", "block"),
     ({"title": "Marked cards + contact lenses set", "description": "Read every hand."}, "prohibited_goods", "contact lenses", "block"),
     ({"title": "Car GPS privacy box", "description": "Blocks GPS within 10 meters, plugs into the 12V socket."}, "prohibited_goods", "within", "block"),
     ({"title": "Unwashed poppy pods 500g", "description": "Great for tea."}, "prohibited_goods", "poppy pods", "block"),
-    ({"title": "Keyless range extender pair", "description": "Works on push-start cars."}, "prohibited_goods", "range extender", "block"),
+    ({"title": "Key fob extender pair", "description": "Works on push-start cars."}, "prohibited_goods", "fob extender", "block"),
     # services told by what they do
-    ({"title": "欧冠 英超 代投", "description": "稳定出款。"}, "illegal_service", "代投", "block"),
+    ({"title": "欧冠 外围 代投", "description": "稳定出款。"}, "illegal_service", "代投", "block"),
     ({"title": "棋牌银商 诚信回收金币", "description": "量大优先。"}, "illegal_service", "银商", "block"),
-    ({"title": "查人 服务", "description": "只要手机号，出轨迹和实时位置。"}, "illegal_service", "轨迹", "block"),
+    ({"title": "查人 服务", "description": "只要对方手机号，出轨迹和实时位置。"}, "illegal_service", "轨迹", "block"),
     ({"title": "Walmart测评 真人买家号", "description": "美国站可做。"}, "illegal_service", "测评", "block"),
     ({"title": "四级包过", "description": "考场里戴隐形耳机，答案实时发给你。"}, "illegal_service", "答案", "block"),
     ({"title": "证件套 定做", "description": "结婚本离婚本都能做。"}, "prohibited_goods", "离婚本", "block"),
@@ -50,7 +50,7 @@ CAUGHT = [
     ({"title": "Memory foam mattress", "description": "Voted the best mattress of the year."}, "false_claim", "Voted the best", "review"),
     ({"title": "理财入门课", "description": "学会这套方法，收益每天翻倍。"}, "false_claim", "每天翻倍", "review"),
     # the same words' hard cases: the phone of a third party in the listing
-    ({"title": "二手冰箱 自提", "description": "我已经搬走了，看货请联系邻居刘师傅 13712345678。"}, "personal_data", "13712345678", "review"),
+    ({"title": "二手冰箱 自提", "description": "我已经搬走了，看货请联系邻居刘阿姨 13712345678。"}, "personal_data", "13712345678", "review"),
 ]
 
 PASSED = [
@@ -69,11 +69,26 @@ PASSED = [
     {"title": "定制奖牌 刻字", "description": "可刻最佳员工、最佳新人。"},
     {"title": "玳瑁纹发夹", "description": "只是花纹，不是真玳瑁。"},
     {"title": "翡翠手镯", "description": "天然。", "attributes": {"品质": "A货（天然翡翠）"}},
-    {"title": "纪录片 象牙的归途 DVD", "description": "讲述反盗猎巡护员的故事。"},
+    {"title": "纪录片《象牙的归途》DVD", "description": "讲述反盗猎巡护员的故事。"},
     {"title": "Antique telegram, 1952", "description": "Original paper telegram in its envelope."},
     # a fixed cord, an engraved award title
     {"title": "Hair dryer", "description": "The fixed cord is 2 m long and fixes to the wall."},
     {"title": "年会奖杯", "description": "可刻被评为最佳员工。"},
+    # a red-team pass's everyday senses of the same cues (helper, forty-second session)
+    {"title": "iPhone 13 128G 二手", "description": "Clean IMEI, not blacklisted, unlocked."},
+    {"title": "世界杯期间 抖音千川广告代投", "description": "按效果付费。"},
+    {"title": "法斗专用狗粮 短鼻圆头犬", "description": "小颗粒好咀嚼。"},
+    {"title": "Primo BMX frame 20 inch", "description": "Great for a cycle park, gear bag not included."},
+    {"title": "亚马逊 Kindle 测评 博主推荐款", "description": "送保护套。"},
+    {"title": "银商POS机", "description": "刷卡秒到账，个人可办。"},
+    {"title": "OBD2 code reader", "description": "Pull data from the ECU in seconds."},
+    {"title": "Trail camera 4K", "description": "No light flash at night, records video to SD."},
+    {"title": "Smart display alarm clock with built-in camera", "description": "Video calls with family."},
+    {"title": "AirTag 定位器 防丢", "description": "仅用于找物品，不能用于查岗。"},
+    {"title": "薄荷糖 小方块", "description": "放舌头上即溶，清新口气。"},
+    {"title": "Hidden Figures DVD", "description": "The NASA scientists who sent John Glenn to orbit."},
+    {"title": "作业辅导", "description": "有老师替你批改作业，期中考试前加课。"},
+    {"title": "Coffee mug", "description": "Voted Best Teacher 2024 print."},
     # a landlord selling on their own behalf, a seller's own number after a neighbour is named
     {"title": "房东直租 一室户", "description": "看房打我电话。"},
 ]
