@@ -109,3 +109,17 @@ def test_family_caught(text_scanner, listing, category, words, decision):
 @pytest.mark.parametrize("listing", PASSED)
 def test_everyday_sense_passes(text_scanner, listing):
     assert_passes(text_scanner.scan(listing))
+
+
+# what the red-team narrowing took back and rows that say it more exactly (a dose after the slang, the removal service
+# by its name, odds offered on a match)
+RESTORED = [
+    ({"title": "Test E 250 - 10ml", "description": "For a bulking cycle."}, "prohibited_goods", "Test E 250", "block"),
+    ({"title": "iCloud activation lock removal", "description": "Any model, remote."}, "prohibited_goods", "activation lock removal", "block"),
+    ({"title": "欧冠比赛 竞猜 高赔率", "description": "当天结算。"}, "illegal_service", "高赔率", "block"),
+]
+
+
+@pytest.mark.parametrize("listing,category,words,decision", RESTORED)
+def test_narrowed_family_still_caught(text_scanner, listing, category, words, decision):
+    assert_caught(text_scanner.scan(listing), listing, category, words, decision)
