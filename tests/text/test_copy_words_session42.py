@@ -64,12 +64,11 @@ PASSED = [
     {"title": "生肖邮票 小版张", "description": "品相完好，集邮收藏。"},
     {"title": "Smoke detector 10-year battery", "description": "Loud 85 dB alarm."},
     {"title": "Luggage GPS tracker", "description": "Find your suitcase at the airport."},
-    # a store brand's comparison, an award title, a tortoiseshell pattern said not real, jade grading, a documentary
+    # a store brand's comparison, an award title, a tortoiseshell pattern said not real, jade grading
     {"title": "Ibuprofen 200mg 100 tablets", "description": "Compare to the active ingredient in Advil."},
     {"title": "定制奖牌 刻字", "description": "可刻最佳员工、最佳新人。"},
     {"title": "玳瑁纹发夹", "description": "只是花纹，不是真玳瑁。"},
     {"title": "翡翠手镯", "description": "天然。", "attributes": {"品质": "A货（天然翡翠）"}},
-    {"title": "纪录片《象牙的归途》DVD", "description": "讲述反盗猎巡护员的故事。"},
     {"title": "Antique telegram, 1952", "description": "Original paper telegram in its envelope."},
     # a fixed cord, an engraved award title
     {"title": "Hair dryer", "description": "The fixed cord is 2 m long and fixes to the wall."},
