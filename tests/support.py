@@ -121,11 +121,18 @@ def assert_passes(result) -> None:
 
 def assert_caught(result, listing: dict, category: str, words: str, decision: str) -> None:
     """A copy-words table's positive (tests/text/test_copy_words_session*.py): the listing gets `decision`, a counting
-    finding of `category` covers `words` in its field, and every finding's offsets slice the caller's text."""
+    finding of `category` covers `words` in its field, and every finding's offsets slice the caller's text. A personal-data
+    finding's text is masked (personal_data.mask, same length): it must span exactly `words`."""
     said = [(f.category, f.text, f.explanation) for f in result.findings]
     assert result.decision == decision, said
     hits = [f for f in result.findings if f.category == category and f.effect != "none"]
     where = [(f, listing[f.field].find(words)) for f in hits]
-    assert any(0 <= at < f.end and f.start < at + len(words) for f, at in where), said
+    if category == "personal_data":
+        assert any(at >= 0 and (f.start, f.end) == (at, at + len(words)) for f, at in where), said
+    else:
+        assert any(0 <= at < f.end and f.start < at + len(words) for f, at in where), said
     for f in result.findings:
-        assert listing[f.field][f.start:f.end] == f.text
+        if f.category == "personal_data":
+            assert len(f.text) == f.end - f.start and f.text != listing[f.field][f.start:f.end]
+        else:
+            assert listing[f.field][f.start:f.end] == f.text
