@@ -678,9 +678,10 @@ _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 _EXPOSED_LINK = re.compile(r"[ \t,，、]*(?:和|及|还有|与|and)?[ \t]*(?:的)?(?:电话|手机|手机号|phone|tel)?[ \t:：]*", re.I)
 EXPOSED_GAP = 8
 _FIRST_PERSON = re.compile(r"我|本人|(?i:(?<![a-z])(?:me|my|i)(?![a-z]))")
+# a field where the landlord rents out their own flat (房东直租 … 联系房东 138…) names the seller
+_LANDLORD_SELLS = re.compile(r"房东[ \t]*(?:直租|直签|直招|本人|自己|个人|出租)")
 # A business's people (经纪人小王，他的电话…; the shop's previous owner beside 现老板电话): a trade's contact, not a
 # person exposed
-_LANDLORD_SELLS = re.compile(r"房东[ \t]*(?:直租|直签|直招|本人|自己|个人|出租)")
 _BUSINESS_ROLE = re.compile(r"老板|店主|店长|经纪人|中介|师傅|客服|经理|物业|"
                             r"(?i:(?<![a-z])(?:agent|manager|staff|receptionist|assistant|technician|dealer)(?![a-z]))")
 
@@ -690,6 +691,7 @@ def _third_party_phones(text: str, hits: list[Hit], found: list[Hit], free, add)
     listing exposes (她身份证号…和电话139…: the same person's): the contact detectors' numbers, and North American
     ones, which those find only after a call word (her number is (312) 778-4519)."""
     exposed_ends = sorted(b for _a, b, name, _c, _d in found if name in HOLDER_OF)
+    landlord_sells = "房东" in text and _LANDLORD_SELLS.search(text) is not None  # once per field: linear
     phones = [(a, b) for a, b, name, _c, _d in hits if name == "phone_number"]
     if "(" in text or "-" in text or "." in text or " " in text:
         phones += [m.span() for m in _NANP.finditer(text)]
@@ -705,9 +707,8 @@ def _third_party_phones(text: str, hits: list[Hit], found: list[Hit], free, add)
         for cue in _THIRD_PARTY_CUE.finditer(text, lo, a):
             pass
         # (邻居家的猫粮多买了，要的联系我 138…: the seller's own number after a third party's word)
-        # (房东直租 … 联系房东 138…: a field where the landlord rents out their own flat names the seller)
         third_party = (cue is not None and _FIRST_PERSON.search(text, cue.end(), a) is None
-                       and not (cue.group().startswith("房东") and _LANDLORD_SELLS.search(text) is not None)
+                       and not (landlord_sells and cue.group().startswith("房东"))
                        and _BUSINESS_ROLE.search(text, lo, a) is None)
         if third_party or any(_EXPOSED_LINK.fullmatch(text, end, a) for end in near):
             add(a, b, "third_party_phone", "a phone number said to be another person's (a landlord's, a neighbour's, a roommate's)")
