@@ -93,17 +93,6 @@ PASSED = [
 ]
 
 
-@pytest.mark.parametrize("listing,category,words,decision", CAUGHT)
-def test_family_caught(text_scanner, listing, category, words, decision):
-    result = text_scanner.scan(listing)
-    assert_caught(result, listing, category, words, decision)
-
-
-@pytest.mark.parametrize("listing", PASSED)
-def test_everyday_sense_passes(text_scanner, listing):
-    assert_passes(text_scanner.scan(listing))
-
-
 # what the red-team narrowing took back and rows that say it more exactly (a dose after the slang, the removal service
 # by its name, odds offered on a match)
 RESTORED = [
@@ -113,6 +102,12 @@ RESTORED = [
 ]
 
 
-@pytest.mark.parametrize("listing,category,words,decision", RESTORED)
-def test_narrowed_family_still_caught(text_scanner, listing, category, words, decision):
+@pytest.mark.parametrize("listing,category,words,decision", CAUGHT + RESTORED)
+def test_family_caught(text_scanner, listing, category, words, decision):
     assert_caught(text_scanner.scan(listing), listing, category, words, decision)
+
+
+@pytest.mark.parametrize("listing", PASSED)
+def test_everyday_sense_passes(text_scanner, listing):
+    assert_passes(text_scanner.scan(listing))
+
